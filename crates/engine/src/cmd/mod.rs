@@ -1,0 +1,100 @@
+//! The command table: one file per command family, each exporting a `COMMANDS` slice of
+//! [`CommandSpec`]s, and one registry that routes a name to its spec.
+//!
+//! A spec carries what Redis's command table carries (arity, flags, key positions) plus our own
+//! one-line summary and syntax, which the console uses for `help` and hints. The dispatcher in
+//! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
+
+pub mod connection;
+pub mod hash;
+pub mod keys;
+pub mod list;
+pub mod server;
+pub mod set;
+pub mod string;
+pub mod transaction;
+pub mod zset;
+
+use crate::args::Args;
+use crate::ctx::Ctx;
+use crate::error::CmdResult;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A command handler: parse the rest of the arguments, apply, return the reply.
+pub type Handler = fn(&mut Ctx, &mut Args) -> CmdResult;
+
+/// One command (or one subcommand of a container such as CLIENT or CONFIG).
+#[derive(Debug)]
+pub struct CommandSpec {
+    /// Lowercase name (`get`, `ft.search`; subcommands just `setname`).
+    pub name: &'static str,
+    /// Redis arity: N means exactly N arguments including the name, -N means at least N.
+    pub arity: i32,
+    /// Redis command flags (`write`, `readonly`, `denyoom`, `fast`, `admin`, `noscript`, ...).
+    pub flags: &'static [&'static str],
+    /// Key positions as COMMAND reports them (first, last, step); 0,0,0 for keyless commands.
+    pub keys: (i32, i32, i32),
+    /// Redis's group (`string`, `generic`, `hash`, ...), for COMMAND DOCS and the console's help.
+    pub group: &'static str,
+    /// Our one-line summary.
+    pub summary: &'static str,
+    /// Syntax after the name, as in the docs (`key value [NX | XX]`).
+    pub syntax: &'static str,
+    /// The handler (containers with subcommands leave it unused).
+    pub run: Handler,
+    /// Subcommands for containers (CLIENT, CONFIG, OBJECT, COMMAND, FT.CONFIG ...).
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl CommandSpec {
+    /// True if the spec has `flag`.
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// True if `argc` (name included) satisfies the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i32;
+        if self.arity >= 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
+    }
+}
+
+/// A handler for container commands: the dispatcher routes to subcommands before it runs.
+pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Err(crate::error::CmdError::syntax())
+}
+
+/// Every family's table, in one list.
+fn families() -> [&'static [CommandSpec]; 10] {
+    [
+        string::COMMANDS,
+        keys::COMMANDS,
+        hash::COMMANDS,
+        list::COMMANDS,
+        set::COMMANDS,
+        zset::COMMANDS,
+        server::COMMANDS,
+        connection::COMMANDS,
+        transaction::COMMANDS,
+        crate::search::COMMANDS,
+    ]
+}
+
+/// Look up a command by lowercase name.
+pub fn lookup(name: &str) -> Option<&'static CommandSpec> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| families().into_iter().flat_map(|f| f.iter()).map(|spec| (spec.name, spec)).collect())
+        .get(name)
+        .copied()
+}
+
+/// All commands, for COMMAND, COMMAND COUNT and the console's completion.
+pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
+    families().into_iter().flat_map(|f| f.iter())
+}

@@ -1,0 +1,194 @@
+//! The view a command handler gets: the server, the calling client, and the time.
+//!
+//! Key access goes through here so that lazy expiry, hit/miss counting, LRU/LFU bookkeeping,
+//! WATCH invalidation, index updates and events happen the same way for every command.
+
+use crate::db::{Access, Db, Entry};
+use crate::error::CmdError;
+use crate::events::Event;
+use crate::server::{Client, Server};
+use crate::types::Value;
+use bytes::Bytes;
+
+/// Handler context.
+pub struct Ctx<'a> {
+    pub server: &'a mut Server,
+    pub client: &'a mut Client,
+    /// Virtual-clock milliseconds.
+    pub now: u64,
+}
+
+impl<'a> Ctx<'a> {
+    /// Index of the client's selected database.
+    pub fn db_index(&self) -> usize {
+        self.client.db
+    }
+
+    /// The selected database (raw: no expiry, no stats).
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.server.dbs[self.client.db]
+    }
+
+    /// Remove `key` from database `db` if its deadline has passed. Returns true if it expired.
+    pub fn expire_if_needed_in(&mut self, db: usize, key: &[u8]) -> bool {
+        if !self.server.dbs[db].is_expired(key, self.now) {
+            return false;
+        }
+        expire_key(self.server, db, key);
+        true
+    }
+
+    /// Lazy expiry in the selected database.
+    pub fn expire_if_needed(&mut self, key: &[u8]) -> bool {
+        self.expire_if_needed_in(self.client.db, key)
+    }
+
+    /// Look a key up for reading: counts a keyspace hit or miss and updates access data.
+    pub fn read(&mut self, key: &[u8]) -> Option<&Value> {
+        self.expire_if_needed(key);
+        let db = self.client.db;
+        let now = self.now;
+        let found = self.server.dbs[db].raw_get(key).is_some();
+        if found {
+            self.server.stats.keyspace_hits += 1;
+            self.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
+            let (factor, decay) = (self.server.config.lfu_log_factor, self.server.config.lfu_decay_time);
+            let draw = self.server.random_unit();
+            let entry = self.server.dbs[db].raw_get_mut(key)?;
+            touch_access(&mut entry.access, now, factor, decay, draw);
+            Some(&entry.value)
+        } else {
+            self.server.stats.keyspace_misses += 1;
+            self.server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
+            None
+        }
+    }
+
+    /// Look a key up without counting a hit or miss (TYPE-like and write paths), expiring it if due.
+    pub fn peek(&mut self, key: &[u8]) -> Option<&Entry> {
+        self.expire_if_needed(key);
+        let db = self.client.db;
+        self.server.dbs[db].raw_get(key)
+    }
+
+    /// Look a key up for writing: expires it if due, updates access data, no hit/miss counted.
+    /// Call [`Ctx::modified`] after changing the value in place.
+    pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.expire_if_needed(key);
+        let db = self.client.db;
+        let now = self.now;
+        let (factor, decay) = (self.server.config.lfu_log_factor, self.server.config.lfu_decay_time);
+        let draw = self.server.random_unit();
+        let entry = self.server.dbs[db].raw_get_mut(key)?;
+        touch_access(&mut entry.access, now, factor, decay, draw);
+        Some(entry)
+    }
+
+    /// The value at `key` for writing, created with `make` if missing; WRONGTYPE if `is_kind`
+    /// rejects the existing value. Call [`Ctx::modified`] afterwards.
+    pub fn write_or_create(
+        &mut self,
+        key: &Bytes,
+        is_kind: fn(&Value) -> bool,
+        make: impl FnOnce() -> Value,
+    ) -> Result<&mut Value, CmdError> {
+        let exists = match self.write(key) {
+            Some(entry) if !is_kind(&entry.value) => return Err(CmdError::wrong_type()),
+            Some(_) => true,
+            None => false,
+        };
+        let db = self.client.db;
+        if !exists {
+            self.server.dbs[db].insert(key.clone(), make(), None, self.now);
+        }
+        Ok(&mut self.server.dbs[db].raw_get_mut(key).expect("just inserted").value)
+    }
+
+    /// After an in-place change of `key`: recount its memory, delete it if it is now an empty
+    /// collection, and tell watchers, indexes and listeners.
+    pub fn modified(&mut self, key: &Bytes) {
+        let db = self.client.db;
+        let empty = self.server.dbs[db].raw_get(key).is_some_and(|e| e.value.is_empty_collection());
+        if empty {
+            self.server.dbs[db].remove(key);
+            self.server.events.emit(|| Event::Deleted { db, key: key.clone() });
+        } else {
+            self.server.dbs[db].refresh_memory(key);
+            self.server.events.emit(|| Event::Written { db, key: key.clone() });
+        }
+        self.server.touch(db, key);
+    }
+
+    /// Store `value` at `key` (replacing any value), with the given deadline.
+    pub fn set(&mut self, key: Bytes, value: Value, expires_at: Option<u64>) {
+        let db = self.client.db;
+        self.expire_if_needed(&key);
+        self.server.dbs[db].insert(key.clone(), value, expires_at, self.now);
+        self.server.events.emit(|| Event::Written { db, key: key.clone() });
+        self.server.touch(db, &key);
+    }
+
+    /// Delete `key` if present (expired keys count as absent). Returns true if it was deleted.
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        if self.expire_if_needed(key) {
+            return false;
+        }
+        let db = self.client.db;
+        match self.server.dbs[db].remove(key) {
+            Some(_) => {
+                let key = Bytes::copy_from_slice(key);
+                self.server.events.emit(|| Event::Deleted { db, key: key.clone() });
+                self.server.touch(db, &key);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Set or clear the deadline of an existing key, telling watchers.
+    pub fn set_expiry(&mut self, key: &Bytes, expires_at: Option<u64>) -> bool {
+        let db = self.client.db;
+        let done = self.server.dbs[db].set_expiry(key, expires_at);
+        if done {
+            self.server.touch(db, key);
+        }
+        done
+    }
+}
+
+/// Remove an expired key, counting it and telling listeners.
+pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
+    if server.dbs[db].remove(key).is_some() {
+        server.stats.expired_keys += 1;
+        let key = Bytes::copy_from_slice(key);
+        server.events.emit(|| Event::Expired { db, key: key.clone() });
+        server.touch(db, &key);
+    }
+}
+
+/// Redis's LFU_INIT_VAL: new keys start here so they are not evicted at once.
+pub const LFU_INIT_VAL: u8 = 5;
+
+/// Update LRU time and the LFU counter on access, as Redis's `updateLFU` does: first decay the
+/// counter by one per `decay` minutes idle, then increment it with probability
+/// 1 / ((counter - LFU_INIT_VAL) * factor + 1). `draw` is a uniform number in [0, 1).
+pub fn touch_access(access: &mut Access, now: u64, factor: u32, decay: u32, draw: f64) {
+    access.lfu_counter = lfu_decayed(access, now, decay);
+    let counter = access.lfu_counter;
+    if counter < 255 {
+        let base = counter.saturating_sub(LFU_INIT_VAL) as f64;
+        let p = 1.0 / (base * factor as f64 + 1.0);
+        if draw < p {
+            access.lfu_counter = counter + 1;
+        }
+    }
+    access.lfu_minute = now / 60_000;
+    access.last_ms = now;
+}
+
+/// The LFU counter after decay for the minutes idle since the last access.
+pub fn lfu_decayed(access: &Access, now: u64, decay: u32) -> u8 {
+    let idle_minutes = (now / 60_000).saturating_sub(access.lfu_minute);
+    let periods = if decay == 0 { 0 } else { idle_minutes / decay as u64 };
+    access.lfu_counter.saturating_sub(periods.min(255) as u8)
+}

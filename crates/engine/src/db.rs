@@ -1,0 +1,201 @@
+//! One logical database: the keyspace, its expiry index and its scan order.
+//!
+//! - `map` holds the entries.
+//! - `expiries` is an ordered set of (deadline, key), as mini-redis keeps it, so active expiry
+//!   pops the earliest deadlines first in O(log n) without walking the whole keyspace.
+//! - `order` gives every key a stable, monotonically increasing id when it is created. SCAN's
+//!   cursor is "the next id to visit", so a key present for the whole scan is always returned
+//!   (ids never move, unlike positions in a hash table), and RANDOMKEY and eviction sample keys by
+//!   drawing ids.
+//!
+//! This layer knows nothing of stats, events or clocks: `Ctx` (in `ctx.rs`) wraps it with lazy
+//! expiry, hit/miss counting and notifications.
+
+use crate::types::Value;
+use bytes::Bytes;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Access bookkeeping for LRU and LFU eviction and `OBJECT IDLETIME/FREQ`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// Virtual-clock milliseconds of the last access.
+    pub last_ms: u64,
+    /// Redis's logarithmic access counter (0..=255), starting at 5 for new keys.
+    pub lfu_counter: u8,
+    /// Minute (virtual clock) when the counter was last decayed.
+    pub lfu_minute: u64,
+}
+
+/// A key's value and metadata.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub value: Value,
+    /// Absolute deadline in virtual-clock milliseconds.
+    pub expires_at: Option<u64>,
+    pub access: Access,
+    /// Estimated bytes (key + value + overhead), kept in step with `Db::used_memory`.
+    pub mem: usize,
+    /// Stable id in the scan order.
+    pub(crate) id: u64,
+}
+
+/// A database.
+#[derive(Debug, Default, Clone)]
+pub struct Db {
+    map: HashMap<Bytes, Entry>,
+    expiries: BTreeSet<(u64, Bytes)>,
+    order: BTreeMap<u64, Bytes>,
+    next_id: u64,
+    used_memory: usize,
+}
+
+/// Fixed per-key overhead in the estimate (dict entry, robj, expire entry share).
+const KEY_OVERHEAD: usize = 56;
+
+impl Db {
+    pub fn new() -> Db {
+        Db::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Number of keys with a deadline.
+    pub fn expires_len(&self) -> usize {
+        self.expiries.len()
+    }
+
+    /// Estimated bytes of all keys.
+    pub fn used_memory(&self) -> usize {
+        self.used_memory
+    }
+
+    /// The entry for `key`, expired or not (callers decide about expiry).
+    pub fn raw_get(&self, key: &[u8]) -> Option<&Entry> {
+        self.map.get(key)
+    }
+
+    /// The entry for `key`, mutable, expired or not.
+    pub fn raw_get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.map.get_mut(key)
+    }
+
+    /// True if `key` exists and its deadline has passed at `now`.
+    pub fn is_expired(&self, key: &[u8], now: u64) -> bool {
+        matches!(self.map.get(key), Some(Entry { expires_at: Some(t), .. }) if *t <= now)
+    }
+
+    /// Insert or replace a value. Replacing keeps the key's scan id and access data; the deadline
+    /// is set to `expires_at` (callers pass the old one to keep it, as KEEPTTL does).
+    pub fn insert(&mut self, key: Bytes, value: Value, expires_at: Option<u64>, now: u64) {
+        let mem = KEY_OVERHEAD + key.len() + value.estimate_bytes();
+        if let Some(entry) = self.map.get_mut(&key) {
+            if let Some(old) = entry.expires_at {
+                self.expiries.remove(&(old, key.clone()));
+            }
+            self.used_memory = self.used_memory - entry.mem + mem;
+            entry.value = value;
+            entry.mem = mem;
+            entry.expires_at = expires_at;
+            if let Some(t) = expires_at {
+                self.expiries.insert((t, key));
+            }
+            return;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.order.insert(id, key.clone());
+        if let Some(t) = expires_at {
+            self.expiries.insert((t, key.clone()));
+        }
+        self.used_memory += mem;
+        let access = Access { last_ms: now, lfu_counter: 5, lfu_minute: now / 60_000 };
+        self.map.insert(key, Entry { value, expires_at, access, mem, id });
+    }
+
+    /// Remove `key`, returning its entry.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let (key, entry) = self.map.remove_entry(key)?;
+        self.order.remove(&entry.id);
+        if let Some(t) = entry.expires_at {
+            self.expiries.remove(&(t, key));
+        }
+        self.used_memory -= entry.mem;
+        Some(entry)
+    }
+
+    /// Set or clear the deadline of an existing key. Returns false if the key does not exist.
+    pub fn set_expiry(&mut self, key: &[u8], expires_at: Option<u64>) -> bool {
+        let Some(entry) = self.map.get_mut(key) else { return false };
+        let key = Bytes::copy_from_slice(key);
+        if let Some(old) = entry.expires_at {
+            self.expiries.remove(&(old, key.clone()));
+        }
+        entry.expires_at = expires_at;
+        if let Some(t) = expires_at {
+            self.expiries.insert((t, key));
+        }
+        true
+    }
+
+    /// Recompute the memory estimate of `key` after its value changed in place.
+    pub fn refresh_memory(&mut self, key: &[u8]) {
+        if let Some(entry) = self.map.get_mut(key) {
+            let mem = KEY_OVERHEAD + key.len() + entry.value.estimate_bytes();
+            self.used_memory = self.used_memory - entry.mem + mem;
+            entry.mem = mem;
+        }
+    }
+
+    /// Drop every key.
+    pub fn clear(&mut self) {
+        *self = Db { next_id: self.next_id, ..Db::default() };
+    }
+
+    /// Keys whose deadline is at or before `now`, earliest first, at most `limit` of them.
+    pub fn due_keys(&self, now: u64, limit: usize) -> Vec<Bytes> {
+        self.expiries.iter().take_while(|(t, _)| *t <= now).take(limit).map(|(_, k)| k.clone()).collect()
+    }
+
+    /// The earliest deadline, if any key has one.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.expiries.first().map(|(t, _)| *t)
+    }
+
+    /// Up to `count` keys in scan order starting at id `cursor`; returns the keys and the next
+    /// cursor (0 when the scan is complete).
+    pub fn scan_ids(&self, cursor: u64, count: usize) -> (Vec<Bytes>, u64) {
+        let mut keys = Vec::with_capacity(count.min(1024));
+        let mut iter = self.order.range(cursor..);
+        for (_, key) in iter.by_ref().take(count) {
+            keys.push(key.clone());
+        }
+        let next = iter.next().map(|(id, _)| *id).unwrap_or(0);
+        (keys, next)
+    }
+
+    /// A key chosen by `draw` (a uniform random u64), or None if the database is empty.
+    /// Ids are dense unless keys were deleted, so drawing an id and taking the next live one is
+    /// close to uniform.
+    pub fn random_key(&self, draw: u64) -> Option<&Bytes> {
+        let first = *self.order.first_key_value()?.0;
+        let last = *self.order.last_key_value()?.0;
+        let pick = first + draw % (last - first + 1);
+        self.order.range(pick..).next().or_else(|| self.order.iter().next()).map(|(_, k)| k)
+    }
+
+    /// All keys (unordered), for KEYS and FLUSH notifications.
+    pub fn keys(&self) -> impl Iterator<Item = &Bytes> {
+        self.map.keys()
+    }
+
+    /// All entries.
+    pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Entry)> {
+        self.map.iter()
+    }
+}

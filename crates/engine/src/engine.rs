@@ -1,0 +1,261 @@
+//! The front door: an [`Engine`] owns the server state and its clients, and executes one
+//! command at a time for a given client at a given (virtual) time.
+//!
+//! The dispatcher does what Redis's `processCommand` does before a handler runs: look the
+//! command up, check arity and subcommands, reject writes under maxmemory (after trying to
+//! evict), queue inside MULTI; then run the handler and keep indexes and events in step.
+
+use crate::args::{lower, truncate_for_error, Args};
+use crate::cmd::{self, CommandSpec};
+use crate::ctx::{expire_key, Ctx};
+use crate::error::CmdError;
+use crate::events::{Event, ReplyClass};
+use crate::frame::{Frame, Protocol};
+use crate::server::{Client, Server};
+use bytes::Bytes;
+
+/// A mini-Redis: databases, clients, settings and statistics, with no I/O and no clock.
+pub struct Engine {
+    server: Server,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(0x5eed, 0)
+    }
+}
+
+/// How many expired keys one `tick` removes at most, so a tick stays short even when a
+/// fast-forward makes a million keys due at once.
+const EXPIRE_BUDGET_PER_TICK: usize = 2_000;
+
+impl Engine {
+    /// A new engine whose random choices (SPOP, RANDOMKEY, eviction samples, HNSW levels)
+    /// follow `seed`, created at virtual time `now` (ms).
+    pub fn new(seed: u64, now: u64) -> Engine {
+        Engine { server: Server::new(seed, now) }
+    }
+
+    /// Register a client connection; returns its id (CLIENT ID).
+    pub fn connect(&mut self, now: u64) -> u64 {
+        let id = self.server.next_client_id;
+        self.server.next_client_id += 1;
+        self.server.stats.total_connections_received += 1;
+        let client = Client { id, created_ms: now, last_ms: now, ..Client::default() };
+        self.server.clients.insert(id, client);
+        id
+    }
+
+    /// Forget a client (its WATCHes and transaction go with it).
+    pub fn disconnect(&mut self, id: u64) {
+        if let Some(client) = self.server.clients.remove(&id) {
+            crate::cmd::transaction::unwatch_all(&mut self.server, &client);
+        }
+        self.server.dirty_clients.remove(&id);
+    }
+
+    /// The protocol the client negotiated with HELLO (RESP2 until it says otherwise).
+    pub fn protocol(&self, client: u64) -> Protocol {
+        self.server.clients.get(&client).map(|c| c.protocol).unwrap_or_default()
+    }
+
+    /// Execute one command for `client` at virtual time `now` (ms) and return its reply.
+    /// An unknown client id is connected on the fly.
+    pub fn execute(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
+        let mut me = match self.server.clients.remove(&client) {
+            Some(c) => c,
+            None => Client { id: client, created_ms: now, ..Client::default() },
+        };
+        me.last_ms = now;
+        let reply = self.dispatch(&mut me, args, now);
+        self.server.clients.insert(client, me);
+        reply
+    }
+
+    /// Execute and encode the reply for the client's protocol.
+    pub fn execute_to_bytes(&mut self, client: u64, args: Vec<Bytes>, now: u64, out: &mut Vec<u8>) {
+        let reply = self.execute(client, args, now);
+        reply.encode(self.protocol(client), out);
+    }
+
+    fn dispatch(&mut self, client: &mut Client, args: Vec<Bytes>, now: u64) -> Frame {
+        if args.is_empty() {
+            // Redis ignores empty commands; answer nothing meaningful but never fail.
+            return Frame::Null;
+        }
+        let name = lower(&args[0]);
+        let reply = match self.resolve(&name, &args) {
+            Err(e) => {
+                if client.multi.is_some() {
+                    client.multi_error = true;
+                }
+                e.into_frame()
+            }
+            Ok((spec, start)) => self.run_resolved(client, spec, args, start, now),
+        };
+        self.server.stats.total_commands_processed += 1;
+        let class = if reply.is_error() { ReplyClass::Error } else { ReplyClass::Ok };
+        let id = client.id;
+        client.last_command = name.clone();
+        self.server.events.emit(|| Event::Command { client: id, name, reply: class });
+        reply
+    }
+
+    /// Find the spec for a command line, checking arity and subcommands as Redis does.
+    /// Returns the spec and where its own arguments start.
+    fn resolve(&self, name: &str, args: &[Bytes]) -> Result<(&'static CommandSpec, usize), CmdError> {
+        let Some(spec) = cmd::lookup(name) else {
+            return Err(unknown_command(args));
+        };
+        if spec.subcommands.is_empty() {
+            if !spec.arity_ok(args.len()) {
+                return Err(CmdError::wrong_arity(spec.name));
+            }
+            return Ok((spec, 1));
+        }
+        if args.len() < 2 {
+            return Err(CmdError::wrong_arity(spec.name));
+        }
+        let sub_name = lower(&args[1]);
+        let Some(sub) = spec.subcommands.iter().find(|s| s.name == sub_name) else {
+            return Err(CmdError::unknown_subcommand(&args[1], &String::from_utf8_lossy(&args[0])));
+        };
+        if !sub.arity_ok(args.len()) {
+            return Err(CmdError::wrong_arity(&format!("{}|{}", spec.name, sub.name)));
+        }
+        Ok((sub, 2))
+    }
+
+    fn run_resolved(
+        &mut self,
+        client: &mut Client,
+        spec: &'static CommandSpec,
+        args: Vec<Bytes>,
+        start: usize,
+        now: u64,
+    ) -> Frame {
+        let in_multi = client.multi.is_some();
+        if in_multi && spec.has_flag("no-multi") {
+            client.multi_error = true;
+            return CmdError::err("Command not allowed inside a transaction").into_frame();
+        }
+        if spec.has_flag("denyoom") {
+            if let Err(e) = crate::evict::make_room(&mut self.server, now) {
+                if in_multi {
+                    client.multi_error = true;
+                }
+                return e.into_frame();
+            }
+        }
+        if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+            if let Some(queue) = client.multi.as_mut() {
+                queue.push(args);
+            }
+            return Frame::Simple("QUEUED".into());
+        }
+        self.run_now(client, spec, args, start, now)
+    }
+
+    /// Run a resolved command immediately (also used by EXEC for queued commands).
+    pub(crate) fn run_now(
+        &mut self,
+        client: &mut Client,
+        spec: &'static CommandSpec,
+        args: Vec<Bytes>,
+        start: usize,
+        now: u64,
+    ) -> Frame {
+        if spec.name == "exec" {
+            return crate::cmd::transaction::exec(self, client, now);
+        }
+        let mut cursor = Args::new(args, start);
+        let reply = {
+            let mut ctx = Ctx { server: &mut self.server, client, now };
+            (spec.run)(&mut ctx, &mut cursor).unwrap_or_else(CmdError::into_frame)
+        };
+        self.after_command();
+        reply
+    }
+
+    /// Re-resolve and run a queued command inside EXEC.
+    pub(crate) fn run_queued(&mut self, client: &mut Client, args: Vec<Bytes>, now: u64) -> Frame {
+        let name = lower(&args[0]);
+        match self.resolve(&name, &args) {
+            Ok((spec, start)) => {
+                if spec.has_flag("denyoom") {
+                    if let Err(e) = crate::evict::make_room(&mut self.server, now) {
+                        return e.into_frame();
+                    }
+                }
+                self.run_now(client, spec, args, start, now)
+            }
+            Err(e) => e.into_frame(),
+        }
+    }
+
+    /// Keep secondary structures (search indexes) in step with the keys a command changed.
+    fn after_command(&mut self) {
+        if !self.server.changed.is_empty() {
+            let changed = std::mem::take(&mut self.server.changed);
+            crate::search::sync_keys(&mut self.server, &changed);
+        }
+    }
+
+    /// Active expiry: remove keys whose deadline has passed at `now`, at most a bounded number
+    /// per call (call again while it returns the budget). Returns how many keys expired.
+    pub fn tick(&mut self, now: u64) -> usize {
+        let mut expired = 0;
+        for db in 0..self.server.dbs.len() {
+            let due = self.server.dbs[db].due_keys(now, EXPIRE_BUDGET_PER_TICK - expired);
+            for key in due {
+                expire_key(&mut self.server, db, &key);
+                expired += 1;
+            }
+            if expired >= EXPIRE_BUDGET_PER_TICK {
+                break;
+            }
+        }
+        self.after_command();
+        expired
+    }
+
+    /// Start or stop recording events (off by default: no cost when nobody listens).
+    pub fn set_events_enabled(&mut self, on: bool) {
+        self.server.events.set_enabled(on);
+    }
+
+    /// Events since the last drain.
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        self.server.events.drain()
+    }
+
+    /// Read-only view of the server state (databases, stats, config) for inspectors.
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    /// Mutable server state, for tools that restore a saved keyspace.
+    pub fn server_mut(&mut self) -> &mut Server {
+        &mut self.server
+    }
+}
+
+/// `ERR unknown command 'x', with args beginning with: 'a' 'b' ` exactly as Redis builds it:
+/// arguments are appended while the list is shorter than 128 bytes, each cut to what is left.
+fn unknown_command(args: &[Bytes]) -> CmdError {
+    let mut listed = String::new();
+    for arg in &args[1..] {
+        if listed.len() >= 128 {
+            break;
+        }
+        let room = 128 - listed.len();
+        listed.push_str(&format!("'{}' ", truncate_for_error(arg, room)));
+    }
+    let text = format!(
+        "unknown command '{}', with args beginning with: {}",
+        truncate_for_error(&args[0], 128),
+        listed
+    );
+    // Redis replaces CR and LF in error text with spaces so the reply stays one line.
+    CmdError::err(text.replace(['\r', '\n'], " "))
+}

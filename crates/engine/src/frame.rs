@@ -1,0 +1,166 @@
+//! The reply value: one type for everything the engine can answer, with its wire form in RESP2
+//! and RESP3.
+//!
+//! Commands build RESP3-shaped frames (maps, sets, doubles, booleans); `encode` lowers them to
+//! RESP2 the way Redis 7.4 does when a client has not sent `HELLO 3` (maps flatten into arrays,
+//! doubles become bulk strings, nulls keep the RESP2 kind they had before RESP3 existed).
+
+use bytes::Bytes;
+
+/// RESP protocol version spoken by a client (`HELLO 2` / `HELLO 3`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    #[default]
+    Resp2,
+    Resp3,
+}
+
+/// A reply (or request) frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame {
+    /// `+OK`: a short status line, never containing CR or LF.
+    Simple(String),
+    /// `-ERR ...`: the full error line including its kind prefix (`ERR`, `WRONGTYPE`, ...).
+    Error(String),
+    /// `:42`.
+    Integer(i64),
+    /// `$3\r\nfoo`: binary-safe bytes.
+    Bulk(Bytes),
+    /// Missing value: `$-1` in RESP2, `_` in RESP3 (GET on a missing key).
+    Null,
+    /// Missing aggregate: `*-1` in RESP2, `_` in RESP3 (BLPOP timeout, EXEC aborted by WATCH).
+    NullArray,
+    /// `*n`: an ordered list.
+    Array(Vec<Frame>),
+    /// `%n` in RESP3; a flat array of key, value, key, value in RESP2.
+    Map(Vec<(Frame, Frame)>),
+    /// `~n` in RESP3; an array in RESP2.
+    Set(Vec<Frame>),
+    /// `,1.5` in RESP3; a bulk string in RESP2 formatted as Redis formats doubles.
+    Double(f64),
+    /// `#t` / `#f` in RESP3; `:1` / `:0` in RESP2.
+    Boolean(bool),
+    /// `=n\r\ntxt:...` in RESP3 (INFO, CLIENT INFO); a bulk string in RESP2.
+    Verbatim(Bytes),
+    /// `>n` in RESP3 (pub/sub messages); an array in RESP2.
+    Push(Vec<Frame>),
+}
+
+impl Frame {
+    /// `+OK`, the most common reply.
+    pub fn ok() -> Frame {
+        Frame::Simple("OK".into())
+    }
+
+    /// A bulk string from anything byte-like.
+    pub fn bulk(b: impl Into<Bytes>) -> Frame {
+        Frame::Bulk(b.into())
+    }
+
+    /// A bulk string copied from a byte slice.
+    pub fn bulk_from(b: &[u8]) -> Frame {
+        Frame::Bulk(Bytes::copy_from_slice(b))
+    }
+
+    /// A bulk string holding `v` in decimal, as Redis writes integers stored in strings.
+    pub fn bulk_int(v: i64) -> Frame {
+        Frame::Bulk(Bytes::from(v.to_string()))
+    }
+
+    /// An array of bulk strings.
+    pub fn bulks<I, B>(items: I) -> Frame
+    where
+        I: IntoIterator<Item = B>,
+        B: Into<Bytes>,
+    {
+        Frame::Array(items.into_iter().map(|b| Frame::Bulk(b.into())).collect())
+    }
+
+    /// True for error replies.
+    pub fn is_error(&self) -> bool {
+        matches!(self, Frame::Error(_))
+    }
+
+    /// The bytes of a bulk or simple string, if this is one.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Frame::Bulk(b) | Frame::Verbatim(b) => Some(b),
+            Frame::Simple(s) => Some(s.as_bytes()),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is one.
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Frame::Integer(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Append the wire form of this frame for a client speaking `proto`.
+    pub fn encode(&self, proto: Protocol, out: &mut Vec<u8>) {
+        let resp3 = proto == Protocol::Resp3;
+        match self {
+            Frame::Simple(s) => line(out, b'+', s.as_bytes()),
+            Frame::Error(s) => line(out, b'-', s.as_bytes()),
+            Frame::Integer(i) => line(out, b':', i.to_string().as_bytes()),
+            Frame::Bulk(b) => bulk(out, b'$', b),
+            Frame::Null if resp3 => out.extend_from_slice(b"_\r\n"),
+            Frame::Null => out.extend_from_slice(b"$-1\r\n"),
+            Frame::NullArray if resp3 => out.extend_from_slice(b"_\r\n"),
+            Frame::NullArray => out.extend_from_slice(b"*-1\r\n"),
+            Frame::Array(items) => aggregate(out, b'*', items, proto),
+            Frame::Set(items) => aggregate(out, if resp3 { b'~' } else { b'*' }, items, proto),
+            Frame::Push(items) => aggregate(out, if resp3 { b'>' } else { b'*' }, items, proto),
+            Frame::Map(pairs) => {
+                if resp3 {
+                    line(out, b'%', pairs.len().to_string().as_bytes());
+                } else {
+                    line(out, b'*', (pairs.len() * 2).to_string().as_bytes());
+                }
+                for (k, v) in pairs {
+                    k.encode(proto, out);
+                    v.encode(proto, out);
+                }
+            }
+            Frame::Double(d) if resp3 => line(out, b',', crate::float::resp3_double(*d).as_bytes()),
+            Frame::Double(d) => bulk(out, b'$', crate::float::format_double(*d).as_bytes()),
+            Frame::Boolean(b) if resp3 => out.extend_from_slice(if *b { b"#t\r\n" } else { b"#f\r\n" }),
+            Frame::Boolean(b) => line(out, b':', if *b { b"1" } else { b"0" }),
+            Frame::Verbatim(b) if resp3 => {
+                line(out, b'=', (b.len() + 4).to_string().as_bytes());
+                out.extend_from_slice(b"txt:");
+                out.extend_from_slice(b);
+                out.extend_from_slice(b"\r\n");
+            }
+            Frame::Verbatim(b) => bulk(out, b'$', b),
+        }
+    }
+
+    /// The wire form as a fresh buffer.
+    pub fn to_bytes(&self, proto: Protocol) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode(proto, &mut out);
+        out
+    }
+}
+
+fn line(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
+    out.push(tag);
+    out.extend_from_slice(body);
+    out.extend_from_slice(b"\r\n");
+}
+
+fn bulk(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
+    line(out, tag, body.len().to_string().as_bytes());
+    out.extend_from_slice(body);
+    out.extend_from_slice(b"\r\n");
+}
+
+fn aggregate(out: &mut Vec<u8>, tag: u8, items: &[Frame], proto: Protocol) {
+    line(out, tag, items.len().to_string().as_bytes());
+    for item in items {
+        item.encode(proto, out);
+    }
+}

@@ -1,0 +1,38 @@
+//! A mini-Redis that answers like Redis 7.4 (and RediSearch for vector search), with no I/O and
+//! no clock of its own, so the same code runs natively and in the browser.
+//!
+//! A tour:
+//! - [`Engine`] (`engine.rs`): the front door. `connect` a client, `execute` a command
+//!   (a list of byte strings) at a time you pass in, get a [`Frame`] back; `tick` runs active
+//!   expiry; `drain_events` tells what happened.
+//! - [`frame`]: the reply type and its RESP2/RESP3 wire forms; [`resp`]: the codec that parses
+//!   commands and replies incrementally.
+//! - `cmd/`: one file per command family, each a table of [`cmd::CommandSpec`]s.
+//! - `ctx.rs`: how handlers touch keys (lazy expiry, hit/miss stats, LRU/LFU, WATCH, events);
+//!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values.
+//! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
+//! - [`float`]: doubles printed and parsed exactly as Redis does.
+//!
+//! Time is always a parameter (milliseconds on a clock the caller owns): `Instant::now()` and
+//! `SystemTime::now()` panic on wasm32-unknown-unknown, and the playground's clock can be
+//! paused and fast-forwarded.
+
+pub mod args;
+pub mod cmd;
+pub mod config;
+pub(crate) mod ctx;
+pub mod db;
+mod engine;
+pub mod error;
+pub mod events;
+pub(crate) mod evict;
+pub mod float;
+pub mod frame;
+pub mod resp;
+pub mod search;
+pub mod server;
+pub mod types;
+
+pub use engine::Engine;
+pub use events::Event;
+pub use frame::{Frame, Protocol};

@@ -1,0 +1,351 @@
+//! RESP2/RESP3 codec: incremental parsing in two phases (enough bytes yet? then decode).
+//!
+//! Two entry points, because a server and a client read different things:
+//! - [`parse_command`] reads what a client sends: a multibulk of bulk strings, or an inline line
+//!   as `redis-cli` and telnet send it (`PING\r\n`). Errors carry Redis's own protocol-error text.
+//! - [`parse_frame`] reads any reply frame, RESP3 types included (the page and the proxy decode
+//!   server replies with it).
+//!
+//! Both return `Ok(None)` when the buffer holds only part of a frame, so callers keep reading.
+//! Integers are `i64`; nesting depth and sizes are bounded so hostile input cannot exhaust memory.
+
+use crate::frame::Frame;
+use bytes::Bytes;
+
+/// Bounds applied while parsing untrusted input.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest bulk string accepted (Redis's `proto-max-bulk-len`, 512 MB by default).
+    pub max_bulk_len: usize,
+    /// Most elements in one aggregate (Redis caps multibulk length at 1024*1024*1024).
+    pub max_array_len: usize,
+    /// Deepest nesting of aggregates in a reply frame.
+    pub max_depth: usize,
+    /// Longest inline command line (Redis: 64 KB).
+    pub max_inline_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bulk_len: 512 * 1024 * 1024,
+            max_array_len: 1024 * 1024 * 1024,
+            max_depth: 128,
+            max_inline_len: 64 * 1024,
+        }
+    }
+}
+
+/// A malformed stream. The message is what Redis replies before closing the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError(pub String);
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProtocolError {}
+
+fn protocol_error(what: &str) -> ProtocolError {
+    ProtocolError(format!("ERR Protocol error: {what}"))
+}
+
+/// Position of the next CRLF-terminated line starting at `from`, as (line end, next start).
+fn find_line(buf: &[u8], from: usize) -> Option<(usize, usize)> {
+    let rel = buf.get(from..)?.windows(2).position(|w| w == b"\r\n")?;
+    Some((from + rel, from + rel + 2))
+}
+
+fn parse_i64(bytes: &[u8]) -> Option<i64> {
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+/// Parse one client command from `buf`: `Ok(Some((args, consumed)))`, `Ok(None)` if incomplete.
+/// An empty inline line yields an empty argument list (Redis ignores it).
+pub fn parse_command(buf: &[u8], limits: &Limits) -> Result<Option<(Vec<Bytes>, usize)>, ProtocolError> {
+    if buf.is_empty() {
+        return Ok(None);
+    }
+    if buf[0] != b'*' {
+        return parse_inline(buf, limits);
+    }
+    let Some((end, mut pos)) = find_line(buf, 1) else {
+        if buf.len() > limits.max_inline_len {
+            return Err(protocol_error("too big mbulk count string"));
+        }
+        return Ok(None);
+    };
+    let count = parse_i64(&buf[1..end]).ok_or_else(|| protocol_error("invalid multibulk length"))?;
+    if count > limits.max_array_len as i64 {
+        return Err(protocol_error("invalid multibulk length"));
+    }
+    if count <= 0 {
+        return Ok(Some((Vec::new(), pos)));
+    }
+    let mut args = Vec::with_capacity((count as usize).min(1024));
+    for _ in 0..count {
+        let Some(&tag) = buf.get(pos) else { return Ok(None) };
+        if tag != b'$' {
+            return Err(protocol_error(&format!("expected '$', got '{}'", tag as char)));
+        }
+        let Some((end, start)) = find_line(buf, pos + 1) else {
+            if buf.len() - pos > limits.max_inline_len {
+                return Err(protocol_error("too big bulk count string"));
+            }
+            return Ok(None);
+        };
+        let len = parse_i64(&buf[pos + 1..end]).ok_or_else(|| protocol_error("invalid bulk length"))?;
+        if len < 0 || len as usize > limits.max_bulk_len {
+            return Err(protocol_error("invalid bulk length"));
+        }
+        let len = len as usize;
+        if buf.len() < start + len + 2 {
+            return Ok(None);
+        }
+        args.push(Bytes::copy_from_slice(&buf[start..start + len]));
+        pos = start + len + 2;
+    }
+    Ok(Some((args, pos)))
+}
+
+/// Inline commands: one line split on spaces, with redis-cli-style quoting.
+fn parse_inline(buf: &[u8], limits: &Limits) -> Result<Option<(Vec<Bytes>, usize)>, ProtocolError> {
+    let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
+        if buf.len() > limits.max_inline_len {
+            return Err(protocol_error("too big inline request"));
+        }
+        return Ok(None);
+    };
+    let mut line = &buf[..nl];
+    if line.last() == Some(&b'\r') {
+        line = &line[..line.len() - 1];
+    }
+    let args = split_args(line).ok_or_else(|| protocol_error("unbalanced quotes in request"))?;
+    Ok(Some((args.into_iter().map(Bytes::from).collect(), nl + 1)))
+}
+
+/// Split a command line into arguments the way Redis's `sdssplitargs` does (and so redis-cli):
+/// spaces separate, `"..."` understands `\n \r \t \b \a \\ \" \xHH`, `'...'` only `\'`.
+/// A closing quote must be followed by a space or the end. `None` on unbalanced quotes.
+pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut args = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < line.len() && line[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= line.len() {
+            return Some(args);
+        }
+        let mut current = Vec::new();
+        let mut in_double = false;
+        let mut in_single = false;
+        loop {
+            if in_double {
+                let c = *line.get(i)?;
+                if c == b'\\'
+                    && i + 3 < line.len()
+                    && line[i + 1] == b'x'
+                    && is_hex(line[i + 2])
+                    && is_hex(line[i + 3])
+                {
+                    current.push(hex(line[i + 2]) * 16 + hex(line[i + 3]));
+                    i += 3;
+                } else if c == b'\\' && i + 1 < line.len() {
+                    i += 1;
+                    current.push(match line[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        other => other,
+                    });
+                } else if c == b'"' {
+                    if i + 1 < line.len() && !line[i + 1].is_ascii_whitespace() {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    current.push(c);
+                }
+            } else if in_single {
+                let c = *line.get(i)?;
+                if c == b'\\' && i + 1 < line.len() && line[i + 1] == b'\'' {
+                    i += 1;
+                    current.push(b'\'');
+                } else if c == b'\'' {
+                    if i + 1 < line.len() && !line[i + 1].is_ascii_whitespace() {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    current.push(c);
+                }
+            } else {
+                match line.get(i) {
+                    None => break,
+                    Some(c) if c.is_ascii_whitespace() => break,
+                    Some(b'"') => in_double = true,
+                    Some(b'\'') => in_single = true,
+                    Some(&c) => current.push(c),
+                }
+            }
+            i += 1;
+        }
+        args.push(current);
+    }
+}
+
+fn is_hex(c: u8) -> bool {
+    c.is_ascii_hexdigit()
+}
+
+fn hex(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => c - b'A' + 10,
+    }
+}
+
+/// Encode a command as a RESP multibulk of bulk strings (what clients send).
+pub fn encode_command<A: AsRef<[u8]>>(args: &[A], out: &mut Vec<u8>) {
+    out.push(b'*');
+    out.extend_from_slice(args.len().to_string().as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for arg in args {
+        let arg = arg.as_ref();
+        out.push(b'$');
+        out.extend_from_slice(arg.len().to_string().as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(arg);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// Parse one reply frame (RESP2 or RESP3): `Ok(Some((frame, consumed)))`, `Ok(None)` if incomplete.
+pub fn parse_frame(buf: &[u8], limits: &Limits) -> Result<Option<(Frame, usize)>, ProtocolError> {
+    parse_at(buf, 0, limits, 0)
+}
+
+fn parse_at(
+    buf: &[u8],
+    pos: usize,
+    limits: &Limits,
+    depth: usize,
+) -> Result<Option<(Frame, usize)>, ProtocolError> {
+    if depth > limits.max_depth {
+        return Err(protocol_error("nesting too deep"));
+    }
+    let Some(&tag) = buf.get(pos) else { return Ok(None) };
+    let Some((end, next)) = find_line(buf, pos + 1) else { return Ok(None) };
+    let line = &buf[pos + 1..end];
+    let text = || String::from_utf8_lossy(line).into_owned();
+    let int = || parse_i64(line).ok_or_else(|| protocol_error("invalid integer"));
+    let frame = match tag {
+        b'+' => Frame::Simple(text()),
+        b'-' => Frame::Error(text()),
+        b':' => Frame::Integer(int()?),
+        b'_' => Frame::Null,
+        b'#' => match line {
+            b"t" => Frame::Boolean(true),
+            b"f" => Frame::Boolean(false),
+            _ => return Err(protocol_error("invalid boolean")),
+        },
+        b',' => {
+            let d = crate::float::parse_double(line)
+                .or_else(|| (line.eq_ignore_ascii_case(b"nan")).then_some(f64::NAN))
+                .ok_or_else(|| protocol_error("invalid double"))?;
+            Frame::Double(d)
+        }
+        b'(' => Frame::Bulk(Bytes::copy_from_slice(line)),
+        b'$' | b'=' | b'!' => {
+            let len = int()?;
+            if len < 0 {
+                return Ok(Some((Frame::Null, next)));
+            }
+            let len = len as usize;
+            if len > limits.max_bulk_len {
+                return Err(protocol_error("invalid bulk length"));
+            }
+            if buf.len() < next + len + 2 {
+                return Ok(None);
+            }
+            let body = &buf[next..next + len];
+            let consumed = next + len + 2;
+            let frame = match tag {
+                b'$' => Frame::Bulk(Bytes::copy_from_slice(body)),
+                b'=' => Frame::Verbatim(Bytes::copy_from_slice(body.get(4..).unwrap_or_default())),
+                _ => Frame::Error(String::from_utf8_lossy(body).into_owned()),
+            };
+            return Ok(Some((frame, consumed)));
+        }
+        b'*' | b'~' | b'>' | b'%' | b'|' => {
+            let count = int()?;
+            if count < 0 {
+                return Ok(Some((Frame::NullArray, next)));
+            }
+            let count = count as usize;
+            if count > limits.max_array_len {
+                return Err(protocol_error("invalid multibulk length"));
+            }
+            let items_wanted = if matches!(tag, b'%' | b'|') { count * 2 } else { count };
+            let mut items = Vec::with_capacity(items_wanted.min(1024));
+            let mut at = next;
+            for _ in 0..items_wanted {
+                match parse_at(buf, at, limits, depth + 1)? {
+                    Some((item, used)) => {
+                        items.push(item);
+                        at = used;
+                    }
+                    None => return Ok(None),
+                }
+            }
+            let frame = match tag {
+                b'*' => Frame::Array(items),
+                b'~' => Frame::Set(items),
+                b'>' => Frame::Push(items),
+                b'|' => {
+                    // Attributes annotate the frame that follows; keep the frame, drop them.
+                    return parse_at(buf, at, limits, depth + 1);
+                }
+                _ => {
+                    let mut pairs = Vec::with_capacity(items.len() / 2);
+                    let mut it = items.into_iter();
+                    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                        pairs.push((k, v));
+                    }
+                    Frame::Map(pairs)
+                }
+            };
+            return Ok(Some((frame, at)));
+        }
+        other => return Err(protocol_error(&format!("unknown frame type '{}'", other as char))),
+    };
+    Ok(Some((frame, next)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_and_multibulk() {
+        let l = Limits::default();
+        let (args, used) = parse_command(b"PING\r\n", &l).unwrap().unwrap();
+        assert_eq!((args, used), (vec![Bytes::from("PING")], 6));
+        let (args, _) = parse_command(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", &l).unwrap().unwrap();
+        assert_eq!(args, vec![Bytes::from("GET"), Bytes::from("k")]);
+        assert_eq!(parse_command(b"*2\r\n$3\r\nGET\r\n$1\r\n", &l).unwrap(), None);
+        assert_eq!(
+            split_args(br#"set "a b" '\'' "\x41\n""#).unwrap(),
+            vec![b"set".to_vec(), b"a b".to_vec(), b"'".to_vec(), b"A\n".to_vec()]
+        );
+        assert_eq!(split_args(br#"get "a"b"#), None);
+    }
+}

@@ -1,0 +1,240 @@
+//! Differential testing against a real Redis 7.4 + RediSearch (the shared oracle).
+//!
+//! A [`Session`] sends the same command to the oracle and to a fresh [`Engine`] and compares the
+//! raw reply bytes. The oracle is started on demand with `../shared/oracle/redis-stack start PORT`
+//! (idempotent; the first start builds OpenSSL once, about 3 minutes). `REDIS_ORACLE_PORT` points
+//! the tests at an oracle that is already running instead.
+//!
+//! Tests in one binary share one oracle, so a session holds a process-wide lock and flushes the
+//! oracle when it starts: tests stay independent without a server per test.
+
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use playground_engine::resp::{encode_command, parse_frame, Limits};
+use playground_engine::{Engine, Frame, Protocol};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Default oracle port for the engine's differential tests.
+pub const DEFAULT_PORT: u16 = 16379;
+
+static LOCK: Mutex<()> = Mutex::new(());
+static STARTED: OnceLock<u16> = OnceLock::new();
+
+/// The oracle's port, starting it if needed. Panics with a clear message if it cannot start.
+pub fn oracle_port() -> u16 {
+    *STARTED.get_or_init(|| {
+        if let Ok(port) = std::env::var("REDIS_ORACLE_PORT") {
+            return port.parse().expect("REDIS_ORACLE_PORT must be a port number");
+        }
+        let script = workspace_root().join("../shared/oracle/redis-stack");
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .arg(DEFAULT_PORT.to_string())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "the Redis oracle did not start ({}):\n{}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        DEFAULT_PORT
+    })
+}
+
+/// The repository root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Milliseconds on the system clock, the emulator's clock in these tests (the oracle uses it too).
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_millis() as u64
+}
+
+/// A raw RESP connection to the oracle.
+pub struct Oracle {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Oracle {
+    pub fn connect(port: u16) -> Oracle {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the oracle");
+        stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+        stream.set_nodelay(true).expect("nodelay");
+        Oracle { stream, buf: Vec::new() }
+    }
+
+    /// Send a command and return the raw bytes of its reply.
+    pub fn raw(&mut self, args: &[Bytes]) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_command(args, &mut out);
+        self.stream.write_all(&out).expect("write to oracle");
+        loop {
+            if let Some((_, used)) = parse_frame(&self.buf, &Limits::default()).expect("oracle reply parses")
+            {
+                return self.buf.drain(..used).collect();
+            }
+            let mut chunk = [0u8; 65536];
+            let n = self.stream.read(&mut chunk).expect("read from oracle");
+            assert!(n > 0, "oracle closed the connection");
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+}
+
+/// The same commands against the oracle and the emulator.
+pub struct Session {
+    _guard: MutexGuard<'static, ()>,
+    pub oracle: Oracle,
+    pub engine: Engine,
+    pub client: u64,
+}
+
+/// Turn `&str` arguments into byte strings.
+pub fn args(parts: &[&str]) -> Vec<Bytes> {
+    parts.iter().map(|p| Bytes::copy_from_slice(p.as_bytes())).collect()
+}
+
+impl Session {
+    /// A fresh session: oracle flushed (all databases, RESP2, db 0), new engine.
+    pub fn new() -> Session {
+        let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let mut oracle = Oracle::connect(oracle_port());
+        for cmd in [
+            &["FLUSHALL"][..],
+            &["CONFIG", "SET", "maxmemory", "0"],
+            &["CONFIG", "SET", "maxmemory-policy", "noeviction"],
+        ] {
+            oracle.raw(&args(cmd));
+        }
+        // Drop any search indexes left by an earlier test.
+        let listed = oracle.raw(&args(&["FT._LIST"]));
+        if let Ok(Some((Frame::Array(names) | Frame::Set(names), _))) =
+            parse_frame(&listed, &Limits::default())
+        {
+            for name in names {
+                if let Some(name) = name.as_bytes() {
+                    oracle.raw(&[Bytes::from_static(b"FT.DROPINDEX"), Bytes::copy_from_slice(name)]);
+                }
+            }
+        }
+        let now = now_ms();
+        let mut engine = Engine::new(7, now);
+        let client = engine.connect(now);
+        Session { _guard: guard, oracle, engine, client }
+    }
+
+    /// Raw reply bytes from both sides: (oracle, emulator).
+    pub fn both_raw(&mut self, cmd: &[Bytes]) -> (Vec<u8>, Vec<u8>) {
+        let theirs = self.oracle.raw(cmd);
+        let mut ours = Vec::new();
+        let reply = self.engine.execute(self.client, cmd.to_vec(), now_ms());
+        reply.encode(self.engine.protocol(self.client), &mut ours);
+        (theirs, ours)
+    }
+
+    /// Decoded replies from both sides: (oracle, emulator).
+    pub fn both(&mut self, cmd: &[&str]) -> (Frame, Frame) {
+        self.both_frames(&args(cmd))
+    }
+
+    /// Decoded replies from both sides for binary arguments.
+    pub fn both_frames(&mut self, cmd: &[Bytes]) -> (Frame, Frame) {
+        let (theirs, ours) = self.both_raw(cmd);
+        (decode(&theirs), decode(&ours))
+    }
+
+    /// Assert both sides send the same bytes.
+    #[track_caller]
+    pub fn same(&mut self, cmd: &[&str]) {
+        self.same_bytes(&args(cmd));
+    }
+
+    /// Assert both sides send the same bytes, for binary arguments.
+    #[track_caller]
+    pub fn same_bytes(&mut self, cmd: &[Bytes]) {
+        let (theirs, ours) = self.both_raw(cmd);
+        assert_eq!(
+            show(&ours),
+            show(&theirs),
+            "\ncommand: {}\n(left: emulator, right: Redis)",
+            show_cmd(cmd)
+        );
+    }
+
+    /// Assert the same reply up to the order of elements in aggregates (SMEMBERS, KEYS, ...).
+    #[track_caller]
+    pub fn same_unordered(&mut self, cmd: &[&str]) {
+        let (theirs, ours) = self.both(cmd);
+        assert_eq!(
+            canonical(&ours),
+            canonical(&theirs),
+            "\ncommand: {}\n(left: emulator, right: Redis)",
+            cmd.join(" ")
+        );
+    }
+
+    /// Run many commands, each compared byte for byte.
+    #[track_caller]
+    pub fn script(&mut self, lines: &[&[&str]]) {
+        for line in lines {
+            self.same(line);
+        }
+    }
+
+    /// Run a command on both sides without comparing (set-up that is known to differ, e.g. time).
+    pub fn run(&mut self, cmd: &[&str]) -> (Frame, Frame) {
+        self.both(cmd)
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+/// Decode one reply frame from raw bytes.
+pub fn decode(raw: &[u8]) -> Frame {
+    parse_frame(raw, &Limits::default()).expect("valid RESP").expect("complete frame").0
+}
+
+/// A frame with every aggregate sorted, for order-free comparison.
+pub fn canonical(frame: &Frame) -> String {
+    match frame {
+        Frame::Array(items) | Frame::Set(items) | Frame::Push(items) => {
+            let mut parts: Vec<String> = items.iter().map(canonical).collect();
+            parts.sort();
+            format!("[{}]", parts.join(", "))
+        }
+        Frame::Map(pairs) => {
+            let mut parts: Vec<String> =
+                pairs.iter().map(|(k, v)| format!("{}: {}", canonical(k), canonical(v))).collect();
+            parts.sort();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// Raw RESP made readable (CRLF shown as `\r\n`).
+pub fn show(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).replace("\r\n", "\\r\\n")
+}
+
+fn show_cmd(cmd: &[Bytes]) -> String {
+    cmd.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
+/// Protocol shorthand for tests.
+pub fn resp3() -> Protocol {
+    Protocol::Resp3
+}
