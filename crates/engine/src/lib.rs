@@ -28,6 +28,7 @@ pub mod events;
 pub(crate) mod evict;
 pub mod float;
 pub mod frame;
+pub mod glob;
 pub mod resp;
 pub mod search;
 pub mod server;
