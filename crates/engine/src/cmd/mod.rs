@@ -6,9 +6,11 @@
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
 pub mod connection;
+pub mod expire_opts;
 pub mod hash;
 pub mod keys;
 pub mod list;
+pub mod long_double;
 pub mod server;
 pub mod set;
 pub mod string;
