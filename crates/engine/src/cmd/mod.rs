@@ -11,6 +11,7 @@ pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod long_double;
+pub mod object_info;
 pub mod server;
 pub mod set;
 pub mod string;
