@@ -525,7 +525,9 @@ fn ttl_generic(ctx: &mut Ctx, args: &mut Args, millis: bool, absolute: bool) -> 
     let Some(deadline) = entry.expires_at else { return Ok(Frame::Integer(-1)) };
     let deadline = i64::try_from(deadline).unwrap_or(i64::MAX);
     let ttl = if absolute { deadline } else { deadline.saturating_sub(now).max(0) };
-    Ok(Frame::Integer(if millis { ttl } else { ttl.saturating_add(500) / 1000 }))
+    // Rounded to the nearest second; Redis's sum does not overflow in practice, so use i128.
+    let seconds = ((i128::from(ttl) + 500) / 1000) as i64;
+    Ok(Frame::Integer(if millis { ttl } else { seconds }))
 }
 
 fn ttl(ctx: &mut Ctx, args: &mut Args) -> CmdResult {

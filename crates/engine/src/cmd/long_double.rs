@@ -157,7 +157,7 @@ fn in_range(ext: Ext) -> Option<Ext> {
         return Some(ext);
     }
     let top = 64 - i64::from(ext.mant.leading_zeros()) + ext.exp;
-    if top > MAX_BIT_EXP || top < MIN_BIT_EXP {
+    if !(MIN_BIT_EXP..=MAX_BIT_EXP).contains(&top) {
         None
     } else {
         Some(ext)
@@ -377,7 +377,7 @@ impl Big {
             }
         }
         if whole > 0 {
-            self.limbs.splice(0..0, std::iter::repeat(0).take(whole));
+            self.limbs.splice(0..0, std::iter::repeat_n(0, whole));
         }
     }
 
