@@ -495,8 +495,6 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, name: &str, seconds: bool, rel
         ctx.delete(&key);
     } else {
         ctx.set_expiry(&key, Some(when as u64));
-        let db = ctx.db_index();
-        ctx.server.events.emit(|| Event::Written { db, key: key.clone() });
     }
     Ok(Frame::Integer(1))
 }

@@ -55,6 +55,9 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
     if lower == b"inf" || lower == b"infinity" {
         return Some(Parsed::Infinite);
     }
+    if body.len() > 1 && body[0] == b'0' && (body[1] == b'x' || body[1] == b'X') {
+        return parse_hex(neg, &body[2..]).map(Parsed::Finite);
+    }
     let (digits, exp10) = parse_decimal(body)?;
     let ext = decimal_to_ext(neg, &digits, exp10)?;
     Some(Parsed::Finite(ext))
@@ -116,6 +119,69 @@ fn parse_decimal(body: &[u8]) -> Option<(Vec<u8>, i64)> {
         return None;
     }
     Some((digits, exp10))
+}
+
+/// A C99 hex float after its `0x`: `hhh[.hhh][p[+-]ddd]`, as `strtold` reads it.
+fn parse_hex(neg: bool, body: &[u8]) -> Option<Ext> {
+    let mut n = Big::from_u64(0);
+    let mut exp2: i64 = 0;
+    let mut seen_digit = false;
+    let mut i = 0;
+    let mut fraction = false;
+    while i < body.len() {
+        let c = body[i];
+        if c == b'.' && !fraction {
+            fraction = true;
+        } else if let Some(d) = (c as char).to_digit(16) {
+            seen_digit = true;
+            if n.bit_len() < 256 {
+                n.mul_small(16);
+                n.add_small(d);
+                if fraction {
+                    exp2 -= 4;
+                }
+            } else if !fraction {
+                exp2 += 4;
+            }
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if !seen_digit {
+        return None;
+    }
+    if i < body.len() && (body[i] == b'p' || body[i] == b'P') {
+        let mut j = i + 1;
+        let exp_neg = match body.get(j) {
+            Some(b'-') => {
+                j += 1;
+                true
+            }
+            Some(b'+') => {
+                j += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = j;
+        let mut e: i64 = 0;
+        while j < body.len() && body[j].is_ascii_digit() {
+            e = (e * 10 + i64::from(body[j] - b'0')).min(1_000_000_000);
+            j += 1;
+        }
+        if j > start {
+            exp2 += if exp_neg { -e } else { e };
+            i = j;
+        }
+    }
+    if i != body.len() {
+        return None;
+    }
+    if n.is_zero() {
+        return Some(Ext { neg, mant: 0, exp: 0 });
+    }
+    in_range(round_big(neg, &n, exp2, false))
 }
 
 /// The long double nearest to `digits * 10^exp10` (round half to even).
@@ -512,6 +578,14 @@ mod tests {
         assert_eq!(sum("5.0e3", "2.0e2"), "5200");
         assert_eq!(sum("5", "-5"), "0");
         assert_eq!(sum("-0", "0"), "0");
+        assert_eq!(sum("0", "0x10"), "16");
+        assert_eq!(sum("16", "0x1.8p1"), "19");
+        assert_eq!(sum("19", "0X.8"), "19.5");
+        assert_eq!(sum("19.5", "0x1p-2"), "19.75");
+        assert_eq!(sum("11.75", "0x1."), "12.75");
+        assert_eq!(sum("1", "0x"), "ERR value is not a valid float");
+        assert_eq!(sum("1", "0xp1"), "ERR value is not a valid float");
+        assert_eq!(sum("1", "0x1p"), "ERR value is not a valid float");
         assert_eq!(sum(
             "1e300", "1"),
             "1000000000000000000008997324079559193870523944273290747938260082321265646596180935755849152083750497190350372508614274835903592556184672983913096260520748646287327135641843653294084255107606016789726652932370030551382947620994540294772781889620606179267611627097410650567187386105690089424915104006144"
