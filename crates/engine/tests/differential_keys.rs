@@ -441,3 +441,121 @@ fn wrong_arity_of_every_key_command() {
         &["UNLINK"],
     ]);
 }
+
+/// Seeded random command lines built from tricky tokens never panic the string and key
+/// commands (a panic would kill the browser page); every reply is a frame.
+#[test]
+fn tricky_arguments_never_panic() {
+    use playground_engine::Engine;
+    const COMMANDS: &[&str] = &[
+        "SET",
+        "GET",
+        "GETDEL",
+        "GETEX",
+        "GETSET",
+        "SETNX",
+        "SETEX",
+        "PSETEX",
+        "MSET",
+        "MSETNX",
+        "MGET",
+        "INCR",
+        "DECR",
+        "INCRBY",
+        "DECRBY",
+        "INCRBYFLOAT",
+        "APPEND",
+        "STRLEN",
+        "GETRANGE",
+        "SUBSTR",
+        "SETRANGE",
+        "DEL",
+        "UNLINK",
+        "EXISTS",
+        "TYPE",
+        "RENAME",
+        "RENAMENX",
+        "COPY",
+        "KEYS",
+        "SCAN",
+        "RANDOMKEY",
+        "EXPIRE",
+        "PEXPIRE",
+        "EXPIREAT",
+        "PEXPIREAT",
+        "TTL",
+        "PTTL",
+        "EXPIRETIME",
+        "PEXPIRETIME",
+        "PERSIST",
+        "TOUCH",
+        "OBJECT",
+    ];
+    const TOKENS: &[&str] = &[
+        "k",
+        "k2",
+        "0",
+        "1",
+        "-1",
+        "10",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9223372036854775808",
+        "18446744073709551615",
+        "1e308",
+        "1e4932",
+        "-1e-4950",
+        "0x1p16383",
+        "inf",
+        "nan",
+        "",
+        " ",
+        "EX",
+        "PX",
+        "EXAT",
+        "PXAT",
+        "KEEPTTL",
+        "PERSIST",
+        "NX",
+        "XX",
+        "GT",
+        "LT",
+        "GET",
+        "DB",
+        "15",
+        "16",
+        "REPLACE",
+        "MATCH",
+        "COUNT",
+        "TYPE",
+        "*",
+        "[",
+        "\\",
+        "ENCODING",
+        "FREQ",
+        "IDLETIME",
+        "REFCOUNT",
+        "HELP",
+        "0.1",
+        "1.5e3",
+    ];
+    let mut engine = Engine::new(1, 1_700_000_000_000);
+    let client = engine.connect(1_700_000_000_000);
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for step in 0..20_000u64 {
+        let mut line = vec![COMMANDS[(next() % COMMANDS.len() as u64) as usize]];
+        for _ in 0..next() % 6 {
+            line.push(TOKENS[(next() % TOKENS.len() as u64) as usize]);
+        }
+        let now = 1_700_000_000_000 + step * 37;
+        let reply = engine.execute(client, args(&line), now);
+        let _ = reply.to_bytes(playground_engine::Protocol::Resp2);
+        engine.tick(now);
+    }
+}

@@ -105,6 +105,15 @@ pub const COMMANDS: &[CommandSpec] = &[
         getrange
     ),
     spec!(
+        "substr",
+        4,
+        &["readonly"],
+        (1, 1, 1),
+        "Old name of GETRANGE: part of a string by byte offsets.",
+        "key start end",
+        getrange
+    ),
+    spec!(
         "setrange",
         4,
         W,
