@@ -151,12 +151,9 @@ fn current_deadline(ctx: &mut Ctx, key: &[u8]) -> Option<u64> {
 
 /// Replace a string's value keeping its deadline, as Redis does for INCR, APPEND, SETRANGE.
 fn overwrite_keep_ttl(ctx: &mut Ctx, key: Bytes, value: Bytes) {
-    let deadline = current_deadline(ctx, &key);
-    if ctx.write(&key).is_some() {
-        ctx.set(key, Value::Str(value), deadline);
-    } else {
-        ctx.set(key, Value::Str(value), None);
-    }
+    // `write` updates access data as an in-place change does; a missing key has no deadline.
+    let deadline = ctx.write(&key).and_then(|e| e.expires_at);
+    ctx.set(key, Value::Str(value), deadline);
 }
 
 fn get(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -175,8 +172,9 @@ struct SetRequest {
     deadline: Option<u64>,
 }
 
-/// Redis's `setGenericCommand`: returns `Ok(Some(old))` with GET, `Ok(None)` when NX/XX blocked
-/// the write (without GET), otherwise `Ok(Some(Null))`-like marker via `stored`.
+/// Redis's `setGenericCommand`: with GET, read the old value first (WRONGTYPE stops everything);
+/// then apply NX/XX. Returns whether the value was stored, and the old value as a reply frame
+/// (nil when missing or when GET was not asked for).
 fn set_generic(ctx: &mut Ctx, req: SetRequest) -> Result<(bool, Frame), CmdError> {
     let old = if req.get { Some(read_string(ctx, &req.key)?) } else { None };
     let found = ctx.peek(&req.key).is_some();
