@@ -25,7 +25,7 @@ pub fn ClockBar(props: &ClockBarProps) -> Html {
         html! {
             <button class={classes!("btn", "seg", active.then_some("active"))} {onclick}
                 aria-pressed={active.to_string()} data-speed={speed.label()}>
-                { if speed == Speed::Paused { "⏸ Pause" } else { speed.label() } }
+                { speed.label() }
             </button>
         }
     });

@@ -39,7 +39,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                         <input type="checkbox" id="bytes-toggle" checked={bytes} onclick={toggle} />
                         <span>{"raw bytes"}</span>
                     </label>
-                    <button class="btn ghost" onclick={clear} title="Clear the screen">{"Clear"}</button>
+                    <button class="btn quiet" onclick={clear} title="Clear the screen">{"Clear"}</button>
                 </div>
             </div>
             <div class="scrollback" ref={scroller} aria-live="polite">

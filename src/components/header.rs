@@ -25,7 +25,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             </div>
             <div class="header-right">
                 <span class="backend-badge" title="Where your commands run">{ &props.backend }</span>
-                <button class="btn ghost" onclick={on_theme} aria-label={label} title={label}>
+                <button class="btn quiet" onclick={on_theme} aria-label={label} title={label}>
                     { if next == Theme::Light { "☀" } else { "☾" } }
                 </button>
             </div>

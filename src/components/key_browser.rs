@@ -82,7 +82,7 @@ pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
     });
     let ghosts = props.ghosts.iter().filter(|g| g.db == db && glob_match(pattern.as_bytes(), &g.key)).map(|g| {
         html! {
-            <li class={classes!("key-row", "ghost", g.kind.class())} data-key={String::from_utf8_lossy(&g.key).into_owned()}>
+            <li class={classes!("key-row", "gone-row", g.kind.class())} data-key={String::from_utf8_lossy(&g.key).into_owned()}>
                 <span class="key-name">{ crate::console::format::repr(&g.key) }</span>
                 <span class="ghost-label">{ g.kind.label() }</span>
             </li>

@@ -39,7 +39,7 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
     let Some((value, expires_at, mem)) = entry else {
         return html! {
             <div class="detail" id="key-detail">
-                <div class="detail-head"><h3>{ title }</h3><button class="btn ghost" onclick={on_close} aria-label="Close">{"✕"}</button></div>
+                <div class="detail-head"><h3>{ title }</h3><button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button></div>
                 <p class="muted">{"This key no longer exists."}</p>
             </div>
         };
@@ -52,7 +52,7 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
                 <span class={classes!("type-badge", value.type_name())}>{ value.type_name() }</span>
                 <span class="muted">{ format!("{} element(s) · ~{} B", value.element_count(), mem) }</span>
                 if let Some(ttl) = ttl { <span class="ttl has-ttl">{ ttl }</span> }
-                <button class="btn ghost" onclick={on_close} aria-label="Close">{"✕"}</button>
+                <button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button>
             </div>
             <div class="detail-body">{ view_value(&value) }</div>
         </div>

@@ -16,7 +16,7 @@ pub fn NoticeBanner(props: &NoticeProps) -> Html {
     html! {
         <div {class} role={if props.notice.is_error { "alert" } else { "status" }}>
             <span>{ &props.notice.text }</span>
-            <button class="btn ghost" {onclick} aria-label="Dismiss">{"✕"}</button>
+            <button class="btn quiet" {onclick} aria-label="Dismiss">{"✕"}</button>
         </div>
     }
 }

@@ -75,7 +75,7 @@ pub fn StateBar(props: &StateBarProps) -> Html {
     };
     html! {
         <section class="panel state-bar" aria-label="Saved state">
-            <div class="panel-head"><h2>{"Your playground"}</h2><span class="muted">{"saved in this browser"}</span></div>
+            <div class="panel-head"><h2>{"Saved state"}</h2><span class="muted">{"kept in this browser"}</span></div>
             <div class="buttons">
                 <button class="btn" onclick={export} id="export">{"Export"}</button>
                 <label class="btn file">{"Import"}<input type="file" accept=".json,application/json" onchange={import} id="import" /></label>
