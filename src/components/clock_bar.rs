@@ -45,7 +45,7 @@ pub fn ClockBar(props: &ClockBarProps) -> Html {
                 <div class="clock-real">
                     <span class="label">{"real"}</span>
                     <time>{ format_utc(real as u64) }</time>
-                    if drift.abs() >= 1_000.0 {
+                    if drift.abs() >= 60_000.0 {
                         <span class="drift">{ format!("(sim {}{})", if drift > 0.0 { "+" } else { "-" }, crate::clock::format_ttl(drift.abs() as u64)) }</span>
                     }
                 </div>
