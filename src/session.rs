@@ -19,6 +19,8 @@ pub struct Session {
     /// The console's connection id.
     pub client: u64,
     pub history: History,
+    /// Changed since the last save (the autosave hook writes it out within a second).
+    pub dirty: bool,
 }
 
 impl Session {
@@ -27,7 +29,13 @@ impl Session {
         let mut engine = Engine::new(ENGINE_SEED, start_ms);
         engine.set_events_enabled(true);
         let client = engine.connect(start_ms);
-        Session { engine, clock: VirtualClock::starting_at(start_ms), client, history: History::default() }
+        Session {
+            engine,
+            clock: VirtualClock::starting_at(start_ms),
+            client,
+            history: History::default(),
+            dirty: false,
+        }
     }
 
     /// Let real time pass: advance the clock and run active expiry up to the new time.

@@ -151,7 +151,8 @@ async fn typing_ping_in_the_console_shows_pong() {
     settle().await;
     assert!(replies(&root).last().is_some_and(|r| r.contains("SET key value")));
 
-    // The line was saved: history and keyspace are in localStorage.
+    // Autosave writes history and keyspace to localStorage within a second.
+    yew::platform::time::sleep(Duration::from_millis(1_300)).await;
     let saved = web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .and_then(|s| s.get_item(storage::STATE_KEY).ok().flatten())

@@ -8,7 +8,7 @@ use crate::components::{
     notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar, tab_bar::TabBar,
 };
 use crate::console::{run_line, LineOutcome};
-use crate::hooks::{drain_into, use_clock};
+use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
 use crate::session::{Session, SessionHandle};
 use crate::state::{Action, AppState, Notice, Tab, Theme};
 use crate::storage;
@@ -63,6 +63,7 @@ pub fn App() -> Html {
     });
     let dispatch = state.dispatcher();
     use_clock(session.clone(), dispatch.clone());
+    use_autosave(session.clone(), dispatch.clone());
     use_effect_with(state.theme, |theme| apply_theme(*theme));
 
     // Run typed (or pasted) lines through the backend, in order.
@@ -79,7 +80,7 @@ pub fn App() -> Html {
                 });
             }
             drain_into(&session, &dispatch);
-            save_or_warn(&session, &dispatch);
+            session.update(|s| s.dirty = true);
         })
     };
     let on_speed = {
@@ -87,7 +88,7 @@ pub fn App() -> Html {
         Callback::from(move |speed: Speed| {
             session.update(|s| s.set_speed(speed));
             drain_into(&session, &dispatch);
-            save_or_warn(&session, &dispatch);
+            session.update(|s| s.dirty = true);
         })
     };
     let on_jump = {
@@ -95,7 +96,7 @@ pub fn App() -> Html {
         Callback::from(move |ms: u64| {
             session.update(|s| s.jump(ms));
             drain_into(&session, &dispatch);
-            save_or_warn(&session, &dispatch);
+            session.update(|s| s.dirty = true);
         })
     };
     let replace = {
@@ -104,7 +105,7 @@ pub fn App() -> Html {
             session.replace(fresh);
             dispatch.dispatch(Action::SessionReplaced);
             drain_into(&session, &dispatch);
-            save_or_warn(&session, &dispatch);
+            save_now(&session, &dispatch);
             dispatch.dispatch(Action::Notify(notice));
         })
     };
@@ -150,15 +151,6 @@ pub fn App() -> Html {
             </div>
         </ContextProvider<BackendHandle>>
         </ContextProvider<SessionHandle>>
-    }
-}
-
-fn save_or_warn(session: &SessionHandle, dispatch: &UseReducerDispatcher<AppState>) {
-    if let Some(Err(why)) = session.read(storage::save) {
-        // No storage at all was already announced at load time.
-        if why != "no local storage" {
-            dispatch.dispatch(Action::Notify(Notice { text: why, is_error: true }));
-        }
     }
 }
 

@@ -36,21 +36,16 @@ pub struct KeyInfo {
     pub len: usize,
 }
 
-#[component]
-pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
-    let Some(session) = use_context::<SessionHandle>() else {
-        return html! { <section class="panel keys"><p>{"The key browser needs the in-page engine."}</p></section> };
-    };
-    let pattern = if props.filter.trim().is_empty() { "*" } else { props.filter.trim() };
-    let (db, total, mut keys) = session
+/// The console's database, its size, and its keys matching `pattern`, sorted.
+fn list_keys(session: &SessionHandle, pattern: &str) -> (usize, usize, Vec<KeyInfo>) {
+    let pattern = if pattern.trim().is_empty() { "*" } else { pattern.trim() };
+    session
         .read(|s| {
             let server = s.engine.server();
             let db = server.clients.get(&s.client).map(|c| c.db).unwrap_or(0);
             let Some(keyspace) = server.dbs.get(db) else { return (db, 0, vec![]) };
-            let keys: Vec<KeyInfo> = keyspace
+            let mut keys: Vec<KeyInfo> = keyspace
                 .iter()
-                // A key past its deadline is gone for every client, even before the next tick.
-                .filter(|(_, e)| e.expires_at.is_none_or(|t| t > props.now))
                 .filter(|(k, _)| glob_match(pattern.as_bytes(), k))
                 .map(|(k, e)| KeyInfo {
                     key: k.to_vec(),
@@ -60,10 +55,27 @@ pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
                     len: e.value.element_count(),
                 })
                 .collect();
+            keys.sort_by(|a, b| a.key.cmp(&b.key));
             (db, keyspace.len(), keys)
         })
-        .unwrap_or((0, 0, vec![]));
-    keys.sort_by(|a, b| a.key.cmp(&b.key));
+        .unwrap_or((0, 0, vec![]))
+}
+
+#[component]
+pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
+    let session = use_context::<SessionHandle>();
+    // Listing and sorting happen when the keyspace changes (`rev`), not on every clock tick;
+    // the ticks only redraw the TTLs.
+    let listing = use_memo((props.rev, props.filter.clone(), session.clone()), |(_, filter, session)| {
+        session.as_ref().map(|s| list_keys(s, filter)).unwrap_or((0, 0, vec![]))
+    });
+    if session.is_none() {
+        return html! { <section class="panel keys"><p>{"The key browser needs the in-page engine."}</p></section> };
+    }
+    let pattern = if props.filter.trim().is_empty() { "*" } else { props.filter.trim() };
+    let (db, total, ref all) = *listing;
+    // A key past its deadline is gone for every client, even before the next tick removes it.
+    let keys: Vec<&KeyInfo> = all.iter().filter(|k| k.expires_at.is_none_or(|t| t > props.now)).collect();
     let shown = keys.len().min(MAX_ROWS);
     let hidden = keys.len() - shown;
 
@@ -78,7 +90,7 @@ pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
         // Keyed by the flash's sequence number: a new flash remounts the row, restarting its animation.
         let key =
             format!("{}#{}", crate::console::format::repr(&info.key), flash.map(|f| f.seq).unwrap_or(0));
-        html! { <KeyRow {key} info={info.clone()} now={props.now} {flash} {selected} {on_select} /> }
+        html! { <KeyRow {key} info={(*info).clone()} now={props.now} {flash} {selected} {on_select} /> }
     });
     let ghosts = props.ghosts.iter().filter(|g| g.db == db && glob_match(pattern.as_bytes(), &g.key)).map(|g| {
         html! {

@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn index_width_pads_to_the_largest_index() {
-        let reply = Frame::Array((1..=10).map(|i| Frame::Integer(i)).collect());
+        let reply = Frame::Array((1..=10).map(Frame::Integer).collect());
         let text = format_reply(&reply);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], " 1) (integer) 1");

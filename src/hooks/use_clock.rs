@@ -1,6 +1,6 @@
 //! The heartbeat: every [`TICK_MS`] of real time, advance the virtual clock by the elapsed real
 //! time times the speed, let the engine expire what became due (`Engine::tick`), and hand the
-//! engine's events to the reducer. Also samples the hit ratio and saves now and then.
+//! engine's events to the reducer. Also samples the hit ratio once a second.
 
 use crate::session::SessionHandle;
 use crate::state::{Action, AppState};
@@ -11,9 +11,8 @@ use yew::prelude::*;
 
 /// Real milliseconds between ticks.
 pub const TICK_MS: u32 = 200;
-/// Ticks between hit-ratio samples (1 s) and between autosaves (5 s).
+/// Ticks between hit-ratio samples (1 s).
 const SAMPLE_EVERY: u32 = 1_000 / TICK_MS;
-const SAVE_EVERY: u32 = 5_000 / TICK_MS;
 
 /// Real time in ms (`Date.now()`).
 pub fn real_now() -> f64 {
@@ -54,9 +53,6 @@ pub fn use_clock(session: SessionHandle, dispatch: UseReducerDispatcher<AppState
                 if let Some(Some(ratio)) = ratio {
                     dispatch.dispatch(Action::Sample(ratio));
                 }
-            }
-            if n % SAVE_EVERY == 0 {
-                session.read(|s| crate::storage::save(s));
             }
         });
         move || drop(interval)

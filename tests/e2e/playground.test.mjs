@@ -138,7 +138,8 @@ test('import a snapshot file with every type, browse it, then reset', async () =
   }
   assert.equal(await text(page, '#hit-ratio'), '66.7%');
   assert.ok((await page.locator('.sparkline polyline').count()) === 1, 'the sparkline is drawn');
-  await page.locator('#key-list [data-key="user:42"]').click();
+  // user:42 is still open from above: the screenshot shows its hash view.
+  await page.locator('#key-detail[data-type="hash"]').waitFor();
   await page.screenshot({ path: screenshotPath('playground.png') });
   await page.fill('.filter', 'cache:*');
   await page.locator('#key-list [data-key="leaderboard"]').waitFor({ state: 'detached' });
