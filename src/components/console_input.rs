@@ -27,6 +27,15 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
     let value = use_state(String::new);
     let completion = use_mut_ref(Completion::default);
     let input_ref = use_node_ref();
+    {
+        // Ready to type as soon as the page shows.
+        let input_ref = input_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(input) = input_ref.cast::<web_sys::HtmlElement>() {
+                let _ = input.focus();
+            }
+        });
+    }
 
     let oninput = {
         let (value, completion) = (value.clone(), completion.clone());
@@ -71,6 +80,11 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
                     }
                 }
                 "Escape" => value.set(String::new()),
+                // Ctrl+L clears the screen, as in redis-cli.
+                "l" | "L" if e.ctrl_key() => {
+                    e.prevent_default();
+                    on_run.emit(vec!["clear".to_string()]);
+                }
                 _ => {}
             }
         })

@@ -28,7 +28,7 @@ test('SET with EX appears with a TTL, expires after a 5-minute jump, expired_key
     return;
   }
   assert.equal(reply, 'OK');
-  const row = page.locator('#key-list [data-key="k"]');
+  const row = page.locator('#key-list .key-row:not(.gone-row)[data-key="k"]');
   await row.waitFor();
   assert.match(await row.locator('.ttl').innerText(), /^(5m 00s|4m \d\ds)$/);
   assert.equal(await text(page, '#stat-expired'), '0');
@@ -93,6 +93,18 @@ test('console: Tab completion, hints, multi-line paste, raw bytes view', async (
   await page.click('#bytes-toggle');
   assert.equal(await run(page, 'ECHO "two\\nlines"'), '"two\\nlines"');
   assert.match(await run(page, 'NOSUCH x'), /^\(error\) ERR unknown command 'NOSUCH', with args beginning with: 'x'/);
+
+  // The server panel's settings run through the console, where the learner sees them.
+  await page.fill('.settings input', '2mb');
+  await page.selectOption('.settings select', 'allkeys-lru');
+  await page.click('.settings button[type="submit"]');
+  await page.locator('.prompt .typed', { hasText: 'CONFIG SET maxmemory-policy allkeys-lru' }).waitFor();
+  const typed = await page.locator('.prompt .typed').allInnerTexts();
+  assert.deepEqual(typed.slice(-2), ['CONFIG SET maxmemory 2mb', 'CONFIG SET maxmemory-policy allkeys-lru']);
+
+  // Ctrl+L clears the screen.
+  await page.press('#console-input', 'Control+l');
+  assert.equal(await page.locator('.scrollback .entry').count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
