@@ -69,14 +69,18 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
     );
 }
 
+/// Longest reply text kept in the scrollback: `KEYS *` on a big keyspace should not freeze the
+/// page drawing megabytes of text.
+pub const MAX_REPLY_CHARS: usize = 100_000;
+
 /// A console entry for a reply.
 pub fn entry_for(input: String, reply: &Frame, proto: Protocol, raw: bool) -> ConsoleEntry {
     let seen = format::as_client_sees(reply, proto);
     let text = if raw && !seen.is_error() { format::format_raw(&seen) } else { format::format_reply(&seen) };
     ConsoleEntry {
         input,
-        text,
-        wire: format::format_wire(reply, proto),
+        text: truncate(text),
+        wire: truncate(format::format_wire(reply, proto)),
         notes: format::vectors_in(&seen).iter().map(|v| format::format_vector(v)).collect(),
         is_error: seen.is_error(),
     }
@@ -89,5 +93,66 @@ fn local(line: &str, text: &str, is_error: bool) -> ConsoleEntry {
         wire: String::new(),
         notes: vec![],
         is_error,
+    }
+}
+
+fn truncate(mut text: String) -> String {
+    if text.len() > MAX_REPLY_CHARS {
+        let mut cut = MAX_REPLY_CHARS;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let total = text.len();
+        text.truncate(cut);
+        text.push_str(&format!("\n… (reply cut at {cut} of {total} characters in the console)"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Session, SessionHandle};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    fn run(backend: &dyn Backend, line: &str) -> LineOutcome {
+        let out = Rc::new(RefCell::new(LineOutcome::Nothing));
+        let sink = out.clone();
+        run_line(line, backend, move |o| *sink.borrow_mut() = o);
+        let result = out.borrow().clone();
+        result
+    }
+
+    fn text(outcome: LineOutcome) -> String {
+        match outcome {
+            LineOutcome::Entry(e) => e.text,
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn lines_run_on_the_backend_and_print_like_redis_cli() {
+        let backend = crate::backend::LocalBackend::new(SessionHandle::new(Session::new(0)));
+        assert_eq!(text(run(&backend, "PING")), "PONG");
+        assert_eq!(text(run(&backend, "SET 'a b' \"x\\ny\"")), "OK");
+        assert_eq!(text(run(&backend, "GET \"a b\"")), "\"x\\ny\"");
+        assert_eq!(text(run(&backend, "GET missing")), "(nil)");
+        assert_eq!(text(run(&backend, "EXISTS 'a b' missing")), "(integer) 1");
+        assert_eq!(text(run(&backend, "GET \"open")), "Invalid argument(s)");
+        assert_eq!(run(&backend, "   "), LineOutcome::Nothing);
+        assert_eq!(run(&backend, "clear"), LineOutcome::Clear);
+        assert!(text(run(&backend, "help get")).contains("GET key"));
+        let LineOutcome::Entry(e) = run(&backend, "GET nope") else { panic!("entry") };
+        assert_eq!(e.wire, "$-1\\r\\n");
+        let LineOutcome::Entry(e) = run(&backend, "FOO") else { panic!("entry") };
+        assert!(e.is_error && e.text.starts_with("(error) ERR unknown command 'FOO'"), "{}", e.text);
+    }
+
+    #[test]
+    fn huge_replies_are_cut_for_the_screen() {
+        let cut = truncate("é".repeat(MAX_REPLY_CHARS));
+        assert!(cut.len() < MAX_REPLY_CHARS + 100 && cut.contains("reply cut at"));
+        assert_eq!(truncate("short".into()), "short");
     }
 }
