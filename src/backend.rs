@@ -19,6 +19,9 @@ pub trait Backend {
     fn send(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>);
     /// The protocol this connection negotiated (HELLO), which decides how replies look.
     fn protocol(&self) -> Protocol;
+    /// The prompt as redis-cli builds it: the selected database when it is not 0, and `(TX)`
+    /// inside MULTI (`redis[2](TX)>`).
+    fn prompt(&self) -> String;
     /// The in-page session, when the backend is the in-page engine (the key browser and the
     /// server panel read it directly; a remote backend would return `None`).
     fn session(&self) -> Option<SessionHandle>;
@@ -56,9 +59,25 @@ impl Backend for LocalBackend {
         self.session.read(|s| s.engine.protocol(s.client)).unwrap_or_default()
     }
 
+    fn prompt(&self) -> String {
+        let state = self.session.read(|s| {
+            let client = s.engine.server().clients.get(&s.client);
+            (client.map(|c| c.db).unwrap_or(0), client.is_some_and(|c| c.multi.is_some()))
+        });
+        let (db, in_multi) = state.unwrap_or((0, false));
+        prompt_text(db, in_multi)
+    }
+
     fn session(&self) -> Option<SessionHandle> {
         Some(self.session.clone())
     }
+}
+
+/// `redis>`, `redis[3]>`, `redis(TX)>`, as redis-cli decorates its `host:port>` prompt.
+pub fn prompt_text(db: usize, in_multi: bool) -> String {
+    let db = if db == 0 { String::new() } else { format!("[{db}]") };
+    let tx = if in_multi { "(TX)" } else { "" };
+    format!("redis{db}{tx}>")
 }
 
 /// The backend as a context value: cheap to clone, compared by identity.

@@ -273,6 +273,7 @@ mod tests {
         let mut s = AppState::default();
         for i in 0..(MAX_ENTRIES + 5) {
             let entry = ConsoleEntry {
+                prompt: "redis>".into(),
                 input: format!("PING {i}"),
                 text: String::new(),
                 wire: String::new(),

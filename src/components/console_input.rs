@@ -2,6 +2,7 @@
 //! Tab completes command names, a paste of several lines runs each line, and the rest of the
 //! command's syntax shows as a grey hint, with its summary underneath.
 
+use crate::backend::BackendHandle;
 use crate::console::help::{completions, hint, pasted_lines, spec_for};
 use crate::session::SessionHandle;
 use std::cell::RefCell;
@@ -24,6 +25,7 @@ struct Completion {
 #[component]
 pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
     let session = use_context::<SessionHandle>();
+    let prompt = use_context::<BackendHandle>().map(|b| b.0.prompt()).unwrap_or_else(|| "redis>".into());
     let value = use_state(String::new);
     let completion = use_mut_ref(Completion::default);
     let input_ref = use_node_ref();
@@ -117,7 +119,7 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
     html! {
         <div class="input-area" onclick={focus}>
             <div class="input-line">
-                <span class="prompt-sign">{"redis>"}</span>
+                <span class="prompt-sign" id="prompt">{ prompt }</span>
                 <div class="input-wrap">
                     <div class="input-mirror" aria-hidden="true">
                         <span class="mirror-typed">{ (*value).clone() }</span>

@@ -17,7 +17,7 @@ pub fn Reply(props: &ReplyProps) -> Html {
     let class = classes!("reply", e.is_error.then_some("error"), wire.then_some("wire"));
     html! {
         <div class="entry">
-            <div class="prompt"><span class="prompt-sign">{"redis>"}</span>{" "}<span class="typed">{ &e.input }</span></div>
+            <div class="prompt"><span class="prompt-sign">{ &e.prompt }</span>{" "}<span class="typed">{ &e.input }</span></div>
             <pre {class}>{ body }</pre>
             { for e.notes.iter().map(|n| html! { <div class="note">{"vector: "}{ n }</div> }) }
         </div>

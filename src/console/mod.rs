@@ -23,6 +23,8 @@ pub enum View {
 /// One command and its reply in the console's scrollback.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsoleEntry {
+    /// The prompt shown when the line was typed (`redis>`, `redis(TX)>`).
+    pub prompt: String,
     /// The line as typed.
     pub input: String,
     /// The reply as redis-cli prints it.
@@ -49,14 +51,15 @@ pub enum LineOutcome {
 /// Run one line: console commands (`help`, `clear`) locally, everything else on the backend.
 /// `done` receives the outcome (at once for the in-page engine, later for a remote backend).
 pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome) + 'static) {
+    let prompt = backend.prompt();
     let Some(args) = playground_engine::resp::split_args(line.as_bytes()) else {
         // redis-cli's own message for unbalanced quotes.
-        return done(LineOutcome::Entry(local(line, "Invalid argument(s)", true)));
+        return done(LineOutcome::Entry(local(prompt, line, "Invalid argument(s)", true)));
     };
     let Some(first) = args.first() else { return done(LineOutcome::Nothing) };
     let name = String::from_utf8_lossy(first).to_ascii_lowercase();
     match name.as_str() {
-        "help" | "?" => return done(LineOutcome::Entry(local(line, &help::help(&args[1..]), false))),
+        "help" | "?" => return done(LineOutcome::Entry(local(prompt, line, &help::help(&args[1..]), false))),
         "clear" if args.len() == 1 => return done(LineOutcome::Clear),
         _ => {}
     }
@@ -65,7 +68,7 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
     let input = line.to_string();
     backend.send(
         args,
-        Box::new(move |reply, proto| done(LineOutcome::Entry(entry_for(input, &reply, proto, raw)))),
+        Box::new(move |reply, proto| done(LineOutcome::Entry(entry_for(prompt, input, &reply, proto, raw)))),
     );
 }
 
@@ -74,10 +77,11 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
 pub const MAX_REPLY_CHARS: usize = 100_000;
 
 /// A console entry for a reply.
-pub fn entry_for(input: String, reply: &Frame, proto: Protocol, raw: bool) -> ConsoleEntry {
+pub fn entry_for(prompt: String, input: String, reply: &Frame, proto: Protocol, raw: bool) -> ConsoleEntry {
     let seen = format::as_client_sees(reply, proto);
     let text = if raw && !seen.is_error() { format::format_raw(&seen) } else { format::format_reply(&seen) };
     ConsoleEntry {
+        prompt,
         input,
         text: truncate(text),
         wire: truncate(format::format_wire(reply, proto)),
@@ -86,8 +90,9 @@ pub fn entry_for(input: String, reply: &Frame, proto: Protocol, raw: bool) -> Co
     }
 }
 
-fn local(line: &str, text: &str, is_error: bool) -> ConsoleEntry {
+fn local(prompt: String, line: &str, text: &str, is_error: bool) -> ConsoleEntry {
     ConsoleEntry {
+        prompt,
         input: line.to_string(),
         text: text.to_string(),
         wire: String::new(),
@@ -145,6 +150,11 @@ mod tests {
         assert!(text(run(&backend, "help get")).contains("GET key"));
         let LineOutcome::Entry(e) = run(&backend, "GET nope") else { panic!("entry") };
         assert_eq!(e.wire, "$-1\\r\\n");
+        assert_eq!(text(run(&backend, "MULTI")), "OK");
+        let LineOutcome::Entry(e) = run(&backend, "PING") else { panic!("entry") };
+        assert_eq!((e.prompt.as_str(), e.text.as_str()), ("redis(TX)>", "QUEUED"));
+        assert_eq!(text(run(&backend, "EXEC")), "1) PONG");
+        assert_eq!(backend.prompt(), "redis>");
         let LineOutcome::Entry(e) = run(&backend, "FOO") else { panic!("entry") };
         assert!(e.is_error && e.text.starts_with("(error) ERR unknown command 'FOO'"), "{}", e.text);
     }

@@ -102,6 +102,24 @@ test('console: Tab completion, hints, multi-line paste, raw bytes view', async (
   const typed = await page.locator('.prompt .typed').allInnerTexts();
   assert.deepEqual(typed.slice(-2), ['CONFIG SET maxmemory 2mb', 'CONFIG SET maxmemory-policy allkeys-lru']);
 
+  // Inside MULTI the prompt says so, as redis-cli's does.
+  assert.equal(await run(page, 'MULTI'), 'OK');
+  assert.equal(await text(page, '#prompt'), 'redis(TX)>');
+  assert.equal(await run(page, 'SET tx 1'), 'QUEUED');
+  assert.equal(await run(page, 'EXEC'), '1) OK');
+  assert.equal(await text(page, '#prompt'), 'redis>');
+
+  // Export downloads a snapshot file of the keyspace.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  assert.equal(download.suggestedFilename(), 'redis-playground.json');
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  const exported = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  assert.equal(exported.format, 'redis-playground/snapshot');
+  assert.equal(exported.version, 1);
+  const names = exported.dbs[0].keys.map((k) => k.key.t).sort();
+  assert.deepEqual(names, ['a', 'tx']);
+
   // Ctrl+L clears the screen.
   await page.press('#console-input', 'Control+l');
   assert.equal(await page.locator('.scrollback .entry').count(), 0);
