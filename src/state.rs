@@ -69,12 +69,21 @@ impl FlashKind {
     }
 }
 
-/// A flash on a key row; `seq` changes on every event so the CSS animation restarts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A flash on a key row. `seq` changes on every event: the row alternates between two
+/// identical animations by its parity, which restarts the animation without remounting the row.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Flash {
     pub kind: FlashKind,
-    /// Counter behind flash sequence numbers.
     pub seq: u64,
+    /// Real-time deadline (ms) after which the flash is forgotten.
+    pub until: f64,
+}
+
+impl Flash {
+    /// The CSS class for this flash: `flash-hit-0` / `flash-hit-1`.
+    pub fn class(&self) -> String {
+        format!("{}-{}", self.kind.class(), self.seq % 2)
+    }
 }
 
 /// A key that just went away (or was missed), shown briefly in the key browser.
@@ -96,7 +105,8 @@ pub struct Notice {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
-    pub entries: Vec<ConsoleEntry>,
+    /// Shared so that redrawing the page every clock tick does not copy the scrollback.
+    pub entries: Rc<Vec<ConsoleEntry>>,
     pub view: View,
     pub tab: Tab,
     pub theme: Theme,
@@ -155,14 +165,15 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Ran(entry) => {
-                next.entries.push(entry);
-                if next.entries.len() > MAX_ENTRIES {
-                    let extra = next.entries.len() - MAX_ENTRIES;
-                    next.entries.drain(..extra);
+                let entries = Rc::make_mut(&mut next.entries);
+                entries.push(entry);
+                if entries.len() > MAX_ENTRIES {
+                    let extra = entries.len() - MAX_ENTRIES;
+                    entries.drain(..extra);
                 }
                 next.rev += 1;
             }
-            Action::ClearConsole => next.entries.clear(),
+            Action::ClearConsole => next.entries = Rc::default(),
             Action::SetView(view) => next.view = view,
             Action::SetTab(tab) => next.tab = tab,
             Action::SetTheme(theme) => next.theme = theme,
@@ -183,10 +194,13 @@ impl Reducible for AppState {
                 next.rev += 1;
             }
             Action::Sweep { real_now } => {
-                if next.ghosts.iter().all(|g| g.until > real_now) {
+                let stale = next.ghosts.iter().any(|g| g.until <= real_now)
+                    || next.flashes.values().any(|f| f.until <= real_now);
+                if !stale {
                     return self;
                 }
                 next.ghosts.retain(|g| g.until > real_now);
+                next.flashes.retain(|_, f| f.until > real_now);
             }
             Action::Sample(ratio) => {
                 next.ratio_samples.push_back(ratio);
@@ -211,9 +225,9 @@ impl Reducible for AppState {
 }
 
 impl AppState {
-    fn flash(&mut self, db: usize, key: Vec<u8>, kind: FlashKind) {
+    fn flash(&mut self, db: usize, key: Vec<u8>, kind: FlashKind, real_now: f64) {
         self.seq += 1;
-        self.flashes.insert((db, key), Flash { kind, seq: self.seq });
+        self.flashes.insert((db, key), Flash { kind, seq: self.seq, until: real_now + GHOST_MS });
     }
 
     fn ghost(&mut self, db: usize, key: Vec<u8>, kind: FlashKind, real_now: f64) {
@@ -228,10 +242,10 @@ impl AppState {
 
     fn apply_event(&mut self, event: Event, real_now: f64) {
         match event {
-            Event::Hit { db, key } => self.flash(db, key.to_vec(), FlashKind::Hit),
+            Event::Hit { db, key } => self.flash(db, key.to_vec(), FlashKind::Hit, real_now),
             Event::Written { db, key } => {
                 self.ghosts.retain(|g| !(g.db == db && g.key == key.as_ref()));
-                self.flash(db, key.to_vec(), FlashKind::Write)
+                self.flash(db, key.to_vec(), FlashKind::Write, real_now)
             }
             Event::Miss { db, key } => self.ghost(db, key.to_vec(), FlashKind::Miss, real_now),
             Event::Deleted { db, key } => self.ghost(db, key.to_vec(), FlashKind::Deleted, real_now),
@@ -261,11 +275,14 @@ mod tests {
             Event::Expired { db: 0, key: Bytes::from_static(b"old") },
         ];
         let s = reduce(AppState::default(), Action::Events { events, real_now: 1_000.0 });
-        assert_eq!(s.flashes.get(&(0, b"k".to_vec())).map(|f| f.kind), Some(FlashKind::Hit));
+        let flash = s.flashes.get(&(0, b"k".to_vec())).copied();
+        assert_eq!(flash.map(|f| f.kind), Some(FlashKind::Hit));
+        assert_eq!(flash.map(|f| f.class()), Some("flash-hit-0".to_string()), "second event: even seq");
         assert_eq!(s.ghosts.len(), 1);
         assert_eq!(s.ghosts[0].kind, FlashKind::Expired);
         let s = reduce(s, Action::Sweep { real_now: 1_000.0 + GHOST_MS + 1.0 });
         assert!(s.ghosts.is_empty());
+        assert!(s.flashes.is_empty(), "flashes are forgotten too, so the map stays small");
     }
 
     #[test]

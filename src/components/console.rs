@@ -2,11 +2,12 @@
 
 use crate::components::{console_input::ConsoleInput, reply::Reply};
 use crate::console::{ConsoleEntry, View};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
-    pub entries: Vec<ConsoleEntry>,
+    pub entries: Rc<Vec<ConsoleEntry>>,
     pub view: View,
     pub on_view: Callback<View>,
     /// Lines to run, in order (one typed line, or each line of a paste).

@@ -87,9 +87,7 @@ pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
         let flash = props.flashes.get(&id).copied();
         let selected = props.selected.as_ref() == Some(&id);
         let on_select = props.on_select.reform(move |_: ()| if selected { None } else { Some(id.clone()) });
-        // Keyed by the flash's sequence number: a new flash remounts the row, restarting its animation.
-        let key =
-            format!("{}#{}", crate::console::format::repr(&info.key), flash.map(|f| f.seq).unwrap_or(0));
+        let key = crate::console::format::repr(&info.key);
         html! { <KeyRow {key} info={(*info).clone()} now={props.now} {flash} {selected} {on_select} /> }
     });
     let ghosts = props.ghosts.iter().filter(|g| g.db == db && glob_match(pattern.as_bytes(), &g.key)).map(|g| {

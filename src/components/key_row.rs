@@ -41,9 +41,7 @@ pub fn KeyRow(props: &KeyRowProps) -> Html {
             }
         })
     };
-    let class =
-        classes!("key-row", props.selected.then_some("selected"), props.flash.map(|f| f.kind.class()),);
-    // A new key per flash restarts the CSS animation.
+    let class = classes!("key-row", props.selected.then_some("selected"), props.flash.map(|f| f.class()),);
     let flash_id = props.flash.map(|f| f.seq).unwrap_or(0);
     let name = String::from_utf8_lossy(&info.key).into_owned();
     html! {

@@ -21,7 +21,7 @@ pub enum View {
 }
 
 /// One command and its reply in the console's scrollback.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsoleEntry {
     /// The prompt shown when the line was typed (`redis>`, `redis(TX)>`).
     pub prompt: String,
