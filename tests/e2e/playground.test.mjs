@@ -161,12 +161,15 @@ test('import a snapshot file with every type, browse it, then reset', async () =
   await page.locator('#key-list [data-key="user:42"]').click();
   assert.match(await text(page, '#key-detail'), /"name"\s+"Ada Lovelace"/);
   assert.equal(await run(page, 'GET cache:llm:what-is-redis'), '"An in-memory data store used as a cache, database and broker."');
+  // A vector blob prints as redis-cli prints bytes, with the floats underneath.
+  assert.equal(await run(page, 'GET embedding:doc:1'), '"\\x00\\x00\\x80?\\x00\\x00\\x00\\xbf\\x00\\x00@?"');
+  assert.equal(await page.locator('.scrollback .entry').last().locator('.note').innerText(), 'vector: f32[3] [1, -0.5, 0.75]');
   // A few reads spread over time so the hit-ratio sparkline has a shape.
   for (const key of ['missing', 'what-is-redis', 'what-is-redis', 'other', 'what-is-redis']) {
     await run(page, `GET cache:llm:${key}`);
     await page.waitForTimeout(1100);
   }
-  assert.equal(await text(page, '#hit-ratio'), '66.7%');
+  assert.equal(await text(page, '#hit-ratio'), '71.4%'); // 5 hits, 2 misses
   assert.ok((await page.locator('.sparkline polyline').count()) === 1, 'the sparkline is drawn');
   // user:42 is still open from above: the screenshot shows its hash view.
   await page.locator('#key-detail[data-type="hash"]').waitFor();
