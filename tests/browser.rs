@@ -130,7 +130,7 @@ fn a_key_with_a_deadline_expires_when_the_virtual_clock_passes_it() {
 async fn typing_ping_in_the_console_shows_pong() {
     clear_storage();
     let root = mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
     type_and_enter(&root, "PING");
     settle().await;
@@ -158,6 +158,8 @@ async fn typing_ping_in_the_console_shows_pong() {
         .and_then(|s| s.get_item(storage::STATE_KEY).ok().flatten())
         .unwrap_or_default();
     assert!(saved.contains("user:1") && saved.contains("GET user:1"), "{saved}");
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
     root.remove();
 }
 
@@ -169,7 +171,7 @@ async fn an_unreadable_saved_state_gives_a_message_and_a_fresh_start() {
         .set_item(storage::STATE_KEY, "{\"format\":\"redis-playground/snapshot\",\"version\":1,\"dbs\":")
         .ok();
     let root = mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
     let notice = root.query_selector(".notice.error").ok().flatten().and_then(|n| n.text_content());
     assert!(notice.as_deref().is_some_and(|t| t.contains("could not be read")), "{notice:?}");
@@ -177,6 +179,8 @@ async fn an_unreadable_saved_state_gives_a_message_and_a_fresh_start() {
     settle().await;
     assert_eq!(replies(&root).last().map(String::as_str), Some("(integer) 0"));
     assert!(storage.get_item(storage::UNREADABLE_KEY).ok().flatten().is_some(), "damaged copy kept");
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
     root.remove();
 }
 
@@ -188,13 +192,44 @@ async fn a_saved_keyspace_comes_back_after_a_reload() {
     session.history.push("GET kept");
     storage::save(&session).expect("saved");
     let root = mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
     type_and_enter(&root, "GET kept");
     settle().await;
     assert_eq!(replies(&root).last().map(String::as_str), Some("\"yes\""));
     let notice = root.query_selector(".notice").ok().flatten().and_then(|n| n.text_content());
     assert!(notice.is_some_and(|t| t.contains("restored 1 key")));
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_virtual_clock_runs_pauses_and_jumps_in_the_page() {
+    clear_storage();
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let sim = |root: &Element| -> u64 {
+        let el = root.query_selector("#sim-time").ok().flatten();
+        el.and_then(|e| e.get_attribute("data-ms")).and_then(|v| v.parse().ok()).unwrap_or(0)
+    };
+    let t0 = sim(&root);
+    yew::platform::time::sleep(Duration::from_millis(700)).await;
+    let t1 = sim(&root);
+    assert!((300..=2_000).contains(&(t1 - t0)), "1x: about real time passed ({} ms)", t1 - t0);
+
+    click(&root, "[data-speed='Pause']");
+    settle().await;
+    let paused = sim(&root);
+    yew::platform::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sim(&root), paused, "paused clock stands still");
+
+    click(&root, "[data-jump='jump-hour']");
+    settle().await;
+    assert_eq!(sim(&root), paused + 3_600_000);
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
     root.remove();
 }
 
@@ -247,8 +282,9 @@ async fn the_key_browser_shows_every_type_in_a_fitting_view() {
     let session = SessionHandle::new(session);
 
     let root = mount_point();
-    yew::Renderer::<BrowserHarness>::with_root_and_props(root.clone(), BrowserHarnessProps { session })
-        .render();
+    let app =
+        yew::Renderer::<BrowserHarness>::with_root_and_props(root.clone(), BrowserHarnessProps { session })
+            .render();
     settle().await;
     let text = |sel: &str| {
         root.query_selector(sel).ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
@@ -272,5 +308,7 @@ async fn the_key_browser_shows_every_type_in_a_fitting_view() {
     click(&root, "[data-key='emb']");
     settle().await;
     assert!(text("#key-detail").contains("f32[3] [0.25, -1, 3]"), "{}", text("#key-detail"));
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
     root.remove();
 }

@@ -43,6 +43,21 @@ fn initial_theme() -> Theme {
     }
 }
 
+fn focus_tab(tab: Tab) {
+    let selector = match tab {
+        Tab::Console => "#console-input",
+        Tab::Keys => ".keys .filter",
+        Tab::Labs => return,
+    };
+    let target = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(el) = target {
+        let _ = el.focus();
+    }
+}
+
 fn apply_theme(theme: Theme) {
     let name = if theme == Theme::Light { "light" } else { "dark" };
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
@@ -65,6 +80,8 @@ pub fn App() -> Html {
     use_clock(session.clone(), dispatch.clone());
     use_autosave(session.clone(), dispatch.clone());
     use_effect_with(state.theme, |theme| apply_theme(*theme));
+    // On a wide window both panels are visible: choosing a tab puts the keyboard in it.
+    use_effect_with(state.tab, |tab| focus_tab(*tab));
 
     // Run typed (or pasted) lines through the backend, in order.
     let on_run = {
