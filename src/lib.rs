@@ -26,5 +26,10 @@ pub use components::app::App;
 /// Mount the app on the page's body (what `main` does).
 pub fn start() {
     debug::install();
+    // index.html shows a loading line until the app takes over.
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
     yew::Renderer::<App>::new().render();
 }
