@@ -16,6 +16,7 @@ pub mod components;
 pub mod console;
 pub mod debug;
 pub mod hooks;
+pub mod labs;
 pub mod persist;
 pub mod session;
 pub mod state;
