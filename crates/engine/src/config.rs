@@ -229,6 +229,10 @@ fn range_message(min: u32, max: u32) -> &'static str {
 pub fn parse_memory(text: &str) -> Option<u64> {
     let digits_end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (digits, unit) = text.split_at(digits_end);
+    if text.is_empty() {
+        // strtoull of nothing is 0 and Redis accepts it.
+        return Some(0);
+    }
     if digits.is_empty() {
         return None;
     }
@@ -279,8 +283,9 @@ mod tests {
         assert_eq!(parse_memory("10k"), Some(10_000));
         assert_eq!(parse_memory("1GB"), Some(1 << 30));
         assert_eq!(parse_memory("5B"), Some(5));
+        assert_eq!(parse_memory(""), Some(0));
         assert_eq!(parse_memory("99999999999999999999"), Some(u64::MAX));
-        for bad in ["", "-1", "1.5mb", "1tb", "1k5", "abc", "+1"] {
+        for bad in ["-1", "1.5mb", "1tb", "1k5", "abc", "+1"] {
             assert_eq!(parse_memory(bad), None, "{bad}");
         }
     }

@@ -51,9 +51,6 @@ pub struct Db {
     used_memory: usize,
 }
 
-/// Fixed per-key overhead in the estimate (dict entry, robj, expire entry share).
-const KEY_OVERHEAD: usize = 56;
-
 impl Db {
     pub fn new() -> Db {
         Db::default()
@@ -95,7 +92,7 @@ impl Db {
     /// Insert or replace a value. Replacing keeps the key's scan id and access data; the deadline
     /// is set to `expires_at` (callers pass the old one to keep it, as KEEPTTL does).
     pub fn insert(&mut self, key: Bytes, value: Value, expires_at: Option<u64>, now: u64) {
-        let mem = KEY_OVERHEAD + key.len() + value.estimate_bytes();
+        let mem = crate::types::memory::key_bytes(&key) + value.estimate_bytes();
         if let Some(entry) = self.map.get_mut(&key) {
             if let Some(old) = entry.expires_at {
                 self.expiries.remove(&(old, key.clone()));
@@ -156,7 +153,7 @@ impl Db {
     /// Recompute the memory estimate of `key` after its value changed in place.
     pub fn refresh_memory(&mut self, key: &[u8]) {
         if let Some(entry) = self.map.get_mut(key) {
-            let mem = KEY_OVERHEAD + key.len() + entry.value.estimate_bytes();
+            let mem = crate::types::memory::key_bytes(key) + entry.value.estimate_bytes();
             self.used_memory = self.used_memory - entry.mem + mem;
             entry.mem = mem;
         }

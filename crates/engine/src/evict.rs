@@ -94,11 +94,8 @@ fn random_victim(server: &mut Server) -> Option<(usize, Bytes)> {
     for step in 0..dbs {
         let db = (server.evict_pool.next_db + step) % dbs;
         let draw = server.random();
-        let key = if volatile {
-            server.dbs[db].random_volatile_key(draw)
-        } else {
-            server.dbs[db].random_key(draw)
-        };
+        let key =
+            if volatile { server.dbs[db].random_volatile_key(draw) } else { server.dbs[db].random_key(draw) };
         if let Some(key) = key.cloned() {
             server.evict_pool.next_db = (db + 1) % dbs;
             return Some((db, key));
@@ -132,9 +129,11 @@ fn pooled_victim(server: &mut Server, now: u64) -> Option<(usize, Bytes)> {
         }
     }
     while let Some((_, db, key)) = server.evict_pool.entries.pop() {
-        let still_eligible = server.dbs.get(db).and_then(|d| d.raw_get(&key)).is_some_and(|entry| {
-            !policy.volatile_only() || entry.expires_at.is_some()
-        });
+        let still_eligible = server
+            .dbs
+            .get(db)
+            .and_then(|d| d.raw_get(&key))
+            .is_some_and(|entry| !policy.volatile_only() || entry.expires_at.is_some());
         if still_eligible {
             return Some((db, key));
         }

@@ -655,7 +655,8 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     let now = ctx.now;
-    let victims: Vec<u64> = ctx.server.clients.values().filter(|c| filter.matches(c, now)).map(|c| c.id).collect();
+    let victims: Vec<u64> =
+        ctx.server.clients.values().filter(|c| filter.matches(c, now)).map(|c| c.id).collect();
     let mut killed = victims.len();
     for id in victims {
         if let Some(client) = ctx.server.clients.remove(&id) {
@@ -689,9 +690,8 @@ fn client_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
 
 /// A `<CMD> HELP` reply: the standard first line, then the given lines, then HELP's own entry.
 pub fn help_lines(command: &str, lines: &[&str]) -> Frame {
-    let mut out = vec![Frame::Simple(format!(
-        "{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
-    ))];
+    let mut out =
+        vec![Frame::Simple(format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"))];
     out.extend(lines.iter().map(|l| Frame::Simple((*l).to_string())));
     out.push(Frame::Simple("HELP".into()));
     out.push(Frame::Simple("    Print this help.".into()));

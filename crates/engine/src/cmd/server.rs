@@ -456,7 +456,9 @@ fn command_info(_: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Array(
         names
             .iter()
-            .map(|name| find_command(name).map_or(Frame::Null, |(spec, full)| docs::command_info(spec, &full)))
+            .map(|name| {
+                find_command(name).map_or(Frame::Null, |(spec, full)| docs::command_info(spec, &full))
+            })
             .collect(),
     ))
 }
@@ -601,7 +603,8 @@ fn save(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 fn bgsave(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    if !args.is_empty() && !(args.remaining() == 1 && args.eat("SCHEDULE")) {
+    let schedule_only = args.remaining() == 1 && args.eat("SCHEDULE");
+    if !args.is_empty() && !schedule_only {
         return Err(CmdError::syntax());
     }
     record_save(ctx);

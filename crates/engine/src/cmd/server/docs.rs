@@ -74,9 +74,26 @@ impl DocArg {
 fn value_kind(name: &str) -> &'static str {
     match name {
         n if n == "key" || n.ends_with("key") || n == "destination" || n == "source" => "key",
-        "count" | "seconds" | "milliseconds" | "index" | "db" | "index1" | "index2" | "timeout"
-        | "numkeys" | "start" | "stop" | "end" | "offset" | "increment" | "client-id" | "maxage"
-        | "unix-time-seconds" | "unix-time-milliseconds" | "cursor" | "protover" => "integer",
+        "count"
+        | "seconds"
+        | "milliseconds"
+        | "index"
+        | "db"
+        | "index1"
+        | "index2"
+        | "timeout"
+        | "numkeys"
+        | "start"
+        | "stop"
+        | "end"
+        | "offset"
+        | "increment"
+        | "client-id"
+        | "maxage"
+        | "unix-time-seconds"
+        | "unix-time-milliseconds"
+        | "cursor"
+        | "protover" => "integer",
         "min" | "max" | "score" => "double",
         _ => "string",
     }
@@ -247,11 +264,8 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
 /// One COMMAND INFO entry (`full_name` is `config|get` for subcommands).
 pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
     let (first, last, step) = spec.keys;
-    let subcommands = spec
-        .subcommands
-        .iter()
-        .map(|sub| command_info(sub, &format!("{full_name}|{}", sub.name)))
-        .collect();
+    let subcommands =
+        spec.subcommands.iter().map(|sub| command_info(sub, &format!("{full_name}|{}", sub.name))).collect();
     Frame::Array(vec![
         Frame::bulk(full_name.to_string()),
         Frame::Integer(spec.arity as i64),
@@ -295,9 +309,7 @@ mod tests {
 
     #[test]
     fn set_syntax_becomes_redis_argument_shapes() {
-        let args = parse_syntax(
-            "key value [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]",
-        );
+        let args = parse_syntax("key value [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]");
         assert_eq!(args.len(), 5);
         assert_eq!((args[0].name.as_str(), args[0].kind), ("key", "key"));
         assert_eq!((args[1].name.as_str(), args[1].kind), ("value", "string"));

@@ -419,6 +419,4 @@ const INFO_CPU: &[(&str, &str)] = &[
     ("used_cpu_sys_main_thread", "0.000000"),
     ("used_cpu_user_main_thread", "0.000000"),
 ];
-const INFO_CLUSTER: &[(&str, &str)] = &[
-    ("cluster_enabled", "0"),
-];
+const INFO_CLUSTER: &[(&str, &str)] = &[("cluster_enabled", "0")];
