@@ -94,13 +94,14 @@ impl Engine {
             Ok((spec, start)) => {
                 let full_name = if start == 2 { format!("{name}|{}", spec.name) } else { name.clone() };
                 let reply = self.run_resolved(client, spec, args, start, now);
+                // Like Redis, only commands that get past lookup and arity count as processed.
+                self.server.stats.total_commands_processed += 1;
                 let calls = self.server.stats.command_calls.entry(full_name).or_insert((0, 0));
                 calls.0 += 1;
                 calls.1 += u64::from(reply.is_error());
                 reply
             }
         };
-        self.server.stats.total_commands_processed += 1;
         if let Frame::Error(line) = &reply {
             self.server.stats.count_error(line);
         }

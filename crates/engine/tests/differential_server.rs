@@ -357,12 +357,21 @@ fn info_counters_follow_a_known_sequence() {
         &["NOSUCHCMD"],
         &["GET"],
         &["SET", "srv:k"],
+        &["MULTI"],
+        &["GET", "srv:k"],
+        &["EXEC"],
     ]);
     let (theirs, ours) = s.both(&["INFO", "stats"]);
     let (_, their_text) = info_fields(&theirs);
     let (_, our_text) = info_fields(&ours);
     // expired_keys joins this list once SET's expiry options land (string family).
-    for field in ["keyspace_hits", "keyspace_misses", "evicted_keys", "total_error_replies"] {
+    for field in [
+        "keyspace_hits",
+        "keyspace_misses",
+        "evicted_keys",
+        "total_error_replies",
+        "total_commands_processed",
+    ] {
         assert_eq!(info_value(&our_text, field), info_value(&their_text, field), "{field}");
     }
     let (theirs, ours) = s.both(&["INFO", "errorstats"]);

@@ -259,3 +259,16 @@ fn volatile_sampling_sees_only_keys_with_deadlines() {
     let db = &engine.server().dbs[0];
     assert!((0..500u64).all(|d| db.random_volatile_key(d * 7919).is_some_and(|s| *s != k)));
 }
+
+#[test]
+fn no_touch_clients_leave_lru_data_alone() {
+    let (mut engine, client) = full_engine("allkeys-lru", 10);
+    cmd(&mut engine, client, 5_000, &["CLIENT", "NO-TOUCH", "on"]);
+    cmd(&mut engine, client, 50_000, &["GET", &key(7)]);
+    let last = engine.server().dbs[0].raw_get(key(7).as_bytes()).map(|e| e.access.last_ms);
+    assert_eq!(last, Some(7));
+    cmd(&mut engine, client, 50_000, &["CLIENT", "NO-TOUCH", "off"]);
+    cmd(&mut engine, client, 60_000, &["GET", &key(7)]);
+    let last = engine.server().dbs[0].raw_get(key(7).as_bytes()).map(|e| e.access.last_ms);
+    assert_eq!(last, Some(60_000));
+}
