@@ -210,23 +210,32 @@ fn parse_alternatives(toks: &[Tok], pos: &mut usize, close: Option<char>) -> Vec
 }
 
 /// Add a bracketed group to a sequence. `[key ...]` right after `key` marks that `key` multiple,
-/// as Redis documents `key [key ...]`.
+/// and `field value [field value ...]` becomes one multiple block, as Redis documents them.
 fn push_group(seq: &mut Vec<DocArg>, mut inner: Vec<DocArg>, optional: bool) {
-    if optional {
-        let repeats_previous = inner.len() == 1
-            && inner[0].multiple
-            && seq.last().is_some_and(|prev| prev.name == inner[0].name && !prev.multiple);
-        if repeats_previous {
-            if let Some(prev) = seq.last_mut() {
-                prev.multiple = true;
-            }
-            return;
-        }
+    // `[a b ...]`: the ellipsis repeats the whole group, not only its last word.
+    let repeated = inner.last().is_some_and(|a| a.multiple);
+    if let Some(last) = inner.last_mut() {
+        last.multiple = false;
     }
-    let mut arg = if inner.len() == 1 { inner.remove(0) } else { DocArg::group("block", inner) };
-    if optional {
-        arg.optional = true;
+    let n = inner.len();
+    let repeats_previous = optional
+        && repeated
+        && n > 0
+        && seq.len() >= n
+        && seq[seq.len() - n..]
+            .iter()
+            .zip(&inner)
+            .all(|(a, b)| a.name == b.name && !a.multiple && !a.optional);
+    if repeats_previous {
+        let mut previous: Vec<DocArg> = seq.drain(seq.len() - n..).collect();
+        let mut arg = if n == 1 { previous.remove(0) } else { DocArg::group("block", previous) };
+        arg.multiple = true;
+        seq.push(arg);
+        return;
     }
+    let mut arg = if n == 1 { inner.remove(0) } else { DocArg::group("block", inner) };
+    arg.multiple |= repeated;
+    arg.optional |= optional;
     seq.push(arg);
 }
 
@@ -331,8 +340,12 @@ mod tests {
         assert_eq!(args.len(), 1);
         assert!(args[0].multiple && !args[0].optional);
         let pairs = parse_syntax("key field value [field value ...]");
-        assert_eq!(pairs.len(), 4);
-        assert!(pairs[3].optional && pairs[3].kind == "block");
+        assert_eq!(pairs.len(), 2);
+        assert!(!pairs[1].optional && pairs[1].multiple && pairs[1].kind == "block");
+        assert!(pairs[1].children.iter().all(|c| !c.multiple));
+        let optional_list = parse_syntax("[section [section ...]]");
+        assert_eq!(optional_list.len(), 1);
+        assert!(optional_list[0].optional && optional_list[0].multiple);
     }
 
     #[test]
