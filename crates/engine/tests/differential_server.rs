@@ -496,3 +496,118 @@ fn resp3_shapes_of_server_replies() {
     assert_eq!(flags(&ours), flags(&theirs));
     let _ = decode(b"+OK\r\n");
 }
+
+fn run(engine: &mut playground_engine::Engine, client: u64, parts: &[&str]) -> Frame {
+    engine.execute(client, args(parts), 1_000)
+}
+
+#[test]
+fn client_list_and_kill_across_clients() {
+    let mut engine = playground_engine::Engine::new(3, 0);
+    let a = engine.connect(0);
+    let b = engine.connect(0);
+    run(&mut engine, b, &["CLIENT", "SETNAME", "second"]);
+    run(&mut engine, b, &["WATCH", "srv:k"]);
+    let list = run(&mut engine, a, &["CLIENT", "LIST"]);
+    let text = String::from_utf8_lossy(list.as_bytes().expect("text")).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with(&format!("id={a} ")) && lines[0].contains(" cmd=client|list "));
+    assert!(
+        lines[1].starts_with(&format!("id={b} "))
+            && lines[1].contains(" name=second ")
+            && lines[1].contains(" watch=1 ")
+    );
+    let only_b = run(&mut engine, a, &["CLIENT", "LIST", "ID", &b.to_string()]);
+    assert_eq!(String::from_utf8_lossy(only_b.as_bytes().expect("text")).lines().count(), 1);
+    // Killing b drops its watches; killing yourself needs SKIPME no and marks you closing.
+    assert_eq!(run(&mut engine, a, &["CLIENT", "KILL", "ID", &b.to_string()]), Frame::Integer(1));
+    assert!(engine.server().watchers.is_empty());
+    assert_eq!(run(&mut engine, a, &["CLIENT", "KILL", "ID", &a.to_string()]), Frame::Integer(0));
+    assert_eq!(
+        run(&mut engine, a, &["CLIENT", "KILL", "ID", &a.to_string(), "SKIPME", "no"]),
+        Frame::Integer(1)
+    );
+    assert!(engine.server().clients.get(&a).is_some_and(|c| c.closing));
+    let c = engine.connect(0);
+    assert_eq!(run(&mut engine, c, &["QUIT"]), Frame::ok());
+    assert!(engine.server().clients.get(&c).is_some_and(|c| c.closing));
+    let info = run(&mut engine, c, &["INFO", "clients"]);
+    let text = String::from_utf8_lossy(info.as_bytes().expect("text")).into_owned();
+    assert!(text.contains("connected_clients:2\r\n"), "{text}");
+}
+
+/// Arbitrary arguments to every server and connection command: errors are fine, panics are not.
+#[test]
+fn odd_arguments_never_panic() {
+    let words = [
+        "",
+        "0",
+        "1",
+        "-1",
+        "15",
+        "16",
+        "99999999999999999999",
+        "x",
+        "ON",
+        "off",
+        "YES",
+        "id",
+        "ADDR",
+        "TYPE",
+        "normal",
+        "SKIPME",
+        "MAXAGE",
+        "USER",
+        "default",
+        "AUTH",
+        "SETNAME",
+        "LIB-NAME",
+        "maxmemory",
+        "1mb",
+        "maxmemory-policy",
+        "allkeys-lru",
+        "*",
+        "[",
+        "SAMPLES",
+        "FILTERBY",
+        "PATTERN",
+        "ACLCAT",
+        "MODULE",
+        "everything",
+        "3",
+        "2",
+        "a b",
+        "get",
+        "config|get",
+        "client|",
+        "|",
+    ];
+    let commands = [
+        "SELECT", "SWAPDB", "MOVE", "HELLO", "AUTH", "CLIENT", "RESET", "QUIT", "DBSIZE", "FLUSHDB",
+        "FLUSHALL", "INFO", "CONFIG", "TIME", "COMMAND", "MEMORY", "LASTSAVE", "SAVE", "BGSAVE", "PING",
+        "ECHO",
+    ];
+    let mut engine = playground_engine::Engine::new(9, 0);
+    let client = engine.connect(0);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for round in 0..20_000u64 {
+        let mut line = vec![commands[next(commands.len())]];
+        for _ in 0..next(6) {
+            line.push(words[next(words.len())]);
+        }
+        if next(4) == 0 {
+            line.insert(1, ["SET", "GET", "LIST", "KILL", "INFO", "DOCS"][next(6)]);
+        }
+        let _ = engine.execute(client, args(&line), round);
+        // Keep the engine usable: undo a tiny maxmemory, refill a key.
+        let _ = engine.execute(client, args(&["CONFIG", "SET", "maxmemory", "0"]), round);
+        let _ = engine.execute(client, args(&["SET", "k", "v"]), round);
+    }
+}
