@@ -272,3 +272,26 @@ fn no_touch_clients_leave_lru_data_alone() {
     let last = engine.server().dbs[0].raw_get(key(7).as_bytes()).map(|e| e.access.last_ms);
     assert_eq!(last, Some(60_000));
 }
+
+#[test]
+fn lfu_counters_decay_with_idle_minutes() {
+    let (mut engine, client) = full_engine("allkeys-lfu", 10);
+    // Keys 0..10 were popular long ago; keys 10..20 are read a little, recently.
+    for round in 0..300 {
+        for i in 0..10 {
+            cmd(&mut engine, client, 1_000 + round, &["GET", &key(i)]);
+        }
+    }
+    let two_hours = 2 * 60 * 60 * 1000;
+    for round in 0..20 {
+        for i in 10..20 {
+            cmd(&mut engine, client, two_hours + round, &["GET", &key(i)]);
+        }
+    }
+    // With lfu-decay-time 1, two idle hours take the old counters down to nothing.
+    write_new(&mut engine, client, two_hours + 1_000, 60);
+    let recent = (10..20).filter(|i| exists(&engine, &key(*i))).count();
+    let old = (0..10).filter(|i| exists(&engine, &key(*i))).count();
+    assert_eq!(recent, 10, "recently used keys survive");
+    assert!(old < 10, "long-idle keys lost their popularity ({old} of 10 left)");
+}
