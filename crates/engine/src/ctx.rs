@@ -53,9 +53,13 @@ impl<'a> Ctx<'a> {
             self.server.stats.keyspace_hits += 1;
             self.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
             let (factor, decay) = (self.server.config.lfu_log_factor, self.server.config.lfu_decay_time);
+            let no_touch = self.client.no_touch;
             let draw = self.server.random_unit();
             let entry = self.server.dbs[db].raw_get_mut(key)?;
-            touch_access(&mut entry.access, now, factor, decay, draw);
+            // CLIENT NO-TOUCH ON: reads leave LRU/LFU data as it was.
+            if !no_touch {
+                touch_access(&mut entry.access, now, factor, decay, draw);
+            }
             Some(&entry.value)
         } else {
             self.server.stats.keyspace_misses += 1;

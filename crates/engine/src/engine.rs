@@ -91,9 +91,20 @@ impl Engine {
                 }
                 e.into_frame()
             }
-            Ok((spec, start)) => self.run_resolved(client, spec, args, start, now),
+            Ok((spec, start)) => {
+                let full_name = if start == 2 { format!("{name}|{}", spec.name) } else { name.clone() };
+                let reply = self.run_resolved(client, spec, args, start, now);
+                // Like Redis, only commands that get past lookup and arity count as processed.
+                self.server.stats.total_commands_processed += 1;
+                let calls = self.server.stats.command_calls.entry(full_name).or_insert((0, 0));
+                calls.0 += 1;
+                calls.1 += u64::from(reply.is_error());
+                reply
+            }
         };
-        self.server.stats.total_commands_processed += 1;
+        if let Frame::Error(line) = &reply {
+            self.server.stats.count_error(line);
+        }
         let class = if reply.is_error() { ReplyClass::Error } else { ReplyClass::Ok };
         let id = client.id;
         client.last_command = name.clone();
@@ -114,6 +125,10 @@ impl Engine {
             return Ok((spec, 1));
         }
         if args.len() < 2 {
+            // A container that accepts no subcommand (COMMAND alone lists every command).
+            if spec.arity == -1 {
+                return Ok((spec, 1));
+            }
             return Err(CmdError::wrong_arity(spec.name));
         }
         let sub_name = lower(&args[1]);

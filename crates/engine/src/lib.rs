@@ -25,7 +25,7 @@ pub mod db;
 mod engine;
 pub mod error;
 pub mod events;
-pub(crate) mod evict;
+pub mod evict;
 pub mod float;
 pub mod frame;
 pub mod glob;
