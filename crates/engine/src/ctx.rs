@@ -68,6 +68,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Look a key up for reading, counting a hit or miss, without updating its LRU/LFU data
+    /// (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, TTL, OBJECT).
+    pub fn read_no_touch(&mut self, key: &[u8]) -> Option<&Entry> {
+        self.expire_if_needed(key);
+        let db = self.client.db;
+        if self.server.dbs[db].raw_get(key).is_some() {
+            self.server.stats.keyspace_hits += 1;
+            self.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
+        } else {
+            self.server.stats.keyspace_misses += 1;
+            self.server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
+        }
+        self.server.dbs[db].raw_get(key)
+    }
+
     /// Look a key up without counting a hit or miss (TYPE-like and write paths), expiring it if due.
     pub fn peek(&mut self, key: &[u8]) -> Option<&Entry> {
         self.expire_if_needed(key);
