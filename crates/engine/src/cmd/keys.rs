@@ -560,7 +560,7 @@ pub fn encoding(value: &Value) -> &'static str {
             }
         }
         Value::Hash(h) => {
-            if small(h.len(), 128, Box::new(h.iter().map(|(k, v)| k.len().max(v.len())))) {
+            if hash_is_listpack(h) {
                 "listpack"
             } else {
                 "hashtable"
@@ -583,6 +583,11 @@ pub fn encoding(value: &Value) -> &'static str {
             }
         }
     }
+}
+
+/// Redis keeps a hash as a listpack while it has at most 128 fields of at most 64 bytes.
+pub fn hash_is_listpack(h: &indexmap::IndexMap<Bytes, Bytes>) -> bool {
+    h.len() <= 128 && h.iter().all(|(k, v)| k.len() <= 64 && v.len() <= 64)
 }
 
 fn object_encoding(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
