@@ -14,6 +14,15 @@ use crate::frame::{Frame, Protocol};
 use crate::server::{Client, Server};
 use bytes::Bytes;
 
+/// What a command did for a caller that can wait (see [`Engine::execute_blocking`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The reply, ready now.
+    Reply(Frame),
+    /// A blocking command found nothing; it waits until `deadline` (None: forever).
+    Blocked { deadline: Option<u64> },
+}
+
 /// A mini-Redis: databases, clients, settings and statistics, with no I/O and no clock.
 pub struct Engine {
     server: Server,
@@ -70,6 +79,54 @@ impl Engine {
         let reply = self.dispatch(&mut me, args, now);
         self.server.clients.insert(client, me);
         reply
+    }
+
+    /// Execute for a caller that can wait (a TCP connection, the page's console): a blocking
+    /// command (BLPOP, BLMOVE, ...) that finds nothing parks the client and answers
+    /// [`Outcome::Blocked`]; call [`Engine::retry_blocked`] when time passes or keys change.
+    pub fn execute_blocking(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Outcome {
+        let parked_args = args.clone();
+        self.server
+            .clients
+            .entry(client)
+            .or_insert_with(|| Client { id: client, created_ms: now, ..Client::default() })
+            .may_block = true;
+        let reply = self.execute(client, args, now);
+        let Some(me) = self.server.clients.get_mut(&client) else { return Outcome::Reply(reply) };
+        me.may_block = false;
+        match me.blocked.take() {
+            Some(deadline) => {
+                me.parked = Some((parked_args, deadline));
+                Outcome::Blocked { deadline }
+            }
+            None => Outcome::Reply(reply),
+        }
+    }
+
+    /// Try a parked blocking command again at `now`: `Some(reply)` once it is served or its
+    /// deadline has passed (the timeout reply, as Redis sends it), `None` while it still waits.
+    pub fn retry_blocked(&mut self, client: u64, now: u64) -> Option<Frame> {
+        let (args, deadline) = self.server.clients.get_mut(&client)?.parked.take()?;
+        match self.execute_blocking(client, args.clone(), now) {
+            Outcome::Reply(frame) => Some(frame),
+            Outcome::Blocked { .. } if deadline.is_some_and(|d| d <= now) => {
+                if let Some(me) = self.server.clients.get_mut(&client) {
+                    me.parked = None;
+                }
+                Some(Frame::NullArray)
+            }
+            Outcome::Blocked { .. } => {
+                if let Some(me) = self.server.clients.get_mut(&client) {
+                    me.parked = Some((args, deadline));
+                }
+                None
+            }
+        }
+    }
+
+    /// True while the client waits on a blocking command.
+    pub fn is_blocked(&self, client: u64) -> bool {
+        self.server.clients.get(&client).is_some_and(|c| c.parked.is_some())
     }
 
     /// Execute and encode the reply for the client's protocol.

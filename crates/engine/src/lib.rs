@@ -35,6 +35,6 @@ pub mod search;
 pub mod server;
 pub mod types;
 
-pub use engine::Engine;
+pub use engine::{Engine, Outcome};
 pub use events::Event;
 pub use frame::{Frame, Protocol};

@@ -62,6 +62,14 @@ pub struct Client {
     /// QUIT was sent (or CLIENT KILL named this client): the transport should close it after
     /// sending the reply.
     pub closing: bool,
+    /// EXEC is running this client's queued commands (blocking commands must not block).
+    pub in_exec: bool,
+    /// The caller can wait for a blocking command (BLPOP...): set by `Engine::execute_blocking`.
+    pub may_block: bool,
+    /// A blocking command found nothing and waits until this deadline (None: forever).
+    pub blocked: Option<Option<u64>>,
+    /// The command to run again while blocked, and its original deadline.
+    pub parked: Option<(Vec<Bytes>, Option<u64>)>,
 }
 
 /// Everything but the calling client.
