@@ -147,3 +147,24 @@ fn redis_cli_and_redis_benchmark_work_unchanged() {
     }
     assert!(!text.contains("ERR"), "no errors: {text}");
 }
+
+/// redis-py (from PyPI, in a venv under target/) in RESP2 and RESP3.
+#[test]
+fn redis_py_works_in_resp2_and_resp3() {
+    let port = start();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venv = root.join("target/redis-py-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3");
+        assert!(made.success(), "python3 -m venv failed");
+    }
+    let pip =
+        Command::new(&python).args(["-m", "pip", "install", "-q", "redis==8.1.0"]).output().expect("pip");
+    assert!(pip.status.success(), "pip install redis: {}", String::from_utf8_lossy(&pip.stderr));
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/redis_py_check.py");
+    let out = Command::new(&python).arg(script).arg(port.to_string()).output().expect("run check");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "redis-py check failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("RESP2: ok") && text.contains("RESP3: ok"), "{text}");
+}
