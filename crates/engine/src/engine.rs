@@ -71,19 +71,15 @@ impl Engine {
     /// Execute one command for `client` at virtual time `now` (ms) and return its reply.
     /// An unknown client id is connected on the fly.
     pub fn execute(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
-        // Take the client's state out of the map for the duration of the command (handlers need
-        // it and the server mutably at once); the empty placeholder costs no allocation.
-        let slot = self.server.clients.entry(client).or_insert_with(|| Client {
-            id: client,
-            created_ms: now,
-            ..Client::default()
-        });
-        let mut me = std::mem::take(slot);
+        // The caller is out of the client map while it runs (CLIENT LIST and friends see the
+        // others in the map and the caller through the context).
+        let mut me = match self.server.clients.remove(&client) {
+            Some(c) => c,
+            None => Client { id: client, created_ms: now, ..Client::default() },
+        };
         me.last_ms = now;
         let reply = self.dispatch(&mut me, args, now);
-        if let Some(slot) = self.server.clients.get_mut(&client) {
-            *slot = me;
-        }
+        self.server.clients.insert(client, me);
         reply
     }
 
