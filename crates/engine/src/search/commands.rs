@@ -106,7 +106,8 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     prefixes.push(args.next_bytes()?);
                 }
             }
-            "FILTER" | "LANGUAGE" | "LANGUAGE_FIELD" | "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD" | "TEMPORARY" => {
+            "FILTER" | "LANGUAGE" | "LANGUAGE_FIELD" | "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD"
+            | "TEMPORARY" => {
                 args.next_bytes()?;
             }
             _ => {}
@@ -129,7 +130,8 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 let (mut weight, mut sortable) = (1.0, false);
                 loop {
                     if args.eat("WEIGHT") {
-                        weight = crate::float::parse_double(&args.next_bytes()?).ok_or_else(|| err("Bad arguments"))?;
+                        weight = crate::float::parse_double(&args.next_bytes()?)
+                            .ok_or_else(|| err("Bad arguments"))?;
                     } else if args.eat("SORTABLE") {
                         sortable = true;
                     } else if args.eat("NOSTEM") || args.eat("UNF") || args.eat("NOINDEX") {
@@ -229,10 +231,13 @@ fn vector_spec(args: &mut Args) -> Result<VectorSpec, CmdError> {
                 })
             }
             "M" => params.m = num().ok_or_else(|| bad("m: Bad arguments"))?,
-            "EF_CONSTRUCTION" => params.ef_construction = num().ok_or_else(|| bad("efConstruction: Bad arguments"))?,
+            "EF_CONSTRUCTION" => {
+                params.ef_construction = num().ok_or_else(|| bad("efConstruction: Bad arguments"))?
+            }
             "EF_RUNTIME" => params.ef_runtime = num().ok_or_else(|| bad("efRuntime: Bad arguments"))?,
             "EPSILON" => {
-                params.epsilon = crate::float::parse_double(&value).ok_or_else(|| bad("epsilon: Bad arguments"))?
+                params.epsilon =
+                    crate::float::parse_double(&value).ok_or_else(|| bad("epsilon: Bad arguments"))?
             }
             "INITIAL_CAP" => initial_cap = num().ok_or_else(|| bad("initial cap: Bad arguments"))?,
             "BLOCK_SIZE" => {}
@@ -243,7 +248,9 @@ fn vector_spec(args: &mut Args) -> Result<VectorSpec, CmdError> {
         return Err(err("Bad number of arguments for vector similarity index: got an odd number"));
     }
     let missing = |what: &str| {
-        err(format!("Missing mandatory parameter: cannot create {algo_name} index without specifying {what} argument"))
+        err(format!(
+            "Missing mandatory parameter: cannot create {algo_name} index without specifying {what} argument"
+        ))
     };
     let ty = ty.ok_or_else(|| missing("TYPE"))?;
     let dim = dim.ok_or_else(|| missing("DIM"))?;
@@ -304,7 +311,8 @@ fn evaluate(
             .map(|(id, _)| *id)
             .collect(),
         Node::Tag { field, values } => {
-            let case_sensitive = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Tag { case_sensitive: true, .. }));
+            let case_sensitive =
+                matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Tag { case_sensitive: true, .. }));
             let wanted: Vec<String> =
                 values.iter().map(|v| if case_sensitive { v.clone() } else { v.to_lowercase() }).collect();
             idx.docs
@@ -324,7 +332,8 @@ fn evaluate(
             .map(|(id, _)| *id)
             .collect(),
         Node::Range { field, radius, blob, yield_as } => {
-            let found = idx.range(field, blob, *radius).map_err(|size| blob_error(blob.len(), size, "range"))?;
+            let found =
+                idx.range(field, blob, *radius).map_err(|size| blob_error(blob.len(), size, "range"))?;
             let name = yield_as.clone().unwrap_or_else(|| format!("__{field}_score"));
             found
                 .into_iter()
@@ -433,7 +442,9 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
                 }
             }
             "DIALECT" => {
-                o.dialect = parse_i64(&args.next_bytes()?).ok_or_else(|| err("DIALECT requires a non negative integer >=1 and <= 4"))?;
+                let raw = args.next_opt().ok_or_else(|| err("Need an argument for DIALECT"))?;
+                o.dialect = parse_i64(&raw)
+                    .ok_or_else(|| err("DIALECT requires a non negative integer >=1 and <= 4"))?;
             }
             "TIMEOUT" | "SLOP" | "LANGUAGE" | "SCORER" | "EXPANDER" => {
                 args.next_bytes()?;
@@ -443,6 +454,9 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
     }
     Ok(o)
 }
+
+/// A row's SORTBY value: numeric, or lowercased text; neither when the doc lacks it.
+type SortKey = (Option<f64>, Option<Bytes>);
 
 /// One result row: doc id, its key, and the yielded (name, distance) fields.
 struct Row {
@@ -482,19 +496,26 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             .iter()
             .filter_map(|id| {
                 let doc = idx.docs.get(id)?;
-                Some(Row { id: *id, key: doc.key.clone(), yielded: yields.get(id).cloned().into_iter().collect() })
+                Some(Row {
+                    id: *id,
+                    key: doc.key.clone(),
+                    yielded: yields.get(id).cloned().into_iter().collect(),
+                })
             })
             .collect(),
     };
     let db = &ctx.server.dbs[0];
     let hash_field = |key: &Bytes, field: &str| -> Option<Bytes> {
-        let identifier = idx.field(field).map(|f| f.identifier.clone()).unwrap_or_else(|| Bytes::copy_from_slice(field.as_bytes()));
+        let identifier = idx
+            .field(field)
+            .map(|f| f.identifier.clone())
+            .unwrap_or_else(|| Bytes::copy_from_slice(field.as_bytes()));
         super::index::hash_of(db.raw_get(key).map(|e| &e.value))?.get(&identifier).cloned()
     };
     rows.sort_by_key(|r| r.id);
     if let Some((field, desc)) = &opts.sortby {
         let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric { .. }));
-        let key_of = |r: &Row| -> (Option<f64>, Option<Bytes>) {
+        let key_of = |r: &Row| -> SortKey {
             if let Some((_, d)) = r.yielded.iter().find(|(n, _)| n == field) {
                 return (Some(*d), None);
             }
@@ -505,7 +526,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 (None, raw.map(|b| Bytes::from(text(&b).to_lowercase())))
             }
         };
-        let mut keyed: Vec<((Option<f64>, Option<Bytes>), Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();
+        let mut keyed: Vec<(SortKey, Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();
         keyed.sort_by(|a, b| {
             let ord = match (&a.0, &b.0) {
                 ((Some(x), _), (Some(y), _)) => x.total_cmp(y),
@@ -622,7 +643,8 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         .fields
         .iter()
         .map(|f| {
-            let mut a = vec![s("identifier"), b(&f.identifier), s("attribute"), b(f.attribute.as_bytes()), s("type")];
+            let mut a =
+                vec![s("identifier"), b(&f.identifier), s("attribute"), b(f.attribute.as_bytes()), s("type")];
             match &f.kind {
                 Kind::Text { weight, sortable } => {
                     a.extend([s("TEXT"), s("WEIGHT"), s(&crate::float::format_double(*weight))]);

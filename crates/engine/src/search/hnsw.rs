@@ -174,7 +174,8 @@ impl<T: Element> Hnsw<T> {
         }
         let mut entry_points = vec![Scored(ep_dist, ep)];
         for layer in (0..=level.min(self.max_level)).rev() {
-            let found = self.search_layer(&query, &entry_points, self.params.ef_construction, layer, &mut None);
+            let found =
+                self.search_layer(&query, &entry_points, self.params.ef_construction, layer, &mut None);
             let chosen = self.select_neighbours(&found, self.params.m, None);
             if let Some(node) = self.nodes.get_mut(slot as usize) {
                 node.links[layer] = chosen.clone();
@@ -253,12 +254,18 @@ impl<T: Element> Hnsw<T> {
     ) -> (u32, f64) {
         loop {
             let mut improved = false;
-            let links = self.nodes.get(ep as usize).and_then(|n| n.links.get(layer)).cloned().unwrap_or_default();
+            let links =
+                self.nodes.get(ep as usize).and_then(|n| n.links.get(layer)).cloned().unwrap_or_default();
             for n in links {
                 let d = self.dist_to(query, n);
                 let better = d < ep_dist;
                 if let Some(t) = trace.as_deref_mut() {
-                    t.push(TraceStep { layer, visited: self.nodes[n as usize].label, distance: d, kept: better });
+                    t.push(TraceStep {
+                        layer,
+                        visited: self.nodes[n as usize].label,
+                        distance: d,
+                        kept: better,
+                    });
                 }
                 if better {
                     ep = n;
@@ -310,7 +317,9 @@ impl<T: Element> Hnsw<T> {
                     break;
                 }
             }
-            let Some(links) = self.nodes.get(current.1 as usize).and_then(|n| n.links.get(layer)) else { continue };
+            let Some(links) = self.nodes.get(current.1 as usize).and_then(|n| n.links.get(layer)) else {
+                continue;
+            };
             for &n in links {
                 if seen(n) {
                     continue;
@@ -318,7 +327,12 @@ impl<T: Element> Hnsw<T> {
                 let d = self.dist_to(query, n);
                 let keep = best.len() < ef || best.peek().is_some_and(|w| d < w.0);
                 if let Some(t) = trace.as_deref_mut() {
-                    t.push(TraceStep { layer, visited: self.nodes[n as usize].label, distance: d, kept: keep });
+                    t.push(TraceStep {
+                        layer,
+                        visited: self.nodes[n as usize].label,
+                        distance: d,
+                        kept: keep,
+                    });
                 }
                 if keep {
                     candidates.push(std::cmp::Reverse(Scored(d, n)));
@@ -333,7 +347,13 @@ impl<T: Element> Hnsw<T> {
     }
 
     /// The `k` nearest live labels to `query` (normalized), nearest first, with beam `ef`.
-    pub fn knn(&self, query: &[T], k: usize, ef: usize, trace: Option<&mut Vec<TraceStep>>) -> Vec<(f64, u64)> {
+    pub fn knn(
+        &self,
+        query: &[T],
+        k: usize,
+        ef: usize,
+        trace: Option<&mut Vec<TraceStep>>,
+    ) -> Vec<(f64, u64)> {
         let mut trace = trace;
         let Some(mut ep) = self.entry else { return Vec::new() };
         if query.len() != self.dim || k == 0 {
@@ -452,7 +472,8 @@ mod tests {
     }
 
     fn brute(data: &[(u64, Vec<f32>)], q: &[f32], k: usize) -> Vec<u64> {
-        let mut all: Vec<(f64, u64)> = data.iter().map(|(l, v)| (f32::distance(Metric::L2, q, v), *l)).collect();
+        let mut all: Vec<(f64, u64)> =
+            data.iter().map(|(l, v)| (f32::distance(Metric::L2, q, v), *l)).collect();
         all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         all.into_iter().take(k).map(|x| x.1).collect()
     }
@@ -464,7 +485,8 @@ mod tests {
         for (i, p) in pts.iter().enumerate() {
             h.insert(i as u64, p);
         }
-        let mut data: Vec<(u64, Vec<f32>)> = pts.iter().cloned().enumerate().map(|(i, p)| (i as u64, p)).collect();
+        let mut data: Vec<(u64, Vec<f32>)> =
+            pts.iter().cloned().enumerate().map(|(i, p)| (i as u64, p)).collect();
         for i in (0..600).step_by(2) {
             assert!(h.remove(i));
         }

@@ -135,14 +135,27 @@ impl Index {
                 let s = seed.wrapping_add(i as u64);
                 let v = match (spec.ty, spec.algo) {
                     (VecType::F32, Algo::Flat) => Vectors::F32(Store::Flat(BTreeMap::new())),
-                    (VecType::F32, Algo::Hnsw) => Vectors::F32(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s))),
+                    (VecType::F32, Algo::Hnsw) => {
+                        Vectors::F32(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s)))
+                    }
                     (VecType::F64, Algo::Flat) => Vectors::F64(Store::Flat(BTreeMap::new())),
-                    (VecType::F64, Algo::Hnsw) => Vectors::F64(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s))),
+                    (VecType::F64, Algo::Hnsw) => {
+                        Vectors::F64(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s)))
+                    }
                 };
                 vectors.insert(f.attribute.clone(), v);
             }
         }
-        Index { name, prefixes, fields, docs: BTreeMap::new(), by_key: HashMap::new(), max_doc_id: 0, failures: 0, vectors }
+        Index {
+            name,
+            prefixes,
+            fields,
+            docs: BTreeMap::new(),
+            by_key: HashMap::new(),
+            max_doc_id: 0,
+            failures: 0,
+            vectors,
+        }
     }
 
     pub fn field(&self, attribute: &str) -> Option<&Field> {

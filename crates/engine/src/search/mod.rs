@@ -54,19 +54,17 @@ pub fn inspect(engine: &crate::Engine, index: &str) -> Option<Layers> {
     })
 }
 
+/// Results (doc key, distance) of a traced search and its steps.
+pub type Traced = (Vec<(Bytes, f64)>, Vec<TraceStep>);
+
 /// One KNN search on `index`'s `field`, with every distance computation in order, for the page
 /// to animate. Returns (doc key, distance) of the results and the trace.
-pub fn trace_knn(
-    engine: &crate::Engine,
-    index: &str,
-    field: &str,
-    blob: &[u8],
-    k: usize,
-) -> Option<(Vec<(Bytes, f64)>, Vec<TraceStep>)> {
+pub fn trace_knn(engine: &crate::Engine, index: &str, field: &str, blob: &[u8], k: usize) -> Option<Traced> {
     let idx = engine.server().search.by_name.get(index.as_bytes())?;
     let mut trace = Vec::new();
     let found = idx.knn(field, blob, k, None, None, Some(&mut trace)).ok()?;
-    let keyed = found.into_iter().filter_map(|(d, id)| idx.docs.get(&id).map(|doc| (doc.key.clone(), d))).collect();
+    let keyed =
+        found.into_iter().filter_map(|(d, id)| idx.docs.get(&id).map(|doc| (doc.key.clone(), d))).collect();
     // Trace labels are doc ids; the page wants keys, but ids are stable within a search.
     Some((keyed, trace))
 }

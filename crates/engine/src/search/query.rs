@@ -85,7 +85,8 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'+' | b'-' | b':') || c >= 0x80 {
+            if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'+' | b'-' | b':') || c >= 0x80
+            {
                 if c == b':' && !out.is_empty() {
                     break;
                 }
@@ -102,9 +103,7 @@ impl<'a> Parser<'a> {
     }
     fn param(&self, tok: &str) -> Result<Bytes, ParseError> {
         match tok.strip_prefix('$') {
-            Some(name) => {
-                self.params.get(name).cloned().ok_or_else(|| format!("No such parameter `{name}`"))
-            }
+            Some(name) => self.params.get(name).cloned().ok_or_else(|| format!("No such parameter `{name}`")),
             None => Ok(Bytes::copy_from_slice(tok.as_bytes())),
         }
     }
@@ -215,7 +214,8 @@ impl<'a> Parser<'a> {
                         if self.at("VECTOR_RANGE") || self.at("vector_range") {
                             self.pos += "VECTOR_RANGE".len();
                             let r = self.token()?;
-                            let radius = crate::float::parse_double(&self.param(&r)?).ok_or_else(|| self.err())?;
+                            let radius =
+                                crate::float::parse_double(&self.param(&r)?).ok_or_else(|| self.err())?;
                             let b = self.token()?;
                             let blob = self.param(&b)?;
                             self.expect(b']')?;
@@ -285,7 +285,8 @@ impl<'a> Parser<'a> {
         }
         let k_tok = self.token()?;
         let k_raw = self.param(&k_tok)?;
-        let k = crate::args::parse_i64(&k_raw).and_then(|k| usize::try_from(k).ok()).ok_or_else(|| self.err())?;
+        let k =
+            crate::args::parse_i64(&k_raw).and_then(|k| usize::try_from(k).ok()).ok_or_else(|| self.err())?;
         self.skip_ws();
         if self.peek() != Some(b'@') {
             return Err(self.err());
@@ -331,7 +332,10 @@ pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Res
     let mut p = Parser { s: query, pos: 0, params };
     if dialect < 2 {
         if let Some(i) = query.windows(3).position(|w| w == b"=>[") {
-            return Err(syntax(i, query).replace(&format!("near {}", String::from_utf8_lossy(&query[i..(i + 2).min(query.len())])), &format!("near {}", String::from_utf8_lossy(&query[i + 1..(i + 3).min(query.len())]))));
+            return Err(syntax(i, query).replace(
+                &format!("near {}", String::from_utf8_lossy(&query[i..(i + 2).min(query.len())])),
+                &format!("near {}", String::from_utf8_lossy(&query[i + 1..(i + 3).min(query.len())])),
+            ));
         }
     }
     let filter = p.union()?;
