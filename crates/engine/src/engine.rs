@@ -71,6 +71,8 @@ impl Engine {
     /// Execute one command for `client` at virtual time `now` (ms) and return its reply.
     /// An unknown client id is connected on the fly.
     pub fn execute(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
+        // The caller is out of the client map while it runs (CLIENT LIST and friends see the
+        // others in the map and the caller through the context).
         let mut me = match self.server.clients.remove(&client) {
             Some(c) => c,
             None => Client { id: client, created_ms: now, ..Client::default() },
@@ -140,7 +142,9 @@ impl Engine {
             // Redis ignores empty commands; answer nothing meaningful but never fail.
             return Frame::Null;
         }
-        let name = lower(&args[0]);
+        let mut name_buf = [0u8; 32];
+        let name = lowercase_name(&args[0], &mut name_buf);
+        let mut ran: Option<&'static str> = None;
         let reply = match self.resolve(&name, &args) {
             Err(e) => {
                 if client.multi.is_some() {
@@ -149,13 +153,19 @@ impl Engine {
                 e.into_frame()
             }
             Ok((spec, start)) => {
-                let full_name = if start == 2 { format!("{name}|{}", spec.name) } else { name.clone() };
                 let reply = self.run_resolved(client, spec, args, start, now);
                 // Like Redis, only commands that get past lookup and arity count as processed.
                 self.server.stats.total_commands_processed += 1;
-                let calls = self.server.stats.command_calls.entry(full_name).or_insert((0, 0));
+                let calls = if start == 2 {
+                    self.server.stats.command_calls.entry(format!("{name}|{}", spec.name)).or_insert((0, 0))
+                } else if let Some(calls) = self.server.stats.command_calls.get_mut(spec.name) {
+                    calls
+                } else {
+                    self.server.stats.command_calls.entry(spec.name.to_string()).or_insert((0, 0))
+                };
                 calls.0 += 1;
                 calls.1 += u64::from(reply.is_error());
+                ran = Some(spec.name);
                 reply
             }
         };
@@ -164,8 +174,9 @@ impl Engine {
         }
         let class = if reply.is_error() { ReplyClass::Error } else { ReplyClass::Ok };
         let id = client.id;
-        client.last_command = name.clone();
-        self.server.events.emit(|| Event::Command { client: id, name, reply: class });
+        client.last_command.clear();
+        client.last_command.push_str(ran.unwrap_or(&name));
+        self.server.events.emit(|| Event::Command { client: id, name: name.into_owned(), reply: class });
         reply
     }
 
@@ -310,6 +321,20 @@ impl Engine {
     pub fn server_mut(&mut self) -> &mut Server {
         &mut self.server
     }
+}
+
+/// The lowercased command name, without allocating for names that fit the buffer (all real
+/// command names do).
+fn lowercase_name<'a>(raw: &[u8], buf: &'a mut [u8; 32]) -> std::borrow::Cow<'a, str> {
+    if raw.len() <= buf.len() {
+        let out = &mut buf[..raw.len()];
+        out.copy_from_slice(raw);
+        out.make_ascii_lowercase();
+        if let Ok(text) = std::str::from_utf8(out) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+    }
+    std::borrow::Cow::Owned(lower(raw))
 }
 
 /// `ERR unknown command 'x', with args beginning with: 'a' 'b' ` exactly as Redis builds it:

@@ -361,7 +361,7 @@ fn zadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if nx && xx {
         return Err(CmdError::err("XX and NX options at the same time are not compatible"));
     }
-    if (gt && nx) || (lt && nx) || (gt && lt) {
+    if (nx && (gt || lt)) || (gt && lt) {
         return Err(CmdError::err("GT, LT, and/or NX options at the same time are not compatible"));
     }
     if incr && rest.len() > 2 {

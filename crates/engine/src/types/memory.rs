@@ -22,7 +22,7 @@ const INTSET_MAX_ENTRIES: usize = 512;
 /// `list-max-listpack-size -2`: 8 KB per listpack node.
 const LIST_NODE_BYTES: usize = 8192;
 /// Elements sampled from large collections.
-const SAMPLE: usize = 64;
+const SAMPLE: usize = 16;
 
 /// The size jemalloc really hands out for a request of `n` bytes (its size classes:
 /// 8-byte steps to 128, then four classes per doubling).
