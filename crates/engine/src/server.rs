@@ -92,6 +92,8 @@ pub struct Server {
     pub changed: Vec<(usize, Bytes)>,
     /// True while any FT index exists, so `changed` is recorded.
     pub track_changes: bool,
+    /// FT indexes (RediSearch), kept in step through `changed`.
+    pub search: crate::search::Indexes,
     /// Eviction candidates kept between evictions, as Redis's eviction pool.
     pub evict_pool: crate::evict::EvictionPool,
     /// Virtual-clock ms of the last SAVE/BGSAVE (LASTSAVE), initially the start time.
@@ -116,6 +118,7 @@ impl Server {
             dirty_clients: HashSet::new(),
             changed: Vec::new(),
             track_changes: false,
+            search: Default::default(),
             evict_pool: crate::evict::EvictionPool::default(),
             last_save_ms: now,
             dirty: 0,
