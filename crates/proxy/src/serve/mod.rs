@@ -204,10 +204,10 @@ fn gate_http(
     state: &AppState,
     headers: &HeaderMap,
     query: &HashMap<String, String>,
-) -> Result<Option<String>, Response> {
-    let origin = state.gate.check_origin(headers).map_err(|e| reject(StatusCode::FORBIDDEN, &e))?;
+) -> Result<Option<String>, Box<Response>> {
+    let origin = state.gate.check_origin(headers).map_err(|e| Box::new(reject(StatusCode::FORBIDDEN, &e)))?;
     if !state.gate.check_token(query.get("token").map(String::as_str), headers) {
-        return Err(cors(reject(StatusCode::UNAUTHORIZED, "missing or wrong proxy token"), origin));
+        return Err(Box::new(cors(reject(StatusCode::UNAUTHORIZED, "missing or wrong proxy token"), origin)));
     }
     Ok(origin)
 }
@@ -226,7 +226,7 @@ async fn health_handler(
 ) -> Response {
     let origin = match gate_http(&state, &headers, &query) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     cors(Json(health::report(&state).await).into_response(), origin)
 }
@@ -239,7 +239,7 @@ async fn embeddings_handler(
 ) -> Response {
     let origin = match gate_http(&state, &headers, &query) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let resp = match &state.embeddings {
         None => reject(
@@ -289,13 +289,14 @@ async fn ws_handler(
     }
     let slot = IpSlot { map: state.per_ip.clone(), ip };
     let id = state.next_id.fetch_add(1, Ordering::Relaxed);
-    upgrade
-        .max_message_size(state.limits.max_frame)
-        .max_frame_size(state.limits.max_frame)
-        .protocols(["resp"])
-        .on_upgrade(move |socket| async move {
+    // The library's hard cap is 4x --max-frame: a message up to that size is read whole and
+    // refused with a clean close (1009); beyond it the library drops the connection.
+    let hard_cap = state.limits.max_frame.saturating_mul(4);
+    upgrade.max_message_size(hard_cap).max_frame_size(hard_cap).protocols(["resp"]).on_upgrade(
+        move |socket| async move {
             let _permit = permit;
             let _slot = slot;
             ws::run(socket, state, id).await;
-        })
+        },
+    )
 }

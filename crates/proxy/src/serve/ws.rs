@@ -109,6 +109,12 @@ pub async fn run(mut socket: WebSocket, state: Arc<AppState>, id: u64) {
             Ok(Some(Ok(Message::Close(_)))) => break,
             Ok(Some(Ok(_))) => continue, // ping/pong are answered by the library
         };
+        if data.len() > state.limits.max_frame {
+            let limit = state.limits.max_frame;
+            tracing::info!(session = id, "message of {} bytes refused (limit {limit})", data.len());
+            close(&mut socket, close_code::TOO_BIG, &format!("message larger than {limit} bytes")).await;
+            break;
+        }
         match s.handle(&data).await {
             Ok((reply, quit)) => {
                 if socket.send(Message::Binary(reply.into())).await.is_err() {

@@ -54,12 +54,15 @@ pub trait TokenSource: Send + Sync {
     fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, String>>;
 }
 
-/// When to fetch the next token: 80% of the lifetime, or 5 minutes before expiry if earlier.
+/// When to fetch the next token: 80% of the lifetime, or 5 minutes before expiry if earlier,
+/// but never before half the lifetime (a token shorter than 10 minutes would otherwise be
+/// refreshed in a tight loop).
 pub fn refresh_at(fetched_at: Instant, expires_at: Instant) -> Instant {
     let lifetime = expires_at.saturating_duration_since(fetched_at);
     let at_80 = fetched_at + lifetime.mul_f64(0.8);
     let five_before = expires_at.checked_sub(Duration::from_secs(300)).unwrap_or(fetched_at);
-    at_80.min(five_before).max(fetched_at)
+    let half = fetched_at + lifetime / 2;
+    at_80.min(five_before).max(half)
 }
 
 /// The `oid` claim of a JWT access token (the Entra object id Redis expects as the AUTH user).
@@ -196,8 +199,8 @@ mod tests {
         assert_eq!(refresh_at(t0, t0 + Duration::from_secs(7200)), t0 + Duration::from_secs(5760));
         // Ten minutes: 80% = 8 min, 5 min before = 5 min: 5.
         assert_eq!(refresh_at(t0, t0 + Duration::from_secs(600)), t0 + Duration::from_secs(300));
-        // Already short: never before now.
-        assert_eq!(refresh_at(t0, t0 + Duration::from_secs(60)), t0);
+        // Short-lived: half the lifetime, not a tight loop.
+        assert_eq!(refresh_at(t0, t0 + Duration::from_secs(60)), t0 + Duration::from_secs(30));
     }
 
     #[test]
