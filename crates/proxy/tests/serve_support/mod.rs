@@ -356,3 +356,116 @@ pub async fn http_get(url: &str, origin: Option<&str>) -> (u16, serde_json::Valu
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// What a load run did.
+#[derive(Debug, Default, Clone)]
+pub struct LoadResult {
+    pub clients: usize,
+    pub messages: u64,
+    pub commands: u64,
+    pub errors: u64,
+    pub first_error: Option<String>,
+}
+
+/// `clients` concurrent sessions, each sending messages of `depth` pipelined commands
+/// (SET, GET, INCR) and checking every reply, until `duration` has passed. Bounded by time and
+/// by `max_messages` per client.
+pub async fn run_load(
+    proxy: &Proxy,
+    clients: usize,
+    depth: usize,
+    duration: Duration,
+    max_messages: u64,
+) -> LoadResult {
+    let deadline = tokio::time::Instant::now() + duration;
+    let mut tasks = Vec::with_capacity(clients);
+    for c in 0..clients {
+        let url = proxy.ws_url();
+        tasks.push(tokio::spawn(async move {
+            let mut r = LoadResult { clients: 1, ..Default::default() };
+            let mut ws = match Ws::connect(&url, Some(ORIGIN)).await {
+                Ok(ws) => ws,
+                Err(e) => {
+                    r.errors += 1;
+                    r.first_error = Some(format!("connect: {e}"));
+                    return r;
+                }
+            };
+            let key = format!("load:{c}");
+            let counter = format!("load:n:{c}");
+            let mut n: u64 = 0;
+            while tokio::time::Instant::now() < deadline && r.messages < max_messages {
+                let mut cmds: Vec<Vec<String>> = Vec::with_capacity(depth);
+                let mut expected = Vec::new();
+                for i in 0..depth {
+                    let v = format!("v{}", r.commands + i as u64);
+                    match i % 3 {
+                        0 => {
+                            cmds.push(vec!["SET".into(), key.clone(), v.clone()]);
+                            expected.extend_from_slice(b"+OK\r\n");
+                        }
+                        1 => {
+                            let prev = format!("v{}", r.commands + i as u64 - 1);
+                            cmds.push(vec!["GET".into(), key.clone()]);
+                            expected.extend_from_slice(format!("${}\r\n{prev}\r\n", prev.len()).as_bytes());
+                        }
+                        _ => {
+                            n += 1;
+                            cmds.push(vec!["INCR".into(), counter.clone()]);
+                            expected.extend_from_slice(format!(":{n}\r\n").as_bytes());
+                        }
+                    }
+                }
+                let mut payload = Vec::new();
+                for c in &cmds {
+                    playground_engine::resp::encode_command(c, &mut payload);
+                }
+                if ws.0.send(Message::Binary(payload.into())).await.is_err() {
+                    r.errors += 1;
+                    r.first_error.get_or_insert_with(|| "send failed".into());
+                    break;
+                }
+                match tokio::time::timeout(Duration::from_secs(30), ws.0.next()).await {
+                    Ok(Some(Ok(Message::Binary(b)))) if b[..] == expected[..] => {}
+                    other => {
+                        r.errors += 1;
+                        r.first_error.get_or_insert_with(|| format!("{other:?}"));
+                        break;
+                    }
+                }
+                r.messages += 1;
+                r.commands += depth as u64;
+            }
+            let _ = ws.0.close(None).await;
+            r
+        }));
+    }
+    let mut total = LoadResult::default();
+    for t in tasks {
+        let r = t.await.unwrap_or(LoadResult {
+            errors: 1,
+            first_error: Some("task panicked".into()),
+            ..Default::default()
+        });
+        total.clients += r.clients;
+        total.messages += r.messages;
+        total.commands += r.commands;
+        total.errors += r.errors;
+        if total.first_error.is_none() {
+            total.first_error = r.first_error;
+        }
+    }
+    total
+}
+
+/// Resident memory of this process, in KiB (Linux).
+pub fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0))
+            })
+        })
+        .unwrap_or(0)
+}
