@@ -262,3 +262,15 @@ async fn a_silent_redis_times_out_with_a_clear_error() {
     );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_sessions_are_closed() {
+    let pki = Pki::new("idle");
+    let redis = Redis::tls(&pki);
+    let mut a = args(&redis.url(), Some(&pki.ca));
+    a.idle_timeout = 1;
+    let proxy = Proxy::start(&a).await;
+    let mut ws = proxy.connect().await;
+    assert_eq!(ws.call(&[&["PING"]]).await, b"+PONG\r\n");
+    assert_eq!(ws.recv_close().await, Some((4000, "idle timeout".to_string())));
+}

@@ -23,7 +23,7 @@ pub struct ServeArgs {
     /// Page origins allowed to open the WebSocket (repeatable). Default: trunk's dev server.
     #[arg(long = "allow-origin", env = "PLAYGROUND_ALLOW_ORIGIN", value_delimiter = ',')]
     pub allow_origin: Vec<String>,
-    /// Shared token the page must present (`?token=` or WebSocket subprotocol `token.<T>`).
+    /// Shared token the page must present (`?token=T`, WebSocket subprotocol `playground-token.T`, or `Authorization: Bearer T`).
     #[arg(long, env = "PLAYGROUND_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Allow FLUSHALL, CONFIG SET, EVAL, ... (only for a scratch instance).

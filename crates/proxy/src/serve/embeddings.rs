@@ -86,3 +86,29 @@ impl Embeddings {
         Ok(json!({ "data": data }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_urls() {
+        let e = Embeddings::new(
+            "https://api.openai.com/v1",
+            Some("k".into()),
+            Some("text-embedding-3-small".into()),
+        )
+        .unwrap();
+        assert_eq!((e.url.as_str(), e.azure), ("https://api.openai.com/v1/embeddings", false));
+        let e =
+            Embeddings::new("https://res.openai.azure.com/", Some("k".into()), Some("emb".into())).unwrap();
+        assert_eq!(
+            e.url,
+            "https://res.openai.azure.com/openai/deployments/emb/embeddings?api-version=2024-02-01"
+        );
+        assert!(e.azure);
+        assert!(Embeddings::new("https://res.openai.azure.com", None, None).is_err());
+        let e = Embeddings::new("http://127.0.0.1:1234/v1/embeddings", None, None).unwrap();
+        assert_eq!(e.url, "http://127.0.0.1:1234/v1/embeddings");
+    }
+}
