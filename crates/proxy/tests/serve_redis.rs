@@ -274,3 +274,15 @@ async fn idle_sessions_are_closed() {
     assert_eq!(ws.call(&[&["PING"]]).await, b"+PONG\r\n");
     assert_eq!(ws.recv_close().await, Some((4000, "idle timeout".to_string())));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_stay_out_of_replies_and_reset_keeps_the_session_usable() {
+    let (_pki, _redis, proxy) = setup().await;
+    let mut ws = proxy.connect().await;
+    let got = text(&ws.call(&[&["CONFIG", "GET", "*"], &["CONFIG", "GET", "requirepass"]]).await);
+    assert!(!got.contains(PASSWORD), "{got}");
+    assert!(got.contains("would reveal 'requirepass'"), "{got}");
+    // RESET drops authentication on Redis; the proxy reconnects (and re-authenticates) after it.
+    assert_eq!(text(&ws.call(&[&["RESET"]]).await), "+RESET\r\n");
+    assert_eq!(ws.call(&[&["PING"]]).await, b"+PONG\r\n");
+}

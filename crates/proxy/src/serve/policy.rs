@@ -88,6 +88,10 @@ const DANGEROUS_SUB: &[(&str, &[&str])] = &[
 const STREAMING: &[&str] =
     &["monitor", "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"];
 
+/// Configuration parameters holding secrets in clear text.
+const SECRET_CONFIG: &[&str] =
+    &["requirepass", "masterauth", "masteruser", "tls-key-file-pass", "tls-client-key-file-pass"];
+
 /// Commands that may legitimately wait longer than the upstream timeout.
 const BLOCKING: &[&str] = &[
     "blpop",
@@ -170,6 +174,23 @@ impl Policy {
             return Verdict::Deny(format!(
                 "ERR playground-proxy: {upper} is not supported through the proxy (it turns the connection into a push stream)"
             ));
+        }
+        if name == "client" && sub == "reply" {
+            return Verdict::Deny("ERR playground-proxy: CLIENT REPLY is not supported through the proxy (the relay expects one reply per command)".into());
+        }
+        if name == "config" && sub == "get" && !self.allow_dangerous {
+            // CONFIG GET returns passwords in clear text: never let a pattern reach them.
+            for pattern in args.iter().skip(2) {
+                let lowered = pattern.to_ascii_lowercase();
+                if let Some(secret) =
+                    SECRET_CONFIG.iter().find(|s| playground_engine::glob::glob_match(&lowered, s.as_bytes()))
+                {
+                    return Verdict::Deny(format!(
+                        "ERR playground-proxy: CONFIG GET {} would reveal '{secret}', which this proxy keeps secret",
+                        String::from_utf8_lossy(pattern)
+                    ));
+                }
+            }
         }
         if name == "client" && sub == "tracking" {
             return Verdict::Deny(
@@ -315,6 +336,14 @@ mod tests {
             Verdict::Deny("ERR playground-proxy: FLUSHALL is disabled on this proxy (start it with --allow-dangerous on a scratch instance)".into())
         );
         assert_eq!(p.check(&cmd(&["CONFIG", "GET", "maxmemory"])), Verdict::Allow);
+        for pattern in ["*", "requirepass", "*pass*", "MASTERAUTH", "maxmemory requirepass"] {
+            let args: Vec<&str> = ["CONFIG", "GET"].into_iter().chain(pattern.split(' ')).collect();
+            assert!(
+                matches!(p.check(&cmd(&args)), Verdict::Deny(m) if m.contains("keeps secret")),
+                "{pattern}"
+            );
+        }
+        assert!(matches!(p.check(&cmd(&["CLIENT", "REPLY", "OFF"])), Verdict::Deny(_)));
         assert_eq!(p.check(&cmd(&["CLUSTER", "INFO"])), Verdict::Allow);
         assert_eq!(p.check(&cmd(&["GET", "k"])), Verdict::Allow);
     }

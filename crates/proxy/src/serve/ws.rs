@@ -152,6 +152,9 @@ impl Session {
         let mut payload = Vec::with_capacity(data.len());
         let mut pos = 0;
         let mut quit = false;
+        // RESET logs the connection out (back to the default user): start a fresh, authenticated
+        // connection after this message instead.
+        let mut reset = false;
         while pos < data.len() {
             let (args, used) = match resp::parse_command(&data[pos..], &limits) {
                 Ok(Some(parsed)) => parsed,
@@ -202,7 +205,11 @@ impl Session {
             let name = String::from_utf8_lossy(&forward[0]).to_ascii_lowercase();
             match name.as_str() {
                 "multi" => self.in_multi = true,
-                "exec" | "discard" | "reset" => self.in_multi = false,
+                "exec" | "discard" => self.in_multi = false,
+                "reset" => {
+                    self.in_multi = false;
+                    reset = true;
+                }
                 "quit" => quit = true,
                 _ => {}
             }
@@ -256,7 +263,7 @@ impl Session {
         } else {
             self.reauth_if_needed().await;
         }
-        if quit {
+        if quit || reset {
             self.upstream = None;
         }
         Ok((out, quit))
