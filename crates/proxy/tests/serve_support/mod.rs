@@ -70,9 +70,12 @@ fn port_free(port: u16) -> bool {
     std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
 }
 
-/// 10000 (Azure's TLS port) if free, else a free port from the OS.
+/// 10000 (Azure's TLS port) for the first server of this test process if it is free, else a
+/// free port from the OS. Only once per process: a test that kills and restarts its server must
+/// not find another test's server on its port in between.
 pub fn pick_port() -> u16 {
-    if port_free(10000) {
+    static CLAIMED_10000: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !CLAIMED_10000.swap(true, std::sync::atomic::Ordering::SeqCst) && port_free(10000) {
         return 10000;
     }
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
