@@ -286,3 +286,15 @@ async fn secrets_stay_out_of_replies_and_reset_keeps_the_session_usable() {
     assert_eq!(text(&ws.call(&[&["RESET"]]).await), "+RESET\r\n");
     assert_eq!(ws.call(&[&["PING"]]).await, b"+PONG\r\n");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_commands_may_outlast_the_upstream_timeout() {
+    let pki = Pki::new("blocking");
+    let redis = Redis::tls(&pki);
+    let mut a = args(&redis.url(), Some(&pki.ca));
+    a.upstream_timeout = 1;
+    let proxy = Proxy::start(&a).await;
+    let mut ws = proxy.connect().await;
+    // BLPOP waits 2 s for nothing: the reply is Redis's null array, not a proxy timeout.
+    assert_eq!(text(&ws.call(&[&["BLPOP", "nothing-here", "2"]]).await), "*-1\r\n");
+}
