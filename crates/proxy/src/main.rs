@@ -1,7 +1,7 @@
 //! `playground-proxy`: the playground's native companion. Thin: parse the command line, run.
 
 use clap::{Parser, Subcommand};
-use playground_proxy::emulate;
+use playground_proxy::{emulate, serve};
 
 #[derive(Parser)]
 #[command(name = "playground-proxy", version, about)]
@@ -12,6 +12,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Bridge the browser page to a real Redis over WebSocket (secrets stay here).
+    Serve(serve::ServeArgs),
     /// Serve the playground's engine over RESP/TCP for redis-cli, redis-benchmark, redis-py.
     Emulate(emulate::EmulateArgs),
 }
@@ -32,7 +34,8 @@ fn main() -> std::process::ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Emulate(args) => runtime.block_on(emulate::run(args)),
+        Command::Serve(args) => runtime.block_on(serve::run(args)).map_err(|e| e.to_string()),
+        Command::Emulate(args) => runtime.block_on(emulate::run(args)).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
