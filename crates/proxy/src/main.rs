@@ -13,7 +13,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Bridge the browser page to a real Redis over WebSocket (secrets stay here).
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Serve the playground's engine over RESP/TCP for redis-cli, redis-benchmark, redis-py.
     Emulate(emulate::EmulateArgs),
 }
@@ -34,7 +34,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Serve(args) => runtime.block_on(serve::run(args)).map_err(|e| e.to_string()),
+        Command::Serve(args) => runtime.block_on(serve::run(*args)).map_err(|e| e.to_string()),
         Command::Emulate(args) => runtime.block_on(emulate::run(args)).map_err(|e| e.to_string()),
     };
     match result {
