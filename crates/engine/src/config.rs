@@ -71,6 +71,18 @@ pub struct Config {
     /// Minutes per LFU counter decrement (`lfu-decay-time`).
     pub lfu_decay_time: u32,
     pub databases: usize,
+    /// `maxmemory-eviction-tenacity` (0..=100): kept and reported; eviction here is synchronous.
+    pub eviction_tenacity: u32,
+    /// `maxmemory-clients` as typed (`0`, `10%`, `64mb`...): kept and reported only.
+    pub maxmemory_clients: String,
+    /// `hz` (clamped to 1..=500 as Redis does): kept and reported only.
+    pub hz: u32,
+    /// `timeout` in seconds: kept and reported only (the playground never closes idle clients).
+    pub timeout: u32,
+    /// `appendonly`: kept and reported only (the playground has no disk).
+    pub appendonly: bool,
+    /// `save` rules as typed: kept and reported only.
+    pub save: String,
 }
 
 impl Default for Config {
@@ -82,6 +94,207 @@ impl Default for Config {
             lfu_log_factor: 10,
             lfu_decay_time: 1,
             databases: 16,
+            eviction_tenacity: 10,
+            maxmemory_clients: "0".into(),
+            hz: 10,
+            timeout: 0,
+            appendonly: false,
+            save: String::new(),
         }
+    }
+}
+
+/// The parameters CONFIG GET and CONFIG SET know, in the order CONFIG GET * lists them.
+pub const PARAMETERS: &[&str] = &[
+    "maxmemory",
+    "maxmemory-policy",
+    "maxmemory-samples",
+    "maxmemory-eviction-tenacity",
+    "maxmemory-clients",
+    "lfu-log-factor",
+    "lfu-decay-time",
+    "databases",
+    "hz",
+    "timeout",
+    "appendonly",
+    "save",
+];
+
+impl Config {
+    /// The value CONFIG GET prints for a known parameter (lowercase name).
+    pub fn get(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "maxmemory" => self.maxmemory.to_string(),
+            "maxmemory-policy" => self.policy.name().to_string(),
+            "maxmemory-samples" => self.maxmemory_samples.to_string(),
+            "maxmemory-eviction-tenacity" => self.eviction_tenacity.to_string(),
+            "maxmemory-clients" => self.maxmemory_clients.clone(),
+            "lfu-log-factor" => self.lfu_log_factor.to_string(),
+            "lfu-decay-time" => self.lfu_decay_time.to_string(),
+            "databases" => self.databases.to_string(),
+            "hz" => self.hz.to_string(),
+            "timeout" => self.timeout.to_string(),
+            "appendonly" => if self.appendonly { "yes" } else { "no" }.to_string(),
+            "save" => self.save.clone(),
+            _ => return None,
+        })
+    }
+
+    /// Apply one CONFIG SET pair (lowercase name). The error is the part after
+    /// `CONFIG SET failed (possibly related to argument '...') - `, as Redis words it;
+    /// `Err(None)` means the parameter is unknown.
+    pub fn set(&mut self, name: &str, value: &[u8]) -> Result<(), Option<&'static str>> {
+        let text = std::str::from_utf8(value).map_err(|_| Some(bad_value_message(name)))?;
+        match name {
+            "maxmemory" => self.maxmemory = parse_memory(text).ok_or(Some(MEMORY_VALUE))?,
+            "maxmemory-policy" => {
+                self.policy = EvictionPolicy::parse(text).ok_or(Some(POLICY_CHOICES))?;
+            }
+            "maxmemory-samples" => self.maxmemory_samples = parse_bounded(text, 1, 64)?,
+            "maxmemory-eviction-tenacity" => self.eviction_tenacity = parse_bounded(text, 0, 100)?,
+            "maxmemory-clients" => {
+                let ok = match text.strip_suffix('%') {
+                    Some(pct) => pct.parse::<u32>().is_ok_and(|p| p <= 100) && !pct.starts_with('+'),
+                    None => parse_memory(text).is_some(),
+                };
+                if !ok {
+                    return Err(Some(MEMORY_VALUE));
+                }
+                self.maxmemory_clients = text.to_string();
+            }
+            "lfu-log-factor" => self.lfu_log_factor = parse_bounded(text, 0, i32::MAX as u32)?,
+            "lfu-decay-time" => self.lfu_decay_time = parse_bounded(text, 0, i32::MAX as u32)?,
+            "databases" => return Err(Some("can't set immutable config")),
+            "hz" => {
+                let hz: i64 = parse_int(text)?;
+                if hz < 0 || hz > i32::MAX as i64 {
+                    return Err(Some("argument must be between 0 and 2147483647 inclusive"));
+                }
+                self.hz = hz.clamp(1, 500) as u32;
+            }
+            "timeout" => self.timeout = parse_bounded(text, 0, i32::MAX as u32)?,
+            "appendonly" => {
+                self.appendonly = match text.to_ascii_lowercase().as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(Some("argument must be 'yes' or 'no'")),
+                }
+            }
+            "save" => self.save = text.to_string(),
+            _ => return Err(None),
+        }
+        Ok(())
+    }
+}
+
+const MEMORY_VALUE: &str = "argument must be a memory value";
+const POLICY_CHOICES: &str = "argument(s) must be one of the following: volatile-lru, volatile-lfu, \
+volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
+const NOT_INTEGER: &str = "argument couldn't be parsed into an integer";
+
+fn bad_value_message(name: &str) -> &'static str {
+    match name {
+        "maxmemory" | "maxmemory-clients" => MEMORY_VALUE,
+        "maxmemory-policy" => POLICY_CHOICES,
+        "appendonly" => "argument must be 'yes' or 'no'",
+        _ => NOT_INTEGER,
+    }
+}
+
+/// A signed integer as Redis's numeric configs read it.
+fn parse_int(text: &str) -> Result<i64, Option<&'static str>> {
+    crate::args::parse_i64(text.as_bytes()).ok_or(Some(NOT_INTEGER))
+}
+
+/// An integer within `min..=max`, with Redis's range message otherwise.
+fn parse_bounded(text: &str, min: u32, max: u32) -> Result<u32, Option<&'static str>> {
+    let value = parse_int(text)?;
+    if value < min as i64 || value > max as i64 {
+        return Err(Some(range_message(min, max)));
+    }
+    Ok(value as u32)
+}
+
+fn range_message(min: u32, max: u32) -> &'static str {
+    match (min, max) {
+        (1, 64) => "argument must be between 1 and 64 inclusive",
+        (0, 100) => "argument must be between 0 and 100 inclusive",
+        _ => "argument must be between 0 and 2147483647 inclusive",
+    }
+}
+
+/// A memory amount as Redis's `memtoull` reads it: digits, then an optional unit
+/// (`b`, `k`=1000, `kb`=1024, `m`, `mb`, `g`, `gb`, any case). Too-large numbers saturate, as
+/// `strtoull` does; anything else (signs, decimals, other units) is rejected.
+pub fn parse_memory(text: &str) -> Option<u64> {
+    let digits_end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (digits, unit) = text.split_at(digits_end);
+    if text.is_empty() {
+        // strtoull of nothing is 0 and Redis accepts it.
+        return Some(0);
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    let multiplier: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1_000,
+        "kb" => 1 << 10,
+        "m" => 1_000_000,
+        "mb" => 1 << 20,
+        "g" => 1_000_000_000,
+        "gb" => 1 << 30,
+        _ => return None,
+    };
+    let number = digits.parse::<u64>().unwrap_or(u64::MAX);
+    Some(number.saturating_mul(multiplier))
+}
+
+/// Bytes as Redis's `bytesToHuman` prints them (`used_memory_human`, `maxmemory_human`).
+pub fn bytes_to_human(n: u64) -> String {
+    const UNITS: [(f64, &str); 6] = [
+        (1024.0, "K"),
+        (1048576.0, "M"),
+        (1073741824.0, "G"),
+        (1099511627776.0, "T"),
+        (1125899906842624.0, "P"),
+        (1152921504606846976.0, "E"),
+    ];
+    if n < 1024 {
+        return format!("{n}B");
+    }
+    let d = n as f64;
+    for (i, (size, unit)) in UNITS.iter().enumerate() {
+        let next = UNITS.get(i + 1).map_or(f64::INFINITY, |(s, _)| *s);
+        if d < next {
+            return format!("{:.2}{unit}", d / size);
+        }
+    }
+    format!("{n}B")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_units_as_redis_reads_them() {
+        assert_eq!(parse_memory("100mb"), Some(100 << 20));
+        assert_eq!(parse_memory("10k"), Some(10_000));
+        assert_eq!(parse_memory("1GB"), Some(1 << 30));
+        assert_eq!(parse_memory("5B"), Some(5));
+        assert_eq!(parse_memory(""), Some(0));
+        assert_eq!(parse_memory("99999999999999999999"), Some(u64::MAX));
+        for bad in ["-1", "1.5mb", "1tb", "1k5", "abc", "+1"] {
+            assert_eq!(parse_memory(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn human_bytes() {
+        assert_eq!(bytes_to_human(0), "0B");
+        assert_eq!(bytes_to_human(1023), "1023B");
+        assert_eq!(bytes_to_human(1024), "1.00K");
+        assert_eq!(bytes_to_human(104857600), "100.00M");
     }
 }

@@ -53,15 +53,34 @@ impl<'a> Ctx<'a> {
             self.server.stats.keyspace_hits += 1;
             self.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
             let (factor, decay) = (self.server.config.lfu_log_factor, self.server.config.lfu_decay_time);
+            let no_touch = self.client.no_touch;
             let draw = self.server.random_unit();
             let entry = self.server.dbs[db].raw_get_mut(key)?;
-            touch_access(&mut entry.access, now, factor, decay, draw);
+            // CLIENT NO-TOUCH ON: reads leave LRU/LFU data as it was.
+            if !no_touch {
+                touch_access(&mut entry.access, now, factor, decay, draw);
+            }
             Some(&entry.value)
         } else {
             self.server.stats.keyspace_misses += 1;
             self.server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
             None
         }
+    }
+
+    /// Look a key up for reading, counting a hit or miss, without updating its LRU/LFU data
+    /// (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, TTL, OBJECT).
+    pub fn read_no_touch(&mut self, key: &[u8]) -> Option<&Entry> {
+        self.expire_if_needed(key);
+        let db = self.client.db;
+        if self.server.dbs[db].raw_get(key).is_some() {
+            self.server.stats.keyspace_hits += 1;
+            self.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
+        } else {
+            self.server.stats.keyspace_misses += 1;
+            self.server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
+        }
+        self.server.dbs[db].raw_get(key)
     }
 
     /// Look a key up without counting a hit or miss (TYPE-like and write paths), expiring it if due.

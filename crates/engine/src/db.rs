@@ -45,12 +45,11 @@ pub struct Db {
     map: HashMap<Bytes, Entry>,
     expiries: BTreeSet<(u64, Bytes)>,
     order: BTreeMap<u64, Bytes>,
+    /// The keys that have a deadline, by scan id, so volatile eviction samples them in O(log n).
+    volatile: BTreeMap<u64, Bytes>,
     next_id: u64,
     used_memory: usize,
 }
-
-/// Fixed per-key overhead in the estimate (dict entry, robj, expire entry share).
-const KEY_OVERHEAD: usize = 56;
 
 impl Db {
     pub fn new() -> Db {
@@ -93,7 +92,7 @@ impl Db {
     /// Insert or replace a value. Replacing keeps the key's scan id and access data; the deadline
     /// is set to `expires_at` (callers pass the old one to keep it, as KEEPTTL does).
     pub fn insert(&mut self, key: Bytes, value: Value, expires_at: Option<u64>, now: u64) {
-        let mem = KEY_OVERHEAD + key.len() + value.estimate_bytes();
+        let mem = crate::types::memory::key_bytes(&key) + value.estimate_bytes();
         if let Some(entry) = self.map.get_mut(&key) {
             if let Some(old) = entry.expires_at {
                 self.expiries.remove(&(old, key.clone()));
@@ -103,7 +102,10 @@ impl Db {
             entry.mem = mem;
             entry.expires_at = expires_at;
             if let Some(t) = expires_at {
+                self.volatile.insert(entry.id, key.clone());
                 self.expiries.insert((t, key));
+            } else {
+                self.volatile.remove(&entry.id);
             }
             return;
         }
@@ -112,6 +114,7 @@ impl Db {
         self.order.insert(id, key.clone());
         if let Some(t) = expires_at {
             self.expiries.insert((t, key.clone()));
+            self.volatile.insert(id, key.clone());
         }
         self.used_memory += mem;
         let access = Access { last_ms: now, lfu_counter: 5, lfu_minute: now / 60_000 };
@@ -124,6 +127,7 @@ impl Db {
         self.order.remove(&entry.id);
         if let Some(t) = entry.expires_at {
             self.expiries.remove(&(t, key));
+            self.volatile.remove(&entry.id);
         }
         self.used_memory -= entry.mem;
         Some(entry)
@@ -138,7 +142,10 @@ impl Db {
         }
         entry.expires_at = expires_at;
         if let Some(t) = expires_at {
+            self.volatile.insert(entry.id, key.clone());
             self.expiries.insert((t, key));
+        } else {
+            self.volatile.remove(&entry.id);
         }
         true
     }
@@ -146,7 +153,7 @@ impl Db {
     /// Recompute the memory estimate of `key` after its value changed in place.
     pub fn refresh_memory(&mut self, key: &[u8]) {
         if let Some(entry) = self.map.get_mut(key) {
-            let mem = KEY_OVERHEAD + key.len() + entry.value.estimate_bytes();
+            let mem = crate::types::memory::key_bytes(key) + entry.value.estimate_bytes();
             self.used_memory = self.used_memory - entry.mem + mem;
             entry.mem = mem;
         }
@@ -187,6 +194,15 @@ impl Db {
         let last = *self.order.last_key_value()?.0;
         let pick = first + draw % (last - first + 1);
         self.order.range(pick..).next().or_else(|| self.order.iter().next()).map(|(_, k)| k)
+    }
+
+    /// A key with a deadline chosen by `draw`, as [`Db::random_key`] chooses among all keys
+    /// (volatile eviction samples this way).
+    pub fn random_volatile_key(&self, draw: u64) -> Option<&Bytes> {
+        let first = *self.volatile.first_key_value()?.0;
+        let last = *self.volatile.last_key_value()?.0;
+        let pick = first + draw % (last - first + 1);
+        self.volatile.range(pick..).next().or_else(|| self.volatile.iter().next()).map(|(_, k)| k)
     }
 
     /// All keys (unordered), for KEYS and FLUSH notifications.

@@ -14,6 +14,15 @@ use crate::frame::{Frame, Protocol};
 use crate::server::{Client, Server};
 use bytes::Bytes;
 
+/// What a command did for a caller that can wait (see [`Engine::execute_blocking`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The reply, ready now.
+    Reply(Frame),
+    /// A blocking command found nothing; it waits until `deadline` (None: forever).
+    Blocked { deadline: Option<u64> },
+}
+
 /// A mini-Redis: databases, clients, settings and statistics, with no I/O and no clock.
 pub struct Engine {
     server: Server,
@@ -62,6 +71,8 @@ impl Engine {
     /// Execute one command for `client` at virtual time `now` (ms) and return its reply.
     /// An unknown client id is connected on the fly.
     pub fn execute(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
+        // The caller is out of the client map while it runs (CLIENT LIST and friends see the
+        // others in the map and the caller through the context).
         let mut me = match self.server.clients.remove(&client) {
             Some(c) => c,
             None => Client { id: client, created_ms: now, ..Client::default() },
@@ -70,6 +81,54 @@ impl Engine {
         let reply = self.dispatch(&mut me, args, now);
         self.server.clients.insert(client, me);
         reply
+    }
+
+    /// Execute for a caller that can wait (a TCP connection, the page's console): a blocking
+    /// command (BLPOP, BLMOVE, ...) that finds nothing parks the client and answers
+    /// [`Outcome::Blocked`]; call [`Engine::retry_blocked`] when time passes or keys change.
+    pub fn execute_blocking(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Outcome {
+        let parked_args = args.clone();
+        self.server
+            .clients
+            .entry(client)
+            .or_insert_with(|| Client { id: client, created_ms: now, ..Client::default() })
+            .may_block = true;
+        let reply = self.execute(client, args, now);
+        let Some(me) = self.server.clients.get_mut(&client) else { return Outcome::Reply(reply) };
+        me.may_block = false;
+        match me.blocked.take() {
+            Some(deadline) => {
+                me.parked = Some((parked_args, deadline));
+                Outcome::Blocked { deadline }
+            }
+            None => Outcome::Reply(reply),
+        }
+    }
+
+    /// Try a parked blocking command again at `now`: `Some(reply)` once it is served or its
+    /// deadline has passed (the timeout reply, as Redis sends it), `None` while it still waits.
+    pub fn retry_blocked(&mut self, client: u64, now: u64) -> Option<Frame> {
+        let (args, deadline) = self.server.clients.get_mut(&client)?.parked.take()?;
+        match self.execute_blocking(client, args.clone(), now) {
+            Outcome::Reply(frame) => Some(frame),
+            Outcome::Blocked { .. } if deadline.is_some_and(|d| d <= now) => {
+                if let Some(me) = self.server.clients.get_mut(&client) {
+                    me.parked = None;
+                }
+                Some(Frame::NullArray)
+            }
+            Outcome::Blocked { .. } => {
+                if let Some(me) = self.server.clients.get_mut(&client) {
+                    me.parked = Some((args, deadline));
+                }
+                None
+            }
+        }
+    }
+
+    /// True while the client waits on a blocking command.
+    pub fn is_blocked(&self, client: u64) -> bool {
+        self.server.clients.get(&client).is_some_and(|c| c.parked.is_some())
     }
 
     /// Execute and encode the reply for the client's protocol.
@@ -83,7 +142,9 @@ impl Engine {
             // Redis ignores empty commands; answer nothing meaningful but never fail.
             return Frame::Null;
         }
-        let name = lower(&args[0]);
+        let mut name_buf = [0u8; 32];
+        let name = lowercase_name(&args[0], &mut name_buf);
+        let mut ran: Option<&'static str> = None;
         let reply = match self.resolve(&name, &args) {
             Err(e) => {
                 if client.multi.is_some() {
@@ -91,13 +152,31 @@ impl Engine {
                 }
                 e.into_frame()
             }
-            Ok((spec, start)) => self.run_resolved(client, spec, args, start, now),
+            Ok((spec, start)) => {
+                let reply = self.run_resolved(client, spec, args, start, now);
+                // Like Redis, only commands that get past lookup and arity count as processed.
+                self.server.stats.total_commands_processed += 1;
+                let calls = if start == 2 {
+                    self.server.stats.command_calls.entry(format!("{name}|{}", spec.name)).or_insert((0, 0))
+                } else if let Some(calls) = self.server.stats.command_calls.get_mut(spec.name) {
+                    calls
+                } else {
+                    self.server.stats.command_calls.entry(spec.name.to_string()).or_insert((0, 0))
+                };
+                calls.0 += 1;
+                calls.1 += u64::from(reply.is_error());
+                ran = Some(spec.name);
+                reply
+            }
         };
-        self.server.stats.total_commands_processed += 1;
+        if let Frame::Error(line) = &reply {
+            self.server.stats.count_error(line);
+        }
         let class = if reply.is_error() { ReplyClass::Error } else { ReplyClass::Ok };
         let id = client.id;
-        client.last_command = name.clone();
-        self.server.events.emit(|| Event::Command { client: id, name, reply: class });
+        client.last_command.clear();
+        client.last_command.push_str(ran.unwrap_or(&name));
+        self.server.events.emit(|| Event::Command { client: id, name: name.into_owned(), reply: class });
         reply
     }
 
@@ -114,6 +193,10 @@ impl Engine {
             return Ok((spec, 1));
         }
         if args.len() < 2 {
+            // A container that accepts no subcommand (COMMAND alone lists every command).
+            if spec.arity == -1 {
+                return Ok((spec, 1));
+            }
             return Err(CmdError::wrong_arity(spec.name));
         }
         let sub_name = lower(&args[1]);
@@ -238,6 +321,20 @@ impl Engine {
     pub fn server_mut(&mut self) -> &mut Server {
         &mut self.server
     }
+}
+
+/// The lowercased command name, without allocating for names that fit the buffer (all real
+/// command names do).
+fn lowercase_name<'a>(raw: &[u8], buf: &'a mut [u8; 32]) -> std::borrow::Cow<'a, str> {
+    if raw.len() <= buf.len() {
+        let out = &mut buf[..raw.len()];
+        out.copy_from_slice(raw);
+        out.make_ascii_lowercase();
+        if let Ok(text) = std::str::from_utf8(out) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+    }
+    std::borrow::Cow::Owned(lower(raw))
 }
 
 /// `ERR unknown command 'x', with args beginning with: 'a' 'b' ` exactly as Redis builds it:

@@ -29,6 +29,8 @@ pub enum Event {
     Evicted { db: usize, key: Bytes },
     /// A whole database (or all of them, `db == None`) was flushed.
     Flushed { db: Option<usize> },
+    /// SWAPDB exchanged the contents of two databases.
+    Swapped { a: usize, b: usize },
 }
 
 /// Buffered events, kept only while someone listens.

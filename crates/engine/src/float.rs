@@ -29,34 +29,37 @@ pub fn resp3_double(value: f64) -> String {
     format_double(value)
 }
 
-/// Shortest round-trip digits, placed like `%.17g` places them.
+/// Shortest round-trip digits laid out as fpconv's `emit_digits` lays them out (Redis's
+/// `fpconv_dtoa`): value = digits x 10^K; plain integers while the exponent stays under
+/// ndigits + 7, plain decimals for K in -6..0 (or small exponents), otherwise `d.ddde+X`
+/// with an unpadded exponent.
 fn shortest_g17(value: f64) -> String {
     // `{:e}` yields the shortest round-trip digits as `d.ddde[-]X`.
     let sci = format!("{:e}", value.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
+    let exp10: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let n = digits.len() as i32;
+    let k = exp10 - (n - 1);
+    let e = (k + n - 1).abs();
     let sign = if value < 0.0 { "-" } else { "" };
-    if (-4..17).contains(&exp) {
-        let n = digits.len() as i32;
-        let body = if exp >= 0 {
-            let int_len = exp + 1;
-            if n <= int_len {
-                format!("{digits}{}", "0".repeat((int_len - n) as usize))
-            } else {
-                let (a, b) = digits.split_at(int_len as usize);
-                format!("{a}.{b}")
-            }
+    let body = if k >= 0 && e < n + 7 {
+        format!("{digits}{}", "0".repeat(k as usize))
+    } else if k < 0 && (k > -7 || e < 4) {
+        let offset = n + k;
+        if offset <= 0 {
+            format!("0.{}{digits}", "0".repeat((-offset) as usize))
         } else {
-            format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
-        };
-        format!("{sign}{body}")
+            let (a, b) = digits.split_at(offset as usize);
+            format!("{a}.{b}")
+        }
     } else {
         let (first, rest) = digits.split_at(1);
         let dot = if rest.is_empty() { String::new() } else { format!(".{rest}") };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{first}{dot}e{esign}{:02}", exp.abs())
-    }
+        let esign = if k + n - 1 < 0 { '-' } else { '+' };
+        format!("{first}{dot}e{esign}{e}")
+    };
+    format!("{sign}{body}")
 }
 
 /// Parse a double argument as Redis's `getDoubleFromObject` does (strtod, no trailing junk, no
@@ -94,7 +97,7 @@ mod tests {
         assert_eq!(format_double(3.0), "3");
         assert_eq!(format_double(0.1), "0.1");
         assert_eq!(format_double(1e20), "1e+20");
-        assert_eq!(format_double(1.5e-7), "1.5e-07");
+        assert_eq!(format_double(1.5e-7), "1.5e-7");
         assert_eq!(format_double(0.0001), "0.0001");
         assert_eq!(format_double(f64::INFINITY), "inf");
         assert_eq!(format_double(-0.0), "-0");

@@ -25,15 +25,16 @@ pub mod db;
 mod engine;
 pub mod error;
 pub mod events;
-pub(crate) mod evict;
+pub mod evict;
 pub mod float;
 pub mod frame;
 pub mod glob;
+pub mod long_double;
 pub mod resp;
 pub mod search;
 pub mod server;
 pub mod types;
 
-pub use engine::Engine;
+pub use engine::{Engine, Outcome};
 pub use events::Event;
 pub use frame::{Frame, Protocol};

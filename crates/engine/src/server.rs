@@ -17,6 +17,21 @@ pub struct Stats {
     pub evicted_keys: u64,
     pub total_commands_processed: u64,
     pub total_connections_received: u64,
+    /// Error replies sent, by their first word (`ERR`, `WRONGTYPE`...), for INFO errorstats.
+    pub error_counts: BTreeMap<String, u64>,
+    /// Calls and failed calls per command (`get`, `client|setname`), for INFO commandstats.
+    pub command_calls: BTreeMap<String, (u64, u64)>,
+    /// Error replies of any kind (`total_error_replies`).
+    pub total_error_replies: u64,
+}
+
+impl Stats {
+    /// Count an error reply under its kind (the first word of the line), as Redis's errorstats.
+    pub fn count_error(&mut self, line: &str) {
+        self.total_error_replies += 1;
+        let kind = line.split(' ').next().unwrap_or("ERR");
+        *self.error_counts.entry(kind.to_string()).or_insert(0) += 1;
+    }
 }
 
 /// Per-connection state.
@@ -41,6 +56,20 @@ pub struct Client {
     pub last_command: String,
     pub lib_name: Option<Bytes>,
     pub lib_ver: Option<Bytes>,
+    /// CLIENT NO-EVICT / NO-TOUCH modes (NO-TOUCH: reads leave LRU/LFU data alone).
+    pub no_evict: bool,
+    pub no_touch: bool,
+    /// QUIT was sent (or CLIENT KILL named this client): the transport should close it after
+    /// sending the reply.
+    pub closing: bool,
+    /// EXEC is running this client's queued commands (blocking commands must not block).
+    pub in_exec: bool,
+    /// The caller can wait for a blocking command (BLPOP...): set by `Engine::execute_blocking`.
+    pub may_block: bool,
+    /// A blocking command found nothing and waits until this deadline (None: forever).
+    pub blocked: Option<Option<u64>>,
+    /// The command to run again while blocked, and its original deadline.
+    pub parked: Option<(Vec<Bytes>, Option<u64>)>,
 }
 
 /// Everything but the calling client.
@@ -63,6 +92,14 @@ pub struct Server {
     pub changed: Vec<(usize, Bytes)>,
     /// True while any FT index exists, so `changed` is recorded.
     pub track_changes: bool,
+    /// FT indexes (RediSearch), kept in step through `changed`.
+    pub search: crate::search::Indexes,
+    /// Eviction candidates kept between evictions, as Redis's eviction pool.
+    pub evict_pool: crate::evict::EvictionPool,
+    /// Virtual-clock ms of the last SAVE/BGSAVE (LASTSAVE), initially the start time.
+    pub last_save_ms: u64,
+    /// Key changes since the last SAVE (`rdb_changes_since_last_save`).
+    pub dirty: u64,
 }
 
 impl Server {
@@ -81,6 +118,10 @@ impl Server {
             dirty_clients: HashSet::new(),
             changed: Vec::new(),
             track_changes: false,
+            search: Default::default(),
+            evict_pool: crate::evict::EvictionPool::default(),
+            last_save_ms: now,
+            dirty: 0,
         }
     }
 
@@ -104,8 +145,30 @@ impl Server {
         BASE_MEMORY + self.dbs.iter().map(|d| d.used_memory() as u64).sum::<u64>()
     }
 
+    /// Before database `db` is emptied or swapped: WATCHers of its keys (existing ones, as Redis's
+    /// `touchAllWatchedKeysInDb`) are invalidated, and search indexes told of every key.
+    pub fn touch_all_in_db(&mut self, db: usize) {
+        let watched: Vec<Bytes> = self
+            .watchers
+            .keys()
+            .filter(|(d, k)| *d == db && self.dbs[db].raw_get(k).is_some())
+            .map(|(_, k)| k.clone())
+            .collect();
+        for key in watched {
+            if let Some(ids) = self.watchers.get(&(db, key)) {
+                self.dirty_clients.extend(ids.iter().copied());
+            }
+        }
+        if self.track_changes {
+            let keys: Vec<Bytes> = self.dbs[db].keys().cloned().collect();
+            self.changed.extend(keys.into_iter().map(|k| (db, k)));
+        }
+        self.dirty += self.dbs[db].len() as u64;
+    }
+
     /// Record that `key` in `db` was modified: WATCHers are invalidated, indexes told.
     pub fn touch(&mut self, db: usize, key: &Bytes) {
+        self.dirty += 1;
         if !self.watchers.is_empty() {
             if let Some(ids) = self.watchers.get(&(db, key.clone())) {
                 self.dirty_clients.extend(ids.iter().copied());

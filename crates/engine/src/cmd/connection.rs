@@ -1,10 +1,26 @@
-//! Connection commands: PING, ECHO, SELECT, HELLO, CLIENT.
+//! Connection commands: PING, ECHO, SELECT, SWAPDB, MOVE, HELLO, AUTH, CLIENT, RESET, QUIT.
+//!
+//! The playground has no password and no sockets: AUTH answers as a Redis with no password
+//! configured does, CLIENT LIST invents stable addresses from client ids, and QUIT / CLIENT KILL
+//! mark the client `closing` for the transport (the proxy) to act on.
 
 use super::CommandSpec;
-use crate::args::Args;
+use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::frame::Frame;
+use crate::events::Event;
+use crate::frame::{Frame, Protocol};
+use crate::server::{Client, Server};
+use bytes::Bytes;
+
+/// The Redis version this engine answers as (the oracle's: INFO, HELLO, LOLWUT-free).
+pub const REDIS_VERSION: &str = "7.4.1";
+/// The RediSearch version HELLO and INFO modules list (the oracle's).
+pub const SEARCH_MODULE_VERSION: i64 = 21005;
+/// Where a redis-stack install keeps the search module; shown by HELLO like a real server.
+pub const SEARCH_MODULE_PATH: &str = "/opt/redis-stack/lib/redisearch.so";
+
+const CONN_FLAGS: &[&str] = &["noscript", "loading", "stale"];
 
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
@@ -29,6 +45,207 @@ pub const COMMANDS: &[CommandSpec] = &[
         run: echo,
         subcommands: &[],
     },
+    CommandSpec {
+        name: "select",
+        arity: 2,
+        flags: &["loading", "stale", "fast"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Switch this connection to another numbered database (0 to 15).",
+        syntax: "index",
+        run: select,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "swapdb",
+        arity: 3,
+        flags: &["write", "fast"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Exchange the contents of two databases, for every client at once.",
+        syntax: "index1 index2",
+        run: swapdb,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "move",
+        arity: 3,
+        flags: &["write", "fast"],
+        keys: (1, 1, 1),
+        group: "generic",
+        summary: "Move a key to another database; 0 if it is missing or already there.",
+        syntax: "key db",
+        run: move_key,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "hello",
+        arity: -1,
+        flags: &["noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Handshake: pick RESP2 or RESP3, optionally authenticate and name the connection.",
+        syntax: "[protover [AUTH username password] [SETNAME clientname]]",
+        run: hello,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "auth",
+        arity: -2,
+        flags: &["noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Authenticate the connection (the playground has no password set).",
+        syntax: "[username] password",
+        run: auth,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "client",
+        arity: -2,
+        flags: &[],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Inspect and manage client connections (ID, SETNAME, LIST, INFO, KILL ...).",
+        syntax: "subcommand [argument ...]",
+        run: super::container,
+        subcommands: CLIENT_SUBCOMMANDS,
+    },
+    CommandSpec {
+        name: "reset",
+        arity: 1,
+        flags: &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Reset the connection: leave MULTI, unwatch, back to db 0 and RESP2, drop the name.",
+        syntax: "",
+        run: reset,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "quit",
+        arity: -1,
+        flags: &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Close the connection after replying OK.",
+        syntax: "",
+        run: quit,
+        subcommands: &[],
+    },
+];
+
+const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "id",
+        arity: 2,
+        flags: CONN_FLAGS,
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "The unique id of this connection.",
+        syntax: "",
+        run: client_id,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "setname",
+        arity: 3,
+        flags: CONN_FLAGS,
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Name this connection (shown by CLIENT LIST).",
+        syntax: "connection-name",
+        run: client_setname,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "getname",
+        arity: 2,
+        flags: CONN_FLAGS,
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "The name of this connection, or nil.",
+        syntax: "",
+        run: client_getname,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "info",
+        arity: 2,
+        flags: CONN_FLAGS,
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "One line describing this connection.",
+        syntax: "",
+        run: client_info,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "list",
+        arity: -2,
+        flags: &["admin", "noscript", "loading", "stale"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "One line per connected client.",
+        syntax: "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]",
+        run: client_list,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "setinfo",
+        arity: 4,
+        flags: CONN_FLAGS,
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Record the client library's name or version (client libraries send this).",
+        syntax: "<LIB-NAME libname | LIB-VER libver>",
+        run: client_setinfo,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "no-evict",
+        arity: 3,
+        flags: &["admin", "noscript", "loading", "stale"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Protect this connection from client eviction.",
+        syntax: "<ON | OFF>",
+        run: client_no_evict,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "no-touch",
+        arity: 3,
+        flags: &["noscript", "loading", "stale"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "When ON, this connection's reads leave keys' LRU/LFU data untouched.",
+        syntax: "<ON | OFF>",
+        run: client_no_touch,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "kill",
+        arity: -3,
+        flags: &["admin", "noscript", "loading", "stale"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).",
+        syntax: "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>",
+        run: client_kill,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "help",
+        arity: 2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "connection",
+        summary: "Show CLIENT's subcommands.",
+        syntax: "",
+        run: client_help,
+        subcommands: &[],
+    },
 ];
 
 fn ping(_: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -42,3 +259,499 @@ fn ping(_: &mut Ctx, args: &mut Args) -> CmdResult {
 fn echo(_: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Bulk(args.next_bytes()?))
 }
+
+fn db_out_of_range() -> CmdError {
+    CmdError::err("DB index is out of range")
+}
+
+/// A database index: `not_int` if it does not parse, out of range if it is not a database.
+fn parse_db(server: &Server, arg: &[u8], not_int: fn() -> CmdError) -> Result<usize, CmdError> {
+    let index = parse_i64(arg).ok_or_else(not_int)?;
+    usize::try_from(index).ok().filter(|i| *i < server.dbs.len()).ok_or_else(db_out_of_range)
+}
+
+fn select(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let db = parse_db(ctx.server, &args.next_bytes()?, CmdError::not_integer)?;
+    ctx.client.db = db;
+    Ok(Frame::ok())
+}
+
+fn swapdb(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let first = parse_i64(&args.next_bytes()?).ok_or_else(|| CmdError::err("invalid first DB index"))?;
+    let second = parse_i64(&args.next_bytes()?).ok_or_else(|| CmdError::err("invalid second DB index"))?;
+    let dbs = ctx.server.dbs.len() as i64;
+    if !(0..dbs).contains(&first) || !(0..dbs).contains(&second) {
+        return Err(db_out_of_range());
+    }
+    let (a, b) = (first as usize, second as usize);
+    if a != b {
+        // WATCHers of keys in either database see a change, as in Redis's SWAPDB.
+        ctx.server.touch_all_in_db(a);
+        ctx.server.touch_all_in_db(b);
+        ctx.server.dbs.swap(a, b);
+        ctx.server.touch_all_in_db(a);
+        ctx.server.touch_all_in_db(b);
+        ctx.server.evict_pool.clear();
+        ctx.server.events.emit(|| Event::Swapped { a, b });
+    }
+    Ok(Frame::ok())
+}
+
+fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let dst = parse_db(ctx.server, &args.next_bytes()?, CmdError::not_integer)?;
+    let src = ctx.client.db;
+    if src == dst {
+        return Err(CmdError::err("source and destination objects are the same"));
+    }
+    if ctx.peek(&key).is_none() {
+        return Ok(Frame::Integer(0));
+    }
+    ctx.expire_if_needed_in(dst, &key);
+    if ctx.server.dbs[dst].raw_get(&key).is_some() {
+        return Ok(Frame::Integer(0));
+    }
+    let Some(entry) = ctx.server.dbs[src].remove(&key) else { return Ok(Frame::Integer(0)) };
+    let now = ctx.now;
+    ctx.server.dbs[dst].insert(key.clone(), entry.value, entry.expires_at, now);
+    if let Some(moved) = ctx.server.dbs[dst].raw_get_mut(&key) {
+        moved.access = entry.access;
+    }
+    ctx.server.events.emit(|| Event::Deleted { db: src, key: key.clone() });
+    ctx.server.events.emit(|| Event::Written { db: dst, key: key.clone() });
+    ctx.server.touch(src, &key);
+    ctx.server.touch(dst, &key);
+    Ok(Frame::Integer(1))
+}
+
+/// What HELLO replies: the server's identity and this connection's protocol and id.
+fn hello_reply(client: &Client) -> Frame {
+    let proto = if client.protocol == Protocol::Resp3 { 3 } else { 2 };
+    let search = Frame::Map(vec![
+        (Frame::bulk("name"), Frame::bulk("search")),
+        (Frame::bulk("ver"), Frame::Integer(SEARCH_MODULE_VERSION)),
+        (Frame::bulk("path"), Frame::bulk(SEARCH_MODULE_PATH)),
+        (Frame::bulk("args"), Frame::Array(vec![])),
+    ]);
+    Frame::Map(vec![
+        (Frame::bulk("server"), Frame::bulk("redis")),
+        (Frame::bulk("version"), Frame::bulk(REDIS_VERSION)),
+        (Frame::bulk("proto"), Frame::Integer(proto)),
+        (Frame::bulk("id"), Frame::Integer(client.id as i64)),
+        (Frame::bulk("mode"), Frame::bulk("standalone")),
+        (Frame::bulk("role"), Frame::bulk("master")),
+        (Frame::bulk("modules"), Frame::Array(vec![search])),
+    ])
+}
+
+fn hello(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let mut version = None;
+    if let Some(arg) = args.next_opt() {
+        let v = parse_i64(&arg)
+            .ok_or_else(|| CmdError::err("Protocol version is not an integer or out of range"))?;
+        version = Some(match v {
+            2 => Protocol::Resp2,
+            3 => Protocol::Resp3,
+            _ => return Err(CmdError::raw("NOPROTO unsupported protocol version")),
+        });
+    }
+    let mut credentials = None;
+    let mut name = None;
+    while let Some(option) = args.next_opt() {
+        let more = args.remaining();
+        if option.eq_ignore_ascii_case(b"AUTH") && more >= 2 {
+            credentials = Some((args.next_bytes()?, args.next_bytes()?));
+        } else if option.eq_ignore_ascii_case(b"SETNAME") && more >= 1 {
+            name = Some(args.next_bytes()?);
+        } else {
+            return Err(CmdError::err(format!(
+                "Syntax error in HELLO option '{}'",
+                crate::args::truncate_for_error(&option, 128)
+            )));
+        }
+    }
+    if let Some((user, _password)) = credentials {
+        authenticate(&user)?;
+    }
+    if let Some(name) = name {
+        set_client_name(ctx.client, name)?;
+    }
+    if let Some(protocol) = version {
+        ctx.client.protocol = protocol;
+    }
+    Ok(hello_reply(ctx.client))
+}
+
+/// With no password configured, the default user accepts any password; other users do not exist.
+fn authenticate(user: &[u8]) -> Result<(), CmdError> {
+    if user == b"default" {
+        Ok(())
+    } else {
+        Err(CmdError::raw("WRONGPASS invalid username-password pair or user is disabled."))
+    }
+}
+
+fn auth(_: &mut Ctx, args: &mut Args) -> CmdResult {
+    match args.remaining() {
+        1 => Err(CmdError::err(
+            "AUTH <password> called without any password configured for the default user. \
+             Are you sure your configuration is correct?",
+        )),
+        2 => {
+            authenticate(&args.next_bytes()?)?;
+            Ok(Frame::ok())
+        }
+        _ => Err(CmdError::syntax()),
+    }
+}
+
+fn reset(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    let client = &mut *ctx.client;
+    crate::cmd::transaction::unwatch_all(ctx.server, client);
+    ctx.server.dirty_clients.remove(&client.id);
+    client.watched.clear();
+    client.watch_dirty = false;
+    client.multi = None;
+    client.multi_error = false;
+    client.db = 0;
+    client.protocol = Protocol::Resp2;
+    client.name = None;
+    client.no_evict = false;
+    client.no_touch = false;
+    Ok(Frame::Simple("RESET".into()))
+}
+
+fn quit(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    ctx.client.closing = true;
+    Ok(Frame::ok())
+}
+
+fn client_id(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Integer(ctx.client.id as i64))
+}
+
+/// Redis allows only printable ASCII without spaces in client names and library info.
+fn valid_client_text(text: &[u8]) -> bool {
+    text.iter().all(|b| (b'!'..=b'~').contains(b))
+}
+
+fn set_client_name(client: &mut Client, name: Bytes) -> Result<(), CmdError> {
+    if !valid_client_text(&name) {
+        return Err(CmdError::err("Client names cannot contain spaces, newlines or special characters."));
+    }
+    client.name = if name.is_empty() { None } else { Some(name) };
+    Ok(())
+}
+
+fn client_setname(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    set_client_name(ctx.client, args.next_bytes()?)?;
+    Ok(Frame::ok())
+}
+
+fn client_getname(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(ctx.client.name.clone().map_or(Frame::Null, Frame::Bulk))
+}
+
+fn client_setinfo(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let option = args.next_bytes()?;
+    let value = args.next_bytes()?;
+    let shown = crate::args::truncate_for_error(&option, 128);
+    let is_name = option.eq_ignore_ascii_case(b"LIB-NAME");
+    if !is_name && !option.eq_ignore_ascii_case(b"LIB-VER") {
+        return Err(CmdError::err(format!("Unrecognized option '{shown}'")));
+    }
+    if !valid_client_text(&value) {
+        return Err(CmdError::err(format!("{shown} cannot contain spaces, newlines or special characters.")));
+    }
+    let slot = if is_name { &mut ctx.client.lib_name } else { &mut ctx.client.lib_ver };
+    *slot = if value.is_empty() { None } else { Some(value) };
+    Ok(Frame::ok())
+}
+
+/// Parse `ON` / `OFF` (any case); anything else is a syntax error.
+fn on_off(arg: &[u8]) -> Result<bool, CmdError> {
+    if arg.eq_ignore_ascii_case(b"on") {
+        Ok(true)
+    } else if arg.eq_ignore_ascii_case(b"off") {
+        Ok(false)
+    } else {
+        Err(CmdError::syntax())
+    }
+}
+
+fn client_no_evict(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    ctx.client.no_evict = on_off(&args.next_bytes()?)?;
+    Ok(Frame::ok())
+}
+
+fn client_no_touch(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    ctx.client.no_touch = on_off(&args.next_bytes()?)?;
+    Ok(Frame::ok())
+}
+
+/// The made-up peer address of a client (the playground has no sockets): stable per id.
+pub fn client_addr(id: u64) -> String {
+    format!("127.0.0.1:{}", 40000 + id % 20000)
+}
+
+/// One CLIENT LIST / CLIENT INFO line (with its trailing newline), in Redis 7.4's field order.
+/// `current` is the command name to show for the calling client (`client|list`).
+pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
+    let mut flags = String::new();
+    if client.multi.is_some() {
+        flags.push('x');
+    }
+    if client.no_evict {
+        flags.push('e');
+    }
+    if client.no_touch {
+        flags.push('T');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    let name = client.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+    let lib = |b: &Option<Bytes>| b.as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned();
+    let cmd = current.unwrap_or(if client.last_command.is_empty() { "NULL" } else { &client.last_command });
+    format!(
+        "id={id} addr={addr} laddr=127.0.0.1:6379 fd={fd} name={name} age={age} idle={idle} flags={flags} \
+         db={db} sub=0 psub=0 ssub=0 multi={multi} watch={watch} qbuf=0 qbuf-free=0 argv-mem=0 \
+         multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user=default \
+         redir=-1 resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
+        id = client.id,
+        addr = client_addr(client.id),
+        fd = 8 + client.id,
+        age = now.saturating_sub(client.created_ms) / 1000,
+        idle = if current.is_some() { 0 } else { now.saturating_sub(client.last_ms) / 1000 },
+        db = client.db,
+        multi = client.multi.as_ref().map_or(-1, |q| q.len() as i64),
+        watch = client.watched.len(),
+        resp = if client.protocol == Protocol::Resp3 { 3 } else { 2 },
+        lib_name = lib(&client.lib_name),
+        lib_ver = lib(&client.lib_ver),
+    )
+}
+
+fn client_info(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Verbatim(Bytes::from(client_line(ctx.client, ctx.now, Some("client|info")))))
+}
+
+fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let mut only_ids: Option<Vec<u64>> = None;
+    let mut normal_only = true;
+    if let Some(option) = args.next_opt() {
+        if option.eq_ignore_ascii_case(b"TYPE") && args.remaining() == 1 {
+            let kind = args.next_bytes()?;
+            normal_only = match kind.to_ascii_lowercase().as_slice() {
+                b"normal" => true,
+                b"master" | b"replica" | b"slave" | b"pubsub" => false,
+                _ => {
+                    return Err(CmdError::err(format!(
+                        "Unknown client type '{}'",
+                        crate::args::truncate_for_error(&kind, 128)
+                    )))
+                }
+            };
+        } else if option.eq_ignore_ascii_case(b"ID") && args.remaining() >= 1 {
+            let mut ids = Vec::new();
+            for arg in args.rest() {
+                match parse_i64(&arg) {
+                    Some(id) if id > 0 => ids.push(id as u64),
+                    _ => return Err(CmdError::err("Invalid client ID")),
+                }
+            }
+            only_ids = Some(ids);
+        } else {
+            return Err(CmdError::syntax());
+        }
+    }
+    let mut text = String::new();
+    if normal_only {
+        let me = ctx.client.id;
+        let mut lines: Vec<(u64, String)> = ctx
+            .server
+            .clients
+            .values()
+            .filter(|c| c.id != me)
+            .map(|c| (c.id, client_line(c, ctx.now, None)))
+            .collect();
+        lines.push((me, client_line(ctx.client, ctx.now, Some("client|list"))));
+        lines.sort_by_key(|(id, _)| *id);
+        for (id, line) in lines {
+            if only_ids.as_ref().is_none_or(|ids| ids.contains(&id)) {
+                text.push_str(&line);
+            }
+        }
+    }
+    Ok(Frame::Verbatim(Bytes::from(text)))
+}
+
+/// CLIENT KILL filters (the new form); every given filter must match.
+#[derive(Default)]
+struct KillFilter {
+    id: Option<u64>,
+    addr: Option<Bytes>,
+    user: Option<Bytes>,
+    normal_type: Option<bool>,
+    max_age: Option<u64>,
+    skip_me: bool,
+}
+
+impl KillFilter {
+    fn matches(&self, client: &Client, now: u64) -> bool {
+        self.id.is_none_or(|id| id == client.id)
+            && self.addr.as_ref().is_none_or(|a| a.as_ref() == client_addr(client.id).as_bytes())
+            && self.user.as_ref().is_none_or(|u| u.as_ref() == b"default")
+            && self.normal_type.unwrap_or(true)
+            && self.max_age.is_none_or(|age| now.saturating_sub(client.created_ms) / 1000 >= age)
+    }
+}
+
+fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let old_form = args.remaining() == 1;
+    let mut filter = KillFilter::default();
+    if old_form {
+        filter.addr = Some(args.next_bytes()?);
+    } else {
+        filter.skip_me = true;
+        while let Some(option) = args.next_opt() {
+            let Some(value) = args.next_opt() else { return Err(CmdError::syntax()) };
+            match option.to_ascii_lowercase().as_slice() {
+                b"id" => match parse_i64(&value) {
+                    Some(id) if id > 0 => filter.id = Some(id as u64),
+                    _ => return Err(CmdError::err("client-id should be greater than 0")),
+                },
+                b"addr" => filter.addr = Some(value),
+                b"laddr" => filter.normal_type = Some(value.as_ref() == b"127.0.0.1:6379"),
+                b"user" => {
+                    if value.as_ref() != b"default" {
+                        return Err(CmdError::err(format!(
+                            "No such user '{}'",
+                            crate::args::truncate_for_error(&value, 128)
+                        )));
+                    }
+                    filter.user = Some(value);
+                }
+                b"type" => {
+                    filter.normal_type = Some(match value.to_ascii_lowercase().as_slice() {
+                        b"normal" => true,
+                        b"master" | b"replica" | b"slave" | b"pubsub" => false,
+                        _ => {
+                            return Err(CmdError::err(format!(
+                                "Unknown client type '{}'",
+                                crate::args::truncate_for_error(&value, 128)
+                            )))
+                        }
+                    })
+                }
+                b"skipme" => filter.skip_me = on_yes_no(&value)?,
+                b"maxage" => {
+                    let age = parse_i64(&value)
+                        .ok_or_else(|| CmdError::err("maxage is not an integer or out of range"))?;
+                    filter.max_age = Some(age.max(0) as u64);
+                }
+                _ => return Err(CmdError::syntax()),
+            }
+        }
+    }
+    let now = ctx.now;
+    let victims: Vec<u64> =
+        ctx.server.clients.values().filter(|c| filter.matches(c, now)).map(|c| c.id).collect();
+    let mut killed = victims.len();
+    for id in victims {
+        if let Some(client) = ctx.server.clients.remove(&id) {
+            crate::cmd::transaction::unwatch_all(ctx.server, &client);
+            ctx.server.dirty_clients.remove(&id);
+        }
+    }
+    if !filter.skip_me && filter.matches(ctx.client, now) {
+        ctx.client.closing = true;
+        killed += 1;
+    }
+    if old_form {
+        return if killed == 0 { Err(CmdError::err("No such client")) } else { Ok(Frame::ok()) };
+    }
+    Ok(Frame::Integer(killed as i64))
+}
+
+fn on_yes_no(arg: &[u8]) -> Result<bool, CmdError> {
+    if arg.eq_ignore_ascii_case(b"yes") {
+        Ok(true)
+    } else if arg.eq_ignore_ascii_case(b"no") {
+        Ok(false)
+    } else {
+        Err(CmdError::syntax())
+    }
+}
+
+fn client_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(help_lines("CLIENT", CLIENT_HELP))
+}
+
+/// A `<CMD> HELP` reply: the standard first line, then the given lines, then HELP's own entry.
+pub fn help_lines(command: &str, lines: &[&str]) -> Frame {
+    let mut out =
+        vec![Frame::Simple(format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"))];
+    out.extend(lines.iter().map(|l| Frame::Simple((*l).to_string())));
+    out.push(Frame::Simple("HELP".into()));
+    out.push(Frame::Simple("    Print this help.".into()));
+    Frame::Array(out)
+}
+
+const CLIENT_HELP: &[&str] = &[
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
+    "    * ID <client-id>",
+    "      Kill connections by client id.",
+    "    * MAXAGE <maxage>",
+    "      Kill connections older than the specified age.",
+    "LIST [options ...]",
+    "    Return information about client connections. Options:",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection.",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    "SETINFO <option> <value>",
+    "    Set client meta attr. Options are:",
+    "    * LIB-NAME: the client lib name.",
+    "    * LIB-VER: the client lib version.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
+    "NO-TOUCH (ON|OFF)",
+    "    Will not touch LRU/LFU stats when this mode is on.",
+];

@@ -1,5 +1,382 @@
-//! hash commands.
+//! Hash commands. Fields keep insertion order (and deletion keeps the rest in order), as Redis's
+//! listpack-encoded small hashes reply.
 
-use super::CommandSpec;
+use super::keys::{parse_cursor, parse_scan_options};
+use super::{spec, CommandSpec};
+use crate::args::{parse_i64, Args};
+use crate::ctx::Ctx;
+use crate::error::{CmdError, CmdResult};
+use crate::frame::{Frame, Protocol};
+use crate::glob::glob_match;
+use crate::long_double::{add_parsed, parse_long_double};
+use crate::types::Value;
+use bytes::Bytes;
+use indexmap::IndexMap;
 
-pub const COMMANDS: &[CommandSpec] = &[];
+type Hash = IndexMap<Bytes, Bytes>;
+
+const W: &[&str] = &["write", "denyoom", "fast"];
+const R: &[&str] = &["readonly", "fast"];
+
+pub const COMMANDS: &[CommandSpec] = &[
+    spec(
+        "hset",
+        -4,
+        W,
+        (1, 1, 1),
+        "hash",
+        "Set fields of a hash; returns how many fields are new.",
+        "key field value [field value ...]",
+        hset,
+    ),
+    spec(
+        "hmset",
+        -4,
+        W,
+        (1, 1, 1),
+        "hash",
+        "Set fields of a hash (old form of HSET that answers OK).",
+        "key field value [field value ...]",
+        hmset,
+    ),
+    spec(
+        "hsetnx",
+        4,
+        W,
+        (1, 1, 1),
+        "hash",
+        "Set a field only if it does not exist yet.",
+        "key field value",
+        hsetnx,
+    ),
+    spec("hget", 3, R, (1, 1, 1), "hash", "The value of a field.", "key field", hget),
+    spec(
+        "hmget",
+        -3,
+        R,
+        (1, 1, 1),
+        "hash",
+        "The values of several fields (nil for missing ones).",
+        "key field [field ...]",
+        hmget,
+    ),
+    spec("hgetall", 2, &["readonly"], (1, 1, 1), "hash", "Every field and value of a hash.", "key", hgetall),
+    spec(
+        "hdel",
+        -3,
+        &["write", "fast"],
+        (1, 1, 1),
+        "hash",
+        "Delete fields; the key goes when its last field does.",
+        "key field [field ...]",
+        hdel,
+    ),
+    spec("hexists", 3, R, (1, 1, 1), "hash", "1 if the field exists.", "key field", hexists),
+    spec("hlen", 2, R, (1, 1, 1), "hash", "Number of fields.", "key", hlen),
+    spec("hkeys", 2, &["readonly"], (1, 1, 1), "hash", "Every field name.", "key", hkeys),
+    spec("hvals", 2, &["readonly"], (1, 1, 1), "hash", "Every value.", "key", hvals),
+    spec("hstrlen", 3, R, (1, 1, 1), "hash", "Length of a field's value.", "key field", hstrlen),
+    spec(
+        "hincrby",
+        4,
+        W,
+        (1, 1, 1),
+        "hash",
+        "Add an integer to a field (a missing field counts as 0).",
+        "key field increment",
+        hincrby,
+    ),
+    spec(
+        "hincrbyfloat",
+        4,
+        W,
+        (1, 1, 1),
+        "hash",
+        "Add a floating-point number to a field.",
+        "key field increment",
+        hincrbyfloat,
+    ),
+    spec(
+        "hrandfield",
+        -2,
+        &["readonly"],
+        (1, 1, 1),
+        "hash",
+        "Random fields (negative count: may repeat), optionally with values.",
+        "key [count [WITHVALUES]]",
+        hrandfield,
+    ),
+    spec(
+        "hscan",
+        -3,
+        &["readonly"],
+        (1, 1, 1),
+        "hash",
+        "Iterate a hash's fields with a cursor.",
+        "key cursor [MATCH pattern] [COUNT count] [NOVALUES]",
+        hscan,
+    ),
+];
+
+/// The hash at `key` for reading (counts a hit or miss).
+fn read_hash<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a Hash>, CmdError> {
+    match ctx.read(key) {
+        None => Ok(None),
+        Some(Value::Hash(h)) => Ok(Some(h)),
+        Some(_) => Err(CmdError::wrong_type()),
+    }
+}
+
+/// The hash at `key` for writing, created empty if missing. Call `ctx.modified` afterwards.
+fn write_hash<'a>(ctx: &'a mut Ctx, key: &Bytes) -> Result<&'a mut Hash, CmdError> {
+    match ctx.write_or_create(key, |v| matches!(v, Value::Hash(_)), || Value::Hash(Hash::new()))? {
+        Value::Hash(h) => Ok(h),
+        _ => Err(CmdError::wrong_type()),
+    }
+}
+
+fn field_pairs(args: &mut Args, name: &str) -> Result<Vec<(Bytes, Bytes)>, CmdError> {
+    let rest = args.rest();
+    if rest.len() % 2 != 0 {
+        return Err(CmdError::wrong_arity(name));
+    }
+    Ok(rest.chunks_exact(2).map(|p| (p[0].clone(), p[1].clone())).collect())
+}
+
+fn set_fields(ctx: &mut Ctx, key: Bytes, pairs: Vec<(Bytes, Bytes)>) -> Result<i64, CmdError> {
+    let hash = write_hash(ctx, &key)?;
+    let mut added = 0;
+    for (field, value) in pairs {
+        if hash.insert(field, value).is_none() {
+            added += 1;
+        }
+    }
+    ctx.modified(&key);
+    Ok(added)
+}
+
+fn hset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let pairs = field_pairs(args, "hset")?;
+    Ok(Frame::Integer(set_fields(ctx, key, pairs)?))
+}
+
+fn hmset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let pairs = field_pairs(args, "hmset")?;
+    set_fields(ctx, key, pairs)?;
+    Ok(Frame::ok())
+}
+
+fn hsetnx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let field = args.next_bytes()?;
+    let value = args.next_bytes()?;
+    let hash = write_hash(ctx, &key)?;
+    if hash.contains_key(&field) {
+        return Ok(Frame::Integer(0));
+    }
+    hash.insert(field, value);
+    ctx.modified(&key);
+    Ok(Frame::Integer(1))
+}
+
+fn hget(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let field = args.next_bytes()?;
+    Ok(read_hash(ctx, &key)?.and_then(|h| h.get(&field).cloned()).map_or(Frame::Null, Frame::Bulk))
+}
+
+fn hmget(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let fields = args.rest();
+    let hash = read_hash(ctx, &key)?;
+    Ok(Frame::Array(
+        fields
+            .iter()
+            .map(|f| hash.and_then(|h| h.get(f).cloned()).map_or(Frame::Null, Frame::Bulk))
+            .collect(),
+    ))
+}
+
+fn hgetall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let pairs = read_hash(ctx, &key)?
+        .map(|h| h.iter().map(|(f, v)| (Frame::Bulk(f.clone()), Frame::Bulk(v.clone()))).collect())
+        .unwrap_or_default();
+    Ok(Frame::Map(pairs))
+}
+
+fn hdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let fields = args.rest();
+    let removed = match ctx.write(&key) {
+        None => return Ok(Frame::Integer(0)),
+        Some(entry) => match &mut entry.value {
+            Value::Hash(h) => fields.iter().filter(|f| h.shift_remove(f.as_ref()).is_some()).count(),
+            _ => return Err(CmdError::wrong_type()),
+        },
+    };
+    if removed > 0 {
+        ctx.modified(&key);
+    }
+    Ok(Frame::Integer(removed as i64))
+}
+
+fn hexists(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let field = args.next_bytes()?;
+    Ok(Frame::Integer(read_hash(ctx, &key)?.is_some_and(|h| h.contains_key(&field)) as i64))
+}
+
+fn hlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    Ok(Frame::Integer(read_hash(ctx, &key)?.map_or(0, |h| h.len() as i64)))
+}
+
+fn hkeys(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    Ok(Frame::Array(
+        read_hash(ctx, &key)?.map(|h| h.keys().cloned().map(Frame::Bulk).collect()).unwrap_or_default(),
+    ))
+}
+
+fn hvals(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    Ok(Frame::Array(
+        read_hash(ctx, &key)?.map(|h| h.values().cloned().map(Frame::Bulk).collect()).unwrap_or_default(),
+    ))
+}
+
+fn hstrlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let field = args.next_bytes()?;
+    Ok(Frame::Integer(read_hash(ctx, &key)?.and_then(|h| h.get(&field)).map_or(0, |v| v.len() as i64)))
+}
+
+fn hincrby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let field = args.next_bytes()?;
+    let by = args.next_i64()?;
+    let hash = write_hash(ctx, &key)?;
+    let current = match hash.get(&field) {
+        Some(v) => parse_i64(v).ok_or_else(|| CmdError::err("hash value is not an integer"))?,
+        None => 0,
+    };
+    let next = current.checked_add(by).ok_or_else(CmdError::overflow)?;
+    hash.insert(field, Bytes::from(next.to_string()));
+    ctx.modified(&key);
+    Ok(Frame::Integer(next))
+}
+
+fn hincrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let field = args.next_bytes()?;
+    let by = parse_long_double(&args.next_bytes()?).ok_or_else(CmdError::not_float)?;
+    if by == crate::long_double::Parsed::Infinite {
+        return Err(CmdError::err("value is NaN or Infinity"));
+    }
+    let hash = write_hash(ctx, &key)?;
+    let current = match hash.get(&field) {
+        Some(v) => parse_long_double(v).ok_or_else(|| CmdError::err("hash value is not a float"))?,
+        None => crate::long_double::Parsed::Finite(crate::long_double::LongDouble::ZERO),
+    };
+    let sum =
+        add_parsed(&current, &by).ok_or_else(|| CmdError::err("increment would produce NaN or Infinity"))?;
+    let text = Bytes::from(sum.to_human_string());
+    hash.insert(field, text.clone());
+    ctx.modified(&key);
+    Ok(Frame::Bulk(text))
+}
+
+fn hrandfield(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let count = match args.next_opt() {
+        Some(raw) => Some(parse_i64(&raw).ok_or_else(CmdError::not_integer)?),
+        None => None,
+    };
+    let with_values = match args.next_opt() {
+        Some(w) if w.eq_ignore_ascii_case(b"WITHVALUES") && count.is_some() => true,
+        Some(_) => return Err(CmdError::syntax()),
+        None => false,
+    };
+    args.finish()?;
+    let resp3 = ctx.client.protocol == Protocol::Resp3;
+    let fields: Vec<(Bytes, Bytes)> = match read_hash(ctx, &key)? {
+        Some(h) => h.iter().map(|(f, v)| (f.clone(), v.clone())).collect(),
+        None => Vec::new(),
+    };
+    let Some(count) = count else {
+        if fields.is_empty() {
+            return Ok(Frame::Null);
+        }
+        let i = ctx.server.random_below(fields.len());
+        return Ok(Frame::Bulk(fields[i].0.clone()));
+    };
+    let picks = random_picks(ctx, fields.len(), count);
+    let chosen = picks.into_iter().map(|i| fields[i].clone());
+    Ok(Frame::Array(if !with_values {
+        chosen.map(|(f, _)| Frame::Bulk(f)).collect()
+    } else if resp3 {
+        chosen.map(|(f, v)| Frame::Array(vec![Frame::Bulk(f), Frame::Bulk(v)])).collect()
+    } else {
+        chosen.flat_map(|(f, v)| [Frame::Bulk(f), Frame::Bulk(v)]).collect()
+    }))
+}
+
+/// Indexes for a random pick of `count` out of `len`: distinct when positive (at most `len`),
+/// with repetition when negative, as HRANDFIELD/SRANDMEMBER/ZRANDMEMBER do.
+pub fn random_picks(ctx: &mut Ctx, len: usize, count: i64) -> Vec<usize> {
+    if len == 0 || count == 0 {
+        return Vec::new();
+    }
+    if count < 0 {
+        let n = count.unsigned_abs().min(1 << 24) as usize;
+        return (0..n).map(|_| ctx.server.random_below(len)).collect();
+    }
+    let n = (count as usize).min(len);
+    let mut order: Vec<usize> = (0..len).collect();
+    // Partial Fisher-Yates: the first n positions become a uniform random sample.
+    for i in 0..n {
+        let j = i + ctx.server.random_below(len - i);
+        order.swap(i, j);
+    }
+    order.truncate(n);
+    order
+}
+
+fn hscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let cursor = parse_cursor(&args.next_bytes()?)?;
+    let mut novalues = false;
+    let mut rest = Vec::new();
+    while let Some(a) = args.next_opt() {
+        if a.eq_ignore_ascii_case(b"NOVALUES") {
+            novalues = true;
+        } else {
+            rest.push(a);
+        }
+    }
+    let mut option_args = Args::new(rest, 0);
+    let opts = parse_scan_options(&mut option_args, false)?;
+    let Some(hash) = read_hash(ctx, &key)? else {
+        return Ok(Frame::Array(vec![Frame::bulk("0"), Frame::Array(Vec::new())]));
+    };
+    // Small (listpack) hashes come back whole in one call, as Redis does; big ones in COUNT steps.
+    let listpack = super::keys::hash_is_listpack(hash);
+    let start = cursor as usize;
+    let step = if listpack { usize::MAX } else { opts.count };
+    let end = start.saturating_add(step).min(hash.len());
+    let mut items = Vec::new();
+    for (field, value) in hash.iter().skip(start).take(end.saturating_sub(start)) {
+        if opts.pattern.as_ref().is_some_and(|p| !glob_match(p, field)) {
+            continue;
+        }
+        items.push(Frame::Bulk(field.clone()));
+        if !novalues {
+            items.push(Frame::Bulk(value.clone()));
+        }
+    }
+    let next = if end >= hash.len() { 0 } else { end };
+    Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(items)]))
+}

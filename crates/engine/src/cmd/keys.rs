@@ -1,208 +1,209 @@
-//! Generic key commands: existence, deletion, renaming and copying, TTLs, scanning, OBJECT.
-//!
-//! Expired keys count as absent everywhere: every lookup goes through `Ctx`, which expires a key
-//! lazily before anyone sees it.
+//! Generic key commands: existence, deletion, renaming, expiry, scanning, OBJECT.
 
-use super::expire_opts::now_i64;
-use super::object_info;
-use super::CommandSpec;
-use crate::args::{parse_i64, Args};
-use crate::ctx::Ctx;
-use crate::db::Entry;
+use super::{spec, CommandSpec};
+use crate::args::{lower, Args};
+use crate::ctx::{lfu_decayed, Ctx};
 use crate::error::{CmdError, CmdResult};
 use crate::events::Event;
 use crate::frame::Frame;
 use crate::glob::glob_match;
+use crate::types::Value;
 use bytes::Bytes;
 
-macro_rules! spec {
-    ($name:literal, $arity:expr, $flags:expr, $keys:expr, $summary:literal, $syntax:literal, $run:expr) => {
-        CommandSpec {
-            name: $name,
-            arity: $arity,
-            flags: $flags,
-            keys: $keys,
-            group: "generic",
-            summary: $summary,
-            syntax: $syntax,
-            run: $run,
-            subcommands: &[],
-        }
-    };
-}
+const RF: &[&str] = &["readonly", "fast"];
+const WF: &[&str] = &["write", "fast"];
 
 pub const COMMANDS: &[CommandSpec] = &[
-    spec!("del", -2, &["write"], (1, -1, 1), "Delete keys; returns how many existed.", "key [key ...]", del),
-    spec!(
+    spec(
+        "del",
+        -2,
+        &["write"],
+        (1, -1, 1),
+        "generic",
+        "Delete keys; returns how many existed.",
+        "key [key ...]",
+        del,
+    ),
+    spec(
         "unlink",
         -2,
-        &["write", "fast"],
+        WF,
         (1, -1, 1),
-        "Delete keys (memory reclaimed in the background on a real server).",
+        "generic",
+        "Delete keys, freeing memory in the background in Redis; returns how many existed.",
         "key [key ...]",
-        del
+        del,
     ),
-    spec!(
+    spec(
         "exists",
         -2,
-        &["readonly", "fast"],
+        RF,
         (1, -1, 1),
-        "Count how many of the given keys exist (a key named twice counts twice).",
+        "generic",
+        "Count how many of the keys exist (a key named twice counts twice).",
         "key [key ...]",
-        exists
+        exists,
     ),
-    spec!(
+    spec(
         "type",
         2,
-        &["readonly", "fast"],
+        RF,
         (1, 1, 1),
-        "Return the type of the value at a key, or none.",
+        "generic",
+        "The type of the value at a key: string, list, set, zset, hash, or none.",
         "key",
-        type_cmd
+        type_of,
     ),
-    spec!(
+    spec(
         "rename",
         3,
         &["write"],
         (1, 2, 1),
-        "Rename a key, replacing the destination; the TTL moves with it.",
+        "generic",
+        "Rename a key, replacing the destination; the TTL moves along.",
         "key newkey",
-        rename
+        rename,
     ),
-    spec!(
+    spec(
         "renamenx",
         3,
-        &["write", "fast"],
+        WF,
         (1, 2, 1),
-        "Rename a key only if the new name is free; 1 if renamed.",
+        "generic",
+        "Rename a key only if the new name is free.",
         "key newkey",
-        renamenx
+        renamenx,
     ),
-    spec!(
+    spec(
         "copy",
         -3,
         &["write", "denyoom"],
         (1, 2, 1),
-        "Copy a key's value and TTL to another key, optionally in another database.",
+        "generic",
+        "Copy a value (and its TTL) to another key, optionally in another database.",
         "source destination [DB destination-db] [REPLACE]",
-        copy
+        copy,
     ),
-    spec!(
+    spec(
         "keys",
         2,
         &["readonly"],
         (0, 0, 0),
-        "List every key matching a glob pattern (blocks Redis on big databases).",
+        "generic",
+        "All keys matching a glob pattern. Blocks a real server on big keyspaces: prefer SCAN.",
         "pattern",
-        keys
+        keys,
     ),
-    spec!(
+    spec(
         "scan",
         -2,
         &["readonly"],
         (0, 0, 0),
-        "Iterate over keys a batch at a time with a cursor.",
+        "generic",
+        "Iterate the keyspace a few keys at a time with a cursor.",
         "cursor [MATCH pattern] [COUNT count] [TYPE type]",
-        scan
+        scan,
     ),
-    spec!(
+    spec(
         "randomkey",
         1,
         &["readonly"],
         (0, 0, 0),
-        "Return a random key, or nil when the database is empty.",
+        "generic",
+        "A random key, or nil when the database is empty.",
         "",
-        randomkey
+        randomkey,
     ),
-    spec!(
+    spec(
         "expire",
         -3,
-        &["write", "fast"],
+        WF,
         (1, 1, 1),
+        "generic",
         "Set a key's time to live in seconds.",
         "key seconds [NX | XX | GT | LT]",
-        expire
+        expire,
     ),
-    spec!(
+    spec(
         "pexpire",
         -3,
-        &["write", "fast"],
+        WF,
         (1, 1, 1),
+        "generic",
         "Set a key's time to live in milliseconds.",
         "key milliseconds [NX | XX | GT | LT]",
-        pexpire
+        pexpire,
     ),
-    spec!(
+    spec(
         "expireat",
         -3,
-        &["write", "fast"],
+        WF,
         (1, 1, 1),
-        "Set a key's deadline as a unix time in seconds.",
+        "generic",
+        "Expire a key at a Unix time in seconds.",
         "key unix-time-seconds [NX | XX | GT | LT]",
-        expireat
+        expireat,
     ),
-    spec!(
+    spec(
         "pexpireat",
         -3,
-        &["write", "fast"],
+        WF,
         (1, 1, 1),
-        "Set a key's deadline as a unix time in milliseconds.",
+        "generic",
+        "Expire a key at a Unix time in milliseconds.",
         "key unix-time-milliseconds [NX | XX | GT | LT]",
-        pexpireat
+        pexpireat,
     ),
-    spec!(
+    spec(
         "ttl",
         2,
-        &["readonly", "fast"],
+        RF,
         (1, 1, 1),
-        "Seconds left before a key expires (-1 no expiry, -2 no key).",
+        "generic",
+        "Seconds left to live: -1 without expiry, -2 when the key does not exist.",
         "key",
-        ttl
+        ttl,
     ),
-    spec!(
+    spec(
         "pttl",
         2,
-        &["readonly", "fast"],
+        RF,
         (1, 1, 1),
-        "Milliseconds left before a key expires (-1 no expiry, -2 no key).",
+        "generic",
+        "Milliseconds left to live: -1 without expiry, -2 when the key does not exist.",
         "key",
-        pttl
+        pttl,
     ),
-    spec!(
+    spec(
         "expiretime",
         2,
-        &["readonly", "fast"],
+        RF,
         (1, 1, 1),
-        "The unix time in seconds when a key expires (-1 no expiry, -2 no key).",
+        "generic",
+        "The Unix time in seconds when the key expires (-1 none, -2 no key).",
         "key",
-        expiretime
+        expiretime,
     ),
-    spec!(
+    spec(
         "pexpiretime",
         2,
-        &["readonly", "fast"],
+        RF,
         (1, 1, 1),
-        "The unix time in milliseconds when a key expires (-1 no expiry, -2 no key).",
+        "generic",
+        "The Unix time in milliseconds when the key expires (-1 none, -2 no key).",
         "key",
-        pexpiretime
+        pexpiretime,
     ),
-    spec!(
-        "persist",
-        2,
-        &["write", "fast"],
-        (1, 1, 1),
-        "Remove a key's expiry; 1 if it had one.",
-        "key",
-        persist
-    ),
-    spec!(
+    spec("persist", 2, WF, (1, 1, 1), "generic", "Remove a key's expiry; 1 if it had one.", "key", persist),
+    spec(
         "touch",
         -2,
-        &["readonly", "fast"],
+        RF,
         (1, -1, 1),
-        "Mark keys as just used (for LRU/LFU); returns how many exist.",
+        "generic",
+        "Count existing keys, marking them as just used (for LRU/LFU).",
         "key [key ...]",
-        touch
+        touch,
     ),
     CommandSpec {
         name: "object",
@@ -210,97 +211,98 @@ pub const COMMANDS: &[CommandSpec] = &[
         flags: &[],
         keys: (0, 0, 0),
         group: "generic",
-        summary: "Inspect how a value is stored: encoding, access frequency, idle time.",
-        syntax: "<ENCODING | FREQ | IDLETIME | REFCOUNT | HELP> [key]",
+        summary: "Inspect how Redis stores a key: encoding, idle time, access frequency.",
+        syntax: "subcommand [arguments]",
         run: super::container,
-        subcommands: object_info::SUBCOMMANDS,
+        subcommands: &[
+            spec(
+                "encoding",
+                3,
+                &["readonly"],
+                (2, 2, 1),
+                "generic",
+                "The internal encoding of a value (embstr, listpack, skiplist, ...).",
+                "key",
+                object_encoding,
+            ),
+            spec(
+                "freq",
+                3,
+                &["readonly"],
+                (2, 2, 1),
+                "generic",
+                "The LFU access counter of a key (LFU policies only).",
+                "key",
+                object_freq,
+            ),
+            spec(
+                "idletime",
+                3,
+                &["readonly"],
+                (2, 2, 1),
+                "generic",
+                "Seconds since a key was last read or written (not under LFU policies).",
+                "key",
+                object_idletime,
+            ),
+            spec(
+                "refcount",
+                3,
+                &["readonly"],
+                (2, 2, 1),
+                "generic",
+                "References to a key's value (shared small integers report a huge count).",
+                "key",
+                object_refcount,
+            ),
+            spec(
+                "help",
+                2,
+                &["loading", "stale"],
+                (0, 0, 0),
+                "generic",
+                "What OBJECT can do.",
+                "",
+                object_help,
+            ),
+        ],
     },
 ];
 
-/// Redis's `lookupKeyReadWithFlags(..., LOOKUP_NOTOUCH)`: counts a hit or miss (and tells
-/// listeners) but leaves the access data alone. EXISTS, TYPE, TTL and OBJECT read this way.
-pub fn read_notouch<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Option<&'c Entry> {
-    ctx.expire_if_needed(key);
-    let db = ctx.db_index();
-    let found = ctx.server.dbs[db].raw_get(key).is_some();
-    if found {
-        ctx.server.stats.keyspace_hits += 1;
-        ctx.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
-    } else {
-        ctx.server.stats.keyspace_misses += 1;
-        ctx.server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
-    }
-    ctx.server.dbs[db].raw_get(key)
-}
-
 fn del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let mut deleted = 0;
-    for key in args.rest() {
-        if ctx.delete(&key) {
-            deleted += 1;
-        }
-    }
-    Ok(Frame::Integer(deleted))
+    let deleted = args.rest().iter().filter(|key| ctx.delete(key)).count();
+    Ok(Frame::Integer(deleted as i64))
 }
 
 fn exists(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let mut count = 0;
-    for key in args.rest() {
-        if read_notouch(ctx, &key).is_some() {
-            count += 1;
-        }
-    }
-    Ok(Frame::Integer(count))
+    let found = args.rest().iter().filter(|key| ctx.read_no_touch(key).is_some()).count();
+    Ok(Frame::Integer(found as i64))
 }
 
-fn type_cmd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+fn type_of(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let name = read_notouch(ctx, &key).map_or("none", |e| e.value.type_name());
+    let name = ctx.read_no_touch(&key).map_or("none", |e| e.value.type_name());
     Ok(Frame::Simple(name.into()))
 }
 
-fn touch(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let mut count = 0;
-    for key in args.rest() {
-        if ctx.read(&key).is_some() {
-            count += 1;
-        }
-    }
-    Ok(Frame::Integer(count))
-}
-
-/// Remove `key` from the selected database and hand back its entry (value and deadline), telling
-/// watchers and listeners it was deleted. None if missing or expired.
-fn take_entry(ctx: &mut Ctx, key: &Bytes) -> Option<Entry> {
-    ctx.expire_if_needed(key);
-    let db = ctx.db_index();
-    let entry = ctx.server.dbs[db].remove(key)?;
-    ctx.server.events.emit(|| Event::Deleted { db, key: key.clone() });
-    ctx.server.touch(db, key);
-    Some(entry)
-}
-
-/// RENAME and RENAMENX (`renameGenericCommand`).
+/// RENAME and RENAMENX: Redis's `renameGenericCommand`.
 fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
-    let src = args.next_bytes()?;
-    let dst = args.next_bytes()?;
-    if ctx.write(&src).is_none() {
-        return Err(CmdError::no_such_key());
-    }
-    let done = if nx { Frame::Integer(1) } else { Frame::ok() };
-    if src == dst {
+    let from = args.next_bytes()?;
+    let to = args.next_bytes()?;
+    let Some(entry) = ctx.write(&from) else { return Err(CmdError::no_such_key()) };
+    let (value, expires_at) = (entry.value.clone(), entry.expires_at);
+    if from == to {
         return Ok(if nx { Frame::Integer(0) } else { Frame::ok() });
     }
-    if ctx.peek(&dst).is_some() {
+    if ctx.write(&to).is_some() {
         if nx {
             return Ok(Frame::Integer(0));
         }
-        ctx.delete(&dst);
+        ctx.delete(&to);
     }
-    if let Some(entry) = take_entry(ctx, &src) {
-        ctx.set(dst, entry.value, entry.expires_at);
-    }
-    Ok(done)
+    ctx.set(to, value, expires_at);
+    ctx.delete(&from);
+    Ok(if nx { Frame::Integer(1) } else { Frame::ok() })
 }
 
 fn rename(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -312,186 +314,163 @@ fn renamenx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn copy(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let src = args.next_bytes()?;
-    let dst = args.next_bytes()?;
+    let from = args.next_bytes()?;
+    let to = args.next_bytes()?;
     let src_db = ctx.db_index();
     let mut dst_db = src_db;
     let mut replace = false;
     while let Some(opt) = args.next_opt() {
-        if opt.eq_ignore_ascii_case(b"replace") {
+        if opt.eq_ignore_ascii_case(b"REPLACE") {
             replace = true;
-        } else if opt.eq_ignore_ascii_case(b"db") && !args.is_empty() {
+        } else if opt.eq_ignore_ascii_case(b"DB") && !args.is_empty() {
             let id = args.next_i64()?;
-            dst_db = usize::try_from(id)
-                .ok()
-                .filter(|id| *id < ctx.server.dbs.len())
-                .ok_or_else(|| CmdError::err("DB index is out of range"))?;
+            if id < 0 || id as usize >= ctx.server.dbs.len() {
+                return Err(CmdError::err("DB index is out of range"));
+            }
+            dst_db = id as usize;
         } else {
             return Err(CmdError::syntax());
         }
     }
-    if src_db == dst_db && src == dst {
+    if src_db == dst_db && from == to {
         return Err(CmdError::err("source and destination objects are the same"));
     }
-    let Some(value) = ctx.read(&src).cloned() else { return Ok(Frame::Integer(0)) };
-    let deadline = ctx.peek(&src).and_then(|e| e.expires_at);
-    // Work in the destination database through the same Ctx, so expiry, events and WATCH apply.
-    ctx.client.db = dst_db;
-    let exists = ctx.peek(&dst).is_some();
-    let reply = if exists && !replace {
-        Frame::Integer(0)
-    } else {
-        if exists {
-            ctx.delete(&dst);
+    let Some(value) = ctx.read(&from).cloned() else { return Ok(Frame::Integer(0)) };
+    let expires_at = ctx.db().raw_get(&from).and_then(|e| e.expires_at);
+    ctx.expire_if_needed_in(dst_db, &to);
+    if ctx.server.dbs[dst_db].raw_get(&to).is_some() {
+        if !replace {
+            return Ok(Frame::Integer(0));
         }
-        ctx.set(dst, value, deadline);
-        Frame::Integer(1)
-    };
-    ctx.client.db = src_db;
-    Ok(reply)
+        ctx.server.dbs[dst_db].remove(&to);
+    }
+    ctx.server.dbs[dst_db].insert(to.clone(), value, expires_at, ctx.now);
+    ctx.server.events.emit(|| Event::Written { db: dst_db, key: to.clone() });
+    ctx.server.touch(dst_db, &to);
+    Ok(Frame::Integer(1))
 }
 
-/// Every live key in scan order, optionally only those matching `pattern`.
 fn keys(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let pattern = args.next_bytes()?;
-    let all = pattern.as_ref() == b"*";
     let now = ctx.now;
     let db = ctx.db();
-    let (ids, _) = db.scan_ids(0, usize::MAX);
-    let found: Vec<Frame> = ids
-        .into_iter()
-        .filter(|k| !db.is_expired(k, now))
-        .filter(|k| all || glob_match(&pattern, k))
-        .map(Frame::Bulk)
+    let all_keys = pattern.as_ref() == b"*";
+    let found: Vec<Frame> = db
+        .iter()
+        .filter(|(k, e)| e.expires_at.is_none_or(|t| t > now) && (all_keys || glob_match(&pattern, k)))
+        .map(|(k, _)| Frame::Bulk(k.clone()))
         .collect();
     Ok(Frame::Array(found))
 }
 
-/// A SCAN cursor as Redis's `string2ull` reads it: a non-negative integer, leniently formatted
-/// (`01`, `+1` and leading spaces are accepted, as `strtoull` accepts them).
-fn parse_cursor(raw: &[u8]) -> Option<u64> {
-    if let Some(v) = parse_i64(raw) {
-        return u64::try_from(v).ok();
-    }
-    let text = std::str::from_utf8(raw).ok()?;
-    let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse::<u64>().ok()
+/// MATCH / COUNT / TYPE options of the SCAN family, as Redis's `scanGenericCommand` reads them.
+pub struct ScanOptions {
+    pub pattern: Option<Bytes>,
+    pub count: usize,
+    pub type_name: Option<String>,
 }
 
-fn scan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let cursor = parse_cursor(&args.next_bytes()?).ok_or_else(|| CmdError::err("invalid cursor"))?;
-    let mut count: i64 = 10;
-    let mut pattern: Option<Bytes> = None;
-    let mut type_name: Option<Bytes> = None;
+/// Parse a SCAN cursor (`ERR invalid cursor` unless an unsigned integer).
+pub fn parse_cursor(raw: &[u8]) -> Result<u64, CmdError> {
+    std::str::from_utf8(raw)
+        .ok()
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| CmdError::err("invalid cursor"))
+}
+
+/// Parse `[MATCH p] [COUNT n] [TYPE t]` (TYPE only where `allow_type`).
+pub fn parse_scan_options(args: &mut Args, allow_type: bool) -> Result<ScanOptions, CmdError> {
+    let mut opts = ScanOptions { pattern: None, count: 10, type_name: None };
     while let Some(opt) = args.next_opt() {
-        let has_value = !args.is_empty();
-        if opt.eq_ignore_ascii_case(b"count") && has_value {
-            count = args.next_i64()?;
+        if args.is_empty() {
+            return Err(CmdError::syntax());
+        }
+        if opt.eq_ignore_ascii_case(b"COUNT") {
+            let count = args.next_i64()?;
             if count < 1 {
                 return Err(CmdError::syntax());
             }
-        } else if opt.eq_ignore_ascii_case(b"match") && has_value {
-            let p = args.next_bytes()?;
-            pattern = if p.as_ref() == b"*" { None } else { Some(p) };
-        } else if opt.eq_ignore_ascii_case(b"type") && has_value {
-            type_name = Some(args.next_bytes()?);
+            opts.count = count as usize;
+        } else if opt.eq_ignore_ascii_case(b"MATCH") {
+            opts.pattern = Some(args.next_bytes()?);
+        } else if allow_type && opt.eq_ignore_ascii_case(b"TYPE") {
+            opts.type_name = Some(lower(&args.next_bytes()?));
         } else {
             return Err(CmdError::syntax());
         }
     }
-    let count = usize::try_from(count).unwrap_or(usize::MAX);
-    let db = ctx.db_index();
-    // Redis fetches COUNT slots first, then filters: a page can come back empty mid-scan.
-    let (batch, next) = ctx.server.dbs[db].scan_ids(cursor, count);
-    let mut found = Vec::new();
-    for key in batch {
-        if ctx.expire_if_needed(&key) {
-            continue;
-        }
-        if pattern.as_ref().is_some_and(|p| !glob_match(p, &key)) {
-            continue;
-        }
-        if let Some(t) = &type_name {
-            let kind = ctx.server.dbs[db].raw_get(&key).map(|e| e.value.type_name());
-            if !kind.is_some_and(|k| t.eq_ignore_ascii_case(k.as_bytes())) {
-                continue;
-            }
-        }
-        found.push(Frame::Bulk(key));
-    }
-    Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(found)]))
+    Ok(opts)
+}
+
+fn scan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let cursor = parse_cursor(&args.next_bytes()?)?;
+    let opts = parse_scan_options(args, true)?;
+    let now = ctx.now;
+    let (batch, next) = ctx.db().scan_ids(cursor, opts.count);
+    let db = ctx.db();
+    let keys: Vec<Frame> = batch
+        .into_iter()
+        .filter(|k| {
+            let Some(e) = db.raw_get(k) else { return false };
+            e.expires_at.is_none_or(|t| t > now)
+                && opts.pattern.as_ref().is_none_or(|p| glob_match(p, k))
+                && opts.type_name.as_deref().is_none_or(|t| e.value.type_name() == t)
+        })
+        .map(Frame::Bulk)
+        .collect();
+    Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(keys)]))
 }
 
 fn randomkey(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
-    // Draw until a live key turns up; expired draws are removed, so this ends.
-    loop {
+    // Draw until a live key comes up (expired ones are removed on the way), as Redis does.
+    for _ in 0..100 {
         let draw = ctx.server.random();
         let Some(key) = ctx.db().random_key(draw).cloned() else { return Ok(Frame::Null) };
         if !ctx.expire_if_needed(&key) {
             return Ok(Frame::Bulk(key));
         }
     }
+    Ok(Frame::Null)
 }
 
-/// NX / XX / GT / LT of the EXPIRE family.
-#[derive(Debug, Default, Clone, Copy)]
-struct ExpireFlags {
-    nx: bool,
-    xx: bool,
-    gt: bool,
-    lt: bool,
-}
-
-fn parse_expire_flags(args: &mut Args) -> Result<ExpireFlags, CmdError> {
-    let mut f = ExpireFlags::default();
-    while let Some(opt) = args.next_opt() {
-        match opt.to_ascii_lowercase().as_slice() {
-            b"nx" => f.nx = true,
-            b"xx" => f.xx = true,
-            b"gt" => f.gt = true,
-            b"lt" => f.lt = true,
-            _ => {
-                // Redis formats the option with %s, which stops at a zero byte.
-                let shown = opt.split(|b| *b == 0).next().unwrap_or_default();
-                return Err(CmdError::err(format!("Unsupported option {}", String::from_utf8_lossy(shown))));
-            }
-        }
-    }
-    if f.nx && (f.xx || f.gt || f.lt) {
-        return Err(CmdError::err("NX and XX, GT or LT options at the same time are not compatible"));
-    }
-    if f.gt && f.lt {
-        return Err(CmdError::err("GT and LT options at the same time are not compatible"));
-    }
-    Ok(f)
-}
-
-/// Redis's `expireGenericCommand`: `base` is now (relative forms) or 0 (absolute forms).
-fn expire_generic(ctx: &mut Ctx, args: &mut Args, name: &str, seconds: bool, relative: bool) -> CmdResult {
+/// EXPIRE and friends: Redis's `expireGenericCommand`.
+fn expire_generic(ctx: &mut Ctx, args: &mut Args, seconds: bool, absolute: bool, name: &str) -> CmdResult {
     let key = args.next_bytes()?;
     let raw = args.next_bytes()?;
-    let flags = parse_expire_flags(args)?;
-    let mut when = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
-    let invalid = || CmdError::invalid_expire(name);
-    if seconds {
-        when = when.checked_mul(1000).ok_or_else(invalid)?;
+    let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
+    while let Some(opt) = args.next_opt() {
+        match lower(&opt).as_str() {
+            "nx" => nx = true,
+            "xx" => xx = true,
+            "gt" => gt = true,
+            "lt" => lt = true,
+            _ => return Err(CmdError::err(format!("Unsupported option {}", String::from_utf8_lossy(&opt)))),
+        }
     }
-    let base = if relative { now_i64(ctx.now) } else { 0 };
-    when = when.checked_add(base).filter(|_| when <= i64::MAX - base).ok_or_else(invalid)?;
+    if nx && (xx || gt || lt) {
+        return Err(CmdError::err("NX and XX, GT or LT options at the same time are not compatible"));
+    }
+    if gt && lt {
+        return Err(CmdError::err("GT and LT options at the same time are not compatible"));
+    }
+    let mut when = crate::args::parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
+    if seconds {
+        when = when.checked_mul(1000).ok_or_else(|| CmdError::invalid_expire(name))?;
+    }
+    if !absolute {
+        when = when.checked_add(ctx.now as i64).ok_or_else(|| CmdError::invalid_expire(name))?;
+    }
     let Some(entry) = ctx.write(&key) else { return Ok(Frame::Integer(0)) };
-    let current = entry.expires_at.map(|t| i64::try_from(t).unwrap_or(i64::MAX));
-    let blocked = (flags.nx && current.is_some())
-        || (flags.xx && current.is_none())
-        || (flags.gt && current.is_none_or(|c| when <= c))
-        || (flags.lt && current.is_some_and(|c| when >= c));
-    if blocked {
+    let current = entry.expires_at.map(|t| t as i64);
+    let refused = (nx && current.is_some())
+        || (xx && current.is_none())
+        || (gt && current.is_none_or(|c| when <= c))
+        || (lt && current.is_some_and(|c| when >= c));
+    if refused {
         return Ok(Frame::Integer(0));
     }
-    if when <= now_i64(ctx.now) {
+    if when <= ctx.now as i64 {
         ctx.delete(&key);
     } else {
         ctx.set_expiry(&key, Some(when as u64));
@@ -500,32 +479,29 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, name: &str, seconds: bool, rel
 }
 
 fn expire(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    expire_generic(ctx, args, "expire", true, true)
+    expire_generic(ctx, args, true, false, "expire")
 }
 
 fn pexpire(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    expire_generic(ctx, args, "pexpire", false, true)
+    expire_generic(ctx, args, false, false, "pexpire")
 }
 
 fn expireat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    expire_generic(ctx, args, "expireat", true, false)
+    expire_generic(ctx, args, true, true, "expireat")
 }
 
 fn pexpireat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    expire_generic(ctx, args, "pexpireat", false, false)
+    expire_generic(ctx, args, false, true, "pexpireat")
 }
 
-/// TTL family (`ttlGenericCommand`): -2 missing, -1 no deadline; seconds round to nearest.
+/// TTL, PTTL, EXPIRETIME, PEXPIRETIME: Redis's `ttlGenericCommand`.
 fn ttl_generic(ctx: &mut Ctx, args: &mut Args, millis: bool, absolute: bool) -> CmdResult {
     let key = args.next_bytes()?;
-    let now = now_i64(ctx.now);
-    let Some(entry) = read_notouch(ctx, &key) else { return Ok(Frame::Integer(-2)) };
+    let now = ctx.now as i64;
+    let Some(entry) = ctx.read_no_touch(&key) else { return Ok(Frame::Integer(-2)) };
     let Some(deadline) = entry.expires_at else { return Ok(Frame::Integer(-1)) };
-    let deadline = i64::try_from(deadline).unwrap_or(i64::MAX);
-    let ttl = if absolute { deadline } else { deadline.saturating_sub(now).max(0) };
-    // Rounded to the nearest second; Redis's sum does not overflow in practice, so use i128.
-    let seconds = ((i128::from(ttl) + 500) / 1000) as i64;
-    Ok(Frame::Integer(if millis { ttl } else { seconds }))
+    let value = if absolute { deadline as i64 } else { (deadline as i64 - now).max(0) };
+    Ok(Frame::Integer(if millis { value } else { (value + 500) / 1000 }))
 }
 
 fn ttl(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -546,25 +522,133 @@ fn pexpiretime(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn persist(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let had = ctx.write(&key).is_some_and(|e| e.expires_at.is_some());
-    if had {
-        ctx.set_expiry(&key, None);
+    match ctx.write(&key) {
+        Some(e) if e.expires_at.is_some() => {
+            ctx.set_expiry(&key, None);
+            Ok(Frame::Integer(1))
+        }
+        _ => Ok(Frame::Integer(0)),
     }
-    Ok(Frame::Integer(had as i64))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_cursor;
+fn touch(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let found = args.rest().iter().filter(|key| ctx.read(key).is_some()).count();
+    Ok(Frame::Integer(found as i64))
+}
 
-    #[test]
-    fn cursors_as_strtoull_reads_them() {
-        assert_eq!(parse_cursor(b"0"), Some(0));
-        assert_eq!(parse_cursor(b"01"), Some(1));
-        assert_eq!(parse_cursor(b" 1"), Some(1));
-        assert_eq!(parse_cursor(b"18446744073709551615"), Some(u64::MAX));
-        assert_eq!(parse_cursor(b"-1"), None);
-        assert_eq!(parse_cursor(b"1 "), None);
-        assert_eq!(parse_cursor(b""), None);
+/// The encoding Redis 7.4 reports for a value, with its default conversion thresholds.
+pub fn encoding(value: &Value) -> &'static str {
+    let small = |len: usize, max_entries: usize, mut sizes: Box<dyn Iterator<Item = usize> + '_>| {
+        len <= max_entries && sizes.all(|s| s <= 64)
+    };
+    match value {
+        Value::Str(s) => {
+            if s.len() <= 20 && crate::args::parse_i64(s).is_some() {
+                "int"
+            } else if s.len() <= 44 {
+                "embstr"
+            } else {
+                "raw"
+            }
+        }
+        // list-max-listpack-size -2: one listpack of up to 8 KB.
+        Value::List(l) => {
+            if l.iter().map(|v| v.len() + 11).sum::<usize>() <= 8192 {
+                "listpack"
+            } else {
+                "quicklist"
+            }
+        }
+        Value::Hash(h) => {
+            if hash_is_listpack(h) {
+                "listpack"
+            } else {
+                "hashtable"
+            }
+        }
+        Value::Set(s) => {
+            if s.len() <= 512 && s.iter().all(|m| crate::args::parse_i64(m).is_some()) {
+                "intset"
+            } else if small(s.len(), 128, Box::new(s.iter().map(|m| m.len()))) {
+                "listpack"
+            } else {
+                "hashtable"
+            }
+        }
+        Value::ZSet(z) => {
+            if small(z.len(), 128, Box::new(z.iter().map(|(m, _)| m.len()))) {
+                "listpack"
+            } else {
+                "skiplist"
+            }
+        }
     }
+}
+
+/// Redis keeps a hash as a listpack while it has at most 128 fields of at most 64 bytes.
+pub fn hash_is_listpack(h: &indexmap::IndexMap<Bytes, Bytes>) -> bool {
+    h.len() <= 128 && h.iter().all(|(k, v)| k.len() <= 64 && v.len() <= 64)
+}
+
+fn object_encoding(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    Ok(ctx.read_no_touch(&key).map_or(Frame::Null, |e| Frame::bulk(encoding(&e.value))))
+}
+
+const POLICY_NOTE: &str =
+    "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+fn object_freq(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let now = ctx.now;
+    let (lfu, decay) = (ctx.server.config.policy.is_lfu(), ctx.server.config.lfu_decay_time);
+    let Some(entry) = ctx.read_no_touch(&key) else { return Ok(Frame::Null) };
+    if !lfu {
+        return Err(CmdError::err(format!(
+            "An LFU maxmemory policy is not selected, access frequency not tracked. {POLICY_NOTE}"
+        )));
+    }
+    Ok(Frame::Integer(lfu_decayed(&entry.access, now, decay) as i64))
+}
+
+fn object_idletime(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let now = ctx.now;
+    let lfu = ctx.server.config.policy.is_lfu();
+    let Some(entry) = ctx.read_no_touch(&key) else { return Ok(Frame::Null) };
+    if lfu {
+        return Err(CmdError::err(format!(
+            "An LFU maxmemory policy is selected, idle time not tracked. {POLICY_NOTE}"
+        )));
+    }
+    Ok(Frame::Integer((now.saturating_sub(entry.access.last_ms) / 1000) as i64))
+}
+
+fn object_refcount(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    let Some(entry) = ctx.read_no_touch(&key) else { return Ok(Frame::Null) };
+    // Redis shares the integers 0..10000 between keys: their refcount is OBJ_SHARED_REFCOUNT.
+    let shared = matches!(&entry.value, Value::Str(s) if crate::args::parse_i64(s).is_some_and(|v| (0..10_000).contains(&v)));
+    Ok(Frame::Integer(if shared { i32::MAX as i64 } else { 1 }))
+}
+
+fn object_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    let lines = [
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Print this help.",
+    ];
+    Ok(Frame::Array(lines.iter().map(|l| Frame::Simple((*l).into())).collect()))
 }

@@ -6,12 +6,10 @@
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
 pub mod connection;
-pub mod expire_opts;
+pub mod expiry;
 pub mod hash;
 pub mod keys;
 pub mod list;
-pub mod long_double;
-pub mod object_info;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -100,4 +98,20 @@ pub fn lookup(name: &str) -> Option<&'static CommandSpec> {
 /// All commands, for COMMAND, COMMAND COUNT and the console's completion.
 pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
     families().into_iter().flat_map(|f| f.iter())
+}
+
+/// A command spec without subcommands, in one line per command (the tables read like Redis's
+/// command reference: name, arity, flags, key positions, group, our summary, syntax, handler).
+#[allow(clippy::too_many_arguments)]
+pub const fn spec(
+    name: &'static str,
+    arity: i32,
+    flags: &'static [&'static str],
+    keys: (i32, i32, i32),
+    group: &'static str,
+    summary: &'static str,
+    syntax: &'static str,
+    run: Handler,
+) -> CommandSpec {
+    CommandSpec { name, arity, flags, keys, group, summary, syntax, run, subcommands: &[] }
 }

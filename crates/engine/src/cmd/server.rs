@@ -1,23 +1,612 @@
-//! Server commands: DBSIZE, FLUSHDB/FLUSHALL, INFO, CONFIG, TIME, COMMAND.
+//! Server commands: DBSIZE, FLUSHDB/FLUSHALL, INFO, CONFIG, TIME, COMMAND, MEMORY, and the
+//! persistence commands a learner may type (SAVE, BGSAVE, LASTSAVE: the playground has no disk,
+//! so they only move LASTSAVE and reset the change counter, as a successful save would).
 
+mod docs;
+mod info;
+
+use super::connection::help_lines;
 use super::CommandSpec;
-use crate::args::Args;
+use crate::args::{lower, Args};
 use crate::ctx::Ctx;
-use crate::error::CmdResult;
+use crate::error::{CmdError, CmdResult};
+use crate::events::Event;
 use crate::frame::Frame;
+use crate::glob::glob_match;
+use bytes::Bytes;
 
-pub const COMMANDS: &[CommandSpec] = &[CommandSpec {
-    name: "dbsize",
-    arity: 1,
-    flags: &["readonly", "fast"],
-    keys: (0, 0, 0),
-    group: "server",
-    summary: "Count the keys in the selected database.",
-    syntax: "",
-    run: dbsize,
-    subcommands: &[],
-}];
+pub use docs::{parse_syntax, DocArg};
+
+const ADMIN: &[&str] = &["admin", "noscript", "loading", "stale"];
+
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "dbsize",
+        arity: 1,
+        flags: &["readonly", "fast"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Count the keys in the selected database.",
+        syntax: "",
+        run: dbsize,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "flushdb",
+        arity: -1,
+        flags: &["write"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Delete every key in the selected database.",
+        syntax: "[ASYNC | SYNC]",
+        run: flushdb,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "flushall",
+        arity: -1,
+        flags: &["write"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Delete every key in every database.",
+        syntax: "[ASYNC | SYNC]",
+        run: flushall,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "info",
+        arity: -1,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Server statistics: memory, hits and misses, evictions, clients, keyspace.",
+        syntax: "[section [section ...]]",
+        run: info,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "config",
+        arity: -2,
+        flags: &[],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Read and change settings such as maxmemory and maxmemory-policy.",
+        syntax: "subcommand [argument ...]",
+        run: super::container,
+        subcommands: CONFIG_SUBCOMMANDS,
+    },
+    CommandSpec {
+        name: "time",
+        arity: 1,
+        flags: &["loading", "stale", "fast"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "The server's clock: seconds and microseconds since the Unix epoch.",
+        syntax: "",
+        run: time,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "command",
+        arity: -1,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Describe the commands this server knows.",
+        syntax: "[subcommand [argument ...]]",
+        run: command_all,
+        subcommands: COMMAND_SUBCOMMANDS,
+    },
+    CommandSpec {
+        name: "memory",
+        arity: -2,
+        flags: &[],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Memory introspection (MEMORY USAGE key).",
+        syntax: "subcommand [argument ...]",
+        run: super::container,
+        subcommands: MEMORY_SUBCOMMANDS,
+    },
+    CommandSpec {
+        name: "lastsave",
+        arity: 1,
+        flags: &["loading", "stale", "fast"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Unix time of the last successful save.",
+        syntax: "",
+        run: lastsave,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "save",
+        arity: 1,
+        flags: &["admin", "noscript", "no_async_loading", "no_multi"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Save the dataset (the playground keeps it in memory only).",
+        syntax: "",
+        run: save,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "bgsave",
+        arity: -1,
+        flags: &["admin", "noscript", "no_async_loading"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Save the dataset in the background (the playground keeps it in memory only).",
+        syntax: "[SCHEDULE]",
+        run: bgsave,
+        subcommands: &[],
+    },
+];
+
+const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "get",
+        arity: -3,
+        flags: ADMIN,
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Settings matching glob patterns, with their values.",
+        syntax: "parameter [parameter ...]",
+        run: config_get,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "set",
+        arity: -4,
+        flags: &["admin", "noscript", "loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Change settings (all or none): maxmemory 100mb, maxmemory-policy allkeys-lru ...",
+        syntax: "parameter value [parameter value ...]",
+        run: config_set,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "resetstat",
+        arity: 2,
+        flags: ADMIN,
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Zero the counters INFO shows (hits, misses, evictions, commands ...).",
+        syntax: "",
+        run: config_resetstat,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "help",
+        arity: 2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Show CONFIG's subcommands.",
+        syntax: "",
+        run: config_help,
+        subcommands: &[],
+    },
+];
+
+const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "count",
+        arity: 2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "How many commands the server knows.",
+        syntax: "",
+        run: command_count,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "info",
+        arity: -2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Arity, flags and key positions of commands.",
+        syntax: "[command-name [command-name ...]]",
+        run: command_info,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "docs",
+        arity: -2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Summary and argument structure of commands (what redis-cli shows as hints).",
+        syntax: "[command-name [command-name ...]]",
+        run: command_docs,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "list",
+        arity: -2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Names of every command, optionally filtered by a glob pattern.",
+        syntax: "[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]",
+        run: command_list,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "help",
+        arity: 2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Show COMMAND's subcommands.",
+        syntax: "",
+        run: command_help,
+        subcommands: &[],
+    },
+];
+
+const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "usage",
+        arity: -3,
+        flags: &["readonly"],
+        keys: (2, 2, 1),
+        group: "server",
+        summary: "Estimated bytes a key and its value take.",
+        syntax: "key [SAMPLES count]",
+        run: memory_usage,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "help",
+        arity: 2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        group: "server",
+        summary: "Show MEMORY's subcommands.",
+        syntax: "",
+        run: memory_help,
+        subcommands: &[],
+    },
+];
 
 fn dbsize(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     Ok(Frame::Integer(ctx.db().len() as i64))
+}
+
+/// `[ASYNC | SYNC]`: one optional word, anything else is a syntax error.
+fn flush_mode(args: &mut Args) -> Result<(), CmdError> {
+    if args.remaining() > 1 {
+        return Err(CmdError::syntax());
+    }
+    if args.is_empty() || args.eat("ASYNC") || args.eat("SYNC") {
+        return Ok(());
+    }
+    Err(CmdError::syntax())
+}
+
+/// Empty database `db`: WATCHers of its keys see a change, the eviction pool forgets it.
+pub fn flush_db(server: &mut crate::server::Server, db: usize) {
+    server.touch_all_in_db(db);
+    server.dbs[db].clear();
+    server.evict_pool.clear();
+}
+
+fn flushdb(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    flush_mode(args)?;
+    let db = ctx.client.db;
+    flush_db(ctx.server, db);
+    ctx.server.events.emit(|| Event::Flushed { db: Some(db) });
+    Ok(Frame::ok())
+}
+
+fn flushall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    flush_mode(args)?;
+    for db in 0..ctx.server.dbs.len() {
+        flush_db(ctx.server, db);
+    }
+    ctx.server.events.emit(|| Event::Flushed { db: None });
+    Ok(Frame::ok())
+}
+
+fn info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let sections: Vec<String> = args.rest().iter().map(|a| lower(a)).collect();
+    Ok(Frame::Verbatim(Bytes::from(info::info_text(ctx, &sections))))
+}
+
+fn has_glob(pattern: &[u8]) -> bool {
+    pattern.iter().any(|b| matches!(b, b'*' | b'?' | b'['))
+}
+
+fn config_get(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let mut pairs: Vec<(Frame, Frame)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for pattern in args.rest() {
+        if !has_glob(&pattern) {
+            let name = lower(&pattern);
+            if let Some(known) = crate::config::PARAMETERS.iter().find(|p| **p == name) {
+                if !seen.contains(known) {
+                    seen.push(known);
+                    let value = ctx.server.config.get(known).unwrap_or_default();
+                    pairs.push((Frame::Bulk(pattern.clone()), Frame::bulk(value)));
+                }
+            }
+            continue;
+        }
+        let lowered = pattern.to_ascii_lowercase();
+        for name in crate::config::PARAMETERS {
+            if !seen.contains(name) && glob_match(&lowered, name.as_bytes()) {
+                seen.push(name);
+                let value = ctx.server.config.get(name).unwrap_or_default();
+                pairs.push((Frame::bulk(*name), Frame::bulk(value)));
+            }
+        }
+    }
+    Ok(Frame::Map(pairs))
+}
+
+fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let rest = args.rest();
+    if rest.len() % 2 != 0 {
+        return Err(CmdError::syntax());
+    }
+    let failed = |name: &[u8], why: &str| {
+        CmdError::err(format!(
+            "CONFIG SET failed (possibly related to argument '{}') - {why}",
+            crate::args::truncate_for_error(name, 128)
+        ))
+    };
+    // First every name, as Redis does: unknown, immutable and duplicate names fail before any
+    // value is looked at.
+    let mut names: Vec<String> = Vec::new();
+    for pair in rest.chunks(2) {
+        let name = lower(&pair[0]);
+        if !crate::config::PARAMETERS.contains(&name.as_str()) {
+            return Err(CmdError::err(format!(
+                "Unknown option or number of arguments for CONFIG SET - '{}'",
+                crate::args::truncate_for_error(&pair[0], 128)
+            )));
+        }
+        if name == "databases" {
+            return Err(failed(&pair[0], "can't set immutable config"));
+        }
+        if names.contains(&name) {
+            return Err(failed(&pair[0], "duplicate parameter"));
+        }
+        names.push(name);
+    }
+    // Then the values, all or nothing.
+    let mut updated = ctx.server.config.clone();
+    for (pair, name) in rest.chunks(2).zip(&names) {
+        if let Err(why) = updated.set(name, &pair[1]) {
+            let why = why.unwrap_or("unknown parameter");
+            return Err(failed(&pair[0], why));
+        }
+    }
+    if updated.policy != ctx.server.config.policy {
+        ctx.server.evict_pool.clear();
+    }
+    let shrunk = updated.maxmemory != ctx.server.config.maxmemory;
+    ctx.server.config = updated;
+    if shrunk {
+        // Redis evicts right away when maxmemory drops below the memory in use (and only logs
+        // a warning if it cannot).
+        let _ = crate::evict::make_room(ctx.server, ctx.now);
+    }
+    Ok(Frame::ok())
+}
+
+fn config_resetstat(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    ctx.server.stats = crate::server::Stats::default();
+    Ok(Frame::ok())
+}
+
+fn config_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(help_lines(
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    ))
+}
+
+fn time(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Array(vec![
+        Frame::bulk_int((ctx.now / 1000) as i64),
+        Frame::bulk_int(((ctx.now % 1000) * 1000) as i64),
+    ]))
+}
+
+/// Look a command up by the name COMMAND INFO / DOCS accept (`get`, `config|get`).
+fn find_command(name: &[u8]) -> Option<(&'static CommandSpec, String)> {
+    let name = lower(name);
+    match name.split_once('|') {
+        None => super::lookup(&name).map(|spec| (spec, name.clone())),
+        Some((parent, sub)) => {
+            let spec = super::lookup(parent)?;
+            let sub = spec.subcommands.iter().find(|s| s.name == sub)?;
+            Some((sub, name.clone()))
+        }
+    }
+}
+
+fn command_all(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Array(super::all().map(|spec| docs::command_info(spec, spec.name)).collect()))
+}
+
+fn command_count(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Integer(super::all().count() as i64))
+}
+
+fn command_info(_: &mut Ctx, args: &mut Args) -> CmdResult {
+    let names = args.rest();
+    if names.is_empty() {
+        return Ok(Frame::Array(super::all().map(|spec| docs::command_info(spec, spec.name)).collect()));
+    }
+    Ok(Frame::Array(
+        names
+            .iter()
+            .map(|name| {
+                find_command(name).map_or(Frame::Null, |(spec, full)| docs::command_info(spec, &full))
+            })
+            .collect(),
+    ))
+}
+
+fn command_docs(_: &mut Ctx, args: &mut Args) -> CmdResult {
+    let names = args.rest();
+    let mut pairs = Vec::new();
+    if names.is_empty() {
+        for spec in super::all() {
+            pairs.push((Frame::bulk(spec.name), docs::command_docs(spec, spec.name)));
+        }
+    }
+    for name in names {
+        if let Some((spec, full)) = find_command(&name) {
+            pairs.push((Frame::bulk(full.clone()), docs::command_docs(spec, &full)));
+        }
+    }
+    Ok(Frame::Map(pairs))
+}
+
+fn command_list(_: &mut Ctx, args: &mut Args) -> CmdResult {
+    let mut pattern: Option<Bytes> = None;
+    let mut category: Option<String> = None;
+    if !args.is_empty() {
+        if !args.eat("FILTERBY") || args.remaining() != 2 {
+            return Err(CmdError::syntax());
+        }
+        if args.eat("PATTERN") {
+            pattern = Some(args.next_bytes()?.to_ascii_lowercase().into());
+        } else if args.eat("ACLCAT") {
+            category = Some(lower(&args.next_bytes()?));
+        } else if args.eat("MODULE") {
+            let module = lower(&args.next_bytes()?);
+            return Ok(Frame::Array(
+                super::all()
+                    .filter(|spec| module == "search" && spec.name.starts_with("ft."))
+                    .map(|spec| Frame::bulk(spec.name))
+                    .collect(),
+            ));
+        } else {
+            return Err(CmdError::syntax());
+        }
+    }
+    let mut names = Vec::new();
+    for spec in super::all() {
+        let mut entries = vec![spec.name.to_string()];
+        entries.extend(spec.subcommands.iter().map(|sub| format!("{}|{}", spec.name, sub.name)));
+        for name in entries {
+            if pattern.as_ref().is_some_and(|p| !glob_match(p, name.as_bytes())) {
+                continue;
+            }
+            if let Some(cat) = &category {
+                let spec = find_command(name.as_bytes()).map(|(s, _)| s);
+                let info = spec.map(|s| docs::command_info(s, &name));
+                let in_category = matches!(&info, Some(Frame::Array(fields)) if matches!(
+                    fields.get(6),
+                    Some(Frame::Set(cats)) if cats.iter().any(|c| c.as_bytes() == Some(format!("@{cat}").as_bytes()))
+                ));
+                if !in_category {
+                    continue;
+                }
+            }
+            names.push(Frame::bulk(name));
+        }
+    }
+    Ok(Frame::Array(names))
+}
+
+fn command_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(help_lines(
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
+        ],
+    ))
+}
+
+fn memory_usage(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.next_bytes()?;
+    while !args.is_empty() {
+        if args.eat("SAMPLES") {
+            args.next_i64()?;
+        } else {
+            return Err(CmdError::syntax());
+        }
+    }
+    Ok(match ctx.peek(&key) {
+        Some(entry) => Frame::Integer(entry.mem as i64),
+        None => Frame::Null,
+    })
+}
+
+fn memory_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(help_lines(
+        "MEMORY",
+        &[
+            "DOCTOR",
+            "    Return memory problems reports.",
+            "MALLOC-STATS",
+            "    Return internal statistics report from the memory allocator.",
+            "PURGE",
+            "    Attempt to purge dirty pages for reclamation by the allocator.",
+            "STATS",
+            "    Return information about the memory usage of the server.",
+            "USAGE <key> [SAMPLES <count>]",
+            "    Return memory in bytes used by <key> and its value. Nested values are",
+            "    sampled up to <count> times (default: 5, 0 means sample all).",
+        ],
+    ))
+}
+
+fn lastsave(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Integer((ctx.server.last_save_ms / 1000) as i64))
+}
+
+/// What a successful save changes: the save time and the count of unsaved changes.
+fn record_save(ctx: &mut Ctx) {
+    ctx.server.last_save_ms = ctx.now;
+    ctx.server.dirty = 0;
+}
+
+fn save(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    record_save(ctx);
+    Ok(Frame::ok())
+}
+
+fn bgsave(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let schedule_only = args.remaining() == 1 && args.eat("SCHEDULE");
+    if !args.is_empty() && !schedule_only {
+        return Err(CmdError::syntax());
+    }
+    record_save(ctx);
+    Ok(Frame::Simple("Background saving started".into()))
 }

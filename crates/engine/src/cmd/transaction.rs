@@ -142,6 +142,8 @@ pub fn exec(engine: &mut Engine, client: &mut Client, now: u64) -> Frame {
     if dirty {
         return Frame::NullArray;
     }
+    client.in_exec = true;
     let replies = queue.into_iter().map(|args| engine.run_queued(client, args, now)).collect();
+    client.in_exec = false;
     Frame::Array(replies)
 }

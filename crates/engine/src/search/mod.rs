@@ -1,8 +1,70 @@
 //! RediSearch-compatible vector search: FT.CREATE / FT.SEARCH over an HNSW or FLAT index.
+//!
+//! - `vector.rs`: element types and distances (COSINE, L2, IP) as VecSim computes them.
+//! - `hnsw.rs`: our own HNSW graph (seeded, deletable, wasm-safe).
+//! - `index.rs`: schema, documents and vector storage of one index.
+//! - `query.rs`: the query language subset.
+//! - `commands.rs`: FT.* command handlers and reply shapes.
+
+pub mod commands;
+pub mod hnsw;
+pub mod index;
+pub mod query;
+pub mod vector;
 
 use crate::cmd::CommandSpec;
+use bytes::Bytes;
+use indexmap::IndexMap;
 
-pub const COMMANDS: &[CommandSpec] = &[];
+pub use hnsw::{Layers, TraceStep};
 
-/// Re-index keys changed by the last command (called only while an index exists).
-pub(crate) fn sync_keys(_server: &mut crate::server::Server, _changed: &[(usize, bytes::Bytes)]) {}
+pub const COMMANDS: &[CommandSpec] = commands::COMMANDS;
+
+/// Every FT index, in creation order (FT._LIST).
+#[derive(Debug, Clone, Default)]
+pub struct Indexes {
+    pub by_name: IndexMap<Bytes, index::Index>,
+}
+
+/// Re-index keys changed by the last command (called only while an index exists). RediSearch
+/// indexes database 0 only.
+pub(crate) fn sync_keys(server: &mut crate::server::Server, changed: &[(usize, Bytes)]) {
+    let Some(db) = server.dbs.first() else { return };
+    for (d, key) in changed {
+        if *d != 0 {
+            continue;
+        }
+        let value = db.raw_get(key).map(|e| &e.value);
+        for idx in server.search.by_name.values_mut() {
+            if idx.matches_prefix(key) || idx.by_key.contains_key(key) {
+                idx.update(key, value);
+            }
+        }
+    }
+}
+
+/// The HNSW graph of `index`'s first vector field, for the page to draw (None for FLAT or no
+/// such index).
+pub fn inspect(engine: &crate::Engine, index: &str) -> Option<Layers> {
+    let idx = engine.server().search.by_name.get(index.as_bytes())?;
+    idx.vectors.values().find_map(|v| match v {
+        index::Vectors::F32(index::Store::Hnsw(h)) => Some(h.layers()),
+        index::Vectors::F64(index::Store::Hnsw(h)) => Some(h.layers()),
+        _ => None,
+    })
+}
+
+/// Results (doc key, distance) of a traced search and its steps.
+pub type Traced = (Vec<(Bytes, f64)>, Vec<TraceStep>);
+
+/// One KNN search on `index`'s `field`, with every distance computation in order, for the page
+/// to animate. Returns (doc key, distance) of the results and the trace.
+pub fn trace_knn(engine: &crate::Engine, index: &str, field: &str, blob: &[u8], k: usize) -> Option<Traced> {
+    let idx = engine.server().search.by_name.get(index.as_bytes())?;
+    let mut trace = Vec::new();
+    let found = idx.knn(field, blob, k, None, None, Some(&mut trace)).ok()?;
+    let keyed =
+        found.into_iter().filter_map(|(d, id)| idx.docs.get(&id).map(|doc| (doc.key.clone(), d))).collect();
+    // Trace labels are doc ids; the page wants keys, but ids are stable within a search.
+    Some((keyed, trace))
+}

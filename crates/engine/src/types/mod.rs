@@ -1,5 +1,6 @@
 //! The values a key can hold, one variant per Redis type.
 
+pub mod memory;
 pub mod zset;
 
 use bytes::Bytes;
@@ -61,27 +62,10 @@ impl Value {
         }
     }
 
-    /// An honest estimate of the bytes this value takes in Redis, used for `used_memory` and
-    /// eviction. Large collections are sampled (as `MEMORY USAGE` does) so the cost of a write
-    /// stays bounded whatever the size of the value.
+    /// The bytes this value takes in Redis 7.4 (`objectComputeSize`), used for `MEMORY USAGE`,
+    /// `used_memory` and eviction: exact for strings and compact encodings, sampled for large
+    /// collections so a write's cost stays bounded (see `types/memory.rs`).
     pub fn estimate_bytes(&self) -> usize {
-        const SAMPLE: usize = 64;
-        fn sampled<I: Iterator<Item = usize>>(len: usize, sizes: I) -> usize {
-            let mut seen = 0usize;
-            let mut total = 0usize;
-            for size in sizes.take(SAMPLE) {
-                seen += 1;
-                total += size;
-            }
-            (total * len).checked_div(seen).unwrap_or(0)
-        }
-        // Per-element overheads approximate Redis's dict entries / quicklist nodes / skiplist nodes.
-        match self {
-            Value::Str(s) => 16 + s.len(),
-            Value::List(l) => 32 + sampled(l.len(), l.iter().map(|v| v.len() + 11)),
-            Value::Hash(h) => 48 + sampled(h.len(), h.iter().map(|(k, v)| k.len() + v.len() + 40)),
-            Value::Set(s) => 48 + sampled(s.len(), s.iter().map(|m| m.len() + 32)),
-            Value::ZSet(z) => 64 + sampled(z.len(), z.iter().map(|(m, _)| m.len() + 64)),
-        }
+        memory::value_bytes(self)
     }
 }

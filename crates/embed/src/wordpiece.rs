@@ -1,0 +1,189 @@
+//! BERT (uncased) WordPiece tokenization, matching Hugging Face `tokenizers` for
+//! all-MiniLM-L6-v2: `BertNormalizer` (clean text, spaces around CJK, lowercase, strip accents),
+//! `BertPreTokenizer` (split on whitespace and punctuation), then greedy longest-match WordPiece
+//! with the `##` continuation prefix and `[UNK]` for words that cannot be split or exceed
+//! 100 characters.
+
+use std::collections::HashMap;
+use unicode_general_category::{get_general_category, GeneralCategory};
+use unicode_normalization::UnicodeNormalization;
+
+/// Words longer than this become `[UNK]`, as in the reference tokenizer.
+const MAX_CHARS_PER_WORD: usize = 100;
+
+/// A WordPiece tokenizer over a vocabulary.
+#[derive(Debug, Clone)]
+pub struct WordPiece {
+    ids: HashMap<String, u32>,
+    unk: Option<u32>,
+}
+
+impl WordPiece {
+    /// Build from a vocabulary listed one token per line in id order.
+    pub fn from_vocab_text(text: &str) -> WordPiece {
+        let ids: HashMap<String, u32> =
+            text.lines().enumerate().map(|(i, token)| (token.to_string(), i as u32)).collect();
+        let unk = ids.get("[UNK]").copied();
+        WordPiece { ids, unk }
+    }
+
+    /// Number of tokens in the vocabulary.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True for an empty vocabulary.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The id of `[UNK]`, if the vocabulary has it.
+    pub fn unk_id(&self) -> Option<u32> {
+        self.unk
+    }
+
+    /// Token ids for `text`, without special tokens (`[CLS]`/`[SEP]`).
+    pub fn encode(&self, text: &str) -> Vec<u32> {
+        let normalized = normalize(text);
+        let mut out = Vec::new();
+        for word in pre_tokenize(&normalized) {
+            self.word_pieces(word, &mut out);
+        }
+        out
+    }
+
+    fn word_pieces(&self, word: &str, out: &mut Vec<u32>) {
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        if chars.len() > MAX_CHARS_PER_WORD {
+            out.extend(self.unk);
+            return;
+        }
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        while start < chars.len() {
+            let mut end = chars.len();
+            let mut found = None;
+            while start < end {
+                let from = chars[start].0;
+                let to = chars.get(end).map_or(word.len(), |c| c.0);
+                let piece = &word[from..to];
+                let id = if start > 0 { self.ids.get(&format!("##{piece}")) } else { self.ids.get(piece) };
+                if let Some(&id) = id {
+                    found = Some(id);
+                    break;
+                }
+                end -= 1;
+            }
+            match found {
+                Some(id) => pieces.push(id),
+                None => {
+                    out.extend(self.unk);
+                    return;
+                }
+            }
+            start = end;
+        }
+        out.extend(pieces);
+    }
+}
+
+/// `BertNormalizer` with clean_text, handle_chinese_chars, lowercase and accent stripping.
+fn normalize(text: &str) -> String {
+    let mut cleaned = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\0' || c == '\u{fffd}' || is_control(c) {
+            continue;
+        }
+        if is_whitespace(c) {
+            cleaned.push(' ');
+        } else if is_chinese(c) {
+            cleaned.push(' ');
+            cleaned.push(c);
+            cleaned.push(' ');
+        } else {
+            cleaned.push(c);
+        }
+    }
+    cleaned
+        .nfd()
+        .filter(|c| get_general_category(*c) != GeneralCategory::NonspacingMark)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// `BertPreTokenizer`: split on whitespace (dropped) and punctuation (kept, one char each).
+fn pre_tokenize(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                words.push(&text[s..i]);
+            }
+        } else if is_punctuation(c) {
+            if let Some(s) = start.take() {
+                words.push(&text[s..i]);
+            }
+            words.push(&text[i..i + c.len_utf8()]);
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        words.push(&text[s..]);
+    }
+    words
+}
+
+fn is_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r') || get_general_category(c) == GeneralCategory::SpaceSeparator
+}
+
+fn is_control(c: char) -> bool {
+    if matches!(c, '\t' | '\n' | '\r') {
+        return false;
+    }
+    matches!(
+        get_general_category(c),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::PrivateUse
+            | GeneralCategory::Surrogate
+            | GeneralCategory::Unassigned
+    )
+}
+
+fn is_punctuation(c: char) -> bool {
+    let ascii_punct = matches!(c as u32, 33..=47 | 58..=64 | 91..=96 | 123..=126);
+    ascii_punct
+        || matches!(
+            get_general_category(c),
+            GeneralCategory::ConnectorPunctuation
+                | GeneralCategory::DashPunctuation
+                | GeneralCategory::OpenPunctuation
+                | GeneralCategory::ClosePunctuation
+                | GeneralCategory::InitialPunctuation
+                | GeneralCategory::FinalPunctuation
+                | GeneralCategory::OtherPunctuation
+        )
+}
+
+fn is_chinese(c: char) -> bool {
+    matches!(c as u32,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2B73F
+        | 0x2B740..=0x2B81F | 0x2B820..=0x2CEAF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_punctuation_and_pieces() {
+        let wp = WordPiece::from_vocab_text("[PAD]\n[UNK]\nun\n##believ\n##able\n!\nhello\n");
+        assert_eq!(wp.encode("Unbelievable!"), vec![2, 3, 4, 5]);
+        assert_eq!(wp.encode("HÉLLO"), vec![6]);
+        assert_eq!(wp.encode("xyz"), vec![1]);
+        assert_eq!(pre_tokenize("a,b  c"), vec!["a", ",", "b", "c"]);
+    }
+}

@@ -1,0 +1,422 @@
+//! INFO: the sections and field names of Redis 7.4's INFO, in its order and line format.
+//!
+//! Fields a learner watches (memory, hits and misses, expired and evicted keys, clients,
+//! keyspace) come from the engine's state; the rest hold the values an idle Redis 7.4 shows,
+//! so tools that parse INFO find every field they expect.
+
+use crate::config::bytes_to_human;
+use crate::ctx::Ctx;
+use crate::server::Server;
+
+/// Sections INFO prints with no argument (or `default`), in order.
+const DEFAULT_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+
+/// Sections `INFO all` / `INFO everything` add to the default ones.
+const EXTRA_SECTIONS: &[&str] = &["commandstats", "latencystats"];
+
+/// The INFO text for the requested section names (already lowercased).
+pub fn info_text(ctx: &Ctx, requested: &[String]) -> String {
+    let mut wanted: Vec<&str> = Vec::new();
+    let add = |name: &'static str, wanted: &mut Vec<&'static str>| {
+        if !wanted.contains(&name) {
+            wanted.push(name);
+        }
+    };
+    if requested.is_empty() {
+        DEFAULT_SECTIONS.iter().for_each(|s| add(s, &mut wanted));
+    }
+    for name in requested {
+        match name.as_str() {
+            "default" => DEFAULT_SECTIONS.iter().for_each(|s| add(s, &mut wanted)),
+            "all" | "everything" => {
+                for s in DEFAULT_SECTIONS.iter().chain(EXTRA_SECTIONS) {
+                    add(s, &mut wanted);
+                }
+            }
+            other => {
+                if let Some(s) = DEFAULT_SECTIONS.iter().chain(EXTRA_SECTIONS).find(|s| **s == other) {
+                    add(s, &mut wanted);
+                }
+            }
+        }
+    }
+    // Redis prints sections in its own order, whatever order they were asked in.
+    let order = [
+        "server",
+        "clients",
+        "memory",
+        "persistence",
+        "stats",
+        "replication",
+        "cpu",
+        "modules",
+        "commandstats",
+        "errorstats",
+        "latencystats",
+        "cluster",
+        "keyspace",
+    ];
+    let mut seen = Vec::new();
+    let mut out = String::new();
+    for name in order {
+        if !wanted.contains(&name) || seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
+        if !out.is_empty() {
+            out.push_str("\r\n");
+        }
+        section(ctx, name, &mut out);
+    }
+    out
+}
+
+fn title(name: &str) -> &'static str {
+    match name {
+        "server" => "Server",
+        "clients" => "Clients",
+        "memory" => "Memory",
+        "persistence" => "Persistence",
+        "stats" => "Stats",
+        "replication" => "Replication",
+        "cpu" => "CPU",
+        "modules" => "Modules",
+        "commandstats" => "Commandstats",
+        "errorstats" => "Errorstats",
+        "latencystats" => "Latencystats",
+        "cluster" => "Cluster",
+        _ => "Keyspace",
+    }
+}
+
+fn section(ctx: &Ctx, name: &str, out: &mut String) {
+    out.push_str("# ");
+    out.push_str(title(name));
+    out.push_str("\r\n");
+    let server = &*ctx.server;
+    let fixed: &[(&str, &str)] = match name {
+        "server" => INFO_SERVER,
+        "clients" => INFO_CLIENTS,
+        "memory" => INFO_MEMORY,
+        "persistence" => INFO_PERSISTENCE,
+        "stats" => INFO_STATS,
+        "replication" => INFO_REPLICATION,
+        "cpu" => INFO_CPU,
+        "cluster" => INFO_CLUSTER,
+        _ => &[],
+    };
+    for (field, default) in fixed {
+        let value = live_value(ctx, field).unwrap_or_else(|| (*default).to_string());
+        out.push_str(&format!("{field}:{value}\r\n"));
+    }
+    match name {
+        "modules" => out.push_str(&format!(
+            "module:name=search,ver={},api=1,filters=0,usedby=[],using=[],options=[handle-io-errors]\r\n",
+            crate::cmd::connection::SEARCH_MODULE_VERSION
+        )),
+        "errorstats" => {
+            for (kind, count) in &server.stats.error_counts {
+                out.push_str(&format!("errorstat_{kind}:count={count}\r\n"));
+            }
+        }
+        "commandstats" => {
+            for (command, (calls, failed)) in &server.stats.command_calls {
+                out.push_str(&format!(
+                    "cmdstat_{command}:calls={calls},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={failed}\r\n"
+                ));
+            }
+        }
+        "keyspace" => keyspace(server, ctx.now, out),
+        _ => {}
+    }
+}
+
+/// `db0:keys=1,expires=0,avg_ttl=0,subexpiry=0` for every non-empty database.
+fn keyspace(server: &Server, now: u64, out: &mut String) {
+    for (index, db) in server.dbs.iter().enumerate() {
+        if db.is_empty() {
+            continue;
+        }
+        let (mut total, mut counted) = (0u128, 0u128);
+        for (_, entry) in db.iter() {
+            if let Some(at) = entry.expires_at {
+                total += at.saturating_sub(now) as u128;
+                counted += 1;
+            }
+        }
+        let avg_ttl = total.checked_div(counted).unwrap_or(0);
+        out.push_str(&format!(
+            "db{index}:keys={},expires={},avg_ttl={avg_ttl},subexpiry=0\r\n",
+            db.len(),
+            db.expires_len()
+        ));
+    }
+}
+
+/// The value of a field the engine tracks, or None to print the fixed default.
+fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
+    let server = &*ctx.server;
+    let stats = &server.stats;
+    let config = &server.config;
+    let used = server.used_memory();
+    let uptime = ctx.now.saturating_sub(server.started_ms) / 1000;
+    let clients = || server.clients.values().chain(std::iter::once(&*ctx.client));
+    Some(match field {
+        "redis_version" => crate::cmd::connection::REDIS_VERSION.to_string(),
+        "server_time_usec" => ctx.now.saturating_mul(1000).to_string(),
+        "uptime_in_seconds" => uptime.to_string(),
+        "uptime_in_days" => (uptime / 86_400).to_string(),
+        "hz" | "configured_hz" => config.hz.to_string(),
+        "lru_clock" => ((ctx.now / 1000) & ((1 << 24) - 1)).to_string(),
+        "connected_clients" => clients().count().to_string(),
+        "watching_clients" => clients().filter(|c| !c.watched.is_empty()).count().to_string(),
+        "total_watched_keys" => server.watchers.len().to_string(),
+        "used_memory" | "used_memory_peak" | "used_memory_rss" | "allocator_allocated" => used.to_string(),
+        "used_memory_human" | "used_memory_peak_human" | "used_memory_rss_human" => bytes_to_human(used),
+        "used_memory_peak_perc" => "100.00%".to_string(),
+        "used_memory_dataset" => used.saturating_sub(crate::server::BASE_MEMORY).to_string(),
+        "maxmemory" => config.maxmemory.to_string(),
+        "maxmemory_human" => bytes_to_human(config.maxmemory),
+        "maxmemory_policy" => config.policy.name().to_string(),
+        "rdb_changes_since_last_save" => server.dirty.to_string(),
+        "rdb_last_save_time" => (server.last_save_ms / 1000).to_string(),
+        "aof_enabled" => u8::from(config.appendonly).to_string(),
+        "total_connections_received" => stats.total_connections_received.to_string(),
+        "total_commands_processed" => stats.total_commands_processed.to_string(),
+        "expired_keys" => stats.expired_keys.to_string(),
+        "evicted_keys" => stats.evicted_keys.to_string(),
+        "keyspace_hits" => stats.keyspace_hits.to_string(),
+        "keyspace_misses" => stats.keyspace_misses.to_string(),
+        "total_error_replies" => stats.total_error_replies.to_string(),
+        _ => return None,
+    })
+}
+
+const INFO_SERVER: &[(&str, &str)] = &[
+    ("redis_version", "7.4.1"),
+    ("redis_git_sha1", "00000000"),
+    ("redis_git_dirty", "0"),
+    ("redis_build_id", "106c3cedafd001c0"),
+    ("redis_mode", "standalone"),
+    ("os", "Linux 6.1.0 wasm32"),
+    ("arch_bits", "64"),
+    ("monotonic_clock", "POSIX clock_gettime"),
+    ("multiplexing_api", "epoll"),
+    ("atomicvar_api", "c11-builtin"),
+    ("gcc_version", "12.2.0"),
+    ("process_id", "1"),
+    ("process_supervised", "no"),
+    ("run_id", "0000000000000000000000000000000000000000"),
+    ("tcp_port", "6379"),
+    ("server_time_usec", "1795398382701816"),
+    ("uptime_in_seconds", "1802"),
+    ("uptime_in_days", "0"),
+    ("hz", "10"),
+    ("configured_hz", "10"),
+    ("lru_clock", "236270"),
+    ("executable", "/usr/local/bin/redis-server"),
+    ("config_file", ""),
+    ("io_threads_active", "0"),
+    ("listener0", "name=tcp,bind=*,-::*,port=6379"),
+];
+const INFO_CLIENTS: &[(&str, &str)] = &[
+    ("connected_clients", "1"),
+    ("cluster_connections", "0"),
+    ("maxclients", "10000"),
+    ("client_recent_max_input_buffer", "0"),
+    ("client_recent_max_output_buffer", "0"),
+    ("blocked_clients", "0"),
+    ("tracking_clients", "0"),
+    ("pubsub_clients", "0"),
+    ("watching_clients", "0"),
+    ("clients_in_timeout_table", "0"),
+    ("total_watched_keys", "0"),
+    ("total_blocking_keys", "0"),
+    ("total_blocking_keys_on_nokey", "0"),
+];
+const INFO_MEMORY: &[(&str, &str)] = &[
+    ("used_memory", "1487992"),
+    ("used_memory_human", "1.42M"),
+    ("used_memory_rss", "12947456"),
+    ("used_memory_rss_human", "12.35M"),
+    ("used_memory_peak", "1806736"),
+    ("used_memory_peak_human", "1.72M"),
+    ("used_memory_peak_perc", "82.36%"),
+    ("used_memory_overhead", "880000"),
+    ("used_memory_startup", "880000"),
+    ("used_memory_dataset", "411072"),
+    ("used_memory_dataset_perc", "99.78%"),
+    ("allocator_allocated", "4998912"),
+    ("allocator_active", "14417920"),
+    ("allocator_resident", "15925248"),
+    ("allocator_muzzy", "0"),
+    ("total_system_memory", "2147483648"),
+    ("total_system_memory_human", "2.00G"),
+    ("used_memory_lua", "31744"),
+    ("used_memory_vm_eval", "31744"),
+    ("used_memory_lua_human", "31.00K"),
+    ("used_memory_scripts_eval", "0"),
+    ("number_of_cached_scripts", "0"),
+    ("number_of_functions", "0"),
+    ("number_of_libraries", "0"),
+    ("used_memory_vm_functions", "32768"),
+    ("used_memory_vm_total", "64512"),
+    ("used_memory_vm_total_human", "63.00K"),
+    ("used_memory_functions", "192"),
+    ("used_memory_scripts", "192"),
+    ("used_memory_scripts_human", "192B"),
+    ("maxmemory", "0"),
+    ("maxmemory_human", "0B"),
+    ("maxmemory_policy", "noeviction"),
+    ("allocator_frag_ratio", "3.13"),
+    ("allocator_frag_bytes", "6329344"),
+    ("allocator_rss_ratio", "1.10"),
+    ("allocator_rss_bytes", "1507328"),
+    ("rss_overhead_ratio", "0.81"),
+    ("rss_overhead_bytes", "-2977792"),
+    ("mem_fragmentation_ratio", "8.95"),
+    ("mem_fragmentation_bytes", "11500064"),
+    ("mem_not_counted_for_evict", "0"),
+    ("mem_replication_backlog", "0"),
+    ("mem_total_replication_buffers", "0"),
+    ("mem_clients_slaves", "0"),
+    ("mem_clients_normal", "0"),
+    ("mem_cluster_links", "0"),
+    ("mem_aof_buffer", "0"),
+    ("mem_allocator", "jemalloc-5.3.0"),
+    ("mem_overhead_db_hashtable_rehashing", "0"),
+    ("active_defrag_running", "0"),
+    ("lazyfree_pending_objects", "0"),
+    ("lazyfreed_objects", "3"),
+];
+const INFO_PERSISTENCE: &[(&str, &str)] = &[
+    ("loading", "0"),
+    ("async_loading", "0"),
+    ("current_cow_peak", "0"),
+    ("current_cow_size", "0"),
+    ("current_cow_size_age", "0"),
+    ("current_fork_perc", "0.00"),
+    ("current_save_keys_processed", "0"),
+    ("current_save_keys_total", "0"),
+    ("rdb_changes_since_last_save", "135"),
+    ("rdb_bgsave_in_progress", "0"),
+    ("rdb_last_save_time", "1795398355"),
+    ("rdb_last_bgsave_status", "ok"),
+    ("rdb_last_bgsave_time_sec", "0"),
+    ("rdb_current_bgsave_time_sec", "-1"),
+    ("rdb_saves", "2"),
+    ("rdb_last_cow_size", "372736"),
+    ("rdb_last_load_keys_expired", "0"),
+    ("rdb_last_load_keys_loaded", "0"),
+    ("aof_enabled", "0"),
+    ("aof_rewrite_in_progress", "0"),
+    ("aof_rewrite_scheduled", "0"),
+    ("aof_last_rewrite_time_sec", "-1"),
+    ("aof_current_rewrite_time_sec", "-1"),
+    ("aof_last_bgrewrite_status", "ok"),
+    ("aof_rewrites", "0"),
+    ("aof_rewrites_consecutive_failures", "0"),
+    ("aof_last_write_status", "ok"),
+    ("aof_last_cow_size", "0"),
+    ("module_fork_in_progress", "0"),
+    ("module_fork_last_cow_size", "0"),
+];
+const INFO_STATS: &[(&str, &str)] = &[
+    ("total_connections_received", "3"),
+    ("total_commands_processed", "233"),
+    ("instantaneous_ops_per_sec", "0"),
+    ("total_net_input_bytes", "42454"),
+    ("total_net_output_bytes", "2591"),
+    ("total_net_repl_input_bytes", "0"),
+    ("total_net_repl_output_bytes", "0"),
+    ("instantaneous_input_kbps", "0.00"),
+    ("instantaneous_output_kbps", "0.00"),
+    ("instantaneous_input_repl_kbps", "0.00"),
+    ("instantaneous_output_repl_kbps", "0.00"),
+    ("rejected_connections", "0"),
+    ("sync_full", "0"),
+    ("sync_partial_ok", "0"),
+    ("sync_partial_err", "0"),
+    ("expired_subkeys", "0"),
+    ("expired_keys", "0"),
+    ("expired_stale_perc", "0.00"),
+    ("expired_time_cap_reached_count", "0"),
+    ("expire_cycle_cpu_milliseconds", "1"),
+    ("evicted_keys", "0"),
+    ("evicted_clients", "0"),
+    ("evicted_scripts", "0"),
+    ("total_eviction_exceeded_time", "0"),
+    ("current_eviction_exceeded_time", "0"),
+    ("keyspace_hits", "0"),
+    ("keyspace_misses", "0"),
+    ("pubsub_channels", "0"),
+    ("pubsub_patterns", "0"),
+    ("pubsubshard_channels", "0"),
+    ("latest_fork_usec", "643"),
+    ("total_forks", "1"),
+    ("migrate_cached_sockets", "0"),
+    ("slave_expires_tracked_keys", "0"),
+    ("active_defrag_hits", "0"),
+    ("active_defrag_misses", "0"),
+    ("active_defrag_key_hits", "0"),
+    ("active_defrag_key_misses", "0"),
+    ("total_active_defrag_time", "0"),
+    ("current_active_defrag_time", "0"),
+    ("tracking_total_keys", "0"),
+    ("tracking_total_items", "0"),
+    ("tracking_total_prefixes", "0"),
+    ("unexpected_error_replies", "0"),
+    ("total_error_replies", "12"),
+    ("dump_payload_sanitizations", "0"),
+    ("total_reads_processed", "238"),
+    ("total_writes_processed", "236"),
+    ("io_threaded_reads_processed", "0"),
+    ("io_threaded_writes_processed", "0"),
+    ("client_query_buffer_limit_disconnections", "0"),
+    ("client_output_buffer_limit_disconnections", "0"),
+    ("reply_buffer_shrinks", "1"),
+    ("reply_buffer_expands", "0"),
+    ("eventloop_cycles", "599"),
+    ("eventloop_duration_sum", "131868"),
+    ("eventloop_duration_cmd_sum", "3641"),
+    ("instantaneous_eventloop_cycles_per_sec", "9"),
+    ("instantaneous_eventloop_duration_usec", "320"),
+    ("acl_access_denied_auth", "2"),
+    ("acl_access_denied_cmd", "0"),
+    ("acl_access_denied_key", "0"),
+    ("acl_access_denied_channel", "0"),
+];
+const INFO_REPLICATION: &[(&str, &str)] = &[
+    ("role", "master"),
+    ("connected_slaves", "0"),
+    ("master_failover_state", "no-failover"),
+    ("master_replid", "0000000000000000000000000000000000000000"),
+    ("master_replid2", "0000000000000000000000000000000000000000"),
+    ("master_repl_offset", "0"),
+    ("second_repl_offset", "-1"),
+    ("repl_backlog_active", "0"),
+    ("repl_backlog_size", "1048576"),
+    ("repl_backlog_first_byte_offset", "0"),
+    ("repl_backlog_histlen", "0"),
+];
+const INFO_CPU: &[(&str, &str)] = &[
+    ("used_cpu_sys", "0.000000"),
+    ("used_cpu_user", "0.000000"),
+    ("used_cpu_sys_children", "0.000000"),
+    ("used_cpu_user_children", "0.000000"),
+    ("used_cpu_sys_main_thread", "0.000000"),
+    ("used_cpu_user_main_thread", "0.000000"),
+];
+const INFO_CLUSTER: &[(&str, &str)] = &[("cluster_enabled", "0")];

@@ -1,0 +1,710 @@
+//! FT.CREATE, FT.SEARCH, FT.DROPINDEX, FT._LIST and FT.INFO with RediSearch 2.10's replies.
+
+use super::hnsw::Params;
+use super::index::{Algo, Field, Index, Kind, VecType, VectorSpec};
+use super::query::{self, Node};
+use super::vector::Metric;
+use crate::args::{parse_i64, Args};
+use crate::cmd::CommandSpec;
+use crate::ctx::Ctx;
+use crate::error::{CmdError, CmdResult};
+use crate::frame::Frame;
+use bytes::Bytes;
+use rand_core::RngCore;
+use std::collections::{BTreeSet, HashMap};
+
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "ft.create",
+        arity: -2,
+        flags: &["write", "denyoom"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Creates a search index over hashes with the given prefixes and schema.",
+        syntax: "index [ON HASH] [PREFIX count prefix...] SCHEMA field type [options]...",
+        run: ft_create,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.search",
+        arity: -3,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Queries an index: filters, text, tags, numbers and KNN vector search.",
+        syntax: "index query [NOCONTENT] [RETURN count field...] [SORTBY field [ASC|DESC]] [LIMIT offset num] [PARAMS nargs name value...] [DIALECT n]",
+        run: ft_search,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.dropindex",
+        arity: -2,
+        flags: &["write"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Deletes an index (and its documents with DD).",
+        syntax: "index [DD]",
+        run: ft_dropindex,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft._list",
+        arity: 1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Lists the names of all indexes.",
+        syntax: "",
+        run: ft_list,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.info",
+        arity: 2,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Describes an index: definition, attributes and counters.",
+        syntax: "index",
+        run: ft_info,
+        subcommands: &[],
+    },
+];
+
+fn err(msg: impl Into<String>) -> CmdError {
+    CmdError::raw(msg)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn count(args: &mut Args) -> Result<usize, CmdError> {
+    let raw = args.next_bytes()?;
+    parse_i64(&raw).and_then(|n| usize::try_from(n).ok()).ok_or_else(|| err("Bad arguments"))
+}
+
+fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let name = args.next_bytes()?;
+    if ctx.server.search.by_name.contains_key(&name) {
+        return Err(err("Index already exists"));
+    }
+    let mut prefixes = Vec::new();
+    while !args.eat("SCHEMA") {
+        let Some(word) = args.next_opt() else { return Err(err("No schema found")) };
+        let w = text(&word).to_ascii_uppercase();
+        match w.as_str() {
+            "ON" => {
+                let on = args.next_bytes()?;
+                if !on.eq_ignore_ascii_case(b"HASH") {
+                    return Err(err("Only HASH indexes are supported here"));
+                }
+            }
+            "PREFIX" => {
+                let n = count(args)?;
+                for _ in 0..n {
+                    prefixes.push(args.next_bytes()?);
+                }
+            }
+            "FILTER" | "LANGUAGE" | "LANGUAGE_FIELD" | "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD"
+            | "TEMPORARY" => {
+                args.next_bytes()?;
+            }
+            _ => {}
+        }
+    }
+    if prefixes.is_empty() {
+        prefixes.push(Bytes::new());
+    }
+    let mut fields: Vec<Field> = Vec::new();
+    while let Some(identifier) = args.next_opt() {
+        let mut attribute = text(&identifier);
+        if args.eat("AS") {
+            attribute = text(&args.next_bytes()?);
+        }
+        let Some(ty) = args.next_opt() else {
+            return Err(err(format!("Field `{attribute}` does not have a type")));
+        };
+        let kind = match text(&ty).to_ascii_uppercase().as_str() {
+            "TEXT" => {
+                let (mut weight, mut sortable) = (1.0, false);
+                loop {
+                    if args.eat("WEIGHT") {
+                        weight = crate::float::parse_double(&args.next_bytes()?)
+                            .ok_or_else(|| err("Bad arguments"))?;
+                    } else if args.eat("SORTABLE") {
+                        sortable = true;
+                    } else if args.eat("NOSTEM") || args.eat("UNF") || args.eat("NOINDEX") {
+                    } else {
+                        break;
+                    }
+                }
+                Kind::Text { weight, sortable }
+            }
+            "TAG" => {
+                let (mut separator, mut case_sensitive) = (b',', false);
+                loop {
+                    if args.eat("SEPARATOR") {
+                        separator = args.next_bytes()?.first().copied().unwrap_or(b',');
+                    } else if args.eat("CASESENSITIVE") {
+                        case_sensitive = true;
+                    } else if args.eat("SORTABLE") || args.eat("UNF") {
+                    } else {
+                        break;
+                    }
+                }
+                Kind::Tag { separator, case_sensitive }
+            }
+            "NUMERIC" => {
+                let sortable = args.eat("SORTABLE");
+                Kind::Numeric { sortable }
+            }
+            "VECTOR" => Kind::Vector(vector_spec(args)?),
+            _ => return Err(err(format!("Invalid field type for field `{attribute}`"))),
+        };
+        if fields.iter().any(|f| f.attribute == attribute) {
+            return Err(err(format!("Duplicate field in schema - {attribute}")));
+        }
+        fields.push(Field { identifier, attribute, kind });
+    }
+    if fields.is_empty() {
+        return Err(err("Fields arguments are missing"));
+    }
+    let seed = ctx.server.rng.next_u64();
+    let mut index = Index::new(name.clone(), prefixes, fields, seed);
+    // Existing hashes under the prefixes, in scan order (their creation order).
+    let db = &ctx.server.dbs[0];
+    let mut keys: Vec<Bytes> = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let (batch, next) = db.scan_ids(cursor, 1024);
+        keys.extend(batch.into_iter().filter(|k| index.matches_prefix(k)));
+        if next == 0 {
+            break;
+        }
+        cursor = next;
+    }
+    for key in keys {
+        if !db.is_expired(&key, ctx.now) {
+            index.update(&key, db.raw_get(&key).map(|e| &e.value));
+        }
+    }
+    ctx.server.search.by_name.insert(name, index);
+    ctx.server.track_changes = true;
+    Ok(Frame::ok())
+}
+
+fn vector_spec(args: &mut Args) -> Result<VectorSpec, CmdError> {
+    let algo_raw = args.next_bytes()?;
+    let algo = match text(&algo_raw).to_ascii_uppercase().as_str() {
+        "FLAT" => Algo::Flat,
+        "HNSW" => Algo::Hnsw,
+        _ => return Err(err("Bad arguments for vector similarity algorithm")),
+    };
+    let algo_name = if algo == Algo::Hnsw { "HNSW" } else { "FLAT" };
+    let n = count(args)?;
+    let bad = |what: &str| err(format!("Bad arguments for vector similarity {algo_name} index {what}"));
+    let (mut ty, mut dim, mut metric) = (None, None, None);
+    let mut params = Params::default();
+    let mut initial_cap = 0;
+    let mut left = n;
+    while left >= 2 {
+        let key = text(&args.next_bytes()?).to_ascii_uppercase();
+        let value = args.next_bytes()?;
+        left -= 2;
+        let num = || parse_i64(&value).and_then(|v| usize::try_from(v).ok());
+        match key.as_str() {
+            "TYPE" => {
+                ty = Some(match text(&value).to_ascii_uppercase().as_str() {
+                    "FLOAT32" => VecType::F32,
+                    "FLOAT64" => VecType::F64,
+                    _ => return Err(bad("type: Unsupported type")),
+                })
+            }
+            "DIM" => dim = Some(num().filter(|d| *d > 0).ok_or_else(|| bad("dim: Bad arguments"))?),
+            "DISTANCE_METRIC" => {
+                metric = Some(match text(&value).to_ascii_uppercase().as_str() {
+                    "L2" => Metric::L2,
+                    "IP" => Metric::Ip,
+                    "COSINE" => Metric::Cosine,
+                    _ => return Err(bad("metric: Unknown argument")),
+                })
+            }
+            "M" => params.m = num().ok_or_else(|| bad("m: Bad arguments"))?,
+            "EF_CONSTRUCTION" => {
+                params.ef_construction = num().ok_or_else(|| bad("efConstruction: Bad arguments"))?
+            }
+            "EF_RUNTIME" => params.ef_runtime = num().ok_or_else(|| bad("efRuntime: Bad arguments"))?,
+            "EPSILON" => {
+                params.epsilon =
+                    crate::float::parse_double(&value).ok_or_else(|| bad("epsilon: Bad arguments"))?
+            }
+            "INITIAL_CAP" => initial_cap = num().ok_or_else(|| bad("initial cap: Bad arguments"))?,
+            "BLOCK_SIZE" => {}
+            _ => return Err(bad("argument: Unknown argument")),
+        }
+    }
+    if left != 0 {
+        return Err(err("Bad number of arguments for vector similarity index: got an odd number"));
+    }
+    let missing = |what: &str| {
+        err(format!(
+            "Missing mandatory parameter: cannot create {algo_name} index without specifying {what} argument"
+        ))
+    };
+    let ty = ty.ok_or_else(|| missing("TYPE"))?;
+    let dim = dim.ok_or_else(|| missing("DIM"))?;
+    let metric = metric.ok_or_else(|| missing("DISTANCE_METRIC"))?;
+    Ok(VectorSpec { algo, ty, dim, metric, params, initial_cap })
+}
+
+/// Format a distance as RediSearch prints it (`%.12g` of the double).
+pub fn format_score(v: f64) -> String {
+    if v.is_nan() {
+        return "nan".into();
+    }
+    if v.is_infinite() {
+        return if v < 0.0 { "-inf".into() } else { "inf".into() };
+    }
+    if v == 0.0 {
+        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    let sci = format!("{:.11e}", v);
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let sign = if neg { "-" } else { "" };
+    if (-4..12).contains(&exp) {
+        let body = if exp >= 0 {
+            let (a, b) = digits.split_at((exp as usize + 1).min(digits.len()));
+            format!("{a}.{b}")
+        } else {
+            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
+        };
+        let body = body.trim_end_matches('0').trim_end_matches('.');
+        format!("{sign}{body}")
+    } else {
+        let (a, b) = digits.split_at(1);
+        let b = b.trim_end_matches('0');
+        let dot = if b.is_empty() { String::new() } else { format!(".{b}") };
+        format!("{sign}{a}{dot}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    }
+}
+
+/// Docs matching a filter, by doc id. `yields` collects VECTOR_RANGE distances.
+fn evaluate(
+    idx: &Index,
+    node: &Node,
+    yields: &mut HashMap<u64, (String, f64)>,
+) -> Result<BTreeSet<u64>, CmdError> {
+    let all = || idx.docs.keys().copied().collect::<BTreeSet<u64>>();
+    Ok(match node {
+        Node::All => all(),
+        Node::Word { field, word } => idx
+            .docs
+            .iter()
+            .filter(|(_, d)| match field {
+                Some(f) => d.words.get(f).is_some_and(|w| w.contains(word)),
+                None => d.words.values().any(|w| w.contains(word)),
+            })
+            .map(|(id, _)| *id)
+            .collect(),
+        Node::Tag { field, values } => {
+            let case_sensitive =
+                matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Tag { case_sensitive: true, .. }));
+            let wanted: Vec<String> =
+                values.iter().map(|v| if case_sensitive { v.clone() } else { v.to_lowercase() }).collect();
+            idx.docs
+                .iter()
+                .filter(|(_, d)| d.tags.get(field).is_some_and(|t| t.iter().any(|x| wanted.contains(x))))
+                .map(|(id, _)| *id)
+                .collect()
+        }
+        Node::Numeric { field, lo, lo_incl, hi, hi_incl } => idx
+            .docs
+            .iter()
+            .filter(|(_, d)| {
+                d.numbers.get(field).is_some_and(|&n| {
+                    (if *lo_incl { n >= *lo } else { n > *lo }) && (if *hi_incl { n <= *hi } else { n < *hi })
+                })
+            })
+            .map(|(id, _)| *id)
+            .collect(),
+        Node::Range { field, radius, blob, yield_as } => {
+            let found =
+                idx.range(field, blob, *radius).map_err(|size| blob_error(blob.len(), size, "range"))?;
+            let name = yield_as.clone().unwrap_or_else(|| format!("__{field}_score"));
+            found
+                .into_iter()
+                .map(|(d, id)| {
+                    yields.insert(id, (name.clone(), d));
+                    id
+                })
+                .collect()
+        }
+        Node::Not(inner) => {
+            let hit = evaluate(idx, inner, yields)?;
+            all().difference(&hit).copied().collect()
+        }
+        Node::And(parts) => {
+            let mut acc: Option<BTreeSet<u64>> = None;
+            for p in parts {
+                let s = evaluate(idx, p, yields)?;
+                acc = Some(match acc {
+                    None => s,
+                    Some(a) => a.intersection(&s).copied().collect(),
+                });
+            }
+            acc.unwrap_or_default()
+        }
+        Node::Or(parts) => {
+            let mut acc = BTreeSet::new();
+            for p in parts {
+                acc.extend(evaluate(idx, p, yields)?);
+            }
+            acc
+        }
+    })
+}
+
+fn blob_error(got: usize, expected: usize, _what: &str) -> CmdError {
+    err(format!(
+        "Error parsing vector similarity query: query vector blob size ({got}) does not match index's expected size ({expected})."
+    ))
+}
+
+struct Options {
+    nocontent: bool,
+    returns: Option<Vec<(Bytes, Bytes)>>,
+    sortby: Option<(String, bool)>,
+    offset: usize,
+    limit: usize,
+    params: HashMap<String, Bytes>,
+    dialect: i64,
+}
+
+fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
+    let mut o = Options {
+        nocontent: false,
+        returns: None,
+        sortby: None,
+        offset: 0,
+        limit: 10,
+        params: HashMap::new(),
+        dialect: 1,
+    };
+    while let Some(word) = args.next_opt() {
+        match text(&word).to_ascii_uppercase().as_str() {
+            "NOCONTENT" => o.nocontent = true,
+            "VERBATIM" | "NOSTOPWORDS" | "WITHSCORES" | "WITHPAYLOADS" | "WITHSORTKEYS" | "EXPLAINSCORE" => {}
+            "RETURN" => {
+                let n = count(args)?;
+                let mut names = Vec::new();
+                for _ in 0..n {
+                    names.push(args.next_bytes()?);
+                }
+                let mut list = Vec::new();
+                let mut i = 0;
+                while let Some(f) = names.get(i) {
+                    if names.get(i + 1).is_some_and(|a| a.eq_ignore_ascii_case(b"AS")) {
+                        let alias = names.get(i + 2).cloned().ok_or_else(CmdError::syntax)?;
+                        list.push((f.clone(), alias));
+                        i += 3;
+                    } else {
+                        list.push((f.clone(), f.clone()));
+                        i += 1;
+                    }
+                }
+                o.returns = Some(list);
+            }
+            "SORTBY" => {
+                let f = text(&args.next_bytes()?);
+                let f = f.strip_prefix('@').map(str::to_string).unwrap_or(f);
+                let desc = if args.eat("DESC") {
+                    true
+                } else {
+                    args.eat("ASC");
+                    false
+                };
+                o.sortby = Some((f, desc));
+            }
+            "LIMIT" => {
+                o.offset = count(args)?;
+                o.limit = count(args)?;
+            }
+            "PARAMS" => {
+                let n = count(args)?;
+                for _ in 0..n / 2 {
+                    let k = text(&args.next_bytes()?);
+                    let v = args.next_bytes()?;
+                    o.params.insert(k, v);
+                }
+            }
+            "DIALECT" => {
+                let raw = args.next_opt().ok_or_else(|| err("Need an argument for DIALECT"))?;
+                o.dialect = parse_i64(&raw)
+                    .ok_or_else(|| err("DIALECT requires a non negative integer >=1 and <= 4"))?;
+            }
+            "TIMEOUT" | "SLOP" | "LANGUAGE" | "SCORER" | "EXPANDER" => {
+                args.next_bytes()?;
+            }
+            _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
+        }
+    }
+    Ok(o)
+}
+
+/// A row's SORTBY value: numeric, or lowercased text; neither when the doc lacks it.
+type SortKey = (Option<f64>, Option<Bytes>);
+
+/// One result row: doc id, its key, and the yielded (name, distance) fields.
+struct Row {
+    id: u64,
+    key: Bytes,
+    yielded: Vec<(String, f64)>,
+}
+
+fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let name = args.next_bytes()?;
+    let query_text = args.next_bytes()?;
+    let opts = parse_options(args)?;
+    let Some(idx) = ctx.server.search.by_name.get(&name) else {
+        return Err(err(format!("{}: no such index", text(&name))));
+    };
+    let q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    let mut yields = HashMap::new();
+    let matched = evaluate(idx, &q.filter, &mut yields)?;
+    let mut rows: Vec<Row> = match &q.knn {
+        Some(knn) => {
+            let among = if q.filter == Node::All { None } else { Some(&matched) };
+            let found = idx
+                .knn(&knn.field, &knn.blob, knn.k, knn.ef_runtime, among, None)
+                .map_err(|size| blob_error(knn.blob.len(), size, "knn"))?;
+            let score_name = knn.score_as.clone().unwrap_or_else(|| format!("__{}_score", knn.field));
+            found
+                .into_iter()
+                .filter_map(|(d, id)| {
+                    let doc = idx.docs.get(&id)?;
+                    let mut yielded: Vec<(String, f64)> = yields.get(&id).cloned().into_iter().collect();
+                    yielded.insert(0, (score_name.clone(), d));
+                    Some(Row { id, key: doc.key.clone(), yielded })
+                })
+                .collect()
+        }
+        None => matched
+            .iter()
+            .filter_map(|id| {
+                let doc = idx.docs.get(id)?;
+                Some(Row {
+                    id: *id,
+                    key: doc.key.clone(),
+                    yielded: yields.get(id).cloned().into_iter().collect(),
+                })
+            })
+            .collect(),
+    };
+    let db = &ctx.server.dbs[0];
+    let hash_field = |key: &Bytes, field: &str| -> Option<Bytes> {
+        let identifier = idx
+            .field(field)
+            .map(|f| f.identifier.clone())
+            .unwrap_or_else(|| Bytes::copy_from_slice(field.as_bytes()));
+        super::index::hash_of(db.raw_get(key).map(|e| &e.value))?.get(&identifier).cloned()
+    };
+    rows.sort_by_key(|r| r.id);
+    if let Some((field, desc)) = &opts.sortby {
+        let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric { .. }));
+        let key_of = |r: &Row| -> SortKey {
+            if let Some((_, d)) = r.yielded.iter().find(|(n, _)| n == field) {
+                return (Some(*d), None);
+            }
+            let raw = hash_field(&r.key, field);
+            if numeric {
+                (raw.as_deref().and_then(crate::float::parse_double), None)
+            } else {
+                (None, raw.map(|b| Bytes::from(text(&b).to_lowercase())))
+            }
+        };
+        let mut keyed: Vec<(SortKey, Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();
+        keyed.sort_by(|a, b| {
+            let ord = match (&a.0, &b.0) {
+                ((Some(x), _), (Some(y), _)) => x.total_cmp(y),
+                ((None, Some(x)), (None, Some(y))) => x.cmp(y),
+                ((None, None), (None, None)) => std::cmp::Ordering::Equal,
+                ((None, None), _) => return std::cmp::Ordering::Greater,
+                (_, (None, None)) => return std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Equal,
+            };
+            let ord = if *desc { ord.reverse() } else { ord };
+            ord.then(a.1.id.cmp(&b.1.id))
+        });
+        rows = keyed.into_iter().map(|(_, r)| r).collect();
+    }
+    let total = rows.len() as i64;
+    let page: Vec<&Row> = rows.iter().skip(opts.offset).take(opts.limit).collect();
+    let nocontent = opts.nocontent || opts.returns.as_ref().is_some_and(|r| r.is_empty());
+    let mut results = Vec::new();
+    for row in page {
+        let mut fields: Vec<(Frame, Frame)> = Vec::new();
+        if !nocontent {
+            match &opts.returns {
+                None => {
+                    for (n, d) in &row.yielded {
+                        fields.push((Frame::bulk(n.clone()), Frame::bulk(format_score(*d))));
+                    }
+                    if let Some(h) = super::index::hash_of(db.raw_get(&row.key).map(|e| &e.value)) {
+                        for (k, v) in h {
+                            fields.push((Frame::Bulk(k.clone()), Frame::Bulk(v.clone())));
+                        }
+                    }
+                }
+                Some(list) => {
+                    for (n, d) in &row.yielded {
+                        if let Some((_, alias)) = list.iter().find(|(f, _)| f.as_ref() == n.as_bytes()) {
+                            fields.push((Frame::Bulk(alias.clone()), Frame::bulk(format_score(*d))));
+                        }
+                    }
+                    for (f, alias) in list {
+                        let fname = text(f);
+                        if row.yielded.iter().any(|(n, _)| *n == fname) {
+                            continue;
+                        }
+                        if let Some(v) = hash_field(&row.key, &fname) {
+                            fields.push((Frame::Bulk(alias.clone()), Frame::Bulk(v)));
+                        }
+                    }
+                }
+            }
+        }
+        results.push((row.key.clone(), fields));
+    }
+    if ctx.client.protocol == crate::Protocol::Resp3 {
+        let items = results
+            .into_iter()
+            .map(|(key, fields)| {
+                let mut m = vec![(Frame::Simple("id".into()), Frame::Bulk(key))];
+                if !nocontent {
+                    m.push((Frame::Simple("extra_attributes".into()), Frame::Map(fields)));
+                }
+                m.push((Frame::Simple("values".into()), Frame::Array(Vec::new())));
+                Frame::Map(m)
+            })
+            .collect();
+        return Ok(Frame::Map(vec![
+            (Frame::Simple("attributes".into()), Frame::Array(Vec::new())),
+            (Frame::Simple("total_results".into()), Frame::Integer(total)),
+            (Frame::Simple("format".into()), Frame::Simple("STRING".into())),
+            (Frame::Simple("results".into()), Frame::Array(items)),
+            (Frame::Simple("warning".into()), Frame::Array(Vec::new())),
+        ]));
+    }
+    let mut out = vec![Frame::Integer(total)];
+    for (key, fields) in results {
+        out.push(Frame::Bulk(key));
+        if !nocontent {
+            out.push(Frame::Array(fields.into_iter().flat_map(|(k, v)| [k, v]).collect()));
+        }
+    }
+    Ok(Frame::Array(out))
+}
+
+fn ft_dropindex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let name = args.next_bytes()?;
+    let dd = args.eat("DD");
+    args.finish()?;
+    let Some(idx) = ctx.server.search.by_name.shift_remove(&name) else {
+        return Err(err("Unknown Index name"));
+    };
+    if dd {
+        for doc in idx.docs.values() {
+            ctx.delete(&doc.key);
+        }
+    }
+    if ctx.server.search.by_name.is_empty() {
+        ctx.server.track_changes = false;
+        ctx.server.changed.clear();
+    }
+    Ok(Frame::ok())
+}
+
+fn ft_list(ctx: &mut Ctx, _args: &mut Args) -> CmdResult {
+    Ok(Frame::Set(ctx.server.search.by_name.keys().map(|k| Frame::Simple(text(k))).collect()))
+}
+
+fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let name = args.next_bytes()?;
+    let Some(idx) = ctx.server.search.by_name.get(&name) else {
+        return Err(err("Unknown index name"));
+    };
+    let s = |t: &str| Frame::Simple(t.to_string());
+    let b = |t: &[u8]| Frame::bulk_from(t);
+    let attributes = idx
+        .fields
+        .iter()
+        .map(|f| {
+            let mut a =
+                vec![s("identifier"), b(&f.identifier), s("attribute"), b(f.attribute.as_bytes()), s("type")];
+            match &f.kind {
+                Kind::Text { weight, sortable } => {
+                    a.extend([s("TEXT"), s("WEIGHT"), s(&crate::float::format_double(*weight))]);
+                    if *sortable {
+                        a.push(s("SORTABLE"));
+                    }
+                }
+                Kind::Tag { separator, case_sensitive } => {
+                    a.extend([s("TAG"), s("SEPARATOR"), b(&[*separator])]);
+                    if *case_sensitive {
+                        a.push(s("CASESENSITIVE"));
+                    }
+                }
+                Kind::Numeric { sortable } => {
+                    a.push(s("NUMERIC"));
+                    if *sortable {
+                        a.push(s("SORTABLE"));
+                    }
+                }
+                Kind::Vector(v) => {
+                    a.extend([
+                        s("VECTOR"),
+                        s("algorithm"),
+                        s(if v.algo == Algo::Hnsw { "HNSW" } else { "FLAT" }),
+                        s("data_type"),
+                        s(if v.ty == VecType::F32 { "FLOAT32" } else { "FLOAT64" }),
+                        s("dim"),
+                        Frame::Integer(v.dim as i64),
+                        s("distance_metric"),
+                        s(v.metric.name()),
+                    ]);
+                    if v.algo == Algo::Hnsw {
+                        a.extend([
+                            s("M"),
+                            Frame::Integer(v.params.m as i64),
+                            s("ef_construction"),
+                            Frame::Integer(v.params.ef_construction as i64),
+                        ]);
+                    }
+                }
+            }
+            Frame::Array(a)
+        })
+        .collect();
+    Ok(Frame::Map(vec![
+        (s("index_name"), b(&idx.name)),
+        (s("index_options"), Frame::Array(Vec::new())),
+        (
+            s("index_definition"),
+            Frame::Map(vec![
+                (s("key_type"), s("HASH")),
+                (s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| b(p)).collect())),
+                (s("default_score"), s("1")),
+            ]),
+        ),
+        (s("attributes"), Frame::Array(attributes)),
+        (s("num_docs"), Frame::Integer(idx.docs.len() as i64)),
+        (s("max_doc_id"), Frame::Integer(idx.max_doc_id as i64)),
+        (s("hash_indexing_failures"), Frame::Integer(idx.failures as i64)),
+        (s("indexing"), Frame::Integer(0)),
+        (s("percent_indexed"), s("1")),
+    ]))
+}

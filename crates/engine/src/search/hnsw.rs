@@ -1,0 +1,505 @@
+//! Hierarchical Navigable Small World graph (Malkov & Yashunin), written for the engine:
+//! deterministic (levels drawn from a seeded xoshiro), no clock, no panics, and with deletion.
+//!
+//! Nodes live in slots; layer `l` of a node holds at most `M` links (`2M` on layer 0). Inserting
+//! descends greedily from the entry point to the node's level, then beam-searches each lower
+//! layer with `ef_construction` and links through the neighbour-selection heuristic. Deleting
+//! tombstones the slot (it stays navigable) and repairs its neighbours' links; when tombstones
+//! outnumber live nodes the graph is rebuilt from the live ones.
+
+use super::vector::{Element, Metric};
+use rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+/// Build and search settings (RediSearch's names and defaults).
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    pub m: usize,
+    pub ef_construction: usize,
+    pub ef_runtime: usize,
+    pub epsilon: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { m: 16, ef_construction: 200, ef_runtime: 10, epsilon: 0.01 }
+    }
+}
+
+/// A (distance, slot) pair ordered by distance, then slot, for the heaps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scored(f64, u32);
+
+impl Eq for Scored {}
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scored {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    label: u64,
+    /// links[l] = neighbour slots on layer l (0..=level).
+    links: Vec<Vec<u32>>,
+    deleted: bool,
+}
+
+/// One step of a traced search, for the page to animate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceStep {
+    pub layer: usize,
+    /// Label of the node whose distance was computed.
+    pub visited: u64,
+    pub distance: f64,
+    /// True if it entered the candidate list (beam) at that moment.
+    pub kept: bool,
+}
+
+/// The graph, for drawing: per layer, node labels and their links (by label).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layers {
+    pub entry_point: Option<u64>,
+    /// layers[l] = (label, neighbour labels) for every live node present on layer l.
+    pub layers: Vec<Vec<(u64, Vec<u64>)>>,
+}
+
+/// An HNSW index over vectors of `T`.
+#[derive(Debug, Clone)]
+pub struct Hnsw<T: Element> {
+    dim: usize,
+    metric: Metric,
+    pub params: Params,
+    vectors: Vec<T>,
+    nodes: Vec<Node>,
+    by_label: HashMap<u64, u32>,
+    entry: Option<u32>,
+    max_level: usize,
+    rng: Xoshiro256PlusPlus,
+    seed: u64,
+    tombstones: usize,
+}
+
+/// Hard cap on levels so a freak draw cannot build a tower.
+const MAX_LEVEL: usize = 16;
+
+impl<T: Element> Hnsw<T> {
+    pub fn new(dim: usize, metric: Metric, params: Params, seed: u64) -> Hnsw<T> {
+        let params = Params { m: params.m.max(2), ef_construction: params.ef_construction.max(1), ..params };
+        Hnsw {
+            dim,
+            metric,
+            params,
+            vectors: Vec::new(),
+            nodes: Vec::new(),
+            by_label: HashMap::new(),
+            entry: None,
+            max_level: 0,
+            rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+            seed,
+            tombstones: 0,
+        }
+    }
+
+    /// Live vectors.
+    pub fn len(&self) -> usize {
+        self.by_label.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_label.is_empty()
+    }
+
+    fn vector(&self, slot: u32) -> &[T] {
+        let start = slot as usize * self.dim;
+        self.vectors.get(start..start + self.dim).unwrap_or(&[])
+    }
+
+    /// Live labels, in slot order.
+    pub fn labels(&self) -> impl Iterator<Item = u64> + '_ {
+        self.nodes.iter().filter(|n| !n.deleted).map(|n| n.label)
+    }
+
+    /// The stored vector of `label` (normalized for COSINE).
+    pub fn get(&self, label: u64) -> Option<&[T]> {
+        self.by_label.get(&label).map(|&s| self.vector(s))
+    }
+
+    fn dist_to(&self, query: &[T], slot: u32) -> f64 {
+        T::distance(self.metric, query, self.vector(slot))
+    }
+
+    fn draw_level(&mut self) -> usize {
+        let ml = 1.0 / (self.params.m as f64).ln();
+        // Uniform in (0, 1]: 53 random bits, never zero.
+        let u = ((self.rng.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64;
+        ((-u.ln() * ml) as usize).min(MAX_LEVEL)
+    }
+
+    fn max_links(&self, layer: usize) -> usize {
+        if layer == 0 {
+            self.params.m * 2
+        } else {
+            self.params.m
+        }
+    }
+
+    /// Insert (or replace) `label` with an already-normalized vector of length `dim`.
+    pub fn insert(&mut self, label: u64, vector: &[T]) {
+        if vector.len() != self.dim {
+            return;
+        }
+        self.remove(label);
+        let level = self.draw_level();
+        let Ok(slot) = u32::try_from(self.nodes.len()) else { return };
+        self.vectors.extend_from_slice(vector);
+        self.nodes.push(Node { label, links: vec![Vec::new(); level + 1], deleted: false });
+        self.by_label.insert(label, slot);
+        let Some(mut ep) = self.entry else {
+            self.entry = Some(slot);
+            self.max_level = level;
+            return;
+        };
+        let query = vector.to_vec();
+        let mut ep_dist = self.dist_to(&query, ep);
+        for layer in (level + 1..=self.max_level).rev() {
+            (ep, ep_dist) = self.greedy(&query, ep, ep_dist, layer, &mut None);
+        }
+        let mut entry_points = vec![Scored(ep_dist, ep)];
+        for layer in (0..=level.min(self.max_level)).rev() {
+            let found =
+                self.search_layer(&query, &entry_points, self.params.ef_construction, layer, &mut None);
+            let chosen = self.select_neighbours(&found, self.params.m, None);
+            if let Some(node) = self.nodes.get_mut(slot as usize) {
+                node.links[layer] = chosen.clone();
+            }
+            for &n in &chosen {
+                self.link_back(n, slot, layer);
+            }
+            entry_points = found;
+        }
+        if level > self.max_level {
+            self.max_level = level;
+            self.entry = Some(slot);
+        }
+    }
+
+    /// Add `to` to `from`'s links on `layer`, pruning with the heuristic when full.
+    fn link_back(&mut self, from: u32, to: u32, layer: usize) {
+        let cap = self.max_links(layer);
+        let Some(links) = self.nodes.get(from as usize).and_then(|n| n.links.get(layer)) else { return };
+        if links.contains(&to) {
+            return;
+        }
+        if links.len() < cap {
+            if let Some(l) = self.nodes[from as usize].links.get_mut(layer) {
+                l.push(to);
+            }
+            return;
+        }
+        let base = self.vector(from).to_vec();
+        let mut candidates: Vec<Scored> =
+            links.iter().chain(std::iter::once(&to)).map(|&s| Scored(self.dist_to(&base, s), s)).collect();
+        candidates.sort();
+        let chosen = self.select_neighbours(&candidates, cap, Some(from));
+        if let Some(l) = self.nodes[from as usize].links.get_mut(layer) {
+            *l = chosen;
+        }
+    }
+
+    /// The heuristic: walk candidates nearest first, keep one only if it is closer to the base
+    /// than to every neighbour kept so far (spreads links in all directions); fill up with the
+    /// pruned ones if fewer than `m` survive.
+    fn select_neighbours(&self, sorted: &[Scored], m: usize, exclude: Option<u32>) -> Vec<u32> {
+        let mut kept: Vec<Scored> = Vec::with_capacity(m);
+        let mut pruned = Vec::new();
+        for &c in sorted {
+            if kept.len() >= m {
+                break;
+            }
+            if Some(c.1) == exclude || self.nodes.get(c.1 as usize).is_none_or(|n| n.deleted) {
+                continue;
+            }
+            let cv = self.vector(c.1);
+            let good = kept.iter().all(|k| T::distance(self.metric, cv, self.vector(k.1)) > c.0);
+            if good {
+                kept.push(c);
+            } else {
+                pruned.push(c);
+            }
+        }
+        for c in pruned {
+            if kept.len() >= m {
+                break;
+            }
+            kept.push(c);
+        }
+        kept.into_iter().map(|s| s.1).collect()
+    }
+
+    fn greedy(
+        &self,
+        query: &[T],
+        mut ep: u32,
+        mut ep_dist: f64,
+        layer: usize,
+        trace: &mut Option<&mut Vec<TraceStep>>,
+    ) -> (u32, f64) {
+        loop {
+            let mut improved = false;
+            let links =
+                self.nodes.get(ep as usize).and_then(|n| n.links.get(layer)).cloned().unwrap_or_default();
+            for n in links {
+                let d = self.dist_to(query, n);
+                let better = d < ep_dist;
+                if let Some(t) = trace.as_deref_mut() {
+                    t.push(TraceStep {
+                        layer,
+                        visited: self.nodes[n as usize].label,
+                        distance: d,
+                        kept: better,
+                    });
+                }
+                if better {
+                    ep = n;
+                    ep_dist = d;
+                    improved = true;
+                }
+            }
+            if !improved {
+                return (ep, ep_dist);
+            }
+        }
+    }
+
+    /// Beam search on one layer: the `ef` nearest found, sorted nearest first.
+    fn search_layer(
+        &self,
+        query: &[T],
+        entry_points: &[Scored],
+        ef: usize,
+        layer: usize,
+        trace: &mut Option<&mut Vec<TraceStep>>,
+    ) -> Vec<Scored> {
+        let mut visited = vec![0u64; self.nodes.len().div_ceil(64)];
+        let mut seen = |s: u32| -> bool {
+            let (w, b) = (s as usize / 64, s % 64);
+            match visited.get_mut(w) {
+                Some(word) => {
+                    let was = *word & (1 << b) != 0;
+                    *word |= 1 << b;
+                    was
+                }
+                None => true,
+            }
+        };
+        let mut candidates: BinaryHeap<std::cmp::Reverse<Scored>> = BinaryHeap::new();
+        let mut best: BinaryHeap<Scored> = BinaryHeap::new();
+        for &e in entry_points {
+            if !seen(e.1) {
+                candidates.push(std::cmp::Reverse(e));
+                best.push(e);
+            }
+        }
+        while best.len() > ef {
+            best.pop();
+        }
+        while let Some(std::cmp::Reverse(current)) = candidates.pop() {
+            if let Some(worst) = best.peek() {
+                if current.0 > worst.0 && best.len() >= ef {
+                    break;
+                }
+            }
+            let Some(links) = self.nodes.get(current.1 as usize).and_then(|n| n.links.get(layer)) else {
+                continue;
+            };
+            for &n in links {
+                if seen(n) {
+                    continue;
+                }
+                let d = self.dist_to(query, n);
+                let keep = best.len() < ef || best.peek().is_some_and(|w| d < w.0);
+                if let Some(t) = trace.as_deref_mut() {
+                    t.push(TraceStep {
+                        layer,
+                        visited: self.nodes[n as usize].label,
+                        distance: d,
+                        kept: keep,
+                    });
+                }
+                if keep {
+                    candidates.push(std::cmp::Reverse(Scored(d, n)));
+                    best.push(Scored(d, n));
+                    if best.len() > ef {
+                        best.pop();
+                    }
+                }
+            }
+        }
+        best.into_sorted_vec()
+    }
+
+    /// The `k` nearest live labels to `query` (normalized), nearest first, with beam `ef`.
+    pub fn knn(
+        &self,
+        query: &[T],
+        k: usize,
+        ef: usize,
+        trace: Option<&mut Vec<TraceStep>>,
+    ) -> Vec<(f64, u64)> {
+        let mut trace = trace;
+        let Some(mut ep) = self.entry else { return Vec::new() };
+        if query.len() != self.dim || k == 0 {
+            return Vec::new();
+        }
+        let mut ep_dist = self.dist_to(query, ep);
+        for layer in (1..=self.max_level).rev() {
+            (ep, ep_dist) = self.greedy(query, ep, ep_dist, layer, &mut trace);
+        }
+        // Tombstones stay in the beam (they route) but not in the answer: widen by their share.
+        let ef = ef.max(k).saturating_add(self.tombstones.min(ef.max(k)));
+        let found = self.search_layer(query, &[Scored(ep_dist, ep)], ef, 0, &mut trace);
+        found
+            .into_iter()
+            .filter(|s| !self.nodes[s.1 as usize].deleted)
+            .take(k)
+            .map(|s| (s.0, self.nodes[s.1 as usize].label))
+            .collect()
+    }
+
+    /// Every live label within `radius` of `query`: a beam search whose beam grows while the
+    /// boundary stays within `radius * (1 + epsilon)` (RediSearch's EPSILON), then filtered.
+    pub fn range(&self, query: &[T], radius: f64, epsilon: f64) -> Vec<(f64, u64)> {
+        let mut ef = self.params.ef_runtime.max(16);
+        loop {
+            let found = self.knn(query, ef, ef, None);
+            let boundary = found.last().map(|f| f.0).unwrap_or(f64::INFINITY);
+            if found.len() < ef || boundary > radius * (1.0 + epsilon) || ef >= self.len() {
+                return found.into_iter().filter(|f| f.0 <= radius).collect();
+            }
+            ef = ef.saturating_mul(2);
+        }
+    }
+
+    /// Remove `label`: tombstone its slot and repair the links of its neighbours.
+    pub fn remove(&mut self, label: u64) -> bool {
+        let Some(slot) = self.by_label.remove(&label) else { return false };
+        let Some(node) = self.nodes.get_mut(slot as usize) else { return false };
+        node.deleted = true;
+        self.tombstones += 1;
+        let links = node.links.clone();
+        for (layer, neighbours) in links.iter().enumerate() {
+            for &n in neighbours {
+                self.repair(n, slot, layer, neighbours);
+            }
+        }
+        if self.tombstones > 64 && self.tombstones > self.by_label.len() {
+            self.compact();
+        } else if self.by_label.is_empty() {
+            *self = Hnsw::new(self.dim, self.metric, self.params, self.seed);
+        } else if self.entry == Some(slot) {
+            // Keep routing through the tombstone: it still links into the graph.
+        }
+        true
+    }
+
+    /// Replace the link to `gone` in `n`'s list by the best of `gone`'s other neighbours.
+    fn repair(&mut self, n: u32, gone: u32, layer: usize, gone_links: &[u32]) {
+        let Some(links) = self.nodes.get(n as usize).and_then(|x| x.links.get(layer)) else { return };
+        if !links.contains(&gone) {
+            return;
+        }
+        let base = self.vector(n).to_vec();
+        let mut candidates: Vec<Scored> = links
+            .iter()
+            .chain(gone_links)
+            .filter(|&&s| s != gone && s != n)
+            .map(|&s| Scored(self.dist_to(&base, s), s))
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        let chosen = self.select_neighbours(&candidates, self.max_links(layer), Some(n));
+        if let Some(l) = self.nodes[n as usize].links.get_mut(layer) {
+            *l = chosen;
+        }
+    }
+
+    /// Rebuild from live nodes (in slot order, so the result is deterministic).
+    fn compact(&mut self) {
+        let mut fresh = Hnsw::new(self.dim, self.metric, self.params, self.seed ^ self.nodes.len() as u64);
+        for (slot, node) in self.nodes.iter().enumerate() {
+            if !node.deleted {
+                fresh.insert(node.label, self.vector(slot as u32));
+            }
+        }
+        *self = fresh;
+    }
+
+    /// The graph's layers by label, for the page to draw (tombstones left out).
+    pub fn layers(&self) -> Layers {
+        let mut layers = vec![Vec::new(); if self.entry.is_some() { self.max_level + 1 } else { 0 }];
+        for node in self.nodes.iter().filter(|n| !n.deleted) {
+            for (l, links) in node.links.iter().enumerate() {
+                if let Some(layer) = layers.get_mut(l) {
+                    let labels = links
+                        .iter()
+                        .filter_map(|&s| self.nodes.get(s as usize))
+                        .filter(|n| !n.deleted)
+                        .map(|n| n.label)
+                        .collect();
+                    layer.push((node.label, labels));
+                }
+            }
+        }
+        Layers { entry_point: self.entry.and_then(|e| self.nodes.get(e as usize)).map(|n| n.label), layers }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(n: usize, dim: usize, seed: u64) -> Vec<Vec<f32>> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        (0..n).map(|_| (0..dim).map(|_| (rng.next_u32() % 1000) as f32 / 1000.0).collect()).collect()
+    }
+
+    fn brute(data: &[(u64, Vec<f32>)], q: &[f32], k: usize) -> Vec<u64> {
+        let mut all: Vec<(f64, u64)> =
+            data.iter().map(|(l, v)| (f32::distance(Metric::L2, q, v), *l)).collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        all.into_iter().take(k).map(|x| x.1).collect()
+    }
+
+    #[test]
+    fn finds_neighbours_and_survives_deletes() {
+        let pts = points(600, 8, 1);
+        let mut h = Hnsw::<f32>::new(8, Metric::L2, Params::default(), 3);
+        for (i, p) in pts.iter().enumerate() {
+            h.insert(i as u64, p);
+        }
+        let mut data: Vec<(u64, Vec<f32>)> =
+            pts.iter().cloned().enumerate().map(|(i, p)| (i as u64, p)).collect();
+        for i in (0..600).step_by(2) {
+            assert!(h.remove(i));
+        }
+        data.retain(|(l, _)| l % 2 == 1);
+        assert_eq!(h.len(), 300);
+        let mut hits = 0;
+        for q in points(50, 8, 9) {
+            let got: Vec<u64> = h.knn(&q, 10, 50, None).into_iter().map(|x| x.1).collect();
+            assert!(got.iter().all(|l| l % 2 == 1));
+            let truth = brute(&data, &q, 10);
+            hits += got.iter().filter(|l| truth.contains(l)).count();
+        }
+        assert!(hits as f64 / 500.0 >= 0.95, "recall {hits}/500");
+        assert!(h.knn(&[1.0], 3, 10, None).is_empty());
+    }
+}

@@ -1,0 +1,346 @@
+//! One FT index: its schema, its documents (by doc id, in indexing order) and a vector index per
+//! VECTOR field. Documents are re-indexed whole when their hash changes, taking a new doc id, as
+//! RediSearch does.
+
+use super::hnsw::{Hnsw, Params, TraceStep};
+use super::vector::{Element, Metric};
+use crate::types::Value;
+use bytes::Bytes;
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VecType {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algo {
+    Flat,
+    Hnsw,
+}
+
+#[derive(Debug, Clone)]
+pub struct VectorSpec {
+    pub algo: Algo,
+    pub ty: VecType,
+    pub dim: usize,
+    pub metric: Metric,
+    pub params: Params,
+    pub initial_cap: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Text { weight: f64, sortable: bool },
+    Tag { separator: u8, case_sensitive: bool },
+    Numeric { sortable: bool },
+    Vector(VectorSpec),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The hash field read (`identifier`).
+    pub identifier: Bytes,
+    /// The name queries use (`attribute`, the AS alias or the identifier).
+    pub attribute: String,
+    pub kind: Kind,
+}
+
+/// Exact or graph storage of one vector field, for one element type.
+#[derive(Debug, Clone)]
+pub enum Store<T: Element> {
+    Flat(BTreeMap<u64, Vec<T>>),
+    Hnsw(Hnsw<T>),
+}
+
+impl<T: Element> Store<T> {
+    fn get(&self, id: u64) -> Option<&[T]> {
+        match self {
+            Store::Flat(m) => m.get(&id).map(|v| v.as_slice()),
+            Store::Hnsw(h) => h.get(id),
+        }
+    }
+    fn insert(&mut self, id: u64, v: Vec<T>) {
+        match self {
+            Store::Flat(m) => {
+                m.insert(id, v);
+            }
+            Store::Hnsw(h) => h.insert(id, &v),
+        }
+    }
+    fn remove(&mut self, id: u64) {
+        match self {
+            Store::Flat(m) => {
+                m.remove(&id);
+            }
+            Store::Hnsw(h) => {
+                h.remove(id);
+            }
+        }
+    }
+    /// Exact distances to every id in `among` (or all ids).
+    fn brute(&self, metric: Metric, q: &[T], among: Option<&BTreeSet<u64>>) -> Vec<(f64, u64)> {
+        let score = |id: u64| self.get(id).map(|v| (T::distance(metric, q, v), id));
+        match (among, self) {
+            (Some(ids), _) => ids.iter().filter_map(|&id| score(id)).collect(),
+            (None, Store::Flat(m)) => m.iter().map(|(&id, v)| (T::distance(metric, q, v), id)).collect(),
+            (None, Store::Hnsw(h)) => h.labels().filter_map(score).collect(),
+        }
+    }
+}
+
+/// A vector field's storage in its element type.
+#[derive(Debug, Clone)]
+pub enum Vectors {
+    F32(Store<f32>),
+    F64(Store<f64>),
+}
+
+/// One indexed hash.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub key: Bytes,
+    pub words: HashMap<String, BTreeSet<String>>,
+    pub tags: HashMap<String, Vec<String>>,
+    pub numbers: HashMap<String, f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub name: Bytes,
+    pub prefixes: Vec<Bytes>,
+    pub fields: Vec<Field>,
+    pub docs: BTreeMap<u64, Doc>,
+    pub by_key: HashMap<Bytes, u64>,
+    pub max_doc_id: u64,
+    pub failures: u64,
+    /// Storage per VECTOR field, by attribute name.
+    pub vectors: HashMap<String, Vectors>,
+}
+
+/// Lowercase words of a text value, split on punctuation and spaces.
+pub fn tokenize(text: &[u8]) -> impl Iterator<Item = String> + '_ {
+    text.split(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80))
+        .filter(|w| !w.is_empty())
+        .map(|w| String::from_utf8_lossy(w).to_lowercase())
+}
+
+impl Index {
+    pub fn new(name: Bytes, prefixes: Vec<Bytes>, fields: Vec<Field>, seed: u64) -> Index {
+        let mut vectors = HashMap::new();
+        for (i, f) in fields.iter().enumerate() {
+            if let Kind::Vector(spec) = &f.kind {
+                let s = seed.wrapping_add(i as u64);
+                let v = match (spec.ty, spec.algo) {
+                    (VecType::F32, Algo::Flat) => Vectors::F32(Store::Flat(BTreeMap::new())),
+                    (VecType::F32, Algo::Hnsw) => {
+                        Vectors::F32(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s)))
+                    }
+                    (VecType::F64, Algo::Flat) => Vectors::F64(Store::Flat(BTreeMap::new())),
+                    (VecType::F64, Algo::Hnsw) => {
+                        Vectors::F64(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s)))
+                    }
+                };
+                vectors.insert(f.attribute.clone(), v);
+            }
+        }
+        Index {
+            name,
+            prefixes,
+            fields,
+            docs: BTreeMap::new(),
+            by_key: HashMap::new(),
+            max_doc_id: 0,
+            failures: 0,
+            vectors,
+        }
+    }
+
+    pub fn field(&self, attribute: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.attribute == attribute)
+    }
+
+    pub fn matches_prefix(&self, key: &[u8]) -> bool {
+        self.prefixes.iter().any(|p| key.starts_with(p))
+    }
+
+    /// Forget `key` if indexed.
+    pub fn remove(&mut self, key: &[u8]) {
+        if let Some(id) = self.by_key.remove(key) {
+            self.docs.remove(&id);
+            for v in self.vectors.values_mut() {
+                match v {
+                    Vectors::F32(s) => s.remove(id),
+                    Vectors::F64(s) => s.remove(id),
+                }
+            }
+        }
+    }
+
+    /// (Re)index `key` from its current value (None or a non-hash: removed).
+    pub fn update(&mut self, key: &Bytes, value: Option<&Value>) {
+        self.remove(key);
+        let Some(Value::Hash(hash)) = value else { return };
+        if !self.matches_prefix(key) {
+            return;
+        }
+        let mut doc = Doc { key: key.clone(), ..Doc::default() };
+        let mut blobs: Vec<(String, Vectors)> = Vec::new();
+        for f in &self.fields {
+            let Some(raw) = hash.get(&f.identifier) else { continue };
+            match &f.kind {
+                Kind::Text { .. } => {
+                    doc.words.insert(f.attribute.clone(), tokenize(raw).collect());
+                }
+                Kind::Tag { separator, case_sensitive } => {
+                    let tags = raw
+                        .split(|c| c == separator)
+                        .map(|t| String::from_utf8_lossy(t).trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .map(|t| if *case_sensitive { t } else { t.to_lowercase() })
+                        .collect();
+                    doc.tags.insert(f.attribute.clone(), tags);
+                }
+                Kind::Numeric { .. } => match crate::float::parse_double(raw) {
+                    Some(n) => {
+                        doc.numbers.insert(f.attribute.clone(), n);
+                    }
+                    None => {
+                        self.failures += 1;
+                        return;
+                    }
+                },
+                Kind::Vector(spec) => {
+                    let decoded = match spec.ty {
+                        VecType::F32 => f32::decode(raw, spec.dim).map(|mut v| {
+                            if spec.metric == Metric::Cosine {
+                                f32::normalize(&mut v);
+                            }
+                            Vectors::F32(Store::Flat(BTreeMap::from([(0, v)])))
+                        }),
+                        VecType::F64 => f64::decode(raw, spec.dim).map(|mut v| {
+                            if spec.metric == Metric::Cosine {
+                                f64::normalize(&mut v);
+                            }
+                            Vectors::F64(Store::Flat(BTreeMap::from([(0, v)])))
+                        }),
+                    };
+                    match decoded {
+                        Some(v) => blobs.push((f.attribute.clone(), v)),
+                        None => {
+                            self.failures += 1;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        self.max_doc_id += 1;
+        let id = self.max_doc_id;
+        for (attr, staged) in blobs {
+            match (self.vectors.get_mut(&attr), staged) {
+                (Some(Vectors::F32(s)), Vectors::F32(Store::Flat(mut m))) => {
+                    if let Some(v) = m.remove(&0) {
+                        s.insert(id, v);
+                    }
+                }
+                (Some(Vectors::F64(s)), Vectors::F64(Store::Flat(mut m))) => {
+                    if let Some(v) = m.remove(&0) {
+                        s.insert(id, v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.docs.insert(id, doc);
+        self.by_key.insert(key.clone(), id);
+    }
+
+    /// The vector spec of `attribute`, if it is a VECTOR field.
+    pub fn vector_spec(&self, attribute: &str) -> Option<&VectorSpec> {
+        match self.field(attribute).map(|f| &f.kind) {
+            Some(Kind::Vector(spec)) => Some(spec),
+            _ => None,
+        }
+    }
+
+    /// Nearest `k` docs to `blob` on `attribute`: exact over `among` when a filter applies, the
+    /// graph otherwise. Err(blob size) when the blob does not fit the field.
+    pub fn knn(
+        &self,
+        attribute: &str,
+        blob: &[u8],
+        k: usize,
+        ef: Option<usize>,
+        among: Option<&BTreeSet<u64>>,
+        trace: Option<&mut Vec<TraceStep>>,
+    ) -> Result<Vec<(f64, u64)>, usize> {
+        let Some(spec) = self.vector_spec(attribute) else { return Ok(Vec::new()) };
+        let metric = spec.metric;
+        let mut found = match self.vectors.get(attribute) {
+            Some(Vectors::F32(store)) => {
+                let q = query_vector::<f32>(blob, spec)?;
+                search(store, metric, &q, k, ef, among, trace)
+            }
+            Some(Vectors::F64(store)) => {
+                let q = query_vector::<f64>(blob, spec)?;
+                search(store, metric, &q, k, ef, among, trace)
+            }
+            None => Vec::new(),
+        };
+        found.truncate(k);
+        Ok(found)
+    }
+
+    /// Every doc within `radius` of `blob` on `attribute`.
+    pub fn range(&self, attribute: &str, blob: &[u8], radius: f64) -> Result<Vec<(f64, u64)>, usize> {
+        let Some(spec) = self.vector_spec(attribute) else { return Ok(Vec::new()) };
+        let metric = spec.metric;
+        let mut all = match self.vectors.get(attribute) {
+            Some(Vectors::F32(s)) => s.brute(metric, &query_vector::<f32>(blob, spec)?, None),
+            Some(Vectors::F64(s)) => s.brute(metric, &query_vector::<f64>(blob, spec)?, None),
+            None => Vec::new(),
+        };
+        all.retain(|x| x.0 <= radius);
+        Ok(all)
+    }
+}
+
+/// Decode (and normalize for COSINE) a query blob; Err(expected size) when it does not fit.
+fn query_vector<T: Element>(blob: &[u8], spec: &VectorSpec) -> Result<Vec<T>, usize> {
+    let mut q = T::decode(blob, spec.dim).ok_or(spec.dim.saturating_mul(T::SIZE))?;
+    if spec.metric == Metric::Cosine {
+        T::normalize(&mut q);
+    }
+    Ok(q)
+}
+
+fn search<T: Element>(
+    store: &Store<T>,
+    metric: Metric,
+    q: &[T],
+    k: usize,
+    ef: Option<usize>,
+    among: Option<&BTreeSet<u64>>,
+    trace: Option<&mut Vec<TraceStep>>,
+) -> Vec<(f64, u64)> {
+    match (store, among) {
+        (Store::Hnsw(h), None) => h.knn(q, k, ef.unwrap_or(h.params.ef_runtime), trace),
+        _ => {
+            let mut all = store.brute(metric, q, among);
+            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            all.truncate(k);
+            all
+        }
+    }
+}
+
+/// Hash fields in order, for replies that return whole documents.
+pub fn hash_of(value: Option<&Value>) -> Option<&IndexMap<Bytes, Bytes>> {
+    match value {
+        Some(Value::Hash(h)) => Some(h),
+        _ => None,
+    }
+}

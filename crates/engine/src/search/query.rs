@@ -1,0 +1,353 @@
+//! The FT.SEARCH query language (DIALECT 2 subset): `*`, words, `@text:word`, `@tag:{a|b}`,
+//! `@num:[lo hi]` (`(` exclusive, `-inf`/`+inf`), `-` negation, `|` union, parentheses,
+//! `@vec:[VECTOR_RANGE r $blob]=>{$YIELD_DISTANCE_AS: d}` and a trailing
+//! `=>[KNN k @vec $blob [EF_RUNTIME e] [AS name]]`. `$name` values come from PARAMS.
+
+use bytes::Bytes;
+use std::collections::HashMap;
+
+/// A boolean filter over documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    All,
+    Word { field: Option<String>, word: String },
+    Tag { field: String, values: Vec<String> },
+    Numeric { field: String, lo: f64, lo_incl: bool, hi: f64, hi_incl: bool },
+    Range { field: String, radius: f64, blob: Bytes, yield_as: Option<String> },
+    Not(Box<Node>),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+}
+
+/// `=>[KNN k @field $blob ...]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Knn {
+    pub k: usize,
+    pub field: String,
+    pub blob: Bytes,
+    pub ef_runtime: Option<usize>,
+    pub score_as: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub filter: Node,
+    pub knn: Option<Knn>,
+}
+
+/// A parse failure, with RediSearch's message.
+pub type ParseError = String;
+
+struct Parser<'a> {
+    s: &'a [u8],
+    pos: usize,
+    params: &'a HashMap<String, Bytes>,
+}
+
+fn syntax(pos: usize, s: &[u8]) -> ParseError {
+    let near: String = String::from_utf8_lossy(s.get(pos..).unwrap_or(&[])).chars().take(2).collect();
+    format!("Syntax error at offset {pos} near {near}")
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
+    }
+    fn at(&self, lit: &str) -> bool {
+        self.s.get(self.pos..).is_some_and(|r| r.starts_with(lit.as_bytes()))
+    }
+    fn err(&self) -> ParseError {
+        syntax(self.pos, self.s)
+    }
+    fn expect(&mut self, c: u8) -> Result<(), ParseError> {
+        self.skip_ws();
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.err())
+        }
+    }
+    /// A bare token: letters, digits, and `_ . - + $ \`-escaped characters.
+    fn token(&mut self) -> Result<String, ParseError> {
+        self.skip_ws();
+        let mut out = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == b'\\' {
+                if let Some(&n) = self.s.get(self.pos + 1) {
+                    out.push(n);
+                    self.pos += 2;
+                    continue;
+                }
+            }
+            if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'+' | b'-' | b':') || c >= 0x80
+            {
+                if c == b':' && !out.is_empty() {
+                    break;
+                }
+                out.push(c);
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        if out.is_empty() {
+            return Err(self.err());
+        }
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+    fn param(&self, tok: &str) -> Result<Bytes, ParseError> {
+        match tok.strip_prefix('$') {
+            Some(name) => self.params.get(name).cloned().ok_or_else(|| format!("No such parameter `{name}`")),
+            None => Ok(Bytes::copy_from_slice(tok.as_bytes())),
+        }
+    }
+    fn number(&mut self) -> Result<(f64, bool), ParseError> {
+        self.skip_ws();
+        let exclusive = self.peek() == Some(b'(');
+        if exclusive {
+            self.pos += 1;
+        }
+        let tok = self.token()?;
+        let raw = self.param(&tok)?;
+        let v = crate::float::parse_double(&raw).ok_or_else(|| self.err())?;
+        Ok((v, exclusive))
+    }
+
+    fn union(&mut self) -> Result<Node, ParseError> {
+        let mut alts = vec![self.intersect()?];
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b'|') {
+                self.pos += 1;
+                alts.push(self.intersect()?);
+            } else {
+                break;
+            }
+        }
+        Ok(if alts.len() == 1 { alts.remove(0) } else { Node::Or(alts) })
+    }
+
+    fn intersect(&mut self) -> Result<Node, ParseError> {
+        let mut all = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None | Some(b')') | Some(b'|') => break,
+                Some(b'=') if self.at("=>") => break,
+                _ => all.push(self.term()?),
+            }
+        }
+        match all.len() {
+            0 => Err(self.err()),
+            1 => Ok(all.remove(0)),
+            _ => Ok(Node::And(all)),
+        }
+    }
+
+    fn term(&mut self) -> Result<Node, ParseError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'-') => {
+                self.pos += 1;
+                Ok(Node::Not(Box::new(self.term()?)))
+            }
+            Some(b'*') => {
+                self.pos += 1;
+                Ok(Node::All)
+            }
+            Some(b'(') => {
+                self.pos += 1;
+                let inner = self.union()?;
+                self.expect(b')')?;
+                Ok(inner)
+            }
+            Some(b'@') => {
+                self.pos += 1;
+                let field = self.token()?;
+                self.expect(b':')?;
+                self.skip_ws();
+                match self.peek() {
+                    Some(b'{') => {
+                        self.pos += 1;
+                        let mut values = Vec::new();
+                        let mut cur = Vec::new();
+                        loop {
+                            match self.peek() {
+                                None => return Err(self.err()),
+                                Some(b'\\') => {
+                                    if let Some(&n) = self.s.get(self.pos + 1) {
+                                        cur.push(n);
+                                    }
+                                    self.pos += 2;
+                                }
+                                Some(b'|') | Some(b'}') => {
+                                    let done = self.peek() == Some(b'}');
+                                    self.pos += 1;
+                                    let v = String::from_utf8_lossy(&cur).trim().to_string();
+                                    let v = match v.strip_prefix('$') {
+                                        Some(_) => String::from_utf8_lossy(&self.param(&v)?).into_owned(),
+                                        None => v,
+                                    };
+                                    values.push(v);
+                                    cur.clear();
+                                    if done {
+                                        break;
+                                    }
+                                }
+                                Some(c) => {
+                                    cur.push(c);
+                                    self.pos += 1;
+                                }
+                            }
+                        }
+                        Ok(Node::Tag { field, values })
+                    }
+                    Some(b'[') => {
+                        self.pos += 1;
+                        self.skip_ws();
+                        if self.at("VECTOR_RANGE") || self.at("vector_range") {
+                            self.pos += "VECTOR_RANGE".len();
+                            let r = self.token()?;
+                            let radius =
+                                crate::float::parse_double(&self.param(&r)?).ok_or_else(|| self.err())?;
+                            let b = self.token()?;
+                            let blob = self.param(&b)?;
+                            self.expect(b']')?;
+                            let yield_as = self.attributes()?;
+                            return Ok(Node::Range { field, radius, blob, yield_as });
+                        }
+                        let (lo, lo_ex) = self.number()?;
+                        self.skip_ws();
+                        if self.peek() == Some(b',') {
+                            self.pos += 1;
+                        }
+                        let (hi, hi_ex) = self.number()?;
+                        self.expect(b']')?;
+                        Ok(Node::Numeric { field, lo, lo_incl: !lo_ex, hi, hi_incl: !hi_ex })
+                    }
+                    Some(b'(') => {
+                        self.pos += 1;
+                        let inner = self.union()?;
+                        self.expect(b')')?;
+                        Ok(scope(inner, &field))
+                    }
+                    _ => {
+                        let word = self.token()?;
+                        Ok(Node::Word { field: Some(field), word: word.to_lowercase() })
+                    }
+                }
+            }
+            _ => {
+                let word = self.token()?;
+                Ok(Node::Word { field: None, word: word.to_lowercase() })
+            }
+        }
+    }
+
+    /// `=>{$YIELD_DISTANCE_AS: name}` after a range, if present.
+    fn attributes(&mut self) -> Result<Option<String>, ParseError> {
+        self.skip_ws();
+        if !(self.at("=>") && self.s.get(self.pos + 2) == Some(&b'{')) {
+            return Ok(None);
+        }
+        self.pos += 3;
+        let mut yield_as = None;
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b'}') {
+                self.pos += 1;
+                return Ok(yield_as);
+            }
+            let key = self.token()?;
+            self.expect(b':')?;
+            let value = self.token()?;
+            if key.eq_ignore_ascii_case("$yield_distance_as") {
+                yield_as = Some(value);
+            }
+            self.skip_ws();
+            if self.peek() == Some(b';') {
+                self.pos += 1;
+            }
+        }
+    }
+
+    fn knn(&mut self) -> Result<Knn, ParseError> {
+        self.expect(b'[')?;
+        let word = self.token()?;
+        if !word.eq_ignore_ascii_case("KNN") {
+            return Err(self.err());
+        }
+        let k_tok = self.token()?;
+        let k_raw = self.param(&k_tok)?;
+        let k =
+            crate::args::parse_i64(&k_raw).and_then(|k| usize::try_from(k).ok()).ok_or_else(|| self.err())?;
+        self.skip_ws();
+        if self.peek() != Some(b'@') {
+            return Err(self.err());
+        }
+        self.pos += 1;
+        let field = self.token()?;
+        let b = self.token()?;
+        let blob = self.param(&b)?;
+        let mut knn = Knn { k, field, blob, ef_runtime: None, score_as: None };
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b']') {
+                self.pos += 1;
+                return Ok(knn);
+            }
+            let opt = self.token()?;
+            let value = self.token()?;
+            if opt.eq_ignore_ascii_case("AS") {
+                knn.score_as = Some(value);
+            } else if opt.eq_ignore_ascii_case("EF_RUNTIME") {
+                let raw = self.param(&value)?;
+                knn.ef_runtime = crate::args::parse_i64(&raw).and_then(|e| usize::try_from(e).ok());
+            } else {
+                return Err(self.err());
+            }
+        }
+    }
+}
+
+/// Restrict unscoped words inside `@field:(...)` to `field`.
+fn scope(node: Node, field: &str) -> Node {
+    match node {
+        Node::Word { field: None, word } => Node::Word { field: Some(field.to_string()), word },
+        Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
+        Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
+        Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),
+        other => other,
+    }
+}
+
+/// Parse a query string for `dialect`.
+pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Result<Query, ParseError> {
+    let mut p = Parser { s: query, pos: 0, params };
+    if dialect < 2 {
+        if let Some(i) = query.windows(3).position(|w| w == b"=>[") {
+            return Err(syntax(i, query).replace(
+                &format!("near {}", String::from_utf8_lossy(&query[i..(i + 2).min(query.len())])),
+                &format!("near {}", String::from_utf8_lossy(&query[i + 1..(i + 3).min(query.len())])),
+            ));
+        }
+    }
+    let filter = p.union()?;
+    p.skip_ws();
+    let mut knn = None;
+    if p.at("=>") {
+        p.pos += 2;
+        knn = Some(p.knn()?);
+    }
+    p.skip_ws();
+    if p.pos < query.len() {
+        return Err(p.err());
+    }
+    Ok(Query { filter, knn })
+}

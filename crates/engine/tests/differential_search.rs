@@ -1,0 +1,242 @@
+//! FT.CREATE / FT.SEARCH against RediSearch 2.10 (the oracle): the course's semantic-cache flow
+//! byte for byte, filters, errors and RESP3 shapes.
+
+mod common;
+
+use bytes::Bytes;
+use common::{args, decode, Session};
+use playground_engine::Frame;
+
+/// Deterministic pseudo-random unit-ish vector (xorshift), so both sides get the same bytes.
+fn vector(seed: u64, dim: usize) -> Vec<f32> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..dim)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ((x >> 40) as f32 / (1u64 << 24) as f32) - 0.5
+        })
+        .collect()
+}
+
+fn blob(v: &[f32]) -> Bytes {
+    Bytes::from(v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
+}
+
+fn cmd(parts: &[&str]) -> Vec<Bytes> {
+    args(parts)
+}
+
+/// Compare replies with scores allowed to differ in the last printed digits (float32 sums are
+/// accumulated in a different order than VecSim's SIMD kernels).
+#[track_caller]
+fn same_with_scores(s: &mut Session, c: &[Bytes]) {
+    let (theirs, ours) = s.both_frames(c);
+    assert!(close(&theirs, &ours), "\n ours: {ours:?}\ntheirs: {theirs:?}");
+}
+
+fn close(a: &Frame, b: &Frame) -> bool {
+    match (a, b) {
+        (Frame::Array(x), Frame::Array(y)) | (Frame::Set(x), Frame::Set(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| close(p, q))
+        }
+        (Frame::Map(x), Frame::Map(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| close(k1, k2) && close(v1, v2))
+        }
+        (Frame::Bulk(x), Frame::Bulk(y)) if x != y => {
+            let p = std::str::from_utf8(x).ok().and_then(|t| t.parse::<f64>().ok());
+            let q = std::str::from_utf8(y).ok().and_then(|t| t.parse::<f64>().ok());
+            matches!((p, q), (Some(p), Some(q)) if (p - q).abs() <= 1e-6)
+        }
+        _ => a == b,
+    }
+}
+
+/// The course's exercise: DIM 1536 COSINE HNSW, 10 Q&A pairs with EXPIRE, rephrased queries.
+#[test]
+fn seed_semantic_cache_flow() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "idx:cache",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "cache:",
+        "SCHEMA",
+        "prompt",
+        "TEXT",
+        "response",
+        "TEXT",
+        "embedding",
+        "VECTOR",
+        "HNSW",
+        "6",
+        "TYPE",
+        "FLOAT32",
+        "DIM",
+        "1536",
+        "DISTANCE_METRIC",
+        "COSINE",
+    ]);
+    s.same(&["FT.CREATE", "idx:cache", "SCHEMA", "x", "TEXT"]);
+    for i in 0..10u64 {
+        let key = format!("cache:{i:032x}");
+        let mut c =
+            cmd(&["HSET", &key, "prompt", &format!("question {i}"), "response", &format!("answer {i}")]);
+        c.push(Bytes::from_static(b"embedding"));
+        c.push(blob(&vector(i + 1, 1536)));
+        s.same_bytes(&c);
+        s.same(&["EXPIRE", &key, "3600"]);
+    }
+    for i in 0..10u64 {
+        // A rephrased question: the stored vector plus a little noise (similarity ~0.99), and an
+        // unrelated one (a miss).
+        let base = vector(i + 1, 1536);
+        let noise = vector(i + 100, 1536);
+        let near: Vec<f32> = base.iter().zip(&noise).map(|(a, b)| a + 0.1 * b).collect();
+        for q in [near, vector(i + 500, 1536)] {
+            let mut c = cmd(&[
+                "FT.SEARCH",
+                "idx:cache",
+                "*=>[KNN 1 @embedding $blob AS score]",
+                "PARAMS",
+                "2",
+                "blob",
+            ]);
+            c.push(blob(&q));
+            c.extend(cmd(&["RETURN", "2", "response", "score", "DIALECT", "2"]));
+            same_with_scores(&mut s, &c);
+            let mut c = cmd(&[
+                "FT.SEARCH",
+                "idx:cache",
+                "*=>[KNN 3 @embedding $blob AS score]",
+                "PARAMS",
+                "2",
+                "blob",
+            ]);
+            c.push(blob(&q));
+            c.extend(cmd(&["RETURN", "3", "prompt", "response", "score", "SORTBY", "score", "DIALECT", "2"]));
+            same_with_scores(&mut s, &c);
+        }
+    }
+}
+
+/// Small exact vectors (integers): scores print identically, byte for byte, FLAT and HNSW, L2
+/// and IP, with filters, ranges, sorting and paging.
+#[test]
+fn knn_filters_and_shapes_byte_exact() {
+    let mut s = Session::new();
+    for (name, algo) in [("idx:f", "FLAT"), ("idx:h", "HNSW")] {
+        s.same(&[
+            "FT.CREATE",
+            name,
+            "ON",
+            "HASH",
+            "PREFIX",
+            "1",
+            "d:",
+            "SCHEMA",
+            "title",
+            "TEXT",
+            "genre",
+            "TAG",
+            "year",
+            "NUMERIC",
+            "SORTABLE",
+            "v",
+            "VECTOR",
+            algo,
+            "6",
+            "TYPE",
+            "FLOAT32",
+            "DIM",
+            "3",
+            "DISTANCE_METRIC",
+            "L2",
+        ]);
+    }
+    let docs = [
+        ("d:1", "red apple pie", "food,sweet", "2001", [1.0f32, 0.0, 0.0]),
+        ("d:2", "green apple", "food", "1999", [0.0, 2.0, 0.0]),
+        ("d:3", "blue car", "auto", "2010", [1.0, 1.0, 0.0]),
+        ("d:4", "red car", "auto,fast", "2015", [3.0, 0.0, 1.0]),
+        ("d:5", "yellow banana", "food,sweet", "2020", [0.0, 0.0, 4.0]),
+        ("d:6", "bad vector", "food", "2000", [0.0, 0.0, 0.0]),
+    ];
+    for (key, title, genre, year, v) in docs {
+        let mut c = cmd(&["HSET", key, "title", title, "genre", genre, "year", year, "v"]);
+        if key == "d:6" {
+            c.push(Bytes::from_static(b"short"));
+        } else {
+            c.push(blob(&v));
+        }
+        s.same_bytes(&c);
+    }
+    let q = blob(&[1.0, 0.0, 0.0]);
+    let search = |index: &str, query: &str, extra: &[&str]| {
+        let mut c = cmd(&["FT.SEARCH", index, query]);
+        c.extend(cmd(extra));
+        c.extend(cmd(&["PARAMS", "2", "q"]));
+        c.push(q.clone());
+        c.extend(cmd(&["DIALECT", "2"]));
+        c
+    };
+    for index in ["idx:f", "idx:h"] {
+        for (query, extra) in [
+            ("*=>[KNN 3 @v $q AS dist]", &[][..]),
+            ("*=>[KNN 3 @v $q]", &["NOCONTENT"][..]),
+            ("*=>[KNN 10 @v $q AS dist]", &["RETURN", "2", "title", "dist"][..]),
+            ("*=>[KNN 10 @v $q AS dist]", &["RETURN", "1", "dist", "SORTBY", "dist"][..]),
+            ("*=>[KNN 10 @v $q AS dist]", &["RETURN", "2", "dist", "year", "SORTBY", "year", "DESC"][..]),
+            ("*=>[KNN 10 @v $q AS dist]", &["RETURN", "1", "dist", "SORTBY", "dist", "LIMIT", "1", "2"][..]),
+            ("(@genre:{food})=>[KNN 2 @v $q AS dist]", &["RETURN", "1", "dist"][..]),
+            ("(@year:[(2001 +inf])=>[KNN 5 @v $q AS dist]", &["RETURN", "1", "dist"][..]),
+            ("(-@genre:{auto} @title:apple)=>[KNN 5 @v $q AS dist]", &["RETURN", "1", "dist"][..]),
+            ("@v:[VECTOR_RANGE 2 $q]=>{$YIELD_DISTANCE_AS: d}", &["RETURN", "1", "d", "SORTBY", "d"][..]),
+            ("*", &["NOCONTENT", "LIMIT", "0", "2"][..]),
+        ] {
+            s.same_bytes(&search(index, query, extra));
+        }
+        // Without KNN, RediSearch ranks by TF-IDF; we return the same set in doc-id order.
+        for (query, extra) in [
+            ("@genre:{food|auto}", &["NOCONTENT"][..]),
+            ("@year:[-inf 2005]", &["RETURN", "1", "title"][..]),
+            ("apple", &["NOCONTENT"][..]),
+        ] {
+            let (theirs, ours) = s.both_frames(&search(index, query, extra));
+            assert_eq!(common::canonical(&ours), common::canonical(&theirs), "{query}");
+        }
+        // Errors.
+        let mut c = cmd(&["FT.SEARCH", index, "*=>[KNN 3 @v $q]", "PARAMS", "2", "q", "abc", "DIALECT", "2"]);
+        s.same_bytes(&c);
+        c = cmd(&["FT.SEARCH", index, "*=>[KNN 3 @v $zz]", "PARAMS", "2", "q", "abc", "DIALECT", "2"]);
+        s.same_bytes(&c);
+        s.same_bytes(&search(index, "*=>[KNN 3 @v $q]", &[]).into_iter().take(8).collect::<Vec<_>>());
+        s.same_bytes(&search(index, "*=>[KNN 3 @v $q]", &[]).into_iter().take(7).collect::<Vec<_>>());
+    }
+    s.same(&["FT.SEARCH", "nope", "*"]);
+    s.same(&["FT.DROPINDEX", "nope"]);
+    s.same(&["FT.INFO", "nope"]);
+    // Deletes and updates keep the index in step.
+    s.same(&["DEL", "d:1"]);
+    s.same(&["HSET", "d:3", "year", "1990"]);
+    s.same(&["UNLINK", "d:2"]);
+    for index in ["idx:f", "idx:h"] {
+        s.same_bytes(&search(index, "*=>[KNN 10 @v $q AS dist]", &["RETURN", "2", "dist", "year"]));
+    }
+    // RESP3 shapes.
+    let _ = s.both(&["HELLO", "3"]);
+    for index in ["idx:f", "idx:h"] {
+        s.same_bytes(&search(index, "*=>[KNN 3 @v $q AS dist]", &["RETURN", "2", "dist", "title"]));
+        s.same_bytes(&search(index, "*=>[KNN 3 @v $q AS dist]", &["NOCONTENT"]));
+    }
+    s.same(&["FT._LIST"]);
+    s.same(&["FT.DROPINDEX", "idx:f"]);
+    s.same(&["FT.DROPINDEX", "idx:h", "DD"]);
+    s.same(&["KEYS", "*"]);
+    s.same(&["FT._LIST"]);
+    let _ = decode;
+}

@@ -1,0 +1,88 @@
+//! Sans-I/O flows: a step emits commands, is resumed with their replies.
+
+use bytes::Bytes;
+use playground_engine::{Engine, Frame};
+
+/// One Redis command: name and arguments as byte strings.
+pub type Command = Vec<Bytes>;
+
+/// Build a command from anything byte-like.
+pub fn command<I, B>(parts: I) -> Command
+where
+    I: IntoIterator<Item = B>,
+    B: AsRef<[u8]>,
+{
+    parts.into_iter().map(|p| Bytes::copy_from_slice(p.as_ref())).collect()
+}
+
+/// Show a command as a learner would type it in redis-cli (binary arguments hex-escaped).
+pub fn display_command(cmd: &Command) -> String {
+    cmd.iter()
+        .map(|arg| {
+            let printable = arg.iter().all(|b| b.is_ascii_graphic());
+            if printable && !arg.is_empty() {
+                String::from_utf8_lossy(arg).into_owned()
+            } else if arg.len() > 24 {
+                format!("<{} bytes>", arg.len())
+            } else {
+                let mut s = String::from("\"");
+                for &b in arg.iter() {
+                    match b {
+                        b'"' => s.push_str("\\\""),
+                        b'\\' => s.push_str("\\\\"),
+                        0x20..=0x7e => s.push(b as char),
+                        _ => s.push_str(&format!("\\x{b:02x}")),
+                    }
+                }
+                s.push('"');
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a flow wants next.
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Send these commands (as a pipeline) and resume with their replies, in order.
+    Send(Vec<Command>),
+    /// Finished with this result.
+    Done(T),
+}
+
+/// A lab step driven by replies.
+pub trait Flow {
+    /// What the flow produces when done.
+    type Output;
+    /// The first commands to send (or an immediate result).
+    fn start(&mut self) -> Step<Self::Output>;
+    /// Continue with the replies to the commands last sent.
+    fn resume(&mut self, replies: Vec<Frame>) -> Step<Self::Output>;
+}
+
+/// Run a flow to completion against an in-process engine, at virtual time `now`.
+/// Returns the output and every (command, reply) exchanged, for the lab's command log.
+pub fn run_on_engine<F: Flow>(
+    flow: &mut F,
+    engine: &mut Engine,
+    client: u64,
+    now: u64,
+) -> (F::Output, Vec<(Command, Frame)>) {
+    let mut log = Vec::new();
+    let mut step = flow.start();
+    loop {
+        match step {
+            Step::Done(out) => return (out, log),
+            Step::Send(cmds) => {
+                let mut replies = Vec::with_capacity(cmds.len());
+                for cmd in cmds {
+                    let reply = engine.execute(client, cmd.clone(), now);
+                    replies.push(reply.clone());
+                    log.push((cmd, reply));
+                }
+                step = flow.resume(replies);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# One entry point for the playground: installs what is missing (idempotently), then serves or tests.
+#
+#   scripts/dev.sh serve   build and serve the playground with trunk, printing the URL
+#   scripts/dev.sh test    every check: fmt, clippy (native + wasm32), native tests (with the
+#                          Redis oracle for differential tests), wasm tests in headless Chromium,
+#                          and end-to-end browser tests against the built page
+#   scripts/dev.sh tools   only install the tools
+#
+# Only package registries are used (crates.io, npm, Debian); nothing downloads at build time:
+# trunk runs offline with the wasm-bindgen CLI installed here.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+TRUNK_VERSION=0.21.14
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+
+say() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+# The wasm-bindgen version in Cargo.lock: the CLI must be exactly this version.
+bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  if [[ $apt_updated -eq 0 ]]; then
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_rust() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+}
+
+ensure_trunk() {
+  if [[ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]]; then
+    say "installing trunk $TRUNK_VERSION (about 8 minutes, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_bindgen() {
+  [[ -f Cargo.lock ]] || cargo generate-lockfile
+  local want
+  want=$(bindgen_version)
+  if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]] ||
+    [[ "$(wasm-bindgen-test-runner --version 2>/dev/null)" != "wasm-bindgen-test-runner $want" ]]; then
+    say "installing wasm-bindgen-cli $want (must equal Cargo.lock's wasm-bindgen)"
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+ensure_browser() {
+  apt_install chromium chromium-driver
+}
+
+ensure_redis() {
+  # Debian's redis-server (7.0, with TLS) for the proxy's tests and the benchmarks;
+  # the Redis 7.4 + RediSearch oracle comes from ../shared/oracle.
+  apt_install redis-server redis-tools openssl
+}
+
+ensure_node_modules() {
+  if [[ -f package-lock.json ]] && [[ ! -d node_modules/playwright-core ]]; then
+    npm ci --no-audit --no-fund --silent
+  fi
+}
+
+ensure_oracle() {
+  local script="$root/../shared/oracle/redis-stack"
+  if [[ -x "$script" || -f "$script" ]]; then
+    say "starting the Redis 7.4 + RediSearch oracle"
+    bash "$script" start 16379 >/dev/null
+  else
+    echo "missing $script: differential tests need the shared Redis oracle" >&2
+    exit 1
+  fi
+}
+
+tools() {
+  ensure_rust
+  ensure_trunk
+  ensure_bindgen
+}
+
+serve() {
+  tools
+  local port=${PORT:-8080}
+  say "serving the playground at http://127.0.0.1:$port/"
+  exec trunk serve --offline --port "$port" --address 127.0.0.1
+}
+
+run_tests() {
+  tools
+  ensure_browser
+  ensure_redis
+  ensure_node_modules
+  ensure_oracle
+
+  say "format"
+  cargo fmt --all --check
+
+  say "clippy (native)"
+  cargo clippy --workspace --all-targets --locked -- -D warnings
+
+  say "clippy (wasm32: the app and the engine)"
+  cargo clippy --target wasm32-unknown-unknown -p redis-playground -p playground-engine --lib --locked -- -D warnings
+
+  say "native tests (engine with differential tests against Redis 7.4, proxy, app logic)"
+  cargo test --workspace --locked
+
+  say "wasm tests in headless Chromium"
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+  export CHROMEDRIVER=/usr/bin/chromedriver
+  export WASM_BINDGEN_TEST_TIMEOUT=120
+  cargo test --locked --target wasm32-unknown-unknown -p playground-engine --test wasm
+  if compgen -G "tests/*.rs" >/dev/null; then
+    cargo test --locked --target wasm32-unknown-unknown -p redis-playground
+  fi
+
+  if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
+    say "build the page (release) for end-to-end tests"
+    trunk build --release --offline
+    say "end-to-end tests in headless Chromium"
+    node --test tests/e2e/
+  fi
+  say "all checks passed"
+}
+
+case ${1:-} in
+  serve) serve ;;
+  test) run_tests ;;
+  tools) tools ;;
+  *)
+    echo "usage: scripts/dev.sh serve|test|tools" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,97 @@
+//! Where console commands go. Today the engine runs in the page ([`LocalBackend`]); a later
+//! switch will send the same commands to a real Redis through the WebSocket proxy. The console
+//! only knows the [`Backend`] trait, so that switch is one more implementation, not a rewrite.
+//!
+//! Replies come back through a callback rather than a return value because a remote backend
+//! answers asynchronously; the local one simply calls it at once.
+
+use crate::session::SessionHandle;
+use bytes::Bytes;
+use playground_engine::{Frame, Protocol};
+use std::rc::Rc;
+
+/// A place that executes Redis commands.
+pub trait Backend {
+    /// Short label for the status bar.
+    fn label(&self) -> &'static str;
+    /// Send one command; `reply` is called with the reply frame and the protocol it was sent
+    /// in (HELLO 3 answers in RESP3 already), at once or later.
+    fn send(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>);
+    /// The protocol this connection negotiated (HELLO), which decides how replies look.
+    fn protocol(&self) -> Protocol;
+    /// The prompt as redis-cli builds it: the selected database when it is not 0, and `(TX)`
+    /// inside MULTI (`redis[2](TX)>`).
+    fn prompt(&self) -> String;
+    /// The in-page session, when the backend is the in-page engine (the key browser and the
+    /// server panel read it directly; a remote backend would return `None`).
+    fn session(&self) -> Option<SessionHandle>;
+}
+
+/// The engine in the page, at the virtual clock's time.
+pub struct LocalBackend {
+    session: SessionHandle,
+}
+
+impl LocalBackend {
+    pub fn new(session: SessionHandle) -> LocalBackend {
+        LocalBackend { session }
+    }
+}
+
+impl Backend for LocalBackend {
+    fn label(&self) -> &'static str {
+        "engine in the browser"
+    }
+
+    fn send(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>) {
+        let answer = self.session.update(|s| {
+            let now = s.clock.now();
+            let frame = s.engine.execute(s.client, args, now);
+            (frame, s.engine.protocol(s.client))
+        });
+        let (frame, proto) = answer.unwrap_or_else(|| {
+            (Frame::Error("ERR the playground is busy, try again".into()), Protocol::Resp2)
+        });
+        reply(frame, proto);
+    }
+
+    fn protocol(&self) -> Protocol {
+        self.session.read(|s| s.engine.protocol(s.client)).unwrap_or_default()
+    }
+
+    fn prompt(&self) -> String {
+        let state = self.session.read(|s| {
+            let client = s.engine.server().clients.get(&s.client);
+            (client.map(|c| c.db).unwrap_or(0), client.is_some_and(|c| c.multi.is_some()))
+        });
+        let (db, in_multi) = state.unwrap_or((0, false));
+        prompt_text(db, in_multi)
+    }
+
+    fn session(&self) -> Option<SessionHandle> {
+        Some(self.session.clone())
+    }
+}
+
+/// `redis>`, `redis[3]>`, `redis(TX)>`, as redis-cli decorates its `host:port>` prompt.
+pub fn prompt_text(db: usize, in_multi: bool) -> String {
+    let db = if db == 0 { String::new() } else { format!("[{db}]") };
+    let tx = if in_multi { "(TX)" } else { "" };
+    format!("redis{db}{tx}>")
+}
+
+/// The backend as a context value: cheap to clone, compared by identity.
+#[derive(Clone)]
+pub struct BackendHandle(pub Rc<dyn Backend>);
+
+impl PartialEq for BackendHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl BackendHandle {
+    pub fn local(session: SessionHandle) -> BackendHandle {
+        BackendHandle(Rc::new(LocalBackend::new(session)))
+    }
+}

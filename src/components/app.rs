@@ -1,0 +1,178 @@
+//! The page: loads the saved session, provides the session and the backend as contexts, owns
+//! the reducer, and lays out the panels.
+
+use crate::backend::BackendHandle;
+use crate::clock::Speed;
+use crate::components::{
+    clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
+    notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar, tab_bar::TabBar,
+};
+use crate::console::{run_line, LineOutcome};
+use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
+use crate::session::{Session, SessionHandle};
+use crate::state::{Action, AppState, Notice, Tab, Theme};
+use crate::storage;
+use yew::prelude::*;
+
+/// What the page starts from: the saved session (or a fresh one) and a notice about it.
+fn start() -> (SessionHandle, Option<Notice>) {
+    let loaded = storage::load(js_sys::Date::now() as u64);
+    let notice = match (loaded.problem, loaded.restored_keys) {
+        (Some(text), _) => Some(Notice { text, is_error: true }),
+        (None, 0) => None,
+        (None, n) => Some(Notice {
+            text: format!("Welcome back: restored {n} key(s) and the virtual clock from your last visit."),
+            is_error: false,
+        }),
+    };
+    (SessionHandle::new(loaded.session), notice)
+}
+
+fn initial_theme() -> Theme {
+    let stored = storage::load_theme();
+    let prefers_light = || {
+        web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: light)").ok().flatten())
+            .is_some_and(|m| m.matches())
+    };
+    match stored.as_deref() {
+        Some("light") => Theme::Light,
+        Some("dark") => Theme::Dark,
+        _ if prefers_light() => Theme::Light,
+        _ => Theme::Dark,
+    }
+}
+
+fn focus_tab(tab: Tab) {
+    let selector = match tab {
+        Tab::Console => "#console-input",
+        Tab::Keys => ".keys .filter",
+        Tab::Labs => return,
+    };
+    let target = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(el) = target {
+        let _ = el.focus();
+    }
+}
+
+fn apply_theme(theme: Theme) {
+    let name = if theme == Theme::Light { "light" } else { "dark" };
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", name);
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let started = use_memo((), |_| start());
+    let (session, first_notice) = (*started).clone();
+    let backend = use_memo(session.clone(), |s| BackendHandle::local(s.clone()));
+    let state = use_reducer(|| AppState {
+        notice: first_notice,
+        theme: initial_theme(),
+        now: session.now(),
+        ..AppState::default()
+    });
+    let dispatch = state.dispatcher();
+    use_clock(session.clone(), dispatch.clone());
+    use_autosave(session.clone(), dispatch.clone());
+    use_effect_with(state.theme, |theme| apply_theme(*theme));
+    // On a wide window both panels are visible: choosing a tab puts the keyboard in it.
+    use_effect_with(state.tab, |tab| focus_tab(*tab));
+
+    // Run typed (or pasted) lines through the backend, in order.
+    let on_run = {
+        let (session, backend, dispatch) = (session.clone(), (*backend).clone(), dispatch.clone());
+        Callback::from(move |lines: Vec<String>| {
+            for line in lines {
+                session.update(|s| s.history.push(&line));
+                let d = dispatch.clone();
+                run_line(&line, &*backend.0, move |outcome| match outcome {
+                    LineOutcome::Entry(entry) => d.dispatch(Action::Ran(entry)),
+                    LineOutcome::Clear => d.dispatch(Action::ClearConsole),
+                    LineOutcome::Nothing => {}
+                });
+            }
+            drain_into(&session, &dispatch);
+            session.update(|s| s.dirty = true);
+        })
+    };
+    let on_speed = {
+        let (session, dispatch) = (session.clone(), dispatch.clone());
+        Callback::from(move |speed: Speed| {
+            session.update(|s| s.set_speed(speed));
+            drain_into(&session, &dispatch);
+            session.update(|s| s.dirty = true);
+        })
+    };
+    let on_jump = {
+        let (session, dispatch) = (session.clone(), dispatch.clone());
+        Callback::from(move |ms: u64| {
+            session.update(|s| s.jump(ms));
+            drain_into(&session, &dispatch);
+            session.update(|s| s.dirty = true);
+        })
+    };
+    let replace = {
+        let (session, dispatch) = (session.clone(), dispatch.clone());
+        Callback::from(move |(fresh, notice): (Session, Notice)| {
+            session.replace(fresh);
+            dispatch.dispatch(Action::SessionReplaced);
+            drain_into(&session, &dispatch);
+            save_now(&session, &dispatch);
+            dispatch.dispatch(Action::Notify(notice));
+        })
+    };
+    let on_theme = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |theme: Theme| {
+            storage::save_theme(if theme == Theme::Light { "light" } else { "dark" });
+            dispatch.dispatch(Action::SetTheme(theme));
+        })
+    };
+    let d = &dispatch;
+
+    let s = &*state;
+    let workspace = match s.tab {
+        Tab::Labs => html! { <Labs /> },
+        _ => html! {
+            <div class={classes!("workspace", if s.tab == Tab::Keys { "front-keys" } else { "front-console" })}>
+                <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
+                    on_run={on_run.clone()} />
+                <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
+                    filter={s.filter.clone()} selected={s.selected.clone()}
+                    on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
+            </div>
+        },
+    };
+    html! {
+        <ContextProvider<SessionHandle> context={session.clone()}>
+        <ContextProvider<BackendHandle> context={(*backend).clone()}>
+            <div class="app">
+                <Header theme={s.theme} on_theme={on_theme} backend={backend.0.label()} />
+                <ClockBar now={s.now} speed={s.speed} on_speed={on_speed} on_jump={on_jump} />
+                if let Some(notice) = s.notice.clone() {
+                    <NoticeBanner notice={notice} on_dismiss={to_action(d, |()| Action::DismissNotice)} />
+                }
+                <TabBar tab={s.tab} on_select={to_action(d, Action::SetTab)} />
+                <main class="main">
+                    { workspace }
+                    <aside class="side">
+                        <ServerPanel rev={s.rev} now={s.now} samples={s.ratio_samples.clone()} on_run={on_run.clone()} />
+                        <StateBar on_replace={replace} />
+                    </aside>
+                </main>
+            </div>
+        </ContextProvider<BackendHandle>>
+        </ContextProvider<SessionHandle>>
+    }
+}
+
+/// A callback that turns its value into an action.
+fn to_action<T: 'static>(dispatch: &UseReducerDispatcher<AppState>, f: fn(T) -> Action) -> Callback<T> {
+    let d = dispatch.clone();
+    Callback::from(move |v| d.dispatch(f(v)))
+}

@@ -1,0 +1,59 @@
+//! The console: scrollback, the text/bytes switch, and the input line.
+
+use crate::components::{console_input::ConsoleInput, reply::Reply};
+use crate::console::{ConsoleEntry, View};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ConsoleProps {
+    pub entries: Rc<Vec<ConsoleEntry>>,
+    pub view: View,
+    pub on_view: Callback<View>,
+    /// Lines to run, in order (one typed line, or each line of a paste).
+    pub on_run: Callback<Vec<String>>,
+}
+
+#[component]
+pub fn Console(props: &ConsoleProps) -> Html {
+    let scroller = use_node_ref();
+    {
+        // Keep the newest reply in sight.
+        let scroller = scroller.clone();
+        use_effect_with(props.entries.len(), move |_| {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    let bytes = props.view == View::Bytes;
+    let toggle = props.on_view.reform(move |_: MouseEvent| if bytes { View::Text } else { View::Bytes });
+    let clear = props.on_run.reform(|_: MouseEvent| vec!["clear".to_string()]);
+    let replies =
+        props.entries.iter().map(|entry| html! { <Reply entry={entry.clone()} view={props.view} /> });
+    html! {
+        <section class="panel console" aria-label="Console">
+            <div class="panel-head">
+                <h2>{"Console"}</h2>
+                <div class="panel-tools">
+                    <label class="switch" title="Show replies as the RESP bytes a client receives (decode_responses=False) instead of decoded text">
+                        <input type="checkbox" id="bytes-toggle" checked={bytes} onclick={toggle} />
+                        <span>{"raw bytes"}</span>
+                    </label>
+                    <button class="btn quiet" onclick={clear} title="Clear the screen">{"Clear"}</button>
+                </div>
+            </div>
+            <div class="scrollback" ref={scroller} aria-live="polite">
+                if props.entries.is_empty() {
+                    <p class="muted intro">
+                        {"Type a Redis command, e.g. "}<code>{"SET greeting hello EX 300"}</code>
+                        {", then "}<code>{"GET greeting"}</code>{". "}<code>{"help SET"}</code>
+                        {" explains a command; Tab completes names; ↑/↓ walk the history."}
+                    </p>
+                }
+                { for replies }
+            </div>
+            <ConsoleInput on_run={props.on_run.clone()} />
+        </section>
+    }
+}

@@ -1,0 +1,107 @@
+//! The contents of one key, in a view that fits its type: a string (or a vector blob as
+//! floats), a hash as a field/value table, a list with its indexes, set members, a sorted set
+//! with scores in rank order.
+
+use crate::clock::format_ttl;
+use crate::console::format::{as_vector, format_vector, repr};
+use crate::session::SessionHandle;
+use playground_engine::float::format_double;
+use playground_engine::types::Value;
+use yew::prelude::*;
+
+/// Elements drawn at most per key.
+const MAX_ITEMS: usize = 100;
+
+#[derive(Properties, PartialEq)]
+pub struct KeyDetailProps {
+    pub key_name: Vec<u8>,
+    pub db: usize,
+    pub now: u64,
+    /// Redraw marker (the value may have changed).
+    pub rev: u64,
+    pub on_close: Callback<()>,
+}
+
+#[component]
+pub fn KeyDetail(props: &KeyDetailProps) -> Html {
+    let session = use_context::<SessionHandle>();
+    let entry = session.and_then(|s| {
+        s.read(|s| {
+            let entry = s.engine.server().dbs.get(props.db)?.raw_get(&props.key_name)?;
+            // Past its deadline the key is gone, even if active expiry has not run yet.
+            let alive = entry.expires_at.is_none_or(|t| t > props.now);
+            alive.then(|| (entry.value.clone(), entry.expires_at, entry.mem))
+        })
+        .flatten()
+    });
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    let title = repr(&props.key_name);
+    let Some((value, expires_at, mem)) = entry else {
+        return html! {
+            <div class="detail" id="key-detail">
+                <div class="detail-head"><h3>{ title }</h3><button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button></div>
+                <p class="muted">{"This key no longer exists."}</p>
+            </div>
+        };
+    };
+    let ttl = expires_at.map(|t| format!("expires in {}", format_ttl(t.saturating_sub(props.now))));
+    html! {
+        <div class="detail" id="key-detail" data-type={value.type_name()}>
+            <div class="detail-head">
+                <h3>{ title }</h3>
+                <span class={classes!("type-badge", value.type_name())}>{ value.type_name() }</span>
+                <span class="muted">{ format!("{} element(s) · ~{} B", value.element_count(), mem) }</span>
+                if let Some(ttl) = ttl { <span class="ttl has-ttl">{ ttl }</span> }
+                <button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button>
+            </div>
+            <div class="detail-body">{ view_value(&value) }</div>
+        </div>
+    }
+}
+
+fn view_value(value: &Value) -> Html {
+    let more = |len: usize| {
+        (len > MAX_ITEMS).then(|| html! { <p class="muted">{ format!("… {} more", len - MAX_ITEMS) }</p> })
+    };
+    match value {
+        Value::Str(s) => match as_vector(s) {
+            Some(floats) => html! {
+                <div class="vector"><p>{"vector blob "}<code>{ format_vector(&floats) }</code></p>
+                <pre class="value">{ repr(s) }</pre></div>
+            },
+            None => html! { <pre class="value">{ repr(s) }</pre> },
+        },
+        Value::Hash(h) => html! {
+            <>
+            <table class="data"><thead><tr><th>{"field"}</th><th>{"value"}</th></tr></thead><tbody>
+                { for h.iter().take(MAX_ITEMS).map(|(f, v)| html! { <tr><td>{ repr(f) }</td><td>{ repr(v) }</td></tr> }) }
+            </tbody></table>
+            { for more(h.len()) }
+            </>
+        },
+        Value::List(l) => html! {
+            <>
+            <table class="data"><thead><tr><th>{"index"}</th><th>{"element"}</th></tr></thead><tbody>
+                { for l.iter().take(MAX_ITEMS).enumerate().map(|(i, v)| html! { <tr><td class="num">{ i }</td><td>{ repr(v) }</td></tr> }) }
+            </tbody></table>
+            { for more(l.len()) }
+            </>
+        },
+        Value::Set(s) => html! {
+            <>
+            <ul class="members">{ for s.iter().take(MAX_ITEMS).map(|m| html! { <li>{ repr(m) }</li> }) }</ul>
+            { for more(s.len()) }
+            </>
+        },
+        Value::ZSet(z) => html! {
+            <>
+            <table class="data"><thead><tr><th>{"rank"}</th><th>{"member"}</th><th>{"score"}</th></tr></thead><tbody>
+                { for z.iter().take(MAX_ITEMS).enumerate().map(|(i, (m, score))| html! {
+                    <tr><td class="num">{ i }</td><td>{ repr(m) }</td><td class="num">{ format_double(score) }</td></tr>
+                }) }
+            </tbody></table>
+            { for more(z.len()) }
+            </>
+        },
+    }
+}

@@ -1,0 +1,17 @@
+//! One component per file. `App` owns the reducer and the contexts; the rest take props.
+
+pub mod app;
+pub mod clock_bar;
+pub mod console;
+pub mod console_input;
+pub mod header;
+pub mod key_browser;
+pub mod key_detail;
+pub mod key_row;
+pub mod labs;
+pub mod notice;
+pub mod reply;
+pub mod server_panel;
+pub mod sparkline;
+pub mod state_bar;
+pub mod tab_bar;

@@ -1,0 +1,126 @@
+//! INFO at a glance: hit ratio (number and sparkline), hits/misses, expired and evicted keys,
+//! used memory against maxmemory. The maxmemory settings go through the console as
+//! `CONFIG SET`, so the learner sees the commands that do it.
+
+use crate::components::key_row::format_bytes;
+use crate::components::sparkline::Sparkline;
+use crate::session::SessionHandle;
+use playground_engine::config::EvictionPolicy;
+use std::collections::VecDeque;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ServerPanelProps {
+    pub rev: u64,
+    pub now: u64,
+    pub samples: VecDeque<f64>,
+    /// Run console lines (CONFIG SET ...).
+    pub on_run: Callback<Vec<String>>,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Numbers {
+    hits: u64,
+    misses: u64,
+    expired: u64,
+    evicted: u64,
+    commands: u64,
+    keys: usize,
+    used: u64,
+    maxmemory: u64,
+    policy: &'static str,
+}
+
+#[component]
+pub fn ServerPanel(props: &ServerPanelProps) -> Html {
+    let session = use_context::<SessionHandle>();
+    let n = session
+        .and_then(|s| {
+            s.read(|s| {
+                let server = s.engine.server();
+                let st = &server.stats;
+                Numbers {
+                    hits: st.keyspace_hits,
+                    misses: st.keyspace_misses,
+                    expired: st.expired_keys,
+                    evicted: st.evicted_keys,
+                    commands: st.total_commands_processed,
+                    keys: server.dbs.iter().map(|d| d.len()).sum(),
+                    used: server.used_memory(),
+                    maxmemory: server.config.maxmemory,
+                    policy: server.config.policy.name(),
+                }
+            })
+        })
+        .unwrap_or_default();
+    let lookups = n.hits + n.misses;
+    let ratio =
+        if lookups > 0 { format!("{:.1}%", 100.0 * n.hits as f64 / lookups as f64) } else { "—".into() };
+    let mem_pct = if n.maxmemory > 0 { (n.used as f64 / n.maxmemory as f64 * 100.0).min(100.0) } else { 0.0 };
+
+    let max_ref = use_node_ref();
+    let policy_ref = use_node_ref();
+    let apply = {
+        let (max_ref, policy_ref, on_run) = (max_ref.clone(), policy_ref.clone(), props.on_run.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let max = max_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let policy = policy_ref.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let mut lines = Vec::new();
+            let max = max.trim();
+            if !max.is_empty() && !max.contains(char::is_whitespace) {
+                lines.push(format!("CONFIG SET maxmemory {max}"));
+            }
+            if !policy.is_empty() {
+                lines.push(format!("CONFIG SET maxmemory-policy {policy}"));
+            }
+            on_run.emit(lines);
+        })
+    };
+    let stat = |label: &str, id: &str, value: String| {
+        html! { <div class="stat"><span class="stat-label">{ label.to_string() }</span><span class="stat-value" id={id.to_string()}>{ value }</span></div> }
+    };
+    html! {
+        <section class="panel server" aria-label="Server">
+            <div class="panel-head"><h2>{"Server"}</h2><span class="muted">{"INFO stats"}</span></div>
+            <div class="ratio">
+                <div>
+                    <span class="stat-label">{"hit ratio"}</span>
+                    <span class="big" id="hit-ratio">{ ratio }</span>
+                </div>
+                <Sparkline values={props.samples.iter().copied().collect::<Vec<_>>()} label="Hit ratio over the last minute" />
+            </div>
+            <div class="stats">
+                { stat("keyspace_hits", "stat-hits", n.hits.to_string()) }
+                { stat("keyspace_misses", "stat-misses", n.misses.to_string()) }
+                { stat("expired_keys", "stat-expired", n.expired.to_string()) }
+                { stat("evicted_keys", "stat-evicted", n.evicted.to_string()) }
+                { stat("keys", "stat-keys", n.keys.to_string()) }
+                { stat("commands", "stat-commands", n.commands.to_string()) }
+            </div>
+            <div class="memory">
+                <div class="memory-text">
+                    <span class="stat-label">{"used_memory"}</span>
+                    <span id="stat-memory">{ format_bytes(n.used) }</span>
+                    <span class="muted">{ if n.maxmemory > 0 { format!(" of {}", format_bytes(n.maxmemory)) } else { " (no maxmemory)".into() } }</span>
+                </div>
+                <svg class="meter" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="used memory against maxmemory">
+                    <rect x="0" y="0" width="100" height="6" class="meter-bg" />
+                    <rect x="0" y="0" width={format!("{mem_pct:.1}")} height="6" class={classes!("meter-fill", (mem_pct > 90.0).then_some("hot"))} />
+                </svg>
+            </div>
+            <form class="settings" onsubmit={apply}>
+                <label>{"maxmemory"}
+                    <input ref={max_ref} type="text" placeholder={if n.maxmemory > 0 { n.maxmemory.to_string() } else { "e.g. 2mb".into() }} aria-label="maxmemory" />
+                </label>
+                <label>{"policy"}
+                    <select ref={policy_ref} aria-label="maxmemory-policy">
+                        { for EvictionPolicy::ALL.iter().map(|p| html! { <option value={p.name()} selected={p.name() == n.policy}>{ p.name() }</option> }) }
+                    </select>
+                </label>
+                <button class="btn" type="submit">{"Apply"}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+//! The heartbeat: every [`TICK_MS`] of real time, advance the virtual clock by the elapsed real
+//! time times the speed, let the engine expire what became due (`Engine::tick`), and hand the
+//! engine's events to the reducer. Also samples the hit ratio once a second.
+
+use crate::session::SessionHandle;
+use crate::state::{Action, AppState};
+use gloo::timers::callback::Interval;
+use std::cell::Cell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Real milliseconds between ticks.
+pub const TICK_MS: u32 = 200;
+/// Ticks between hit-ratio samples (1 s).
+const SAMPLE_EVERY: u32 = 1_000 / TICK_MS;
+
+/// Real time in ms (`Date.now()`).
+pub fn real_now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Move the engine's pending events (and the clock) into the reducer.
+pub fn drain_into(session: &SessionHandle, dispatch: &UseReducerDispatcher<AppState>) {
+    let Some((now, speed, events)) =
+        session.update(|s| (s.clock.now(), s.clock.speed(), s.engine.drain_events()))
+    else {
+        return;
+    };
+    dispatch.dispatch(Action::Clock { now, speed });
+    dispatch.dispatch(Action::Events { events, real_now: real_now() });
+}
+
+#[hook]
+pub fn use_clock(session: SessionHandle, dispatch: UseReducerDispatcher<AppState>) {
+    use_effect_with(session, move |session| {
+        let session = session.clone();
+        let last = Rc::new(Cell::new(real_now()));
+        let count = Rc::new(Cell::new(0u32));
+        let interval = Interval::new(TICK_MS, move || {
+            let t = real_now();
+            let elapsed = t - last.replace(t);
+            session.update(|s| s.advance(elapsed));
+            drain_into(&session, &dispatch);
+            dispatch.dispatch(Action::Sweep { real_now: t });
+            let n = count.get().wrapping_add(1);
+            count.set(n);
+            if n % SAMPLE_EVERY == 0 {
+                let ratio = session.read(|s| {
+                    let st = &s.engine.server().stats;
+                    let total = st.keyspace_hits + st.keyspace_misses;
+                    (total > 0).then(|| st.keyspace_hits as f64 / total as f64)
+                });
+                if let Some(Some(ratio)) = ratio {
+                    dispatch.dispatch(Action::Sample(ratio));
+                }
+            }
+        });
+        move || drop(interval)
+    });
+}

@@ -1,0 +1,436 @@
+//! The cache-aside lab: a simulated AI app in front of a slow source, with every request's
+//! commands run in the page's engine on the virtual clock.
+
+use super::charts::{Bars, LineChart};
+use super::command_log::CommandLog;
+use super::flow_diagram::FlowDiagram;
+use crate::session::SessionHandle;
+use gloo::timers::callback::Interval;
+use playground_labs::cache_aside::{
+    run_on_engine, CacheAsideLab, Invalidation, LabConfig, Outcome, Source, Strategy, Trace, TTL_PRESETS,
+};
+use playground_labs::workload::{Generator, Request, Workload};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// How many finished requests the log keeps.
+const KEEP_TRACES: usize = 8;
+/// Real ms between lab steps while traffic runs.
+const STEP_MS: u32 = 250;
+const HOUR_MS: u64 = 3_600_000;
+
+/// The lab's settings, as the controls show them.
+#[derive(Debug, Clone, PartialEq)]
+struct Settings {
+    strategy: Strategy,
+    invalidation: Invalidation,
+    ttl_seconds: u64,
+    llm: bool,
+    latency_ms: f64,
+    workload: Workload,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            strategy: Strategy::CacheAside,
+            invalidation: Invalidation::Delete,
+            ttl_seconds: 300,
+            llm: false,
+            latency_ms: Source::database().latency_ms,
+            workload: Workload::default(),
+        }
+    }
+}
+
+impl Settings {
+    fn config(&self) -> LabConfig {
+        let mut source = if self.llm { Source::llm() } else { Source::database() };
+        source.latency_ms = self.latency_ms;
+        LabConfig {
+            strategy: self.strategy,
+            invalidation: self.invalidation,
+            ttl_seconds: self.ttl_seconds,
+            key_prefix: if self.llm { "llm:answer:".into() } else { "product:".into() },
+            source,
+            ..LabConfig::default()
+        }
+    }
+}
+
+/// A run of the lab: the simulation, its traffic, its connection to the engine, its log.
+struct Run {
+    lab: CacheAsideLab,
+    traffic: Generator,
+    client: u64,
+    traces: VecDeque<Trace>,
+    requests: u64,
+    started_ms: u64,
+}
+
+impl Run {
+    fn new(settings: &Settings, session: &SessionHandle) -> Option<Run> {
+        session.update(|s| {
+            let now = s.clock.now();
+            let client = s.engine.connect(now);
+            Run {
+                lab: CacheAsideLab::new(settings.config(), settings.workload.keys, 42, now),
+                traffic: Generator::new(settings.workload.clone(), 7, now),
+                client,
+                traces: VecDeque::new(),
+                requests: 0,
+                started_ms: now,
+            }
+        })
+    }
+
+    /// Run the given requests in the engine, keep the last traces.
+    fn play(&mut self, session: &SessionHandle, requests: &[Request]) {
+        let traces = session.update(|s| {
+            s.dirty = true;
+            run_on_engine(&mut self.lab, requests, &mut s.engine, self.client)
+        });
+        for trace in traces.unwrap_or_default() {
+            self.requests += 1;
+            self.traces.push_front(trace);
+            self.traces.truncate(KEEP_TRACES);
+        }
+    }
+
+    /// Traffic that arrived up to the clock's present.
+    fn catch_up(&mut self, session: &SessionHandle) {
+        let now = session.now();
+        self.lab.flush_if_due(now);
+        let due = self.traffic.until(now);
+        // After a long pause (or a day's jump) keep the page responsive: play the last 2000.
+        let start = due.len().saturating_sub(2_000);
+        self.play(session, &due[start..]);
+    }
+}
+
+#[component]
+pub fn CacheLab() -> Html {
+    let Some(session) = use_context::<SessionHandle>() else {
+        return html! { <p class="error-text">{"The lab needs the playground session."}</p> };
+    };
+    let settings = use_state(Settings::default);
+    let run: Rc<RefCell<Option<Run>>> = use_mut_ref(|| None);
+    let running = use_state(|| false);
+    let refresh = use_force_update();
+
+    // A new run whenever the settings change (the cache keeps its keys; the metrics restart).
+    {
+        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
+        use_effect_with((*settings).clone(), move |settings| {
+            *run.borrow_mut() = Run::new(settings, &session);
+            refresh.force_update();
+        });
+    }
+    // While traffic runs, play what arrived on the virtual clock.
+    {
+        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
+        use_effect_with(*running, move |on| {
+            let interval = on.then(|| {
+                Interval::new(STEP_MS, move || {
+                    if let Some(r) = run.borrow_mut().as_mut() {
+                        r.catch_up(&session);
+                    }
+                    refresh.force_update();
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let act = |f: fn(&mut Run, &SessionHandle)| {
+        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(r) = run.borrow_mut().as_mut() {
+                f(r, &session);
+            }
+            refresh.force_update();
+        })
+    };
+    let one_read = act(|r, s| {
+        let item = r.traffic.sample_item();
+        r.play(s, &[Request { at_ms: s.now(), item, update: false }]);
+    });
+    let one_update = act(|r, s| {
+        let item = r.traffic.sample_item();
+        r.play(s, &[Request { at_ms: s.now(), item, update: true }]);
+    });
+    let hour = act(|r, s| {
+        let until = s.now() + HOUR_MS;
+        let due = r.traffic.until(until);
+        for chunk in due.chunks(500) {
+            if let Some(last) = chunk.last() {
+                r.lab.flush_if_due(last.at_ms);
+            }
+            r.play(s, chunk);
+        }
+        let now = s.now();
+        s.update(|session| session.jump(until.saturating_sub(now)));
+    });
+    let crash = act(|r, _| {
+        r.lab.crash();
+    });
+    let toggle = {
+        let running = running.clone();
+        Callback::from(move |_: MouseEvent| running.set(!*running))
+    };
+    let reset = {
+        let (run, session, settings, refresh) =
+            (run.clone(), session.clone(), settings.clone(), refresh.clone());
+        Callback::from(move |_: MouseEvent| {
+            *run.borrow_mut() = Run::new(&settings, &session);
+            refresh.force_update();
+        })
+    };
+
+    let borrowed = run.borrow();
+    let Some(r) = borrowed.as_ref() else {
+        return html! { <p class="muted">{"Starting the lab…"}</p> };
+    };
+    let m = &r.lab.metrics;
+    let config = &r.lab.config;
+    let last = r.traces.front();
+    let pct = |p: Option<f64>| p.map_or("–".to_string(), |v| format!("{v:.1} ms"));
+    let (saved_calls, saved_cost) = m.saved(config.source.cost_per_call);
+    let minutes: Vec<(f64, f64)> = m
+        .timeline
+        .iter()
+        .map(|p| ((p.at_ms.saturating_sub(r.started_ms)) as f64 / 60_000.0, p.ratio()))
+        .collect();
+    let bars = vec![
+        ("hit p50".to_string(), m.hit_latency.percentile(50.0).unwrap_or(0.0), "bar-hit"),
+        ("hit p95".to_string(), m.hit_latency.percentile(95.0).unwrap_or(0.0), "bar-hit"),
+        ("miss p50".to_string(), m.miss_latency.percentile(50.0).unwrap_or(0.0), "bar-miss"),
+        ("miss p95".to_string(), m.miss_latency.percentile(95.0).unwrap_or(0.0), "bar-miss"),
+    ];
+
+    html! {
+        <div class="lab cache-lab">
+            <p class="lab-intro">
+                {"An app answers requests for items from a slow "}<strong>{config.source.name.clone()}</strong>
+                {". With "}<strong>{config.strategy.name()}</strong>{" it asks Redis first: a "}
+                <span class="ok-text">{"HIT"}</span>{" returns in about a millisecond, a "}
+                <span class="error-text">{"MISS"}</span>{" pays the source's latency and cost, then stores the answer with "}
+                <code>{format!("SET … EX {}", config.ttl_seconds)}</code>{". Traffic follows the virtual clock: play it at 60x and an hour passes in a minute."}
+            </p>
+            <Controls settings={(*settings).clone()} on_change={Callback::from({
+                let settings = settings.clone();
+                move |s: Settings| settings.set(s)
+            })} />
+            <div class="lab-actions">
+                <button class="btn primary" onclick={toggle} data-testid="lab-run">
+                    { if *running { "⏸ Pause traffic" } else { "▶ Run traffic" } }
+                </button>
+                <button class="btn" onclick={one_read}>{"One read"}</button>
+                <button class="btn" onclick={one_update}>{"One update"}</button>
+                <button class="btn" onclick={hour} data-testid="lab-hour">{"Simulate 1 hour"}</button>
+                if config.strategy == Strategy::WriteBehind {
+                    <button class="btn danger" onclick={crash} title="Writes still queued for the source are lost">
+                        {format!("Crash the app ({} queued)", r.lab.pending_writes())}
+                    </button>
+                }
+                <button class="btn" onclick={reset}>{"Reset stats"}</button>
+            </div>
+            <div class="lab-grid">
+                <div class="lab-card">
+                    <h3>{"Last request"}</h3>
+                    <FlowDiagram path={last.map(|t| t.path.clone()).unwrap_or_default()}
+                        outcome={last.map(|t| t.outcome)} source={config.source.name.clone()} />
+                    { for last.map(|t| html! {
+                        <p class="muted mono">{format!("{} → {:.1} ms", t.key, t.latency_ms)}</p>
+                    }) }
+                </div>
+                <div class="lab-card">
+                    <h3>{"Results"}</h3>
+                    <div class="stats lab-stats">
+                        <Stat label="requests" value={r.requests.to_string()} />
+                        <Stat label="hit ratio" value={format!("{:.1}%", m.hit_ratio() * 100.0)} testid="lab-hit-ratio" />
+                        <Stat label="hits / misses" value={format!("{} / {}", m.hits, m.misses)} />
+                        <Stat label="source calls" value={m.source_calls.to_string()} />
+                        <Stat label="hit latency p50" value={pct(m.hit_latency.percentile(50.0))} testid="lab-hit-p50" />
+                        <Stat label="miss latency p50" value={pct(m.miss_latency.percentile(50.0))} testid="lab-miss-p50" />
+                        <Stat label="calls saved" value={saved_calls.to_string()} />
+                        <Stat label="cost saved" value={format!("${saved_cost:.4}")} />
+                        <Stat label="stale reads" value={m.stale_reads.to_string()} />
+                        <Stat label="lost writes" value={m.lost_writes.to_string()} />
+                    </div>
+                </div>
+                <div class="lab-card">
+                    <h3>{"Hit ratio per simulated minute"}</h3>
+                    <LineChart points={minutes} label="Hit ratio over time" x_label="minutes since the run started" />
+                    <h3>{"Latency: hits vs misses"}</h3>
+                    <Bars bars={bars} unit="ms" label="Latency percentiles of hits and misses" />
+                </div>
+            </div>
+            <div class="lab-card">
+                <h3>{"Commands of the last requests"}</h3>
+                <ol class="lab-traces">
+                    { for r.traces.iter().map(|t| html! {
+                        <li>
+                            <span class={classes!("badge", outcome_class(t.outcome))}>{outcome_label(t.outcome)}</span>
+                            <span class="mono muted">{format!(" {} · {:.1} ms", t.key, t.latency_ms)}</span>
+                            <CommandLog commands={t.commands.clone()} />
+                        </li>
+                    }) }
+                </ol>
+            </div>
+        </div>
+    }
+}
+
+fn outcome_label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Hit { stale: false } => "HIT",
+        Outcome::Hit { stale: true } => "STALE HIT",
+        Outcome::Miss => "MISS",
+        Outcome::Write => "WRITE",
+    }
+}
+
+fn outcome_class(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Hit { stale: false } => "badge-hit",
+        Outcome::Hit { stale: true } => "badge-stale",
+        Outcome::Miss => "badge-miss",
+        Outcome::Write => "badge-write",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StatProps {
+    label: AttrValue,
+    value: String,
+    #[prop_or_default]
+    testid: Option<AttrValue>,
+}
+
+#[component]
+fn Stat(props: &StatProps) -> Html {
+    html! {
+        <div class="stat">
+            <span class="stat-label">{props.label.clone()}</span>
+            <span class="stat-value" data-testid={props.testid.clone()}>{props.value.clone()}</span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ControlsProps {
+    settings: Settings,
+    on_change: Callback<Settings>,
+}
+
+/// The lab's knobs: strategy, invalidation, TTL (with the course's presets), source, traffic.
+#[component]
+fn Controls(props: &ControlsProps) -> Html {
+    let s = props.settings.clone();
+    let change = |f: fn(&mut Settings, String)| {
+        let (s, on_change) = (s.clone(), props.on_change.clone());
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_dyn_into::<HtmlSelectElement>()
+                .map(|el| el.value())
+                .or_else(|| e.target_dyn_into::<HtmlInputElement>().map(|el| el.value()))
+                .unwrap_or_default();
+            let mut next = s.clone();
+            f(&mut next, value);
+            on_change.emit(next);
+        })
+    };
+    let strategy = change(|s, v| {
+        s.strategy = Strategy::ALL.into_iter().find(|st| st.name() == v).unwrap_or(Strategy::CacheAside)
+    });
+    let invalidation = change(|s, v| {
+        s.invalidation = match v.as_str() {
+            "ttl" => Invalidation::TtlOnly,
+            "scan" => Invalidation::ScanPattern,
+            _ => Invalidation::Delete,
+        }
+    });
+    let preset = change(|s, v| {
+        if let Some(p) = TTL_PRESETS.iter().find(|p| p.data == v) {
+            s.ttl_seconds = p.min_seconds;
+        }
+    });
+    let ttl = change(|s, v| s.ttl_seconds = v.parse().unwrap_or(s.ttl_seconds).clamp(1, 30 * 86_400));
+    let source = change(|s, v| {
+        s.llm = v == "llm";
+        s.latency_ms = if s.llm { Source::llm().latency_ms } else { Source::database().latency_ms };
+    });
+    let latency = change(|s, v| s.latency_ms = v.parse().unwrap_or(s.latency_ms).clamp(1.0, 5_000.0));
+    let rps = change(|s, v| s.workload.requests_per_second = v.parse().unwrap_or(20.0_f64).clamp(0.1, 500.0));
+    let skew = change(|s, v| s.workload.skew = v.parse().unwrap_or(1.0_f64).clamp(0.0, 3.0));
+    let updates = change(|s, v| {
+        s.workload.update_share = v.parse::<f64>().map(|p| p / 100.0).unwrap_or(0.05).clamp(0.0, 1.0)
+    });
+    let invalidation_value = match s.invalidation {
+        Invalidation::TtlOnly => "ttl",
+        Invalidation::Delete => "del",
+        Invalidation::ScanPattern => "scan",
+    };
+    let writes_invalidate = matches!(s.strategy, Strategy::CacheAside | Strategy::ReadThrough);
+    html! {
+        <div class="lab-controls">
+            <label>{"Strategy"}
+                <select onchange={strategy} data-testid="lab-strategy">
+                    { for Strategy::ALL.iter().map(|st| html! {
+                        <option value={st.name()} selected={*st == s.strategy}>{st.name()}</option>
+                    }) }
+                </select>
+            </label>
+            <label title={if writes_invalidate { "What an update does to the cached copy" } else { "This strategy writes the cache itself" }}>
+                {"On update"}
+                <select onchange={invalidation} disabled={!writes_invalidate}>
+                    <option value="del" selected={invalidation_value == "del"}>{"DEL the key"}</option>
+                    <option value="scan" selected={invalidation_value == "scan"}>{"SCAN pattern + DEL"}</option>
+                    <option value="ttl" selected={invalidation_value == "ttl"}>{"nothing (TTL only)"}</option>
+                </select>
+            </label>
+            <label>{"TTL preset"}
+                <select onchange={preset}>
+                    <option value="" selected=true>{"choose…"}</option>
+                    { for TTL_PRESETS.iter().map(|p| html! {
+                        <option value={p.data}>{format!("{}: {}–{} ({})", p.data, human(p.min_seconds), human(p.max_seconds), p.why)}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"TTL (s)"}
+                <input type="number" min="1" value={s.ttl_seconds.to_string()} onchange={ttl} data-testid="lab-ttl" />
+            </label>
+            <label>{"Source"}
+                <select onchange={source}>
+                    <option value="db" selected={!s.llm}>{"Product database"}</option>
+                    <option value="llm" selected={s.llm}>{"LLM"}</option>
+                </select>
+            </label>
+            <label>{format!("Source latency: {:.0} ms", s.latency_ms)}
+                <input type="range" min="20" max="2000" step="10" value={s.latency_ms.to_string()} onchange={latency} />
+            </label>
+            <label>{"Requests / s"}
+                <input type="number" min="0.1" step="0.5" value={s.workload.requests_per_second.to_string()} onchange={rps} />
+            </label>
+            <label>{format!("Key skew (Zipf {:.1})", s.workload.skew)}
+                <input type="range" min="0" max="2" step="0.1" value={s.workload.skew.to_string()} onchange={skew} />
+            </label>
+            <label>{format!("Updates: {:.0}%", s.workload.update_share * 100.0)}
+                <input type="range" min="0" max="50" step="1" value={(s.workload.update_share * 100.0).to_string()} onchange={updates} />
+            </label>
+        </div>
+    }
+}
+
+/// Seconds as the TTL table writes them (60 s, 5 min, 1 h, 24 h).
+fn human(seconds: u64) -> String {
+    match seconds {
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}

@@ -1,0 +1,54 @@
+//! The labs: the course's two caching patterns made visible, running real commands in the
+//! page's engine (they show up in the key browser and the server panel as they happen).
+//!
+//! - [`cache_lab`]: cache-aside and its siblings in front of a slow "database" or "LLM", under
+//!   Zipf traffic on the virtual clock.
+//! - [`semantic_lab`]: a semantic cache over FT.CREATE/FT.SEARCH with embeddings computed here.
+//!
+//! The logic lives in the `playground-labs` crate (sans I/O, tested natively); these files only
+//! draw it and feed it the engine.
+
+mod cache_lab;
+mod charts;
+mod command_log;
+mod embedders;
+mod flow_diagram;
+mod semantic_lab;
+mod semantic_views;
+
+use yew::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabTab {
+    CacheAside,
+    Semantic,
+}
+
+/// The labs panel with its two labs.
+#[component]
+pub fn LabsPanel() -> Html {
+    let tab = use_state(|| LabTab::CacheAside);
+    let pick = |t: LabTab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(t))
+    };
+    let button = |t: LabTab, label: &str| {
+        html! {
+            <button class={classes!("tab", (*tab == t).then_some("active"))} role="tab"
+                aria-selected={(*tab == t).to_string()} onclick={pick(t)}>{label.to_string()}</button>
+        }
+    };
+    html! {
+        <section class="panel labs" aria-label="Labs">
+            <div class="tab-bar lab-tabs" role="tablist">
+                { button(LabTab::CacheAside, "Cache-aside lab") }
+                { button(LabTab::Semantic, "Semantic cache lab") }
+            </div>
+            if *tab == LabTab::CacheAside {
+                <cache_lab::CacheLab />
+            } else {
+                <semantic_lab::SemanticLab />
+            }
+        </section>
+    }
+}

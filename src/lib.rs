@@ -1,0 +1,36 @@
+//! The playground page: a yew app that runs the `playground-engine` mini-Redis in the browser.
+//!
+//! A tour:
+//! - [`console`]: the redis-cli-like console's logic (argument splitting, reply formatting,
+//!   help, history), DOM-free so it is unit-tested natively.
+//! - [`session`]: the engine, its virtual [`clock`] and the console client, shared through a
+//!   context handle; [`backend`]: the trait the console sends commands through (the in-page
+//!   engine today, a WebSocket proxy later).
+//! - [`state`]: the reducer for what the page draws; [`hooks`]: the clock heartbeat.
+//! - [`persist`]: the versioned snapshot format; [`storage`]: localStorage and files.
+//! - [`components`]: one component per file, [`App`] at the top.
+
+pub mod backend;
+pub mod clock;
+pub mod components;
+pub mod console;
+pub mod debug;
+pub mod hooks;
+pub mod labs;
+pub mod persist;
+pub mod session;
+pub mod state;
+pub mod storage;
+
+pub use components::app::App;
+
+/// Mount the app on the page's body (what `main` does).
+pub fn start() {
+    debug::install();
+    // index.html shows a loading line until the app takes over.
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,106 @@
+//! The model behind the page: the engine, the virtual clock it runs on, the console's client
+//! and its history. It lives in an `Rc<RefCell<..>>` shared through a yew `ContextProvider`
+//! ([`SessionHandle`]), outside the reducer, because the engine is large, mutable and not
+//! `Clone`; the reducer (`state.rs`) keeps only what the page draws.
+
+use crate::clock::{Speed, VirtualClock};
+use crate::console::history::History;
+use playground_engine::Engine;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Seed for the engine's random choices (eviction samples, RANDOMKEY): fixed, so a lesson
+/// replays the same way.
+pub const ENGINE_SEED: u64 = 0x5eed;
+
+pub struct Session {
+    pub engine: Engine,
+    pub clock: VirtualClock,
+    /// The console's connection id.
+    pub client: u64,
+    pub history: History,
+    /// Changed since the last save (the autosave hook writes it out within a second).
+    pub dirty: bool,
+}
+
+impl Session {
+    /// A fresh session whose virtual clock starts at `start_ms` (the real time at first visit).
+    pub fn new(start_ms: u64) -> Session {
+        let mut engine = Engine::new(ENGINE_SEED, start_ms);
+        engine.set_events_enabled(true);
+        let client = engine.connect(start_ms);
+        Session {
+            engine,
+            clock: VirtualClock::starting_at(start_ms),
+            client,
+            history: History::default(),
+            dirty: false,
+        }
+    }
+
+    /// Let real time pass: advance the clock and run active expiry up to the new time.
+    /// Returns the new simulated time.
+    pub fn advance(&mut self, real_elapsed_ms: f64) -> u64 {
+        let now = self.clock.advance(real_elapsed_ms);
+        self.expire_until(now);
+        now
+    }
+
+    /// Jump the clock ahead and expire what became due.
+    pub fn jump(&mut self, ms: u64) -> u64 {
+        let now = self.clock.jump(ms);
+        self.expire_until(now);
+        now
+    }
+
+    pub fn set_speed(&mut self, speed: Speed) {
+        self.clock.set_speed(speed);
+    }
+
+    /// `tick` removes a bounded number of keys per call; a big jump may need several.
+    fn expire_until(&mut self, now: u64) {
+        for _ in 0..1_000 {
+            if self.engine.tick(now) == 0 {
+                break;
+            }
+        }
+    }
+}
+
+/// Shared handle to the session, compared by identity so yew re-renders only when the session
+/// itself is replaced (reset, import), not on every command.
+#[derive(Clone)]
+pub struct SessionHandle(Rc<RefCell<Session>>);
+
+impl PartialEq for SessionHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl SessionHandle {
+    pub fn new(session: Session) -> SessionHandle {
+        SessionHandle(Rc::new(RefCell::new(session)))
+    }
+
+    /// Read the session. `None` only if it is being changed at this very moment (a re-entrant
+    /// call), which the page treats as "skip this frame" rather than panicking.
+    pub fn read<R>(&self, f: impl FnOnce(&Session) -> R) -> Option<R> {
+        self.0.try_borrow().ok().map(|s| f(&s))
+    }
+
+    /// Change the session (same re-entrancy rule as [`SessionHandle::read`]).
+    pub fn update<R>(&self, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+        self.0.try_borrow_mut().ok().map(|mut s| f(&mut s))
+    }
+
+    /// Swap in another session (reset, import) keeping the same handle.
+    pub fn replace(&self, session: Session) -> bool {
+        self.update(|s| *s = session).is_some()
+    }
+
+    /// Simulated time now.
+    pub fn now(&self) -> u64 {
+        self.read(|s| s.clock.now()).unwrap_or(0)
+    }
+}

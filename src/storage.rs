@@ -1,0 +1,100 @@
+//! Saving and loading through `localStorage` (gloo-storage), and files for export/import
+//! (gloo-file). Nothing here may panic: storage can be missing (private modes, sandboxed
+//! frames), full, or hold something another version wrote; each case becomes a message.
+
+use crate::persist::{PersistError, Snapshot};
+use crate::session::Session;
+use gloo::storage::{LocalStorage, Storage};
+
+/// Where the snapshot lives.
+pub const STATE_KEY: &str = "redis-playground:state";
+/// Where an unreadable snapshot is moved, so a fresh start does not destroy it.
+pub const UNREADABLE_KEY: &str = "redis-playground:state:unreadable";
+pub const THEME_KEY: &str = "redis-playground:theme";
+
+/// gloo's `LocalStorage` throws when the browser has no usable storage; ask web-sys first.
+pub fn available() -> bool {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten()).is_some()
+}
+
+/// The session to start with, and a message when the saved one could not be used.
+pub struct Loaded {
+    pub session: Session,
+    pub problem: Option<String>,
+    pub restored_keys: usize,
+}
+
+/// Load the saved session, or start fresh at `real_now_ms` with an explanation.
+pub fn load(real_now_ms: u64) -> Loaded {
+    let fresh =
+        |problem: Option<String>| Loaded { session: Session::new(real_now_ms), problem, restored_keys: 0 };
+    if !available() {
+        return fresh(Some(
+            "This browser gives the page no local storage, so nothing will be kept across reloads.".into(),
+        ));
+    }
+    // Read the text as is (not through serde) to tell "nothing saved" from "damaged".
+    let Ok(Some(text)) = LocalStorage::raw().get_item(STATE_KEY) else { return fresh(None) };
+    match Snapshot::from_json(&text).and_then(|snap| snap.restore()) {
+        Ok(session) => {
+            let restored_keys = session.engine.server().dbs.iter().map(|d| d.len()).sum();
+            Loaded { session, problem: None, restored_keys }
+        }
+        Err(err) => {
+            // Keep the damaged copy for the curious, then start over.
+            let _ = LocalStorage::set(UNREADABLE_KEY, &text);
+            LocalStorage::delete(STATE_KEY);
+            fresh(Some(format!(
+                "Your saved playground could not be read: {err}. Starting fresh (the old data was kept under \"{UNREADABLE_KEY}\" in localStorage)."
+            )))
+        }
+    }
+}
+
+/// Save the session. Returns a message if the browser refused (quota, no storage).
+pub fn save(session: &Session) -> Result<(), String> {
+    if !available() {
+        return Err("no local storage".into());
+    }
+    let snap = Snapshot::capture(session);
+    LocalStorage::set(STATE_KEY, &snap).map_err(|e| format!("could not save the playground: {e}"))
+}
+
+/// Forget the saved session.
+pub fn clear() {
+    if available() {
+        LocalStorage::delete(STATE_KEY);
+    }
+}
+
+/// Read an imported file's text into a session.
+pub fn import(text: &str) -> Result<Session, PersistError> {
+    Snapshot::from_json(text)?.restore()
+}
+
+pub fn load_theme() -> Option<String> {
+    if !available() {
+        return None;
+    }
+    LocalStorage::get::<String>(THEME_KEY).ok()
+}
+
+pub fn save_theme(name: &str) {
+    if available() {
+        let _ = LocalStorage::set(THEME_KEY, name);
+    }
+}
+
+/// Offer `text` as a download named `file_name`. The object URL must outlive the click, so it
+/// is returned for the caller to keep until the next export.
+pub fn download(file_name: &str, text: &str) -> Option<gloo::file::ObjectUrl> {
+    use wasm_bindgen::JsCast;
+    let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
+    let url = gloo::file::ObjectUrl::from(blob);
+    let document = web_sys::window()?.document()?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    Some(url)
+}

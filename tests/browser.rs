@@ -1,0 +1,314 @@
+//! The playground in a real browser (headless Chromium through wasm-bindgen-test-runner):
+//! the console formatter as compiled to wasm, the engine on the virtual clock, and the
+//! components rendered into the DOM and driven by synthetic events.
+//!
+//! Run: CHROMEDRIVER=/usr/bin/chromedriver \
+//!   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+//!   cargo test --target wasm32-unknown-unknown -p redis-playground
+
+#![cfg(target_arch = "wasm32")]
+
+use bytes::Bytes;
+use playground_engine::types::{Value, ZSet};
+use playground_engine::{Event, Frame, Protocol};
+use redis_playground::components::key_browser::KeyBrowser;
+use redis_playground::console::format::{as_client_sees, format_reply};
+use redis_playground::session::{Session, SessionHandle};
+use redis_playground::state::Flash;
+use redis_playground::{storage, App};
+use std::collections::HashMap;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const T0: u64 = 1_795_397_175_000;
+
+fn b(s: &str) -> Bytes {
+    Bytes::copy_from_slice(s.as_bytes())
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+/// A fresh element to render into.
+fn mount_point() -> Element {
+    let div = document().create_element("div").expect("div");
+    document().body().expect("body").append_child(&div).expect("append");
+    div
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(60)).await;
+}
+
+fn clear_storage() {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.clear();
+    }
+}
+
+/// Type a line into the console input and press Enter, as a learner would.
+fn type_and_enter(root: &Element, line: &str) {
+    let input: HtmlInputElement = root
+        .query_selector("#console-input")
+        .ok()
+        .flatten()
+        .expect("console input")
+        .dyn_into()
+        .expect("input");
+    input.set_value(line);
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input event");
+    input.dispatch_event(&event).expect("dispatch input");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("keydown");
+    input.dispatch_event(&enter).expect("dispatch keydown");
+}
+
+fn replies(root: &Element) -> Vec<String> {
+    let nodes = root.query_selector_all(".scrollback .reply").expect("query");
+    (0..nodes.length()).filter_map(|i| nodes.get(i)).filter_map(|n| n.text_content()).collect()
+}
+
+#[wasm_bindgen_test]
+fn formatter_prints_like_redis_cli_in_wasm() {
+    let reply = Frame::Array(vec![Frame::Bulk(b("a")), Frame::Array(vec![Frame::Integer(1)]), Frame::Null]);
+    assert_eq!(format_reply(&reply), "1) \"a\"\n2) 1) (integer) 1\n3) (nil)");
+    let map = Frame::Map(vec![(Frame::Bulk(b("score")), Frame::Double(1.5))]);
+    assert_eq!(format_reply(&as_client_sees(&map, Protocol::Resp3)), "1# \"score\" => (double) 1.5");
+    assert_eq!(format_reply(&as_client_sees(&map, Protocol::Resp2)), "1) \"score\"\n2) \"1.5\"");
+    let args = playground_engine::resp::split_args(br#"SET "a b" 'it''s'"#);
+    assert_eq!(args, None, "a closing quote must be followed by a space, as in sdssplitargs");
+    let args = playground_engine::resp::split_args(br#"SET "a b" "\x41""#).expect("balanced");
+    assert_eq!(args, vec![b"SET".to_vec(), b"a b".to_vec(), b"A".to_vec()]);
+}
+
+#[wasm_bindgen_test]
+fn a_key_with_a_deadline_expires_when_the_virtual_clock_passes_it() {
+    let mut session = Session::new(T0);
+    let client = session.client;
+    assert_eq!(session.engine.execute(client, vec![b("SET"), b("plain"), b("v")], T0), Frame::ok());
+    // A TTL of 300 s, as SET k v EX 300 records it: a deadline on the virtual clock.
+    session.engine.server_mut().dbs[0].insert(b("k"), Value::Str(b("v")), Some(T0 + 300_000), T0);
+    session.engine.drain_events();
+
+    session.jump(299_000);
+    let get = |s: &mut Session, key: &str| {
+        let (c, now) = (s.client, s.clock.now());
+        s.engine.execute(c, vec![b("GET"), b(key)], now)
+    };
+    assert_eq!(get(&mut session, "k"), Frame::Bulk(b("v")), "still there one second before");
+    session.jump(2_000);
+    assert!(session.engine.server().dbs[0].raw_get(b"k").is_none(), "active expiry removed it");
+    assert_eq!(session.engine.server().stats.expired_keys, 1);
+    assert!(session.engine.drain_events().contains(&Event::Expired { db: 0, key: b("k") }));
+    assert_eq!(get(&mut session, "k"), Frame::Null);
+    assert_eq!(get(&mut session, "plain"), Frame::Bulk(b("v")), "keys without a TTL stay");
+
+    // Real time at 60x: 5 real seconds are 5 simulated minutes.
+    session.engine.server_mut().dbs[0].insert(
+        b("k2"),
+        Value::Str(b("v")),
+        Some(session.clock.now() + 240_000),
+        0,
+    );
+    session.set_speed(redis_playground::clock::Speed::X60);
+    session.advance(5_000.0);
+    assert!(session.engine.server().dbs[0].raw_get(b"k2").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn typing_ping_in_the_console_shows_pong() {
+    clear_storage();
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    type_and_enter(&root, "PING");
+    settle().await;
+    assert_eq!(replies(&root).last().map(String::as_str), Some("PONG"));
+
+    type_and_enter(&root, "SET user:1 Ada");
+    type_and_enter(&root, "GET user:1");
+    type_and_enter(&root, "GET \"unbalanced");
+    settle().await;
+    let all = replies(&root);
+    assert_eq!(&all[all.len() - 3..], ["OK", "\"Ada\"", "Invalid argument(s)"]);
+    let row = root.query_selector("#key-list [data-key='user:1']").ok().flatten();
+    assert!(row.is_some(), "the key browser lists the new key");
+    let hits = root.query_selector("#stat-hits").ok().flatten().and_then(|e| e.text_content());
+    assert_eq!(hits.as_deref(), Some("1"));
+
+    type_and_enter(&root, "help SET");
+    settle().await;
+    assert!(replies(&root).last().is_some_and(|r| r.contains("SET key value")));
+
+    // Autosave writes history and keyspace to localStorage within a second.
+    yew::platform::time::sleep(Duration::from_millis(1_300)).await;
+    let saved = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(storage::STATE_KEY).ok().flatten())
+        .unwrap_or_default();
+    assert!(saved.contains("user:1") && saved.contains("GET user:1"), "{saved}");
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_saved_state_gives_a_message_and_a_fresh_start() {
+    clear_storage();
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).expect("storage");
+    storage
+        .set_item(storage::STATE_KEY, "{\"format\":\"redis-playground/snapshot\",\"version\":1,\"dbs\":")
+        .ok();
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let notice = root.query_selector(".notice.error").ok().flatten().and_then(|n| n.text_content());
+    assert!(notice.as_deref().is_some_and(|t| t.contains("could not be read")), "{notice:?}");
+    type_and_enter(&root, "DBSIZE");
+    settle().await;
+    assert_eq!(replies(&root).last().map(String::as_str), Some("(integer) 0"));
+    assert!(storage.get_item(storage::UNREADABLE_KEY).ok().flatten().is_some(), "damaged copy kept");
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_keyspace_comes_back_after_a_reload() {
+    clear_storage();
+    let mut session = Session::new(T0);
+    session.engine.server_mut().dbs[0].insert(b("kept"), Value::Str(b("yes")), Some(T0 + 3_600_000), T0);
+    session.history.push("GET kept");
+    storage::save(&session).expect("saved");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    type_and_enter(&root, "GET kept");
+    settle().await;
+    assert_eq!(replies(&root).last().map(String::as_str), Some("\"yes\""));
+    let notice = root.query_selector(".notice").ok().flatten().and_then(|n| n.text_content());
+    assert!(notice.is_some_and(|t| t.contains("restored 1 key")));
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_virtual_clock_runs_pauses_and_jumps_in_the_page() {
+    clear_storage();
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let sim = |root: &Element| -> u64 {
+        let el = root.query_selector("#sim-time").ok().flatten();
+        el.and_then(|e| e.get_attribute("data-ms")).and_then(|v| v.parse().ok()).unwrap_or(0)
+    };
+    let t0 = sim(&root);
+    yew::platform::time::sleep(Duration::from_millis(700)).await;
+    let t1 = sim(&root);
+    assert!((300..=2_000).contains(&(t1 - t0)), "1x: about real time passed ({} ms)", t1 - t0);
+
+    click(&root, "[data-speed='Pause']");
+    settle().await;
+    let paused = sim(&root);
+    yew::platform::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sim(&root), paused, "paused clock stands still");
+
+    click(&root, "[data-jump='jump-hour']");
+    settle().await;
+    assert_eq!(sim(&root), paused + 3_600_000);
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
+    root.remove();
+}
+
+#[derive(Properties, PartialEq)]
+struct BrowserHarnessProps {
+    session: SessionHandle,
+}
+
+/// The key browser with its own selection state, as `App` wires it.
+#[component]
+fn BrowserHarness(props: &BrowserHarnessProps) -> Html {
+    let selected = use_state(|| None::<(usize, Vec<u8>)>);
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |key| selected.set(key))
+    };
+    html! {
+        <ContextProvider<SessionHandle> context={props.session.clone()}>
+            <KeyBrowser now={T0} rev={0} flashes={HashMap::<(usize, Vec<u8>), Flash>::new()} ghosts={vec![]}
+                filter={String::new()} selected={(*selected).clone()} on_filter={Callback::noop()} {on_select} />
+        </ContextProvider<SessionHandle>>
+    }
+}
+
+fn click(root: &Element, selector: &str) {
+    let el: web_sys::HtmlElement =
+        root.query_selector(selector).ok().flatten().expect(selector).dyn_into().expect("html element");
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_key_browser_shows_every_type_in_a_fitting_view() {
+    let mut session = Session::new(T0);
+    let db = &mut session.engine.server_mut().dbs[0];
+    db.insert(b("s"), Value::Str(b("text")), Some(T0 + 90_000), T0);
+    db.insert(
+        b("h"),
+        Value::Hash([(b("name"), b("Ada")), (b("lang"), b("en"))].into_iter().collect()),
+        None,
+        T0,
+    );
+    db.insert(b("l"), Value::List([b("first"), b("second")].into_iter().collect()), None, T0);
+    db.insert(b("st"), Value::Set([b("red"), b("blue")].into_iter().collect()), None, T0);
+    let mut z = ZSet::new();
+    z.insert(b("bob"), 2.5);
+    z.insert(b("amy"), 1.0);
+    db.insert(b("z"), Value::ZSet(z), None, T0);
+    let vector: Vec<u8> = [0.25f32, -1.0, 3.0].iter().flat_map(|f| f.to_le_bytes()).collect();
+    db.insert(b("emb"), Value::Str(Bytes::from(vector)), None, T0);
+    let session = SessionHandle::new(session);
+
+    let root = mount_point();
+    let app =
+        yew::Renderer::<BrowserHarness>::with_root_and_props(root.clone(), BrowserHarnessProps { session })
+            .render();
+    settle().await;
+    let text = |sel: &str| {
+        root.query_selector(sel).ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
+    };
+    assert!(text("#key-count").starts_with("6 in db0"));
+    assert_eq!(text("[data-key='s'] .ttl"), "1m 30s");
+    assert_eq!(text("[data-key='h'] .type-badge"), "hash");
+
+    click(&root, "[data-key='h']");
+    settle().await;
+    assert!(text("#key-detail").contains("\"name\"\"Ada\""), "{}", text("#key-detail"));
+    click(&root, "[data-key='l']");
+    settle().await;
+    assert!(text("#key-detail table").contains("0\"first\"1\"second\""), "{}", text("#key-detail"));
+    click(&root, "[data-key='st']");
+    settle().await;
+    assert!(text("#key-detail .members").contains("\"red\""));
+    click(&root, "[data-key='z']");
+    settle().await;
+    assert!(text("#key-detail table").contains("0\"amy\"11\"bob\"2.5"), "{}", text("#key-detail"));
+    click(&root, "[data-key='emb']");
+    settle().await;
+    assert!(text("#key-detail").contains("f32[3] [0.25, -1, 3]"), "{}", text("#key-detail"));
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
+    root.remove();
+}

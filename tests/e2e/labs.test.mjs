@@ -1,0 +1,56 @@
+// The labs in real headless Chromium: a simulated hour of cache-aside traffic, and a semantic
+// cache that answers a paraphrase from the cache and an unrelated question from the "LLM".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshotPath } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const ms = (text) => Number.parseFloat(text.replace(/[^0-9.]/g, ''));
+
+test('cache-aside: an hour of traffic hits the cache, and hits are faster than misses', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.click('[data-testid=lab-hour]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lab-hit-ratio]')?.textContent.startsWith('0.0'));
+  const ratio = ms(await page.locator('[data-testid=lab-hit-ratio]').innerText());
+  const hit = ms(await page.locator('[data-testid=lab-hit-p50]').innerText());
+  const miss = ms(await page.locator('[data-testid=lab-miss-p50]').innerText());
+  assert.ok(ratio > 0, `hit ratio ${ratio}%`);
+  assert.ok(hit < miss, `hit p50 ${hit} ms < miss p50 ${miss} ms`);
+  // The lab's keys are real: the console sees them with their TTL.
+  await page.getByRole('tab', { name: 'Console' }).click();
+  await page.fill('#console-input', 'TTL product:0');
+  await page.press('#console-input', 'Enter');
+  await page.waitForFunction(() => /\(integer\) \d+/.test(document.querySelector('.scrollback .entry:last-child .reply')?.textContent ?? ''));
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.screenshot({ path: screenshotPath('lab-cache-aside.png') });
+  assert.deepEqual(page.errors, []);
+});
+
+test('semantic cache: a paraphrase hits, an unrelated question misses', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.getByRole('tab', { name: 'Semantic cache lab' }).click();
+  await page.waitForSelector('[data-testid=sem-model]', { timeout: 20000 });
+  await page.click('[data-testid=sem-starter]');
+  const ask = async (text) => {
+    await page.fill('[data-testid=sem-prompt]', text);
+    await page.click('[data-testid=sem-ask]');
+    await page.waitForSelector('[data-testid=sem-decision]');
+    return page.locator('[data-testid=sem-decision]').innerText();
+  };
+  assert.equal(await ask('I forgot my password, how can I change it?'), 'HIT');
+  await page.screenshot({ path: screenshotPath('lab-semantic-cache.png') });
+  assert.equal(await ask('What is the tallest mountain in Europe?'), 'MISS');
+  assert.deepEqual(page.errors, []);
+});

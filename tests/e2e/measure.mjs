@@ -1,0 +1,97 @@
+// Measurements of the built page (run after `trunk build --release`), printed as a table:
+// download size of the wasm (raw and gzipped), time from navigation to the first answered
+// command on localhost, and engine commands per second inside the browser.
+//   node tests/e2e/measure.mjs
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DIST, serveDist, launch } from './harness.mjs';
+
+const GOALS = { wasmGzipKB: 400, firstAnswerMs: 300 };
+const RUNS = 7;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (n) => (n / 1024).toFixed(1);
+
+function sizes() {
+  const files = readdirSync(DIST);
+  const size = (ext) => {
+    const f = files.find((name) => name.endsWith(ext));
+    if (!f) return { raw: 0, gz: 0 };
+    const body = readFileSync(join(DIST, f));
+    return { raw: body.length, gz: gzipSync(body, { level: 9 }).length };
+  };
+  return { wasm: size('_bg.wasm'), js: size('.js'), css: size('.css') };
+}
+
+/**
+ * One page load. A script in the page plays a learner with instant fingers: the moment the
+ * console input exists it types PING and presses Enter, and it notes when PONG is on screen,
+ * all on the page's own clock (ms since navigation start), so no automation round trip counts.
+ */
+async function firstAnswer(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', () => { window.__started = performance.now(); });
+    let typed = false;
+    new MutationObserver((_, observer) => {
+      const input = document.querySelector('#console-input');
+      if (input && !typed) {
+        typed = true;
+        window.__inputShown = performance.now();
+        input.value = 'PING';
+        input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      }
+      if (document.querySelector('.scrollback .reply')?.textContent === 'PONG') {
+        window.__pong = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  const t0 = performance.now();
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__pong !== undefined, null, { polling: 'raf' });
+  const wall = performance.now() - t0;
+  const { started, shown, pong } = await page.evaluate(() => ({ started: window.__started, shown: window.__inputShown, pong: window.__pong }));
+  await context.close();
+  return { wall, started, shown, inPage: pong };
+}
+
+const server = await serveDist();
+const browser = await launch();
+try {
+  const s = sizes();
+  const answers = [];
+  for (let i = 0; i < RUNS; i++) answers.push(await firstAnswer(browser, server.url));
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('#console-input');
+  const rates = [];
+  for (let i = 0; i < 3; i++) rates.push(await page.evaluate(() => window.__redisPlayground.benchEngine(100_000)));
+  await page.close();
+
+  const firstMs = median(answers.map((a) => a.inPage));
+  const rows = [
+    ['wasm (raw)', `${kb(s.wasm.raw)} KB`, ''],
+    ['wasm (gzip -9)', `${kb(s.wasm.gz)} KB`, `<= ${GOALS.wasmGzipKB} KB ${s.wasm.gz / 1024 <= GOALS.wasmGzipKB ? 'ok' : 'MISSED'}`],
+    ['js glue (gzip)', `${kb(s.js.gz)} KB`, ''],
+    ['css (gzip)', `${kb(s.css.gz)} KB`, ''],
+    ['total download (gzip)', `${kb(s.wasm.gz + s.js.gz + s.css.gz)} KB`, ''],
+    [`navigation -> PONG on screen (median of ${RUNS})`, `${firstMs.toFixed(0)} ms`, `<= ${GOALS.firstAnswerMs} ms ${firstMs <= GOALS.firstAnswerMs ? 'ok' : 'MISSED'}`],
+    ['  min / max', `${Math.min(...answers.map((a) => a.inPage)).toFixed(0)} / ${Math.max(...answers.map((a) => a.inPage)).toFixed(0)} ms`, ''],
+    ['  navigation -> wasm started', `${median(answers.map((a) => a.started)).toFixed(0)} ms`, ''],
+    ['  navigation -> console input shown', `${median(answers.map((a) => a.shown)).toFixed(0)} ms`, ''],
+    ['  same load seen from node (incl. automation)', `${median(answers.map((a) => a.wall)).toFixed(0)} ms`, ''],
+    ['engine SET+GET in the browser (median of 3)', `${(median(rates) / 1e6).toFixed(2)} M ops/s`, ''],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log(`${'measure'.padEnd(w0)} | ${'value'.padStart(w1)} | goal`);
+  console.log(`${'-'.repeat(w0)}-|-${'-'.repeat(w1)}-|-----------`);
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)} | ${b.padStart(w1)} | ${c}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
