@@ -105,6 +105,9 @@ pub fn parse_long_double(raw: &[u8]) -> Option<Parsed> {
     if lower == "inf" || lower == "infinity" {
         return Some(Parsed::Infinite);
     }
+    if let Some(hex) = lower.strip_prefix("0x") {
+        return parse_hex(negative, hex).map(Parsed::Finite);
+    }
     let (mantissa_part, exp_part) = match lower.find('e') {
         Some(i) => (&lower[..i], Some(&lower[i + 1..])),
         None => (lower.as_str(), None),
@@ -156,6 +159,44 @@ pub fn parse_long_double(raw: &[u8]) -> Option<Parsed> {
     Some(Parsed::Finite(value))
 }
 
+/// A C99 hex float after its `0x` (lowercased): `hhh[.hhh][p[+-]ddd]`, which `strtold` accepts,
+/// so `INCRBYFLOAT k 0x1.8p1` adds 3 on a real server.
+fn parse_hex(negative: bool, body: &str) -> Option<LongDouble> {
+    let (mantissa_part, exp_part) = match body.find('p') {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int_digits, frac_digits) = mantissa_part.split_once('.').unwrap_or((mantissa_part, ""));
+    let all_hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+    if (int_digits.is_empty() && frac_digits.is_empty()) || !all_hex(int_digits) || !all_hex(frac_digits) {
+        return None;
+    }
+    let mut exp2: i64 = match exp_part {
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
+                return None;
+            }
+            e.parse().ok()?
+        }
+        None => 0,
+    };
+    if int_digits.len() + frac_digits.len() > 4096 {
+        return None;
+    }
+    exp2 -= 4 * frac_digits.len() as i64;
+    let n = BigUint::parse_bytes(format!("{int_digits}{frac_digits}").as_bytes(), 16)?;
+    if n.is_zero() {
+        return Some(LongDouble::ZERO);
+    }
+    let sign = if negative { Sign::Minus } else { Sign::Plus };
+    let value = LongDouble::round(BigInt::from_biguint(sign, n), exp2)?;
+    if (value.mantissa.bits() as i64 + value.exponent) < -16445 {
+        return None;
+    }
+    Some(value)
+}
+
 /// A parsed argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
@@ -197,11 +238,20 @@ mod tests {
             sum("1e300", "1e300").starts_with("20000000000000000000179946481591183877410478885465814958765")
         );
         assert_eq!(sum("inf", "1"), "inf");
+        assert_eq!(sum("0", "0x10"), "16");
+        assert_eq!(sum("16", "0x1.8p1"), "19");
+        assert_eq!(sum("19", "0X.8"), "19.5");
+        assert_eq!(sum("19.5", "0x1p-2"), "19.75");
+        assert_eq!(sum("3.75", "0x1P+3"), "11.75");
+        assert_eq!(sum("11.75", "0x1."), "12.75");
     }
 
     #[test]
     fn rejects_what_strtold_rejects_for_redis() {
-        for bad in ["", " 1", "1 ", "abc", "nan", "1e", "1e99999", "1e-99999", "--1", "."] {
+        for bad in [
+            "", " 1", "1 ", "abc", "nan", "1e", "1e99999", "1e-99999", "--1", ".", "0x", "0xp1", "0x1p",
+            "0x.", "0xg",
+        ] {
             assert!(parse_long_double(bad.as_bytes()).is_none(), "{bad:?}");
         }
     }

@@ -1,5 +1,5 @@
-//! Differential tests of the generic key commands (DEL, RENAME, COPY, SCAN, EXPIRE, TTL,
-//! OBJECT ...) against Redis 7.4.
+//! Differential edge cases of the generic key commands against Redis 7.4 (EXPIRE options and
+//! overflow, TTL rounding at the limits, RENAME/COPY across databases, SCAN coverage, OBJECT).
 
 mod common;
 use bytes::Bytes;

@@ -1,4 +1,5 @@
-//! Differential tests of the string commands against Redis 7.4.
+//! Differential edge cases of the string commands against Redis 7.4 (option conflicts, overflow,
+//! long double rounding, hex floats, WRONGTYPE ordering, binary safety).
 
 mod common;
 use bytes::Bytes;

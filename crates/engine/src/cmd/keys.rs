@@ -501,7 +501,10 @@ fn ttl_generic(ctx: &mut Ctx, args: &mut Args, millis: bool, absolute: bool) -> 
     let Some(entry) = ctx.read_no_touch(&key) else { return Ok(Frame::Integer(-2)) };
     let Some(deadline) = entry.expires_at else { return Ok(Frame::Integer(-1)) };
     let value = if absolute { deadline as i64 } else { (deadline as i64 - now).max(0) };
-    Ok(Frame::Integer(if millis { value } else { (value + 500) / 1000 }))
+    // Rounded to the nearest second; a deadline near i64::MAX must not overflow (Redis answers
+    // 9223372036854776 for EXPIRETIME after PEXPIREAT 9223372036854775807), so widen first.
+    let seconds = ((i128::from(value) + 500) / 1000) as i64;
+    Ok(Frame::Integer(if millis { value } else { seconds }))
 }
 
 fn ttl(ctx: &mut Ctx, args: &mut Args) -> CmdResult {

@@ -270,11 +270,13 @@ fn decrby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn incrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let by = parse_long_double(&args.next_bytes()?).ok_or_else(CmdError::not_float)?;
+    let raw_by = args.next_bytes()?;
+    // Redis checks the key's type first, then the stored value, then the increment.
     let (current, ttl) = match write_string(ctx, &key)? {
         Some((s, ttl)) => (parse_long_double(&s).ok_or_else(CmdError::not_float)?, ttl),
         None => (Parsed::Finite(LongDouble::ZERO), None),
     };
+    let by = parse_long_double(&raw_by).ok_or_else(CmdError::not_float)?;
     let sum =
         add_parsed(&current, &by).ok_or_else(|| CmdError::err("increment would produce NaN or Infinity"))?;
     let text = Bytes::from(sum.to_human_string());
