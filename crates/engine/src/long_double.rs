@@ -121,13 +121,7 @@ pub fn parse_long_double(raw: &[u8]) -> Option<Parsed> {
         return None;
     }
     let mut exp10: i64 = match exp_part {
-        Some(e) => {
-            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-            if digits.is_empty() || !all_digits(digits) || digits.len() > 6 {
-                return None;
-            }
-            e.parse().ok()?
-        }
+        Some(e) => parse_exponent(e)?,
         None => 0,
     };
     exp10 -= frac_digits.len() as i64;
@@ -159,6 +153,21 @@ pub fn parse_long_double(raw: &[u8]) -> Option<Parsed> {
     Some(Parsed::Finite(value))
 }
 
+/// An exponent's digits (`[+-]ddd`), leading zeros allowed as `strtold` allows them; huge
+/// exponents saturate (the value is then out of range unless the mantissa is zero).
+fn parse_exponent(e: &str) -> Option<i64> {
+    let (negative, digits) = match e.as_bytes().first() {
+        Some(b'-') => (true, &e[1..]),
+        Some(b'+') => (false, &e[1..]),
+        _ => (false, e),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let magnitude = digits.bytes().fold(0i64, |acc, b| (acc * 10 + i64::from(b - b'0')).min(1_000_000_000));
+    Some(if negative { -magnitude } else { magnitude })
+}
+
 /// A C99 hex float after its `0x` (lowercased): `hhh[.hhh][p[+-]ddd]`, which `strtold` accepts,
 /// so `INCRBYFLOAT k 0x1.8p1` adds 3 on a real server.
 fn parse_hex(negative: bool, body: &str) -> Option<LongDouble> {
@@ -172,13 +181,7 @@ fn parse_hex(negative: bool, body: &str) -> Option<LongDouble> {
         return None;
     }
     let mut exp2: i64 = match exp_part {
-        Some(e) => {
-            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
-                return None;
-            }
-            e.parse().ok()?
-        }
+        Some(e) => parse_exponent(e)?,
         None => 0,
     };
     if int_digits.len() + frac_digits.len() > 4096 {
@@ -244,6 +247,8 @@ mod tests {
         assert_eq!(sum("19.5", "0x1p-2"), "19.75");
         assert_eq!(sum("3.75", "0x1P+3"), "11.75");
         assert_eq!(sum("11.75", "0x1."), "12.75");
+        assert_eq!(sum("1", "1e0000001"), "11");
+        assert_eq!(sum("1", "0e99999999999"), "1");
     }
 
     #[test]

@@ -417,3 +417,21 @@ fn incrbyfloat_random_walk_matches() {
         }
     }
 }
+
+/// Probes of less common inputs; each line compared byte for byte.
+#[test]
+fn less_common_inputs() {
+    let mut s = Session::new();
+    s.script(&[
+        &["SET", "str:p", "1"],
+        &["INCRBYFLOAT", "str:p", "1e0000001"],
+        &["INCRBYFLOAT", "str:p", "0x1p0000001"],
+        &["INCRBYFLOAT", "str:p", "1.e1"],
+        &["INCRBYFLOAT", "str:p", "-.5e-1"],
+        // OBJECT ENCODING after APPEND/SETRANGE (raw) and INCRBYFLOAT (embstr) depends on the
+        // value's history, which the engine does not keep; INCR's result is int either way.
+        &["SETRANGE", "str:enc3", "0", "7"],
+        &["INCR", "str:enc3"],
+        &["OBJECT", "ENCODING", "str:enc3"],
+    ]);
+}
