@@ -13,6 +13,7 @@ mod charts;
 mod command_log;
 mod embedders;
 mod flow_diagram;
+mod hnsw_view;
 mod semantic_lab;
 mod semantic_views;
 

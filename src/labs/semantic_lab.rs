@@ -5,9 +5,12 @@
 
 use super::command_log::CommandLog;
 use super::embedders::{lexical, load_minilm, EmbedderKind};
+use super::hnsw_view::{HnswPicture, HnswView};
 use super::semantic_views::{EmbeddingStrip, NeighbourTable, PromptMap, ThresholdCurve};
 use crate::session::SessionHandle;
+use bytes::Bytes;
 use playground_embed::Embedder;
+use playground_engine::search;
 use playground_engine::types::Value;
 use playground_engine::Frame;
 use playground_labs::flow::{run_on_engine, Command};
@@ -115,14 +118,14 @@ fn ensure_index(session: &SessionHandle, client: u64, cache: &SemanticCache) -> 
         .collect()
 }
 
-/// Cached prompts and embeddings under the cache's prefix (db 0), for the map.
-fn cached_points(session: &SessionHandle, prefix: &str) -> Vec<(String, Vec<f32>)> {
+/// Cached (key, prompt, embedding) under the cache's prefix (db 0), for the map.
+fn cached_points(session: &SessionHandle, prefix: &str) -> Vec<(Bytes, String, Vec<f32>)> {
     session
         .read(|s| {
             let Some(db) = s.engine.server().dbs.first() else { return Vec::new() };
             db.iter()
                 .filter(|(k, _)| k.starts_with(prefix.as_bytes()))
-                .filter_map(|(_, entry)| match &entry.value {
+                .filter_map(|(key, entry)| match &entry.value {
                     Value::Hash(h) => {
                         let prompt = String::from_utf8_lossy(h.get(b"prompt".as_slice())?).into_owned();
                         let blob = h.get(b"embedding".as_slice())?;
@@ -130,11 +133,51 @@ fn cached_points(session: &SessionHandle, prefix: &str) -> Vec<(String, Vec<f32>
                             .chunks_exact(4)
                             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                             .collect();
-                        Some((prompt, v))
+                        Some((key.clone(), prompt, v))
                     }
                     _ => None,
                 })
                 .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The index's graph and, if a prompt was asked, the traced search for it.
+fn hnsw_picture(
+    session: &SessionHandle,
+    index: &str,
+    query: Option<&[f32]>,
+    points: &[(Bytes, String, Vec<f32>)],
+    map_points: &[(String, f32, f32)],
+) -> HnswPicture {
+    session
+        .read(|s| {
+            let Some(layers) = search::inspect(&s.engine, index) else { return HnswPicture::default() };
+            let keys = search::doc_keys(&s.engine, index);
+            let (min_x, max_x, min_y, max_y) =
+                map_points.iter().fold((f32::MAX, f32::MIN, f32::MAX, f32::MIN), |(a, b, c, d), p| {
+                    (a.min(p.1), b.max(p.1), c.min(p.2), d.max(p.2))
+                });
+            let (span_x, span_y) = ((max_x - min_x).max(1e-6), (max_y - min_y).max(1e-6));
+            let nodes = keys
+                .iter()
+                .filter_map(|(id, key)| {
+                    let i = points.iter().position(|p| p.0 == *key)?;
+                    let (_, px, py) = &map_points[i];
+                    Some((*id, ((px - min_x) / span_x, (py - min_y) / span_y, points[i].1.clone())))
+                })
+                .collect();
+            let (results, trace) = query
+                .and_then(|q| {
+                    let blob: Vec<u8> = q.iter().flat_map(|x| x.to_le_bytes()).collect();
+                    search::trace_knn(&s.engine, index, "embedding", &blob, 3)
+                })
+                .unwrap_or_default();
+            let results = results
+                .iter()
+                .filter_map(|(key, _)| keys.iter().find(|(_, k)| *k == key).map(|(id, _)| *id))
+                .collect();
+            HnswPicture { layers: layers.layers, entry_point: layers.entry_point, nodes, trace, results }
         })
         .unwrap_or_default()
 }
@@ -295,14 +338,21 @@ pub fn SemanticLab() -> Html {
     let decision =
         asked.as_ref().map(|a| a.lookup.neighbours.first().is_some_and(|n| n.similarity >= *threshold));
     let points = cached_points(&session, &cache.prefix);
-    let projection = Projection::fit(&points.iter().map(|p| p.1.clone()).collect::<Vec<_>>());
+    let projection = Projection::fit(&points.iter().map(|p| p.2.clone()).collect::<Vec<_>>());
     let map_points: Vec<(String, f32, f32)> = points
         .iter()
-        .map(|(label, v)| {
+        .map(|(_, label, v)| {
             let (x, y) = projection.project(v);
             (label.clone(), x, y)
         })
         .collect();
+    let picture = hnsw_picture(
+        &session,
+        &cache.index,
+        asked.as_ref().map(|a| a.embedding.as_slice()),
+        &points,
+        &map_points,
+    );
     let query = asked.as_ref().map(|a| projection.project(&a.embedding));
     let neighbour_labels: Vec<String> = asked
         .as_ref()
@@ -384,6 +434,11 @@ pub fn SemanticLab() -> Html {
                     <h3>{format!("Precision vs hit rate ({} judged questions)", judged.len())}</h3>
                     <ThresholdCurve points={curve_points} threshold={*threshold} />
                     <p class="muted">{"Lower the threshold and more questions hit, but more hits are wrong answers."}</p>
+                </div>
+                <div class="lab-card hnsw-card">
+                    <h3>{"The HNSW index: layers, and the last search's path"}</h3>
+                    <HnswView picture={picture} />
+                    <p class="muted">{"Numbers: distance computations in order, from the entry point down the layers; green: kept in the beam; ringed: the results."}</p>
                 </div>
                 <div class="lab-card">
                     <h3>{"LLM calls"}</h3>

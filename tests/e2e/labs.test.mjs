@@ -50,6 +50,9 @@ test('semantic cache: a paraphrase hits, an unrelated question misses', async ()
     return page.locator('[data-testid=sem-decision]').innerText();
   };
   assert.equal(await ask('I forgot my password, how can I change it?'), 'HIT');
+  // The HNSW graph shows the search's path: distance computations in order and the results.
+  assert.ok((await page.locator('.hnsw-node.visited').count()) > 0, 'the search visited nodes');
+  assert.equal(await page.locator('.hnsw-node.result').count(), 3, 'KNN 3 results ringed');
   await page.screenshot({ path: screenshotPath('lab-semantic-cache.png') });
   assert.equal(await ask('What is the tallest mountain in Europe?'), 'MISS');
   assert.deepEqual(page.errors, []);

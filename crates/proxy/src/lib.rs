@@ -5,5 +5,7 @@
 //! - [`emulate`]: serve the in-browser engine over RESP on TCP, so redis-cli, redis-benchmark
 //!   and redis-py talk to the emulator unchanged.
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod emulate;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod serve;

@@ -68,3 +68,14 @@ pub fn trace_knn(engine: &crate::Engine, index: &str, field: &str, blob: &[u8], 
     // Trace labels are doc ids; the page wants keys, but ids are stable within a search.
     Some((keyed, trace))
 }
+
+/// Doc id -> key for `index`, to label the nodes that [`inspect`] and [`trace_knn`] return.
+pub fn doc_keys(engine: &crate::Engine, index: &str) -> std::collections::HashMap<u64, Bytes> {
+    engine
+        .server()
+        .search
+        .by_name
+        .get(index.as_bytes())
+        .map(|idx| idx.docs.iter().map(|(id, doc)| (*id, doc.key.clone())).collect())
+        .unwrap_or_default()
+}

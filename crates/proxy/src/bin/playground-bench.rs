@@ -8,217 +8,242 @@
 //!
 //! Needs `redis-server` and `redis-benchmark` on PATH (scripts/dev.sh installs them).
 
-use bytes::Bytes;
-use playground_engine::Engine;
-use playground_proxy::emulate::{now_ms, serve, Shared};
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-const OPS: usize = 300_000;
-const REQUESTS: &str = "200000";
-const KEYS_FOR_MEMORY: usize = 100_000;
-
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    println!("## Engine in-process (no network), {OPS} ops each\n");
-    println!("| command | ops/s |");
-    println!("|---|---:|");
-    for (name, make) in workloads() {
-        let mut engine = Engine::new(1, 0);
-        let client = engine.connect(0);
-        let commands: Vec<Vec<Bytes>> = (0..OPS).map(make).collect();
-        let started = Instant::now();
-        for cmd in commands {
-            std::hint::black_box(engine.execute(client, cmd, 1));
+    native::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use bytes::Bytes;
+    use playground_engine::Engine;
+    use playground_proxy::emulate::{now_ms, serve, Shared};
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    const OPS: usize = 300_000;
+    const REQUESTS: &str = "200000";
+    const KEYS_FOR_MEMORY: usize = 100_000;
+
+    pub fn main() {
+        println!("## Engine in-process (no network), {OPS} ops each\n");
+        println!("| command | ops/s |");
+        println!("|---|---:|");
+        for (name, make) in workloads() {
+            let mut engine = Engine::new(1, 0);
+            let client = engine.connect(0);
+            let commands: Vec<Vec<Bytes>> = (0..OPS).map(make).collect();
+            let started = Instant::now();
+            for cmd in commands {
+                std::hint::black_box(engine.execute(client, cmd, 1));
+            }
+            let rate = OPS as f64 / started.elapsed().as_secs_f64();
+            println!("| {name} | {:.0} |", rate);
         }
-        let rate = OPS as f64 / started.elapsed().as_secs_f64();
-        println!("| {name} | {:.0} |", rate);
+
+        let emulate_port = start_emulator();
+        let redis = RedisServer::start();
+        println!("\n## redis-benchmark -P 16 -n {REQUESTS} (requests/s)\n");
+        println!("| test | emulate | redis-server {} | ratio |", redis.version());
+        println!("|---|---:|---:|---:|");
+        let ours = redis_benchmark(emulate_port);
+        let theirs = redis_benchmark(redis.port);
+        for (test, ours_rps) in &ours {
+            let theirs_rps = theirs.iter().find(|(t, _)| t == test).map_or(0.0, |(_, r)| *r);
+            let ratio = if theirs_rps > 0.0 { ours_rps / theirs_rps } else { 0.0 };
+            println!("| {test} | {ours_rps:.0} | {theirs_rps:.0} | {ratio:.2}x |");
+        }
+
+        println!("\n## Memory for {KEYS_FOR_MEMORY} small strings (key:NNNNNN -> 8-byte value)\n");
+        let ours = engine_bytes_per_key();
+        let theirs = redis_bytes_per_key(redis.port);
+        println!("| | bytes/key |");
+        println!("|---|---:|");
+        println!("| engine (used_memory estimate) | {ours:.1} |");
+        println!("| redis-server (INFO used_memory) | {theirs:.1} |");
+        println!("| ratio | {:.2}x |", ours / theirs);
     }
 
-    let emulate_port = start_emulator();
-    let redis = RedisServer::start();
-    println!("\n## redis-benchmark -P 16 -n {REQUESTS} (requests/s)\n");
-    println!("| test | emulate | redis-server {} | ratio |", redis.version());
-    println!("|---|---:|---:|---:|");
-    let ours = redis_benchmark(emulate_port);
-    let theirs = redis_benchmark(redis.port);
-    for (test, ours_rps) in &ours {
-        let theirs_rps = theirs.iter().find(|(t, _)| t == test).map_or(0.0, |(_, r)| *r);
-        let ratio = if theirs_rps > 0.0 { ours_rps / theirs_rps } else { 0.0 };
-        println!("| {test} | {ours_rps:.0} | {theirs_rps:.0} | {ratio:.2}x |");
+    type Make = fn(usize) -> Vec<Bytes>;
+
+    fn cmd(parts: &[String]) -> Vec<Bytes> {
+        parts.iter().map(|p| Bytes::from(p.clone())).collect()
     }
 
-    println!("\n## Memory for {KEYS_FOR_MEMORY} small strings (key:NNNNNN -> 8-byte value)\n");
-    let ours = engine_bytes_per_key();
-    let theirs = redis_bytes_per_key(redis.port);
-    println!("| | bytes/key |");
-    println!("|---|---:|");
-    println!("| engine (used_memory estimate) | {ours:.1} |");
-    println!("| redis-server (INFO used_memory) | {theirs:.1} |");
-    println!("| ratio | {:.2}x |", ours / theirs);
-}
+    fn workloads() -> Vec<(&'static str, Make)> {
+        vec![
+            ("SET", |i| cmd(&["SET".into(), format!("key:{}", i % 10_000), "value".into()])),
+            ("GET", |i| cmd(&["GET".into(), format!("key:{}", i % 10_000)])),
+            ("INCR", |i| cmd(&["INCR".into(), format!("counter:{}", i % 100)])),
+            ("HSET", |i| {
+                cmd(&["HSET".into(), format!("hash:{}", i % 1_000), format!("f{}", i % 50), "v".into()])
+            }),
+            ("LPUSH", |i| cmd(&["LPUSH".into(), format!("list:{}", i % 100), "item".into()])),
+            ("ZADD", |i| {
+                cmd(&[
+                    "ZADD".into(),
+                    format!("z:{}", i % 100),
+                    (i % 1000).to_string(),
+                    format!("m{}", i % 500),
+                ])
+            }),
+        ]
+    }
 
-type Make = fn(usize) -> Vec<Bytes>;
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port")
+    }
 
-fn cmd(parts: &[String]) -> Vec<Bytes> {
-    parts.iter().map(|p| Bytes::from(p.clone())).collect()
-}
-
-fn workloads() -> Vec<(&'static str, Make)> {
-    vec![
-        ("SET", |i| cmd(&["SET".into(), format!("key:{}", i % 10_000), "value".into()])),
-        ("GET", |i| cmd(&["GET".into(), format!("key:{}", i % 10_000)])),
-        ("INCR", |i| cmd(&["INCR".into(), format!("counter:{}", i % 100)])),
-        ("HSET", |i| {
-            cmd(&["HSET".into(), format!("hash:{}", i % 1_000), format!("f{}", i % 50), "v".into()])
-        }),
-        ("LPUSH", |i| cmd(&["LPUSH".into(), format!("list:{}", i % 100), "item".into()])),
-        ("ZADD", |i| {
-            cmd(&["ZADD".into(), format!("z:{}", i % 100), (i % 1000).to_string(), format!("m{}", i % 500)])
-        }),
-    ]
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-fn start_emulator() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            let _ = serve(listener, Shared::new(1)).await;
+    fn start_emulator() -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let _ = serve(listener, Shared::new(1)).await;
+            });
         });
-    });
-    port
-}
+        port
+    }
 
-/// A throwaway redis-server on a free port, stopped on drop.
-struct RedisServer {
-    port: u16,
-    child: Child,
-}
+    /// A throwaway redis-server on a free port, stopped on drop.
+    struct RedisServer {
+        port: u16,
+        child: Child,
+    }
 
-impl RedisServer {
-    fn start() -> RedisServer {
-        let port = free_port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH");
-        for _ in 0..100 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+    impl RedisServer {
+        fn start() -> RedisServer {
+            let port = free_port();
+            let child = Command::new("redis-server")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("redis-server on PATH");
+            for _ in 0..100 {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            RedisServer { port, child }
+        }
+
+        fn version(&self) -> String {
+            let info = raw(self.port, b"INFO server\r\n");
+            info.lines().find_map(|l| l.strip_prefix("redis_version:")).unwrap_or("?").trim().to_string()
+        }
+    }
+
+    impl Drop for RedisServer {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    /// Send one inline command and read what comes back within a short while.
+    fn raw(port: u16, line: &[u8]) -> String {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return String::new() };
+        let _ = s.set_read_timeout(Some(Duration::from_millis(300)));
+        let _ = s.write_all(line);
+        let mut out = Vec::new();
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
                 break;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            out.extend_from_slice(&buf[..n]);
         }
-        RedisServer { port, child }
+        String::from_utf8_lossy(&out).into_owned()
     }
 
-    fn version(&self) -> String {
-        let info = raw(self.port, b"INFO server\r\n");
-        info.lines().find_map(|l| l.strip_prefix("redis_version:")).unwrap_or("?").trim().to_string()
+    /// (test, requests per second) from `redis-benchmark --csv`.
+    fn redis_benchmark(port: u16) -> Vec<(String, f64)> {
+        let out = Command::new("redis-benchmark")
+            .args([
+                "-p",
+                &port.to_string(),
+                "-P",
+                "16",
+                "-n",
+                REQUESTS,
+                "-t",
+                "set,get,incr,lpush,hset,zadd",
+                "--csv",
+            ])
+            .output()
+            .expect("redis-benchmark on PATH");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut cells = line.split(',').map(|c| c.trim_matches('"'));
+                let test = cells.next()?.split_whitespace().next()?.to_string();
+                let rps: f64 = cells.next()?.parse().ok()?;
+                Some((test, rps))
+            })
+            .collect()
     }
-}
 
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Send one inline command and read what comes back within a short while.
-fn raw(port: u16, line: &[u8]) -> String {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return String::new() };
-    let _ = s.set_read_timeout(Some(Duration::from_millis(300)));
-    let _ = s.write_all(line);
-    let mut out = Vec::new();
-    let mut buf = [0u8; 65536];
-    while let Ok(n) = s.read(&mut buf) {
-        if n == 0 {
-            break;
+    fn engine_bytes_per_key() -> f64 {
+        let mut engine = Engine::new(1, 0);
+        let client = engine.connect(0);
+        let before = engine.server().used_memory();
+        for i in 0..KEYS_FOR_MEMORY {
+            engine.execute(client, cmd(&["SET".into(), format!("key:{i:06}"), "value123".into()]), now_ms());
         }
-        out.extend_from_slice(&buf[..n]);
+        (engine.server().used_memory() - before) as f64 / KEYS_FOR_MEMORY as f64
     }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
-/// (test, requests per second) from `redis-benchmark --csv`.
-fn redis_benchmark(port: u16) -> Vec<(String, f64)> {
-    let out = Command::new("redis-benchmark")
-        .args([
-            "-p",
-            &port.to_string(),
-            "-P",
-            "16",
-            "-n",
-            REQUESTS,
-            "-t",
-            "set,get,incr,lpush,hset,zadd",
-            "--csv",
-        ])
-        .output()
-        .expect("redis-benchmark on PATH");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let mut cells = line.split(',').map(|c| c.trim_matches('"'));
-            let test = cells.next()?.split_whitespace().next()?.to_string();
-            let rps: f64 = cells.next()?.parse().ok()?;
-            Some((test, rps))
-        })
-        .collect()
-}
-
-fn engine_bytes_per_key() -> f64 {
-    let mut engine = Engine::new(1, 0);
-    let client = engine.connect(0);
-    let before = engine.server().used_memory();
-    for i in 0..KEYS_FOR_MEMORY {
-        engine.execute(client, cmd(&["SET".into(), format!("key:{i:06}"), "value123".into()]), now_ms());
+    fn used_memory(port: u16) -> f64 {
+        raw(port, b"INFO memory\r\n")
+            .lines()
+            .find_map(|l| l.strip_prefix("used_memory:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0.0)
     }
-    (engine.server().used_memory() - before) as f64 / KEYS_FOR_MEMORY as f64
-}
 
-fn used_memory(port: u16) -> f64 {
-    raw(port, b"INFO memory\r\n")
-        .lines()
-        .find_map(|l| l.strip_prefix("used_memory:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0.0)
-}
-
-fn redis_bytes_per_key(port: u16) -> f64 {
-    let _ = raw(port, b"FLUSHALL\r\n");
-    let before = used_memory(port);
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    let mut batch = Vec::new();
-    for i in 0..KEYS_FOR_MEMORY {
-        let key = format!("key:{i:06}");
-        batch.extend_from_slice(
-            format!("*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n$8\r\nvalue123\r\n", key.len()).as_bytes(),
-        );
-    }
-    s.write_all(&batch).expect("write");
-    let mut seen = 0;
-    let mut buf = [0u8; 65536];
-    while seen < KEYS_FOR_MEMORY * 5 {
-        let n = s.read(&mut buf).expect("read");
-        if n == 0 {
-            break;
+    fn redis_bytes_per_key(port: u16) -> f64 {
+        let _ = raw(port, b"FLUSHALL\r\n");
+        let before = used_memory(port);
+        let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let mut batch = Vec::new();
+        for i in 0..KEYS_FOR_MEMORY {
+            let key = format!("key:{i:06}");
+            batch.extend_from_slice(
+                format!("*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n$8\r\nvalue123\r\n", key.len()).as_bytes(),
+            );
         }
-        seen += n;
+        s.write_all(&batch).expect("write");
+        let mut seen = 0;
+        let mut buf = [0u8; 65536];
+        while seen < KEYS_FOR_MEMORY * 5 {
+            let n = s.read(&mut buf).expect("read");
+            if n == 0 {
+                break;
+            }
+            seen += n;
+        }
+        (used_memory(port) - before) / KEYS_FOR_MEMORY as f64
     }
-    (used_memory(port) - before) / KEYS_FOR_MEMORY as f64
 }
