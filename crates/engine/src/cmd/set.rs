@@ -398,11 +398,12 @@ fn srandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ));
     }
     let count = count as usize;
+    // Unlike SPOP, SRANDMEMBER answers with an array even in RESP3.
     if count >= len {
-        return Ok(set_frame(reply_order(&set)));
+        return Ok(Frame::Array(reply_order(&set).into_iter().map(Frame::Bulk).collect()));
     }
     let chosen = distinct_indexes(ctx, len, count);
-    Ok(set_frame(chosen.into_iter().filter_map(|i| set.get_index(i).cloned()).collect()))
+    Ok(Frame::Array(chosen.into_iter().filter_map(|i| set.get_index(i).cloned()).map(Frame::Bulk).collect()))
 }
 
 /// `count` distinct random positions in `0..len` (partial Fisher-Yates, seeded RNG).
