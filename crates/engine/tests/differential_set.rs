@@ -220,3 +220,45 @@ fn large_sets_compare_order_free() {
     s.same_unordered(&["SMEMBERS", "ds:o"]);
     s.same_unordered(&["SRANDMEMBER", "ds:bigint", "5000"]);
 }
+
+#[test]
+fn move_checks_types_in_redis_order() {
+    let mut s = Session::new();
+    s.script(&[
+        &["SET", "ds:str", "v"],
+        &["SMOVE", "ds:none", "ds:str", "a"],
+        &["SADD", "ds:src", "a"],
+        &["SMOVE", "ds:src", "ds:str", "a"],
+        &["SMOVE", "ds:src", "ds:str", "zz"],
+        &["SADD", "ds:ints", "5", "1", "3"],
+        &["SMOVE", "ds:src", "ds:ints", "a"],
+        &["SMEMBERS", "ds:ints"],
+        &["SINTERSTORE", "ds:ints", "ds:ints", "ds:ints"],
+        &["SMEMBERS", "ds:ints"],
+    ]);
+}
+
+#[test]
+fn scan_of_a_large_set_visits_every_member() {
+    let mut s = Session::new();
+    let members: Vec<String> = (0..700).map(|i| format!("x{i}")).collect();
+    let mut cmd = vec!["SADD", "ds:scan"];
+    cmd.extend(members.iter().map(String::as_str));
+    s.same(&cmd);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut cursor = "0".to_string();
+    loop {
+        let (_, ours) = s.both(&["SSCAN", "ds:scan", &cursor, "COUNT", "100"]);
+        let playground_engine::Frame::Array(parts) = ours else { panic!("array expected") };
+        let next = parts[0].as_bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        let playground_engine::Frame::Array(items) = &parts[1] else { panic!("array expected") };
+        seen.extend(
+            items.iter().filter_map(|m| m.as_bytes()).map(|b| String::from_utf8_lossy(b).into_owned()),
+        );
+        if next == "0" {
+            break;
+        }
+        cursor = next;
+    }
+    assert_eq!(seen.len(), 700);
+}

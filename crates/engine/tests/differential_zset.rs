@@ -448,3 +448,47 @@ fn large_sorted_sets() {
     ]);
     s.same_unordered(&["ZRANGE", "dz:half", "0", "-1"]);
 }
+
+#[test]
+fn lex_ranges_on_mixed_scores_walk_like_redis() {
+    let mut s = Session::new();
+    s.script(&[
+        &["ZADD", "dz:m", "1", "d", "2", "a", "3", "c", "4", "b", "5", "e"],
+        &["ZRANGEBYLEX", "dz:m", "[b", "[d"],
+        &["ZRANGEBYLEX", "dz:m", "-", "(c"],
+        &["ZREVRANGEBYLEX", "dz:m", "[d", "[b"],
+        &["ZLEXCOUNT", "dz:m", "[a", "[c"],
+        &["ZREMRANGEBYLEX", "dz:m", "[d", "[e"],
+        &["ZRANGE", "dz:m", "0", "-1", "WITHSCORES"],
+        &["ZUNIONSTORE", "dz:m", "2", "dz:m", "dz:m"],
+        &["ZRANGE", "dz:m", "0", "-1", "WITHSCORES"],
+    ]);
+}
+
+#[test]
+fn scan_of_a_large_sorted_set_visits_every_member() {
+    let mut s = Session::new();
+    let mut cmd: Vec<String> = vec!["ZADD".into(), "dz:scan".into()];
+    for i in 0..500 {
+        cmd.push(i.to_string());
+        cmd.push(format!("member-{i}"));
+    }
+    let refs: Vec<&str> = cmd.iter().map(String::as_str).collect();
+    s.same(&refs);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut cursor = "0".to_string();
+    loop {
+        let (_, ours) = s.both(&["ZSCAN", "dz:scan", &cursor, "COUNT", "50"]);
+        let playground_engine::Frame::Array(parts) = ours else { panic!("array expected") };
+        let next = parts[0].as_bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        let playground_engine::Frame::Array(items) = &parts[1] else { panic!("array expected") };
+        for pair in items.chunks(2) {
+            seen.insert(String::from_utf8_lossy(pair[0].as_bytes().unwrap_or_default()).into_owned());
+        }
+        if next == "0" {
+            break;
+        }
+        cursor = next;
+    }
+    assert_eq!(seen.len(), 500);
+}
