@@ -492,3 +492,33 @@ fn scan_of_a_large_sorted_set_visits_every_member() {
     }
     assert_eq!(seen.len(), 500);
 }
+
+#[test]
+fn odd_numbers_in_bounds_and_scores() {
+    let mut s = Session::new();
+    s.script(&[
+        &["ZADD", "dz:o", "1", "a", "2", "b", "inf", "c", "-inf", "d"],
+        &["ZCOUNT", "dz:o", " 1", "2"],
+        &["ZCOUNT", "dz:o", "1 ", "2"],
+        &["ZCOUNT", "dz:o", "(inf", "+inf"],
+        &["ZCOUNT", "dz:o", "(-inf", "(inf"],
+        &["ZCOUNT", "dz:o", "-INF", "INFINITY"],
+        &["ZCOUNT", "dz:o", "0x1", "0x2p0"],
+        &["ZCOUNT", "dz:o", "", "5"],
+        &["ZCOUNT", "dz:o", "((1", "5"],
+        &["ZCOUNT", "dz:o", "-0", "1"],
+        &["ZCOUNT", "dz:o", "1e400", "inf"],
+        &["ZCOUNT", "dz:o", ".5", "+2."],
+        &["ZADD", "dz:o", "+.5", "e"],
+        &["ZADD", "dz:o", "1e-400", "f"],
+        &["ZADD", "dz:o", "", "f"],
+        &["ZADD", "dz:o", "1 ", "f"],
+        &["ZADD", "dz:o", "-INFINITY", "f"],
+        &["ZADD", "dz:o", "0x1.8p1", "g"],
+        &["ZRANGE", "dz:o", "0", "-1", "WITHSCORES"],
+        &["ZRANGE", "dz:o", "9223372036854775807", "-9223372036854775808"],
+        &["ZRANGE", "dz:o", "-9223372036854775808", "9223372036854775807"],
+        &["ZRANGE", "dz:o", "-inf", "+inf", "BYSCORE", "LIMIT", "9223372036854775807", "1"],
+        &["ZREMRANGEBYRANK", "dz:o", "-9223372036854775808", "0"],
+    ]);
+}
