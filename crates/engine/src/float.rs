@@ -1,7 +1,8 @@
 //! Doubles as Redis 7.4 prints and parses them.
 //!
 //! Redis replies with the shortest decimal that round-trips (its `fpconv_dtoa`), laid out like
-//! `%.17g`: plain notation for exponents in `-4..17`, otherwise `d.ddde+XX`. Whole numbers that
+//! `%.17g` but with an unpadded exponent: plain notation for exponents in `-4..17`, otherwise
+//! `d.ddde+X` (`1.5e-7`, `1e+20`). Whole numbers that
 //! fit in a long long print as integers, `inf`/`-inf`/`nan` are spelled out, and negative zero
 //! prints `-0`.
 
@@ -29,37 +30,34 @@ pub fn resp3_double(value: f64) -> String {
     format_double(value)
 }
 
-/// Shortest round-trip digits laid out as fpconv's `emit_digits` lays them out (Redis's
-/// `fpconv_dtoa`): value = digits x 10^K; plain integers while the exponent stays under
-/// ndigits + 7, plain decimals for K in -6..0 (or small exponents), otherwise `d.ddde+X`
-/// with an unpadded exponent.
+/// Shortest round-trip digits laid out as Redis's `fpconv_dtoa` (`emit_digits`) lays them out:
+/// `digits * 10^k` prints as a plain integer when the exponent is small, as a plain decimal when
+/// `k > -7` (or the exponent is under 4), and otherwise as `d.ddde[+-]X` with an unpadded exponent.
 fn shortest_g17(value: f64) -> String {
     // `{:e}` yields the shortest round-trip digits as `d.ddde[-]X`.
     let sci = format!("{:e}", value.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp10: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let n = digits.len() as i32;
-    let k = exp10 - (n - 1);
-    let e = (k + n - 1).abs();
     let sign = if value < 0.0 { "-" } else { "" };
-    let body = if k >= 0 && e < n + 7 {
-        format!("{digits}{}", "0".repeat(k as usize))
-    } else if k < 0 && (k > -7 || e < 4) {
-        let offset = n + k;
+    let ndigits = digits.len() as i32;
+    let k = exp10 - (ndigits - 1);
+    let exp = (k + ndigits - 1).abs();
+    if k >= 0 && exp < ndigits + 7 {
+        return format!("{sign}{digits}{}", "0".repeat(k as usize));
+    }
+    if k < 0 && (k > -7 || exp < 4) {
+        let offset = ndigits + k;
         if offset <= 0 {
-            format!("0.{}{digits}", "0".repeat((-offset) as usize))
-        } else {
-            let (a, b) = digits.split_at(offset as usize);
-            format!("{a}.{b}")
+            return format!("{sign}0.{}{digits}", "0".repeat((-offset) as usize));
         }
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() { String::new() } else { format!(".{rest}") };
-        let esign = if k + n - 1 < 0 { '-' } else { '+' };
-        format!("{first}{dot}e{esign}{e}")
-    };
-    format!("{sign}{body}")
+        let (int_part, frac) = digits.split_at(offset as usize);
+        return format!("{sign}{int_part}.{frac}");
+    }
+    let (first, rest) = digits.split_at(1);
+    let dot = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+    let esign = if k + ndigits - 1 < 0 { '-' } else { '+' };
+    format!("{sign}{first}{dot}e{esign}{exp}")
 }
 
 /// Parse a double argument as Redis's `getDoubleFromObject` does (strtod, no trailing junk, no
@@ -77,7 +75,17 @@ pub fn parse_double(bytes: &[u8]) -> Option<f64> {
             if lower.contains("nan") || lower.contains("inf") {
                 return None;
             }
-            text.parse::<f64>().ok()?
+            let parsed = match parse_hex_float(text) {
+                Some(v) => v,
+                None => text.parse::<f64>().ok()?,
+            };
+            // strtod reports ERANGE for overflow (to +-inf) and underflow to zero; Redis rejects both.
+            let mantissa = lower.split('e').next().unwrap_or("");
+            let nonzero_digits = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+            if parsed.is_infinite() || (parsed == 0.0 && nonzero_digits) {
+                return None;
+            }
+            parsed
         }
     };
     if value.is_nan() {
@@ -85,6 +93,42 @@ pub fn parse_double(bytes: &[u8]) -> Option<f64> {
     } else {
         Some(value)
     }
+}
+
+/// A C99 hexadecimal float as `strtod` reads it (`0x10`, `-0x1.8p3`); `None` if `text` is not one.
+pub fn parse_hex_float(text: &str) -> Option<f64> {
+    let (negative, body) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let body = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X"))?;
+    let (mantissa, exponent) = match body.find(['p', 'P']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let mut value = 0f64;
+    for c in int_part.chars() {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac_part.chars() {
+        value += f64::from(c.to_digit(16)?) * scale;
+        scale /= 16.0;
+    }
+    if let Some(exp) = exponent {
+        let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let power: i32 = exp.parse().unwrap_or(if exp.starts_with('-') { -100_000 } else { 100_000 });
+        value *= 2f64.powi(power);
+    }
+    Some(if negative { -value } else { value })
 }
 
 #[cfg(test)]
@@ -101,5 +145,16 @@ mod tests {
         assert_eq!(format_double(0.0001), "0.0001");
         assert_eq!(format_double(f64::INFINITY), "inf");
         assert_eq!(format_double(-0.0), "-0");
+        assert_eq!(format_double(1e-5), "0.00001");
+        assert_eq!(parse_double(b"0x10"), Some(16.0));
+        assert_eq!(parse_double(b"-0x1.8p1"), Some(-3.0));
+        assert_eq!(parse_double(b"1e400"), None);
+        assert_eq!(parse_double(b"1e-400"), None);
+        assert_eq!(parse_double(b"0x"), None);
+        assert_eq!(format_double(0.000123), "0.000123");
+        assert_eq!(format_double(1e300), "1e+300");
+        assert_eq!(format_double(2.5e-300), "2.5e-300");
+        assert_eq!(format_double(1.2345678901234567e19), "12345678901234567000");
+        assert_eq!(format_double(-1234.5678901234567), "-1234.5678901234567");
     }
 }

@@ -14,6 +14,7 @@ pub mod server;
 pub mod set;
 pub mod string;
 pub mod transaction;
+pub mod zrange_spec;
 pub mod zset;
 
 use crate::args::Args;

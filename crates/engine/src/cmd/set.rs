@@ -1,10 +1,11 @@
-//! Set commands. Reply order follows Redis 7.4's encodings: sets of at most 512 integers are
-//! intsets (sorted numerically), small sets are listpacks (insertion order), so a learner sees
-//! the order a real server prints. Members are kept in that order as they are added.
+//! Set commands.
+//!
+//! Reply order follows Redis 7.4's small encodings: a set of integers that would be an intset
+//! (at most 512 members) replies in numeric order; other small sets (listpacks) reply in
+//! insertion order, which the insertion-ordered `IndexSet` keeps. [`add_member`] mirrors the
+//! intset -> listpack conversion (the intset's sorted members come first, then the new one).
 
-use super::hash::random_picks;
-use super::keys::{parse_cursor, parse_scan_options};
-use super::{spec, CommandSpec};
+use super::CommandSpec;
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -14,175 +15,230 @@ use crate::types::Value;
 use bytes::Bytes;
 use indexmap::IndexSet;
 
-type Set = IndexSet<Bytes>;
+/// Redis's `set-max-intset-entries` default.
+const MAX_INTSET_ENTRIES: usize = 512;
 
-/// Redis's `set-max-intset-entries`.
-const MAX_INTSET: usize = 512;
+/// Most members a random-with-repeats reply (negative count) returns.
+pub const MAX_RANDOM_REPLY: usize = 1_000_000;
+
+macro_rules! spec {
+    ($name:literal, $arity:expr, $flags:expr, $keys:expr, $summary:literal, $syntax:literal, $run:expr) => {
+        CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            keys: $keys,
+            group: "set",
+            summary: $summary,
+            syntax: $syntax,
+            run: $run,
+            subcommands: &[],
+        }
+    };
+}
 
 const W: &[&str] = &["write", "denyoom", "fast"];
-const R: &[&str] = &["readonly", "fast"];
+const RF: &[&str] = &["readonly", "fast"];
+const R: &[&str] = &["readonly"];
+const WD: &[&str] = &["write", "denyoom"];
 
 pub const COMMANDS: &[CommandSpec] = &[
-    spec(
+    spec!(
         "sadd",
         -3,
         W,
         (1, 1, 1),
-        "set",
         "Add members to a set; returns how many were new.",
         "key member [member ...]",
-        sadd,
+        sadd
     ),
-    spec(
+    spec!(
         "srem",
         -3,
         &["write", "fast"],
         (1, 1, 1),
-        "set",
-        "Remove members; the key goes with the last one.",
+        "Remove members from a set; returns how many were there.",
         "key member [member ...]",
-        srem,
+        srem
     ),
-    spec("sismember", 3, R, (1, 1, 1), "set", "1 if the member is in the set.", "key member", sismember),
-    spec(
+    spec!(
+        "sismember",
+        3,
+        RF,
+        (1, 1, 1),
+        "Tell whether a member is in a set (1 or 0).",
+        "key member",
+        sismember
+    ),
+    spec!(
         "smismember",
         -3,
-        R,
+        RF,
         (1, 1, 1),
-        "set",
-        "Membership of several members at once.",
+        "Tell for each member whether it is in a set.",
         "key member [member ...]",
-        smismember,
+        smismember
     ),
-    spec("smembers", 2, &["readonly"], (1, 1, 1), "set", "Every member of a set.", "key", smembers),
-    spec("scard", 2, R, (1, 1, 1), "set", "Number of members.", "key", scard),
-    spec(
+    spec!("smembers", 2, R, (1, 1, 1), "Return every member of a set.", "key", smembers),
+    spec!("scard", 2, RF, (1, 1, 1), "Return the number of members in a set.", "key", scard),
+    spec!(
         "spop",
         -2,
         &["write", "fast"],
         (1, 1, 1),
-        "set",
-        "Remove and return random members.",
+        "Remove and return random members of a set.",
         "key [count]",
-        spop,
+        spop
     ),
-    spec(
+    spec!(
         "srandmember",
         -2,
-        &["readonly"],
+        R,
         (1, 1, 1),
-        "set",
-        "Random members (negative count: may repeat).",
+        "Return random members without removing them (negative count allows repeats).",
         "key [count]",
-        srandmember,
+        srandmember
     ),
-    spec(
+    spec!(
         "smove",
         4,
-        &["write", "fast"],
+        W,
         (1, 2, 1),
-        "set",
         "Move a member from one set to another.",
         "source destination member",
-        smove,
+        smove
     ),
-    spec(
+    spec!(
         "sinter",
         -2,
-        &["readonly"],
+        R,
         (1, -1, 1),
-        "set",
-        "Members present in every set.",
+        "Return the members present in every given set.",
         "key [key ...]",
-        sinter,
+        sinter
     ),
-    spec(
+    spec!(
         "sunion",
         -2,
-        &["readonly"],
+        R,
         (1, -1, 1),
-        "set",
-        "Members present in any set.",
+        "Return the members present in any given set.",
         "key [key ...]",
-        sunion,
+        sunion
     ),
-    spec(
+    spec!(
         "sdiff",
         -2,
-        &["readonly"],
+        R,
         (1, -1, 1),
-        "set",
-        "Members of the first set that are in no other.",
+        "Return the members of the first set that are in none of the others.",
         "key [key ...]",
-        sdiff,
+        sdiff
     ),
-    spec(
+    spec!(
         "sinterstore",
         -3,
-        &["write", "denyoom"],
+        WD,
         (1, -1, 1),
-        "set",
-        "SINTER, stored at a destination key.",
+        "Store the intersection of sets at a key; returns its size.",
         "destination key [key ...]",
-        sinterstore,
+        sinterstore
     ),
-    spec(
+    spec!(
         "sunionstore",
         -3,
-        &["write", "denyoom"],
+        WD,
         (1, -1, 1),
-        "set",
-        "SUNION, stored at a destination key.",
+        "Store the union of sets at a key; returns its size.",
         "destination key [key ...]",
-        sunionstore,
+        sunionstore
     ),
-    spec(
+    spec!(
         "sdiffstore",
         -3,
-        &["write", "denyoom"],
+        WD,
         (1, -1, 1),
-        "set",
-        "SDIFF, stored at a destination key.",
+        "Store the difference of sets at a key; returns its size.",
         "destination key [key ...]",
-        sdiffstore,
+        sdiffstore
     ),
-    spec(
+    spec!(
         "sintercard",
         -3,
-        &["readonly"],
+        R,
         (0, 0, 0),
-        "set",
-        "Size of the intersection, stopping early at LIMIT.",
+        "Count the members of the intersection, stopping early at LIMIT.",
         "numkeys key [key ...] [LIMIT limit]",
-        sintercard,
+        sintercard
     ),
-    spec(
+    spec!(
         "sscan",
         -3,
-        &["readonly"],
+        R,
         (1, 1, 1),
-        "set",
-        "Iterate a set's members with a cursor.",
+        "Iterate the members of a set, optionally filtered by a pattern.",
         "key cursor [MATCH pattern] [COUNT count]",
-        sscan,
+        sscan
     ),
 ];
 
-/// Keep a set in the order Redis would reply with: sorted while it is an intset.
-fn normalize(set: &mut Set) {
-    if set.len() <= MAX_INTSET && set.iter().all(|m| parse_i64(m).is_some()) {
-        set.sort_by_key(|m| parse_i64(m).unwrap_or(0));
+fn is_set(v: &Value) -> bool {
+    matches!(v, Value::Set(_))
+}
+
+fn new_set() -> Value {
+    Value::Set(IndexSet::new())
+}
+
+/// True if `member` is an integer as Redis's intset accepts it.
+fn is_int(member: &[u8]) -> bool {
+    parse_i64(member).is_some()
+}
+
+/// True if Redis would hold this set as an intset (so it replies in numeric order).
+pub fn is_intset_like(set: &IndexSet<Bytes>) -> bool {
+    set.len() <= MAX_INTSET_ENTRIES && set.iter().all(|m| is_int(m))
+}
+
+fn sort_numerically(set: &mut IndexSet<Bytes>) {
+    set.sort_by_cached_key(|m| parse_i64(m).unwrap_or(0));
+}
+
+/// Add `member` the way Redis's `setTypeAdd` orders it: integers stay sorted while the set is an
+/// intset; the first non-integer converts it (sorted members first), then insertion order.
+pub fn add_member(set: &mut IndexSet<Bytes>, member: Bytes) -> bool {
+    if set.contains(&member) {
+        return false;
     }
+    let intset = !set.is_empty() && set.len() <= MAX_INTSET_ENTRIES && set.iter().all(|m| is_int(m));
+    set.insert(member.clone());
+    if intset && is_int(&member) {
+        if set.len() <= MAX_INTSET_ENTRIES {
+            sort_numerically(set);
+        }
+    } else if intset {
+        set.shift_remove(&member);
+        sort_numerically(set);
+        set.insert(member);
+    }
+    true
 }
 
-/// A set built from members in order, as Redis would encode and then list it.
-fn built(members: impl IntoIterator<Item = Bytes>) -> Set {
-    let mut set: Set = members.into_iter().collect();
-    normalize(&mut set);
-    set
+/// The members in the order Redis replies with them.
+pub fn reply_order(set: &IndexSet<Bytes>) -> Vec<Bytes> {
+    let mut members: Vec<Bytes> = set.iter().cloned().collect();
+    if is_intset_like(set) {
+        members.sort_by_cached_key(|m| parse_i64(m).unwrap_or(0));
+    }
+    members
 }
 
-fn read_set(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Set>, CmdError> {
+fn set_frame(members: Vec<Bytes>) -> Frame {
+    Frame::Set(members.into_iter().map(Frame::Bulk).collect())
+}
+
+/// The set at `key` for reading (cloned): `None` if missing, WRONGTYPE otherwise.
+pub fn read_set(ctx: &mut Ctx, key: &[u8]) -> Result<Option<IndexSet<Bytes>>, CmdError> {
     match ctx.read(key) {
         None => Ok(None),
         Some(Value::Set(s)) => Ok(Some(s.clone())),
@@ -190,15 +246,21 @@ fn read_set(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Set>, CmdError> {
     }
 }
 
-fn has_member(ctx: &mut Ctx, key: &[u8], member: &[u8]) -> Result<bool, CmdError> {
+/// Run `f` on the set at `key` without cloning it.
+fn with_set<T>(
+    ctx: &mut Ctx,
+    key: &[u8],
+    f: impl FnOnce(Option<&IndexSet<Bytes>>) -> T,
+) -> Result<T, CmdError> {
     match ctx.read(key) {
-        None => Ok(false),
-        Some(Value::Set(s)) => Ok(s.contains(member)),
+        None => Ok(f(None)),
+        Some(Value::Set(s)) => Ok(f(Some(s))),
         Some(_) => Err(CmdError::wrong_type()),
     }
 }
 
-fn existing_set<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut Set>, CmdError> {
+/// The set at `key` for writing, if it exists (WRONGTYPE for other types).
+fn write_set<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut IndexSet<Bytes>>, CmdError> {
     match ctx.write(key) {
         None => Ok(None),
         Some(entry) => match &mut entry.value {
@@ -208,25 +270,25 @@ fn existing_set<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut Set>,
     }
 }
 
-fn members_frame(members: impl IntoIterator<Item = Bytes>) -> Frame {
-    Frame::Set(members.into_iter().map(Frame::Bulk).collect())
-}
-
 fn sadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let members = args.rest();
-    let value = ctx.write_or_create(&key, |v| matches!(v, Value::Set(_)), || Value::Set(Set::new()))?;
-    let Value::Set(set) = value else { return Err(CmdError::wrong_type()) };
-    let added = members.into_iter().filter(|m| set.insert(m.clone())).count();
-    normalize(set);
-    ctx.modified(&key);
+    let Value::Set(set) = ctx.write_or_create(&key, is_set, new_set)? else {
+        return Err(CmdError::wrong_type());
+    };
+    let added = members.into_iter().filter(|m| add_member(set, m.clone())).count();
+    if added > 0 {
+        ctx.modified(&key);
+    }
     Ok(Frame::Integer(added as i64))
 }
 
 fn srem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let members = args.rest();
-    let Some(set) = existing_set(ctx, &key)? else { return Ok(Frame::Integer(0)) };
+    let Some(set) = write_set(ctx, &key)? else {
+        return Ok(Frame::Integer(0));
+    };
     let removed = members.iter().filter(|m| set.shift_remove(m.as_ref())).count();
     if removed > 0 {
         ctx.modified(&key);
@@ -237,119 +299,192 @@ fn srem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 fn sismember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let member = args.next_bytes()?;
-    Ok(Frame::Integer(has_member(ctx, &key, &member)? as i64))
+    let found = with_set(ctx, &key, |s| s.is_some_and(|s| s.contains(&member)))?;
+    Ok(Frame::Integer(found as i64))
 }
 
 fn smismember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let set = read_set(ctx, &key)?;
-    Ok(Frame::Array(
-        args.rest()
-            .iter()
-            .map(|m| Frame::Integer(set.as_ref().is_some_and(|s| s.contains(m)) as i64))
-            .collect(),
-    ))
+    let members = args.rest();
+    with_set(ctx, &key, |s| {
+        Frame::Array(
+            members.iter().map(|m| Frame::Integer(s.is_some_and(|s| s.contains(m)) as i64)).collect(),
+        )
+    })
 }
 
 fn smembers(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    Ok(members_frame(read_set(ctx, &key)?.unwrap_or_default()))
+    with_set(ctx, &key, |s| set_frame(s.map(reply_order).unwrap_or_default()))
 }
 
 fn scard(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    Ok(Frame::Integer(read_set(ctx, &key)?.map_or(0, |s| s.len() as i64)))
-}
-
-/// An optional positive count argument (`ERR value is out of range, must be positive`).
-fn positive_count(args: &mut Args) -> Result<Option<usize>, CmdError> {
-    match args.next_opt() {
-        None => Ok(None),
-        Some(raw) => {
-            if !args.is_empty() {
-                return Err(CmdError::syntax());
-            }
-            let n = parse_i64(&raw).filter(|n| *n >= 0).ok_or_else(CmdError::must_be_positive)?;
-            Ok(Some(n as usize))
-        }
-    }
+    with_set(ctx, &key, |s| Frame::Integer(s.map_or(0, |s| s.len()) as i64))
 }
 
 fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let count = positive_count(args)?;
-    let Some(set) = read_set(ctx, &key)? else {
-        return Ok(if count.is_some() { Frame::Set(Vec::new()) } else { Frame::Null });
+    let count = match args.next_opt() {
+        None => None,
+        Some(raw) => {
+            let n = parse_i64(&raw).filter(|n| *n >= 0).ok_or_else(CmdError::must_be_positive)?;
+            args.finish()?;
+            Some(n as usize)
+        }
     };
-    let picks = random_picks(ctx, set.len(), count.unwrap_or(1) as i64);
-    let chosen: Vec<Bytes> = picks.iter().filter_map(|i| set.get_index(*i).cloned()).collect();
-    if let Some(live) = existing_set(ctx, &key)? {
-        for m in &chosen {
-            live.shift_remove(m);
+    let len = match with_set(ctx, &key, |s| s.map(|s| s.len()))? {
+        Some(len) => len,
+        None => return Ok(count.map_or(Frame::Null, |_| Frame::Set(vec![]))),
+    };
+    let Some(count) = count else {
+        let pick = ctx.server.random_below(len);
+        let Some(set) = write_set(ctx, &key)? else { return Ok(Frame::Null) };
+        let member = set.shift_remove_index(pick);
+        ctx.modified(&key);
+        return Ok(member.map_or(Frame::Null, Frame::Bulk));
+    };
+    if count == 0 {
+        return Ok(Frame::Set(vec![]));
+    }
+    let mut popped = Vec::with_capacity(count.min(len));
+    if count >= len {
+        if let Some(set) = write_set(ctx, &key)? {
+            popped = reply_order(set);
+            set.clear();
+        }
+    } else {
+        let chosen = distinct_indexes(ctx, len, count);
+        if let Some(set) = write_set(ctx, &key)? {
+            popped.extend(chosen.into_iter().filter_map(|i| set.get_index(i).cloned()));
+            // `retain` keeps the insertion order of the members left behind.
+            let gone: std::collections::HashSet<&Bytes> = popped.iter().collect();
+            set.retain(|m| !gone.contains(m));
         }
     }
     ctx.modified(&key);
-    Ok(match count {
-        Some(_) => members_frame(chosen),
-        None => chosen.into_iter().next().map_or(Frame::Null, Frame::Bulk),
-    })
+    Ok(set_frame(popped))
 }
 
 fn srandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let count = match args.next_opt() {
         None => None,
+        Some(_) if !args.is_empty() => return Err(CmdError::syntax()),
         Some(raw) => {
-            if !args.is_empty() {
-                return Err(CmdError::syntax());
+            let n = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
+            if n == i64::MIN {
+                return Err(CmdError::err(
+                    "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+                ));
             }
-            Some(parse_i64(&raw).ok_or_else(CmdError::not_integer)?)
+            Some(n)
         }
     };
-    let set = read_set(ctx, &key)?.unwrap_or_default();
-    match count {
-        None => {
-            if set.is_empty() {
-                return Ok(Frame::Null);
-            }
-            let i = ctx.server.random_below(set.len());
-            Ok(set.get_index(i).cloned().map_or(Frame::Null, Frame::Bulk))
-        }
-        Some(n) => {
-            let picks = random_picks(ctx, set.len(), n);
-            Ok(Frame::Array(
-                picks.iter().filter_map(|i| set.get_index(*i).cloned()).map(Frame::Bulk).collect(),
-            ))
-        }
+    let Some(set) = read_set(ctx, &key)? else {
+        return Ok(if count.is_some() { Frame::Array(vec![]) } else { Frame::Null });
+    };
+    let Some(count) = count else {
+        let pick = ctx.server.random_below(set.len());
+        return Ok(set.get_index(pick).cloned().map_or(Frame::Null, Frame::Bulk));
+    };
+    let len = set.len();
+    if count < 0 {
+        // Capped so a huge negative count cannot freeze the page (Redis would try to send it).
+        let n = (count.unsigned_abs() as usize).min(MAX_RANDOM_REPLY);
+        let picks = (0..n).map(|_| ctx.server.random_below(len)).collect::<Vec<_>>();
+        return Ok(Frame::Array(
+            picks.into_iter().filter_map(|i| set.get_index(i).cloned()).map(Frame::Bulk).collect(),
+        ));
     }
+    let count = count as usize;
+    // Unlike SPOP, SRANDMEMBER answers with an array even in RESP3.
+    if count >= len {
+        return Ok(Frame::Array(reply_order(&set).into_iter().map(Frame::Bulk).collect()));
+    }
+    let chosen = distinct_indexes(ctx, len, count);
+    Ok(Frame::Array(chosen.into_iter().filter_map(|i| set.get_index(i).cloned()).map(Frame::Bulk).collect()))
+}
+
+/// `count` distinct random positions in `0..len` (partial Fisher-Yates, seeded RNG).
+fn distinct_indexes(ctx: &mut Ctx, len: usize, count: usize) -> Vec<usize> {
+    let mut indexes: Vec<usize> = (0..len).collect();
+    let count = count.min(len);
+    for i in 0..count {
+        let j = i + ctx.server.random_below(len - i);
+        indexes.swap(i, j);
+    }
+    indexes.truncate(count);
+    indexes
 }
 
 fn smove(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let src = args.next_bytes()?;
     let dst = args.next_bytes()?;
     let member = args.next_bytes()?;
-    let src_has = match existing_set(ctx, &src)? {
+    let src_has = match ctx.peek(&src) {
         None => return Ok(Frame::Integer(0)),
-        Some(s) => s.contains(&member),
+        Some(e) => match &e.value {
+            Value::Set(s) => s.contains(&member),
+            _ => return Err(CmdError::wrong_type()),
+        },
     };
-    existing_set(ctx, &dst)?;
+    if let Some(e) = ctx.peek(&dst) {
+        if !is_set(&e.value) {
+            return Err(CmdError::wrong_type());
+        }
+    }
     if src == dst {
         return Ok(Frame::Integer(src_has as i64));
     }
     if !src_has {
         return Ok(Frame::Integer(0));
     }
-    if let Some(s) = existing_set(ctx, &src)? {
-        s.shift_remove(&member);
+    if let Some(set) = write_set(ctx, &src)? {
+        set.shift_remove(&member);
     }
     ctx.modified(&src);
-    let value = ctx.write_or_create(&dst, |v| matches!(v, Value::Set(_)), || Value::Set(Set::new()))?;
-    if let Value::Set(d) = value {
-        d.insert(member);
-        normalize(d);
+    if let Value::Set(set) = ctx.write_or_create(&dst, is_set, new_set)? {
+        add_member(set, member);
     }
     ctx.modified(&dst);
     Ok(Frame::Integer(1))
+}
+
+/// Read every key as a set (missing = empty); WRONGTYPE if any is not a set.
+fn read_sets(ctx: &mut Ctx, keys: &[Bytes]) -> Result<Vec<IndexSet<Bytes>>, CmdError> {
+    keys.iter().map(|k| read_set(ctx, k).map(Option::unwrap_or_default)).collect()
+}
+
+/// Members of the intersection, in the iteration order of the smallest set.
+fn intersection(sets: &[IndexSet<Bytes>]) -> Vec<Bytes> {
+    let mut by_size: Vec<&IndexSet<Bytes>> = sets.iter().collect();
+    by_size.sort_by_key(|s| s.len());
+    let Some((first, others)) = by_size.split_first() else { return vec![] };
+    if others.iter().any(|s| s.is_empty()) {
+        return vec![];
+    }
+    reply_order(first).into_iter().filter(|m| others.iter().all(|s| s.contains(m))).collect()
+}
+
+/// The union or difference built as Redis builds its result set (members added one by one).
+fn combine(sets: &[IndexSet<Bytes>], diff: bool) -> IndexSet<Bytes> {
+    let mut out = IndexSet::new();
+    if diff {
+        let Some((first, others)) = sets.split_first() else { return out };
+        for m in reply_order(first) {
+            if !others.iter().any(|s| s.contains(&m)) {
+                add_member(&mut out, m);
+            }
+        }
+    } else {
+        for s in sets {
+            for m in reply_order(s) {
+                add_member(&mut out, m);
+            }
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy)]
@@ -359,110 +494,135 @@ enum Op {
     Diff,
 }
 
-/// Compute an intersection, union or difference of the sets at `keys` (missing = empty),
-/// type-checking every key first as Redis does.
-fn combine(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<Set, CmdError> {
-    let mut sets = Vec::with_capacity(keys.len());
-    for key in keys {
-        sets.push(read_set(ctx, key)?);
-    }
+fn compute(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<IndexSet<Bytes>, CmdError> {
+    let sets = read_sets(ctx, keys)?;
     Ok(match op {
         Op::Inter => {
-            if sets.iter().any(|s| s.as_ref().is_none_or(|s| s.is_empty())) {
-                return Ok(Set::new());
+            let mut out = IndexSet::new();
+            for m in intersection(&sets) {
+                add_member(&mut out, m);
             }
-            let sets: Vec<Set> = sets.into_iter().flatten().collect();
-            // Redis walks the smallest set and probes the others.
-            let smallest = sets.iter().enumerate().min_by_key(|(_, s)| s.len()).map_or(0, |(i, _)| i);
-            built(sets[smallest].iter().filter(|m| sets.iter().all(|s| s.contains(*m))).cloned())
+            out
         }
-        Op::Union => built(sets.into_iter().flatten().flatten()),
-        Op::Diff => {
-            let mut iter = sets.into_iter();
-            let first = iter.next().flatten().unwrap_or_default();
-            let others: Vec<Set> = iter.flatten().collect();
-            built(first.into_iter().filter(|m| !others.iter().any(|s| s.contains(m))))
-        }
+        Op::Union => combine(&sets, false),
+        Op::Diff => combine(&sets, true),
     })
 }
 
-fn sinter(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    Ok(members_frame(combine(ctx, &args.rest(), Op::Inter)?))
+fn read_op(ctx: &mut Ctx, args: &mut Args, op: Op) -> CmdResult {
+    let keys = args.rest();
+    if let Op::Inter = op {
+        let sets = read_sets(ctx, &keys)?;
+        return Ok(set_frame(intersection(&sets)));
+    }
+    let result = compute(ctx, &keys, op)?;
+    Ok(set_frame(result.into_iter().collect()))
 }
 
-fn sunion(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    Ok(members_frame(combine(ctx, &args.rest(), Op::Union)?))
-}
-
-fn sdiff(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    Ok(members_frame(combine(ctx, &args.rest(), Op::Diff)?))
-}
-
-fn store(ctx: &mut Ctx, args: &mut Args, op: Op) -> CmdResult {
+fn store_op(ctx: &mut Ctx, args: &mut Args, op: Op) -> CmdResult {
     let dst = args.next_bytes()?;
-    let result = combine(ctx, &args.rest(), op)?;
-    let len = result.len() as i64;
-    ctx.delete(&dst);
-    if !result.is_empty() {
+    let keys = args.rest();
+    let result = compute(ctx, &keys, op)?;
+    let len = result.len();
+    if len == 0 {
+        ctx.delete(&dst);
+    } else {
         ctx.set(dst, Value::Set(result), None);
     }
-    Ok(Frame::Integer(len))
+    Ok(Frame::Integer(len as i64))
 }
 
+fn sinter(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    read_op(ctx, args, Op::Inter)
+}
+fn sunion(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    read_op(ctx, args, Op::Union)
+}
+fn sdiff(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    read_op(ctx, args, Op::Diff)
+}
 fn sinterstore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    store(ctx, args, Op::Inter)
+    store_op(ctx, args, Op::Inter)
 }
-
 fn sunionstore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    store(ctx, args, Op::Union)
+    store_op(ctx, args, Op::Union)
 }
-
 fn sdiffstore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    store(ctx, args, Op::Diff)
+    store_op(ctx, args, Op::Diff)
 }
 
 fn sintercard(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let msg = || CmdError::err("numkeys should be greater than 0");
-    let numkeys = parse_i64(&args.next_bytes()?).ok_or_else(msg)?;
-    if numkeys <= 0 {
-        return Err(msg());
-    }
-    if numkeys as usize > args.remaining() {
+    let numkeys_err = || CmdError::err("numkeys should be greater than 0");
+    let numkeys = parse_i64(&args.next_bytes()?).filter(|n| *n > 0).ok_or_else(numkeys_err)? as u64;
+    if numkeys > args.remaining() as u64 {
         return Err(CmdError::err("Number of keys can't be greater than number of args"));
     }
-    let keys: Vec<Bytes> = (0..numkeys).map(|_| args.next_bytes()).collect::<Result<_, _>>()?;
+    let keys: Vec<Bytes> = (0..numkeys).filter_map(|_| args.next_opt()).collect();
     let mut limit = 0usize;
     while let Some(opt) = args.next_opt() {
-        if opt.eq_ignore_ascii_case(b"LIMIT") && !args.is_empty() {
-            let n = parse_i64(&args.next_bytes()?).ok_or_else(|| CmdError::err("LIMIT can't be negative"))?;
-            if n < 0 {
-                return Err(CmdError::err("LIMIT can't be negative"));
-            }
+        if opt.eq_ignore_ascii_case(b"limit") {
+            let raw = args.next_bytes()?;
+            let n = parse_i64(&raw)
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| CmdError::err("LIMIT can't be negative"))?;
             limit = n as usize;
         } else {
             return Err(CmdError::syntax());
         }
     }
-    let n = combine(ctx, &keys, Op::Inter)?.len();
-    Ok(Frame::Integer(if limit > 0 { n.min(limit) } else { n } as i64))
+    let sets = read_sets(ctx, &keys)?;
+    let mut count = intersection(&sets).len();
+    if limit > 0 {
+        count = count.min(limit);
+    }
+    Ok(Frame::Integer(count as i64))
 }
 
 fn sscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let cursor = parse_cursor(&args.next_bytes()?)? as usize;
-    let opts = parse_scan_options(args, false)?;
-    let set = read_set(ctx, &key)?.unwrap_or_default();
-    let small = set.len() <= 128 && set.iter().all(|m| m.len() <= 64)
-        || set.len() <= MAX_INTSET && set.iter().all(|m| parse_i64(m).is_some());
-    let end = if small { set.len() } else { cursor.saturating_add(opts.count).min(set.len()) };
-    let items: Vec<Frame> = set
-        .iter()
-        .skip(cursor)
-        .take(end.saturating_sub(cursor))
-        .filter(|m| opts.pattern.as_ref().is_none_or(|p| glob_match(p, m)))
-        .cloned()
-        .map(Frame::Bulk)
-        .collect();
-    let next = if end >= set.len() { 0 } else { end };
-    Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(items)]))
+    let cursor = args.next_bytes()?;
+    let cursor: u64 = std::str::from_utf8(&cursor)
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| CmdError::err("invalid cursor"))?;
+    let (pattern, count) = scan_options(args)?;
+    let (members, compact) = with_set(ctx, &key, |s| match s {
+        None => (vec![], 0),
+        Some(s) => (reply_order(s), if is_intset_like(s) { MAX_INTSET_ENTRIES } else { 128 }),
+    })?;
+    let (page, next) = scan_page(members, cursor, count, compact);
+    let page = page.into_iter().filter(|m| pattern.as_ref().is_none_or(|p| glob_match(p, m)));
+    Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(page.map(Frame::Bulk).collect())]))
+}
+
+/// Parse `[MATCH pattern] [COUNT count]` for the *SCAN commands.
+pub fn scan_options(args: &mut Args) -> Result<(Option<Bytes>, usize), CmdError> {
+    let mut pattern = None;
+    let mut count = 10usize;
+    while let Some(opt) = args.next_opt() {
+        if opt.eq_ignore_ascii_case(b"match") {
+            pattern = Some(args.next_bytes()?);
+        } else if opt.eq_ignore_ascii_case(b"count") {
+            let n = args.next_i64()?;
+            if n < 1 {
+                return Err(CmdError::syntax());
+            }
+            count = n as usize;
+        } else {
+            return Err(CmdError::syntax());
+        }
+    }
+    Ok((pattern, count))
+}
+
+/// One page of a collection scan: small collections come back whole (as Redis's compact
+/// encodings do); large ones page by position, the cursor being the next position.
+pub fn scan_page<T>(items: Vec<T>, cursor: u64, count: usize, whole_below: usize) -> (Vec<T>, u64) {
+    if items.len() <= whole_below {
+        return (items, 0);
+    }
+    let start = usize::try_from(cursor).unwrap_or(usize::MAX).min(items.len());
+    let end = start.saturating_add(count).min(items.len());
+    let next = if end >= items.len() { 0 } else { end as u64 };
+    (items.into_iter().skip(start).take(end - start).collect(), next)
 }

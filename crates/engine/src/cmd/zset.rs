@@ -1,11 +1,11 @@
-//! Sorted-set commands: ZADD and its options, the ZRANGE family (by rank, score and lex, with
-//! REV, LIMIT and WITHSCORES), pops, random members, and the union/intersection/difference
-//! family. Scores print as Redis prints doubles; RESP3 clients get doubles and score pairs.
+//! Sorted set commands.
+//!
+//! Argument checks run in Redis's order (options, then numbers and ranges, then the key's type),
+//! so a bad command gets the same error here as on a real server.
 
-use super::hash::random_picks;
-use super::keys::{parse_cursor, parse_scan_options};
-use super::{spec, CommandSpec};
-use crate::args::{lower, parse_i64, Args};
+use super::zrange_spec::{clamp_ranks, parse_lex_range, parse_score_range, scored_reply};
+use super::CommandSpec;
+use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::float::{format_double, parse_double};
@@ -13,307 +13,308 @@ use crate::frame::{Frame, Protocol};
 use crate::glob::glob_match;
 use crate::types::{Value, ZSet};
 use bytes::Bytes;
-use std::ops::Bound;
+use std::collections::HashMap;
 
-const W: &[&str] = &["write", "denyoom", "fast"];
-const R: &[&str] = &["readonly", "fast"];
-const RO: &[&str] = &["readonly"];
+macro_rules! spec {
+    ($name:literal, $arity:expr, $flags:expr, $keys:expr, $summary:literal, $syntax:literal, $run:expr) => {
+        CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            keys: $keys,
+            group: "sorted-set",
+            summary: $summary,
+            syntax: $syntax,
+            run: $run,
+            subcommands: &[],
+        }
+    };
+}
+
+const WF: &[&str] = &["write", "denyoom", "fast"];
+const WD: &[&str] = &["write", "denyoom"];
+const W: &[&str] = &["write"];
+const WFAST: &[&str] = &["write", "fast"];
+const RF: &[&str] = &["readonly", "fast"];
+const R: &[&str] = &["readonly"];
 
 pub const COMMANDS: &[CommandSpec] = &[
-    spec(
+    spec!(
         "zadd",
         -4,
-        W,
+        WF,
         (1, 1, 1),
-        "sorted_set",
-        "Add members with scores, or update scores (leaderboards: ZADD board 100 alice).",
+        "Add members with scores, or update their scores.",
         "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]",
-        zadd,
+        zadd
     ),
-    spec(
+    spec!(
         "zincrby",
         4,
-        W,
+        WF,
         (1, 1, 1),
-        "sorted_set",
-        "Add to a member's score.",
+        "Add to a member's score (creating it at 0); returns the new score.",
         "key increment member",
-        zincrby,
+        zincrby
     ),
-    spec("zscore", 3, R, (1, 1, 1), "sorted_set", "A member's score.", "key member", zscore),
-    spec(
+    spec!("zscore", 3, RF, (1, 1, 1), "Return the score of a member.", "key member", zscore),
+    spec!(
         "zmscore",
         -3,
-        R,
+        RF,
         (1, 1, 1),
-        "sorted_set",
-        "Several members' scores.",
+        "Return the scores of several members.",
         "key member [member ...]",
-        zmscore,
+        zmscore
     ),
-    spec("zcard", 2, R, (1, 1, 1), "sorted_set", "Number of members.", "key", zcard),
-    spec("zcount", 4, R, (1, 1, 1), "sorted_set", "Members with a score in a range.", "key min max", zcount),
-    spec(
+    spec!("zcard", 2, RF, (1, 1, 1), "Return the number of members.", "key", zcard),
+    spec!("zcount", 4, RF, (1, 1, 1), "Count the members with a score in a range.", "key min max", zcount),
+    spec!(
         "zlexcount",
         4,
-        R,
+        RF,
         (1, 1, 1),
-        "sorted_set",
-        "Members in a lexicographic range (all scores equal).",
+        "Count the members in a lexicographical range.",
         "key min max",
-        zlexcount,
+        zlexcount
     ),
-    spec(
+    spec!(
         "zrank",
         -3,
-        R,
+        RF,
         (1, 1, 1),
-        "sorted_set",
-        "A member's rank, lowest score first (0-based).",
+        "Return a member's position, lowest score first.",
         "key member [WITHSCORE]",
-        zrank,
+        zrank
     ),
-    spec(
+    spec!(
         "zrevrank",
         -3,
-        R,
+        RF,
         (1, 1, 1),
-        "sorted_set",
-        "A member's rank, highest score first (0-based).",
+        "Return a member's position, highest score first.",
         "key member [WITHSCORE]",
-        zrevrank,
+        zrevrank
     ),
-    spec(
+    spec!(
         "zrange",
         -4,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Members by rank, score or lex range (leaderboard top 10: ZRANGE board 0 9 REV WITHSCORES).",
+        "Return members by rank, score or lex range.",
         "key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]",
-        zrange,
+        zrange
     ),
-    spec(
+    spec!(
         "zrangestore",
         -5,
-        &["write", "denyoom"],
+        WD,
         (1, 2, 1),
-        "sorted_set",
-        "ZRANGE, stored at a destination key.",
+        "Store a range of a sorted set at another key.",
         "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]",
-        zrangestore,
+        zrangestore
     ),
-    spec(
+    spec!(
         "zrevrange",
         -4,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Members by rank, highest score first.",
+        "Return members by rank, highest score first.",
         "key start stop [WITHSCORES]",
-        zrevrange,
+        zrevrange
     ),
-    spec(
+    spec!(
         "zrangebyscore",
         -4,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Members with a score in a range.",
+        "Return members with a score in a range.",
         "key min max [WITHSCORES] [LIMIT offset count]",
-        zrangebyscore,
+        zrangebyscore
     ),
-    spec(
+    spec!(
         "zrevrangebyscore",
         -4,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Members with a score in a range, highest first.",
+        "Return members with a score in a range, highest first.",
         "key max min [WITHSCORES] [LIMIT offset count]",
-        zrevrangebyscore,
+        zrevrangebyscore
     ),
-    spec(
+    spec!(
         "zrangebylex",
         -4,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Members in a lexicographic range.",
+        "Return members in a lexicographical range.",
         "key min max [LIMIT offset count]",
-        zrangebylex,
+        zrangebylex
     ),
-    spec(
+    spec!(
         "zrevrangebylex",
         -4,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Members in a lexicographic range, reversed.",
+        "Return members in a lexicographical range, last first.",
         "key max min [LIMIT offset count]",
-        zrevrangebylex,
+        zrevrangebylex
     ),
-    spec(
+    spec!(
         "zrem",
         -3,
-        &["write", "fast"],
+        WFAST,
         (1, 1, 1),
-        "sorted_set",
-        "Remove members.",
+        "Remove members; returns how many were there.",
         "key member [member ...]",
-        zrem,
+        zrem
     ),
-    spec(
+    spec!(
         "zremrangebyrank",
         4,
-        &["write"],
+        W,
         (1, 1, 1),
-        "sorted_set",
-        "Remove members by rank range.",
+        "Remove the members in a rank range.",
         "key start stop",
-        zremrangebyrank,
+        zremrangebyrank
     ),
-    spec(
+    spec!(
         "zremrangebyscore",
         4,
-        &["write"],
+        W,
         (1, 1, 1),
-        "sorted_set",
-        "Remove members by score range.",
+        "Remove the members in a score range.",
         "key min max",
-        zremrangebyscore,
+        zremrangebyscore
     ),
-    spec(
+    spec!(
         "zremrangebylex",
         4,
-        &["write"],
+        W,
         (1, 1, 1),
-        "sorted_set",
-        "Remove members by lexicographic range.",
+        "Remove the members in a lexicographical range.",
         "key min max",
-        zremrangebylex,
+        zremrangebylex
     ),
-    spec(
+    spec!(
         "zpopmin",
         -2,
-        &["write", "fast"],
+        WFAST,
         (1, 1, 1),
-        "sorted_set",
-        "Remove and return the lowest-scored members.",
+        "Remove and return the members with the lowest scores.",
         "key [count]",
-        zpopmin,
+        zpopmin
     ),
-    spec(
+    spec!(
         "zpopmax",
         -2,
-        &["write", "fast"],
+        WFAST,
         (1, 1, 1),
-        "sorted_set",
-        "Remove and return the highest-scored members.",
+        "Remove and return the members with the highest scores.",
         "key [count]",
-        zpopmax,
+        zpopmax
     ),
-    spec(
+    spec!(
         "zrandmember",
         -2,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Random members, optionally with scores.",
+        "Return random members (negative count allows repeats).",
         "key [count [WITHSCORES]]",
-        zrandmember,
+        zrandmember
     ),
-    spec(
+    spec!(
         "zscan",
         -3,
-        RO,
+        R,
         (1, 1, 1),
-        "sorted_set",
-        "Iterate members and scores with a cursor.",
+        "Iterate members and scores, optionally filtered by a pattern.",
         "key cursor [MATCH pattern] [COUNT count]",
-        zscan,
+        zscan
     ),
-    spec(
+    spec!(
         "zunionstore",
         -4,
-        &["write", "denyoom"],
+        WD,
         (1, 1, 1),
-        "sorted_set",
-        "Union of sorted sets (and sets), stored.",
+        "Store the union of sorted sets (weighted, aggregated).",
         "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
-        zunionstore,
+        zunionstore
     ),
-    spec(
+    spec!(
         "zinterstore",
         -4,
-        &["write", "denyoom"],
+        WD,
         (1, 1, 1),
-        "sorted_set",
-        "Intersection of sorted sets, stored.",
+        "Store the intersection of sorted sets (weighted, aggregated).",
         "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
-        zinterstore,
+        zinterstore
     ),
-    spec(
+    spec!(
         "zdiffstore",
         -4,
-        &["write", "denyoom"],
+        WD,
         (1, 1, 1),
-        "sorted_set",
-        "Difference of sorted sets, stored.",
+        "Store the members of the first sorted set missing from the others.",
         "destination numkeys key [key ...]",
-        zdiffstore,
+        zdiffstore
     ),
-    spec(
+    spec!(
         "zunion",
         -3,
-        RO,
+        R,
         (0, 0, 0),
-        "sorted_set",
-        "Union of sorted sets.",
+        "Return the union of sorted sets.",
         "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
-        zunion,
+        zunion
     ),
-    spec(
+    spec!(
         "zinter",
         -3,
-        RO,
+        R,
         (0, 0, 0),
-        "sorted_set",
-        "Intersection of sorted sets.",
+        "Return the intersection of sorted sets.",
         "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
-        zinter,
+        zinter
     ),
-    spec(
+    spec!(
         "zdiff",
         -3,
-        RO,
+        R,
         (0, 0, 0),
-        "sorted_set",
-        "Difference of sorted sets.",
+        "Return the members of the first sorted set missing from the others.",
         "numkeys key [key ...] [WITHSCORES]",
-        zdiff,
+        zdiff
     ),
-    spec(
+    spec!(
         "zintercard",
         -3,
-        RO,
+        R,
         (0, 0, 0),
-        "sorted_set",
-        "Size of an intersection, stopping early at LIMIT.",
+        "Count the members of the intersection, stopping early at LIMIT.",
         "numkeys key [key ...] [LIMIT limit]",
-        zintercard,
+        zintercard
     ),
 ];
 
-fn read_zset(ctx: &mut Ctx, key: &[u8]) -> Result<Option<ZSet>, CmdError> {
+fn is_zset(v: &Value) -> bool {
+    matches!(v, Value::ZSet(_))
+}
+
+fn proto(ctx: &Ctx) -> Protocol {
+    ctx.client.protocol
+}
+
+/// Run `f` on the sorted set at `key` (None if missing); WRONGTYPE for other types.
+fn with_zset<T>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(Option<&ZSet>) -> T) -> Result<T, CmdError> {
     match ctx.read(key) {
-        None => Ok(None),
-        Some(Value::ZSet(z)) => Ok(Some(z.clone())),
+        None => Ok(f(None)),
+        Some(Value::ZSet(z)) => Ok(f(Some(z))),
         Some(_) => Err(CmdError::wrong_type()),
     }
 }
 
-fn existing_zset<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut ZSet>, CmdError> {
+/// The sorted set at `key` for writing, if it exists (WRONGTYPE for other types).
+fn write_zset<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut ZSet>, CmdError> {
     match ctx.write(key) {
         None => Ok(None),
         Some(entry) => match &mut entry.value {
@@ -323,445 +324,329 @@ fn existing_zset<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut ZSet
     }
 }
 
-fn resp3(ctx: &Ctx) -> bool {
-    ctx.client.protocol == Protocol::Resp3
-}
+// ---------------------------------------------------------------------------------------------
+// ZADD / ZINCRBY
 
-/// Members with scores: flat `[m, s, ...]` in RESP2, `[[m, s], ...]` pairs in RESP3.
-fn scored(ctx: &Ctx, items: Vec<(Bytes, f64)>, with_scores: bool) -> Frame {
-    let pairs = resp3(ctx);
-    Frame::Array(if !with_scores {
-        items.into_iter().map(|(m, _)| Frame::Bulk(m)).collect()
-    } else if pairs {
-        items.into_iter().map(|(m, s)| Frame::Array(vec![Frame::Bulk(m), Frame::Double(s)])).collect()
-    } else {
-        items.into_iter().flat_map(|(m, s)| [Frame::Bulk(m), Frame::Double(s)]).collect()
-    })
+#[derive(Default, Clone, Copy)]
+struct AddFlags {
+    nx: bool,
+    xx: bool,
+    gt: bool,
+    lt: bool,
+    ch: bool,
+    incr: bool,
 }
 
 fn zadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) = (false, false, false, false, false, false);
-    while let Some(opt) = args.peek() {
-        match lower(opt).as_str() {
-            "nx" => nx = true,
-            "xx" => xx = true,
-            "gt" => gt = true,
-            "lt" => lt = true,
-            "ch" => ch = true,
-            "incr" => incr = true,
-            _ => break,
+    let mut f = AddFlags::default();
+    loop {
+        if args.eat("nx") {
+            f.nx = true;
+        } else if args.eat("xx") {
+            f.xx = true;
+        } else if args.eat("ch") {
+            f.ch = true;
+        } else if args.eat("incr") {
+            f.incr = true;
+        } else if args.eat("gt") {
+            f.gt = true;
+        } else if args.eat("lt") {
+            f.lt = true;
+        } else {
+            break;
         }
-        args.next_opt();
     }
     let rest = args.rest();
     if rest.is_empty() || rest.len() % 2 != 0 {
         return Err(CmdError::syntax());
     }
-    if nx && xx {
+    if f.nx && f.xx {
         return Err(CmdError::err("XX and NX options at the same time are not compatible"));
     }
-    if (nx && (gt || lt)) || (gt && lt) {
+    if (f.nx && (f.gt || f.lt)) || (f.gt && f.lt) {
         return Err(CmdError::err("GT, LT, and/or NX options at the same time are not compatible"));
     }
-    if incr && rest.len() > 2 {
+    if f.incr && rest.len() > 2 {
         return Err(CmdError::err("INCR option supports a single increment-element pair"));
     }
     let mut pairs = Vec::with_capacity(rest.len() / 2);
-    for p in rest.chunks_exact(2) {
-        pairs.push((parse_double(&p[0]).ok_or_else(CmdError::not_float)?, p[1].clone()));
+    for pair in rest.chunks(2) {
+        let score = parse_double(&pair[0]).ok_or_else(CmdError::not_float)?;
+        pairs.push((score, pair[1].clone()));
     }
-    let exists = existing_zset(ctx, &key)?.is_some();
-    if !exists && xx {
-        return Ok(if incr { Frame::Null } else { Frame::Integer(0) });
-    }
-    let value = ctx.write_or_create(&key, |v| matches!(v, Value::ZSet(_)), || Value::ZSet(ZSet::new()))?;
-    let Value::ZSet(z) = value else { return Err(CmdError::wrong_type()) };
-    let (mut added, mut updated, mut processed) = (0, 0, 0);
-    let mut last_score = 0.0;
-    for (score, member) in pairs {
-        match z.score(&member) {
-            Some(current) => {
-                if nx {
-                    continue;
-                }
-                let new = if incr { current + score } else { score };
-                if new.is_nan() {
-                    ctx.modified(&key);
-                    return Err(CmdError::err("resulting score is not a number (NaN)"));
-                }
-                if (gt && new <= current) || (lt && new >= current) {
-                    continue;
-                }
-                processed += 1;
-                last_score = new;
-                if new != current {
-                    z.insert(member, new);
-                    updated += 1;
-                }
-            }
-            None => {
-                if xx {
-                    continue;
-                }
-                z.insert(member, score);
-                added += 1;
-                processed += 1;
-                last_score = score;
-            }
-        }
-    }
-    ctx.modified(&key);
-    if incr {
-        return Ok(if processed > 0 { Frame::Double(last_score) } else { Frame::Null });
-    }
-    Ok(Frame::Integer(if ch { added + updated } else { added }))
+    zadd_apply(ctx, key, f, pairs)
 }
 
 fn zincrby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let by = parse_double(&args.next_bytes()?).ok_or_else(CmdError::not_float)?;
+    let incr = args.next_f64()?;
     let member = args.next_bytes()?;
-    let value = ctx.write_or_create(&key, |v| matches!(v, Value::ZSet(_)), || Value::ZSet(ZSet::new()))?;
-    let Value::ZSet(z) = value else { return Err(CmdError::wrong_type()) };
-    let new = z.score(&member).unwrap_or(0.0) + by;
-    if new.is_nan() {
+    zadd_apply(ctx, key, AddFlags { incr: true, ..AddFlags::default() }, vec![(incr, member)])
+}
+
+/// Apply parsed ZADD pairs as Redis's `zsetAdd` does, then reply (count, or score for INCR).
+fn zadd_apply(ctx: &mut Ctx, key: Bytes, f: AddFlags, pairs: Vec<(f64, Bytes)>) -> CmdResult {
+    let exists = match ctx.peek(&key) {
+        Some(e) if !is_zset(&e.value) => return Err(CmdError::wrong_type()),
+        Some(_) => true,
+        None => false,
+    };
+    let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
+    let mut last_score = 0.0;
+    let mut nan = false;
+    if exists || !f.xx {
+        let Value::ZSet(z) = ctx.write_or_create(&key, is_zset, || Value::ZSet(ZSet::new()))? else {
+            return Err(CmdError::wrong_type());
+        };
+        for (score, member) in pairs {
+            match z.score(&member) {
+                Some(current) => {
+                    if f.nx {
+                        continue;
+                    }
+                    let new = if f.incr { score + current } else { score };
+                    if new.is_nan() {
+                        nan = true;
+                        break;
+                    }
+                    if (f.lt && new >= current) || (f.gt && new <= current) {
+                        continue;
+                    }
+                    last_score = new;
+                    processed += 1;
+                    if new != current {
+                        z.insert(member, new);
+                        updated += 1;
+                    }
+                }
+                None if !f.xx => {
+                    z.insert(member, score);
+                    added += 1;
+                    processed += 1;
+                    last_score = score;
+                }
+                None => {}
+            }
+        }
         ctx.modified(&key);
+    }
+    if nan {
         return Err(CmdError::err("resulting score is not a number (NaN)"));
     }
-    z.insert(member, new);
-    ctx.modified(&key);
-    Ok(Frame::Double(new))
+    if f.incr {
+        return Ok(if processed > 0 { Frame::Double(last_score) } else { Frame::Null });
+    }
+    Ok(Frame::Integer(if f.ch { added + updated } else { added }))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reads of single members and counts
 
 fn zscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let member = args.next_bytes()?;
-    Ok(read_zset(ctx, &key)?.and_then(|z| z.score(&member)).map_or(Frame::Null, Frame::Double))
+    with_zset(ctx, &key, |z| z.and_then(|z| z.score(&member)).map_or(Frame::Null, Frame::Double))
 }
 
 fn zmscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let z = read_zset(ctx, &key)?;
-    Ok(Frame::Array(
-        args.rest()
-            .iter()
-            .map(|m| z.as_ref().and_then(|z| z.score(m)).map_or(Frame::Null, Frame::Double))
-            .collect(),
-    ))
+    let members = args.rest();
+    with_zset(ctx, &key, |z| {
+        Frame::Array(
+            members.iter().map(|m| z.and_then(|z| z.score(m)).map_or(Frame::Null, Frame::Double)).collect(),
+        )
+    })
 }
 
 fn zcard(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    Ok(Frame::Integer(read_zset(ctx, &key)?.map_or(0, |z| z.len() as i64)))
-}
-
-/// A score bound: `1.5`, `(1.5` (exclusive), `-inf`, `+inf`.
-#[derive(Clone, Copy)]
-struct ScoreRange {
-    min: f64,
-    min_ex: bool,
-    max: f64,
-    max_ex: bool,
-}
-
-impl ScoreRange {
-    fn parse(min: &[u8], max: &[u8]) -> Result<ScoreRange, CmdError> {
-        let one = |raw: &[u8]| -> Option<(f64, bool)> {
-            match raw.strip_prefix(b"(") {
-                Some(rest) => parse_double(rest).map(|v| (v, true)),
-                None => parse_double(raw).map(|v| (v, false)),
-            }
-        };
-        let err = || CmdError::err("min or max is not a float");
-        let (min, min_ex) = one(min).ok_or_else(err)?;
-        let (max, max_ex) = one(max).ok_or_else(err)?;
-        Ok(ScoreRange { min, min_ex, max, max_ex })
-    }
-
-    fn contains(&self, s: f64) -> bool {
-        (if self.min_ex { s > self.min } else { s >= self.min })
-            && (if self.max_ex { s < self.max } else { s <= self.max })
-    }
-}
-
-/// A lex bound: `-`, `+`, `[x` (inclusive), `(x` (exclusive).
-#[derive(Clone)]
-struct LexRange {
-    min: Bound<Bytes>,
-    max: Bound<Bytes>,
-    /// `+` as min or `-` as max: nothing can match.
-    empty: bool,
-}
-
-impl LexRange {
-    fn parse(min: &[u8], max: &[u8]) -> Result<LexRange, CmdError> {
-        let err = || CmdError::err("min or max not valid string range item");
-        let one = |raw: &[u8]| -> Option<(Bound<Bytes>, char)> {
-            match raw.first()? {
-                b'-' if raw.len() == 1 => Some((Bound::Unbounded, '-')),
-                b'+' if raw.len() == 1 => Some((Bound::Unbounded, '+')),
-                b'[' => Some((Bound::Included(Bytes::copy_from_slice(&raw[1..])), '[')),
-                b'(' => Some((Bound::Excluded(Bytes::copy_from_slice(&raw[1..])), '(')),
-                _ => None,
-            }
-        };
-        let (min, min_kind) = one(min).ok_or_else(err)?;
-        let (max, max_kind) = one(max).ok_or_else(err)?;
-        Ok(LexRange { min, max, empty: min_kind == '+' || max_kind == '-' })
-    }
-
-    fn contains(&self, m: &[u8]) -> bool {
-        if self.empty {
-            return false;
-        }
-        let above = match &self.min {
-            Bound::Unbounded => true,
-            Bound::Included(b) => m >= b.as_ref(),
-            Bound::Excluded(b) => m > b.as_ref(),
-        };
-        let below = match &self.max {
-            Bound::Unbounded => true,
-            Bound::Included(b) => m <= b.as_ref(),
-            Bound::Excluded(b) => m < b.as_ref(),
-        };
-        above && below
-    }
+    with_zset(ctx, &key, |z| Frame::Integer(z.map_or(0, |z| z.len()) as i64))
 }
 
 fn zcount(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let range = ScoreRange::parse(&args.next_bytes()?, &args.next_bytes()?)?;
-    Ok(Frame::Integer(
-        read_zset(ctx, &key)?.map_or(0, |z| z.iter().filter(|(_, s)| range.contains(*s)).count() as i64),
-    ))
+    let range = parse_score_range(&args.next_bytes()?, &args.next_bytes()?)?;
+    with_zset(ctx, &key, |z| Frame::Integer(z.map_or(0, |z| z.score_iter(&range, false).count()) as i64))
 }
 
 fn zlexcount(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let range = LexRange::parse(&args.next_bytes()?, &args.next_bytes()?)?;
-    Ok(Frame::Integer(
-        read_zset(ctx, &key)?.map_or(0, |z| z.iter().filter(|(m, _)| range.contains(m)).count() as i64),
-    ))
+    let range = parse_lex_range(&args.next_bytes()?, &args.next_bytes()?)?;
+    with_zset(ctx, &key, |z| Frame::Integer(z.map_or(0, |z| z.lex_iter(&range, false).count()) as i64))
 }
 
-fn rank_generic(ctx: &mut Ctx, args: &mut Args, reverse: bool, name: &str) -> CmdResult {
+fn rank_generic(ctx: &mut Ctx, args: &mut Args, reverse: bool) -> CmdResult {
+    if args.remaining() > 3 {
+        return Err(CmdError::wrong_arity(if reverse { "zrevrank" } else { "zrank" }));
+    }
     let key = args.next_bytes()?;
     let member = args.next_bytes()?;
-    let with_score = match args.next_opt() {
-        None => false,
-        Some(w) => {
-            if !args.is_empty() {
-                return Err(CmdError::wrong_arity(name));
-            }
-            if !w.eq_ignore_ascii_case(b"WITHSCORE") {
-                return Err(CmdError::syntax());
-            }
-            true
-        }
+    let withscore = match args.remaining() {
+        0 => false,
+        1 if args.eat("withscore") => true,
+        _ => return Err(CmdError::syntax()),
     };
-    let missing = if with_score { Frame::NullArray } else { Frame::Null };
-    let Some(z) = read_zset(ctx, &key)? else { return Ok(missing) };
-    let (Some(rank), Some(score)) = (z.rank(&member), z.score(&member)) else { return Ok(missing) };
-    let rank = if reverse { z.len() - 1 - rank } else { rank } as i64;
-    Ok(if with_score {
-        Frame::Array(vec![Frame::Integer(rank), Frame::Double(score)])
-    } else {
-        Frame::Integer(rank)
+    with_zset(ctx, &key, |z| {
+        let found = z.and_then(|z| Some((z.rank_of(&member, reverse)?, z.score(&member)?)));
+        match found {
+            None if withscore => Frame::NullArray,
+            None => Frame::Null,
+            Some((rank, score)) if withscore => {
+                Frame::Array(vec![Frame::Integer(rank as i64), Frame::Double(score)])
+            }
+            Some((rank, _)) => Frame::Integer(rank as i64),
+        }
     })
 }
 
 fn zrank(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    rank_generic(ctx, args, false, "zrank")
+    rank_generic(ctx, args, false)
 }
 
 fn zrevrank(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    rank_generic(ctx, args, true, "zrevrank")
+    rank_generic(ctx, args, true)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum RangeKind {
-    Auto,
+// ---------------------------------------------------------------------------------------------
+// ZRANGE and its older forms
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
     Rank,
     Score,
     Lex,
 }
 
-/// One parsed ZRANGE-family request.
-struct RangeRequest {
-    kind: RangeKind,
-    rev: bool,
-    limit: Option<(i64, i64)>,
-    with_scores: bool,
-    start: Bytes,
-    stop: Bytes,
-}
-
-/// Parse the options after `start stop`, as Redis's `zrangeGenericCommand` does.
-fn parse_range(
+/// Redis's `zrangeGenericCommand`: `kind`/`reverse` of `None` may be set by BYSCORE/BYLEX/REV.
+fn zrange_generic(
+    ctx: &mut Ctx,
     args: &mut Args,
-    kind: RangeKind,
-    rev: Option<bool>,
     store: bool,
-) -> Result<RangeRequest, CmdError> {
-    let start = args.next_bytes()?;
-    let stop = args.next_bytes()?;
-    let mut req =
-        RangeRequest { kind, rev: rev.unwrap_or(false), limit: None, with_scores: false, start, stop };
-    let rev_fixed = rev.is_some();
+    kind: Option<Kind>,
+    reverse: Option<bool>,
+) -> CmdResult {
+    let dst = if store { Some(args.next_bytes()?) } else { None };
+    let key = args.next_bytes()?;
+    let mut min = args.next_bytes()?;
+    let mut max = args.next_bytes()?;
+    let (mut kind_opt, mut rev_opt) = (kind, reverse);
+    let mut withscores = false;
+    let mut limit: Option<(i64, i64)> = None;
     while let Some(opt) = args.next_opt() {
-        let o = lower(&opt);
-        if !store && o == "withscores" {
-            req.with_scores = true;
-        } else if o == "limit" && args.remaining() >= 2 {
+        let left = args.remaining();
+        if !store && opt.eq_ignore_ascii_case(b"withscores") {
+            withscores = true;
+        } else if opt.eq_ignore_ascii_case(b"limit") && left >= 2 {
             let offset = args.next_i64()?;
             let count = args.next_i64()?;
-            req.limit = Some((offset, count));
-        } else if !rev_fixed && !req.rev && o == "rev" {
-            req.rev = true;
-        } else if req.kind == RangeKind::Auto && o == "bylex" {
-            req.kind = RangeKind::Lex;
-        } else if req.kind == RangeKind::Auto && o == "byscore" {
-            req.kind = RangeKind::Score;
+            limit = Some((offset, count));
+        } else if rev_opt.is_none() && opt.eq_ignore_ascii_case(b"rev") {
+            rev_opt = Some(true);
+        } else if kind_opt.is_none() && opt.eq_ignore_ascii_case(b"bylex") {
+            kind_opt = Some(Kind::Lex);
+        } else if kind_opt.is_none() && opt.eq_ignore_ascii_case(b"byscore") {
+            kind_opt = Some(Kind::Score);
         } else {
             return Err(CmdError::syntax());
         }
     }
-    if req.kind == RangeKind::Auto {
-        req.kind = RangeKind::Rank;
-    }
-    // Redis treats `LIMIT x -1` like no limit when checking this.
-    if req.limit.is_some_and(|(_, c)| c != -1) && req.kind == RangeKind::Rank {
+    let reverse = rev_opt.unwrap_or(false);
+    let kind = kind_opt.unwrap_or(Kind::Rank);
+    // Redis only notices LIMIT on a rank range when its count is not -1 (its "unset" value).
+    if kind == Kind::Rank && limit.is_some_and(|(_, count)| count != -1) {
         return Err(CmdError::err(
             "syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
         ));
     }
-    if req.with_scores && req.kind == RangeKind::Lex {
+    if withscores && kind == Kind::Lex {
         return Err(CmdError::err("syntax error, WITHSCORES not supported in combination with BYLEX"));
     }
-    if req.rev && matches!(req.kind, RangeKind::Score | RangeKind::Lex) {
-        std::mem::swap(&mut req.start, &mut req.stop);
+    if reverse && kind != Kind::Rank {
+        std::mem::swap(&mut min, &mut max);
     }
-    Ok(req)
+    let (offset, count) = limit.unwrap_or((0, -1));
+    let limited = |it: Box<dyn Iterator<Item = (&Bytes, f64)> + '_>| -> Vec<(Bytes, f64)> {
+        if offset < 0 {
+            return vec![];
+        }
+        let it = it.skip(usize::try_from(offset).unwrap_or(usize::MAX)).map(|(m, s)| (m.clone(), s));
+        match usize::try_from(count) {
+            Ok(n) => it.take(n).collect(),
+            Err(_) => it.collect(),
+        }
+    };
+    let items = match kind {
+        Kind::Rank => {
+            let start = parse_i64(&min).ok_or_else(CmdError::not_integer)?;
+            let end = parse_i64(&max).ok_or_else(CmdError::not_integer)?;
+            with_zset(ctx, &key, |z| {
+                z.map(|z| match clamp_ranks(start, end, z.len()) {
+                    Some((a, b)) => z.range_by_rank(a, b, reverse),
+                    None => vec![],
+                })
+            })?
+        }
+        Kind::Score => {
+            let range = parse_score_range(&min, &max)?;
+            with_zset(ctx, &key, |z| z.map(|z| limited(z.score_iter(&range, reverse))))?
+        }
+        Kind::Lex => {
+            let range = parse_lex_range(&min, &max)?;
+            with_zset(ctx, &key, |z| z.map(|z| limited(z.lex_iter(&range, reverse))))?
+        }
+    };
+    let items = items.unwrap_or_default();
+    match dst {
+        Some(dst) => Ok(Frame::Integer(store_result(ctx, dst, items) as i64)),
+        None => Ok(scored_reply(proto(ctx), items, withscores)),
+    }
 }
 
-/// The selection a range request makes of a sorted set, in reply order.
-fn select(z: Option<&ZSet>, req: &RangeRequest) -> Result<Vec<(Bytes, f64)>, CmdError> {
-    // Bounds are validated before the key is looked at, as Redis does.
-    enum Filter {
-        Rank(i64, i64),
-        Score(ScoreRange),
-        Lex(LexRange),
+/// Store members at `dst` as a new sorted set (deleting `dst` when empty); returns the size.
+fn store_result(ctx: &mut Ctx, dst: Bytes, items: Vec<(Bytes, f64)>) -> usize {
+    if items.is_empty() {
+        ctx.delete(&dst);
+        return 0;
     }
-    let filter = match req.kind {
-        RangeKind::Score => Filter::Score(ScoreRange::parse(&req.start, &req.stop)?),
-        RangeKind::Lex => Filter::Lex(LexRange::parse(&req.start, &req.stop)?),
-        _ => Filter::Rank(
-            parse_i64(&req.start).ok_or_else(CmdError::not_integer)?,
-            parse_i64(&req.stop).ok_or_else(CmdError::not_integer)?,
-        ),
-    };
-    let Some(z) = z else { return Ok(Vec::new()) };
-    let ordered: Vec<(Bytes, f64)> = if req.rev {
-        z.iter().rev().map(|(m, s)| (m.clone(), s)).collect()
-    } else {
-        z.iter().map(|(m, s)| (m.clone(), s)).collect()
-    };
-    let len = ordered.len() as i64;
-    let chosen: Vec<(Bytes, f64)> = match filter {
-        Filter::Rank(mut start, mut end) => {
-            if start < 0 {
-                start += len;
-            }
-            if end < 0 {
-                end += len;
-            }
-            start = start.max(0);
-            if start > end || start >= len {
-                return Ok(Vec::new());
-            }
-            end = end.min(len - 1);
-            ordered[start as usize..=end as usize].to_vec()
-        }
-        Filter::Score(r) => ordered.into_iter().filter(|(_, s)| r.contains(*s)).collect(),
-        Filter::Lex(r) => ordered.into_iter().filter(|(m, _)| r.contains(m)).collect(),
-    };
-    Ok(match req.limit {
-        Some((offset, _)) if offset < 0 => Vec::new(),
-        Some((offset, count)) => {
-            let it = chosen.into_iter().skip(offset as usize);
-            if count < 0 {
-                it.collect()
-            } else {
-                it.take(count as usize).collect()
-            }
-        }
-        None => chosen,
-    })
-}
-
-fn range_reply(ctx: &mut Ctx, args: &mut Args, kind: RangeKind, rev: Option<bool>) -> CmdResult {
-    let key = args.next_bytes()?;
-    let req = parse_range(args, kind, rev, false)?;
-    // Validate bounds before looking the key up.
-    select(None, &req)?;
-    let z = read_zset(ctx, &key)?;
-    let items = select(z.as_ref(), &req)?;
-    Ok(scored(ctx, items, req.with_scores))
+    let mut z = ZSet::new();
+    for (m, s) in items {
+        z.insert(m, s);
+    }
+    let len = z.len();
+    ctx.set(dst, Value::ZSet(z), None);
+    len
 }
 
 fn zrange(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    range_reply(ctx, args, RangeKind::Auto, None)
+    zrange_generic(ctx, args, false, None, None)
 }
-
-fn zrevrange(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    range_reply(ctx, args, RangeKind::Rank, Some(true))
-}
-
-fn zrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    range_reply(ctx, args, RangeKind::Score, Some(false))
-}
-
-fn zrevrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    range_reply(ctx, args, RangeKind::Score, Some(true))
-}
-
-fn zrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    range_reply(ctx, args, RangeKind::Lex, Some(false))
-}
-
-fn zrevrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    range_reply(ctx, args, RangeKind::Lex, Some(true))
-}
-
 fn zrangestore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let dst = args.next_bytes()?;
-    let src = args.next_bytes()?;
-    let req = parse_range(args, RangeKind::Auto, None, true)?;
-    select(None, &req)?;
-    let z = read_zset(ctx, &src)?;
-    let items = select(z.as_ref(), &req)?;
-    Ok(Frame::Integer(store_result(ctx, dst, items)))
+    zrange_generic(ctx, args, true, None, None)
+}
+fn zrevrange(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    zrange_generic(ctx, args, false, Some(Kind::Rank), Some(true))
+}
+fn zrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    zrange_generic(ctx, args, false, Some(Kind::Score), Some(false))
+}
+fn zrevrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    zrange_generic(ctx, args, false, Some(Kind::Score), Some(true))
+}
+fn zrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    zrange_generic(ctx, args, false, Some(Kind::Lex), Some(false))
+}
+fn zrevrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    zrange_generic(ctx, args, false, Some(Kind::Lex), Some(true))
 }
 
-/// Replace `dst` with the given members (deleting it when empty); returns the count.
-fn store_result(ctx: &mut Ctx, dst: Bytes, items: Vec<(Bytes, f64)>) -> i64 {
-    let len = items.len() as i64;
-    ctx.delete(&dst);
-    if !items.is_empty() {
-        let mut z = ZSet::new();
-        for (m, s) in items {
-            z.insert(m, s);
-        }
-        ctx.set(dst, Value::ZSet(z), None);
-    }
-    len
-}
+// ---------------------------------------------------------------------------------------------
+// Removal
 
 fn zrem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let members = args.rest();
-    let Some(z) = existing_zset(ctx, &key)? else { return Ok(Frame::Integer(0)) };
+    let Some(z) = write_zset(ctx, &key)? else { return Ok(Frame::Integer(0)) };
     let removed = members.iter().filter(|m| z.remove(m).is_some()).count();
     if removed > 0 {
         ctx.modified(&key);
@@ -769,64 +654,78 @@ fn zrem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Integer(removed as i64))
 }
 
-fn remove_range(ctx: &mut Ctx, args: &mut Args, kind: RangeKind) -> CmdResult {
-    let key = args.next_bytes()?;
-    let start = args.next_bytes()?;
-    let stop = args.next_bytes()?;
-    let req = RangeRequest { kind, rev: false, limit: None, with_scores: false, start, stop };
-    select(None, &req)?;
-    let Some(z) = existing_zset(ctx, &key)? else { return Ok(Frame::Integer(0)) };
-    let doomed = select(Some(z), &req)?;
-    for (m, _) in &doomed {
+/// Remove the given members from `key` and report how many went.
+fn remove_members(ctx: &mut Ctx, key: &Bytes, doomed: Vec<Bytes>) -> CmdResult {
+    let Some(z) = write_zset(ctx, key)? else { return Ok(Frame::Integer(0)) };
+    for m in &doomed {
         z.remove(m);
     }
     if !doomed.is_empty() {
-        ctx.modified(&key);
+        ctx.modified(key);
     }
     Ok(Frame::Integer(doomed.len() as i64))
 }
 
 fn zremrangebyrank(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    remove_range(ctx, args, RangeKind::Rank)
+    let key = args.next_bytes()?;
+    let start = args.next_i64()?;
+    let end = args.next_i64()?;
+    let doomed = with_zset(ctx, &key, |z| {
+        z.and_then(|z| clamp_ranks(start, end, z.len()).map(|(a, b)| z.range_by_rank(a, b, false)))
+    })?;
+    remove_members(ctx, &key, doomed.unwrap_or_default().into_iter().map(|(m, _)| m).collect())
 }
 
 fn zremrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    remove_range(ctx, args, RangeKind::Score)
+    let key = args.next_bytes()?;
+    let range = parse_score_range(&args.next_bytes()?, &args.next_bytes()?)?;
+    let doomed =
+        with_zset(ctx, &key, |z| z.map(|z| z.score_iter(&range, false).map(|(m, _)| m.clone()).collect()))?;
+    remove_members(ctx, &key, doomed.unwrap_or_default())
 }
 
 fn zremrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    remove_range(ctx, args, RangeKind::Lex)
+    let key = args.next_bytes()?;
+    let range = parse_lex_range(&args.next_bytes()?, &args.next_bytes()?)?;
+    let doomed =
+        with_zset(ctx, &key, |z| z.map(|z| z.lex_iter(&range, false).map(|(m, _)| m.clone()).collect()))?;
+    remove_members(ctx, &key, doomed.unwrap_or_default())
 }
 
 fn pop_generic(ctx: &mut Ctx, args: &mut Args, max: bool) -> CmdResult {
     let key = args.next_bytes()?;
+    if args.remaining() > 1 {
+        return Err(CmdError::syntax());
+    }
     let count = match args.next_opt() {
         None => None,
         Some(raw) => {
-            if !args.is_empty() {
-                return Err(CmdError::syntax());
-            }
             Some(parse_i64(&raw).filter(|n| *n >= 0).ok_or_else(CmdError::must_be_positive)? as usize)
         }
     };
-    let Some(z) = existing_zset(ctx, &key)? else { return Ok(Frame::Array(Vec::new())) };
-    let n = count.unwrap_or(1).min(z.len());
-    let popped: Vec<(Bytes, f64)> = if max {
-        z.iter().rev().take(n).map(|(m, s)| (m.clone(), s)).collect()
-    } else {
-        z.iter().take(n).map(|(m, s)| (m.clone(), s)).collect()
-    };
-    for (m, _) in &popped {
-        z.remove(m);
+    if count == Some(0) {
+        return Ok(Frame::Array(vec![]));
+    }
+    let n = count.unwrap_or(1);
+    let popped = with_zset(ctx, &key, |z| {
+        z.map(|z| if z.is_empty() { vec![] } else { z.range_by_rank(0, n.min(z.len()) - 1, max) })
+    })?;
+    let popped = popped.unwrap_or_default();
+    if popped.is_empty() {
+        return Ok(Frame::Array(vec![]));
+    }
+    if let Some(z) = write_zset(ctx, &key)? {
+        for (m, _) in &popped {
+            z.remove(m);
+        }
     }
     ctx.modified(&key);
+    let p = proto(ctx);
     if count.is_none() {
-        // Without a count Redis answers a flat [member, score] even in RESP3.
-        return Ok(Frame::Array(
-            popped.into_iter().flat_map(|(m, s)| [Frame::Bulk(m), Frame::Double(s)]).collect(),
-        ));
+        // Without a count RESP3 still gets one flat [member, score] pair.
+        return Ok(scored_reply(Protocol::Resp2, popped, true));
     }
-    Ok(scored(ctx, popped, true))
+    Ok(scored_reply(p, popped, true))
 }
 
 fn zpopmin(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -837,51 +736,93 @@ fn zpopmax(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     pop_generic(ctx, args, true)
 }
 
+// ---------------------------------------------------------------------------------------------
+// ZRANDMEMBER and ZSCAN
+
+/// Most members a random-with-repeats reply (negative count) returns.
+const MAX_RANDOM_REPLY: usize = super::set::MAX_RANDOM_REPLY;
+
 fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let count = match args.next_opt() {
-        Some(raw) => Some(parse_i64(&raw).ok_or_else(CmdError::not_integer)?),
-        None => None,
+    let Some(raw) = args.next_opt() else {
+        let picked = with_zset(ctx, &key, |z| z.map(|z| z.len()))?;
+        let Some(len) = picked.filter(|l| *l > 0) else { return Ok(Frame::Null) };
+        let pick = ctx.server.random_below(len);
+        return with_zset(ctx, &key, |z| {
+            z.and_then(|z| z.range_by_rank(pick, pick, false).pop())
+                .map_or(Frame::Null, |(m, _)| Frame::Bulk(m))
+        });
     };
-    let with_scores = match args.next_opt() {
-        Some(w) if w.eq_ignore_ascii_case(b"WITHSCORES") => true,
-        Some(_) => return Err(CmdError::syntax()),
-        None => false,
+    let count = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
+    if count == i64::MIN {
+        return Err(CmdError::err(
+            "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+        ));
+    }
+    let withscores = match args.remaining() {
+        0 => false,
+        1 if args.eat("withscores") => true,
+        _ => return Err(CmdError::syntax()),
     };
-    args.finish()?;
-    let members: Vec<(Bytes, f64)> =
-        read_zset(ctx, &key)?.map(|z| z.iter().map(|(m, s)| (m.clone(), s)).collect()).unwrap_or_default();
-    let Some(count) = count else {
-        if members.is_empty() {
-            return Ok(Frame::Null);
+    if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
+        return Err(CmdError::err("value is out of range"));
+    }
+    let all = with_zset(ctx, &key, |z| z.map(|z| z.iter().map(|(m, s)| (m.clone(), s)).collect::<Vec<_>>()))?;
+    let all = all.unwrap_or_default();
+    let len = all.len();
+    let p = proto(ctx);
+    if len == 0 || count == 0 {
+        return Ok(Frame::Array(vec![]));
+    }
+    let picked: Vec<(Bytes, f64)> = if count < 0 {
+        let n = (count.unsigned_abs() as usize).min(MAX_RANDOM_REPLY);
+        (0..n).filter_map(|_| all.get(ctx.server.random_below(len)).cloned()).collect()
+    } else if count as u64 >= len as u64 {
+        // The whole set, in the order Redis walks its listpack here: highest first.
+        all.into_iter().rev().collect()
+    } else {
+        let mut idx: Vec<usize> = (0..len).collect();
+        let n = count as usize;
+        for i in 0..n {
+            let j = i + ctx.server.random_below(len - i);
+            idx.swap(i, j);
         }
-        let i = ctx.server.random_below(members.len());
-        return Ok(Frame::Bulk(members[i].0.clone()));
+        idx.truncate(n);
+        idx.into_iter().filter_map(|i| all.get(i).cloned()).collect()
     };
-    let picks = random_picks(ctx, members.len(), count);
-    let chosen = picks.into_iter().map(|i| members[i].clone()).collect();
-    Ok(scored(ctx, chosen, with_scores))
+    Ok(scored_reply(p, picked, withscores))
 }
 
 fn zscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let cursor = parse_cursor(&args.next_bytes()?)? as usize;
-    let opts = parse_scan_options(args, false)?;
-    let z = read_zset(ctx, &key)?.unwrap_or_default();
-    let small = z.len() <= 128 && z.iter().all(|(m, _)| m.len() <= 64);
-    let end = if small { z.len() } else { cursor.saturating_add(opts.count).min(z.len()) };
-    let mut items = Vec::new();
-    for (m, s) in z.iter().skip(cursor).take(end.saturating_sub(cursor)) {
-        if opts.pattern.as_ref().is_none_or(|p| glob_match(p, m)) {
-            items.push(Frame::Bulk(m.clone()));
-            items.push(Frame::bulk(format_double(s)));
+    let cursor = args.next_bytes()?;
+    let cursor: u64 = std::str::from_utf8(&cursor)
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| CmdError::err("invalid cursor"))?;
+    let (pattern, count) = super::set::scan_options(args)?;
+    let (items, compact) = with_zset(ctx, &key, |z| match z {
+        None => (vec![], 0),
+        Some(z) => {
+            let small = z.len() <= 128 && z.iter().all(|(m, _)| m.len() <= 64);
+            (z.iter().map(|(m, s)| (m.clone(), s)).collect::<Vec<_>>(), if small { usize::MAX } else { 0 })
+        }
+    })?;
+    let (page, next) = super::set::scan_page(items, cursor, count, compact);
+    let mut out = Vec::new();
+    for (m, s) in page {
+        if pattern.as_ref().is_none_or(|p| glob_match(p, &m)) {
+            out.push(Frame::Bulk(m));
+            out.push(Frame::bulk(format_double(s)));
         }
     }
-    let next = if end >= z.len() { 0 } else { end };
-    Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(items)]))
+    Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(out)]))
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+// ---------------------------------------------------------------------------------------------
+// ZUNION / ZINTER / ZDIFF (and their STORE forms), ZINTERCARD
+
+#[derive(Clone, Copy, PartialEq)]
 enum SetOp {
     Union,
     Inter,
@@ -895,178 +836,182 @@ enum Aggregate {
     Max,
 }
 
-/// A parsed ZUNION/ZINTER/ZDIFF(STORE) request, read like `zunionInterDiffGenericCommand`.
-struct Combine {
-    inputs: Vec<Option<Vec<(Bytes, f64)>>>,
-    weights: Vec<f64>,
-    aggregate: Aggregate,
-    with_scores: bool,
+/// A source as a member -> score list (plain sets count as score 1), in the source's order.
+type Source = Vec<(Bytes, f64)>;
+
+fn read_source(ctx: &mut Ctx, key: &[u8]) -> Result<Source, CmdError> {
+    match ctx.read(key) {
+        None => Ok(vec![]),
+        Some(Value::ZSet(z)) => Ok(z.iter().map(|(m, s)| (m.clone(), s)).collect()),
+        Some(Value::Set(s)) => Ok(s.iter().map(|m| (m.clone(), 1.0)).collect()),
+        Some(_) => Err(CmdError::wrong_type()),
+    }
 }
 
-fn parse_combine(
-    ctx: &mut Ctx,
-    args: &mut Args,
-    op: SetOp,
-    name: &str,
-    store: bool,
-) -> Result<Combine, CmdError> {
+fn aggregate(agg: Aggregate, acc: f64, value: f64) -> f64 {
+    match agg {
+        Aggregate::Sum => {
+            let sum = acc + value;
+            if sum.is_nan() {
+                0.0
+            } else {
+                sum
+            }
+        }
+        Aggregate::Min => acc.min(value),
+        Aggregate::Max => acc.max(value),
+    }
+}
+
+fn weighted(score: f64, weight: f64) -> f64 {
+    let v = score * weight;
+    if v.is_nan() {
+        0.0
+    } else {
+        v
+    }
+}
+
+fn combine(sources: &[Source], weights: &[f64], agg: Aggregate, op: SetOp) -> Vec<(Bytes, f64)> {
+    let mut order: Vec<usize> = (0..sources.len()).collect();
+    if op != SetOp::Diff {
+        order.sort_by_key(|i| sources[*i].len());
+    }
+    let weight = |i: usize| weights.get(i).copied().unwrap_or(1.0);
+    let lookups: Vec<HashMap<&Bytes, f64>> =
+        sources.iter().map(|s| s.iter().map(|(m, sc)| (m, *sc)).collect()).collect();
+    let mut out: Vec<(Bytes, f64)> = Vec::new();
+    match op {
+        SetOp::Inter => {
+            let Some((&first, others)) = order.split_first() else { return out };
+            for (m, s) in &sources[first] {
+                let mut score = weighted(*s, weight(first));
+                let mut everywhere = true;
+                for &i in others {
+                    match lookups[i].get(m) {
+                        Some(v) => score = aggregate(agg, score, weighted(*v, weight(i))),
+                        None => {
+                            everywhere = false;
+                            break;
+                        }
+                    }
+                }
+                if everywhere {
+                    out.push((m.clone(), score));
+                }
+            }
+        }
+        SetOp::Union => {
+            let mut acc: indexmap::IndexMap<Bytes, f64> = indexmap::IndexMap::new();
+            for &i in &order {
+                for (m, s) in &sources[i] {
+                    let v = weighted(*s, weight(i));
+                    acc.entry(m.clone()).and_modify(|a| *a = aggregate(agg, *a, v)).or_insert(v);
+                }
+            }
+            out = acc.into_iter().collect();
+        }
+        SetOp::Diff => {
+            let Some((first, others)) = sources.split_first() else { return out };
+            for (m, s) in first {
+                if !others.iter().enumerate().any(|(i, _)| lookups[i + 1].contains_key(m)) {
+                    out.push((m.clone(), *s));
+                }
+            }
+        }
+    }
+    // The result is a sorted set: order by (score, member).
+    let mut z = ZSet::new();
+    for (m, s) in out {
+        z.insert(m, s);
+    }
+    z.iter().map(|(m, s)| (m.clone(), s)).collect()
+}
+
+fn setop_generic(ctx: &mut Ctx, args: &mut Args, op: SetOp, store: bool, name: &str) -> CmdResult {
+    let dst = if store { Some(args.next_bytes()?) } else { None };
     let numkeys = args.next_i64()?;
     if numkeys < 1 {
         return Err(CmdError::err(format!("at least 1 input key is needed for '{name}' command")));
     }
-    if numkeys as usize > args.remaining() {
+    if numkeys as u64 > args.remaining() as u64 {
         return Err(CmdError::syntax());
     }
-    let keys: Vec<Bytes> = (0..numkeys).map(|_| args.next_bytes()).collect::<Result<_, _>>()?;
-    let mut inputs = Vec::with_capacity(keys.len());
-    for key in &keys {
-        inputs.push(match ctx.read(key) {
-            None => None,
-            Some(Value::ZSet(z)) => Some(z.iter().map(|(m, s)| (m.clone(), s)).collect()),
-            Some(Value::Set(s)) => Some(s.iter().map(|m| (m.clone(), 1.0)).collect()),
-            Some(_) => return Err(CmdError::wrong_type()),
-        });
+    let keys: Vec<Bytes> = (0..numkeys).filter_map(|_| args.next_opt()).collect();
+    let mut sources = Vec::with_capacity(keys.len());
+    for k in &keys {
+        sources.push(read_source(ctx, k)?);
     }
-    let mut c =
-        Combine { inputs, weights: vec![1.0; keys.len()], aggregate: Aggregate::Sum, with_scores: false };
-    while let Some(opt) = args.next_opt() {
-        let o = lower(&opt);
-        if op != SetOp::Diff && o == "weights" && args.remaining() >= keys.len() {
-            for w in c.weights.iter_mut() {
+    let mut weights = vec![1.0; keys.len()];
+    let mut agg = Aggregate::Sum;
+    let mut withscores = false;
+    while let Some(opt) = args.peek().cloned() {
+        let remaining = args.remaining();
+        if op != SetOp::Diff && remaining > keys.len() && opt.eq_ignore_ascii_case(b"weights") {
+            args.next_opt();
+            for w in weights.iter_mut() {
                 *w = parse_double(&args.next_bytes()?)
                     .ok_or_else(|| CmdError::err("weight value is not a float"))?;
             }
-        } else if op != SetOp::Diff && o == "aggregate" && !args.is_empty() {
-            c.aggregate = match lower(&args.next_bytes()?).as_str() {
-                "sum" => Aggregate::Sum,
-                "min" => Aggregate::Min,
-                "max" => Aggregate::Max,
-                _ => return Err(CmdError::syntax()),
+        } else if op != SetOp::Diff && remaining >= 2 && opt.eq_ignore_ascii_case(b"aggregate") {
+            args.next_opt();
+            let which = args.next_bytes()?;
+            agg = if which.eq_ignore_ascii_case(b"sum") {
+                Aggregate::Sum
+            } else if which.eq_ignore_ascii_case(b"min") {
+                Aggregate::Min
+            } else if which.eq_ignore_ascii_case(b"max") {
+                Aggregate::Max
+            } else {
+                return Err(CmdError::syntax());
             };
-        } else if !store && o == "withscores" {
-            c.with_scores = true;
+        } else if !store && opt.eq_ignore_ascii_case(b"withscores") {
+            args.next_opt();
+            withscores = true;
         } else {
             return Err(CmdError::syntax());
         }
     }
-    Ok(c)
-}
-
-/// Compute the combination, ordered by (score, member).
-fn combine(c: &Combine, op: SetOp) -> Vec<(Bytes, f64)> {
-    let weighted = |s: f64, w: f64| {
-        let v = s * w;
-        if v.is_nan() {
-            0.0
-        } else {
-            v
-        }
-    };
-    let fold = |a: f64, b: f64| {
-        let v = match c.aggregate {
-            Aggregate::Sum => a + b,
-            Aggregate::Min => a.min(b),
-            Aggregate::Max => a.max(b),
-        };
-        if v.is_nan() {
-            0.0
-        } else {
-            v
-        }
-    };
-    let mut out = ZSet::new();
-    match op {
-        SetOp::Union => {
-            for (input, w) in c.inputs.iter().zip(&c.weights) {
-                for (m, s) in input.iter().flatten() {
-                    let v = weighted(*s, *w);
-                    let next = out.score(m).map_or(v, |cur| fold(cur, v));
-                    out.insert(m.clone(), next);
-                }
-            }
-        }
-        SetOp::Inter => {
-            if c.inputs.iter().any(|i| i.as_ref().is_none_or(|i| i.is_empty())) {
-                return Vec::new();
-            }
-            let lookups: Vec<std::collections::HashMap<&Bytes, f64>> =
-                c.inputs.iter().flatten().map(|i| i.iter().map(|(m, s)| (m, *s)).collect()).collect();
-            if let Some(first) = c.inputs.first().and_then(|i| i.as_ref()) {
-                'members: for (m, s) in first {
-                    let mut acc = weighted(*s, c.weights[0]);
-                    for (j, lookup) in lookups.iter().enumerate().skip(1) {
-                        match lookup.get(m) {
-                            Some(v) => acc = fold(acc, weighted(*v, c.weights[j])),
-                            None => continue 'members,
-                        }
-                    }
-                    out.insert(m.clone(), acc);
-                }
-            }
-        }
-        SetOp::Diff => {
-            let Some(first) = c.inputs.first().and_then(|i| i.as_ref()) else { return Vec::new() };
-            for (m, s) in first {
-                if !c.inputs.iter().skip(1).flatten().any(|other| other.iter().any(|(o, _)| o == m)) {
-                    out.insert(m.clone(), *s);
-                }
-            }
-        }
+    let result = combine(&sources, &weights, agg, op);
+    match dst {
+        Some(dst) => Ok(Frame::Integer(store_result(ctx, dst, result) as i64)),
+        None => Ok(scored_reply(proto(ctx), result, withscores)),
     }
-    out.iter().map(|(m, s)| (m.clone(), s)).collect()
-}
-
-fn combine_store(ctx: &mut Ctx, args: &mut Args, op: SetOp, name: &str) -> CmdResult {
-    let dst = args.next_bytes()?;
-    let c = parse_combine(ctx, args, op, name, true)?;
-    let items = combine(&c, op);
-    Ok(Frame::Integer(store_result(ctx, dst, items)))
-}
-
-fn combine_reply(ctx: &mut Ctx, args: &mut Args, op: SetOp, name: &str) -> CmdResult {
-    let c = parse_combine(ctx, args, op, name, false)?;
-    let items = combine(&c, op);
-    Ok(scored(ctx, items, c.with_scores))
 }
 
 fn zunionstore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    combine_store(ctx, args, SetOp::Union, "zunionstore")
+    setop_generic(ctx, args, SetOp::Union, true, "zunionstore")
 }
-
 fn zinterstore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    combine_store(ctx, args, SetOp::Inter, "zinterstore")
+    setop_generic(ctx, args, SetOp::Inter, true, "zinterstore")
 }
-
 fn zdiffstore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    combine_store(ctx, args, SetOp::Diff, "zdiffstore")
+    setop_generic(ctx, args, SetOp::Diff, true, "zdiffstore")
 }
-
 fn zunion(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    combine_reply(ctx, args, SetOp::Union, "zunion")
+    setop_generic(ctx, args, SetOp::Union, false, "zunion")
 }
-
 fn zinter(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    combine_reply(ctx, args, SetOp::Inter, "zinter")
+    setop_generic(ctx, args, SetOp::Inter, false, "zinter")
 }
-
 fn zdiff(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    combine_reply(ctx, args, SetOp::Diff, "zdiff")
+    setop_generic(ctx, args, SetOp::Diff, false, "zdiff")
 }
 
 fn zintercard(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let msg = || CmdError::err("numkeys should be greater than 0");
-    let numkeys = parse_i64(&args.next_bytes()?).ok_or_else(msg)?;
-    if numkeys <= 0 {
-        return Err(msg());
+    let numkeys = args.next_i64()?;
+    if numkeys < 1 {
+        return Err(CmdError::err("at least 1 input key is needed for 'zintercard' command"));
     }
-    if numkeys as usize > args.remaining() {
-        return Err(CmdError::err("Number of keys can't be greater than number of args"));
+    if numkeys as u64 > args.remaining() as u64 {
+        return Err(CmdError::syntax());
     }
-    let keys: Vec<Bytes> = (0..numkeys).map(|_| args.next_bytes()).collect::<Result<_, _>>()?;
+    let keys: Vec<Bytes> = (0..numkeys).filter_map(|_| args.next_opt()).collect();
     let mut limit = 0usize;
     while let Some(opt) = args.next_opt() {
-        if opt.eq_ignore_ascii_case(b"LIMIT") && !args.is_empty() {
-            let n = parse_i64(&args.next_bytes()?)
+        if opt.eq_ignore_ascii_case(b"limit") {
+            let raw = args.next_bytes()?;
+            let n = parse_i64(&raw)
                 .filter(|n| *n >= 0)
                 .ok_or_else(|| CmdError::err("LIMIT can't be negative"))?;
             limit = n as usize;
@@ -1074,17 +1019,13 @@ fn zintercard(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             return Err(CmdError::syntax());
         }
     }
-    let mut inputs = Vec::new();
-    for key in &keys {
-        inputs.push(match ctx.read(key) {
-            None => None,
-            Some(Value::ZSet(z)) => Some(z.iter().map(|(m, s)| (m.clone(), s)).collect()),
-            Some(Value::Set(s)) => Some(s.iter().map(|m| (m.clone(), 1.0)).collect()),
-            Some(_) => return Err(CmdError::wrong_type()),
-        });
+    let mut sources = Vec::with_capacity(keys.len());
+    for k in &keys {
+        sources.push(read_source(ctx, k)?);
     }
-    let c =
-        Combine { weights: vec![1.0; inputs.len()], inputs, aggregate: Aggregate::Sum, with_scores: false };
-    let n = combine(&c, SetOp::Inter).len();
-    Ok(Frame::Integer(if limit > 0 { n.min(limit) } else { n } as i64))
+    let mut count = combine(&sources, &[], Aggregate::Sum, SetOp::Inter).len();
+    if limit > 0 {
+        count = count.min(limit);
+    }
+    Ok(Frame::Integer(count as i64))
 }
