@@ -21,19 +21,10 @@ const MAX_INTSET_ENTRIES: usize = 512;
 /// Most members a random-with-repeats reply (negative count) returns.
 pub const MAX_RANDOM_REPLY: usize = 1_000_000;
 
+/// A spec in this file's group, built by the shared `cmd::spec`.
 macro_rules! spec {
     ($name:literal, $arity:expr, $flags:expr, $keys:expr, $summary:literal, $syntax:literal, $run:expr) => {
-        CommandSpec {
-            name: $name,
-            arity: $arity,
-            flags: $flags,
-            keys: $keys,
-            group: "set",
-            summary: $summary,
-            syntax: $syntax,
-            run: $run,
-            subcommands: &[],
-        }
+        super::spec($name, $arity, $flags, $keys, "set", $summary, $syntax, $run)
     };
 }
 

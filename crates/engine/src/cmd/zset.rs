@@ -15,19 +15,10 @@ use crate::types::{Value, ZSet};
 use bytes::Bytes;
 use std::collections::HashMap;
 
+/// A spec in this file's group, built by the shared `cmd::spec`.
 macro_rules! spec {
     ($name:literal, $arity:expr, $flags:expr, $keys:expr, $summary:literal, $syntax:literal, $run:expr) => {
-        CommandSpec {
-            name: $name,
-            arity: $arity,
-            flags: $flags,
-            keys: $keys,
-            group: "sorted-set",
-            summary: $summary,
-            syntax: $syntax,
-            run: $run,
-            subcommands: &[],
-        }
+        super::spec($name, $arity, $flags, $keys, "sorted_set", $summary, $syntax, $run)
     };
 }
 
