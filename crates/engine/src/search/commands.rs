@@ -474,7 +474,12 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
     let mut yields = HashMap::new();
-    let matched = evaluate(idx, &q.filter, &mut yields)?;
+    // A pure KNN query (`*=>[KNN ...]`) needs no filter pass over every document.
+    let matched = if q.knn.is_some() && q.filter == Node::All {
+        BTreeSet::new()
+    } else {
+        evaluate(idx, &q.filter, &mut yields)?
+    };
     let mut rows: Vec<Row> = match &q.knn {
         Some(knn) => {
             let among = if q.filter == Node::All { None } else { Some(&matched) };

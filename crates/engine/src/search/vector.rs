@@ -62,6 +62,8 @@ macro_rules! element {
                         let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
                         let (ra, rb) = (ca.remainder(), cb.remainder());
                         for (x, y) in ca.zip(cb) {
+                            let (x, y): (&[$t; 8], &[$t; 8]) =
+                                (x.try_into().unwrap_or(&[0.0; 8]), y.try_into().unwrap_or(&[0.0; 8]));
                             for i in 0..8 {
                                 let d = x[i] - y[i];
                                 acc[i] += d * d;
@@ -79,6 +81,8 @@ macro_rules! element {
                         let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
                         let (ra, rb) = (ca.remainder(), cb.remainder());
                         for (x, y) in ca.zip(cb) {
+                            let (x, y): (&[$t; 8], &[$t; 8]) =
+                                (x.try_into().unwrap_or(&[0.0; 8]), y.try_into().unwrap_or(&[0.0; 8]));
                             for i in 0..8 {
                                 acc[i] += x[i] * y[i];
                             }
