@@ -62,11 +62,9 @@ macro_rules! element {
                         let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
                         let (ra, rb) = (ca.remainder(), cb.remainder());
                         for (x, y) in ca.zip(cb) {
-                            let (x, y): (&[$t; 8], &[$t; 8]) =
-                                (x.try_into().unwrap_or(&[0.0; 8]), y.try_into().unwrap_or(&[0.0; 8]));
-                            for i in 0..8 {
-                                let d = x[i] - y[i];
-                                acc[i] += d * d;
+                            for ((s, x), y) in acc.iter_mut().zip(x).zip(y) {
+                                let d = x - y;
+                                *s += d * d;
                             }
                         }
                         let mut sum = acc.iter().sum::<$t>();
@@ -81,10 +79,8 @@ macro_rules! element {
                         let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
                         let (ra, rb) = (ca.remainder(), cb.remainder());
                         for (x, y) in ca.zip(cb) {
-                            let (x, y): (&[$t; 8], &[$t; 8]) =
-                                (x.try_into().unwrap_or(&[0.0; 8]), y.try_into().unwrap_or(&[0.0; 8]));
-                            for i in 0..8 {
-                                acc[i] += x[i] * y[i];
+                            for ((s, x), y) in acc.iter_mut().zip(x).zip(y) {
+                                *s += x * y;
                             }
                         }
                         let mut sum = acc.iter().sum::<$t>();
