@@ -240,3 +240,102 @@ fn knn_filters_and_shapes_byte_exact() {
     s.same(&["FT._LIST"]);
     let _ = decode;
 }
+
+/// The FT.INFO fields learners read, in the oracle's order and types (memory figures differ:
+/// they describe RediSearch's own allocations), in RESP2 and RESP3; and the index follows
+/// EXPIRE firing, RENAME and FLUSHALL.
+#[test]
+fn info_and_keyspace_changes() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "idx:cache",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "cache:",
+        "SCHEMA",
+        "prompt",
+        "TEXT",
+        "response",
+        "TEXT",
+        "embedding",
+        "VECTOR",
+        "HNSW",
+        "6",
+        "TYPE",
+        "FLOAT32",
+        "DIM",
+        "4",
+        "DISTANCE_METRIC",
+        "COSINE",
+    ]);
+    let mut c = cmd(&["HSET", "cache:1", "prompt", "a b", "response", "c", "embedding"]);
+    c.push(blob(&[1.0, 2.0, 3.0, 4.0]));
+    s.same_bytes(&c);
+    s.same(&["HSET", "cache:2", "prompt", "a b", "response", "c", "embedding", "xx"]);
+    for proto in ["2", "3"] {
+        let _ = s.both(&["HELLO", proto]);
+        let (theirs, ours) = s.both(&["FT.INFO", "idx:cache"]);
+        let keys = |f: &Frame| -> Vec<Frame> {
+            match f {
+                Frame::Map(p) => p.iter().map(|(k, _)| k.clone()).collect(),
+                Frame::Array(items) => items.iter().step_by(2).cloned().collect(),
+                _ => Vec::new(),
+            }
+        };
+        assert_eq!(keys(&ours), keys(&theirs));
+        let get = |f: &Frame, name: &str| -> Option<Frame> {
+            match f {
+                Frame::Map(p) => {
+                    p.iter().find(|(k, _)| k.as_bytes() == Some(name.as_bytes())).map(|(_, v)| v.clone())
+                }
+                Frame::Array(items) => items
+                    .chunks(2)
+                    .find(|kv| kv[0].as_bytes() == Some(name.as_bytes()))
+                    .map(|kv| kv[1].clone()),
+                _ => None,
+            }
+        };
+        for field in [
+            "index_name",
+            "index_options",
+            "index_definition",
+            "attributes",
+            "num_docs",
+            "max_doc_id",
+            "hash_indexing_failures",
+            "indexing",
+            "percent_indexed",
+            "Index Errors",
+            "field statistics",
+        ] {
+            assert_eq!(get(&ours, field), get(&theirs, field), "{field} (RESP{proto})");
+        }
+    }
+    let _ = s.both(&["HELLO", "2"]);
+    let q = blob(&[1.0, 2.0, 3.0, 4.5]);
+    let knn = |extra: &[&str]| {
+        let mut c = cmd(&["FT.SEARCH", "idx:cache", "*=>[KNN 5 @embedding $q AS score]", "PARAMS", "2", "q"]);
+        c.push(q.clone());
+        c.extend(cmd(extra));
+        c.extend(cmd(&["DIALECT", "2"]));
+        c
+    };
+    let mut c = cmd(&["HSET", "cache:3", "prompt", "x", "response", "y", "embedding"]);
+    c.push(blob(&[4.0, 3.0, 2.0, 1.0]));
+    s.same_bytes(&c);
+    s.same_bytes(&knn(&["NOCONTENT"]));
+    s.same(&["RENAME", "cache:3", "cache:4"]);
+    s.same_bytes(&knn(&["NOCONTENT"]));
+    s.same(&["RENAME", "cache:4", "other:4"]);
+    s.same_bytes(&knn(&["NOCONTENT"]));
+    s.same(&["PEXPIRE", "cache:1", "1"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    s.engine.tick(common::now_ms());
+    s.same(&["EXISTS", "cache:1"]);
+    s.same_bytes(&knn(&["NOCONTENT"]));
+    s.same(&["FLUSHALL"]);
+    s.same_bytes(&knn(&["NOCONTENT"]));
+}

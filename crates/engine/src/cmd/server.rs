@@ -293,6 +293,7 @@ pub fn flush_db(server: &mut crate::server::Server, db: usize) {
     server.touch_all_in_db(db);
     server.dbs[db].clear();
     server.evict_pool.clear();
+    crate::search::drop_all(server);
 }
 
 fn flushdb(ctx: &mut Ctx, args: &mut Args) -> CmdResult {

@@ -474,7 +474,12 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
     let mut yields = HashMap::new();
-    let matched = evaluate(idx, &q.filter, &mut yields)?;
+    // A pure KNN query (`*=>[KNN ...]`) needs no filter pass over every document.
+    let matched = if q.knn.is_some() && q.filter == Node::All {
+        BTreeSet::new()
+    } else {
+        evaluate(idx, &q.filter, &mut yields)?
+    };
     let mut rows: Vec<Row> = match &q.knn {
         Some(knn) => {
             let among = if q.filter == Node::All { None } else { Some(&matched) };
@@ -637,74 +642,173 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err("Unknown index name"));
     };
+    let resp3 = ctx.client.protocol == crate::Protocol::Resp3;
     let s = |t: &str| Frame::Simple(t.to_string());
-    let b = |t: &[u8]| Frame::bulk_from(t);
+    let int = |n: usize| Frame::Integer(i64::try_from(n).unwrap_or(i64::MAX));
     let attributes = idx
         .fields
         .iter()
         .map(|f| {
-            let mut a =
-                vec![s("identifier"), b(&f.identifier), s("attribute"), b(f.attribute.as_bytes()), s("type")];
+            let mut pairs = vec![
+                (s("identifier"), s(&text(&f.identifier))),
+                (s("attribute"), s(&f.attribute)),
+                (s("type"), s("")),
+            ];
+            let mut flags = Vec::new();
             match &f.kind {
                 Kind::Text { weight, sortable } => {
-                    a.extend([s("TEXT"), s("WEIGHT"), s(&crate::float::format_double(*weight))]);
+                    pairs[2].1 = s("TEXT");
+                    pairs.push((s("WEIGHT"), Frame::Double(*weight)));
                     if *sortable {
-                        a.push(s("SORTABLE"));
+                        flags.push("SORTABLE");
                     }
                 }
                 Kind::Tag { separator, case_sensitive } => {
-                    a.extend([s("TAG"), s("SEPARATOR"), b(&[*separator])]);
+                    pairs[2].1 = s("TAG");
+                    pairs.push((s("SEPARATOR"), s(&text(&[*separator]))));
                     if *case_sensitive {
-                        a.push(s("CASESENSITIVE"));
+                        flags.push("CASESENSITIVE");
                     }
                 }
                 Kind::Numeric { sortable } => {
-                    a.push(s("NUMERIC"));
+                    pairs[2].1 = s("NUMERIC");
                     if *sortable {
-                        a.push(s("SORTABLE"));
+                        flags.extend(["SORTABLE", "UNF"]);
                     }
                 }
                 Kind::Vector(v) => {
-                    a.extend([
-                        s("VECTOR"),
-                        s("algorithm"),
-                        s(if v.algo == Algo::Hnsw { "HNSW" } else { "FLAT" }),
-                        s("data_type"),
-                        s(if v.ty == VecType::F32 { "FLOAT32" } else { "FLOAT64" }),
-                        s("dim"),
-                        Frame::Integer(v.dim as i64),
-                        s("distance_metric"),
-                        s(v.metric.name()),
+                    pairs[2].1 = s("VECTOR");
+                    pairs.extend([
+                        (s("algorithm"), s(if v.algo == Algo::Hnsw { "HNSW" } else { "FLAT" })),
+                        (s("data_type"), s(if v.ty == VecType::F32 { "FLOAT32" } else { "FLOAT64" })),
+                        (s("dim"), int(v.dim)),
+                        (s("distance_metric"), s(v.metric.name())),
                     ]);
                     if v.algo == Algo::Hnsw {
-                        a.extend([
-                            s("M"),
-                            Frame::Integer(v.params.m as i64),
-                            s("ef_construction"),
-                            Frame::Integer(v.params.ef_construction as i64),
-                        ]);
+                        pairs.push((s("M"), int(v.params.m)));
+                        pairs.push((s("ef_construction"), int(v.params.ef_construction)));
                     }
                 }
             }
-            Frame::Array(a)
+            if resp3 {
+                pairs.push((s("flags"), Frame::Array(flags.iter().map(|f| s(f)).collect())));
+                Frame::Map(pairs)
+            } else {
+                let mut flat: Vec<Frame> = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect();
+                flat.extend(flags.iter().map(|f| s(f)));
+                Frame::Array(flat)
+            }
+        })
+        .collect();
+    let errors = |count: u64, last: Option<&(String, Bytes)>| {
+        let (msg, key) = match last {
+            Some((m, k)) => (m.clone(), Frame::Bulk(k.clone())),
+            None => ("N/A".to_string(), Frame::bulk("N/A")),
+        };
+        Frame::Map(vec![
+            (s("indexing failures"), Frame::Integer(count as i64)),
+            (s("last indexing error"), s(&msg)),
+            (s("last indexing error key"), key),
+        ])
+    };
+    let num_terms: BTreeSet<&String> = idx.docs.values().flat_map(|d| d.words.values().flatten()).collect();
+    let num_records: usize = idx
+        .docs
+        .values()
+        .map(|d| d.words.values().map(BTreeSet::len).sum::<usize>() + d.tags.len() + d.numbers.len())
+        .sum::<usize>()
+        + idx.vectors.len() * idx.docs.len();
+    let per_doc = if idx.docs.is_empty() { 0.0 } else { num_records as f64 / idx.docs.len() as f64 };
+    let vector_mb: f64 = idx
+        .fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            Kind::Vector(v) => {
+                let size = if v.ty == VecType::F32 { 4 } else { 8 };
+                Some((idx.docs.len() * (v.dim * size + 2 * v.params.m * 4 + 16)) as f64 / (1024.0 * 1024.0))
+            }
+            _ => None,
+        })
+        .sum();
+    let d = Frame::Double;
+    let field_stats = idx
+        .fields
+        .iter()
+        .map(|f| {
+            let e = idx.field_errors.get(&f.attribute);
+            Frame::Map(vec![
+                (s("identifier"), s(&text(&f.identifier))),
+                (s("attribute"), s(&f.attribute)),
+                (
+                    s("Index Errors"),
+                    errors(e.map_or(0, |e| e.0), e.map(|e| (e.1.clone(), e.2.clone())).as_ref()),
+                ),
+            ])
         })
         .collect();
     Ok(Frame::Map(vec![
-        (s("index_name"), b(&idx.name)),
+        (s("index_name"), s(&text(&idx.name))),
         (s("index_options"), Frame::Array(Vec::new())),
         (
             s("index_definition"),
             Frame::Map(vec![
                 (s("key_type"), s("HASH")),
-                (s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| b(p)).collect())),
-                (s("default_score"), s("1")),
+                (s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| s(&text(p))).collect())),
+                (s("default_score"), d(1.0)),
             ]),
         ),
         (s("attributes"), Frame::Array(attributes)),
-        (s("num_docs"), Frame::Integer(idx.docs.len() as i64)),
+        (s("num_docs"), int(idx.docs.len())),
         (s("max_doc_id"), Frame::Integer(idx.max_doc_id as i64)),
+        (s("num_terms"), int(num_terms.len())),
+        (s("num_records"), int(num_records)),
+        (s("inverted_sz_mb"), d(0.0)),
+        (s("vector_index_sz_mb"), d(vector_mb)),
+        (s("total_inverted_index_blocks"), int(num_terms.len())),
+        (s("offset_vectors_sz_mb"), d(0.0)),
+        (s("doc_table_size_mb"), d(0.0)),
+        (s("sortable_values_size_mb"), d(0.0)),
+        (s("key_table_size_mb"), d(0.0)),
+        (s("tag_overhead_sz_mb"), d(0.0)),
+        (s("text_overhead_sz_mb"), d(0.0)),
+        (s("total_index_memory_sz_mb"), d(0.0)),
+        (s("geoshapes_sz_mb"), d(0.0)),
+        (s("records_per_doc_avg"), d(per_doc)),
+        (s("bytes_per_record_avg"), d(0.0)),
+        (s("offsets_per_term_avg"), d(0.0)),
+        (s("offset_bits_per_record_avg"), d(0.0)),
         (s("hash_indexing_failures"), Frame::Integer(idx.failures as i64)),
+        (s("total_indexing_time"), d(0.0)),
         (s("indexing"), Frame::Integer(0)),
-        (s("percent_indexed"), s("1")),
+        (s("percent_indexed"), d(1.0)),
+        (s("number_of_uses"), Frame::Integer(1)),
+        (s("cleaning"), Frame::Integer(0)),
+        (
+            s("gc_stats"),
+            Frame::Map(vec![
+                (s("bytes_collected"), d(0.0)),
+                (s("total_ms_run"), d(0.0)),
+                (s("total_cycles"), d(0.0)),
+                (s("average_cycle_time_ms"), d(f64::NAN)),
+                (s("last_run_time_ms"), d(0.0)),
+                (s("gc_numeric_trees_missed"), d(0.0)),
+                (s("gc_blocks_denied"), d(0.0)),
+            ]),
+        ),
+        (
+            s("cursor_stats"),
+            Frame::Map(vec![
+                (s("global_idle"), Frame::Integer(0)),
+                (s("global_total"), Frame::Integer(0)),
+                (s("index_capacity"), Frame::Integer(128)),
+                (s("index_total"), Frame::Integer(0)),
+            ]),
+        ),
+        (
+            s("dialect_stats"),
+            Frame::Map((1..=4).map(|n| (s(&format!("dialect_{n}")), Frame::Integer(0))).collect()),
+        ),
+        (s("Index Errors"), errors(idx.failures, idx.last_error.as_ref())),
+        (s("field statistics"), Frame::Array(field_stats)),
     ]))
 }

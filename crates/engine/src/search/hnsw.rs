@@ -363,15 +363,24 @@ impl<T: Element> Hnsw<T> {
         for layer in (1..=self.max_level).rev() {
             (ep, ep_dist) = self.greedy(query, ep, ep_dist, layer, &mut trace);
         }
-        // Tombstones stay in the beam (they route) but not in the answer: widen by their share.
-        let ef = ef.max(k).saturating_add(self.tombstones.min(ef.max(k)));
-        let found = self.search_layer(query, &[Scored(ep_dist, ep)], ef, 0, &mut trace);
-        found
-            .into_iter()
-            .filter(|s| !self.nodes[s.1 as usize].deleted)
-            .take(k)
-            .map(|s| (s.0, self.nodes[s.1 as usize].label))
-            .collect()
+        // Tombstones stay in the beam (they route) but not in the answer: widen the beam until
+        // it holds k live nodes (a region whose points were all deleted needs a wide beam).
+        let live_target = k.min(self.len());
+        let mut beam = ef.max(k).saturating_add(self.tombstones.min(ef.max(k)));
+        loop {
+            let found = self.search_layer(query, &[Scored(ep_dist, ep)], beam, 0, &mut trace);
+            let searched_all = found.len() < beam;
+            let live: Vec<(f64, u64)> = found
+                .into_iter()
+                .filter(|s| self.nodes.get(s.1 as usize).is_some_and(|n| !n.deleted))
+                .take(k)
+                .map(|s| (s.0, self.nodes[s.1 as usize].label))
+                .collect();
+            if live.len() >= live_target || searched_all || beam >= self.nodes.len() {
+                return live;
+            }
+            beam = beam.saturating_mul(2);
+        }
     }
 
     /// Every live label within `radius` of `query`: a beam search whose beam grows while the

@@ -118,6 +118,10 @@ pub struct Index {
     pub failures: u64,
     /// Storage per VECTOR field, by attribute name.
     pub vectors: HashMap<String, Vectors>,
+    /// The last indexing error and its key (FT.INFO `Index Errors`).
+    pub last_error: Option<(String, Bytes)>,
+    /// Indexing failures per attribute: (count, last error, its key).
+    pub field_errors: HashMap<String, (u64, String, Bytes)>,
 }
 
 /// Lowercase words of a text value, split on punctuation and spaces.
@@ -155,6 +159,8 @@ impl Index {
             max_doc_id: 0,
             failures: 0,
             vectors,
+            last_error: None,
+            field_errors: HashMap::new(),
         }
     }
 
@@ -208,7 +214,8 @@ impl Index {
                         doc.numbers.insert(f.attribute.clone(), n);
                     }
                     None => {
-                        self.failures += 1;
+                        let msg = format!("Invalid numeric value: '{}'", String::from_utf8_lossy(raw));
+                        self.fail(&f.attribute.clone(), msg, key);
                         return;
                     }
                 },
@@ -230,7 +237,16 @@ impl Index {
                     match decoded {
                         Some(v) => blobs.push((f.attribute.clone(), v)),
                         None => {
-                            self.failures += 1;
+                            let size = match spec.ty {
+                                VecType::F32 => 4,
+                                VecType::F64 => 8,
+                            };
+                            let msg = format!(
+                                "Could not add vector with blob size {} (expected size {})",
+                                raw.len(),
+                                spec.dim.saturating_mul(size)
+                            );
+                            self.fail(&f.attribute.clone(), msg, key);
                             return;
                         }
                     }
@@ -256,6 +272,14 @@ impl Index {
         }
         self.docs.insert(id, doc);
         self.by_key.insert(key.clone(), id);
+    }
+
+    fn fail(&mut self, attribute: &str, msg: String, key: &Bytes) {
+        self.failures += 1;
+        self.last_error = Some((msg.clone(), key.clone()));
+        let entry =
+            self.field_errors.entry(attribute.to_string()).or_insert((0, String::new(), Bytes::new()));
+        *entry = (entry.0 + 1, msg, key.clone());
     }
 
     /// The vector spec of `attribute`, if it is a VECTOR field.

@@ -43,6 +43,16 @@ pub(crate) fn sync_keys(server: &mut crate::server::Server, changed: &[(usize, B
     }
 }
 
+/// FLUSHDB / FLUSHALL (of any database) drop every index, as RediSearch 2.10 does.
+pub(crate) fn drop_all(server: &mut crate::server::Server) {
+    if server.search.by_name.is_empty() {
+        return;
+    }
+    server.search.by_name.clear();
+    server.track_changes = false;
+    server.changed.clear();
+}
+
 /// The HNSW graph of `index`'s first vector field, for the page to draw (None for FLAT or no
 /// such index).
 pub fn inspect(engine: &crate::Engine, index: &str) -> Option<Layers> {

@@ -62,9 +62,9 @@ macro_rules! element {
                         let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
                         let (ra, rb) = (ca.remainder(), cb.remainder());
                         for (x, y) in ca.zip(cb) {
-                            for i in 0..8 {
-                                let d = x[i] - y[i];
-                                acc[i] += d * d;
+                            for ((s, x), y) in acc.iter_mut().zip(x).zip(y) {
+                                let d = x - y;
+                                *s += d * d;
                             }
                         }
                         let mut sum = acc.iter().sum::<$t>();
@@ -79,8 +79,8 @@ macro_rules! element {
                         let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
                         let (ra, rb) = (ca.remainder(), cb.remainder());
                         for (x, y) in ca.zip(cb) {
-                            for i in 0..8 {
-                                acc[i] += x[i] * y[i];
+                            for ((s, x), y) in acc.iter_mut().zip(x).zip(y) {
+                                *s += x * y;
                             }
                         }
                         let mut sum = acc.iter().sum::<$t>();
