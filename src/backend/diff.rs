@@ -63,6 +63,26 @@ pub fn mark(a: &[u8], b: &[u8]) -> Option<(Marked, Marked)> {
     Some((cut(a, span.a_end), cut(b, span.b_end)))
 }
 
+/// Both replies of a compared line, for the console entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    pub same: bool,
+    /// The in-page engine's reply, marked where it differs.
+    pub local: Marked,
+    /// The real server's reply, marked where it differs.
+    pub remote: Marked,
+}
+
+pub fn compare(local: &[u8], remote: &[u8]) -> Comparison {
+    match mark(local, remote) {
+        Some((local, remote)) => Comparison { same: false, local, remote },
+        None => {
+            let whole = Marked { before: escape_wire(local), differs: String::new(), after: String::new() };
+            Comparison { same: true, local: whole.clone(), remote: whole }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +107,15 @@ mod tests {
     fn one_side_a_prefix_of_the_other() {
         assert_eq!(diff_span(b"*1\r\n", b"*1\r\n:1\r\n"), Some(DiffSpan { prefix: 4, a_end: 4, b_end: 8 }));
         assert_eq!(diff_span(b"aXa", b"aa"), Some(DiffSpan { prefix: 1, a_end: 2, b_end: 1 }));
+    }
+
+    #[test]
+    fn comparisons_keep_both_sides() {
+        let c = compare(b":1\r\n", b":1\r\n");
+        assert!(c.same && c.local.before == ":1\\r\\n\n" && c.remote.differs.is_empty());
+        let c = compare(b"-ERR unknown command 'FT.SEARCH'\r\n", b"*0\r\n");
+        assert!(!c.same);
+        assert_eq!(c.remote.differs, "*0");
     }
 
     #[test]
