@@ -254,7 +254,9 @@ fn open_socket(inner: &Rc<RefCell<Inner>>) {
     i.db = 0;
     i.in_multi = false;
     let url = i.url.clone();
-    let ws = match WebSocket::new_with_str(&url, "resp") {
+    // No subprotocol offered: the proxy accepts a plain upgrade, and `trunk serve`'s `/ws`
+    // forwarding does not relay subprotocols (the browser would fail the handshake).
+    let ws = match WebSocket::new(&url) {
         Ok(ws) => ws,
         Err(e) => {
             let why =
@@ -477,5 +479,67 @@ impl Backend for RemoteBackend {
 
     fn is_remote(&self) -> bool {
         true
+    }
+}
+
+impl RemoteBackend {
+    /// The database the session selected (the monitor connection mirrors it).
+    pub fn db(&self) -> usize {
+        self.inner.try_borrow().map(|i| i.db).unwrap_or(0)
+    }
+}
+
+/// A remote backend as a prop or context value, compared by identity.
+#[derive(Clone)]
+pub struct RemoteHandle(pub Rc<RemoteBackend>);
+
+impl PartialEq for RemoteHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What [`send_all`] calls once every reply is in.
+type Finish = Box<dyn FnOnce(Vec<Frame>)>;
+
+/// Send several commands pipelined; `done` gets their replies in order.
+pub fn send_all(backend: &dyn Backend, commands: Vec<Vec<Bytes>>, done: impl FnOnce(Vec<Frame>) + 'static) {
+    let total = commands.len();
+    let replies: Rc<RefCell<Vec<Option<Frame>>>> = Rc::new(RefCell::new(vec![None; total]));
+    let done: Rc<RefCell<Option<Finish>>> = Rc::new(RefCell::new(Some(Box::new(done))));
+    if total == 0 {
+        if let Some(f) = done.borrow_mut().take() {
+            f(Vec::new());
+        }
+        return;
+    }
+    for (index, args) in commands.into_iter().enumerate() {
+        let (replies, done) = (replies.clone(), done.clone());
+        backend.send(
+            args,
+            Box::new(move |frame, _| {
+                let complete = {
+                    let Ok(mut r) = replies.try_borrow_mut() else { return };
+                    if let Some(slot) = r.get_mut(index) {
+                        *slot = Some(frame);
+                    }
+                    r.iter().all(Option::is_some)
+                };
+                if complete {
+                    let frames: Vec<Frame> = replies.borrow_mut().drain(..).flatten().collect();
+                    let f = done.borrow_mut().take();
+                    if let Some(f) = f {
+                        f(frames);
+                    }
+                }
+            }),
+        );
+    }
+}
+
+impl RemoteBackend {
+    /// Send one command and get its reply frame (for the panels).
+    pub fn send_ref(&self, args: Vec<Bytes>, reply: impl FnOnce(Frame) + 'static) {
+        self.send(args, Box::new(move |frame, _| reply(frame)));
     }
 }

@@ -21,7 +21,7 @@ pub fn Reply(props: &ReplyProps) -> Html {
             <div class="prompt"><span class="prompt-sign">{ &e.prompt }</span>{" "}<span class="typed">{ &e.input }</span></div>
             <pre {class}>{ body }</pre>
             { for e.notes.iter().map(|n| html! { <div class="note">{ n }</div> }) }
-            if let Some(c) = &e.compare { <Compared compare={c.clone()} /> }
+            if let Some(c) = &e.compare { <Compared compare={(**c).clone()} /> }
         </div>
     }
 }

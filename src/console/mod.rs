@@ -37,7 +37,7 @@ pub struct ConsoleEntry {
     pub notes: Vec<String>,
     pub is_error: bool,
     /// In compare mode: the in-page engine's and the real server's replies side by side.
-    pub compare: Option<Comparison>,
+    pub compare: Option<Box<Comparison>>,
 }
 
 /// What one typed line asks for.
@@ -123,7 +123,7 @@ pub fn run_line_both(
             let mut entry = entry_for(prompt, input, &reply, proto, raw_view);
             entry.notes.extend(note(&reply));
             let local_raw = local_reply.borrow_mut().take().unwrap_or_default();
-            entry.compare = Some(compare(&local_raw, &raw));
+            entry.compare = Some(Box::new(compare(&local_raw, &raw)));
             done(LineOutcome::Entry(entry))
         }),
     );
