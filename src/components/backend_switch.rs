@@ -25,6 +25,16 @@ fn same_origin() -> Option<String> {
 pub fn BackendSwitch(props: &BackendSwitchProps) -> Html {
     let url_ref = use_node_ref();
     let choice = props.choice.clone();
+    // What is typed in the URL box, kept across redraws (the page redraws on every clock tick).
+    let typed = use_state(|| choice.url.clone());
+    let on_url = {
+        let typed = typed.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                typed.set(input.value());
+            }
+        })
+    };
     let to_emulator = {
         let (on_choice, url) = (props.on_choice.clone(), choice.url.clone());
         Callback::from(move |_: MouseEvent| on_choice.emit(Choice { remote: false, url: url.clone() }))
@@ -62,7 +72,7 @@ pub fn BackendSwitch(props: &BackendSwitchProps) -> Html {
                     {"in-browser emulator"}
                 </button>
                 <form class="backend-form" onsubmit={connect}>
-                    <input ref={url_ref} id="backend-url" type="text" list="backend-urls" value={choice.url.clone()}
+                    <input ref={url_ref} id="backend-url" type="text" list="backend-urls" value={(*typed).clone()} oninput={on_url}
                         aria-label="Proxy WebSocket URL" spellcheck="false" autocomplete="off"
                         title="playground-proxy serve's WebSocket address; add ?token=... if the proxy wants one" />
                     <datalist id="backend-urls">{ for datalist.map(|u| html! { <option value={u} /> }) }</datalist>
