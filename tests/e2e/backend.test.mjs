@@ -86,7 +86,7 @@ test('the switch sends console lines to a real redis-server and the key browser 
   // The key browser reads the server (SCAN + TYPE + PTTL + MEMORY USAGE).
   const row = page.locator('#key-list .key-row[data-key="e2e:user:1"]');
   await row.waitFor();
-  assert.equal(await row.locator('.type-badge').innerText(), 'hash');
+  assert.equal(await row.locator('.type-badge').textContent(), 'hash');
   const ttlRow = page.locator('#key-list .key-row[data-key="e2e:ttl"] .ttl');
   await ttlRow.waitFor();
   assert.match(await ttlRow.innerText(), /^(5m 00s|4m \d\ds)$/);
