@@ -538,6 +538,12 @@ pub fn send_all(backend: &dyn Backend, commands: Vec<Vec<Bytes>>, done: impl FnO
 }
 
 impl RemoteBackend {
+    /// True while closed; the panels poll less eagerly then (each poll would reopen the
+    /// socket and the browser logs every refused connection).
+    pub fn is_closed(&self) -> bool {
+        matches!(self.status().state, ConnState::Closed(_))
+    }
+
     /// Send one command and get its reply frame (for the panels).
     pub fn send_ref(&self, args: Vec<Bytes>, reply: impl FnOnce(Frame) + 'static) {
         self.send(args, Box::new(move |frame, _| reply(frame)));

@@ -35,6 +35,11 @@ struct Listing {
 }
 
 fn refresh(monitor: &RemoteHandle, db: usize, pattern: &str, out: UseStateHandle<Listing>) {
+    // A closed monitor connection is retried on one refresh in eight, not on every one (each
+    // retry reopens the socket, and the browser logs every refused connection).
+    if monitor.0.is_closed() && (js_sys::Date::now() as u64 / u64::from(REFRESH_MS)) % 8 != 0 {
+        return;
+    }
     let select = vec![Bytes::from_static(b"SELECT"), Bytes::from(db.to_string())];
     let backend = monitor.clone();
     send_all(&*monitor.0, vec![select, scan_command(b"0", pattern)], move |frames| {

@@ -10,6 +10,11 @@ use yew::prelude::*;
 const REFRESH_MS: u32 = 2_000;
 
 fn poll(monitor: &RemoteHandle, out: UseStateHandle<Option<ServerNumbers>>) {
+    // A closed monitor connection is retried on one refresh in eight, not on every one (each
+    // retry reopens the socket, and the browser logs every refused connection).
+    if monitor.0.is_closed() && (js_sys::Date::now() as u64 / u64::from(REFRESH_MS)) % 8 != 0 {
+        return;
+    }
     let info = |section: &'static [u8]| vec![Bytes::from_static(b"INFO"), Bytes::from_static(section)];
     let commands = vec![info(b"stats"), info(b"memory"), info(b"keyspace")];
     send_all(&*monitor.0, commands, move |frames| {
