@@ -25,13 +25,14 @@ pub fn explain_error(error: &str) -> Option<String> {
     let upper = error.to_ascii_uppercase();
     if let Some(rest) = error.strip_prefix("ERR unknown command '") {
         let name = rest.split('\'').next().unwrap_or_default();
+        let known = playground_engine::cmd::lookup(&name.to_ascii_lowercase()).is_some();
         if name.to_ascii_uppercase().starts_with("FT.") {
+            let emulator = if known { " The in-browser emulator has it." } else { "" };
             return Some(format!(
                 "this server has no search module: {name} needs RediSearch (Redis Stack, Redis 8, or \
-                 Azure Managed Redis with the RediSearch module). The in-browser emulator has it."
+                 Azure Managed Redis with the RediSearch module).{emulator}"
             ));
         }
-        let known = playground_engine::cmd::lookup(&name.to_ascii_lowercase()).is_some();
         return Some(if known {
             format!("the real server does not have {name}, though the in-browser emulator does (an older version or a missing module)")
         } else {
