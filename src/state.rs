@@ -297,6 +297,7 @@ mod tests {
                 wire: String::new(),
                 notes: vec![],
                 is_error: false,
+                compare: None,
             };
             s = reduce(s, Action::Ran(entry));
         }

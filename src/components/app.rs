@@ -1,17 +1,24 @@
 //! The page: loads the saved session, provides the session and the backend as contexts, owns
 //! the reducer, and lays out the panels.
 
+use crate::backend::choice::{self, Choice};
+use crate::backend::remote::{ConnState, RemoteBackend, RemoteHandle, Status};
 use crate::backend::BackendHandle;
 use crate::clock::Speed;
+use crate::components::{
+    backend_switch::BackendSwitch, remote_keys::RemoteKeys, remote_stats::use_remote_stats,
+};
 use crate::components::{
     clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
     notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar, tab_bar::TabBar,
 };
-use crate::console::{run_line, LineOutcome};
+use crate::console::{run_line, run_line_both, LineOutcome};
 use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
 use crate::session::{Session, SessionHandle};
 use crate::state::{Action, AppState, Notice, Tab, Theme};
 use crate::storage;
+use gloo::timers::callback::Interval;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What the page starts from: the saved session (or a fresh one) and a notice about it.
@@ -69,7 +76,57 @@ fn apply_theme(theme: Theme) {
 pub fn App() -> Html {
     let started = use_memo((), |_| start());
     let (session, first_notice) = (*started).clone();
-    let backend = use_memo(session.clone(), |s| BackendHandle::local(s.clone()));
+    let local = use_memo(session.clone(), |s| BackendHandle::local(s.clone()));
+    // The chosen backend: a real server gets two connections, the console's own and a
+    // "monitor" for the key browser and the server panel (which must not land inside the
+    // console's MULTI).
+    let choice = use_state(choice::load);
+    let remote = use_memo((*choice).clone(), |c: &Choice| {
+        c.remote.then(|| {
+            (
+                RemoteHandle(Rc::new(RemoteBackend::connect(&c.url))),
+                RemoteHandle(Rc::new(RemoteBackend::connect(&c.url))),
+            )
+        })
+    });
+    let status = use_state(|| None::<Status>);
+    {
+        let status = status.clone();
+        use_effect_with(remote.clone(), move |remote| {
+            let console = remote.as_ref().as_ref().map(|(c, _)| c.clone());
+            status.set(console.as_ref().map(|c| c.0.status()));
+            let pinger = console.map(|c| {
+                let weak = Rc::downgrade(&c.0);
+                let asked = std::cell::Cell::new(false);
+                c.0.on_status(move |s| {
+                    if s.state == ConnState::Open && s.version.is_none() && !asked.replace(true) {
+                        if let Some(c) = weak.upgrade() {
+                            c.fetch_version();
+                            c.ping();
+                        }
+                    }
+                    status.set(Some(s));
+                });
+                Interval::new(3_000, move || c.0.ping())
+            });
+            move || drop(pinger)
+        });
+    }
+    let compare = use_state(|| false);
+    let connected = status.as_ref().is_some_and(|s| s.state == ConnState::Open);
+    let backend = use_memo((local.clone(), remote.clone()), |(local, remote)| match remote.as_ref() {
+        Some((console, _)) => BackendHandle(console.0.clone()),
+        None => (**local).clone(),
+    });
+    let monitor = remote.as_ref().as_ref().map(|(_, m)| m.clone());
+    let remote_numbers = use_remote_stats(monitor.clone());
+    let on_choice = {
+        let choice = choice.clone();
+        Callback::from(move |c: Choice| {
+            choice::save(&c);
+            choice.set(c);
+        })
+    };
     let state = use_reducer(|| AppState {
         notice: first_notice,
         theme: initial_theme(),
@@ -86,15 +143,20 @@ pub fn App() -> Html {
     // Run typed (or pasted) lines through the backend, in order.
     let on_run = {
         let (session, backend, dispatch) = (session.clone(), (*backend).clone(), dispatch.clone());
+        let both = (*compare && connected).then(|| (*local).clone());
         Callback::from(move |lines: Vec<String>| {
             for line in lines {
                 session.update(|s| s.history.push(&line));
                 let d = dispatch.clone();
-                run_line(&line, &*backend.0, move |outcome| match outcome {
+                let done = move |outcome| match outcome {
                     LineOutcome::Entry(entry) => d.dispatch(Action::Ran(entry)),
                     LineOutcome::Clear => d.dispatch(Action::ClearConsole),
                     LineOutcome::Nothing => {}
-                });
+                };
+                match &both {
+                    Some(local) => run_line_both(&line, &*local.0, &*backend.0, done),
+                    None => run_line(&line, &*backend.0, done),
+                }
             }
             drain_into(&session, &dispatch);
             session.update(|s| s.dirty = true);
@@ -141,10 +203,16 @@ pub fn App() -> Html {
         _ => html! {
             <div class={classes!("workspace", if s.tab == Tab::Keys { "front-keys" } else { "front-console" })}>
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
-                    on_run={on_run.clone()} />
-                <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
-                    filter={s.filter.clone()} selected={s.selected.clone()}
-                    on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
+                    on_run={on_run.clone()} compare={connected.then_some(*compare)}
+                    on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
+                if let Some(monitor) = monitor.clone() {
+                    <RemoteKeys {monitor} db={remote.as_ref().as_ref().map(|(c, _)| c.0.db()).unwrap_or(0)}
+                        filter={s.filter.clone()} on_filter={to_action(d, Action::Filter)} />
+                } else {
+                    <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
+                        filter={s.filter.clone()} selected={s.selected.clone()}
+                        on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
+                }
             </div>
         },
     };
@@ -152,7 +220,9 @@ pub fn App() -> Html {
         <ContextProvider<SessionHandle> context={session.clone()}>
         <ContextProvider<BackendHandle> context={(*backend).clone()}>
             <div class="app">
-                <Header theme={s.theme} on_theme={on_theme} backend={backend.0.label()} />
+                <Header theme={s.theme} on_theme={on_theme} backend={backend.0.label()}>
+                    <BackendSwitch choice={(*choice).clone()} status={(*status).clone()} on_choice={on_choice} />
+                </Header>
                 <ClockBar now={s.now} speed={s.speed} on_speed={on_speed} on_jump={on_jump} />
                 if let Some(notice) = s.notice.clone() {
                     <NoticeBanner notice={notice} on_dismiss={to_action(d, |()| Action::DismissNotice)} />
@@ -161,7 +231,8 @@ pub fn App() -> Html {
                 <main class="main">
                     { workspace }
                     <aside class="side">
-                        <ServerPanel rev={s.rev} now={s.now} samples={s.ratio_samples.clone()} on_run={on_run.clone()} />
+                        <ServerPanel rev={s.rev} now={s.now} samples={s.ratio_samples.clone()} on_run={on_run.clone()}
+                            remote={remote_numbers.clone()} />
                         <StateBar on_replace={replace} />
                     </aside>
                 </main>

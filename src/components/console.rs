@@ -12,6 +12,11 @@ pub struct ConsoleProps {
     pub on_view: Callback<View>,
     /// Lines to run, in order (one typed line, or each line of a paste).
     pub on_run: Callback<Vec<String>>,
+    /// "Run on both and compare": `None` when unavailable (no remote backend connected).
+    #[prop_or_default]
+    pub compare: Option<bool>,
+    #[prop_or_default]
+    pub on_compare: Callback<bool>,
 }
 
 #[component]
@@ -40,6 +45,12 @@ pub fn Console(props: &ConsoleProps) -> Html {
                         <input type="checkbox" id="bytes-toggle" checked={bytes} onclick={toggle} />
                         <span>{"raw bytes"}</span>
                     </label>
+                    if let Some(on) = props.compare {
+                        <label class="switch" title="Run each line on the in-browser emulator and on the real server, and mark where the replies' bytes differ">
+                            <input type="checkbox" id="compare-toggle" checked={on} onclick={props.on_compare.reform(move |_: MouseEvent| !on)} />
+                            <span>{"run on both and compare"}</span>
+                        </label>
+                    }
                     <button class="btn quiet" onclick={clear} title="Clear the screen">{"Clear"}</button>
                 </div>
             </div>

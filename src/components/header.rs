@@ -9,6 +9,9 @@ pub struct HeaderProps {
     pub on_theme: Callback<Theme>,
     /// Where commands run ("engine in the browser").
     pub backend: AttrValue,
+    /// The backend switch.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[component]
@@ -25,6 +28,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             </div>
             <div class="header-right">
                 <span class="backend-badge" title="Where your commands run">{ &props.backend }</span>
+                { props.children.clone() }
                 <button class="btn quiet" onclick={on_theme} aria-label={label} title={label}>
                     { if next == Theme::Light { "☀" } else { "☾" } }
                 </button>

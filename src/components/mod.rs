@@ -1,6 +1,7 @@
 //! One component per file. `App` owns the reducer and the contexts; the rest take props.
 
 pub mod app;
+pub mod backend_switch;
 pub mod clock_bar;
 pub mod console;
 pub mod console_input;
@@ -10,6 +11,8 @@ pub mod key_detail;
 pub mod key_row;
 pub mod labs;
 pub mod notice;
+pub mod remote_keys;
+pub mod remote_stats;
 pub mod reply;
 pub mod server_panel;
 pub mod sparkline;

@@ -1,5 +1,6 @@
 //! One command and its reply, as redis-cli shows them (or as raw RESP bytes).
 
+use crate::backend::diff::{Comparison, Marked};
 use crate::console::{ConsoleEntry, View};
 use yew::prelude::*;
 
@@ -19,7 +20,34 @@ pub fn Reply(props: &ReplyProps) -> Html {
         <div class="entry">
             <div class="prompt"><span class="prompt-sign">{ &e.prompt }</span>{" "}<span class="typed">{ &e.input }</span></div>
             <pre {class}>{ body }</pre>
-            { for e.notes.iter().map(|n| html! { <div class="note">{"vector: "}{ n }</div> }) }
+            { for e.notes.iter().map(|n| html! { <div class="note">{ n }</div> }) }
+            if let Some(c) = &e.compare { <Compared compare={(**c).clone()} /> }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ComparedProps {
+    pub compare: Comparison,
+}
+
+/// Both replies of a compare-mode line, RESP bytes, the differing middle marked.
+#[component]
+pub fn Compared(props: &ComparedProps) -> Html {
+    let c = &props.compare;
+    let side = |label: &str, m: &Marked, class: &str| {
+        html! {
+            <div class={classes!("compare-side", class.to_string())}>
+                <span class="compare-label">{ label.to_string() }</span>
+                <pre class="wire">{ &m.before }if !m.differs.is_empty() || !c.same { <mark class="differs">{ &m.differs }</mark> }{ &m.after }</pre>
+            </div>
+        }
+    };
+    html! {
+        <div class={classes!("compare", if c.same { "same" } else { "different" })}>
+            <div class="compare-verdict">{ if c.same { "same bytes on both" } else { "the replies differ (marked)" } }</div>
+            { side("in-browser emulator", &c.local, "compare-local") }
+            { side("real server", &c.remote, "compare-remote") }
         </div>
     }
 }

@@ -17,6 +17,9 @@ pub struct ServerPanelProps {
     pub samples: VecDeque<f64>,
     /// Run console lines (CONFIG SET ...).
     pub on_run: Callback<Vec<String>>,
+    /// A real server's numbers (from INFO): shown instead of the in-page engine's.
+    #[prop_or_default]
+    pub remote: Option<crate::backend::info::ServerNumbers>,
 }
 
 #[derive(Clone, PartialEq, Default)]
@@ -29,12 +32,23 @@ struct Numbers {
     keys: usize,
     used: u64,
     maxmemory: u64,
-    policy: &'static str,
+    policy: String,
 }
 
 #[component]
 pub fn ServerPanel(props: &ServerPanelProps) -> Html {
-    let session = use_context::<SessionHandle>();
+    let session = use_context::<SessionHandle>().filter(|_| props.remote.is_none());
+    let from_server = props.remote.as_ref().map(|r| Numbers {
+        hits: r.hits,
+        misses: r.misses,
+        expired: r.expired,
+        evicted: r.evicted,
+        commands: r.commands,
+        keys: r.keys as usize,
+        used: r.used,
+        maxmemory: r.maxmemory,
+        policy: r.policy.clone(),
+    });
     let n = session
         .and_then(|s| {
             s.read(|s| {
@@ -49,10 +63,11 @@ pub fn ServerPanel(props: &ServerPanelProps) -> Html {
                     keys: server.dbs.iter().map(|d| d.len()).sum(),
                     used: server.used_memory(),
                     maxmemory: server.config.maxmemory,
-                    policy: server.config.policy.name(),
+                    policy: server.config.policy.name().to_string(),
                 }
             })
         })
+        .or(from_server)
         .unwrap_or_default();
     let lookups = n.hits + n.misses;
     let ratio =
@@ -83,7 +98,7 @@ pub fn ServerPanel(props: &ServerPanelProps) -> Html {
     };
     html! {
         <section class="panel server" aria-label="Server">
-            <div class="panel-head"><h2>{"Server"}</h2><span class="muted">{"INFO stats"}</span></div>
+            <div class="panel-head"><h2>{"Server"}</h2><span class="muted">{ if props.remote.is_some() { "INFO from the real server" } else { "INFO stats" } }</span></div>
             <div class="ratio">
                 <div>
                     <span class="stat-label">{"hit ratio"}</span>

@@ -6,6 +6,7 @@ pub mod format;
 pub mod help;
 pub mod history;
 
+use crate::backend::diff::{compare, Comparison};
 use crate::backend::Backend;
 use bytes::Bytes;
 use playground_engine::{Frame, Protocol};
@@ -35,6 +36,8 @@ pub struct ConsoleEntry {
     /// Float arrays for vector blobs in the reply.
     pub notes: Vec<String>,
     pub is_error: bool,
+    /// In compare mode: the in-page engine's and the real server's replies side by side.
+    pub compare: Option<Box<Comparison>>,
 }
 
 /// What one typed line asks for.
@@ -66,9 +69,63 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
     let raw = format::prints_raw(&args);
     let args: Vec<Bytes> = args.into_iter().map(Bytes::from).collect();
     let input = line.to_string();
+    let note = explainer(backend);
     backend.send(
         args,
-        Box::new(move |reply, proto| done(LineOutcome::Entry(entry_for(prompt, input, &reply, proto, raw)))),
+        Box::new(move |reply, proto| {
+            let mut entry = entry_for(prompt, input, &reply, proto, raw);
+            entry.notes.extend(note(&reply));
+            done(LineOutcome::Entry(entry))
+        }),
+    );
+}
+
+/// The backend's words for an error reply, as a closure that outlives the borrow.
+fn explainer(backend: &dyn Backend) -> impl Fn(&Frame) -> Option<String> + 'static {
+    let remote = backend.is_remote();
+    move |reply: &Frame| match reply {
+        Frame::Error(e) if remote => crate::backend::words::explain_error(e).map(|n| format!("note: {n}")),
+        _ => None,
+    }
+}
+
+/// Compare mode: run the line on the in-page engine and on the real server; the entry shows
+/// the real server's reply, both replies' RESP bytes, and where they differ. Console-only
+/// lines (help, clear) run once, locally.
+pub fn run_line_both(
+    line: &str,
+    local: &dyn Backend,
+    remote: &dyn Backend,
+    done: impl FnOnce(LineOutcome) + 'static,
+) {
+    let prompt = remote.prompt();
+    let parsed = playground_engine::resp::split_args(line.as_bytes());
+    let console_only = match parsed.as_ref().and_then(|a| a.first()) {
+        None => true,
+        Some(first) => {
+            let name = String::from_utf8_lossy(first).to_ascii_lowercase();
+            name == "help"
+                || name == "?"
+                || (name == "clear" && parsed.as_ref().is_some_and(|a| a.len() == 1))
+        }
+    };
+    let Some(args) = parsed.filter(|_| !console_only) else { return run_line(line, remote, done) };
+    let raw_view = format::prints_raw(&args);
+    let args: Vec<Bytes> = args.into_iter().map(Bytes::from).collect();
+    let local_reply: std::rc::Rc<std::cell::RefCell<Option<Vec<u8>>>> = Default::default();
+    let sink = local_reply.clone();
+    local.send_raw(args.clone(), Box::new(move |_, _, raw| *sink.borrow_mut() = Some(raw)));
+    let input = line.to_string();
+    let note = explainer(remote);
+    remote.send_raw(
+        args,
+        Box::new(move |reply, proto, raw| {
+            let mut entry = entry_for(prompt, input, &reply, proto, raw_view);
+            entry.notes.extend(note(&reply));
+            let local_raw = local_reply.borrow_mut().take().unwrap_or_default();
+            entry.compare = Some(Box::new(compare(&local_raw, &raw)));
+            done(LineOutcome::Entry(entry))
+        }),
     );
 }
 
@@ -85,8 +142,12 @@ pub fn entry_for(prompt: String, input: String, reply: &Frame, proto: Protocol, 
         input,
         text: truncate(text),
         wire: truncate(format::format_wire(reply, proto)),
-        notes: format::vectors_in(&seen).iter().map(|v| format::format_vector(v)).collect(),
+        notes: format::vectors_in(&seen)
+            .iter()
+            .map(|v| format!("vector: {}", format::format_vector(v)))
+            .collect(),
         is_error: seen.is_error(),
+        compare: None,
     }
 }
 
@@ -98,6 +159,7 @@ fn local(prompt: String, line: &str, text: &str, is_error: bool) -> ConsoleEntry
         wire: String::new(),
         notes: vec![],
         is_error,
+        compare: None,
     }
 }
 
@@ -157,6 +219,31 @@ mod tests {
         assert_eq!(backend.prompt(), "redis>");
         let LineOutcome::Entry(e) = run(&backend, "FOO") else { panic!("entry") };
         assert!(e.is_error && e.text.starts_with("(error) ERR unknown command 'FOO'"), "{}", e.text);
+    }
+
+    #[test]
+    fn compare_mode_marks_where_two_backends_differ() {
+        let a = crate::backend::LocalBackend::new(SessionHandle::new(Session::new(0)));
+        let b = crate::backend::LocalBackend::new(SessionHandle::new(Session::new(0)));
+        let out = Rc::new(RefCell::new(None));
+        let both = |line: &str| {
+            let sink = out.clone();
+            run_line_both(line, &a, &b, move |o| *sink.borrow_mut() = Some(o));
+            match out.borrow_mut().take() {
+                Some(LineOutcome::Entry(e)) => e,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(both("SET k 1").compare.is_some_and(|c| c.same));
+        // Each side gets its own value, so the next reply differs in one digit.
+        run(&a, "SET k 13");
+        run(&b, "SET k 12");
+        let e = both("GET k");
+        let c = e.compare.clone().unwrap_or_else(|| panic!("no comparison"));
+        assert!(!c.same, "{c:?} {e:?}");
+        assert_eq!((c.local.differs.as_str(), c.remote.differs.as_str()), ("3", "2"));
+        assert_eq!(e.text, "\"12\"", "the entry shows the remote side's reply");
+        assert!(both("help get").compare.is_none(), "console-only lines run once");
     }
 
     #[test]

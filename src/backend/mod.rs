@@ -1,14 +1,30 @@
-//! Where console commands go. Today the engine runs in the page ([`LocalBackend`]); a later
-//! switch will send the same commands to a real Redis through the WebSocket proxy. The console
-//! only knows the [`Backend`] trait, so that switch is one more implementation, not a rewrite.
+//! Where console commands go: the engine in the page ([`LocalBackend`]) or a real Redis through
+//! the WebSocket proxy ([`remote::RemoteBackend`]). The console only knows the [`Backend`]
+//! trait, so the switch is one more implementation, not a rewrite.
+//!
+//! Submodules: [`stream`] reassembles reply frames from WebSocket messages, [`words`] says
+//! what went wrong in plain words, [`info`] reads INFO text, [`scan`] lists keys of a real
+//! server, [`diff`] compares the two backends' replies byte for byte, [`choice`] remembers
+//! which backend the learner picked.
 //!
 //! Replies come back through a callback rather than a return value because a remote backend
 //! answers asynchronously; the local one simply calls it at once.
+
+pub mod choice;
+pub mod diff;
+pub mod info;
+pub mod remote;
+pub mod scan;
+pub mod stream;
+pub mod words;
 
 use crate::session::SessionHandle;
 use bytes::Bytes;
 use playground_engine::{Frame, Protocol};
 use std::rc::Rc;
+
+/// A reply with its exact wire bytes (the compare mode diffs bytes, not a re-encoding).
+pub type RawReply = Box<dyn FnOnce(Frame, Protocol, Vec<u8>)>;
 
 /// A place that executes Redis commands.
 pub trait Backend {
@@ -25,6 +41,25 @@ pub trait Backend {
     /// The in-page session, when the backend is the in-page engine (the key browser and the
     /// server panel read it directly; a remote backend would return `None`).
     fn session(&self) -> Option<SessionHandle>;
+    /// Like [`Backend::send`], with the reply's bytes as they came off the wire. The in-page
+    /// engine's bytes are its frame encoded for the connection's protocol.
+    fn send_raw(&self, args: Vec<Bytes>, reply: RawReply) {
+        self.send(
+            args,
+            Box::new(move |frame, proto| {
+                let raw = frame.to_bytes(proto);
+                reply(frame, proto, raw)
+            }),
+        );
+    }
+    /// A note in words under an error reply (a real server missing a command, failed auth).
+    fn explain(&self, _error: &str) -> Option<String> {
+        None
+    }
+    /// True for a real server (the key browser and server panel then ask it over the wire).
+    fn is_remote(&self) -> bool {
+        false
+    }
 }
 
 /// The engine in the page, at the virtual clock's time.
