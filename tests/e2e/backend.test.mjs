@@ -62,13 +62,30 @@ async function flipToRemote(page, url) {
   await page.click('#backend-remote');
 }
 
-test('through the real proxy binary (when the proxy branch is merged)', (t) => {
+test('through playground-proxy serve: commands reach the real server, dangerous ones are refused', async () => {
   const bin = process.env.PLAYGROUND_PROXY_BIN ?? join(ROOT, 'target', 'debug', 'playground-proxy');
-  if (!existsSync(bin)) {
-    t.skip(`no playground-proxy binary at ${bin} (the proxy branch is not merged into this one yet); the relay test below covers the page's remote path against a real redis-server`);
-    return;
+  assert.ok(existsSync(bin), `playground-proxy binary at ${bin} (cargo build -p playground-proxy)`);
+  const proxyPort = await freePort();
+  const origin = new URL(server.url).origin;
+  const proxy = spawn(bin, ['serve', '--listen', `127.0.0.1:${proxyPort}`, '--redis', `redis://127.0.0.1:${redisPort}`, '--allow-origin', origin], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`http://127.0.0.1:${proxyPort}/health`, { headers: { origin } }).then((r) => r.ok, () => false);
+      if (up) break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    const page = await openPage(browser, server.url);
+    await flipToRemote(page, `ws://127.0.0.1:${proxyPort}/ws`);
+    await page.locator('#backend-state', { hasText: 'connected' }).waitFor();
+    assert.equal(await run(page, 'SET e2e:via-proxy "through the bridge"'), 'OK');
+    assert.equal(redisCli('GET', 'e2e:via-proxy'), 'through the bridge', 'the write reached the real server');
+    const refused = await run(page, 'FLUSHALL');
+    assert.match(refused, /playground-proxy: FLUSHALL is disabled/);
+    assert.equal(redisCli('EXISTS', 'e2e:via-proxy'), '1', 'FLUSHALL never reached the server');
+    await page.close();
+  } finally {
+    proxy.kill();
   }
-  t.skip('proxy binary found, but its serve flags are not wired into this test yet: run the relay test');
 });
 
 test('the switch sends console lines to a real redis-server and the key browser fills from it', async () => {
