@@ -2,10 +2,11 @@
 // download size of the wasm (raw and gzipped), time from navigation to the first answered
 // command on localhost, and engine commands per second inside the browser.
 //   node tests/e2e/measure.mjs
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, serveDist, launch } from './harness.mjs';
+import { DIST, ROOT, serveDist, launch } from './harness.mjs';
 
 const GOALS = { wasmGzipKB: 400, firstAnswerMs: 300 };
 const RUNS = 7;
@@ -86,6 +87,14 @@ try {
     ['  same load seen from node (incl. automation)', `${median(answers.map((a) => a.wall)).toFixed(0)} ms`, ''],
     ['engine SET+GET in the browser (median of 3)', `${(median(rates) / 1e6).toFixed(2)} M ops/s`, ''],
   ];
+  // The same loop natively, built like the page (release profile, size-optimised), so the ratio
+  // shows what running in wasm costs.
+  const native = Number(execFileSync('cargo', ['run', '-q', '--release', '-p', 'playground-engine', '--example', 'set_get_ops', '--', '100000'], { cwd: ROOT, encoding: 'utf8' }).trim());
+  if (native > 0) {
+    const ratio = median(rates) / native;
+    rows.push(['engine SET+GET natively (same profile)', `${(native / 1e6).toFixed(2)} M ops/s`, '']);
+    rows.push(['browser / native', `${ratio.toFixed(2)}x`, `>= 0.8x ${ratio >= 0.8 ? 'ok' : 'MISSED'}`]);
+  }
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   console.log(`${'measure'.padEnd(w0)} | ${'value'.padStart(w1)} | goal`);
