@@ -3,7 +3,7 @@
 //! Queueing happens in the dispatcher (`engine.rs`); EXEC is run there too, because it needs the
 //! whole engine to run the queued commands.
 
-use super::CommandSpec;
+use super::{spec, CommandSpec};
 use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::engine::Engine;
@@ -12,61 +12,56 @@ use crate::frame::Frame;
 use crate::server::{Client, Server};
 
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        name: "multi",
-        arity: 1,
-        flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
-        keys: (0, 0, 0),
-        group: "transactions",
-        summary: "Start a transaction: later commands are queued until EXEC.",
-        syntax: "",
-        run: multi,
-        subcommands: &[],
-    },
-    CommandSpec {
-        name: "exec",
-        arity: 1,
-        flags: &["noscript", "loading", "stale", "skip_slowlog"],
-        keys: (0, 0, 0),
-        group: "transactions",
-        summary: "Run every queued command atomically (nil if a WATCHed key changed).",
-        syntax: "",
-        run: super::container,
-        subcommands: &[],
-    },
-    CommandSpec {
-        name: "discard",
-        arity: 1,
-        flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
-        keys: (0, 0, 0),
-        group: "transactions",
-        summary: "Drop the queued commands and leave the transaction.",
-        syntax: "",
-        run: discard,
-        subcommands: &[],
-    },
-    CommandSpec {
-        name: "watch",
-        arity: -2,
-        flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
-        keys: (1, -1, 1),
-        group: "transactions",
-        summary: "Watch keys: the next EXEC fails if any of them changes first.",
-        syntax: "key [key ...]",
-        run: watch,
-        subcommands: &[],
-    },
-    CommandSpec {
-        name: "unwatch",
-        arity: 1,
-        flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
-        keys: (0, 0, 0),
-        group: "transactions",
-        summary: "Forget every WATCHed key.",
-        syntax: "",
-        run: unwatch,
-        subcommands: &[],
-    },
+    spec(
+        "multi",
+        1,
+        &["noscript", "loading", "stale", "fast", "allow_busy"],
+        (0, 0, 0),
+        "transactions",
+        "Start a transaction: later commands are queued until EXEC.",
+        "",
+        multi,
+    ),
+    spec(
+        "exec",
+        1,
+        &["noscript", "loading", "stale", "skip_slowlog"],
+        (0, 0, 0),
+        "transactions",
+        "Run every queued command atomically (nil if a WATCHed key changed).",
+        "",
+        super::container,
+    ),
+    spec(
+        "discard",
+        1,
+        &["noscript", "loading", "stale", "fast", "allow_busy"],
+        (0, 0, 0),
+        "transactions",
+        "Drop the queued commands and leave the transaction.",
+        "",
+        discard,
+    ),
+    spec(
+        "watch",
+        -2,
+        &["noscript", "loading", "stale", "fast", "allow_busy"],
+        (1, -1, 1),
+        "transactions",
+        "Watch keys: the next EXEC fails if any of them changes first.",
+        "key [key ...]",
+        watch,
+    ),
+    spec(
+        "unwatch",
+        1,
+        &["noscript", "loading", "stale", "fast", "allow_busy"],
+        (0, 0, 0),
+        "transactions",
+        "Forget every WATCHed key.",
+        "",
+        unwatch,
+    ),
 ];
 
 fn multi(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
