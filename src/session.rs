@@ -21,7 +21,12 @@ pub struct Session {
     pub history: History,
     /// Changed since the last save (the autosave hook writes it out within a second).
     pub dirty: bool,
+    /// The console's reply callback while its command waits (BLPOP ... on the virtual clock).
+    pub waiting: Option<Reply>,
 }
+
+/// A console reply callback.
+pub type Reply = Box<dyn FnOnce(playground_engine::Frame, playground_engine::Protocol)>;
 
 impl Session {
     /// A fresh session whose virtual clock starts at `start_ms` (the real time at first visit).
@@ -35,6 +40,7 @@ impl Session {
             client,
             history: History::default(),
             dirty: false,
+            waiting: None,
         }
     }
 
@@ -51,6 +57,17 @@ impl Session {
         let now = self.clock.jump(ms);
         self.expire_until(now);
         now
+    }
+
+    /// A waiting console command that is answered by now (served, or its deadline passed on the
+    /// virtual clock): the callback and its reply, to be called outside the session's borrow.
+    pub fn take_unblocked(
+        &mut self,
+    ) -> Option<(Reply, playground_engine::Frame, playground_engine::Protocol)> {
+        self.waiting.as_ref()?;
+        let frame = self.engine.retry_blocked(self.client, self.clock.now())?;
+        let reply = self.waiting.take()?;
+        Some((reply, frame, self.engine.protocol(self.client)))
     }
 
     pub fn set_speed(&mut self, speed: Speed) {

@@ -20,7 +20,7 @@ pub mod words;
 
 use crate::session::SessionHandle;
 use bytes::Bytes;
-use playground_engine::{Frame, Protocol};
+use playground_engine::{Frame, Outcome, Protocol};
 use std::rc::Rc;
 
 /// A reply with its exact wire bytes (the compare mode diffs bytes, not a re-encoding).
@@ -79,15 +79,29 @@ impl Backend for LocalBackend {
     }
 
     fn send(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>) {
+        // A new line while a blocking command waits gives up the wait (Ctrl-C in redis-cli).
+        let abandoned = self.session.update(|s| {
+            s.engine.cancel_blocked(s.client);
+            s.waiting.take()
+        });
+        if let Some(Some(previous)) = abandoned {
+            previous(Frame::NullArray, self.protocol());
+        }
         let answer = self.session.update(|s| {
             let now = s.clock.now();
-            let frame = s.engine.execute(s.client, args, now);
-            (frame, s.engine.protocol(s.client))
+            match s.engine.execute_blocking(s.client, args, now) {
+                Outcome::Reply(frame) => Some((frame, s.engine.protocol(s.client))),
+                Outcome::Blocked { .. } => None,
+            }
         });
-        let (frame, proto) = answer.unwrap_or_else(|| {
-            (Frame::Error("ERR the playground is busy, try again".into()), Protocol::Resp2)
-        });
-        reply(frame, proto);
+        match answer {
+            Some(Some((frame, proto))) => reply(frame, proto),
+            // BLPOP and friends wait on the virtual clock: the heartbeat answers them.
+            Some(None) => {
+                self.session.update(|s| s.waiting = Some(reply));
+            }
+            None => reply(Frame::Error("ERR the playground is busy, try again".into()), Protocol::Resp2),
+        }
     }
 
     fn protocol(&self) -> Protocol {

@@ -166,8 +166,15 @@ mod tests {
 
     #[test]
     fn completion_keeps_the_learners_case() {
-        assert_eq!(completions("ge"), vec!["get"]);
-        assert_eq!(completions("GE"), vec!["GET"]);
+        let lower = completions("ge");
+        assert!(lower.contains(&"get".to_string()) && lower.contains(&"getex".to_string()), "{lower:?}");
+        assert!(lower.iter().all(|c| c.starts_with("ge") && *c == c.to_lowercase()), "{lower:?}");
+        let upper = completions("GE");
+        assert!(
+            upper.contains(&"GET".to_string()) && upper.iter().all(|c| *c == c.to_uppercase()),
+            "{upper:?}"
+        );
+        assert_eq!(completions("getd"), vec!["getdel"]);
         let all = completions("");
         assert!(all.contains(&"PING".to_string()) && all.contains(&"HELP".to_string()));
         assert!(completions("zzz").is_empty());

@@ -40,6 +40,10 @@ pub fn use_clock(session: SessionHandle, dispatch: UseReducerDispatcher<AppState
             let t = real_now();
             let elapsed = t - last.replace(t);
             session.update(|s| s.advance(elapsed));
+            // A console command waiting on the clock (BLPOP ...) may be answered now.
+            if let Some(Some((reply, frame, proto))) = session.update(|s| s.take_unblocked()) {
+                reply(frame, proto);
+            }
             drain_into(&session, &dispatch);
             dispatch.dispatch(Action::Sweep { real_now: t });
             let n = count.get().wrapping_add(1);

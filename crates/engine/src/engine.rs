@@ -131,6 +131,13 @@ impl Engine {
         self.server.clients.get(&client).is_some_and(|c| c.parked.is_some())
     }
 
+    /// Stop waiting on a parked blocking command (the client gave up, like Ctrl-C in redis-cli).
+    pub fn cancel_blocked(&mut self, client: u64) {
+        if let Some(c) = self.server.clients.get_mut(&client) {
+            c.parked = None;
+        }
+    }
+
     /// Execute and encode the reply for the client's protocol.
     pub fn execute_to_bytes(&mut self, client: u64, args: Vec<Bytes>, now: u64, out: &mut Vec<u8>) {
         let reply = self.execute(client, args, now);
