@@ -190,6 +190,17 @@ impl Session {
         }
     }
 
+    /// Both sides' integer replies, asserted within `tolerance` of each other (TTLs run on the
+    /// real clock on both sides, so they may differ by a tick).
+    #[track_caller]
+    pub fn close(&mut self, cmd: &[&str], tolerance: i64) {
+        let (theirs, ours) = self.both(cmd);
+        match (theirs.as_integer(), ours.as_integer()) {
+            (Some(a), Some(b)) => assert!((a - b).abs() <= tolerance, "{cmd:?}: redis {a}, emulator {b}"),
+            _ => panic!("{cmd:?}: redis {theirs:?}, emulator {ours:?}"),
+        }
+    }
+
     /// Run a command on both sides without comparing (set-up that is known to differ, e.g. time).
     pub fn run(&mut self, cmd: &[&str]) -> (Frame, Frame) {
         self.both(cmd)
