@@ -104,7 +104,11 @@ impl Frame {
         match self {
             Frame::Simple(s) => line(out, b'+', s.as_bytes()),
             Frame::Error(s) => line(out, b'-', s.as_bytes()),
-            Frame::Integer(i) => line(out, b':', i.to_string().as_bytes()),
+            Frame::Integer(i) => {
+                out.push(b':');
+                push_decimal(out, *i);
+                out.extend_from_slice(b"\r\n");
+            }
             Frame::Bulk(b) => bulk(out, b'$', b),
             Frame::Null if resp3 => out.extend_from_slice(b"_\r\n"),
             Frame::Null => out.extend_from_slice(b"$-1\r\n"),
@@ -115,9 +119,9 @@ impl Frame {
             Frame::Push(items) => aggregate(out, if resp3 { b'>' } else { b'*' }, items, proto),
             Frame::Map(pairs) => {
                 if resp3 {
-                    line(out, b'%', pairs.len().to_string().as_bytes());
+                    header(out, b'%', pairs.len());
                 } else {
-                    line(out, b'*', (pairs.len() * 2).to_string().as_bytes());
+                    header(out, b'*', pairs.len() * 2);
                 }
                 for (k, v) in pairs {
                     k.encode(proto, out);
@@ -129,7 +133,7 @@ impl Frame {
             Frame::Boolean(b) if resp3 => out.extend_from_slice(if *b { b"#t\r\n" } else { b"#f\r\n" }),
             Frame::Boolean(b) => line(out, b':', if *b { b"1" } else { b"0" }),
             Frame::Verbatim(b) if resp3 => {
-                line(out, b'=', (b.len() + 4).to_string().as_bytes());
+                header(out, b'=', b.len() + 4);
                 out.extend_from_slice(b"txt:");
                 out.extend_from_slice(b);
                 out.extend_from_slice(b"\r\n");
@@ -152,15 +156,62 @@ fn line(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// `{tag}{n}\r\n`, the length line of bulks and aggregates, without allocating.
+fn header(out: &mut Vec<u8>, tag: u8, n: usize) {
+    out.push(tag);
+    push_decimal(out, n as i64);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Append `n` in decimal (every reply carries a few of these: no String per number).
+fn push_decimal(out: &mut Vec<u8>, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
 fn bulk(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
-    line(out, tag, body.len().to_string().as_bytes());
+    header(out, tag, body.len());
     out.extend_from_slice(body);
     out.extend_from_slice(b"\r\n");
 }
 
 fn aggregate(out: &mut Vec<u8>, tag: u8, items: &[Frame], proto: Protocol) {
-    line(out, tag, items.len().to_string().as_bytes());
+    header(out, tag, items.len());
     for item in items {
         item.encode(proto, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_and_lengths_encode_exactly() {
+        for (n, wire) in [
+            (0i64, ":0\r\n"),
+            (-1, ":-1\r\n"),
+            (i64::MAX, ":9223372036854775807\r\n"),
+            (i64::MIN, ":-9223372036854775808\r\n"),
+        ] {
+            assert_eq!(Frame::Integer(n).to_bytes(Protocol::Resp2), wire.as_bytes());
+        }
+        assert_eq!(Frame::bulk("hello").to_bytes(Protocol::Resp2), b"$5\r\nhello\r\n");
+        let map = Frame::Map(vec![(Frame::bulk("k"), Frame::Integer(10))]);
+        assert_eq!(map.to_bytes(Protocol::Resp2), b"*2\r\n$1\r\nk\r\n:10\r\n");
+        assert_eq!(map.to_bytes(Protocol::Resp3), b"%1\r\n$1\r\nk\r\n:10\r\n");
     }
 }
