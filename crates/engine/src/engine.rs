@@ -87,6 +87,11 @@ impl Engine {
     /// command (BLPOP, BLMOVE, ...) that finds nothing parks the client and answers
     /// [`Outcome::Blocked`]; call [`Engine::retry_blocked`] when time passes or keys change.
     pub fn execute_blocking(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Outcome {
+        // Only the blocking commands can park: everything else takes the plain path, with no
+        // copy of its arguments (this is every command of a RESP connection).
+        if !args.first().is_some_and(|name| is_blocking_command(name)) {
+            return Outcome::Reply(self.execute(client, args, now));
+        }
         let parked_args = args.clone();
         self.server
             .clients
@@ -328,6 +333,13 @@ impl Engine {
     pub fn server_mut(&mut self) -> &mut Server {
         &mut self.server
     }
+}
+
+/// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP).
+fn is_blocking_command(name: &[u8]) -> bool {
+    ["blpop", "brpop", "blmove", "brpoplpush", "blmpop"]
+        .iter()
+        .any(|b| name.eq_ignore_ascii_case(b.as_bytes()))
 }
 
 /// The lowercased command name, without allocating for names that fit the buffer (all real
