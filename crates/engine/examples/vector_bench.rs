@@ -13,37 +13,13 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Instant;
 
-const DIM: usize = 384;
+#[path = "../tests/clustered/mod.rs"]
+mod clustered;
+use clustered::{dataset, DIM};
 const N: usize = 10_000;
 const QUERIES: usize = 200;
 const K: usize = 10;
 const EFS: [usize; 5] = [10, 20, 40, 80, 160];
-
-/// Same generator as tests/hnsw_recall.rs: 20 clusters with 8 local directions each.
-fn dataset(n: usize, salt: u64) -> Vec<Vec<f32>> {
-    let mut x: u64 = 42;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-    };
-    let centres: Vec<Vec<f32>> = (0..20).map(|_| (0..DIM).map(|_| next()).collect()).collect();
-    let dirs: Vec<Vec<Vec<f32>>> =
-        (0..20).map(|_| (0..8).map(|_| (0..DIM).map(|_| next()).collect()).collect()).collect();
-    for _ in 0..salt * 1000 {
-        next();
-    }
-    (0..n)
-        .map(|i| {
-            let c = i % 20;
-            let mix: Vec<f32> = (0..8).map(|_| next()).collect();
-            (0..DIM)
-                .map(|d| centres[c][d] + (0..8).map(|j| mix[j] * dirs[c][j][d]).sum::<f32>() + 0.02 * next())
-                .collect()
-        })
-        .collect()
-}
 
 fn normalized(v: &[f32]) -> Vec<f32> {
     let mut v = v.to_vec();

@@ -4,39 +4,8 @@
 use bytes::Bytes;
 use playground_engine::{Engine, Frame};
 
-const DIM: usize = 384;
-
-/// Clustered data with low intrinsic dimension, like real embeddings: 20 random centres, each
-/// with 8 random directions; a point is its centre plus a random mix of those directions plus a
-/// little noise (xorshift, fixed seed). `dataset(n, seed)` draws the same clusters for any `n`,
-/// with points depending on `salt`.
-fn dataset(n: usize, salt: u64) -> Vec<Vec<f32>> {
-    let mut x: u64 = 42;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-    };
-    let centres: Vec<Vec<f32>> = (0..20).map(|_| (0..DIM).map(|_| next()).collect()).collect();
-    let dirs: Vec<Vec<Vec<f32>>> =
-        (0..20).map(|_| (0..8).map(|_| (0..DIM).map(|_| next()).collect()).collect()).collect();
-    for _ in 0..salt * 1000 {
-        next();
-    }
-    (0..n)
-        .map(|i| {
-            let c = i % 20;
-            let mix: Vec<f32> = (0..8).map(|_| next()).collect();
-            (0..DIM)
-                .map(|d| {
-                    let local: f32 = (0..8).map(|j| mix[j] * dirs[c][j][d]).sum();
-                    centres[c][d] + local + 0.02 * next()
-                })
-                .collect()
-        })
-        .collect()
-}
+mod clustered;
+use clustered::{dataset, DIM};
 
 fn blob(v: &[f32]) -> Bytes {
     Bytes::from(v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
@@ -82,6 +51,7 @@ fn recall(engine: &mut Engine, c: u64, data: &[(Bytes, Vec<f32>)], queries: &[Ve
 fn recall_at_default_ef_and_after_deleting_half() {
     // Debug builds are ~30x slower than release: 1000 points here, 10k in the benchmark.
     let n = if cfg!(debug_assertions) { 1000 } else { 10_000 };
+    let dim = DIM.to_string();
     let points = dataset(n, 1);
     let mut engine = Engine::new(5, 0);
     let c = engine.connect(0);
@@ -101,7 +71,7 @@ fn recall_at_default_ef_and_after_deleting_half() {
         "TYPE",
         "FLOAT32",
         "DIM",
-        "384",
+        &dim,
         "DISTANCE_METRIC",
         "COSINE",
     ]);
