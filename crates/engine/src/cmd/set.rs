@@ -571,12 +571,8 @@ fn sintercard(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn sscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let cursor = args.next_bytes()?;
-    let cursor: u64 = std::str::from_utf8(&cursor)
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| CmdError::err("invalid cursor"))?;
-    let (pattern, count) = scan_options(args)?;
+    let cursor = super::keys::parse_cursor(&args.next_bytes()?)?;
+    let super::keys::ScanOptions { pattern, count, .. } = super::keys::parse_scan_options(args, false)?;
     let (members, compact) = with_set(ctx, &key, |s| match s {
         None => (vec![], 0),
         Some(s) => (reply_order(s), if is_intset_like(s) { MAX_INTSET_ENTRIES } else { 128 }),
@@ -584,26 +580,6 @@ fn sscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (page, next) = scan_page(members, cursor, count, compact);
     let page = page.into_iter().filter(|m| pattern.as_ref().is_none_or(|p| glob_match(p, m)));
     Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(page.map(Frame::Bulk).collect())]))
-}
-
-/// Parse `[MATCH pattern] [COUNT count]` for the *SCAN commands.
-pub fn scan_options(args: &mut Args) -> Result<(Option<Bytes>, usize), CmdError> {
-    let mut pattern = None;
-    let mut count = 10usize;
-    while let Some(opt) = args.next_opt() {
-        if opt.eq_ignore_ascii_case(b"match") {
-            pattern = Some(args.next_bytes()?);
-        } else if opt.eq_ignore_ascii_case(b"count") {
-            let n = args.next_i64()?;
-            if n < 1 {
-                return Err(CmdError::syntax());
-            }
-            count = n as usize;
-        } else {
-            return Err(CmdError::syntax());
-        }
-    }
-    Ok((pattern, count))
 }
 
 /// One page of a collection scan: small collections come back whole (as Redis's compact

@@ -786,12 +786,8 @@ fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn zscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let cursor = args.next_bytes()?;
-    let cursor: u64 = std::str::from_utf8(&cursor)
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| CmdError::err("invalid cursor"))?;
-    let (pattern, count) = super::set::scan_options(args)?;
+    let cursor = super::keys::parse_cursor(&args.next_bytes()?)?;
+    let super::keys::ScanOptions { pattern, count, .. } = super::keys::parse_scan_options(args, false)?;
     let (items, compact) = with_zset(ctx, &key, |z| match z {
         None => (vec![], 0),
         Some(z) => {
