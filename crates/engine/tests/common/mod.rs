@@ -182,6 +182,20 @@ impl Session {
         );
     }
 
+    /// Assert the same name/value pairs in any order: the reply is a flat RESP2 array or a RESP3 map
+    /// whose order Redis takes from a dict with a per-process random hash seed (CONFIG GET with
+    /// several names), so only the pairing is stable across servers.
+    #[track_caller]
+    pub fn same_pairs(&mut self, cmd: &[&str]) {
+        let (theirs, ours) = self.both(cmd);
+        assert_eq!(
+            pairs(&ours),
+            pairs(&theirs),
+            "\ncommand: {}\n(left: emulator, right: Redis)",
+            cmd.join(" ")
+        );
+    }
+
     /// Run many commands, each compared byte for byte.
     #[track_caller]
     pub fn script(&mut self, lines: &[&[&str]]) {
@@ -234,6 +248,20 @@ pub fn canonical(frame: &Frame) -> String {
         }
         other => format!("{other:?}"),
     }
+}
+
+/// The name/value pairs of a flat array or a map, sorted by name.
+fn pairs(frame: &Frame) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = match frame {
+        Frame::Array(items) => items
+            .chunks(2)
+            .map(|pair| (canonical(&pair[0]), pair.get(1).map(canonical).unwrap_or_default()))
+            .collect(),
+        Frame::Map(entries) => entries.iter().map(|(k, v)| (canonical(k), canonical(v))).collect(),
+        other => panic!("expected pairs, got {other:?}"),
+    };
+    pairs.sort();
+    pairs
 }
 
 /// Raw RESP made readable (CRLF shown as `\r\n`).
