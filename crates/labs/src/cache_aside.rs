@@ -8,6 +8,7 @@
 
 use crate::flow::{command, Command, Flow, Step};
 use crate::metrics::Metrics;
+use crate::semantic::scan_reply;
 use crate::workload::Request;
 use bytes::Bytes;
 use playground_engine::Frame;
@@ -49,7 +50,8 @@ pub enum Invalidation {
     TtlOnly,
     /// `DEL` the item's key.
     Delete,
-    /// `SCAN` for every key of the item (all its variants) and `DEL` them.
+    /// `SCAN` for the item's variants (`{key}:*`, e.g. per-language copies) and `DEL` them with
+    /// the key itself.
     ScanPattern,
 }
 
@@ -342,6 +344,8 @@ pub struct RequestFlow {
     latency_ms: f64,
     path: Vec<Hop>,
     outcome: Option<Outcome>,
+    /// Keys found so far by a SCAN-pattern invalidation.
+    scanned: Vec<Bytes>,
 }
 
 impl RequestFlow {
@@ -356,6 +360,7 @@ impl RequestFlow {
             latency_ms: 0.0,
             path: Vec::new(),
             outcome: None,
+            scanned: Vec::new(),
         }
     }
 
@@ -367,6 +372,13 @@ impl RequestFlow {
             b"EX",
             self.config.ttl_seconds.to_string().as_bytes(),
         ])
+    }
+
+    /// One page of the invalidation's `SCAN` over the item's variants (`{key}:*`; a bare `{key}*`
+    /// would also match item 10 when invalidating item 1).
+    fn scan_cmd(&self, cursor: &[u8]) -> Command {
+        let pattern = format!("{}:*", self.key);
+        command([b"SCAN".as_slice(), cursor, b"MATCH", pattern.as_bytes(), b"COUNT", b"1000"])
     }
 
     fn done(&mut self, outcome: Outcome) -> Step<Trace> {
@@ -430,8 +442,7 @@ impl Flow for RequestFlow {
                     Invalidation::ScanPattern => {
                         self.cache_rtt(Hop::AppToCache, Hop::CacheToApp);
                         self.stage = Stage::AfterScan;
-                        let pattern = format!("{}*", self.key);
-                        Step::Send(vec![command(["SCAN", "0", "MATCH", pattern.as_str(), "COUNT", "1000"])])
+                        Step::Send(vec![self.scan_cmd(b"0")])
                     }
                 }
             }
@@ -465,22 +476,18 @@ impl Flow for RequestFlow {
             }
             Stage::AfterSet => self.done(Outcome::Miss),
             Stage::AfterScan => {
-                let keys: Vec<Bytes> = match replies.first() {
-                    Some(Frame::Array(parts)) => match parts.get(1) {
-                        Some(Frame::Array(keys)) => {
-                            keys.iter().filter_map(|k| k.as_bytes()).map(Bytes::copy_from_slice).collect()
-                        }
-                        _ => Vec::new(),
-                    },
-                    _ => Vec::new(),
-                };
-                if keys.is_empty() {
-                    return self.done(Outcome::Write);
+                // SCAN walks the keyspace in pages: follow the cursor until it comes back to 0,
+                // or a key written between pages could be missed.
+                let (cursor, keys) = replies.first().and_then(scan_reply).unwrap_or_default();
+                self.scanned.extend(keys);
+                if !cursor.is_empty() && cursor.as_ref() != b"0" {
+                    self.cache_rtt(Hop::AppToCache, Hop::CacheToApp);
+                    return Step::Send(vec![self.scan_cmd(&cursor)]);
                 }
                 self.cache_rtt(Hop::AppToCache, Hop::CacheToApp);
                 self.stage = Stage::AfterWrite;
-                let mut del = vec![Bytes::from_static(b"DEL")];
-                del.extend(keys);
+                let mut del = vec![Bytes::from_static(b"DEL"), Bytes::from(self.key.clone().into_bytes())];
+                del.append(&mut self.scanned);
                 Step::Send(vec![del])
             }
             Stage::AfterWrite | Stage::Start => self.done(Outcome::Write),

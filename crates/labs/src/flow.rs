@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use playground_engine::{Engine, Frame};
+use std::rc::Rc;
 
 /// One Redis command: name and arguments as byte strings.
 pub type Command = Vec<Bytes>;
@@ -83,6 +84,54 @@ pub fn run_on_engine<F: Flow>(
                 }
                 step = flow.resume(replies);
             }
+        }
+    }
+}
+
+/// One exchange of a flow: the command and the reply it got.
+pub type Exchange = (Command, Frame);
+
+/// Sends a pipeline of commands and calls back with their replies in order, now or later.
+/// The page implements it over the in-page engine (at once) and over the proxy's WebSocket
+/// (when the replies arrive), so one driver serves both.
+pub type Sender = Rc<dyn Fn(Vec<Command>, Box<dyn FnOnce(Vec<Frame>)>)>;
+
+/// Drive a flow to completion through `send`, resuming it as each pipeline's replies arrive;
+/// `done` gets the output and every exchange. A sender that answers with fewer replies than
+/// commands (a dropped connection) resumes the flow with what it got, padded with errors,
+/// so a flow always finishes.
+pub fn drive<F>(mut flow: F, send: Sender, done: impl FnOnce(F::Output, Vec<Exchange>) + 'static)
+where
+    F: Flow + 'static,
+{
+    let step = flow.start();
+    advance(flow, step, send, Vec::new(), Box::new(done));
+}
+
+type Done<F> = Box<dyn FnOnce(<F as Flow>::Output, Vec<Exchange>)>;
+
+fn advance<F: Flow + 'static>(
+    mut flow: F,
+    step: Step<F::Output>,
+    send: Sender,
+    log: Vec<Exchange>,
+    done: Done<F>,
+) {
+    match step {
+        Step::Done(out) => done(out, log),
+        Step::Send(cmds) => {
+            let sent = cmds.clone();
+            let next = send.clone();
+            send(
+                cmds,
+                Box::new(move |mut replies| {
+                    let mut log = log;
+                    replies.resize_with(sent.len(), || Frame::Error("ERR no reply (connection lost)".into()));
+                    log.extend(sent.into_iter().zip(replies.iter().cloned()));
+                    let step = flow.resume(replies);
+                    advance(flow, step, next, log, done);
+                }),
+            );
         }
     }
 }

@@ -236,3 +236,239 @@ pub fn parse_search_reply(reply: &Frame) -> Result<(i64, Vec<Document>), String>
         other => Err(format!("unexpected FT.SEARCH reply: {other:?}")),
     }
 }
+
+/// What one question to the semantic cache did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asked {
+    pub lookup: Lookup,
+    /// The answer given: the cached response on a HIT, the (simulated) LLM's on a MISS.
+    pub answer: String,
+    pub from_cache: bool,
+    /// The index exists now (created by this flow or found already there).
+    pub index_ready: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AskStage {
+    Create,
+    Search,
+    Store,
+}
+
+/// A whole question, as the course's `semantic_cache_get` + `semantic_cache_set` do it: create
+/// the index if needed (an "already exists" error means it is there), search, and on a MISS
+/// store the LLM's answer with HSET + EXPIRE.
+pub struct AskFlow {
+    cache: SemanticCache,
+    prompt: String,
+    embedding: Vec<f32>,
+    /// What the LLM would answer on a MISS (simulated by the caller).
+    llm_answer: String,
+    create_index: bool,
+    stage: AskStage,
+    index_ready: bool,
+    lookup: Option<LookupFlow>,
+    found: Option<Lookup>,
+}
+
+impl SemanticCache {
+    /// The flow for one question; `create_index` when the index may not exist yet.
+    pub fn ask(&self, prompt: &str, embedding: &[f32], llm_answer: &str, create_index: bool) -> AskFlow {
+        AskFlow {
+            cache: self.clone(),
+            prompt: prompt.to_string(),
+            embedding: embedding.to_vec(),
+            llm_answer: llm_answer.to_string(),
+            create_index,
+            stage: AskStage::Create,
+            index_ready: !create_index,
+            lookup: Some(self.lookup(embedding)),
+            found: None,
+        }
+    }
+}
+
+impl AskFlow {
+    fn search(&mut self) -> Step<Asked> {
+        self.stage = AskStage::Search;
+        match self.lookup.as_mut().map(Flow::start) {
+            Some(Step::Send(cmds)) => Step::Send(cmds),
+            Some(Step::Done(lookup)) => self.decide(lookup),
+            None => self.decide(Lookup { total: 0, neighbours: Vec::new(), hit: None, error: None }),
+        }
+    }
+
+    fn decide(&mut self, lookup: Lookup) -> Step<Asked> {
+        if let Some(hit) = &lookup.hit {
+            let answer = hit.response.clone();
+            return Step::Done(Asked { lookup, answer, from_cache: true, index_ready: self.index_ready });
+        }
+        if lookup.error.is_some() {
+            // No search (no module, wrong dimension): nothing to store the answer against.
+            let answer = self.llm_answer.clone();
+            return Step::Done(Asked { lookup, answer, from_cache: false, index_ready: self.index_ready });
+        }
+        self.stage = AskStage::Store;
+        self.found = Some(lookup);
+        Step::Send(self.cache.store_commands(&self.prompt, &self.llm_answer, &self.embedding))
+    }
+}
+
+impl Flow for AskFlow {
+    type Output = Asked;
+
+    fn start(&mut self) -> Step<Asked> {
+        if self.create_index {
+            self.stage = AskStage::Create;
+            Step::Send(vec![self.cache.create_index()])
+        } else {
+            self.search()
+        }
+    }
+
+    fn resume(&mut self, replies: Vec<Frame>) -> Step<Asked> {
+        match self.stage {
+            AskStage::Create => {
+                self.index_ready = match replies.first() {
+                    Some(Frame::Error(e)) => e.contains("already exists"),
+                    Some(_) => true,
+                    None => false,
+                };
+                self.search()
+            }
+            AskStage::Search => {
+                let step = self.lookup.as_mut().map(|l| l.resume(replies));
+                match step {
+                    Some(Step::Done(lookup)) => self.decide(lookup),
+                    Some(Step::Send(cmds)) => Step::Send(cmds),
+                    None => self.decide(Lookup { total: 0, neighbours: Vec::new(), hit: None, error: None }),
+                }
+            }
+            AskStage::Store => {
+                let lookup = self.found.take().unwrap_or(Lookup {
+                    total: 0,
+                    neighbours: Vec::new(),
+                    hit: None,
+                    error: None,
+                });
+                let error = replies.iter().find_map(|r| match r {
+                    Frame::Error(e) => Some(e.clone()),
+                    _ => None,
+                });
+                let lookup = Lookup { error: lookup.error.or(error), ..lookup };
+                Step::Done(Asked {
+                    lookup,
+                    answer: self.llm_answer.clone(),
+                    from_cache: false,
+                    index_ready: self.index_ready,
+                })
+            }
+        }
+    }
+}
+
+/// A cached prompt as the lab's map draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedPrompt {
+    pub key: Bytes,
+    pub prompt: String,
+    pub embedding: Vec<f32>,
+}
+
+/// List the cached prompts of a server over commands (SCAN the prefix, then HMGET each key's
+/// prompt and embedding), for a real server whose keyspace the page cannot read directly.
+/// Stops after `limit` keys so a big shared instance cannot stall the page.
+pub struct CachedPromptsFlow {
+    pattern: String,
+    cursor: Bytes,
+    keys: Vec<Bytes>,
+    limit: usize,
+    fetching: bool,
+}
+
+impl SemanticCache {
+    pub fn cached_prompts(&self, limit: usize) -> CachedPromptsFlow {
+        CachedPromptsFlow {
+            pattern: format!("{}*", self.prefix),
+            cursor: Bytes::from_static(b"0"),
+            keys: Vec::new(),
+            limit,
+            fetching: false,
+        }
+    }
+}
+
+impl CachedPromptsFlow {
+    fn scan(&self) -> Step<Vec<CachedPrompt>> {
+        let mut cmd = command(["SCAN".as_bytes()]);
+        cmd.push(self.cursor.clone());
+        cmd.extend(command(["MATCH", self.pattern.as_str(), "COUNT", "500", "TYPE", "hash"]));
+        Step::Send(vec![cmd])
+    }
+
+    fn fetch(&mut self) -> Step<Vec<CachedPrompt>> {
+        if self.keys.is_empty() {
+            return Step::Done(Vec::new());
+        }
+        self.fetching = true;
+        Step::Send(
+            self.keys
+                .iter()
+                .map(|k| {
+                    let mut cmd = command(["HMGET"]);
+                    cmd.push(k.clone());
+                    cmd.extend(command(["prompt", "embedding"]));
+                    cmd
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Flow for CachedPromptsFlow {
+    type Output = Vec<CachedPrompt>;
+
+    fn start(&mut self) -> Step<Vec<CachedPrompt>> {
+        self.scan()
+    }
+
+    fn resume(&mut self, replies: Vec<Frame>) -> Step<Vec<CachedPrompt>> {
+        if self.fetching {
+            let prompts = self
+                .keys
+                .iter()
+                .zip(replies)
+                .filter_map(|(key, reply)| {
+                    let Frame::Array(values) = reply else { return None };
+                    let prompt = String::from_utf8_lossy(values.first()?.as_bytes()?).into_owned();
+                    let embedding = f32_vector(values.get(1)?.as_bytes()?)?;
+                    Some(CachedPrompt { key: key.clone(), prompt, embedding })
+                })
+                .collect();
+            return Step::Done(prompts);
+        }
+        let Some((cursor, keys)) = replies.first().and_then(scan_reply) else { return self.fetch() };
+        self.keys.extend(keys);
+        self.cursor = cursor;
+        if self.cursor.as_ref() == b"0" || self.keys.len() >= self.limit {
+            self.keys.truncate(self.limit);
+            self.fetch()
+        } else {
+            self.scan()
+        }
+    }
+}
+
+/// A SCAN reply's next cursor and keys.
+pub fn scan_reply(reply: &Frame) -> Option<(Bytes, Vec<Bytes>)> {
+    let Frame::Array(parts) = reply else { return None };
+    let cursor = Bytes::copy_from_slice(parts.first()?.as_bytes()?);
+    let Frame::Array(keys) = parts.get(1)? else { return None };
+    Some((cursor, keys.iter().filter_map(|k| k.as_bytes()).map(Bytes::copy_from_slice).collect()))
+}
+
+/// A little-endian FLOAT32 blob as numbers (`None` when its length is not a multiple of 4).
+pub fn f32_vector(blob: &[u8]) -> Option<Vec<f32>> {
+    (blob.len() % 4 == 0)
+        .then(|| blob.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+}
