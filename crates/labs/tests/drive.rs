@@ -58,7 +58,10 @@ impl Deferred {
     }
 }
 
-fn capture<T: 'static>() -> (Rc<RefCell<Option<(T, Vec<Exchange>)>>>, impl FnOnce(T, Vec<Exchange>)) {
+/// Where a finished flow's output and exchanges land.
+type Slot<T> = Rc<RefCell<Option<(T, Vec<Exchange>)>>>;
+
+fn capture<T: 'static>() -> (Slot<T>, impl FnOnce(T, Vec<Exchange>)) {
     let slot = Rc::new(RefCell::new(None));
     let out = slot.clone();
     (slot, move |value, log| *out.borrow_mut() = Some((value, log)))
