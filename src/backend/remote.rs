@@ -227,6 +227,11 @@ impl Drop for RemoteBackend {
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
             inner.generation += 1;
             if let Some(ws) = inner.ws.take() {
+                // The handlers are freed with `inner`: detach them first, or the close event
+                // (which comes later) would call a dropped closure and throw in the page.
+                ws.set_onopen(None);
+                ws.set_onmessage(None);
+                ws.set_onclose(None);
                 let _ = ws.close();
             }
         }

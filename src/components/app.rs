@@ -199,7 +199,7 @@ pub fn App() -> Html {
 
     let s = &*state;
     let workspace = match s.tab {
-        Tab::Labs => html! { <Labs /> },
+        Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
         _ => html! {
             <div class={classes!("workspace", if s.tab == Tab::Keys { "front-keys" } else { "front-console" })}>
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}

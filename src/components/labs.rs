@@ -2,7 +2,13 @@
 
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct LabsTabProps {
+    /// The proxy's WebSocket when the learner chose a real server.
+    pub remote_url: Option<String>,
+}
+
 #[component]
-pub fn Labs() -> Html {
-    html! { <crate::labs::LabsPanel /> }
+pub fn Labs(props: &LabsTabProps) -> Html {
+    html! { <crate::labs::LabsPanel remote_url={props.remote_url.clone()} /> }
 }

@@ -4,11 +4,13 @@
 use super::charts::{Bars, LineChart};
 use super::command_log::CommandLog;
 use super::flow_diagram::FlowDiagram;
+use super::target::LabTarget;
 use crate::session::SessionHandle;
 use gloo::timers::callback::Interval;
 use playground_labs::cache_aside::{
     run_on_engine, CacheAsideLab, Invalidation, LabConfig, Outcome, Source, Strategy, Trace, TTL_PRESETS,
 };
+use playground_labs::flow::drive;
 use playground_labs::workload::{Generator, Request, Workload};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -61,83 +63,174 @@ impl Settings {
     }
 }
 
-/// A run of the lab: the simulation, its traffic, its connection to the engine, its log.
+/// Requests in flight to a real server before new traffic is shed (a slow link must not pile up
+/// an unbounded queue in the page).
+const MAX_IN_FLIGHT: usize = 64;
+
+/// A run of the lab: the simulation, its traffic, where its commands go, its log.
 struct Run {
     lab: CacheAsideLab,
     traffic: Generator,
-    client: u64,
+    target: LabTarget,
     traces: VecDeque<Trace>,
     requests: u64,
     started_ms: u64,
+    /// Requests sent to a real server and not answered yet.
+    in_flight: usize,
+    /// Requests dropped because too many were in flight.
+    shed: u64,
+    /// Which run this is: replies for an earlier run (settings changed) are ignored.
+    id: u64,
+}
+
+/// The lab's shared run, reached from timers and from replies that arrive later.
+type SharedRun = Rc<RefCell<Option<Run>>>;
+
+/// Milliseconds on the wall clock: a real server's TTLs run on real time, not on the page's
+/// virtual clock.
+fn wall_ms() -> u64 {
+    js_sys::Date::now() as u64
 }
 
 impl Run {
-    fn new(settings: &Settings, session: &SessionHandle) -> Option<Run> {
-        session.update(|s| {
-            let now = s.clock.now();
-            let client = s.engine.connect(now);
-            Run {
-                lab: CacheAsideLab::new(settings.config(), settings.workload.keys, 42, now),
-                traffic: Generator::new(settings.workload.clone(), 7, now),
-                client,
-                traces: VecDeque::new(),
-                requests: 0,
-                started_ms: now,
-            }
-        })
-    }
-
-    /// Run the given requests in the engine, keep the last traces.
-    fn play(&mut self, session: &SessionHandle, requests: &[Request]) {
-        let traces = session.update(|s| {
-            s.dirty = true;
-            run_on_engine(&mut self.lab, requests, &mut s.engine, self.client)
-        });
-        for trace in traces.unwrap_or_default() {
-            self.requests += 1;
-            self.traces.push_front(trace);
-            self.traces.truncate(KEEP_TRACES);
+    fn new(settings: &Settings, session: &SessionHandle, target: LabTarget, id: u64) -> Run {
+        let now = if target.is_remote() { wall_ms() } else { session.now() };
+        Run {
+            lab: CacheAsideLab::new(settings.config(), settings.workload.keys, 42, now),
+            traffic: Generator::new(settings.workload.clone(), 7, now),
+            target,
+            traces: VecDeque::new(),
+            requests: 0,
+            started_ms: now,
+            in_flight: 0,
+            shed: 0,
+            id,
         }
     }
 
-    /// Traffic that arrived up to the clock's present.
-    fn catch_up(&mut self, session: &SessionHandle) {
-        let now = session.now();
-        self.lab.flush_if_due(now);
-        let due = self.traffic.until(now);
-        // After a long pause (or a day's jump) keep the page responsive: play the last 2000.
-        let start = due.len().saturating_sub(2_000);
-        self.play(session, &due[start..]);
+    /// The run's present: the virtual clock in the page, the wall clock on a real server.
+    fn now(&self, session: &SessionHandle) -> u64 {
+        if self.target.is_remote() {
+            wall_ms()
+        } else {
+            session.now()
+        }
+    }
+
+    fn keep(&mut self, trace: Trace) {
+        self.requests += 1;
+        self.traces.push_front(trace);
+        self.traces.truncate(KEEP_TRACES);
     }
 }
 
+/// Play requests: in the page's engine at once, each at its own virtual time (so an hour of
+/// traffic expires keys as it goes); on a real server each request is a flow driven by the
+/// replies as they arrive.
+fn play(shared: &SharedRun, session: &SessionHandle, requests: &[Request], refresh: &UseForceUpdateHandle) {
+    let Ok(mut guard) = shared.try_borrow_mut() else { return };
+    let Some(run) = guard.as_mut() else { return };
+    match run.target.clone() {
+        LabTarget::Local { client, .. } => {
+            let traces = session.update(|s| {
+                s.dirty = true;
+                run_on_engine(&mut run.lab, requests, &mut s.engine, client)
+            });
+            for trace in traces.unwrap_or_default() {
+                run.keep(trace);
+            }
+        }
+        LabTarget::Remote(_) => {
+            let sender = run.target.sender();
+            for &request in requests {
+                if run.in_flight >= MAX_IN_FLIGHT {
+                    run.shed += 1;
+                    continue;
+                }
+                run.lab.flush_if_due(request.at_ms);
+                let flow = run.lab.begin(request);
+                run.in_flight += 1;
+                let (shared, refresh, id) = (shared.clone(), refresh.clone(), run.id);
+                drive(flow, sender.clone(), move |mut trace, exchanged| {
+                    if let Ok(mut guard) = shared.try_borrow_mut() {
+                        if let Some(run) = guard.as_mut().filter(|r| r.id == id) {
+                            run.in_flight = run.in_flight.saturating_sub(1);
+                            trace.commands = exchanged;
+                            run.lab.record(&trace);
+                            run.keep(trace);
+                        }
+                    }
+                    refresh.force_update();
+                });
+            }
+        }
+    }
+}
+
+/// Traffic that arrived up to the run's present.
+fn catch_up(shared: &SharedRun, session: &SessionHandle, refresh: &UseForceUpdateHandle) {
+    let due = {
+        let Ok(mut guard) = shared.try_borrow_mut() else { return };
+        let Some(run) = guard.as_mut() else { return };
+        let now = run.now(session);
+        run.lab.flush_if_due(now);
+        run.traffic.until(now)
+    };
+    // After a long pause (or a day's jump) keep the page responsive: play the last 2000.
+    let start = due.len().saturating_sub(2_000);
+    play(shared, session, &due[start..], refresh);
+}
+
+/// Where the lab sends its commands.
+#[derive(Properties, PartialEq)]
+pub struct CacheLabProps {
+    /// The proxy's WebSocket when the learner chose a real server; `None`: the page's engine.
+    pub remote_url: Option<String>,
+}
+
 #[component]
-pub fn CacheLab() -> Html {
+pub fn CacheLab(props: &CacheLabProps) -> Html {
     let Some(session) = use_context::<SessionHandle>() else {
         return html! { <p class="error-text">{"The lab needs the playground session."}</p> };
     };
+    let target = {
+        let session = session.clone();
+        use_memo(props.remote_url.clone(), move |url| LabTarget::connect(&session, url.as_deref()))
+    };
     let settings = use_state(Settings::default);
-    let run: Rc<RefCell<Option<Run>>> = use_mut_ref(|| None);
+    let run: SharedRun = use_mut_ref(|| None);
+    let runs = use_mut_ref(|| 0u64);
     let running = use_state(|| false);
     let refresh = use_force_update();
 
-    // A new run whenever the settings change (the cache keeps its keys; the metrics restart).
-    {
-        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
-        use_effect_with((*settings).clone(), move |settings| {
-            *run.borrow_mut() = Run::new(settings, &session);
+    // A new run whenever the settings or the target change (the cache keeps its keys; the
+    // metrics restart).
+    let restart = {
+        let (run, runs, session, target, refresh) =
+            (run.clone(), runs.clone(), session.clone(), target.clone(), refresh.clone());
+        Rc::new(move |settings: &Settings| {
+            let id = {
+                let mut n = runs.borrow_mut();
+                *n += 1;
+                *n
+            };
+            if let Ok(mut slot) = run.try_borrow_mut() {
+                *slot = Some(Run::new(settings, &session, (*target).clone(), id));
+            }
             refresh.force_update();
-        });
+        })
+    };
+    {
+        let restart = restart.clone();
+        use_effect_with(((*settings).clone(), target.clone()), move |(settings, _)| restart(settings));
     }
-    // While traffic runs, play what arrived on the virtual clock.
+    // While traffic runs, play what arrived (on the virtual clock, or the wall clock remotely).
     {
         let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
         use_effect_with(*running, move |on| {
             let interval = on.then(|| {
                 Interval::new(STEP_MS, move || {
-                    if let Some(r) = run.borrow_mut().as_mut() {
-                        r.catch_up(&session);
-                    }
+                    catch_up(&run, &session, &refresh);
                     refresh.force_update();
                 })
             });
@@ -145,49 +238,61 @@ pub fn CacheLab() -> Html {
         });
     }
 
-    let act = |f: fn(&mut Run, &SessionHandle)| {
+    let act = |f: fn(&SharedRun, &SessionHandle, &UseForceUpdateHandle)| {
         let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(r) = run.borrow_mut().as_mut() {
-                f(r, &session);
+            f(&run, &session, &refresh);
+            refresh.force_update();
+        })
+    };
+    let one = |update: bool| {
+        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
+        Callback::from(move |_: MouseEvent| {
+            let request = run.try_borrow_mut().ok().and_then(|mut guard| {
+                let r = guard.as_mut()?;
+                Some(Request { at_ms: r.now(&session), item: r.traffic.sample_item(), update })
+            });
+            if let Some(request) = request {
+                play(&run, &session, &[request], &refresh);
             }
             refresh.force_update();
         })
     };
-    let one_read = act(|r, s| {
-        let item = r.traffic.sample_item();
-        r.play(s, &[Request { at_ms: s.now(), item, update: false }]);
-    });
-    let one_update = act(|r, s| {
-        let item = r.traffic.sample_item();
-        r.play(s, &[Request { at_ms: s.now(), item, update: true }]);
-    });
-    let hour = act(|r, s| {
+    let (one_read, one_update) = (one(false), one(true));
+    let hour = act(|shared, s, refresh| {
         let until = s.now() + HOUR_MS;
-        let due = r.traffic.until(until);
+        let due = match shared.try_borrow_mut() {
+            Ok(mut guard) => match guard.as_mut() {
+                Some(r) if !r.target.is_remote() => r.traffic.until(until),
+                _ => return,
+            },
+            Err(_) => return,
+        };
         for chunk in due.chunks(500) {
-            if let Some(last) = chunk.last() {
-                r.lab.flush_if_due(last.at_ms);
+            if let (Some(last), Ok(mut guard)) = (chunk.last(), shared.try_borrow_mut()) {
+                if let Some(r) = guard.as_mut() {
+                    r.lab.flush_if_due(last.at_ms);
+                }
             }
-            r.play(s, chunk);
+            play(shared, s, chunk, refresh);
         }
         let now = s.now();
         s.update(|session| session.jump(until.saturating_sub(now)));
     });
-    let crash = act(|r, _| {
-        r.lab.crash();
+    let crash = act(|shared, _, _| {
+        if let Ok(mut guard) = shared.try_borrow_mut() {
+            if let Some(r) = guard.as_mut() {
+                r.lab.crash();
+            }
+        }
     });
     let toggle = {
         let running = running.clone();
         Callback::from(move |_: MouseEvent| running.set(!*running))
     };
     let reset = {
-        let (run, session, settings, refresh) =
-            (run.clone(), session.clone(), settings.clone(), refresh.clone());
-        Callback::from(move |_: MouseEvent| {
-            *run.borrow_mut() = Run::new(&settings, &session);
-            refresh.force_update();
-        })
+        let (restart, settings) = (restart.clone(), settings.clone());
+        Callback::from(move |_: MouseEvent| restart(&settings))
     };
 
     let borrowed = run.borrow();
@@ -196,6 +301,7 @@ pub fn CacheLab() -> Html {
     };
     let m = &r.lab.metrics;
     let config = &r.lab.config;
+    let remote = r.target.is_remote();
     let last = r.traces.front();
     let pct = |p: Option<f64>| p.map_or("–".to_string(), |v| format!("{v:.1} ms"));
     let (saved_calls, saved_cost) = m.saved(config.source.cost_per_call);
@@ -218,8 +324,14 @@ pub fn CacheLab() -> Html {
                 {". With "}<strong>{config.strategy.name()}</strong>{" it asks Redis first: a "}
                 <span class="ok-text">{"HIT"}</span>{" returns in about a millisecond, a "}
                 <span class="error-text">{"MISS"}</span>{" pays the source's latency and cost, then stores the answer with "}
-                <code>{format!("SET … EX {}", config.ttl_seconds)}</code>{". Traffic follows the virtual clock: play it at 60x and an hour passes in a minute."}
+                <code>{format!("SET … EX {}", config.ttl_seconds)}</code>
+                { if remote {
+                    ". On a real server traffic plays in real time: its TTLs run on the server's own clock, which the page cannot fast-forward."
+                } else {
+                    ". Traffic follows the virtual clock: play it at 60x and an hour passes in a minute."
+                } }
             </p>
+            <p class={classes!("lab-target", remote.then_some("remote"))} data-testid="lab-target">{r.target.describe()}</p>
             <Controls settings={(*settings).clone()} on_change={Callback::from({
                 let settings = settings.clone();
                 move |s: Settings| settings.set(s)
@@ -228,9 +340,11 @@ pub fn CacheLab() -> Html {
                 <button class="btn primary" onclick={toggle} data-testid="lab-run">
                     { if *running { "⏸ Pause traffic" } else { "▶ Run traffic" } }
                 </button>
-                <button class="btn" onclick={one_read}>{"One read"}</button>
+                <button class="btn" onclick={one_read} data-testid="lab-read">{"One read"}</button>
                 <button class="btn" onclick={one_update}>{"One update"}</button>
-                <button class="btn" onclick={hour} data-testid="lab-hour">{"Simulate 1 hour"}</button>
+                <button class="btn" onclick={hour} data-testid="lab-hour" disabled={remote}
+                    title={remote.then_some("A real server's TTLs run on real time: an hour cannot be played in a second there")}>
+                    {"Simulate 1 hour"}</button>
                 if config.strategy == Strategy::WriteBehind {
                     <button class="btn danger" onclick={crash} title="Writes still queued for the source are lost">
                         {format!("Crash the app ({} queued)", r.lab.pending_writes())}
@@ -242,7 +356,9 @@ pub fn CacheLab() -> Html {
                 <div class="lab-card">
                     <h3>{"Last request"}</h3>
                     <FlowDiagram path={last.map(|t| t.path.clone()).unwrap_or_default()}
-                        outcome={last.map(|t| t.outcome)} source={config.source.name.clone()} />
+                        outcome={last.map(|t| t.outcome)} source={config.source.name.clone()}
+                        commands={last.map(|t| t.commands.iter().map(|(c, _)| short_command(c)).collect::<Vec<_>>()).unwrap_or_default()}
+                        seq={r.requests} />
                     { for last.map(|t| html! {
                         <p class="muted mono">{format!("{} → {:.1} ms", t.key, t.latency_ms)}</p>
                     }) }
@@ -260,6 +376,9 @@ pub fn CacheLab() -> Html {
                         <Stat label="cost saved" value={format!("${saved_cost:.4}")} />
                         <Stat label="stale reads" value={m.stale_reads.to_string()} />
                         <Stat label="lost writes" value={m.lost_writes.to_string()} />
+                        if remote {
+                            <Stat label="in flight / shed" value={format!("{} / {}", r.in_flight, r.shed)} />
+                        }
                     </div>
                 </div>
                 <div class="lab-card">
@@ -282,6 +401,19 @@ pub fn CacheLab() -> Html {
                 </ol>
             </div>
         </div>
+    }
+}
+
+/// A command as the diagram labels a hop: its name and key, with the TTL of a SET
+/// (`SET product:7 … EX 300`).
+fn short_command(cmd: &[bytes::Bytes]) -> String {
+    let text = |i: usize| cmd.get(i).map(|a| String::from_utf8_lossy(a).into_owned()).unwrap_or_default();
+    let name = text(0).to_ascii_uppercase();
+    match name.as_str() {
+        "SET" => format!("SET {} … EX {}", text(1), text(4)),
+        "SCAN" => format!("SCAN {} MATCH {}", text(1), text(3)),
+        "DEL" if cmd.len() > 2 => format!("DEL {} (+{})", text(1), cmd.len() - 2),
+        _ => format!("{name} {}", text(1)),
     }
 }
 

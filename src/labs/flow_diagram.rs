@@ -1,4 +1,6 @@
-//! The path of the last request: app, Redis and the source as boxes, the hops it took lit up.
+//! The path of the last request: app, Redis and the source as boxes, and the hops it took
+//! drawn one after the other (a CSS animation per hop, delayed by its place in the path), each
+//! labelled with the command it carried. A new request re-keys the picture, so it plays again.
 
 use playground_labs::cache_aside::{Hop, Outcome};
 use yew::prelude::*;
@@ -8,6 +10,28 @@ pub struct FlowDiagramProps {
     pub path: Vec<Hop>,
     pub outcome: Option<Outcome>,
     pub source: String,
+    /// The commands the request sent to Redis, in order (one per trip to Redis).
+    #[prop_or_default]
+    pub commands: Vec<String>,
+    /// Which request this is: a new number replays the animation.
+    #[prop_or_default]
+    pub seq: u64,
+}
+
+/// Seconds each hop takes to draw.
+const HOP_SECONDS: f32 = 0.22;
+
+/// What a hop carries: the next Redis command for trips to Redis, words for the others.
+fn hop_labels(path: &[Hop], commands: &[String]) -> Vec<String> {
+    let mut sent = commands.iter();
+    path.iter()
+        .map(|hop| match hop {
+            Hop::AppToCache => sent.next().cloned().unwrap_or_default(),
+            Hop::CacheToApp => "reply".into(),
+            Hop::AppToSource | Hop::CacheToSource => "load".into(),
+            Hop::SourceToApp | Hop::SourceToCache => "data".into(),
+        })
+        .collect()
 }
 
 /// Box centres: app on the left, Redis top right, source bottom right.
@@ -35,6 +59,8 @@ pub fn FlowDiagram(props: &FlowDiagramProps) -> Html {
         Some(Outcome::Write) => "WRITE",
         None => "waiting",
     };
+    let labels = hop_labels(&props.path, &props.commands);
+    let outcome_delay = format!("animation-delay: {:.2}s", props.path.len() as f32 * HOP_SECONDS);
     let node = |(x, y): (f32, f32), name: String, class: &'static str| {
         html! {
             <g class={classes!("flow-node", class)}>
@@ -44,27 +70,33 @@ pub fn FlowDiagram(props: &FlowDiagramProps) -> Html {
         }
     };
     html! {
-        <svg class="flow-diagram" viewBox="0 0 400 160" role="img" aria-label={format!("Last request: {label}")}>
+        <svg class="flow-diagram" key={props.seq.to_string()} viewBox="0 0 400 160" role="img" aria-label={format!("Last request: {label}")}
+            data-testid="flow-diagram" data-hops={props.path.len().to_string()}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="flow-arrowhead" />
                 </marker>
             </defs>
-            { for props.path.iter().enumerate().map(|(i, hop)| {
+            { for props.path.iter().zip(&labels).enumerate().map(|(i, (hop, label))| {
                 let ((x1, y1), (x2, y2)) = ends(*hop);
                 // Offset the way back so both directions stay visible.
-                let shift = if matches!(hop, Hop::CacheToApp | Hop::SourceToApp | Hop::SourceToCache) { 6.0 } else { -6.0 };
+                let shift = if matches!(hop, Hop::CacheToApp | Hop::SourceToApp | Hop::SourceToCache) { 7.0 } else { -7.0 };
+                let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 + shift * 1.9);
+                let delay = format!("animation-delay: {:.2}s", i as f32 * HOP_SECONDS);
                 html! {
-                    <line class="flow-hop" x1={(x1 + 60.0_f32.copysign(x2 - x1) * 0.0).to_string()} y1={(y1 + shift).to_string()}
-                        x2={x2.to_string()} y2={(y2 + shift).to_string()} marker-end="url(#arrow)">
-                        <title>{format!("step {}", i + 1)}</title>
-                    </line>
+                    <g class="flow-step" style={delay}>
+                        <line class="flow-hop" pathLength="1" x1={x1.to_string()} y1={(y1 + shift).to_string()}
+                            x2={x2.to_string()} y2={(y2 + shift).to_string()} marker-end="url(#arrow)">
+                            <title>{format!("step {}: {label}", i + 1)}</title>
+                        </line>
+                        <text class="flow-hop-label" x={mx.to_string()} y={(my + 4.0).to_string()} text-anchor="middle">{label.clone()}</text>
+                    </g>
                 }
             }) }
             { node(APP, "App".into(), "flow-app") }
             { node(CACHE, "Redis".into(), "flow-cache") }
             { node(SOURCE, props.source.clone(), "flow-source") }
-            <text class={classes!("flow-outcome", label.to_ascii_lowercase().replace([' ', '(', ')', '!'], ""))} x="70" y="140" text-anchor="middle">{label}</text>
+            <text class={classes!("flow-outcome", label.to_ascii_lowercase().replace([' ', '(', ')', '!'], ""))} style={outcome_delay} x="70" y="140" text-anchor="middle">{label}</text>
         </svg>
     }
 }

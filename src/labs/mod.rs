@@ -1,5 +1,6 @@
 //! The labs: the course's two caching patterns made visible, running real commands in the
-//! page's engine (they show up in the key browser and the server panel as they happen).
+//! page's engine (they show up in the key browser and the server panel as they happen) or, when
+//! the learner picked the proxy backend, on the real server ([`target`]).
 //!
 //! - [`cache_lab`]: cache-aside and its siblings in front of a slow "database" or "LLM", under
 //!   Zipf traffic on the virtual clock.
@@ -14,8 +15,10 @@ mod command_log;
 mod embedders;
 mod flow_diagram;
 mod hnsw_view;
+mod proxy_embedder;
 mod semantic_lab;
 mod semantic_views;
+mod target;
 
 use yew::prelude::*;
 
@@ -25,9 +28,16 @@ enum LabTab {
     Semantic,
 }
 
+/// Where the labs send their commands.
+#[derive(Properties, PartialEq)]
+pub struct LabsProps {
+    /// The proxy's WebSocket when the learner chose a real server; `None`: the page's engine.
+    pub remote_url: Option<String>,
+}
+
 /// The labs panel with its two labs.
 #[component]
-pub fn LabsPanel() -> Html {
+pub fn LabsPanel(props: &LabsProps) -> Html {
     let tab = use_state(|| LabTab::CacheAside);
     let pick = |t: LabTab| {
         let tab = tab.clone();
@@ -46,9 +56,9 @@ pub fn LabsPanel() -> Html {
                 { button(LabTab::Semantic, "Semantic cache lab") }
             </div>
             if *tab == LabTab::CacheAside {
-                <cache_lab::CacheLab />
+                <cache_lab::CacheLab remote_url={props.remote_url.clone()} />
             } else {
-                <semantic_lab::SemanticLab />
+                <semantic_lab::SemanticLab remote_url={props.remote_url.clone()} />
             }
         </section>
     }

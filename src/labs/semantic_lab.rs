@@ -6,19 +6,21 @@
 use super::command_log::CommandLog;
 use super::embedders::{lexical, load_minilm, EmbedderKind};
 use super::hnsw_view::{HnswPicture, HnswView};
+use super::proxy_embedder;
 use super::semantic_views::{EmbeddingStrip, NeighbourTable, PromptMap, ThresholdCurve};
+use super::target::LabTarget;
 use crate::session::SessionHandle;
-use bytes::Bytes;
 use playground_embed::Embedder;
 use playground_engine::search;
 use playground_engine::types::Value;
 use playground_engine::Frame;
-use playground_labs::flow::{run_on_engine, Command};
+use playground_labs::flow::{drive, Command, Exchange, Pipeline};
 use playground_labs::pca::Projection;
-use playground_labs::semantic::{Lookup, SemanticCache};
+use playground_labs::semantic::{f32_vector, CachedPrompt, Lookup, SemanticCache};
 use playground_labs::starter::{STARTER, UNRELATED};
 use playground_labs::threshold::{curve, Judgement};
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -27,10 +29,16 @@ use yew::prelude::*;
 const LLM_MS: f64 = 1_200.0;
 const LLM_COST: f64 = 0.002;
 
+/// How many cached prompts the map reads back from a real server.
+const MAP_LIMIT: usize = 500;
+
 #[derive(Clone)]
 enum Model {
     Loading,
+    /// An embedder in the page.
     Ready(Rc<dyn Embedder>),
+    /// A real model through the proxy's `/embeddings` at this URL.
+    Proxy(String),
     Failed(String),
 }
 
@@ -39,10 +47,54 @@ impl PartialEq for Model {
         match (self, other) {
             (Model::Ready(a), Model::Ready(b)) => Rc::ptr_eq(a, b),
             (Model::Loading, Model::Loading) => true,
-            (Model::Failed(a), Model::Failed(b)) => a == b,
+            (Model::Proxy(a), Model::Proxy(b)) | (Model::Failed(a), Model::Failed(b)) => a == b,
             _ => false,
         }
     }
+}
+
+impl Model {
+    fn usable(&self) -> bool {
+        matches!(self, Model::Ready(_) | Model::Proxy(_))
+    }
+
+    /// Embed texts, in order: at once in the page, or when the proxy answers.
+    fn embed(&self, texts: Vec<String>, done: impl FnOnce(Result<Vec<Vec<f32>>, String>) + 'static) {
+        match self {
+            Model::Ready(m) => done(Ok(texts.iter().map(|t| m.embed(t)).collect())),
+            Model::Proxy(url) => {
+                let url = url.clone();
+                wasm_bindgen_futures::spawn_local(
+                    async move { done(proxy_embedder::embed(&url, &texts).await) },
+                );
+            }
+            Model::Loading => done(Err("the embedding model is still loading".into())),
+            Model::Failed(e) => done(Err(e.clone())),
+        }
+    }
+}
+
+/// The lab's connection and what it learned about it.
+struct Connection {
+    target: LabTarget,
+    /// Indexes known to exist on this connection's server (FT.CREATE is sent until then).
+    ready: RefCell<HashSet<String>>,
+}
+
+/// The cache's settings for an embedder kind and an embedding size.
+fn cache_for(kind: EmbedderKind, dims: usize, threshold: f32) -> SemanticCache {
+    let (index, prefix) = kind.index_and_prefix();
+    let mut c = SemanticCache::new(dims, threshold);
+    c.index = index.into();
+    c.prefix = prefix.into();
+    c
+}
+
+/// The log without "Index already exists" (the lab creates its index when unsure it is there).
+fn without_known_index(log: Vec<Exchange>) -> Vec<Exchange> {
+    log.into_iter()
+        .filter(|(_, reply)| !matches!(reply, Frame::Error(e) if e.contains("already exists")))
+        .collect()
 }
 
 /// What one question did.
@@ -88,53 +140,20 @@ fn auto_judge(prompt: &str, lookup: &Lookup) -> Option<Judged> {
     Some(Judged { prompt: prompt.to_string(), similarity: nearest.similarity, correct })
 }
 
-/// Run commands in the engine for the lab's client; returns the exchanges.
-fn exec(session: &SessionHandle, client: u64, cmds: Vec<Command>) -> Vec<(Command, Frame)> {
-    session
-        .update(|s| {
-            s.dirty = true;
-            let now = s.clock.now();
-            cmds.into_iter().map(|c| (c.clone(), s.engine.execute(client, c, now))).collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The lab's own connection to the engine (so the console's SELECT or MULTI never interferes).
-fn lab_client(session: &SessionHandle, slot: &RefCell<Option<u64>>) -> u64 {
-    if let Some(id) = *slot.borrow() {
-        return id;
-    }
-    let id = session.update(|s| s.engine.connect(s.clock.now())).unwrap_or(0);
-    *slot.borrow_mut() = Some(id);
-    id
-}
-
-/// Create the index unless it exists (the reply is shown either way).
-fn ensure_index(session: &SessionHandle, client: u64, cache: &SemanticCache) -> Vec<(Command, Frame)> {
-    let exchanges = exec(session, client, vec![cache.create_index()]);
-    exchanges
-        .into_iter()
-        .filter(|(_, reply)| !matches!(reply, Frame::Error(e) if e.contains("already exists")))
-        .collect()
-}
-
-/// Cached (key, prompt, embedding) under the cache's prefix (db 0), for the map.
-fn cached_points(session: &SessionHandle, prefix: &str) -> Vec<(Bytes, String, Vec<f32>)> {
+/// Cached prompts under the cache's prefix (db 0) in the page's engine, read directly (no
+/// commands, so the map never counts as keyspace hits in the server panel).
+fn local_points(session: &SessionHandle, prefix: &str) -> Vec<CachedPrompt> {
     session
         .read(|s| {
             let Some(db) = s.engine.server().dbs.first() else { return Vec::new() };
             db.iter()
                 .filter(|(k, _)| k.starts_with(prefix.as_bytes()))
                 .filter_map(|(key, entry)| match &entry.value {
-                    Value::Hash(h) => {
-                        let prompt = String::from_utf8_lossy(h.get(b"prompt".as_slice())?).into_owned();
-                        let blob = h.get(b"embedding".as_slice())?;
-                        let v = blob
-                            .chunks_exact(4)
-                            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                            .collect();
-                        Some((key.clone(), prompt, v))
-                    }
+                    Value::Hash(h) => Some(CachedPrompt {
+                        key: key.clone(),
+                        prompt: String::from_utf8_lossy(h.get(b"prompt".as_slice())?).into_owned(),
+                        embedding: f32_vector(h.get(b"embedding".as_slice())?)?,
+                    }),
                     _ => None,
                 })
                 .collect()
@@ -147,7 +166,7 @@ fn hnsw_picture(
     session: &SessionHandle,
     index: &str,
     query: Option<&[f32]>,
-    points: &[(Bytes, String, Vec<f32>)],
+    points: &[CachedPrompt],
     map_points: &[(String, f32, f32)],
 ) -> HnswPicture {
     session
@@ -162,9 +181,9 @@ fn hnsw_picture(
             let nodes = keys
                 .iter()
                 .filter_map(|(id, key)| {
-                    let i = points.iter().position(|p| p.0 == *key)?;
-                    let (_, px, py) = &map_points[i];
-                    Some((*id, ((px - min_x) / span_x, (py - min_y) / span_y, points[i].1.clone())))
+                    let i = points.iter().position(|p| p.key == *key)?;
+                    let (_, px, py) = map_points.get(i)?;
+                    Some((*id, ((px - min_x) / span_x, (py - min_y) / span_y, points[i].prompt.clone())))
                 })
                 .collect();
             let (results, trace) = query
@@ -193,116 +212,217 @@ fn plain_error(e: &str) -> String {
     }
 }
 
+/// Where the lab sends its commands.
+#[derive(Properties, PartialEq)]
+pub struct SemanticLabProps {
+    /// The proxy's WebSocket when the learner chose a real server; `None`: the page's engine.
+    pub remote_url: Option<String>,
+}
+
 #[component]
-pub fn SemanticLab() -> Html {
+pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     let Some(session) = use_context::<SessionHandle>() else {
         return html! { <p class="error-text">{"The lab needs the playground session."}</p> };
     };
+    let connection = {
+        let session = session.clone();
+        use_memo(props.remote_url.clone(), move |url| Connection {
+            target: LabTarget::connect(&session, url.as_deref()),
+            ready: RefCell::new(HashSet::new()),
+        })
+    };
+    let remote = connection.target.is_remote();
     let kind = use_state(|| EmbedderKind::MiniLm);
     let model = use_state(|| Model::Loading);
     let threshold = use_state(|| EmbedderKind::MiniLm.suggested_threshold().0);
     let prompt = use_state(|| STARTER[0].paraphrases[0].to_string());
     let asked = use_state(|| None::<Asked>);
-    let judged = use_state(Vec::<Judged>::new);
+    let judged: Rc<RefCell<Vec<Judged>>> = use_mut_ref(Vec::new);
     let log = use_state(Vec::<(Command, Frame)>::new);
-    let client: Rc<RefCell<Option<u64>>> = use_mut_ref(|| None);
-    let llm = use_state(|| (0u32, 0.0f64));
+    let llm: Rc<RefCell<(u32, f64)>> = use_mut_ref(|| (0, 0.0));
+    let busy = use_state(|| false);
+    let problem = use_state(|| None::<String>);
+    // A real server's cached prompts, read back over SCAN + HMGET after each change.
+    let remote_points = use_state(Vec::<CachedPrompt>::new);
+    let refresh = use_force_update();
 
-    // Load the chosen embedder (MiniLM lazily over the network, lexical at once).
+    // Load the chosen embedder (MiniLM lazily over the network, lexical at once, a real model
+    // through the proxy when there is one). A load that finishes after the learner picked
+    // another embedder is dropped, or it would replace the newer choice.
+    let choice_id: Rc<std::cell::Cell<u64>> = use_memo((), |_| std::cell::Cell::new(0));
     {
         let model = model.clone();
-        use_effect_with(*kind, move |kind| match kind {
-            EmbedderKind::Lexical => model.set(Model::Ready(lexical())),
-            EmbedderKind::MiniLm => {
-                model.set(Model::Loading);
-                wasm_bindgen_futures::spawn_local(async move {
-                    model.set(match load_minilm().await {
-                        Ok(m) => Model::Ready(m),
-                        Err(e) => Model::Failed(e),
+        use_effect_with((*kind, props.remote_url.clone()), move |(kind, url)| {
+            let id = choice_id.get() + 1;
+            choice_id.set(id);
+            match kind {
+                EmbedderKind::Lexical => model.set(Model::Ready(lexical())),
+                EmbedderKind::Proxy => {
+                    model.set(match url.as_deref().and_then(proxy_embedder::embeddings_url) {
+                        Some(endpoint) => Model::Proxy(endpoint),
+                        None => Model::Failed(
+                            "a real embeddings model needs the proxy: choose \"real Redis via proxy\" above"
+                                .into(),
+                        ),
+                    })
+                }
+                EmbedderKind::MiniLm => {
+                    model.set(Model::Loading);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let loaded = match load_minilm().await {
+                            Ok(m) => Model::Ready(m),
+                            Err(e) => Model::Failed(e),
+                        };
+                        if choice_id.get() == id {
+                            model.set(loaded);
+                        }
                     });
-                });
+                }
             }
         });
     }
 
-    let embedder = match &*model {
-        Model::Ready(m) => Some(m.clone()),
-        _ => None,
+    let cache = cache_for(*kind, 0, *threshold);
+    let fetch_points = {
+        let (connection, remote_points, cache) = (connection.clone(), remote_points.clone(), cache.clone());
+        Rc::new(move || {
+            if connection.target.is_remote() {
+                let remote_points = remote_points.clone();
+                drive(cache.cached_prompts(MAP_LIMIT), connection.target.sender(), move |points, _| {
+                    remote_points.set(points)
+                });
+            }
+        })
     };
-    let cache = {
-        let (index, prefix) = kind.index_and_prefix();
-        let mut c = SemanticCache::new(embedder.as_ref().map_or(128, |m| m.dims()), *threshold);
-        c.index = index.into();
-        c.prefix = prefix.into();
-        c
-    };
+    {
+        let fetch_points = fetch_points.clone();
+        use_effect_with((props.remote_url.clone(), *kind), move |_| fetch_points());
+    }
 
     let ask = {
-        let (session, client, cache, embedder) =
-            (session.clone(), client.clone(), cache.clone(), embedder.clone());
-        let (prompt, asked, judged, log, llm) =
-            (prompt.clone(), asked.clone(), judged.clone(), log.clone(), llm.clone());
+        let (connection, model, kind, threshold) = (connection.clone(), (*model).clone(), *kind, *threshold);
+        let (prompt, asked, judged, log, llm, busy, problem, refresh, fetch_points) = (
+            prompt.clone(),
+            asked.clone(),
+            judged.clone(),
+            log.clone(),
+            llm.clone(),
+            busy.clone(),
+            problem.clone(),
+            refresh.clone(),
+            fetch_points.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
-            let Some(embedder) = embedder.as_ref() else { return };
             let text = prompt.trim().to_string();
-            if text.is_empty() {
+            if text.is_empty() || !model.usable() || *busy {
                 return;
             }
-            let id = lab_client(&session, &client);
-            let mut commands = ensure_index(&session, id, &cache);
-            let embedding = embedder.embed(&text);
-            let result = session.update(|s| {
-                let now = s.clock.now();
-                run_on_engine(&mut cache.lookup(&embedding), &mut s.engine, id, now)
+            busy.set(true);
+            problem.set(None);
+            let (connection, asked, judged, log, llm, busy, problem, refresh, fetch_points) = (
+                connection.clone(),
+                asked.clone(),
+                judged.clone(),
+                log.clone(),
+                llm.clone(),
+                busy.clone(),
+                problem.clone(),
+                refresh.clone(),
+                fetch_points.clone(),
+            );
+            model.embed(vec![text.clone()], move |embedded| {
+                let embedding = match embedded.map(|mut v| v.pop()) {
+                    Ok(Some(e)) => e,
+                    Ok(None) => Vec::new(),
+                    Err(e) => {
+                        problem.set(Some(format!("Embeddings unavailable: {e}")));
+                        busy.set(false);
+                        return;
+                    }
+                };
+                let cache = cache_for(kind, embedding.len(), threshold);
+                let create = !connection.ready.borrow().contains(&cache.index);
+                let llm_answer = expected_answer(&text)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("(simulated LLM) A fresh answer to: {text}"));
+                let flow = cache.ask(&text, &embedding, &llm_answer, create);
+                let sender = connection.target.sender();
+                drive(flow, sender, move |result, exchanged| {
+                    if result.index_ready {
+                        connection.ready.borrow_mut().insert(cache.index.clone());
+                    }
+                    if !result.from_cache && result.lookup.error.is_none() {
+                        let mut spent = llm.borrow_mut();
+                        *spent = (spent.0 + 1, spent.1 + LLM_COST);
+                    }
+                    if let Some(j) = auto_judge(&text, &result.lookup) {
+                        judged.borrow_mut().push(j);
+                    }
+                    let commands = without_known_index(exchanged);
+                    log.set(commands.clone());
+                    asked.set(Some(Asked {
+                        prompt: text,
+                        embedding,
+                        lookup: result.lookup,
+                        answer: result.answer,
+                        from_cache: result.from_cache,
+                        commands,
+                    }));
+                    busy.set(false);
+                    refresh.force_update();
+                    fetch_points();
+                });
             });
-            let Some((lookup, exchanged)) = result else { return };
-            commands.extend(exchanged);
-            let (answer, from_cache) = match &lookup.hit {
-                Some(hit) => (hit.response.clone(), true),
-                None => {
-                    let answer = expected_answer(&text)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| format!("(simulated LLM) A fresh answer to: {text}"));
-                    commands.extend(exec(&session, id, cache.store_commands(&text, &answer, &embedding)));
-                    llm.set((llm.0 + 1, llm.1 + LLM_COST));
-                    (answer, false)
-                }
-            };
-            if let Some(j) = auto_judge(&text, &lookup) {
-                let mut all = (*judged).clone();
-                all.push(j);
-                judged.set(all);
-            }
-            log.set(commands.clone());
-            asked.set(Some(Asked { prompt: text, embedding, lookup, answer, from_cache, commands }));
         })
     };
     let load_starter = {
-        let (session, client, cache, embedder, log) =
-            (session.clone(), client.clone(), cache.clone(), embedder.clone(), log.clone());
+        let (connection, model, kind, threshold) = (connection.clone(), (*model).clone(), *kind, *threshold);
+        let (log, busy, problem, fetch_points) =
+            (log.clone(), busy.clone(), problem.clone(), fetch_points.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(embedder) = embedder.as_ref() else { return };
-            let id = lab_client(&session, &client);
-            let mut commands = ensure_index(&session, id, &cache);
-            for pair in STARTER {
-                commands.extend(exec(
-                    &session,
-                    id,
-                    cache.store_commands(pair.question, pair.answer, &embedder.embed(pair.question)),
-                ));
+            if !model.usable() || *busy {
+                return;
             }
-            log.set(commands);
+            busy.set(true);
+            let questions: Vec<String> = STARTER.iter().map(|p| p.question.to_string()).collect();
+            let (connection, log, busy, problem, fetch_points) =
+                (connection.clone(), log.clone(), busy.clone(), problem.clone(), fetch_points.clone());
+            model.embed(questions, move |embedded| {
+                let vectors = match embedded {
+                    Ok(v) => v,
+                    Err(e) => {
+                        problem.set(Some(format!("Embeddings unavailable: {e}")));
+                        busy.set(false);
+                        return;
+                    }
+                };
+                let cache = cache_for(kind, vectors.first().map_or(0, Vec::len), threshold);
+                let mut commands = vec![cache.create_index()];
+                for (pair, vector) in STARTER.iter().zip(&vectors) {
+                    commands.extend(cache.store_commands(pair.question, pair.answer, vector));
+                }
+                drive(Pipeline::new(commands), connection.target.sender(), move |_, exchanged| {
+                    if exchanged.iter().any(|(c, r)| {
+                        c[0].as_ref() == b"FT.CREATE" && !r.is_error()
+                            || matches!(r, Frame::Error(e) if e.contains("already exists"))
+                    }) {
+                        connection.ready.borrow_mut().insert(cache.index.clone());
+                    }
+                    log.set(without_known_index(exchanged));
+                    busy.set(false);
+                    fetch_points();
+                });
+            });
         })
     };
     let mark_wrong = {
-        let (asked, judged) = (asked.clone(), judged.clone());
+        let (asked, judged, refresh) = (asked.clone(), judged.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(a) = asked.as_ref() else { return };
-            let mut all = (*judged).clone();
-            if let Some(j) = all.iter_mut().rev().find(|j| j.prompt == a.prompt) {
+            if let Some(j) = judged.borrow_mut().iter_mut().rev().find(|j| j.prompt == a.prompt) {
                 j.correct = false;
             }
-            judged.set(all);
+            refresh.force_update();
         })
     };
     let on_prompt = {
@@ -322,11 +442,13 @@ pub fn SemanticLab() -> Html {
         })
     };
     let pick_kind = |k: EmbedderKind| {
-        let (kind, threshold, asked) = (kind.clone(), threshold.clone(), asked.clone());
+        let (kind, threshold, asked, problem) =
+            (kind.clone(), threshold.clone(), asked.clone(), problem.clone());
         Callback::from(move |_: MouseEvent| {
             kind.set(k);
             threshold.set(k.suggested_threshold().0);
             asked.set(None);
+            problem.set(None);
         })
     };
     let example = |text: &'static str| {
@@ -337,30 +459,42 @@ pub fn SemanticLab() -> Html {
     // The decision at the current threshold (the slider re-decides without a new search).
     let decision =
         asked.as_ref().map(|a| a.lookup.neighbours.first().is_some_and(|n| n.similarity >= *threshold));
-    let points = cached_points(&session, &cache.prefix);
-    let projection = Projection::fit(&points.iter().map(|p| p.2.clone()).collect::<Vec<_>>());
+    let points = match connection.target.session() {
+        Some(local) => local_points(local, &cache.prefix),
+        None => (*remote_points).clone(),
+    };
+    // Vectors of another size (a model switched under the same prefix) cannot share the map.
+    let dims =
+        asked.as_ref().map_or_else(|| points.first().map_or(0, |p| p.embedding.len()), |a| a.embedding.len());
+    let points: Vec<CachedPrompt> = points.into_iter().filter(|p| p.embedding.len() == dims).collect();
+    let projection = Projection::fit(&points.iter().map(|p| p.embedding.clone()).collect::<Vec<_>>());
     let map_points: Vec<(String, f32, f32)> = points
         .iter()
-        .map(|(_, label, v)| {
-            let (x, y) = projection.project(v);
-            (label.clone(), x, y)
+        .map(|p| {
+            let (x, y) = projection.project(&p.embedding);
+            (p.prompt.clone(), x, y)
         })
         .collect();
-    let picture = hnsw_picture(
-        &session,
-        &cache.index,
-        asked.as_ref().map(|a| a.embedding.as_slice()),
-        &points,
-        &map_points,
-    );
+    let picture = connection.target.session().map(|local| {
+        hnsw_picture(
+            local,
+            &cache.index,
+            asked.as_ref().map(|a| a.embedding.as_slice()),
+            &points,
+            &map_points,
+        )
+    });
     let query = asked.as_ref().map(|a| projection.project(&a.embedding));
     let neighbour_labels: Vec<String> = asked
         .as_ref()
         .map(|a| a.lookup.neighbours.iter().map(|n| n.prompt.clone()).collect())
         .unwrap_or_default();
     let thresholds: Vec<f32> = (0..=14).map(|i| 0.3 + i as f32 * 0.05).collect();
+    let judged = judged.borrow();
     let judgements: Vec<Judgement> =
         judged.iter().map(|j| Judgement { similarity: j.similarity, correct: j.correct }).collect();
+    let spent = *llm.borrow();
+    let ready = model.usable() && !*busy;
     let curve_points = curve(&judgements, &thresholds);
     let (note_threshold, why) = kind.suggested_threshold();
 
@@ -372,24 +506,33 @@ pub fn SemanticLab() -> Html {
                 {" finds the nearest cached prompts; RediSearch reports the COSINE "}<strong>{"distance"}</strong>
                 {", and similarity = 1 − distance. At or above the threshold it is a HIT."}
             </p>
+            <p class={classes!("lab-target", remote.then_some("remote"))} data-testid="sem-target">{connection.target.describe()}</p>
             <div class="lab-actions">
                 <span class="segmented">
                     <button class={classes!("btn", (*kind == EmbedderKind::MiniLm).then_some("active"))} onclick={pick_kind(EmbedderKind::MiniLm)}>{"MiniLM (static, 128-d)"}</button>
                     <button class={classes!("btn", (*kind == EmbedderKind::Lexical).then_some("active"))} onclick={pick_kind(EmbedderKind::Lexical)}>{"Lexical (hashed n-grams)"}</button>
+                    <button class={classes!("btn", (*kind == EmbedderKind::Proxy).then_some("active"))} onclick={pick_kind(EmbedderKind::Proxy)}
+                        title="text-embedding-3-small (or the model configured on the proxy) through the proxy's /embeddings; the key stays in the proxy"
+                        data-testid="sem-kind-proxy">{"Real model via the proxy"}</button>
                 </span>
-                <button class="btn" onclick={load_starter} disabled={embedder.is_none()} data-testid="sem-starter">{"Load the starter Q&A set"}</button>
+                <button class="btn" onclick={load_starter} disabled={!ready} data-testid="sem-starter">{"Load the starter Q&A set"}</button>
                 {
                     match &*model {
                         Model::Loading => html! { <span class="muted">{"loading the embedding table…"}</span> },
                         Model::Failed(e) => html! { <span class="error-text">{format!("Embeddings unavailable: {e}")}</span> },
                         Model::Ready(m) => html! { <span class="muted" data-testid="sem-model">{m.name().to_string()}</span> },
+                        Model::Proxy(_) => html! { <span class="muted" data-testid="sem-model">{"the model configured on the proxy (/embeddings)"}</span> },
                     }
                 }
+                if *busy {
+                    <span class="muted" data-testid="sem-busy">{"working…"}</span>
+                }
             </div>
+            { for problem.as_ref().map(|p| html! { <p class="error-text" data-testid="sem-problem">{p.clone()}</p> }) }
             <div class="ask-row">
                 <input class="ask-input" type="text" value={(*prompt).clone()} oninput={on_prompt}
                     aria-label="Prompt" placeholder="Ask something…" data-testid="sem-prompt" />
-                <button class="btn primary" onclick={ask} disabled={embedder.is_none()} data-testid="sem-ask">{"Ask"}</button>
+                <button class="btn primary" onclick={ask} disabled={!ready} data-testid="sem-ask">{"Ask"}</button>
             </div>
             <div class="chips">
                 { example(STARTER[0].paraphrases[0]) }
@@ -437,12 +580,16 @@ pub fn SemanticLab() -> Html {
                 </div>
                 <div class="lab-card hnsw-card">
                     <h3>{"The HNSW index: layers, and the last search's path"}</h3>
-                    <HnswView picture={picture} />
-                    <p class="muted">{"Numbers: distance computations in order, from the entry point down the layers; green: kept in the beam; ringed: the results."}</p>
+                    if let Some(picture) = picture {
+                        <HnswView picture={picture} />
+                        <p class="muted">{"Numbers: distance computations in order, from the entry point down the layers; green: kept in the beam; ringed: the results."}</p>
+                    } else {
+                        <p class="muted" data-testid="sem-hnsw-remote">{"The graph lives inside the real server's search module, which does not show it. Switch to the in-browser engine to watch a search walk the layers: it builds the same kind of index from the same commands."}</p>
+                    }
                 </div>
                 <div class="lab-card">
                     <h3>{"LLM calls"}</h3>
-                    <p class="mono">{format!("{} calls, ${:.3} spent", llm.0, llm.1)}</p>
+                    <p class="mono">{format!("{} calls, ${:.3} spent", spent.0, spent.1)}</p>
                 </div>
             </div>
             <div class="lab-card">

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { createServer as createTcpServer } from 'node:net';
 import { startRelay } from './relay.mjs';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch, openPage, run, ROOT } from './harness.mjs';
 
@@ -34,7 +35,10 @@ function redisCli(...args) {
 
 async function startRedis() {
   redisPort = await freePort();
-  const proc = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  // A directory of its own: a dump.rdb left in the working directory (by another Redis) would be
+  // loaded at start, and one written by a newer Redis stops this one with a fatal error.
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-redis-'));
+  const proc = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try { if (redisCli('PING') === 'PONG') return proc; } catch { /* not up yet */ }
     await new Promise((ok) => setTimeout(ok, 50));

@@ -135,3 +135,28 @@ fn advance<F: Flow + 'static>(
         }
     }
 }
+
+/// A fixed pipeline as a flow: send the commands, finish with their replies (loading a starter
+/// set, clearing a lab's keys).
+pub struct Pipeline(Option<Vec<Command>>);
+
+impl Pipeline {
+    pub fn new(commands: Vec<Command>) -> Pipeline {
+        Pipeline(Some(commands))
+    }
+}
+
+impl Flow for Pipeline {
+    type Output = Vec<Frame>;
+
+    fn start(&mut self) -> Step<Vec<Frame>> {
+        match self.0.take() {
+            Some(cmds) if !cmds.is_empty() => Step::Send(cmds),
+            _ => Step::Done(Vec::new()),
+        }
+    }
+
+    fn resume(&mut self, replies: Vec<Frame>) -> Step<Vec<Frame>> {
+        Step::Done(replies)
+    }
+}
