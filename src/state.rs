@@ -18,13 +18,16 @@ pub const MAX_SAMPLES: usize = 60;
 pub const GHOST_MS: f64 = 2_500.0;
 
 /// The main tabs. On a wide window the console and the key browser show side by side and the
-/// tab only says which one is in front on a narrow window; Labs replace both.
+/// tab only says which one is in front on a narrow window; Labs replace both; Lessons put the
+/// lesson beside the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
     #[default]
     Console,
     Keys,
     Labs,
+    /// Guided lessons beside the console.
+    Lessons,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -125,6 +128,8 @@ pub struct AppState {
     pub filter: String,
     /// Counter behind flash sequence numbers.
     pub seq: u64,
+    /// Counter behind console entries' `seq` (it never goes back, even when the console is cleared).
+    pub entry_seq: u64,
 }
 
 pub enum Action {
@@ -164,7 +169,9 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Ran(entry) => {
+            Action::Ran(mut entry) => {
+                next.entry_seq += 1;
+                entry.seq = next.entry_seq;
                 let entries = Rc::make_mut(&mut next.entries);
                 entries.push(entry);
                 if entries.len() > MAX_ENTRIES {
@@ -298,6 +305,8 @@ mod tests {
                 notes: vec![],
                 is_error: false,
                 compare: None,
+                ran: None,
+                seq: 0,
             };
             s = reduce(s, Action::Ran(entry));
         }

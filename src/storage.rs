@@ -11,6 +11,7 @@ pub const STATE_KEY: &str = "redis-playground:state";
 /// Where an unreadable snapshot is moved, so a fresh start does not destroy it.
 pub const UNREADABLE_KEY: &str = "redis-playground:state:unreadable";
 pub const THEME_KEY: &str = "redis-playground:theme";
+pub const LESSONS_KEY: &str = "redis-playground:lessons";
 
 /// gloo's `LocalStorage` throws when the browser has no usable storage; ask web-sys first.
 pub fn available() -> bool {
@@ -82,6 +83,20 @@ pub fn load_theme() -> Option<String> {
 pub fn save_theme(name: &str) {
     if available() {
         let _ = LocalStorage::set(THEME_KEY, name);
+    }
+}
+
+/// Steps done per lesson id (an unreadable record counts as no progress).
+pub fn load_lessons() -> std::collections::HashMap<String, usize> {
+    if !available() {
+        return Default::default();
+    }
+    LocalStorage::get(LESSONS_KEY).unwrap_or_default()
+}
+
+pub fn save_lessons(progress: &std::collections::HashMap<String, usize>) {
+    if available() {
+        let _ = LocalStorage::set(LESSONS_KEY, progress);
     }
 }
 

@@ -10,7 +10,7 @@ use crate::components::{
 };
 use crate::components::{
     clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
-    notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar, tab_bar::TabBar,
+    lessons::Lessons, notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar, tab_bar::TabBar,
 };
 use crate::console::{run_line, run_line_both, LineOutcome};
 use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
@@ -55,6 +55,7 @@ fn focus_tab(tab: Tab) {
         Tab::Console => "#console-input",
         Tab::Keys => ".keys .filter",
         Tab::Labs => return,
+        Tab::Lessons => "#console-input",
     };
     let target = web_sys::window()
         .and_then(|w| w.document())
@@ -200,6 +201,14 @@ pub fn App() -> Html {
     let s = &*state;
     let workspace = match s.tab {
         Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
+        Tab::Lessons => html! {
+            <div class="workspace lessons-workspace">
+                <Lessons entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()} remote={choice.remote} />
+                <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
+                    on_run={on_run.clone()} compare={connected.then_some(*compare)}
+                    on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
+            </div>
+        },
         _ => html! {
             <div class={classes!("workspace", if s.tab == Tab::Keys { "front-keys" } else { "front-console" })}>
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}

@@ -10,6 +10,7 @@ pub mod key_browser;
 pub mod key_detail;
 pub mod key_row;
 pub mod labs;
+pub mod lessons;
 pub mod notice;
 pub mod remote_keys;
 pub mod remote_stats;

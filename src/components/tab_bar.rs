@@ -1,5 +1,5 @@
 //! Tabs: Console and Key browser (side by side on a wide window, one at a time on a narrow
-//! one), and Labs, where the guided exercises will go.
+//! one), Lessons (guided steps beside the console) and Labs.
 
 use crate::state::Tab;
 use yew::prelude::*;
@@ -12,7 +12,12 @@ pub struct TabBarProps {
 
 #[component]
 pub fn TabBar(props: &TabBarProps) -> Html {
-    let tabs = [(Tab::Console, "Console"), (Tab::Keys, "Key browser"), (Tab::Labs, "Labs")];
+    let tabs = [
+        (Tab::Console, "Console"),
+        (Tab::Keys, "Key browser"),
+        (Tab::Lessons, "Lessons"),
+        (Tab::Labs, "Labs"),
+    ];
     let buttons = tabs.into_iter().map(|(tab, label)| {
         let selected = tab == props.tab;
         let onclick = props.on_select.reform(move |_: MouseEvent| tab);

@@ -10,6 +10,7 @@ use crate::backend::diff::{compare, Comparison};
 use crate::backend::Backend;
 use bytes::Bytes;
 use playground_engine::{Frame, Protocol};
+use playground_labs::lessons::Ran;
 
 /// How a reply is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,6 +39,12 @@ pub struct ConsoleEntry {
     pub is_error: bool,
     /// In compare mode: the in-page engine's and the real server's replies side by side.
     pub compare: Option<Box<Comparison>>,
+    /// The command as sent and its reply in short, for the lessons' checks (`None` for
+    /// console-only lines).
+    pub ran: Option<Ran>,
+    /// Position in the session's stream of entries (set when the entry is added), so a reader
+    /// can tell new entries from ones it has seen.
+    pub seq: u64,
 }
 
 /// What one typed line asks for.
@@ -70,11 +77,13 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
     let args: Vec<Bytes> = args.into_iter().map(Bytes::from).collect();
     let input = line.to_string();
     let note = explainer(backend);
+    let sent = args.clone();
     backend.send(
         args,
         Box::new(move |reply, proto| {
             let mut entry = entry_for(prompt, input, &reply, proto, raw);
             entry.notes.extend(note(&reply));
+            entry.ran = Some(Ran::new(sent, &reply));
             done(LineOutcome::Entry(entry))
         }),
     );
@@ -117,11 +126,13 @@ pub fn run_line_both(
     local.send_raw(args.clone(), Box::new(move |_, _, raw| *sink.borrow_mut() = Some(raw)));
     let input = line.to_string();
     let note = explainer(remote);
+    let sent = args.clone();
     remote.send_raw(
         args,
         Box::new(move |reply, proto, raw| {
             let mut entry = entry_for(prompt, input, &reply, proto, raw_view);
             entry.notes.extend(note(&reply));
+            entry.ran = Some(Ran::new(sent, &reply));
             let local_raw = local_reply.borrow_mut().take().unwrap_or_default();
             entry.compare = Some(Box::new(compare(&local_raw, &raw)));
             done(LineOutcome::Entry(entry))
@@ -148,6 +159,8 @@ pub fn entry_for(prompt: String, input: String, reply: &Frame, proto: Protocol, 
             .collect(),
         is_error: seen.is_error(),
         compare: None,
+        ran: None,
+        seq: 0,
     }
 }
 
@@ -160,6 +173,8 @@ fn local(prompt: String, line: &str, text: &str, is_error: bool) -> ConsoleEntry
         notes: vec![],
         is_error,
         compare: None,
+        ran: None,
+        seq: 0,
     }
 }
 

@@ -1,0 +1,418 @@
+//! Guided lessons: the course's patterns as short steps a learner types in the console.
+//!
+//! Each step says what to do and why, offers lines to try, and knows when it is done: a check
+//! over the commands the learner ran and the replies they got. Checks look at what happened
+//! (a `SET session:*` with an `EX` in the session range that answered `OK`), not at the typed
+//! text, so the learner may type their own variant. Steps complete in order; a step can ask for
+//! the virtual clock to move first (to watch a TTL run out), which the page offers as a button.
+//!
+//! The text is ours, written for the playground; the patterns follow the course material
+//! (cache-aside, TTL by kind of data, invalidation, INCR rate limits, LPUSH/LTRIM chat history,
+//! ZADD leaderboards, a vector index).
+
+use bytes::Bytes;
+use playground_engine::glob::glob_match;
+use playground_engine::Frame;
+
+/// A reply, reduced to what the checks look at (cheap to keep for every console line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplySummary {
+    Ok,
+    Nil,
+    Integer(i64),
+    /// A bulk, verbatim or double reply, as text.
+    Text(String),
+    /// An array, map or set, with its length.
+    Aggregate(usize),
+    Error(String),
+}
+
+impl ReplySummary {
+    pub fn of(frame: &Frame) -> ReplySummary {
+        match frame {
+            Frame::Simple(s) if s == "OK" => ReplySummary::Ok,
+            Frame::Simple(s) => ReplySummary::Text(s.clone()),
+            Frame::Null | Frame::NullArray => ReplySummary::Nil,
+            Frame::Integer(n) => ReplySummary::Integer(*n),
+            Frame::Boolean(b) => ReplySummary::Integer(i64::from(*b)),
+            Frame::Bulk(b) | Frame::Verbatim(b) => {
+                ReplySummary::Text(String::from_utf8_lossy(b).into_owned())
+            }
+            Frame::Double(d) => ReplySummary::Text(d.to_string()),
+            Frame::Array(items) | Frame::Set(items) | Frame::Push(items) => {
+                ReplySummary::Aggregate(items.len())
+            }
+            Frame::Map(pairs) => ReplySummary::Aggregate(pairs.len()),
+            Frame::Error(e) => ReplySummary::Error(e.clone()),
+        }
+    }
+
+    fn integer(&self) -> Option<i64> {
+        match self {
+            ReplySummary::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// One command the learner ran, with its reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ran {
+    pub args: Vec<Bytes>,
+    pub reply: ReplySummary,
+}
+
+impl Ran {
+    pub fn new(args: Vec<Bytes>, reply: &Frame) -> Ran {
+        Ran { args, reply: ReplySummary::of(reply) }
+    }
+
+    /// Is this the command `name` (case-insensitive)?
+    fn is(&self, name: &str) -> bool {
+        self.args.first().is_some_and(|a| a.eq_ignore_ascii_case(name.as_bytes()))
+    }
+
+    /// Is this `name` on a key matching `pattern`?
+    fn on(&self, name: &str, pattern: &str) -> bool {
+        self.is(name) && self.args.get(1).is_some_and(|k| glob_match(pattern.as_bytes(), k))
+    }
+
+    /// The value after an option (`EX 300` gives 300).
+    fn option(&self, option: &str) -> Option<i64> {
+        let at = self.args.iter().position(|a| a.eq_ignore_ascii_case(option.as_bytes()))?;
+        std::str::from_utf8(self.args.get(at + 1)?).ok()?.parse().ok()
+    }
+
+    /// A TTL set by SET's EX/PX option, in seconds.
+    fn set_ttl_seconds(&self) -> Option<i64> {
+        self.option("EX").or_else(|| self.option("PX").map(|ms| ms / 1000))
+    }
+}
+
+/// When a step is done.
+pub type Check = fn(&Ran) -> bool;
+
+/// One step of a lesson.
+pub struct LessonStep {
+    /// What to do and why (our words).
+    pub say: &'static str,
+    /// Lines to try (the console runs them as typed).
+    pub try_lines: &'static [&'static str],
+    /// Move the virtual clock by this much first (ms), to watch time-based behaviour.
+    pub jump_ms: Option<u64>,
+    pub done_when: Check,
+}
+
+/// A lesson: a pattern of the course in a few steps.
+pub struct Lesson {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// One line on what the learner will be able to do.
+    pub goal: &'static str,
+    pub steps: &'static [LessonStep],
+    /// Said when every step is done.
+    pub wrap_up: &'static str,
+}
+
+/// Which steps of `lesson` are done after `ran`, in order: a step counts only commands run
+/// after the step before it was done. `start` steps are already done (saved progress).
+pub fn progress(lesson: &Lesson, start: usize, ran: &[Ran]) -> usize {
+    let mut done = start.min(lesson.steps.len());
+    for r in ran {
+        match lesson.steps.get(done) {
+            Some(step) if (step.done_when)(r) => done += 1,
+            Some(_) => {}
+            None => break,
+        }
+    }
+    done
+}
+
+const MINUTE_MS: u64 = 60_000;
+const HOUR_MS: u64 = 60 * MINUTE_MS;
+
+/// Every lesson, in the order the course teaches them.
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        id: "cache-aside",
+        title: "Cache-aside in four commands",
+        goal: "Read through the cache: a miss, a fill with a TTL, a hit, and the counters that prove it.",
+        steps: &[
+            LessonStep {
+                say: "Ask the cache first. Nothing is cached yet, so GET answers (nil): a miss. The app \
+                      would now go to the database.",
+                try_lines: &["GET product:42"],
+                jump_ms: None,
+                done_when: |r| r.on("GET", "product:*") && r.reply == ReplySummary::Nil,
+            },
+            LessonStep {
+                say: "Store what the database returned, with a TTL so a stale copy cannot live forever. \
+                      EX takes seconds; a product catalog changes a few times a day, so an hour is fair.",
+                try_lines: &[r#"SET product:42 "{\"name\":\"Desk lamp\",\"price\":39}" EX 3600"#],
+                jump_ms: None,
+                done_when: |r| r.on("SET", "product:*") && r.set_ttl_seconds().is_some() && r.reply == ReplySummary::Ok,
+            },
+            LessonStep {
+                say: "Ask again: this time the answer comes from memory, a hit. This is the whole \
+                      pattern: the app checks Redis, and only a miss costs a trip to the database.",
+                try_lines: &["GET product:42"],
+                jump_ms: None,
+                done_when: |r| r.on("GET", "product:*") && matches!(r.reply, ReplySummary::Text(_)),
+            },
+            LessonStep {
+                say: "Redis counts both outcomes. Find keyspace_hits and keyspace_misses in the stats \
+                      section: hits / (hits + misses) is the hit ratio the server panel draws.",
+                try_lines: &["INFO stats"],
+                jump_ms: None,
+                done_when: |r| r.is("INFO") && matches!(&r.reply, ReplySummary::Text(t) if t.contains("keyspace_hits")),
+            },
+        ],
+        wrap_up: "That is cache-aside (lazy loading). The Labs tab runs it under real traffic, with the \
+                  other strategies beside it.",
+    },
+    Lesson {
+        id: "ttl",
+        title: "TTL strategy: how long may a copy live?",
+        goal: "Give each kind of data a lifetime, read it back, and watch it run out on the virtual clock.",
+        steps: &[
+            LessonStep {
+                say: "A user session should end when it is idle: 15 to 60 minutes is usual. Store one \
+                      for 30 minutes (1800 seconds).",
+                try_lines: &[r#"SET session:abc123 "user_data" EX 1800"#],
+                jump_ms: None,
+                done_when: |r| {
+                    r.on("SET", "session:*")
+                        && r.set_ttl_seconds().is_some_and(|s| (900..=3600).contains(&s))
+                        && r.reply == ReplySummary::Ok
+                },
+            },
+            LessonStep {
+                say: "TTL tells how many seconds are left.",
+                try_lines: &["TTL session:abc123"],
+                jump_ms: None,
+                done_when: |r| r.on("TTL", "session:*") && r.reply.integer().is_some_and(|n| n > 0),
+            },
+            LessonStep {
+                say: "Move the clock an hour ahead (the button does it; the clock bar has the same \
+                      jumps), then read the session: it expired, so GET misses and TTL says -2, no such key.",
+                try_lines: &["GET session:abc123", "TTL session:abc123"],
+                jump_ms: Some(HOUR_MS),
+                done_when: |r| r.on("TTL", "session:*") && r.reply == ReplySummary::Integer(-2),
+            },
+            LessonStep {
+                say: "A key stored without a TTL never expires: TTL answers -1. Static configuration \
+                      can live like that, or for a day or more.",
+                try_lines: &["SET config:theme dark", "TTL config:theme"],
+                jump_ms: None,
+                done_when: |r| r.on("TTL", "config:*") && r.reply == ReplySummary::Integer(-1),
+            },
+            LessonStep {
+                say: "EXPIRE adds a lifetime to a key that exists (any type), PERSIST takes it away again.",
+                try_lines: &["EXPIRE config:theme 86400", "TTL config:theme", "PERSIST config:theme"],
+                jump_ms: None,
+                done_when: |r| r.on("PERSIST", "config:*") && r.reply == ReplySummary::Integer(1),
+            },
+        ],
+        wrap_up: "Rule of thumb from the course: rate-limit windows 1-5 minutes, inference results \
+                  5-60 minutes, sessions 15-60 minutes, catalogs 1-24 hours, static data a day or more.",
+    },
+    Lesson {
+        id: "invalidation",
+        title: "Invalidation: when the source changes",
+        goal: "Remove stale copies on update, by name or by pattern with SCAN.",
+        steps: &[
+            LessonStep {
+                say: "Cache two views of one user, each with a TTL.",
+                try_lines: &[
+                    r#"SET user:1001:profile "Alice Smith" EX 3600"#,
+                    r#"SET user:1001:summary "Alice, admin since 2021" EX 3600"#,
+                ],
+                jump_ms: None,
+                done_when: |r| r.on("SET", "user:1001:*") && r.reply == ReplySummary::Ok,
+            },
+            LessonStep {
+                say: "The user edits their profile in the database. Until the TTL runs out the cache \
+                      would serve the old copy, so delete the copies you know of now. DEL answers how \
+                      many keys it removed.",
+                try_lines: &["DEL user:1001:profile user:1001:summary"],
+                jump_ms: None,
+                done_when: |r| r.on("DEL", "user:1001:*") && r.reply.integer().is_some_and(|n| n >= 1),
+            },
+            LessonStep {
+                say: "Often you do not know every key. SCAN walks the keyspace a page at a time and \
+                      filters by pattern without blocking the server (KEYS would stop it while it \
+                      lists everything). Repeat with the cursor it returns until the cursor is 0.",
+                try_lines: &[r#"SET user:1001:prefs "dark mode" EX 3600"#, "SCAN 0 MATCH user:1001:* COUNT 100"],
+                jump_ms: None,
+                done_when: |r| r.is("SCAN") && matches!(r.reply, ReplySummary::Aggregate(2)),
+            },
+            LessonStep {
+                say: "Delete what the scan found.",
+                try_lines: &["DEL user:1001:prefs"],
+                jump_ms: None,
+                done_when: |r| r.on("DEL", "user:1001:*") && r.reply.integer().is_some_and(|n| n >= 1),
+            },
+        ],
+        wrap_up: "TTL bounds how stale a copy can get; deleting on update removes the staleness. \
+                  Most apps use both.",
+    },
+    Lesson {
+        id: "rate-limit",
+        title: "Rate limiting with INCR",
+        goal: "Count requests per user and window atomically, and let the window expire.",
+        steps: &[
+            LessonStep {
+                say: "Each request adds one to the user's counter. INCR creates the key at 0 if needed \
+                      and is atomic, so two app servers can never lose a count.",
+                try_lines: &["INCR rate:user-123"],
+                jump_ms: None,
+                done_when: |r| r.on("INCR", "rate:*") && r.reply.integer().is_some_and(|n| n >= 1),
+            },
+            LessonStep {
+                say: "Give the window its length: 60 seconds. NX sets the TTL only if there is none yet, \
+                      so later requests do not push the end of the window back.",
+                try_lines: &["EXPIRE rate:user-123 60 NX"],
+                jump_ms: None,
+                done_when: |r| r.on("EXPIRE", "rate:*") && r.reply.integer().is_some(),
+            },
+            LessonStep {
+                say: "Send a burst: run INCR until it passes 5, the limit in this example. The app \
+                      refuses a request when INCR answers more than the limit.",
+                try_lines: &["INCR rate:user-123"],
+                jump_ms: None,
+                done_when: |r| r.on("INCR", "rate:*") && r.reply.integer().is_some_and(|n| n > 5),
+            },
+            LessonStep {
+                say: "TTL says when the window ends: the app can send it as a Retry-After header.",
+                try_lines: &["TTL rate:user-123"],
+                jump_ms: None,
+                done_when: |r| r.on("TTL", "rate:*") && r.reply.integer().is_some_and(|n| n > 0),
+            },
+            LessonStep {
+                say: "Move the clock a minute on: the window expired with its key, and the next INCR \
+                      starts a new one at 1.",
+                try_lines: &["INCR rate:user-123"],
+                jump_ms: Some(MINUTE_MS),
+                done_when: |r| r.on("INCR", "rate:*") && r.reply == ReplySummary::Integer(1),
+            },
+        ],
+        wrap_up: "A fixed window in two commands. The same INCR + EXPIRE NX pair caps calls to a paid \
+                  model per user.",
+    },
+    Lesson {
+        id: "chat-history",
+        title: "Chat history with lists",
+        goal: "Keep the last messages of a conversation, newest first, and cap its length.",
+        steps: &[
+            LessonStep {
+                say: "LPUSH adds a message at the head of the session's list (the list is created on \
+                      the first push).",
+                try_lines: &[r#"LPUSH chat:session-abc "user: What is Redis?""#],
+                jump_ms: None,
+                done_when: |r| r.on("LPUSH", "chat:*") && r.reply.integer().is_some_and(|n| n >= 1),
+            },
+            LessonStep {
+                say: "Push a few more turns (LPUSH takes several at once).",
+                try_lines: &[
+                    r#"LPUSH chat:session-abc "assistant: An in-memory data store." "user: Is it fast?" "assistant: Microseconds per command.""#,
+                ],
+                jump_ms: None,
+                done_when: |r| r.on("LPUSH", "chat:*") && r.reply.integer().is_some_and(|n| n >= 3),
+            },
+            LessonStep {
+                say: "LRANGE 0 -1 reads the whole list, newest first: what you would put in the \
+                      model's context.",
+                try_lines: &["LRANGE chat:session-abc 0 -1"],
+                jump_ms: None,
+                done_when: |r| r.on("LRANGE", "chat:*") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 1),
+            },
+            LessonStep {
+                say: "A context window is finite: LTRIM keeps only the newest messages (indexes 0 to 2 \
+                      here, 0 to 9 for ten).",
+                try_lines: &["LTRIM chat:session-abc 0 2", "LLEN chat:session-abc"],
+                jump_ms: None,
+                done_when: |r| r.on("LTRIM", "chat:*") && r.reply == ReplySummary::Ok,
+            },
+            LessonStep {
+                say: "Conversations end: give the history the lifetime of a session.",
+                try_lines: &["EXPIRE chat:session-abc 1800"],
+                jump_ms: None,
+                done_when: |r| r.on("EXPIRE", "chat:*") && r.reply == ReplySummary::Integer(1),
+            },
+        ],
+        wrap_up: "LPUSH + LTRIM is a capped log in two commands; RPUSH + LPOP would make it a queue.",
+    },
+    Lesson {
+        id: "leaderboard",
+        title: "Leaderboards with sorted sets",
+        goal: "Rank members by score, update scores atomically, read the top and a rank.",
+        steps: &[
+            LessonStep {
+                say: "ZADD stores members with a score. Here: the p50 latency of three models, in ms.",
+                try_lines: &["ZADD model-latency 250.5 gpt-4o 85.2 gpt-4o-mini 120 phi-3"],
+                jump_ms: None,
+                done_when: |r| r.is("ZADD") && r.reply.integer().is_some(),
+            },
+            LessonStep {
+                say: "ZRANGE reads in score order, lowest first: the fastest model leads.",
+                try_lines: &["ZRANGE model-latency 0 -1 WITHSCORES"],
+                jump_ms: None,
+                done_when: |r| r.is("ZRANGE") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 1),
+            },
+            LessonStep {
+                say: "A game leaderboard wants the highest first. Add players, then give one a bonus: \
+                      ZINCRBY adds to a score atomically and answers the new score.",
+                try_lines: &["ZADD leaderboard 100 alice 80 bob 95 carol", "ZINCRBY leaderboard 30 bob"],
+                jump_ms: None,
+                done_when: |r| r.on("ZINCRBY", "leaderboard*") && matches!(r.reply, ReplySummary::Text(_)),
+            },
+            LessonStep {
+                say: "The top three, highest first, and one player's rank (0 is first place).",
+                try_lines: &["ZRANGE leaderboard 0 2 REV WITHSCORES", "ZREVRANK leaderboard bob"],
+                jump_ms: None,
+                done_when: |r| r.on("ZREVRANK", "leaderboard*") && r.reply.integer().is_some(),
+            },
+        ],
+        wrap_up: "Sorted sets keep order as scores change, so the top N costs one command however \
+                  many members there are.",
+    },
+    Lesson {
+        id: "vector-index",
+        title: "A vector index, by hand",
+        goal: "Create an HNSW index, store vectors in hashes, and find the nearest with KNN.",
+        steps: &[
+            LessonStep {
+                say: "FT.CREATE indexes every hash under a prefix. Real embeddings have hundreds of \
+                      dimensions (1536 for text-embedding-3-small); 4 keep this readable. COSINE is \
+                      the usual metric for text.",
+                try_lines: &[
+                    "FT.CREATE idx:faq ON HASH PREFIX 1 faq: SCHEMA question TEXT embedding VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC COSINE",
+                ],
+                jump_ms: None,
+                done_when: |r| r.is("FT.CREATE") && r.reply == ReplySummary::Ok,
+            },
+            LessonStep {
+                say: "Store two questions with their vectors. A vector is 4 little-endian FLOAT32s, 16 \
+                      bytes: \\x00\\x00\\x80? is 1.0. The first points along x, the second along y.",
+                try_lines: &[
+                    r#"HSET faq:1 question "How do I reset my password?" embedding "\x00\x00\x80?\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00""#,
+                    r#"HSET faq:2 question "What are the delivery fees?" embedding "\x00\x00\x00\x00\x00\x00\x80?\x00\x00\x00\x00\x00\x00\x00\x00""#,
+                ],
+                jump_ms: None,
+                done_when: |r| r.on("HSET", "faq:*") && r.reply.integer().is_some(),
+            },
+            LessonStep {
+                say: "Ask with a query vector mostly along x (0.8, 0.2, 0, 0). KNN 2 returns the two \
+                      nearest with their COSINE distance as score; DIALECT 2 is needed for the $q parameter.",
+                try_lines: &[
+                    r#"FT.SEARCH idx:faq "*=>[KNN 2 @embedding $q AS score]" PARAMS 2 q "\xcd\xccL?\xcd\xccL>\x00\x00\x00\x00\x00\x00\x00\x00" RETURN 2 question score DIALECT 2"#,
+                ],
+                jump_ms: None,
+                done_when: |r| r.is("FT.SEARCH") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 3),
+            },
+        ],
+        wrap_up: "The score is a distance: similarity = 1 - score, so faq:1 scores about 0.03, a \
+                  similarity of 0.97. At the course's 0.95 threshold that is a semantic-cache hit. The \
+                  semantic cache lab does this with real embeddings.",
+    },
+];

@@ -1,0 +1,160 @@
+//! Every guided lesson can be finished by running its own suggested lines: in the engine (with
+//! the virtual clock moved where a step asks), and, for lessons that need no clock, on the real
+//! Redis 7.4 + RediSearch oracle too, so a lesson never teaches a line that real Redis rejects.
+//! Steps also stay open for the near misses they are meant to catch.
+
+use bytes::Bytes;
+use playground_engine::resp::{encode_command, parse_frame, split_args, Limits};
+use playground_engine::{Engine, Frame};
+use playground_labs::lessons::{progress, Ran, ReplySummary, LESSONS};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+fn args(line: &str) -> Vec<Bytes> {
+    split_args(line.as_bytes())
+        .expect("a lesson line parses as redis-cli parses it")
+        .into_iter()
+        .map(Bytes::from)
+        .collect()
+}
+
+/// Run a lesson by clicking through its steps: each step's lines, again and again (a burst of
+/// INCRs) until the step is done; `run` executes one command and `jump` moves the clock.
+fn finish(lesson_index: usize, mut run: impl FnMut(Vec<Bytes>) -> Frame, mut jump: impl FnMut(u64)) -> usize {
+    let lesson = &LESSONS[lesson_index];
+    let mut ran = Vec::new();
+    for (i, step) in lesson.steps.iter().enumerate() {
+        if let Some(ms) = step.jump_ms {
+            jump(ms);
+        }
+        for _ in 0..10 {
+            if progress(lesson, 0, &ran) > i {
+                break;
+            }
+            for line in step.try_lines {
+                let cmd = args(line);
+                let reply = run(cmd.clone());
+                assert!(!reply.is_error(), "{}: {line} -> {reply:?}", lesson.id);
+                ran.push(Ran::new(cmd, &reply));
+            }
+        }
+        assert!(progress(lesson, 0, &ran) > i, "{}: step {} is done by its own lines", lesson.id, i + 1);
+    }
+    progress(lesson, 0, &ran)
+}
+
+#[test]
+fn every_lesson_finishes_in_the_engine_with_its_own_lines() {
+    for (i, lesson) in LESSONS.iter().enumerate() {
+        let mut engine = Engine::new(5, 1_000_000);
+        let client = engine.connect(1_000_000);
+        let now = std::cell::Cell::new(1_000_000u64);
+        let engine = std::cell::RefCell::new(engine);
+        let done = finish(
+            i,
+            |cmd| engine.borrow_mut().execute(client, cmd, now.get()),
+            |ms| {
+                now.set(now.get() + ms);
+                engine.borrow_mut().tick(now.get());
+            },
+        );
+        assert_eq!(done, lesson.steps.len(), "{}", lesson.id);
+    }
+}
+
+#[test]
+fn steps_complete_in_order_and_not_on_near_misses() {
+    let cache_aside = &LESSONS[0];
+    let ran = |line: &str, reply: Frame| Ran::new(args(line), &reply);
+    // A hit before the miss does not skip the first step.
+    assert_eq!(progress(cache_aside, 0, &[ran("GET product:42", Frame::bulk("x"))]), 0);
+    // A SET without a TTL is not the fill the lesson asks for.
+    let miss = ran("GET product:42", Frame::Null);
+    assert_eq!(progress(cache_aside, 0, &[miss.clone(), ran("SET product:42 v", Frame::ok())]), 1);
+    assert_eq!(progress(cache_aside, 0, &[miss.clone(), ran("SET product:42 v EX 60", Frame::ok())]), 2);
+    assert_eq!(progress(cache_aside, 0, &[miss, ran("SET product:42 v PX 60000", Frame::ok())]), 2);
+    // Saved progress resumes where it was.
+    assert_eq!(progress(cache_aside, 2, &[ran("GET product:42", Frame::bulk("x"))]), 3);
+
+    let ttl = LESSONS.iter().find(|l| l.id == "ttl").expect("ttl lesson");
+    // Ten seconds is not a session lifetime; an error reply is not a success.
+    assert_eq!(progress(ttl, 0, &[ran("SET session:a v EX 10", Frame::ok())]), 0);
+    assert_eq!(progress(ttl, 0, &[ran("SET session:a v EX 1800", Frame::Error("OOM".into()))]), 0);
+    assert_eq!(
+        progress(ttl, 0, &[ran("set SESSION:a v ex 1800", Frame::ok())]),
+        0,
+        "keys are case-sensitive"
+    );
+    assert_eq!(progress(ttl, 0, &[ran("set session:a v ex 1800", Frame::ok())]), 1, "commands are not");
+}
+
+#[test]
+fn replies_are_summarised_by_kind() {
+    assert_eq!(ReplySummary::of(&Frame::ok()), ReplySummary::Ok);
+    assert_eq!(ReplySummary::of(&Frame::NullArray), ReplySummary::Nil);
+    assert_eq!(ReplySummary::of(&Frame::Boolean(true)), ReplySummary::Integer(1));
+    assert_eq!(
+        ReplySummary::of(&Frame::Map(vec![(Frame::bulk("a"), Frame::Integer(1))])),
+        ReplySummary::Aggregate(1)
+    );
+    assert_eq!(ReplySummary::of(&Frame::bulk("x")), ReplySummary::Text("x".into()));
+}
+
+/// A plain RESP2 connection to the oracle.
+struct Oracle(TcpStream);
+
+impl Oracle {
+    fn connect() -> Oracle {
+        let port: u16 = std::env::var("REDIS_ORACLE_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(16379);
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| {
+            panic!("the Redis 7.4 oracle on port {port} (../shared/oracle/redis-stack start): {e}")
+        });
+        Oracle(stream)
+    }
+
+    fn run(&mut self, cmd: Vec<Bytes>) -> Frame {
+        let mut out = Vec::new();
+        encode_command(&cmd, &mut out);
+        self.0.write_all(&out).expect("send");
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            if let Ok(Some((frame, _))) = parse_frame(&buf, &Limits::default()) {
+                return frame;
+            }
+            let n = self.0.read(&mut chunk).expect("read");
+            assert!(n > 0, "the oracle closed the connection");
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+}
+
+#[test]
+fn lessons_without_clock_jumps_also_finish_on_real_redis() {
+    let mut oracle = Oracle::connect();
+    let keys = [
+        "product:42",
+        "user:1001:profile",
+        "user:1001:summary",
+        "user:1001:prefs",
+        "chat:session-abc",
+        "model-latency",
+        "leaderboard",
+        "faq:1",
+        "faq:2",
+    ];
+    let mut clean = vec![Bytes::from("DEL")];
+    clean.extend(keys.iter().map(|k| Bytes::from(*k)));
+    oracle.run(clean);
+    oracle.run(args("FT.DROPINDEX idx:faq"));
+    let mut finished = 0;
+    for (i, lesson) in LESSONS.iter().enumerate() {
+        if lesson.steps.iter().any(|s| s.jump_ms.is_some()) {
+            continue;
+        }
+        assert_eq!(finish(i, |cmd| oracle.run(cmd), |_| unreachable!()), lesson.steps.len(), "{}", lesson.id);
+        finished += 1;
+    }
+    assert!(finished >= 4, "most lessons are checked against real Redis ({finished})");
+    oracle.run(args("FT.DROPINDEX idx:faq DD"));
+}

@@ -1,0 +1,75 @@
+// The guided lessons in real headless Chromium: steps tick off from what the console ran (their
+// own lines or the learner's), the clock jump makes a TTL run out, and progress survives a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, run, screenshotPath } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const step = (page, i) => page.locator('[data-testid=lesson-step]').nth(i);
+
+async function runStep(page, i) {
+  const buttons = step(page, i).locator('button', { hasText: 'Run' });
+  const n = await buttons.count();
+  for (let b = 0; b < n; b++) {
+    const before = await page.locator('.scrollback .entry').count();
+    await buttons.nth(b).click();
+    await page.waitForFunction((k) => document.querySelectorAll('.scrollback .entry').length > k, before);
+  }
+}
+
+test('cache-aside lesson: each step ticks off as its commands run, and progress survives a reload', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.locator('[data-testid=lesson]', { hasText: 'Cache-aside in four commands' }).waitFor();
+  assert.equal(await step(page, 0).getAttribute('data-state'), 'current');
+  assert.equal(await step(page, 1).getAttribute('data-state'), 'later');
+
+  await runStep(page, 0);
+  await page.locator('[data-testid=lesson-step][data-state=done]').first().waitFor();
+  assert.equal(await page.locator('.scrollback .entry .reply').last().innerText(), '(nil)');
+
+  // The learner may type their own line: a SET without a TTL does not count, one with PX does.
+  await run(page, 'SET product:42 lamp');
+  assert.equal(await step(page, 1).getAttribute('data-state'), 'current', 'a fill without a TTL is not the step');
+  await run(page, 'SET product:42 lamp PX 600000');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lesson-step][data-state=done]').length === 2);
+
+  await runStep(page, 2);
+  await runStep(page, 3);
+  await page.locator('[data-testid=lesson-done]').waitFor();
+  assert.match(await page.locator('[data-testid=lesson-progress]').innerText(), /4 of 4 steps done/);
+  await page.screenshot({ path: screenshotPath('lessons.png') });
+
+  await page.reload();
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.locator('[data-testid=lesson-done]').waitFor();
+  assert.match(await page.locator('[data-testid=lesson-cache-aside]').getAttribute('class'), /finished/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('TTL lesson: the clock jump makes the session expire', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.click('[data-testid=lesson-ttl]');
+  await runStep(page, 0);
+  await runStep(page, 1);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lesson-step][data-state=done]').length === 2);
+  // Before the jump the session is still there: TTL is positive, the step stays open.
+  assert.match(await run(page, 'TTL session:abc123'), /^\(integer\) \d+$/);
+  assert.equal(await step(page, 2).getAttribute('data-state'), 'current');
+  await step(page, 2).locator('[data-testid=lesson-jump]').click();
+  await runStep(page, 2);
+  assert.equal(await page.locator('.scrollback .entry .reply').last().innerText(), '(integer) -2');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lesson-step][data-state=done]').length === 3);
+  assert.deepEqual(page.errors, []);
+});
