@@ -140,8 +140,12 @@ fn play(shared: &SharedRun, session: &SessionHandle, requests: &[Request], refre
                 run.keep(trace);
             }
         }
-        LabTarget::Remote(_) => {
+        LabTarget::Remote(..) => {
             let sender = run.target.sender();
+            // Hits cost what the link really costs: the measured round trip, not an assumed one.
+            if let Some(ms) = run.target.round_trip_ms() {
+                run.lab.config.redis_rtt_ms = ms;
+            }
             for &request in requests {
                 if run.in_flight >= MAX_IN_FLIGHT {
                     run.shed += 1;

@@ -10,6 +10,7 @@
 use crate::backend::remote::{send_all, RemoteBackend, RemoteHandle};
 use crate::session::SessionHandle;
 use playground_labs::flow::Sender;
+use std::cell::Cell;
 use std::rc::Rc;
 
 #[derive(Clone, PartialEq)]
@@ -17,7 +18,34 @@ pub enum LabTarget {
     /// The engine in the page, through the lab's own client id.
     Local { session: SessionHandle, client: u64 },
     /// A real server through `playground-proxy serve`.
-    Remote(RemoteHandle),
+    Remote(RemoteHandle, RoundTrip),
+}
+
+/// The measured round trip of a lab's pipelines to a real server (page -> proxy -> Redis and
+/// back), smoothed, so the cache-aside lab charges hits what they really cost on that link.
+#[derive(Clone, Default)]
+pub struct RoundTrip(Rc<Cell<Option<f64>>>);
+
+impl PartialEq for RoundTrip {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl RoundTrip {
+    /// The smoothed round trip in ms, once one was measured.
+    pub fn ms(&self) -> Option<f64> {
+        self.0.get()
+    }
+
+    fn record(&self, sample: f64) {
+        // An exponential average: recent samples count most, one slow reply does not dominate.
+        self.0.set(Some(self.0.get().map_or(sample, |avg| avg * 0.8 + sample * 0.2)));
+    }
+}
+
+fn performance_now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
 }
 
 impl LabTarget {
@@ -25,7 +53,9 @@ impl LabTarget {
     /// server, else to the page's engine.
     pub fn connect(session: &SessionHandle, remote_url: Option<&str>) -> LabTarget {
         match remote_url {
-            Some(url) => LabTarget::Remote(RemoteHandle(Rc::new(RemoteBackend::connect(url)))),
+            Some(url) => {
+                LabTarget::Remote(RemoteHandle(Rc::new(RemoteBackend::connect(url))), RoundTrip::default())
+            }
             None => {
                 let client = session.update(|s| s.engine.connect(s.clock.now())).unwrap_or(0);
                 LabTarget::Local { session: session.clone(), client }
@@ -34,14 +64,23 @@ impl LabTarget {
     }
 
     pub fn is_remote(&self) -> bool {
-        matches!(self, LabTarget::Remote(_))
+        matches!(self, LabTarget::Remote(..))
     }
 
     /// The in-page session, for the views that read the engine's insides (the HNSW graph).
     pub fn session(&self) -> Option<&SessionHandle> {
         match self {
             LabTarget::Local { session, .. } => Some(session),
-            LabTarget::Remote(_) => None,
+            LabTarget::Remote(..) => None,
+        }
+    }
+
+    /// The measured round trip to a real server; `None` in the page (where the lab assumes an
+    /// in-region round trip) or before the first reply.
+    pub fn round_trip_ms(&self) -> Option<f64> {
+        match self {
+            LabTarget::Remote(_, round_trip) => round_trip.ms(),
+            LabTarget::Local { .. } => None,
         }
     }
 
@@ -58,7 +97,13 @@ impl LabTarget {
                     .unwrap_or_default();
                 reply(replies)
             }),
-            LabTarget::Remote(remote) => Rc::new(move |cmds, reply| send_all(&*remote.0, cmds, reply)),
+            LabTarget::Remote(remote, round_trip) => Rc::new(move |cmds, reply| {
+                let (sent_at, round_trip) = (performance_now(), round_trip.clone());
+                send_all(&*remote.0, cmds, move |replies| {
+                    round_trip.record(performance_now() - sent_at);
+                    reply(replies)
+                })
+            }),
         }
     }
 
@@ -66,8 +111,14 @@ impl LabTarget {
     pub fn describe(&self) -> String {
         match self {
             LabTarget::Local { .. } => "Commands run in the engine in this page.".into(),
-            LabTarget::Remote(remote) => {
-                format!("Commands run on the real server behind the proxy at {}.", remote.0.url())
+            LabTarget::Remote(remote, round_trip) => {
+                let url = crate::backend::choice::without_token(&remote.0.url());
+                match round_trip.ms() {
+                    Some(ms) => format!(
+                        "Commands run on the real server behind the proxy at {url} (round trip {ms:.1} ms)."
+                    ),
+                    None => format!("Commands run on the real server behind the proxy at {url}."),
+                }
             }
         }
     }
