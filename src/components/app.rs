@@ -55,7 +55,8 @@ fn focus_tab(tab: Tab) {
         Tab::Console => "#console-input",
         Tab::Keys => ".keys .filter",
         Tab::Labs => return,
-        Tab::Lessons => "#console-input",
+        // The lesson comes first on a narrow window: focusing the console would scroll it away.
+        Tab::Lessons => return,
     };
     let target = web_sys::window()
         .and_then(|w| w.document())
