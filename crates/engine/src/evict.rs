@@ -115,7 +115,21 @@ fn pooled_victim(server: &mut Server, now: u64) -> Option<(usize, Bytes)> {
         if candidates == 0 {
             continue;
         }
-        for _ in 0..samples.min(candidates) {
+        if candidates <= samples {
+            // Redis samples with dictGetSomeKeys, which walks buckets and returns distinct keys:
+            // when a database holds no more keys than the sample size, every key is a candidate
+            // (random draws would miss some, and evict a recently used key instead).
+            let all: Vec<(u64, Bytes)> = server.dbs[db]
+                .iter()
+                .filter(|(_, entry)| !policy.volatile_only() || entry.expires_at.is_some())
+                .map(|(key, entry)| (eviction_score(policy, entry, now, decay), key.clone()))
+                .collect();
+            for (score, key) in all {
+                server.evict_pool.offer(score, db, key);
+            }
+            continue;
+        }
+        for _ in 0..samples {
             let draw = server.random();
             let picked = if policy.volatile_only() {
                 server.dbs[db].random_volatile_key(draw)

@@ -377,6 +377,49 @@ pub const LESSONS: &[Lesson] = &[
                   many members there are.",
     },
     Lesson {
+        id: "eviction",
+        title: "Eviction: a full cache under maxmemory",
+        goal: "Cap the cache's memory, fill it past the cap, and watch LRU evict the key used least recently.",
+        steps: &[
+            LessonStep {
+                say: "Give the server a memory cap (a few MB here; gigabytes in production) and a \
+                      policy for when it is reached: allkeys-lru evicts the keys used least recently. \
+                      With the default noeviction, writes fail with an OOM error instead.",
+                try_lines: &["CONFIG SET maxmemory 3mb", "CONFIG SET maxmemory-policy allkeys-lru"],
+                jump_ms: None,
+                done_when: |r| {
+                    r.is("CONFIG")
+                        && r.args.iter().any(|a| a.eq_ignore_ascii_case(b"allkeys-lru"))
+                        && r.reply == ReplySummary::Ok
+                },
+            },
+            LessonStep {
+                say: "Cache a few large values: SETRANGE writes at an offset, so one command makes a \
+                      600 KB string (think of a big cached model answer).",
+                try_lines: &["SETRANGE blob:1 600000 x", "SETRANGE blob:2 600000 x", "SETRANGE blob:3 600000 x"],
+                jump_ms: None,
+                done_when: |r| r.on("SETRANGE", "blob:*") && r.reply.integer().is_some_and(|n| n > 100_000),
+            },
+            LessonStep {
+                say: "A minute later, read blob:2 and blob:3 (a hit refreshes a key's last use; Redis \
+                      keeps it to the second), then add more. Past the cap, each write first evicts \
+                      the least recently used key: blob:1.",
+                try_lines: &["STRLEN blob:2", "STRLEN blob:3", "SETRANGE blob:4 600000 x", "SETRANGE blob:5 600000 x"],
+                jump_ms: Some(MINUTE_MS),
+                done_when: |r| r.on("SETRANGE", "blob:*") && r.args.get(1).is_some_and(|k| k.as_ref() == b"blob:5"),
+            },
+            LessonStep {
+                say: "evicted_keys counts what the policy removed, and blob:1 is gone (EXISTS answers 0). \
+                      The key browser flashed it as evicted.",
+                try_lines: &["INFO stats", "EXISTS blob:1"],
+                jump_ms: None,
+                done_when: |r| r.on("EXISTS", "blob:1") && r.reply == ReplySummary::Integer(0),
+            },
+        ],
+        wrap_up: "A cache is allowed to forget: LRU keeps what is used, LFU what is used often, the \
+                  volatile-* policies only evict keys with a TTL. Set maxmemory back to 0 to lift the cap.",
+    },
+    Lesson {
         id: "vector-index",
         title: "A vector index, by hand",
         goal: "Create an HNSW index, store vectors in hashes, and find the nearest with KNN.",
