@@ -4,6 +4,7 @@
 use super::charts::{Bars, LineChart};
 use super::command_log::CommandLog;
 use super::flow_diagram::FlowDiagram;
+use super::keep::{keep, Shelf};
 use super::target::LabTarget;
 use crate::session::SessionHandle;
 use gloo::timers::callback::Interval;
@@ -81,6 +82,8 @@ struct Run {
     shed: u64,
     /// Which run this is: replies for an earlier run (settings changed) are ignored.
     id: u64,
+    /// The settings it runs with.
+    settings: Settings,
 }
 
 /// The lab's shared run, reached from timers and from replies that arrive later.
@@ -105,6 +108,7 @@ impl Run {
             in_flight: 0,
             shed: 0,
             id,
+            settings: settings.clone(),
         }
     }
 
@@ -185,6 +189,18 @@ fn catch_up(shared: &SharedRun, session: &SessionHandle, refresh: &UseForceUpdat
     play(shared, session, &due[start..], refresh);
 }
 
+/// What the lab keeps while its tab is closed: the connection, the run and the settings.
+struct Kept {
+    target: LabTarget,
+    run: SharedRun,
+    runs: std::cell::Cell<u64>,
+    settings: RefCell<Settings>,
+}
+
+thread_local! {
+    static SHELF: Shelf<Kept> = const { RefCell::new(None) };
+}
+
 /// Where the lab sends its commands.
 #[derive(Properties, PartialEq)]
 pub struct CacheLabProps {
@@ -197,36 +213,47 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
     let Some(session) = use_context::<SessionHandle>() else {
         return html! { <p class="error-text">{"The lab needs the playground session."}</p> };
     };
-    let target = {
+    let kept = {
         let session = session.clone();
-        use_memo(props.remote_url.clone(), move |url| LabTarget::connect(&session, url.as_deref()))
+        use_memo(props.remote_url.clone(), move |url| {
+            keep(&SHELF, url, || Kept {
+                target: LabTarget::connect(&session, url.as_deref()),
+                run: Rc::new(RefCell::new(None)),
+                runs: Default::default(),
+                settings: RefCell::new(Settings::default()),
+            })
+        })
     };
-    let settings = use_state(Settings::default);
-    let run: SharedRun = use_mut_ref(|| None);
-    let runs = use_mut_ref(|| 0u64);
+    let settings = {
+        let kept = kept.clone();
+        use_state(move || kept.settings.borrow().clone())
+    };
+    let run: SharedRun = kept.run.clone();
     let running = use_state(|| false);
     let refresh = use_force_update();
 
     // A new run whenever the settings or the target change (the cache keeps its keys; the
-    // metrics restart).
+    // metrics restart). Coming back to the tab finds the run it left.
     let restart = {
-        let (run, runs, session, target, refresh) =
-            (run.clone(), runs.clone(), session.clone(), target.clone(), refresh.clone());
+        let (kept, session, refresh) = ((*kept).clone(), session.clone(), refresh.clone());
         Rc::new(move |settings: &Settings| {
-            let id = {
-                let mut n = runs.borrow_mut();
-                *n += 1;
-                *n
-            };
-            if let Ok(mut slot) = run.try_borrow_mut() {
-                *slot = Some(Run::new(settings, &session, (*target).clone(), id));
+            let id = kept.runs.get() + 1;
+            kept.runs.set(id);
+            if let Ok(mut slot) = kept.run.try_borrow_mut() {
+                *slot = Some(Run::new(settings, &session, kept.target.clone(), id));
             }
             refresh.force_update();
         })
     };
     {
-        let restart = restart.clone();
-        use_effect_with(((*settings).clone(), target.clone()), move |(settings, _)| restart(settings));
+        let (restart, kept) = (restart.clone(), (*kept).clone());
+        use_effect_with(((*settings).clone(), props.remote_url.clone()), move |(settings, _)| {
+            *kept.settings.borrow_mut() = settings.clone();
+            let current = kept.run.try_borrow().map(|r| r.as_ref().is_some_and(|r| r.settings == *settings));
+            if !current.unwrap_or(false) {
+                restart(settings);
+            }
+        });
     }
     // While traffic runs, play what arrived (on the virtual clock, or the wall clock remotely).
     {

@@ -15,6 +15,7 @@ mod command_log;
 mod embedders;
 mod flow_diagram;
 mod hnsw_view;
+mod keep;
 mod proxy_embedder;
 mod semantic_lab;
 mod semantic_views;

@@ -6,6 +6,7 @@
 use super::command_log::CommandLog;
 use super::embedders::{lexical, load_minilm, EmbedderKind};
 use super::hnsw_view::{HnswPicture, HnswView};
+use super::keep::{keep, Shelf};
 use super::proxy_embedder;
 use super::semantic_views::{EmbeddingStrip, NeighbourTable, PromptMap, ThresholdCurve};
 use super::target::LabTarget;
@@ -19,6 +20,7 @@ use playground_labs::pca::Projection;
 use playground_labs::semantic::{f32_vector, CachedPrompt, Lookup, SemanticCache};
 use playground_labs::starter::{STARTER, UNRELATED};
 use playground_labs::threshold::{curve, Judgement};
+use std::cell::Cell;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -79,6 +81,24 @@ struct Connection {
     target: LabTarget,
     /// Indexes known to exist on this connection's server (FT.CREATE is sent until then).
     ready: RefCell<HashSet<String>>,
+}
+
+/// What the lab keeps while its tab is closed.
+struct Kept {
+    connection: Rc<Connection>,
+    kind: Cell<EmbedderKind>,
+    threshold: Cell<f32>,
+    prompt: RefCell<String>,
+    asked: RefCell<Option<Asked>>,
+    log: RefCell<Vec<Exchange>>,
+    judged: Rc<RefCell<Vec<Judged>>>,
+    llm: Rc<RefCell<(u32, f64)>>,
+}
+
+thread_local! {
+    static SHELF: Shelf<Kept> = const { RefCell::new(None) };
+    /// The MiniLM table once loaded (3.9 MB): reopening the lab does not fetch and parse it again.
+    static MINILM: RefCell<Option<Rc<dyn Embedder>>> = const { RefCell::new(None) };
 }
 
 /// The cache's settings for an embedder kind and an embedding size.
@@ -224,22 +244,48 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     let Some(session) = use_context::<SessionHandle>() else {
         return html! { <p class="error-text">{"The lab needs the playground session."}</p> };
     };
-    let connection = {
+    let kept = {
         let session = session.clone();
-        use_memo(props.remote_url.clone(), move |url| Connection {
-            target: LabTarget::connect(&session, url.as_deref()),
-            ready: RefCell::new(HashSet::new()),
+        use_memo(props.remote_url.clone(), move |url| {
+            keep(&SHELF, url, || Kept {
+                connection: Rc::new(Connection {
+                    target: LabTarget::connect(&session, url.as_deref()),
+                    ready: RefCell::new(HashSet::new()),
+                }),
+                kind: Cell::new(EmbedderKind::MiniLm),
+                threshold: Cell::new(EmbedderKind::MiniLm.suggested_threshold().0),
+                prompt: RefCell::new(STARTER[0].paraphrases[0].to_string()),
+                asked: RefCell::new(None),
+                log: RefCell::new(Vec::new()),
+                judged: Rc::default(),
+                llm: Rc::default(),
+            })
         })
     };
+    let connection = kept.connection.clone();
     let remote = connection.target.is_remote();
-    let kind = use_state(|| EmbedderKind::MiniLm);
+    let kind = use_state(|| kept.kind.get());
     let model = use_state(|| Model::Loading);
-    let threshold = use_state(|| EmbedderKind::MiniLm.suggested_threshold().0);
-    let prompt = use_state(|| STARTER[0].paraphrases[0].to_string());
-    let asked = use_state(|| None::<Asked>);
-    let judged: Rc<RefCell<Vec<Judged>>> = use_mut_ref(Vec::new);
-    let log = use_state(Vec::<(Command, Frame)>::new);
-    let llm: Rc<RefCell<(u32, f64)>> = use_mut_ref(|| (0, 0.0));
+    let threshold = use_state(|| kept.threshold.get());
+    let prompt = use_state(|| kept.prompt.borrow().clone());
+    let asked = use_state(|| kept.asked.borrow().clone());
+    let judged: Rc<RefCell<Vec<Judged>>> = kept.judged.clone();
+    let log = use_state(|| kept.log.borrow().clone());
+    let llm: Rc<RefCell<(u32, f64)>> = kept.llm.clone();
+    // What the learner set and saw stays for when the tab opens again.
+    {
+        let kept = (*kept).clone();
+        use_effect_with(
+            (*kind, *threshold, (*prompt).clone(), (*asked).clone(), (*log).clone()),
+            move |(kind, threshold, prompt, asked, log)| {
+                kept.kind.set(*kind);
+                kept.threshold.set(*threshold);
+                *kept.prompt.borrow_mut() = prompt.clone();
+                *kept.asked.borrow_mut() = asked.clone();
+                *kept.log.borrow_mut() = log.clone();
+            },
+        );
+    }
     let busy = use_state(|| false);
     let problem = use_state(|| None::<String>);
     // A real server's cached prompts, read back over SCAN + HMGET after each change.
@@ -267,10 +313,17 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     })
                 }
                 EmbedderKind::MiniLm => {
+                    if let Some(m) = MINILM.with(|m| m.borrow().clone()) {
+                        model.set(Model::Ready(m));
+                        return;
+                    }
                     model.set(Model::Loading);
                     wasm_bindgen_futures::spawn_local(async move {
                         let loaded = match load_minilm().await {
-                            Ok(m) => Model::Ready(m),
+                            Ok(m) => {
+                                MINILM.with(|slot| *slot.borrow_mut() = Some(m.clone()));
+                                Model::Ready(m)
+                            }
                             Err(e) => Model::Failed(e),
                         };
                         if choice_id.get() == id {

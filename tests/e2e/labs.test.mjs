@@ -33,6 +33,8 @@ test('cache-aside: an hour of traffic hits the cache, and hits are faster than m
   await page.press('#console-input', 'Enter');
   await page.waitForFunction(() => /\(integer\) \d+/.test(document.querySelector('.scrollback .entry:last-child .reply')?.textContent ?? ''));
   await page.getByRole('tab', { name: 'Labs' }).click();
+  // Coming back to the tab finds the run where it was, not a fresh one.
+  assert.equal(ms(await page.locator('[data-testid=lab-hit-ratio]').innerText()), ratio, 'the results survive a tab switch');
   await page.screenshot({ path: screenshotPath('lab-cache-aside.png') });
   assert.deepEqual(page.errors, []);
 });
@@ -55,5 +57,11 @@ test('semantic cache: a paraphrase hits, an unrelated question misses', async ()
   assert.equal(await page.locator('.hnsw-node.result').count(), 3, 'KNN 3 results ringed');
   await page.screenshot({ path: screenshotPath('lab-semantic-cache.png') });
   assert.equal(await ask('What is the tallest mountain in Europe?'), 'MISS');
+  // Back from the console, the lab still shows the last question and its log.
+  await page.getByRole('tab', { name: 'Console' }).click();
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.getByRole('tab', { name: 'Semantic cache lab' }).click();
+  assert.equal(await page.locator('[data-testid=sem-decision]').innerText(), 'MISS');
+  assert.equal(await page.locator('[data-testid=sem-prompt]').inputValue(), 'What is the tallest mountain in Europe?');
   assert.deepEqual(page.errors, []);
 });
