@@ -35,6 +35,8 @@ test('cache-aside: an hour of traffic hits the cache, and hits are faster than m
   await page.getByRole('tab', { name: 'Labs' }).click();
   // Coming back to the tab finds the run where it was, not a fresh one.
   assert.equal(ms(await page.locator('[data-testid=lab-hit-ratio]').innerText()), ratio, 'the results survive a tab switch');
+  // Let the last request's path finish drawing (each hop animates after the one before).
+  await page.locator('.flow-outcome').evaluate((el) => Promise.all(el.closest('svg').getAnimations({ subtree: true }).map((a) => a.finished)));
   await page.screenshot({ path: screenshotPath('lab-cache-aside.png') });
   assert.deepEqual(page.errors, []);
 });
