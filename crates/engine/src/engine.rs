@@ -234,12 +234,17 @@ impl Engine {
             client.multi_error = true;
             return CmdError::err("Command not allowed inside a transaction").into_frame();
         }
-        if spec.has_flag("denyoom") {
+        // As Redis 7.4's processCommand: over maxmemory, every command first evicts what the
+        // policy allows; only commands that may grow memory (denyoom) are refused when that
+        // cannot make room (inside MULTI too: a queued GET is still QUEUED).
+        if self.server.config.maxmemory > 0 {
             if let Err(e) = crate::evict::make_room(&mut self.server, now) {
-                if in_multi {
-                    client.multi_error = true;
+                if spec.has_flag("denyoom") {
+                    if in_multi {
+                        client.multi_error = true;
+                    }
+                    return e.into_frame();
                 }
-                return e.into_frame();
             }
         }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
