@@ -1,6 +1,7 @@
 //! Vector search benchmark: build speed, query latency and recall@10 on 10k clustered 384-d
 //! vectors (COSINE, M=16, EF_CONSTRUCTION=200) for our HNSW (raw and through FT.SEARCH), hnsw_rs,
-//! brute force, and RediSearch through the oracle on 127.0.0.1:16379 (REDIS_ORACLE_PORT).
+//! brute force, and RediSearch through the oracle on 127.0.0.1:16379 (REDIS_ORACLE_PORT); with
+//! the release page in dist/, also our HNSW as wasm in headless Chromium (`tests/e2e/vector_wasm.mjs`).
 //!
 //! `cargo run --release -p playground-engine --example vector_bench`
 
@@ -94,6 +95,43 @@ fn search_args(q: &[f32], ef: usize) -> Vec<Bytes> {
     a
 }
 
+/// Our HNSW as the page runs it: wasm in headless Chromium, measured by the page's own hook on
+/// the same data (`tests/e2e/vector_wasm.mjs`). Needs the release page in dist/ and node.
+fn wasm_rows() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if !root.join("dist/index.html").exists() {
+        println!("{:<26} (build the page first: trunk build --release)", "ours (HNSW, wasm)");
+        return;
+    }
+    let out = std::process::Command::new("node")
+        .arg("tests/e2e/vector_wasm.mjs")
+        .args([N, QUERIES, 1, 9].map(|x| x.to_string()))
+        .current_dir(&root)
+        .output();
+    let parsed = out.ok().filter(|o| o.status.success()).and_then(|o| {
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        serde_json::from_str::<serde_json::Value>(text.trim()).ok()
+    });
+    let Some(result) = parsed else {
+        println!(
+            "{:<26} (headless Chromium run failed: node tests/e2e/vector_wasm.mjs)",
+            "ours (HNSW, wasm)"
+        );
+        return;
+    };
+    let build = result["build_per_s"].as_f64();
+    for r in result["rows"].as_array().into_iter().flatten() {
+        let ef = r["ef"].as_u64().unwrap_or(0).to_string();
+        row(
+            "ours (HNSW, wasm page)",
+            build,
+            &ef,
+            r["ms"].as_f64().unwrap_or(0.0),
+            r["recall"].as_f64().unwrap_or(0.0),
+        );
+    }
+}
+
 fn main() {
     let data = dataset(N, 1);
     let queries = dataset(QUERIES, 9);
@@ -161,6 +199,8 @@ fn main() {
         let ms = t.elapsed().as_secs_f64() * 1000.0 / QUERIES as f64;
         row("ours (engine FT.SEARCH)", Some(build), &ef.to_string(), ms, recall(&got, &truth));
     }
+
+    wasm_rows();
 
     // hnsw_rs.
     {

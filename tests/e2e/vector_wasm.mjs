@@ -1,0 +1,21 @@
+// Our HNSW compiled to wasm, measured in headless Chromium inside the built page (the release
+// build, optimised for size as the page ships): prints one JSON line with the build rate and,
+// per EF_RUNTIME, query ms and recall@10 on the vector benchmark's clustered data.
+// `cargo run --profile fast -p playground-engine --example vector_bench` runs it (after
+// `trunk build --release`) and prints the rows beside the native ones.
+//   node tests/e2e/vector_wasm.mjs N QUERIES DATA_SALT QUERY_SALT
+import { serveDist, launch } from './harness.mjs';
+
+const [n = 10000, queries = 200, dataSalt = 1, querySalt = 9] = process.argv.slice(2).map(Number);
+const server = await serveDist();
+const browser = await launch();
+try {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__redisPlayground?.benchVectors !== undefined);
+  const json = await page.evaluate(([a, b, c, d]) => window.__redisPlayground.benchVectors(a, b, c, d), [n, queries, dataSalt, querySalt]);
+  console.log(json);
+} finally {
+  await browser.close();
+  await server.close();
+}
