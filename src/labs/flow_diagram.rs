@@ -81,7 +81,8 @@ pub fn FlowDiagram(props: &FlowDiagramProps) -> Html {
                 let ((x1, y1), (x2, y2)) = ends(*hop);
                 // Offset the way back so both directions stay visible.
                 let shift = if matches!(hop, Hop::CacheToApp | Hop::SourceToApp | Hop::SourceToCache) { 7.0 } else { -7.0 };
-                let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 + shift * 1.9);
+                // Labels sit well clear of their (sloped) line: above the way out, below the way back.
+                let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 + shift * 3.0);
                 let delay = format!("animation-delay: {:.2}s", i as f32 * HOP_SECONDS);
                 html! {
                     <g class="flow-step" style={delay}>
