@@ -388,6 +388,22 @@ fn info_counters_follow_a_known_sequence() {
     }
 }
 
+/// SAVE wrote the oracle's dump file into its working directory (the folder it was started from,
+/// often the repository). Remove it: a Redis 7.0 started there later (the e2e tests, the
+/// benchmark) would try to load a 7.4 file and refuse to start. `dir` cannot be changed at run
+/// time (a protected config), so the file is cleaned up instead.
+fn remove_saved_file(s: &mut Session) {
+    let setting = |s: &mut Session, name: &str| match s.run(&["CONFIG", "GET", name]).0 {
+        Frame::Array(items) => {
+            items.get(1).and_then(|v| v.as_bytes()).map(|b| String::from_utf8_lossy(b).into_owned())
+        }
+        _ => None,
+    };
+    if let (Some(dir), Some(file)) = (setting(s, "dir"), setting(s, "dbfilename")) {
+        let _ = std::fs::remove_file(std::path::Path::new(&dir).join(file));
+    }
+}
+
 #[test]
 fn memory_time_and_persistence_commands() {
     let mut s = Session::new();
@@ -404,6 +420,7 @@ fn memory_time_and_persistence_commands() {
         &["LASTSAVE", "x"],
         &["TIME", "x"],
     ]);
+    remove_saved_file(&mut s);
     let (theirs, ours) = s.both(&["TIME"]);
     let secs = |f: &Frame| match f {
         Frame::Array(items) if items.len() == 2 => {

@@ -135,6 +135,10 @@ mod native {
                     "",
                     "--appendonly",
                     "no",
+                    // A folder of its own: a dump.rdb in the working directory (a newer Redis's)
+                    // would be loaded at start, or stop this one.
+                    "--dir",
+                    &std::env::temp_dir().to_string_lossy(),
                 ])
                 .stdout(Stdio::null())
                 .spawn()
