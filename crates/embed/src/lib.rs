@@ -12,6 +12,9 @@
 
 mod lexical;
 mod static_model;
+mod unicode;
+#[rustfmt::skip]
+mod unicode_tables;
 mod wordpiece;
 
 pub use lexical::LexicalEmbedder;

@@ -4,9 +4,8 @@
 //! with the `##` continuation prefix and `[UNK]` for words that cannot be split or exceed
 //! 100 characters.
 
+use crate::unicode::{class_of, nfd_without_marks, Class};
 use std::collections::HashMap;
-use unicode_general_category::{get_general_category, GeneralCategory};
-use unicode_normalization::UnicodeNormalization;
 
 /// Words longer than this become `[UNK]`, as in the reference tokenizer.
 const MAX_CHARS_PER_WORD: usize = 100;
@@ -104,11 +103,9 @@ fn normalize(text: &str) -> String {
             cleaned.push(c);
         }
     }
-    cleaned
-        .nfd()
-        .filter(|c| get_general_category(*c) != GeneralCategory::NonspacingMark)
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut normalized = String::with_capacity(cleaned.len());
+    nfd_without_marks(&cleaned, |c| normalized.extend(c.to_lowercase()));
+    normalized
 }
 
 /// `BertPreTokenizer`: split on whitespace (dropped) and punctuation (kept, one char each).
@@ -136,36 +133,17 @@ fn pre_tokenize(text: &str) -> Vec<&str> {
 }
 
 fn is_whitespace(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r') || get_general_category(c) == GeneralCategory::SpaceSeparator
+    matches!(c, ' ' | '\t' | '\n' | '\r') || class_of(c) == Class::Space
 }
 
+/// General category Cc, Cf, Co, Cs or Cn, except tab and line breaks.
 fn is_control(c: char) -> bool {
-    if matches!(c, '\t' | '\n' | '\r') {
-        return false;
-    }
-    matches!(
-        get_general_category(c),
-        GeneralCategory::Control
-            | GeneralCategory::Format
-            | GeneralCategory::PrivateUse
-            | GeneralCategory::Surrogate
-            | GeneralCategory::Unassigned
-    )
+    !matches!(c, '\t' | '\n' | '\r') && class_of(c) == Class::Control
 }
 
 fn is_punctuation(c: char) -> bool {
     let ascii_punct = matches!(c as u32, 33..=47 | 58..=64 | 91..=96 | 123..=126);
-    ascii_punct
-        || matches!(
-            get_general_category(c),
-            GeneralCategory::ConnectorPunctuation
-                | GeneralCategory::DashPunctuation
-                | GeneralCategory::OpenPunctuation
-                | GeneralCategory::ClosePunctuation
-                | GeneralCategory::InitialPunctuation
-                | GeneralCategory::FinalPunctuation
-                | GeneralCategory::OtherPunctuation
-        )
+    ascii_punct || class_of(c) == Class::Punctuation
 }
 
 fn is_chinese(c: char) -> bool {
