@@ -19,6 +19,7 @@ mod wordpiece;
 
 pub use lexical::LexicalEmbedder;
 pub use static_model::{StaticEmbedder, TableError};
+pub use unicode::UnicodeTables;
 pub use wordpiece::WordPiece;
 
 /// Something that turns text into a unit-length vector.

@@ -4,7 +4,7 @@
 //! with the `##` continuation prefix and `[UNK]` for words that cannot be split or exceed
 //! 100 characters.
 
-use crate::unicode::{class_of, nfd_without_marks, Class};
+use crate::unicode::{Class, UnicodeTables};
 use std::collections::HashMap;
 
 /// Words longer than this become `[UNK]`, as in the reference tokenizer.
@@ -15,15 +15,22 @@ const MAX_CHARS_PER_WORD: usize = 100;
 pub struct WordPiece {
     ids: HashMap<String, u32>,
     unk: Option<u32>,
+    unicode: UnicodeTables,
 }
 
 impl WordPiece {
     /// Build from a vocabulary listed one token per line in id order.
     pub fn from_vocab_text(text: &str) -> WordPiece {
+        WordPiece::with_unicode_tables(text, UnicodeTables::builtin())
+    }
+
+    /// Build from a vocabulary and Unicode tables loaded at run time (the page fetches them
+    /// with the model, so they are not in its wasm).
+    pub fn with_unicode_tables(text: &str, unicode: UnicodeTables) -> WordPiece {
         let ids: HashMap<String, u32> =
             text.lines().enumerate().map(|(i, token)| (token.to_string(), i as u32)).collect();
         let unk = ids.get("[UNK]").copied();
-        WordPiece { ids, unk }
+        WordPiece { ids, unk, unicode }
     }
 
     /// Number of tokens in the vocabulary.
@@ -43,9 +50,9 @@ impl WordPiece {
 
     /// Token ids for `text`, without special tokens (`[CLS]`/`[SEP]`).
     pub fn encode(&self, text: &str) -> Vec<u32> {
-        let normalized = normalize(text);
+        let normalized = normalize(&self.unicode, text);
         let mut out = Vec::new();
-        for word in pre_tokenize(&normalized) {
+        for word in pre_tokenize(&self.unicode, &normalized) {
             self.word_pieces(word, &mut out);
         }
         out
@@ -87,13 +94,13 @@ impl WordPiece {
 }
 
 /// `BertNormalizer` with clean_text, handle_chinese_chars, lowercase and accent stripping.
-fn normalize(text: &str) -> String {
+fn normalize(unicode: &UnicodeTables, text: &str) -> String {
     let mut cleaned = String::with_capacity(text.len());
     for c in text.chars() {
-        if c == '\0' || c == '\u{fffd}' || is_control(c) {
+        if c == '\0' || c == '\u{fffd}' || is_control(unicode, c) {
             continue;
         }
-        if is_whitespace(c) {
+        if is_whitespace(unicode, c) {
             cleaned.push(' ');
         } else if is_chinese(c) {
             cleaned.push(' ');
@@ -104,12 +111,12 @@ fn normalize(text: &str) -> String {
         }
     }
     let mut normalized = String::with_capacity(cleaned.len());
-    nfd_without_marks(&cleaned, |c| normalized.extend(c.to_lowercase()));
+    unicode.nfd_without_marks(&cleaned, |c| normalized.extend(c.to_lowercase()));
     normalized
 }
 
 /// `BertPreTokenizer`: split on whitespace (dropped) and punctuation (kept, one char each).
-fn pre_tokenize(text: &str) -> Vec<&str> {
+fn pre_tokenize<'a>(unicode: &UnicodeTables, text: &'a str) -> Vec<&'a str> {
     let mut words = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -117,7 +124,7 @@ fn pre_tokenize(text: &str) -> Vec<&str> {
             if let Some(s) = start.take() {
                 words.push(&text[s..i]);
             }
-        } else if is_punctuation(c) {
+        } else if is_punctuation(unicode, c) {
             if let Some(s) = start.take() {
                 words.push(&text[s..i]);
             }
@@ -132,18 +139,18 @@ fn pre_tokenize(text: &str) -> Vec<&str> {
     words
 }
 
-fn is_whitespace(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r') || class_of(c) == Class::Space
+fn is_whitespace(unicode: &UnicodeTables, c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r') || unicode.class_of(c) == Class::Space
 }
 
 /// General category Cc, Cf, Co, Cs or Cn, except tab and line breaks.
-fn is_control(c: char) -> bool {
-    !matches!(c, '\t' | '\n' | '\r') && class_of(c) == Class::Control
+fn is_control(unicode: &UnicodeTables, c: char) -> bool {
+    !matches!(c, '\t' | '\n' | '\r') && unicode.class_of(c) == Class::Control
 }
 
-fn is_punctuation(c: char) -> bool {
+fn is_punctuation(unicode: &UnicodeTables, c: char) -> bool {
     let ascii_punct = matches!(c as u32, 33..=47 | 58..=64 | 91..=96 | 123..=126);
-    ascii_punct || class_of(c) == Class::Punctuation
+    ascii_punct || unicode.class_of(c) == Class::Punctuation
 }
 
 fn is_chinese(c: char) -> bool {
@@ -162,6 +169,6 @@ mod tests {
         assert_eq!(wp.encode("Unbelievable!"), vec![2, 3, 4, 5]);
         assert_eq!(wp.encode("HÉLLO"), vec![6]);
         assert_eq!(wp.encode("xyz"), vec![1]);
-        assert_eq!(pre_tokenize("a,b  c"), vec!["a", ",", "b", "c"]);
+        assert_eq!(pre_tokenize(&UnicodeTables::builtin(), "a,b  c"), vec!["a", ",", "b", "c"]);
     }
 }
