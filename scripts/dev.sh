@@ -5,6 +5,7 @@
 #   scripts/dev.sh test    every check: fmt, clippy (native + wasm32), native tests (with the
 #                          Redis oracle for differential tests), wasm tests in headless Chromium,
 #                          and end-to-end browser tests against the built page
+#   scripts/dev.sh build   build the page for release into dist/ (wasm-opt -Oz included)
 #   scripts/dev.sh tools   only install the tools
 #
 # Only package registries are used (crates.io, npm, Debian); nothing downloads at build time:
@@ -74,8 +75,15 @@ ensure_redis() {
   apt_install redis-server redis-tools openssl
 }
 
+# npm packages from package-lock.json: playwright-core for the browser tests and binaryen, whose
+# wasm-opt trunk runs on release builds (found on PATH through node_modules/.bin, version pinned
+# in Trunk.toml; Debian's binaryen is too old to read this wasm).
 ensure_node_modules() {
-  if [[ -f package-lock.json ]] && [[ ! -d node_modules/playwright-core ]]; then
+  local want
+  want=$(node -p "require('./package.json').devDependencies.binaryen.split('.')[0]")
+  if [[ ! -d node_modules/playwright-core ]] ||
+    [[ "$(node_modules/.bin/wasm-opt --version 2>/dev/null)" != "wasm-opt version $want (version_$want)" ]]; then
+    say "installing npm packages (playwright-core, binaryen's wasm-opt)"
     npm ci --no-audit --no-fund --silent
   fi
 }
@@ -95,6 +103,13 @@ tools() {
   ensure_rust
   ensure_trunk
   ensure_bindgen
+  ensure_node_modules
+}
+
+build() {
+  tools
+  say "building the page (release) into dist/"
+  trunk build --release --offline
 }
 
 serve() {
@@ -108,7 +123,6 @@ run_tests() {
   tools
   ensure_browser
   ensure_redis
-  ensure_node_modules
   ensure_oracle
 
   say "format"
@@ -144,9 +158,10 @@ run_tests() {
 case ${1:-} in
   serve) serve ;;
   test) run_tests ;;
+  build) build ;;
   tools) tools ;;
   *)
-    echo "usage: scripts/dev.sh serve|test|tools" >&2
+    echo "usage: scripts/dev.sh serve|test|build|tools" >&2
     exit 2
     ;;
 esac

@@ -1,8 +1,9 @@
-//! The lab's embedders: the lexical one is there at once; the MiniLM static table (3.9 MB) is
-//! fetched only when the semantic lab first needs it, so the page itself stays small.
+//! The lab's embedders: the lexical one is there at once; the MiniLM static table (3.9 MB), its
+//! vocabulary and the tokenizer's Unicode tables are fetched only when the semantic lab first
+//! needs them, so the page itself stays small.
 
 use gloo::net::http::Request;
-use playground_embed::{Embedder, LexicalEmbedder, StaticEmbedder};
+use playground_embed::{Embedder, LexicalEmbedder, StaticEmbedder, UnicodeTables};
 use std::rc::Rc;
 
 /// Which embedder the lab uses.
@@ -69,6 +70,9 @@ pub async fn load_minilm() -> Result<Rc<dyn Embedder>, String> {
     let table = fetch("embeddings/minilm-128.bin").await?;
     let vocab = fetch("embeddings/vocab.txt").await?;
     let vocab = String::from_utf8(vocab).map_err(|_| "the vocabulary is not UTF-8".to_string())?;
-    let model = StaticEmbedder::from_parts(&table, &vocab).map_err(|e| e.to_string())?;
+    // The tokenizer's Unicode tables (36 KB) come with the model rather than in the page's wasm.
+    let unicode = fetch("embeddings/unicode.bin").await?;
+    let unicode = UnicodeTables::from_bytes(&unicode).map_err(|e| format!("embeddings/unicode.bin: {e}"))?;
+    let model = StaticEmbedder::from_files(&table, &vocab, unicode).map_err(|e| e.to_string())?;
     Ok(Rc::new(model))
 }

@@ -12,10 +12,14 @@
 
 mod lexical;
 mod static_model;
+mod unicode;
+#[rustfmt::skip]
+mod unicode_tables;
 mod wordpiece;
 
 pub use lexical::LexicalEmbedder;
 pub use static_model::{StaticEmbedder, TableError};
+pub use unicode::UnicodeTables;
 pub use wordpiece::WordPiece;
 
 /// Something that turns text into a unit-length vector.

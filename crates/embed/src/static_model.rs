@@ -4,7 +4,7 @@
 //! `PGEMB001`, vocab size (u32), dims (u32), vocab-size f32 row scales, vocab-size x dims i8.
 
 use crate::wordpiece::WordPiece;
-use crate::{normalize, Embedder};
+use crate::{normalize, Embedder, UnicodeTables};
 
 const MAGIC: &[u8; 8] = b"PGEMB001";
 /// The reference truncates to the model's max length.
@@ -47,8 +47,20 @@ pub struct StaticEmbedder {
 }
 
 impl StaticEmbedder {
-    /// Load from the table bytes and the vocabulary text.
+    /// Load from the table bytes and the vocabulary text, with the compiled-in Unicode tables.
     pub fn from_parts(table: &[u8], vocab_text: &str) -> Result<StaticEmbedder, TableError> {
+        StaticEmbedder::from_files(table, vocab_text, UnicodeTables::builtin())
+    }
+
+    /// Load from the table bytes, the vocabulary text and Unicode tables read from
+    /// `unicode.bin` ([`UnicodeTables::from_bytes`]): what the page does, so that the tables are
+    /// fetched with the model instead of sitting in its wasm. For the shipped files this is
+    /// [`from_parts`](Self::from_parts) exactly (tested).
+    pub fn from_files(
+        table: &[u8],
+        vocab_text: &str,
+        unicode: UnicodeTables,
+    ) -> Result<StaticEmbedder, TableError> {
         if table.len() < 16 || &table[..8] != MAGIC {
             return Err(TableError::NotATable);
         }
@@ -56,7 +68,7 @@ impl StaticEmbedder {
         let (count, dims) = (word(8) as usize, word(12) as usize);
         let expected = count
             .checked_mul(dims)
-            .and_then(|cells| cells.checked_add(16 + count * 4))
+            .and_then(|cells| cells.checked_add(count.checked_mul(4)?.checked_add(16)?))
             .ok_or(TableError::NotATable)?;
         if table.len() < expected {
             return Err(TableError::Truncated { expected, actual: table.len() });
@@ -66,7 +78,7 @@ impl StaticEmbedder {
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
         let rows = table[16 + count * 4..expected].iter().map(|&b| b as i8).collect();
-        let tokenizer = WordPiece::from_vocab_text(vocab_text);
+        let tokenizer = WordPiece::with_unicode_tables(vocab_text, unicode);
         if tokenizer.len() != count {
             return Err(TableError::VocabMismatch { vocab: tokenizer.len(), table: count });
         }

@@ -4,9 +4,8 @@
 //! with the `##` continuation prefix and `[UNK]` for words that cannot be split or exceed
 //! 100 characters.
 
+use crate::unicode::{Class, UnicodeTables};
 use std::collections::HashMap;
-use unicode_general_category::{get_general_category, GeneralCategory};
-use unicode_normalization::UnicodeNormalization;
 
 /// Words longer than this become `[UNK]`, as in the reference tokenizer.
 const MAX_CHARS_PER_WORD: usize = 100;
@@ -16,15 +15,22 @@ const MAX_CHARS_PER_WORD: usize = 100;
 pub struct WordPiece {
     ids: HashMap<String, u32>,
     unk: Option<u32>,
+    unicode: UnicodeTables,
 }
 
 impl WordPiece {
     /// Build from a vocabulary listed one token per line in id order.
     pub fn from_vocab_text(text: &str) -> WordPiece {
+        WordPiece::with_unicode_tables(text, UnicodeTables::builtin())
+    }
+
+    /// Build from a vocabulary and Unicode tables loaded at run time (the page fetches them
+    /// with the model, so they are not in its wasm).
+    pub fn with_unicode_tables(text: &str, unicode: UnicodeTables) -> WordPiece {
         let ids: HashMap<String, u32> =
             text.lines().enumerate().map(|(i, token)| (token.to_string(), i as u32)).collect();
         let unk = ids.get("[UNK]").copied();
-        WordPiece { ids, unk }
+        WordPiece { ids, unk, unicode }
     }
 
     /// Number of tokens in the vocabulary.
@@ -44,9 +50,9 @@ impl WordPiece {
 
     /// Token ids for `text`, without special tokens (`[CLS]`/`[SEP]`).
     pub fn encode(&self, text: &str) -> Vec<u32> {
-        let normalized = normalize(text);
+        let normalized = normalize(&self.unicode, text);
         let mut out = Vec::new();
-        for word in pre_tokenize(&normalized) {
+        for word in pre_tokenize(&self.unicode, &normalized) {
             self.word_pieces(word, &mut out);
         }
         out
@@ -88,13 +94,13 @@ impl WordPiece {
 }
 
 /// `BertNormalizer` with clean_text, handle_chinese_chars, lowercase and accent stripping.
-fn normalize(text: &str) -> String {
+fn normalize(unicode: &UnicodeTables, text: &str) -> String {
     let mut cleaned = String::with_capacity(text.len());
     for c in text.chars() {
-        if c == '\0' || c == '\u{fffd}' || is_control(c) {
+        if c == '\0' || c == '\u{fffd}' || is_control(unicode, c) {
             continue;
         }
-        if is_whitespace(c) {
+        if is_whitespace(unicode, c) {
             cleaned.push(' ');
         } else if is_chinese(c) {
             cleaned.push(' ');
@@ -104,15 +110,13 @@ fn normalize(text: &str) -> String {
             cleaned.push(c);
         }
     }
-    cleaned
-        .nfd()
-        .filter(|c| get_general_category(*c) != GeneralCategory::NonspacingMark)
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut normalized = String::with_capacity(cleaned.len());
+    unicode.nfd_without_marks(&cleaned, |c| normalized.extend(c.to_lowercase()));
+    normalized
 }
 
 /// `BertPreTokenizer`: split on whitespace (dropped) and punctuation (kept, one char each).
-fn pre_tokenize(text: &str) -> Vec<&str> {
+fn pre_tokenize<'a>(unicode: &UnicodeTables, text: &'a str) -> Vec<&'a str> {
     let mut words = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -120,7 +124,7 @@ fn pre_tokenize(text: &str) -> Vec<&str> {
             if let Some(s) = start.take() {
                 words.push(&text[s..i]);
             }
-        } else if is_punctuation(c) {
+        } else if is_punctuation(unicode, c) {
             if let Some(s) = start.take() {
                 words.push(&text[s..i]);
             }
@@ -135,37 +139,18 @@ fn pre_tokenize(text: &str) -> Vec<&str> {
     words
 }
 
-fn is_whitespace(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r') || get_general_category(c) == GeneralCategory::SpaceSeparator
+fn is_whitespace(unicode: &UnicodeTables, c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r') || unicode.class_of(c) == Class::Space
 }
 
-fn is_control(c: char) -> bool {
-    if matches!(c, '\t' | '\n' | '\r') {
-        return false;
-    }
-    matches!(
-        get_general_category(c),
-        GeneralCategory::Control
-            | GeneralCategory::Format
-            | GeneralCategory::PrivateUse
-            | GeneralCategory::Surrogate
-            | GeneralCategory::Unassigned
-    )
+/// General category Cc, Cf, Co, Cs or Cn, except tab and line breaks.
+fn is_control(unicode: &UnicodeTables, c: char) -> bool {
+    !matches!(c, '\t' | '\n' | '\r') && unicode.class_of(c) == Class::Control
 }
 
-fn is_punctuation(c: char) -> bool {
+fn is_punctuation(unicode: &UnicodeTables, c: char) -> bool {
     let ascii_punct = matches!(c as u32, 33..=47 | 58..=64 | 91..=96 | 123..=126);
-    ascii_punct
-        || matches!(
-            get_general_category(c),
-            GeneralCategory::ConnectorPunctuation
-                | GeneralCategory::DashPunctuation
-                | GeneralCategory::OpenPunctuation
-                | GeneralCategory::ClosePunctuation
-                | GeneralCategory::InitialPunctuation
-                | GeneralCategory::FinalPunctuation
-                | GeneralCategory::OtherPunctuation
-        )
+    ascii_punct || unicode.class_of(c) == Class::Punctuation
 }
 
 fn is_chinese(c: char) -> bool {
@@ -184,6 +169,6 @@ mod tests {
         assert_eq!(wp.encode("Unbelievable!"), vec![2, 3, 4, 5]);
         assert_eq!(wp.encode("HÉLLO"), vec![6]);
         assert_eq!(wp.encode("xyz"), vec![1]);
-        assert_eq!(pre_tokenize("a,b  c"), vec!["a", ",", "b", "c"]);
+        assert_eq!(pre_tokenize(&UnicodeTables::builtin(), "a,b  c"), vec!["a", ",", "b", "c"]);
     }
 }

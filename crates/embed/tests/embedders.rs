@@ -1,7 +1,7 @@
 //! The embedders against the reference (HF tokenizers + model2vec, recorded in
 //! tests/fixtures/reference.json by scripts/embeddings/build_table.py) and on paraphrases.
 
-use playground_embed::{cosine_similarity, Embedder, LexicalEmbedder, StaticEmbedder};
+use playground_embed::{cosine_similarity, Embedder, LexicalEmbedder, StaticEmbedder, UnicodeTables};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -36,6 +36,19 @@ fn reference() -> Reference {
 #[test]
 fn tokenizer_matches_the_reference_ids() {
     let model = load();
+    for sample in reference().samples {
+        assert_eq!(model.token_ids(&sample.text), sample.ids, "tokens of {:?}", sample.text);
+    }
+}
+
+/// The page's way: Unicode tables read from the shipped `unicode.bin`, not compiled in.
+#[test]
+fn tokenizer_with_the_shipped_unicode_file_matches_the_reference_ids() {
+    let table = std::fs::read(root().join("static/embeddings/minilm-128.bin")).expect("table");
+    let vocab = std::fs::read_to_string(root().join("static/embeddings/vocab.txt")).expect("vocab");
+    let unicode = std::fs::read(root().join("static/embeddings/unicode.bin")).expect("unicode.bin");
+    let unicode = UnicodeTables::from_bytes(&unicode).expect("valid unicode.bin");
+    let model = StaticEmbedder::from_files(&table, &vocab, unicode).expect("valid table");
     for sample in reference().samples {
         assert_eq!(model.token_ids(&sample.text), sample.ids, "tokens of {:?}", sample.text);
     }
