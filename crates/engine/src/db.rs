@@ -42,7 +42,7 @@ pub struct Entry {
 /// A database.
 #[derive(Debug, Default, Clone)]
 pub struct Db {
-    map: HashMap<Bytes, Entry>,
+    map: HashMap<Bytes, Entry, foldhash::fast::RandomState>,
     expiries: BTreeSet<(u64, Bytes)>,
     order: BTreeMap<u64, Bytes>,
     /// The keys that have a deadline, by scan id, so volatile eviction samples them in O(log n).

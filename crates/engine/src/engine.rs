@@ -51,7 +51,7 @@ impl Engine {
         self.server.next_client_id += 1;
         self.server.stats.total_connections_received += 1;
         let client = Client { id, created_ms: now, last_ms: now, ..Client::default() };
-        self.server.clients.insert(id, client);
+        self.server.clients.insert(id, Box::new(client));
         id
     }
 
@@ -75,7 +75,7 @@ impl Engine {
         // others in the map and the caller through the context).
         let mut me = match self.server.clients.remove(&client) {
             Some(c) => c,
-            None => Client { id: client, created_ms: now, ..Client::default() },
+            None => Box::new(Client { id: client, created_ms: now, ..Client::default() }),
         };
         me.last_ms = now;
         let reply = self.dispatch(&mut me, args, now);
@@ -96,7 +96,7 @@ impl Engine {
         self.server
             .clients
             .entry(client)
-            .or_insert_with(|| Client { id: client, created_ms: now, ..Client::default() })
+            .or_insert_with(|| Box::new(Client { id: client, created_ms: now, ..Client::default() }))
             .may_block = true;
         let reply = self.execute(client, args, now);
         let Some(me) = self.server.clients.get_mut(&client) else { return Outcome::Reply(reply) };

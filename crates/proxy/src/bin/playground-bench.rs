@@ -107,7 +107,7 @@ mod native {
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
                 let _ = serve(listener, Shared::new(1)).await;

@@ -172,7 +172,7 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
     let config = &server.config;
     let used = server.used_memory();
     let uptime = ctx.now.saturating_sub(server.started_ms) / 1000;
-    let clients = || server.clients.values().chain(std::iter::once(&*ctx.client));
+    let clients = || server.clients.values().map(|c| &**c).chain(std::iter::once(&*ctx.client));
     Some(match field {
         "redis_version" => crate::cmd::connection::REDIS_VERSION.to_string(),
         "server_time_usec" => ctx.now.saturating_mul(1000).to_string(),
