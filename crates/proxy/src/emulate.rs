@@ -111,6 +111,8 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             let mut blocked = false;
             {
                 let mut engine = shared.lock();
+                // One clock reading per batch, as Redis caches its time per event-loop turn.
+                let now = now_ms();
                 loop {
                     match parse_command(&input, &limits) {
                         Ok(Some((args, used))) => {
@@ -118,7 +120,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                             if args.is_empty() {
                                 continue;
                             }
-                            match engine.execute_blocking(id, args, now_ms()) {
+                            match engine.execute_blocking(id, args, now) {
                                 Outcome::Reply(frame) => frame.encode(engine.protocol(id), &mut output),
                                 Outcome::Blocked { .. } => {
                                     blocked = true;

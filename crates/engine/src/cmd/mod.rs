@@ -89,7 +89,9 @@ fn families() -> [&'static [CommandSpec]; 10] {
 
 /// Look up a command by lowercase name.
 pub fn lookup(name: &str) -> Option<&'static CommandSpec> {
-    static TABLE: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
+    // A fixed-seed fast hash: the names are ours, not an attacker's, and it runs per command.
+    type Table = HashMap<&'static str, &'static CommandSpec, foldhash::fast::FixedState>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE
         .get_or_init(|| families().into_iter().flat_map(|f| f.iter()).map(|spec| (spec.name, spec)).collect())
         .get(name)
