@@ -37,7 +37,12 @@ pub struct Entry {
     pub mem: usize,
     /// Stable id in the scan order.
     pub(crate) id: u64,
+    /// Element count when `mem` was last estimated (see [`Db::refresh_memory`]).
+    pub(crate) mem_elements: usize,
 }
+
+/// Collections at least this big are re-estimated only when their size drifts (1/64).
+const LARGE_COLLECTION: usize = 1024;
 
 /// A database.
 #[derive(Debug, Default, Clone)]
@@ -98,6 +103,7 @@ impl Db {
                 self.expiries.remove(&(old, key.clone()));
             }
             self.used_memory = self.used_memory - entry.mem + mem;
+            entry.mem_elements = value.element_count();
             entry.value = value;
             entry.mem = mem;
             entry.expires_at = expires_at;
@@ -118,7 +124,8 @@ impl Db {
         }
         self.used_memory += mem;
         let access = Access { last_ms: now, lfu_counter: 5, lfu_minute: now / 60_000 };
-        self.map.insert(key, Entry { value, expires_at, access, mem, id });
+        let mem_elements = value.element_count();
+        self.map.insert(key, Entry { value, expires_at, access, mem, id, mem_elements });
     }
 
     /// Remove `key`, returning its entry.
@@ -151,8 +158,19 @@ impl Db {
     }
 
     /// Recompute the memory estimate of `key` after its value changed in place.
+    /// A large collection's estimate comes from a sample of its elements, so sampling again
+    /// after each push to a million-element list buys nothing and cost more than the push
+    /// itself; it is redone once the element count has drifted by 1/64 (1.6%).
     pub fn refresh_memory(&mut self, key: &[u8]) {
         if let Some(entry) = self.map.get_mut(key) {
+            let elements = entry.value.element_count();
+            let settled = entry.mem_elements >= LARGE_COLLECTION
+                && elements >= LARGE_COLLECTION
+                && elements.abs_diff(entry.mem_elements).saturating_mul(64) < entry.mem_elements;
+            if settled {
+                return;
+            }
+            entry.mem_elements = elements;
             let mem = crate::types::memory::key_bytes(key) + entry.value.estimate_bytes();
             self.used_memory = self.used_memory - entry.mem + mem;
             entry.mem = mem;

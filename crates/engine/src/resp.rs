@@ -53,12 +53,29 @@ fn protocol_error(what: &str) -> ProtocolError {
 }
 
 /// Position of the next CRLF-terminated line starting at `from`, as (line end, next start).
-fn find_line(buf: &[u8], from: usize) -> Option<(usize, usize)> {
-    let rel = buf.get(from..)?.windows(2).position(|w| w == b"\r\n")?;
-    Some((from + rel, from + rel + 2))
+fn find_line(buf: &[u8], mut from: usize) -> Option<(usize, usize)> {
+    loop {
+        // Look for CR first (a single-byte search the compiler vectorises), then check the LF.
+        let cr = from + buf.get(from..)?.iter().position(|&b| b == b'\r')?;
+        match buf.get(cr + 1) {
+            Some(b'\n') => return Some((cr, cr + 2)),
+            Some(_) => from = cr + 1,
+            None => return None,
+        }
+    }
 }
 
+/// A RESP length or integer. Short plain decimals (every length a client sends) are read
+/// directly; anything else goes through `str::parse`, whose rules this keeps.
 fn parse_i64(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, bytes),
+    };
+    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        let n = digits.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+        return Some(if negative { -n } else { n });
+    }
     std::str::from_utf8(bytes).ok()?.parse().ok()
 }
 
@@ -84,7 +101,9 @@ pub fn parse_command(buf: &[u8], limits: &Limits) -> Result<Option<(Vec<Bytes>, 
     if count <= 0 {
         return Ok(Some((Vec::new(), pos)));
     }
-    let mut args = Vec::with_capacity((count as usize).min(1024));
+    // Find every argument first, then copy the command once: its arguments share one
+    // allocation instead of one each (a stored value keeps only its own command's bytes alive).
+    let mut ranges = Vec::with_capacity((count as usize).min(1024));
     for _ in 0..count {
         let Some(&tag) = buf.get(pos) else { return Ok(None) };
         if tag != b'$' {
@@ -104,9 +123,12 @@ pub fn parse_command(buf: &[u8], limits: &Limits) -> Result<Option<(Vec<Bytes>, 
         if buf.len() < start + len + 2 {
             return Ok(None);
         }
-        args.push(Bytes::copy_from_slice(&buf[start..start + len]));
+        ranges.push(start..start + len);
         pos = start + len + 2;
     }
+    let first = ranges.first().map_or(pos, |r| r.start);
+    let shared = Bytes::copy_from_slice(&buf[first..pos]);
+    let args = ranges.into_iter().map(|r| shared.slice(r.start - first..r.end - first)).collect();
     Ok(Some((args, pos)))
 }
 

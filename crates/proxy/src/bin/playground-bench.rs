@@ -3,7 +3,8 @@
 //!
 //! 1. Engine ops/s in-process (no network) for GET, SET, INCR, HSET, LPUSH, ZADD.
 //! 2. `redis-benchmark -P 16` against `playground-proxy emulate` and against a `redis-server`
-//!    started here on a free port, side by side, with the ratio (goal: >= 0.8x).
+//!    started here on a free port, side by side, with the ratio (goal: >= 0.8x); best of three
+//!    alternating rounds each, since the two share the machine's cores with the benchmark.
 //! 3. Memory: bytes per key for 100k small strings, engine's used_memory vs Redis's, as a ratio.
 //!
 //! Needs `redis-server` and `redis-benchmark` on PATH (scripts/dev.sh installs them).
@@ -28,6 +29,7 @@ mod native {
 
     const OPS: usize = 300_000;
     const REQUESTS: &str = "200000";
+    const ROUNDS: usize = 3;
     const KEYS_FOR_MEMORY: usize = 100_000;
 
     pub fn main() {
@@ -48,11 +50,19 @@ mod native {
 
         let emulate_port = start_emulator();
         let redis = RedisServer::start();
-        println!("\n## redis-benchmark -P 16 -n {REQUESTS} (requests/s)\n");
+        println!(
+            "\n## redis-benchmark -P 16 -n {REQUESTS} (requests/s, best of {ROUNDS} alternating rounds)\n"
+        );
         println!("| test | emulate | redis-server {} | ratio |", redis.version());
         println!("|---|---:|---:|---:|");
-        let ours = redis_benchmark(emulate_port);
-        let theirs = redis_benchmark(redis.port);
+        // Two cores are shared by redis-benchmark and the server under test, so one run swings
+        // with whatever else the machine does. Alternate the two servers and keep each one's
+        // best round: both get the same chances at a quiet moment.
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            keep_best(&mut ours, redis_benchmark(emulate_port));
+            keep_best(&mut theirs, redis_benchmark(redis.port));
+        }
         for (test, ours_rps) in &ours {
             let theirs_rps = theirs.iter().find(|(t, _)| t == test).map_or(0.0, |(_, r)| *r);
             let ratio = if theirs_rps > 0.0 { ours_rps / theirs_rps } else { 0.0 };
@@ -182,6 +192,16 @@ mod native {
     }
 
     /// (test, requests per second) from `redis-benchmark --csv`.
+    /// Fold a round's results into the best seen per test.
+    fn keep_best(best: &mut Vec<(String, f64)>, round: Vec<(String, f64)>) {
+        for (test, rps) in round {
+            match best.iter_mut().find(|(t, _)| *t == test) {
+                Some((_, b)) => *b = b.max(rps),
+                None => best.push((test, rps)),
+            }
+        }
+    }
+
     fn redis_benchmark(port: u16) -> Vec<(String, f64)> {
         let out = Command::new("redis-benchmark")
             .args([
