@@ -20,7 +20,8 @@ pub struct Stats {
     /// Error replies sent, by their first word (`ERR`, `WRONGTYPE`...), for INFO errorstats.
     pub error_counts: BTreeMap<String, u64>,
     /// Calls and failed calls per command (`get`, `client|setname`), for INFO commandstats.
-    pub command_calls: BTreeMap<String, (u64, u64)>,
+    /// Hashed (one lookup per command); INFO sorts the names when it prints them.
+    pub command_calls: std::collections::HashMap<String, (u64, u64), foldhash::fast::FixedState>,
     /// Error replies of any kind (`total_error_replies`).
     pub total_error_replies: u64,
 }

@@ -33,6 +33,7 @@ mod native {
     const KEYS_FOR_MEMORY: usize = 100_000;
 
     pub fn main() {
+        pin_cores();
         println!("## Engine in-process (no network), {OPS} ops each\n");
         println!("| command | ops/s |");
         println!("|---|---:|");
@@ -135,7 +136,7 @@ mod native {
     impl RedisServer {
         fn start() -> RedisServer {
             let port = free_port();
-            let child = Command::new("redis-server")
+            let child = pinned(SERVER_CORE, "redis-server")
                 .args([
                     "--port",
                     &port.to_string(),
@@ -192,6 +193,40 @@ mod native {
     }
 
     /// (test, requests per second) from `redis-benchmark --csv`.
+    /// The core the server under test runs on (ours in this process, or redis-server), and the
+    /// one redis-benchmark runs on: pinned apart, each side gets a whole core and the two servers
+    /// are measured under the same conditions (unpinned, the scheduler's placement made runs
+    /// differ by 2x).
+    const SERVER_CORE: usize = 1;
+    const CLIENT_CORE: usize = 0;
+
+    /// Pin this process (and so the emulator thread it starts) to the server core, when the
+    /// machine has two cores or more and `taskset` is there; otherwise run unpinned.
+    fn pin_cores() {
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            return;
+        }
+        let pid = std::process::id().to_string();
+        let _ = Command::new("taskset")
+            .args(["-a", "-p", "-c", &SERVER_CORE.to_string(), &pid])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// `program` on `core` through taskset when it is available, else as is.
+    fn pinned(core: usize, program: &str) -> Command {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let has_taskset = Command::new("taskset").arg("--version").output().is_ok_and(|o| o.status.success());
+        if cores >= 2 && has_taskset {
+            let mut command = Command::new("taskset");
+            command.args(["-c", &core.to_string(), program]);
+            command
+        } else {
+            Command::new(program)
+        }
+    }
+
     /// Fold a round's results into the best seen per test.
     fn keep_best(best: &mut Vec<(String, f64)>, round: Vec<(String, f64)>) {
         for (test, rps) in round {
@@ -203,7 +238,7 @@ mod native {
     }
 
     fn redis_benchmark(port: u16) -> Vec<(String, f64)> {
-        let out = Command::new("redis-benchmark")
+        let out = pinned(CLIENT_CORE, "redis-benchmark")
             .args([
                 "-p",
                 &port.to_string(),

@@ -132,7 +132,9 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             }
         }
         "commandstats" => {
-            for (command, (calls, failed)) in &server.stats.command_calls {
+            let mut calls: Vec<_> = server.stats.command_calls.iter().collect();
+            calls.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (command, (calls, failed)) in calls {
                 out.push_str(&format!(
                     "cmdstat_{command}:calls={calls},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={failed}\r\n"
                 ));
