@@ -200,6 +200,11 @@ impl Engine {
         };
         if spec.subcommands.is_empty() {
             if !spec.arity_ok(args.len()) {
+                // Module commands are registered, and named in this error, as RediSearch spells
+                // them: 'FT.SEARCH', not 'ft.search'.
+                if spec.group == "module" {
+                    return Err(CmdError::wrong_arity(&spec.name.to_ascii_uppercase()));
+                }
                 return Err(CmdError::wrong_arity(spec.name));
             }
             return Ok((spec, 1));

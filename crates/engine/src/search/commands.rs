@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "ft.create",
-        arity: -2,
+        arity: -5,
         flags: &["write", "denyoom"],
         keys: (0, 0, 0),
         group: "module",
@@ -27,13 +27,24 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "ft.search",
-        arity: -3,
+        arity: -2,
         flags: &["readonly"],
         keys: (0, 0, 0),
         group: "module",
         summary: "Queries an index: filters, text, tags, numbers and KNN vector search.",
         syntax: "index query [NOCONTENT] [RETURN count field...] [SORTBY field [ASC|DESC]] [LIMIT offset num] [PARAMS nargs name value...] [DIALECT n]",
         run: ft_search,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.alter",
+        arity: -5,
+        flags: &["write", "denyoom"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Adds fields to an index's schema; existing documents are indexed again with them.",
+        syntax: "index [SKIPINITIALSCAN] SCHEMA ADD field type [options]...",
+        run: ft_alter,
         subcommands: &[],
     },
     CommandSpec {
@@ -60,7 +71,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "ft.info",
-        arity: 2,
+        arity: -2,
         flags: &["readonly"],
         keys: (0, 0, 0),
         group: "module",
@@ -116,10 +127,26 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if prefixes.is_empty() {
         prefixes.push(Bytes::new());
     }
+    let fields = parse_fields(args, true, &[])?;
+    if fields.is_empty() {
+        return Err(err("Fields arguments are missing"));
+    }
+    let seed = ctx.server.rng.next_u64();
+    let mut index = Index::new(name.clone(), prefixes, fields, seed);
+    scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
+    ctx.server.search.by_name.insert(name, index);
+    ctx.server.track_changes = true;
+    Ok(Frame::ok())
+}
+
+/// The schema's fields, from the current argument to the end: `identifier [AS attribute] type
+/// [options]...` (FT.ALTER takes no `AS`: there the word is read as the next field's name, as
+/// RediSearch does). A name already in `existing` or twice in the list is an error.
+fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Vec<Field>, CmdError> {
     let mut fields: Vec<Field> = Vec::new();
     while let Some(identifier) = args.next_opt() {
         let mut attribute = text(&identifier);
-        if args.eat("AS") {
+        if aliases && args.eat("AS") {
             attribute = text(&args.next_bytes()?);
         }
         let Some(ty) = args.next_opt() else {
@@ -130,8 +157,9 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 let (mut weight, mut sortable) = (1.0, false);
                 loop {
                     if args.eat("WEIGHT") {
-                        weight = crate::float::parse_double(&args.next_bytes()?)
-                            .ok_or_else(|| err("Bad arguments"))?;
+                        weight = args.next_opt().and_then(|w| crate::float::parse_double(&w)).ok_or_else(
+                            || err("Bad arguments for weight: Could not convert argument to expected type"),
+                        )?;
                     } else if args.eat("SORTABLE") {
                         sortable = true;
                     } else if args.eat("NOSTEM") || args.eat("UNF") || args.eat("NOINDEX") {
@@ -162,18 +190,16 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             "VECTOR" => Kind::Vector(vector_spec(args)?),
             _ => return Err(err(format!("Invalid field type for field `{attribute}`"))),
         };
-        if fields.iter().any(|f| f.attribute == attribute) {
+        if fields.iter().chain(existing).any(|f| f.attribute == attribute) {
             return Err(err(format!("Duplicate field in schema - {attribute}")));
         }
         fields.push(Field { identifier, attribute, kind });
     }
-    if fields.is_empty() {
-        return Err(err("Fields arguments are missing"));
-    }
-    let seed = ctx.server.rng.next_u64();
-    let mut index = Index::new(name.clone(), prefixes, fields, seed);
-    // Existing hashes under the prefixes, in scan order (their creation order).
-    let db = &ctx.server.dbs[0];
+    Ok(fields)
+}
+
+/// Index every live hash of db 0 under the index's prefixes, in scan order (creation order).
+fn scan_into(index: &mut Index, db: &crate::db::Db, now: u64) {
     let mut keys: Vec<Bytes> = Vec::new();
     let mut cursor = 0;
     loop {
@@ -185,12 +211,32 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         cursor = next;
     }
     for key in keys {
-        if !db.is_expired(&key, ctx.now) {
+        if !db.is_expired(&key, now) {
             index.update(&key, db.raw_get(&key).map(|e| &e.value));
         }
     }
-    ctx.server.search.by_name.insert(name, index);
-    ctx.server.track_changes = true;
+}
+
+/// `FT.ALTER index [SKIPINITIALSCAN] SCHEMA ADD field type [options]...`: new fields for an
+/// index; existing documents are indexed again with them unless SKIPINITIALSCAN (then only
+/// documents written from now on have the new fields indexed). All or nothing, as RediSearch.
+fn ft_alter(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let name = args.next_bytes()?;
+    let Some(index) = ctx.server.search.by_name.get(&name) else { return Err(err("Unknown index name")) };
+    let skip_scan = args.eat("SKIPINITIALSCAN");
+    if !args.eat("SCHEMA") {
+        return Err(err("ALTER must be followed by SCHEMA"));
+    }
+    if !args.eat("ADD") {
+        return Err(err("Unknown action passed to ALTER SCHEMA"));
+    }
+    let added = parse_fields(args, false, &index.fields)?;
+    let seed = ctx.server.rng.next_u64();
+    let Some(index) = ctx.server.search.by_name.get_mut(&name) else { return Err(err("Unknown index name")) };
+    index.add_fields(added, seed);
+    if !skip_scan {
+        scan_into(index, &ctx.server.dbs[0], ctx.now);
+    }
     Ok(Frame::ok())
 }
 
@@ -203,6 +249,9 @@ fn vector_spec(args: &mut Args) -> Result<VectorSpec, CmdError> {
     };
     let algo_name = if algo == Algo::Hnsw { "HNSW" } else { "FLAT" };
     let n = count(args)?;
+    if args.remaining() < n {
+        return Err(err(format!("Expected {n} parameters but got {}", args.remaining())));
+    }
     let bad = |what: &str| err(format!("Bad arguments for vector similarity {algo_name} index {what}"));
     let (mut ty, mut dim, mut metric) = (None, None, None);
     let mut params = Params::default();
@@ -467,7 +516,7 @@ struct Row {
 
 fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let name = args.next_bytes()?;
-    let query_text = args.next_bytes()?;
+    let query_text = args.next_opt().ok_or_else(|| err("No query string provided"))?;
     let opts = parse_options(args)?;
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err(format!("{}: no such index", text(&name))));
@@ -615,9 +664,13 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn ft_dropindex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    // `index [DD]`: RediSearch checks the count itself, then the index, and ignores a third
+    // word that is not DD.
+    if args.remaining() > 2 {
+        return Err(CmdError::wrong_arity("FT.DROPINDEX"));
+    }
     let name = args.next_bytes()?;
     let dd = args.eat("DD");
-    args.finish()?;
     let Some(idx) = ctx.server.search.by_name.shift_remove(&name) else {
         return Err(err("Unknown Index name"));
     };

@@ -133,10 +133,28 @@ pub fn tokenize(text: &[u8]) -> impl Iterator<Item = String> + '_ {
 
 impl Index {
     pub fn new(name: Bytes, prefixes: Vec<Bytes>, fields: Vec<Field>, seed: u64) -> Index {
-        let mut vectors = HashMap::new();
-        for (i, f) in fields.iter().enumerate() {
+        let mut index = Index {
+            name,
+            prefixes,
+            fields: Vec::new(),
+            docs: BTreeMap::new(),
+            by_key: HashMap::new(),
+            max_doc_id: 0,
+            failures: 0,
+            vectors: HashMap::new(),
+            last_error: None,
+            field_errors: HashMap::new(),
+        };
+        index.add_fields(fields, seed);
+        index
+    }
+
+    /// Append fields to the schema (FT.CREATE, FT.ALTER ... ADD), with storage for vector ones.
+    /// Documents are not indexed again here: the caller rescans if it should.
+    pub fn add_fields(&mut self, fields: Vec<Field>, seed: u64) {
+        for f in fields {
             if let Kind::Vector(spec) = &f.kind {
-                let s = seed.wrapping_add(i as u64);
+                let s = seed.wrapping_add(self.fields.len() as u64);
                 let v = match (spec.ty, spec.algo) {
                     (VecType::F32, Algo::Flat) => Vectors::F32(Store::Flat(BTreeMap::new())),
                     (VecType::F32, Algo::Hnsw) => {
@@ -147,20 +165,9 @@ impl Index {
                         Vectors::F64(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s)))
                     }
                 };
-                vectors.insert(f.attribute.clone(), v);
+                self.vectors.insert(f.attribute.clone(), v);
             }
-        }
-        Index {
-            name,
-            prefixes,
-            fields,
-            docs: BTreeMap::new(),
-            by_key: HashMap::new(),
-            max_doc_id: 0,
-            failures: 0,
-            vectors,
-            last_error: None,
-            field_errors: HashMap::new(),
+            self.fields.push(f);
         }
     }
 
