@@ -101,6 +101,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Err(err("Index already exists"));
     }
     let mut prefixes = Vec::new();
+    let mut filter = None;
     while !args.eat("SCHEMA") {
         let Some(word) = args.next_opt() else { return Err(err("No schema found")) };
         let w = text(&word).to_ascii_uppercase();
@@ -117,8 +118,12 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     prefixes.push(args.next_bytes()?);
                 }
             }
-            "FILTER" | "LANGUAGE" | "LANGUAGE_FIELD" | "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD"
-            | "TEMPORARY" => {
+            "FILTER" => {
+                let source = text(&args.next_bytes()?);
+                let expr = super::filter::parse(&source).map_err(err)?;
+                filter = Some((source, expr));
+            }
+            "LANGUAGE" | "LANGUAGE_FIELD" | "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD" | "TEMPORARY" => {
                 args.next_bytes()?;
             }
             _ => {}
@@ -133,6 +138,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let seed = ctx.server.rng.next_u64();
     let mut index = Index::new(name.clone(), prefixes, fields, seed);
+    index.filter = filter;
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
     ctx.server.search.by_name.insert(name, index);
     ctx.server.track_changes = true;
@@ -210,11 +216,13 @@ fn scan_into(index: &mut Index, db: &crate::db::Db, now: u64) {
         }
         cursor = next;
     }
+    index.scanning = true;
     for key in keys {
         if !db.is_expired(&key, now) {
             index.update(&key, db.raw_get(&key).map(|e| &e.value));
         }
     }
+    index.scanning = false;
 }
 
 /// `FT.ALTER index [SKIPINITIALSCAN] SCHEMA ADD field type [options]...`: new fields for an
@@ -804,11 +812,17 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         (s("index_options"), Frame::Array(Vec::new())),
         (
             s("index_definition"),
-            Frame::Map(vec![
-                (s("key_type"), s("HASH")),
-                (s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| s(&text(p))).collect())),
-                (s("default_score"), d(1.0)),
-            ]),
+            Frame::Map(
+                [
+                    Some((s("key_type"), s("HASH"))),
+                    Some((s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| s(&text(p))).collect()))),
+                    idx.filter.as_ref().map(|(source, _)| (s("filter"), s(source))),
+                    Some((s("default_score"), d(1.0))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ),
         ),
         (s("attributes"), Frame::Array(attributes)),
         (s("num_docs"), int(idx.docs.len())),

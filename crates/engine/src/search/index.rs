@@ -122,6 +122,11 @@ pub struct Index {
     pub last_error: Option<(String, Bytes)>,
     /// Indexing failures per attribute: (count, last error, its key).
     pub field_errors: HashMap<String, (u64, String, Bytes)>,
+    /// FT.CREATE's FILTER: its text (FT.INFO shows it) and the parsed expression.
+    pub filter: Option<(String, super::filter::Expr)>,
+    /// Set while existing keys are scanned in (FT.CREATE, FT.ALTER), which the filter treats
+    /// differently from writes.
+    pub scanning: bool,
 }
 
 /// Lowercase words of a text value, split on punctuation and spaces.
@@ -144,6 +149,8 @@ impl Index {
             vectors: HashMap::new(),
             last_error: None,
             field_errors: HashMap::new(),
+            filter: None,
+            scanning: false,
         };
         index.add_fields(fields, seed);
         index
@@ -198,6 +205,13 @@ impl Index {
         let Some(Value::Hash(hash)) = value else { return };
         if !self.matches_prefix(key) {
             return;
+        }
+        // A hash the FILTER rejects is simply not in the index (not an indexing failure). One
+        // the filter cannot evaluate is kept when written, left out by a scan (see filter.rs).
+        if let Some((_, expr)) = &self.filter {
+            if !super::filter::passes(expr, hash).unwrap_or(!self.scanning) {
+                return;
+            }
         }
         let mut doc = Doc { key: key.clone(), ..Doc::default() };
         let mut blobs: Vec<(String, Vectors)> = Vec::new();

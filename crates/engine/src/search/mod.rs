@@ -7,6 +7,7 @@
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod commands;
+pub mod filter;
 pub mod hnsw;
 pub mod index;
 pub mod query;
