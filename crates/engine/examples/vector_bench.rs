@@ -20,6 +20,8 @@ use clustered::{dataset, DIM};
 const N: usize = 10_000;
 const QUERIES: usize = 200;
 const K: usize = 10;
+/// Build rounds per index (best kept).
+const ROUNDS: usize = 3;
 const EFS: [usize; 5] = [10, 20, 40, 80, 160];
 
 fn normalized(v: &[f32]) -> Vec<f32> {
@@ -82,6 +84,10 @@ fn keys_of(reply: &Frame) -> Vec<usize> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+fn hset(i: usize, v: &[f32]) -> Vec<Bytes> {
+    vec![Bytes::from_static(b"HSET"), Bytes::from(format!("v:{i}")), Bytes::from_static(b"v"), blob(v)]
 }
 
 fn search_args(q: &[f32], ef: usize) -> Vec<Bytes> {
@@ -156,13 +162,54 @@ fn main() {
         .collect();
     row("brute force", None, "-", t.elapsed().as_secs_f64() * 1000.0 / QUERIES as f64, 1.0);
 
-    // Our HNSW, in process.
-    let t = Instant::now();
-    let mut ours = Hnsw::<f32>::new(DIM, Metric::Cosine, Params::default(), 7);
-    for (i, v) in unit.iter().enumerate() {
-        ours.insert(i as u64, v);
+    // Builds are timed in alternating rounds and the best of each kept: on a shared 2-core VM one
+    // run can be 30% off the next, and alternating gives every index the same quiet moments.
+    let create = "FT.CREATE idx:bench ON HASH PREFIX 1 v: SCHEMA v VECTOR HNSW 6 TYPE FLOAT32 DIM 384 DISTANCE_METRIC COSINE";
+    let port: u16 = std::env::var("REDIS_ORACLE_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(16379);
+    let mut redis =
+        TcpStream::connect(("127.0.0.1", port)).ok().map(|stream| Conn { stream, buf: Vec::new() });
+    let (mut ours, mut ours_build) = (Hnsw::<f32>::new(DIM, Metric::Cosine, Params::default(), 7), 0.0f64);
+    let (mut engine, mut engine_build) = (Engine::new(7, 0), 0.0f64);
+    let mut redis_build = 0.0f64;
+    for _ in 0..ROUNDS {
+        // Our HNSW, in process.
+        let t = Instant::now();
+        let mut h = Hnsw::<f32>::new(DIM, Metric::Cosine, Params::default(), 7);
+        for (i, v) in unit.iter().enumerate() {
+            h.insert(i as u64, v);
+        }
+        ours_build = ours_build.max(N as f64 / t.elapsed().as_secs_f64());
+        ours = h;
+
+        // Our engine through HSET (parsing and the keyspace included), as RediSearch is fed.
+        let mut e = Engine::new(7, 0);
+        let c = e.connect(0);
+        e.execute(c, create.split(' ').map(|s| Bytes::from(s.to_string())).collect(), 0);
+        let t = Instant::now();
+        for (i, v) in data.iter().enumerate() {
+            e.execute(c, hset(i, v), 0);
+        }
+        engine_build = engine_build.max(N as f64 / t.elapsed().as_secs_f64());
+        engine = e;
+
+        // RediSearch through the oracle: HSETs pipelined 500 at a time; HNSW indexing happens
+        // inline on HSET.
+        if let Some(r) = redis.as_mut() {
+            r.call(&[b"FT.DROPINDEX", b"idx:bench", b"DD"]);
+            r.call(&create.split(' ').map(str::as_bytes).collect::<Vec<_>>());
+            let t = Instant::now();
+            for (chunk, vs) in data.chunks(500).enumerate() {
+                for (j, v) in vs.iter().enumerate() {
+                    r.send(&hset(chunk * 500 + j, v));
+                }
+                for _ in vs {
+                    r.recv();
+                }
+            }
+            redis_build = redis_build.max(N as f64 / t.elapsed().as_secs_f64());
+        }
     }
-    let build = N as f64 / t.elapsed().as_secs_f64();
+
     for ef in EFS {
         let t = Instant::now();
         let got: Vec<Vec<usize>> = unit_q
@@ -170,34 +217,15 @@ fn main() {
             .map(|q| ours.knn(q, K, ef, None).into_iter().map(|x| x.1 as usize).collect())
             .collect();
         let ms = t.elapsed().as_secs_f64() * 1000.0 / QUERIES as f64;
-        row("ours (HNSW)", Some(build), &ef.to_string(), ms, recall(&got, &truth));
+        row("ours (HNSW)", Some(ours_build), &ef.to_string(), ms, recall(&got, &truth));
     }
-
-    // Our engine through FT.SEARCH (parsing, reply building included).
-    let mut engine = Engine::new(7, 0);
     let c = engine.connect(0);
-    let create = "FT.CREATE idx:bench ON HASH PREFIX 1 v: SCHEMA v VECTOR HNSW 6 TYPE FLOAT32 DIM 384 DISTANCE_METRIC COSINE";
-    engine.execute(c, create.split(' ').map(|s| Bytes::from(s.to_string())).collect(), 0);
-    let t = Instant::now();
-    for (i, v) in data.iter().enumerate() {
-        engine.execute(
-            c,
-            vec![
-                Bytes::from_static(b"HSET"),
-                Bytes::from(format!("v:{i}")),
-                Bytes::from_static(b"v"),
-                blob(v),
-            ],
-            0,
-        );
-    }
-    let build = N as f64 / t.elapsed().as_secs_f64();
     for ef in EFS {
         let t = Instant::now();
         let got: Vec<Vec<usize>> =
             queries.iter().map(|q| keys_of(&engine.execute(c, search_args(q, ef), 0))).collect();
         let ms = t.elapsed().as_secs_f64() * 1000.0 / QUERIES as f64;
-        row("ours (engine FT.SEARCH)", Some(build), &ef.to_string(), ms, recall(&got, &truth));
+        row("ours (engine FT.SEARCH)", Some(engine_build), &ef.to_string(), ms, recall(&got, &truth));
     }
 
     wasm_rows();
@@ -220,32 +248,11 @@ fn main() {
         }
     }
 
-    // RediSearch through the oracle (network round trip included in query time; build = HSETs
-    // pipelined, HNSW indexing happens inline on HSET).
-    let port: u16 = std::env::var("REDIS_ORACLE_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(16379);
-    let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) else {
+    // RediSearch's queries: the network round trip is included in its query time.
+    let Some(r) = redis.as_mut() else {
         println!("RediSearch: oracle not reachable on port {port}");
         return;
     };
-    let mut r = Conn { stream, buf: Vec::new() };
-    r.call(&[b"FT.DROPINDEX", b"idx:bench", b"DD"]);
-    r.call(&create.split(' ').map(str::as_bytes).collect::<Vec<_>>());
-    let t = Instant::now();
-    for chunk in data.chunks(500).enumerate() {
-        let (base, vs) = chunk;
-        for (j, v) in vs.iter().enumerate() {
-            r.send(&[
-                Bytes::from_static(b"HSET"),
-                Bytes::from(format!("v:{}", base * 500 + j)),
-                Bytes::from_static(b"v"),
-                blob(v),
-            ]);
-        }
-        for _ in vs {
-            r.recv();
-        }
-    }
-    let build = N as f64 / t.elapsed().as_secs_f64();
     for ef in EFS {
         let t = Instant::now();
         let got: Vec<Vec<usize>> = queries
@@ -256,7 +263,7 @@ fn main() {
             })
             .collect();
         let ms = t.elapsed().as_secs_f64() * 1000.0 / QUERIES as f64;
-        row("RediSearch 2.10 (oracle)", Some(build), &ef.to_string(), ms, recall(&got, &truth));
+        row("RediSearch 2.10 (oracle)", Some(redis_build), &ef.to_string(), ms, recall(&got, &truth));
     }
     r.call(&[b"FT.DROPINDEX", b"idx:bench", b"DD"]);
 }
