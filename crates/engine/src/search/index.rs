@@ -52,7 +52,7 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub enum Store<T: Element> {
     Flat(BTreeMap<u64, Vec<T>>),
-    Hnsw(Hnsw<T>),
+    Hnsw(Box<Hnsw<T>>),
 }
 
 impl<T: Element> Store<T> {
@@ -165,11 +165,11 @@ impl Index {
                 let v = match (spec.ty, spec.algo) {
                     (VecType::F32, Algo::Flat) => Vectors::F32(Store::Flat(BTreeMap::new())),
                     (VecType::F32, Algo::Hnsw) => {
-                        Vectors::F32(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s)))
+                        Vectors::F32(Store::Hnsw(Box::new(Hnsw::new(spec.dim, spec.metric, spec.params, s))))
                     }
                     (VecType::F64, Algo::Flat) => Vectors::F64(Store::Flat(BTreeMap::new())),
                     (VecType::F64, Algo::Hnsw) => {
-                        Vectors::F64(Store::Hnsw(Hnsw::new(spec.dim, spec.metric, spec.params, s)))
+                        Vectors::F64(Store::Hnsw(Box::new(Hnsw::new(spec.dim, spec.metric, spec.params, s))))
                     }
                 };
                 self.vectors.insert(f.attribute.clone(), v);
