@@ -92,7 +92,16 @@ ensure_oracle() {
   local script="$root/../shared/oracle/redis-stack"
   if [[ -x "$script" || -f "$script" ]]; then
     say "starting the Redis 7.4 + RediSearch oracle"
-    bash "$script" start 16379 >/dev/null
+    # An oracle left running by an earlier checkout may be working in a folder since deleted, where
+    # its SAVE fails (the differential SAVE test needs it): restart it then. It starts in a
+    # scratch folder of its own, so a SAVE never writes into the repository.
+    local dir
+    if dir=$(bash "$script" cli 16379 CONFIG GET dir 2>/dev/null) && [[ $(sed -n 1p <<<"$dir") == dir ]] &&
+      ! [[ -d $(sed -n 2p <<<"$dir") ]]; then
+      bash "$script" stop 16379 >/dev/null 2>&1 || true
+    fi
+    mkdir -p "${TMPDIR:-/tmp}/redis-playground-oracle"
+    (cd "${TMPDIR:-/tmp}/redis-playground-oracle" && bash "$script" start 16379 >/dev/null)
   else
     echo "missing $script: differential tests need the shared Redis oracle" >&2
     exit 1

@@ -133,6 +133,7 @@ impl<'a> Ctx<'a> {
             self.server.events.emit(|| Event::Deleted { db, key: key.clone() });
         } else {
             self.server.dbs[db].refresh_memory(key);
+            self.server.dbs[db].settle_encoding(key, 0);
             self.server.events.emit(|| Event::Written { db, key: key.clone() });
         }
         self.server.touch(db, key);
@@ -140,9 +141,16 @@ impl<'a> Ctx<'a> {
 
     /// Store `value` at `key` (replacing any value), with the given deadline.
     pub fn set(&mut self, key: Bytes, value: Value, expires_at: Option<u64>) {
+        self.set_encoded(key, value, expires_at, 0);
+    }
+
+    /// [`Ctx::set`] for a result whose encoding is at least `floor` whatever its contents
+    /// (APPEND makes `raw` strings, INCRBYFLOAT never `int` ones: see `types::encoding`).
+    pub fn set_encoded(&mut self, key: Bytes, value: Value, expires_at: Option<u64>, floor: u8) {
         let db = self.client.db;
         self.expire_if_needed(&key);
         self.server.dbs[db].insert(key.clone(), value, expires_at, self.now);
+        self.server.dbs[db].settle_encoding(&key, floor);
         self.server.events.emit(|| Event::Written { db, key: key.clone() });
         self.server.touch(db, &key);
     }

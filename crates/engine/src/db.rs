@@ -39,6 +39,9 @@ pub struct Entry {
     pub(crate) id: u64,
     /// Element count when `mem` was last estimated (see [`Db::refresh_memory`]).
     pub(crate) mem_elements: usize,
+    /// Lowest encoding rank the value may report: raised when a collection converts to a bigger
+    /// encoding, which Redis never undoes (see `types::encoding`).
+    pub encoding_floor: u8,
 }
 
 /// Collections at least this big are re-estimated only when their size drifts (1/64).
@@ -104,6 +107,7 @@ impl Db {
             }
             self.used_memory = self.used_memory - entry.mem + mem;
             entry.mem_elements = value.element_count();
+            entry.encoding_floor = 0;
             entry.value = value;
             entry.mem = mem;
             entry.expires_at = expires_at;
@@ -125,7 +129,7 @@ impl Db {
         self.used_memory += mem;
         let access = Access { last_ms: now, lfu_counter: 5, lfu_minute: now / 60_000 };
         let mem_elements = value.element_count();
-        self.map.insert(key, Entry { value, expires_at, access, mem, id, mem_elements });
+        self.map.insert(key, Entry { value, expires_at, access, mem, id, mem_elements, encoding_floor: 0 });
     }
 
     /// Remove `key`, returning its entry.
@@ -174,6 +178,18 @@ impl Db {
             let mem = crate::types::memory::key_bytes(key) + entry.value.estimate_bytes();
             self.used_memory = self.used_memory - entry.mem + mem;
             entry.mem = mem;
+        }
+    }
+
+    /// After a change of `key`'s value: remember a conversion to a bigger encoding, or set the
+    /// floor a command's result has (`floor`, 0 for none).
+    pub fn settle_encoding(&mut self, key: &[u8], floor: u8) {
+        use crate::types::encoding;
+        if let Some(entry) = self.map.get_mut(key) {
+            entry.encoding_floor = entry.encoding_floor.max(floor);
+            if encoding::is_sticky(&entry.value) && entry.encoding_floor < encoding::top_rank(&entry.value) {
+                entry.encoding_floor = entry.encoding_floor.max(encoding::natural_rank(&entry.value));
+            }
         }
     }
 

@@ -198,6 +198,7 @@ fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     ctx.server.dbs[dst].insert(key.clone(), entry.value, entry.expires_at, now);
     if let Some(moved) = ctx.server.dbs[dst].raw_get_mut(&key) {
         moved.access = entry.access;
+        moved.encoding_floor = entry.encoding_floor;
     }
     ctx.server.events.emit(|| Event::Deleted { db: src, key: key.clone() });
     ctx.server.events.emit(|| Event::Written { db: dst, key: key.clone() });

@@ -359,11 +359,12 @@ fn hscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let mut option_args = Args::new(rest, 0);
     let opts = parse_scan_options(&mut option_args, false)?;
+    let floor = ctx.db().raw_get(&key).map_or(0, |e| e.encoding_floor);
     let Some(hash) = read_hash(ctx, &key)? else {
         return Ok(Frame::Array(vec![Frame::bulk("0"), Frame::Array(Vec::new())]));
     };
     // Small (listpack) hashes come back whole in one call, as Redis does; big ones in COUNT steps.
-    let listpack = super::keys::hash_is_listpack(hash);
+    let listpack = hash_is_compact(hash, floor);
     let start = cursor as usize;
     let step = if listpack { usize::MAX } else { opts.count };
     let end = start.saturating_add(step).min(hash.len());
@@ -379,4 +380,9 @@ fn hscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let next = if end >= hash.len() { 0 } else { end };
     Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(items)]))
+}
+
+/// True if Redis holds this hash as a listpack (it then returns HSCAN's reply whole).
+fn hash_is_compact(hash: &indexmap::IndexMap<Bytes, Bytes>, floor: u8) -> bool {
+    floor == 0 && crate::types::encoding::hash_is_listpack(hash)
 }

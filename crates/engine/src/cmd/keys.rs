@@ -290,7 +290,7 @@ fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
     let from = args.next_bytes()?;
     let to = args.next_bytes()?;
     let Some(entry) = ctx.write(&from) else { return Err(CmdError::no_such_key()) };
-    let (value, expires_at) = (entry.value.clone(), entry.expires_at);
+    let (value, expires_at, floor) = (entry.value.clone(), entry.expires_at, entry.encoding_floor);
     if from == to {
         return Ok(if nx { Frame::Integer(0) } else { Frame::ok() });
     }
@@ -300,7 +300,8 @@ fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
         }
         ctx.delete(&to);
     }
-    ctx.set(to, value, expires_at);
+    // The object moves as it is: its encoding history with it.
+    ctx.set_encoded(to, value, expires_at, floor);
     ctx.delete(&from);
     Ok(if nx { Frame::Integer(1) } else { Frame::ok() })
 }
@@ -336,7 +337,7 @@ fn copy(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Err(CmdError::err("source and destination objects are the same"));
     }
     let Some(value) = ctx.read(&from).cloned() else { return Ok(Frame::Integer(0)) };
-    let expires_at = ctx.db().raw_get(&from).and_then(|e| e.expires_at);
+    let (expires_at, floor) = ctx.db().raw_get(&from).map_or((None, 0), |e| (e.expires_at, e.encoding_floor));
     ctx.expire_if_needed_in(dst_db, &to);
     if ctx.server.dbs[dst_db].raw_get(&to).is_some() {
         if !replace {
@@ -345,6 +346,8 @@ fn copy(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.server.dbs[dst_db].remove(&to);
     }
     ctx.server.dbs[dst_db].insert(to.clone(), value, expires_at, ctx.now);
+    // Redis duplicates the object in its own encoding.
+    ctx.server.dbs[dst_db].settle_encoding(&to, floor);
     ctx.server.events.emit(|| Event::Written { db: dst_db, key: to.clone() });
     ctx.server.touch(dst_db, &to);
     Ok(Frame::Integer(1))
@@ -539,63 +542,11 @@ fn touch(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Integer(found as i64))
 }
 
-/// The encoding Redis 7.4 reports for a value, with its default conversion thresholds.
-pub fn encoding(value: &Value) -> &'static str {
-    let small = |len: usize, max_entries: usize, mut sizes: Box<dyn Iterator<Item = usize> + '_>| {
-        len <= max_entries && sizes.all(|s| s <= 64)
-    };
-    match value {
-        Value::Str(s) => {
-            if s.len() <= 20 && crate::args::parse_i64(s).is_some() {
-                "int"
-            } else if s.len() <= 44 {
-                "embstr"
-            } else {
-                "raw"
-            }
-        }
-        // list-max-listpack-size -2: one listpack of up to 8 KB.
-        Value::List(l) => {
-            if l.iter().map(|v| v.len() + 11).sum::<usize>() <= 8192 {
-                "listpack"
-            } else {
-                "quicklist"
-            }
-        }
-        Value::Hash(h) => {
-            if hash_is_listpack(h) {
-                "listpack"
-            } else {
-                "hashtable"
-            }
-        }
-        Value::Set(s) => {
-            if s.len() <= 512 && s.iter().all(|m| crate::args::parse_i64(m).is_some()) {
-                "intset"
-            } else if small(s.len(), 128, Box::new(s.iter().map(|m| m.len()))) {
-                "listpack"
-            } else {
-                "hashtable"
-            }
-        }
-        Value::ZSet(z) => {
-            if small(z.len(), 128, Box::new(z.iter().map(|(m, _)| m.len()))) {
-                "listpack"
-            } else {
-                "skiplist"
-            }
-        }
-    }
-}
-
-/// Redis keeps a hash as a listpack while it has at most 128 fields of at most 64 bytes.
-pub fn hash_is_listpack(h: &indexmap::IndexMap<Bytes, Bytes>) -> bool {
-    h.len() <= 128 && h.iter().all(|(k, v)| k.len() <= 64 && v.len() <= 64)
-}
-
 fn object_encoding(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    Ok(ctx.read_no_touch(&key).map_or(Frame::Null, |e| Frame::bulk(encoding(&e.value))))
+    Ok(ctx
+        .read_no_touch(&key)
+        .map_or(Frame::Null, |e| Frame::bulk(crate::types::encoding::name(&e.value, e.encoding_floor))))
 }
 
 const POLICY_NOTE: &str =

@@ -573,9 +573,14 @@ fn sscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let cursor = super::keys::parse_cursor(&args.next_bytes()?)?;
     let super::keys::ScanOptions { pattern, count, .. } = super::keys::parse_scan_options(args, false)?;
+    let floor = ctx.db().raw_get(&key).map_or(0, |e| e.encoding_floor);
     let (members, compact) = with_set(ctx, &key, |s| match s {
         None => (vec![], 0),
-        Some(s) => (reply_order(s), if is_intset_like(s) { MAX_INTSET_ENTRIES } else { 128 }),
+        // An intset or listpack comes back whole; a hashtable page by page.
+        Some(s) => {
+            let whole = crate::types::encoding::set_natural_rank(s).max(floor) < 2;
+            (reply_order(s), if whole { usize::MAX } else { 0 })
+        }
     })?;
     let (page, next) = scan_page(members, cursor, count, compact);
     let page = page.into_iter().filter(|m| pattern.as_ref().is_none_or(|p| glob_match(p, m)));

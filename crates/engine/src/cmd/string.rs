@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 use crate::long_double::{add_parsed, parse_long_double, LongDouble, Parsed};
-use crate::types::Value;
+use crate::types::{encoding, Value};
 use bytes::Bytes;
 
 /// Redis's default `proto-max-bulk-len`: the largest string SETRANGE/APPEND may build.
@@ -280,14 +280,18 @@ fn incrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let sum =
         add_parsed(&current, &by).ok_or_else(|| CmdError::err("increment would produce NaN or Infinity"))?;
     let text = Bytes::from(sum.to_human_string());
-    ctx.set(key, Value::Str(text.clone()), ttl);
+    // Redis builds the result as a plain string object, never an integer one.
+    ctx.set_encoded(key, Value::Str(text.clone()), ttl, encoding::NOT_INT);
     Ok(Frame::Bulk(text))
 }
 
 fn append(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let tail = args.next_bytes()?;
-    let (mut value, ttl) = match write_string(ctx, &key)? {
+    let existing = write_string(ctx, &key)?;
+    // Appending to a string makes it a `raw` one; a new key is encoded as SET would.
+    let floor = if existing.is_some() { encoding::RAW } else { 0 };
+    let (mut value, ttl) = match existing {
         Some((s, ttl)) => (s.to_vec(), ttl),
         None => (Vec::new(), None),
     };
@@ -296,7 +300,7 @@ fn append(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     value.extend_from_slice(&tail);
     let len = value.len() as i64;
-    ctx.set(key, Value::Str(Bytes::from(value)), ttl);
+    ctx.set_encoded(key, Value::Str(Bytes::from(value)), ttl, floor);
     Ok(Frame::Integer(len))
 }
 
@@ -353,6 +357,6 @@ fn setrange(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     value[offset..offset + patch.len()].copy_from_slice(&patch);
     let len = value.len() as i64;
-    ctx.set(key, Value::Str(Bytes::from(value)), ttl);
+    ctx.set_encoded(key, Value::Str(Bytes::from(value)), ttl, encoding::RAW);
     Ok(Frame::Integer(len))
 }

@@ -788,10 +788,12 @@ fn zscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let cursor = super::keys::parse_cursor(&args.next_bytes()?)?;
     let super::keys::ScanOptions { pattern, count, .. } = super::keys::parse_scan_options(args, false)?;
+    let floor = ctx.db().raw_get(&key).map_or(0, |e| e.encoding_floor);
     let (items, compact) = with_zset(ctx, &key, |z| match z {
         None => (vec![], 0),
         Some(z) => {
-            let small = z.len() <= 128 && z.iter().all(|(m, _)| m.len() <= 64);
+            // A listpack comes back whole; a skiplist page by page.
+            let small = floor == 0 && z.len() <= 128 && z.iter().all(|(m, _)| m.len() <= 64);
             (z.iter().map(|(m, s)| (m.clone(), s)).collect::<Vec<_>>(), if small { usize::MAX } else { 0 })
         }
     })?;

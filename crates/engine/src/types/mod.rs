@@ -1,5 +1,6 @@
 //! The values a key can hold, one variant per Redis type.
 
+pub mod encoding;
 pub mod memory;
 pub mod zset;
 
