@@ -53,6 +53,15 @@ impl Args {
         parse_i64(&self.next_bytes()?).ok_or_else(CmdError::not_integer)
     }
 
+    /// The next argument as an integer whose negation also fits (LREM's, SRANDMEMBER's and
+    /// ZRANDMEMBER's counts): i64::MIN is refused in Redis's words.
+    pub fn next_symmetric_i64(&mut self) -> Result<i64, CmdError> {
+        match self.next_i64()? {
+            i64::MIN => Err(CmdError::beyond_symmetric_range()),
+            n => Ok(n),
+        }
+    }
+
     /// The next argument parsed as a double (`ERR value is not a valid float`).
     pub fn next_f64(&mut self) -> Result<f64, CmdError> {
         crate::float::parse_double(&self.next_bytes()?).ok_or_else(CmdError::not_float)

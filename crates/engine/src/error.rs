@@ -39,6 +39,13 @@ impl CmdError {
     pub fn no_such_key() -> CmdError {
         CmdError::err("no such key")
     }
+    /// Redis's `getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`: every i64 but the most
+    /// negative one (whose absolute value does not fit).
+    pub fn beyond_symmetric_range() -> CmdError {
+        CmdError::err(
+            "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+        )
+    }
     pub fn out_of_range() -> CmdError {
         CmdError::err("index out of range")
     }

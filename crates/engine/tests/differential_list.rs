@@ -189,3 +189,38 @@ fn wrongtype_on_every_command() {
         s.same(cmd);
     }
 }
+
+/// What a random differential run against Redis turned up: which argument Redis reads first
+/// (the key before LINDEX's and LSET's index, LREM's count before the key), LPOS's wording for
+/// counts that are not numbers, and LSET keeping only the low 32 bits of its index.
+#[test]
+fn argument_order_and_extreme_indexes() {
+    let mut s = Session::new();
+    s.script(&[
+        &["DEL", "lx:l", "lx:s"],
+        &["RPUSH", "lx:l", "a", "b", "c"],
+        &["SET", "lx:s", "v"],
+        &["LINDEX", "lx:none", "1.5"],
+        &["LINDEX", "lx:s", "x"],
+        &["LINDEX", "lx:l", "x"],
+        &["LINDEX", "lx:l", "4294967296"],
+        &["LSET", "lx:none", "x", "v"],
+        &["LSET", "lx:s", "x", "v"],
+        &["LSET", "lx:l", "x", "v"],
+        &["LSET", "lx:l", "9223372036854775807", "last"],
+        &["LSET", "lx:l", "-9223372036854775808", "first"],
+        &["LSET", "lx:l", "4294967297", "second"],
+        &["LSET", "lx:l", "4294967299", "v"],
+        &["LRANGE", "lx:l", "0", "-1"],
+        &["LREM", "lx:s", "-9223372036854775808", "a"],
+        &["LREM", "lx:none", "-9223372036854775808", "a"],
+        &["LREM", "lx:l", "-9223372036854775807", "a"],
+        &["LREM", "lx:s", "x", "a"],
+        &["LPOS", "lx:l", "b", "COUNT", "x"],
+        &["LPOS", "lx:l", "b", "COUNT", "-1"],
+        &["LPOS", "lx:l", "b", "MAXLEN", "1.5"],
+        &["LPOS", "lx:l", "b", "RANK", "x"],
+        &["LPOS", "lx:l", "b", "RANK", "-9223372036854775808"],
+        &["LPOS", "lx:l", "b", "RANK", "0"],
+    ]);
+}

@@ -522,3 +522,30 @@ fn odd_numbers_in_bounds_and_scores() {
         &["ZREMRANGEBYRANK", "dz:o", "-9223372036854775808", "0"],
     ]);
 }
+
+/// Found by a random differential run: a count of 0 still checks the key's type, and a lex range
+/// over members with different scores follows Redis's walk (nothing at all when the last entry
+/// by score sorts below the range's lower end).
+#[test]
+fn zero_counts_and_lex_ranges_over_mixed_scores() {
+    let mut s = Session::new();
+    s.script(&[
+        &["DEL", "zx:s", "zx:m"],
+        &["SET", "zx:s", "v"],
+        &["ZPOPMIN", "zx:s", "0"],
+        &["ZPOPMAX", "zx:s", "0"],
+        &["ZPOPMIN", "zx:none", "0"],
+        &["ZADD", "zx:m", "1", "d", "2", "hello", "3", "foo", "1000", "11", "0", "zz"],
+        &["ZRANGEBYLEX", "zx:m", "[c", "+"],
+        &["ZREVRANGEBYLEX", "zx:m", "+", "[c"],
+        &["ZLEXCOUNT", "zx:m", "[c", "+"],
+        &["ZRANGEBYLEX", "zx:m", "-", "[e"],
+        &["ZREVRANGEBYLEX", "zx:m", "[e", "-"],
+        &["ZRANGE", "zx:m", "(a", "[z", "BYLEX"],
+        &["ZREMRANGEBYLEX", "zx:m", "[c", "+"],
+        &["ZRANGE", "zx:m", "0", "-1", "WITHSCORES"],
+        &["ZADD", "zx:m", "2000", "zzz"],
+        &["ZREMRANGEBYLEX", "zx:m", "[c", "+"],
+        &["ZRANGE", "zx:m", "0", "-1", "WITHSCORES"],
+    ]);
+}

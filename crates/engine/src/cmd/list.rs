@@ -390,16 +390,20 @@ fn resolve_index(index: i64, len: usize) -> Option<usize> {
 
 fn lindex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let index = args.next_i64()?;
+    // Redis looks the key up (and checks its type) before it reads the index.
     let Some(list) = read_list(ctx, &key)? else { return Ok(Frame::Null) };
+    let index = args.next_i64()?;
     Ok(resolve_index(index, list.len()).and_then(|i| list.get(i).cloned()).map_or(Frame::Null, Frame::Bulk))
 }
 
 fn lset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let index = args.next_i64()?;
-    let value = args.next_bytes()?;
+    // The key (and its type) first, then the index, as Redis's lsetCommand.
     let Some(list) = existing_list(ctx, &key)? else { return Err(CmdError::no_such_key()) };
+    // Redis 7.4 hands the index to `listTypeReplaceAtIndex(robj *o, int index, ...)`, which keeps
+    // its low 32 bits: LSET k 4294967296 v replaces the first element there, so it does here.
+    let index = i64::from(args.next_i64()? as i32);
+    let value = args.next_bytes()?;
     let i = resolve_index(index, list.len()).ok_or_else(CmdError::out_of_range)?;
     list[i] = value;
     ctx.modified(&key);
@@ -408,7 +412,7 @@ fn lset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn lrem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let count = args.next_i64()?;
+    let count = args.next_symmetric_i64()?;
     let element = args.next_bytes()?;
     let Some(list) = existing_list(ctx, &key)? else { return Ok(Frame::Integer(0)) };
     let limit = if count == 0 { usize::MAX } else { count.unsigned_abs() as usize };
@@ -470,19 +474,15 @@ fn lpos(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 return Err(CmdError::err("RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"));
             }
             if rank == i64::MIN {
-                return Err(CmdError::err("value is out of range"));
+                return Err(CmdError::beyond_symmetric_range());
             }
         } else if opt.eq_ignore_ascii_case(b"COUNT") && !args.is_empty() {
-            let n = args.next_i64()?;
-            if n < 0 {
-                return Err(CmdError::err("COUNT can't be negative"));
-            }
-            count = Some(n);
+            // Redis words a count that is not a number the same way as a negative one.
+            let n = args.next_i64().ok().filter(|n| *n >= 0);
+            count = Some(n.ok_or_else(|| CmdError::err("COUNT can't be negative"))?);
         } else if opt.eq_ignore_ascii_case(b"MAXLEN") && !args.is_empty() {
-            maxlen = args.next_i64()?;
-            if maxlen < 0 {
-                return Err(CmdError::err("MAXLEN can't be negative"));
-            }
+            let n = args.next_i64().ok().filter(|n| *n >= 0);
+            maxlen = n.ok_or_else(|| CmdError::err("MAXLEN can't be negative"))?;
         } else {
             return Err(CmdError::syntax());
         }

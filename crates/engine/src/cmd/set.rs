@@ -365,9 +365,7 @@ fn srandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         Some(raw) => {
             let n = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
             if n == i64::MIN {
-                return Err(CmdError::err(
-                    "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-                ));
+                return Err(CmdError::beyond_symmetric_range());
             }
             Some(n)
         }

@@ -694,12 +694,10 @@ fn pop_generic(ctx: &mut Ctx, args: &mut Args, max: bool) -> CmdResult {
             Some(parse_i64(&raw).filter(|n| *n >= 0).ok_or_else(CmdError::must_be_positive)? as usize)
         }
     };
-    if count == Some(0) {
-        return Ok(Frame::Array(vec![]));
-    }
+    // A count of 0 pops nothing, but only after the key's type was checked (as Redis does).
     let n = count.unwrap_or(1);
     let popped = with_zset(ctx, &key, |z| {
-        z.map(|z| if z.is_empty() { vec![] } else { z.range_by_rank(0, n.min(z.len()) - 1, max) })
+        z.map(|z| if z.is_empty() || n == 0 { vec![] } else { z.range_by_rank(0, n.min(z.len()) - 1, max) })
     })?;
     let popped = popped.unwrap_or_default();
     if popped.is_empty() {
@@ -746,9 +744,7 @@ fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let count = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
     if count == i64::MIN {
-        return Err(CmdError::err(
-            "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-        ));
+        return Err(CmdError::beyond_symmetric_range());
     }
     let withscores = match args.remaining() {
         0 => false,

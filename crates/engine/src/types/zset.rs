@@ -261,6 +261,13 @@ impl ZSet {
         reverse: bool,
     ) -> Box<dyn Iterator<Item = (&'a Bytes, f64)> + 'a> {
         let pick = |(s, m): &'a (Score, Bytes)| (m, s.0);
+        // Redis's `zslIsInLexRange` first: nothing if the last entry is below the lower end or
+        // the first above the upper one (this decides answers when scores differ).
+        let possible = self.ordered.last().is_some_and(|(_, m)| range.above_min(m))
+            && self.ordered.first().is_some_and(|(_, m)| range.below_max(m));
+        if !possible {
+            return Box::new(std::iter::empty());
+        }
         if reverse {
             Box::new(
                 self.ordered
