@@ -80,6 +80,17 @@ impl<T: Element> Store<T> {
             }
         }
     }
+    /// `found` (id, search distance) with each distance recomputed as RediSearch reports it,
+    /// nearest first (ties by id). Only the few returned results pay for the exact kernel.
+    fn reported(&self, metric: Metric, q: &[T], found: Vec<(f64, u64)>) -> Vec<(f64, u64)> {
+        let mut out: Vec<(f64, u64)> = found
+            .into_iter()
+            .map(|(d, id)| (self.get(id).map_or(d, |v| T::reported_distance(metric, q, v)), id))
+            .collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        out
+    }
+
     /// Exact distances to every id in `among` (or all ids).
     fn brute(&self, metric: Metric, q: &[T], among: Option<&BTreeSet<u64>>) -> Vec<(f64, u64)> {
         let score = |id: u64| self.get(id).map(|v| (T::distance(metric, q, v), id));
@@ -327,11 +338,11 @@ impl Index {
         let mut found = match self.vectors.get(attribute) {
             Some(Vectors::F32(store)) => {
                 let q = query_vector::<f32>(blob, spec)?;
-                search(store, metric, &q, k, ef, among, trace)
+                store.reported(metric, &q, search(store, metric, &q, k, ef, among, trace))
             }
             Some(Vectors::F64(store)) => {
                 let q = query_vector::<f64>(blob, spec)?;
-                search(store, metric, &q, k, ef, among, trace)
+                store.reported(metric, &q, search(store, metric, &q, k, ef, among, trace))
             }
             None => Vec::new(),
         };
@@ -343,9 +354,19 @@ impl Index {
     pub fn range(&self, attribute: &str, blob: &[u8], radius: f64) -> Result<Vec<(f64, u64)>, usize> {
         let Some(spec) = self.vector_spec(attribute) else { return Ok(Vec::new()) };
         let metric = spec.metric;
+        // The search distance may differ from the reported one in its last bits: keep a margin,
+        // then decide with the reported distance.
+        let margin = radius.abs() * 1e-5 + 1e-6;
+        let near = |all: Vec<(f64, u64)>| all.into_iter().filter(|x| x.0 <= radius + margin).collect();
         let mut all = match self.vectors.get(attribute) {
-            Some(Vectors::F32(s)) => s.brute(metric, &query_vector::<f32>(blob, spec)?, None),
-            Some(Vectors::F64(s)) => s.brute(metric, &query_vector::<f64>(blob, spec)?, None),
+            Some(Vectors::F32(s)) => {
+                let q = query_vector::<f32>(blob, spec)?;
+                s.reported(metric, &q, near(s.brute(metric, &q, None)))
+            }
+            Some(Vectors::F64(s)) => {
+                let q = query_vector::<f64>(blob, spec)?;
+                s.reported(metric, &q, near(s.brute(metric, &q, None)))
+            }
             None => Vec::new(),
         };
         all.retain(|x| x.0 <= radius);
