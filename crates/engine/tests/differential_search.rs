@@ -321,3 +321,100 @@ fn info_and_keyspace_changes() {
     s.same(&["FLUSHALL"]);
     s.same_bytes(&knn(&["NOCONTENT"]));
 }
+
+/// Found by random queries against RediSearch: SORTBY ties (by doc id, and DESC reverses that
+/// too), documents without the field last either way, the SORTBY field leading each document's
+/// fields, RETURN naming an output once, SORTBY of an unknown property, and which clauses may
+/// stand before `=>[KNN ...]`; in RESP2 and RESP3.
+#[test]
+fn sorting_fields_and_knn_prefixes_like_redisearch() {
+    for protocol in ["2", "3"] {
+        let mut s = Session::new();
+        s.run(&["HELLO", protocol]);
+        s.script(&[&[
+            "FT.CREATE",
+            "st",
+            "ON",
+            "HASH",
+            "PREFIX",
+            "1",
+            "st:",
+            "SCHEMA",
+            "title",
+            "TEXT",
+            "n",
+            "NUMERIC",
+            "SORTABLE",
+            "m",
+            "NUMERIC",
+            "tag",
+            "TAG",
+            "v",
+            "VECTOR",
+            "FLAT",
+            "6",
+            "TYPE",
+            "FLOAT32",
+            "DIM",
+            "2",
+            "DISTANCE_METRIC",
+            "L2",
+        ]]);
+        for i in 1..=5 {
+            let (id, n, m) = (format!("st:{i}"), (i % 2).to_string(), (i % 3).to_string());
+            let title = format!("red x{i}");
+            s.same(&["HSET", &id, "title", &title, "n", &n, "m", &m, "tag", "a"]);
+        }
+        s.same(&["HSET", "st:6", "title", "no numbers", "tag", "b"]);
+        s.same_bytes(&[
+            Bytes::from_static(b"HSET"),
+            Bytes::from_static(b"st:7"),
+            Bytes::from_static(b"v"),
+            blob(&[0.5, 0.5]),
+            Bytes::from_static(b"n"),
+            Bytes::from_static(b"1"),
+        ]);
+        s.script(&[
+            &["FT.SEARCH", "st", "*", "SORTBY", "n", "ASC", "NOCONTENT"],
+            &["FT.SEARCH", "st", "*", "SORTBY", "n", "DESC", "NOCONTENT"],
+            &["FT.SEARCH", "st", "*", "SORTBY", "m", "ASC", "NOCONTENT"],
+            &["FT.SEARCH", "st", "*", "SORTBY", "m", "DESC", "NOCONTENT"],
+            &["FT.SEARCH", "st", "@title:red", "SORTBY", "n", "DESC", "LIMIT", "0", "2"],
+            &["FT.SEARCH", "st", "*", "SORTBY", "m", "DESC", "LIMIT", "0", "1"],
+            &["FT.SEARCH", "st", "*", "RETURN", "3", "tag", "title", "n", "SORTBY", "n", "LIMIT", "0", "2"],
+            &["FT.SEARCH", "st", "*", "RETURN", "2", "n", "n", "LIMIT", "0", "2"],
+            &["FT.SEARCH", "st", "*", "RETURN", "4", "n", "AS", "x", "n", "LIMIT", "0", "1"],
+            &["FT.SEARCH", "st", "*", "SORTBY", "nosuch"],
+            &["FT.SEARCH", "st", "*", "SORTBY", "nosuch", "LIMIT", "0", "0"],
+            &["FT.SEARCH", "st", "@title:nothing", "SORTBY", "nosuch"],
+        ]);
+        let q = blob(&[0.0, 0.0]);
+        for prefix in [
+            "*",
+            "red",
+            "-red",
+            "red blue",
+            "@tag:{a} | @n:[0 2]",
+            "@title:red",
+            "-@tag:{a}",
+            "(-@tag:{a})",
+            "red | blue",
+            "@tag:{a} @n:[0 2]",
+            "@title:(red|blue)",
+            "@n:[0 2] ",
+        ] {
+            for tail in [&["NOCONTENT"][..], &["SORTBY", "score"], &["SORTBY", "__v_score", "DESC"]] {
+                let mut c = cmd(&["FT.SEARCH", "st", &format!("{prefix}=>[KNN 3 @v $q]")]);
+                c.extend(cmd(tail));
+                c.extend([
+                    Bytes::from_static(b"PARAMS"),
+                    Bytes::from_static(b"2"),
+                    Bytes::from_static(b"q"),
+                    q.clone(),
+                ]);
+                c.extend(cmd(&["DIALECT", "2"]));
+                s.same_bytes(&c);
+            }
+        }
+    }
+}

@@ -530,6 +530,12 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Err(err(format!("{}: no such index", text(&name))));
     };
     let q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    if let Some((field, _)) = &opts.sortby {
+        // Only a query that returns rows sorts them (LIMIT 0 0 only counts).
+        if opts.limit > 0 && idx.field(field).is_none() && !q.yielded_names().contains(field) {
+            return Err(err(format!("Property `{field}` not loaded nor in schema")));
+        }
+    }
     let mut yields = HashMap::new();
     // A pure KNN query (`*=>[KNN ...]`) needs no filter pass over every document.
     let matched = if q.knn.is_some() && q.filter == Node::All {
@@ -589,6 +595,8 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
         };
         let mut keyed: Vec<(SortKey, Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();
+        // Docs without the field come last either way; each group by (value, doc id), and DESC
+        // reverses that whole order (ties too: the newest doc first), as RediSearch does.
         keyed.sort_by(|a, b| {
             let ord = match (&a.0, &b.0) {
                 ((Some(x), _), (Some(y), _)) => x.total_cmp(y),
@@ -598,26 +606,57 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 (_, (None, None)) => return std::cmp::Ordering::Less,
                 _ => std::cmp::Ordering::Equal,
             };
-            let ord = if *desc { ord.reverse() } else { ord };
-            ord.then(a.1.id.cmp(&b.1.id))
+            let ord = ord.then(a.1.id.cmp(&b.1.id));
+            if *desc {
+                ord.reverse()
+            } else {
+                ord
+            }
         });
         rows = keyed.into_iter().map(|(_, r)| r).collect();
     }
     let total = rows.len() as i64;
     let page: Vec<&Row> = rows.iter().skip(opts.offset).take(opts.limit).collect();
     let nocontent = opts.nocontent || opts.returns.as_ref().is_some_and(|r| r.is_empty());
+    // RediSearch loads the SORTBY field first, so it leads each document's fields; a RETURN list
+    // names each output once.
+    let sort_field = opts.sortby.as_ref().map(|(f, _)| f.as_str());
+    let sort_identifier: Option<Bytes> = sort_field
+        .filter(|f| !rows.first().is_some_and(|r| r.yielded.iter().any(|(n, _)| n == f)))
+        .map(|f| idx.field(f).map_or_else(|| Bytes::copy_from_slice(f.as_bytes()), |x| x.identifier.clone()));
+    let returns: Option<Vec<(Bytes, Bytes)>> = opts.returns.as_ref().map(|list| {
+        let mut unique: Vec<(Bytes, Bytes)> = Vec::new();
+        for (f, alias) in list {
+            if !unique.iter().any(|(_, a)| a == alias) {
+                unique.push((f.clone(), alias.clone()));
+            }
+        }
+        if let Some(pos) =
+            sort_field.and_then(|s| unique.iter().position(|(f, _)| f.as_ref() == s.as_bytes()))
+        {
+            let first = unique.remove(pos);
+            unique.insert(0, first);
+        }
+        unique
+    });
     let mut results = Vec::new();
     for row in page {
         let mut fields: Vec<(Frame, Frame)> = Vec::new();
         if !nocontent {
-            match &opts.returns {
+            match &returns {
                 None => {
                     for (n, d) in &row.yielded {
                         fields.push((Frame::bulk(n.clone()), Frame::bulk(format_score(*d))));
                     }
                     if let Some(h) = super::index::hash_of(db.raw_get(&row.key).map(|e| &e.value)) {
-                        for (k, v) in h {
+                        let leading = sort_identifier.as_ref().and_then(|f| h.get_key_value(f));
+                        if let Some((k, v)) = leading {
                             fields.push((Frame::Bulk(k.clone()), Frame::Bulk(v.clone())));
+                        }
+                        for (k, v) in h {
+                            if leading.is_none_or(|(first, _)| first != k) {
+                                fields.push((Frame::Bulk(k.clone()), Frame::Bulk(v.clone())));
+                            }
                         }
                     }
                 }

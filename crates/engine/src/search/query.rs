@@ -35,6 +35,31 @@ pub struct Query {
     pub knn: Option<Knn>,
 }
 
+impl Node {
+    /// Names the query yields besides the schema's fields (`$YIELD_DISTANCE_AS`).
+    pub fn yielded_names(&self, out: &mut Vec<String>) {
+        match self {
+            Node::Range { yield_as: Some(name), .. } => out.push(name.clone()),
+            Node::Not(inner) => inner.yielded_names(out),
+            Node::And(nodes) | Node::Or(nodes) => nodes.iter().for_each(|n| n.yielded_names(out)),
+            _ => {}
+        }
+    }
+}
+
+impl Query {
+    /// Every name a result may carry that is not a schema field: the KNN score and range
+    /// distances.
+    pub fn yielded_names(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(knn) = &self.knn {
+            out.push(knn.score_as.clone().unwrap_or_else(|| format!("__{}_score", knn.field)));
+        }
+        self.filter.yielded_names(&mut out);
+        out
+    }
+}
+
 /// A parse failure, with RediSearch's message.
 pub type ParseError = String;
 
@@ -47,6 +72,13 @@ struct Parser<'a> {
 fn syntax(pos: usize, s: &[u8]) -> ParseError {
     let near: String = String::from_utf8_lossy(s.get(pos..).unwrap_or(&[])).chars().take(2).collect();
     format!("Syntax error at offset {pos} near {near}")
+}
+
+/// RediSearch's error for an `=>[` it cannot take, quoting the text from its `>`. The offset is
+/// the arrow's own in DIALECT 1 (which has no KNN at all) and just past it in DIALECT 2.
+fn arrow_error(offset: usize, arrow: usize, s: &[u8]) -> ParseError {
+    let near: String = String::from_utf8_lossy(s.get(arrow + 1..).unwrap_or(&[])).chars().take(2).collect();
+    format!("Syntax error at offset {offset} near {near}")
 }
 
 impl<'a> Parser<'a> {
@@ -332,16 +364,26 @@ pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Res
     let mut p = Parser { s: query, pos: 0, params };
     if dialect < 2 {
         if let Some(i) = query.windows(3).position(|w| w == b"=>[") {
-            return Err(syntax(i, query).replace(
-                &format!("near {}", String::from_utf8_lossy(&query[i..(i + 2).min(query.len())])),
-                &format!("near {}", String::from_utf8_lossy(&query[i + 1..(i + 3).min(query.len())])),
-            ));
+            return Err(arrow_error(i, i, query));
         }
     }
     let filter = p.union()?;
     p.skip_ws();
     let mut knn = None;
     if p.at("=>") {
+        // What KNN filters must be one clause: `*`, a parenthesized group, a field clause or a
+        // word. `-a=>[...]`, `a b=>[...]` or `a | b=>[...]` bind the arrow to the last clause
+        // only, which RediSearch refuses.
+        let arrow = p.pos;
+        let mut probe = Parser { s: &query[..arrow], pos: 0, params };
+        probe.skip_ws();
+        let single = probe.peek() != Some(b'-') && probe.term().is_ok() && {
+            probe.skip_ws();
+            probe.pos == arrow
+        };
+        if !single {
+            return Err(arrow_error(arrow + 2, arrow, query));
+        }
         p.pos += 2;
         knn = Some(p.knn()?);
     }
