@@ -106,3 +106,26 @@ fn converted_collections_stay_converted() {
         &["OBJECT", "ENCODING", "enc:l"],
     ]);
 }
+
+/// A set that left the intset encoding keeps listpack order even once it holds only integers
+/// again: members come back in insertion order, not sorted.
+#[test]
+fn a_set_that_left_intset_keeps_insertion_order() {
+    let mut s = session();
+    s.script(&[
+        &["SADD", "enc:o", "3", "1", "2"],
+        &["SMEMBERS", "enc:o"],
+        &["SADD", "enc:o", "a"],
+        &["SMEMBERS", "enc:o"],
+        &["SREM", "enc:o", "a"],
+        &["SADD", "enc:o", "0", "-5"],
+        &["SMEMBERS", "enc:o"],
+        &["SSCAN", "enc:o", "0"],
+        &["OBJECT", "ENCODING", "enc:o"],
+        &["SMOVE", "enc:none", "enc:o", "x"],
+        &["SADD", "enc:p", "9", "8"],
+        &["SMOVE", "enc:p", "enc:o", "9"],
+        &["SMEMBERS", "enc:o"],
+        &["SPOP", "enc:o", "10"],
+    ]);
+}

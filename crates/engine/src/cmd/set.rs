@@ -197,11 +197,13 @@ fn sort_numerically(set: &mut IndexSet<Bytes>) {
 
 /// Add `member` the way Redis's `setTypeAdd` orders it: integers stay sorted while the set is an
 /// intset; the first non-integer converts it (sorted members first), then insertion order.
-pub fn add_member(set: &mut IndexSet<Bytes>, member: Bytes) -> bool {
+/// `converted`: the set already left the intset encoding (it never returns to it).
+pub fn add_member(set: &mut IndexSet<Bytes>, member: Bytes, converted: bool) -> bool {
     if set.contains(&member) {
         return false;
     }
-    let intset = !set.is_empty() && set.len() <= MAX_INTSET_ENTRIES && set.iter().all(|m| is_int(m));
+    let intset =
+        !converted && !set.is_empty() && set.len() <= MAX_INTSET_ENTRIES && set.iter().all(|m| is_int(m));
     set.insert(member.clone());
     if intset && is_int(&member) {
         if set.len() <= MAX_INTSET_ENTRIES {
@@ -215,10 +217,19 @@ pub fn add_member(set: &mut IndexSet<Bytes>, member: Bytes) -> bool {
     true
 }
 
-/// The members in the order Redis replies with them.
+/// True if the set at `key` has left the intset encoding at some point (see `types::encoding`).
+fn left_intset(ctx: &mut Ctx, key: &[u8]) -> bool {
+    ctx.db().raw_get(key).is_some_and(|e| e.encoding_floor >= 1)
+}
+
+/// The members in the order Redis replies with them (`converted`: see [`add_member`]).
 pub fn reply_order(set: &IndexSet<Bytes>) -> Vec<Bytes> {
+    reply_order_of(set, false)
+}
+
+fn reply_order_of(set: &IndexSet<Bytes>, converted: bool) -> Vec<Bytes> {
     let mut members: Vec<Bytes> = set.iter().cloned().collect();
-    if is_intset_like(set) {
+    if !converted && is_intset_like(set) {
         members.sort_by_cached_key(|m| parse_i64(m).unwrap_or(0));
     }
     members
@@ -264,10 +275,11 @@ fn write_set<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut IndexSet
 fn sadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let members = args.rest();
+    let converted = left_intset(ctx, &key);
     let Value::Set(set) = ctx.write_or_create(&key, is_set, new_set)? else {
         return Err(CmdError::wrong_type());
     };
-    let added = members.into_iter().filter(|m| add_member(set, m.clone())).count();
+    let added = members.into_iter().filter(|m| add_member(set, m.clone(), converted)).count();
     if added > 0 {
         ctx.modified(&key);
     }
@@ -306,7 +318,8 @@ fn smismember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn smembers(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    with_set(ctx, &key, |s| set_frame(s.map(reply_order).unwrap_or_default()))
+    let converted = left_intset(ctx, &key);
+    with_set(ctx, &key, |s| set_frame(s.map(|s| reply_order_of(s, converted)).unwrap_or_default()))
 }
 
 fn scard(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -340,6 +353,7 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let mut popped = Vec::with_capacity(count.min(len));
     if count >= len {
+        // Redis answers this case with SUNION of the key: a fresh set, sorted if all integers.
         if let Some(set) = write_set(ctx, &key)? {
             popped = reply_order(set);
             set.clear();
@@ -433,8 +447,9 @@ fn smove(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         set.shift_remove(&member);
     }
     ctx.modified(&src);
+    let converted = left_intset(ctx, &dst);
     if let Value::Set(set) = ctx.write_or_create(&dst, is_set, new_set)? {
-        add_member(set, member);
+        add_member(set, member, converted);
     }
     ctx.modified(&dst);
     Ok(Frame::Integer(1))
@@ -463,13 +478,13 @@ fn combine(sets: &[IndexSet<Bytes>], diff: bool) -> IndexSet<Bytes> {
         let Some((first, others)) = sets.split_first() else { return out };
         for m in reply_order(first) {
             if !others.iter().any(|s| s.contains(&m)) {
-                add_member(&mut out, m);
+                add_member(&mut out, m, false);
             }
         }
     } else {
         for s in sets {
             for m in reply_order(s) {
-                add_member(&mut out, m);
+                add_member(&mut out, m, false);
             }
         }
     }
@@ -489,7 +504,7 @@ fn compute(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<IndexSet<Bytes>, Cmd
         Op::Inter => {
             let mut out = IndexSet::new();
             for m in intersection(&sets) {
-                add_member(&mut out, m);
+                add_member(&mut out, m, false);
             }
             out
         }
@@ -577,7 +592,7 @@ fn sscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         // An intset or listpack comes back whole; a hashtable page by page.
         Some(s) => {
             let whole = crate::types::encoding::set_natural_rank(s).max(floor) < 2;
-            (reply_order(s), if whole { usize::MAX } else { 0 })
+            (reply_order_of(s, floor >= 1), if whole { usize::MAX } else { 0 })
         }
     })?;
     let (page, next) = scan_page(members, cursor, count, compact);
