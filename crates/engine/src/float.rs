@@ -1,6 +1,6 @@
 //! Doubles as Redis 7.4 prints and parses them.
 //!
-//! Redis replies with the shortest decimal that round-trips (its `fpconv_dtoa`), laid out like
+//! Redis replies with the Grisu2 digits of its `fpconv_dtoa` (see `grisu.rs`), laid out like
 //! `%.17g` but with an unpadded exponent: plain notation for exponents in `-4..17`, otherwise
 //! `d.ddde+X` (`1.5e-7`, `1e+20`). Whole numbers that
 //! fit in a long long print as integers, `inf`/`-inf`/`nan` are spelled out, and negative zero
@@ -30,18 +30,15 @@ pub fn resp3_double(value: f64) -> String {
     format_double(value)
 }
 
-/// Shortest round-trip digits laid out as Redis's `fpconv_dtoa` (`emit_digits`) lays them out:
+/// Grisu2 digits laid out as Redis's `fpconv_dtoa` (`emit_digits`) lays them out:
 /// `digits * 10^k` prints as a plain integer when the exponent is small, as a plain decimal when
 /// `k > -7` (or the exponent is under 4), and otherwise as `d.ddde[+-]X` with an unpadded exponent.
 fn shortest_g17(value: f64) -> String {
-    // `{:e}` yields the shortest round-trip digits as `d.ddde[-]X`.
-    let sci = format!("{:e}", value.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp10: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    // Grisu2's digits, as Redis computes them (not always Rust's shortest-nearest ones).
+    let (raw, k) = crate::grisu::digits(value);
+    let digits = String::from_utf8_lossy(&raw).into_owned();
     let sign = if value < 0.0 { "-" } else { "" };
     let ndigits = digits.len() as i32;
-    let k = exp10 - (ndigits - 1);
     let exp = (k + ndigits - 1).abs();
     if k >= 0 && exp < ndigits + 7 {
         return format!("{sign}{digits}{}", "0".repeat(k as usize));

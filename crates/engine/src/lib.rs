@@ -29,6 +29,7 @@ pub mod evict;
 pub mod float;
 pub mod frame;
 pub mod glob;
+mod grisu;
 pub mod long_double;
 pub mod resp;
 pub mod search;

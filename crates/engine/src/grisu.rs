@@ -1,0 +1,256 @@
+//! The digits Redis 7.4 prints for a double: Florian Loitsch's Grisu2, as Redis's bundled
+//! `fpconv_dtoa` runs it.
+//!
+//! Grisu2 is fast but not always exact: for a few doubles it picks another round-tripping digit
+//! string than the shortest-nearest one Rust's formatter prints (`801231701397546.25` prints
+//! `…546.2` in Redis, `…546.3` in Rust). Learners compare ZSCORE and ZINCRBY replies digit for
+//! digit, so the engine runs the same algorithm with the same 64-bit arithmetic.
+//!
+//! The cached powers of ten are computed exactly (big integers, rounded to nearest with ties to
+//! even) the first time they are needed, rather than pasted as 87 magic constants.
+
+use num_bigint::BigUint;
+use std::sync::OnceLock;
+
+/// A 64-bit mantissa and a binary exponent: `frac * 2^exp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fp {
+    frac: u64,
+    exp: i32,
+}
+
+const FRAC_MASK: u64 = 0x000F_FFFF_FFFF_FFFF;
+const EXP_MASK: u64 = 0x7FF0_0000_0000_0000;
+const HIDDEN_BIT: u64 = 0x0010_0000_0000_0000;
+const EXP_BIAS: i32 = 1023 + 52;
+
+/// The cached powers are 10^k for k = FIRST_POWER + STEP * i.
+const POWERS: usize = 87;
+const STEP: i32 = 8;
+const FIRST_POWER: i32 = -348;
+/// The window the scaled exponent must land in.
+const EXP_MAX: i32 = -32;
+const EXP_MIN: i32 = -60;
+
+/// 10^k normalized to a 64-bit mantissa with its top bit set, rounded to nearest (ties to even).
+fn power_of_ten(k: i32) -> Fp {
+    let ten_to = |n: u32| BigUint::from(10u32).pow(n);
+    let round = |q: BigUint, rem_twice: std::cmp::Ordering| -> BigUint {
+        let odd = q.bit(0);
+        match rem_twice {
+            std::cmp::Ordering::Greater => q + 1u32,
+            std::cmp::Ordering::Equal if odd => q + 1u32,
+            _ => q,
+        }
+    };
+    let (mut frac, mut exp) = if k >= 0 {
+        let v = ten_to(k.unsigned_abs());
+        let shift = v.bits() as i64 - 64;
+        if shift <= 0 {
+            (v << (-shift) as usize, shift as i32)
+        } else {
+            let q = &v >> shift as usize;
+            let rem = &v - (&q << shift as usize);
+            let twice = rem << 1usize;
+            (round(q, twice.cmp(&(BigUint::from(1u32) << shift as usize))), shift as i32)
+        }
+    } else {
+        let d = ten_to(k.unsigned_abs());
+        let shift = 63 + d.bits() as usize;
+        let n = BigUint::from(1u32) << shift;
+        let q = &n / &d;
+        let rem = &n % &d;
+        let twice = rem << 1usize;
+        (round(q, twice.cmp(&d)), -(shift as i32))
+    };
+    if frac.bits() > 64 {
+        frac >>= 1usize;
+        exp += 1;
+    }
+    while frac.bits() < 64 {
+        frac <<= 1usize;
+        exp -= 1;
+    }
+    Fp { frac: frac.iter_u64_digits().next().unwrap_or(0), exp }
+}
+
+fn powers() -> &'static [Fp; POWERS] {
+    static TABLE: OnceLock<[Fp; POWERS]> = OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|i| power_of_ten(FIRST_POWER + STEP * i as i32)))
+}
+
+/// The cached power whose product with a number of binary exponent `exp` lands in the window,
+/// and its decimal exponent.
+fn cached_power(exp: i32) -> (Fp, i32) {
+    let table = powers();
+    let approx = (-f64::from(exp + POWERS as i32) * 0.301_029_995_663_981_14) as i32;
+    let mut idx = ((approx - FIRST_POWER) / STEP).clamp(0, POWERS as i32 - 1) as usize;
+    loop {
+        let current = exp + table[idx].exp + 64;
+        if current < EXP_MIN && idx + 1 < POWERS {
+            idx += 1;
+        } else if current > EXP_MAX && idx > 0 {
+            idx -= 1;
+        } else {
+            return (table[idx], FIRST_POWER + idx as i32 * STEP);
+        }
+    }
+}
+
+fn build_fp(d: f64) -> Fp {
+    let bits = d.to_bits();
+    let frac = bits & FRAC_MASK;
+    let exp = ((bits & EXP_MASK) >> 52) as i32;
+    if exp != 0 {
+        Fp { frac: frac + HIDDEN_BIT, exp: exp - EXP_BIAS }
+    } else {
+        Fp { frac, exp: -EXP_BIAS + 1 }
+    }
+}
+
+fn normalize(fp: &mut Fp) {
+    while fp.frac & HIDDEN_BIT == 0 {
+        fp.frac <<= 1;
+        fp.exp -= 1;
+    }
+    let shift = 64 - 52 - 1;
+    fp.frac <<= shift;
+    fp.exp -= shift;
+}
+
+/// The neighbours halfway to the adjacent doubles, on a common exponent.
+fn boundaries(fp: Fp) -> (Fp, Fp) {
+    let mut upper = Fp { frac: (fp.frac << 1) + 1, exp: fp.exp - 1 };
+    while upper.frac & (HIDDEN_BIT << 1) == 0 {
+        upper.frac <<= 1;
+        upper.exp -= 1;
+    }
+    let u_shift = 64 - 52 - 2;
+    upper.frac <<= u_shift;
+    upper.exp -= u_shift;
+    let l_shift = if fp.frac == HIDDEN_BIT { 2 } else { 1 };
+    let mut lower = Fp { frac: (fp.frac << l_shift) - 1, exp: fp.exp - l_shift };
+    lower.frac <<= lower.exp - upper.exp;
+    lower.exp = upper.exp;
+    (lower, upper)
+}
+
+/// The high 64 bits of the 128-bit product, rounded up at bit 63 as fpconv does.
+fn multiply(a: Fp, b: Fp) -> Fp {
+    let lo = 0xFFFF_FFFFu64;
+    let ah_bl = (a.frac >> 32) * (b.frac & lo);
+    let al_bh = (a.frac & lo) * (b.frac >> 32);
+    let al_bl = (a.frac & lo) * (b.frac & lo);
+    let ah_bh = (a.frac >> 32) * (b.frac >> 32);
+    let mut tmp = (ah_bl & lo) + (al_bh & lo) + (al_bl >> 32);
+    tmp += 1 << 31;
+    Fp { frac: ah_bh + (ah_bl >> 32) + (al_bh >> 32) + (tmp >> 32), exp: a.exp + b.exp + 64 }
+}
+
+fn round_digit(digits: &mut [u8], delta: u64, mut rem: u64, kappa: u64, frac: u64) {
+    let Some(last) = digits.last_mut() else { return };
+    while rem < frac
+        && delta - rem >= kappa
+        && (rem.wrapping_add(kappa) < frac || frac - rem > rem.wrapping_add(kappa).wrapping_sub(frac))
+    {
+        *last = last.wrapping_sub(1);
+        rem += kappa;
+    }
+}
+
+const TENS: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 19;
+    while i > 0 {
+        t[i - 1] = t[i] * 10;
+        i -= 1;
+    }
+    t
+};
+
+/// Digits of `w` within (lower, upper), and the decimal exponent adjustment.
+fn generate_digits(w: Fp, upper: Fp, lower: Fp, k: &mut i32) -> Vec<u8> {
+    let wfrac = upper.frac - w.frac;
+    let mut delta = upper.frac - lower.frac;
+    let shift = (-upper.exp) as u32;
+    let one = 1u64 << shift;
+    let mut part1 = upper.frac >> shift;
+    let mut part2 = upper.frac & (one - 1);
+    let mut digits = Vec::with_capacity(18);
+    let mut kappa = 10;
+    for &div in &TENS[10..] {
+        let digit = part1 / div;
+        if digit != 0 || !digits.is_empty() {
+            digits.push(b'0' + digit as u8);
+        }
+        part1 -= digit * div;
+        kappa -= 1;
+        let tmp = (part1 << shift) + part2;
+        if tmp <= delta {
+            *k += kappa;
+            round_digit(&mut digits, delta, tmp, div << shift, wfrac);
+            return digits;
+        }
+        if kappa == 0 {
+            break;
+        }
+    }
+    let mut unit = 18;
+    loop {
+        part2 = part2.wrapping_mul(10);
+        delta = delta.wrapping_mul(10);
+        kappa -= 1;
+        let digit = part2 >> shift;
+        if digit != 0 || !digits.is_empty() {
+            digits.push(b'0' + digit as u8);
+        }
+        part2 &= one - 1;
+        if part2 < delta || digits.len() >= 18 {
+            *k += kappa;
+            round_digit(&mut digits, delta, part2, one, wfrac.wrapping_mul(TENS[unit]));
+            return digits;
+        }
+        unit = unit.saturating_sub(1);
+    }
+}
+
+/// Grisu2's digits of a finite, non-zero `d` (sign ignored) and the power of ten K such that
+/// the value is `digits * 10^K`.
+pub fn digits(d: f64) -> (Vec<u8>, i32) {
+    let mut w = build_fp(d.abs());
+    let (mut lower, mut upper) = boundaries(w);
+    normalize(&mut w);
+    let (cp, k) = cached_power(upper.exp);
+    let w = multiply(w, cp);
+    upper = multiply(upper, cp);
+    lower = multiply(lower, cp);
+    lower.frac += 1;
+    upper.frac -= 1;
+    let mut big_k = -k;
+    let digits = generate_digits(w, upper, lower, &mut big_k);
+    (digits, big_k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_powers_are_exact() {
+        // 10^20 = 12500000000000000000 * 2^3 exactly; 10^0 falls between two cached powers.
+        assert_eq!(power_of_ten(20), Fp { frac: 12_500_000_000_000_000_000, exp: 3 });
+        assert_eq!(power_of_ten(-4).exp, -77);
+        assert!(powers().iter().all(|p| p.frac >> 63 == 1));
+    }
+
+    #[test]
+    fn digits_round_trip() {
+        for d in [1.0, 0.1, 123.456, 1e-300, 5e-324, 1.7976931348623157e308, 801_231_701_397_546.25] {
+            let (digits, k) = digits(d);
+            let text = format!("{}e{k}", String::from_utf8_lossy(&digits));
+            assert_eq!(text.parse::<f64>(), Ok(d), "{d}: {text}");
+        }
+        // Where Grisu2 and the shortest-nearest digits part ways, Redis prints Grisu2's.
+        assert_eq!(digits(801_231_701_397_546.25), (b"8012317013975462".to_vec(), -1));
+    }
+}
