@@ -5,8 +5,8 @@
 //! commands that led to it.
 
 mod common;
-use common::{args, Session};
-use rand_core::{RngCore, SeedableRng};
+use common::{args, Choose, Session};
+use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Commands per seed and seeds per run: 100k round trips, about three seconds.
@@ -20,13 +20,13 @@ const LONG: &str = "a member long enough (over 64 bytes) to turn a listpack into
 
 struct Gen(Xoshiro256PlusPlus);
 
+impl Choose for Gen {
+    fn rng(&mut self) -> &mut Xoshiro256PlusPlus {
+        &mut self.0
+    }
+}
+
 impl Gen {
-    fn below(&mut self, n: usize) -> usize {
-        (self.0.next_u64() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
     fn key(&mut self) -> String {
         format!("rk{}", 1 + self.below(5))
     }

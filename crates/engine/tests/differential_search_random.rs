@@ -7,7 +7,7 @@
 
 mod common;
 use bytes::Bytes;
-use common::{args, canonical, decode, show, Session};
+use common::{args, canonical, decode, show, Choose, Session};
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -16,13 +16,13 @@ const DIM: usize = 4;
 
 struct Gen(Xoshiro256PlusPlus);
 
+impl Choose for Gen {
+    fn rng(&mut self) -> &mut Xoshiro256PlusPlus {
+        &mut self.0
+    }
+}
+
 impl Gen {
-    fn below(&mut self, n: usize) -> usize {
-        (self.0.next_u64() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
     /// Components from a few values plus a small jitter, so some documents lie close together
     /// but no two distances tie.
     fn vector(&mut self) -> Bytes {

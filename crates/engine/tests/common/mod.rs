@@ -277,3 +277,20 @@ fn show_cmd(cmd: &[Bytes]) -> String {
 pub fn resp3() -> Protocol {
     Protocol::Resp3
 }
+
+/// Seeded choices for the random differential tests, so a failure repeats: implement `rng` and
+/// get `below` and `pick`.
+pub trait Choose {
+    fn rng(&mut self) -> &mut rand_xoshiro::Xoshiro256PlusPlus;
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: usize) -> usize {
+        use rand_core::RngCore;
+        (self.rng().next_u64() % n as u64) as usize
+    }
+
+    /// One of `items`.
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
