@@ -622,7 +622,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // names each output once.
     let sort_field = opts.sortby.as_ref().map(|(f, _)| f.as_str());
     let sort_identifier: Option<Bytes> = sort_field
-        .filter(|f| !rows.first().is_some_and(|r| r.yielded.iter().any(|(n, _)| n == f)))
+        .filter(|f| !q.yielded_names().iter().any(|n| n == f))
         .map(|f| idx.field(f).map_or_else(|| Bytes::copy_from_slice(f.as_bytes()), |x| x.identifier.clone()));
     let returns: Option<Vec<(Bytes, Bytes)>> = opts.returns.as_ref().map(|list| {
         let mut unique: Vec<(Bytes, Bytes)> = Vec::new();
