@@ -15,8 +15,7 @@ use crate::types::Value;
 use bytes::Bytes;
 use indexmap::IndexSet;
 
-/// Redis's `set-max-intset-entries` default.
-const MAX_INTSET_ENTRIES: usize = 512;
+use crate::types::encoding::MAX_INTSET_ENTRIES;
 
 /// Most members a random-with-repeats reply (negative count) returns.
 pub const MAX_RANDOM_REPLY: usize = 1_000_000;
@@ -188,7 +187,7 @@ fn is_int(member: &[u8]) -> bool {
 
 /// True if Redis would hold this set as an intset (so it replies in numeric order).
 pub fn is_intset_like(set: &IndexSet<Bytes>) -> bool {
-    set.len() <= MAX_INTSET_ENTRIES && set.iter().all(|m| is_int(m))
+    crate::types::encoding::set_natural_rank(set) == 0
 }
 
 fn sort_numerically(set: &mut IndexSet<Bytes>) {
@@ -202,8 +201,7 @@ pub fn add_member(set: &mut IndexSet<Bytes>, member: Bytes, converted: bool) -> 
     if set.contains(&member) {
         return false;
     }
-    let intset =
-        !converted && !set.is_empty() && set.len() <= MAX_INTSET_ENTRIES && set.iter().all(|m| is_int(m));
+    let intset = !converted && !set.is_empty() && is_intset_like(set);
     set.insert(member.clone());
     if intset && is_int(&member) {
         if set.len() <= MAX_INTSET_ENTRIES {
