@@ -129,3 +129,26 @@ fn a_set_that_left_intset_keeps_insertion_order() {
         &["SPOP", "enc:o", "10"],
     ]);
 }
+
+/// A hash stays a listpack up to 512 fields in the oracle's Redis 7.4 (sets and sorted sets:
+/// 128): its encoding, its memory and HSCAN returning it whole all follow.
+#[test]
+fn hashes_stay_listpacks_up_to_512_fields() {
+    let mut s = session();
+    let mut hset = vec!["HSET".to_string(), "enc:big".to_string()];
+    for i in 0..300 {
+        hset.push(format!("f{i}"));
+        hset.push(i.to_string());
+    }
+    let words: Vec<&str> = hset.iter().map(String::as_str).collect();
+    s.same(&words);
+    s.script(&[&["OBJECT", "ENCODING", "enc:big"], &["HSCAN", "enc:big", "0", "MATCH", "f29*"]]);
+    let mut more = vec!["HSET".to_string(), "enc:big".to_string()];
+    for i in 300..513 {
+        more.push(format!("f{i}"));
+        more.push(i.to_string());
+    }
+    let words: Vec<&str> = more.iter().map(String::as_str).collect();
+    s.same(&words);
+    s.same(&["OBJECT", "ENCODING", "enc:big"]);
+}

@@ -19,16 +19,19 @@ pub const RAW: u8 = 2;
 
 /// Redis's `set-max-intset-entries` default.
 pub const MAX_INTSET_ENTRIES: usize = 512;
-/// `*-max-listpack-entries` for hashes, sets and sorted sets.
+/// `set-max-listpack-entries` and `zset-max-listpack-entries`.
 const MAX_LISTPACK_ENTRIES: usize = 128;
+/// `hash-max-listpack-entries`: 512 in the Redis 7.4 of redis-stack that the oracle runs (and
+/// that its CONFIG GET reports with no config file), where Redis 7.0 had 128.
+pub const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
 /// `*-max-listpack-value`: longest element a listpack keeps.
 const MAX_LISTPACK_VALUE: usize = 64;
 /// `list-max-listpack-size -2`: one listpack of up to 8 KB (11 bytes of overhead per entry).
 const MAX_LIST_LISTPACK_BYTES: usize = 8192;
 
-/// Redis keeps a hash as a listpack while it has at most 128 fields of at most 64 bytes.
+/// Redis keeps a hash as a listpack while it has at most 512 fields of at most 64 bytes.
 pub fn hash_is_listpack(h: &IndexMap<Bytes, Bytes>) -> bool {
-    h.len() <= MAX_LISTPACK_ENTRIES
+    h.len() <= HASH_MAX_LISTPACK_ENTRIES
         && h.iter().all(|(k, v)| k.len() <= MAX_LISTPACK_VALUE && v.len() <= MAX_LISTPACK_VALUE)
 }
 

@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 const ROBJ: usize = 16;
 /// A main-dictionary entry (`dictEntry`: key, value, next).
 pub const DICT_ENTRY: usize = 24;
-/// Redis 7.4 default thresholds for the compact encodings.
+/// Redis 7.4 default thresholds for the compact encodings (hashes: `encoding::hash_is_listpack`).
 const LISTPACK_MAX_ENTRIES: usize = 128;
 const LISTPACK_MAX_VALUE: usize = 64;
 const INTSET_MAX_ENTRIES: usize = 512;
@@ -136,7 +136,7 @@ fn list_bytes(list: &VecDeque<Bytes>) -> usize {
 }
 
 fn hash_bytes(hash: &IndexMap<Bytes, Bytes>) -> usize {
-    if fits_listpack(hash.len(), hash.iter().map(|(k, v)| k.len().max(v.len()))) {
+    if super::encoding::hash_is_listpack(hash) {
         return ROBJ + listpack(hash.iter().flat_map(|(k, v)| [k.as_ref(), v.as_ref()]));
     }
     ROBJ + dict_table(hash.len())
