@@ -110,8 +110,34 @@ impl Session {
         let mut oracle = Oracle::connect(oracle_port());
         for cmd in [
             &["FLUSHALL"][..],
-            &["CONFIG", "SET", "maxmemory", "0"],
-            &["CONFIG", "SET", "maxmemory-policy", "noeviction"],
+            // Every setting the engine emulates back to the oracle's defaults, so a test that
+            // changed one (or a run that stopped halfway) cannot leak it into the next.
+            &[
+                "CONFIG",
+                "SET",
+                "maxmemory",
+                "0",
+                "maxmemory-policy",
+                "noeviction",
+                "maxmemory-samples",
+                "5",
+                "maxmemory-eviction-tenacity",
+                "10",
+                "maxmemory-clients",
+                "0",
+                "lfu-log-factor",
+                "10",
+                "lfu-decay-time",
+                "1",
+                "hz",
+                "10",
+                "timeout",
+                "0",
+                "appendonly",
+                "no",
+                "hash-max-listpack-entries",
+                "512",
+            ],
         ] {
             oracle.raw(&args(cmd));
         }
