@@ -80,7 +80,7 @@ impl Gen {
         let s = |x: &str| x.to_string();
         let (k, k2, k3) = (self.key(), self.key(), self.key());
         let (v, v2) = (self.value(), self.value());
-        let mut cmd: Vec<String> = match self.below(99) {
+        let mut cmd: Vec<String> = match self.below(106) {
             0 => vec![s("SET"), k, v],
             1 => vec![s("GET"), k],
             2 => vec![s("APPEND"), k, v],
@@ -196,12 +196,25 @@ impl Gen {
             95 => vec![s("DECR"), k],
             96 => vec![s("UNLINK"), k, k2],
             97 => vec![s("ZADD"), k, s("INCR"), self.score(), v],
-            _ => vec![
+            98 => vec![
                 s("HINCRBY"),
                 k,
                 v,
                 self.pick(&["9223372036854775807", "-9223372036854775808", "1"]).into(),
             ],
+            // Whole-collection answers (count at least the size) are deterministic up to order.
+            99 => vec![s("SRANDMEMBER"), k, s("1000")],
+            100 => vec![s("HRANDFIELD"), k, s("1000"), s("WITHVALUES")],
+            101 => vec![s("ZRANDMEMBER"), k, s("1000"), s("WITHSCORES")],
+            102 => vec![s("SPOP"), k, s("1000")],
+            // Blocking forms answer at once when a list has elements; an empty one makes the real
+            // server wait out the timeout, so they stay rare.
+            103 | 104 if self.below(10) > 0 => vec![s("LLEN"), k],
+            103 => vec![s(self.pick(&["BLPOP", "BRPOP"])), k, k2, s("0.01")],
+            104 => vec![s("BLMOVE"), k, k2, s("LEFT"), s("RIGHT"), s("0.01")],
+            _ => {
+                vec![s("LPOS"), k, v, s("RANK"), self.int(), s("COUNT"), self.int(), s("MAXLEN"), self.int()]
+            }
         };
         // Options after the fixed arguments (or scores and members for ZADD).
         let extra = match cmd[0].as_str() {
@@ -242,7 +255,21 @@ impl Gen {
 
 /// Commands whose reply order comes from a hash table once the value outgrows a listpack.
 fn unordered(cmd: &str) -> bool {
-    matches!(cmd, "SMEMBERS" | "SINTER" | "SUNION" | "SDIFF" | "HGETALL" | "HKEYS" | "HVALS" | "EXEC")
+    matches!(
+        cmd,
+        "SMEMBERS"
+            | "SINTER"
+            | "SUNION"
+            | "SDIFF"
+            | "HGETALL"
+            | "HKEYS"
+            | "HVALS"
+            | "EXEC"
+            | "SRANDMEMBER"
+            | "HRANDFIELD"
+            | "ZRANDMEMBER"
+            | "SPOP"
+    )
 }
 
 #[test]
