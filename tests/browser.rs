@@ -296,6 +296,8 @@ async fn the_key_browser_shows_every_type_in_a_fitting_view() {
     click(&root, "[data-key='h']");
     settle().await;
     assert!(text("#key-detail").contains("\"name\"\"Ada\""), "{}", text("#key-detail"));
+    // The encoding OBJECT ENCODING would report: a small hash is a listpack.
+    assert_eq!(text("#key-detail .encoding"), "listpack");
     click(&root, "[data-key='l']");
     settle().await;
     assert!(text("#key-detail table").contains("0\"first\"1\"second\""), "{}", text("#key-detail"));
@@ -308,6 +310,7 @@ async fn the_key_browser_shows_every_type_in_a_fitting_view() {
     click(&root, "[data-key='emb']");
     settle().await;
     assert!(text("#key-detail").contains("f32[3] [0.25, -1, 3]"), "{}", text("#key-detail"));
+    assert_eq!(text("#key-detail .encoding"), "embstr");
     // Unmount, so the app's timers and autosave stop before the next test.
     app.destroy();
     root.remove();

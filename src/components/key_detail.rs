@@ -6,7 +6,7 @@ use crate::clock::format_ttl;
 use crate::console::format::{as_vector, format_vector, repr};
 use crate::session::SessionHandle;
 use playground_engine::float::format_double;
-use playground_engine::types::Value;
+use playground_engine::types::{encoding, Value};
 use yew::prelude::*;
 
 /// Elements drawn at most per key.
@@ -30,13 +30,14 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
             let entry = s.engine.server().dbs.get(props.db)?.raw_get(&props.key_name)?;
             // Past its deadline the key is gone, even if active expiry has not run yet.
             let alive = entry.expires_at.is_none_or(|t| t > props.now);
-            alive.then(|| (entry.value.clone(), entry.expires_at, entry.mem))
+            let encoding = encoding::name(&entry.value, entry.encoding_floor);
+            alive.then(|| (entry.value.clone(), entry.expires_at, entry.mem, encoding))
         })
         .flatten()
     });
     let on_close = props.on_close.reform(|_: MouseEvent| ());
     let title = repr(&props.key_name);
-    let Some((value, expires_at, mem)) = entry else {
+    let Some((value, expires_at, mem, encoding)) = entry else {
         return html! {
             <div class="detail" id="key-detail">
                 <div class="detail-head"><h3>{ title }</h3><button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button></div>
@@ -51,6 +52,7 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
                 <h3>{ title }</h3>
                 <span class={classes!("type-badge", value.type_name())}>{ value.type_name() }</span>
                 <span class="muted">{ format!("{} element(s) · ~{} B", value.element_count(), mem) }</span>
+                <span class="encoding" title="How Redis stores it: OBJECT ENCODING. Small values use compact encodings (listpack, intset, embstr) and convert when they grow.">{ encoding }</span>
                 if let Some(ttl) = ttl { <span class="ttl has-ttl">{ ttl }</span> }
                 <button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button>
             </div>
