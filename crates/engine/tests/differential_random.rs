@@ -282,6 +282,7 @@ fn random_sequences_answer_as_redis_does() {
         if seed % 2 == 1 {
             s.run(&["HELLO", "3"]);
         }
+        s.run(&["CONFIG", "RESETSTAT"]);
         let mut generator = Gen(Xoshiro256PlusPlus::seed_from_u64(seed));
         let mut history: Vec<String> = Vec::new();
         for _ in 0..STEPS {
@@ -295,8 +296,28 @@ fn random_sequences_answer_as_redis_does() {
                 let (theirs, ours) = s.both_raw(&args(&words));
                 (common::show(&theirs), common::show(&ours))
             };
-            let recent = history.iter().rev().take(25).rev().cloned().collect::<Vec<_>>().join("\n  ");
+            let recent = history.iter().rev().take(60).rev().cloned().collect::<Vec<_>>().join("\n  ");
             assert_eq!(ours, theirs, "\nseed {seed}, after:\n  {recent}\n(left: emulator, right: Redis)");
+            let in_multi = history
+                .iter()
+                .rev()
+                .find(|c| matches!(c.as_str(), "MULTI" | "EXEC" | "DISCARD"))
+                .is_some_and(|c| c == "MULTI");
+            if history.len() % 25 == 0 && !in_multi {
+                let stats = |f: &playground_engine::Frame| -> Vec<String> {
+                    let text = String::from_utf8_lossy(f.as_bytes().unwrap_or_default()).into_owned();
+                    text.lines()
+                        .filter(|l| l.starts_with("keyspace_") || l.starts_with("expired_keys:"))
+                        .map(str::to_string)
+                        .collect()
+                };
+                let (theirs, ours) = s.both(&["INFO", "stats"]);
+                assert_eq!(
+                    stats(&ours),
+                    stats(&theirs),
+                    "\nseed {seed}, hit/miss counters after:\n  {recent}"
+                );
+            }
         }
     }
 }

@@ -301,9 +301,28 @@ fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
         ctx.delete(&to);
     }
     // The object moves as it is: its encoding history with it.
-    ctx.set_encoded(to, value, expires_at, floor);
+    ctx.set_encoded(to.clone(), value, expires_at, floor);
     ctx.delete(&from);
+    module_reads_key(ctx, &to);
     Ok(if nx { Frame::Integer(1) } else { Frame::ok() })
+}
+
+/// RediSearch's keyspace-event handler reads the key a RENAME or COPY created, always in database
+/// 0 (its own context's): Redis counts that read as a keyspace hit, or a miss when no such key is
+/// in database 0. The oracle's INFO stats show it, so the engine's do too.
+fn module_reads_key(ctx: &mut Ctx, key: &[u8]) {
+    let now = ctx.now;
+    let found = ctx
+        .server
+        .dbs
+        .first()
+        .and_then(|db| db.raw_get(key))
+        .is_some_and(|e| e.expires_at.is_none_or(|t| t > now));
+    if found {
+        ctx.server.stats.keyspace_hits += 1;
+    } else {
+        ctx.server.stats.keyspace_misses += 1;
+    }
 }
 
 fn rename(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -348,6 +367,7 @@ fn copy(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     ctx.server.dbs[dst_db].insert(to.clone(), value, expires_at, ctx.now);
     // Redis duplicates the object in its own encoding.
     ctx.server.dbs[dst_db].settle_encoding(&to, floor);
+    module_reads_key(ctx, &to);
     ctx.server.events.emit(|| Event::Written { db: dst_db, key: to.clone() });
     ctx.server.touch(dst_db, &to);
     Ok(Frame::Integer(1))

@@ -335,7 +335,8 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             Some(n as usize)
         }
     };
-    let len = match with_set(ctx, &key, |s| s.map(|s| s.len()))? {
+    // A write lookup, as Redis's: SPOP counts no keyspace hit or miss.
+    let len = match write_set(ctx, &key)?.map(|s| s.len()) {
         Some(len) => len,
         None => return Ok(count.map_or(Frame::Null, |_| Frame::Set(vec![]))),
     };
@@ -351,7 +352,9 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let mut popped = Vec::with_capacity(count.min(len));
     if count >= len {
-        // Redis answers this case with SUNION of the key: a fresh set, sorted if all integers.
+        // Redis answers this case with SUNION of the key: a fresh set, sorted if all integers,
+        // and that SUNION's read counts a keyspace hit.
+        with_set(ctx, &key, |_| ())?;
         if let Some(set) = write_set(ctx, &key)? {
             popped = reply_order(set);
             set.clear();

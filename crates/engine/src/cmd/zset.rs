@@ -304,6 +304,16 @@ fn with_zset<T>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(Option<&ZSet>) -> T) -
     }
 }
 
+/// Like [`with_zset`] with a write lookup, as Redis's removing commands do: no keyspace hit or
+/// miss is counted.
+fn with_zset_to_change<T>(
+    ctx: &mut Ctx,
+    key: &[u8],
+    f: impl FnOnce(Option<&ZSet>) -> T,
+) -> Result<T, CmdError> {
+    Ok(f(write_zset(ctx, key)?.map(|z| &*z)))
+}
+
 /// The sorted set at `key` for writing, if it exists (WRONGTYPE for other types).
 fn write_zset<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut ZSet>, CmdError> {
     match ctx.write(key) {
@@ -661,7 +671,7 @@ fn zremrangebyrank(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let start = args.next_i64()?;
     let end = args.next_i64()?;
-    let doomed = with_zset(ctx, &key, |z| {
+    let doomed = with_zset_to_change(ctx, &key, |z| {
         z.and_then(|z| clamp_ranks(start, end, z.len()).map(|(a, b)| z.range_by_rank(a, b, false)))
     })?;
     remove_members(ctx, &key, doomed.unwrap_or_default().into_iter().map(|(m, _)| m).collect())
@@ -670,16 +680,18 @@ fn zremrangebyrank(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 fn zremrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let range = parse_score_range(&args.next_bytes()?, &args.next_bytes()?)?;
-    let doomed =
-        with_zset(ctx, &key, |z| z.map(|z| z.score_iter(&range, false).map(|(m, _)| m.clone()).collect()))?;
+    let doomed = with_zset_to_change(ctx, &key, |z| {
+        z.map(|z| z.score_iter(&range, false).map(|(m, _)| m.clone()).collect())
+    })?;
     remove_members(ctx, &key, doomed.unwrap_or_default())
 }
 
 fn zremrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let range = parse_lex_range(&args.next_bytes()?, &args.next_bytes()?)?;
-    let doomed =
-        with_zset(ctx, &key, |z| z.map(|z| z.lex_iter(&range, false).map(|(m, _)| m.clone()).collect()))?;
+    let doomed = with_zset_to_change(ctx, &key, |z| {
+        z.map(|z| z.lex_iter(&range, false).map(|(m, _)| m.clone()).collect())
+    })?;
     remove_members(ctx, &key, doomed.unwrap_or_default())
 }
 
@@ -694,19 +706,16 @@ fn pop_generic(ctx: &mut Ctx, args: &mut Args, max: bool) -> CmdResult {
             Some(parse_i64(&raw).filter(|n| *n >= 0).ok_or_else(CmdError::must_be_positive)? as usize)
         }
     };
-    // A count of 0 pops nothing, but only after the key's type was checked (as Redis does).
+    // A count of 0 pops nothing, but only after the key's type was checked (as Redis does). A
+    // write lookup, as Redis's: popping counts neither a keyspace hit nor a miss.
     let n = count.unwrap_or(1);
-    let popped = with_zset(ctx, &key, |z| {
-        z.map(|z| if z.is_empty() || n == 0 { vec![] } else { z.range_by_rank(0, n.min(z.len()) - 1, max) })
-    })?;
-    let popped = popped.unwrap_or_default();
+    let Some(z) = write_zset(ctx, &key)? else { return Ok(Frame::Array(vec![])) };
+    let popped = if z.is_empty() || n == 0 { vec![] } else { z.range_by_rank(0, n.min(z.len()) - 1, max) };
     if popped.is_empty() {
         return Ok(Frame::Array(vec![]));
     }
-    if let Some(z) = write_zset(ctx, &key)? {
-        for (m, _) in &popped {
-            z.remove(m);
-        }
+    for (m, _) in &popped {
+        z.remove(m);
     }
     ctx.modified(&key);
     let p = proto(ctx);
@@ -737,10 +746,12 @@ fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let picked = with_zset(ctx, &key, |z| z.map(|z| z.len()))?;
         let Some(len) = picked.filter(|l| *l > 0) else { return Ok(Frame::Null) };
         let pick = ctx.server.random_below(len);
-        return with_zset(ctx, &key, |z| {
-            z.and_then(|z| z.range_by_rank(pick, pick, false).pop())
-                .map_or(Frame::Null, |(m, _)| Frame::Bulk(m))
-        });
+        // The key was looked up (and counted) once already.
+        let member = match ctx.peek(&key).map(|e| &e.value) {
+            Some(Value::ZSet(z)) => z.range_by_rank(pick, pick, false).pop(),
+            _ => None,
+        };
+        return Ok(member.map_or(Frame::Null, |(m, _)| Frame::Bulk(m)));
     };
     let count = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
     if count == i64::MIN {
