@@ -123,8 +123,8 @@ impl<'a> Ctx<'a> {
         Ok(&mut self.server.dbs[db].raw_get_mut(key).expect("just inserted").value)
     }
 
-    /// After an in-place change of `key`: recount its memory, delete it if it is now an empty
-    /// collection, and tell watchers, indexes and listeners.
+    /// After an in-place change of `key`: recount its memory (and note an encoding conversion),
+    /// delete it if it is now an empty collection, and tell watchers, indexes and listeners.
     pub fn modified(&mut self, key: &Bytes) {
         let db = self.client.db;
         let empty = self.server.dbs[db].raw_get(key).is_some_and(|e| e.value.is_empty_collection());
@@ -133,7 +133,6 @@ impl<'a> Ctx<'a> {
             self.server.events.emit(|| Event::Deleted { db, key: key.clone() });
         } else {
             self.server.dbs[db].refresh_memory(key);
-            self.server.dbs[db].settle_encoding(key, 0);
             self.server.events.emit(|| Event::Written { db, key: key.clone() });
         }
         self.server.touch(db, key);
@@ -149,8 +148,12 @@ impl<'a> Ctx<'a> {
     pub fn set_encoded(&mut self, key: Bytes, value: Value, expires_at: Option<u64>, floor: u8) {
         let db = self.client.db;
         self.expire_if_needed(&key);
+        // Plain SETs (the hot path) need no second lookup: a fresh string has floor 0.
+        let settle = floor > 0 || crate::types::encoding::is_sticky(&value);
         self.server.dbs[db].insert(key.clone(), value, expires_at, self.now);
-        self.server.dbs[db].settle_encoding(&key, floor);
+        if settle {
+            self.server.dbs[db].settle_encoding(&key, floor);
+        }
         self.server.events.emit(|| Event::Written { db, key: key.clone() });
         self.server.touch(db, &key);
     }

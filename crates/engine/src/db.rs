@@ -167,6 +167,8 @@ impl Db {
     /// itself; it is redone once the element count has drifted by 1/64 (1.6%).
     pub fn refresh_memory(&mut self, key: &[u8]) {
         if let Some(entry) = self.map.get_mut(key) {
+            // Remember a conversion to a bigger encoding (the same lookup serves both).
+            raise_encoding_floor(entry, 0);
             let elements = entry.value.element_count();
             let settled = entry.mem_elements >= LARGE_COLLECTION
                 && elements >= LARGE_COLLECTION
@@ -184,12 +186,8 @@ impl Db {
     /// After a change of `key`'s value: remember a conversion to a bigger encoding, or set the
     /// floor a command's result has (`floor`, 0 for none).
     pub fn settle_encoding(&mut self, key: &[u8], floor: u8) {
-        use crate::types::encoding;
         if let Some(entry) = self.map.get_mut(key) {
-            entry.encoding_floor = entry.encoding_floor.max(floor);
-            if encoding::is_sticky(&entry.value) && entry.encoding_floor < encoding::top_rank(&entry.value) {
-                entry.encoding_floor = entry.encoding_floor.max(encoding::natural_rank(&entry.value));
-            }
+            raise_encoding_floor(entry, floor);
         }
     }
 
@@ -247,5 +245,15 @@ impl Db {
     /// All entries.
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Entry)> {
         self.map.iter()
+    }
+}
+
+/// Raise `entry`'s encoding floor to `floor` and, for the types that never convert back, to the
+/// encoding its value has now.
+fn raise_encoding_floor(entry: &mut Entry, floor: u8) {
+    use crate::types::encoding;
+    entry.encoding_floor = entry.encoding_floor.max(floor);
+    if encoding::is_sticky(&entry.value) && entry.encoding_floor < encoding::top_rank(&entry.value) {
+        entry.encoding_floor = entry.encoding_floor.max(encoding::natural_rank(&entry.value));
     }
 }
