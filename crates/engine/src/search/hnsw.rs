@@ -179,27 +179,24 @@ impl<T: Element> Hnsw<T> {
         self.layer0_dists.get(start..start + count).unwrap_or(&[])
     }
 
+    /// `slot`'s layer-0 row, writable: its link count, its link cells and their distance cells.
+    fn layer0_row_mut(&mut self, slot: u32) -> Option<(&mut u32, &mut [u32], &mut [f64])> {
+        let stride = self.layer0_stride();
+        let (start, dists_start) = (slot as usize * stride, slot as usize * (stride - 1));
+        let (count, links) = self.layer0.get_mut(start..start + stride)?.split_first_mut()?;
+        let dists = self.layer0_dists.get_mut(dists_start..dists_start + stride - 1)?;
+        Some((count, links, dists))
+    }
+
     /// Replace `slot`'s links on `layer` by `links` (neighbour, distance to `slot`).
     fn set_links(&mut self, slot: u32, layer: usize, links: &[Scored]) {
         if layer == 0 {
-            let stride = self.layer0_stride();
-            let start = slot as usize * stride;
-            let dists_start = slot as usize * (stride - 1);
-            let Some((count, row)) =
-                self.layer0.get_mut(start..start + stride).and_then(|r| r.split_first_mut())
-            else {
-                return;
-            };
-            let n = links.len().min(row.len());
-            for (cell, link) in row.iter_mut().zip(&links[..n]) {
-                *cell = link.1;
+            let Some((count, cells, dists)) = self.layer0_row_mut(slot) else { return };
+            let n = links.len().min(cells.len());
+            for ((cell, dist), link) in cells.iter_mut().zip(dists.iter_mut()).zip(&links[..n]) {
+                (*cell, *dist) = (link.1, link.0);
             }
             *count = n as u32;
-            if let Some(dists) = self.layer0_dists.get_mut(dists_start..dists_start + n) {
-                for (cell, link) in dists.iter_mut().zip(links) {
-                    *cell = link.0;
-                }
-            }
         } else if let Some(l) = self.nodes.get_mut(slot as usize).and_then(|n| n.upper.get_mut(layer - 1)) {
             l.clear();
             l.extend(links.iter().map(|s| s.1));
@@ -208,21 +205,11 @@ impl<T: Element> Hnsw<T> {
 
     fn push_link(&mut self, slot: u32, layer: usize, to: Scored) {
         if layer == 0 {
-            let stride = self.layer0_stride();
-            let start = slot as usize * stride;
-            let dists_start = slot as usize * (stride - 1);
-            let Some((count, row)) =
-                self.layer0.get_mut(start..start + stride).and_then(|r| r.split_first_mut())
-            else {
-                return;
-            };
+            let Some((count, cells, dists)) = self.layer0_row_mut(slot) else { return };
             let at = *count as usize;
-            if let Some(free) = row.get_mut(at) {
-                *free = to.1;
+            if let (Some(cell), Some(dist)) = (cells.get_mut(at), dists.get_mut(at)) {
+                (*cell, *dist) = (to.1, to.0);
                 *count += 1;
-                if let Some(d) = self.layer0_dists.get_mut(dists_start + at) {
-                    *d = to.0;
-                }
             }
         } else if let Some(l) = self.nodes.get_mut(slot as usize).and_then(|n| n.upper.get_mut(layer - 1)) {
             l.push(to.1);
