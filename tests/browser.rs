@@ -315,3 +315,101 @@ async fn the_key_browser_shows_every_type_in_a_fitting_view() {
     app.destroy();
     root.remove();
 }
+
+/// The labs module reaches the page's engine only through the bridge object: commands, replies
+/// (as that connection's protocol decodes them), the clock, the cached prompts and the HNSW
+/// picture must cross it unchanged. Compared with the same questions asked of the session
+/// directly.
+#[wasm_bindgen_test]
+fn the_bridge_carries_what_the_labs_ask_of_the_engine() {
+    use redis_playground::labs::bridge::{host, BridgeLink};
+    use redis_playground::labs::link::{EngineLink, SessionLink};
+
+    let session = SessionHandle::new(Session::new(T0));
+    let direct = SessionLink(session.clone());
+    let bridged = BridgeLink::new(host(session.clone()).into());
+    let cmd = |parts: &[&str]| parts.iter().map(|p| b(p)).collect::<Vec<Bytes>>();
+
+    assert_eq!(bridged.now(), T0);
+    let client = bridged.connect();
+    assert_ne!(
+        client,
+        session.read(|s| s.client).expect("session"),
+        "the labs get a connection of their own"
+    );
+    let replies = bridged.execute(
+        client,
+        vec![
+            cmd(&["SET", "k", "v", "EX", "60"]),
+            cmd(&["GET", "k"]),
+            cmd(&["GET", "missing"]),
+            cmd(&["INCRBYFLOAT", "n", "1.5"]),
+            cmd(&["HGETALL", "nothing"]),
+            cmd(&["NOSUCH"]),
+        ],
+        None,
+    );
+    assert_eq!(
+        replies,
+        vec![
+            Frame::Simple("OK".into()),
+            Frame::Bulk(b("v")),
+            Frame::Null,
+            Frame::Bulk(b("1.5")),
+            Frame::Array(vec![]),
+            Frame::Error("ERR unknown command 'NOSUCH', with args beginning with: ".into()),
+        ]
+    );
+    // After HELLO 3 the same connection's replies come back as RESP3 decodes them.
+    let replies = bridged.execute(client, vec![cmd(&["HELLO", "3"]), cmd(&["HGETALL", "nothing"])], None);
+    assert_eq!(replies[1], Frame::Map(vec![]));
+    assert!(session.read(|s| s.dirty).expect("session"), "the labs' writes mark the session for saving");
+
+    // Time: an explicit time runs the command then, and a jump moves the page's clock.
+    bridged.jump(61_000);
+    assert_eq!(direct.now(), T0 + 61_000);
+    assert_eq!(bridged.execute(client, vec![cmd(&["GET", "k"])], None), vec![Frame::Null]);
+
+    // The semantic lab's map and graph.
+    let vector = |xs: [f32; 4]| xs.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let setup = [cmd(&[
+        "FT.CREATE",
+        "idx",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "p:",
+        "SCHEMA",
+        "embedding",
+        "VECTOR",
+        "HNSW",
+        "6",
+        "TYPE",
+        "FLOAT32",
+        "DIM",
+        "4",
+        "DISTANCE_METRIC",
+        "COSINE",
+    ])];
+    assert_eq!(bridged.execute(client, setup.to_vec(), None), vec![Frame::Simple("OK".into())]);
+    for (i, xs) in [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.7, 0.7, 0.1, 0.0]].into_iter().enumerate()
+    {
+        let mut hset = cmd(&["HSET", &format!("p:{i}"), "prompt", &format!("question {i}"), "embedding"]);
+        hset.push(Bytes::from(vector(xs)));
+        assert_eq!(bridged.execute(client, vec![hset], None), vec![Frame::Integer(2)]);
+    }
+    let sorted = |mut points: Vec<playground_labs::semantic::CachedPrompt>| {
+        points.sort_by(|a, b| a.key.cmp(&b.key));
+        points
+    };
+    let points = sorted(bridged.points("p:"));
+    assert_eq!(points.len(), 3);
+    assert_eq!(points, sorted(direct.points("p:")));
+    let query = vector([0.9, 0.1, 0.0, 0.0]);
+    let graph = bridged.graph("idx", Some(&query)).expect("a graph");
+    assert_eq!(Some(graph.clone()), direct.graph("idx", Some(&query)));
+    assert_eq!(graph.results.first().map(|(key, _)| key.clone()), Some(b("p:0")));
+    assert!(!graph.trace.is_empty() && graph.keys.len() == 3);
+    assert_eq!(bridged.graph("nosuch", None), None);
+}

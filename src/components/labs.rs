@@ -1,6 +1,88 @@
-//! The labs tab: see `crate::labs`.
+//! The labs tab. The labs themselves (`crate::labs`) are a wasm module of their own: the first
+//! time the tab opens, this imports `labs/labs.js` (its wasm with it), then mounts the labs into
+//! the tab with a bridge to the page's engine (`crate::labs::bridge`). The page's first load
+//! stays small; the labs cost their download only to those who open them.
 
+use crate::labs::bridge;
+use crate::session::SessionHandle;
+use js_sys::{Function, Object, Reflect};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
+
+/// Where trunk puts the labs module (`data-target-path` in index.html), from the page's URL.
+const LABS_MODULE: &str = "labs/labs.js";
+
+#[wasm_bindgen(inline_js = r#"
+let labs;
+export function import_labs(path) {
+  // One import and one instantiation, however many times the tab opens (or at once).
+  labs ??= import(new URL(path, document.baseURI).href)
+    .then(async (module) => { await module.default(); return module; })
+    .catch((error) => { labs = undefined; throw error; });
+  return labs;
+}
+"#)]
+extern "C" {
+    fn import_labs(path: &str) -> js_sys::Promise;
+}
+
+thread_local! {
+    /// The bridge for the page's session: made once, so its closures outlive every lab timer.
+    static BRIDGE: RefCell<Option<(SessionHandle, Object)>> = const { RefCell::new(None) };
+}
+
+fn bridge_for(session: &SessionHandle) -> Object {
+    BRIDGE.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        match &*slot {
+            Some((kept, bridge)) if kept == session => bridge.clone(),
+            _ => {
+                let bridge = bridge::host(session.clone());
+                *slot = Some((session.clone(), bridge.clone()));
+                bridge
+            }
+        }
+    })
+}
+
+/// Words for a failed import or mount.
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// Import the labs module and mount it into `host`; the mounted labs' handle.
+async fn mount(
+    host: web_sys::Element,
+    bridge: Object,
+    remote_url: Option<String>,
+) -> Result<JsValue, String> {
+    let module = JsFuture::from(import_labs(LABS_MODULE)).await.map_err(|e| describe(&e))?;
+    let mount: Function = Reflect::get(&module, &"mount_labs".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or("the labs module has no mount_labs")?;
+    let url = remote_url.map_or(JsValue::UNDEFINED, |u| JsValue::from_str(&u));
+    mount.call3(&JsValue::NULL, &host, &bridge, &url).map_err(|e| describe(&e))
+}
+
+/// Unmount labs mounted by [`mount`].
+fn unmount(mounted: &JsValue) {
+    for method in ["destroy", "free"] {
+        if let Some(f) =
+            Reflect::get(mounted, &method.into()).ok().and_then(|f| f.dyn_into::<Function>().ok())
+        {
+            let _ = f.call0(mounted);
+        }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct LabsTabProps {
@@ -8,7 +90,60 @@ pub struct LabsTabProps {
     pub remote_url: Option<String>,
 }
 
+#[derive(Clone, PartialEq)]
+enum Status {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
 #[component]
 pub fn Labs(props: &LabsTabProps) -> Html {
-    html! { <crate::labs::LabsPanel remote_url={props.remote_url.clone()} /> }
+    let session = use_context::<SessionHandle>();
+    let host = use_node_ref();
+    let status = use_state(|| Status::Loading);
+    {
+        let (host, status) = (host.clone(), status.clone());
+        use_effect_with(props.remote_url.clone(), move |url| {
+            let mounted: Rc<RefCell<Option<JsValue>>> = Rc::default();
+            let open = Rc::new(Cell::new(true));
+            match (session, host.cast::<web_sys::Element>()) {
+                (Some(session), Some(element)) => {
+                    let (mounted, open, url) = (mounted.clone(), open.clone(), url.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = mount(element, bridge_for(&session), url).await;
+                        match result {
+                            // The tab closed (or the backend changed) while the module loaded.
+                            Ok(labs) if !open.get() => unmount(&labs),
+                            Ok(labs) => {
+                                *mounted.borrow_mut() = Some(labs);
+                                status.set(Status::Ready);
+                            }
+                            Err(why) if open.get() => status.set(Status::Failed(why)),
+                            Err(_) => {}
+                        }
+                    });
+                }
+                _ => status.set(Status::Failed("the page's engine is not ready".into())),
+            }
+            move || {
+                open.set(false);
+                if let Some(labs) = mounted.borrow_mut().take() {
+                    unmount(&labs);
+                }
+            }
+        });
+    }
+    html! {
+        <section class="panel labs" aria-label="Labs">
+            {match &*status {
+                Status::Loading => html! { <p class="labs-loading" role="status">{"Loading the labs…"}</p> },
+                Status::Failed(why) => html! {
+                    <p class="error-text" role="alert">{format!("The labs could not be loaded ({why}). Reload the page to try again.")}</p>
+                },
+                Status::Ready => html! {},
+            }}
+            <div class="labs-mount" ref={host}></div>
+        </section>
+    }
 }

@@ -5,8 +5,8 @@ use super::charts::{Bars, LineChart};
 use super::command_log::CommandLog;
 use super::flow_diagram::FlowDiagram;
 use super::keep::{keep, Shelf};
+use super::link::{Link, LinkExecutor};
 use super::target::LabTarget;
-use crate::session::SessionHandle;
 use gloo::timers::callback::Interval;
 use playground_labs::cache_aside::{
     run_on_engine, CacheAsideLab, Invalidation, LabConfig, Outcome, Source, Strategy, Trace, TTL_PRESETS,
@@ -96,8 +96,8 @@ fn wall_ms() -> u64 {
 }
 
 impl Run {
-    fn new(settings: &Settings, session: &SessionHandle, target: LabTarget, id: u64) -> Run {
-        let now = if target.is_remote() { wall_ms() } else { session.now() };
+    fn new(settings: &Settings, engine: &Link, target: LabTarget, id: u64) -> Run {
+        let now = if target.is_remote() { wall_ms() } else { engine.now() };
         Run {
             lab: CacheAsideLab::new(settings.config(), settings.workload.keys, 42, now),
             traffic: Generator::new(settings.workload.clone(), 7, now),
@@ -113,11 +113,11 @@ impl Run {
     }
 
     /// The run's present: the virtual clock in the page, the wall clock on a real server.
-    fn now(&self, session: &SessionHandle) -> u64 {
+    fn now(&self, engine: &Link) -> u64 {
         if self.target.is_remote() {
             wall_ms()
         } else {
-            session.now()
+            engine.now()
         }
     }
 
@@ -131,16 +131,13 @@ impl Run {
 /// Play requests: in the page's engine at once, each at its own virtual time (so an hour of
 /// traffic expires keys as it goes); on a real server each request is a flow driven by the
 /// replies as they arrive.
-fn play(shared: &SharedRun, session: &SessionHandle, requests: &[Request], refresh: &UseForceUpdateHandle) {
+fn play(shared: &SharedRun, engine: &Link, requests: &[Request], refresh: &UseForceUpdateHandle) {
     let Ok(mut guard) = shared.try_borrow_mut() else { return };
     let Some(run) = guard.as_mut() else { return };
     match run.target.clone() {
         LabTarget::Local { client, .. } => {
-            let traces = session.update(|s| {
-                s.dirty = true;
-                run_on_engine(&mut run.lab, requests, &mut s.engine, client)
-            });
-            for trace in traces.unwrap_or_default() {
+            let traces = run_on_engine(&mut run.lab, requests, &mut LinkExecutor(&**engine), client);
+            for trace in traces {
                 run.keep(trace);
             }
         }
@@ -176,17 +173,17 @@ fn play(shared: &SharedRun, session: &SessionHandle, requests: &[Request], refre
 }
 
 /// Traffic that arrived up to the run's present.
-fn catch_up(shared: &SharedRun, session: &SessionHandle, refresh: &UseForceUpdateHandle) {
+fn catch_up(shared: &SharedRun, engine: &Link, refresh: &UseForceUpdateHandle) {
     let due = {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
         let Some(run) = guard.as_mut() else { return };
-        let now = run.now(session);
+        let now = run.now(engine);
         run.lab.flush_if_due(now);
         run.traffic.until(now)
     };
     // After a long pause (or a day's jump) keep the page responsive: play the last 2000.
     let start = due.len().saturating_sub(2_000);
-    play(shared, session, &due[start..], refresh);
+    play(shared, engine, &due[start..], refresh);
 }
 
 /// What the lab keeps while its tab is closed: the connection, the run and the settings.
@@ -210,14 +207,14 @@ pub struct CacheLabProps {
 
 #[component]
 pub fn CacheLab(props: &CacheLabProps) -> Html {
-    let Some(session) = use_context::<SessionHandle>() else {
-        return html! { <p class="error-text">{"The lab needs the playground session."}</p> };
+    let Some(engine) = use_context::<Link>() else {
+        return html! { <p class="error-text">{"The lab needs the playground's engine."}</p> };
     };
     let kept = {
-        let session = session.clone();
+        let engine = engine.clone();
         use_memo(props.remote_url.clone(), move |url| {
             keep(&SHELF, url, || Kept {
-                target: LabTarget::connect(&session, url.as_deref()),
+                target: LabTarget::connect(&engine, url.as_deref()),
                 run: Rc::new(RefCell::new(None)),
                 runs: Default::default(),
                 settings: RefCell::new(Settings::default()),
@@ -235,12 +232,12 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
     // A new run whenever the settings or the target change (the cache keeps its keys; the
     // metrics restart). Coming back to the tab finds the run it left.
     let restart = {
-        let (kept, session, refresh) = ((*kept).clone(), session.clone(), refresh.clone());
+        let (kept, engine, refresh) = ((*kept).clone(), engine.clone(), refresh.clone());
         Rc::new(move |settings: &Settings| {
             let id = kept.runs.get() + 1;
             kept.runs.set(id);
             if let Ok(mut slot) = kept.run.try_borrow_mut() {
-                *slot = Some(Run::new(settings, &session, kept.target.clone(), id));
+                *slot = Some(Run::new(settings, &engine, kept.target.clone(), id));
             }
             refresh.force_update();
         })
@@ -257,11 +254,11 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
     }
     // While traffic runs, play what arrived (on the virtual clock, or the wall clock remotely).
     {
-        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
+        let (run, engine, refresh) = (run.clone(), engine.clone(), refresh.clone());
         use_effect_with(*running, move |on| {
             let interval = on.then(|| {
                 Interval::new(STEP_MS, move || {
-                    catch_up(&run, &session, &refresh);
+                    catch_up(&run, &engine, &refresh);
                     refresh.force_update();
                 })
             });
@@ -269,22 +266,22 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
         });
     }
 
-    let act = |f: fn(&SharedRun, &SessionHandle, &UseForceUpdateHandle)| {
-        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
+    let act = |f: fn(&SharedRun, &Link, &UseForceUpdateHandle)| {
+        let (run, engine, refresh) = (run.clone(), engine.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
-            f(&run, &session, &refresh);
+            f(&run, &engine, &refresh);
             refresh.force_update();
         })
     };
     let one = |update: bool| {
-        let (run, session, refresh) = (run.clone(), session.clone(), refresh.clone());
+        let (run, engine, refresh) = (run.clone(), engine.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
             let request = run.try_borrow_mut().ok().and_then(|mut guard| {
                 let r = guard.as_mut()?;
-                Some(Request { at_ms: r.now(&session), item: r.traffic.sample_item(), update })
+                Some(Request { at_ms: r.now(&engine), item: r.traffic.sample_item(), update })
             });
             if let Some(request) = request {
-                play(&run, &session, &[request], &refresh);
+                play(&run, &engine, &[request], &refresh);
             }
             refresh.force_update();
         })
@@ -308,7 +305,7 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
             play(shared, s, chunk, refresh);
         }
         let now = s.now();
-        s.update(|session| session.jump(until.saturating_sub(now)));
+        s.jump(until.saturating_sub(now));
     });
     let crash = act(|shared, _, _| {
         if let Ok(mut guard) = shared.try_borrow_mut() {

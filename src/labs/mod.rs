@@ -8,7 +8,12 @@
 //!
 //! The logic lives in the `playground-labs` crate (sans I/O, tested natively); these files only
 //! draw it and feed it the engine.
+//!
+//! They are built into a wasm module of their own (`src/bin/labs.rs`), which the page loads
+//! when the Labs tab is first opened, and reach the page's engine through a [`link::Link`]
+//! ([`bridge`] between the two modules).
 
+pub mod bridge;
 mod cache_lab;
 mod charts;
 mod command_log;
@@ -16,11 +21,13 @@ mod embedders;
 mod flow_diagram;
 mod hnsw_view;
 mod keep;
+pub mod link;
 mod proxy_embedder;
 mod semantic_lab;
 mod semantic_views;
 mod target;
 
+use link::Link;
 use yew::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,8 +57,9 @@ pub fn LabsPanel(props: &LabsProps) -> Html {
                 aria-selected={(*tab == t).to_string()} onclick={pick(t)}>{label.to_string()}</button>
         }
     };
+    // The page's Labs tab owns the surrounding `section.panel.labs` (components::labs).
     html! {
-        <section class="panel labs" aria-label="Labs">
+        <>
             <div class="tab-bar lab-tabs" role="tablist">
                 { button(LabTab::CacheAside, "Cache-aside lab") }
                 { button(LabTab::Semantic, "Semantic cache lab") }
@@ -61,6 +69,25 @@ pub fn LabsPanel(props: &LabsProps) -> Html {
             } else {
                 <semantic_lab::SemanticLab remote_url={props.remote_url.clone()} />
             }
-        </section>
+        </>
+    }
+}
+
+/// What the labs module is mounted with.
+#[derive(Properties, PartialEq)]
+pub struct LabsRootProps {
+    /// The page's engine.
+    pub link: Link,
+    /// The proxy's WebSocket when the learner chose a real server; `None`: the page's engine.
+    pub remote_url: Option<String>,
+}
+
+/// The labs module's root: the labs panel with the page's engine as its context.
+#[component]
+pub fn LabsRoot(props: &LabsRootProps) -> Html {
+    html! {
+        <ContextProvider<Link> context={props.link.clone()}>
+            <LabsPanel remote_url={props.remote_url.clone()} />
+        </ContextProvider<Link>>
     }
 }

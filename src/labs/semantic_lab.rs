@@ -7,17 +7,15 @@ use super::command_log::CommandLog;
 use super::embedders::{lexical, load_minilm, EmbedderKind};
 use super::hnsw_view::{HnswPicture, HnswView};
 use super::keep::{keep, Shelf};
+use super::link::Link;
 use super::proxy_embedder;
 use super::semantic_views::{EmbeddingStrip, NeighbourTable, PromptMap, ThresholdCurve};
 use super::target::LabTarget;
-use crate::session::SessionHandle;
 use playground_embed::Embedder;
-use playground_engine::search;
-use playground_engine::types::Value;
 use playground_engine::Frame;
 use playground_labs::flow::{drive, Command, Exchange, Pipeline};
 use playground_labs::pca::Projection;
-use playground_labs::semantic::{f32_vector, CachedPrompt, Lookup, SemanticCache};
+use playground_labs::semantic::{CachedPrompt, Lookup, SemanticCache};
 use playground_labs::starter::{STARTER, UNRELATED};
 use playground_labs::threshold::{curve, Judgement};
 use std::cell::Cell;
@@ -160,65 +158,42 @@ fn auto_judge(prompt: &str, lookup: &Lookup) -> Option<Judged> {
     Some(Judged { prompt: prompt.to_string(), similarity: nearest.similarity, correct })
 }
 
-/// Cached prompts under the cache's prefix (db 0) in the page's engine, read directly (no
-/// commands, so the map never counts as keyspace hits in the server panel).
-fn local_points(session: &SessionHandle, prefix: &str) -> Vec<CachedPrompt> {
-    session
-        .read(|s| {
-            let Some(db) = s.engine.server().dbs.first() else { return Vec::new() };
-            db.iter()
-                .filter(|(k, _)| k.starts_with(prefix.as_bytes()))
-                .filter_map(|(key, entry)| match &entry.value {
-                    Value::Hash(h) => Some(CachedPrompt {
-                        key: key.clone(),
-                        prompt: String::from_utf8_lossy(h.get(b"prompt".as_slice())?).into_owned(),
-                        embedding: f32_vector(h.get(b"embedding".as_slice())?)?,
-                    }),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The index's graph and, if a prompt was asked, the traced search for it.
+/// The index's graph and, if a prompt was asked, the traced search for it, placed on the map.
 fn hnsw_picture(
-    session: &SessionHandle,
+    engine: &Link,
     index: &str,
     query: Option<&[f32]>,
     points: &[CachedPrompt],
     map_points: &[(String, f32, f32)],
 ) -> HnswPicture {
-    session
-        .read(|s| {
-            let Some(layers) = search::inspect(&s.engine, index) else { return HnswPicture::default() };
-            let keys = search::doc_keys(&s.engine, index);
-            let (min_x, max_x, min_y, max_y) =
-                map_points.iter().fold((f32::MAX, f32::MIN, f32::MAX, f32::MIN), |(a, b, c, d), p| {
-                    (a.min(p.1), b.max(p.1), c.min(p.2), d.max(p.2))
-                });
-            let (span_x, span_y) = ((max_x - min_x).max(1e-6), (max_y - min_y).max(1e-6));
-            let nodes = keys
-                .iter()
-                .filter_map(|(id, key)| {
-                    let i = points.iter().position(|p| p.key == *key)?;
-                    let (_, px, py) = map_points.get(i)?;
-                    Some((*id, ((px - min_x) / span_x, (py - min_y) / span_y, points[i].prompt.clone())))
-                })
-                .collect();
-            let (results, trace) = query
-                .and_then(|q| {
-                    let blob: Vec<u8> = q.iter().flat_map(|x| x.to_le_bytes()).collect();
-                    search::trace_knn(&s.engine, index, "embedding", &blob, 3)
-                })
-                .unwrap_or_default();
-            let results = results
-                .iter()
-                .filter_map(|(key, _)| keys.iter().find(|(_, k)| *k == key).map(|(id, _)| *id))
-                .collect();
-            HnswPicture { layers: layers.layers, entry_point: layers.entry_point, nodes, trace, results }
+    let blob: Option<Vec<u8>> = query.map(|q| q.iter().flat_map(|x| x.to_le_bytes()).collect());
+    let Some(graph) = engine.graph(index, blob.as_deref()) else { return HnswPicture::default() };
+    let (min_x, max_x, min_y, max_y) =
+        map_points.iter().fold((f32::MAX, f32::MIN, f32::MAX, f32::MIN), |(a, b, c, d), p| {
+            (a.min(p.1), b.max(p.1), c.min(p.2), d.max(p.2))
+        });
+    let (span_x, span_y) = ((max_x - min_x).max(1e-6), (max_y - min_y).max(1e-6));
+    let nodes = graph
+        .keys
+        .iter()
+        .filter_map(|(id, key)| {
+            let i = points.iter().position(|p| p.key == *key)?;
+            let (_, px, py) = map_points.get(i)?;
+            Some((*id, ((px - min_x) / span_x, (py - min_y) / span_y, points[i].prompt.clone())))
         })
-        .unwrap_or_default()
+        .collect();
+    let results = graph
+        .results
+        .iter()
+        .filter_map(|(key, _)| graph.keys.iter().find(|(_, k)| *k == key).map(|(id, _)| *id))
+        .collect();
+    HnswPicture {
+        layers: graph.layers.layers,
+        entry_point: graph.layers.entry_point,
+        nodes,
+        trace: graph.trace,
+        results,
+    }
 }
 
 /// A search error in plain words (the raw reply is in the command log).
@@ -241,15 +216,15 @@ pub struct SemanticLabProps {
 
 #[component]
 pub fn SemanticLab(props: &SemanticLabProps) -> Html {
-    let Some(session) = use_context::<SessionHandle>() else {
-        return html! { <p class="error-text">{"The lab needs the playground session."}</p> };
+    let Some(engine) = use_context::<Link>() else {
+        return html! { <p class="error-text">{"The lab needs the playground's engine."}</p> };
     };
     let kept = {
-        let session = session.clone();
+        let engine = engine.clone();
         use_memo(props.remote_url.clone(), move |url| {
             keep(&SHELF, url, || Kept {
                 connection: Rc::new(Connection {
-                    target: LabTarget::connect(&session, url.as_deref()),
+                    target: LabTarget::connect(&engine, url.as_deref()),
                     ready: RefCell::new(HashSet::new()),
                 }),
                 kind: Cell::new(EmbedderKind::MiniLm),
@@ -512,8 +487,8 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     // The decision at the current threshold (the slider re-decides without a new search).
     let decision =
         asked.as_ref().map(|a| a.lookup.neighbours.first().is_some_and(|n| n.similarity >= *threshold));
-    let points = match connection.target.session() {
-        Some(local) => local_points(local, &cache.prefix),
+    let points = match connection.target.local() {
+        Some(local) => local.points(&cache.prefix),
         None => (*remote_points).clone(),
     };
     // Vectors of another size (a model switched under the same prefix) cannot share the map.
@@ -528,7 +503,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
             (p.prompt.clone(), x, y)
         })
         .collect();
-    let picture = connection.target.session().map(|local| {
+    let picture = connection.target.local().map(|local| {
         hnsw_picture(
             local,
             &cache.index,

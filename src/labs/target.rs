@@ -7,8 +7,8 @@
 //! WebSocket of the lab's own, opened when the proxy backend is chosen. The flows, and so the
 //! commands a learner reads in the log, are the same on both.
 
+use super::link::Link;
 use crate::backend::remote::{send_all, RemoteBackend, RemoteHandle};
-use crate::session::SessionHandle;
 use playground_labs::flow::Sender;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,7 +16,7 @@ use std::rc::Rc;
 #[derive(Clone, PartialEq)]
 pub enum LabTarget {
     /// The engine in the page, through the lab's own client id.
-    Local { session: SessionHandle, client: u64 },
+    Local { link: Link, client: u64 },
     /// A real server through `playground-proxy serve`.
     Remote(RemoteHandle, RoundTrip),
 }
@@ -51,15 +51,12 @@ fn performance_now() -> f64 {
 impl LabTarget {
     /// A new connection for a lab: to the proxy at `remote_url` when the learner chose a real
     /// server, else to the page's engine.
-    pub fn connect(session: &SessionHandle, remote_url: Option<&str>) -> LabTarget {
+    pub fn connect(link: &Link, remote_url: Option<&str>) -> LabTarget {
         match remote_url {
             Some(url) => {
                 LabTarget::Remote(RemoteHandle(Rc::new(RemoteBackend::connect(url))), RoundTrip::default())
             }
-            None => {
-                let client = session.update(|s| s.engine.connect(s.clock.now())).unwrap_or(0);
-                LabTarget::Local { session: session.clone(), client }
-            }
+            None => LabTarget::Local { link: link.clone(), client: link.connect() },
         }
     }
 
@@ -67,10 +64,10 @@ impl LabTarget {
         matches!(self, LabTarget::Remote(..))
     }
 
-    /// The in-page session, for the views that read the engine's insides (the HNSW graph).
-    pub fn session(&self) -> Option<&SessionHandle> {
+    /// The link to the page's engine, for the views that read its insides (the HNSW graph).
+    pub fn local(&self) -> Option<&Link> {
         match self {
-            LabTarget::Local { session, .. } => Some(session),
+            LabTarget::Local { link, .. } => Some(link),
             LabTarget::Remote(..) => None,
         }
     }
@@ -87,16 +84,9 @@ impl LabTarget {
     /// Where to send a flow's pipelines.
     pub fn sender(&self) -> Sender {
         match self.clone() {
-            LabTarget::Local { session, client } => Rc::new(move |cmds, reply| {
-                let replies = session
-                    .update(|s| {
-                        s.dirty = true;
-                        let now = s.clock.now();
-                        cmds.into_iter().map(|c| s.engine.execute(client, c, now)).collect()
-                    })
-                    .unwrap_or_default();
-                reply(replies)
-            }),
+            LabTarget::Local { link, client } => {
+                Rc::new(move |cmds, reply| reply(link.execute(client, cmds, None)))
+            }
             LabTarget::Remote(remote, round_trip) => Rc::new(move |cmds, reply| {
                 let (sent_at, round_trip) = (performance_now(), round_trip.clone());
                 send_all(&*remote.0, cmds, move |replies| {

@@ -17,6 +17,42 @@ after(async () => {
 
 const ms = (text) => Number.parseFloat(text.replace(/[^0-9.]/g, ''));
 
+test('the labs are a module of their own, loaded when the tab first opens; their clicks stay in the labs', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const requested = [];
+  context.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  const page = await openPage(browser, server.url, { context });
+  await page.waitForLoadState('networkidle');
+  assert.ok(!requested.some((path) => path.includes('labs_bg.wasm')), `no labs wasm before the tab opens: ${requested}`);
+  const pageState = () => page.evaluate(() => ({
+    tabs: [...document.querySelectorAll('.tab-bar:not(.lab-tabs) [role=tab]')].map((t) => t.getAttribute('aria-selected')),
+    backend: document.querySelector('#backend-state')?.textContent,
+    theme: document.documentElement.dataset.theme,
+  }));
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.locator('[data-testid=lab-hour]').waitFor();
+  assert.ok(requested.some((path) => path.endsWith('/labs/labs_bg.wasm')), 'the labs wasm is fetched with the tab');
+  const before = await pageState();
+  // Each wasm module numbers its yew trees from 1: without care, a click on a lab button ran
+  // whichever page handler had the same number (it once switched the backend).
+  for (const name of ['One read', 'One update', 'Reset stats', 'Simulate 1 hour', 'One read']) {
+    await page.getByRole('button', { name, exact: true }).click();
+  }
+  await page.getByRole('tab', { name: 'Semantic cache lab' }).click();
+  await page.locator('[data-testid=sem-prompt]').waitFor();
+  await page.getByRole('tab', { name: 'Cache-aside lab' }).click();
+  assert.deepEqual(await pageState(), before, 'the page around the labs did not react');
+  // The invariant behind it: no element of the labs carries the page's tree number.
+  const trees = await page.evaluate(() => ({
+    page: document.body.__yew_subtree_id,
+    labs: [...document.querySelectorAll('.labs-mount, .labs-mount *')].map((el) => el.__yew_subtree_id).filter((id) => id !== undefined),
+  }));
+  assert.ok(trees.page !== undefined && trees.labs.length > 0, `trees ${JSON.stringify(trees)}`);
+  assert.ok(!trees.labs.includes(trees.page), `labs trees ${trees.labs} apart from the page's ${trees.page}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('cache-aside: an hour of traffic hits the cache, and hits are faster than misses', async () => {
   const page = await openPage(browser, server.url, { width: 1280, height: 900 });
   await page.getByRole('tab', { name: 'Labs' }).click();

@@ -3,7 +3,7 @@
 // command on localhost, and engine commands per second inside the browser.
 //   node tests/e2e/measure.mjs
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, ROOT, serveDist, launch } from './harness.mjs';
@@ -17,14 +17,17 @@ const kb = (n) => (n / 1024).toFixed(1);
 function sizes() {
   const files = readdirSync(DIST);
   // Every file of the page with this ending (both style sheets, say), summed.
-  const size = (ext, dir = DIST) => readdirSync(dir)
-    .filter((name) => name.endsWith(ext))
+  // Files directly in `dir`, or (for the lazily loaded folders) everywhere under it.
+  const size = (ext, dir = DIST, recursive = false) => readdirSync(dir, { recursive })
+    .filter((name) => name.endsWith(ext) && statSync(join(dir, name)).isFile())
     .map((name) => readFileSync(join(dir, name)))
     .reduce((t, body) => ({ raw: t.raw + body.length, gz: t.gz + gzipSync(body, { level: 9 }).length }), { raw: 0, gz: 0 });
   // What the semantic lab fetches when it is first opened (the MiniLM table, its vocabulary and
   // the tokenizer's Unicode tables): not part of the page's load.
-  const lazy = files.includes('embeddings') ? size('', join(DIST, 'embeddings')) : { raw: 0, gz: 0 };
-  return { wasm: size('_bg.wasm'), js: size('.js'), css: size('.css'), lazy };
+  const lazy = files.includes('embeddings') ? size('', join(DIST, 'embeddings'), true) : { raw: 0, gz: 0 };
+  // The labs' own wasm module and its glue (dist/labs/), imported when the Labs tab first opens.
+  const labs = files.includes('labs') ? size('', join(DIST, 'labs'), true) : { raw: 0, gz: 0 };
+  return { wasm: size('_bg.wasm'), js: size('.js'), css: size('.css'), lazy, labs };
 }
 
 /**
@@ -95,6 +98,7 @@ try {
     ['js glue (gzip)', `${kb(s.js.gz)} KB`, ''],
     ['css (gzip)', `${kb(s.css.gz)} KB`, ''],
     ['total download (gzip)', `${kb(s.wasm.gz + s.js.gz + s.css.gz)} KB`, ''],
+    ['lazily loaded by the Labs tab: its wasm module (gzip)', `${kb(s.labs.gz)} KB`, `${kb(s.labs.raw)} KB raw`],
     ['lazily loaded by the semantic lab (gzip)', `${kb(s.lazy.gz)} KB`, `${kb(s.lazy.raw)} KB raw`],
     [`navigation -> PONG on screen (median of ${RUNS})`, `${firstMs.toFixed(0)} ms`, `<= ${GOALS.firstAnswerMs} ms ${firstMs <= GOALS.firstAnswerMs ? 'ok' : 'MISSED'}`],
     ['  min / max', `${Math.min(...answers.map((a) => a.inPage)).toFixed(0)} / ${Math.max(...answers.map((a) => a.inPage)).toFixed(0)} ms`, ''],

@@ -499,7 +499,7 @@ impl Flow for RequestFlow {
 pub fn run_on_engine(
     lab: &mut CacheAsideLab,
     requests: &[Request],
-    engine: &mut playground_engine::Engine,
+    engine: &mut impl crate::flow::Executor,
     client: u64,
 ) -> Vec<Trace> {
     let mut traces = Vec::with_capacity(requests.len());

@@ -62,11 +62,30 @@ pub trait Flow {
     fn resume(&mut self, replies: Vec<Frame>) -> Step<Self::Output>;
 }
 
-/// Run a flow to completion against an in-process engine, at virtual time `now`.
+/// What answers a flow's commands at once, at a virtual time: the engine itself, or the page's
+/// engine reached from the lazily loaded labs module (which holds no engine of its own).
+pub trait Executor {
+    /// Run active expiry up to `now` (what the engine's clock does between requests).
+    fn tick(&mut self, now: u64);
+    /// One command on `client`'s connection at `now`.
+    fn execute(&mut self, client: u64, cmd: Command, now: u64) -> Frame;
+}
+
+impl Executor for Engine {
+    fn tick(&mut self, now: u64) {
+        Engine::tick(self, now);
+    }
+
+    fn execute(&mut self, client: u64, cmd: Command, now: u64) -> Frame {
+        Engine::execute(self, client, cmd, now)
+    }
+}
+
+/// Run a flow to completion against an executor that answers at once, at virtual time `now`.
 /// Returns the output and every (command, reply) exchanged, for the lab's command log.
 pub fn run_on_engine<F: Flow>(
     flow: &mut F,
-    engine: &mut Engine,
+    engine: &mut impl Executor,
     client: u64,
     now: u64,
 ) -> (F::Output, Vec<(Command, Frame)>) {

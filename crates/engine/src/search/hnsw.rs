@@ -64,7 +64,7 @@ pub struct TraceStep {
 }
 
 /// The graph, for drawing: per layer, node labels and their links (by label).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Layers {
     pub entry_point: Option<u64>,
     /// layers[l] = (label, neighbour labels) for every live node present on layer l.
