@@ -63,7 +63,7 @@ pub fn bench_vectors(n: u32, queries: u32, data_salt: u32, query_salt: u32) -> S
                 .enumerate()
                 .map(|(i, v)| (f32::distance(Metric::Cosine, q, v), i as u64))
                 .collect();
-            all.sort_by(|a, b| a.0.total_cmp(&b.0));
+            playground_engine::search::vector::sort_by_distance(&mut all);
             all.into_iter().take(K).map(|x| x.1).collect()
         })
         .collect();

@@ -147,7 +147,7 @@ impl Snapshot {
             .map(|(index, db)| {
                 // Sorted so the same keyspace always saves the same way.
                 let mut entries: Vec<_> = db.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
                 let keys = entries
                     .into_iter()
                     .map(|(key, entry)| KeySnap {

@@ -4,8 +4,8 @@
 //!
 //! Two wasm modules share no memory, so everything crosses as bytes or text: commands and
 //! replies in RESP (the engine's own codec, so a reply decodes exactly as a client on that
-//! connection would read it, the same as over the proxy), the cached prompts and the HNSW
-//! picture as JSON. Times and client ids are JavaScript numbers (exact up to 2^53).
+//! connection would read it, the same as over the proxy), and the cached prompts and the HNSW
+//! picture as RESP3 frames too (no second format in the page's wasm). Times and client ids are JavaScript numbers (exact up to 2^53).
 
 use super::link::{EngineLink, Graph, SessionLink};
 use crate::session::SessionHandle;
@@ -13,56 +13,164 @@ use bytes::Bytes;
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use playground_engine::resp::{encode_command, parse_command, parse_frame, Limits};
 use playground_engine::search::hnsw::{Layers, TraceStep};
-use playground_engine::Frame;
+use playground_engine::{Frame, Protocol};
 use playground_labs::flow::Command;
 use playground_labs::semantic::CachedPrompt;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A cached prompt on the wire.
-#[derive(Serialize, Deserialize)]
-struct WirePoint {
-    key: Vec<u8>,
-    prompt: String,
-    embedding: Vec<f32>,
+fn int(v: u64) -> Frame {
+    Frame::Integer(v as i64)
 }
 
-/// [`Graph`] on the wire; trace steps as (layer, node, distance, kept).
-#[derive(Serialize, Deserialize)]
-struct WireGraph {
-    entry_point: Option<u64>,
-    layers: Vec<Vec<(u64, Vec<u64>)>>,
-    keys: Vec<(u64, Vec<u8>)>,
-    results: Vec<(Vec<u8>, f64)>,
-    trace: Vec<(usize, u64, f64, bool)>,
+fn ints(vs: &[u64]) -> Frame {
+    Frame::Array(vs.iter().map(|&v| int(v)).collect())
 }
 
-impl From<Graph> for WireGraph {
-    fn from(g: Graph) -> Self {
-        WireGraph {
-            entry_point: g.layers.entry_point,
-            layers: g.layers.layers,
-            keys: g.keys.into_iter().map(|(id, key)| (id, key.to_vec())).collect(),
-            results: g.results.into_iter().map(|(key, d)| (key.to_vec(), d)).collect(),
-            trace: g.trace.into_iter().map(|t| (t.layer, t.visited, t.distance, t.kept)).collect(),
-        }
+fn items(frame: &Frame) -> &[Frame] {
+    match frame {
+        Frame::Array(items) => items,
+        _ => &[],
     }
 }
 
-impl From<WireGraph> for Graph {
-    fn from(w: WireGraph) -> Self {
-        Graph {
-            layers: Layers { entry_point: w.entry_point, layers: w.layers },
-            keys: w.keys.into_iter().map(|(id, key)| (id, Bytes::from(key))).collect(),
-            results: w.results.into_iter().map(|(key, d)| (Bytes::from(key), d)).collect(),
-            trace: w
-                .trace
-                .into_iter()
-                .map(|(layer, visited, distance, kept)| TraceStep { layer, visited, distance, kept })
-                .collect(),
-        }
+fn as_u64_frame(frame: &Frame) -> Option<u64> {
+    frame.as_integer().and_then(|i| u64::try_from(i).ok())
+}
+
+fn as_f64_frame(frame: &Frame) -> f64 {
+    match frame {
+        Frame::Double(d) => *d,
+        _ => f64::NAN,
     }
+}
+
+/// The cached prompts as a RESP3 frame: `[[key, prompt, embedding as little-endian f32s], ...]`
+/// (the page's wasm already carries this codec; a JSON one would add to its first download).
+fn points_to_frame(points: Vec<CachedPrompt>) -> Frame {
+    Frame::Array(
+        points
+            .into_iter()
+            .map(|p| {
+                let blob: Vec<u8> = p.embedding.iter().flat_map(|x| x.to_le_bytes()).collect();
+                Frame::Array(vec![
+                    Frame::Bulk(p.key),
+                    Frame::Bulk(p.prompt.into_bytes().into()),
+                    Frame::Bulk(blob.into()),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn points_from_frame(frame: &Frame) -> Vec<CachedPrompt> {
+    items(frame)
+        .iter()
+        .filter_map(|p| match items(p) {
+            [key, prompt, embedding] => Some(CachedPrompt {
+                key: Bytes::copy_from_slice(key.as_bytes()?),
+                prompt: String::from_utf8_lossy(prompt.as_bytes()?).into_owned(),
+                embedding: playground_labs::semantic::f32_vector(embedding.as_bytes()?)?,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// [`Graph`] as a RESP3 frame: `[entry point or null, layers, keys, results, trace]`, each a
+/// list of lists of integers, bulk strings and doubles.
+fn graph_to_frame(g: Graph) -> Frame {
+    let layers = g
+        .layers
+        .layers
+        .iter()
+        .map(|layer| {
+            Frame::Array(
+                layer.iter().map(|(node, links)| Frame::Array(vec![int(*node), ints(links)])).collect(),
+            )
+        })
+        .collect();
+    let keys = g.keys.into_iter().map(|(id, key)| Frame::Array(vec![int(id), Frame::Bulk(key)])).collect();
+    let results = g
+        .results
+        .into_iter()
+        .map(|(key, d)| Frame::Array(vec![Frame::Bulk(key), Frame::Double(d)]))
+        .collect();
+    let trace = g
+        .trace
+        .into_iter()
+        .map(|t| {
+            Frame::Array(vec![
+                int(t.layer as u64),
+                int(t.visited),
+                Frame::Double(t.distance),
+                int(u64::from(t.kept)),
+            ])
+        })
+        .collect();
+    Frame::Array(vec![
+        g.layers.entry_point.map_or(Frame::Null, int),
+        Frame::Array(layers),
+        Frame::Array(keys),
+        Frame::Array(results),
+        Frame::Array(trace),
+    ])
+}
+
+fn graph_from_frame(frame: &Frame) -> Option<Graph> {
+    let [entry, layers, keys, results, trace] = items(frame) else { return None };
+    let layers = items(layers)
+        .iter()
+        .map(|layer| {
+            items(layer)
+                .iter()
+                .filter_map(|n| match items(n) {
+                    [node, links] => {
+                        Some((as_u64_frame(node)?, items(links).iter().filter_map(as_u64_frame).collect()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let keys = items(keys)
+        .iter()
+        .filter_map(|k| match items(k) {
+            [id, key] => Some((as_u64_frame(id)?, Bytes::copy_from_slice(key.as_bytes()?))),
+            _ => None,
+        })
+        .collect();
+    let results = items(results)
+        .iter()
+        .filter_map(|r| match items(r) {
+            [key, d] => Some((Bytes::copy_from_slice(key.as_bytes()?), as_f64_frame(d))),
+            _ => None,
+        })
+        .collect();
+    let trace = items(trace)
+        .iter()
+        .filter_map(|t| match items(t) {
+            [layer, visited, distance, kept] => Some(TraceStep {
+                layer: as_u64_frame(layer)? as usize,
+                visited: as_u64_frame(visited)?,
+                distance: as_f64_frame(distance),
+                kept: as_u64_frame(kept)? != 0,
+            }),
+            _ => None,
+        })
+        .collect();
+    Some(Graph { layers: Layers { entry_point: as_u64_frame(entry), layers }, keys, results, trace })
+}
+
+/// A frame as RESP3 bytes for JavaScript.
+fn to_js(frame: &Frame) -> Uint8Array {
+    Uint8Array::from(frame.to_bytes(Protocol::Resp3).as_slice())
+}
+
+/// The one frame in RESP bytes from JavaScript.
+fn from_js(value: JsValue) -> Option<Frame> {
+    let bytes = value.dyn_into::<Uint8Array>().ok()?.to_vec();
+    parse_frame(&bytes, &Limits::default()).ok().flatten().map(|(frame, _)| frame)
 }
 
 /// Commands as one RESP byte string (each an array of bulk strings, back to back).
@@ -163,13 +271,8 @@ pub fn host(session: SessionHandle) -> Object {
     set(
         &object,
         "points",
-        Closure::<dyn Fn(String) -> String>::new(move |prefix: String| {
-            let points: Vec<WirePoint> = l
-                .points(&prefix)
-                .into_iter()
-                .map(|p| WirePoint { key: p.key.to_vec(), prompt: p.prompt, embedding: p.embedding })
-                .collect();
-            serde_json::to_string(&points).unwrap_or_else(|_| "[]".into())
+        Closure::<dyn Fn(String) -> Uint8Array>::new(move |prefix: String| {
+            to_js(&points_to_frame(l.points(&prefix)))
         })
         .into_js_value(),
     );
@@ -179,9 +282,7 @@ pub fn host(session: SessionHandle) -> Object {
         "graph",
         Closure::<dyn Fn(String, JsValue) -> JsValue>::new(move |index: String, query: JsValue| {
             let query = query.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec);
-            l.graph(&index, query.as_deref())
-                .and_then(|g| serde_json::to_string(&WireGraph::from(g)).ok())
-                .map_or(JsValue::UNDEFINED, |json| JsValue::from_str(&json))
+            l.graph(&index, query.as_deref()).map_or(JsValue::UNDEFINED, |g| to_js(&graph_to_frame(g)).into())
         })
         .into_js_value(),
     );
@@ -244,17 +345,12 @@ impl EngineLink for BridgeLink {
     }
 
     fn points(&self, prefix: &str) -> Vec<CachedPrompt> {
-        let json = self.call("points", &[JsValue::from_str(prefix)]).and_then(|v| v.as_string());
-        let points: Vec<WirePoint> = json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
-        points
-            .into_iter()
-            .map(|p| CachedPrompt { key: Bytes::from(p.key), prompt: p.prompt, embedding: p.embedding })
-            .collect()
+        let frame = self.call("points", &[JsValue::from_str(prefix)]).and_then(from_js);
+        frame.as_ref().map(points_from_frame).unwrap_or_default()
     }
 
     fn graph(&self, index: &str, query: Option<&[u8]>) -> Option<Graph> {
         let query = query.map_or(JsValue::UNDEFINED, |q| Uint8Array::from(q).into());
-        let json = self.call("graph", &[JsValue::from_str(index), query])?.as_string()?;
-        serde_json::from_str::<WireGraph>(&json).ok().map(Graph::from)
+        graph_from_frame(&from_js(self.call("graph", &[JsValue::from_str(index), query])?)?)
     }
 }

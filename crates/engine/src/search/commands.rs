@@ -580,7 +580,8 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             .unwrap_or_else(|| Bytes::copy_from_slice(field.as_bytes()));
         super::index::hash_of(db.raw_get(key).map(|e| &e.value))?.get(&identifier).cloned()
     };
-    rows.sort_by_key(|r| r.id);
+    // Doc ids are unique: the unstable sort gives the one order (and is smaller in the wasm).
+    rows.sort_unstable_by_key(|r| r.id);
     if let Some((field, desc)) = &opts.sortby {
         let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric { .. }));
         let key_of = |r: &Row| -> SortKey {
@@ -597,7 +598,8 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let mut keyed: Vec<(SortKey, Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();
         // Docs without the field come last either way; each group by (value, doc id), and DESC
         // reverses that whole order (ties too: the newest doc first), as RediSearch does.
-        keyed.sort_by(|a, b| {
+        // A total order (doc ids break every tie), so the unstable sort gives the same result.
+        keyed.sort_unstable_by(|a, b| {
             let ord = match (&a.0, &b.0) {
                 ((Some(x), _), (Some(y), _)) => x.total_cmp(y),
                 ((None, Some(x)), (None, Some(y))) => x.cmp(y),

@@ -288,7 +288,7 @@ impl<T: Element> Hnsw<T> {
             links.iter().map(|&s| Scored(T::distance(self.metric, base, self.vector(s)), s)).collect()
         };
         candidates.push(to);
-        candidates.sort();
+        candidates.sort_unstable();
         let chosen = self.select_neighbours(&candidates, cap, Some(from));
         self.set_links(from, layer, &chosen);
     }
@@ -506,7 +506,7 @@ impl<T: Element> Hnsw<T> {
             .filter(|&&s| s != gone && s != n)
             .map(|&s| Scored(self.dist_to(&base, s), s))
             .collect();
-        candidates.sort();
+        candidates.sort_unstable();
         candidates.dedup();
         let chosen = self.select_neighbours(&candidates, self.max_links(layer), Some(n));
         self.set_links(n, layer, &chosen);

@@ -87,7 +87,7 @@ impl<T: Element> Store<T> {
             .into_iter()
             .map(|(d, id)| (self.get(id).map_or(d, |v| T::reported_distance(metric, q, v)), id))
             .collect();
-        out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        super::vector::sort_by_distance(&mut out);
         out
     }
 
@@ -396,7 +396,7 @@ fn search<T: Element>(
         (Store::Hnsw(h), None) => h.knn(q, k, ef.unwrap_or(h.params.ef_runtime), trace),
         _ => {
             let mut all = store.brute(metric, q, among);
-            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            super::vector::sort_by_distance(&mut all);
             all.truncate(k);
             all
         }

@@ -42,6 +42,13 @@ pub trait Element: Copy + Default + PartialOrd + std::fmt::Debug + 'static {
     }
 }
 
+/// Sort (distance, id) pairs nearest first, ties by id: a total order, so the unstable sort
+/// gives the one answer, and every caller shares one instantiation (each sort is ~3 KB of the
+/// page's wasm).
+pub fn sort_by_distance(pairs: &mut [(f64, u64)]) {
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+}
+
 /// Independent accumulators in the distance loops: enough that the adds of one step need not
 /// wait for the previous step's (four SSE registers of f32 natively, two f64x2 in wasm), which
 /// doubled the loop's throughput over 8 (the HNSW build spends 60% of its time here).
