@@ -52,7 +52,7 @@ fn points_to_frame(points: Vec<CachedPrompt>) -> Frame {
         points
             .into_iter()
             .map(|p| {
-                let blob: Vec<u8> = p.embedding.iter().flat_map(|x| x.to_le_bytes()).collect();
+                let blob = playground_labs::semantic::f32_blob(&p.embedding);
                 Frame::Array(vec![
                     Frame::Bulk(p.key),
                     Frame::Bulk(p.prompt.into_bytes().into()),

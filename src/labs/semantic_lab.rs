@@ -166,7 +166,7 @@ fn hnsw_picture(
     points: &[CachedPrompt],
     map_points: &[(String, f32, f32)],
 ) -> HnswPicture {
-    let blob: Option<Vec<u8>> = query.map(|q| q.iter().flat_map(|x| x.to_le_bytes()).collect());
+    let blob = query.map(playground_labs::semantic::f32_blob);
     let Some(graph) = engine.graph(index, blob.as_deref()) else { return HnswPicture::default() };
     let (min_x, max_x, min_y, max_y) =
         map_points.iter().fold((f32::MAX, f32::MIN, f32::MAX, f32::MIN), |(a, b, c, d), p| {

@@ -71,7 +71,7 @@ impl SemanticCache {
     /// The KNN search for an embedding.
     pub fn search_command(&self, embedding: &[f32]) -> Command {
         let query = format!("*=>[KNN {} @embedding $blob AS score]", self.k.max(1));
-        let blob: Vec<u8> = embedding.iter().flat_map(|x| x.to_le_bytes()).collect();
+        let blob = f32_blob(embedding);
         command([
             "FT.SEARCH".as_bytes(),
             self.index.as_bytes(),
@@ -93,7 +93,7 @@ impl SemanticCache {
     /// `HSET` + `EXPIRE` storing an answer.
     pub fn store_commands(&self, prompt: &str, response: &str, embedding: &[f32]) -> Vec<Command> {
         let key = self.key_for(prompt);
-        let blob: Vec<u8> = embedding.iter().flat_map(|x| x.to_le_bytes()).collect();
+        let blob = f32_blob(embedding);
         vec![
             command([
                 "HSET".as_bytes(),
@@ -465,6 +465,12 @@ pub fn scan_reply(reply: &Frame) -> Option<(Bytes, Vec<Bytes>)> {
     let cursor = Bytes::copy_from_slice(parts.first()?.as_bytes()?);
     let Frame::Array(keys) = parts.get(1)? else { return None };
     Some((cursor, keys.iter().filter_map(|k| k.as_bytes()).map(Bytes::copy_from_slice).collect()))
+}
+
+/// Numbers as a little-endian FLOAT32 blob, the bytes RediSearch's vector fields and `$blob`
+/// parameters take (the inverse of [`f32_vector`]).
+pub fn f32_blob(vector: &[f32]) -> Vec<u8> {
+    vector.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
 /// A little-endian FLOAT32 blob as numbers (`None` when its length is not a multiple of 4).
