@@ -158,22 +158,23 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         let Some(ty) = args.next_opt() else {
             return Err(err(format!("Field `{attribute}` does not have a type")));
         };
+        // Options of the type first, then the ones every type takes (SORTABLE [UNF], NOINDEX),
+        // as RediSearch reads them: a type option after SORTABLE is read as the next field.
         let kind = match text(&ty).to_ascii_uppercase().as_str() {
             "TEXT" => {
-                let (mut weight, mut sortable) = (1.0, false);
+                let (mut weight, mut nostem) = (1.0, false);
                 loop {
                     if args.eat("WEIGHT") {
                         weight = args.next_opt().and_then(|w| crate::float::parse_double(&w)).ok_or_else(
                             || err("Bad arguments for weight: Could not convert argument to expected type"),
                         )?;
-                    } else if args.eat("SORTABLE") {
-                        sortable = true;
-                    } else if args.eat("NOSTEM") || args.eat("UNF") || args.eat("NOINDEX") {
+                    } else if args.eat("NOSTEM") {
+                        nostem = true;
                     } else {
                         break;
                     }
                 }
-                Kind::Text { weight, sortable }
+                Kind::Text { weight, nostem }
             }
             "TAG" => {
                 let (mut separator, mut case_sensitive) = (b',', false);
@@ -182,24 +183,35 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                         separator = args.next_bytes()?.first().copied().unwrap_or(b',');
                     } else if args.eat("CASESENSITIVE") {
                         case_sensitive = true;
-                    } else if args.eat("SORTABLE") || args.eat("UNF") {
                     } else {
                         break;
                     }
                 }
                 Kind::Tag { separator, case_sensitive }
             }
-            "NUMERIC" => {
-                let sortable = args.eat("SORTABLE");
-                Kind::Numeric { sortable }
-            }
+            "NUMERIC" => Kind::Numeric,
             "VECTOR" => Kind::Vector(vector_spec(args)?),
             _ => return Err(err(format!("Invalid field type for field `{attribute}`"))),
         };
-        if fields.iter().chain(existing).any(|f| f.attribute == attribute) {
+        let mut field = Field::new(identifier, attribute, kind);
+        if !matches!(field.kind, Kind::Vector(_)) {
+            loop {
+                if args.eat("SORTABLE") {
+                    field.sortable = true;
+                    // UNF once, right after SORTABLE; numbers are never normalized.
+                    field.unf |= args.eat("UNF") || matches!(field.kind, Kind::Numeric);
+                } else if args.eat("NOINDEX") {
+                    field.noindex = true;
+                } else {
+                    break;
+                }
+            }
+        }
+        let attribute = &field.attribute;
+        if fields.iter().chain(existing).any(|f| &f.attribute == attribute) {
             return Err(err(format!("Duplicate field in schema - {attribute}")));
         }
-        fields.push(Field { identifier, attribute, kind });
+        fields.push(field);
     }
     Ok(fields)
 }
@@ -370,8 +382,10 @@ fn evaluate(
         Node::Tag { field, values } => {
             let case_sensitive =
                 matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Tag { case_sensitive: true, .. }));
-            let wanted: Vec<String> =
-                values.iter().map(|v| if case_sensitive { v.clone() } else { v.to_lowercase() }).collect();
+            let wanted: Vec<String> = values
+                .iter()
+                .map(|v| if case_sensitive { v.clone() } else { v.to_ascii_lowercase() })
+                .collect();
             idx.docs
                 .iter()
                 .filter(|(_, d)| d.tags.get(field).is_some_and(|t| t.iter().any(|x| wanted.contains(x))))
@@ -583,7 +597,11 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // Doc ids are unique: the unstable sort gives the one order (and is smaller in the wasm).
     rows.sort_unstable_by_key(|r| r.id);
     if let Some((field, desc)) = &opts.sortby {
-        let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric { .. }));
+        let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric));
+        // A SORTABLE text or tag sorts by its case-folded form (RediSearch folds with nunicode;
+        // Rust's lowercase is the same fold but for a few letters such as `ß`); any other field
+        // by the bytes as written.
+        let folded = idx.field(field).is_some_and(Field::sorts_folded);
         let key_of = |r: &Row| -> SortKey {
             if let Some((_, d)) = r.yielded.iter().find(|(n, _)| n == field) {
                 return (Some(*d), None);
@@ -592,7 +610,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             if numeric {
                 (raw.as_deref().and_then(crate::float::parse_double), None)
             } else {
-                (None, raw.map(|b| Bytes::from(text(&b).to_lowercase())))
+                (None, raw.map(|b| if folded { Bytes::from(text(&b).to_lowercase()) } else { b }))
             }
         };
         let mut keyed: Vec<(SortKey, Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();
@@ -758,12 +776,9 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             ];
             let mut flags = Vec::new();
             match &f.kind {
-                Kind::Text { weight, sortable } => {
+                Kind::Text { weight, .. } => {
                     pairs[2].1 = s("TEXT");
                     pairs.push((s("WEIGHT"), Frame::Double(*weight)));
-                    if *sortable {
-                        flags.push("SORTABLE");
-                    }
                 }
                 Kind::Tag { separator, case_sensitive } => {
                     pairs[2].1 = s("TAG");
@@ -772,12 +787,7 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                         flags.push("CASESENSITIVE");
                     }
                 }
-                Kind::Numeric { sortable } => {
-                    pairs[2].1 = s("NUMERIC");
-                    if *sortable {
-                        flags.extend(["SORTABLE", "UNF"]);
-                    }
-                }
+                Kind::Numeric => pairs[2].1 = s("NUMERIC"),
                 Kind::Vector(v) => {
                     pairs[2].1 = s("VECTOR");
                     pairs.extend([
@@ -791,6 +801,20 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                         pairs.push((s("ef_construction"), int(v.params.ef_construction)));
                     }
                 }
+            }
+            // In RediSearch's order: SORTABLE [UNF], NOSTEM, NOINDEX (a CASESENSITIVE tag is
+            // never normalized, so it shows UNF too).
+            if f.sortable {
+                flags.push("SORTABLE");
+                if f.unf || matches!(f.kind, Kind::Tag { case_sensitive: true, .. }) {
+                    flags.push("UNF");
+                }
+            }
+            if matches!(f.kind, Kind::Text { nostem: true, .. }) {
+                flags.push("NOSTEM");
+            }
+            if f.noindex {
+                flags.push("NOINDEX");
             }
             if resp3 {
                 pairs.push((s("flags"), Frame::Array(flags.iter().map(|f| s(f)).collect())));

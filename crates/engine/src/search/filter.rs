@@ -377,8 +377,8 @@ fn eval(expr: &Expr, hash: &IndexMap<Bytes, Bytes>) -> Val {
             match (func, t.as_slice()) {
                 (Func::StartsWith, [s, p]) => bool_val(s.starts_with(p.as_str())),
                 (Func::Contains, [s, p]) => bool_val(s.contains(p.as_str())),
-                (Func::Lower, [s]) => Val::Str(s.to_lowercase()),
-                (Func::Upper, [s]) => Val::Str(s.to_uppercase()),
+                (Func::Lower, [s]) => Val::Str(s.to_ascii_lowercase()),
+                (Func::Upper, [s]) => Val::Str(s.to_ascii_uppercase()),
                 (Func::Strlen, [s]) => Val::Num(s.len() as f64),
                 _ => Val::Null,
             }

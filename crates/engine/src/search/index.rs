@@ -33,9 +33,9 @@ pub struct VectorSpec {
 
 #[derive(Debug, Clone)]
 pub enum Kind {
-    Text { weight: f64, sortable: bool },
+    Text { weight: f64, nostem: bool },
     Tag { separator: u8, case_sensitive: bool },
-    Numeric { sortable: bool },
+    Numeric,
     Vector(VectorSpec),
 }
 
@@ -46,6 +46,30 @@ pub struct Field {
     /// The name queries use (`attribute`, the AS alias or the identifier).
     pub attribute: String,
     pub kind: Kind,
+    /// `SORTABLE`: SORTBY compares the value as RediSearch stores it for sorting (case-folded
+    /// text and tags, unless `unf`).
+    pub sortable: bool,
+    /// `UNF` (after SORTABLE): sort by the value as written, not its folded form.
+    pub unf: bool,
+    /// `NOINDEX`: kept for SORTBY and LOAD, but no query finds a document through it.
+    pub noindex: bool,
+}
+
+impl Field {
+    /// A field with no SORTABLE, UNF or NOINDEX.
+    pub fn new(identifier: Bytes, attribute: String, kind: Kind) -> Field {
+        Field { identifier, attribute, kind, sortable: false, unf: false, noindex: false }
+    }
+
+    /// True when SORTBY compares the folded value: a SORTABLE text or tag field without UNF
+    /// (a CASESENSITIVE tag is always unnormalized, as FT.INFO's `UNF` says).
+    pub fn sorts_folded(&self) -> bool {
+        match &self.kind {
+            Kind::Text { .. } => self.sortable && !self.unf,
+            Kind::Tag { case_sensitive, .. } => self.sortable && !self.unf && !case_sensitive,
+            _ => false,
+        }
+    }
 }
 
 /// Exact or graph storage of one vector field, for one element type.
@@ -140,11 +164,13 @@ pub struct Index {
     pub scanning: bool,
 }
 
-/// Lowercase words of a text value, split on punctuation and spaces.
+/// Words of a text value, split on punctuation and spaces, with ASCII letters lowercased:
+/// RediSearch 2.10 folds only those (`ÉCLAIR` is indexed as `Éclair`, and only a query for
+/// `éclair` spelled with that same `É` finds it).
 pub fn tokenize(text: &[u8]) -> impl Iterator<Item = String> + '_ {
     text.split(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80))
         .filter(|w| !w.is_empty())
-        .map(|w| String::from_utf8_lossy(w).to_lowercase())
+        .map(|w| String::from_utf8_lossy(w).to_ascii_lowercase())
 }
 
 impl Index {
@@ -229,6 +255,8 @@ impl Index {
         for f in &self.fields {
             let Some(raw) = hash.get(&f.identifier) else { continue };
             match &f.kind {
+                // Values of a NOINDEX field are read from the hash when sorting or loading.
+                Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric if f.noindex => {}
                 Kind::Text { .. } => {
                     doc.words.insert(f.attribute.clone(), tokenize(raw).collect());
                 }
@@ -237,11 +265,11 @@ impl Index {
                         .split(|c| c == separator)
                         .map(|t| String::from_utf8_lossy(t).trim().to_string())
                         .filter(|t| !t.is_empty())
-                        .map(|t| if *case_sensitive { t } else { t.to_lowercase() })
+                        .map(|t| if *case_sensitive { t } else { t.to_ascii_lowercase() })
                         .collect();
                     doc.tags.insert(f.attribute.clone(), tags);
                 }
-                Kind::Numeric { .. } => match crate::float::parse_double(raw) {
+                Kind::Numeric => match crate::float::parse_double(raw) {
                     Some(n) => {
                         doc.numbers.insert(f.attribute.clone(), n);
                     }

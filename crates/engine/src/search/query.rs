@@ -271,13 +271,13 @@ impl<'a> Parser<'a> {
                     }
                     _ => {
                         let word = self.token()?;
-                        Ok(Node::Word { field: Some(field), word: word.to_lowercase() })
+                        Ok(Node::Word { field: Some(field), word: word.to_ascii_lowercase() })
                     }
                 }
             }
             _ => {
                 let word = self.token()?;
-                Ok(Node::Word { field: None, word: word.to_lowercase() })
+                Ok(Node::Word { field: None, word: word.to_ascii_lowercase() })
             }
         }
     }
