@@ -9,6 +9,7 @@ use crate::events::Event;
 use crate::server::{Client, Server};
 use crate::types::Value;
 use bytes::Bytes;
+use rand_core::RngCore;
 
 /// Handler context.
 pub struct Ctx<'a> {
@@ -45,42 +46,52 @@ impl<'a> Ctx<'a> {
 
     /// Look a key up for reading: counts a keyspace hit or miss and updates access data.
     pub fn read(&mut self, key: &[u8]) -> Option<&Value> {
-        self.expire_if_needed(key);
-        let db = self.client.db;
-        let now = self.now;
-        let found = self.server.dbs[db].raw_get(key).is_some();
-        if found {
-            self.server.stats.keyspace_hits += 1;
-            self.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
-            let (factor, decay) = (self.server.config.lfu_log_factor, self.server.config.lfu_decay_time);
-            let no_touch = self.client.no_touch;
-            let draw = self.server.random_unit();
-            let entry = self.server.dbs[db].raw_get_mut(key)?;
-            // CLIENT NO-TOUCH ON: reads leave LRU/LFU data as it was.
-            if !no_touch {
-                touch_access(&mut entry.access, now, factor, decay, draw);
-            }
-            Some(&entry.value)
-        } else {
-            self.server.stats.keyspace_misses += 1;
-            self.server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
-            None
-        }
+        self.read_lookup(key, true).map(|e| &e.value)
     }
 
     /// Look a key up for reading, counting a hit or miss, without updating its LRU/LFU data
     /// (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, TTL, OBJECT).
     pub fn read_no_touch(&mut self, key: &[u8]) -> Option<&Entry> {
-        self.expire_if_needed(key);
+        self.read_lookup(key, false)
+    }
+
+    /// A read as Redis's `lookupKeyRead` does it: an expired key is removed first (and counts
+    /// as a miss), a live one is a hit and, with `access`, gets its LRU/LFU data updated (unless
+    /// the client set CLIENT NO-TOUCH). One hash lookup decides all of that; the second hands
+    /// out the entry.
+    fn read_lookup(&mut self, key: &[u8], access: bool) -> Option<&Entry> {
         let db = self.client.db;
-        if self.server.dbs[db].raw_get(key).is_some() {
-            self.server.stats.keyspace_hits += 1;
-            self.server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
+        let touch = access && !self.client.no_touch;
+        let now = self.now;
+        let (factor, decay) = (self.server.config.lfu_log_factor, self.server.config.lfu_decay_time);
+        let server = &mut *self.server;
+        let live = match server.dbs[db].raw_get_mut(key) {
+            Some(entry) if entry.expires_at.is_some_and(|t| t <= now) => {
+                expire_key(server, db, key);
+                false
+            }
+            Some(entry) => {
+                if access {
+                    // Drawn on every such hit, touched or not, so the random sequence does not
+                    // depend on CLIENT NO-TOUCH.
+                    let draw = unit_draw(server.rng.next_u64());
+                    if touch {
+                        touch_access(&mut entry.access, now, factor, decay, draw);
+                    }
+                }
+                true
+            }
+            None => false,
+        };
+        if live {
+            server.stats.keyspace_hits += 1;
+            server.events.emit(|| Event::Hit { db, key: Bytes::copy_from_slice(key) });
+            server.dbs[db].raw_get(key)
         } else {
-            self.server.stats.keyspace_misses += 1;
-            self.server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
+            server.stats.keyspace_misses += 1;
+            server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
+            None
         }
-        self.server.dbs[db].raw_get(key)
     }
 
     /// Look a key up without counting a hit or miss (TYPE-like and write paths), expiring it if due.
@@ -194,6 +205,11 @@ pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
         server.events.emit(|| Event::Expired { db, key: key.clone() });
         server.touch(db, &key);
     }
+}
+
+/// A uniform number in [0, 1) from 64 random bits (the top 53, as many as an f64 holds).
+pub fn unit_draw(bits: u64) -> f64 {
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Redis's LFU_INIT_VAL: new keys start here so they are not evicted at once.

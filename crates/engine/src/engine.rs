@@ -168,15 +168,18 @@ impl Engine {
                 let reply = self.run_resolved(client, spec, args, start, now);
                 // Like Redis, only commands that get past lookup and arity count as processed.
                 self.server.stats.total_commands_processed += 1;
-                let calls = if start == 2 {
-                    self.server.stats.command_calls.entry(format!("{name}|{}", spec.name)).or_insert((0, 0))
-                } else if let Some(calls) = self.server.stats.command_calls.get_mut(spec.name) {
-                    calls
-                } else {
-                    self.server.stats.command_calls.entry(spec.name.to_string()).or_insert((0, 0))
-                };
-                calls.0 += 1;
-                calls.1 += u64::from(reply.is_error());
+                let calls = self
+                    .server
+                    .stats
+                    .command_calls
+                    .entry(std::ptr::from_ref(spec) as usize)
+                    .or_insert_with(|| {
+                        let name =
+                            if start == 2 { format!("{name}|{}", spec.name) } else { spec.name.to_string() };
+                        crate::server::CommandCalls { name, ..Default::default() }
+                    });
+                calls.calls += 1;
+                calls.failed += u64::from(reply.is_error());
                 ran = Some(spec.name);
                 reply
             }

@@ -19,11 +19,20 @@ pub struct Stats {
     pub total_connections_received: u64,
     /// Error replies sent, by their first word (`ERR`, `WRONGTYPE`...), for INFO errorstats.
     pub error_counts: BTreeMap<String, u64>,
-    /// Calls and failed calls per command (`get`, `client|setname`), for INFO commandstats.
-    /// Hashed (one lookup per command); INFO sorts the names when it prints them.
-    pub command_calls: std::collections::HashMap<String, (u64, u64), foldhash::fast::FixedState>,
+    /// Calls per command for INFO commandstats, keyed by the address of the command's static
+    /// spec: one integer hash per command instead of hashing its name (INFO sorts by name).
+    pub command_calls: std::collections::HashMap<usize, CommandCalls, foldhash::fast::FixedState>,
     /// Error replies of any kind (`total_error_replies`).
     pub total_error_replies: u64,
+}
+
+/// One line of INFO commandstats.
+#[derive(Debug, Clone, Default)]
+pub struct CommandCalls {
+    /// `get`, or `client|setname` for a subcommand.
+    pub name: String,
+    pub calls: u64,
+    pub failed: u64,
 }
 
 impl Stats {
@@ -140,7 +149,7 @@ impl Server {
 
     /// A uniform double in [0, 1).
     pub fn random_unit(&mut self) -> f64 {
-        (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        crate::ctx::unit_draw(self.rng.next_u64())
     }
 
     /// Total estimated memory: keys plus a fixed base, like Redis's used_memory.

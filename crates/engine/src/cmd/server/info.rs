@@ -132,11 +132,12 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             }
         }
         "commandstats" => {
-            let mut calls: Vec<_> = server.stats.command_calls.iter().collect();
-            calls.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (command, (calls, failed)) in calls {
+            let mut lines: Vec<_> = server.stats.command_calls.values().collect();
+            lines.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+            for line in lines {
                 out.push_str(&format!(
-                    "cmdstat_{command}:calls={calls},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={failed}\r\n"
+                    "cmdstat_{}:calls={},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={}\r\n",
+                    line.name, line.calls, line.failed
                 ));
             }
         }
