@@ -141,7 +141,7 @@ run_tests() {
   cargo clippy --workspace --all-targets --locked -- -D warnings
 
   say "clippy (wasm32: the app and the engine)"
-  cargo clippy --target wasm32-unknown-unknown -p redis-playground -p playground-engine --lib --locked -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown -p redis-playground -p playground-engine --lib --bins --locked -- -D warnings
 
   say "native tests (engine with differential tests against Redis 7.4, proxy, app logic)"
   cargo test --workspace --locked

@@ -17,6 +17,7 @@ pub mod console;
 pub mod debug;
 pub mod hooks;
 pub mod labs;
+pub mod lazy;
 pub mod persist;
 pub mod session;
 pub mod state;

@@ -1,15 +1,18 @@
-//! The labs module: the two labs, built as a wasm module of their own so the page's first load
-//! carries only the engine, the console and the key browser. The page imports it when the Labs
-//! tab is first opened (`components::labs`) and mounts it into the tab with a bridge to its
-//! engine (`labs::bridge`).
+//! The lazily loaded module: the two labs and the guided lessons, built as a wasm module of
+//! their own so the page's first load carries only the engine, the console and the key browser.
+//! The page imports it when the Labs or Lessons tab is first opened (`crate::lazy`) and mounts
+//! the labs with a bridge to its engine (`labs::bridge`), the lessons with the console's lines
+//! and two functions back into the console (`components::lessons_tab`).
 
-use js_sys::Reflect;
-use redis_playground::labs::bridge::BridgeLink;
+use js_sys::{Array, Function, Reflect};
+use playground_labs::lessons::Ran;
+use redis_playground::components::lessons_root::{Inbox, LessonsRoot, LessonsRootProps};
+use redis_playground::labs::bridge::{decode_frames, BridgeLink};
 use redis_playground::labs::link::Link;
 use redis_playground::labs::{LabsRoot, LabsRootProps};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use yew::{AppHandle, Html};
+use yew::{AppHandle, Callback, Html};
 
 /// The labs mounted in the page; `destroy` takes them out (the Labs tab closed).
 #[wasm_bindgen]
@@ -33,6 +36,62 @@ pub fn mount_labs(host: web_sys::Element, bridge: JsValue, remote_url: Option<St
     let link = Link(Rc::new(BridgeLink::new(bridge)));
     let props = LabsRootProps { link, remote_url };
     MountedLabs(Some(yew::Renderer::<LabsRoot>::with_root_and_props(host, props).render()))
+}
+
+/// The lessons mounted in the page.
+#[wasm_bindgen]
+pub struct MountedLessons {
+    app: Option<AppHandle<LessonsRoot>>,
+    inbox: Inbox,
+}
+
+#[wasm_bindgen]
+impl MountedLessons {
+    /// New console lines: a RESP array of `Ran::to_frame` lines.
+    pub fn feed(&self, lines: &[u8]) {
+        let ran: Vec<(u64, Ran)> = decode_frames(lines)
+            .iter()
+            .flat_map(|frame| match frame {
+                playground_engine::Frame::Array(items) => items.iter().filter_map(Ran::from_frame).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        self.inbox.post(ran);
+    }
+
+    /// Unmount the lessons (their progress is in localStorage).
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Mount the lessons into `host`; `console` has `run(lines)` (run lines in the page's console,
+/// as if typed) and `jump(ms)` (move the virtual clock).
+#[wasm_bindgen]
+pub fn mount_lessons(host: web_sys::Element, console: JsValue, remote: bool) -> MountedLessons {
+    skip_taken_tree_ids(&host);
+    let function =
+        |name: &str| -> Option<Function> { Reflect::get(&console, &name.into()).ok()?.dyn_into().ok() };
+    let (run, jump) = (function("run"), function("jump"));
+    let on_run = Callback::from(move |lines: Vec<String>| {
+        if let Some(run) = &run {
+            let lines: Array = lines.iter().map(|l| JsValue::from_str(l)).collect();
+            let _ = run.call1(&JsValue::NULL, &lines);
+        }
+    });
+    let on_jump = Callback::from(move |ms: u64| {
+        if let Some(jump) = &jump {
+            let _ = jump.call1(&JsValue::NULL, &JsValue::from_f64(ms as f64));
+        }
+    });
+    let inbox = Inbox::default();
+    let props = LessonsRootProps { inbox: inbox.clone(), on_run, on_jump, remote };
+    MountedLessons {
+        app: Some(yew::Renderer::<LessonsRoot>::with_root_and_props(host, props).render()),
+        inbox,
+    }
 }
 
 /// An app that draws nothing, mounted only to take a tree number (see below).

@@ -10,7 +10,8 @@ use crate::components::{
 };
 use crate::components::{
     clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
-    lessons::Lessons, notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar, tab_bar::TabBar,
+    lessons_tab::LessonsTab, notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar,
+    tab_bar::TabBar,
 };
 use crate::console::{run_line, run_line_both, LineOutcome};
 use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
@@ -204,7 +205,7 @@ pub fn App() -> Html {
         Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
         Tab::Lessons => html! {
             <div class="workspace lessons-workspace">
-                <Lessons entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()} remote={choice.remote} />
+                <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()} remote={choice.remote} />
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
                     on_run={on_run.clone()} compare={connected.then_some(*compare)}
                     on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />

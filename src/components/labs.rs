@@ -1,34 +1,16 @@
-//! The labs tab. The labs themselves (`crate::labs`) are a wasm module of their own: the first
-//! time the tab opens, this imports `labs/labs.js` (its wasm with it), then mounts the labs into
-//! the tab with a bridge to the page's engine (`crate::labs::bridge`). The page's first load
+//! The labs tab. The labs themselves (`crate::labs`) are in a wasm module of their own
+//! (`crate::lazy`): the first time the tab opens, this imports it, then mounts the labs into the
+//! tab with a bridge to the page's engine (`crate::labs::bridge`). The page's first load
 //! stays small; the labs cost their download only to those who open them.
 
 use crate::labs::bridge;
+use crate::lazy::{self, unmount};
 use crate::session::SessionHandle;
-use js_sys::{Function, Object, Reflect};
+use js_sys::Object;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
-
-/// Where trunk puts the labs module (`data-target-path` in index.html), from the page's URL.
-const LABS_MODULE: &str = "labs/labs.js";
-
-#[wasm_bindgen(inline_js = r#"
-let labs;
-export function import_labs(path) {
-  // One import and one instantiation, however many times the tab opens (or at once).
-  labs ??= import(new URL(path, document.baseURI).href)
-    .then(async (module) => { await module.default(); return module; })
-    .catch((error) => { labs = undefined; throw error; });
-  return labs;
-}
-"#)]
-extern "C" {
-    fn import_labs(path: &str) -> js_sys::Promise;
-}
 
 thread_local! {
     /// The bridge for the page's session: made once, so its closures outlive every lab timer.
@@ -49,39 +31,14 @@ fn bridge_for(session: &SessionHandle) -> Object {
     })
 }
 
-/// Words for a failed import or mount.
-fn describe(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
-
-/// Import the labs module and mount it into `host`; the mounted labs' handle.
+/// Import the labs module and mount the labs into `host`; the mounted labs' handle.
 async fn mount(
     host: web_sys::Element,
     bridge: Object,
     remote_url: Option<String>,
 ) -> Result<JsValue, String> {
-    let module = JsFuture::from(import_labs(LABS_MODULE)).await.map_err(|e| describe(&e))?;
-    let mount: Function = Reflect::get(&module, &"mount_labs".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or("the labs module has no mount_labs")?;
     let url = remote_url.map_or(JsValue::UNDEFINED, |u| JsValue::from_str(&u));
-    mount.call3(&JsValue::NULL, &host, &bridge, &url).map_err(|e| describe(&e))
-}
-
-/// Unmount labs mounted by [`mount`].
-fn unmount(mounted: &JsValue) {
-    for method in ["destroy", "free"] {
-        if let Some(f) =
-            Reflect::get(mounted, &method.into()).ok().and_then(|f| f.dyn_into::<Function>().ok())
-        {
-            let _ = f.call0(mounted);
-        }
-    }
+    lazy::mount("mount_labs", &[host.into(), bridge.into(), url]).await
 }
 
 #[derive(Properties, PartialEq)]

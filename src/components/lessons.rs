@@ -1,11 +1,12 @@
 //! The guided lessons beside the console: pick a lesson, read a step, run its lines with one
 //! click (or type your own), and the step ticks off when the console shows it was done. The
-//! checks live in `playground_labs::lessons`; this file draws them and tracks progress.
+//! checks live in `playground_labs::lessons`; this file draws them and tracks progress. It runs
+//! in the lazily loaded module (`src/bin/labs.rs`), fed the console's lines by the page
+//! (`components::lessons_tab`).
 //!
-//! Progress only moves forward: each console entry is looked at once (by its `seq`), for the
+//! Progress only moves forward: each console line is looked at once (by its `seq`), for the
 //! lesson open at the time, and the steps done are saved in localStorage.
 
-use crate::console::ConsoleEntry;
 use crate::storage;
 use playground_labs::lessons::{progress, Ran, LESSONS};
 use std::collections::HashMap;
@@ -14,7 +15,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonsProps {
-    pub entries: Rc<Vec<ConsoleEntry>>,
+    /// The console's commands and replies since the lessons opened, each with its `seq`.
+    pub ran: Rc<Vec<(u64, Ran)>>,
     /// Run lines in the console, as if typed.
     pub on_run: Callback<Vec<String>>,
     /// Move the virtual clock by this many ms.
@@ -34,15 +36,15 @@ fn jump_label(ms: u64) -> String {
 pub fn Lessons(props: &LessonsProps) -> Html {
     let chosen = use_state(|| 0usize);
     let done = use_state(storage::load_lessons);
-    // Entries already looked at: the console's scrollback before the lessons opened does not count.
-    let seen = use_mut_ref(|| props.entries.last().map_or(0, |e| e.seq));
+    // Lines already looked at.
+    let seen = use_mut_ref(|| 0u64);
     {
         let (done, seen, chosen) = (done.clone(), seen.clone(), *chosen);
-        use_effect_with(props.entries.clone(), move |entries| {
+        use_effect_with(props.ran.clone(), move |ran| {
             let last_seen = *seen.borrow();
             let fresh: Vec<Ran> =
-                entries.iter().filter(|e| e.seq > last_seen).filter_map(|e| e.ran.clone()).collect();
-            *seen.borrow_mut() = entries.last().map_or(last_seen, |e| e.seq.max(last_seen));
+                ran.iter().filter(|(seq, _)| *seq > last_seen).map(|(_, r)| r.clone()).collect();
+            *seen.borrow_mut() = ran.last().map_or(last_seen, |(seq, _)| (*seq).max(last_seen));
             let Some(lesson) = LESSONS.get(chosen) else { return };
             let before = done.get(lesson.id).copied().unwrap_or(0);
             let after = progress(lesson, before, &fresh);
@@ -115,7 +117,8 @@ pub fn Lessons(props: &LessonsProps) -> Html {
         }
     });
     html! {
-        <section class="panel lessons" aria-label="Lessons">
+        // The page's `section.panel.lessons` holds this (see `lessons_tab`).
+        <>
             <div class="panel-head"><h2>{"Lessons"}</h2></div>
             <div class="lessons-body">
                 <ol class="lesson-list">{ for list }</ol>
@@ -132,6 +135,6 @@ pub fn Lessons(props: &LessonsProps) -> Html {
                     }
                 </article>
             </div>
-        </section>
+        </>
     }
 }

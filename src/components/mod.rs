@@ -11,6 +11,8 @@ pub mod key_detail;
 pub mod key_row;
 pub mod labs;
 pub mod lessons;
+pub mod lessons_root;
+pub mod lessons_tab;
 pub mod notice;
 pub mod remote_keys;
 pub mod remote_stats;

@@ -57,6 +57,31 @@ test('cache-aside lesson: each step ticks off as its commands run, and progress 
   assert.deepEqual(page.errors, []);
 });
 
+test('the lessons come with the lazily loaded module, and see only lines run after they open', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const requested = [];
+  context.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  const page = await openPage(browser, server.url, { context });
+  await page.waitForLoadState('networkidle');
+  // A line from before the tab opened is not a step done.
+  await run(page, 'GET product:42');
+  assert.ok(!requested.some((path) => path.includes('labs_bg.wasm')), `no labs wasm before the tab opens: ${requested}`);
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.locator('[data-testid=lesson]', { hasText: 'Cache-aside in four commands' }).waitFor();
+  assert.ok(requested.some((path) => path.endsWith('/labs/labs_bg.wasm')), 'the module is fetched with the tab');
+  assert.equal(await step(page, 0).getAttribute('data-state'), 'current');
+  // Typed in the console while the lessons are open: the lessons module is told, and ticks.
+  await run(page, 'GET product:42');
+  await page.waitForFunction(() => document.querySelector('[data-testid=lesson-step]')?.dataset.state === 'done');
+  // The step's own button runs its line in the page's console.
+  const before = await page.locator('.scrollback .entry').count();
+  await step(page, 1).locator('button', { hasText: 'Run' }).first().click();
+  await page.waitForFunction((k) => document.querySelectorAll('.scrollback .entry').length > k, before);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lesson-step][data-state=done]').length === 2);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('TTL lesson: the clock jump makes the session expire', async () => {
   const page = await openPage(browser, server.url, { width: 1280, height: 900 });
   await page.getByRole('tab', { name: 'Lessons' }).click();

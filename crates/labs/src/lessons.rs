@@ -47,6 +47,19 @@ impl ReplySummary {
         }
     }
 
+    /// A frame that sums up to this summary again (`of(&s.to_frame()) == s`), so summaries can
+    /// travel as RESP (the page sends the lessons, in their own wasm module, what was run).
+    pub fn to_frame(&self) -> Frame {
+        match self {
+            ReplySummary::Ok => Frame::Simple("OK".into()),
+            ReplySummary::Nil => Frame::Null,
+            ReplySummary::Integer(n) => Frame::Integer(*n),
+            ReplySummary::Text(t) => Frame::Bulk(Bytes::from(t.clone())),
+            ReplySummary::Aggregate(n) => Frame::Array(vec![Frame::Null; *n]),
+            ReplySummary::Error(e) => Frame::Error(e.clone()),
+        }
+    }
+
     fn integer(&self) -> Option<i64> {
         match self {
             ReplySummary::Integer(n) => Some(*n),
@@ -65,6 +78,21 @@ pub struct Ran {
 impl Ran {
     pub fn new(args: Vec<Bytes>, reply: &Frame) -> Ran {
         Ran { args, reply: ReplySummary::of(reply) }
+    }
+
+    /// `[seq, [arg...], reply]`: one console line for the lessons, as a RESP frame.
+    pub fn to_frame(&self, seq: u64) -> Frame {
+        let args = self.args.iter().cloned().map(Frame::Bulk).collect();
+        Frame::Array(vec![Frame::Integer(seq as i64), Frame::Array(args), self.reply.to_frame()])
+    }
+
+    /// The line [`Ran::to_frame`] made, with its seq; `None` for any other frame.
+    pub fn from_frame(frame: &Frame) -> Option<(u64, Ran)> {
+        let Frame::Array(parts) = frame else { return None };
+        let [Frame::Integer(seq), Frame::Array(args), reply] = parts.as_slice() else { return None };
+        let args =
+            args.iter().map(|a| a.as_bytes().map(Bytes::copy_from_slice)).collect::<Option<Vec<_>>>()?;
+        Some((u64::try_from(*seq).ok()?, Ran::new(args, reply)))
     }
 
     /// Is this the command `name` (case-insensitive)?

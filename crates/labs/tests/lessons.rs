@@ -160,3 +160,30 @@ fn lessons_without_clock_jumps_also_finish_on_real_redis() {
     assert!(finished >= 4, "most lessons are checked against real Redis ({finished})");
     oracle.run(args("FT.DROPINDEX idx:faq DD"));
 }
+
+#[test]
+fn a_console_line_crosses_to_the_lessons_module_as_resp_unchanged() {
+    use playground_engine::resp::{parse_frame, Limits};
+    use playground_engine::{Frame, Protocol};
+    let replies = [
+        Frame::Simple("OK".into()),
+        Frame::Simple("PONG".into()),
+        Frame::Null,
+        Frame::NullArray,
+        Frame::Integer(-7),
+        Frame::Boolean(true),
+        Frame::Bulk(Bytes::from_static(b"caf\xc3\xa9")),
+        Frame::Double(0.25),
+        Frame::Array(vec![Frame::Integer(1), Frame::Null]),
+        Frame::Map(vec![(Frame::Integer(1), Frame::Integer(2))]),
+        Frame::Error("WRONGTYPE Operation against a key holding the wrong kind of value".into()),
+    ];
+    for (seq, reply) in replies.iter().enumerate() {
+        let ran = Ran::new(vec![Bytes::from_static(b"SET"), Bytes::from_static(b"k\x00\xff")], reply);
+        let wire = ran.to_frame(seq as u64).to_bytes(Protocol::Resp3);
+        let (frame, used) = parse_frame(&wire, &Limits::default()).unwrap().unwrap();
+        assert_eq!(used, wire.len());
+        assert_eq!(Ran::from_frame(&frame), Some((seq as u64, ran)), "{reply:?}");
+    }
+    assert_eq!(Ran::from_frame(&Frame::Integer(1)), None);
+}
