@@ -3,6 +3,7 @@
 use super::hnsw::Params;
 use super::index::{Algo, Field, Index, Kind, VecType, VectorSpec};
 use super::query::{self, Node};
+use super::text::StopWords;
 use super::vector::Metric;
 use crate::args::{parse_i64, Args};
 use crate::cmd::CommandSpec;
@@ -102,6 +103,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let mut prefixes = Vec::new();
     let mut filter = None;
+    let mut stopwords = StopWords::default();
     while !args.eat("SCHEMA") {
         let Some(word) = args.next_opt() else { return Err(err("No schema found")) };
         let w = text(&word).to_ascii_uppercase();
@@ -117,6 +119,14 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 for _ in 0..n {
                     prefixes.push(args.next_bytes()?);
                 }
+            }
+            "STOPWORDS" => {
+                let n = count(args)?;
+                let mut words = BTreeSet::new();
+                for _ in 0..n {
+                    words.insert(text(&args.next_bytes()?).to_ascii_lowercase());
+                }
+                stopwords = StopWords::Custom(words);
             }
             "FILTER" => {
                 let source = text(&args.next_bytes()?);
@@ -139,6 +149,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let seed = ctx.server.rng.next_u64();
     let mut index = Index::new(name.clone(), prefixes, fields, seed);
     index.filter = filter;
+    index.stopwords = stopwords;
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
     ctx.server.search.by_name.insert(name, index);
     ctx.server.track_changes = true;
@@ -365,20 +376,24 @@ pub fn format_score(v: f64) -> String {
 fn evaluate(
     idx: &Index,
     node: &Node,
+    how: Matching,
     yields: &mut HashMap<u64, (String, f64)>,
 ) -> Result<BTreeSet<u64>, CmdError> {
     let all = || idx.docs.keys().copied().collect::<BTreeSet<u64>>();
     Ok(match node {
         Node::All => all(),
-        Node::Word { field, word } => idx
-            .docs
-            .iter()
-            .filter(|(_, d)| match field {
-                Some(f) => d.words.get(f).is_some_and(|w| w.contains(word)),
-                None => d.words.values().any(|w| w.contains(word)),
-            })
-            .map(|(id, _)| *id)
-            .collect(),
+        Node::Word { field, word } => {
+            let word_stem = (!how.verbatim).then(|| super::text::stem(word));
+            let hit = |t: &super::text::Terms| t.matches(word, word_stem.as_deref());
+            idx.docs
+                .iter()
+                .filter(|(_, d)| match field {
+                    Some(f) => d.words.get(f).is_some_and(hit),
+                    None => d.words.values().any(hit),
+                })
+                .map(|(id, _)| *id)
+                .collect()
+        }
         Node::Tag { field, values } => {
             let case_sensitive =
                 matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Tag { case_sensitive: true, .. }));
@@ -415,13 +430,17 @@ fn evaluate(
                 .collect()
         }
         Node::Not(inner) => {
-            let hit = evaluate(idx, inner, yields)?;
+            let hit = evaluate(idx, inner, how, yields)?;
             all().difference(&hit).copied().collect()
         }
         Node::And(parts) => {
             let mut acc: Option<BTreeSet<u64>> = None;
-            for p in parts {
-                let s = evaluate(idx, p, yields)?;
+            // Stop words leave a phrase of words (`the model` looks for `model`).
+            let is_stopword = |p: &&Node| {
+                !how.keep_stopwords && matches!(p, Node::Word { word, .. } if idx.stopwords.contains(word))
+            };
+            for p in parts.iter().filter(|p| !is_stopword(p)) {
+                let s = evaluate(idx, p, how, yields)?;
                 acc = Some(match acc {
                     None => s,
                     Some(a) => a.intersection(&s).copied().collect(),
@@ -432,7 +451,7 @@ fn evaluate(
         Node::Or(parts) => {
             let mut acc = BTreeSet::new();
             for p in parts {
-                acc.extend(evaluate(idx, p, yields)?);
+                acc.extend(evaluate(idx, p, how, yields)?);
             }
             acc
         }
@@ -453,6 +472,15 @@ struct Options {
     limit: usize,
     params: HashMap<String, Bytes>,
     dialect: i64,
+    matching: Matching,
+}
+
+/// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion) and
+/// NOSTOPWORDS (keep stop words in the query).
+#[derive(Debug, Clone, Copy, Default)]
+struct Matching {
+    verbatim: bool,
+    keep_stopwords: bool,
 }
 
 fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
@@ -464,11 +492,14 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
         limit: 10,
         params: HashMap::new(),
         dialect: 1,
+        matching: Matching::default(),
     };
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
             "NOCONTENT" => o.nocontent = true,
-            "VERBATIM" | "NOSTOPWORDS" | "WITHSCORES" | "WITHPAYLOADS" | "WITHSORTKEYS" | "EXPLAINSCORE" => {}
+            "VERBATIM" => o.matching.verbatim = true,
+            "NOSTOPWORDS" => o.matching.keep_stopwords = true,
+            "WITHSCORES" | "WITHPAYLOADS" | "WITHSORTKEYS" | "EXPLAINSCORE" => {}
             "RETURN" => {
                 let n = count(args)?;
                 let mut names = Vec::new();
@@ -555,7 +586,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let matched = if q.knn.is_some() && q.filter == Node::All {
         BTreeSet::new()
     } else {
-        evaluate(idx, &q.filter, &mut yields)?
+        evaluate(idx, &q.filter, opts.matching, &mut yields)?
     };
     let mut rows: Vec<Row> = match &q.knn {
         Some(knn) => {
@@ -837,13 +868,17 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             (s("last indexing error key"), key),
         ])
     };
-    let num_terms: BTreeSet<&String> = idx.docs.values().flat_map(|d| d.words.values().flatten()).collect();
-    let num_records: usize = idx
-        .docs
-        .values()
-        .map(|d| d.words.values().map(BTreeSet::len).sum::<usize>() + d.tags.len() + d.numbers.len())
-        .sum::<usize>()
-        + idx.vectors.len() * idx.docs.len();
+    // RediSearch's inverted index has one term per token and one `+stem` per stemmed token
+    // whose stem differs, and one record per term and document.
+    let doc_terms =
+        |d: &super::index::Doc| d.words.values().flat_map(|t| t.index_terms()).collect::<BTreeSet<String>>();
+    let mut num_terms: BTreeSet<String> = BTreeSet::new();
+    let mut num_records = idx.vectors.len() * idx.docs.len();
+    for d in idx.docs.values() {
+        let terms = doc_terms(d);
+        num_records += terms.len() + d.tags.len() + d.numbers.len();
+        num_terms.extend(terms);
+    }
     let per_doc = if idx.docs.is_empty() { 0.0 } else { num_records as f64 / idx.docs.len() as f64 };
     let vector_mb: f64 = idx
         .fields
@@ -872,7 +907,7 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             ])
         })
         .collect();
-    Ok(Frame::Map(vec![
+    let mut info = vec![
         (s("index_name"), s(&text(&idx.name))),
         (s("index_options"), Frame::Array(Vec::new())),
         (
@@ -942,5 +977,17 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ),
         (s("Index Errors"), errors(idx.failures, idx.last_error.as_ref())),
         (s("field statistics"), Frame::Array(field_stats)),
-    ]))
+    ];
+    // An index with its own stop words lists them (sorted, lowercase) before dialect_stats.
+    if let StopWords::Custom(words) = &idx.stopwords {
+        let at = info.len() - 3;
+        info.insert(
+            at,
+            (
+                s("stopwords_list"),
+                Frame::Array(words.iter().map(|w| Frame::bulk_from(w.as_bytes())).collect()),
+            ),
+        );
+    }
+    Ok(Frame::Map(info))
 }

@@ -3,6 +3,7 @@
 //! RediSearch does.
 
 use super::hnsw::{Hnsw, Params, TraceStep};
+use super::text::{StopWords, Terms};
 use super::vector::{Element, Metric};
 use crate::types::Value;
 use bytes::Bytes;
@@ -137,7 +138,8 @@ pub enum Vectors {
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
     pub key: Bytes,
-    pub words: HashMap<String, BTreeSet<String>>,
+    /// Terms of each TEXT field, by attribute.
+    pub words: HashMap<String, Terms>,
     pub tags: HashMap<String, Vec<String>>,
     pub numbers: HashMap<String, f64>,
 }
@@ -162,15 +164,8 @@ pub struct Index {
     /// Set while existing keys are scanned in (FT.CREATE, FT.ALTER), which the filter treats
     /// differently from writes.
     pub scanning: bool,
-}
-
-/// Words of a text value, split on punctuation and spaces, with ASCII letters lowercased:
-/// RediSearch 2.10 folds only those (`ÉCLAIR` is indexed as `Éclair`, and only a query for
-/// `éclair` spelled with that same `É` finds it).
-pub fn tokenize(text: &[u8]) -> impl Iterator<Item = String> + '_ {
-    text.split(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80))
-        .filter(|w| !w.is_empty())
-        .map(|w| String::from_utf8_lossy(w).to_ascii_lowercase())
+    /// FT.CREATE's STOPWORDS (the default list unless given).
+    pub stopwords: StopWords,
 }
 
 impl Index {
@@ -188,6 +183,7 @@ impl Index {
             field_errors: HashMap::new(),
             filter: None,
             scanning: false,
+            stopwords: StopWords::default(),
         };
         index.add_fields(fields, seed);
         index
@@ -257,8 +253,8 @@ impl Index {
             match &f.kind {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
                 Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric if f.noindex => {}
-                Kind::Text { .. } => {
-                    doc.words.insert(f.attribute.clone(), tokenize(raw).collect());
+                Kind::Text { nostem, .. } => {
+                    doc.words.insert(f.attribute.clone(), Terms::of(raw, &self.stopwords, !nostem));
                 }
                 Kind::Tag { separator, case_sensitive } => {
                     let tags = raw

@@ -4,6 +4,7 @@
 //! - `hnsw.rs`: our own HNSW graph (seeded, deletable, wasm-safe).
 //! - `index.rs`: schema, documents and vector storage of one index.
 //! - `query.rs`: the query language subset.
+//! - `text.rs`: tokens, stop words and stems of TEXT fields.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod commands;
@@ -11,6 +12,7 @@ pub mod filter;
 pub mod hnsw;
 pub mod index;
 pub mod query;
+pub mod text;
 pub mod vector;
 
 use crate::cmd::CommandSpec;

@@ -1,0 +1,86 @@
+//! How RediSearch 2.10 reads text: tokens, stop words and English stems.
+//!
+//! - Tokens: split on punctuation and spaces, ASCII letters lowercased (RediSearch folds only
+//!   those: `ÉCLAIR` is indexed as `Éclair`).
+//! - Stop words: RediSearch's default English list, or the index's own (`STOPWORDS n ...`, where
+//!   `STOPWORDS 0` means none). They are not indexed, and a query drops them from a phrase of
+//!   words (`the model` looks for `model`).
+//! - Stems: a TEXT field without NOSTEM also indexes each token's Snowball English stem (Porter2,
+//!   as RediSearch's libstemmer), and a query word also matches by stem, unless VERBATIM:
+//!   `cache` finds `caching` and `cached`.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::BTreeSet;
+
+/// RediSearch's default stop words (`DEFAULT_STOPWORDS` in stopwords.h).
+pub const DEFAULT_STOPWORDS: [&str; 33] = [
+    "a", "is", "the", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "it",
+    "no", "not", "of", "on", "or", "such", "that", "their", "then", "there", "these", "they", "this", "to",
+    "was", "will", "with",
+];
+
+/// Words of a text value, split on punctuation and spaces, with ASCII letters lowercased.
+pub fn tokenize(text: &[u8]) -> impl Iterator<Item = String> + '_ {
+    text.split(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80))
+        .filter(|w| !w.is_empty())
+        .map(|w| String::from_utf8_lossy(w).to_ascii_lowercase())
+}
+
+/// The English stem of a lowercase token.
+pub fn stem(token: &str) -> String {
+    Stemmer::create(Algorithm::English).stem(token).into_owned()
+}
+
+/// An index's stop words: the default list, or its own (lowercased, as RediSearch keeps them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum StopWords {
+    #[default]
+    Default,
+    Custom(BTreeSet<String>),
+}
+
+impl StopWords {
+    pub fn contains(&self, word: &str) -> bool {
+        match self {
+            StopWords::Default => DEFAULT_STOPWORDS.contains(&word),
+            StopWords::Custom(words) => words.contains(word),
+        }
+    }
+}
+
+/// A TEXT field's terms in one document: its tokens, and their stems when the field stems.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    pub tokens: BTreeSet<String>,
+    pub stems: Option<BTreeSet<String>>,
+}
+
+impl Terms {
+    /// The terms of `raw`, leaving out stop words.
+    pub fn of(raw: &[u8], stop: &StopWords, stemmed: bool) -> Terms {
+        let tokens: BTreeSet<String> = tokenize(raw).filter(|t| !stop.contains(t)).collect();
+        let stems = stemmed.then(|| tokens.iter().map(|t| stem(t)).collect());
+        Terms { tokens, stems }
+    }
+
+    /// Does a query word find this document? The word itself, or (unless `verbatim`) any token
+    /// with the same stem, or the word's stem as a token: RediSearch expands `models` to
+    /// `models`, `model` and the stemmed `+model`.
+    pub fn matches(&self, word: &str, word_stem: Option<&str>) -> bool {
+        if self.tokens.contains(word) {
+            return true;
+        }
+        let Some(s) = word_stem else { return false };
+        self.tokens.contains(s) || self.stems.as_ref().is_some_and(|stems| stems.contains(s))
+    }
+
+    /// The terms RediSearch keeps in its inverted index for this field: each token, and
+    /// `+stem` for a token whose stem differs from it (FT.INFO's `num_terms`).
+    pub fn index_terms(&self) -> impl Iterator<Item = String> + '_ {
+        let stemmed = self.stems.is_some();
+        self.tokens.iter().flat_map(move |t| {
+            let s = if stemmed { Some(stem(t)).filter(|s| s != t).map(|s| format!("+{s}")) } else { None };
+            std::iter::once(t.clone()).chain(s)
+        })
+    }
+}

@@ -1,0 +1,116 @@
+//! Full-text matching against RediSearch 2.10: English stemming (`cache` finds `caching`),
+//! VERBATIM and NOSTEM, stop words (the default list, `STOPWORDS 0`, an index's own list), and
+//! the term counts FT.INFO reports for them. Result order is left out (`same_unordered`):
+//! RediSearch ranks text hits by TF-IDF, the engine returns them in document order.
+
+mod common;
+
+use common::Session;
+use playground_engine::Frame;
+
+fn info_field(reply: &Frame, name: &str) -> Frame {
+    match reply {
+        Frame::Array(items) => items
+            .chunks(2)
+            .find(|p| p[0].as_bytes() == Some(name.as_bytes()))
+            .and_then(|p| p.get(1).cloned())
+            .unwrap_or(Frame::Null),
+        _ => Frame::Null,
+    }
+}
+
+#[track_caller]
+fn same_info(s: &mut Session, index: &str, fields: &[&str]) {
+    let (theirs, ours) = s.both(&["FT.INFO", index]);
+    for field in fields {
+        assert_eq!(info_field(&ours, field), info_field(&theirs, field), "{index}: {field}");
+    }
+}
+
+const DOCS: [&str; 6] =
+    ["caching layers for models", "the cached answer", "model", "running runs", "cach", "ran"];
+
+#[test]
+fn words_match_by_english_stem_unless_verbatim_or_nostem() {
+    let mut s = Session::new();
+    // Indexes before hashes: RediSearch scans older hashes in the background.
+    s.same(&["FT.CREATE", "stem:idx", "ON", "HASH", "PREFIX", "1", "stem:", "SCHEMA", "t", "TEXT"]);
+    s.same(&["FT.CREATE", "stem:raw", "ON", "HASH", "PREFIX", "1", "stem:", "SCHEMA", "t", "TEXT", "NOSTEM"]);
+    for (i, text) in DOCS.iter().enumerate() {
+        s.run(&["HSET", &format!("stem:{i}"), "t", text]);
+    }
+    for query in [
+        "cache",
+        "caches",
+        "cached",
+        "caching",
+        "cach",
+        "layer",
+        "layers",
+        "model",
+        "models",
+        "modeling",
+        "run",
+        "runs",
+        "runner",
+        "running",
+        "ran",
+        "answers",
+        "@t:models",
+        "@t:caching",
+    ] {
+        for index in ["stem:idx", "stem:raw"] {
+            s.same_unordered(&["FT.SEARCH", index, query, "NOCONTENT"]);
+            s.same_unordered(&["FT.SEARCH", index, query, "VERBATIM", "NOCONTENT"]);
+        }
+    }
+    // `+stem` terms count as terms and records of the index.
+    same_info(&mut s, "stem:idx", &["num_docs", "num_terms", "num_records"]);
+    same_info(&mut s, "stem:raw", &["num_docs", "num_terms", "num_records"]);
+}
+
+#[test]
+fn stop_words_are_not_indexed_and_drop_out_of_queries() {
+    let mut s = Session::new();
+    s.same(&["FT.CREATE", "sw:default", "ON", "HASH", "PREFIX", "1", "sw:", "SCHEMA", "t", "TEXT"]);
+    s.same(&[
+        "FT.CREATE",
+        "sw:none",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "sw:",
+        "STOPWORDS",
+        "0",
+        "SCHEMA",
+        "t",
+        "TEXT",
+    ]);
+    s.same(&[
+        "FT.CREATE",
+        "sw:own",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "sw:",
+        "STOPWORDS",
+        "3",
+        "Model",
+        "layers",
+        "model",
+        "SCHEMA",
+        "t",
+        "TEXT",
+    ]);
+    s.script(&[&["HSET", "sw:1", "t", "the model for layers"], &["HSET", "sw:2", "t", "a cat"]]);
+    for index in ["sw:default", "sw:none", "sw:own"] {
+        for query in
+            ["for", "the", "the model", "model", "@t:for", "layers", "cat", "a", "a cat", "the | cat"]
+        {
+            s.same_unordered(&["FT.SEARCH", index, query, "NOCONTENT"]);
+        }
+        same_info(&mut s, index, &["num_terms", "num_records", "stopwords_list"]);
+    }
+}
