@@ -114,3 +114,46 @@ fn stop_words_are_not_indexed_and_drop_out_of_queries() {
         same_info(&mut s, index, &["num_terms", "num_records", "stopwords_list"]);
     }
 }
+
+#[test]
+fn a_word_with_a_star_finds_every_token_it_starts() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "pre:idx",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "pre:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "u",
+        "TEXT",
+    ]);
+    s.script(&[
+        &["HSET", "pre:1", "t", "caching layers for models", "u", "world"],
+        &["HSET", "pre:2", "t", "the cached answer"],
+        &["HSET", "pre:3", "t", "model of the world"],
+    ]);
+    // Two characters at least (`m*` finds nothing); stop words are not there to be found.
+    for query in [
+        "mo*",
+        "MOD*",
+        "mode*",
+        "cachi*",
+        "cach*",
+        "m*",
+        "x*",
+        "th*",
+        "@t:mod*",
+        "@u:wor*",
+        "@t:(mod*|answ*)",
+        "mod* world",
+        "-mod*",
+        "mod* -@u:world",
+    ] {
+        s.same_unordered(&["FT.SEARCH", "pre:idx", query, "NOCONTENT"]);
+    }
+}

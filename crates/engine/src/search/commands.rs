@@ -394,6 +394,20 @@ fn evaluate(
                 .map(|(id, _)| *id)
                 .collect()
         }
+        Node::Prefix { field, prefix } => {
+            // RediSearch expands prefixes of at least `MINPREFIX` (2) characters only.
+            let hit = |t: &super::text::Terms| {
+                prefix.len() >= 2 && t.tokens.iter().any(|w| w.starts_with(prefix.as_str()))
+            };
+            idx.docs
+                .iter()
+                .filter(|(_, d)| match field {
+                    Some(f) => d.words.get(f).is_some_and(hit),
+                    None => d.words.values().any(hit),
+                })
+                .map(|(id, _)| *id)
+                .collect()
+        }
         Node::Tag { field, values } => {
             let case_sensitive =
                 matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Tag { case_sensitive: true, .. }));

@@ -10,10 +10,32 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     All,
-    Word { field: Option<String>, word: String },
-    Tag { field: String, values: Vec<String> },
-    Numeric { field: String, lo: f64, lo_incl: bool, hi: f64, hi_incl: bool },
-    Range { field: String, radius: f64, blob: Bytes, yield_as: Option<String> },
+    Word {
+        field: Option<String>,
+        word: String,
+    },
+    /// `word*`: any token that starts with `prefix`.
+    Prefix {
+        field: Option<String>,
+        prefix: String,
+    },
+    Tag {
+        field: String,
+        values: Vec<String>,
+    },
+    Numeric {
+        field: String,
+        lo: f64,
+        lo_incl: bool,
+        hi: f64,
+        hi_incl: bool,
+    },
+    Range {
+        field: String,
+        radius: f64,
+        blob: Bytes,
+        yield_as: Option<String>,
+    },
     Not(Box<Node>),
     And(Vec<Node>),
     Or(Vec<Node>),
@@ -269,17 +291,21 @@ impl<'a> Parser<'a> {
                         self.expect(b')')?;
                         Ok(scope(inner, &field))
                     }
-                    _ => {
-                        let word = self.token()?;
-                        Ok(Node::Word { field: Some(field), word: word.to_ascii_lowercase() })
-                    }
+                    _ => self.word(Some(field)),
                 }
             }
-            _ => {
-                let word = self.token()?;
-                Ok(Node::Word { field: None, word: word.to_ascii_lowercase() })
-            }
+            _ => self.word(None),
         }
+    }
+
+    /// A word, or a prefix when a `*` follows it at once (`cach*`).
+    fn word(&mut self, field: Option<String>) -> Result<Node, ParseError> {
+        let word = self.token()?.to_ascii_lowercase();
+        if self.peek() == Some(b'*') {
+            self.pos += 1;
+            return Ok(Node::Prefix { field, prefix: word });
+        }
+        Ok(Node::Word { field, word })
     }
 
     /// `=>{$YIELD_DISTANCE_AS: name}` after a range, if present.
@@ -352,6 +378,7 @@ impl<'a> Parser<'a> {
 fn scope(node: Node, field: &str) -> Node {
     match node {
         Node::Word { field: None, word } => Node::Word { field: Some(field.to_string()), word },
+        Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
         Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
         Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),
