@@ -157,3 +157,62 @@ fn a_word_with_a_star_finds_every_token_it_starts() {
         s.same_unordered(&["FT.SEARCH", "pre:idx", query, "NOCONTENT"]);
     }
 }
+
+#[test]
+fn a_quoted_phrase_finds_its_exact_words_side_by_side() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "phr:idx",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "phr:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "u",
+        "TEXT",
+    ]);
+    s.script(&[
+        &["HSET", "phr:1", "t", "caching layers for models"],
+        &["HSET", "phr:2", "t", "the cached answer", "u", "caching layers"],
+        &["HSET", "phr:3", "t", "model of the world"],
+        &["HSET", "phr:4", "t", "layers caching, layers! caching"],
+        &["HSET", "phr:5", "t", "caching big layers"],
+    ]);
+    // No stems inside quotes; stop words take no place between words.
+    for query in [
+        r#""caching layers""#,
+        r#""Caching Layers""#,
+        r#""cache layer""#,
+        r#""layers caching""#,
+        r#""model world""#,
+        r#""layers models""#,
+        r#""caching""#,
+        r#""models""#,
+        r#""LAYERS, Caching!""#,
+        r#"@t:"caching layers""#,
+        r#"@u:"caching layers""#,
+        r#""caching layers" answer"#,
+        r#""caching layers"|answer"#,
+        r#"-"caching layers""#,
+        r#"@t:("caching layers"|world)"#,
+    ] {
+        s.same_unordered(&["FT.SEARCH", "phr:idx", query, "NOCONTENT"]);
+    }
+    // A stop word or a prefix in a phrase, an unclosed or an empty one: errors where RediSearch
+    // puts them.
+    for query in [
+        r#""model of the world""#,
+        r#""model OF the world""#,
+        r#""layers for models""#,
+        r#""of the world""#,
+        r#""cach* layers""#,
+        r#""caching layers"#,
+        r#""""#,
+    ] {
+        s.same(&["FT.SEARCH", "phr:idx", query, "NOCONTENT"]);
+    }
+}

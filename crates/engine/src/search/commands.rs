@@ -408,6 +408,24 @@ fn evaluate(
                 .map(|(id, _)| *id)
                 .collect()
         }
+        Node::Phrase { field, words } => {
+            // Stop words are not indexed, so a phrase cannot hold one: RediSearch says where.
+            if let Some((at, word)) =
+                words.iter().find(|(_, w)| idx.stopwords.contains(&w.to_ascii_lowercase()))
+            {
+                return Err(err(format!("Syntax error at offset {at} near {word}")));
+            }
+            let words: Vec<String> = words.iter().map(|(_, w)| w.to_ascii_lowercase()).collect();
+            let hit = |t: &super::text::Terms| t.has_phrase(&words);
+            idx.docs
+                .iter()
+                .filter(|(_, d)| match field {
+                    Some(f) => d.words.get(f).is_some_and(hit),
+                    None => d.words.values().any(hit),
+                })
+                .map(|(id, _)| *id)
+                .collect()
+        }
         Node::Tag { field, values } => {
             let case_sensitive =
                 matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Tag { case_sensitive: true, .. }));

@@ -19,6 +19,12 @@ pub enum Node {
         field: Option<String>,
         prefix: String,
     },
+    /// `"exact words"`: these tokens, next to each other in this order (no stems), each as typed
+    /// with its offset in the query (a stop word in a phrase is a syntax error there).
+    Phrase {
+        field: Option<String>,
+        words: Vec<(usize, String)>,
+    },
     Tag {
         field: String,
         values: Vec<String>,
@@ -291,11 +297,48 @@ impl<'a> Parser<'a> {
                         self.expect(b')')?;
                         Ok(scope(inner, &field))
                     }
+                    Some(b'"') => self.phrase(Some(field)),
                     _ => self.word(Some(field)),
                 }
             }
+            Some(b'"') => self.phrase(None),
             _ => self.word(None),
         }
+    }
+
+    /// `"caching layers"`: the words up to the closing quote. A prefix has no place in a phrase.
+    fn phrase(&mut self, field: Option<String>) -> Result<Node, ParseError> {
+        self.pos += 1;
+        let mut words = Vec::new();
+        loop {
+            match self.peek() {
+                // Unclosed: RediSearch points at the last word.
+                None => {
+                    return Err(match words.last() {
+                        Some((at, word)) => format!("Syntax error at offset {at} near {word}"),
+                        None => self.err(),
+                    })
+                }
+                Some(b'"') if words.is_empty() => {
+                    return Err(format!("Syntax error at offset {} near ", self.pos))
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
+                    let start = self.pos;
+                    let word = self.token()?;
+                    if self.peek() == Some(b'*') {
+                        return Err(format!("Syntax error at offset {start} near {word}"));
+                    }
+                    words.push((start, word));
+                }
+                // Spaces and punctuation separate the words, as in the indexed text.
+                Some(_) => self.pos += 1,
+            }
+        }
+        Ok(Node::Phrase { field, words })
     }
 
     /// A word, or a prefix when a `*` follows it at once (`cach*`).
@@ -379,6 +422,7 @@ fn scope(node: Node, field: &str) -> Node {
     match node {
         Node::Word { field: None, word } => Node::Word { field: Some(field.to_string()), word },
         Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
+        Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
         Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
         Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),

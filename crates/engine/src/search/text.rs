@@ -53,14 +53,18 @@ impl StopWords {
 pub struct Terms {
     pub tokens: BTreeSet<String>,
     pub stems: Option<BTreeSet<String>>,
+    /// The tokens in text order (stop words take no place: `model of the world` has `model`
+    /// right before `world`), for phrases.
+    pub sequence: Vec<String>,
 }
 
 impl Terms {
     /// The terms of `raw`, leaving out stop words.
     pub fn of(raw: &[u8], stop: &StopWords, stemmed: bool) -> Terms {
-        let tokens: BTreeSet<String> = tokenize(raw).filter(|t| !stop.contains(t)).collect();
+        let sequence: Vec<String> = tokenize(raw).filter(|t| !stop.contains(t)).collect();
+        let tokens: BTreeSet<String> = sequence.iter().cloned().collect();
         let stems = stemmed.then(|| tokens.iter().map(|t| stem(t)).collect());
-        Terms { tokens, stems }
+        Terms { tokens, stems, sequence }
     }
 
     /// Does a query word find this document? The word itself, or (unless `verbatim`) any token
@@ -72,6 +76,11 @@ impl Terms {
         }
         let Some(s) = word_stem else { return false };
         self.tokens.contains(s) || self.stems.as_ref().is_some_and(|stems| stems.contains(s))
+    }
+
+    /// Do these exact words stand next to each other, in this order?
+    pub fn has_phrase(&self, words: &[String]) -> bool {
+        !words.is_empty() && self.sequence.windows(words.len()).any(|w| w == words)
     }
 
     /// The terms RediSearch keeps in its inverted index for this field: each token, and
