@@ -216,3 +216,26 @@ fn a_quoted_phrase_finds_its_exact_words_side_by_side() {
         s.same(&["FT.SEARCH", "phr:idx", query, "NOCONTENT"]);
     }
 }
+
+#[test]
+fn optional_clauses_never_narrow_and_an_empty_query_finds_nothing() {
+    let mut s = Session::new();
+    s.same(&["FT.CREATE", "opt:idx", "ON", "HASH", "PREFIX", "1", "opt:", "SCHEMA", "t", "TEXT"]);
+    for (i, word) in ["model", "models", "cache", "caching", "hello"].iter().enumerate() {
+        s.run(&["HSET", &format!("opt:{i}"), "t", word]);
+    }
+    for query in [
+        "~model",
+        "cache ~model",
+        "~model ~cache",
+        "cache|~model",
+        "~@t:model",
+        "~(model|cache)",
+        "-~model",
+        "",
+        "   ",
+    ] {
+        s.same(&["FT.SEARCH", "opt:idx", query, "NOCONTENT", "LIMIT", "0", "0"]);
+        s.same_unordered(&["FT.SEARCH", "opt:idx", query, "NOCONTENT"]);
+    }
+}

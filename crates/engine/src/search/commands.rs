@@ -461,6 +461,7 @@ fn evaluate(
                 })
                 .collect()
         }
+        Node::Optional(_) => all(),
         Node::Not(inner) => {
             let hit = evaluate(idx, inner, how, yields)?;
             all().difference(&hit).copied().collect()
@@ -471,7 +472,13 @@ fn evaluate(
             let is_stopword = |p: &&Node| {
                 !how.keep_stopwords && matches!(p, Node::Word { word, .. } if idx.stopwords.contains(word))
             };
-            for p in parts.iter().filter(|p| !is_stopword(p)) {
+            // Optional clauses do not narrow the match; only optional ones match everything.
+            let required: Vec<&Node> =
+                parts.iter().filter(|p| !is_stopword(p) && !matches!(p, Node::Optional(_))).collect();
+            if required.is_empty() && parts.iter().any(|p| matches!(p, Node::Optional(_))) {
+                return Ok(all());
+            }
+            for p in required {
                 let s = evaluate(idx, p, how, yields)?;
                 acc = Some(match acc {
                     None => s,

@@ -19,6 +19,8 @@ pub enum Node {
         field: Option<String>,
         prefix: String,
     },
+    /// `~clause`: optional, it only ranks (which the engine does not): it never narrows a match.
+    Optional(Box<Node>),
     /// `"exact words"`: these tokens, next to each other in this order (no stems), each as typed
     /// with its offset in the query (a stop word in a phrase is a syntax error there).
     Phrase {
@@ -216,6 +218,10 @@ impl<'a> Parser<'a> {
             Some(b'-') => {
                 self.pos += 1;
                 Ok(Node::Not(Box::new(self.term()?)))
+            }
+            Some(b'~') => {
+                self.pos += 1;
+                Ok(Node::Optional(Box::new(self.term()?)))
             }
             Some(b'*') => {
                 self.pos += 1;
@@ -424,6 +430,7 @@ fn scope(node: Node, field: &str) -> Node {
         Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
         Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
+        Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),
         Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
         Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),
         other => other,
@@ -433,6 +440,10 @@ fn scope(node: Node, field: &str) -> Node {
 /// Parse a query string for `dialect`.
 pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Result<Query, ParseError> {
     let mut p = Parser { s: query, pos: 0, params };
+    // An empty query is no error: it finds nothing.
+    if query.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Query { filter: Node::Or(Vec::new()), knn: None });
+    }
     if dialect < 2 {
         if let Some(i) = query.windows(3).position(|w| w == b"=>[") {
             return Err(arrow_error(i, i, query));
