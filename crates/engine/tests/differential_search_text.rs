@@ -106,10 +106,28 @@ fn stop_words_are_not_indexed_and_drop_out_of_queries() {
     ]);
     s.script(&[&["HSET", "sw:1", "t", "the model for layers"], &["HSET", "sw:2", "t", "a cat"]]);
     for index in ["sw:default", "sw:none", "sw:own"] {
-        for query in
-            ["for", "the", "the model", "model", "@t:for", "layers", "cat", "a", "a cat", "the | cat"]
-        {
+        for query in [
+            "for",
+            "the",
+            "the model",
+            "model",
+            "@t:for",
+            "layers",
+            "cat",
+            "a",
+            "a cat",
+            "the | cat",
+            "-the",
+            "model -the",
+            "-the -a",
+            "cat|-the",
+            "~the",
+            "cat ~the",
+            "~the ~the",
+            "~the ~cat",
+        ] {
             s.same_unordered(&["FT.SEARCH", index, query, "NOCONTENT"]);
+            s.same_unordered(&["FT.SEARCH", index, query, "NOSTOPWORDS", "NOCONTENT"]);
         }
         same_info(&mut s, index, &["num_terms", "num_records", "stopwords_list"]);
     }

@@ -373,12 +373,25 @@ pub fn format_score(v: f64) -> String {
 }
 
 /// Docs matching a filter, by doc id. `yields` collects VECTOR_RANGE distances.
+/// A stop word (negated or optional too) that RediSearch takes out of the query before running it.
+fn removed_stopword(idx: &Index, node: &Node, how: Matching) -> bool {
+    match node {
+        Node::Word { word, .. } => !how.keep_stopwords && idx.stopwords.contains(word),
+        Node::Not(inner) | Node::Optional(inner) => removed_stopword(idx, inner, how),
+        _ => false,
+    }
+}
+
 fn evaluate(
     idx: &Index,
     node: &Node,
     how: Matching,
     yields: &mut HashMap<u64, (String, f64)>,
 ) -> Result<BTreeSet<u64>, CmdError> {
+    // Taken out of the query, it finds nothing (`-the` alone is an empty query).
+    if removed_stopword(idx, node, how) {
+        return Ok(BTreeSet::new());
+    }
     let all = || idx.docs.keys().copied().collect::<BTreeSet<u64>>();
     Ok(match node {
         Node::All => all(),
@@ -468,14 +481,14 @@ fn evaluate(
         }
         Node::And(parts) => {
             let mut acc: Option<BTreeSet<u64>> = None;
-            // Stop words leave a phrase of words (`the model` looks for `model`).
-            let is_stopword = |p: &&Node| {
-                !how.keep_stopwords && matches!(p, Node::Word { word, .. } if idx.stopwords.contains(word))
-            };
+            // Stop words leave a phrase of words (`the model` looks for `model`, `model -the` too).
             // Optional clauses do not narrow the match; only optional ones match everything.
-            let required: Vec<&Node> =
-                parts.iter().filter(|p| !is_stopword(p) && !matches!(p, Node::Optional(_))).collect();
-            if required.is_empty() && parts.iter().any(|p| matches!(p, Node::Optional(_))) {
+            let required: Vec<&Node> = parts
+                .iter()
+                .filter(|p| !removed_stopword(idx, p, how) && !matches!(p, Node::Optional(_)))
+                .collect();
+            let optional = |p: &&Node| matches!(p, Node::Optional(_)) && !removed_stopword(idx, p, how);
+            if required.is_empty() && parts.iter().any(|p| optional(&p)) {
                 return Ok(all());
             }
             for p in required {
