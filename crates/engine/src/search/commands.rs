@@ -373,6 +373,22 @@ pub fn format_score(v: f64) -> String {
 }
 
 /// Docs matching a filter, by doc id. `yields` collects VECTOR_RANGE distances.
+/// The documents whose TEXT field `field` (any TEXT field when `None`) passes `hit`.
+fn docs_with_text(
+    idx: &Index,
+    field: Option<&str>,
+    hit: impl Fn(&super::text::Terms) -> bool,
+) -> BTreeSet<u64> {
+    idx.docs
+        .iter()
+        .filter(|(_, d)| match field {
+            Some(f) => d.words.get(f).is_some_and(&hit),
+            None => d.words.values().any(&hit),
+        })
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 /// A stop word (negated or optional too) that RediSearch takes out of the query before running it.
 fn removed_stopword(idx: &Index, node: &Node, how: Matching) -> bool {
     match node {
@@ -398,28 +414,14 @@ fn evaluate(
         Node::Word { field, word } => {
             let word_stem = (!how.verbatim).then(|| super::text::stem(word));
             let hit = |t: &super::text::Terms| t.matches(word, word_stem.as_deref());
-            idx.docs
-                .iter()
-                .filter(|(_, d)| match field {
-                    Some(f) => d.words.get(f).is_some_and(hit),
-                    None => d.words.values().any(hit),
-                })
-                .map(|(id, _)| *id)
-                .collect()
+            docs_with_text(idx, field.as_deref(), hit)
         }
         Node::Prefix { field, prefix } => {
             // RediSearch expands prefixes of at least `MINPREFIX` (2) characters only.
             let hit = |t: &super::text::Terms| {
                 prefix.len() >= 2 && t.tokens.iter().any(|w| w.starts_with(prefix.as_str()))
             };
-            idx.docs
-                .iter()
-                .filter(|(_, d)| match field {
-                    Some(f) => d.words.get(f).is_some_and(hit),
-                    None => d.words.values().any(hit),
-                })
-                .map(|(id, _)| *id)
-                .collect()
+            docs_with_text(idx, field.as_deref(), hit)
         }
         Node::Phrase { field, words } => {
             // Stop words are not indexed, so a phrase cannot hold one: RediSearch says where.
@@ -430,14 +432,7 @@ fn evaluate(
             }
             let words: Vec<String> = words.iter().map(|(_, w)| w.to_ascii_lowercase()).collect();
             let hit = |t: &super::text::Terms| t.has_phrase(&words);
-            idx.docs
-                .iter()
-                .filter(|(_, d)| match field {
-                    Some(f) => d.words.get(f).is_some_and(hit),
-                    None => d.words.values().any(hit),
-                })
-                .map(|(id, _)| *id)
-                .collect()
+            docs_with_text(idx, field.as_deref(), hit)
         }
         Node::Tag { field, values } => {
             let case_sensitive =
