@@ -20,7 +20,7 @@ fn seed(s: &mut Session) {
 fn wait_indexed(s: &mut Session, index: &str) {
     for _ in 0..500 {
         let raw = s.oracle.raw(&common::args(&["FT.INFO", index]));
-        if info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
+        if common::info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -75,10 +75,10 @@ fn added_fields_index_existing_documents() {
         ],
     ]);
     let (theirs, ours) = s.both(&["FT.INFO", "alt:idx"]);
-    let attrs = |f: &playground_engine::Frame| common::canonical(&info_field(f, "attributes"));
+    let attrs = |f: &playground_engine::Frame| common::canonical(&common::info_field(f, "attributes"));
     assert_eq!(attrs(&ours), attrs(&theirs));
     for field in ["num_docs", "max_doc_id", "hash_indexing_failures"] {
-        assert_eq!(info_field(&ours, field), info_field(&theirs, field), "{field}");
+        assert_eq!(common::info_field(&ours, field), common::info_field(&theirs, field), "{field}");
     }
     s.run(&["FT.DROPINDEX", "alt:idx"]);
 }
@@ -152,22 +152,4 @@ fn errors_in_redisearch_words_and_nothing_half_added() {
         &["FT.ALTER", "nosuch", "SCHEMA", "ADD", "x", "TAG"],
     ]);
     s.run(&["FT.DROPINDEX", "alt:idx"]);
-}
-
-/// A field of an FT.INFO reply (RESP2 flat list or RESP3 map).
-fn info_field(reply: &playground_engine::Frame, name: &str) -> playground_engine::Frame {
-    use playground_engine::Frame;
-    match reply {
-        Frame::Array(items) => items
-            .chunks(2)
-            .find(|p| p[0].as_bytes() == Some(name.as_bytes()))
-            .and_then(|p| p.get(1).cloned())
-            .unwrap_or(Frame::Null),
-        Frame::Map(pairs) => pairs
-            .iter()
-            .find(|(k, _)| k.as_bytes() == Some(name.as_bytes()))
-            .map(|(_, v)| v.clone())
-            .unwrap_or(Frame::Null),
-        _ => Frame::Null,
-    }
 }

@@ -7,22 +7,10 @@
 mod common;
 
 use common::Session;
-use playground_engine::Frame;
 
 /// The values every test writes, chosen so that ASCII-only folding, full folding and raw bytes
 /// each give a different answer somewhere.
 const VALUES: [&str; 6] = ["B", "a", "àa", "ÀB", "éa", "Éz"];
-
-fn attributes(reply: &Frame) -> Frame {
-    match reply {
-        Frame::Array(items) => items
-            .chunks(2)
-            .find(|p| p[0].as_bytes() == Some(b"attributes".as_slice()))
-            .and_then(|p| p.get(1).cloned())
-            .unwrap_or(Frame::Null),
-        _ => Frame::Null,
-    }
-}
 
 #[test]
 fn only_ascii_letters_fold_in_text_tags_and_queries() {
@@ -194,7 +182,7 @@ fn schema_options_stand_where_redisearch_reads_them_and_ft_info_lists_them() {
         "SORTABLE",
     ]);
     let (theirs, ours) = s.both(&["FT.INFO", "opt:idx"]);
-    assert_eq!(attributes(&ours), attributes(&theirs));
+    assert_eq!(common::info_field(&ours, "attributes"), common::info_field(&theirs, "attributes"));
     // A type's own option after SORTABLE, or UNF anywhere but right after it, is read as the
     // next field's name.
     for schema in [

@@ -56,7 +56,11 @@ fn the_filter_decides_which_hashes_are_indexed() {
         s.same(&["FT.SEARCH", "flt:idx", "*", "NOCONTENT"]);
         let (theirs, ours) = s.both(&["FT.INFO", "flt:idx"]);
         for field in ["index_definition", "num_docs", "hash_indexing_failures"] {
-            assert_eq!(info_field(&ours, field), info_field(&theirs, field), "{filter}: {field}");
+            assert_eq!(
+                common::info_field(&ours, field),
+                common::info_field(&theirs, field),
+                "{filter}: {field}"
+            );
         }
     }
     // A document that starts to pass is indexed; one that stops passing leaves.
@@ -102,7 +106,7 @@ fn a_filter_that_cannot_be_evaluated_keeps_written_documents_and_drops_scanned_o
 fn wait_indexed(s: &mut Session, index: &str) {
     for _ in 0..500 {
         let raw = s.oracle.raw(&common::args(&["FT.INFO", index]));
-        if info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
+        if common::info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -117,17 +121,4 @@ fn filter_syntax_errors() {
         s.same(&["FT.CREATE", "flt:bad", "ON", "HASH", "FILTER", bad, "SCHEMA", "t", "TEXT"]);
     }
     s.same(&["FT._LIST"]);
-}
-
-/// A field of an FT.INFO reply (RESP2 flat list).
-fn info_field(reply: &playground_engine::Frame, name: &str) -> playground_engine::Frame {
-    use playground_engine::Frame;
-    match reply {
-        Frame::Array(items) => items
-            .chunks(2)
-            .find(|p| p[0].as_bytes() == Some(name.as_bytes()))
-            .and_then(|p| p.get(1).cloned())
-            .unwrap_or(Frame::Null),
-        _ => Frame::Null,
-    }
 }

@@ -6,24 +6,12 @@
 mod common;
 
 use common::Session;
-use playground_engine::Frame;
-
-fn info_field(reply: &Frame, name: &str) -> Frame {
-    match reply {
-        Frame::Array(items) => items
-            .chunks(2)
-            .find(|p| p[0].as_bytes() == Some(name.as_bytes()))
-            .and_then(|p| p.get(1).cloned())
-            .unwrap_or(Frame::Null),
-        _ => Frame::Null,
-    }
-}
 
 #[track_caller]
 fn same_info(s: &mut Session, index: &str, fields: &[&str]) {
     let (theirs, ours) = s.both(&["FT.INFO", index]);
     for field in fields {
-        assert_eq!(info_field(&ours, field), info_field(&theirs, field), "{index}: {field}");
+        assert_eq!(common::info_field(&ours, field), common::info_field(&theirs, field), "{index}: {field}");
     }
 }
 

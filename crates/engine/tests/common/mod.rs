@@ -253,6 +253,23 @@ impl Default for Session {
     }
 }
 
+/// A field of an FT.INFO reply (RESP2 flat list or RESP3 map), `Null` when absent.
+pub fn info_field(reply: &Frame, name: &str) -> Frame {
+    match reply {
+        Frame::Array(items) => items
+            .chunks(2)
+            .find(|p| p[0].as_bytes() == Some(name.as_bytes()))
+            .and_then(|p| p.get(1).cloned())
+            .unwrap_or(Frame::Null),
+        Frame::Map(pairs) => pairs
+            .iter()
+            .find(|(k, _)| k.as_bytes() == Some(name.as_bytes()))
+            .map(|(_, v)| v.clone())
+            .unwrap_or(Frame::Null),
+        _ => Frame::Null,
+    }
+}
+
 /// Decode one reply frame from raw bytes.
 pub fn decode(raw: &[u8]) -> Frame {
     parse_frame(raw, &Limits::default()).expect("valid RESP").expect("complete frame").0
