@@ -2,10 +2,8 @@
 //! watch TTLs run out; the engine only ever sees the `now` this clock hands out, which is why
 //! it never reads a real clock (that would panic on wasm32 anyway).
 
-use serde::{Deserialize, Serialize};
-
 /// How fast simulated time runs against real time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Speed {
     Paused,
     #[default]
@@ -26,6 +24,20 @@ impl Speed {
         }
     }
 
+    /// The name a saved state stores (`"X1"`), the variant's name as the first format had it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Speed::Paused => "Paused",
+            Speed::X1 => "X1",
+            Speed::X10 => "X10",
+            Speed::X60 => "X60",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Speed> {
+        Speed::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Speed::Paused => "Pause",
@@ -37,12 +49,11 @@ impl Speed {
 }
 
 /// Simulated milliseconds since the Unix epoch, plus the speed.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VirtualClock {
     now_ms: u64,
     speed: Speed,
     /// Sub-millisecond remainder carried between advances so slow ticks do not lose time.
-    #[serde(skip)]
     carry: f64,
 }
 
@@ -53,6 +64,11 @@ pub const MAX_REAL_STEP_MS: f64 = 5_000.0;
 impl VirtualClock {
     pub fn starting_at(now_ms: u64) -> VirtualClock {
         VirtualClock { now_ms, speed: Speed::X1, carry: 0.0 }
+    }
+
+    /// A clock as it was saved: at `now_ms`, running at `speed`.
+    pub fn restored(now_ms: u64, speed: Speed) -> VirtualClock {
+        VirtualClock { now_ms, speed, carry: 0.0 }
     }
 
     pub fn now(&self) -> u64 {

@@ -16,12 +16,14 @@ pub mod components;
 pub mod console;
 pub mod debug;
 pub mod hooks;
+pub mod json;
 pub mod labs;
 pub mod lazy;
 pub mod persist;
 pub mod session;
 pub mod state;
 pub mod storage;
+pub mod vector_bench;
 
 pub use components::app::App;
 

@@ -17,55 +17,54 @@
 //!   "history": ["SET k v EX 300"] }
 //! ```
 //! Byte strings are `{"t": text}` when they are UTF-8 and `{"hex": "00ff"}` otherwise; scores
-//! are strings as Redis prints them, so `inf` survives JSON.
+//! are strings as Redis prints them, so `inf` survives JSON. Written and read with
+//! [`crate::json`] (see there why not serde), in the very text serde_json wrote before.
 
-use crate::clock::VirtualClock;
+use crate::clock::{Speed, VirtualClock};
 use crate::console::history::History;
+use crate::json::{write_str, Json};
 use crate::session::Session;
 use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
 use playground_engine::config::EvictionPolicy;
 use playground_engine::float::{format_double, parse_double};
 use playground_engine::types::{Value, ZSet};
-use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::fmt::Write;
 
 pub const FORMAT: &str = "redis-playground/snapshot";
 pub const VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub format: String,
     pub version: u32,
     pub clock: VirtualClock,
     pub config: ConfigSnap,
     pub dbs: Vec<DbSnap>,
-    #[serde(default)]
     pub history: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigSnap {
     pub maxmemory: u64,
     pub policy: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DbSnap {
     pub index: usize,
     pub keys: Vec<KeySnap>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeySnap {
     pub key: Blob,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<u64>,
     pub value: ValueSnap,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data", rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ValueSnap {
     String(Blob),
     List(Vec<Blob>),
@@ -75,11 +74,9 @@ pub enum ValueSnap {
 }
 
 /// A byte string, readable in the file when it is text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Blob {
-    #[serde(rename = "t")]
     Text(String),
-    #[serde(rename = "hex")]
     Hex(String),
 }
 
@@ -110,6 +107,28 @@ impl std::fmt::Display for PersistError {
 }
 
 impl Blob {
+    fn write(&self, out: &mut String) {
+        let (tag, text) = match self {
+            Blob::Text(s) => ("t", s),
+            Blob::Hex(h) => ("hex", h),
+        };
+        let _ = write!(out, "{{\"{tag}\":");
+        write_str(out, text);
+        out.push('}');
+    }
+
+    /// `{"t": text}` or `{"hex": digits}`, nothing else beside it.
+    fn read(blob: &Json) -> Result<Blob, PersistError> {
+        match blob {
+            Json::Object(members) if members.len() == 1 => match (&members[0].0[..], &members[0].1) {
+                ("t", Json::String(s)) => Ok(Blob::Text(s.clone())),
+                ("hex", Json::String(h)) => Ok(Blob::Hex(h.clone())),
+                _ => Err(unreadable("a byte string must be {\"t\": text} or {\"hex\": digits}")),
+            },
+            _ => Err(unreadable("a byte string must be {\"t\": text} or {\"hex\": digits}")),
+        }
+    }
+
     pub fn of(bytes: &[u8]) -> Blob {
         match std::str::from_utf8(bytes) {
             Ok(s) => Blob::Text(s.to_string()),
@@ -172,22 +191,81 @@ impl Snapshot {
         }
     }
 
+    /// The snapshot as compact JSON (the format in the module's doc).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::new();
+        out.push_str("{\"format\":");
+        write_str(&mut out, &self.format);
+        let _ = write!(
+            out,
+            ",\"version\":{},\"clock\":{{\"now_ms\":{},\"speed\":",
+            self.version,
+            self.clock.now()
+        );
+        write_str(&mut out, self.clock.speed().name());
+        let _ = write!(out, "}},\"config\":{{\"maxmemory\":{},\"policy\":", self.config.maxmemory);
+        write_str(&mut out, &self.config.policy);
+        out.push_str("},\"dbs\":[");
+        for (i, db) in self.dbs.iter().enumerate() {
+            let _ = write!(out, "{}{{\"index\":{},\"keys\":[", if i > 0 { "," } else { "" }, db.index);
+            for (j, key) in db.keys.iter().enumerate() {
+                out.push_str(if j > 0 { ",{\"key\":" } else { "{\"key\":" });
+                key.key.write(&mut out);
+                if let Some(at) = key.expires_at {
+                    let _ = write!(out, ",\"expires_at\":{at}");
+                }
+                out.push_str(",\"value\":");
+                key.value.write(&mut out);
+                out.push('}');
+            }
+            out.push_str("]}");
+        }
+        out.push_str("],\"history\":[");
+        for (i, line) in self.history.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_str(&mut out, line);
+        }
+        out.push_str("]}");
+        out
     }
 
     /// Read a snapshot, telling apart damaged data, foreign files and newer versions.
     pub fn from_json(text: &str) -> Result<Snapshot, PersistError> {
-        let raw: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| PersistError::Unreadable(e.to_string()))?;
-        if raw.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        let raw = Json::parse(text).map_err(PersistError::Unreadable)?;
+        if raw.get("format").and_then(Json::as_str) != Some(FORMAT) {
             return Err(PersistError::NotASnapshot);
         }
-        let version = raw.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+        let version = raw.get("version").and_then(Json::as_u64).unwrap_or(0);
         if version > u64::from(VERSION) {
             return Err(PersistError::NewerVersion(u32::try_from(version).unwrap_or(u32::MAX)));
         }
-        serde_json::from_value(raw).map_err(|e| PersistError::Unreadable(e.to_string()))
+        let clock = field(&raw, "clock")?;
+        let speed = str_field(clock, "speed")?;
+        let speed =
+            Speed::from_name(speed).ok_or_else(|| unreadable(format!("unknown clock speed `{speed}`")))?;
+        let config = field(&raw, "config")?;
+        let dbs = array_field(&raw, "dbs")?.iter().map(DbSnap::read).collect::<Result<_, _>>()?;
+        let history = match raw.get("history") {
+            None | Some(Json::Null) => Vec::new(),
+            Some(lines) => each(lines, "history", |line| {
+                line.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| unreadable("invalid type in `history`, expected a string"))
+            })?,
+        };
+        Ok(Snapshot {
+            format: FORMAT.into(),
+            version: version as u32,
+            clock: VirtualClock::restored(u64_field(clock, "now_ms")?, speed),
+            config: ConfigSnap {
+                maxmemory: u64_field(config, "maxmemory")?,
+                policy: str_field(config, "policy")?.to_string(),
+            },
+            dbs,
+            history,
+        })
     }
 
     /// Build a session from the snapshot. Keys whose deadline already passed on the saved clock
@@ -217,6 +295,146 @@ impl Snapshot {
             }
         }
         Ok(session)
+    }
+}
+
+fn unreadable(why: impl Into<String>) -> PersistError {
+    PersistError::Unreadable(why.into())
+}
+
+/// The member `name` of an object that must have it.
+fn field<'a>(object: &'a Json, name: &str) -> Result<&'a Json, PersistError> {
+    match object {
+        Json::Object(_) => object.get(name).ok_or_else(|| unreadable(format!("missing field `{name}`"))),
+        _ => Err(unreadable(format!("expected an object where `{name}` should be"))),
+    }
+}
+
+fn str_field<'a>(object: &'a Json, name: &str) -> Result<&'a str, PersistError> {
+    field(object, name)?
+        .as_str()
+        .ok_or_else(|| unreadable(format!("invalid type in `{name}`, expected a string")))
+}
+
+fn u64_field(object: &Json, name: &str) -> Result<u64, PersistError> {
+    field(object, name)?
+        .as_u64()
+        .ok_or_else(|| unreadable(format!("invalid type in `{name}`, expected a u64")))
+}
+
+fn array_field<'a>(object: &'a Json, name: &str) -> Result<&'a [Json], PersistError> {
+    field(object, name)?
+        .as_array()
+        .ok_or_else(|| unreadable(format!("invalid type in `{name}`, expected an array")))
+}
+
+/// Read every item of the array `list` (named `name` in errors).
+fn each<T>(
+    list: &Json,
+    name: &str,
+    read: impl Fn(&Json) -> Result<T, PersistError>,
+) -> Result<Vec<T>, PersistError> {
+    let items =
+        list.as_array().ok_or_else(|| unreadable(format!("invalid type in `{name}`, expected an array")))?;
+    items.iter().map(read).collect()
+}
+
+/// A two-item array, as a tuple is written.
+fn pair<'a>(item: &'a Json, name: &str) -> Result<(&'a Json, &'a Json), PersistError> {
+    match item.as_array() {
+        Some([a, b]) => Ok((a, b)),
+        _ => Err(unreadable(format!("invalid item in `{name}`, expected a pair"))),
+    }
+}
+
+impl DbSnap {
+    fn read(db: &Json) -> Result<DbSnap, PersistError> {
+        let index = u64_field(db, "index")?;
+        let index = usize::try_from(index).map_err(|_| unreadable(format!("no database {index}")))?;
+        let keys = array_field(db, "keys")?.iter().map(KeySnap::read).collect::<Result<_, _>>()?;
+        Ok(DbSnap { index, keys })
+    }
+}
+
+impl KeySnap {
+    fn read(key: &Json) -> Result<KeySnap, PersistError> {
+        let expires_at = match key.get("expires_at") {
+            None | Some(Json::Null) => None,
+            Some(at) => {
+                Some(at.as_u64().ok_or_else(|| unreadable("invalid type in `expires_at`, expected a u64"))?)
+            }
+        };
+        Ok(KeySnap {
+            key: Blob::read(field(key, "key")?)?,
+            expires_at,
+            value: ValueSnap::read(field(key, "value")?)?,
+        })
+    }
+}
+
+impl ValueSnap {
+    fn write(&self, out: &mut String) {
+        let write_blobs = |out: &mut String, items: &[Blob]| {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                item.write(out);
+            }
+        };
+        let (kind, open) = match self {
+            ValueSnap::String(_) => ("string", ""),
+            ValueSnap::List(_) => ("list", "["),
+            ValueSnap::Hash(_) => ("hash", "["),
+            ValueSnap::Set(_) => ("set", "["),
+            ValueSnap::Zset(_) => ("zset", "["),
+        };
+        let _ = write!(out, "{{\"type\":\"{kind}\",\"data\":{open}");
+        match self {
+            ValueSnap::String(s) => s.write(out),
+            ValueSnap::List(items) | ValueSnap::Set(items) => write_blobs(out, items),
+            ValueSnap::Hash(pairs) => {
+                for (i, (field, value)) in pairs.iter().enumerate() {
+                    out.push_str(if i > 0 { ",[" } else { "[" });
+                    field.write(out);
+                    out.push(',');
+                    value.write(out);
+                    out.push(']');
+                }
+            }
+            ValueSnap::Zset(pairs) => {
+                for (i, (member, score)) in pairs.iter().enumerate() {
+                    out.push_str(if i > 0 { ",[" } else { "[" });
+                    member.write(out);
+                    out.push(',');
+                    write_str(out, score);
+                    out.push(']');
+                }
+            }
+        }
+        out.push_str(if open.is_empty() { "}" } else { "]}" });
+    }
+
+    fn read(value: &Json) -> Result<ValueSnap, PersistError> {
+        let data = field(value, "data")?;
+        let blobs = |name| each(data, name, Blob::read);
+        Ok(match str_field(value, "type")? {
+            "string" => ValueSnap::String(Blob::read(data)?),
+            "list" => ValueSnap::List(blobs("list")?),
+            "set" => ValueSnap::Set(blobs("set")?),
+            "hash" => ValueSnap::Hash(each(data, "hash", |item| {
+                let (field, value) = pair(item, "hash")?;
+                Ok((Blob::read(field)?, Blob::read(value)?))
+            })?),
+            "zset" => ValueSnap::Zset(each(data, "zset", |item| {
+                let (member, score) = pair(item, "zset")?;
+                let score = score
+                    .as_str()
+                    .ok_or_else(|| unreadable("invalid type in `zset`, expected a score string"))?;
+                Ok((Blob::read(member)?, score.to_string()))
+            })?),
+            other => return Err(unreadable(format!("unknown value type `{other}`"))),
+        })
     }
 }
 
@@ -300,6 +518,35 @@ mod tests {
         assert_eq!(restored.history.entries(), ["SET k v".to_string()]);
     }
 
+    /// What the serde_json version of this module wrote for `sample()` plus one history line
+    /// with a quote, a tab, a control character and a non-ASCII letter (printed by that version).
+    const WRITTEN_BY_SERDE: &str = r#"{"format":"redis-playground/snapshot","version":1,"clock":{"now_ms":1000000,"speed":"X1"},"config":{"maxmemory":0,"policy":"noeviction"},"dbs":[{"index":0,"keys":[{"key":{"t":"gone"},"expires_at":1000000,"value":{"type":"string","data":{"t":"x"}}},{"key":{"t":"hash"},"value":{"type":"hash","data":[[{"t":"f"},{"t":"v"}]]}},{"key":{"t":"list"},"value":{"type":"list","data":[{"t":"a"},{"t":"b"}]}},{"key":{"t":"set"},"value":{"type":"set","data":[{"t":"m"}]}},{"key":{"t":"str"},"expires_at":2000000,"value":{"type":"string","data":{"hex":"00ff62696e"}}},{"key":{"t":"zset"},"value":{"type":"zset","data":[[{"t":"mid"},"1.5"],[{"t":"top"},"inf"]]}}]},{"index":3,"keys":[{"key":{"t":"other"},"value":{"type":"string","data":{"t":"db3"}}}]}],"history":["SET k v","GET \"q\"\t\u0001é"]}"#;
+
+    #[test]
+    fn writes_and_reads_the_text_the_serde_version_wrote() {
+        let mut session = sample();
+        session.history.push("GET \"q\"\t\u{1}é");
+        let snap = Snapshot::capture(&session);
+        assert_eq!(snap.to_json(), WRITTEN_BY_SERDE, "saved states and exported files keep their format");
+        assert_eq!(Snapshot::from_json(WRITTEN_BY_SERDE), Ok(snap));
+    }
+
+    #[test]
+    fn reads_any_member_order_spacing_and_missing_history() {
+        let text = r#"{ "dbs": [ { "keys": [ { "value": { "data": [ [ {"t":"m"}, "-2" ] ], "type": "zset" },
+            "key": {"hex": "6b"} } ], "index": 1 } ], "config": { "policy": "allkeys-lru", "maxmemory": 18446744073709551615 },
+            "clock": { "speed": "Paused", "now_ms": 5 }, "version": 1, "format": "redis-playground/snapshot" }"#;
+        let snap = Snapshot::from_json(text).expect("readable");
+        assert_eq!(snap.config.maxmemory, u64::MAX);
+        assert_eq!(snap.clock, VirtualClock::restored(5, Speed::Paused));
+        assert!(snap.history.is_empty());
+        let restored = snap.restore().expect("restorable");
+        let Some(Value::ZSet(z)) = restored.engine.server().dbs[1].raw_get(b"k").map(|e| &e.value) else {
+            panic!("zset")
+        };
+        assert_eq!(z.score(b"m"), Some(-2.0));
+    }
+
     #[test]
     fn bad_input_is_reported_not_panicked() {
         assert!(matches!(Snapshot::from_json("{not json"), Err(PersistError::Unreadable(_))));
@@ -308,6 +555,21 @@ mod tests {
         assert_eq!(Snapshot::from_json(&newer), Err(PersistError::NewerVersion(99)));
         let wrong_shape = format!("{{\"format\":\"{FORMAT}\",\"version\":1,\"dbs\":7}}");
         assert!(matches!(Snapshot::from_json(&wrong_shape), Err(PersistError::Unreadable(_))));
+        for (from, to) in [
+            ("\"speed\":\"X1\"", "\"speed\":\"X2\""),
+            ("\"maxmemory\":0", "\"maxmemory\":-1"),
+            ("\"now_ms\":1000000", "\"now_ms\":1.5"),
+            ("{\"t\":\"f\"}", "{\"t\":\"f\",\"hex\":\"00\"}"),
+            ("{\"t\":\"a\"}", "{\"x\":\"a\"}"),
+            ("[{\"t\":\"mid\"},\"1.5\"]", "[{\"t\":\"mid\"}]"),
+            ("\"type\":\"set\"", "\"type\":\"bitmap\""),
+            ("\"history\":[\"SET k v\"", "\"history\":[7"),
+            ("\"expires_at\":2000000", "\"expires_at\":\"soon\""),
+        ] {
+            let broken = WRITTEN_BY_SERDE.replace(from, to);
+            assert_ne!(broken, WRITTEN_BY_SERDE, "{from}");
+            assert!(matches!(Snapshot::from_json(&broken), Err(PersistError::Unreadable(_))), "{to}");
+        }
         let mut snap = Snapshot::capture(&sample());
         snap.dbs[0].keys[1].key = Blob::Hex("zz".into());
         assert!(matches!(snap.restore(), Err(PersistError::Unreadable(_))));

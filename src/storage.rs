@@ -1,7 +1,9 @@
-//! Saving and loading through `localStorage` (gloo-storage), and files for export/import
+//! Saving and loading through `localStorage` (gloo-storage; the page's own documents as text
+//! written by [`crate::json`], so the page carries no serde), and files for export/import
 //! (gloo-file). Nothing here may panic: storage can be missing (private modes, sandboxed
 //! frames), full, or hold something another version wrote; each case becomes a message.
 
+use crate::json::{write_str, Json};
 use crate::persist::{PersistError, Snapshot};
 use crate::session::Session;
 use gloo::storage::{LocalStorage, Storage};
@@ -43,7 +45,7 @@ pub fn load(real_now_ms: u64) -> Loaded {
         }
         Err(err) => {
             // Keep the damaged copy for the curious, then start over.
-            let _ = LocalStorage::set(UNREADABLE_KEY, &text);
+            let _ = LocalStorage::raw().set_item(UNREADABLE_KEY, &text);
             LocalStorage::delete(STATE_KEY);
             fresh(Some(format!(
                 "Your saved playground could not be read: {err}. Starting fresh (the old data was kept under \"{UNREADABLE_KEY}\" in localStorage)."
@@ -57,8 +59,10 @@ pub fn save(session: &Session) -> Result<(), String> {
     if !available() {
         return Err("no local storage".into());
     }
-    let snap = Snapshot::capture(session);
-    LocalStorage::set(STATE_KEY, &snap).map_err(|e| format!("could not save the playground: {e}"))
+    let json = Snapshot::capture(session).to_json();
+    LocalStorage::raw()
+        .set_item(STATE_KEY, &json)
+        .map_err(|e| format!("could not save the playground: {}", crate::lazy::describe(&e)))
 }
 
 /// Forget the saved session.
@@ -77,16 +81,21 @@ pub fn load_theme() -> Option<String> {
     if !available() {
         return None;
     }
-    LocalStorage::get::<String>(THEME_KEY).ok()
+    // A JSON string, as gloo's serde `set` wrote it.
+    let text = LocalStorage::raw().get_item(THEME_KEY).ok()??;
+    Json::parse(&text).ok()?.as_str().map(str::to_string)
 }
 
 pub fn save_theme(name: &str) {
     if available() {
-        let _ = LocalStorage::set(THEME_KEY, name);
+        let mut json = String::new();
+        write_str(&mut json, name);
+        let _ = LocalStorage::raw().set_item(THEME_KEY, &json);
     }
 }
 
-/// Steps done per lesson id (an unreadable record counts as no progress).
+/// Steps done per lesson id (an unreadable record counts as no progress). Only the lazily
+/// loaded lessons call this, so serde stays out of the page.
 pub fn load_lessons() -> std::collections::HashMap<String, usize> {
     if !available() {
         return Default::default();

@@ -2,13 +2,13 @@
 //! choice and the proxy URL are saved, never a secret: a `token=` query parameter is dropped
 //! before saving (the page never holds a Redis password at all; the proxy does).
 
-use serde::{Deserialize, Serialize};
+use crate::json::{write_str, Json};
 
 /// The proxy's default WebSocket address (`playground-proxy serve`).
 pub const DEFAULT_URL: &str = "ws://127.0.0.1:7380/ws";
 const STORAGE_KEY: &str = "redis-playground/backend";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Choice {
     /// `true`: real Redis via the proxy at `url`.
     pub remote: bool,
@@ -18,6 +18,19 @@ pub struct Choice {
 impl Choice {
     pub fn emulator(url: String) -> Choice {
         Choice { remote: false, url }
+    }
+
+    /// `{"remote":true,"url":"..."}`, as serde_json wrote it before.
+    fn to_json(&self) -> String {
+        let mut out = format!("{{\"remote\":{},\"url\":", self.remote);
+        write_str(&mut out, &self.url);
+        out.push('}');
+        out
+    }
+
+    fn from_json(text: &str) -> Option<Choice> {
+        let json = Json::parse(text).ok()?;
+        Some(Choice { remote: json.get("remote")?.as_bool()?, url: json.get("url")?.as_str()?.to_string() })
     }
 }
 
@@ -50,14 +63,14 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn load() -> Choice {
     let saved = storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str::<Choice>(&text).ok());
+        .and_then(|text| Choice::from_json(&text));
     saved.filter(|c| !c.url.is_empty()).unwrap_or_else(|| Choice::emulator(DEFAULT_URL.into()))
 }
 
 pub fn save(choice: &Choice) {
     let clean = Choice { remote: choice.remote, url: without_token(&choice.url) };
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&clean)) {
-        let _ = s.set_item(STORAGE_KEY, &text);
+    if let Some(s) = storage() {
+        let _ = s.set_item(STORAGE_KEY, &clean.to_json());
     }
 }
 
@@ -70,6 +83,16 @@ mod tests {
         assert_eq!(without_token("ws://h:1/ws?token=s3cret"), "ws://h:1/ws");
         assert_eq!(without_token("ws://h:1/ws?a=1&token=s&b=2"), "ws://h:1/ws?a=1&b=2");
         assert_eq!(without_token("ws://h:1/ws"), "ws://h:1/ws");
+    }
+
+    #[test]
+    fn the_choice_reads_back_in_the_saved_format() {
+        let choice = Choice { remote: true, url: "wss://x.dev/ws?a=\"1\"".into() };
+        let text = choice.to_json();
+        assert_eq!(text, r#"{"remote":true,"url":"wss://x.dev/ws?a=\"1\""}"#);
+        assert_eq!(Choice::from_json(&text), Some(choice));
+        assert_eq!(Choice::from_json(r#"{"url":"ws://h/ws"}"#), None);
+        assert_eq!(Choice::from_json("not json"), None);
     }
 
     #[test]

@@ -122,5 +122,12 @@ fn skip_taken_tree_ids(host: &web_sys::Element) {
     }
 }
 
+/// The vector benchmark's browser rows (see `redis_playground::vector_bench`): JSON with the build
+/// rate and, per EF_RUNTIME, query time and recall@10.
+#[wasm_bindgen]
+pub fn bench_vectors(n: u32, queries: u32, data_salt: u32, query_salt: u32) -> String {
+    redis_playground::vector_bench::bench_vectors(n, queries, data_salt, query_salt)
+}
+
 /// Nothing to do at load: the page calls [`mount_labs`].
 fn main() {}

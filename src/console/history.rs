@@ -1,19 +1,15 @@
 //! Command history with up/down navigation, as readline (and so redis-cli) behaves: Up walks
 //! back from the newest entry, Down walks forward and finally returns to the line being typed.
 
-use serde::{Deserialize, Serialize};
-
 /// How many entries are kept (and saved).
 pub const MAX_ENTRIES: usize = 200;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     entries: Vec<String>,
     /// Index into `entries` while browsing; `None` when editing a new line.
-    #[serde(skip)]
     cursor: Option<usize>,
     /// The line being typed before browsing started, restored by walking past the newest entry.
-    #[serde(skip)]
     draft: String,
 }
 

@@ -12,8 +12,12 @@ const browser = await launch();
 try {
   const page = await (await browser.newContext()).newPage();
   await page.goto(server.url);
-  await page.waitForFunction(() => window.__redisPlayground?.benchVectors !== undefined);
-  const json = await page.evaluate(([a, b, c, d]) => window.__redisPlayground.benchVectors(a, b, c, d), [n, queries, dataSalt, querySalt]);
+  // The benchmark lives in the lazily loaded module (labs/labs.js), as the labs do.
+  const json = await page.evaluate(async ([a, b, c, d]) => {
+    const module = await import(new URL('labs/labs.js', document.baseURI).href);
+    await module.default();
+    return module.bench_vectors(a, b, c, d);
+  }, [n, queries, dataSalt, querySalt]);
   console.log(json);
 } finally {
   await browser.close();
