@@ -166,7 +166,7 @@ impl Snapshot {
             .map(|(index, db)| {
                 // Sorted so the same keyspace always saves the same way.
                 let mut entries: Vec<_> = db.iter().collect();
-                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                playground_engine::order::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
                 let keys = entries
                     .into_iter()
                     .map(|(key, entry)| KeySnap {

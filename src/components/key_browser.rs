@@ -55,7 +55,7 @@ fn list_keys(session: &SessionHandle, pattern: &str) -> (usize, usize, Vec<KeyIn
                     len: e.value.element_count(),
                 })
                 .collect();
-            keys.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            playground_engine::order::sort_by(&mut keys, |a, b| a.key.cmp(&b.key));
             (db, keyspace.len(), keys)
         })
         .unwrap_or((0, 0, vec![]))

@@ -49,7 +49,7 @@ fn refresh(monitor: &RemoteHandle, db: usize, pattern: &str, out: UseStateHandle
             return;
         }
         let Some((_, mut keys)) = parse_scan(scan) else { return };
-        keys.sort_unstable();
+        playground_engine::order::sort(&mut keys);
         keys.dedup();
         let commands: Vec<Vec<Bytes>> = keys.iter().flat_map(|k| detail_commands(k)).collect();
         send_all(&*backend.0, commands, move |replies| {

@@ -21,7 +21,7 @@ pub fn help(topic: &[Vec<u8>]) -> String {
         if specs.is_empty() {
             return format!("No commands in group @{group}");
         }
-        specs.sort_unstable_by_key(|s| s.name);
+        playground_engine::order::sort_by_key(&mut specs, |s| s.name);
         return specs.iter().map(|s| describe(s)).collect::<Vec<_>>().join("\n\n");
     }
     // `help client setname` looks up the subcommand of a container.
@@ -115,7 +115,7 @@ pub fn completions(prefix: &str) -> Vec<String> {
         .filter(|n| n.starts_with(&lower))
         .map(|n| if upper { n.to_ascii_uppercase() } else { n.to_string() })
         .collect();
-    names.sort_unstable();
+    playground_engine::order::sort(&mut names);
     names.dedup();
     names
 }

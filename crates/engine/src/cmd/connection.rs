@@ -459,7 +459,7 @@ fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             .map(|c| (c.id, client_line(c, ctx.now, None)))
             .collect();
         lines.push((me, client_line(ctx.client, ctx.now, Some("client|list"))));
-        lines.sort_unstable_by_key(|(id, _)| *id);
+        crate::order::sort_by_key(&mut lines, |(id, _)| *id);
         for (id, line) in lines {
             if only_ids.as_ref().is_none_or(|ids| ids.contains(&id)) {
                 text.push_str(&line);

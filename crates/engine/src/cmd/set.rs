@@ -191,7 +191,9 @@ pub fn is_intset_like(set: &IndexSet<Bytes>) -> bool {
 }
 
 fn sort_numerically(set: &mut IndexSet<Bytes>) {
-    set.sort_by_cached_key(|m| parse_i64(m).unwrap_or(0));
+    let mut members: Vec<Bytes> = set.drain(..).collect();
+    crate::order::sort_by_cached_key(&mut members, |m| parse_i64(m).unwrap_or(0));
+    set.extend(members);
 }
 
 /// Add `member` the way Redis's `setTypeAdd` orders it: integers stay sorted while the set is an
@@ -228,7 +230,7 @@ pub fn reply_order(set: &IndexSet<Bytes>) -> Vec<Bytes> {
 fn reply_order_of(set: &IndexSet<Bytes>, converted: bool) -> Vec<Bytes> {
     let mut members: Vec<Bytes> = set.iter().cloned().collect();
     if !converted && is_intset_like(set) {
-        members.sort_by_cached_key(|m| parse_i64(m).unwrap_or(0));
+        crate::order::sort_by_cached_key(&mut members, |m| parse_i64(m).unwrap_or(0));
     }
     members
 }
@@ -464,7 +466,7 @@ fn read_sets(ctx: &mut Ctx, keys: &[Bytes]) -> Result<Vec<IndexSet<Bytes>>, CmdE
 /// Members of the intersection, in the iteration order of the smallest set.
 fn intersection(sets: &[IndexSet<Bytes>]) -> Vec<Bytes> {
     let mut by_size: Vec<&IndexSet<Bytes>> = sets.iter().collect();
-    by_size.sort_by_key(|s| s.len());
+    crate::order::sort_by_key(&mut by_size, |s| s.len());
     let Some((first, others)) = by_size.split_first() else { return vec![] };
     if others.iter().any(|s| s.is_empty()) {
         return vec![];

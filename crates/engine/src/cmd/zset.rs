@@ -871,7 +871,7 @@ fn weighted(score: f64, weight: f64) -> f64 {
 fn combine(sources: &[Source], weights: &[f64], agg: Aggregate, op: SetOp) -> Vec<(Bytes, f64)> {
     let mut order: Vec<usize> = (0..sources.len()).collect();
     if op != SetOp::Diff {
-        order.sort_by_key(|i| sources[*i].len());
+        crate::order::sort_by_key(&mut order, |i| sources[*i].len());
     }
     let weight = |i: usize| weights.get(i).copied().unwrap_or(1.0);
     let lookups: Vec<HashMap<&Bytes, f64>> =

@@ -672,8 +672,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             .unwrap_or_else(|| Bytes::copy_from_slice(field.as_bytes()));
         super::index::hash_of(db.raw_get(key).map(|e| &e.value))?.get(&identifier).cloned()
     };
-    // Doc ids are unique: the unstable sort gives the one order (and is smaller in the wasm).
-    rows.sort_unstable_by_key(|r| r.id);
+    crate::order::sort_by_key(&mut rows, |r| r.id);
     if let Some((field, desc)) = &opts.sortby {
         let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric));
         // A SORTABLE text or tag sorts by its case-folded form (RediSearch folds with nunicode;
@@ -694,8 +693,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let mut keyed: Vec<(SortKey, Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();
         // Docs without the field come last either way; each group by (value, doc id), and DESC
         // reverses that whole order (ties too: the newest doc first), as RediSearch does.
-        // A total order (doc ids break every tie), so the unstable sort gives the same result.
-        keyed.sort_unstable_by(|a, b| {
+        crate::order::sort_by(&mut keyed, |a, b| {
             let ord = match (&a.0, &b.0) {
                 ((Some(x), _), (Some(y), _)) => x.total_cmp(y),
                 ((None, Some(x)), (None, Some(y))) => x.cmp(y),

@@ -133,7 +133,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         "commandstats" => {
             let mut lines: Vec<_> = server.stats.command_calls.values().collect();
-            lines.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+            crate::order::sort_by(&mut lines, |a, b| a.name.cmp(&b.name));
             for line in lines {
                 out.push_str(&format!(
                     "cmdstat_{}:calls={},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={}\r\n",
