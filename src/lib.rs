@@ -27,8 +27,17 @@ pub mod vector_bench;
 
 pub use components::app::App;
 
+/// Hand the engine the browser's Unicode lowercase (for FT.SEARCH SORTBY on SORTABLE fields):
+/// the same mapping as std's `to_lowercase`, without its tables in the page's wasm.
+pub fn install_host_lowercase() {
+    playground_engine::search::text::set_host_lowercase(|text| {
+        String::from(js_sys::JsString::from(text).to_lower_case())
+    });
+}
+
 /// Mount the app on the page's body (what `main` does).
 pub fn start() {
+    install_host_lowercase();
     debug::install();
     // index.html shows a loading line until the app takes over.
     if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot"))

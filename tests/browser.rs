@@ -92,6 +92,32 @@ fn formatter_prints_like_redis_cli_in_wasm() {
     assert_eq!(args, vec![b"SET".to_vec(), b"a b".to_vec(), b"A".to_vec()]);
 }
 
+/// SORTBY on a SORTABLE text folds Unicode case (RediSearch does); in the page that fold is the
+/// browser's `toLowerCase`, handed to the engine at start instead of std's tables.
+#[wasm_bindgen_test]
+fn sortby_folds_unicode_case_with_the_browsers_lowercase() {
+    redis_playground::install_host_lowercase();
+    let mut session = Session::new(T0);
+    let client = session.client;
+    let mut run = |line: &str| {
+        let args = playground_engine::resp::split_args(line.as_bytes()).expect("balanced");
+        session.engine.execute(client, args.into_iter().map(Bytes::from).collect(), T0)
+    };
+    assert_eq!(run("FT.CREATE idx ON HASH PREFIX 1 d: SCHEMA name TEXT SORTABLE"), Frame::ok());
+    run("HSET d:1 name \"\u{c9}mile\"");
+    run("HSET d:2 name \"\u{e9}a\"");
+    run("HSET d:3 name Zed");
+    // Folded: "zed" < "éa" < "émile". Bytes as written would put "Émile" before "éa".
+    let ids = |reply: Frame| match reply {
+        Frame::Array(items) => items.into_iter().skip(1).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        ids(run("FT.SEARCH idx * SORTBY name NOCONTENT")),
+        vec![Frame::Bulk(b("d:3")), Frame::Bulk(b("d:2")), Frame::Bulk(b("d:1"))]
+    );
+}
+
 #[wasm_bindgen_test]
 fn a_key_with_a_deadline_expires_when_the_virtual_clock_passes_it() {
     let mut session = Session::new(T0);

@@ -687,7 +687,12 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             if numeric {
                 (raw.as_deref().and_then(crate::float::parse_double), None)
             } else {
-                (None, raw.map(|b| if folded { Bytes::from(text(&b).to_lowercase()) } else { b }))
+                (
+                    None,
+                    raw.map(
+                        |b| if folded { Bytes::from(super::text::unicode_lowercase(&text(&b))) } else { b },
+                    ),
+                )
             }
         };
         let mut keyed: Vec<(SortKey, Row)> = rows.into_iter().map(|r| (key_of(&r), r)).collect();

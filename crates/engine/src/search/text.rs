@@ -11,6 +11,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// RediSearch's default stop words (`DEFAULT_STOPWORDS` in stopwords.h).
 pub const DEFAULT_STOPWORDS: [&str; 33] = [
@@ -24,6 +25,30 @@ pub fn tokenize(text: &[u8]) -> impl Iterator<Item = String> + '_ {
     text.split(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80))
         .filter(|w| !w.is_empty())
         .map(|w| String::from_utf8_lossy(w).to_ascii_lowercase())
+}
+
+/// Unicode lowercase (SORTBY's key for a SORTABLE text or tag). Natively std's `to_lowercase`;
+/// on wasm32 the host's (see [`set_host_lowercase`]), because std's case tables were 8.5 KB of
+/// the playground page's gzipped wasm and the browser has the same mapping built in. Without a
+/// host function, wasm32 folds ASCII letters only.
+pub fn unicode_lowercase(text: &str) -> String {
+    #[cfg(not(target_arch = "wasm32"))]
+    return text.to_lowercase();
+    #[cfg(target_arch = "wasm32")]
+    match HOST_LOWERCASE.get() {
+        Some(lowercase) => lowercase(text),
+        None => text.to_ascii_lowercase(),
+    }
+}
+
+/// The host's Unicode lowercase, set once (the page passes JavaScript's `toLowerCase`, the same
+/// full mapping as std's, final sigma included).
+static HOST_LOWERCASE: OnceLock<fn(&str) -> String> = OnceLock::new();
+
+/// Give the engine the host's Unicode lowercase; used on wasm32 only (natively std's is
+/// there already). The first call wins.
+pub fn set_host_lowercase(lowercase: fn(&str) -> String) {
+    let _ = HOST_LOWERCASE.set(lowercase);
 }
 
 /// The English stem of a lowercase token.
