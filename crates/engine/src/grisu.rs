@@ -6,10 +6,10 @@
 //! `…546.2` in Redis, `…546.3` in Rust). Learners compare ZSCORE and ZINCRBY replies digit for
 //! digit, so the engine runs the same algorithm with the same 64-bit arithmetic.
 //!
-//! The cached powers of ten are computed exactly (big integers, rounded to nearest with ties to
+//! The cached powers of ten are computed exactly (big integers, [`Nat`], rounded to nearest with ties to
 //! even) the first time they are needed, rather than pasted as 87 magic constants.
 
-use num_bigint::BigUint;
+use crate::nat::Nat;
 use std::sync::OnceLock;
 
 /// A 64-bit mantissa and a binary exponent: `frac * 2^exp`.
@@ -34,44 +34,47 @@ const EXP_MIN: i32 = -60;
 
 /// 10^k normalized to a 64-bit mantissa with its top bit set, rounded to nearest (ties to even).
 fn power_of_ten(k: i32) -> Fp {
-    let ten_to = |n: u32| BigUint::from(10u32).pow(n);
-    let round = |q: BigUint, rem_twice: std::cmp::Ordering| -> BigUint {
-        let odd = q.bit(0);
-        match rem_twice {
-            std::cmp::Ordering::Greater => q + 1u32,
-            std::cmp::Ordering::Equal if odd => q + 1u32,
-            _ => q,
-        }
-    };
-    let (mut frac, mut exp) = if k >= 0 {
-        let v = ten_to(k.unsigned_abs());
+    let (frac, exp) = if k >= 0 {
+        let v = Nat::pow10(k.unsigned_abs().into());
         let shift = v.bits() as i64 - 64;
         if shift <= 0 {
-            (v << (-shift) as usize, shift as i32)
+            (v.low_u64() << -shift, shift)
         } else {
-            let q = &v >> shift as usize;
-            let rem = &v - (&q << shift as usize);
-            let twice = rem << 1usize;
-            (round(q, twice.cmp(&(BigUint::from(1u32) << shift as usize))), shift as i32)
+            let shift = shift as u64;
+            let q = v.shr(shift).low_u64();
+            let round_up = v.bit(shift - 1) && (v.any_below(shift - 1) || q & 1 == 1);
+            (q, shift as i64).round_up_if(round_up)
         }
     } else {
-        let d = ten_to(k.unsigned_abs());
-        let shift = 63 + d.bits() as usize;
-        let n = BigUint::from(1u32) << shift;
-        let q = &n / &d;
-        let rem = &n % &d;
-        let twice = rem << 1usize;
-        (round(q, twice.cmp(&d)), -(shift as i32))
+        // 2^(shift+1) / 10^|k| is 2q + (1 when the remainder is at least half of 10^|k|).
+        let shift = 63 + Nat::pow10(k.unsigned_abs().into()).bits();
+        let mut twice = Nat::from_u128(1).shl(shift + 1);
+        let exact = twice.div_pow10(k.unsigned_abs().into());
+        let (q, half_or_more) = (twice.shr(1).low_u64(), twice.bit(0));
+        (q, -(shift as i64)).round_up_if(half_or_more && (!exact || q & 1 == 1))
     };
-    if frac.bits() > 64 {
-        frac >>= 1usize;
-        exp += 1;
-    }
-    while frac.bits() < 64 {
-        frac <<= 1usize;
+    // A quotient of 63 bits (10^|k| just above a power of two) takes one more bit.
+    let (mut frac, mut exp) = (frac, exp);
+    while frac >> 63 == 0 {
+        frac <<= 1;
         exp -= 1;
     }
-    Fp { frac: frac.iter_u64_digits().next().unwrap_or(0), exp }
+    Fp { frac, exp: exp as i32 }
+}
+
+/// Rounding a 64-bit mantissa up, carrying into the exponent when it overflows.
+trait RoundUp {
+    fn round_up_if(self, up: bool) -> Self;
+}
+
+impl RoundUp for (u64, i64) {
+    fn round_up_if(self, up: bool) -> (u64, i64) {
+        match (up, self.0.checked_add(1)) {
+            (false, _) => self,
+            (true, Some(frac)) => (frac, self.1),
+            (true, None) => (1 << 63, self.1 + 1),
+        }
+    }
 }
 
 fn powers() -> &'static [Fp; POWERS] {
@@ -241,6 +244,40 @@ mod tests {
         assert_eq!(power_of_ten(20), Fp { frac: 12_500_000_000_000_000_000, exp: 3 });
         assert_eq!(power_of_ten(-4).exp, -77);
         assert!(powers().iter().all(|p| p.frac >> 63 == 1));
+    }
+
+    /// Each cached power as exact big-integer division by num-bigint rounds it.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_cached_power_matches_num_bigint() {
+        use num_bigint::BigUint;
+        // 10^k = q * 2^exp + rem exactly, then q rounded by twice the remainder against the unit.
+        let reference = |k: i32| -> (u64, i64) {
+            let ten = BigUint::from(10u32).pow(k.unsigned_abs());
+            let (q, twice_rem, unit, exp) = if k >= 0 {
+                let shift = ten.bits().saturating_sub(64);
+                let q = &ten >> shift;
+                let rem = &ten - (&q << shift);
+                (
+                    q << (64 - ten.bits().min(64)),
+                    rem << 1u32,
+                    BigUint::from(1u32) << shift,
+                    shift as i64 - (64 - ten.bits().min(64)) as i64,
+                )
+            } else {
+                let shift = 63 + ten.bits();
+                let num = BigUint::from(1u32) << shift;
+                (&num / &ten, (&num % &ten) << 1u32, ten.clone(), -(shift as i64))
+            };
+            let up = twice_rem > unit || (twice_rem == unit && q.bit(0));
+            let q = if up { q + 1u32 } else { q };
+            let (q, exp) = if q.bits() > 64 { (q >> 1u32, exp + 1) } else { (q, exp) };
+            (q.iter_u64_digits().next().unwrap_or(0), exp)
+        };
+        for k in (FIRST_POWER..).step_by(STEP as usize).take(POWERS) {
+            let p = power_of_ten(k);
+            assert_eq!((p.frac, i64::from(p.exp)), reference(k), "10^{k}");
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub mod frame;
 pub mod glob;
 mod grisu;
 pub mod long_double;
+mod nat;
 pub mod order;
 pub mod resp;
 pub mod search;

@@ -4,82 +4,100 @@
 //! `1000.09999999999999998` while `0.1 + 0.2` answers `0.3`; f64 would get both wrong.
 //!
 //! A value is `mantissa * 2^exponent` with a 64-bit mantissa (the long double's precision),
-//! computed exactly with big integers and rounded half-to-even, as the FPU does.
+//! computed exactly with big integers ([`Nat`]) and rounded half-to-even, as the FPU does.
 
-use num_bigint::{BigInt, BigUint, Sign};
-use num_traits::{One, Zero};
+use crate::nat::Nat;
 
 /// Largest binary exponent a long double reaches: values at or above 2^16384 overflow to inf.
 const MAX_BINARY_EXP: i64 = 16384;
 /// Decimal exponents beyond this are out of long double range in any case (`strtold` ERANGE).
 const MAX_DECIMAL_EXP: i64 = 5000;
+/// `string2ld` copies the text into a buffer of `MAX_LONG_DOUBLE_CHARS` (5 KB) and refuses
+/// anything that does not fit with its terminating zero.
+const MAX_CHARS: usize = 5 * 1024;
+/// Smallest binary exponent of a denormal long double's lowest bit: anything smaller is 0.
+const MIN_BINARY_EXP: i64 = -16445;
 
-/// A finite long double.
+/// A finite long double: `(-1)^negative * mantissa * 2^exponent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LongDouble {
-    /// Signed mantissa, at most 64 bits of magnitude.
-    mantissa: BigInt,
+    negative: bool,
+    /// At most 64 bits, the long double's precision.
+    mantissa: u64,
     exponent: i64,
 }
 
+fn bits64(v: u64) -> i64 {
+    i64::from(64 - v.leading_zeros())
+}
+
 impl LongDouble {
-    pub const ZERO: LongDouble = LongDouble { mantissa: BigInt::ZERO, exponent: 0 };
+    pub const ZERO: LongDouble = LongDouble { negative: false, mantissa: 0, exponent: 0 };
 
-    /// Round an exact value `n * 2^exp` to 64 significant bits; None on overflow to infinity.
-    fn round(n: BigInt, exp: i64) -> Option<LongDouble> {
-        let bits = n.bits() as i64;
-        if bits <= 64 {
-            return Some(LongDouble { mantissa: n, exponent: exp }).filter(|v| v.in_range());
-        }
-        let shift = (bits - 64) as usize;
-        let magnitude = n.magnitude();
-        let mut kept = magnitude >> shift;
-        let dropped = magnitude - (&kept << shift);
-        let half = BigUint::one() << (shift - 1);
-        if dropped > half || (dropped == half && kept.bit(0)) {
-            kept += 1u32;
-        }
-        let value =
-            LongDouble { mantissa: BigInt::from_biguint(n.sign(), kept), exponent: exp + shift as i64 };
-        Some(value).filter(|v| v.in_range())
-    }
-
-    fn in_range(&self) -> bool {
-        self.mantissa.is_zero() || (self.mantissa.bits() as i64 + self.exponent) <= MAX_BINARY_EXP
+    /// Round an exact value `n * 2^exp` to 64 significant bits, half to even as the FPU does;
+    /// None on overflow to infinity.
+    fn round(negative: bool, n: &Nat, exp: i64) -> Option<LongDouble> {
+        let bits = n.bits();
+        let value = if bits <= 64 {
+            LongDouble { negative, mantissa: n.low_u64(), exponent: exp }
+        } else {
+            let shift = bits - 64;
+            let kept = n.shr(shift).low_u64();
+            let half_bit = n.bit(shift - 1);
+            let round_up = half_bit && (n.any_below(shift - 1) || kept & 1 == 1);
+            let exponent = exp + shift as i64;
+            match (round_up, kept.checked_add(1)) {
+                (false, _) => LongDouble { negative, mantissa: kept, exponent },
+                (true, Some(up)) => LongDouble { negative, mantissa: up, exponent },
+                // All ones rounded up: 2^64, kept as 2^63 one exponent higher.
+                (true, None) => LongDouble { negative, mantissa: 1 << 63, exponent: exponent + 1 },
+            }
+        };
+        Some(value).filter(|v| v.mantissa == 0 || bits64(v.mantissa) + v.exponent <= MAX_BINARY_EXP)
     }
 
     /// The exact sum rounded to long double; None when it overflows (Redis: NaN or Infinity).
     pub fn add(&self, other: &LongDouble) -> Option<LongDouble> {
         let exp = self.exponent.min(other.exponent);
-        let a = &self.mantissa << (self.exponent - exp) as usize;
-        let b = &other.mantissa << (other.exponent - exp) as usize;
-        LongDouble::round(a + b, exp)
+        let a = Nat::from_u128(self.mantissa.into()).shl((self.exponent - exp) as u64);
+        let b = Nat::from_u128(other.mantissa.into()).shl((other.exponent - exp) as u64);
+        if self.negative == other.negative {
+            LongDouble::round(self.negative, &a.add(&b), exp)
+        } else if a >= b {
+            LongDouble::round(self.negative, &a.sub(&b), exp)
+        } else {
+            LongDouble::round(other.negative, &b.sub(&a), exp)
+        }
     }
 
     /// `%.17Lf` with trailing zeros (and a trailing dot) removed, `-0` printed as `0`.
     pub fn to_human_string(&self) -> String {
-        let scale = BigUint::from(10u32).pow(17);
-        let magnitude = self.mantissa.magnitude() * &scale;
-        let scaled = if self.exponent >= 0 {
-            magnitude << self.exponent as usize
+        // Below 2^121, so the fraction case fits in a u128.
+        let magnitude = u128::from(self.mantissa) * 10u128.pow(17);
+        let digits = if self.exponent >= 0 {
+            Nat::from_u128(magnitude).shl(self.exponent as u64).to_decimal()
         } else {
-            let shift = (-self.exponent) as usize;
-            let q = &magnitude >> shift;
-            let r = &magnitude - (&q << shift);
-            let half = BigUint::one() << (shift - 1);
-            if r > half || (r == half && q.bit(0)) {
-                q + 1u32
+            let shift = self.exponent.unsigned_abs();
+            let scaled = if shift >= 128 {
+                // At most 2^121 / 2^128: less than half, rounds to 0.
+                0
             } else {
-                q
-            }
+                let q = magnitude >> shift;
+                let r = magnitude - (q << shift);
+                let half = 1u128 << (shift - 1);
+                if r > half || (r == half && q & 1 == 1) {
+                    q + 1
+                } else {
+                    q
+                }
+            };
+            scaled.to_string()
         };
-        let mut digits = scaled.to_string();
-        if digits.len() < 18 {
-            digits = format!("{}{digits}", "0".repeat(18 - digits.len()));
-        }
+        let digits =
+            if digits.len() < 18 { format!("{}{digits}", "0".repeat(18 - digits.len())) } else { digits };
         let (int, frac) = digits.split_at(digits.len() - 17);
         let frac = frac.trim_end_matches('0');
-        let sign = if self.mantissa.sign() == Sign::Minus { "-" } else { "" };
+        let sign = if self.negative { "-" } else { "" };
         let text = if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") };
         if text == "-0" {
             "0".into()
@@ -89,9 +107,17 @@ impl LongDouble {
     }
 }
 
+/// Digit values of ASCII digits (`0-9a-f`, already checked).
+fn digit_values(text: &str) -> Vec<u8> {
+    text.bytes().map(|b| if b.is_ascii_digit() { b - b'0' } else { b - b'a' + 10 }).collect()
+}
+
 /// Parse as Redis's `string2ld` does: `strtold` on the whole argument, no leading space, no
-/// trailing junk, no NaN, nothing out of range. `inf` parses (and makes any sum fail later).
+/// trailing junk, no NaN, nothing out of range, nothing of 5 KB or more. `inf` parses (and makes any sum fail later).
 pub fn parse_long_double(raw: &[u8]) -> Option<Parsed> {
+    if raw.len() >= MAX_CHARS {
+        return None;
+    }
     let text = std::str::from_utf8(raw).ok()?;
     if text.is_empty() || text.starts_with(|c: char| c.is_ascii_whitespace()) {
         return None;
@@ -126,28 +152,36 @@ pub fn parse_long_double(raw: &[u8]) -> Option<Parsed> {
     };
     exp10 -= frac_digits.len() as i64;
     let digits = format!("{int_digits}{frac_digits}");
-    let n: BigUint = digits.parse().ok()?;
+    let mut n = Nat::from_digits(10, &digit_values(&digits));
     if n.is_zero() {
         return Some(Parsed::Finite(LongDouble::ZERO));
     }
     if exp10.abs() > MAX_DECIMAL_EXP + digits.len() as i64 {
         return None;
     }
-    let sign = if negative { Sign::Minus } else { Sign::Plus };
     let value = if exp10 >= 0 {
-        LongDouble::round(BigInt::from_biguint(sign, n * BigUint::from(10u32).pow(exp10 as u32)), 0)?
+        n.mul_pow10(exp10 as u64);
+        LongDouble::round(negative, &n, 0)?
     } else {
-        let den = BigUint::from(10u32).pow((-exp10) as u32);
+        let k = exp10.unsigned_abs();
         // Scale so the quotient has 65-66 bits, then round that to 64.
-        let shift = 66 + den.bits() as i64 - n.bits() as i64;
-        let (num, den) = if shift >= 0 { (n << shift as usize, den) } else { (n, den << (-shift) as usize) };
-        let q = &num / &den;
-        let sticky = if (&q * &den) == num { BigUint::zero() } else { BigUint::one() };
+        let shift = 66 + Nat::pow10(k).bits() as i64 - n.bits() as i64;
+        let (q, exact) = if shift >= 0 {
+            let mut num = n.shl(shift as u64);
+            let exact = num.div_pow10(k);
+            (num, exact)
+        } else {
+            let exact = n.div_pow10(k) && !n.any_below(shift.unsigned_abs());
+            (n.shr(shift.unsigned_abs()), exact)
+        };
         // Keep an extra sticky bit so the final rounding sees "more than half".
-        let q = (q << 1usize) | sticky;
-        LongDouble::round(BigInt::from_biguint(sign, q), -shift - 1)?
+        let mut q = q.shl(1);
+        if !exact {
+            q = q.add(&Nat::from_u128(1));
+        }
+        LongDouble::round(negative, &q, -shift - 1)?
     };
-    if value.mantissa.is_zero() || (value.mantissa.bits() as i64 + value.exponent) < -16445 {
+    if value.mantissa == 0 || bits64(value.mantissa) + value.exponent < MIN_BINARY_EXP {
         return None;
     }
     Some(Parsed::Finite(value))
@@ -188,13 +222,12 @@ fn parse_hex(negative: bool, body: &str) -> Option<LongDouble> {
         return None;
     }
     exp2 -= 4 * frac_digits.len() as i64;
-    let n = BigUint::parse_bytes(format!("{int_digits}{frac_digits}").as_bytes(), 16)?;
+    let n = Nat::from_digits(16, &digit_values(&format!("{int_digits}{frac_digits}")));
     if n.is_zero() {
         return Some(LongDouble::ZERO);
     }
-    let sign = if negative { Sign::Minus } else { Sign::Plus };
-    let value = LongDouble::round(BigInt::from_biguint(sign, n), exp2)?;
-    if (value.mantissa.bits() as i64 + value.exponent) < -16445 {
+    let value = LongDouble::round(negative, &n, exp2)?;
+    if bits64(value.mantissa) + value.exponent < MIN_BINARY_EXP {
         return None;
     }
     Some(value)

@@ -415,3 +415,57 @@ fn less_common_inputs() {
         &["OBJECT", "ENCODING", "str:enc3"],
     ]);
 }
+
+/// Random long double arithmetic: numbers of every size and length (long digit strings, values
+/// near overflow and in the denormal range, hex floats), set and added in turn, every reply
+/// compared. The engine's big-integer rounding must match the FPU's to the last digit.
+#[test]
+fn random_incrbyfloat_sums_round_as_the_fpu_does() {
+    struct Gen(rand_xoshiro::Xoshiro256PlusPlus);
+    impl common::Choose for Gen {
+        fn rng(&mut self) -> &mut rand_xoshiro::Xoshiro256PlusPlus {
+            &mut self.0
+        }
+    }
+    use common::Choose;
+    use rand_core::SeedableRng;
+    let mut g = Gen(rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(42));
+    let number = |g: &mut Gen| -> String {
+        let digits = |g: &mut Gen, n: usize| -> String {
+            (0..n).map(|_| char::from(b'0' + g.below(10) as u8)).collect()
+        };
+        let sign = g.pick(&["", "-", "+"]);
+        match g.below(6) {
+            0 => {
+                let len = 1 + g.below(25);
+                format!("{sign}{}", digits(g, len))
+            }
+            1 => {
+                let (int_len, frac_len) = (g.below(20), 1 + g.below(40));
+                format!("{sign}{}.{}", digits(g, int_len), digits(g, frac_len))
+            }
+            2 => {
+                let exp = g.below(9900) as i64 - 4950;
+                let frac_len = 1 + g.below(30);
+                format!("{sign}{}.{}e{exp}", digits(g, 1), digits(g, frac_len))
+            }
+            3 => {
+                format!("{sign}0x{:x}.{:x}p{}", g.below(1 << 20), g.below(1 << 20), g.below(100) as i64 - 50)
+            }
+            4 => format!("{sign}1e{}", g.pick(&["4932", "4933", "-4950", "-4951", "-4931", "308", "-308"])),
+            _ => {
+                // Long strings, up to and past Redis's 5 KB limit for a long double.
+                let len = g.pick(&["300", "5100", "5119", "5120", "6000"]).parse().unwrap_or(1);
+                format!("0.{}", digits(g, len))
+            }
+        }
+    };
+    let mut s = Session::new();
+    for _ in 0..400 {
+        let (start, by) = (number(&mut g), number(&mut g));
+        s.same(&["SET", "str:rf", &start]);
+        s.same(&["INCRBYFLOAT", "str:rf", &by]);
+        s.same(&["HSET", "str:rh", "f", &start]);
+        s.same(&["HINCRBYFLOAT", "str:rh", "f", &by]);
+    }
+}
