@@ -245,15 +245,12 @@ impl Reader<'_> {
         if leading_zero && int_digits > 1 {
             return Err(self.error("invalid number"));
         }
-        let mut plain = true;
         if self.eat(b'.') {
-            plain = false;
             if self.digits() == 0 {
                 return Err(self.error("invalid number"));
             }
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
-            plain = false;
             self.at += 1;
             if !self.eat(b'+') {
                 self.eat(b'-');
@@ -264,7 +261,9 @@ impl Reader<'_> {
         }
         // Digits and signs only, so the slice is ASCII.
         let text = String::from_utf8_lossy(&self.text[start..self.at]).into_owned();
-        if !plain && !text.parse::<f64>().is_ok_and(f64::is_finite) {
+        // As serde_json: what no u64/i64 holds must still be a finite f64 (`1e400` and a
+        // 400-digit integer are refused).
+        if !text.parse::<f64>().is_ok_and(f64::is_finite) {
             return Err(self.error("number out of range"));
         }
         Ok(Json::Number(text))
@@ -434,6 +433,9 @@ mod tests {
         ] {
             same_as_serde_json(text);
         }
+        // Integers beyond u64 are floats to serde_json: fine while finite, refused past f64.
+        same_as_serde_json(&format!("1{}", "0".repeat(30)));
+        same_as_serde_json(&format!("1{}", "0".repeat(400)));
     }
 
     #[test]
