@@ -245,3 +245,117 @@ fn optional_clauses_never_narrow_and_an_empty_query_finds_nothing() {
         s.same_unordered(&["FT.SEARCH", "opt:idx", query, "NOCONTENT"]);
     }
 }
+
+#[test]
+fn a_star_before_a_word_finds_terms_it_ends_or_is_inside() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "fix:idx",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "fix:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "u",
+        "TEXT",
+    ]);
+    s.script(&[
+        &["HSET", "fix:1", "t", "model caching", "u", "world"],
+        &["HSET", "fix:2", "t", "caching servers"],
+        &["HSET", "fix:3", "t", "The Running"],
+    ]);
+    // Stems are terms too (`*ach` finds `caching` by `cach`); two characters at least; stop
+    // words are not indexed; letters fold as in words.
+    for query in [
+        "*ach", "*ach*", "*ache*", "*o*", "*l", "*el", "*ING", "*unn*", "*runn", "*he", "*ers", "*erv*",
+        "*s", "-*el", "~*el", "*el|*ers", "@t:*el", "@t:(*el)", "@u:*orl*", "*ode*l", "*el*el",
+    ] {
+        for dialect in ["1", "2"] {
+            s.same_unordered(&["FT.SEARCH", "fix:idx", query, "NOCONTENT", "DIALECT", dialect]);
+        }
+    }
+}
+
+/// A bare `*` is a whole query (in parentheses from DIALECT 2 on), nothing else: beside other
+/// clauses RediSearch refuses it, at the offset and "near" the text its lexer reports.
+#[test]
+fn a_bare_star_beside_anything_is_a_syntax_error() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "star:idx",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "star:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "g",
+        "TAG",
+        "n",
+        "NUMERIC",
+    ]);
+    s.same(&["HSET", "star:1", "t", "model caching", "g", "x", "n", "1"]);
+    for query in [
+        "*",
+        " * ",
+        "(*)",
+        "((*))",
+        "( * )",
+        "mod *",
+        "* mod",
+        "mod|*",
+        "-*",
+        "~*",
+        "* *",
+        "@g:{x} *",
+        "(*) mod",
+        "mod (*)",
+        "(mod) *",
+        "* | mod",
+        "@t:(*)",
+        "-(*)",
+        "(*)|(*)",
+        "mod * abc",
+        "mod abc *",
+        "\"mod\" *",
+        "a \"b c\" *",
+        "mod* *",
+        "@g:{x|y} *",
+        "@n:[1 2] *",
+        "a -b *",
+        "(a) | *",
+        "**el",
+        "* -mod",
+        "* @t:x",
+        "* \"x y\"",
+        "(*) (mod)",
+        "* ~mod",
+        "* (",
+        "* )",
+        "(* mod)",
+        "((*)",
+        "(*))",
+        "(*",
+        "* mod*",
+        "* *mod",
+        "* @n:[1 2]",
+        "*)",
+    ] {
+        for dialect in ["1", "2"] {
+            s.same_unordered(&["FT.SEARCH", "star:idx", query, "NOCONTENT", "DIALECT", dialect]);
+        }
+    }
+    // With KNN after it: the star in parentheses from DIALECT 2 on, the arrow refused in 1.
+    for query in ["*=>[KNN 2 @v $b]", "(*)=>[KNN 2 @v $b]", "* =>[KNN 2 @v $b]"] {
+        for dialect in ["1", "2"] {
+            s.same(&["FT.SEARCH", "star:idx", query, "DIALECT", dialect]);
+        }
+    }
+}

@@ -423,6 +423,17 @@ fn evaluate(
             };
             docs_with_text(idx, field.as_deref(), hit)
         }
+        // Suffixes and infixes run over every term of the index, stems included (`*ach` finds
+        // `caching` through its stem `cach`), two characters at least, as in RediSearch.
+        Node::Suffix { field, suffix } => {
+            let hit =
+                |t: &super::text::Terms| suffix.len() >= 2 && t.any_term(|w| w.ends_with(suffix.as_str()));
+            docs_with_text(idx, field.as_deref(), hit)
+        }
+        Node::Contains { field, infix } => {
+            let hit = |t: &super::text::Terms| infix.len() >= 2 && t.any_term(|w| w.contains(infix.as_str()));
+            docs_with_text(idx, field.as_deref(), hit)
+        }
         Node::Phrase { field, words } => {
             // Stop words are not indexed, so a phrase cannot hold one: RediSearch says where.
             if let Some((at, word)) =

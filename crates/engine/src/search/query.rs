@@ -19,6 +19,16 @@ pub enum Node {
         field: Option<String>,
         prefix: String,
     },
+    /// `*word`: any term (token or stem) that ends with `suffix`.
+    Suffix {
+        field: Option<String>,
+        suffix: String,
+    },
+    /// `*word*`: any term (token or stem) that contains `infix`.
+    Contains {
+        field: Option<String>,
+        infix: String,
+    },
     /// `~clause`: optional, it only ranks (which the engine does not): it never narrows a match.
     Optional(Box<Node>),
     /// `"exact words"`: these tokens, next to each other in this order (no stems), each as typed
@@ -97,6 +107,16 @@ struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
     params: &'a HashMap<String, Bytes>,
+    dialect: i64,
+    /// The text of the last word-like token read (a word, field name, number, tag value or
+    /// phrase): RediSearch's lexer leaves it in the token it reports a syntax error with, so
+    /// its messages say "near" it even when the error is at a `*`.
+    last_word: String,
+}
+
+/// A byte that can start or continue a word.
+fn word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 || c == b'\\'
 }
 
 fn syntax(pos: usize, s: &[u8]) -> ParseError {
@@ -161,7 +181,9 @@ impl<'a> Parser<'a> {
         if out.is_empty() {
             return Err(self.err());
         }
-        Ok(String::from_utf8_lossy(&out).into_owned())
+        let token = String::from_utf8_lossy(&out).into_owned();
+        self.last_word = token.trim_start_matches('$').to_string();
+        Ok(token)
     }
     fn param(&self, tok: &str) -> Result<Bytes, ParseError> {
         match tok.strip_prefix('$') {
@@ -223,9 +245,10 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 Ok(Node::Optional(Box::new(self.term()?)))
             }
-            Some(b'*') => {
-                self.pos += 1;
-                Ok(Node::All)
+            // `*word` and `*word*` are words; a bare `*` is only ever the whole query (see
+            // `star_query`), anywhere else RediSearch refuses it.
+            Some(b'*') if !self.s.get(self.pos + 1).is_some_and(|&c| word_byte(c)) => {
+                Err(format!("Syntax error at offset {} near {}", self.pos, self.last_word))
             }
             Some(b'(') => {
                 self.pos += 1;
@@ -256,6 +279,7 @@ impl<'a> Parser<'a> {
                                     let done = self.peek() == Some(b'}');
                                     self.pos += 1;
                                     let v = String::from_utf8_lossy(&cur).trim().to_string();
+                                    self.last_word = v.trim_start_matches('$').to_string();
                                     let v = match v.strip_prefix('$') {
                                         Some(_) => String::from_utf8_lossy(&self.param(&v)?).into_owned(),
                                         None => v,
@@ -314,6 +338,7 @@ impl<'a> Parser<'a> {
 
     /// `"caching layers"`: the words up to the closing quote. A prefix has no place in a phrase.
     fn phrase(&mut self, field: Option<String>) -> Result<Node, ParseError> {
+        let start = self.pos;
         self.pos += 1;
         let mut words = Vec::new();
         loop {
@@ -344,17 +369,98 @@ impl<'a> Parser<'a> {
                 Some(_) => self.pos += 1,
             }
         }
+        // DIALECT 2 lexes a phrase as one token, DIALECT 1 word by word.
+        self.last_word = if self.dialect >= 2 {
+            String::from_utf8_lossy(&self.s[start + 1..self.pos - 1]).into_owned()
+        } else {
+            words.last().map(|(_, w)| w.clone()).unwrap_or_default()
+        };
         Ok(Node::Phrase { field, words })
     }
 
-    /// A word, or a prefix when a `*` follows it at once (`cach*`).
+    /// A word; a prefix when a `*` follows it at once (`cach*`), a suffix when one comes before
+    /// it (`*ing`), and both make it an infix (`*ach*`).
     fn word(&mut self, field: Option<String>) -> Result<Node, ParseError> {
-        let word = self.token()?.to_ascii_lowercase();
-        if self.peek() == Some(b'*') {
+        self.skip_ws();
+        let leading_star = self.peek() == Some(b'*');
+        if leading_star {
             self.pos += 1;
-            return Ok(Node::Prefix { field, prefix: word });
         }
-        Ok(Node::Word { field, word })
+        let word = self.token()?.to_ascii_lowercase();
+        let trailing_star = self.peek() == Some(b'*');
+        if trailing_star {
+            self.pos += 1;
+        }
+        Ok(match (leading_star, trailing_star) {
+            (false, false) => Node::Word { field, word },
+            (false, true) => Node::Prefix { field, prefix: word },
+            (true, false) => Node::Suffix { field, suffix: word },
+            (true, true) => Node::Contains { field, infix: word },
+        })
+    }
+
+    /// The text RediSearch quotes ("near ...") for an unexpected token at `at`: a word's own
+    /// text (after a `*`, `$` or `@`), a phrase's inside in DIALECT 2, else nothing.
+    fn token_text(&self, at: usize) -> String {
+        let rest = self.s.get(at..).unwrap_or(&[]);
+        if rest.first() == Some(&b'"') {
+            if self.dialect < 2 {
+                return String::new();
+            }
+            let inside = &rest[1..];
+            let end = inside.iter().position(|&c| c == b'"').unwrap_or(inside.len());
+            return String::from_utf8_lossy(&inside[..end]).into_owned();
+        }
+        let word = match rest.first() {
+            Some(b'*' | b'$' | b'@') => &rest[1..],
+            _ => rest,
+        };
+        let end = word.iter().position(|&c| !word_byte(c)).unwrap_or(word.len());
+        String::from_utf8_lossy(&word[..end]).into_owned()
+    }
+
+    /// A query that is only `*`, in parentheses or not (`(*)` from DIALECT 2 on), before an
+    /// optional `=>[KNN ...]`: where it ends, or RediSearch's error for what follows the `*`.
+    /// None when the query is something else.
+    fn star_query(&mut self) -> Option<Result<usize, ParseError>> {
+        let near = |at: usize, text: &str| format!("Syntax error at offset {at} near {text}");
+        self.skip_ws();
+        let mut opens = 0;
+        while self.peek() == Some(b'(') {
+            opens += 1;
+            self.pos += 1;
+            self.skip_ws();
+        }
+        if self.peek() != Some(b'*') || self.s.get(self.pos + 1).is_some_and(|&c| word_byte(c)) {
+            return None;
+        }
+        let star = self.pos;
+        if opens > 0 && self.dialect < 2 {
+            return Some(Err(near(star, "")));
+        }
+        self.pos += 1;
+        // At the end of the text, RediSearch reports the last token's offset.
+        let mut last = star;
+        for _ in 0..opens {
+            self.skip_ws();
+            match self.peek() {
+                Some(b')') => {
+                    last = self.pos;
+                    self.pos += 1;
+                }
+                None => return Some(Err(near(last, ""))),
+                Some(_) => return Some(Err(near(self.pos, &self.token_text(self.pos)))),
+            }
+        }
+        self.skip_ws();
+        if self.at("=>") && self.dialect < 2 {
+            // DIALECT 1 has no KNN: `parse` reports the arrow.
+            return None;
+        }
+        if self.peek().is_none() || self.at("=>") {
+            return Some(Ok(self.pos));
+        }
+        Some(Err(near(self.pos, &self.token_text(self.pos))))
     }
 
     /// `=>{$YIELD_DISTANCE_AS: name}` after a range, if present.
@@ -428,6 +534,8 @@ fn scope(node: Node, field: &str) -> Node {
     match node {
         Node::Word { field: None, word } => Node::Word { field: Some(field.to_string()), word },
         Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
+        Node::Suffix { field: None, suffix } => Node::Suffix { field: Some(field.to_string()), suffix },
+        Node::Contains { field: None, infix } => Node::Contains { field: Some(field.to_string()), infix },
         Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
         Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),
@@ -439,25 +547,38 @@ fn scope(node: Node, field: &str) -> Node {
 
 /// Parse a query string for `dialect`.
 pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Result<Query, ParseError> {
-    let mut p = Parser { s: query, pos: 0, params };
+    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new() };
     // An empty query is no error: it finds nothing.
     if query.iter().all(u8::is_ascii_whitespace) {
         return Ok(Query { filter: Node::Or(Vec::new()), knn: None });
     }
+    let star = p.star_query().transpose()?;
     if dialect < 2 {
         if let Some(i) = query.windows(3).position(|w| w == b"=>[") {
             return Err(arrow_error(i, i, query));
         }
     }
-    let filter = p.union()?;
+    let filter = match star {
+        Some(end) => {
+            p.pos = end;
+            Node::All
+        }
+        None => {
+            p.pos = 0;
+            p.union()?
+        }
+    };
     p.skip_ws();
     let mut knn = None;
-    if p.at("=>") {
+    if p.at("=>") && star.is_some() {
+        p.pos += 2;
+        knn = Some(p.knn()?);
+    } else if p.at("=>") {
         // What KNN filters must be one clause: `*`, a parenthesized group, a field clause or a
         // word. `-a=>[...]`, `a b=>[...]` or `a | b=>[...]` bind the arrow to the last clause
         // only, which RediSearch refuses.
         let arrow = p.pos;
-        let mut probe = Parser { s: &query[..arrow], pos: 0, params };
+        let mut probe = Parser { s: &query[..arrow], pos: 0, params, dialect, last_word: String::new() };
         probe.skip_ws();
         let single = probe.peek() != Some(b'-') && probe.term().is_ok() && {
             probe.skip_ws();
@@ -474,4 +595,27 @@ pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Res
         return Err(p.err());
     }
     Ok(Query { filter, knn })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(query: &str, dialect: i64) -> Result<Node, ParseError> {
+        parse(query.as_bytes(), &HashMap::new(), dialect).map(|q| q.filter)
+    }
+
+    #[test]
+    fn stars_make_affixes_or_the_whole_query() {
+        let field = None;
+        assert_eq!(parsed("*ing", 2), Ok(Node::Suffix { field: field.clone(), suffix: "ing".into() }));
+        assert_eq!(parsed("*ACH*", 2), Ok(Node::Contains { field: field.clone(), infix: "ach".into() }));
+        assert_eq!(parsed("cach*", 2), Ok(Node::Prefix { field, prefix: "cach".into() }));
+        assert_eq!(parsed("((*))", 2), Ok(Node::All));
+        assert_eq!(parsed("mod *", 2), Err("Syntax error at offset 4 near mod".into()));
+        assert_eq!(parsed("(*) mod", 2), Err("Syntax error at offset 4 near mod".into()));
+        assert_eq!(parsed("(*)", 1), Err("Syntax error at offset 1 near ".into()));
+        assert_eq!(parsed("a \"b c\" *", 2), Err("Syntax error at offset 8 near b c".into()));
+        assert_eq!(parsed("a \"b c\" *", 1), Err("Syntax error at offset 8 near c".into()));
+    }
 }

@@ -104,6 +104,12 @@ impl Terms {
     }
 
     /// Do these exact words stand next to each other, in this order?
+    /// True when a term of the text (a token, or a token's stem where stems are indexed)
+    /// satisfies `test`.
+    pub fn any_term(&self, test: impl Fn(&str) -> bool) -> bool {
+        self.tokens.iter().any(|t| test(t)) || self.stems.iter().flatten().any(|s| test(s))
+    }
+
     pub fn has_phrase(&self, words: &[String]) -> bool {
         !words.is_empty() && self.sequence.windows(words.len()).any(|w| w == words)
     }
