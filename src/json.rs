@@ -245,10 +245,8 @@ impl Reader<'_> {
         if leading_zero && int_digits > 1 {
             return Err(self.error("invalid number"));
         }
-        if self.eat(b'.') {
-            if self.digits() == 0 {
-                return Err(self.error("invalid number"));
-            }
+        if self.eat(b'.') && self.digits() == 0 {
+            return Err(self.error("invalid number"));
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
             self.at += 1;
