@@ -35,46 +35,25 @@ const EXP_MIN: i32 = -60;
 /// 10^k normalized to a 64-bit mantissa with its top bit set, rounded to nearest (ties to even).
 fn power_of_ten(k: i32) -> Fp {
     let (frac, exp) = if k >= 0 {
-        let v = Nat::pow10(k.unsigned_abs().into());
-        let shift = v.bits() as i64 - 64;
-        if shift <= 0 {
-            (v.low_u64() << -shift, shift)
-        } else {
-            let shift = shift as u64;
-            let q = v.shr(shift).low_u64();
-            let round_up = v.bit(shift - 1) && (v.any_below(shift - 1) || q & 1 == 1);
-            (q, shift as i64).round_up_if(round_up)
-        }
+        let (frac, shift) = Nat::pow10(k.unsigned_abs().into()).round_to_u64();
+        (frac, shift as i64)
     } else {
         // 2^(shift+1) / 10^|k| is 2q + (1 when the remainder is at least half of 10^|k|).
         let shift = 63 + Nat::pow10(k.unsigned_abs().into()).bits();
         let mut twice = Nat::from_u128(1).shl(shift + 1);
         let exact = twice.div_pow10(k.unsigned_abs().into());
-        let (q, half_or_more) = (twice.shr(1).low_u64(), twice.bit(0));
-        (q, -(shift as i64)).round_up_if(half_or_more && (!exact || q & 1 == 1))
+        let q = twice.shr(1).low_u64();
+        let up = twice.bit(0) && (!exact || q & 1 == 1);
+        let (frac, carry) = Nat::from_u128(u128::from(q) + u128::from(up)).round_to_u64();
+        (frac, carry as i64 - shift as i64)
     };
-    // A quotient of 63 bits (10^|k| just above a power of two) takes one more bit.
+    // Small powers (below 2^63) and quotients of 63 bits take their top bit up.
     let (mut frac, mut exp) = (frac, exp);
     while frac >> 63 == 0 {
         frac <<= 1;
         exp -= 1;
     }
     Fp { frac, exp: exp as i32 }
-}
-
-/// Rounding a 64-bit mantissa up, carrying into the exponent when it overflows.
-trait RoundUp {
-    fn round_up_if(self, up: bool) -> Self;
-}
-
-impl RoundUp for (u64, i64) {
-    fn round_up_if(self, up: bool) -> (u64, i64) {
-        match (up, self.0.checked_add(1)) {
-            (false, _) => self,
-            (true, Some(frac)) => (frac, self.1),
-            (true, None) => (1 << 63, self.1 + 1),
-        }
-    }
 }
 
 fn powers() -> &'static [Fp; POWERS] {

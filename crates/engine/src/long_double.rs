@@ -37,22 +37,8 @@ impl LongDouble {
     /// Round an exact value `n * 2^exp` to 64 significant bits, half to even as the FPU does;
     /// None on overflow to infinity.
     fn round(negative: bool, n: &Nat, exp: i64) -> Option<LongDouble> {
-        let bits = n.bits();
-        let value = if bits <= 64 {
-            LongDouble { negative, mantissa: n.low_u64(), exponent: exp }
-        } else {
-            let shift = bits - 64;
-            let kept = n.shr(shift).low_u64();
-            let half_bit = n.bit(shift - 1);
-            let round_up = half_bit && (n.any_below(shift - 1) || kept & 1 == 1);
-            let exponent = exp + shift as i64;
-            match (round_up, kept.checked_add(1)) {
-                (false, _) => LongDouble { negative, mantissa: kept, exponent },
-                (true, Some(up)) => LongDouble { negative, mantissa: up, exponent },
-                // All ones rounded up: 2^64, kept as 2^63 one exponent higher.
-                (true, None) => LongDouble { negative, mantissa: 1 << 63, exponent: exponent + 1 },
-            }
-        };
+        let (mantissa, shift) = n.round_to_u64();
+        let value = LongDouble { negative, mantissa, exponent: exp + shift as i64 };
         Some(value).filter(|v| v.mantissa == 0 || bits64(v.mantissa) + v.exponent <= MAX_BINARY_EXP)
     }
 

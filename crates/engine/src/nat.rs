@@ -71,6 +71,24 @@ impl Nat {
         limb(0) | limb(1) << 32
     }
 
+    /// The number as `mantissa * 2^shift` with a mantissa of at most 64 bits: the top 64 bits
+    /// rounded to nearest, ties to even (as the FPU rounds); all ones rounding up become 2^63
+    /// one shift higher. Exact (shift 0) when the number fits.
+    pub fn round_to_u64(&self) -> (u64, u64) {
+        let bits = self.bits();
+        if bits <= 64 {
+            return (self.low_u64(), 0);
+        }
+        let shift = bits - 64;
+        let kept = self.shr(shift).low_u64();
+        let round_up = self.bit(shift - 1) && (self.any_below(shift - 1) || kept & 1 == 1);
+        match (round_up, kept.checked_add(1)) {
+            (false, _) => (kept, shift),
+            (true, Some(up)) => (up, shift),
+            (true, None) => (1 << 63, shift + 1),
+        }
+    }
+
     fn trim(mut self) -> Nat {
         while self.0.last() == Some(&0) {
             self.0.pop();
@@ -275,6 +293,18 @@ mod tests {
             prop_assert_eq!(big(&Nat::from_digits(10, &values(&digits))), digits.parse::<BigUint>().unwrap());
             prop_assert_eq!(big(&Nat::from_digits(16, &values(&hex))), BigUint::parse_bytes(hex.as_bytes(), 16).unwrap());
         }
+    }
+
+    #[test]
+    fn rounds_to_64_bits_half_to_even() {
+        let n = |v: u128| Nat::from_u128(v);
+        assert_eq!(n(5).round_to_u64(), (5, 0));
+        // 2^64 + 1 and 2^64 + 3: below half and a tie to the even 2^63 + 2.
+        assert_eq!(n((1 << 64) + 1).round_to_u64(), (1 << 63, 1));
+        assert_eq!(n((1 << 64) + 3).round_to_u64(), ((1 << 63) + 2, 1));
+        assert_eq!(n((1 << 64) + 2).round_to_u64(), ((1 << 63) + 1, 1));
+        assert_eq!(n((1 << 65) + 3).round_to_u64(), ((1 << 63) + 1, 2), "more than half rounds up");
+        assert_eq!(n(u128::MAX).round_to_u64(), (1 << 63, 65), "all ones carry");
     }
 
     #[test]
