@@ -15,6 +15,15 @@ fn same_info(s: &mut Session, index: &str, fields: &[&str]) {
     }
 }
 
+/// `FT.CREATE name ON HASH PREFIX 1 prefix rest...` on both sides, replies compared. Called
+/// before the hashes are written: RediSearch scans older hashes in the background.
+#[track_caller]
+fn create_on_hash(s: &mut Session, name: &str, prefix: &str, rest: &[&str]) {
+    let mut cmd = vec!["FT.CREATE", name, "ON", "HASH", "PREFIX", "1", prefix];
+    cmd.extend_from_slice(rest);
+    s.same(&cmd);
+}
+
 const DOCS: [&str; 6] =
     ["caching layers for models", "the cached answer", "model", "running runs", "cach", "ran"];
 
@@ -22,8 +31,8 @@ const DOCS: [&str; 6] =
 fn words_match_by_english_stem_unless_verbatim_or_nostem() {
     let mut s = Session::new();
     // Indexes before hashes: RediSearch scans older hashes in the background.
-    s.same(&["FT.CREATE", "stem:idx", "ON", "HASH", "PREFIX", "1", "stem:", "SCHEMA", "t", "TEXT"]);
-    s.same(&["FT.CREATE", "stem:raw", "ON", "HASH", "PREFIX", "1", "stem:", "SCHEMA", "t", "TEXT", "NOSTEM"]);
+    create_on_hash(&mut s, "stem:idx", "stem:", &["SCHEMA", "t", "TEXT"]);
+    create_on_hash(&mut s, "stem:raw", "stem:", &["SCHEMA", "t", "TEXT", "NOSTEM"]);
     for (i, text) in DOCS.iter().enumerate() {
         s.run(&["HSET", &format!("stem:{i}"), "t", text]);
     }
@@ -60,38 +69,14 @@ fn words_match_by_english_stem_unless_verbatim_or_nostem() {
 #[test]
 fn stop_words_are_not_indexed_and_drop_out_of_queries() {
     let mut s = Session::new();
-    s.same(&["FT.CREATE", "sw:default", "ON", "HASH", "PREFIX", "1", "sw:", "SCHEMA", "t", "TEXT"]);
-    s.same(&[
-        "FT.CREATE",
-        "sw:none",
-        "ON",
-        "HASH",
-        "PREFIX",
-        "1",
-        "sw:",
-        "STOPWORDS",
-        "0",
-        "SCHEMA",
-        "t",
-        "TEXT",
-    ]);
-    s.same(&[
-        "FT.CREATE",
+    create_on_hash(&mut s, "sw:default", "sw:", &["SCHEMA", "t", "TEXT"]);
+    create_on_hash(&mut s, "sw:none", "sw:", &["STOPWORDS", "0", "SCHEMA", "t", "TEXT"]);
+    create_on_hash(
+        &mut s,
         "sw:own",
-        "ON",
-        "HASH",
-        "PREFIX",
-        "1",
         "sw:",
-        "STOPWORDS",
-        "3",
-        "Model",
-        "layers",
-        "model",
-        "SCHEMA",
-        "t",
-        "TEXT",
-    ]);
+        &["STOPWORDS", "3", "Model", "layers", "model", "SCHEMA", "t", "TEXT"],
+    );
     s.script(&[&["HSET", "sw:1", "t", "the model for layers"], &["HSET", "sw:2", "t", "a cat"]]);
     for index in ["sw:default", "sw:none", "sw:own"] {
         for query in [
@@ -124,20 +109,7 @@ fn stop_words_are_not_indexed_and_drop_out_of_queries() {
 #[test]
 fn a_word_with_a_star_finds_every_token_it_starts() {
     let mut s = Session::new();
-    s.same(&[
-        "FT.CREATE",
-        "pre:idx",
-        "ON",
-        "HASH",
-        "PREFIX",
-        "1",
-        "pre:",
-        "SCHEMA",
-        "t",
-        "TEXT",
-        "u",
-        "TEXT",
-    ]);
+    create_on_hash(&mut s, "pre:idx", "pre:", &["SCHEMA", "t", "TEXT", "u", "TEXT"]);
     s.script(&[
         &["HSET", "pre:1", "t", "caching layers for models", "u", "world"],
         &["HSET", "pre:2", "t", "the cached answer"],
@@ -167,20 +139,7 @@ fn a_word_with_a_star_finds_every_token_it_starts() {
 #[test]
 fn a_quoted_phrase_finds_its_exact_words_side_by_side() {
     let mut s = Session::new();
-    s.same(&[
-        "FT.CREATE",
-        "phr:idx",
-        "ON",
-        "HASH",
-        "PREFIX",
-        "1",
-        "phr:",
-        "SCHEMA",
-        "t",
-        "TEXT",
-        "u",
-        "TEXT",
-    ]);
+    create_on_hash(&mut s, "phr:idx", "phr:", &["SCHEMA", "t", "TEXT", "u", "TEXT"]);
     s.script(&[
         &["HSET", "phr:1", "t", "caching layers for models"],
         &["HSET", "phr:2", "t", "the cached answer", "u", "caching layers"],
@@ -226,7 +185,7 @@ fn a_quoted_phrase_finds_its_exact_words_side_by_side() {
 #[test]
 fn optional_clauses_never_narrow_and_an_empty_query_finds_nothing() {
     let mut s = Session::new();
-    s.same(&["FT.CREATE", "opt:idx", "ON", "HASH", "PREFIX", "1", "opt:", "SCHEMA", "t", "TEXT"]);
+    create_on_hash(&mut s, "opt:idx", "opt:", &["SCHEMA", "t", "TEXT"]);
     for (i, word) in ["model", "models", "cache", "caching", "hello"].iter().enumerate() {
         s.run(&["HSET", &format!("opt:{i}"), "t", word]);
     }
@@ -249,20 +208,7 @@ fn optional_clauses_never_narrow_and_an_empty_query_finds_nothing() {
 #[test]
 fn a_star_before_a_word_finds_terms_it_ends_or_is_inside() {
     let mut s = Session::new();
-    s.same(&[
-        "FT.CREATE",
-        "fix:idx",
-        "ON",
-        "HASH",
-        "PREFIX",
-        "1",
-        "fix:",
-        "SCHEMA",
-        "t",
-        "TEXT",
-        "u",
-        "TEXT",
-    ]);
+    create_on_hash(&mut s, "fix:idx", "fix:", &["SCHEMA", "t", "TEXT", "u", "TEXT"]);
     s.script(&[
         &["HSET", "fix:1", "t", "model caching", "u", "world"],
         &["HSET", "fix:2", "t", "caching servers"],
@@ -288,22 +234,7 @@ fn a_star_before_a_word_finds_terms_it_ends_or_is_inside() {
 #[test]
 fn a_bare_star_beside_anything_is_a_syntax_error() {
     let mut s = Session::new();
-    s.same(&[
-        "FT.CREATE",
-        "star:idx",
-        "ON",
-        "HASH",
-        "PREFIX",
-        "1",
-        "star:",
-        "SCHEMA",
-        "t",
-        "TEXT",
-        "g",
-        "TAG",
-        "n",
-        "NUMERIC",
-    ]);
+    create_on_hash(&mut s, "star:idx", "star:", &["SCHEMA", "t", "TEXT", "g", "TAG", "n", "NUMERIC"]);
     s.same(&["HSET", "star:1", "t", "model caching", "g", "x", "n", "1"]);
     for query in [
         "*",
