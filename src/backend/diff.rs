@@ -2,6 +2,8 @@
 //! and the two replies' RESP bytes are compared byte for byte. The differing middle (after the
 //! common prefix, before the common suffix) is what the console highlights.
 
+use playground_engine::Frame;
+
 /// Where two byte strings differ: `a[prefix..a_end]` against `b[prefix..b_end]`; everything
 /// before `prefix` and after the ends is the same in both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +69,8 @@ pub fn mark(a: &[u8], b: &[u8]) -> Option<(Marked, Marked)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comparison {
     pub same: bool,
+    /// The replies differ only in the last digits of scores (see [`only_summation_order`]).
+    pub scores_only: bool,
     /// The in-page engine's reply, marked where it differs.
     pub local: Marked,
     /// The real server's reply, marked where it differs.
@@ -75,11 +79,69 @@ pub struct Comparison {
 
 pub fn compare(local: &[u8], remote: &[u8]) -> Comparison {
     match mark(local, remote) {
-        Some((local, remote)) => Comparison { same: false, local, remote },
+        Some((marked_local, marked_remote)) => Comparison {
+            same: false,
+            scores_only: only_summation_order(local, remote),
+            local: marked_local,
+            remote: marked_remote,
+        },
         None => {
             let whole = Marked { before: escape_wire(local), differs: String::new(), after: String::new() };
-            Comparison { same: true, local: whole.clone(), remote: whole }
+            Comparison { same: true, scores_only: false, local: whole.clone(), remote: whole }
         }
+    }
+}
+
+/// Why two KNN replies can differ in their last digits: RediSearch sums a FLOAT32 distance's
+/// terms in the order of the kernel its server's CPU supports (AVX-512, AVX or SSE), while the
+/// in-page engine always sums as AVX-512 does (`playground_engine::Kernel`).
+pub const SUMMATION_ORDER_NOTE: &str = "The scores differ only in their last digits. RediSearch adds a \
+     distance's terms in the order of the vector kernel its server's CPU supports (AVX-512, AVX or \
+     SSE), and floating-point sums depend on that order; the in-browser engine always adds them as \
+     AVX-512 does, so another CPU prints slightly different digits for the same vectors.";
+
+/// True when the two RESP replies have the same shape and every difference is a number printed
+/// in a bulk string (a KNN score) that agrees within f32 summation error: the rounding of an
+/// n-term f32 sum in any order stays within about `n * 2^-24` of the terms' magnitude, which for
+/// embeddings up to a few thousand dimensions (unit vectors: magnitude about 1) is below
+/// `1e-4 * max(1, |score|)`. A wrong metric or another document is far outside that.
+pub fn only_summation_order(local: &[u8], remote: &[u8]) -> bool {
+    use playground_engine::resp::{parse_frame, Limits};
+    let parse = |raw: &[u8]| match parse_frame(raw, &Limits::default()) {
+        Ok(Some((frame, used))) if used == raw.len() => Some(frame),
+        _ => None,
+    };
+    let (Some(a), Some(b)) = (parse(local), parse(remote)) else { return false };
+    let mut differing = 0;
+    same_but_scores(&a, &b, &mut differing) && differing > 0
+}
+
+fn same_but_scores(a: &Frame, b: &Frame, differing: &mut usize) -> bool {
+    let all = |xs: &[Frame], ys: &[Frame], differing: &mut usize| {
+        xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_but_scores(x, y, differing))
+    };
+    match (a, b) {
+        (Frame::Bulk(x), Frame::Bulk(y)) if x != y => {
+            let number =
+                |s: &[u8]| std::str::from_utf8(s).ok()?.parse::<f64>().ok().filter(|v| v.is_finite());
+            match (number(x), number(y)) {
+                (Some(x), Some(y)) if (x - y).abs() <= 1e-4 * x.abs().max(y.abs()).max(1.0) => {
+                    *differing += 1;
+                    true
+                }
+                _ => false,
+            }
+        }
+        (Frame::Array(xs), Frame::Array(ys))
+        | (Frame::Set(xs), Frame::Set(ys))
+        | (Frame::Push(xs), Frame::Push(ys)) => all(xs, ys, differing),
+        (Frame::Map(xs), Frame::Map(ys)) => {
+            xs.len() == ys.len()
+                && xs.iter().zip(ys).all(|((k1, v1), (k2, v2))| {
+                    same_but_scores(k1, k2, differing) && same_but_scores(v1, v2, differing)
+                })
+        }
+        _ => a == b,
     }
 }
 
@@ -116,6 +178,47 @@ mod tests {
         let c = compare(b"-ERR unknown command 'FT.SEARCH'\r\n", b"*0\r\n");
         assert!(!c.same);
         assert_eq!(c.remote.differs, "*0");
+    }
+
+    /// A KNN reply with one document and its score, as RediSearch sends it in RESP2.
+    fn knn_reply(key: &str, score: f32) -> Vec<u8> {
+        let score = playground_engine::search::commands::format_score(f64::from(score));
+        format!("*3\r\n:1\r\n${}\r\n{key}\r\n*2\r\n$5\r\nscore\r\n${}\r\n{score}\r\n", key.len(), score.len())
+            .into_bytes()
+    }
+
+    fn unit(seed: u32, dim: usize) -> Vec<f32> {
+        let v: Vec<f32> = (0..dim).map(|i| ((i as f32 + 1.0) * (seed as f32 + 0.37)).sin()).collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / norm).collect()
+    }
+
+    #[test]
+    fn scores_that_differ_by_kernel_order_are_told_apart_from_real_differences() {
+        use playground_engine::search::vector::{vecsim_f32, Metric};
+        use playground_engine::Kernel;
+        // The first pair of 1,536-d unit vectors whose distance differs by kernel.
+        let (a, b, avx512, avx) = (1..100)
+            .map(|seed| (unit(seed, 1536), unit(seed + 100, 1536)))
+            .map(|(a, b)| {
+                let (x, y) = (
+                    vecsim_f32(Kernel::Avx512, Metric::Cosine, &a, &b),
+                    vecsim_f32(Kernel::Avx, Metric::Cosine, &a, &b),
+                );
+                (a, b, x, y)
+            })
+            .find(|(.., x, y)| x != y)
+            .expect("kernels differ for some pair");
+        let c = compare(&knn_reply("cache:1", avx512), &knn_reply("cache:1", avx));
+        assert!(!c.same && c.scores_only);
+        // Another document, or a score from unnormalised vectors, is a real difference.
+        assert!(!compare(&knn_reply("cache:1", avx512), &knn_reply("cache:2", avx)).scores_only);
+        let raw: Vec<f32> = a.iter().map(|x| x * 3.0).collect();
+        let wrong = vecsim_f32(Kernel::Avx, Metric::Cosine, &raw, &b);
+        assert!(!compare(&knn_reply("cache:1", avx512), &knn_reply("cache:1", wrong)).scores_only);
+        // Identical replies and non-numeric differences are not "scores only".
+        assert!(!compare(&knn_reply("cache:1", avx512), &knn_reply("cache:1", avx512)).scores_only);
+        assert!(!compare(b"$3\r\nabc\r\n", b"$3\r\nabd\r\n").scores_only);
     }
 
     #[test]

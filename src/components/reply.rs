@@ -44,10 +44,17 @@ pub fn Compared(props: &ComparedProps) -> Html {
         }
     };
     html! {
-        <div class={classes!("compare", if c.same { "same" } else { "different" })}>
-            <div class="compare-verdict">{ if c.same { "same bytes on both" } else { "the replies differ (marked)" } }</div>
+        <div class={classes!("compare", if c.same { "same" } else if c.scores_only { "scores-only" } else { "different" })}>
+            <div class="compare-verdict">{
+                if c.same { "same bytes on both" }
+                else if c.scores_only { "the same but for the scores' last digits (marked): summation order, see below" }
+                else { "the replies differ (marked)" }
+            }</div>
             { side("in-browser emulator", &c.local, "compare-local") }
             { side("real server", &c.remote, "compare-remote") }
+            if c.scores_only {
+                <div class="compare-note" data-testid="compare-scores-note">{ crate::backend::diff::SUMMATION_ORDER_NOTE }</div>
+            }
         </div>
     }
 }

@@ -1,4 +1,4 @@
-//! Embeddings from a real model through the proxy: `POST /embeddings` on the proxy, which calls
+//! Embeddings from a real model through the proxy: `POST /api/embeddings` on the proxy, which calls
 //! the Azure OpenAI (or OpenAI-compatible) endpoint it was configured with, so the key stays in
 //! the proxy (see crates/proxy/SERVE.md). This is how the lab uses text-embedding-3-small
 //! (1536 dimensions), the model the course's 0.95 threshold was chosen for.
@@ -7,7 +7,7 @@ use gloo::net::http::Request;
 use serde::Deserialize;
 
 /// The proxy's embeddings endpoint, next to its WebSocket: `ws://h:p/ws?token=t` becomes
-/// `http://h:p/embeddings?token=t` (and `wss` becomes `https`).
+/// `http://h:p/api/embeddings?token=t` (and `wss` becomes `https`).
 pub fn embeddings_url(ws_url: &str) -> Option<String> {
     let (scheme, rest) = ws_url.split_once("://")?;
     let http = match scheme {
@@ -21,7 +21,7 @@ pub fn embeddings_url(ws_url: &str) -> Option<String> {
     };
     let host = address.split('/').next().filter(|h| !h.is_empty())?;
     let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-    Some(format!("{http}://{host}/embeddings{query}"))
+    Some(format!("{http}://{host}/api/embeddings{query}"))
 }
 
 #[derive(Deserialize)]
@@ -73,11 +73,11 @@ mod tests {
     fn the_endpoint_sits_next_to_the_websocket() {
         assert_eq!(
             embeddings_url("ws://127.0.0.1:7380/ws").as_deref(),
-            Some("http://127.0.0.1:7380/embeddings")
+            Some("http://127.0.0.1:7380/api/embeddings")
         );
         assert_eq!(
             embeddings_url("wss://x.dev/ws?token=t").as_deref(),
-            Some("https://x.dev/embeddings?token=t")
+            Some("https://x.dev/api/embeddings?token=t")
         );
         assert_eq!(embeddings_url("http://x/ws"), None);
         assert_eq!(embeddings_url("ws:///ws"), None);

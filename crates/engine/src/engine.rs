@@ -11,6 +11,7 @@ use crate::ctx::{expire_key, Ctx};
 use crate::error::CmdError;
 use crate::events::{Event, ReplyClass};
 use crate::frame::{Frame, Protocol};
+use crate::search::vector::Kernel;
 use crate::server::{Client, Server};
 use bytes::Bytes;
 
@@ -335,6 +336,17 @@ impl Engine {
     /// Events since the last drain.
     pub fn drain_events(&mut self) -> Vec<Event> {
         self.server.events.drain()
+    }
+
+    /// Report FLOAT32 KNN and range distances with `kernel`'s summation order, as RediSearch does
+    /// on a CPU that makes it pick that kernel (see [`Kernel`]); applies to existing indexes
+    /// too. The default, AVX-512, suits most servers; a tool comparing with one real server
+    /// sets that server's.
+    pub fn set_vector_kernel(&mut self, kernel: Kernel) {
+        self.server.search.kernel = kernel;
+        for index in self.server.search.by_name.values_mut() {
+            index.kernel = kernel;
+        }
     }
 
     /// Read-only view of the server state (databases, stats, config) for inspectors.

@@ -41,3 +41,4 @@ pub mod types;
 pub use engine::{Engine, Outcome};
 pub use events::Event;
 pub use frame::{Frame, Protocol};
+pub use search::vector::Kernel;

@@ -418,3 +418,12 @@ fn sorting_fields_and_knn_prefixes_like_redisearch() {
         }
     }
 }
+
+/// The engine's model of VecSim's dispatch (AVX-512F, else AVX, else SSE) names the kernel the
+/// oracle's RediSearch picked on this same machine's CPU.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_oracle_picks_the_kernel_of_its_cpu() {
+    let mut s = Session::new();
+    assert_eq!(common::oracle_kernel(&mut s.oracle), playground_engine::Kernel::of_this_cpu());
+}

@@ -1,4 +1,4 @@
-//! POST /embeddings against a tiny local fake of the OpenAI / Azure OpenAI embeddings API.
+//! POST /api/embeddings against a tiny local fake of the OpenAI / Azure OpenAI embeddings API.
 
 mod serve_support;
 
@@ -75,7 +75,7 @@ async fn embeddings_are_fetched_with_the_proxys_key() {
     a.embeddings_key = Some("sk-test-KEY-42".into());
     a.embeddings_deployment = Some("text-embedding-3-small".into());
     let proxy = Proxy::start(&a).await;
-    let (status, body) = post(&proxy.http_url("/embeddings"), r#"{"input":["hello","world"]}"#).await;
+    let (status, body) = post(&proxy.http_url("/api/embeddings"), r#"{"input":["hello","world"]}"#).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body,
@@ -97,12 +97,12 @@ async fn provider_errors_never_echo_the_key() {
     a.embeddings_url = Some(base);
     a.embeddings_key = Some("sk-test-KEY-42".into());
     let proxy = Proxy::start(&a).await;
-    let (status, body) = post(&proxy.http_url("/embeddings"), r#"{"input":["x"]}"#).await;
+    let (status, body) = post(&proxy.http_url("/api/embeddings"), r#"{"input":["x"]}"#).await;
     assert_eq!(status, 502);
     let msg = body["error"].as_str().unwrap();
     assert!(msg.contains("401") && msg.contains("Incorrect API key provided: ***"), "{msg}");
     assert!(!body.to_string().contains("sk-test-KEY-42"));
-    let (status, _) = post(&proxy.http_url("/embeddings"), "not json").await;
+    let (status, _) = post(&proxy.http_url("/api/embeddings"), "not json").await;
     assert_eq!(status, 400);
 }
 
@@ -110,7 +110,7 @@ async fn provider_errors_never_echo_the_key() {
 async fn not_configured_is_a_clear_404() {
     let redis = Redis::plain();
     let proxy = Proxy::start(&args(&redis.url(), None)).await;
-    let (status, body) = post(&proxy.http_url("/embeddings"), r#"{"input":["x"]}"#).await;
+    let (status, body) = post(&proxy.http_url("/api/embeddings"), r#"{"input":["x"]}"#).await;
     assert_eq!(status, 404);
     assert!(body["error"].as_str().unwrap().contains("--embeddings-url"));
 }

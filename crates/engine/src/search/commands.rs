@@ -150,6 +150,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut index = Index::new(name.clone(), prefixes, fields, seed);
     index.filter = filter;
     index.stopwords = stopwords;
+    index.kernel = ctx.server.search.kernel;
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
     ctx.server.search.by_name.insert(name, index);
     ctx.server.track_changes = true;

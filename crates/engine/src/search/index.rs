@@ -4,7 +4,7 @@
 
 use super::hnsw::{Hnsw, Params, TraceStep};
 use super::text::{StopWords, Terms};
-use super::vector::{Element, Metric};
+use super::vector::{Element, Kernel, Metric};
 use crate::types::Value;
 use bytes::Bytes;
 use indexmap::IndexMap;
@@ -107,10 +107,10 @@ impl<T: Element> Store<T> {
     }
     /// `found` (id, search distance) with each distance recomputed as RediSearch reports it,
     /// nearest first (ties by id). Only the few returned results pay for the exact kernel.
-    fn reported(&self, metric: Metric, q: &[T], found: Vec<(f64, u64)>) -> Vec<(f64, u64)> {
+    fn reported(&self, kernel: Kernel, metric: Metric, q: &[T], found: Vec<(f64, u64)>) -> Vec<(f64, u64)> {
         let mut out: Vec<(f64, u64)> = found
             .into_iter()
-            .map(|(d, id)| (self.get(id).map_or(d, |v| T::reported_distance(metric, q, v)), id))
+            .map(|(d, id)| (self.get(id).map_or(d, |v| T::reported_distance(kernel, metric, q, v)), id))
             .collect();
         super::vector::sort_by_distance(&mut out);
         out
@@ -166,6 +166,8 @@ pub struct Index {
     pub scanning: bool,
     /// FT.CREATE's STOPWORDS (the default list unless given).
     pub stopwords: StopWords,
+    /// The FLOAT32 kernel whose summation order reported distances follow (see [`Kernel`]).
+    pub kernel: Kernel,
 }
 
 impl Index {
@@ -184,6 +186,7 @@ impl Index {
             filter: None,
             scanning: false,
             stopwords: StopWords::default(),
+            kernel: Kernel::default(),
         };
         index.add_fields(fields, seed);
         index
@@ -362,11 +365,11 @@ impl Index {
         let mut found = match self.vectors.get(attribute) {
             Some(Vectors::F32(store)) => {
                 let q = query_vector::<f32>(blob, spec)?;
-                store.reported(metric, &q, search(store, metric, &q, k, ef, among, trace))
+                store.reported(self.kernel, metric, &q, search(store, metric, &q, k, ef, among, trace))
             }
             Some(Vectors::F64(store)) => {
                 let q = query_vector::<f64>(blob, spec)?;
-                store.reported(metric, &q, search(store, metric, &q, k, ef, among, trace))
+                store.reported(self.kernel, metric, &q, search(store, metric, &q, k, ef, among, trace))
             }
             None => Vec::new(),
         };
@@ -385,11 +388,11 @@ impl Index {
         let mut all = match self.vectors.get(attribute) {
             Some(Vectors::F32(s)) => {
                 let q = query_vector::<f32>(blob, spec)?;
-                s.reported(metric, &q, near(s.brute(metric, &q, None)))
+                s.reported(self.kernel, metric, &q, near(s.brute(metric, &q, None)))
             }
             Some(Vectors::F64(s)) => {
                 let q = query_vector::<f64>(blob, spec)?;
-                s.reported(metric, &q, near(s.brute(metric, &q, None)))
+                s.reported(self.kernel, metric, &q, near(s.brute(metric, &q, None)))
             }
             None => Vec::new(),
         };

@@ -27,6 +27,8 @@ pub const COMMANDS: &[CommandSpec] = commands::COMMANDS;
 #[derive(Debug, Clone, Default)]
 pub struct Indexes {
     pub by_name: IndexMap<Bytes, index::Index>,
+    /// The kernel new indexes report distances with (`Engine::set_vector_kernel`).
+    pub kernel: vector::Kernel,
 }
 
 /// Re-index keys changed by the last command (called only while an index exists). RediSearch

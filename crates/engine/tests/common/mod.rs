@@ -12,7 +12,8 @@
 
 use bytes::Bytes;
 use playground_engine::resp::{encode_command, parse_frame, Limits};
-use playground_engine::{Engine, Frame, Protocol};
+use playground_engine::search::vector::{vecsim_f32, Metric};
+use playground_engine::{Engine, Frame, Kernel, Protocol};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -90,6 +91,98 @@ impl Oracle {
     }
 }
 
+static KERNEL: OnceLock<Kernel> = OnceLock::new();
+
+/// The FLOAT32 kernel RediSearch picked on the oracle's CPU, found by asking it: one IP and one
+/// L2 distance over 19 dimensions (a residual of 3, where the three kernels' lanes differ most),
+/// for vectors whose distances print differently under each kernel. The engine then reports
+/// distances in that kernel's order, so KNN scores compare byte for byte on any machine.
+pub fn oracle_kernel(oracle: &mut Oracle) -> Kernel {
+    *KERNEL.get_or_init(|| {
+        let mut seed = 1u64;
+        let (a, b) = loop {
+            let (a, b) = (pseudo_random_vector(seed, 19), pseudo_random_vector(seed + 1000, 19));
+            let printed = |metric| {
+                Kernel::ALL.map(|k| {
+                    playground_engine::search::commands::format_score(f64::from(vecsim_f32(
+                        k, metric, &a, &b,
+                    )))
+                })
+            };
+            let distinct = |p: [String; 3]| p[0] != p[1] && p[1] != p[2] && p[0] != p[2];
+            if distinct(printed(Metric::Ip)) && distinct(printed(Metric::L2)) {
+                break (a, b);
+            }
+            seed += 1;
+        };
+        let blob = |v: &[f32]| Bytes::from(v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>());
+        let mut found = Vec::new();
+        for (metric, name) in [(Metric::Ip, "IP"), (Metric::L2, "L2")] {
+            let index = format!("probe:kernel:{name}");
+            let prefix = format!("probe:kernel:{name}:");
+            let create = [
+                "FT.CREATE",
+                &index,
+                "ON",
+                "HASH",
+                "PREFIX",
+                "1",
+                &prefix,
+                "SCHEMA",
+                "v",
+                "VECTOR",
+                "FLAT",
+                "6",
+                "TYPE",
+                "FLOAT32",
+                "DIM",
+                "19",
+                "DISTANCE_METRIC",
+                name,
+            ];
+            oracle.raw(&args(&create));
+            let mut hset = args(&["HSET", &format!("{prefix}1"), "v"]);
+            hset.push(blob(&a));
+            oracle.raw(&hset);
+            let mut search = args(&["FT.SEARCH", &index, "*=>[KNN 1 @v $b AS d]", "PARAMS", "2", "b"]);
+            search.push(blob(&b));
+            search.extend(args(&["RETURN", "1", "d", "DIALECT", "2"]));
+            let reply = String::from_utf8_lossy(&oracle.raw(&search)).into_owned();
+            oracle.raw(&args(&["FT.DROPINDEX", &index, "DD"]));
+            let kernels: Vec<Kernel> = Kernel::ALL
+                .into_iter()
+                .filter(|&k| {
+                    let score = playground_engine::search::commands::format_score(f64::from(vecsim_f32(
+                        k, metric, &b, &a,
+                    )));
+                    reply.contains(&format!("\r\n{score}\r\n"))
+                })
+                .collect();
+            assert_eq!(
+                kernels.len(),
+                1,
+                "{name} distance {reply:?} is not one of our kernels' ({kernels:?})"
+            );
+            found.push(kernels[0]);
+        }
+        assert_eq!(found[0], found[1], "the oracle's IP and L2 distances follow different kernels");
+        found[0]
+    })
+}
+
+/// A deterministic pseudo-random vector in [-0.5, 0.5) (xorshift), the same bytes on both sides.
+pub fn pseudo_random_vector(seed: u64, dim: usize) -> Vec<f32> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..dim)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ((x >> 40) as f32 / (1u64 << 24) as f32) - 0.5
+        })
+        .collect()
+}
+
 /// The same commands against the oracle and the emulator.
 pub struct Session {
     _guard: MutexGuard<'static, ()>,
@@ -154,6 +247,7 @@ impl Session {
         }
         let now = now_ms();
         let mut engine = Engine::new(7, now);
+        engine.set_vector_kernel(oracle_kernel(&mut oracle));
         let client = engine.connect(now);
         Session { _guard: guard, oracle, engine, client }
     }

@@ -1,4 +1,4 @@
-//! `POST /embeddings`: the page asks for vectors, the proxy calls the configured
+//! `POST /api/embeddings`: the page asks for vectors, the proxy calls the configured
 //! OpenAI-compatible or Azure OpenAI endpoint with the key it keeps.
 //!
 //! Request `{"input": ["text", ...]}`; reply `{"data": [{"index": 0, "embedding": [..]}, ...]}`

@@ -3,11 +3,11 @@
 //!
 //! ```text
 //! page --WebSocket /ws (RESP bytes)--> proxy --TLS + AUTH--> Redis
-//! page --GET /health, POST /embeddings--> proxy
+//! page --GET /health, POST /api/embeddings--> proxy
 //! ```
 //!
 //! HTTP and WebSocket are served by axum (its `ws` feature wraps tokio-tungstenite): one port
-//! carries `/ws`, `/health` and `/embeddings` with routing, CORS and extractors, which a bare
+//! carries `/ws`, `/health` and `/api/embeddings` with routing, CORS and extractors, which a bare
 //! tungstenite accept loop would make us rebuild by hand.
 //!
 //! Modules: `config` (flags), `origin` (Origin + token gate), `policy` (denied commands, key
@@ -152,7 +152,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/ws", get(ws_handler))
         .route("/health", get(health_handler).options(preflight))
-        .route("/embeddings", axum::routing::post(embeddings_handler).options(preflight))
+        .route("/api/embeddings", axum::routing::post(embeddings_handler).options(preflight))
         .with_state(state)
 }
 
