@@ -1,5 +1,6 @@
-// Shared by the e2e tests and the measurement script: a tiny static server for the page that
-// `trunk build` wrote to dist/, and a headless Chromium driven by playwright-core.
+// Shared by the e2e tests and the measurement script: the page (as `scripts/dev.sh serve` serves
+// it when E2E_URL is set, else a tiny static server for what `trunk build` wrote to dist/), and a
+// headless Chromium driven by playwright-core.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -22,8 +23,13 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serve DIST on a free localhost port. Returns { url, close }. */
+/** The page's URL when a server already serves it: `scripts/dev.sh test` sets E2E_URL to the
+ * `scripts/dev.sh serve` it started (trunk serve with Trunk.toml's proxy routes). */
+export const E2E_URL = process.env.E2E_URL;
+
+/** Serve DIST on a free localhost port, or use E2E_URL when set. Returns { url, close }. */
 export async function serveDist() {
+  if (E2E_URL) return { url: E2E_URL, close: async () => {} };
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(`no page at ${DIST}: run \`trunk build --release\` first`);
   }
