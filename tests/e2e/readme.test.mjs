@@ -179,3 +179,20 @@ test('serve: access key and Entra ID against a TLS server, as the README runs th
   }
   await until('7380 free again', async () => !(await listening(7380)));
 });
+
+test('the Measurements table: each command runs as written and prints its table', async () => {
+  // Each prints a Markdown table (or rows of one) on stdout; the numbers are the machine's own.
+  const table = /^\|.*\|$/m;
+  assert.match(runLine(line('cargo run --profile fast -p playground-proxy --bin playground-bench')), /redis-benchmark[\s\S]*\|.*SET.*\|/);
+  assert.match(runLine(line('cargo run --profile fast -p playground-engine --example vector_bench')), /recall/);
+  assert.match(runLine(line('cargo bench --profile fast -p playground-proxy --bench serve_bench')), /p50/);
+  assert.match(runLine(line('node tests/e2e/measure.mjs')), /navigation -> PONG/);
+  assert.match(runLine(line('cargo run -p playground-labs --example threshold_table')), table);
+  const similarity = line('cargo run -p playground-embed --example similarity');
+  assert.match(runLine(similarity), /\d\.\d+/);
+});
+
+test('every command in the README is one of the commands checked above', () => {
+  const unchecked = lines.filter((l) => !covered.has(l));
+  assert.deepEqual(unchecked, [], 'README commands without a check in tests/e2e/readme.test.mjs');
+});
