@@ -9,7 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, chmodSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ROOT, E2E_URL } from './harness.mjs';
@@ -34,9 +34,11 @@ function measurementCommands() {
 const lines = [...shellLines(), ...measurementCommands()];
 const covered = new Set();
 
-/** The README line that starts with `prefix` (exactly one), marked as checked. */
+/** The README line that starts with `prefix` (exactly one; or the line equal to it, when that is
+ * the prefix of others), marked as checked. */
 function line(prefix) {
-  const found = lines.filter((l) => l.startsWith(prefix));
+  const exact = lines.filter((l) => l === prefix);
+  const found = exact.length ? exact : lines.filter((l) => l.startsWith(prefix));
   assert.equal(found.length, 1, `one README command starting with ${JSON.stringify(prefix)}: ${JSON.stringify(found)}`);
   covered.add(found[0]);
   return found[0];
@@ -55,8 +57,9 @@ function startLine(command, env = {}) {
   return child;
 }
 
+/** Stop a child and everything it started (its process group when it has one). */
 function stop(child) {
-  try { process.kill(-child.pid, 'SIGTERM'); } catch {}
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { try { child.kill('SIGTERM'); } catch {} }
 }
 
 /** Run a README line to its end; returns stdout, asserting success. */
@@ -75,11 +78,12 @@ async function until(what, check, child, ms = 30 * 60 * 1000) {
   throw new Error(`timed out waiting for ${what}\n${child?.output ?? ''}`);
 }
 
+/** True when something accepts connections on 127.0.0.1:port. */
 async function listening(port) {
   return new Promise((ok) => {
-    const s = createServer();
-    s.once('error', () => ok(true));
-    s.listen(port, '127.0.0.1', () => s.close(() => ok(false)));
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); ok(true); });
+    socket.once('error', () => ok(false));
   });
 }
 
@@ -147,7 +151,7 @@ test('serve: access key and Entra ID against a TLS server, as the README runs th
 
   // Access key from the environment: the README's export, then its serve line.
   const exported = azure(line("export PLAYGROUND_REDIS_URL="));
-  let proxy = startLine(`${exported}\nexec ${line('cargo run --profile fast -p playground-proxy -- serve ')}`, env);
+  let proxy = startLine(`${exported}\nexec ${line('cargo run --profile fast -p playground-proxy -- serve')}`, env);
   proxy.command = 'key';
   try {
     await until('the proxy on 7380', async () => (await health()).upstream?.state === 'up', proxy);
