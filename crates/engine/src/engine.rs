@@ -238,15 +238,24 @@ impl Engine {
         now: u64,
     ) -> Frame {
         let in_multi = client.multi.is_some();
-        if in_multi && spec.has_flag("no-multi") {
+        // SAVE and the other `no_multi` commands are refused at queue time, which dooms EXEC.
+        if in_multi && spec.has_flag("no_multi") {
             client.multi_error = true;
             return CmdError::err("Command not allowed inside a transaction").into_frame();
         }
         // As Redis 7.4's processCommand: over maxmemory, every command first evicts what the
         // policy allows; only commands that may grow memory (denyoom) are refused when that
-        // cannot make room (inside MULTI too: a queued GET is still QUEUED).
+        // cannot make room (inside MULTI too: a queued GET is still QUEUED). EXEC counts as
+        // denyoom when it would run a denyoom command, and is then refused whole: the
+        // transaction is discarded with EXECABORT naming the OOM error, and the queued
+        // commands themselves are not checked again as they run.
         if self.server.config.maxmemory > 0 {
             if let Err(e) = crate::evict::make_room(&mut self.server, now) {
+                if spec.name == "exec" && self.queues_denyoom(client) {
+                    crate::cmd::transaction::discard_transaction(&mut self.server, client);
+                    let text = format!("EXECABORT Transaction discarded because of: {}", e.0);
+                    return CmdError::raw(text).into_frame();
+                }
                 if spec.has_flag("denyoom") {
                     if in_multi {
                         client.multi_error = true;
@@ -285,20 +294,23 @@ impl Engine {
         reply
     }
 
-    /// Re-resolve and run a queued command inside EXEC.
+    /// Re-resolve and run a queued command inside EXEC (the OOM check was EXEC's own).
     pub(crate) fn run_queued(&mut self, client: &mut Client, args: Vec<Bytes>, now: u64) -> Frame {
         let name = lower(&args[0]);
         match self.resolve(&name, &args) {
-            Ok((spec, start)) => {
-                if spec.has_flag("denyoom") {
-                    if let Err(e) = crate::evict::make_room(&mut self.server, now) {
-                        return e.into_frame();
-                    }
-                }
-                self.run_now(client, spec, args, start, now)
-            }
+            Ok((spec, start)) => self.run_now(client, spec, args, start, now),
             Err(e) => e.into_frame(),
         }
+    }
+
+    /// True if the client's transaction queues a command flagged denyoom (Redis's
+    /// `mstate.cmd_flags & CMD_DENYOOM`).
+    fn queues_denyoom(&self, client: &Client) -> bool {
+        client
+            .multi
+            .iter()
+            .flatten()
+            .any(|args| self.resolve(&lower(&args[0]), args).is_ok_and(|(spec, _)| spec.has_flag("denyoom")))
     }
 
     /// Keep secondary structures (search indexes) in step with the keys a command changed.

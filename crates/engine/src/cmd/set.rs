@@ -450,11 +450,16 @@ fn smove(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         set.shift_remove(&member);
     }
     ctx.modified(&src);
-    let converted = left_intset(ctx, &dst);
-    if let Value::Set(set) = ctx.write_or_create(&dst, is_set, new_set)? {
-        add_member(set, member, converted);
+    // Redis signals the destination only when the member was really added: a destination that
+    // already holds it is untouched (its WATCHers' EXEC still runs, no keyspace event).
+    let dst_has = ctx.peek(&dst).is_some_and(|e| matches!(&e.value, Value::Set(s) if s.contains(&member)));
+    if !dst_has {
+        let converted = left_intset(ctx, &dst);
+        if let Value::Set(set) = ctx.write_or_create(&dst, is_set, new_set)? {
+            add_member(set, member, converted);
+        }
+        ctx.modified(&dst);
     }
-    ctx.modified(&dst);
     Ok(Frame::Integer(1))
 }
 
