@@ -55,7 +55,9 @@ impl Engine {
         id
     }
 
-    /// Forget a client (its WATCHes and transaction go with it).
+    /// Forget a client: its WATCHes, its transaction and any blocking command it waits on go
+    /// with it, so nothing pushed later is served to a closed connection (`retry_blocked` on a
+    /// forgotten id answers `None`). Hosts must call this as soon as they see the hang-up.
     pub fn disconnect(&mut self, id: u64) {
         if let Some(client) = self.server.clients.remove(&id) {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);

@@ -153,8 +153,25 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             if !blocked {
                 break;
             }
-            // Wait for another client's write or the deadline, then try the command again.
-            let frame = wait_unblocked(shared, id).await;
+            // Wait for another client's write or the deadline, then try the command again. The
+            // socket is watched meanwhile: a client that hangs up while blocked must lose its
+            // wait before anything is served to it, or the element it would have popped goes
+            // to a closed socket and is lost (Redis frees the client, and unblocks it, as soon
+            // as it reads the EOF). Bytes sent meanwhile are kept for after the reply, as
+            // Redis keeps a blocked client's query buffer.
+            let frame = loop {
+                tokio::select! {
+                    // Biased: a hang-up already seen wins over a push in the same wake-up.
+                    biased;
+                    read = stream.read_buf(&mut input) => {
+                        if read? == 0 {
+                            shared.lock().cancel_blocked(id);
+                            return Ok(());
+                        }
+                    }
+                    frame = wait_unblocked(shared, id) => break frame,
+                }
+            };
             let proto = shared.lock().protocol(id);
             frame.encode(proto, &mut output);
             stream.write_all(&output).await?;

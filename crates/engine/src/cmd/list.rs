@@ -668,3 +668,19 @@ fn blmpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         None => block_or(ctx, deadline, Frame::NullArray),
     }
 }
+
+/// The keys a parked blocking command waits on (for INFO's `total_blocking_keys`): every list
+/// of BLPOP/BRPOP/BLMPOP, the source of BLMOVE/BRPOPLPUSH.
+pub fn blocking_keys(args: &[Bytes]) -> &[Bytes] {
+    let name = args.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    let keys = match name.as_slice() {
+        b"blpop" | b"brpop" => 1..args.len().saturating_sub(1),
+        b"blmove" | b"brpoplpush" => 1..2,
+        b"blmpop" => {
+            let n = args.get(2).and_then(|n| parse_i64(n)).unwrap_or(0).max(0) as usize;
+            3..3usize.saturating_add(n)
+        }
+        _ => 0..0,
+    };
+    args.get(keys).unwrap_or_default()
+}

@@ -1,0 +1,113 @@
+//! Blocked clients against Redis 7.4: a client that hangs up while blocked loses its wait (the
+//! next push stays in the list), and INFO clients counts blocked clients and the keys they wait
+//! on as Redis does.
+
+mod common;
+use bytes::Bytes;
+use common::{args, now_ms, oracle_port, Session};
+use playground_engine::resp::encode_command;
+use playground_engine::{Engine, Frame, Outcome};
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// The blocking-related fields of INFO clients, as text lines.
+const FIELDS: [&str; 3] = ["blocked_clients", "total_blocking_keys", "total_blocking_keys_on_nokey"];
+
+fn info_fields(reply: &Frame) -> Vec<String> {
+    let text = String::from_utf8_lossy(reply.as_bytes().expect("INFO is a bulk string")).into_owned();
+    FIELDS
+        .iter()
+        .map(|f| {
+            text.lines()
+                .find(|l| l.starts_with(&format!("{f}:")))
+                .unwrap_or_else(|| panic!("INFO clients has no {f}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// A raw connection to the oracle that sends a blocking command and never reads its reply.
+fn block_on_oracle(cmd: &[&str]) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", oracle_port())).expect("connect to the oracle");
+    let mut out = Vec::new();
+    encode_command(&args(cmd), &mut out);
+    stream.write_all(&out).expect("write");
+    stream
+}
+
+/// Engine alone: the host disconnects a blocked client, then another pushes.
+#[test]
+fn disconnect_drops_the_wait_before_a_push() {
+    let mut engine = Engine::new(7, 0);
+    let a = engine.connect(0);
+    let b = engine.connect(0);
+    assert_eq!(
+        engine.execute_blocking(a, args(&["BLPOP", "ghost", "0"]), 0),
+        Outcome::Blocked { deadline: None }
+    );
+    assert!(engine.is_blocked(a));
+    let info = engine.execute(b, args(&["INFO", "clients"]), 1);
+    assert_eq!(
+        info_fields(&info),
+        ["blocked_clients:1", "total_blocking_keys:1", "total_blocking_keys_on_nokey:0"]
+    );
+    engine.disconnect(a);
+    let info = engine.execute(b, args(&["INFO", "clients"]), 2);
+    assert_eq!(
+        info_fields(&info),
+        ["blocked_clients:0", "total_blocking_keys:0", "total_blocking_keys_on_nokey:0"]
+    );
+    assert_eq!(engine.execute(b, args(&["LPUSH", "ghost", "foo"]), 3), Frame::Integer(1));
+    assert_eq!(engine.retry_blocked(a, 4), None, "a closed client is never served");
+    assert!(!engine.is_blocked(a));
+    assert_eq!(
+        engine.execute(b, args(&["LRANGE", "ghost", "0", "-1"]), 5),
+        Frame::Array(vec![Frame::Bulk(Bytes::from_static(b"foo"))])
+    );
+}
+
+/// Both sides: three blocked clients over overlapping keys, then one hangs up and a push lands.
+#[test]
+fn info_counts_blocked_clients_and_keys_like_redis() {
+    let mut s = Session::new();
+    let waits: [&[&str]; 3] = [
+        &["BLPOP", "k1", "k2", "0"],
+        &["BRPOP", "k2", "k3", "0"],
+        &["BLMOVE", "k1", "dst", "LEFT", "RIGHT", "0"],
+    ];
+    let mut oracle_waiters = Vec::new();
+    let mut engine_waiters = Vec::new();
+    for cmd in waits {
+        oracle_waiters.push(block_on_oracle(cmd));
+        let id = s.engine.connect(now_ms());
+        assert!(matches!(s.engine.execute_blocking(id, args(cmd), now_ms()), Outcome::Blocked { .. }));
+        engine_waiters.push(id);
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let compare = |s: &mut Session| {
+        let (theirs, ours) = s.both(&["INFO", "clients"]);
+        assert_eq!(info_fields(&ours), info_fields(&theirs), "(left: emulator, right: Redis)");
+    };
+    compare(&mut s);
+    // The BLPOP client hangs up: k1 is still waited on by BLMOVE, k2 by BRPOP.
+    drop(oracle_waiters.remove(0));
+    s.engine.disconnect(engine_waiters.remove(0));
+    std::thread::sleep(Duration::from_millis(100));
+    compare(&mut s);
+    // A push to a key whose only waiter left stays in the list.
+    let ghost = block_on_oracle(&["BLPOP", "ghost", "0"]);
+    let id = s.engine.connect(now_ms());
+    assert!(matches!(
+        s.engine.execute_blocking(id, args(&["BLPOP", "ghost", "0"]), now_ms()),
+        Outcome::Blocked { .. }
+    ));
+    drop(ghost);
+    s.engine.disconnect(id);
+    std::thread::sleep(Duration::from_millis(100));
+    s.same(&["LPUSH", "ghost", "foo"]);
+    assert_eq!(s.engine.retry_blocked(id, now_ms()), None);
+    s.same(&["LRANGE", "ghost", "0", "-1"]);
+    compare(&mut s);
+    drop(oracle_waiters);
+}
