@@ -737,8 +737,6 @@ fn zpopmax(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 // ---------------------------------------------------------------------------------------------
 // ZRANDMEMBER and ZSCAN
 
-/// Most members a random-with-repeats reply (negative count) returns.
-
 fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let Some(raw) = args.next_opt() else {
