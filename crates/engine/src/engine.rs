@@ -101,11 +101,14 @@ impl Engine {
             .or_insert_with(|| Box::new(Client { id: client, created_ms: now, ..Client::default() }))
             .may_block = true;
         let reply = self.execute(client, args, now);
+        let seq = self.server.next_block_seq;
         let Some(me) = self.server.clients.get_mut(&client) else { return Outcome::Reply(reply) };
         me.may_block = false;
         match me.blocked.take() {
             Some(deadline) => {
                 me.parked = Some((parked_args, deadline));
+                me.blocked_since = seq;
+                self.server.next_block_seq += 1;
                 Outcome::Blocked { deadline }
             }
             None => Outcome::Reply(reply),
@@ -114,8 +117,38 @@ impl Engine {
 
     /// Try a parked blocking command again at `now`: `Some(reply)` once it is served or its
     /// deadline has passed (the timeout reply, as Redis sends it), `None` while it still waits.
+    ///
+    /// Redis serves the clients waiting on a key in the order they blocked, whichever of them
+    /// the host happens to retry first: so every client parked earlier gets its turn before
+    /// this one, and a reply it gets that way is kept for its own next retry.
     pub fn retry_blocked(&mut self, client: u64, now: u64) -> Option<Frame> {
-        let (args, deadline) = self.server.clients.get_mut(&client)?.parked.take()?;
+        let me = self.server.clients.get_mut(&client)?;
+        if let Some(frame) = me.served.take() {
+            return Some(frame);
+        }
+        me.parked.as_ref()?;
+        let since = me.blocked_since;
+        let mut earlier: Vec<(u64, u64)> = (self.server.clients.values())
+            .filter(|c| c.parked.is_some() && c.blocked_since < since)
+            .map(|c| (c.blocked_since, c.id))
+            .collect();
+        earlier.sort_unstable();
+        for (_, id) in earlier {
+            if let Some(frame) = self.retry_parked(id, now) {
+                if let Some(c) = self.server.clients.get_mut(&id) {
+                    c.served = Some(frame);
+                }
+            }
+        }
+        self.retry_parked(client, now)
+    }
+
+    /// One retry of one parked command; a command still waiting keeps its deadline and its
+    /// place in the order of blocking.
+    fn retry_parked(&mut self, client: u64, now: u64) -> Option<Frame> {
+        let me = self.server.clients.get_mut(&client)?;
+        let (args, deadline) = me.parked.take()?;
+        let since = me.blocked_since;
         match self.execute_blocking(client, args.clone(), now) {
             Outcome::Reply(frame) => Some(frame),
             Outcome::Blocked { .. } if deadline.is_some_and(|d| d <= now) => {
@@ -127,21 +160,24 @@ impl Engine {
             Outcome::Blocked { .. } => {
                 if let Some(me) = self.server.clients.get_mut(&client) {
                     me.parked = Some((args, deadline));
+                    me.blocked_since = since;
                 }
                 None
             }
         }
     }
 
-    /// True while the client waits on a blocking command.
+    /// True while the client waits on a blocking command (or has a reply to collect from
+    /// [`Engine::retry_blocked`]).
     pub fn is_blocked(&self, client: u64) -> bool {
-        self.server.clients.get(&client).is_some_and(|c| c.parked.is_some())
+        self.server.clients.get(&client).is_some_and(|c| c.parked.is_some() || c.served.is_some())
     }
 
     /// Stop waiting on a parked blocking command (the client gave up, like Ctrl-C in redis-cli).
     pub fn cancel_blocked(&mut self, client: u64) {
         if let Some(c) = self.server.clients.get_mut(&client) {
             c.parked = None;
+            c.served = None;
         }
     }
 

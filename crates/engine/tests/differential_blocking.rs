@@ -111,3 +111,39 @@ fn info_counts_blocked_clients_and_keys_like_redis() {
     compare(&mut s);
     drop(oracle_waiters);
 }
+
+/// Redis serves the clients blocked on a key in the order they blocked, whichever the host
+/// retries first: a retry serves the earlier waiters too, and they collect their replies later.
+#[test]
+fn waiters_are_served_in_the_order_they_blocked() {
+    let mut engine = Engine::new(7, 0);
+    let waiters: Vec<u64> = (0..3).map(|_| engine.connect(0)).collect();
+    let pusher = engine.connect(0);
+    for id in &waiters {
+        assert!(matches!(
+            engine.execute_blocking(*id, args(&["BLPOP", "q", "0"]), 0),
+            Outcome::Blocked { .. }
+        ));
+    }
+    assert_eq!(engine.execute(pusher, args(&["RPUSH", "q", "first", "second"]), 1), Frame::Integer(2));
+    let popped = |item: &str| {
+        Frame::Array(vec![
+            Frame::Bulk(Bytes::from_static(b"q")),
+            Frame::Bulk(Bytes::copy_from_slice(item.as_bytes())),
+        ])
+    };
+    // The last to block retries first: nothing is left for it, the first two got theirs.
+    assert_eq!(engine.retry_blocked(waiters[2], 2), None);
+    assert!(engine.is_blocked(waiters[0]), "a served reply waits to be collected");
+    assert_eq!(engine.retry_blocked(waiters[1], 3), Some(popped("second")));
+    assert_eq!(engine.retry_blocked(waiters[0], 4), Some(popped("first")));
+    assert!(!engine.is_blocked(waiters[0]));
+    let info = engine.execute(pusher, args(&["INFO", "clients"]), 5);
+    assert_eq!(info_fields(&info)[0], "blocked_clients:1");
+    // The one still waiting keeps its place: a later waiter does not overtake it.
+    let late = engine.connect(5);
+    assert!(matches!(engine.execute_blocking(late, args(&["BLPOP", "q", "0"]), 5), Outcome::Blocked { .. }));
+    assert_eq!(engine.execute(pusher, args(&["RPUSH", "q", "third"]), 6), Frame::Integer(1));
+    assert_eq!(engine.retry_blocked(late, 7), None);
+    assert_eq!(engine.retry_blocked(waiters[2], 8), Some(popped("third")));
+}

@@ -122,15 +122,22 @@ fn a_blocked_client_that_hangs_up_loses_its_wait() {
     std::thread::sleep(Duration::from_millis(100));
     let expected = b"*1\r\n$3\r\nfoo\r\n";
     assert_eq!(roundtrip(&mut b, b"LRANGE ghost 0 -1\r\n", expected.len()), expected);
-    // Hanging up in the same instant as a push: whatever the order, nothing is lost.
+    // Hanging up just before a push (blocked first, as the server confirms): whichever task
+    // runs first, the element stays. A second waiter, blocked later, must get it, not the
+    // closed one ahead of it in the queue.
     for round in 0..20 {
         let mut a = connect(port);
         a.write_all(b"BLPOP race 0\r\n").expect("write");
-        std::thread::sleep(Duration::from_millis(20));
+        let mut c = connect(port);
+        c.write_all(b"BLPOP race 0\r\n").expect("write");
+        while info_clients_line(&mut b, "blocked_clients") != "blocked_clients:2" {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         drop(a);
-        assert_eq!(roundtrip(&mut b, b"RPUSH race x\r\n", 4), b":1\r\n", "round {round}");
-        std::thread::sleep(Duration::from_millis(20));
-        assert_eq!(roundtrip(&mut b, b"LPOP race\r\n", 7), b"$1\r\nx\r\n", "round {round}");
+        assert_eq!(roundtrip(&mut b, b"RPUSH race x y\r\n", 4), b":2\r\n", "round {round}");
+        let expected = b"*2\r\n$4\r\nrace\r\n$1\r\nx\r\n";
+        assert_eq!(roundtrip(&mut c, b"", expected.len()), expected, "round {round}");
+        assert_eq!(roundtrip(&mut b, b"LPOP race\r\n", 7), b"$1\r\ny\r\n", "round {round}");
     }
 }
 
