@@ -147,9 +147,23 @@ impl Engine {
     /// place in the order of blocking.
     fn retry_parked(&mut self, client: u64, now: u64) -> Option<Frame> {
         let me = self.server.clients.get_mut(&client)?;
+        let db = me.db;
         let (args, deadline) = me.parked.take()?;
         let since = me.blocked_since;
-        match self.execute_blocking(client, args.clone(), now) {
+        // Redis 7.4 runs a blocked command again only when one of its keys holds a list: a key
+        // that became another type (LPUSH, DEL, SET in one MULTI) leaves the client blocked,
+        // where running the command would answer WRONGTYPE.
+        let ready = crate::cmd::list::blocking_keys(&args).iter().any(|key| {
+            self.server.dbs[db].raw_get(key).is_some_and(|e| {
+                matches!(e.value, crate::types::Value::List(_)) && e.expires_at.is_none_or(|t| t > now)
+            })
+        });
+        let outcome = if ready {
+            self.execute_blocking(client, args.clone(), now)
+        } else {
+            Outcome::Blocked { deadline }
+        };
+        match outcome {
             Outcome::Reply(frame) => Some(frame),
             Outcome::Blocked { .. } if deadline.is_some_and(|d| d <= now) => {
                 if let Some(me) = self.server.clients.get_mut(&client) {

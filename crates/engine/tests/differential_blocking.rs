@@ -147,3 +147,92 @@ fn waiters_are_served_in_the_order_they_blocked() {
     assert_eq!(engine.retry_blocked(late, 7), None);
     assert_eq!(engine.retry_blocked(waiters[2], 8), Some(popped("third")));
 }
+
+/// A key that holds another type when the waiter is retried does not wake it (Redis 7.4 runs
+/// the blocked command again only for a key of the type it waits for), so the waiter gets the
+/// next real push instead of WRONGTYPE.
+#[test]
+fn a_key_of_another_type_does_not_wake_a_waiter() {
+    let mut engine = Engine::new(7, 0);
+    let waiter = engine.connect(0);
+    let other = engine.connect(0);
+    assert!(matches!(
+        engine.execute_blocking(waiter, args(&["BLPOP", "list", "0"]), 0),
+        Outcome::Blocked { .. }
+    ));
+    for cmd in [&["MULTI"][..], &["LPUSH", "list", "a"], &["DEL", "list"], &["SET", "list", "foo"], &["EXEC"]]
+    {
+        engine.execute(other, args(cmd), 1);
+    }
+    assert_eq!(engine.retry_blocked(waiter, 2), None);
+    engine.execute(other, args(&["DEL", "list"]), 3);
+    engine.execute(other, args(&["LPUSH", "list", "b"]), 4);
+    assert_eq!(
+        engine.retry_blocked(waiter, 5),
+        Some(Frame::Array(vec![
+            Frame::Bulk(Bytes::from_static(b"list")),
+            Frame::Bulk(Bytes::from_static(b"b"))
+        ]))
+    );
+}
+
+/// Serving a waiter changes the dataset once for the pop (Redis: LPUSH + BLPOP = 2 changes).
+#[test]
+fn serving_a_waiter_counts_one_change() {
+    let mut engine = Engine::new(7, 0);
+    let waiter = engine.connect(0);
+    let other = engine.connect(0);
+    let changes = |engine: &mut Engine| {
+        let info = engine.execute(other, args(&["INFO", "persistence"]), 0);
+        let text = String::from_utf8_lossy(info.as_bytes().expect("bulk")).into_owned();
+        let line =
+            text.lines().find(|l| l.starts_with("rdb_changes_since_last_save:")).expect("field").to_string();
+        line.split(':').nth(1).expect("value").parse::<u64>().expect("number")
+    };
+    let before = changes(&mut engine);
+    assert!(matches!(
+        engine.execute_blocking(waiter, args(&["BLPOP", "lst", "0"]), 0),
+        Outcome::Blocked { .. }
+    ));
+    engine.execute(other, args(&["LPUSH", "lst", "a"]), 1);
+    assert!(engine.retry_blocked(waiter, 2).is_some());
+    assert_eq!(changes(&mut engine), before + 2);
+}
+
+/// LMOVE, RPOPLPUSH and a served BLMOVE count one change, as Redis's `listElementsRemoved`
+/// does (the push to the destination only signals it): the same delta of
+/// rdb_changes_since_last_save on both sides.
+#[test]
+fn a_move_counts_one_change_like_redis() {
+    let mut s = Session::new();
+    let changes = |frame: &Frame| -> i64 {
+        let text = String::from_utf8_lossy(frame.as_bytes().expect("bulk")).into_owned();
+        let line =
+            text.lines().find(|l| l.starts_with("rdb_changes_since_last_save:")).expect("field").to_string();
+        line.split(':').nth(1).expect("value").parse().expect("number")
+    };
+    s.same(&["RPUSH", "src", "a", "b", "c"]);
+    for cmd in [
+        &["LMOVE", "src", "dst", "LEFT", "RIGHT"][..],
+        &["RPOPLPUSH", "src", "dst"],
+        &["LMOVE", "src", "dst", "LEFT", "LEFT"],
+    ] {
+        let (theirs_before, ours_before) = s.both(&["INFO", "persistence"]);
+        s.same(cmd);
+        let (theirs_after, ours_after) = s.both(&["INFO", "persistence"]);
+        assert_eq!(
+            changes(&ours_after) - changes(&ours_before),
+            changes(&theirs_after) - changes(&theirs_before),
+            "{cmd:?}"
+        );
+    }
+    // Served while blocked: LPUSH + the move.
+    let waiter = s.engine.connect(now_ms());
+    let before = changes(&s.engine.execute(s.client, args(&["INFO", "persistence"]), now_ms()));
+    let blmove = args(&["BLMOVE", "lst", "lst1", "LEFT", "LEFT", "0"]);
+    assert!(matches!(s.engine.execute_blocking(waiter, blmove, now_ms()), Outcome::Blocked { .. }));
+    s.engine.execute(s.client, args(&["LPUSH", "lst", "a"]), now_ms());
+    assert!(s.engine.retry_blocked(waiter, now_ms()).is_some());
+    let after = changes(&s.engine.execute(s.client, args(&["INFO", "persistence"]), now_ms()));
+    assert_eq!(after - before, 2);
+}

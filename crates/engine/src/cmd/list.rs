@@ -534,6 +534,9 @@ fn move_one(ctx: &mut Ctx, src: &Bytes, dst: &Bytes, from: End, to: End) -> Resu
         }
     }
     ctx.modified(dst);
+    // Redis counts one change for a move (the pop's `listElementsRemoved`); the push only
+    // signals the destination's watchers. `modified` counted it as a second change.
+    ctx.server.dirty -= 1;
     Ok(Some(item))
 }
 
