@@ -236,3 +236,49 @@ fn a_move_counts_one_change_like_redis() {
     let after = changes(&s.engine.execute(s.client, args(&["INFO", "persistence"]), now_ms()));
     assert_eq!(after - before, 2);
 }
+
+/// CLIENT UNBLOCK: the waiter gets the timeout reply or the UNBLOCKED error; bad arguments get
+/// Redis's errors.
+#[test]
+fn client_unblock_ends_a_wait() {
+    let mut s = Session::new();
+    for cmd in [
+        &["CLIENT", "UNBLOCK", "asd"][..],
+        &["CLIENT", "UNBLOCK", "999999"],
+        &["CLIENT", "UNBLOCK", "999999", "TIMEOUT"],
+        &["CLIENT", "UNBLOCK", "999999", "error"],
+        &["CLIENT", "UNBLOCK", "asd", "foo"],
+        &["CLIENT", "unblock", "1", "TIMEOUT", "x"],
+        &["CLIENT", "UNBLOCK"],
+    ] {
+        s.same(cmd);
+    }
+    let waiter = s.engine.connect(now_ms());
+    let me = s.client;
+    let unblock = |s: &mut Session, reason: &[&str]| {
+        let mut cmd = vec!["CLIENT".to_string(), "UNBLOCK".to_string(), waiter.to_string()];
+        cmd.extend(reason.iter().map(|r| r.to_string()));
+        let cmd: Vec<&str> = cmd.iter().map(String::as_str).collect();
+        s.engine.execute(me, args(&cmd), now_ms())
+    };
+    for (reason, reply) in [
+        (&[][..], Frame::NullArray),
+        (&["TIMEOUT"], Frame::NullArray),
+        (&["ERROR"], Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())),
+    ] {
+        assert!(matches!(
+            s.engine.execute_blocking(waiter, args(&["BLPOP", "l", "0"]), now_ms()),
+            Outcome::Blocked { .. }
+        ));
+        assert_eq!(unblock(&mut s, reason), Frame::Integer(1));
+        assert_eq!(unblock(&mut s, reason), Frame::Integer(0), "no longer blocked");
+        assert_eq!(s.engine.retry_blocked(waiter, now_ms()), Some(reply));
+    }
+    // Still usable afterwards.
+    assert!(matches!(
+        s.engine.execute_blocking(waiter, args(&["BLPOP", "l", "0"]), now_ms()),
+        Outcome::Blocked { .. }
+    ));
+    s.engine.execute(me, args(&["LPUSH", "l", "foo"]), now_ms());
+    assert!(matches!(s.engine.retry_blocked(waiter, now_ms()), Some(Frame::Array(_))));
+}
