@@ -26,6 +26,9 @@ pub enum Outcome {
 /// A mini-Redis: databases, clients, settings and statistics, with no I/O and no clock.
 pub struct Engine {
     server: Server,
+    /// True while parked commands are being served, so the commands they run do not serve
+    /// again from inside (Redis's handleClientsBlockedOnKeys is not re-entrant either).
+    serving: bool,
 }
 
 impl Default for Engine {
@@ -42,7 +45,7 @@ impl Engine {
     /// A new engine whose random choices (SPOP, RANDOMKEY, eviction samples, HNSW levels)
     /// follow `seed`, created at virtual time `now` (ms).
     pub fn new(seed: u64, now: u64) -> Engine {
-        Engine { server: Server::new(seed, now) }
+        Engine { server: Server::new(seed, now), serving: false }
     }
 
     /// Register a client connection; returns its id (CLIENT ID).
@@ -82,7 +85,43 @@ impl Engine {
         me.last_ms = now;
         let reply = self.dispatch(&mut me, args, now);
         self.server.clients.insert(client, me);
+        self.serve_parked(now);
         reply
+    }
+
+    /// Redis's `handleClientsBlockedOnKeys`, run after every command: each parked client whose
+    /// keys now hold data runs its command again, in the order they blocked, before the next
+    /// command of anyone. So `LPUSH l x` followed, in the same pipeline, by the pusher's own
+    /// `BLPOP l 0` serves the client that was already waiting (Redis's fairness), and the
+    /// served reply waits for that client's host in [`Engine::retry_blocked`]. Deadlines that
+    /// passed get their timeout reply the same way.
+    fn serve_parked(&mut self, now: u64) {
+        // Nobody ever blocked: nothing to scan (the common case of a benchmark).
+        if self.serving || self.server.next_block_seq == 0 {
+            return;
+        }
+        self.serving = true;
+        loop {
+            let mut waiting: Vec<(u64, u64)> = (self.server.clients.values())
+                .filter(|c| c.parked.is_some())
+                .map(|c| (c.blocked_since, c.id))
+                .collect();
+            waiting.sort_unstable();
+            let mut served = false;
+            for (_, id) in waiting {
+                if let Some(frame) = self.retry_parked(id, now) {
+                    if let Some(c) = self.server.clients.get_mut(&id) {
+                        c.served = Some(frame);
+                    }
+                    served = true;
+                }
+            }
+            // A served command may have filled another key (BLMOVE): go round again.
+            if !served {
+                break;
+            }
+        }
+        self.serving = false;
     }
 
     /// Execute for a caller that can wait (a TCP connection, the page's console): a blocking

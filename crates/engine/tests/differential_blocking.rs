@@ -282,3 +282,32 @@ fn client_unblock_ends_a_wait() {
     s.engine.execute(me, args(&["LPUSH", "l", "foo"]), now_ms());
     assert!(matches!(s.engine.retry_blocked(waiter, now_ms()), Some(Frame::Array(_))));
 }
+
+/// Redis serves waiters right after the command that fed their key, before the next command
+/// of anyone: a client that pushes and then blocks on the same list (one pipeline) does not
+/// take the element from the client that was already waiting.
+#[test]
+fn a_push_serves_the_waiter_before_the_next_command() {
+    let mut engine = Engine::new(7, 0);
+    let first = engine.connect(0);
+    let second = engine.connect(0);
+    assert!(matches!(
+        engine.execute_blocking(first, args(&["BLPOP", "mylist", "0"]), 0),
+        Outcome::Blocked { .. }
+    ));
+    assert_eq!(
+        engine.execute_blocking(second, args(&["LPUSH", "mylist", "1"]), 1),
+        Outcome::Reply(Frame::Integer(1))
+    );
+    assert!(matches!(
+        engine.execute_blocking(second, args(&["BLPOP", "mylist", "0"]), 1),
+        Outcome::Blocked { .. }
+    ));
+    let popped = |item: &'static [u8]| {
+        Frame::Array(vec![Frame::Bulk(Bytes::from_static(b"mylist")), Frame::Bulk(Bytes::from_static(item))])
+    };
+    assert_eq!(engine.retry_blocked(first, 2), Some(popped(b"1")));
+    assert_eq!(engine.retry_blocked(second, 2), None);
+    engine.execute(first, args(&["LPUSH", "mylist", "2"]), 3);
+    assert_eq!(engine.retry_blocked(second, 4), Some(popped(b"2")));
+}

@@ -63,14 +63,19 @@ impl Shared {
         self.probes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Forget every blocked client whose peer has hung up, before any retry can serve it.
+    /// Forget every blocked client whose peer has hung up, before any command or retry can
+    /// serve it.
     ///
-    /// A retry serves the waiters in the order they blocked (see `Engine::retry_blocked`), so
-    /// it may serve a client whose task has not yet read the EOF waiting on its socket: the
-    /// element would go to a closed connection. Redis's event loop frees such a client when it
+    /// The engine serves waiters in the order they blocked, after any client's command (see
+    /// `Engine::retry_blocked`), so it may serve a client whose task has not yet read the EOF
+    /// waiting on its socket: the element would go to a closed connection. Redis's event loop frees such a client when it
     /// reads the EOF, which comes before a push sent after the hang-up; peeking each blocked
     /// client's socket here gives the same order whatever the scheduling of the tasks.
     fn drop_hung_up(&self, engine: &mut Engine) {
+        // Nobody ever blocked (a benchmark): nothing to peek.
+        if engine.server().next_block_seq == 0 {
+            return;
+        }
         let mut gone = Vec::new();
         for (id, probe) in self.probes().iter() {
             if !engine.is_blocked(*id) {
@@ -153,6 +158,9 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             let mut blocked = false;
             {
                 let mut engine = shared.lock();
+                // A command in this batch may serve blocked clients (the engine does after each
+                // command, as Redis does): forget the ones that hung up first.
+                shared.drop_hung_up(&mut engine);
                 // One clock reading per batch, as Redis caches its time per event-loop turn.
                 let now = now_ms();
                 loop {
