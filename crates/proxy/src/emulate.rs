@@ -68,9 +68,10 @@ impl Shared {
     ///
     /// The engine serves waiters in the order they blocked, after any client's command (see
     /// `Engine::retry_blocked`), so it may serve a client whose task has not yet read the EOF
-    /// waiting on its socket: the element would go to a closed connection. Redis's event loop frees such a client when it
-    /// reads the EOF, which comes before a push sent after the hang-up; peeking each blocked
-    /// client's socket here gives the same order whatever the scheduling of the tasks.
+    /// waiting on its socket: the element would go to a closed connection. Redis's event loop
+    /// frees such a client when it reads the EOF, which comes before a push sent after the
+    /// hang-up; peeking each blocked client's socket here gives the same order whatever the
+    /// scheduling of the tasks.
     fn drop_hung_up(&self, engine: &mut Engine) {
         // Nobody ever blocked (a benchmark): nothing to peek.
         if engine.server().next_block_seq == 0 {
