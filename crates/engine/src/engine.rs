@@ -27,6 +27,9 @@ pub enum Outcome {
 /// A mini-Redis: databases, clients, settings and statistics, with no I/O and no clock.
 pub struct Engine {
     server: Server,
+    /// True while parked commands are being served, so the commands they run do not serve
+    /// again from inside (Redis's handleClientsBlockedOnKeys is not re-entrant either).
+    serving: bool,
 }
 
 impl Default for Engine {
@@ -43,7 +46,7 @@ impl Engine {
     /// A new engine whose random choices (SPOP, RANDOMKEY, eviction samples, HNSW levels)
     /// follow `seed`, created at virtual time `now` (ms).
     pub fn new(seed: u64, now: u64) -> Engine {
-        Engine { server: Server::new(seed, now) }
+        Engine { server: Server::new(seed, now), serving: false }
     }
 
     /// Register a client connection; returns its id (CLIENT ID).
@@ -56,7 +59,9 @@ impl Engine {
         id
     }
 
-    /// Forget a client (its WATCHes and transaction go with it).
+    /// Forget a client: its WATCHes, its transaction and any blocking command it waits on go
+    /// with it, so nothing pushed later is served to a closed connection (`retry_blocked` on a
+    /// forgotten id answers `None`). Hosts must call this as soon as they see the hang-up.
     pub fn disconnect(&mut self, id: u64) {
         if let Some(client) = self.server.clients.remove(&id) {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);
@@ -81,7 +86,43 @@ impl Engine {
         me.last_ms = now;
         let reply = self.dispatch(&mut me, args, now);
         self.server.clients.insert(client, me);
+        self.serve_parked(now);
         reply
+    }
+
+    /// Redis's `handleClientsBlockedOnKeys`, run after every command: each parked client whose
+    /// keys now hold data runs its command again, in the order they blocked, before the next
+    /// command of anyone. So `LPUSH l x` followed, in the same pipeline, by the pusher's own
+    /// `BLPOP l 0` serves the client that was already waiting (Redis's fairness), and the
+    /// served reply waits for that client's host in [`Engine::retry_blocked`]. Deadlines that
+    /// passed get their timeout reply the same way.
+    fn serve_parked(&mut self, now: u64) {
+        // Nobody ever blocked: nothing to scan (the common case of a benchmark).
+        if self.serving || self.server.next_block_seq == 0 {
+            return;
+        }
+        self.serving = true;
+        loop {
+            let mut waiting: Vec<(u64, u64)> = (self.server.clients.values())
+                .filter(|c| c.parked.is_some())
+                .map(|c| (c.blocked_since, c.id))
+                .collect();
+            waiting.sort_unstable();
+            let mut served = false;
+            for (_, id) in waiting {
+                if let Some(frame) = self.retry_parked(id, now) {
+                    if let Some(c) = self.server.clients.get_mut(&id) {
+                        c.served = Some(frame);
+                    }
+                    served = true;
+                }
+            }
+            // A served command may have filled another key (BLMOVE): go round again.
+            if !served {
+                break;
+            }
+        }
+        self.serving = false;
     }
 
     /// Execute for a caller that can wait (a TCP connection, the page's console): a blocking
@@ -100,11 +141,14 @@ impl Engine {
             .or_insert_with(|| Box::new(Client { id: client, created_ms: now, ..Client::default() }))
             .may_block = true;
         let reply = self.execute(client, args, now);
+        let seq = self.server.next_block_seq;
         let Some(me) = self.server.clients.get_mut(&client) else { return Outcome::Reply(reply) };
         me.may_block = false;
         match me.blocked.take() {
             Some(deadline) => {
                 me.parked = Some((parked_args, deadline));
+                me.blocked_since = seq;
+                self.server.next_block_seq += 1;
                 Outcome::Blocked { deadline }
             }
             None => Outcome::Reply(reply),
@@ -113,9 +157,53 @@ impl Engine {
 
     /// Try a parked blocking command again at `now`: `Some(reply)` once it is served or its
     /// deadline has passed (the timeout reply, as Redis sends it), `None` while it still waits.
+    ///
+    /// Redis serves the clients waiting on a key in the order they blocked, whichever of them
+    /// the host happens to retry first: so every client parked earlier gets its turn before
+    /// this one, and a reply it gets that way is kept for its own next retry.
     pub fn retry_blocked(&mut self, client: u64, now: u64) -> Option<Frame> {
-        let (args, deadline) = self.server.clients.get_mut(&client)?.parked.take()?;
-        match self.execute_blocking(client, args.clone(), now) {
+        let me = self.server.clients.get_mut(&client)?;
+        if let Some(frame) = me.served.take() {
+            return Some(frame);
+        }
+        me.parked.as_ref()?;
+        let since = me.blocked_since;
+        let mut earlier: Vec<(u64, u64)> = (self.server.clients.values())
+            .filter(|c| c.parked.is_some() && c.blocked_since < since)
+            .map(|c| (c.blocked_since, c.id))
+            .collect();
+        earlier.sort_unstable();
+        for (_, id) in earlier {
+            if let Some(frame) = self.retry_parked(id, now) {
+                if let Some(c) = self.server.clients.get_mut(&id) {
+                    c.served = Some(frame);
+                }
+            }
+        }
+        self.retry_parked(client, now)
+    }
+
+    /// One retry of one parked command; a command still waiting keeps its deadline and its
+    /// place in the order of blocking.
+    fn retry_parked(&mut self, client: u64, now: u64) -> Option<Frame> {
+        let me = self.server.clients.get_mut(&client)?;
+        let db = me.db;
+        let (args, deadline) = me.parked.take()?;
+        let since = me.blocked_since;
+        // Redis 7.4 runs a blocked command again only when one of its keys holds a list: a key
+        // that became another type (LPUSH, DEL, SET in one MULTI) leaves the client blocked,
+        // where running the command would answer WRONGTYPE.
+        let ready = crate::cmd::list::blocking_keys(&args).iter().any(|key| {
+            self.server.dbs[db].raw_get(key).is_some_and(|e| {
+                matches!(e.value, crate::types::Value::List(_)) && e.expires_at.is_none_or(|t| t > now)
+            })
+        });
+        let outcome = if ready {
+            self.execute_blocking(client, args.clone(), now)
+        } else {
+            Outcome::Blocked { deadline }
+        };
+        match outcome {
             Outcome::Reply(frame) => Some(frame),
             Outcome::Blocked { .. } if deadline.is_some_and(|d| d <= now) => {
                 if let Some(me) = self.server.clients.get_mut(&client) {
@@ -126,21 +214,24 @@ impl Engine {
             Outcome::Blocked { .. } => {
                 if let Some(me) = self.server.clients.get_mut(&client) {
                     me.parked = Some((args, deadline));
+                    me.blocked_since = since;
                 }
                 None
             }
         }
     }
 
-    /// True while the client waits on a blocking command.
+    /// True while the client waits on a blocking command (or has a reply to collect from
+    /// [`Engine::retry_blocked`]).
     pub fn is_blocked(&self, client: u64) -> bool {
-        self.server.clients.get(&client).is_some_and(|c| c.parked.is_some())
+        self.server.clients.get(&client).is_some_and(|c| c.parked.is_some() || c.served.is_some())
     }
 
     /// Stop waiting on a parked blocking command (the client gave up, like Ctrl-C in redis-cli).
     pub fn cancel_blocked(&mut self, client: u64) {
         if let Some(c) = self.server.clients.get_mut(&client) {
             c.parked = None;
+            c.served = None;
         }
     }
 
@@ -239,15 +330,24 @@ impl Engine {
         now: u64,
     ) -> Frame {
         let in_multi = client.multi.is_some();
-        if in_multi && spec.has_flag("no-multi") {
+        // SAVE and the other `no_multi` commands are refused at queue time, which dooms EXEC.
+        if in_multi && spec.has_flag("no_multi") {
             client.multi_error = true;
             return CmdError::err("Command not allowed inside a transaction").into_frame();
         }
         // As Redis 7.4's processCommand: over maxmemory, every command first evicts what the
         // policy allows; only commands that may grow memory (denyoom) are refused when that
-        // cannot make room (inside MULTI too: a queued GET is still QUEUED).
+        // cannot make room (inside MULTI too: a queued GET is still QUEUED). EXEC counts as
+        // denyoom when it would run a denyoom command, and is then refused whole: the
+        // transaction is discarded with EXECABORT naming the OOM error, and the queued
+        // commands themselves are not checked again as they run.
         if self.server.config.maxmemory > 0 {
             if let Err(e) = crate::evict::make_room(&mut self.server, now) {
+                if spec.name == "exec" && self.queues_denyoom(client) {
+                    crate::cmd::transaction::discard_transaction(&mut self.server, client);
+                    let text = format!("EXECABORT Transaction discarded because of: {}", e.0);
+                    return CmdError::raw(text).into_frame();
+                }
                 if spec.has_flag("denyoom") {
                     if in_multi {
                         client.multi_error = true;
@@ -286,20 +386,23 @@ impl Engine {
         reply
     }
 
-    /// Re-resolve and run a queued command inside EXEC.
+    /// Re-resolve and run a queued command inside EXEC (the OOM check was EXEC's own).
     pub(crate) fn run_queued(&mut self, client: &mut Client, args: Vec<Bytes>, now: u64) -> Frame {
         let name = lower(&args[0]);
         match self.resolve(&name, &args) {
-            Ok((spec, start)) => {
-                if spec.has_flag("denyoom") {
-                    if let Err(e) = crate::evict::make_room(&mut self.server, now) {
-                        return e.into_frame();
-                    }
-                }
-                self.run_now(client, spec, args, start, now)
-            }
+            Ok((spec, start)) => self.run_now(client, spec, args, start, now),
             Err(e) => e.into_frame(),
         }
+    }
+
+    /// True if the client's transaction queues a command flagged denyoom (Redis's
+    /// `mstate.cmd_flags & CMD_DENYOOM`).
+    fn queues_denyoom(&self, client: &Client) -> bool {
+        client
+            .multi
+            .iter()
+            .flatten()
+            .any(|args| self.resolve(&lower(&args[0]), args).is_ok_and(|(spec, _)| spec.has_flag("denyoom")))
     }
 
     /// Keep secondary structures (search indexes) in step with the keys a command changed.

@@ -16,6 +16,11 @@
 //! Time is always a parameter (milliseconds on a clock the caller owns): `Instant::now()` and
 //! `SystemTime::now()` panic on wasm32-unknown-unknown, and the playground's clock can be
 //! paused and fast-forwarded.
+//!
+//! Where the engine departs from Redis on purpose, a bound that Redis does not have and a
+//! browser tab needs: SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a negative count answer at
+//! most [`cmd::set::MAX_RANDOM_REPLY`] picks and refuse more with `ERR value is out of range:
+//! ...` (Redis would start building a reply of any size and run out of memory).
 
 pub mod args;
 pub mod cmd;

@@ -80,6 +80,11 @@ pub struct Client {
     pub blocked: Option<Option<u64>>,
     /// The command to run again while blocked, and its original deadline.
     pub parked: Option<(Vec<Bytes>, Option<u64>)>,
+    /// When the client blocked (`Server::next_block_seq` then): earlier waiters are served first.
+    pub blocked_since: u64,
+    /// The reply of a parked command that was served while another client retried (Redis
+    /// serves waiters in the order they blocked), kept until this client's own retry takes it.
+    pub served: Option<crate::frame::Frame>,
 }
 
 /// Everything but the calling client.
@@ -94,6 +99,8 @@ pub struct Server {
     /// move is a pointer, not the whole struct (measured: 5% of emulate's time in memcpy).
     pub clients: BTreeMap<u64, Box<Client>>,
     pub next_client_id: u64,
+    /// Order of blocking: each client that parks on a blocking command takes the next number.
+    pub next_block_seq: u64,
     /// Virtual-clock ms at creation, for `uptime_in_seconds`.
     pub started_ms: u64,
     /// Who watches each (db, key): touched keys mark those clients dirty.
@@ -125,6 +132,7 @@ impl Server {
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
             clients: BTreeMap::new(),
             next_client_id: 1,
+            next_block_seq: 0,
             started_ms: now,
             watchers: HashMap::new(),
             dirty_clients: HashSet::new(),

@@ -11,6 +11,7 @@
 use bytes::{Buf, BytesMut};
 use playground_engine::resp::{parse_command, Limits};
 use playground_engine::{Engine, Frame, Outcome};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -34,22 +35,62 @@ pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The engine shared by all connections, and a signal that keys may have changed.
+/// The engine shared by all connections, a signal that keys may have changed, and a probe on
+/// each connection's socket.
 #[derive(Clone)]
 pub struct Shared {
     engine: Arc<Mutex<Engine>>,
     changed: Arc<Notify>,
+    probes: Arc<Mutex<HashMap<u64, std::net::TcpStream>>>,
 }
 
 impl Shared {
     pub fn new(seed: u64) -> Shared {
-        Shared { engine: Arc::new(Mutex::new(Engine::new(seed, now_ms()))), changed: Arc::new(Notify::new()) }
+        Shared {
+            engine: Arc::new(Mutex::new(Engine::new(seed, now_ms()))),
+            changed: Arc::new(Notify::new()),
+            probes: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
     /// The engine, even if a previous holder panicked (the engine never panics on input, but a
     /// poisoned lock must not take the whole server down).
     pub fn lock(&self) -> MutexGuard<'_, Engine> {
         self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn probes(&self) -> MutexGuard<'_, HashMap<u64, std::net::TcpStream>> {
+        self.probes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forget every blocked client whose peer has hung up, before any command or retry can
+    /// serve it.
+    ///
+    /// The engine serves waiters in the order they blocked, after any client's command (see
+    /// `Engine::retry_blocked`), so it may serve a client whose task has not yet read the EOF
+    /// waiting on its socket: the element would go to a closed connection. Redis's event loop
+    /// frees such a client when it reads the EOF, which comes before a push sent after the
+    /// hang-up; peeking each blocked client's socket here gives the same order whatever the
+    /// scheduling of the tasks.
+    fn drop_hung_up(&self, engine: &mut Engine) {
+        // Nobody ever blocked (a benchmark): nothing to peek.
+        if engine.server().next_block_seq == 0 {
+            return;
+        }
+        let mut gone = Vec::new();
+        for (id, probe) in self.probes().iter() {
+            if !engine.is_blocked(*id) {
+                continue;
+            }
+            match probe.peek(&mut [0u8; 1]) {
+                Ok(0) => gone.push(*id),
+                Err(e) if e.kind() != std::io::ErrorKind::WouldBlock => gone.push(*id),
+                _ => {}
+            }
+        }
+        for id in gone {
+            engine.disconnect(id);
+        }
     }
 }
 
@@ -89,10 +130,17 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
 }
 
 /// Serve one client until it disconnects, sends QUIT, or breaks the protocol.
-async fn connection(mut stream: TcpStream, shared: Shared) -> std::io::Result<()> {
+async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
+    // A second handle on the same socket (non-blocking, like the first) to peek for a hang-up
+    // while this task is busy elsewhere (`Shared::drop_hung_up`).
+    let std_stream = stream.into_std()?;
+    let probe = std_stream.try_clone()?;
+    let mut stream = TcpStream::from_std(std_stream)?;
     let id = shared.lock().connect(now_ms());
+    shared.probes().insert(id, probe);
     let result = serve_client(&mut stream, &shared, id).await;
+    shared.probes().remove(&id);
     shared.lock().disconnect(id);
     result
 }
@@ -111,6 +159,9 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             let mut blocked = false;
             {
                 let mut engine = shared.lock();
+                // A command in this batch may serve blocked clients (the engine does after each
+                // command, as Redis does): forget the ones that hung up first.
+                shared.drop_hung_up(&mut engine);
                 // One clock reading per batch, as Redis caches its time per event-loop turn.
                 let now = now_ms();
                 loop {
@@ -153,8 +204,25 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             if !blocked {
                 break;
             }
-            // Wait for another client's write or the deadline, then try the command again.
-            let frame = wait_unblocked(shared, id).await;
+            // Wait for another client's write or the deadline, then try the command again. The
+            // socket is watched meanwhile: a client that hangs up while blocked must lose its
+            // wait before anything is served to it, or the element it would have popped goes
+            // to a closed socket and is lost (Redis frees the client, and unblocks it, as soon
+            // as it reads the EOF). Bytes sent meanwhile are kept for after the reply, as
+            // Redis keeps a blocked client's query buffer.
+            let frame = loop {
+                tokio::select! {
+                    // Biased: a hang-up already seen wins over a push in the same wake-up.
+                    biased;
+                    read = stream.read_buf(&mut input) => {
+                        if read? == 0 {
+                            shared.lock().cancel_blocked(id);
+                            return Ok(());
+                        }
+                    }
+                    frame = wait_unblocked(shared, id) => break frame,
+                }
+            };
             let proto = shared.lock().protocol(id);
             frame.encode(proto, &mut output);
             stream.write_all(&output).await?;
@@ -168,7 +236,15 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
 async fn wait_unblocked(shared: &Shared, id: u64) -> Frame {
     loop {
         let notified = shared.changed.notified();
-        if let Some(frame) = shared.lock().retry_blocked(id, now_ms()) {
+        let served = {
+            let mut engine = shared.lock();
+            shared.drop_hung_up(&mut engine);
+            engine.retry_blocked(id, now_ms())
+        };
+        if let Some(frame) = served {
+            // This retry may have served clients that blocked earlier (the engine serves in
+            // the order of blocking): wake them to collect their replies.
+            shared.changed.notify_waiters();
             return frame;
         }
         let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;

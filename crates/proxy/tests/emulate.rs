@@ -84,6 +84,77 @@ fn clients_share_one_keyspace_and_blocking_waits_for_a_push() {
     assert_eq!(roundtrip(&mut b, b"BLPOP jobs 0.2\r\n", 5), b"*-1\r\n");
 }
 
+/// One line of `INFO clients`, e.g. `blocked_clients:1`.
+fn info_clients_line(s: &mut TcpStream, field: &str) -> String {
+    s.write_all(b"INFO clients\r\n").expect("write");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        let text = String::from_utf8_lossy(&got).into_owned();
+        if let Some((header, body)) = text.split_once("\r\n") {
+            let len: usize = header[1..].parse().expect("bulk length");
+            if body.len() >= len + 2 {
+                let prefix = format!("{field}:");
+                return body.lines().find(|l| l.starts_with(&prefix)).expect("field present").to_string();
+            }
+        }
+        let n = s.read(&mut buf).expect("read");
+        assert!(n > 0, "connection closed");
+        got.extend_from_slice(&buf[..n]);
+    }
+}
+
+#[test]
+fn a_blocked_client_that_hangs_up_loses_its_wait() {
+    let port = start();
+    let mut b = connect(port);
+    {
+        let mut a = connect(port);
+        a.write_all(b"BLPOP ghost 0\r\n").expect("write");
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(info_clients_line(&mut b, "blocked_clients"), "blocked_clients:1");
+        assert_eq!(info_clients_line(&mut b, "total_blocking_keys"), "total_blocking_keys:1");
+    }
+    // `a` is closed: its wait must be gone before the push, and the element must stay.
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(info_clients_line(&mut b, "blocked_clients"), "blocked_clients:0");
+    assert_eq!(roundtrip(&mut b, b"LPUSH ghost foo\r\n", 4), b":1\r\n");
+    std::thread::sleep(Duration::from_millis(100));
+    let expected = b"*1\r\n$3\r\nfoo\r\n";
+    assert_eq!(roundtrip(&mut b, b"LRANGE ghost 0 -1\r\n", expected.len()), expected);
+    // Hanging up just before a push (blocked first, as the server confirms): whichever task
+    // runs first, the element stays. A second waiter, blocked later, must get it, not the
+    // closed one ahead of it in the queue.
+    for round in 0..20 {
+        let mut a = connect(port);
+        a.write_all(b"BLPOP race 0\r\n").expect("write");
+        let mut c = connect(port);
+        c.write_all(b"BLPOP race 0\r\n").expect("write");
+        while info_clients_line(&mut b, "blocked_clients") != "blocked_clients:2" {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        drop(a);
+        assert_eq!(roundtrip(&mut b, b"RPUSH race x y\r\n", 4), b":2\r\n", "round {round}");
+        let expected = b"*2\r\n$4\r\nrace\r\n$1\r\nx\r\n";
+        assert_eq!(roundtrip(&mut c, b"", expected.len()), expected, "round {round}");
+        assert_eq!(roundtrip(&mut b, b"LPOP race\r\n", 7), b"$1\r\ny\r\n", "round {round}");
+    }
+}
+
+#[test]
+fn a_blocked_client_keeps_what_it_sends_while_waiting() {
+    let port = start();
+    let mut a = connect(port);
+    let mut b = connect(port);
+    a.write_all(b"BLPOP q 5\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    a.write_all(b"PING\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(roundtrip(&mut b, b"RPUSH q 1\r\n", 4), b":1\r\n");
+    let expected = b"*2\r\n$1\r\nq\r\n$1\r\n1\r\n+PONG\r\n";
+    assert_eq!(roundtrip(&mut a, b"", expected.len()), expected);
+}
+
 #[test]
 fn protocol_error_closes_only_that_connection() {
     let port = start();

@@ -127,6 +127,7 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     spec("no-evict", 3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Protect this connection from client eviction.", "<ON | OFF>", client_no_evict),
     spec("no-touch", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "When ON, this connection's reads leave keys' LRU/LFU data untouched.", "<ON | OFF>", client_no_touch),
     spec("kill", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).", "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>", client_kill),
+    spec("unblock", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End another connection's blocking command now, as if it timed out (or with an error).", "client-id [TIMEOUT | ERROR]", client_unblock),
     spec("help", 2, &["loading", "stale"], (0, 0, 0), "connection", "Show CLIENT's subcommands.", "", client_help),
 ];
 
@@ -555,6 +556,36 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return if killed == 0 { Err(CmdError::err("No such client")) } else { Ok(Frame::ok()) };
     }
     Ok(Frame::Integer(killed as i64))
+}
+
+/// CLIENT UNBLOCK id [TIMEOUT | ERROR]: a parked blocking command gets the timeout reply (or
+/// the UNBLOCKED error), which its connection collects on its next retry. 1 if the client was
+/// blocked, else 0 (the caller itself never is).
+fn client_unblock(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let raw_id = args.next_bytes()?;
+    let error = match args.next_opt() {
+        None => false,
+        Some(reason) if reason.eq_ignore_ascii_case(b"TIMEOUT") => false,
+        Some(reason) if reason.eq_ignore_ascii_case(b"ERROR") => true,
+        Some(_) => return Err(CmdError::err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR")),
+    };
+    if !args.is_empty() {
+        // Redis names the subcommand as typed; the cursor no longer has it, so lowercase.
+        return Err(CmdError::err(
+            "unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.",
+        ));
+    }
+    let id = parse_i64(&raw_id).ok_or_else(CmdError::not_integer)?;
+    let Some(target) = ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some()) else {
+        return Ok(Frame::Integer(0));
+    };
+    target.parked = None;
+    target.served = Some(if error {
+        Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
+    } else {
+        Frame::NullArray
+    });
+    Ok(Frame::Integer(1))
 }
 
 fn on_yes_no(arg: &[u8]) -> Result<bool, CmdError> {

@@ -292,7 +292,7 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 fn hrandfield(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let count = match args.next_opt() {
-        Some(raw) => Some(parse_i64(&raw).ok_or_else(CmdError::not_integer)?),
+        Some(raw) => Some(super::set::parse_pick_count(&raw)?),
         None => None,
     };
     let with_values = match args.next_opt() {
@@ -301,11 +301,20 @@ fn hrandfield(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         None => false,
     };
     args.finish()?;
+    // Each pick is two replies with WITHVALUES: Redis keeps count*2 within a long.
+    if with_values && count.is_some_and(|n| !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&n)) {
+        return Err(CmdError::err("value is out of range"));
+    }
     let resp3 = ctx.client.protocol == Protocol::Resp3;
     let fields: Vec<(Bytes, Bytes)> = match read_hash(ctx, &key)? {
         Some(h) => h.iter().map(|(f, v)| (f.clone(), v.clone())).collect(),
         None => Vec::new(),
     };
+    if !fields.is_empty() {
+        if let Some(count) = count {
+            super::set::check_repeats(count)?;
+        }
+    }
     let Some(count) = count else {
         if fields.is_empty() {
             return Ok(Frame::Null);
@@ -331,7 +340,8 @@ pub fn random_picks(ctx: &mut Ctx, len: usize, count: i64) -> Vec<usize> {
         return Vec::new();
     }
     if count < 0 {
-        let n = count.unsigned_abs().min(1 << 24) as usize;
+        // Callers refused counts beyond the limit (`set::check_repeats`); the cap is a backstop.
+        let n = count.unsigned_abs().min(super::set::MAX_RANDOM_REPLY as u64) as usize;
         return (0..n).map(|_| ctx.server.random_below(len)).collect();
     }
     let n = (count as usize).min(len);

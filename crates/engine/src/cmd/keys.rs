@@ -416,7 +416,10 @@ pub fn parse_scan_options(args: &mut Args, allow_type: bool) -> Result<ScanOptio
             }
             opts.count = count as usize;
         } else if opt.eq_ignore_ascii_case(b"MATCH") {
-            opts.pattern = Some(args.next_bytes()?);
+            // Exactly `*` matches everything, so Redis drops the filter (which matters: the
+            // matcher itself never matches an empty name).
+            let pattern = args.next_bytes()?;
+            opts.pattern = (pattern.as_ref() != b"*").then_some(pattern);
         } else if allow_type && opt.eq_ignore_ascii_case(b"TYPE") {
             opts.type_name = Some(lower(&args.next_bytes()?));
         } else {

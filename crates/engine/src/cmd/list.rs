@@ -534,6 +534,9 @@ fn move_one(ctx: &mut Ctx, src: &Bytes, dst: &Bytes, from: End, to: End) -> Resu
         }
     }
     ctx.modified(dst);
+    // Redis counts one change for a move (the pop's `listElementsRemoved`); the push only
+    // signals the destination's watchers. `modified` counted it as a second change.
+    ctx.server.dirty -= 1;
     Ok(Some(item))
 }
 
@@ -667,4 +670,20 @@ fn blmpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         Some(reply) => Ok(reply),
         None => block_or(ctx, deadline, Frame::NullArray),
     }
+}
+
+/// The keys a parked blocking command waits on (for INFO's `total_blocking_keys`): every list
+/// of BLPOP/BRPOP/BLMPOP, the source of BLMOVE/BRPOPLPUSH.
+pub fn blocking_keys(args: &[Bytes]) -> &[Bytes] {
+    let name = args.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    let keys = match name.as_slice() {
+        b"blpop" | b"brpop" => 1..args.len().saturating_sub(1),
+        b"blmove" | b"brpoplpush" => 1..2,
+        b"blmpop" => {
+            let n = args.get(2).and_then(|n| parse_i64(n)).unwrap_or(0).max(0) as usize;
+            3..3usize.saturating_add(n)
+        }
+        _ => 0..0,
+    };
+    args.get(keys).unwrap_or_default()
 }

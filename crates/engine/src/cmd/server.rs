@@ -12,7 +12,7 @@ use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::events::Event;
 use crate::frame::Frame;
-use crate::glob::glob_match;
+use crate::glob::glob_match_nocase;
 use bytes::Bytes;
 
 pub use docs::{parse_syntax, DocArg};
@@ -318,9 +318,9 @@ fn config_get(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
             continue;
         }
-        let lowered = pattern.to_ascii_lowercase();
+        // Redis matches names without case (`stringmatch(..., nocase=1)`).
         for name in crate::config::PARAMETERS {
-            if !seen.contains(name) && glob_match(&lowered, name.as_bytes()) {
+            if !seen.contains(name) && glob_match_nocase(&pattern, name.as_bytes()) {
                 seen.push(name);
                 let value = ctx.server.config.get(name).unwrap_or_default();
                 pairs.push((Frame::bulk(*name), Frame::bulk(value)));
@@ -469,7 +469,7 @@ fn command_list(_: &mut Ctx, args: &mut Args) -> CmdResult {
             return Err(CmdError::syntax());
         }
         if args.eat("PATTERN") {
-            pattern = Some(args.next_bytes()?.to_ascii_lowercase().into());
+            pattern = Some(args.next_bytes()?);
         } else if args.eat("ACLCAT") {
             category = Some(lower(&args.next_bytes()?));
         } else if args.eat("MODULE") {
@@ -489,7 +489,8 @@ fn command_list(_: &mut Ctx, args: &mut Args) -> CmdResult {
         let mut entries = vec![spec.name.to_string()];
         entries.extend(spec.subcommands.iter().map(|sub| format!("{}|{}", spec.name, sub.name)));
         for name in entries {
-            if pattern.as_ref().is_some_and(|p| !glob_match(p, name.as_bytes())) {
+            // Without case, as Redis's commandListWithFilter matches full names.
+            if pattern.as_ref().is_some_and(|p| !glob_match_nocase(p, name.as_bytes())) {
                 continue;
             }
             if let Some(cat) = &category {

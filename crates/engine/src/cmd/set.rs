@@ -17,8 +17,33 @@ use indexmap::IndexSet;
 
 use crate::types::encoding::MAX_INTSET_ENTRIES;
 
-/// Most members a random-with-repeats reply (negative count) returns.
+/// Most picks a random-with-repeats reply (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER with a negative
+/// count) returns. Redis has no such limit: asked for -LONG_MAX picks it starts building a reply
+/// of that many and runs out of memory. The page runs in a wasm instance of 4 GB at most, where a
+/// million picks (tens of MB of frames and RESP) is already a lot, so a larger count is refused
+/// before anything is built, with an error that reads like Redis's own range error.
 pub const MAX_RANDOM_REPLY: usize = 1_000_000;
+
+/// The count of SRANDMEMBER / HRANDFIELD / ZRANDMEMBER, as Redis's
+/// `getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)` reads it (LONG_MIN has no opposite).
+pub fn parse_pick_count(raw: &[u8]) -> Result<i64, CmdError> {
+    let n = parse_i64(raw).ok_or_else(CmdError::not_integer)?;
+    if n == i64::MIN {
+        return Err(CmdError::beyond_symmetric_range());
+    }
+    Ok(n)
+}
+
+/// Refuse a negative count whose picks exceed [`MAX_RANDOM_REPLY`] (checked once the key is
+/// known to hold data, where Redis would start the reply).
+pub fn check_repeats(count: i64) -> Result<(), CmdError> {
+    if count < 0 && count.unsigned_abs() > MAX_RANDOM_REPLY as u64 {
+        return Err(CmdError::err(format!(
+            "value is out of range: the playground answers at most {MAX_RANDOM_REPLY} picks for a negative count"
+        )));
+    }
+    Ok(())
+}
 
 /// A spec in this file's group, built by the shared `cmd::spec`.
 macro_rules! spec {
@@ -379,13 +404,7 @@ fn srandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let count = match args.next_opt() {
         None => None,
         Some(_) if !args.is_empty() => return Err(CmdError::syntax()),
-        Some(raw) => {
-            let n = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
-            if n == i64::MIN {
-                return Err(CmdError::beyond_symmetric_range());
-            }
-            Some(n)
-        }
+        Some(raw) => Some(parse_pick_count(&raw)?),
     };
     let Some(set) = read_set(ctx, &key)? else {
         return Ok(if count.is_some() { Frame::Array(vec![]) } else { Frame::Null });
@@ -396,8 +415,8 @@ fn srandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let len = set.len();
     if count < 0 {
-        // Capped so a huge negative count cannot freeze the page (Redis would try to send it).
-        let n = (count.unsigned_abs() as usize).min(MAX_RANDOM_REPLY);
+        check_repeats(count)?;
+        let n = count.unsigned_abs() as usize;
         let picks = (0..n).map(|_| ctx.server.random_below(len)).collect::<Vec<_>>();
         return Ok(Frame::Array(
             picks.into_iter().filter_map(|i| set.get_index(i).cloned()).map(Frame::Bulk).collect(),
@@ -450,11 +469,16 @@ fn smove(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         set.shift_remove(&member);
     }
     ctx.modified(&src);
-    let converted = left_intset(ctx, &dst);
-    if let Value::Set(set) = ctx.write_or_create(&dst, is_set, new_set)? {
-        add_member(set, member, converted);
+    // Redis signals the destination only when the member was really added: a destination that
+    // already holds it is untouched (its WATCHers' EXEC still runs, no keyspace event).
+    let dst_has = ctx.peek(&dst).is_some_and(|e| matches!(&e.value, Value::Set(s) if s.contains(&member)));
+    if !dst_has {
+        let converted = left_intset(ctx, &dst);
+        if let Value::Set(set) = ctx.write_or_create(&dst, is_set, new_set)? {
+            add_member(set, member, converted);
+        }
+        ctx.modified(&dst);
     }
-    ctx.modified(&dst);
     Ok(Frame::Integer(1))
 }
 

@@ -77,11 +77,20 @@ fn discard(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     if ctx.client.multi.is_none() {
         return Err(CmdError::err("DISCARD without MULTI"));
     }
-    ctx.client.multi = None;
-    ctx.client.multi_error = false;
-    unwatch_all(ctx.server, ctx.client);
-    ctx.client.watched.clear();
+    discard_transaction(ctx.server, ctx.client);
     Ok(Frame::ok())
+}
+
+/// Redis's `discardTransaction`: drop the queue and its error flag, and unwatch every key,
+/// which also forgets that a watched key changed (`WATCH x; SET x 1; MULTI; DISCARD; MULTI;
+/// ...; EXEC` runs, because the DISCARD ended the watch).
+pub fn discard_transaction(server: &mut Server, client: &mut Client) {
+    client.multi = None;
+    client.multi_error = false;
+    unwatch_all(server, client);
+    client.watched.clear();
+    client.watch_dirty = false;
+    server.dirty_clients.remove(&client.id);
 }
 
 fn watch(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -127,11 +136,10 @@ pub fn exec(engine: &mut Engine, client: &mut Client, now: u64) -> Frame {
     let Some(queue) = client.multi.take() else {
         return CmdError::err("EXEC without MULTI").into_frame();
     };
-    let dirty = client.watch_dirty || engine.server_mut().dirty_clients.remove(&client.id);
-    unwatch_all(engine.server_mut(), client);
-    client.watched.clear();
-    client.watch_dirty = false;
-    if std::mem::take(&mut client.multi_error) {
+    let dirty = client.watch_dirty || engine.server_mut().dirty_clients.contains(&client.id);
+    let queued_error = client.multi_error;
+    discard_transaction(engine.server_mut(), client);
+    if queued_error {
         return CmdError::raw("EXECABORT Transaction discarded because of previous errors.").into_frame();
     }
     if dirty {

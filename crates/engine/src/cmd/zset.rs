@@ -737,9 +737,6 @@ fn zpopmax(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 // ---------------------------------------------------------------------------------------------
 // ZRANDMEMBER and ZSCAN
 
-/// Most members a random-with-repeats reply (negative count) returns.
-const MAX_RANDOM_REPLY: usize = super::set::MAX_RANDOM_REPLY;
-
 fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let Some(raw) = args.next_opt() else {
@@ -753,10 +750,7 @@ fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         };
         return Ok(member.map_or(Frame::Null, |(m, _)| Frame::Bulk(m)));
     };
-    let count = parse_i64(&raw).ok_or_else(CmdError::not_integer)?;
-    if count == i64::MIN {
-        return Err(CmdError::beyond_symmetric_range());
-    }
+    let count = super::set::parse_pick_count(&raw)?;
     let withscores = match args.remaining() {
         0 => false,
         1 if args.eat("withscores") => true,
@@ -772,8 +766,9 @@ fn zrandmember(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if len == 0 || count == 0 {
         return Ok(Frame::Array(vec![]));
     }
+    super::set::check_repeats(count)?;
     let picked: Vec<(Bytes, f64)> = if count < 0 {
-        let n = (count.unsigned_abs() as usize).min(MAX_RANDOM_REPLY);
+        let n = count.unsigned_abs() as usize;
         (0..n).filter_map(|_| all.get(ctx.server.random_below(len)).cloned()).collect()
     } else if count as u64 >= len as u64 {
         // The whole set, in the order Redis walks its listpack here: highest first.

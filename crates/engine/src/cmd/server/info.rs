@@ -7,6 +7,7 @@
 use crate::config::bytes_to_human;
 use crate::ctx::Ctx;
 use crate::server::Server;
+use bytes::Bytes;
 
 /// Sections INFO prints with no argument (or `default`), in order.
 const DEFAULT_SECTIONS: &[&str] = &[
@@ -185,6 +186,17 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "lru_clock" => ((ctx.now / 1000) & ((1 << 24) - 1)).to_string(),
         "connected_clients" => clients().count().to_string(),
         "watching_clients" => clients().filter(|c| !c.watched.is_empty()).count().to_string(),
+        // Clients parked on a blocking command, and the distinct (db, key) pairs they wait on.
+        // List commands never wait for a key's deletion, so `total_blocking_keys_on_nokey`
+        // (XREADGROUP's kind of wait) stays 0.
+        "blocked_clients" => clients().filter(|c| c.parked.is_some()).count().to_string(),
+        "total_blocking_keys" => {
+            let waits = clients().filter_map(|c| c.parked.as_ref().map(|(args, _)| (c.db, args)));
+            let keys: std::collections::HashSet<(usize, &Bytes)> = waits
+                .flat_map(|(db, args)| crate::cmd::list::blocking_keys(args).iter().map(move |k| (db, k)))
+                .collect();
+            keys.len().to_string()
+        }
         "total_watched_keys" => server.watchers.len().to_string(),
         "used_memory" | "used_memory_peak" | "used_memory_rss" | "allocator_allocated" => used.to_string(),
         "used_memory_human" | "used_memory_peak_human" | "used_memory_rss_human" => bytes_to_human(used),
