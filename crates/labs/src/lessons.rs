@@ -474,9 +474,10 @@ pub const LESSONS: &[Lesson] = &[
             },
             LessonStep {
                 say: "Ask with a query vector mostly along x (0.8, 0.2, 0, 0). KNN 2 returns the two \
-                      nearest with their COSINE distance as score; DIALECT 2 is needed for the $q parameter.",
+                      nearest with their COSINE distance as score; SORTBY score lists the nearest first (without \
+                      it the k results come in document order), and DIALECT 2 is needed for the $q parameter.",
                 try_lines: &[
-                    r#"FT.SEARCH idx:faq "*=>[KNN 2 @embedding $q AS score]" PARAMS 2 q "\xcd\xccL?\xcd\xccL>\x00\x00\x00\x00\x00\x00\x00\x00" RETURN 2 question score DIALECT 2"#,
+                    r#"FT.SEARCH idx:faq "*=>[KNN 2 @embedding $q AS score]" PARAMS 2 q "\xcd\xccL?\xcd\xccL>\x00\x00\x00\x00\x00\x00\x00\x00" RETURN 2 question score SORTBY score DIALECT 2"#,
                 ],
                 jump_ms: None,
                 done_when: |r| r.is("FT.SEARCH") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 3),
