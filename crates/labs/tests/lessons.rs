@@ -187,3 +187,40 @@ fn a_console_line_crosses_to_the_lessons_module_as_resp_unchanged() {
     }
     assert_eq!(Ran::from_frame(&Frame::Integer(1)), None);
 }
+
+#[test]
+fn the_rate_limit_lesson_ends_with_a_window_that_expires() {
+    let lesson = LESSONS.iter().find(|l| l.id == "rate-limit").expect("rate-limit lesson");
+    let ran = |line: &str, reply: Frame| Ran::new(args(line), &reply);
+    let before_the_jump = [
+        ran("INCR rate:user-123", Frame::Integer(1)),
+        ran("EXPIRE rate:user-123 60 NX", Frame::Integer(1)),
+        ran("INCR rate:user-123", Frame::Integer(6)),
+        ran("TTL rate:user-123", Frame::Integer(40)),
+    ];
+    assert_eq!(progress(lesson, 0, &before_the_jump), 4);
+    // After the window: a bare INCR recreates the counter without a TTL; that is not the step,
+    // and TTL -1 does not finish the lesson.
+    let bare = [ran("INCR rate:user-123", Frame::Integer(1)), ran("TTL rate:user-123", Frame::Integer(-1))];
+    assert_eq!(progress(lesson, 4, &bare), 4);
+    let fixed = [ran("EXPIRE rate:user-123 60 NX", Frame::Integer(1)), ran("TTL rate:user-123", Frame::Integer(60))];
+    assert_eq!(progress(lesson, 4, &fixed), 6);
+
+    // Clicking through in the engine leaves a counter that will expire.
+    let i = LESSONS.iter().position(|l| l.id == "rate-limit").expect("index");
+    let mut engine = Engine::new(5, 1_000_000);
+    let client = engine.connect(1_000_000);
+    let now = std::cell::Cell::new(1_000_000u64);
+    let engine = std::cell::RefCell::new(engine);
+    let done = finish(
+        i,
+        |cmd| engine.borrow_mut().execute(client, cmd, now.get()),
+        |ms| {
+            now.set(now.get() + ms);
+            engine.borrow_mut().tick(now.get());
+        },
+    );
+    assert_eq!(done, lesson.steps.len());
+    let ttl = engine.borrow_mut().execute(client, args("TTL rate:user-123"), now.get());
+    assert!(matches!(ttl, Frame::Integer(n) if n > 0 && n <= 60), "{ttl:?}");
+}
