@@ -121,7 +121,7 @@ test('knowledge checks: a wrong answer shows the right one and why, a right one 
     await buttons.nth(b).click();
     await page.waitForFunction((k) => document.querySelectorAll('.scrollback .entry').length > k, before);
   }
-  assert.equal(await page.locator('.scrollback .entry .reply').last().innerText(), '(integer) 60');
+  assert.match(await page.locator('.scrollback .entry .reply').last().innerText(), /^\(integer\) (59|60)$/);
   // Answer again, right this time.
   await question.locator('button', { hasText: 'Answer again' }).click();
   await question.locator('[data-testid=quiz-choice]', { hasText: 'INCR, with EXPIRE' }).click();

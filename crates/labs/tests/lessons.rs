@@ -203,7 +203,8 @@ fn the_rate_limit_lesson_ends_with_a_window_that_expires() {
     // and TTL -1 does not finish the lesson.
     let bare = [ran("INCR rate:user-123", Frame::Integer(1)), ran("TTL rate:user-123", Frame::Integer(-1))];
     assert_eq!(progress(lesson, 4, &bare), 4);
-    let fixed = [ran("EXPIRE rate:user-123 60 NX", Frame::Integer(1)), ran("TTL rate:user-123", Frame::Integer(60))];
+    let fixed =
+        [ran("EXPIRE rate:user-123 60 NX", Frame::Integer(1)), ran("TTL rate:user-123", Frame::Integer(60))];
     assert_eq!(progress(lesson, 4, &fixed), 6);
 
     // Clicking through in the engine leaves a counter that will expire.
@@ -255,7 +256,8 @@ fn every_knowledge_check_has_one_right_answer_and_says_why() {
 fn knowledge_check_lines_run_after_their_lesson() {
     use playground_labs::quiz::questions_for;
     for (i, lesson) in LESSONS.iter().enumerate() {
-        let lines: Vec<&str> = questions_for(lesson.id).iter().flat_map(|q| q.try_lines.iter().copied()).collect();
+        let lines: Vec<&str> =
+            questions_for(lesson.id).iter().flat_map(|q| q.try_lines.iter().copied()).collect();
         if lines.is_empty() {
             continue;
         }
