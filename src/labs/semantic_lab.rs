@@ -447,32 +447,34 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                 fetch_points.clone(),
                 model.clone(),
             );
-            let load = move || model.embed(questions, move |embedded| {
-                let vectors = match embedded {
-                    Ok(v) => v,
-                    Err(e) => {
-                        problem.set(Some(format!("Embeddings unavailable: {e}")));
+            let load = move || {
+                model.embed(questions, move |embedded| {
+                    let vectors = match embedded {
+                        Ok(v) => v,
+                        Err(e) => {
+                            problem.set(Some(format!("Embeddings unavailable: {e}")));
+                            busy.set(false);
+                            return;
+                        }
+                    };
+                    let cache = cache_for(kind, vectors.first().map_or(0, Vec::len), threshold);
+                    let mut commands = vec![cache.create_index()];
+                    for (pair, vector) in STARTER.iter().zip(&vectors) {
+                        commands.extend(cache.store_commands(pair.question, pair.answer, vector));
+                    }
+                    drive(Pipeline::new(commands), connection.target.sender(), move |_, exchanged| {
+                        if exchanged.iter().any(|(c, r)| {
+                            c[0].as_ref() == b"FT.CREATE" && !r.is_error()
+                                || matches!(r, Frame::Error(e) if e.contains("already exists"))
+                        }) {
+                            connection.ready.borrow_mut().insert(cache.index.clone());
+                        }
+                        log.set(without_known_index(exchanged));
                         busy.set(false);
-                        return;
-                    }
-                };
-                let cache = cache_for(kind, vectors.first().map_or(0, Vec::len), threshold);
-                let mut commands = vec![cache.create_index()];
-                for (pair, vector) in STARTER.iter().zip(&vectors) {
-                    commands.extend(cache.store_commands(pair.question, pair.answer, vector));
-                }
-                drive(Pipeline::new(commands), connection.target.sender(), move |_, exchanged| {
-                    if exchanged.iter().any(|(c, r)| {
-                        c[0].as_ref() == b"FT.CREATE" && !r.is_error()
-                            || matches!(r, Frame::Error(e) if e.contains("already exists"))
-                    }) {
-                        connection.ready.borrow_mut().insert(cache.index.clone());
-                    }
-                    log.set(without_known_index(exchanged));
-                    busy.set(false);
-                    fetch_points();
-                });
-            });
+                        fetch_points();
+                    });
+                })
+            };
             // On a real server, make sure the search module is there before storing anything:
             // hashes without an index would look loaded and find nothing.
             if target.is_remote() {
@@ -651,7 +653,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     <PromptMap points={map_points} query={query} neighbours={neighbour_labels} />
                 </div>
                 <div class="lab-card">
-                    <h3>{format!("Precision vs hit rate ({} judged questions)", judged.len())}</h3>
+                    <h3>{format!("Precision vs hit rate ({} judged question{})", judged.len(), if judged.len() == 1 { "" } else { "s" })}</h3>
                     <ThresholdCurve points={curve_points} threshold={*threshold} />
                     <p class="muted">{"Lower the threshold and more questions hit, but more hits are wrong answers."}</p>
                 </div>
