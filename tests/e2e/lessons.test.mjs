@@ -110,6 +110,7 @@ test('knowledge checks: a wrong answer shows the right one and why, a right one 
   assert.equal(await question.locator('[data-testid=quiz-explain]').count(), 0, 'no explanation before an answer');
   // Wrong first: the verdict names the right answer, and the explanation appears.
   await question.locator('[data-testid=quiz-choice]', { hasText: 'GET the count' }).click();
+  await page.locator('[data-testid=quiz-question][data-state=wrong]').waitFor();
   assert.equal(await question.getAttribute('data-state'), 'wrong');
   assert.match(await question.locator('[data-testid=quiz-verdict]').innerText(), /Not quite: the answer is “INCR/);
   assert.match(await question.locator('[data-testid=quiz-explain]').innerText(), /INCR adds one inside the server/);
@@ -125,6 +126,7 @@ test('knowledge checks: a wrong answer shows the right one and why, a right one 
   // Answer again, right this time.
   await question.locator('button', { hasText: 'Answer again' }).click();
   await question.locator('[data-testid=quiz-choice]', { hasText: 'INCR, with EXPIRE' }).click();
+  await page.locator('[data-testid=quiz-question][data-state=right]').waitFor();
   assert.equal(await question.getAttribute('data-state'), 'right');
   assert.equal(await question.locator('[data-testid=quiz-verdict]').innerText(), 'Right.');
   assert.match(await page.locator('[data-testid=quiz-score]').innerText(), /1 of 1 answered right/);
@@ -133,7 +135,7 @@ test('knowledge checks: a wrong answer shows the right one and why, a right one 
   await page.click('[data-testid=lesson-cache-aside]');
   const port = page.locator('[data-testid=quiz-question]', { hasText: 'Which port' });
   await port.locator('[data-testid=quiz-choice]', { hasText: '10000' }).click();
-  assert.equal(await port.getAttribute('data-state'), 'right');
+  await page.locator('[data-testid=quiz-question][data-state=right]', { hasText: 'Which port' }).waitFor();
   assert.match(await port.locator('[data-testid=quiz-explain]').innerText(), /6380 was the TLS port of the older Azure Cache for Redis/);
   await page.screenshot({ path: screenshotPath('lessons-quiz.png'), fullPage: true });
   assert.deepEqual(page.errors, []);
