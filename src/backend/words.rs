@@ -33,11 +33,14 @@ pub fn explain_error(error: &str) -> Option<String> {
                  Azure Managed Redis with the RediSearch module).{emulator}"
             ));
         }
-        return Some(if known {
-            format!("the real server does not have {name}, though the in-browser emulator does (an older version or a missing module)")
-        } else {
-            format!("neither the real server nor the emulator knows {name}")
-        });
+        if known {
+            return Some(format!("the real server does not have {name}, though the in-browser emulator does (an older version or a missing module)"));
+        }
+        let guess = nearest_command(&name.to_ascii_lowercase(), REDIS_74_COMMANDS.split_ascii_whitespace())
+            .filter(|_| !is_redis_command(name))
+            .map(|near| format!("; did you mean {}?", near.to_ascii_uppercase()))
+            .unwrap_or_default();
+        return Some(format!("neither the real server nor the emulator knows {name}{guess}"));
     }
     if upper.starts_with("WRONGPASS")
         || upper.starts_with("NOAUTH")
@@ -210,6 +213,10 @@ mod tests {
         let note =
             explain_error("ERR unknown command 'NOPE', with args beginning with: ").unwrap_or_default();
         assert!(note.contains("neither"), "{note}");
+        // A typo on a real server: the nearest Redis command.
+        let note =
+            explain_error("ERR unknown command 'HGETAL', with args beginning with: ").unwrap_or_default();
+        assert!(note.ends_with("did you mean HGETALL?"), "{note}");
     }
 
     #[test]
