@@ -33,11 +33,14 @@ pub fn explain_error(error: &str) -> Option<String> {
                  Azure Managed Redis with the RediSearch module).{emulator}"
             ));
         }
-        return Some(if known {
-            format!("the real server does not have {name}, though the in-browser emulator does (an older version or a missing module)")
-        } else {
-            format!("neither the real server nor the emulator knows {name}")
-        });
+        if known {
+            return Some(format!("the real server does not have {name}, though the in-browser emulator does (an older version or a missing module)"));
+        }
+        let guess = nearest_command(&name.to_ascii_lowercase(), REDIS_74_COMMANDS.split_ascii_whitespace())
+            .filter(|_| !is_redis_command(name))
+            .map(|near| format!("; did you mean {}?", near.to_ascii_uppercase()))
+            .unwrap_or_default();
+        return Some(format!("neither the real server nor the emulator knows {name}{guess}"));
     }
     if upper.starts_with("WRONGPASS")
         || upper.starts_with("NOAUTH")
@@ -60,6 +63,138 @@ pub fn explain_error(error: &str) -> Option<String> {
     None
 }
 
+/// Redis 7.4's command names with RediSearch's, lowercase (`COMMAND LIST` on Redis Stack 7.4,
+/// RediSearch's internal `ft._*` left out but `ft._list`): what a learner may have read about and typed.
+const REDIS_74_COMMANDS: &str = "\
+    acl append asking auth bgrewriteaof bgsave bitcount bitfield bitfield_ro bitop bitpos blmove \
+    blmpop blpop brpop brpoplpush bzmpop bzpopmax bzpopmin client cluster command config copy \
+    dbsize debug decr decrby del discard dump echo eval eval_ro evalsha evalsha_ro exec exists \
+    expire expireat expiretime failover fcall fcall_ro flushall flushdb ft.add ft._list ft.aggregate \
+    ft.aliasadd ft.aliasdel ft.aliasupdate ft.alter ft.config ft.create ft.cursor ft.debug \
+    ft.del ft.dictadd ft.dictdel ft.dictdump ft.drop ft.dropindex ft.explain ft.explaincli \
+    ft.get ft.info ft.mget ft.profile ft.safeadd ft.search ft.spellcheck ft.sugadd ft.sugdel \
+    ft.sugget ft.suglen ft.synadd ft.syndump ft.synupdate ft.tagvals function geoadd geodist \
+    geohash geopos georadius georadius_ro georadiusbymember georadiusbymember_ro geosearch \
+    geosearchstore get getbit getdel getex getrange getset hdel hello hexists hexpire hexpireat \
+    hexpiretime hget hgetall hincrby hincrbyfloat hkeys hlen hmget hmset hpersist hpexpire \
+    hpexpireat hpexpiretime hpttl hrandfield hscan hset hsetnx hstrlen httl hvals incr incrby \
+    incrbyfloat info keys lastsave latency lcs lindex linsert llen lmove lmpop lolwut lpop \
+    lpos lpush lpushx lrange lrem lset ltrim memory mget migrate module monitor move mset \
+    msetnx multi object persist pexpire pexpireat pexpiretime pfadd pfcount pfdebug pfmerge \
+    pfselftest ping psetex psubscribe psync pttl publish pubsub punsubscribe quit randomkey \
+    readonly readwrite rename renamenx replconf replicaof reset restore restore-asking role \
+    rpop rpoplpush rpush rpushx sadd save scan scard script sdiff sdiffstore select set setbit \
+    setex setnx setrange shutdown sinter sintercard sinterstore sismember slaveof slowlog \
+    smembers smismember smove sort sort_ro spop spublish srandmember srem sscan ssubscribe \
+    strlen subscribe substr sunion sunionstore sunsubscribe swapdb sync time touch ttl type \
+    unlink unsubscribe unwatch wait waitaof watch xack xadd xautoclaim xclaim xdel xgroup \
+    xinfo xlen xpending xrange xread xreadgroup xrevrange xsetid xtrim zadd zcard zcount \
+    zdiff zdiffstore zincrby zinter zintercard zinterstore zlexcount zmpop zmscore zpopmax \
+    zpopmin zrandmember zrange zrangebylex zrangebyscore zrangestore zrank zrem zremrangebylex \
+    zremrangebyrank zremrangebyscore zrevrange zrevrangebylex zrevrangebyscore zrevrank zscan \
+    zscore zunion zunionstore";
+
+/// Commands the playground leaves out, and what it has that does the same job.
+const INSTEAD: &[(&str, &str)] = &[
+    ("hmset", "HSET (it takes several fields since Redis 4)"),
+    ("setex", "SET key value EX seconds"),
+    ("psetex", "SET key value PX milliseconds"),
+    ("setnx", "SET key value NX"),
+    ("getset", "SET key value GET"),
+    ("substr", "GETRANGE"),
+    ("rpoplpush", "LMOVE source destination RIGHT LEFT"),
+    ("brpoplpush", "BLMOVE source destination RIGHT LEFT timeout"),
+    ("zrangebyscore", "ZRANGE key min max BYSCORE"),
+    ("zrevrangebyscore", "ZRANGE key max min BYSCORE REV"),
+    ("zrangebylex", "ZRANGE key min max BYLEX"),
+    ("zrevrangebylex", "ZRANGE key max min BYLEX REV"),
+    ("zrevrange", "ZRANGE key start stop REV"),
+    ("georadius", "GEOSEARCH"),
+    ("georadiusbymember", "GEOSEARCH"),
+    ("slaveof", "REPLICAOF"),
+    ("ft.drop", "FT.DROPINDEX"),
+    ("ft.add", "HSET on a key under the index's prefix"),
+    ("ft.get", "HGETALL"),
+    ("ft.del", "DEL"),
+];
+
+/// Is `name` (any case) a command of Redis 7.4 or RediSearch?
+pub fn is_redis_command(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    REDIS_74_COMMANDS.split_ascii_whitespace().any(|c| c == name)
+}
+
+/// Edits between two names, case aside: insertions, deletions, substitutions, and swaps of two
+/// neighbouring letters (`GTE` is one edit from `GET`), as the optimal string alignment counts.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let width = b.len() + 1;
+    let mut d: Vec<usize> = vec![0; (a.len() + 1) * width];
+    for (i, row) in d.chunks_mut(width).enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let same = a[i - 1].eq_ignore_ascii_case(&b[j - 1]);
+            let mut best = (d[(i - 1) * width + j - 1] + usize::from(!same))
+                .min(d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1);
+            if i > 1
+                && j > 1
+                && a[i - 1].eq_ignore_ascii_case(&b[j - 2])
+                && a[i - 2].eq_ignore_ascii_case(&b[j - 1])
+            {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
+}
+
+/// The command nearest to `name` among `known` (a typo's likely meaning): at most two edits,
+/// and fewer than half the name's letters. Ties go to the first in `known`.
+pub fn nearest_command<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = 2.min(name.len().saturating_sub(1) / 2);
+    known
+        .into_iter()
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// A note for the in-page engine's `ERR unknown command 'x'`: a real Redis command the
+/// playground has not got yet (and what to use instead, when it has one), or a typo (the
+/// nearest command it knows).
+pub fn explain_unknown_in_playground(error: &str) -> Option<String> {
+    let rest = error.strip_prefix("ERR unknown command '")?;
+    let name = rest.split('\'').next().unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    if is_redis_command(&lower) {
+        let instead =
+            INSTEAD.iter().find(|(missing, _)| *missing == lower).map(|(_, instead)| *instead).filter(
+                |instead| {
+                    let first = instead.split(' ').next().unwrap_or_default().to_ascii_lowercase();
+                    playground_engine::cmd::lookup(&first).is_some()
+                },
+            );
+        let upper = name.to_ascii_uppercase();
+        return Some(match instead {
+            Some(instead) => format!(
+                "{upper} is a real Redis command, but the playground does not have it yet; use {instead}."
+            ),
+            None => format!("{upper} is a real Redis command, but the playground does not have it yet."),
+        });
+    }
+    let names = playground_engine::cmd::all().map(|spec| spec.name);
+    nearest_command(&lower, names)
+        .map(|near| format!("no Redis command is called {name}; did you mean {}?", near.to_ascii_uppercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +213,10 @@ mod tests {
         let note =
             explain_error("ERR unknown command 'NOPE', with args beginning with: ").unwrap_or_default();
         assert!(note.contains("neither"), "{note}");
+        // A typo on a real server: the nearest Redis command.
+        let note =
+            explain_error("ERR unknown command 'HGETAL', with args beginning with: ").unwrap_or_default();
+        assert!(note.ends_with("did you mean HGETALL?"), "{note}");
     }
 
     #[test]
@@ -90,6 +229,59 @@ mod tests {
         assert!(explain_error("ERR playground-proxy: FLUSHALL is disabled on this proxy")
             .is_some_and(|n| n.contains("policy")));
         assert_eq!(explain_error("WRONGTYPE Operation against a key holding the wrong kind of value"), None);
+    }
+
+    #[test]
+    fn unknown_commands_in_the_playground_are_told_apart() {
+        // Real Redis, not in the playground: said so, with what exists instead when obvious.
+        let note =
+            explain_unknown_in_playground("ERR unknown command 'xadd', with args beginning with: 's' ")
+                .unwrap_or_default();
+        assert_eq!(note, "XADD is a real Redis command, but the playground does not have it yet.");
+        if playground_engine::cmd::lookup("hmset").is_none() {
+            let note =
+                explain_unknown_in_playground("ERR unknown command 'HMSET', with args beginning with: ")
+                    .unwrap_or_default();
+            assert!(note.contains("use HSET"), "{note}");
+        }
+        // A typo: the nearest command the playground knows, as a question.
+        let note = explain_unknown_in_playground("ERR unknown command 'HGETAL', with args beginning with: ")
+            .unwrap_or_default();
+        assert_eq!(note, "no Redis command is called HGETAL; did you mean HGETALL?");
+        let note = explain_unknown_in_playground("ERR unknown command 'sett', with args beginning with: ")
+            .unwrap_or_default();
+        assert!(note.ends_with("did you mean SET?"), "{note}");
+        // Nothing near: no guess.
+        assert_eq!(
+            explain_unknown_in_playground("ERR unknown command 'frobnicate', with args beginning with: "),
+            None
+        );
+        assert_eq!(explain_unknown_in_playground("WRONGTYPE Operation"), None);
+    }
+
+    #[test]
+    fn every_instead_is_a_missing_real_command_with_a_present_replacement() {
+        for (missing, instead) in INSTEAD {
+            assert!(is_redis_command(missing), "{missing}");
+            let first = instead.split(' ').next().unwrap_or_default().to_ascii_lowercase();
+            assert!(is_redis_command(&first), "{instead}");
+        }
+        // The engine's commands are real Redis (or RediSearch) commands.
+        for spec in playground_engine::cmd::all() {
+            assert!(is_redis_command(spec.name), "{} is not in Redis 7.4's list", spec.name);
+        }
+    }
+
+    #[test]
+    fn nearest_command_by_edit_distance() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("gte", "get"), 1);
+        assert_eq!(edit_distance("GET", "get"), 0);
+        let known = ["get", "set", "getdel", "incr", "incrby"];
+        assert_eq!(nearest_command("gte", known), Some("get"));
+        assert_eq!(nearest_command("incrbyy", known), Some("incrby"));
+        assert_eq!(nearest_command("xx", known), None, "short names need near-exact matches");
+        assert_eq!(nearest_command("zzzzzz", known), None);
     }
 
     #[test]

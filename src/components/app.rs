@@ -234,7 +234,7 @@ pub fn App() -> Html {
                 <Header theme={s.theme} on_theme={on_theme} backend={backend.0.label()}>
                     <BackendSwitch choice={(*choice).clone()} status={(*status).clone()} on_choice={on_choice} />
                 </Header>
-                <ClockBar now={s.now} speed={s.speed} on_speed={on_speed} on_jump={on_jump} />
+                <ClockBar now={s.now} speed={s.speed} on_speed={on_speed} on_jump={on_jump} remote={choice.remote} />
                 if let Some(notice) = s.notice.clone() {
                     <NoticeBanner notice={notice} on_dismiss={to_action(d, |()| Action::DismissNotice)} />
                 }

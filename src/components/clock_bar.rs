@@ -11,6 +11,10 @@ pub struct ClockBarProps {
     pub on_speed: Callback<Speed>,
     /// Jump ahead by this many simulated ms.
     pub on_jump: Callback<u64>,
+    /// The console talks to a real server: its TTLs follow its own clock, which a jump here
+    /// would not move, so the jumps are off.
+    #[prop_or_default]
+    pub remote: bool,
 }
 
 const JUMPS: [(&str, u64, &str); 3] =
@@ -31,7 +35,10 @@ pub fn ClockBar(props: &ClockBarProps) -> Html {
     });
     let jumps = JUMPS.iter().map(|&(label, ms, id)| {
         let onclick = props.on_jump.reform(move |_: MouseEvent| ms);
-        html! { <button class="btn" {onclick} data-jump={id}>{ label }</button> }
+        let title = props.remote.then_some(
+            "Off on a real server: its keys expire on the server's own clock, which the page cannot move.",
+        );
+        html! { <button class="btn" {onclick} data-jump={id} disabled={props.remote} {title}>{ label }</button> }
     });
     let drift = props.now as f64 - real;
     html! {

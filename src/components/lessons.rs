@@ -7,6 +7,7 @@
 //! Progress only moves forward: each console line is looked at once (by its `seq`), for the
 //! lesson open at the time, and the steps done are saved in localStorage.
 
+use crate::components::quiz::Quiz;
 use crate::storage;
 use playground_labs::lessons::{progress, Ran, LESSONS};
 use std::collections::HashMap;
@@ -133,6 +134,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
                     if steps_done >= lesson.steps.len() {
                         <p class="lesson-wrap-up ok-text" data-testid="lesson-done">{ lesson.wrap_up }</p>
                     }
+                    <Quiz key={lesson.id} lesson={lesson.id} on_run={props.on_run.clone()} />
                 </article>
             </div>
         </>

@@ -81,7 +81,13 @@ pub fn StateBar(props: &StateBarProps) -> Html {
                 <label class="btn file">{"Import"}<input type="file" accept=".json,application/json" onchange={import} id="import" /></label>
                 <button class="btn danger" onclick={reset} id="reset">{"Reset"}</button>
             </div>
-            if let Some(why) = (*failure).clone() { <p class="error-text" role="alert">{ why }</p> }
+            if let Some(why) = (*failure).clone() {
+                <p class="error-text dismissible" role="alert">
+                    <span>{ why }</span>
+                    <button class="btn quiet" aria-label="Dismiss"
+                        onclick={{ let failure = failure.clone(); Callback::from(move |_: MouseEvent| failure.set(None)) }}>{"✕"}</button>
+                </p>
+            }
         </section>
     }
 }

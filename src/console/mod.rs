@@ -94,6 +94,9 @@ fn explainer(backend: &dyn Backend) -> impl Fn(&Frame) -> Option<String> + 'stat
     let remote = backend.is_remote();
     move |reply: &Frame| match reply {
         Frame::Error(e) if remote => crate::backend::words::explain_error(e).map(|n| format!("note: {n}")),
+        Frame::Error(e) => {
+            crate::backend::words::explain_unknown_in_playground(e).map(|n| format!("note: {n}"))
+        }
         _ => None,
     }
 }
@@ -234,6 +237,21 @@ mod tests {
         assert_eq!(backend.prompt(), "redis>");
         let LineOutcome::Entry(e) = run(&backend, "FOO") else { panic!("entry") };
         assert!(e.is_error && e.text.starts_with("(error) ERR unknown command 'FOO'"), "{}", e.text);
+        assert!(e.notes.is_empty(), "nothing near FOO: no guess ({:?})", e.notes);
+    }
+
+    #[test]
+    fn unknown_commands_in_the_page_get_a_note_beside_redis_reply() {
+        let backend = crate::backend::LocalBackend::new(SessionHandle::new(Session::new(0)));
+        let LineOutcome::Entry(e) = run(&backend, "HGETAL user:1") else { panic!("entry") };
+        assert!(
+            e.text.starts_with("(error) ERR unknown command 'HGETAL'"),
+            "Redis's reply stays: {}",
+            e.text
+        );
+        assert_eq!(e.notes, ["note: no Redis command is called HGETAL; did you mean HGETALL?"]);
+        let LineOutcome::Entry(e) = run(&backend, "XADD s * a 1") else { panic!("entry") };
+        assert_eq!(e.notes, ["note: XADD is a real Redis command, but the playground does not have it yet."]);
     }
 
     #[test]

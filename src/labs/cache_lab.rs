@@ -366,7 +366,16 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
             })} />
             <div class="lab-actions">
                 <button class="btn primary" onclick={toggle} data-testid="lab-run">
-                    { if *running { "⏸ Pause traffic" } else { "▶ Run traffic" } }
+                    // Debian's Chromium fonts have no ⏸: the pause sign is drawn.
+                    if *running {
+                        <svg class="icon" width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">
+                            <rect x="1" y="0" width="3" height="10" fill="currentColor" />
+                            <rect x="6" y="0" width="3" height="10" fill="currentColor" />
+                        </svg>
+                        {" Pause traffic"}
+                    } else {
+                        {"▶ Run traffic"}
+                    }
                 </button>
                 <button class="btn" onclick={one_read} data-testid="lab-read">{"One read"}</button>
                 <button class="btn" onclick={one_update}>{"One update"}</button>

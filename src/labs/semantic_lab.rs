@@ -207,6 +207,20 @@ fn plain_error(e: &str) -> String {
     }
 }
 
+/// The words for a server without the search module.
+const NO_SEARCH: &str = "This server has no search module: FT.CREATE and FT.SEARCH do not exist here, so \
+     the lab cannot build its index or search it. Redis Stack, Redis 8 and Azure Managed Redis with \
+     RediSearch have it; plain Redis does not. Switch to the in-browser engine to run the lab.";
+
+/// Ask a real server whether it has the search module (`FT._LIST`); `done(true)` when it
+/// answers `unknown command` (a refusal by the proxy's policy is not taken for a missing module).
+fn probe_search(target: &LabTarget, done: impl FnOnce(bool) + 'static) {
+    let probe = Pipeline::new(vec![playground_labs::flow::command(["FT._LIST"])]);
+    drive(probe, target.sender(), move |replies, _| {
+        done(replies.first().is_some_and(|r| matches!(r, Frame::Error(e) if e.contains("unknown command"))))
+    });
+}
+
 /// Where the lab sends its commands.
 #[derive(Properties, PartialEq)]
 pub struct SemanticLabProps {
@@ -263,6 +277,17 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     }
     let busy = use_state(|| false);
     let problem = use_state(|| None::<String>);
+    // A real server without the search module, found out when the lab opens on it.
+    let no_search = use_state(|| false);
+    {
+        let (connection, no_search) = (connection.clone(), no_search.clone());
+        use_effect_with(props.remote_url.clone(), move |_| {
+            no_search.set(false);
+            if connection.target.is_remote() {
+                probe_search(&connection.target, move |missing| no_search.set(missing));
+            }
+        });
+    }
     // A real server's cached prompts, read back over SCAN + HMGET after each change.
     let remote_points = use_state(Vec::<CachedPrompt>::new);
     let refresh = use_force_update();
@@ -405,42 +430,65 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     };
     let load_starter = {
         let (connection, model, kind, threshold) = (connection.clone(), (*model).clone(), *kind, *threshold);
-        let (log, busy, problem, fetch_points) =
-            (log.clone(), busy.clone(), problem.clone(), fetch_points.clone());
+        let (log, busy, problem, fetch_points, no_search) =
+            (log.clone(), busy.clone(), problem.clone(), fetch_points.clone(), no_search.clone());
         Callback::from(move |_: MouseEvent| {
             if !model.usable() || *busy {
                 return;
             }
             busy.set(true);
             let questions: Vec<String> = STARTER.iter().map(|p| p.question.to_string()).collect();
-            let (connection, log, busy, problem, fetch_points) =
-                (connection.clone(), log.clone(), busy.clone(), problem.clone(), fetch_points.clone());
-            model.embed(questions, move |embedded| {
-                let vectors = match embedded {
-                    Ok(v) => v,
-                    Err(e) => {
-                        problem.set(Some(format!("Embeddings unavailable: {e}")));
+            let (target, waiting, no_search) = (connection.target.clone(), busy.clone(), no_search.clone());
+            let (connection, log, busy, problem, fetch_points, model) = (
+                connection.clone(),
+                log.clone(),
+                busy.clone(),
+                problem.clone(),
+                fetch_points.clone(),
+                model.clone(),
+            );
+            let load = move || {
+                model.embed(questions, move |embedded| {
+                    let vectors = match embedded {
+                        Ok(v) => v,
+                        Err(e) => {
+                            problem.set(Some(format!("Embeddings unavailable: {e}")));
+                            busy.set(false);
+                            return;
+                        }
+                    };
+                    let cache = cache_for(kind, vectors.first().map_or(0, Vec::len), threshold);
+                    let mut commands = vec![cache.create_index()];
+                    for (pair, vector) in STARTER.iter().zip(&vectors) {
+                        commands.extend(cache.store_commands(pair.question, pair.answer, vector));
+                    }
+                    drive(Pipeline::new(commands), connection.target.sender(), move |_, exchanged| {
+                        if exchanged.iter().any(|(c, r)| {
+                            c[0].as_ref() == b"FT.CREATE" && !r.is_error()
+                                || matches!(r, Frame::Error(e) if e.contains("already exists"))
+                        }) {
+                            connection.ready.borrow_mut().insert(cache.index.clone());
+                        }
+                        log.set(without_known_index(exchanged));
                         busy.set(false);
-                        return;
+                        fetch_points();
+                    });
+                })
+            };
+            // On a real server, make sure the search module is there before storing anything:
+            // hashes without an index would look loaded and find nothing.
+            if target.is_remote() {
+                probe_search(&target, move |missing| {
+                    no_search.set(missing);
+                    if missing {
+                        waiting.set(false);
+                    } else {
+                        load();
                     }
-                };
-                let cache = cache_for(kind, vectors.first().map_or(0, Vec::len), threshold);
-                let mut commands = vec![cache.create_index()];
-                for (pair, vector) in STARTER.iter().zip(&vectors) {
-                    commands.extend(cache.store_commands(pair.question, pair.answer, vector));
-                }
-                drive(Pipeline::new(commands), connection.target.sender(), move |_, exchanged| {
-                    if exchanged.iter().any(|(c, r)| {
-                        c[0].as_ref() == b"FT.CREATE" && !r.is_error()
-                            || matches!(r, Frame::Error(e) if e.contains("already exists"))
-                    }) {
-                        connection.ready.borrow_mut().insert(cache.index.clone());
-                    }
-                    log.set(without_known_index(exchanged));
-                    busy.set(false);
-                    fetch_points();
                 });
-            });
+            } else {
+                load();
+            }
         })
     };
     let mark_wrong = {
@@ -543,7 +591,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                         title="text-embedding-3-small (or the model configured on the proxy) through the proxy's /embeddings; the key stays in the proxy"
                         data-testid="sem-kind-proxy">{"Real model via the proxy"}</button>
                 </span>
-                <button class="btn" onclick={load_starter} disabled={!ready} data-testid="sem-starter">{"Load the starter Q&A set"}</button>
+                <button class="btn" onclick={load_starter} disabled={!ready || *no_search} data-testid="sem-starter">{"Load the starter Q&A set"}</button>
                 {
                     match &*model {
                         Model::Loading => html! { <span class="muted">{"loading the embedding table…"}</span> },
@@ -556,11 +604,14 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     <span class="muted" data-testid="sem-busy">{"working…"}</span>
                 }
             </div>
+            if *no_search {
+                <p class="error-text" role="alert" data-testid="sem-no-search">{NO_SEARCH}</p>
+            }
             { for problem.as_ref().map(|p| html! { <p class="error-text" data-testid="sem-problem">{p.clone()}</p> }) }
             <div class="ask-row">
                 <input class="ask-input" type="text" value={(*prompt).clone()} oninput={on_prompt}
                     aria-label="Prompt" placeholder="Ask something…" data-testid="sem-prompt" />
-                <button class="btn primary" onclick={ask} disabled={!ready} data-testid="sem-ask">{"Ask"}</button>
+                <button class="btn primary" onclick={ask} disabled={!ready || *no_search} data-testid="sem-ask">{"Ask"}</button>
             </div>
             <div class="chips">
                 { example(STARTER[0].paraphrases[0]) }
@@ -602,7 +653,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     <PromptMap points={map_points} query={query} neighbours={neighbour_labels} />
                 </div>
                 <div class="lab-card">
-                    <h3>{format!("Precision vs hit rate ({} judged questions)", judged.len())}</h3>
+                    <h3>{format!("Precision vs hit rate ({} judged question{})", judged.len(), if judged.len() == 1 { "" } else { "s" })}</h3>
                     <ThresholdCurve points={curve_points} threshold={*threshold} />
                     <p class="muted">{"Lower the threshold and more questions hit, but more hits are wrong answers."}</p>
                 </div>

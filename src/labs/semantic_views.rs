@@ -55,8 +55,8 @@ pub fn NeighbourTable(props: &NeighboursProps) -> Html {
                 html! {
                     <tr class={classes!(pass.then_some("pass"))}>
                         <td>{n.prompt.clone()}</td>
-                        <td class="mono">{format!("{:.4}", n.distance)}</td>
-                        <td class="mono">{format!("{:.4}", n.similarity)}</td>
+                        <td class="mono">{four_places(n.distance)}</td>
+                        <td class="mono">{four_places(n.similarity)}</td>
                         <td>{ if pass { "yes" } else { "no" } }</td>
                     </tr>
                 }
@@ -149,5 +149,29 @@ pub fn ThresholdCurve(props: &CurveProps) -> Html {
             <text class="chart-text curve-hit-label" x="34" y="14">{"— hit rate"}</text>
             <text class="chart-text curve-precision-label" x="130" y="14">{"— precision"}</text>
         </svg>
+    }
+}
+
+/// A distance or similarity to four places; an exact match's distance (0, or a float error
+/// just below it) reads 0.0000, not -0.0000.
+pub fn four_places(x: f32) -> String {
+    let text = format!("{x:.4}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::four_places;
+
+    #[test]
+    fn an_exact_match_reads_zero_without_a_sign() {
+        assert_eq!(four_places(-0.0), "0.0000");
+        assert_eq!(four_places(-0.000_01), "0.0000");
+        assert_eq!(four_places(0.030_2), "0.0302");
+        assert_eq!(four_places(-0.25), "-0.2500");
+        assert_eq!(four_places(1.0), "1.0000");
     }
 }

@@ -98,6 +98,11 @@ test('the switch sends console lines to a real redis-server and the key browser 
   await page.locator('#backend-state', { hasText: 'connected' }).waitFor();
   await page.locator('#backend-details', { hasText: 'Redis 7.' }).waitFor();
 
+  // The clock's jumps would move only the page's clock, not the server's TTLs: off, and said why.
+  const jump = page.locator('[data-jump="jump-min"]');
+  assert.ok(await jump.isDisabled(), 'no clock jumps on a real server');
+  assert.match(await jump.getAttribute('title'), /real server/);
+
   assert.equal(await run(page, 'SET e2e:greeting "hello from the page"'), 'OK');
   assert.equal(redisCli('GET', 'e2e:greeting'), 'hello from the page', 'the write reached the real server');
   redisCli('HSET', 'e2e:user:1', 'name', 'Ada', 'lang', 'rust');
@@ -130,6 +135,22 @@ test('the switch sends console lines to a real redis-server and the key browser 
   // Prompt follows SELECT on the real connection.
   assert.equal(await run(page, 'SELECT 2'), 'OK');
   assert.equal(await page.locator('#prompt').innerText(), 'redis[2]>');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the semantic lab on a server without the search module says so and loads nothing', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await flipToRemote(page, relay.url);
+  await page.locator('#backend-state', { hasText: 'connected' }).waitFor();
+  const before = redisCli('DBSIZE');
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.getByRole('tab', { name: 'Semantic cache lab' }).click();
+  const missing = page.locator('[data-testid=sem-no-search]');
+  await missing.waitFor({ timeout: 20000 });
+  assert.match(await missing.innerText(), /no search module/);
+  assert.ok(await page.locator('[data-testid=sem-starter]').isDisabled(), 'no starter set to load');
+  assert.equal(redisCli('DBSIZE'), before, 'no hashes stored without an index');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -98,3 +98,45 @@ test('TTL lesson: the clock jump makes the session expire', async () => {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=lesson-step][data-state=done]').length === 3);
   assert.deepEqual(page.errors, []);
 });
+
+test('knowledge checks: a wrong answer shows the right one and why, a right one says so, and its line runs', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.click('[data-testid=lesson-rate-limit]');
+  const question = page.locator('[data-testid=quiz-question]').first();
+  await question.waitFor();
+  assert.match(await question.innerText(), /API calls per minute/);
+  assert.equal(await question.getAttribute('data-state'), 'open');
+  assert.equal(await question.locator('[data-testid=quiz-explain]').count(), 0, 'no explanation before an answer');
+  // Wrong first: the verdict names the right answer, and the explanation appears.
+  await question.locator('[data-testid=quiz-choice]', { hasText: 'GET the count' }).click();
+  await page.locator('[data-testid=quiz-question][data-state=wrong]').waitFor();
+  assert.equal(await question.getAttribute('data-state'), 'wrong');
+  assert.match(await question.locator('[data-testid=quiz-verdict]').innerText(), /Not quite: the answer is “INCR/);
+  assert.match(await question.locator('[data-testid=quiz-explain]').innerText(), /INCR adds one inside the server/);
+  assert.ok(await question.locator('[data-testid=quiz-choice]').first().isDisabled(), 'answered once');
+  // The lines that prove it run in the console: the counter has its window.
+  const buttons = question.locator('button', { hasText: 'Run' });
+  for (let b = 0; b < (await buttons.count()); b++) {
+    const before = await page.locator('.scrollback .entry').count();
+    await buttons.nth(b).click();
+    await page.waitForFunction((k) => document.querySelectorAll('.scrollback .entry').length > k, before);
+  }
+  assert.match(await page.locator('.scrollback .entry .reply').last().innerText(), /^\(integer\) (59|60)$/);
+  // Answer again, right this time.
+  await question.locator('button', { hasText: 'Answer again' }).click();
+  await question.locator('[data-testid=quiz-choice]', { hasText: 'INCR, with EXPIRE' }).click();
+  await page.locator('[data-testid=quiz-question][data-state=right]').waitFor();
+  assert.equal(await question.getAttribute('data-state'), 'right');
+  assert.equal(await question.locator('[data-testid=quiz-verdict]').innerText(), 'Right.');
+  assert.match(await page.locator('[data-testid=quiz-score]').innerText(), /1 of 1 answered right/);
+
+  // Another lesson, other questions: the port of Azure Managed Redis.
+  await page.click('[data-testid=lesson-cache-aside]');
+  const port = page.locator('[data-testid=quiz-question]', { hasText: 'Which port' });
+  await port.locator('[data-testid=quiz-choice]', { hasText: '10000' }).click();
+  await page.locator('[data-testid=quiz-question][data-state=right]', { hasText: 'Which port' }).waitFor();
+  assert.match(await port.locator('[data-testid=quiz-explain]').innerText(), /6380 was the TLS port of the older Azure Cache for Redis/);
+  await page.screenshot({ path: screenshotPath('lessons-quiz.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+});

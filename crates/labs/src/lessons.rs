@@ -317,15 +317,29 @@ pub const LESSONS: &[Lesson] = &[
                 done_when: |r| r.on("TTL", "rate:*") && r.reply.integer().is_some_and(|n| n > 0),
             },
             LessonStep {
-                say: "Move the clock a minute on: the window expired with its key, and the next INCR \
-                      starts a new one at 1.",
-                try_lines: &["INCR rate:user-123"],
+                say: "Move the clock a minute on: the window expired with its key. Here is the trap: \
+                      a bare INCR now creates a new counter without a TTL (TTL would answer -1), a \
+                      window that never ends. So the app sends both commands on every request, in one \
+                      MULTI/EXEC: INCR counts, EXPIRE ... NX gives a new window its 60 seconds and \
+                      leaves a running one alone.",
+                try_lines: &["MULTI", "INCR rate:user-123", "EXPIRE rate:user-123 60 NX", "EXEC"],
                 jump_ms: Some(MINUTE_MS),
-                done_when: |r| r.on("INCR", "rate:*") && r.reply == ReplySummary::Integer(1),
+                // The transaction, or an EXPIRE sent on its own that gave the counter its TTL.
+                done_when: |r| {
+                    (r.is("EXEC") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 2))
+                        || (r.on("EXPIRE", "rate:*") && r.reply == ReplySummary::Integer(1))
+                },
+            },
+            LessonStep {
+                say: "Check the new window: TTL counts down from 60 again, so this counter will reset \
+                      like the first.",
+                try_lines: &["TTL rate:user-123"],
+                jump_ms: None,
+                done_when: |r| r.on("TTL", "rate:*") && r.reply.integer().is_some_and(|n| n > 0),
             },
         ],
-        wrap_up: "A fixed window in two commands. The same INCR + EXPIRE NX pair caps calls to a paid \
-                  model per user.",
+        wrap_up: "A fixed window: INCR and EXPIRE NX together on every request, so each window gets \
+                  a lifetime whoever opens it. The same pair caps calls to a paid model per user.",
     },
     Lesson {
         id: "chat-history",
@@ -474,9 +488,10 @@ pub const LESSONS: &[Lesson] = &[
             },
             LessonStep {
                 say: "Ask with a query vector mostly along x (0.8, 0.2, 0, 0). KNN 2 returns the two \
-                      nearest with their COSINE distance as score; DIALECT 2 is needed for the $q parameter.",
+                      nearest with their COSINE distance as score; SORTBY score lists the nearest first (without \
+                      it the k results come in document order), and DIALECT 2 is needed for the $q parameter.",
                 try_lines: &[
-                    r#"FT.SEARCH idx:faq "*=>[KNN 2 @embedding $q AS score]" PARAMS 2 q "\xcd\xccL?\xcd\xccL>\x00\x00\x00\x00\x00\x00\x00\x00" RETURN 2 question score DIALECT 2"#,
+                    r#"FT.SEARCH idx:faq "*=>[KNN 2 @embedding $q AS score]" PARAMS 2 q "\xcd\xccL?\xcd\xccL>\x00\x00\x00\x00\x00\x00\x00\x00" RETURN 2 question score SORTBY score DIALECT 2"#,
                 ],
                 jump_ms: None,
                 done_when: |r| r.is("FT.SEARCH") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 3),

@@ -14,13 +14,14 @@
 //! - [`pca`]: a 2-D projection of embeddings for the lab's map; [`threshold`]: precision and
 //!   hit rate as the threshold moves; [`starter`]: our starter Q&A set with paraphrases.
 //! - [`lessons`]: guided lessons on the course's patterns, with checks over the commands a
-//!   learner ran and the replies they got.
+//!   learner ran and the replies they got; [`quiz`]: the knowledge checks at their end.
 
 pub mod cache_aside;
 pub mod flow;
 pub mod lessons;
 pub mod metrics;
 pub mod pca;
+pub mod quiz;
 pub mod semantic;
 pub mod starter;
 pub mod threshold;

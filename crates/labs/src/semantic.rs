@@ -68,7 +68,8 @@ impl SemanticCache {
         format!("{}{hex}", self.prefix)
     }
 
-    /// The KNN search for an embedding.
+    /// The KNN search for an embedding, nearest first: without `SORTBY score` RediSearch lists
+    /// the k nearest in document order, not by distance.
     pub fn search_command(&self, embedding: &[f32]) -> Command {
         let query = format!("*=>[KNN {} @embedding $blob AS score]", self.k.max(1));
         let blob = f32_blob(embedding);
@@ -84,6 +85,8 @@ impl SemanticCache {
             b"3",
             b"prompt",
             b"response",
+            b"score",
+            b"SORTBY",
             b"score",
             b"DIALECT",
             b"2",

@@ -187,3 +187,124 @@ fn a_console_line_crosses_to_the_lessons_module_as_resp_unchanged() {
     }
     assert_eq!(Ran::from_frame(&Frame::Integer(1)), None);
 }
+
+#[test]
+fn the_rate_limit_lesson_ends_with_a_window_that_expires() {
+    let lesson = LESSONS.iter().find(|l| l.id == "rate-limit").expect("rate-limit lesson");
+    let ran = |line: &str, reply: Frame| Ran::new(args(line), &reply);
+    let before_the_jump = [
+        ran("INCR rate:user-123", Frame::Integer(1)),
+        ran("EXPIRE rate:user-123 60 NX", Frame::Integer(1)),
+        ran("INCR rate:user-123", Frame::Integer(6)),
+        ran("TTL rate:user-123", Frame::Integer(40)),
+    ];
+    assert_eq!(progress(lesson, 0, &before_the_jump), 4);
+    // After the window: a bare INCR recreates the counter without a TTL; that is not the step,
+    // and TTL -1 does not finish the lesson.
+    let bare = [ran("INCR rate:user-123", Frame::Integer(1)), ran("TTL rate:user-123", Frame::Integer(-1))];
+    assert_eq!(progress(lesson, 4, &bare), 4);
+    let fixed =
+        [ran("EXPIRE rate:user-123 60 NX", Frame::Integer(1)), ran("TTL rate:user-123", Frame::Integer(60))];
+    assert_eq!(progress(lesson, 4, &fixed), 6);
+
+    // Clicking through in the engine leaves a counter that will expire.
+    let i = LESSONS.iter().position(|l| l.id == "rate-limit").expect("index");
+    let mut engine = Engine::new(5, 1_000_000);
+    let client = engine.connect(1_000_000);
+    let now = std::cell::Cell::new(1_000_000u64);
+    let engine = std::cell::RefCell::new(engine);
+    let done = finish(
+        i,
+        |cmd| engine.borrow_mut().execute(client, cmd, now.get()),
+        |ms| {
+            now.set(now.get() + ms);
+            engine.borrow_mut().tick(now.get());
+        },
+    );
+    assert_eq!(done, lesson.steps.len());
+    let ttl = engine.borrow_mut().execute(client, args("TTL rate:user-123"), now.get());
+    assert!(matches!(ttl, Frame::Integer(n) if n > 0 && n <= 60), "{ttl:?}");
+}
+
+#[test]
+fn every_knowledge_check_has_one_right_answer_and_says_why() {
+    use playground_labs::quiz::{questions_for, QUIZZES};
+    let mut total = 0;
+    for (id, questions) in QUIZZES {
+        assert!(LESSONS.iter().any(|l| l.id == *id), "questions for a lesson that exists: {id}");
+        let found: Vec<&str> = questions_for(id).iter().map(|q| q.ask).collect();
+        assert_eq!(found, questions.iter().map(|q| q.ask).collect::<Vec<_>>());
+        for q in *questions {
+            total += 1;
+            assert!(q.choices.len() >= 2, "{}", q.ask);
+            assert!(q.answer < q.choices.len(), "{}", q.ask);
+            assert_eq!((0..q.choices.len()).filter(|&c| q.is_right(c)).count(), 1, "{}", q.ask);
+            let mut distinct = q.choices.to_vec();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), q.choices.len(), "no choice twice: {}", q.ask);
+            assert!(q.explain.len() > 40, "an explanation: {}", q.ask);
+            assert!(q.ask.ends_with('?'), "{}", q.ask);
+        }
+    }
+    assert!(total >= 6, "the course's knowledge checks ({total})");
+    assert!(questions_for("no-such-lesson").is_empty());
+}
+
+/// A question's console lines run without error once its lesson is done, in the engine.
+#[test]
+fn knowledge_check_lines_run_after_their_lesson() {
+    use playground_labs::quiz::questions_for;
+    for (i, lesson) in LESSONS.iter().enumerate() {
+        let lines: Vec<&str> =
+            questions_for(lesson.id).iter().flat_map(|q| q.try_lines.iter().copied()).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let mut engine = Engine::new(5, 1_000_000);
+        let client = engine.connect(1_000_000);
+        let now = std::cell::Cell::new(1_000_000u64);
+        let engine = std::cell::RefCell::new(engine);
+        finish(
+            i,
+            |cmd| engine.borrow_mut().execute(client, cmd, now.get()),
+            |ms| {
+                now.set(now.get() + ms);
+                engine.borrow_mut().tick(now.get());
+            },
+        );
+        for line in lines {
+            let reply = engine.borrow_mut().execute(client, args(line), now.get());
+            assert!(!reply.is_error(), "{}: {line} -> {reply:?}", lesson.id);
+        }
+    }
+    // What the rate-limit question's lines show: the counter has a TTL.
+    let mut engine = Engine::new(5, 0);
+    let c = engine.connect(0);
+    for line in playground_labs::quiz::questions_for("rate-limit")[0].try_lines {
+        let reply = engine.execute(c, args(line), 0);
+        if line.starts_with("TTL") {
+            assert_eq!(reply, Frame::Integer(60));
+        }
+    }
+}
+
+/// The vector question's search shows the hit as a small distance, nearest first.
+#[test]
+fn the_threshold_question_shows_scores_as_distances() {
+    let i = LESSONS.iter().position(|l| l.id == "vector-index").expect("vector lesson");
+    let mut engine = Engine::new(5, 0);
+    let client = engine.connect(0);
+    let engine = std::cell::RefCell::new(engine);
+    finish(i, |cmd| engine.borrow_mut().execute(client, cmd, 0), |_| {});
+    let line = playground_labs::quiz::questions_for("vector-index")[0].try_lines[0];
+    let Frame::Array(items) = engine.borrow_mut().execute(client, args(line), 0) else { panic!("an array") };
+    let score = |fields: &Frame| -> f64 {
+        let Frame::Array(f) = fields else { panic!("fields") };
+        let at = f.iter().position(|x| x.as_bytes() == Some(b"score")).expect("score");
+        std::str::from_utf8(f[at + 1].as_bytes().expect("bytes")).expect("utf8").parse().expect("number")
+    };
+    assert_eq!(items[1].as_bytes(), Some(&b"faq:1"[..]));
+    let (near, far) = (score(&items[2]), score(&items[4]));
+    assert!(near <= 0.05 && far > 0.05, "{near} {far}");
+}

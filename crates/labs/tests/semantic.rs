@@ -82,3 +82,32 @@ fn search_replies_parse_in_resp2_and_resp3() {
     assert_eq!((total, docs[0].1[0].0.as_str()), (1, "score"));
     assert!(parse_search_reply(&Frame::Error("ERR unknown command 'FT.SEARCH'".into())).is_err());
 }
+
+/// The command the lab shows and sends lists the nearest first, as the course's `vector_search`
+/// does with `SORTBY score`: the server's own order, not a sort the lab adds afterwards.
+#[test]
+fn the_knn_command_returns_the_nearest_first() {
+    let model = model();
+    let mut cache = SemanticCache::new(model.dims(), 0.65);
+    cache.k = 5;
+    let mut engine = Engine::new(1, 0);
+    let c = engine.connect(0);
+    assert_eq!(engine.execute(c, cache.create_index(), 0), Frame::ok());
+    for pair in STARTER {
+        for cmd in cache.store_commands(pair.question, pair.answer, &model.embed(pair.question)) {
+            assert!(!engine.execute(c, cmd, 0).is_error());
+        }
+    }
+    let command = cache.search_command(&model.embed(STARTER[3].paraphrases[0]));
+    assert!(command.windows(2).any(|w| w[0].as_ref() == b"SORTBY" && w[1].as_ref() == b"score"));
+    let (_, docs) = parse_search_reply(&engine.execute(c, command, 0)).expect("a search reply");
+    let scores: Vec<f64> = docs
+        .iter()
+        .map(|(_, fields)| {
+            let (_, score) = fields.iter().find(|(name, _)| name == "score").expect("a score");
+            std::str::from_utf8(score).expect("text").parse().expect("a number")
+        })
+        .collect();
+    assert_eq!(scores.len(), 5);
+    assert!(scores.windows(2).all(|w| w[0] <= w[1]), "nearest first: {scores:?}");
+}
