@@ -9,7 +9,7 @@
 //! active expiry every 100 ms.
 
 use bytes::{Buf, BytesMut};
-use playground_engine::resp::{parse_command, Limits};
+use playground_engine::resp::{CommandParser, Limits};
 use playground_engine::{Engine, Frame, Outcome};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -91,17 +91,35 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
 /// Serve one client until it disconnects, sends QUIT, or breaks the protocol.
 async fn connection(mut stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
-    let id = shared.lock().connect(now_ms());
+    let admitted = {
+        let mut engine = shared.lock();
+        let server = engine.server();
+        // Redis counts the clients already connected, so `maxclients N` admits N of them.
+        (server.clients.len() < server.config.maxclients as usize).then(|| engine.connect(now_ms()))
+    };
+    let Some(id) = admitted else {
+        stream.write_all(b"-ERR max number of clients reached\r\n").await?;
+        return Ok(());
+    };
     let result = serve_client(&mut stream, &shared, id).await;
     shared.lock().disconnect(id);
     result
 }
 
+/// How much the input buffer asks for per read, and the capacity it falls back to once a large
+/// command is done (as Redis shrinks an idle query buffer).
+const READ_CHUNK: usize = 16 * 1024;
+const IDLE_CAPACITY: usize = 1024 * 1024;
+
 async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::io::Result<()> {
-    let limits = Limits::default();
-    let mut input = BytesMut::with_capacity(16 * 1024);
-    let mut output = Vec::with_capacity(16 * 1024);
+    // The input holds only bytes that arrived: a bulk length announced in a header reserves
+    // nothing (a client announcing 2 GB and sending nothing costs a few bytes), and the parser
+    // resumes where it stopped, so a command read in many pieces is scanned once.
+    let mut input = BytesMut::with_capacity(READ_CHUNK);
+    let mut parser = CommandParser::default();
+    let mut output = Vec::with_capacity(READ_CHUNK);
     loop {
+        input.reserve(READ_CHUNK);
         if stream.read_buf(&mut input).await? == 0 {
             return Ok(());
         }
@@ -109,12 +127,20 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
         loop {
             // Run every complete command in the buffer under one lock.
             let mut blocked = false;
+            let query_buffer_limit;
             {
                 let mut engine = shared.lock();
+                // The limits are read per batch: CONFIG SET changes them for every client at once.
+                let config = &engine.server().config;
+                let limits = Limits {
+                    max_bulk_len: usize::try_from(config.proto_max_bulk_len).unwrap_or(usize::MAX),
+                    ..Limits::default()
+                };
+                query_buffer_limit = config.client_query_buffer_limit;
                 // One clock reading per batch, as Redis caches its time per event-loop turn.
                 let now = now_ms();
                 loop {
-                    match parse_command(&input, &limits) {
+                    match parser.parse(&input, &limits) {
                         Ok(Some((args, used))) => {
                             input.advance(used);
                             if args.is_empty() {
@@ -149,6 +175,18 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             if close {
                 stream.shutdown().await.ok();
                 return Ok(());
+            }
+            // What is left is an incomplete command: over `client-query-buffer-limit`, Redis
+            // closes the client without a reply (and logs it).
+            if input.len() as u64 > query_buffer_limit {
+                tracing::warn!(
+                    "closing client {id} that reached max query buffer length ({} bytes)",
+                    input.len()
+                );
+                return Ok(());
+            }
+            if input.is_empty() && input.capacity() > IDLE_CAPACITY {
+                input = BytesMut::with_capacity(READ_CHUNK);
             }
             if !blocked {
                 break;
