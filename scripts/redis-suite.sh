@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The ratchet: Redis 7.4.1's own TCL test suite against `playground-proxy emulate`.
 #
-#   scripts/redis-suite.sh [--update] [--record] [--runs N] [FILE...]
+#   scripts/redis-suite.sh [--update] [--record] [--runs N] [--no-skip] [FILE...]
 #
-# Builds the proxy, starts `emulate` on a free port, runs ../shared/redis-tests/run (relative to
+# Builds the proxy, starts a fresh `emulate` on a free port for each file, runs ../shared/redis-tests/run (relative to
 # the repository's root) for FILEs (default: the set below, chosen to fit CI's time), reads every
 # test's outcome from the logs and compares them with tests/redis-suite/:
 #
 #   expected-failures.txt  tests that still fail: "file<TAB>test name" a line, '#' comments
 #   flaky.txt              tests that pass or fail with timing: neither required to pass nor to fail
+#   skip.txt               tests that hang emulate: skipped (--no-skip runs them)
 #
 # A test is keyed by its file and its name; the second test of the same name in a file is
 # "name (#2)", and so on. An error outside any test is the harness's "BLOCK ABORTED: ..." test;
@@ -81,6 +82,10 @@ say() { printf '\033[1;34m%s\033[0m\n' "$*"; }
 # trips and sleeps.
 if [[ -n ${REDIS_SUITE_PROXY:-} ]]; then
   proxy=$REDIS_SUITE_PROXY
+  [[ -x $proxy ]] || {
+    echo "REDIS_SUITE_PROXY=$proxy is not an executable playground-proxy" >&2
+    exit 1
+  }
 else
   say "building playground-proxy (debug)"
   cargo build --locked -q -p playground-proxy --bin playground-proxy
