@@ -7,6 +7,13 @@
 //! and one syscall per batch. Blocking commands (BLPOP, ...) park the connection until another
 //! client writes or the deadline passes. Time is the system clock; a background task runs
 //! active expiry every 100 ms.
+//!
+//! Redis's limits on clients hold, read from the engine's config so CONFIG SET changes them:
+//! `proto-max-bulk-len` (a longer bulk is a protocol error, and the connection closes),
+//! `client-query-buffer-limit` (an incomplete command past it closes the client without a reply)
+//! and `maxclients` (one more connection gets `-ERR max number of clients reached`). Input is read
+//! as it arrives, never reserved from an announced length, and one slow client stalls no other:
+//! each connection is its own task and holds the engine only while running complete commands.
 
 use bytes::{Buf, BytesMut};
 use playground_engine::resp::{CommandParser, Limits};
