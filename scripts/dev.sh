@@ -3,7 +3,8 @@
 #
 #   scripts/dev.sh serve   build the page for release and serve it with trunk, printing the URL
 #   scripts/dev.sh test    every check: fmt, clippy (native + wasm32), native tests (with the
-#                          Redis oracle for differential tests), wasm tests in headless Chromium,
+#                          Redis oracle for differential tests), Redis's own test suite against
+#                          `emulate` (scripts/redis-suite.sh), wasm tests in headless Chromium,
 #                          and end-to-end browser tests against the page as `serve` serves it
 #   scripts/dev.sh build   build the page for release into dist/ (wasm-opt -Oz included)
 #   scripts/dev.sh tools   only install the tools
@@ -73,6 +74,11 @@ ensure_redis() {
   # Debian's redis-server (7.0, with TLS) for the proxy's tests and the benchmarks;
   # the Redis 7.4 + RediSearch oracle comes from ../shared/oracle.
   apt_install redis-server redis-tools openssl
+}
+
+# tclsh for Redis's own test suite (../shared/redis-tests), which scripts/redis-suite.sh runs.
+ensure_tcl() {
+  apt_install tcl
 }
 
 # npm packages from package-lock.json: playwright-core for the browser tests and binaryen, whose
@@ -173,6 +179,7 @@ run_tests() {
   tools
   ensure_browser
   ensure_redis
+  ensure_tcl
   ensure_oracle
 
   say "format"
@@ -186,6 +193,10 @@ run_tests() {
 
   say "native tests (engine with differential tests against Redis 7.4, proxy, app logic)"
   cargo test --workspace --locked
+
+  say "Redis 7.4.1's own test suite against emulate (no new failures; tests/redis-suite/)"
+  # The debug playground-proxy the native tests just built (see the script on why that build).
+  REDIS_SUITE_PROXY="${CARGO_TARGET_DIR:-$root/target}/debug/playground-proxy" scripts/redis-suite.sh
 
   say "wasm tests in headless Chromium"
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner

@@ -83,6 +83,13 @@ pub struct Config {
     pub appendonly: bool,
     /// `save` rules as typed: kept and reported only.
     pub save: String,
+    /// `proto-max-bulk-len`: the largest bulk string a client may send (a server reads it per
+    /// request, `emulate` does). SETRANGE and APPEND keep Redis's default 512 MB.
+    pub proto_max_bulk_len: u64,
+    /// `client-query-buffer-limit`: a client whose unprocessed input grows past it is closed.
+    pub client_query_buffer_limit: u64,
+    /// `maxclients`: connections over it are refused with `ERR max number of clients reached`.
+    pub maxclients: u32,
 }
 
 impl Default for Config {
@@ -100,6 +107,9 @@ impl Default for Config {
             timeout: 0,
             appendonly: false,
             save: String::new(),
+            proto_max_bulk_len: 512 << 20,
+            client_query_buffer_limit: 1 << 30,
+            maxclients: 10_000,
         }
     }
 }
@@ -118,6 +128,9 @@ pub const PARAMETERS: &[&str] = &[
     "timeout",
     "appendonly",
     "save",
+    "proto-max-bulk-len",
+    "client-query-buffer-limit",
+    "maxclients",
 ];
 
 impl Config {
@@ -136,6 +149,9 @@ impl Config {
             "timeout" => self.timeout.to_string(),
             "appendonly" => if self.appendonly { "yes" } else { "no" }.to_string(),
             "save" => self.save.clone(),
+            "proto-max-bulk-len" => self.proto_max_bulk_len.to_string(),
+            "client-query-buffer-limit" => self.client_query_buffer_limit.to_string(),
+            "maxclients" => self.maxclients.to_string(),
             _ => return None,
         })
     }
@@ -181,6 +197,15 @@ impl Config {
                 }
             }
             "save" => self.save = text.to_string(),
+            "proto-max-bulk-len" => self.proto_max_bulk_len = parse_memory_at_least_1mb(text)?,
+            "client-query-buffer-limit" => self.client_query_buffer_limit = parse_memory_at_least_1mb(text)?,
+            "maxclients" => {
+                let n = parse_int(text)?;
+                if !(1..=u32::MAX as i64).contains(&n) {
+                    return Err(Some("argument must be between 1 and 4294967295 inclusive"));
+                }
+                self.maxclients = n as u32;
+            }
             _ => return Err(None),
         }
         Ok(())
@@ -194,7 +219,9 @@ const NOT_INTEGER: &str = "argument couldn't be parsed into an integer";
 
 fn bad_value_message(name: &str) -> &'static str {
     match name {
-        "maxmemory" | "maxmemory-clients" => MEMORY_VALUE,
+        "maxmemory" | "maxmemory-clients" | "proto-max-bulk-len" | "client-query-buffer-limit" => {
+            MEMORY_VALUE
+        }
         "maxmemory-policy" => POLICY_CHOICES,
         "appendonly" => "argument must be 'yes' or 'no'",
         _ => NOT_INTEGER,
@@ -213,6 +240,16 @@ fn parse_bounded(text: &str, min: u32, max: u32) -> Result<u32, Option<&'static 
         return Err(Some(range_message(min, max)));
     }
     Ok(value as u32)
+}
+
+/// A memory value from 1 MB to `LONG_MAX`, as Redis bounds `proto-max-bulk-len` and
+/// `client-query-buffer-limit`.
+fn parse_memory_at_least_1mb(text: &str) -> Result<u64, Option<&'static str>> {
+    let bytes = parse_memory(text).ok_or(Some(MEMORY_VALUE))?;
+    if !(1 << 20..=i64::MAX as u64).contains(&bytes) {
+        return Err(Some("argument must be between 1048576 and 9223372036854775807 inclusive"));
+    }
+    Ok(bytes)
 }
 
 fn range_message(min: u32, max: u32) -> &'static str {

@@ -17,7 +17,7 @@ use bytes::Bytes;
 pub struct Limits {
     /// Largest bulk string accepted (Redis's `proto-max-bulk-len`, 512 MB by default).
     pub max_bulk_len: usize,
-    /// Most elements in one aggregate (Redis caps multibulk length at 1024*1024*1024).
+    /// Most elements in one aggregate (Redis refuses a multibulk length over `INT_MAX`).
     pub max_array_len: usize,
     /// Deepest nesting of aggregates in a reply frame.
     pub max_depth: usize,
@@ -29,7 +29,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_bulk_len: 512 * 1024 * 1024,
-            max_array_len: 1024 * 1024 * 1024,
+            max_array_len: i32::MAX as usize,
             max_depth: 128,
             max_inline_len: 64 * 1024,
         }
@@ -81,55 +81,128 @@ fn parse_i64(bytes: &[u8]) -> Option<i64> {
 
 /// Parse one client command from `buf`: `Ok(Some((args, consumed)))`, `Ok(None)` if incomplete.
 /// An empty inline line yields an empty argument list (Redis ignores it).
+///
+/// Stateless: each call scans the command from its start. A server that reads a large command
+/// in many pieces keeps a [`CommandParser`] instead, which resumes where the last call stopped.
 pub fn parse_command(buf: &[u8], limits: &Limits) -> Result<Option<(Vec<Bytes>, usize)>, ProtocolError> {
-    if buf.is_empty() {
-        return Ok(None);
-    }
-    if buf[0] != b'*' {
-        return parse_inline(buf, limits);
-    }
-    let Some((end, mut pos)) = find_line(buf, 1) else {
-        if buf.len() > limits.max_inline_len {
-            return Err(protocol_error("too big mbulk count string"));
+    CommandParser::default().parse(buf, limits)
+}
+
+/// A client command read incrementally, as Redis's `processMultibulkBuffer` does: the arguments
+/// already found are remembered, so a command that arrives in many reads (a multibulk of a
+/// million arguments, a 500 MB value) is scanned once, not once per read.
+///
+/// Call [`CommandParser::parse`] with the buffer that starts at the current command, grown by
+/// whatever arrived since; after a complete command (or an error) the state resets, and the caller
+/// drops the consumed bytes before the next call. Nothing is allocated from an announced length:
+/// the buffer holds only bytes that arrived.
+#[derive(Debug, Default, Clone)]
+pub struct CommandParser {
+    /// Arguments still to find in the current multibulk (`None` before its header is read).
+    remaining: Option<usize>,
+    /// Where the next argument's `$` line starts.
+    pos: usize,
+    /// Length of the argument at `pos`, once its `$` line is read.
+    bulk: Option<(usize, usize)>,
+    /// The arguments found so far, as ranges of the buffer.
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl CommandParser {
+    /// Parse (or go on parsing) the command at the start of `buf`; see [`parse_command`].
+    pub fn parse(
+        &mut self,
+        buf: &[u8],
+        limits: &Limits,
+    ) -> Result<Option<(Vec<Bytes>, usize)>, ProtocolError> {
+        let result = self.resume(buf, limits);
+        if !matches!(result, Ok(None)) {
+            *self = CommandParser::default();
         }
-        return Ok(None);
-    };
-    let count = parse_i64(&buf[1..end]).ok_or_else(|| protocol_error("invalid multibulk length"))?;
-    if count > limits.max_array_len as i64 {
-        return Err(protocol_error("invalid multibulk length"));
+        result
     }
-    if count <= 0 {
-        return Ok(Some((Vec::new(), pos)));
-    }
-    // Find every argument first, then copy the command once: its arguments share one
-    // allocation instead of one each (a stored value keeps only its own command's bytes alive).
-    let mut ranges = Vec::with_capacity((count as usize).min(1024));
-    for _ in 0..count {
-        let Some(&tag) = buf.get(pos) else { return Ok(None) };
-        if tag != b'$' {
-            return Err(protocol_error(&format!("expected '$', got '{}'", tag as char)));
-        }
-        let Some((end, start)) = find_line(buf, pos + 1) else {
-            if buf.len() - pos > limits.max_inline_len {
-                return Err(protocol_error("too big bulk count string"));
+
+    fn resume(&mut self, buf: &[u8], limits: &Limits) -> Result<Option<(Vec<Bytes>, usize)>, ProtocolError> {
+        let remaining = match self.remaining {
+            Some(n) => n,
+            None => {
+                if buf.is_empty() {
+                    return Ok(None);
+                }
+                if buf[0] != b'*' {
+                    return parse_inline(buf, limits);
+                }
+                let Some((end, pos)) = find_line(buf, 1) else {
+                    if buf.len() > limits.max_inline_len {
+                        return Err(protocol_error("too big mbulk count string"));
+                    }
+                    return Ok(None);
+                };
+                let count = parse_length(&buf[1..end])
+                    .filter(|&n| n <= limits.max_array_len as i64)
+                    .ok_or_else(|| protocol_error("invalid multibulk length"))?;
+                if count <= 0 {
+                    return Ok(Some((Vec::new(), pos)));
+                }
+                self.pos = pos;
+                self.ranges = Vec::with_capacity((count as usize).min(1024));
+                count as usize
             }
-            return Ok(None);
         };
-        let len = parse_i64(&buf[pos + 1..end]).ok_or_else(|| protocol_error("invalid bulk length"))?;
-        if len < 0 || len as usize > limits.max_bulk_len {
-            return Err(protocol_error("invalid bulk length"));
+        self.remaining = Some(remaining);
+        while self.remaining.is_some_and(|n| n > 0) {
+            let pos = self.pos;
+            let (start, len) = match self.bulk {
+                Some(known) => known,
+                None => {
+                    let Some(&tag) = buf.get(pos) else { return Ok(None) };
+                    if tag != b'$' {
+                        return Err(protocol_error(&format!("expected '$', got '{}'", tag as char)));
+                    }
+                    let Some((end, start)) = find_line(buf, pos + 1) else {
+                        if buf.len() - pos > limits.max_inline_len {
+                            return Err(protocol_error("too big bulk count string"));
+                        }
+                        return Ok(None);
+                    };
+                    let len = parse_length(&buf[pos + 1..end])
+                        .filter(|&n| n >= 0 && n as u64 <= limits.max_bulk_len as u64)
+                        .ok_or_else(|| protocol_error("invalid bulk length"))?;
+                    self.bulk = Some((start, len as usize));
+                    (start, len as usize)
+                }
+            };
+            // Redis skips the two bytes after the value without looking at them.
+            if buf.len() < start + len + 2 {
+                return Ok(None);
+            }
+            self.ranges.push(start..start + len);
+            self.pos = start + len + 2;
+            self.bulk = None;
+            self.remaining = self.remaining.map(|n| n - 1);
         }
-        let len = len as usize;
-        if buf.len() < start + len + 2 {
-            return Ok(None);
-        }
-        ranges.push(start..start + len);
-        pos = start + len + 2;
+        let end = self.pos;
+        // Copy the command once: its arguments share one allocation instead of one each (a
+        // stored value keeps only its own command's bytes alive).
+        let first = self.ranges.first().map_or(end, |r| r.start);
+        let shared = Bytes::copy_from_slice(&buf[first..end]);
+        let args = self.ranges.drain(..).map(|r| shared.slice(r.start - first..r.end - first)).collect();
+        Ok(Some((args, end)))
     }
-    let first = ranges.first().map_or(pos, |r| r.start);
-    let shared = Bytes::copy_from_slice(&buf[first..pos]);
-    let args = ranges.into_iter().map(|r| shared.slice(r.start - first..r.end - first)).collect();
-    Ok(Some((args, pos)))
+}
+
+/// A multibulk or bulk length as Redis's `string2ll` reads it: an optional `-`, then digits with
+/// no leading zero (`0` alone is fine); no `+`, no spaces, nothing past `i64`.
+fn parse_length(bytes: &[u8]) -> Option<i64> {
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') || !digits.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    if bytes == b"-0" {
+        return None;
+    }
+    parse_i64(bytes)
 }
 
 /// Inline commands: one line split on spaces, with redis-cli-style quoting.
@@ -369,5 +442,49 @@ mod tests {
             vec![b"set".to_vec(), b"a b".to_vec(), b"'".to_vec(), b"A\n".to_vec()]
         );
         assert_eq!(split_args(br#"get "a"b"#), None);
+    }
+
+    #[test]
+    fn lengths_as_redis_reads_them() {
+        let l = Limits::default();
+        let err = |wire: &[u8]| parse_command(wire, &l).unwrap_err().0;
+        for bad in [&b"*01\r\n"[..], b"*+1\r\n", b"* 1\r\n", b"*-0\r\n", b"*abc\r\n", b"*2147483648\r\n"] {
+            assert_eq!(
+                err(bad),
+                "ERR Protocol error: invalid multibulk length",
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        for bad in [&b"*1\r\n$04\r\n"[..], b"*1\r\n$-1\r\n", b"*1\r\n$ 4\r\n", b"*1\r\n$536870913\r\n"] {
+            assert_eq!(
+                err(bad),
+                "ERR Protocol error: invalid bulk length",
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        // Announced, not yet sent: wait (nothing is reserved for it).
+        assert_eq!(parse_command(b"*2147483647\r\n", &l).unwrap(), None);
+        assert_eq!(parse_command(b"*1\r\n$536870912\r\n", &l).unwrap(), None);
+        assert_eq!(parse_command(b"*-5\r\n", &l).unwrap(), Some((vec![], 5)));
+        assert_eq!(err(&[b'x'; 64 * 1024 + 1]), "ERR Protocol error: too big inline request");
+        assert_eq!(err(b"set a \"b\r\n"), "ERR Protocol error: unbalanced quotes in request");
+    }
+
+    #[test]
+    fn a_command_read_in_pieces_resumes_where_it_stopped() {
+        let l = Limits::default();
+        let wire = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nvalue\r\n+extra";
+        let complete = wire.len() - b"+extra".len();
+        let mut parser = CommandParser::default();
+        for cut in 0..complete {
+            assert_eq!(parser.parse(&wire[..cut], &l).unwrap(), None, "cut at {cut}");
+        }
+        let (args, used) = parser.parse(wire, &l).unwrap().unwrap();
+        assert_eq!(args, vec![Bytes::from("SET"), Bytes::from("k"), Bytes::from("value")]);
+        assert_eq!(used, complete);
+        // The state was reset: the next command starts fresh.
+        assert_eq!(parser.parse(b"PING\r\n", &l).unwrap(), Some((vec![Bytes::from("PING")], 6)));
     }
 }

@@ -291,6 +291,46 @@ fn config_get_set_and_errors_byte_exact() {
     s.same_unordered(&["CONFIG", "GET", "maxmemory-p*", "maxmemory-s*"]);
 }
 
+/// The limits a server applies while reading clients (`emulate` reads them from the engine's config).
+#[test]
+fn protocol_limit_configs_byte_exact() {
+    let mut s = Session::new();
+    s.script(&[
+        &["CONFIG", "GET", "proto-max-bulk-len"],
+        &["CONFIG", "GET", "client-query-buffer-limit"],
+        &["CONFIG", "GET", "maxclients"],
+        &["CONFIG", "SET", "proto-max-bulk-len", "1000"],
+        &["CONFIG", "SET", "proto-max-bulk-len", "abc"],
+        &["CONFIG", "SET", "proto-max-bulk-len", "-1"],
+        &["CONFIG", "SET", "proto-max-bulk-len", "2gb"],
+        &["CONFIG", "GET", "proto-max-bulk-len"],
+        &["CONFIG", "SET", "proto-max-bulk-len", "1mb"],
+        &["CONFIG", "GET", "proto-max-bulk-len"],
+        &["CONFIG", "SET", "client-query-buffer-limit", "1048575"],
+        &["CONFIG", "SET", "client-query-buffer-limit", "x"],
+        &["CONFIG", "SET", "client-query-buffer-limit", "2mb"],
+        &["CONFIG", "GET", "client-query-buffer-limit"],
+        &["CONFIG", "SET", "maxclients", "0"],
+        &["CONFIG", "SET", "maxclients", "abc"],
+        &["CONFIG", "SET", "maxclients", "4294967296"],
+        &["CONFIG", "SET", "maxclients", "5000"],
+        &["CONFIG", "GET", "maxclients"],
+        &[
+            "CONFIG",
+            "SET",
+            "proto-max-bulk-len",
+            "512mb",
+            "client-query-buffer-limit",
+            "1gb",
+            "maxclients",
+            "10000",
+        ],
+        &["CONFIG", "GET", "proto-max-bulk-len"],
+        &["CONFIG", "GET", "client-query-buffer-limit"],
+        &["CONFIG", "GET", "maxclients"],
+    ]);
+}
+
 /// Lines of an INFO reply as (section, field) pairs, plus the raw text.
 fn info_fields(frame: &Frame) -> (Vec<String>, String) {
     let text = String::from_utf8_lossy(frame.as_bytes().expect("INFO is a string")).into_owned();

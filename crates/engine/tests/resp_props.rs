@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use bytes::Bytes;
-use playground_engine::resp::{encode_command, parse_command, parse_frame, Limits};
+use playground_engine::resp::{encode_command, parse_command, parse_frame, CommandParser, Limits};
 use playground_engine::{cmd, Engine, Frame, Protocol};
 use proptest::prelude::*;
 
@@ -71,10 +71,40 @@ proptest! {
         prop_assert_eq!(parsed.iter().map(|b| b.to_vec()).collect::<Vec<_>>(), args);
     }
 
+    /// A server's incremental parser, fed a pipeline of commands in arbitrary pieces, finds the
+    /// same commands as parsing each whole.
+    #[test]
+    fn commands_read_in_pieces_resume(commands in proptest::collection::vec(proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..20), 1..5), 1..4), cuts in proptest::collection::vec(1usize..16, 1..40)) {
+        let mut wire = Vec::new();
+        for args in &commands {
+            encode_command(args, &mut wire);
+        }
+        let (mut parser, mut buf, mut sent, mut found) = (CommandParser::default(), Vec::new(), 0, Vec::new());
+        let mut pieces = cuts.iter().cycle();
+        while sent < wire.len() {
+            let n = (*pieces.next().expect("cycle")).min(wire.len() - sent);
+            buf.extend_from_slice(&wire[sent..sent + n]);
+            sent += n;
+            while let Some((args, used)) = parser.parse(&buf, &Limits::default()).expect("valid") {
+                found.push(args.iter().map(|b| b.to_vec()).collect::<Vec<_>>());
+                buf.drain(..used);
+            }
+        }
+        prop_assert!(buf.is_empty());
+        prop_assert_eq!(found, commands);
+    }
+
     #[test]
     fn garbage_never_panics_the_parsers(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let _ = parse_command(&bytes, &Limits::default());
         let _ = parse_frame(&bytes, &Limits::default());
+        // The incremental parser, fed every prefix in turn (as a server reading byte by byte).
+        let mut parser = CommandParser::default();
+        for end in 0..=bytes.len() {
+            if parser.parse(&bytes[..end], &Limits::default()).is_err() {
+                break;
+            }
+        }
     }
 }
 

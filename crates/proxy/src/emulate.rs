@@ -7,9 +7,16 @@
 //! and one syscall per batch. Blocking commands (BLPOP, ...) park the connection until another
 //! client writes or the deadline passes. Time is the system clock; a background task runs
 //! active expiry every 100 ms.
+//!
+//! Redis's limits on clients hold, read from the engine's config so CONFIG SET changes them:
+//! `proto-max-bulk-len` (a longer bulk is a protocol error, and the connection closes),
+//! `client-query-buffer-limit` (an incomplete command past it closes the client without a reply)
+//! and `maxclients` (one more connection gets `-ERR max number of clients reached`). Input is read
+//! as it arrives, never reserved from an announced length, and one slow client stalls no other:
+//! each connection is its own task and holds the engine only while running complete commands.
 
 use bytes::{Buf, BytesMut};
-use playground_engine::resp::{parse_command, Limits};
+use playground_engine::resp::{CommandParser, Limits};
 use playground_engine::{Engine, Frame, Outcome};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -137,7 +144,16 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     let std_stream = stream.into_std()?;
     let probe = std_stream.try_clone()?;
     let mut stream = TcpStream::from_std(std_stream)?;
-    let id = shared.lock().connect(now_ms());
+    let admitted = {
+        let mut engine = shared.lock();
+        let server = engine.server();
+        // Redis counts the clients already connected, so `maxclients N` admits N of them.
+        (server.clients.len() < server.config.maxclients as usize).then(|| engine.connect(now_ms()))
+    };
+    let Some(id) = admitted else {
+        stream.write_all(b"-ERR max number of clients reached\r\n").await?;
+        return Ok(());
+    };
     shared.probes().insert(id, probe);
     let result = serve_client(&mut stream, &shared, id).await;
     shared.probes().remove(&id);
@@ -145,11 +161,20 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     result
 }
 
+/// How much the input buffer asks for per read, and the capacity it falls back to once a large
+/// command is done (as Redis shrinks an idle query buffer).
+const READ_CHUNK: usize = 16 * 1024;
+const IDLE_CAPACITY: usize = 1024 * 1024;
+
 async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::io::Result<()> {
-    let limits = Limits::default();
-    let mut input = BytesMut::with_capacity(16 * 1024);
-    let mut output = Vec::with_capacity(16 * 1024);
+    // The input holds only bytes that arrived: a bulk length announced in a header reserves
+    // nothing (a client announcing 2 GB and sending nothing costs a few bytes), and the parser
+    // resumes where it stopped, so a command read in many pieces is scanned once.
+    let mut input = BytesMut::with_capacity(READ_CHUNK);
+    let mut parser = CommandParser::default();
+    let mut output = Vec::with_capacity(READ_CHUNK);
     loop {
+        input.reserve(READ_CHUNK);
         if stream.read_buf(&mut input).await? == 0 {
             return Ok(());
         }
@@ -157,15 +182,23 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
         loop {
             // Run every complete command in the buffer under one lock.
             let mut blocked = false;
+            let query_buffer_limit;
             {
                 let mut engine = shared.lock();
                 // A command in this batch may serve blocked clients (the engine does after each
                 // command, as Redis does): forget the ones that hung up first.
                 shared.drop_hung_up(&mut engine);
+                // The limits are read per batch: CONFIG SET changes them for every client at once.
+                let config = &engine.server().config;
+                let limits = Limits {
+                    max_bulk_len: usize::try_from(config.proto_max_bulk_len).unwrap_or(usize::MAX),
+                    ..Limits::default()
+                };
+                query_buffer_limit = config.client_query_buffer_limit;
                 // One clock reading per batch, as Redis caches its time per event-loop turn.
                 let now = now_ms();
                 loop {
-                    match parse_command(&input, &limits) {
+                    match parser.parse(&input, &limits) {
                         Ok(Some((args, used))) => {
                             input.advance(used);
                             if args.is_empty() {
@@ -200,6 +233,18 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             if close {
                 stream.shutdown().await.ok();
                 return Ok(());
+            }
+            // What is left is an incomplete command: over `client-query-buffer-limit`, Redis
+            // closes the client without a reply (and logs it).
+            if input.len() as u64 > query_buffer_limit {
+                tracing::warn!(
+                    "closing client {id} that reached max query buffer length ({} bytes)",
+                    input.len()
+                );
+                return Ok(());
+            }
+            if input.is_empty() && input.capacity() > IDLE_CAPACITY {
+                input = BytesMut::with_capacity(READ_CHUNK);
             }
             if !blocked {
                 break;

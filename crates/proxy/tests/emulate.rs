@@ -239,3 +239,203 @@ fn redis_py_works_in_resp2_and_resp3() {
     assert!(out.status.success(), "redis-py check failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("RESP2: ok") && text.contains("RESP3: ok"), "{text}");
 }
+
+/// Send bytes and check the reply, byte for byte.
+fn reply(s: &mut TcpStream, send: &[u8], expected: &[u8]) {
+    let got = roundtrip(s, send, expected.len());
+    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(expected));
+}
+
+/// Read until the server closes the connection (a reset counts as closed); the bytes before it.
+fn read_until_closed(s: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return got,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return got,
+            Err(e) => panic!("the server did not close the connection: {e} (read so far: {got:?})"),
+        }
+    }
+}
+
+/// Protocol errors as Redis 7.4 words them, each closing only its own connection.
+#[test]
+fn protocol_limits_answer_as_redis_and_close() {
+    let port = start();
+    let cases: &[(&[u8], &str)] = &[
+        (b"*2147483648\r\n", "invalid multibulk length"),
+        (b"*01\r\n$4\r\nPING\r\n", "invalid multibulk length"),
+        (b"*+1\r\n$4\r\nPING\r\n", "invalid multibulk length"),
+        (b"*1\r\n$-1\r\n", "invalid bulk length"),
+        (b"*1\r\n$04\r\nPING\r\n", "invalid bulk length"),
+        (b"*1\r\n$536870913\r\n", "invalid bulk length"),
+        (b"*1\r\n$2000000000\r\n", "invalid bulk length"),
+        (b"set a \"b\r\n", "unbalanced quotes in request"),
+        (b"set a 'b'c\r\n", "unbalanced quotes in request"),
+    ];
+    for (wire, error) in cases {
+        let mut s = connect(port);
+        s.write_all(wire).expect("write");
+        let expected = format!("-ERR Protocol error: {error}\r\n");
+        assert_eq!(String::from_utf8_lossy(&read_until_closed(&mut s)), expected, "{wire:?}");
+    }
+    // Over 64 KB without a newline: an inline request, a multibulk count, a bulk length.
+    for (prefix, error) in [
+        (&b""[..], "too big inline request"),
+        (b"*", "too big mbulk count string"),
+        (b"*1\r\n$", "too big bulk count string"),
+    ] {
+        let mut s = connect(port);
+        let mut wire = prefix.to_vec();
+        wire.resize(prefix.len() + 64 * 1024 + 10, b'1');
+        s.write_all(&wire).expect("write");
+        let expected = format!("-ERR Protocol error: {error}\r\n");
+        assert_eq!(String::from_utf8_lossy(&read_until_closed(&mut s)), expected);
+    }
+    // Just under the limits, the server waits for the rest.
+    let mut s = connect(port);
+    s.write_all(&[b'x'; 64 * 1024 - 10]).expect("write");
+    s.write_all(b"*2147483647\r\n").ok();
+    let mut other = connect(port);
+    reply(&mut other, b"PING\r\n", b"+PONG\r\n");
+}
+
+/// `proto-max-bulk-len`: 512 MB by default, settable; a longer bulk is a protocol error.
+#[test]
+fn proto_max_bulk_len_is_a_config() {
+    let port = start();
+    let mut s = connect(port);
+    reply(
+        &mut s,
+        b"CONFIG GET proto-max-bulk-len\r\n",
+        b"*2\r\n$18\r\nproto-max-bulk-len\r\n$9\r\n536870912\r\n",
+    );
+    let below = b"-ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 9223372036854775807 inclusive\r\n";
+    reply(&mut s, b"CONFIG SET proto-max-bulk-len 1000\r\n", below);
+    reply(&mut s, b"CONFIG SET proto-max-bulk-len 1mb\r\n", b"+OK\r\n");
+    // Exactly 1 MB is fine...
+    let mut set = b"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$1048576\r\n".to_vec();
+    set.extend(std::iter::repeat_n(b'v', 1 << 20));
+    set.extend_from_slice(b"\r\n");
+    reply(&mut s, &set, b"+OK\r\n");
+    reply(&mut s, b"STRLEN big\r\n", b":1048576\r\n");
+    // ... one byte more is refused, and that connection is closed.
+    let mut over = connect(port);
+    over.write_all(b"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$1048577\r\n").expect("write");
+    assert_eq!(read_until_closed(&mut over), b"-ERR Protocol error: invalid bulk length\r\n");
+    reply(&mut s, b"PING\r\n", b"+PONG\r\n");
+}
+
+/// `playground-proxy emulate` as a child process (so its memory can be read alone); killed on drop.
+struct Child(std::process::Child, u16);
+
+impl Child {
+    fn start() -> Child {
+        let port =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let child = Command::new(env!("CARGO_BIN_EXE_playground-proxy"))
+            .args(["emulate", "--listen", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "error")
+            .spawn()
+            .expect("start playground-proxy emulate");
+        let child = Child(child, port);
+        for _ in 0..200 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return child;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("emulate did not listen on {port}");
+    }
+
+    /// The process's virtual memory size in bytes: what an allocation reserves shows here even
+    /// before its pages are touched.
+    fn vm_size(&self) -> u64 {
+        let statm = std::fs::read_to_string(format!("/proc/{}/statm", self.0.id())).expect("statm");
+        statm.split_whitespace().next().and_then(|pages| pages.parse::<u64>().ok()).expect("pages") * 4096
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// `client-query-buffer-limit`: a 2 GB bulk announced reserves nothing; input past the limit
+/// closes the client without a reply, as Redis does; other clients go on.
+#[test]
+fn query_buffer_limit_and_announced_lengths() {
+    let server = Child::start();
+    let port = server.1;
+    let mut admin = connect(port);
+    reply(&mut admin, b"CONFIG SET proto-max-bulk-len 4gb\r\n", b"+OK\r\n");
+    let before = server.vm_size();
+    let mut announcer = connect(port);
+    announcer.write_all(b"*1\r\n$2000000000\r\n").expect("write");
+    announcer.write_all(&[b'x'; 100_000]).expect("write");
+    reply(&mut admin, b"PING\r\n", b"+PONG\r\n");
+    let grown = server.vm_size().saturating_sub(before);
+    assert!(grown < 64 << 20, "announcing 2 GB grew the address space by {grown} bytes");
+
+    reply(&mut admin, b"CONFIG SET client-query-buffer-limit 1mb\r\n", b"+OK\r\n");
+    reply(
+        &mut admin,
+        b"CONFIG GET client-query-buffer-limit\r\n",
+        b"*2\r\n$25\r\nclient-query-buffer-limit\r\n$7\r\n1048576\r\n",
+    );
+    let mut big = connect(port);
+    big.write_all(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000\r\n").expect("write");
+    // The server closes the connection once 1 MB is buffered; writes after that may fail.
+    for _ in 0..30 {
+        if big.write_all(&[b'v'; 50_000]).is_err() {
+            break;
+        }
+    }
+    assert_eq!(read_until_closed(&mut big), b"", "closed without a reply");
+    reply(&mut admin, b"EXISTS k\r\n", b":0\r\n");
+    reply(&mut admin, b"PING\r\n", b"+PONG\r\n");
+}
+
+/// `maxclients`: the connection over the limit gets Redis's error and is closed.
+#[test]
+fn maxclients_refuses_the_connection_over_the_limit() {
+    let port = start();
+    let mut a = connect(port);
+    reply(&mut a, b"CONFIG GET maxclients\r\n", b"*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n");
+    reply(&mut a, b"CONFIG SET maxclients 2\r\n", b"+OK\r\n");
+    let mut b = connect(port);
+    reply(&mut b, b"PING\r\n", b"+PONG\r\n");
+    let mut c = connect(port);
+    assert_eq!(read_until_closed(&mut c), b"-ERR max number of clients reached\r\n");
+    // Once a client leaves, a new one is admitted (the server notices the close shortly).
+    drop(b);
+    let admitted = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        let mut d = connect(port);
+        d.write_all(b"PING\r\n").is_ok() && {
+            let mut got = [0u8; 7];
+            d.read_exact(&mut got).is_ok() && &got == b"+PONG\r\n"
+        }
+    });
+    assert!(admitted, "a client was admitted after another left");
+    reply(&mut a, b"PING\r\n", b"+PONG\r\n");
+}
+
+/// A client that sends half a command holds up no one.
+#[test]
+fn a_slow_client_does_not_hold_up_the_others() {
+    let port = start();
+    let mut slow = connect(port);
+    slow.write_all(b"*2\r\n$3\r\nGET\r\n").expect("write");
+    let mut other = connect(port);
+    let started = std::time::Instant::now();
+    reply(&mut other, b"PING\r\n", b"+PONG\r\n");
+    reply(&mut other, b"SET k v\r\n", b"+OK\r\n");
+    assert!(started.elapsed() < Duration::from_secs(1), "answered in {:?}", started.elapsed());
+    // The slow client's command completes when the rest arrives.
+    reply(&mut slow, b"$1\r\nk\r\n", b"$1\r\nv\r\n");
+}
