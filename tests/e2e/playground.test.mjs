@@ -153,7 +153,7 @@ test('import a snapshot file with every type, browse it, then reset', async () =
   await page.setInputFiles('#import', {
     name: 'lesson.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SNAPSHOT)),
   });
-  await page.locator('.notice', { hasText: 'Imported 6 key(s)' }).waitFor();
+  await page.locator('.notice', { hasText: 'Imported 6 keys.' }).waitFor();
   await page.locator('#key-list [data-key="leaderboard"]').click();
   assert.match(await text(page, '#key-detail'), /0\s+"bob"\s+7\.5\s+1\s+"amy"\s+12/);
   await page.locator('#key-list [data-key="embedding:doc:1"]').click();
