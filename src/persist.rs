@@ -402,6 +402,7 @@ impl Snapshot {
         session.clock = self.clock;
         session.history = History::from_entries(self.history.clone());
         let mut report = Restored::default();
+        let mut expired = 0u64;
         let server = session.engine.server_mut();
         server.config.maxmemory = self.config.maxmemory;
         server.config.policy = EvictionPolicy::parse(&self.config.policy)
@@ -413,6 +414,7 @@ impl Snapshot {
             for key in &db.keys {
                 if key.expires_at.is_some_and(|t| t <= now) {
                     report.skipped += 1;
+                    expired += 1;
                     continue;
                 }
                 let value = restore_value(&key.value)?;
@@ -434,6 +436,8 @@ impl Snapshot {
             .filter(|(_, db)| !db.is_empty())
             .map(|(index, db)| (index, db.len()))
             .collect();
+        // As INFO persistence reports an RDB load.
+        server.last_load = (report.total_keys() as u64, expired);
         self.rebuild_indexes(&mut session, &mut report)?;
         Ok((session, report))
     }
@@ -879,6 +883,7 @@ mod tests {
         assert_eq!(report.total_keys(), loaded);
         assert_eq!(report.summary(), "6 keys (5 in db 0, 1 in db 3)");
         assert_eq!(report.warnings(), " 2 saved keys were left out (expired, empty or written twice).");
+        assert_eq!(restored.engine.server().last_load, (6, 1), "INFO's rdb_last_load_keys_*");
     }
 
     #[test]

@@ -72,6 +72,29 @@ impl Engine {
     /// Execute one command for `client` at virtual time `now` (ms) and return its reply.
     /// An unknown client id is connected on the fly.
     pub fn execute(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
+        self.count_input(&args);
+        let reply = self.run_for(client, args, now);
+        self.count_output(client, &reply);
+        reply
+    }
+
+    /// A command arrived: INFO's `total_net_input_bytes` and `total_reads_processed`.
+    fn count_input(&mut self, args: &[Bytes]) {
+        let stats = &mut self.server.stats;
+        stats.net_input_bytes += crate::frame::command_len(args) as u64;
+        stats.reads_processed += 1;
+    }
+
+    /// A reply leaves: INFO's `total_net_output_bytes` and `total_writes_processed`.
+    fn count_output(&mut self, client: u64, reply: &Frame) {
+        let bytes = reply.encoded_len(self.protocol(client)) as u64;
+        let stats = &mut self.server.stats;
+        stats.net_output_bytes += bytes;
+        stats.writes_processed += 1;
+    }
+
+    /// Run one command for `client`, counting no bytes.
+    fn run_for(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
         // The caller is out of the client map while it runs (CLIENT LIST and friends see the
         // others in the map and the caller through the context).
         let mut me = match self.server.clients.remove(&client) {
@@ -88,10 +111,19 @@ impl Engine {
     /// command (BLPOP, BLMOVE, ...) that finds nothing parks the client and answers
     /// [`Outcome::Blocked`]; call [`Engine::retry_blocked`] when time passes or keys change.
     pub fn execute_blocking(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Outcome {
+        self.execute_or_park(client, args, now, true)
+    }
+
+    /// [`Engine::execute_blocking`]; `arrived` is false when a parked command runs again (its
+    /// bytes were counted when it arrived).
+    fn execute_or_park(&mut self, client: u64, args: Vec<Bytes>, now: u64, arrived: bool) -> Outcome {
         // Only the blocking commands can park: everything else takes the plain path, with no
         // copy of its arguments (this is every command of a RESP connection).
         if !args.first().is_some_and(|name| is_blocking_command(name)) {
             return Outcome::Reply(self.execute(client, args, now));
+        }
+        if arrived {
+            self.count_input(&args);
         }
         let parked_args = args.clone();
         self.server
@@ -99,15 +131,21 @@ impl Engine {
             .entry(client)
             .or_insert_with(|| Box::new(Client { id: client, created_ms: now, ..Client::default() }))
             .may_block = true;
-        let reply = self.execute(client, args, now);
-        let Some(me) = self.server.clients.get_mut(&client) else { return Outcome::Reply(reply) };
+        let reply = self.run_for(client, args, now);
+        let Some(me) = self.server.clients.get_mut(&client) else {
+            self.count_output(client, &reply);
+            return Outcome::Reply(reply);
+        };
         me.may_block = false;
         match me.blocked.take() {
             Some(deadline) => {
                 me.parked = Some((parked_args, deadline));
                 Outcome::Blocked { deadline }
             }
-            None => Outcome::Reply(reply),
+            None => {
+                self.count_output(client, &reply);
+                Outcome::Reply(reply)
+            }
         }
     }
 
@@ -115,12 +153,13 @@ impl Engine {
     /// deadline has passed (the timeout reply, as Redis sends it), `None` while it still waits.
     pub fn retry_blocked(&mut self, client: u64, now: u64) -> Option<Frame> {
         let (args, deadline) = self.server.clients.get_mut(&client)?.parked.take()?;
-        match self.execute_blocking(client, args.clone(), now) {
+        match self.execute_or_park(client, args.clone(), now, false) {
             Outcome::Reply(frame) => Some(frame),
             Outcome::Blocked { .. } if deadline.is_some_and(|d| d <= now) => {
                 if let Some(me) = self.server.clients.get_mut(&client) {
                     me.parked = None;
                 }
+                self.count_output(client, &Frame::NullArray);
                 Some(Frame::NullArray)
             }
             Outcome::Blocked { .. } => {
@@ -146,8 +185,13 @@ impl Engine {
 
     /// Execute and encode the reply for the client's protocol.
     pub fn execute_to_bytes(&mut self, client: u64, args: Vec<Bytes>, now: u64, out: &mut Vec<u8>) {
-        let reply = self.execute(client, args, now);
+        self.count_input(&args);
+        let reply = self.run_for(client, args, now);
+        let start = out.len();
         reply.encode(self.protocol(client), out);
+        let stats = &mut self.server.stats;
+        stats.net_output_bytes += (out.len() - start) as u64;
+        stats.writes_processed += 1;
     }
 
     fn dispatch(&mut self, client: &mut Client, args: Vec<Bytes>, now: u64) -> Frame {
@@ -308,6 +352,7 @@ impl Engine {
             let changed = std::mem::take(&mut self.server.changed);
             crate::search::sync_keys(&mut self.server, &changed);
         }
+        self.server.sample_peak_memory();
     }
 
     /// Active expiry: remove keys whose deadline has passed at `now`, at most a bounded number

@@ -581,6 +581,7 @@ fn record_save(ctx: &mut Ctx) {
 
 fn save(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     record_save(ctx);
+    ctx.server.stats.rdb_saves += 1;
     Ok(Frame::ok())
 }
 
@@ -590,5 +591,9 @@ fn bgsave(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Err(CmdError::syntax());
     }
     record_save(ctx);
+    // Redis forks a child that writes the file; the engine's save is instant.
+    ctx.server.stats.total_forks += 1;
+    ctx.server.stats.rdb_saves += 1;
+    ctx.server.bgsave_ran = true;
     Ok(Frame::Simple("Background saving started".into()))
 }
