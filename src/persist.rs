@@ -280,7 +280,8 @@ impl Snapshot {
                         .collect(),
                 })
                 .collect(),
-            history: session.history.entries().to_vec(),
+            // Long pasted lines stay in the session only (see `History::saved_entries`).
+            history: session.history.saved_entries(),
         }
     }
 
