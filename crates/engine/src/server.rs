@@ -139,6 +139,9 @@ pub struct Server {
     /// Keys loaded and keys left out as expired by the last load (`rdb_last_load_keys_loaded`,
     /// `rdb_last_load_keys_expired`): set by a host that restores a saved keyspace.
     pub last_load: (u64, u64),
+    /// The host reports the bytes, reads and writes of its connections itself
+    /// (`Engine::count_io`); the engine's per-command estimate is off.
+    pub host_counts_io: bool,
 }
 
 impl Server {
@@ -164,6 +167,7 @@ impl Server {
             auth_failures: 0,
             bgsave_ran: false,
             last_load: (0, 0),
+            host_counts_io: false,
         }
     }
 

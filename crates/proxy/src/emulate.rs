@@ -43,7 +43,10 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(seed: u64) -> Shared {
-        Shared { engine: Arc::new(Mutex::new(Engine::new(seed, now_ms()))), changed: Arc::new(Notify::new()) }
+        let mut engine = Engine::new(seed, now_ms());
+        // INFO counts the bytes, reads and writes of the sockets, as Redis does.
+        engine.set_host_counts_io(true);
+        Shared { engine: Arc::new(Mutex::new(engine)), changed: Arc::new(Notify::new()) }
     }
 
     /// The engine, even if a previous holder panicked (the engine never panics on input, but a
@@ -102,9 +105,11 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
     let mut input = BytesMut::with_capacity(16 * 1024);
     let mut output = Vec::with_capacity(16 * 1024);
     loop {
-        if stream.read_buf(&mut input).await? == 0 {
+        let read = stream.read_buf(&mut input).await?;
+        if read == 0 {
             return Ok(());
         }
+        shared.lock().count_io(read as u64, 1, 0, 0);
         let mut close = false;
         loop {
             // Run every complete command in the buffer under one lock.
@@ -144,6 +149,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             shared.changed.notify_waiters();
             if !output.is_empty() {
                 stream.write_all(&output).await?;
+                shared.lock().count_io(0, 0, output.len() as u64, 1);
                 output.clear();
             }
             if close {
@@ -158,6 +164,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             let proto = shared.lock().protocol(id);
             frame.encode(proto, &mut output);
             stream.write_all(&output).await?;
+            shared.lock().count_io(0, 0, output.len() as u64, 1);
             output.clear();
         }
     }
