@@ -233,24 +233,26 @@ impl Engine {
                 if client.multi.is_some() {
                     client.multi_error = true;
                 }
+                // A known command refused for its arity counts as rejected in commandstats.
+                if let Some((spec, start)) = known_spec(&name, &args) {
+                    self.count_call(spec, start, &name, Call::Rejected);
+                }
                 e.into_frame()
             }
             Ok((spec, start)) => {
-                let reply = self.run_resolved(client, spec, args, start, now);
-                // Like Redis, only commands that get past lookup and arity count as processed.
-                self.server.stats.total_commands_processed += 1;
-                let calls = self
-                    .server
-                    .stats
-                    .command_calls
-                    .entry(std::ptr::from_ref(spec) as usize)
-                    .or_insert_with(|| {
-                        let name =
-                            if start == 2 { format!("{name}|{}", spec.name) } else { spec.name.to_string() };
-                        crate::server::CommandCalls { name, ..Default::default() }
-                    });
-                calls.calls += 1;
-                calls.failed += u64::from(reply.is_error());
+                let (reply, rejected) = match self.run_resolved(client, spec, args, start, now) {
+                    Ok(reply) => (reply, false),
+                    Err(refused) => (refused, true),
+                };
+                if rejected {
+                    self.count_call(spec, start, &name, Call::Rejected);
+                } else {
+                    // Like Redis, only commands that get past lookup, arity and the checks
+                    // before running count as processed.
+                    self.server.stats.total_commands_processed += 1;
+                    let call = if reply.is_error() { Call::Failed } else { Call::Ok };
+                    self.count_call(spec, start, &name, call);
+                }
                 ran = Some(spec.name);
                 reply
             }
@@ -264,6 +266,23 @@ impl Engine {
         client.last_command.push_str(ran.unwrap_or(&name));
         self.server.events.emit(|| Event::Command { client: id, name: name.into_owned(), reply: class });
         reply
+    }
+
+    /// One more line of INFO commandstats for `spec` (`name|sub` for a subcommand).
+    fn count_call(&mut self, spec: &'static CommandSpec, start: usize, name: &str, call: Call) {
+        let calls =
+            self.server.stats.command_calls.entry(std::ptr::from_ref(spec) as usize).or_insert_with(|| {
+                let name = if start == 2 { format!("{name}|{}", spec.name) } else { spec.name.to_string() };
+                crate::server::CommandCalls { name, ..Default::default() }
+            });
+        match call {
+            Call::Ok => calls.calls += 1,
+            Call::Failed => {
+                calls.calls += 1;
+                calls.failed += 1;
+            }
+            Call::Rejected => calls.rejected += 1,
+        }
     }
 
     /// Find the spec for a command line, checking arity and subcommands as Redis does.
@@ -307,11 +326,11 @@ impl Engine {
         args: Vec<Bytes>,
         start: usize,
         now: u64,
-    ) -> Frame {
+    ) -> Result<Frame, Frame> {
         let in_multi = client.multi.is_some();
         if in_multi && spec.has_flag("no-multi") {
             client.multi_error = true;
-            return CmdError::err("Command not allowed inside a transaction").into_frame();
+            return Err(CmdError::err("Command not allowed inside a transaction").into_frame());
         }
         // As Redis 7.4's processCommand: over maxmemory, every command first evicts what the
         // policy allows; only commands that may grow memory (denyoom) are refused when that
@@ -322,7 +341,7 @@ impl Engine {
                     if in_multi {
                         client.multi_error = true;
                     }
-                    return e.into_frame();
+                    return Err(e.into_frame());
                 }
             }
         }
@@ -330,9 +349,9 @@ impl Engine {
             if let Some(queue) = client.multi.as_mut() {
                 queue.push(args);
             }
-            return Frame::Simple("QUEUED".into());
+            return Ok(Frame::Simple("QUEUED".into()));
         }
-        self.run_now(client, spec, args, start, now)
+        Ok(self.run_now(client, spec, args, start, now))
     }
 
     /// Run a resolved command immediately (also used by EXEC for queued commands).
@@ -429,6 +448,27 @@ impl Engine {
     pub fn server_mut(&mut self) -> &mut Server {
         &mut self.server
     }
+}
+
+/// How a command ended, for INFO commandstats.
+enum Call {
+    /// Ran and answered.
+    Ok,
+    /// Ran and answered an error (`failed_calls`).
+    Failed,
+    /// Refused before running: arity, OOM, not allowed in MULTI (`rejected_calls`).
+    Rejected,
+}
+
+/// The spec a command line names, when the command (and its subcommand) exist, whatever the
+/// arity: what commandstats counts a rejection against.
+fn known_spec(name: &str, args: &[Bytes]) -> Option<(&'static CommandSpec, usize)> {
+    let spec = cmd::lookup(name)?;
+    if spec.subcommands.is_empty() || args.len() < 2 {
+        return Some((spec, 1));
+    }
+    let sub_name = lower(&args[1]);
+    spec.subcommands.iter().find(|s| s.name == sub_name).map(|sub| (sub, 2))
 }
 
 /// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP).

@@ -51,7 +51,10 @@ pub struct CommandCalls {
     /// `get`, or `client|setname` for a subcommand.
     pub name: String,
     pub calls: u64,
+    /// Ran and answered an error (`failed_calls`).
     pub failed: u64,
+    /// Refused before running: arity, OOM, not allowed in MULTI (`rejected_calls`).
+    pub rejected: u64,
 }
 
 impl Stats {

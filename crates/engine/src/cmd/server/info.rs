@@ -147,10 +147,11 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         "commandstats" => {
             let mut lines: Vec<_> = server.stats.command_calls.values().collect();
             crate::order::sort_by(&mut lines, |a, b| a.name.cmp(&b.name));
+            // usec: CPU time, which the engine does not measure.
             for line in lines {
                 out.push_str(&format!(
-                    "cmdstat_{}:calls={},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={}\r\n",
-                    line.name, line.calls, line.failed
+                    "cmdstat_{}:calls={},usec=0,usec_per_call=0.00,rejected_calls={},failed_calls={}\r\n",
+                    line.name, line.calls, line.rejected, line.failed
                 ));
             }
         }
