@@ -910,6 +910,16 @@ mod tests {
             assert_ne!(broken, WRITTEN_BY_SERDE, "{from}");
             assert!(matches!(Snapshot::from_json(&broken), Err(PersistError::Unreadable(_))), "{to}");
         }
+        for indexes in [
+            "7",
+            "[{\"name\":{\"t\":\"i\"}}]",
+            "[{\"name\":\"i\",\"commands\":[]}]",
+            "[{\"name\":{\"t\":\"i\"},\"commands\":[\"FT.CREATE\"]}]",
+        ] {
+            let broken =
+                WRITTEN_BY_SERDE.replace(",\"history\"", &format!(",\"indexes\":{indexes},\"history\""));
+            assert!(matches!(Snapshot::from_json(&broken), Err(PersistError::Unreadable(_))), "{indexes}");
+        }
         let mut snap = Snapshot::capture(&sample());
         snap.dbs[0].keys[1].key = Blob::Hex("zz".into());
         assert!(matches!(snap.restore(), Err(PersistError::Unreadable(_))));

@@ -14,7 +14,9 @@
 //!   clock and measures no durations;
 //! - memory as an allocator sees it: `used_memory` is the engine's estimate of what Redis would
 //!   use for the same keys (see `Server::used_memory`), not a measure; RSS, allocator and
-//!   fragmentation fields repeat it (ratios 1.00, differences 0); copy-on-write sizes are 0;
+//!   fragmentation fields repeat it (ratios 1.00, differences 0); client buffers
+//!   (`mem_clients_normal`, `client_recent_max_*_buffer`) and copy-on-write sizes are 0;
+//! - CPU time per command (commandstats' `usec`, `usec_per_call`): 0;
 //! - `total_system_memory`, `process_id`, `run_id`, `tcp_port`: fixed, a browser has none.
 
 use crate::config::bytes_to_human;
