@@ -40,6 +40,8 @@ pub struct Stats {
     pub total_forks: u64,
     /// SAVEs and BGSAVEs (`rdb_saves`).
     pub rdb_saves: u64,
+    /// AOF rewrites (`aof_rewrites`): turning `appendonly` on starts one.
+    pub aof_rewrites: u64,
     /// The most memory used after any command or tick since the start or CONFIG RESETSTAT
     /// (`used_memory_peak`).
     pub peak_memory: u64,
@@ -139,6 +141,8 @@ pub struct Server {
     pub auth_failures: u64,
     /// A BGSAVE ran (then `rdb_last_bgsave_time_sec` is 0, a small dataset's save time).
     pub bgsave_ran: bool,
+    /// An AOF rewrite ran (then `aof_last_rewrite_time_sec` is 0).
+    pub aof_rewrite_ran: bool,
     /// Keys loaded and keys left out as expired by the last load (`rdb_last_load_keys_loaded`,
     /// `rdb_last_load_keys_expired`): set by a host that restores a saved keyspace.
     pub last_load: (u64, u64),
@@ -169,6 +173,7 @@ impl Server {
             dirty: 0,
             auth_failures: 0,
             bgsave_ran: false,
+            aof_rewrite_ran: false,
             last_load: (0, 0),
             host_counts_io: false,
         }

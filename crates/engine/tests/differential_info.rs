@@ -47,8 +47,15 @@ const NOT_COMPARED: &[(&str, &str)] = &[
 ];
 
 /// Persistence fields compared too: the saves the script made and the changes since.
-const PERSISTENCE_COMPARED: &[&str] =
-    &["rdb_changes_since_last_save", "rdb_bgsave_in_progress", "rdb_last_bgsave_status", "rdb_saves"];
+const PERSISTENCE_COMPARED: &[&str] = &[
+    "rdb_changes_since_last_save",
+    "rdb_bgsave_in_progress",
+    "rdb_last_bgsave_status",
+    "rdb_saves",
+    "aof_enabled",
+    "aof_rewrites",
+    "aof_last_bgrewrite_status",
+];
 
 /// `field:value` lines of an INFO reply, in order.
 fn fields(frame: &Frame) -> Vec<(String, String)> {
@@ -137,6 +144,10 @@ fn info_stats_count_what_the_commands_did() {
         &["MULTI"],
         &["GET"],
         &["EXEC"],
+        // Turning the AOF on rewrites it in a forked child.
+        &["CONFIG", "SET", "appendonly", "yes"],
+        &["SLEEP"],
+        &["CONFIG", "SET", "appendonly", "no"],
     ];
     for line in script {
         match line[0] {

@@ -372,6 +372,12 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.server.evict_pool.clear();
     }
     let shrunk = updated.maxmemory != ctx.server.config.maxmemory;
+    if updated.appendonly && !ctx.server.config.appendonly {
+        // Redis starts the AOF with a rewrite in a forked child.
+        ctx.server.stats.total_forks += 1;
+        ctx.server.stats.aof_rewrites += 1;
+        ctx.server.aof_rewrite_ran = true;
+    }
     ctx.server.config = updated;
     if shrunk {
         // Redis evicts right away when maxmemory drops below the memory in use (and only logs

@@ -235,6 +235,8 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "rdb_last_load_keys_loaded" => server.last_load.0.to_string(),
         "rdb_last_load_keys_expired" => server.last_load.1.to_string(),
         "aof_enabled" => u8::from(config.appendonly).to_string(),
+        "aof_rewrites" => stats.aof_rewrites.to_string(),
+        "aof_last_rewrite_time_sec" => if server.aof_rewrite_ran { "0" } else { "-1" }.to_string(),
         "total_connections_received" => stats.total_connections_received.to_string(),
         "total_commands_processed" => stats.total_commands_processed.to_string(),
         "total_net_input_bytes" => stats.net_input_bytes.to_string(),
