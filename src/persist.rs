@@ -3,8 +3,10 @@
 //!
 //! What is saved: every key with its value and its deadline on the virtual clock (not a
 //! relative TTL, so time that passed while saved is not lost), the virtual clock itself,
-//! maxmemory settings, and the console history. What is not: INFO counters and client state,
-//! as a real Redis restarted from an RDB file forgets them too.
+//! maxmemory settings, the search indexes (as the FT.CREATE and FT.ALTER lines that defined
+//! them, run again over the restored keys, as RediSearch rebuilds its indexes from an RDB
+//! file), and the console history. What is not: INFO counters and client state, as a real
+//! Redis restarted from an RDB file forgets them too.
 //!
 //! Format (`version` 1):
 //! ```json
@@ -14,8 +16,12 @@
 //!   "dbs": [ { "index": 0, "keys": [
 //!       { "key": {"t": "user:1"}, "expires_at": 1795397475000,
 //!         "value": { "type": "hash", "data": [[{"t": "name"}, {"t": "Ada"}]] } } ] } ],
+//!   "indexes": [ { "name": {"t": "idx:users"}, "commands": [
+//!       [{"t": "FT.CREATE"}, {"t": "idx:users"}, {"t": "PREFIX"}, "..."] ] } ],
 //!   "history": ["SET k v EX 300"] }
 //! ```
+//! `indexes` is written only when an index exists (so a state without one reads as it always
+//! did, and files without the member load as having no index).
 //! Byte strings are `{"t": text}` when they are UTF-8 and `{"hex": "00ff"}` otherwise; scores
 //! are strings as Redis prints them, so `inf` survives JSON. Written and read with
 //! [`crate::json`] (see there why not serde), in the very text serde_json wrote before.
@@ -42,7 +48,81 @@ pub struct Snapshot {
     pub clock: VirtualClock,
     pub config: ConfigSnap,
     pub dbs: Vec<DbSnap>,
+    /// Search indexes in creation order (FT._LIST's).
+    pub indexes: Vec<IndexSnap>,
     pub history: Vec<String>,
+}
+
+/// One search index: its name and the command lines that defined it (FT.CREATE's, then
+/// FT.ALTER's), each a list of arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexSnap {
+    pub name: Blob,
+    pub commands: Vec<Vec<Blob>>,
+}
+
+/// What a restore brought back, for the page to say so.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Restored {
+    /// Keys restored per database, as (database, count), only databases with keys.
+    pub keys: Vec<(usize, usize)>,
+    /// Keys of the saved state left out: already expired on the saved clock, or empty
+    /// collections, or written twice (the last copy is kept).
+    pub skipped: usize,
+    /// Search indexes rebuilt, by name.
+    pub indexes: Vec<String>,
+    /// Indexes that could not be rebuilt: name and the error their definition gave.
+    pub failed_indexes: Vec<(String, String)>,
+}
+
+impl Restored {
+    /// All keys restored.
+    pub fn total_keys(&self) -> usize {
+        self.keys.iter().map(|(_, n)| n).sum()
+    }
+
+    /// True when nothing was restored.
+    pub fn is_empty(&self) -> bool {
+        self.total_keys() == 0 && self.indexes.is_empty() && self.failed_indexes.is_empty()
+    }
+
+    /// "12 keys and 1 search index (idx:faq)", with the count per database when keys are not
+    /// all in database 0 (DBSIZE counts only the selected one).
+    pub fn summary(&self) -> String {
+        let total = self.total_keys();
+        let mut out = format!("{total} {}", if total == 1 { "key" } else { "keys" });
+        if self.keys.iter().any(|(db, _)| *db != 0) {
+            let per_db: Vec<String> = self.keys.iter().map(|(db, n)| format!("{n} in db {db}")).collect();
+            let _ = write!(out, " ({})", per_db.join(", "));
+        }
+        if !self.indexes.is_empty() {
+            let n = self.indexes.len();
+            let _ = write!(
+                out,
+                " and {n} search {} ({})",
+                if n == 1 { "index" } else { "indexes" },
+                self.indexes.join(", ")
+            );
+        }
+        out
+    }
+
+    /// What the learner should know beyond the summary: skipped keys, indexes not rebuilt.
+    pub fn warnings(&self) -> String {
+        let mut out = String::new();
+        if self.skipped > 0 {
+            let _ = write!(
+                out,
+                " {} saved {} left out (expired, empty or written twice).",
+                self.skipped,
+                if self.skipped == 1 { "key was" } else { "keys were" }
+            );
+        }
+        for (name, why) in &self.failed_indexes {
+            let _ = write!(out, " The search index {name} could not be rebuilt: {why}.");
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -187,7 +267,21 @@ impl Snapshot {
                 policy: server.config.policy.name().into(),
             },
             dbs,
-            history: session.history.entries().to_vec(),
+            indexes: server
+                .search
+                .by_name
+                .iter()
+                .map(|(name, index)| IndexSnap {
+                    name: Blob::of(name),
+                    commands: index
+                        .definition()
+                        .iter()
+                        .map(|argv| argv.iter().map(|a| Blob::of(a)).collect())
+                        .collect(),
+                })
+                .collect(),
+            // Long pasted lines stay in the session only (see `History::saved_entries`).
+            history: session.history.saved_entries(),
         }
     }
 
@@ -220,7 +314,28 @@ impl Snapshot {
             }
             out.push_str("]}");
         }
-        out.push_str("],\"history\":[");
+        out.push(']');
+        if !self.indexes.is_empty() {
+            out.push_str(",\"indexes\":[");
+            for (i, index) in self.indexes.iter().enumerate() {
+                out.push_str(if i > 0 { ",{\"name\":" } else { "{\"name\":" });
+                index.name.write(&mut out);
+                out.push_str(",\"commands\":[");
+                for (j, argv) in index.commands.iter().enumerate() {
+                    out.push_str(if j > 0 { ",[" } else { "[" });
+                    for (k, arg) in argv.iter().enumerate() {
+                        if k > 0 {
+                            out.push(',');
+                        }
+                        arg.write(&mut out);
+                    }
+                    out.push(']');
+                }
+                out.push_str("]}");
+            }
+            out.push(']');
+        }
+        out.push_str(",\"history\":[");
         for (i, line) in self.history.iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -247,6 +362,10 @@ impl Snapshot {
             Speed::from_name(speed).ok_or_else(|| unreadable(format!("unknown clock speed `{speed}`")))?;
         let config = field(&raw, "config")?;
         let dbs = array_field(&raw, "dbs")?.iter().map(DbSnap::read).collect::<Result<_, _>>()?;
+        let indexes = match raw.get("indexes") {
+            None | Some(Json::Null) => Vec::new(),
+            Some(list) => each(list, "indexes", IndexSnap::read)?,
+        };
         let history = match raw.get("history") {
             None | Some(Json::Null) => Vec::new(),
             Some(lines) => each(lines, "history", |line| {
@@ -264,6 +383,7 @@ impl Snapshot {
                 policy: str_field(config, "policy")?.to_string(),
             },
             dbs,
+            indexes,
             history,
         })
     }
@@ -271,10 +391,19 @@ impl Snapshot {
     /// Build a session from the snapshot. Keys whose deadline already passed on the saved clock
     /// are left out (they would expire at the first tick anyway).
     pub fn restore(&self) -> Result<Session, PersistError> {
+        self.restore_with_report().map(|(session, _)| session)
+    }
+
+    /// Build a session from the snapshot and say what it holds: keys per database, keys left
+    /// out, search indexes rebuilt (their definitions run over the restored keys; one whose
+    /// definition fails is reported, not fatal).
+    pub fn restore_with_report(&self) -> Result<(Session, Restored), PersistError> {
         let now = self.clock.now();
         let mut session = Session::new(now);
         session.clock = self.clock;
         session.history = History::from_entries(self.history.clone());
+        let mut report = Restored::default();
+        let mut expired = 0u64;
         let server = session.engine.server_mut();
         server.config.maxmemory = self.config.maxmemory;
         server.config.policy = EvictionPolicy::parse(&self.config.policy)
@@ -285,16 +414,87 @@ impl Snapshot {
             };
             for key in &db.keys {
                 if key.expires_at.is_some_and(|t| t <= now) {
+                    report.skipped += 1;
+                    expired += 1;
                     continue;
                 }
                 let value = restore_value(&key.value)?;
                 if value.is_empty_collection() {
+                    report.skipped += 1;
                     continue;
                 }
-                target.insert(key.key.to_bytes()?, value, key.expires_at, now);
+                let name = key.key.to_bytes()?;
+                if target.raw_get(&name).is_some() {
+                    report.skipped += 1;
+                }
+                target.insert(name, value, key.expires_at, now);
             }
         }
-        Ok(session)
+        report.keys = server
+            .dbs
+            .iter()
+            .enumerate()
+            .filter(|(_, db)| !db.is_empty())
+            .map(|(index, db)| (index, db.len()))
+            .collect();
+        // As INFO persistence reports an RDB load.
+        server.last_load = (report.total_keys() as u64, expired);
+        self.rebuild_indexes(&mut session, &mut report)?;
+        Ok((session, report))
+    }
+
+    /// Run each index's definition again, as a fresh server would rebuild it: FT.CREATE scans the
+    /// keys just restored. FT.ALTER runs without SKIPINITIALSCAN (RediSearch, loading an RDB
+    /// file, indexes every document with the whole schema too). What the replay counts in INFO
+    /// (commands, calls) is put back: the learner did not type these.
+    fn rebuild_indexes(&self, session: &mut Session, report: &mut Restored) -> Result<(), PersistError> {
+        if self.indexes.is_empty() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let (stats, dirty) = {
+            let server = session.engine.server();
+            (server.stats.clone(), server.dirty)
+        };
+        'indexes: for index in &self.indexes {
+            let name = String::from_utf8_lossy(&index.name.to_bytes()?).into_owned();
+            if index.commands.is_empty() {
+                report.failed_indexes.push((name, "its definition is empty".into()));
+                continue;
+            }
+            for (i, argv) in index.commands.iter().enumerate() {
+                let mut argv: Vec<Bytes> = argv.iter().map(Blob::to_bytes).collect::<Result<_, _>>()?;
+                let is_alter = argv.first().is_some_and(|c| c.eq_ignore_ascii_case(b"FT.ALTER"));
+                if is_alter && argv.get(2).is_some_and(|w| w.eq_ignore_ascii_case(b"SKIPINITIALSCAN")) {
+                    argv.remove(2);
+                }
+                let reply = session.engine.execute(session.client, argv, now);
+                if let playground_engine::Frame::Error(why) = reply {
+                    // A half-built index is worse than none: drop what the first lines made
+                    // (not when FT.CREATE itself failed: the name may be another index's).
+                    if i > 0 {
+                        let drop = vec![Bytes::from_static(b"FT.DROPINDEX"), index.name.to_bytes()?];
+                        session.engine.execute(session.client, drop, now);
+                    }
+                    report.failed_indexes.push((name, why));
+                    continue 'indexes;
+                }
+            }
+            report.indexes.push(name);
+        }
+        let server = session.engine.server_mut();
+        server.stats = stats;
+        server.dirty = dirty;
+        session.engine.drain_events();
+        Ok(())
+    }
+}
+
+impl IndexSnap {
+    fn read(index: &Json) -> Result<IndexSnap, PersistError> {
+        let commands =
+            each(field(index, "commands")?, "commands", |argv| each(argv, "commands", Blob::read))?;
+        Ok(IndexSnap { name: Blob::read(field(index, "name")?)?, commands })
     }
 }
 
@@ -547,6 +747,146 @@ mod tests {
         assert_eq!(z.score(b"m"), Some(-2.0));
     }
 
+    /// Run a command line in the session's console client.
+    fn run(session: &mut Session, line: &[&[u8]]) -> playground_engine::Frame {
+        let argv = line.iter().map(|a| Bytes::copy_from_slice(a)).collect();
+        let now = session.clock.now();
+        session.engine.execute(session.client, argv, now)
+    }
+
+    fn vector(v: [f32; 4]) -> Vec<u8> {
+        v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    }
+
+    /// The page's FAQ example: a text and vector index over two hashes, then a field added.
+    fn with_index() -> Session {
+        let mut s = Session::new(1_000_000);
+        let create: &[&[u8]] = &[
+            b"FT.CREATE",
+            b"idx:faq",
+            b"ON",
+            b"HASH",
+            b"PREFIX",
+            b"1",
+            b"faq:",
+            b"SCHEMA",
+            b"q",
+            b"TEXT",
+            b"a",
+            b"TEXT",
+            b"v",
+            b"VECTOR",
+            b"HNSW",
+            b"6",
+            b"TYPE",
+            b"FLOAT32",
+            b"DIM",
+            b"4",
+            b"DISTANCE_METRIC",
+            b"COSINE",
+        ];
+        assert_eq!(run(&mut s, create), playground_engine::Frame::ok());
+        let (one, two) = (vector([1.0, 0.0, 0.0, 0.0]), vector([0.0, 1.0, 0.0, 0.0]));
+        run(
+            &mut s,
+            &[b"HSET", b"faq:1", b"q", b"what is redis", b"a", b"a data store", b"v", &one, b"n", b"1"],
+        );
+        run(
+            &mut s,
+            &[b"HSET", b"faq:2", b"q", b"what is a vector", b"a", b"numbers", b"v", &two, b"n", b"2"],
+        );
+        let alter: &[&[u8]] =
+            &[b"FT.ALTER", b"idx:faq", b"SKIPINITIALSCAN", b"SCHEMA", b"ADD", b"n", b"NUMERIC"];
+        assert_eq!(run(&mut s, alter), playground_engine::Frame::ok());
+        s
+    }
+
+    #[test]
+    fn round_trips_search_indexes_rebuilt_over_the_restored_keys() {
+        let snap = Snapshot::capture(&with_index());
+        assert_eq!(snap.indexes.len(), 1);
+        assert_eq!(snap.indexes[0].commands.len(), 2, "FT.CREATE and FT.ALTER");
+        let json = snap.to_json();
+        assert!(json.contains("\"indexes\":[{\"name\":{\"t\":\"idx:faq\"}"), "{json}");
+        let back = Snapshot::from_json(&json).expect("readable");
+        assert_eq!(back, snap);
+        let (mut restored, report) = back.restore_with_report().expect("restorable");
+        assert_eq!(report.indexes, ["idx:faq"]);
+        assert_eq!(report.summary(), "2 keys and 1 search index (idx:faq)");
+        assert_eq!(report.warnings(), "");
+        let listed = run(&mut restored, &[b"FT._LIST"]);
+        assert_eq!(
+            listed,
+            playground_engine::Frame::Set(vec![playground_engine::Frame::Simple("idx:faq".into())])
+        );
+        // Text, the field FT.ALTER added (every document has it after a reload, as in RediSearch),
+        // and KNN over the rebuilt HNSW graph.
+        let found = |reply: &playground_engine::Frame| match reply {
+            playground_engine::Frame::Array(items) => items
+                .iter()
+                .skip(1)
+                .filter_map(|f| f.as_bytes())
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect::<Vec<_>>(),
+            other => panic!("FT.SEARCH gave {other:?}"),
+        };
+        let text = run(&mut restored, &[b"FT.SEARCH", b"idx:faq", b"@q:vector", b"NOCONTENT"]);
+        assert_eq!(found(&text), ["faq:2"]);
+        let numeric = run(&mut restored, &[b"FT.SEARCH", b"idx:faq", b"@n:[1 1]", b"NOCONTENT"]);
+        assert_eq!(found(&numeric), ["faq:1"]);
+        let query = vector([0.9, 0.1, 0.0, 0.0]);
+        let knn: &[&[u8]] = &[
+            b"FT.SEARCH",
+            b"idx:faq",
+            b"*=>[KNN 1 @v $q]",
+            b"PARAMS",
+            b"2",
+            b"q",
+            &query,
+            b"NOCONTENT",
+            b"DIALECT",
+            b"2",
+        ];
+        assert_eq!(found(&run(&mut restored, knn)), ["faq:1"]);
+        // The replay is not the learner's: INFO counts only the four commands above.
+        let info = run(&mut restored, &[b"INFO", b"stats"]);
+        let info = String::from_utf8_lossy(info.as_bytes().expect("INFO text")).into_owned();
+        assert!(info.contains("total_commands_processed:4\r\n"), "{info}");
+    }
+
+    #[test]
+    fn a_broken_index_definition_is_reported_and_the_keys_still_load() {
+        let mut snap = Snapshot::capture(&with_index());
+        snap.indexes[0].commands[0][9] = Blob::Text("NOSUCHTYPE".into());
+        let second = IndexSnap { name: Blob::Text("idx:none".into()), commands: Vec::new() };
+        snap.indexes.push(second);
+        let (restored, report) = Snapshot::from_json(&snap.to_json())
+            .expect("readable")
+            .restore_with_report()
+            .expect("restorable");
+        assert_eq!(restored.engine.server().dbs[0].len(), 2);
+        assert!(report.indexes.is_empty());
+        assert_eq!(report.failed_indexes.len(), 2);
+        assert!(report.warnings().contains("idx:faq could not be rebuilt"), "{}", report.warnings());
+        assert!(restored.engine.server().search.by_name.is_empty());
+    }
+
+    #[test]
+    fn the_report_counts_what_was_really_loaded() {
+        let mut snap = Snapshot::capture(&sample());
+        // The same key twice: one key in the database, one left out.
+        let again = snap.dbs[0].keys[1].clone();
+        snap.dbs[0].keys.push(again);
+        let (restored, report) = snap.restore_with_report().expect("restorable");
+        assert_eq!(report.keys, [(0, 5), (3, 1)]);
+        assert_eq!(report.skipped, 2, "the key already due and the duplicate");
+        let loaded: usize = restored.engine.server().dbs.iter().map(|d| d.len()).sum();
+        assert_eq!(report.total_keys(), loaded);
+        assert_eq!(report.summary(), "6 keys (5 in db 0, 1 in db 3)");
+        assert_eq!(report.warnings(), " 2 saved keys were left out (expired, empty or written twice).");
+        assert_eq!(restored.engine.server().last_load, (6, 1), "INFO's rdb_last_load_keys_*");
+    }
+
     #[test]
     fn bad_input_is_reported_not_panicked() {
         assert!(matches!(Snapshot::from_json("{not json"), Err(PersistError::Unreadable(_))));
@@ -569,6 +909,16 @@ mod tests {
             let broken = WRITTEN_BY_SERDE.replace(from, to);
             assert_ne!(broken, WRITTEN_BY_SERDE, "{from}");
             assert!(matches!(Snapshot::from_json(&broken), Err(PersistError::Unreadable(_))), "{to}");
+        }
+        for indexes in [
+            "7",
+            "[{\"name\":{\"t\":\"i\"}}]",
+            "[{\"name\":\"i\",\"commands\":[]}]",
+            "[{\"name\":{\"t\":\"i\"},\"commands\":[\"FT.CREATE\"]}]",
+        ] {
+            let broken =
+                WRITTEN_BY_SERDE.replace(",\"history\"", &format!(",\"indexes\":{indexes},\"history\""));
+            assert!(matches!(Snapshot::from_json(&broken), Err(PersistError::Unreadable(_))), "{indexes}");
         }
         let mut snap = Snapshot::capture(&sample());
         snap.dbs[0].keys[1].key = Blob::Hex("zz".into());

@@ -4,7 +4,7 @@
 //! frames), full, or hold something another version wrote; each case becomes a message.
 
 use crate::json::{write_str, Json};
-use crate::persist::{PersistError, Snapshot};
+use crate::persist::{PersistError, Restored, Snapshot};
 use crate::session::Session;
 use gloo::storage::{LocalStorage, Storage};
 
@@ -24,13 +24,17 @@ pub fn available() -> bool {
 pub struct Loaded {
     pub session: Session,
     pub problem: Option<String>,
-    pub restored_keys: usize,
+    /// What the saved state brought back (empty when starting fresh).
+    pub restored: Restored,
 }
 
 /// Load the saved session, or start fresh at `real_now_ms` with an explanation.
 pub fn load(real_now_ms: u64) -> Loaded {
-    let fresh =
-        |problem: Option<String>| Loaded { session: Session::new(real_now_ms), problem, restored_keys: 0 };
+    let fresh = |problem: Option<String>| Loaded {
+        session: Session::new(real_now_ms),
+        problem,
+        restored: Restored::default(),
+    };
     if !available() {
         return fresh(Some(
             "This browser gives the page no local storage, so nothing will be kept across reloads.".into(),
@@ -38,11 +42,8 @@ pub fn load(real_now_ms: u64) -> Loaded {
     }
     // Read the text as is (not through serde) to tell "nothing saved" from "damaged".
     let Ok(Some(text)) = LocalStorage::raw().get_item(STATE_KEY) else { return fresh(None) };
-    match Snapshot::from_json(&text).and_then(|snap| snap.restore()) {
-        Ok(session) => {
-            let restored_keys = session.engine.server().dbs.iter().map(|d| d.len()).sum();
-            Loaded { session, problem: None, restored_keys }
-        }
+    match Snapshot::from_json(&text).and_then(|snap| snap.restore_with_report()) {
+        Ok((session, restored)) => Loaded { session, problem: None, restored },
         Err(err) => {
             // Keep the damaged copy for the curious, then start over.
             let _ = LocalStorage::raw().set_item(UNREADABLE_KEY, &text);
@@ -72,9 +73,9 @@ pub fn clear() {
     }
 }
 
-/// Read an imported file's text into a session.
-pub fn import(text: &str) -> Result<Session, PersistError> {
-    Snapshot::from_json(text)?.restore()
+/// Read an imported file's text into a session, and what it brought.
+pub fn import(text: &str) -> Result<(Session, Restored), PersistError> {
+    Snapshot::from_json(text)?.restore_with_report()
 }
 
 pub fn load_theme() -> Option<String> {

@@ -25,11 +25,16 @@ use yew::prelude::*;
 /// What the page starts from: the saved session (or a fresh one) and a notice about it.
 fn start() -> (SessionHandle, Option<Notice>) {
     let loaded = storage::load(js_sys::Date::now() as u64);
-    let notice = match (loaded.problem, loaded.restored_keys) {
-        (Some(text), _) => Some(Notice { text, is_error: true }),
-        (None, 0) => None,
-        (None, n) => Some(Notice {
-            text: format!("Welcome back: restored {n} key(s) and the virtual clock from your last visit."),
+    let restored = &loaded.restored;
+    let notice = match loaded.problem {
+        Some(text) => Some(Notice { text, is_error: true }),
+        None if restored.is_empty() => None,
+        None => Some(Notice {
+            text: format!(
+                "Welcome back: restored {} and the virtual clock from your last visit.{}",
+                restored.summary(),
+                restored.warnings()
+            ),
             is_error: false,
         }),
     };

@@ -44,13 +44,10 @@ pub fn StateBar(props: &StateBarProps) -> Html {
                     .map_err(|e| e.to_string())
                     .and_then(|t| storage::import(&t).map_err(|e| e.to_string()));
                 match outcome {
-                    Ok(session) => {
-                        let n: usize = session.engine.server().dbs.iter().map(|d| d.len()).sum();
+                    Ok((session, restored)) => {
                         failure.set(None);
-                        on_replace.emit((
-                            session,
-                            Notice { text: format!("Imported {n} key(s)."), is_error: false },
-                        ));
+                        let text = format!("Imported {}.{}", restored.summary(), restored.warnings());
+                        on_replace.emit((session, Notice { text, is_error: false }));
                     }
                     Err(why) => failure.set(Some(format!("Could not import this file: {why}."))),
                 }

@@ -4,6 +4,17 @@
 /// How many entries are kept (and saved).
 pub const MAX_ENTRIES: usize = 200;
 
+/// The longest line the saved history keeps (bytes). A longer one (a pasted megabyte value)
+/// stays in this session's history but is not saved: cut short, it would be a different command
+/// when walked back to and run.
+pub const MAX_SAVED_LINE: usize = 4 * 1024;
+
+/// The saved history's total size at most (bytes): the newest lines that fit.
+pub const MAX_SAVED_TOTAL: usize = 64 * 1024;
+
+/// The session's history at most (bytes): older lines go first once pasted values add up.
+pub const MAX_SESSION_TOTAL: usize = 16 * 1024 * 1024;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     entries: Vec<String>,
@@ -36,6 +47,25 @@ impl History {
         if self.entries.len() > MAX_ENTRIES {
             self.entries.remove(0);
         }
+        let mut total: usize = self.entries.iter().map(String::len).sum();
+        while total > MAX_SESSION_TOTAL && self.entries.len() > 1 {
+            total -= self.entries.remove(0).len();
+        }
+    }
+
+    /// The entries worth saving, oldest first: lines up to [`MAX_SAVED_LINE`] bytes, the newest
+    /// of them that fit in [`MAX_SAVED_TOTAL`] bytes.
+    pub fn saved_entries(&self) -> Vec<String> {
+        let mut budget = MAX_SAVED_TOTAL;
+        let mut kept: Vec<&String> = Vec::new();
+        for line in self.entries.iter().rev().filter(|l| l.len() <= MAX_SAVED_LINE) {
+            if line.len() > budget {
+                break;
+            }
+            budget -= line.len();
+            kept.push(line);
+        }
+        kept.into_iter().rev().cloned().collect()
     }
 
     /// Up: the previous entry (the current line is kept as the draft the first time).
@@ -93,6 +123,45 @@ mod tests {
         assert_eq!(h.entries()[0], "PING 10");
         let restored = History::from_entries((0..300).map(|i| i.to_string()).collect());
         assert_eq!(restored.entries().len(), MAX_ENTRIES);
+    }
+
+    #[test]
+    fn saved_history_leaves_out_long_lines_and_keeps_the_newest_within_its_budget() {
+        let mut h = History::default();
+        let pasted = format!("SET big {}", "x".repeat(1 << 20));
+        h.push("SET a 1");
+        h.push(&pasted);
+        h.push("GET a");
+        assert_eq!(h.entries().len(), 3, "the session keeps the long line");
+        assert_eq!(h.up("").as_deref(), Some("GET a"));
+        assert_eq!(h.up("").as_deref(), Some(pasted.as_str()));
+        assert_eq!(h.saved_entries(), ["SET a 1", "GET a"]);
+        let limit = format!("SET k {}", "y".repeat(MAX_SAVED_LINE - 6));
+        assert_eq!(limit.len(), MAX_SAVED_LINE);
+        h.push(&limit);
+        assert_eq!(h.saved_entries().last(), Some(&limit), "a line of exactly the limit is saved");
+        // Many lines near the limit: the newest that fit, in order.
+        let mut h = History::default();
+        for i in 0..100 {
+            h.push(&format!("{i:03} {}", "z".repeat(3_000)));
+        }
+        let saved = h.saved_entries();
+        assert!(saved.iter().map(String::len).sum::<usize>() <= MAX_SAVED_TOTAL);
+        assert_eq!(saved.len(), MAX_SAVED_TOTAL / 3_004);
+        assert!(saved.last().is_some_and(|l| l.starts_with("099 ")));
+        assert!(saved.windows(2).all(|w| w[0] < w[1]), "oldest first");
+    }
+
+    #[test]
+    fn the_session_history_is_bounded_in_bytes_too() {
+        let mut h = History::default();
+        let line = "v".repeat(1 << 20);
+        for i in 0..40 {
+            h.push(&format!("SET k{i} {line}"));
+        }
+        let total: usize = h.entries().iter().map(String::len).sum();
+        assert!(total <= MAX_SESSION_TOTAL, "{total}");
+        assert!(h.entries().last().is_some_and(|l| l.starts_with("SET k39 ")));
     }
 
     #[test]

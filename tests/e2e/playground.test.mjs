@@ -68,6 +68,22 @@ test('keys, clock and history survive a reload', async () => {
   await page.context().close();
 });
 
+test('a search index survives a reload and the notice names it', async () => {
+  const page = await openPage(browser, server.url);
+  assert.equal(await run(page, 'FT.CREATE idx:faq ON HASH PREFIX 1 faq: SCHEMA q TEXT a TEXT v VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC COSINE'), 'OK');
+  await run(page, 'HSET faq:1 q "what is redis" a "an in-memory data store"');
+  await run(page, 'HSET faq:2 q "what is a vector" a "a list of numbers"');
+
+  await page.reload();
+  await page.waitForSelector('#console-input');
+  await page.locator('#key-list [data-key="faq:1"]').waitFor();
+  assert.match(await text(page, '.notice'), /restored 2 keys and 1 search index \(idx:faq\)/);
+  assert.match(await run(page, 'FT._LIST'), /idx:faq/);
+  assert.match(await run(page, 'FT.SEARCH idx:faq vector NOCONTENT'), /faq:2/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('console: Tab completion, hints, multi-line paste, raw bytes view', async () => {
   const page = await openPage(browser, server.url);
   await page.fill('#console-input', 'PI');
@@ -153,7 +169,7 @@ test('import a snapshot file with every type, browse it, then reset', async () =
   await page.setInputFiles('#import', {
     name: 'lesson.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SNAPSHOT)),
   });
-  await page.locator('.notice', { hasText: 'Imported 6 key(s)' }).waitFor();
+  await page.locator('.notice', { hasText: 'Imported 6 keys.' }).waitFor();
   await page.locator('#key-list [data-key="leaderboard"]').click();
   assert.match(await text(page, '#key-detail'), /0\s+"bob"\s+7\.5\s+1\s+"amy"\s+12/);
   await page.locator('#key-list [data-key="embedding:doc:1"]').click();

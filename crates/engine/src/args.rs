@@ -19,6 +19,11 @@ impl Args {
         Args { items, pos: start }
     }
 
+    /// Every argument of the command line, the command's name included, whatever was consumed.
+    pub fn all(&self) -> &[Bytes] {
+        &self.items
+    }
+
     /// How many arguments are left.
     pub fn remaining(&self) -> usize {
         self.items.len().saturating_sub(self.pos)

@@ -77,6 +77,53 @@ impl Engine {
     /// Execute one command for `client` at virtual time `now` (ms) and return its reply.
     /// An unknown client id is connected on the fly.
     pub fn execute(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
+        self.count_input(&args);
+        let reply = self.run_for(client, args, now);
+        self.count_output(client, &reply);
+        reply
+    }
+
+    /// A host that sees the bytes of its connections (a TCP server) reports them with
+    /// [`Engine::count_io`] from now on: INFO's bytes, reads and writes then count what went
+    /// over the wire (inline commands as typed, one read for a pipelined batch, as Redis counts)
+    /// instead of each command as RESP and one read and one write per command.
+    pub fn set_host_counts_io(&mut self, on: bool) {
+        self.server.host_counts_io = on;
+    }
+
+    /// Bytes read from and written to connections, and how many reads and writes carried them
+    /// (see [`Engine::set_host_counts_io`]).
+    pub fn count_io(&mut self, read_bytes: u64, reads: u64, written_bytes: u64, writes: u64) {
+        let stats = &mut self.server.stats;
+        stats.net_input_bytes += read_bytes;
+        stats.reads_processed += reads;
+        stats.net_output_bytes += written_bytes;
+        stats.writes_processed += writes;
+    }
+
+    /// A command arrived: INFO's `total_net_input_bytes` and `total_reads_processed`.
+    fn count_input(&mut self, args: &[Bytes]) {
+        if self.server.host_counts_io {
+            return;
+        }
+        let stats = &mut self.server.stats;
+        stats.net_input_bytes += crate::frame::command_len(args) as u64;
+        stats.reads_processed += 1;
+    }
+
+    /// A reply leaves: INFO's `total_net_output_bytes` and `total_writes_processed`.
+    fn count_output(&mut self, client: u64, reply: &Frame) {
+        if self.server.host_counts_io {
+            return;
+        }
+        let bytes = reply.encoded_len(self.protocol(client)) as u64;
+        let stats = &mut self.server.stats;
+        stats.net_output_bytes += bytes;
+        stats.writes_processed += 1;
+    }
+
+    /// Run one command for `client`, counting no bytes.
+    fn run_for(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
         // The caller is out of the client map while it runs (CLIENT LIST and friends see the
         // others in the map and the caller through the context).
         let mut me = match self.server.clients.remove(&client) {
@@ -129,10 +176,19 @@ impl Engine {
     /// command (BLPOP, BLMOVE, ...) that finds nothing parks the client and answers
     /// [`Outcome::Blocked`]; call [`Engine::retry_blocked`] when time passes or keys change.
     pub fn execute_blocking(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Outcome {
+        self.execute_or_park(client, args, now, true)
+    }
+
+    /// [`Engine::execute_blocking`]; `arrived` is false when a parked command runs again (its
+    /// bytes were counted when it arrived).
+    fn execute_or_park(&mut self, client: u64, args: Vec<Bytes>, now: u64, arrived: bool) -> Outcome {
         // Only the blocking commands can park: everything else takes the plain path, with no
         // copy of its arguments (this is every command of a RESP connection).
         if !args.first().is_some_and(|name| is_blocking_command(name)) {
             return Outcome::Reply(self.execute(client, args, now));
+        }
+        if arrived {
+            self.count_input(&args);
         }
         let parked_args = args.clone();
         self.server
@@ -140,9 +196,12 @@ impl Engine {
             .entry(client)
             .or_insert_with(|| Box::new(Client { id: client, created_ms: now, ..Client::default() }))
             .may_block = true;
-        let reply = self.execute(client, args, now);
+        let reply = self.run_for(client, args, now);
         let seq = self.server.next_block_seq;
-        let Some(me) = self.server.clients.get_mut(&client) else { return Outcome::Reply(reply) };
+        let Some(me) = self.server.clients.get_mut(&client) else {
+            self.count_output(client, &reply);
+            return Outcome::Reply(reply);
+        };
         me.may_block = false;
         match me.blocked.take() {
             Some(deadline) => {
@@ -151,7 +210,10 @@ impl Engine {
                 self.server.next_block_seq += 1;
                 Outcome::Blocked { deadline }
             }
-            None => Outcome::Reply(reply),
+            None => {
+                self.count_output(client, &reply);
+                Outcome::Reply(reply)
+            }
         }
     }
 
@@ -199,7 +261,7 @@ impl Engine {
             })
         });
         let outcome = if ready {
-            self.execute_blocking(client, args.clone(), now)
+            self.execute_or_park(client, args.clone(), now, false)
         } else {
             Outcome::Blocked { deadline }
         };
@@ -209,6 +271,7 @@ impl Engine {
                 if let Some(me) = self.server.clients.get_mut(&client) {
                     me.parked = None;
                 }
+                self.count_output(client, &Frame::NullArray);
                 Some(Frame::NullArray)
             }
             Outcome::Blocked { .. } => {
@@ -237,8 +300,15 @@ impl Engine {
 
     /// Execute and encode the reply for the client's protocol.
     pub fn execute_to_bytes(&mut self, client: u64, args: Vec<Bytes>, now: u64, out: &mut Vec<u8>) {
-        let reply = self.execute(client, args, now);
+        self.count_input(&args);
+        let reply = self.run_for(client, args, now);
+        let start = out.len();
         reply.encode(self.protocol(client), out);
+        if !self.server.host_counts_io {
+            let stats = &mut self.server.stats;
+            stats.net_output_bytes += (out.len() - start) as u64;
+            stats.writes_processed += 1;
+        }
     }
 
     fn dispatch(&mut self, client: &mut Client, args: Vec<Bytes>, now: u64) -> Frame {
@@ -254,24 +324,26 @@ impl Engine {
                 if client.multi.is_some() {
                     client.multi_error = true;
                 }
+                // A known command refused for its arity counts as rejected in commandstats.
+                if let Some((spec, start)) = known_spec(&name, &args) {
+                    self.count_call(spec, start, &name, Call::Rejected);
+                }
                 e.into_frame()
             }
             Ok((spec, start)) => {
-                let reply = self.run_resolved(client, spec, args, start, now);
-                // Like Redis, only commands that get past lookup and arity count as processed.
-                self.server.stats.total_commands_processed += 1;
-                let calls = self
-                    .server
-                    .stats
-                    .command_calls
-                    .entry(std::ptr::from_ref(spec) as usize)
-                    .or_insert_with(|| {
-                        let name =
-                            if start == 2 { format!("{name}|{}", spec.name) } else { spec.name.to_string() };
-                        crate::server::CommandCalls { name, ..Default::default() }
-                    });
-                calls.calls += 1;
-                calls.failed += u64::from(reply.is_error());
+                let (reply, rejected) = match self.run_resolved(client, spec, args, start, now) {
+                    Ok(reply) => (reply, false),
+                    Err(refused) => (refused, true),
+                };
+                if rejected {
+                    self.count_call(spec, start, &name, Call::Rejected);
+                } else {
+                    // Like Redis, only commands that get past lookup, arity and the checks
+                    // before running count as processed.
+                    self.server.stats.total_commands_processed += 1;
+                    let call = if reply.is_error() { Call::Failed } else { Call::Ok };
+                    self.count_call(spec, start, &name, call);
+                }
                 ran = Some(spec.name);
                 reply
             }
@@ -285,6 +357,23 @@ impl Engine {
         client.last_command.push_str(ran.unwrap_or(&name));
         self.server.events.emit(|| Event::Command { client: id, name: name.into_owned(), reply: class });
         reply
+    }
+
+    /// One more line of INFO commandstats for `spec` (`name|sub` for a subcommand).
+    fn count_call(&mut self, spec: &'static CommandSpec, start: usize, name: &str, call: Call) {
+        let calls =
+            self.server.stats.command_calls.entry(std::ptr::from_ref(spec) as usize).or_insert_with(|| {
+                let name = if start == 2 { format!("{name}|{}", spec.name) } else { spec.name.to_string() };
+                crate::server::CommandCalls { name, ..Default::default() }
+            });
+        match call {
+            Call::Ok => calls.calls += 1,
+            Call::Failed => {
+                calls.calls += 1;
+                calls.failed += 1;
+            }
+            Call::Rejected => calls.rejected += 1,
+        }
     }
 
     /// Find the spec for a command line, checking arity and subcommands as Redis does.
@@ -328,12 +417,12 @@ impl Engine {
         args: Vec<Bytes>,
         start: usize,
         now: u64,
-    ) -> Frame {
+    ) -> Result<Frame, Frame> {
         let in_multi = client.multi.is_some();
         // SAVE and the other `no_multi` commands are refused at queue time, which dooms EXEC.
         if in_multi && spec.has_flag("no_multi") {
             client.multi_error = true;
-            return CmdError::err("Command not allowed inside a transaction").into_frame();
+            return Err(CmdError::err("Command not allowed inside a transaction").into_frame());
         }
         // As Redis 7.4's processCommand: over maxmemory, every command first evicts what the
         // policy allows; only commands that may grow memory (denyoom) are refused when that
@@ -346,13 +435,13 @@ impl Engine {
                 if spec.name == "exec" && self.queues_denyoom(client) {
                     crate::cmd::transaction::discard_transaction(&mut self.server, client);
                     let text = format!("EXECABORT Transaction discarded because of: {}", e.0);
-                    return CmdError::raw(text).into_frame();
+                    return Err(CmdError::raw(text).into_frame());
                 }
                 if spec.has_flag("denyoom") {
                     if in_multi {
                         client.multi_error = true;
                     }
-                    return e.into_frame();
+                    return Err(e.into_frame());
                 }
             }
         }
@@ -360,9 +449,9 @@ impl Engine {
             if let Some(queue) = client.multi.as_mut() {
                 queue.push(args);
             }
-            return Frame::Simple("QUEUED".into());
+            return Ok(Frame::Simple("QUEUED".into()));
         }
-        self.run_now(client, spec, args, start, now)
+        Ok(self.run_now(client, spec, args, start, now))
     }
 
     /// Run a resolved command immediately (also used by EXEC for queued commands).
@@ -411,6 +500,7 @@ impl Engine {
             let changed = std::mem::take(&mut self.server.changed);
             crate::search::sync_keys(&mut self.server, &changed);
         }
+        self.server.sample_peak_memory();
     }
 
     /// Active expiry: remove keys whose deadline has passed at `now`, at most a bounded number
@@ -461,6 +551,27 @@ impl Engine {
     pub fn server_mut(&mut self) -> &mut Server {
         &mut self.server
     }
+}
+
+/// How a command ended, for INFO commandstats.
+enum Call {
+    /// Ran and answered.
+    Ok,
+    /// Ran and answered an error (`failed_calls`).
+    Failed,
+    /// Refused before running: arity, OOM, not allowed in MULTI (`rejected_calls`).
+    Rejected,
+}
+
+/// The spec a command line names, when the command (and its subcommand) exist, whatever the
+/// arity: what commandstats counts a rejection against.
+fn known_spec(name: &str, args: &[Bytes]) -> Option<(&'static CommandSpec, usize)> {
+    let spec = cmd::lookup(name)?;
+    if spec.subcommands.is_empty() || args.len() < 2 {
+        return Some((spec, 1));
+    }
+    let sub_name = lower(&args[1]);
+    spec.subcommands.iter().find(|s| s.name == sub_name).map(|sub| (sub, 2))
 }
 
 /// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP).

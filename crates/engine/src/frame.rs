@@ -142,6 +142,33 @@ impl Frame {
         }
     }
 
+    /// How many bytes [`Frame::encode`] writes for `proto`, without writing them (INFO's
+    /// `total_net_output_bytes` counts every reply).
+    pub fn encoded_len(&self, proto: Protocol) -> usize {
+        let resp3 = proto == Protocol::Resp3;
+        let items_len = |items: &[Frame]| items.iter().map(|f| f.encoded_len(proto)).sum::<usize>();
+        match self {
+            Frame::Simple(s) | Frame::Error(s) => s.len() + 3,
+            Frame::Integer(i) => decimal_len(*i) + 3,
+            Frame::Bulk(b) => bulk_len(b.len()),
+            Frame::Null | Frame::NullArray if resp3 => 3,
+            Frame::Null | Frame::NullArray => 5,
+            Frame::Array(items) | Frame::Set(items) | Frame::Push(items) => {
+                header_len(items.len()) + items_len(items)
+            }
+            Frame::Map(pairs) => {
+                let n = if resp3 { pairs.len() } else { pairs.len() * 2 };
+                header_len(n)
+                    + pairs.iter().map(|(k, v)| k.encoded_len(proto) + v.encoded_len(proto)).sum::<usize>()
+            }
+            Frame::Double(d) if resp3 => crate::float::resp3_double(*d).len() + 3,
+            Frame::Double(d) => bulk_len(crate::float::format_double(*d).len()),
+            Frame::Boolean(_) => 4,
+            Frame::Verbatim(b) if resp3 => bulk_len(b.len() + 4),
+            Frame::Verbatim(b) => bulk_len(b.len()),
+        }
+    }
+
     /// The wire form as a fresh buffer.
     pub fn to_bytes(&self, proto: Protocol) -> Vec<u8> {
         let mut out = Vec::new();
@@ -182,6 +209,28 @@ fn push_decimal(out: &mut Vec<u8>, n: i64) {
     out.extend_from_slice(&buf[i..]);
 }
 
+/// Digits (and sign) of `n` in decimal.
+fn decimal_len(n: i64) -> usize {
+    let digits = n.unsigned_abs().checked_ilog10().map_or(1, |d| d as usize + 1);
+    digits + usize::from(n < 0)
+}
+
+/// Bytes of a `{tag}{n}\r\n` length line.
+fn header_len(n: usize) -> usize {
+    decimal_len(i64::try_from(n).unwrap_or(i64::MAX)) + 3
+}
+
+/// Bytes of a bulk string of `n` bytes, length line included.
+fn bulk_len(n: usize) -> usize {
+    header_len(n) + n + 2
+}
+
+/// Bytes of a command sent as RESP (`*n` and a bulk string per argument), as a client sends
+/// it: what `total_net_input_bytes` counts per command.
+pub fn command_len(args: &[Bytes]) -> usize {
+    header_len(args.len()) + args.iter().map(|a| bulk_len(a.len())).sum::<usize>()
+}
+
 fn bulk(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
     header(out, tag, body.len());
     out.extend_from_slice(body);
@@ -198,6 +247,44 @@ fn aggregate(out: &mut Vec<u8>, tag: u8, items: &[Frame], proto: Protocol) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoded_len_is_the_length_encode_writes() {
+        let frames = [
+            Frame::ok(),
+            Frame::Error("ERR nope".into()),
+            Frame::Integer(0),
+            Frame::Integer(-10),
+            Frame::Integer(i64::MIN),
+            Frame::Integer(i64::MAX),
+            Frame::bulk(""),
+            Frame::bulk("x".repeat(1000)),
+            Frame::Null,
+            Frame::NullArray,
+            Frame::Array(vec![]),
+            Frame::Set(vec![Frame::Integer(1), Frame::bulk("ab")]),
+            Frame::Push(vec![Frame::Null]),
+            Frame::Map(vec![
+                (Frame::bulk("k"), Frame::Double(1.5)),
+                (Frame::bulk("i"), Frame::Double(f64::INFINITY)),
+            ]),
+            Frame::Double(-0.1),
+            Frame::Boolean(true),
+            Frame::Boolean(false),
+            Frame::Verbatim(Bytes::from_static(b"# Stats\r\nx:1\r\n")),
+            Frame::Array((0..12).map(Frame::Integer).collect()),
+        ];
+        for frame in &frames {
+            for proto in [Protocol::Resp2, Protocol::Resp3] {
+                assert_eq!(frame.encoded_len(proto), frame.to_bytes(proto).len(), "{frame:?} {proto:?}");
+            }
+        }
+        for args in [vec![], vec![Bytes::from_static(b"GET"), Bytes::from(vec![b'k'; 12])]] {
+            let mut wire = Vec::new();
+            crate::resp::encode_command(&args, &mut wire);
+            assert_eq!(command_len(&args), wire.len());
+        }
+    }
 
     #[test]
     fn integers_and_lengths_encode_exactly() {

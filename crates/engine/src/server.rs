@@ -24,6 +24,27 @@ pub struct Stats {
     pub command_calls: std::collections::HashMap<usize, CommandCalls, foldhash::fast::FixedState>,
     /// Error replies of any kind (`total_error_replies`).
     pub total_error_replies: u64,
+    /// Bytes of the commands received, as RESP (`total_net_input_bytes`). The engine receives
+    /// parsed arguments, so it counts each command as a RESP client sends it (`*n`, then a bulk
+    /// string per argument); an inline command typed into telnet is counted the same way, a few
+    /// bytes more than it was.
+    pub net_input_bytes: u64,
+    /// Bytes of the replies sent, encoded for each client's protocol (`total_net_output_bytes`).
+    pub net_output_bytes: u64,
+    /// Commands read (`total_reads_processed`): one read per command, as a client that waits for
+    /// each reply makes (a pipelining client makes fewer reads in Redis).
+    pub reads_processed: u64,
+    /// Replies written (`total_writes_processed`), one per reply sent.
+    pub writes_processed: u64,
+    /// BGSAVEs (`total_forks`; the engine forks nothing, but Redis would have).
+    pub total_forks: u64,
+    /// SAVEs and BGSAVEs (`rdb_saves`).
+    pub rdb_saves: u64,
+    /// AOF rewrites (`aof_rewrites`): turning `appendonly` on starts one.
+    pub aof_rewrites: u64,
+    /// The most memory used after any command or tick since the start or CONFIG RESETSTAT
+    /// (`used_memory_peak`).
+    pub peak_memory: u64,
 }
 
 /// One line of INFO commandstats.
@@ -32,7 +53,10 @@ pub struct CommandCalls {
     /// `get`, or `client|setname` for a subcommand.
     pub name: String,
     pub calls: u64,
+    /// Ran and answered an error (`failed_calls`).
     pub failed: u64,
+    /// Refused before running: arity, OOM, not allowed in MULTI (`rejected_calls`).
+    pub rejected: u64,
 }
 
 impl Stats {
@@ -119,6 +143,19 @@ pub struct Server {
     pub last_save_ms: u64,
     /// Key changes since the last SAVE (`rdb_changes_since_last_save`).
     pub dirty: u64,
+    /// Failed authentications since the start (`acl_access_denied_auth`; like Redis, CONFIG
+    /// RESETSTAT keeps it).
+    pub auth_failures: u64,
+    /// A BGSAVE ran (then `rdb_last_bgsave_time_sec` is 0, a small dataset's save time).
+    pub bgsave_ran: bool,
+    /// An AOF rewrite ran (then `aof_last_rewrite_time_sec` is 0).
+    pub aof_rewrite_ran: bool,
+    /// Keys loaded and keys left out as expired by the last load (`rdb_last_load_keys_loaded`,
+    /// `rdb_last_load_keys_expired`): set by a host that restores a saved keyspace.
+    pub last_load: (u64, u64),
+    /// The host reports the bytes, reads and writes of its connections itself
+    /// (`Engine::count_io`); the engine's per-command estimate is off.
+    pub host_counts_io: bool,
 }
 
 impl Server {
@@ -142,6 +179,11 @@ impl Server {
             evict_pool: crate::evict::EvictionPool::default(),
             last_save_ms: now,
             dirty: 0,
+            auth_failures: 0,
+            bgsave_ran: false,
+            aof_rewrite_ran: false,
+            last_load: (0, 0),
+            host_counts_io: false,
         }
     }
 
@@ -163,6 +205,14 @@ impl Server {
     /// Total estimated memory: keys plus a fixed base, like Redis's used_memory.
     pub fn used_memory(&self) -> u64 {
         BASE_MEMORY + self.dbs.iter().map(|d| d.used_memory() as u64).sum::<u64>()
+    }
+
+    /// Note the memory in use for `used_memory_peak`.
+    pub fn sample_peak_memory(&mut self) {
+        let used = self.used_memory();
+        if used > self.stats.peak_memory {
+            self.stats.peak_memory = used;
+        }
     }
 
     /// Before database `db` is emptied or swapped: WATCHers of its keys (existing ones, as Redis's

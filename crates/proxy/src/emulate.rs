@@ -53,8 +53,11 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(seed: u64) -> Shared {
+        let mut engine = Engine::new(seed, now_ms());
+        // INFO counts the bytes, reads and writes of the sockets, as Redis does.
+        engine.set_host_counts_io(true);
         Shared {
-            engine: Arc::new(Mutex::new(Engine::new(seed, now_ms()))),
+            engine: Arc::new(Mutex::new(engine)),
             changed: Arc::new(Notify::new()),
             probes: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -175,9 +178,11 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
     let mut output = Vec::with_capacity(READ_CHUNK);
     loop {
         input.reserve(READ_CHUNK);
-        if stream.read_buf(&mut input).await? == 0 {
+        let read = stream.read_buf(&mut input).await?;
+        if read == 0 {
             return Ok(());
         }
+        shared.lock().count_io(read as u64, 1, 0, 0);
         let mut close = false;
         loop {
             // Run every complete command in the buffer under one lock.
@@ -228,6 +233,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             shared.changed.notify_waiters();
             if !output.is_empty() {
                 stream.write_all(&output).await?;
+                shared.lock().count_io(0, 0, output.len() as u64, 1);
                 output.clear();
             }
             if close {
@@ -271,6 +277,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             let proto = shared.lock().protocol(id);
             frame.encode(proto, &mut output);
             stream.write_all(&output).await?;
+            shared.lock().count_io(0, 0, output.len() as u64, 1);
             output.clear();
         }
     }

@@ -439,3 +439,31 @@ fn a_slow_client_does_not_hold_up_the_others() {
     // The slow client's command completes when the rest arrives.
     reply(&mut slow, b"$1\r\nk\r\n", b"$1\r\nv\r\n");
 }
+
+#[test]
+fn info_counts_the_bytes_reads_and_writes_of_the_socket() {
+    let port = start();
+    let mut s = connect(port);
+    // An inline command counts as typed (6 bytes), not as the RESP array it stands for.
+    assert_eq!(roundtrip(&mut s, b"PING\r\n", 7), b"+PONG\r\n");
+    // Three pipelined commands in one write: one read, one write of the three replies.
+    let ping = b"*1\r\n$4\r\nPING\r\n";
+    assert_eq!(roundtrip(&mut s, &ping.repeat(3), 21), b"+PONG\r\n".repeat(3));
+    s.write_all(b"INFO stats\r\n").expect("write");
+    let mut text = Vec::new();
+    let mut buf = [0u8; 65536];
+    while !String::from_utf8_lossy(&text).contains("acl_access_denied_channel:") {
+        let n = s.read(&mut buf).expect("read");
+        assert!(n > 0, "closed");
+        text.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&text).into_owned();
+    let field = |name: &str| {
+        text.split("\r\n").find_map(|l| l.strip_prefix(&format!("{name}:"))).unwrap_or_default().to_string()
+    };
+    assert_eq!(field("total_net_input_bytes"), (6 + 3 * ping.len() + 12).to_string());
+    assert_eq!(field("total_net_output_bytes"), (7 + 21).to_string());
+    assert_eq!(field("total_reads_processed"), "3");
+    assert_eq!(field("total_writes_processed"), "2");
+    assert_eq!(field("total_commands_processed"), "4");
+}

@@ -255,7 +255,7 @@ fn hello(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     if let Some((user, _password)) = credentials {
-        authenticate(&user)?;
+        authenticate(ctx, &user)?;
     }
     if let Some(name) = name {
         set_client_name(ctx.client, name)?;
@@ -267,22 +267,25 @@ fn hello(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 /// With no password configured, the default user accepts any password; other users do not exist.
-fn authenticate(user: &[u8]) -> Result<(), CmdError> {
+/// A failure counts in INFO's `acl_access_denied_auth`.
+fn authenticate(ctx: &mut Ctx, user: &[u8]) -> Result<(), CmdError> {
     if user == b"default" {
         Ok(())
     } else {
+        ctx.server.auth_failures += 1;
         Err(CmdError::raw("WRONGPASS invalid username-password pair or user is disabled."))
     }
 }
 
-fn auth(_: &mut Ctx, args: &mut Args) -> CmdResult {
+fn auth(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     match args.remaining() {
         1 => Err(CmdError::err(
             "AUTH <password> called without any password configured for the default user. \
              Are you sure your configuration is correct?",
         )),
         2 => {
-            authenticate(&args.next_bytes()?)?;
+            let user = args.next_bytes()?;
+            authenticate(ctx, &user)?;
             Ok(Frame::ok())
         }
         _ => Err(CmdError::syntax()),

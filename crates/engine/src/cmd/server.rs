@@ -372,6 +372,12 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.server.evict_pool.clear();
     }
     let shrunk = updated.maxmemory != ctx.server.config.maxmemory;
+    if updated.appendonly && !ctx.server.config.appendonly {
+        // Redis starts the AOF with a rewrite in a forked child.
+        ctx.server.stats.total_forks += 1;
+        ctx.server.stats.aof_rewrites += 1;
+        ctx.server.aof_rewrite_ran = true;
+    }
     ctx.server.config = updated;
     if shrunk {
         // Redis evicts right away when maxmemory drops below the memory in use (and only logs
@@ -582,6 +588,7 @@ fn record_save(ctx: &mut Ctx) {
 
 fn save(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     record_save(ctx);
+    ctx.server.stats.rdb_saves += 1;
     Ok(Frame::ok())
 }
 
@@ -591,5 +598,9 @@ fn bgsave(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Err(CmdError::syntax());
     }
     record_save(ctx);
+    // Redis forks a child that writes the file; the engine's save is instant.
+    ctx.server.stats.total_forks += 1;
+    ctx.server.stats.rdb_saves += 1;
+    ctx.server.bgsave_ran = true;
     Ok(Frame::Simple("Background saving started".into()))
 }

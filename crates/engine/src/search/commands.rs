@@ -151,6 +151,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     index.filter = filter;
     index.stopwords = stopwords;
     index.kernel = ctx.server.search.kernel;
+    index.record_definition(args.all());
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
     ctx.server.search.by_name.insert(name, index);
     ctx.server.track_changes = true;
@@ -266,6 +267,7 @@ fn ft_alter(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let seed = ctx.server.rng.next_u64();
     let Some(index) = ctx.server.search.by_name.get_mut(&name) else { return Err(err("Unknown index name")) };
     index.add_fields(added, seed);
+    index.record_definition(args.all());
     if !skip_scan {
         scan_into(index, &ctx.server.dbs[0], ctx.now);
     }

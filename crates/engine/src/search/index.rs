@@ -168,6 +168,10 @@ pub struct Index {
     pub stopwords: StopWords,
     /// The FLOAT32 kernel whose summation order reported distances follow (see [`Kernel`]).
     pub kernel: Kernel,
+    /// The command lines that defined the index, as given: FT.CREATE's, then each successful
+    /// FT.ALTER's. Replaying them over the same keys builds the same index (see
+    /// [`Index::definition`]).
+    definition: Vec<Vec<Bytes>>,
 }
 
 impl Index {
@@ -187,9 +191,23 @@ impl Index {
             scanning: false,
             stopwords: StopWords::default(),
             kernel: Kernel::default(),
+            definition: Vec::new(),
         };
         index.add_fields(fields, seed);
         index
+    }
+
+    /// The command lines that defined this index, in order: FT.CREATE's argv, then the argv of
+    /// every FT.ALTER that changed it. A saved playground keeps these rather than the index's
+    /// inner state: run again after the keys are loaded, FT.CREATE scans the keys and builds
+    /// the documents, vectors and HNSW graph anew (FT.ALTER without SKIPINITIALSCAN too).
+    pub fn definition(&self) -> &[Vec<Bytes>] {
+        &self.definition
+    }
+
+    /// Record one more command line of the definition (FT.CREATE's, FT.ALTER's).
+    pub(crate) fn record_definition(&mut self, argv: &[Bytes]) {
+        self.definition.push(argv.to_vec());
     }
 
     /// Append fields to the schema (FT.CREATE, FT.ALTER ... ADD), with storage for vector ones.

@@ -1,13 +1,27 @@
 //! INFO: the sections and field names of Redis 7.4's INFO, in its order and line format.
 //!
-//! Fields a learner watches (memory, hits and misses, expired and evicted keys, clients,
-//! keyspace) come from the engine's state; the rest hold the values an idle Redis 7.4 shows,
-//! so tools that parse INFO find every field they expect.
+//! Every number is the learner's own: counters come from what the engine did since it started
+//! (or since CONFIG RESETSTAT, for the fields Redis resets): commands, calls, errors, hits and
+//! misses, expired and evicted keys, connections, bytes in and out, reads and writes, saves,
+//! failed AUTHs, blocked clients, peak memory. A field the engine has no source for holds what a
+//! Redis in the same state reports: 0 for what never happens here (forks' duration, replication,
+//! pub/sub, tracking, defragmentation, I/O threads, buffer limits, ACL denials other than AUTH),
+//! the constants of a Redis build (version, build id, Lua VM sizes of an empty VM).
+//!
+//! What the engine cannot know, and prints instead:
+//! - wall time and CPU time (`expire_cycle_cpu_milliseconds`, `latest_fork_usec`,
+//!   `eventloop_duration_*`, `instantaneous_*`, `used_cpu_*`): 0, the engine runs on a virtual
+//!   clock and measures no durations;
+//! - memory as an allocator sees it: `used_memory` is the engine's estimate of what Redis would
+//!   use for the same keys (see `Server::used_memory`), not a measure; RSS, allocator and
+//!   fragmentation fields repeat it (ratios 1.00, differences 0); client buffers
+//!   (`mem_clients_normal`, `client_recent_max_*_buffer`) and copy-on-write sizes are 0;
+//! - CPU time per command (commandstats' `usec`, `usec_per_call`): 0;
+//! - `total_system_memory`, `process_id`, `run_id`, `tcp_port`: fixed, a browser has none.
 
 use crate::config::bytes_to_human;
 use crate::ctx::Ctx;
 use crate::server::Server;
-use bytes::Bytes;
 
 /// Sections INFO prints with no argument (or `default`), in order.
 const DEFAULT_SECTIONS: &[&str] = &[
@@ -135,10 +149,11 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         "commandstats" => {
             let mut lines: Vec<_> = server.stats.command_calls.values().collect();
             crate::order::sort_by(&mut lines, |a, b| a.name.cmp(&b.name));
+            // usec: CPU time, which the engine does not measure.
             for line in lines {
                 out.push_str(&format!(
-                    "cmdstat_{}:calls={},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={}\r\n",
-                    line.name, line.calls, line.failed
+                    "cmdstat_{}:calls={},usec=0,usec_per_call=0.00,rejected_calls={},failed_calls={}\r\n",
+                    line.name, line.calls, line.rejected, line.failed
                 ));
             }
         }
@@ -169,14 +184,19 @@ fn keyspace(server: &Server, now: u64, out: &mut String) {
     }
 }
 
-/// The value of a field the engine tracks, or None to print the fixed default.
+/// The value of a field the engine tracks, or None to print the fixed value of the tables below.
 fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
     let server = &*ctx.server;
     let stats = &server.stats;
     let config = &server.config;
     let used = server.used_memory();
+    // The peak is sampled after every command; INFO itself samples it too, as Redis's does.
+    let peak = stats.peak_memory.max(used);
+    let startup = crate::server::BASE_MEMORY;
+    let dataset = used.saturating_sub(startup);
     let uptime = ctx.now.saturating_sub(server.started_ms) / 1000;
     let clients = || server.clients.values().map(|c| &**c).chain(std::iter::once(&*ctx.client));
+    let percent = |part: u64, whole: u64| format!("{:.2}%", part as f64 * 100.0 / whole.max(1) as f64);
     Some(match field {
         "redis_version" => crate::cmd::connection::REDIS_VERSION.to_string(),
         "server_time_usec" => ctx.now.saturating_mul(1000).to_string(),
@@ -185,39 +205,75 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "hz" | "configured_hz" => config.hz.to_string(),
         "lru_clock" => ((ctx.now / 1000) & ((1 << 24) - 1)).to_string(),
         "connected_clients" => clients().count().to_string(),
-        "watching_clients" => clients().filter(|c| !c.watched.is_empty()).count().to_string(),
-        // Clients parked on a blocking command, and the distinct (db, key) pairs they wait on.
-        // List commands never wait for a key's deletion, so `total_blocking_keys_on_nokey`
-        // (XREADGROUP's kind of wait) stays 0.
         "blocked_clients" => clients().filter(|c| c.parked.is_some()).count().to_string(),
-        "total_blocking_keys" => {
-            let waits = clients().filter_map(|c| c.parked.as_ref().map(|(args, _)| (c.db, args)));
-            let keys: std::collections::HashSet<(usize, &Bytes)> = waits
-                .flat_map(|(db, args)| crate::cmd::list::blocking_keys(args).iter().map(move |k| (db, k)))
-                .collect();
-            keys.len().to_string()
+        "clients_in_timeout_table" => {
+            clients().filter(|c| matches!(c.parked, Some((_, Some(_))))).count().to_string()
         }
+        "total_blocking_keys" => blocking_keys(clients()).to_string(),
+        "watching_clients" => clients().filter(|c| !c.watched.is_empty()).count().to_string(),
         "total_watched_keys" => server.watchers.len().to_string(),
-        "used_memory" | "used_memory_peak" | "used_memory_rss" | "allocator_allocated" => used.to_string(),
-        "used_memory_human" | "used_memory_peak_human" | "used_memory_rss_human" => bytes_to_human(used),
-        "used_memory_peak_perc" => "100.00%".to_string(),
-        "used_memory_dataset" => used.saturating_sub(crate::server::BASE_MEMORY).to_string(),
+        "used_memory"
+        | "used_memory_rss"
+        | "allocator_allocated"
+        | "allocator_active"
+        | "allocator_resident" => used.to_string(),
+        "used_memory_human" | "used_memory_rss_human" => bytes_to_human(used),
+        "used_memory_peak" => peak.to_string(),
+        "used_memory_peak_human" => bytes_to_human(peak),
+        "used_memory_peak_perc" => percent(used, peak),
+        "used_memory_overhead" | "used_memory_startup" => startup.to_string(),
+        "used_memory_dataset" => dataset.to_string(),
+        // Redis: dataset * 100 / (used - startup); here all above startup is dataset.
+        "used_memory_dataset_perc" => percent(dataset, dataset),
         "maxmemory" => config.maxmemory.to_string(),
         "maxmemory_human" => bytes_to_human(config.maxmemory),
         "maxmemory_policy" => config.policy.name().to_string(),
         "rdb_changes_since_last_save" => server.dirty.to_string(),
         "rdb_last_save_time" => (server.last_save_ms / 1000).to_string(),
+        "rdb_saves" => stats.rdb_saves.to_string(),
+        "rdb_last_bgsave_time_sec" => if server.bgsave_ran { "0" } else { "-1" }.to_string(),
+        "rdb_last_load_keys_loaded" => server.last_load.0.to_string(),
+        "rdb_last_load_keys_expired" => server.last_load.1.to_string(),
         "aof_enabled" => u8::from(config.appendonly).to_string(),
+        "aof_rewrites" => stats.aof_rewrites.to_string(),
+        "aof_last_rewrite_time_sec" => if server.aof_rewrite_ran { "0" } else { "-1" }.to_string(),
         "total_connections_received" => stats.total_connections_received.to_string(),
         "total_commands_processed" => stats.total_commands_processed.to_string(),
+        "total_net_input_bytes" => stats.net_input_bytes.to_string(),
+        "total_net_output_bytes" => stats.net_output_bytes.to_string(),
         "expired_keys" => stats.expired_keys.to_string(),
         "evicted_keys" => stats.evicted_keys.to_string(),
         "keyspace_hits" => stats.keyspace_hits.to_string(),
         "keyspace_misses" => stats.keyspace_misses.to_string(),
+        "total_forks" => stats.total_forks.to_string(),
         "total_error_replies" => stats.total_error_replies.to_string(),
+        "total_reads_processed" => stats.reads_processed.to_string(),
+        "total_writes_processed" => stats.writes_processed.to_string(),
+        // One event-loop cycle per command read: Redis also wakes for its timers (hz), which
+        // run on wall time here absent.
+        "eventloop_cycles" => stats.reads_processed.to_string(),
+        "acl_access_denied_auth" => server.auth_failures.to_string(),
         _ => return None,
     })
 }
+
+/// Distinct keys that parked blocking commands wait on (`total_blocking_keys`).
+fn blocking_keys<'a>(clients: impl Iterator<Item = &'a crate::server::Client>) -> usize {
+    let mut keys: Vec<(usize, &[u8])> = Vec::new();
+    for client in clients {
+        let Some((args, _)) = &client.parked else { continue };
+        for key in crate::cmd::list::blocking_keys(args) {
+            if !keys.contains(&(client.db, &key[..])) {
+                keys.push((client.db, &key[..]));
+            }
+        }
+    }
+    keys.len()
+}
+
+// The lines of each section in Redis's order. A field `live_value` knows is printed from the
+// engine's state and its value here is never shown (kept at 0); the others are printed as
+// written: what a Redis 7.4 in the engine's state reports (see the module's doc).
 
 const INFO_SERVER: &[(&str, &str)] = &[
     ("redis_version", "7.4.1"),
@@ -235,12 +291,12 @@ const INFO_SERVER: &[(&str, &str)] = &[
     ("process_supervised", "no"),
     ("run_id", "0000000000000000000000000000000000000000"),
     ("tcp_port", "6379"),
-    ("server_time_usec", "1795398382701816"),
-    ("uptime_in_seconds", "1802"),
+    ("server_time_usec", "0"),
+    ("uptime_in_seconds", "0"),
     ("uptime_in_days", "0"),
     ("hz", "10"),
     ("configured_hz", "10"),
-    ("lru_clock", "236270"),
+    ("lru_clock", "0"),
     ("executable", "/usr/local/bin/redis-server"),
     ("config_file", ""),
     ("io_threads_active", "0"),
@@ -262,20 +318,20 @@ const INFO_CLIENTS: &[(&str, &str)] = &[
     ("total_blocking_keys_on_nokey", "0"),
 ];
 const INFO_MEMORY: &[(&str, &str)] = &[
-    ("used_memory", "1487992"),
-    ("used_memory_human", "1.42M"),
-    ("used_memory_rss", "12947456"),
-    ("used_memory_rss_human", "12.35M"),
-    ("used_memory_peak", "1806736"),
-    ("used_memory_peak_human", "1.72M"),
-    ("used_memory_peak_perc", "82.36%"),
-    ("used_memory_overhead", "880000"),
-    ("used_memory_startup", "880000"),
-    ("used_memory_dataset", "411072"),
-    ("used_memory_dataset_perc", "99.78%"),
-    ("allocator_allocated", "4998912"),
-    ("allocator_active", "14417920"),
-    ("allocator_resident", "15925248"),
+    ("used_memory", "0"),
+    ("used_memory_human", "0B"),
+    ("used_memory_rss", "0"),
+    ("used_memory_rss_human", "0B"),
+    ("used_memory_peak", "0"),
+    ("used_memory_peak_human", "0B"),
+    ("used_memory_peak_perc", "0.00%"),
+    ("used_memory_overhead", "0"),
+    ("used_memory_startup", "0"),
+    ("used_memory_dataset", "0"),
+    ("used_memory_dataset_perc", "0.00%"),
+    ("allocator_allocated", "0"),
+    ("allocator_active", "0"),
+    ("allocator_resident", "0"),
     ("allocator_muzzy", "0"),
     ("total_system_memory", "2147483648"),
     ("total_system_memory_human", "2.00G"),
@@ -295,14 +351,14 @@ const INFO_MEMORY: &[(&str, &str)] = &[
     ("maxmemory", "0"),
     ("maxmemory_human", "0B"),
     ("maxmemory_policy", "noeviction"),
-    ("allocator_frag_ratio", "3.13"),
-    ("allocator_frag_bytes", "6329344"),
-    ("allocator_rss_ratio", "1.10"),
-    ("allocator_rss_bytes", "1507328"),
-    ("rss_overhead_ratio", "0.81"),
-    ("rss_overhead_bytes", "-2977792"),
-    ("mem_fragmentation_ratio", "8.95"),
-    ("mem_fragmentation_bytes", "11500064"),
+    ("allocator_frag_ratio", "1.00"),
+    ("allocator_frag_bytes", "0"),
+    ("allocator_rss_ratio", "1.00"),
+    ("allocator_rss_bytes", "0"),
+    ("rss_overhead_ratio", "1.00"),
+    ("rss_overhead_bytes", "0"),
+    ("mem_fragmentation_ratio", "1.00"),
+    ("mem_fragmentation_bytes", "0"),
     ("mem_not_counted_for_evict", "0"),
     ("mem_replication_backlog", "0"),
     ("mem_total_replication_buffers", "0"),
@@ -314,7 +370,7 @@ const INFO_MEMORY: &[(&str, &str)] = &[
     ("mem_overhead_db_hashtable_rehashing", "0"),
     ("active_defrag_running", "0"),
     ("lazyfree_pending_objects", "0"),
-    ("lazyfreed_objects", "3"),
+    ("lazyfreed_objects", "0"),
 ];
 const INFO_PERSISTENCE: &[(&str, &str)] = &[
     ("loading", "0"),
@@ -325,14 +381,14 @@ const INFO_PERSISTENCE: &[(&str, &str)] = &[
     ("current_fork_perc", "0.00"),
     ("current_save_keys_processed", "0"),
     ("current_save_keys_total", "0"),
-    ("rdb_changes_since_last_save", "135"),
+    ("rdb_changes_since_last_save", "0"),
     ("rdb_bgsave_in_progress", "0"),
-    ("rdb_last_save_time", "1795398355"),
+    ("rdb_last_save_time", "0"),
     ("rdb_last_bgsave_status", "ok"),
-    ("rdb_last_bgsave_time_sec", "0"),
+    ("rdb_last_bgsave_time_sec", "-1"),
     ("rdb_current_bgsave_time_sec", "-1"),
-    ("rdb_saves", "2"),
-    ("rdb_last_cow_size", "372736"),
+    ("rdb_saves", "0"),
+    ("rdb_last_cow_size", "0"),
     ("rdb_last_load_keys_expired", "0"),
     ("rdb_last_load_keys_loaded", "0"),
     ("aof_enabled", "0"),
@@ -349,11 +405,11 @@ const INFO_PERSISTENCE: &[(&str, &str)] = &[
     ("module_fork_last_cow_size", "0"),
 ];
 const INFO_STATS: &[(&str, &str)] = &[
-    ("total_connections_received", "3"),
-    ("total_commands_processed", "233"),
+    ("total_connections_received", "0"),
+    ("total_commands_processed", "0"),
     ("instantaneous_ops_per_sec", "0"),
-    ("total_net_input_bytes", "42454"),
-    ("total_net_output_bytes", "2591"),
+    ("total_net_input_bytes", "0"),
+    ("total_net_output_bytes", "0"),
     ("total_net_repl_input_bytes", "0"),
     ("total_net_repl_output_bytes", "0"),
     ("instantaneous_input_kbps", "0.00"),
@@ -368,7 +424,7 @@ const INFO_STATS: &[(&str, &str)] = &[
     ("expired_keys", "0"),
     ("expired_stale_perc", "0.00"),
     ("expired_time_cap_reached_count", "0"),
-    ("expire_cycle_cpu_milliseconds", "1"),
+    ("expire_cycle_cpu_milliseconds", "0"),
     ("evicted_keys", "0"),
     ("evicted_clients", "0"),
     ("evicted_scripts", "0"),
@@ -379,8 +435,8 @@ const INFO_STATS: &[(&str, &str)] = &[
     ("pubsub_channels", "0"),
     ("pubsub_patterns", "0"),
     ("pubsubshard_channels", "0"),
-    ("latest_fork_usec", "643"),
-    ("total_forks", "1"),
+    ("latest_fork_usec", "0"),
+    ("total_forks", "0"),
     ("migrate_cached_sockets", "0"),
     ("slave_expires_tracked_keys", "0"),
     ("active_defrag_hits", "0"),
@@ -393,22 +449,22 @@ const INFO_STATS: &[(&str, &str)] = &[
     ("tracking_total_items", "0"),
     ("tracking_total_prefixes", "0"),
     ("unexpected_error_replies", "0"),
-    ("total_error_replies", "12"),
+    ("total_error_replies", "0"),
     ("dump_payload_sanitizations", "0"),
-    ("total_reads_processed", "238"),
-    ("total_writes_processed", "236"),
+    ("total_reads_processed", "0"),
+    ("total_writes_processed", "0"),
     ("io_threaded_reads_processed", "0"),
     ("io_threaded_writes_processed", "0"),
     ("client_query_buffer_limit_disconnections", "0"),
     ("client_output_buffer_limit_disconnections", "0"),
-    ("reply_buffer_shrinks", "1"),
+    ("reply_buffer_shrinks", "0"),
     ("reply_buffer_expands", "0"),
-    ("eventloop_cycles", "599"),
-    ("eventloop_duration_sum", "131868"),
-    ("eventloop_duration_cmd_sum", "3641"),
-    ("instantaneous_eventloop_cycles_per_sec", "9"),
-    ("instantaneous_eventloop_duration_usec", "320"),
-    ("acl_access_denied_auth", "2"),
+    ("eventloop_cycles", "0"),
+    ("eventloop_duration_sum", "0"),
+    ("eventloop_duration_cmd_sum", "0"),
+    ("instantaneous_eventloop_cycles_per_sec", "0"),
+    ("instantaneous_eventloop_duration_usec", "0"),
+    ("acl_access_denied_auth", "0"),
     ("acl_access_denied_cmd", "0"),
     ("acl_access_denied_key", "0"),
     ("acl_access_denied_channel", "0"),
