@@ -25,6 +25,11 @@ pub struct Session {
     pub waiting: Option<Reply>,
 }
 
+/// The largest string the page's engine builds: a tab's wasm memory is 4 GB at most and the
+/// state is saved to the browser's storage, so SETRANGE far past the end (a 512 MB string on
+/// real Redis) gets an error that says so instead of a dead page.
+pub const PAGE_VALUE_LIMIT: usize = 64 << 20;
+
 /// A console reply callback.
 pub type Reply = Box<dyn FnOnce(playground_engine::Frame, playground_engine::Protocol)>;
 
@@ -33,6 +38,7 @@ impl Session {
     pub fn new(start_ms: u64) -> Session {
         let mut engine = Engine::new(ENGINE_SEED, start_ms);
         engine.set_events_enabled(true);
+        engine.set_value_limit(Some(PAGE_VALUE_LIMIT));
         let client = engine.connect(start_ms);
         Session {
             engine,

@@ -542,6 +542,15 @@ impl Engine {
         }
     }
 
+    /// Cap one string's size at `bytes`, for a host with less room than a server (a browser
+    /// tab: a wasm instance of 4 GB at most, whose state is also saved). SETRANGE and APPEND
+    /// past it answer an error that names the limit and says real Redis would go on to
+    /// `proto-max-bulk-len`, instead of growing the page until it dies. `None`: Redis's limit
+    /// only.
+    pub fn set_value_limit(&mut self, bytes: Option<usize>) {
+        self.server.value_limit = bytes;
+    }
+
     /// Read-only view of the server state (databases, stats, config) for inspectors.
     pub fn server(&self) -> &Server {
         &self.server

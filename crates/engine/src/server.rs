@@ -143,6 +143,9 @@ pub struct Server {
     pub last_save_ms: u64,
     /// Key changes since the last SAVE (`rdb_changes_since_last_save`).
     pub dirty: u64,
+    /// The host's own cap on one string's size, below Redis's `proto-max-bulk-len` (see
+    /// [`crate::Engine::set_value_limit`]); `None` in a server process.
+    pub value_limit: Option<usize>,
     /// Failed authentications since the start (`acl_access_denied_auth`; like Redis, CONFIG
     /// RESETSTAT keeps it).
     pub auth_failures: u64,
@@ -179,6 +182,7 @@ impl Server {
             evict_pool: crate::evict::EvictionPool::default(),
             last_save_ms: now,
             dirty: 0,
+            value_limit: None,
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,

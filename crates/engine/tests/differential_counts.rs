@@ -219,10 +219,18 @@ fn scan_counts_and_cursors() {
         s.same(cmd);
     }
     // A huge COUNT visits everything in one call, and must not reserve room for that many.
-    for cmd in [&["SCAN", "0", "COUNT", MAX][..], &["SCAN", "18446744073709551615", "COUNT", MAX]] {
-        let started = Instant::now();
-        let (theirs, ours) = s.both(cmd);
-        assert!(started.elapsed() < Duration::from_secs(2));
-        assert_eq!(common::canonical(&ours), common::canonical(&theirs), "{cmd:?}");
-    }
+    let started = Instant::now();
+    let (theirs, ours) = s.both(&["SCAN", "0", "COUNT", MAX]);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(common::canonical(&ours), common::canonical(&theirs));
+    // From the last cursor Redis visits one bucket and ends: which keys sit in it depends on
+    // the server's random hash seed, so only the cursor it returns is compared.
+    let started = Instant::now();
+    let (theirs, ours) = s.both(&["SCAN", "18446744073709551615", "COUNT", MAX]);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let cursor = |reply: &Frame| match reply {
+        Frame::Array(parts) => parts.first().cloned(),
+        _ => None,
+    };
+    assert_eq!(cursor(&ours), cursor(&theirs));
 }

@@ -10,9 +10,6 @@ use crate::long_double::{add_parsed, parse_long_double, LongDouble, Parsed};
 use crate::types::{encoding, Value};
 use bytes::Bytes;
 
-/// Redis's default `proto-max-bulk-len`: the largest string SETRANGE/APPEND may build.
-const MAX_STRING: usize = 512 * 1024 * 1024;
-
 const W: &[&str] = &["write", "denyoom"];
 const WF: &[&str] = &["write", "denyoom", "fast"];
 const R: &[&str] = &["readonly", "fast"];
@@ -285,6 +282,23 @@ fn incrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Bulk(text))
 }
 
+/// Redis's `checkStringLength`: a string may not grow past `proto-max-bulk-len`; and, where the
+/// host set one, not past its own limit (`Engine::set_value_limit`), said in words.
+fn check_string_length(ctx: &Ctx, total: usize) -> Result<(), CmdError> {
+    if total as u64 > ctx.server.config.proto_max_bulk_len {
+        return Err(CmdError::err("string exceeds maximum allowed size (proto-max-bulk-len)"));
+    }
+    match ctx.server.value_limit {
+        Some(limit) if total > limit => Err(CmdError::err(format!(
+            "string exceeds the playground's limit of {} MB per value in a browser tab (real Redis would \
+             grow it, up to proto-max-bulk-len, {} MB)",
+            limit >> 20,
+            ctx.server.config.proto_max_bulk_len >> 20
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn append(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let tail = args.next_bytes()?;
@@ -295,9 +309,7 @@ fn append(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         Some((s, ttl)) => (s.to_vec(), ttl),
         None => (Vec::new(), None),
     };
-    if value.len() + tail.len() > MAX_STRING {
-        return Err(CmdError::err("string exceeds maximum allowed size (proto-max-bulk-len)"));
-    }
+    check_string_length(ctx, value.len().saturating_add(tail.len()))?;
     value.extend_from_slice(&tail);
     let len = value.len() as i64;
     ctx.set_encoded(key, Value::Str(Bytes::from(value)), ttl, floor);
@@ -348,9 +360,7 @@ fn setrange(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Ok(Frame::Integer(current_len as i64));
     }
     let offset = offset as usize;
-    if offset.saturating_add(patch.len()) > MAX_STRING {
-        return Err(CmdError::err("string exceeds maximum allowed size (proto-max-bulk-len)"));
-    }
+    check_string_length(ctx, offset.saturating_add(patch.len()))?;
     let (mut value, ttl) = existing.map_or((Vec::new(), None), |(s, ttl)| (s.to_vec(), ttl));
     if value.len() < offset + patch.len() {
         value.resize(offset + patch.len(), 0);
