@@ -5,7 +5,7 @@
 //! CPU time or buffer sizes are listed with the reason they cannot match.
 
 mod common;
-use common::{args, Session};
+use common::{args, remove_saved_file, Session};
 use playground_engine::Frame;
 
 /// INFO stats fields not compared, and why.
@@ -79,20 +79,6 @@ fn acl_counters(s: &mut Session) -> (Vec<i64>, Vec<i64>) {
         ["auth", "cmd", "key", "channel"].map(|k| value(&fields, &format!("acl_access_denied_{k}"))).to_vec()
     };
     (pick(&theirs), pick(&ours))
-}
-
-/// The oracle's dump file, written by SAVE and BGSAVE in its directory (see
-/// `differential_server.rs`): removed so a Redis 7.0 started there later does not trip on it.
-fn remove_saved_file(s: &mut Session) {
-    let setting = |s: &mut Session, name: &str| match s.run(&["CONFIG", "GET", name]).0 {
-        Frame::Array(items) => {
-            items.get(1).and_then(|v| v.as_bytes()).map(|b| String::from_utf8_lossy(b).into_owned())
-        }
-        _ => None,
-    };
-    if let (Some(dir), Some(file)) = (setting(s, "dir"), setting(s, "dbfilename")) {
-        let _ = std::fs::remove_file(std::path::Path::new(&dir).join(file));
-    }
 }
 
 #[test]

@@ -4,21 +4,8 @@
 mod common;
 
 use bytes::Bytes;
-use common::{args, decode, Session};
+use common::{args, decode, pseudo_random_vector, Session};
 use playground_engine::Frame;
-
-/// Deterministic pseudo-random unit-ish vector (xorshift), so both sides get the same bytes.
-fn vector(seed: u64, dim: usize) -> Vec<f32> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..dim)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ((x >> 40) as f32 / (1u64 << 24) as f32) - 0.5
-        })
-        .collect()
-}
 
 fn blob(v: &[f32]) -> Bytes {
     Bytes::from(v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
@@ -69,17 +56,17 @@ fn seed_semantic_cache_flow() {
         let mut c =
             cmd(&["HSET", &key, "prompt", &format!("question {i}"), "response", &format!("answer {i}")]);
         c.push(Bytes::from_static(b"embedding"));
-        c.push(blob(&vector(i + 1, 1536)));
+        c.push(blob(&pseudo_random_vector(i + 1, 1536)));
         s.same_bytes(&c);
         s.same(&["EXPIRE", &key, "3600"]);
     }
     for i in 0..10u64 {
         // A rephrased question: the stored vector plus a little noise (similarity ~0.99), and an
         // unrelated one (a miss).
-        let base = vector(i + 1, 1536);
-        let noise = vector(i + 100, 1536);
+        let base = pseudo_random_vector(i + 1, 1536);
+        let noise = pseudo_random_vector(i + 100, 1536);
         let near: Vec<f32> = base.iter().zip(&noise).map(|(a, b)| a + 0.1 * b).collect();
-        for q in [near, vector(i + 500, 1536)] {
+        for q in [near, pseudo_random_vector(i + 500, 1536)] {
             let mut c = cmd(&[
                 "FT.SEARCH",
                 "idx:cache",

@@ -3,7 +3,7 @@
 
 mod common;
 use bytes::Bytes;
-use common::{args, decode, show, Session};
+use common::{args, decode, remove_saved_file, show, Session};
 use playground_engine::Frame;
 
 #[test]
@@ -425,22 +425,6 @@ fn info_counters_follow_a_known_sequence() {
     let (_, our_text) = info_fields(&ours);
     for field in ["maxmemory", "maxmemory_human", "maxmemory_policy"] {
         assert_eq!(info_value(&our_text, field), info_value(&their_text, field), "{field}");
-    }
-}
-
-/// SAVE wrote the oracle's dump file into its working directory (the folder it was started from,
-/// often the repository). Remove it: a Redis 7.0 started there later (the e2e tests, the
-/// benchmark) would try to load a 7.4 file and refuse to start. `dir` cannot be changed at run
-/// time (a protected config), so the file is cleaned up instead.
-fn remove_saved_file(s: &mut Session) {
-    let setting = |s: &mut Session, name: &str| match s.run(&["CONFIG", "GET", name]).0 {
-        Frame::Array(items) => {
-            items.get(1).and_then(|v| v.as_bytes()).map(|b| String::from_utf8_lossy(b).into_owned())
-        }
-        _ => None,
-    };
-    if let (Some(dir), Some(file)) = (setting(s, "dir"), setting(s, "dbfilename")) {
-        let _ = std::fs::remove_file(std::path::Path::new(&dir).join(file));
     }
 }
 
