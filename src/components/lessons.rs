@@ -90,18 +90,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             std::cmp::Ordering::Equal => "current",
             std::cmp::Ordering::Greater => "later",
         };
-        let runs = step.try_lines.iter().map(|line| {
-            let on_run = props.on_run.clone();
-            let line = line.to_string();
-            let shown = line.clone();
-            html! {
-                <li class="lesson-line">
-                    <code>{shown}</code>
-                    <button class="btn small" disabled={state == "later"} title="Run this line in the console"
-                        onclick={Callback::from(move |_: MouseEvent| on_run.emit(vec![line.clone()]))}>{"▶ Run"}</button>
-                </li>
-            }
-        });
+        let runs = step.try_lines.iter().map(|line| line_to_try(line, &props.on_run, state == "later"));
         html! {
             <li class={classes!("lesson-step", state)} data-testid="lesson-step" data-state={state}>
                 <p><span class="lesson-mark" aria-hidden="true">{ if state == "done" { "✓" } else { "" } }</span>{ step.say }</p>
@@ -138,5 +127,19 @@ pub fn Lessons(props: &LessonsProps) -> Html {
                 </article>
             </div>
         </>
+    }
+}
+
+/// A console line to try, with its Run button (a lesson's step, a knowledge check's proof).
+pub fn line_to_try(line: &str, on_run: &Callback<Vec<String>>, disabled: bool) -> Html {
+    let on_run = on_run.clone();
+    let line = line.to_string();
+    let shown = line.clone();
+    html! {
+        <li class="lesson-line">
+            <code>{shown}</code>
+            <button class="btn small" {disabled} title="Run this line in the console"
+                onclick={Callback::from(move |_: MouseEvent| on_run.emit(vec![line.clone()]))}>{"▶ Run"}</button>
+        </li>
     }
 }

@@ -55,18 +55,7 @@ pub fn Quiz(props: &QuizProps) -> Html {
                 picked.set(all);
             })
         };
-        let runs = q.try_lines.iter().map(|line| {
-            let on_run = props.on_run.clone();
-            let line = line.to_string();
-            let shown = line.clone();
-            html! {
-                <li class="lesson-line">
-                    <code>{shown}</code>
-                    <button class="btn small" title="Run this line in the console"
-                        onclick={Callback::from(move |_: MouseEvent| on_run.emit(vec![line.clone()]))}>{"▶ Run"}</button>
-                </li>
-            }
-        });
+        let runs = q.try_lines.iter().map(|line| crate::components::lessons::line_to_try(line, &props.on_run, false));
         html! {
             <li class="quiz-question" data-testid="quiz-question" data-state={state}>
                 <p class="quiz-ask">{ q.ask }</p>
