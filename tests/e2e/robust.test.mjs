@@ -53,3 +53,15 @@ test('a value too big for a browser tab is refused in words, not built', async (
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('transactions in the console answer as Redis does: DISCARD unwatches, SAVE is refused inside MULTI', async () => {
+  const page = await openPage(browser, server.url);
+  for (const line of ['WATCH x', 'SET x 10', 'MULTI', 'DISCARD', 'MULTI']) await run(page, line);
+  assert.equal(await run(page, 'INCR x'), 'QUEUED');
+  assert.match(await run(page, 'EXEC'), /1\) \(integer\) 11/);
+  await run(page, 'MULTI');
+  assert.match(await run(page, 'SAVE'), /Command not allowed inside a transaction/);
+  assert.match(await run(page, 'EXEC'), /EXECABORT/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
