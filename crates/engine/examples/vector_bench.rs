@@ -3,7 +3,7 @@
 //! brute force, and RediSearch through the oracle on 127.0.0.1:16379 (REDIS_ORACLE_PORT); with
 //! the release page in dist/, also our HNSW as wasm in headless Chromium (`tests/e2e/vector_wasm.mjs`).
 //!
-//! `cargo run --release -p playground-engine --example vector_bench`
+//! `cargo run --profile fast -p playground-engine --example vector_bench` (as the README runs it)
 
 use bytes::Bytes;
 use playground_engine::resp::{encode_command, parse_frame, Limits};
