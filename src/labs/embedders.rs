@@ -25,12 +25,13 @@ impl EmbedderKind {
                 "This distilled MiniLM table scores most rewordings of a starter question 0.63-0.94 and \
                  unrelated questions below 0.4, so 0.65 catches most rewordings; a few land next to a \
                  different question (false hits: raise the threshold and watch precision rise and the hit \
-                 rate fall). The course's 0.95 suits text-embedding-3-small, whose scores sit much closer \
-                 together: a threshold belongs to a model, not to the pattern.",
+                 rate fall). The course uses 0.95 with text-embedding-3-small; this table does not measure \
+                 that model, so pick the proxy's real model to see its scores: a threshold belongs to a \
+                 model, not to the pattern.",
             ),
             EmbedderKind::Proxy => (
                 0.95,
-                "The course's value, chosen for text-embedding-3-small. How high rewordings and near misses \
+                "The course's value, which it uses with text-embedding-3-small. How high rewordings and near misses \
                  score depends on the model: ask a few rewordings and a few different questions, mark the false \
                  hits, and read the curve before trusting any number.",
             ),

@@ -588,7 +588,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     <button class={classes!("btn", (*kind == EmbedderKind::MiniLm).then_some("active"))} onclick={pick_kind(EmbedderKind::MiniLm)}>{"MiniLM (static, 128-d)"}</button>
                     <button class={classes!("btn", (*kind == EmbedderKind::Lexical).then_some("active"))} onclick={pick_kind(EmbedderKind::Lexical)}>{"Lexical (hashed n-grams)"}</button>
                     <button class={classes!("btn", (*kind == EmbedderKind::Proxy).then_some("active"))} onclick={pick_kind(EmbedderKind::Proxy)}
-                        title="text-embedding-3-small (or the model configured on the proxy) through the proxy's /embeddings; the key stays in the proxy"
+                        title="text-embedding-3-small (or the model configured on the proxy) through the proxy's /api/embeddings; the key stays in the proxy"
                         data-testid="sem-kind-proxy">{"Real model via the proxy"}</button>
                 </span>
                 <button class="btn" onclick={load_starter} disabled={!ready || *no_search} data-testid="sem-starter">{"Load the starter Q&A set"}</button>
