@@ -359,6 +359,7 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
                     ". Traffic follows the virtual clock: play it at 60x and an hour passes in a minute."
                 } }
             </p>
+            <p class="lab-strategy" data-testid="lab-strategy"><strong>{config.strategy.name()}</strong>{": "}{config.strategy.describe()}</p>
             <p class={classes!("lab-target", remote.then_some("remote"))} data-testid="lab-target">{r.target.describe()}</p>
             <Controls settings={(*settings).clone()} on_change={Callback::from({
                 let settings = settings.clone();
@@ -409,7 +410,7 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
                         <Stat label="source calls" value={m.source_calls.to_string()} />
                         <Stat label="hit latency p50" value={pct(m.hit_latency.percentile(50.0))} testid="lab-hit-p50" />
                         <Stat label="miss latency p50" value={pct(m.miss_latency.percentile(50.0))} testid="lab-miss-p50" />
-                        <Stat label="calls saved" value={saved_calls.to_string()} />
+                        <Stat label="source calls saved (vs no cache)" value={saved_calls.to_string()} />
                         <Stat label="cost saved" value={format!("${saved_cost:.4}")} />
                         <Stat label="stale reads" value={m.stale_reads.to_string()} />
                         <Stat label="lost writes" value={m.lost_writes.to_string()} />

@@ -41,6 +41,28 @@ impl Strategy {
             Strategy::WriteBehind => "Write-behind",
         }
     }
+
+    /// What the strategy does on reads and writes, in a sentence (the lab shows it).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Strategy::CacheAside => {
+                "The app asks Redis first; on a miss it reads the source itself and stores the answer \
+                 with a TTL. A write goes to the source, and the cached copy is invalidated as chosen below."
+            }
+            Strategy::ReadThrough => {
+                "The app only talks to the cache layer, which loads a missing item from the source and \
+                 stores it; to the app every read is a cache read. Writes go to the source as in cache-aside."
+            }
+            Strategy::WriteThrough => {
+                "Every write goes to the source and to Redis together, so reads never see a stale copy; \
+                 each write pays the source's latency and cost."
+            }
+            Strategy::WriteBehind => {
+                "Writes go to Redis at once and reach the source later, folded into one batched call per \
+                 flush: fast, cheap writes, but a crash before the flush loses them."
+            }
+        }
+    }
 }
 
 /// What happens to the cached copy when the source changes (cache-aside and read-through).

@@ -85,9 +85,13 @@ impl Metrics {
         }
     }
 
-    /// Source calls avoided by hits, and their cost.
+    /// Source calls avoided against the same traffic with no cache (every read and every write
+    /// a call to the source), and their cost. Cache-aside avoids one per hit; write-behind also
+    /// saves the writes its batched flushes fold together.
     pub fn saved(&self, cost_per_call: f64) -> (u64, f64) {
-        (self.hits, self.hits as f64 * cost_per_call)
+        let without_cache = self.hits + self.misses + self.updates;
+        let avoided = without_cache.saturating_sub(self.source_calls);
+        (avoided, avoided as f64 * cost_per_call)
     }
 
     pub(crate) fn record_read(&mut self, at_ms: u64, hit: bool, latency_ms: f64) {

@@ -84,3 +84,28 @@ fn write_through_is_never_stale_and_write_behind_loses_writes_on_a_crash() {
     run_on_engine(&mut lab, &gen.until(HOUR_MS / 4), &mut engine, client);
     assert!(lab.metrics.stale_reads > 0, "lost writes surface as stale reads");
 }
+
+#[test]
+fn cost_saved_counts_every_source_call_avoided_writes_included() {
+    let workload = Workload { requests_per_second: 5.0, keys: 50, skew: 1.0, update_share: 0.3 };
+    let saved = |strategy| {
+        let config = LabConfig { strategy, ..LabConfig::default() };
+        let (lab, _, _) = run(config, workload.clone(), HOUR_MS / 4);
+        let m = lab.metrics.clone();
+        (m.saved(1.0).0, m)
+    };
+    // Cache-aside and write-through write to the source every time: a hit is the only saving.
+    for strategy in [Strategy::CacheAside, Strategy::WriteThrough] {
+        let (calls, m) = saved(strategy);
+        assert_eq!(calls, m.hits, "{strategy:?}");
+    }
+    // Write-behind folds a flush's writes into one call: it saves those writes as well.
+    let (through, _) = saved(Strategy::WriteThrough);
+    let (behind, m) = saved(Strategy::WriteBehind);
+    assert!(m.updates > 0 && m.source_calls < m.misses + m.updates, "batched flushes");
+    assert_eq!(behind, m.hits + m.misses + m.updates - m.source_calls);
+    assert!(behind > through, "write-behind {behind} vs write-through {through}");
+    // Each strategy says what it does in its own words.
+    let texts: std::collections::HashSet<&str> = Strategy::ALL.iter().map(|s| s.describe()).collect();
+    assert_eq!(texts.len(), Strategy::ALL.len());
+}
