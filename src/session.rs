@@ -23,6 +23,19 @@ pub struct Session {
     pub dirty: bool,
     /// The console's reply callback while its command waits (BLPOP ... on the virtual clock).
     pub waiting: Option<Reply>,
+    /// Where [`Session::rewind`] goes back to (the cache-aside lab's undo of a simulated hour).
+    checkpoint: Option<Checkpoint>,
+}
+
+/// The keyspace, the search indexes and the clock at one moment. Connections, statistics and
+/// the console's history are not part of it: going back restores what the learner built and
+/// the time it was, not what the server counted meanwhile (INFO still shows the hour's work).
+#[derive(Clone)]
+struct Checkpoint {
+    dbs: Vec<playground_engine::db::Db>,
+    search: playground_engine::search::Indexes,
+    track_changes: bool,
+    now_ms: u64,
 }
 
 /// The largest string the page's engine builds: a tab's wasm memory is 4 GB at most and the
@@ -47,7 +60,52 @@ impl Session {
             history: History::default(),
             dirty: false,
             waiting: None,
+            checkpoint: None,
         }
+    }
+
+    /// Remember the keyspace and the time now, replacing an earlier checkpoint.
+    pub fn checkpoint(&mut self) {
+        let server = self.engine.server();
+        self.checkpoint = Some(Checkpoint {
+            dbs: server.dbs.clone(),
+            search: server.search.clone(),
+            track_changes: server.track_changes,
+            now_ms: self.clock.now(),
+        });
+    }
+
+    /// Go back to the checkpoint (keys, indexes, clock), once; false if there is none. Clients
+    /// stay connected; the eviction pool restarts, as its candidates may be gone.
+    pub fn rewind(&mut self) -> bool {
+        let Some(c) = self.checkpoint.take() else { return false };
+        let server = self.engine.server_mut();
+        server.dbs = c.dbs;
+        server.search = c.search;
+        server.track_changes = c.track_changes;
+        server.evict_pool = Default::default();
+        self.clock = VirtualClock::restored(c.now_ms, self.clock.speed());
+        self.dirty = true;
+        true
+    }
+
+    /// Whether a checkpoint is kept.
+    pub fn has_checkpoint(&self) -> bool {
+        self.checkpoint.is_some()
+    }
+
+    /// How many keys, in any database, expire within `ms` from now, leaving out keys that start
+    /// with a non-empty `except_prefix` (the lab's own).
+    pub fn expiring_within(&self, ms: u64, except_prefix: &[u8]) -> u64 {
+        let deadline = self.clock.now().saturating_add(ms);
+        let dbs = &self.engine.server().dbs;
+        dbs.iter()
+            .flat_map(|db| db.iter())
+            .filter(|(key, entry)| {
+                let the_labs = !except_prefix.is_empty() && key.starts_with(except_prefix);
+                !the_labs && entry.expires_at.is_some_and(|t| t <= deadline)
+            })
+            .count() as u64
     }
 
     /// Let real time pass: advance the clock and run active expiry up to the new time.

@@ -396,6 +396,37 @@ fn the_bridge_carries_what_the_labs_ask_of_the_engine() {
     assert_eq!(direct.now(), T0 + 61_000);
     assert_eq!(bridged.execute(client, vec![cmd(&["GET", "k"])], None), vec![Frame::Null]);
 
+    // The cache-aside lab's hour: it says which keys of the learner's would expire, and its
+    // undo brings back the keys and the time, over the bridge as directly.
+    bridged.execute(
+        client,
+        vec![
+            cmd(&["SET", "mine", "1", "EX", "600"]),
+            cmd(&["SET", "product:1", "x", "EX", "600"]),
+            cmd(&["SET", "later", "1", "EX", "7200"]),
+        ],
+        None,
+    );
+    assert_eq!(bridged.expiring_within(3_600_000, "product:"), 1, "only the learner's own key under an hour");
+    assert_eq!(direct.expiring_within(3_600_000, ""), 2);
+    assert!(!bridged.rewind(), "nothing to go back to yet");
+    bridged.checkpoint();
+    let before = bridged.now();
+    bridged.jump(3_600_000);
+    assert_eq!(
+        bridged.execute(client, vec![cmd(&["EXISTS", "mine", "product:1"])], None),
+        vec![Frame::Integer(0)]
+    );
+    assert!(bridged.rewind());
+    assert_eq!(direct.now(), before, "the clock goes back");
+    assert_eq!(
+        bridged.execute(client, vec![cmd(&["EXISTS", "mine", "product:1", "later"])], None),
+        vec![Frame::Integer(3)]
+    );
+    let ttl = bridged.execute(client, vec![cmd(&["TTL", "mine"])], None);
+    assert_eq!(ttl, vec![Frame::Integer(600)], "with its TTL as it was");
+    assert!(!direct.rewind(), "an undo happens once");
+
     // The semantic lab's map and graph.
     let vector = |xs: [f32; 4]| xs.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
     let setup = [cmd(&[
@@ -438,4 +469,30 @@ fn the_bridge_carries_what_the_labs_ask_of_the_engine() {
     assert_eq!(graph.results.first().map(|(key, _)| key.clone()), Some(b("p:0")));
     assert!(!graph.trace.is_empty() && graph.keys.len() == 3);
     assert_eq!(bridged.graph("nosuch", None), None);
+}
+
+/// The semantic lab's HNSW picture draws the layers that hold nodes: an upper layer left empty
+/// (its nodes deleted or expired) is not shown as "layer 1 · 0 nodes".
+#[wasm_bindgen_test]
+async fn the_hnsw_picture_leaves_out_empty_upper_layers() {
+    use redis_playground::labs::hnsw_view::{HnswPicture, HnswView, HnswViewProps};
+
+    let picture = HnswPicture {
+        layers: vec![vec![(1, vec![2]), (2, vec![1])], vec![(2, vec![])], vec![]],
+        entry_point: Some(2),
+        nodes: [(1, (0.2, 0.3, "a".to_string())), (2, (0.7, 0.6, "b".to_string()))].into_iter().collect(),
+        trace: vec![],
+        results: vec![],
+    };
+    let root = mount_point();
+    let app =
+        yew::Renderer::<HnswView>::with_root_and_props(root.clone(), HnswViewProps { picture }).render();
+    settle().await;
+    let labels: Vec<String> = (0..)
+        .map_while(|i| root.query_selector_all(".hnsw-layer > text.chart-text").ok()?.item(i))
+        .filter_map(|n| n.text_content())
+        .collect();
+    assert_eq!(labels, ["layer 0 · 2 nodes", "layer 1 · 1 node"]);
+    app.destroy();
+    root.remove();
 }

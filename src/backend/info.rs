@@ -2,6 +2,8 @@
 //! from the in-page engine's stats and from a real server's `INFO stats` / `memory` /
 //! `keyspace` text.
 
+use crate::backend::scan::Lookups;
+
 /// What the server panel shows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerNumbers {
@@ -16,6 +18,9 @@ pub struct ServerNumbers {
     pub policy: String,
     /// `redis_version` when the reply had a server section.
     pub version: Option<String>,
+    /// From a real server: `hits` and `misses` are the learner's, counted since the page
+    /// connected and without the page's own polling, whose lookups are these.
+    pub own_polling: Option<crate::backend::scan::Lookups>,
 }
 
 /// `field:value` pairs of an INFO reply (sections and comments skipped).
@@ -26,6 +31,31 @@ pub fn info_fields(text: &str) -> impl Iterator<Item = (&str, &str)> {
 /// Keys of one `db0:keys=3,expires=1,avg_ttl=0` line.
 fn db_keys(value: &str) -> u64 {
     value.split(',').find_map(|kv| kv.strip_prefix("keys=")).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Where the learner's hit counts start on a real server: the server's counters and the page's
+/// own lookups when the page first read them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Baseline {
+    server: Lookups,
+    own: Lookups,
+}
+
+/// Turn a real server's all-time `keyspace_hits` / `keyspace_misses` into the learner's: counted
+/// from the first reading (`baseline`, set on it), less the page's own lookups since then
+/// (`own`: the key browser's TYPE and PTTL count on the server as hits and misses too). After
+/// a `CONFIG RESETSTAT` the counters start again from 0, and so does the baseline.
+pub fn learners_lookups(n: &mut ServerNumbers, own: Lookups, baseline: &mut Option<Baseline>) {
+    let server = Lookups { hits: n.hits, misses: n.misses };
+    let base = baseline.get_or_insert(Baseline { server, own });
+    if server.hits < base.server.hits || server.misses < base.server.misses {
+        *base = Baseline { server: Lookups::default(), own };
+    }
+    let polling = own.since(base.own);
+    let learner = server.since(base.server).since(polling);
+    n.hits = learner.hits;
+    n.misses = learner.misses;
+    n.own_polling = Some(polling);
 }
 
 /// Read the numbers out of one or more INFO replies (their texts concatenated is fine).
@@ -68,6 +98,28 @@ mod tests {
         assert_eq!((n.used, n.maxmemory, n.policy.as_str()), (1_048_576, 2_097_152, "allkeys-lru"));
         assert_eq!(n.keys, 7);
         assert_eq!(n.version, None);
+    }
+
+    #[test]
+    fn the_learners_lookups_leave_out_the_page_s_polling_and_start_at_connection() {
+        let reading = |hits, misses| ServerNumbers { hits, misses, ..ServerNumbers::default() };
+        let own = |hits, misses| Lookups { hits, misses };
+        let mut baseline = None;
+        // First reading: the server had 500 hits before the page came; the page polled twice.
+        let mut n = reading(500, 40);
+        learners_lookups(&mut n, own(2, 1), &mut baseline);
+        assert_eq!((n.hits, n.misses, n.own_polling), (0, 0, Some(own(0, 0))));
+        // Then 30 polls that hit, 3 that missed, and the learner's 1 hit and 1 miss.
+        let mut n = reading(531, 44);
+        learners_lookups(&mut n, own(32, 4), &mut baseline);
+        assert_eq!((n.hits, n.misses, n.own_polling), (1, 1, Some(own(30, 3))));
+        // CONFIG RESETSTAT: the server starts from 0, so does the learner's count.
+        let mut n = reading(3, 0);
+        learners_lookups(&mut n, own(34, 4), &mut baseline);
+        assert_eq!((n.hits, n.misses), (3, 0));
+        let mut n = reading(6, 1);
+        learners_lookups(&mut n, own(36, 4), &mut baseline);
+        assert_eq!((n.hits, n.misses, n.own_polling), (4, 1, Some(own(2, 0))));
     }
 
     #[test]

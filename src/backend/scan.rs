@@ -4,6 +4,7 @@
 
 use bytes::Bytes;
 use playground_engine::Frame;
+use std::cell::Cell;
 
 /// Rows the remote key browser asks for at most (one SCAN round trip per page).
 pub const COUNT: usize = 200;
@@ -73,12 +74,136 @@ pub fn contents_command(type_name: &str, key: &[u8]) -> Option<Vec<Bytes>> {
     })
 }
 
+/// Keyspace lookups as Redis counts them in `keyspace_hits` / `keyspace_misses`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lookups {
+    pub hits: u64,
+    pub misses: u64,
+}
+
+impl Lookups {
+    pub fn since(self, earlier: Lookups) -> Lookups {
+        Lookups {
+            hits: self.hits.saturating_sub(earlier.hits),
+            misses: self.misses.saturating_sub(earlier.misses),
+        }
+    }
+}
+
+/// What Redis counts for one of the page's own reads, from its reply. TYPE, PTTL and the
+/// contents commands look the key up: a hit, or a miss when the key is gone (TYPE `none`, PTTL
+/// -2, a nil or an empty collection, which Redis never keeps; WRONGTYPE found the key first).
+/// SCAN, SELECT and MEMORY USAGE
+/// count nothing (measured on Redis 7.4: `MEMORY USAGE` finds the key without the lookup that
+/// counts). Anything else, and errors, count nothing here.
+pub fn lookups_of(command: &[Bytes], reply: &Frame) -> Lookups {
+    let name = command.first().map(|n| n.to_ascii_uppercase()).unwrap_or_default();
+    let missing = match (name.as_slice(), reply) {
+        // The key was found before its type was checked.
+        (_, Frame::Error(e)) if e.starts_with("WRONGTYPE") => false,
+        (_, Frame::Error(_)) => return Lookups::default(),
+        (b"TYPE", Frame::Simple(t)) => t == "none",
+        (b"PTTL" | b"TTL", r) => r.as_integer() == Some(-2),
+        (b"GET", r) => matches!(r, Frame::Null),
+        (b"HGETALL" | b"LRANGE" | b"SMEMBERS" | b"ZRANGE", Frame::Array(items) | Frame::Set(items)) => {
+            items.is_empty()
+        }
+        (b"HGETALL", Frame::Map(pairs)) => pairs.is_empty(),
+        _ => return Lookups::default(),
+    };
+    if missing {
+        Lookups { hits: 0, misses: 1 }
+    } else {
+        Lookups { hits: 1, misses: 0 }
+    }
+}
+
+thread_local! {
+    /// The page's own lookups on the real server since it loaded (key browser and key detail).
+    static OWN: Cell<Lookups> = const { Cell::new(Lookups { hits: 0, misses: 0 }) };
+}
+
+/// Count the page's own reads (call with each pipeline's commands and replies as they arrive),
+/// so the server panel can leave them out of the learner's hit ratio.
+pub fn record_own(commands: &[Vec<Bytes>], replies: &[Frame]) {
+    let add = commands
+        .iter()
+        .zip(replies)
+        .map(|(c, r)| lookups_of(c, r))
+        .fold(Lookups::default(), |a, b| Lookups { hits: a.hits + b.hits, misses: a.misses + b.misses });
+    OWN.with(|own| {
+        let o = own.get();
+        own.set(Lookups { hits: o.hits + add.hits, misses: o.misses + add.misses });
+    });
+}
+
+/// The page's own lookups so far.
+pub fn own_lookups() -> Lookups {
+    OWN.with(Cell::get)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn bulk(s: &str) -> Frame {
         Frame::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    /// The engine counts keyspace hits and misses as Redis 7.4 does (its differential tests hold
+    /// it to that): what `lookups_of` predicts from each reply must be what INFO then says.
+    #[test]
+    fn own_lookups_are_what_the_server_counts() {
+        use playground_engine::Engine;
+        let mut engine = Engine::new(1, 0);
+        let client = engine.connect(0);
+        let mut run = |parts: &[&str]| {
+            engine.execute(client, parts.iter().map(|p| Bytes::copy_from_slice(p.as_bytes())).collect(), 0)
+        };
+        for setup in [
+            &["SET", "s", "v"][..],
+            &["HSET", "h", "f", "v"],
+            &["RPUSH", "l", "a"],
+            &["SADD", "t", "m"],
+            &["ZADD", "z", "1", "m"],
+            &["SET", "ttl", "v", "EX", "100"],
+        ] {
+            run(setup);
+        }
+        let stats = |run: &mut dyn FnMut(&[&str]) -> Frame| {
+            let reply = run(&["INFO", "stats"]);
+            let text = reply.as_bytes().expect("INFO is text");
+            let n = crate::backend::info::parse_info(&String::from_utf8_lossy(text));
+            Lookups { hits: n.hits, misses: n.misses }
+        };
+        let mut commands: Vec<Vec<Bytes>> = Vec::new();
+        let all = ["string", "hash", "list", "set", "zset"];
+        let keys: [(&str, &[&str]); 7] = [
+            ("s", &all),
+            ("h", &["hash"]),
+            ("l", &["list"]),
+            ("t", &["set"]),
+            ("z", &["zset"]),
+            ("ttl", &["string"]),
+            ("gone", &all),
+        ];
+        for (key, types) in keys {
+            commands.extend(detail_commands(key.as_bytes()));
+            commands.extend(types.iter().filter_map(|t| contents_command(t, key.as_bytes())));
+        }
+        commands.push(scan_command(b"0", "*"));
+        let before = stats(&mut run);
+        let replies: Vec<Frame> = commands.iter().map(|c| engine.execute(client, c.clone(), 0)).collect();
+        let mut run = |parts: &[&str]| {
+            engine.execute(client, parts.iter().map(|p| Bytes::copy_from_slice(p.as_bytes())).collect(), 0)
+        };
+        let counted = stats(&mut run).since(before);
+        let predicted =
+            commands.iter().zip(&replies).map(|(c, r)| lookups_of(c, r)).fold(Lookups::default(), |a, b| {
+                Lookups { hits: a.hits + b.hits, misses: a.misses + b.misses }
+            });
+        assert_eq!(predicted, counted);
+        assert!(counted.hits > 10 && counted.misses >= 7, "both kinds exercised: {counted:?}");
     }
 
     #[test]

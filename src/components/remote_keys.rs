@@ -4,7 +4,9 @@
 //! reads its contents with the command that fits its type.
 
 use crate::backend::remote::{send_all, RemoteHandle};
-use crate::backend::scan::{contents_command, detail_commands, parse_scan, read_detail, scan_command};
+use crate::backend::scan::{
+    contents_command, detail_commands, parse_scan, read_detail, record_own, scan_command,
+};
 use crate::components::key_browser::KeyInfo;
 use crate::components::key_row::KeyRow;
 use crate::console::format::{format_reply, repr};
@@ -52,7 +54,11 @@ fn refresh(monitor: &RemoteHandle, db: usize, pattern: &str, out: UseStateHandle
         playground_engine::order::sort(&mut keys);
         keys.dedup();
         let commands: Vec<Vec<Bytes>> = keys.iter().flat_map(|k| detail_commands(k)).collect();
+        let sent = commands.clone();
         send_all(&*backend.0, commands, move |replies| {
+            // The server counts these lookups as keyspace hits and misses: the server panel
+            // leaves them out of the learner's hit ratio.
+            record_own(&sent, &replies);
             let rows = keys
                 .iter()
                 .zip(replies.chunks(3))
@@ -91,7 +97,11 @@ pub fn RemoteKeys(props: &RemoteKeysProps) -> Html {
             ((*selected).clone(), props.monitor.clone(), listing.keys.len()),
             move |(sel, monitor, _)| {
                 if let Some(command) = sel.as_ref().and_then(|(k, t)| contents_command(t, k)) {
-                    monitor.0.send_ref(command, move |frame| contents.set(Some(format_reply(&frame))));
+                    let sent = [command.clone()];
+                    monitor.0.send_ref(command, move |frame| {
+                        record_own(&sent, std::slice::from_ref(&frame));
+                        contents.set(Some(format_reply(&frame)));
+                    });
                 } else {
                     contents.set(None);
                 }
@@ -141,7 +151,7 @@ pub fn RemoteKeys(props: &RemoteKeysProps) -> Html {
                     <pre class="value">{ (*contents).clone().unwrap_or_else(|| "…".into()) }</pre>
                 </div>
             }
-            <p class="muted small">{"Read from the server every 1.5 s (SCAN, TYPE, PTTL, MEMORY USAGE)."}</p>
+            <p class="muted small">{"Read from the server every 1.5 s (SCAN, TYPE, PTTL, MEMORY USAGE). Redis counts TYPE and PTTL as keyspace hits; the server panel leaves them out."}</p>
         </section>
     }
 }

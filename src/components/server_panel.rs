@@ -106,6 +106,12 @@ pub fn ServerPanel(props: &ServerPanelProps) -> Html {
                 </div>
                 <Sparkline values={props.samples.iter().copied().collect::<Vec<_>>()} label="Hit ratio over the last minute" />
             </div>
+            { for props.remote.as_ref().and_then(|r| r.own_polling).map(|own| html! {
+                <p class="muted small" id="hit-ratio-note">{format!(
+                    "Since the page connected: the server's keyspace_hits and keyspace_misses less the key browser's own lookups ({} hits, {} misses from TYPE, PTTL and reads), so other clients count, the page does not.",
+                    own.hits, own.misses,
+                )}</p>
+            }) }
             <div class="stats">
                 { stat("keyspace_hits", "stat-hits", n.hits.to_string()) }
                 { stat("keyspace_misses", "stat-misses", n.misses.to_string()) }

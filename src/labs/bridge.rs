@@ -268,6 +268,19 @@ pub fn host(session: SessionHandle) -> Object {
         .into_js_value(),
     );
     let l = link.clone();
+    set(&object, "checkpoint", Closure::<dyn Fn()>::new(move || l.checkpoint()).into_js_value());
+    let l = link.clone();
+    set(&object, "rewind", Closure::<dyn Fn() -> bool>::new(move || l.rewind()).into_js_value());
+    let l = link.clone();
+    set(
+        &object,
+        "expiring",
+        Closure::<dyn Fn(f64, String) -> f64>::new(move |ms: f64, prefix: String| {
+            as_u64(ms).map_or(0.0, |ms| l.expiring_within(ms, &prefix) as f64)
+        })
+        .into_js_value(),
+    );
+    let l = link.clone();
     set(
         &object,
         "points",
@@ -342,6 +355,18 @@ impl EngineLink for BridgeLink {
 
     fn jump(&self, ms: u64) {
         self.call("jump", &[JsValue::from_f64(ms as f64)]);
+    }
+
+    fn checkpoint(&self) {
+        self.call("checkpoint", &[]);
+    }
+
+    fn rewind(&self) -> bool {
+        self.call("rewind", &[]).and_then(|v| v.as_bool()).unwrap_or(false)
+    }
+
+    fn expiring_within(&self, ms: u64, except_prefix: &str) -> u64 {
+        self.number("expiring", &[JsValue::from_f64(ms as f64), JsValue::from_str(except_prefix)])
     }
 
     fn points(&self, prefix: &str) -> Vec<CachedPrompt> {

@@ -186,12 +186,47 @@ fn catch_up(shared: &SharedRun, engine: &Link, refresh: &UseForceUpdateHandle) {
     play(shared, engine, &due[start..], refresh);
 }
 
+/// Play an hour of traffic at once, each request at its own virtual time, then move the page's
+/// clock to the end of the hour (in the page only: a real server's TTLs run on real time).
+fn simulate_hour(shared: &SharedRun, s: &Link, refresh: &UseForceUpdateHandle) {
+    let until = s.now() + HOUR_MS;
+    let due = match shared.try_borrow_mut() {
+        Ok(mut guard) => match guard.as_mut() {
+            Some(r) if !r.target.is_remote() => r.traffic.until(until),
+            _ => return,
+        },
+        Err(_) => return,
+    };
+    for chunk in due.chunks(500) {
+        if let (Some(last), Ok(mut guard)) = (chunk.last(), shared.try_borrow_mut()) {
+            if let Some(r) = guard.as_mut() {
+                r.lab.flush_if_due(last.at_ms);
+            }
+        }
+        play(shared, s, chunk, refresh);
+    }
+    let now = s.now();
+    s.jump(until.saturating_sub(now));
+}
+
+/// Where "Simulate 1 hour" stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum HourState {
+    Idle,
+    /// Asking first: this many of the learner's keys outside the lab would expire.
+    Confirm(u64),
+    /// An hour was simulated and can be undone.
+    Undoable,
+}
+
 /// What the lab keeps while its tab is closed: the connection, the run and the settings.
 struct Kept {
     target: LabTarget,
     run: SharedRun,
     runs: std::cell::Cell<u64>,
     settings: RefCell<Settings>,
+    /// The simulated hour's question or undo, still there after a look at the console.
+    hour: Rc<std::cell::Cell<HourState>>,
 }
 
 thread_local! {
@@ -216,6 +251,7 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
             keep(&SHELF, url, || Kept {
                 target: LabTarget::connect(&engine, url.as_deref()),
                 run: Rc::new(RefCell::new(None)),
+                hour: Rc::new(std::cell::Cell::new(HourState::Idle)),
                 runs: Default::default(),
                 settings: RefCell::new(Settings::default()),
             })
@@ -287,26 +323,58 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
         })
     };
     let (one_read, one_update) = (one(false), one(true));
-    let hour = act(|shared, s, refresh| {
-        let until = s.now() + HOUR_MS;
-        let due = match shared.try_borrow_mut() {
-            Ok(mut guard) => match guard.as_mut() {
-                Some(r) if !r.target.is_remote() => r.traffic.until(until),
-                _ => return,
-            },
-            Err(_) => return,
-        };
-        for chunk in due.chunks(500) {
-            if let (Some(last), Ok(mut guard)) = (chunk.last(), shared.try_borrow_mut()) {
-                if let Some(r) = guard.as_mut() {
-                    r.lab.flush_if_due(last.at_ms);
-                }
+    // The hour moves the page's one clock, so the learner's own keys age with the lab's: say so
+    // first when some would expire, and offer to go back afterwards.
+    let hour_state = {
+        let (cell, refresh) = (kept.hour.clone(), refresh.clone());
+        Rc::new(move |state: HourState| {
+            cell.set(state);
+            refresh.force_update();
+        })
+    };
+    let hour_now = kept.hour.get();
+    let do_hour = {
+        let (run, engine, refresh, hour_state) =
+            (run.clone(), engine.clone(), refresh.clone(), hour_state.clone());
+        Rc::new(move || {
+            engine.checkpoint();
+            simulate_hour(&run, &engine, &refresh);
+            hour_state(HourState::Undoable);
+            refresh.force_update();
+        })
+    };
+    let hour = {
+        let (run, engine, do_hour, hour_state) =
+            (run.clone(), engine.clone(), do_hour.clone(), hour_state.clone());
+        Callback::from(move |_: MouseEvent| {
+            let prefix =
+                run.try_borrow().ok().and_then(|r| r.as_ref().map(|r| r.lab.config.key_prefix.clone()));
+            let theirs = engine.expiring_within(HOUR_MS, &prefix.unwrap_or_default());
+            if theirs == 0 {
+                do_hour();
+            } else {
+                hour_state(HourState::Confirm(theirs));
             }
-            play(shared, s, chunk, refresh);
-        }
-        let now = s.now();
-        s.jump(until.saturating_sub(now));
-    });
+        })
+    };
+    let confirm_hour = {
+        let do_hour = do_hour.clone();
+        Callback::from(move |_: MouseEvent| do_hour())
+    };
+    let dismiss_hour = {
+        let hour_state = hour_state.clone();
+        Callback::from(move |_: MouseEvent| hour_state(HourState::Idle))
+    };
+    let undo_hour = {
+        let (engine, restart, settings, hour_state) =
+            (engine.clone(), restart.clone(), settings.clone(), hour_state.clone());
+        Callback::from(move |_: MouseEvent| {
+            if engine.rewind() {
+                restart(&settings);
+            }
+            hour_state(HourState::Idle);
+        })
+    };
     let crash = act(|shared, _, _| {
         if let Ok(mut guard) = shared.try_borrow_mut() {
             if let Some(r) = guard.as_mut() {
@@ -381,7 +449,11 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
                 <button class="btn" onclick={one_read} data-testid="lab-read">{"One read"}</button>
                 <button class="btn" onclick={one_update}>{"One update"}</button>
                 <button class="btn" onclick={hour} data-testid="lab-hour" disabled={remote}
-                    title={remote.then_some("A real server's TTLs run on real time: an hour cannot be played in a second there")}>
+                    title={if remote {
+                        "A real server's TTLs run on real time: an hour cannot be played in a second there"
+                    } else {
+                        "Plays an hour of traffic and moves the playground's clock 1 hour ahead: every key's TTL runs down, the console's too"
+                    }}>
                     {"Simulate 1 hour"}</button>
                 if config.strategy == Strategy::WriteBehind {
                     <button class="btn danger" onclick={crash} title="Writes still queued for the source are lost">
@@ -390,6 +462,26 @@ pub fn CacheLab(props: &CacheLabProps) -> Html {
                 }
                 <button class="btn" onclick={reset}>{"Reset stats"}</button>
             </div>
+            { match hour_now {
+                HourState::Idle => html! {},
+                HourState::Confirm(theirs) => html! {
+                    <div class="notice" role="alert" data-testid="lab-hour-confirm">
+                        {format!(
+                            "The playground has one clock: an hour here moves it for the console too, and {theirs} of your own key{} outside the lab will expire. You can undo it afterwards.",
+                            if theirs == 1 { "" } else { "s" },
+                        )}
+                        {" "}<button class="btn small" onclick={confirm_hour} data-testid="lab-hour-go">{"Simulate the hour"}</button>
+                        {" "}<button class="btn small" onclick={dismiss_hour.clone()}>{"Cancel"}</button>
+                    </div>
+                },
+                HourState::Undoable => html! {
+                    <div class="notice" data-testid="lab-hour-done">
+                        {"The playground's clock moved 1 hour ahead (keys with shorter TTLs, the console's included, expired). Undo brings back the keys and the time as they were before the hour; anything changed since is undone too."}
+                        {" "}<button class="btn small" onclick={undo_hour} data-testid="lab-hour-undo">{"Undo the hour"}</button>
+                        {" "}<button class="btn small" onclick={dismiss_hour}>{"Keep it"}</button>
+                    </div>
+                },
+            } }
             <div class="lab-grid">
                 <div class="lab-card">
                     <h3>{"Last request"}</h3>

@@ -29,17 +29,19 @@ const BAND: f32 = 110.0;
 #[component]
 pub fn HnswView(props: &HnswViewProps) -> Html {
     let p = &props.picture;
-    if p.layers.is_empty() {
+    // Upper layers left empty (their nodes deleted, or expired from the cache) are not drawn:
+    // the search starts on the highest layer that holds a node.
+    let Some(top) = p.layers.iter().rposition(|nodes| !nodes.is_empty()) else {
         return html! { <p class="muted">{"The graph appears once the index holds vectors."}</p> };
-    }
-    let top = p.layers.len() - 1;
+    };
+    let layers = &p.layers[..=top];
     let x = |node: &u64| 20.0 + p.nodes.get(node).map_or(0.5, |(x, _, _)| *x) * (WIDTH - 40.0);
     let y = |layer: usize| 22.0 + (top - layer) as f32 * BAND + BAND / 2.0;
     // Within its layer's band a node sits at the map's second coordinate.
     let ny = |layer: usize, node: &u64| {
         y(layer) - BAND * 0.3 + p.nodes.get(node).map_or(0.5, |(_, y, _)| *y) * BAND * 0.6
     };
-    let height = BAND * p.layers.len() as f32 + 30.0;
+    let height = BAND * layers.len() as f32 + 30.0;
     // Order of first visit on each layer, for the numbers.
     let mut order: HashMap<(usize, u64), usize> = HashMap::new();
     for (i, step) in p.trace.iter().enumerate() {
@@ -49,13 +51,13 @@ pub fn HnswView(props: &HnswViewProps) -> Html {
         p.trace.iter().filter(|s| s.kept).map(|s| (s.layer, s.visited)).collect();
     html! {
         <svg class="hnsw-view" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-            aria-label={format!("HNSW graph with {} layers; the last search computed {} distances", p.layers.len(), p.trace.len())}>
-            { for p.layers.iter().enumerate().map(|(layer, nodes)| {
+            aria-label={format!("HNSW graph with {} layers; the last search computed {} distances", layers.len(), p.trace.len())}>
+            { for layers.iter().enumerate().map(|(layer, nodes)| {
                 let band_y = y(layer);
                 html! {
                     <g class="hnsw-layer">
                         <text class="chart-text" x="2" y={(band_y - BAND / 2.0 + 12.0).to_string()}>
-                            {format!("layer {layer} · {} nodes", nodes.len())}
+                            {format!("layer {layer} · {} node{}", nodes.len(), if nodes.len() == 1 { "" } else { "s" })}
                         </text>
                         { for nodes.iter().flat_map(|(node, links)| links.iter().filter(move |n| *n > node).map(move |n| (node, n))).map(|(a, b)| html! {
                             <line class="hnsw-edge" x1={x(a).to_string()} y1={ny(layer, a).to_string()} x2={x(b).to_string()} y2={ny(layer, b).to_string()} />

@@ -41,6 +41,13 @@ pub trait EngineLink {
     fn execute(&self, client: u64, cmds: Vec<Command>, at: Option<u64>) -> Vec<Frame>;
     /// Move the virtual clock forward by `ms` (expiring what falls due).
     fn jump(&self, ms: u64);
+    /// Keep the keyspace and the clock as they are, to go back to with `rewind` (one
+    /// checkpoint: a new one replaces it).
+    fn checkpoint(&self);
+    /// Go back to the checkpoint, once; false if there is none.
+    fn rewind(&self) -> bool;
+    /// How many keys outside `except_prefix`, in any database, expire within `ms` from now.
+    fn expiring_within(&self, ms: u64, except_prefix: &str) -> u64;
     /// Cached prompts under `prefix` in db 0, read without commands (the lab's map must not
     /// count as keyspace hits in the server panel).
     fn points(&self, prefix: &str) -> Vec<CachedPrompt>;
@@ -109,6 +116,18 @@ impl EngineLink for SessionLink {
 
     fn jump(&self, ms: u64) {
         self.0.update(|s| s.jump(ms));
+    }
+
+    fn checkpoint(&self) {
+        self.0.update(|s| s.checkpoint());
+    }
+
+    fn rewind(&self) -> bool {
+        self.0.update(|s| s.rewind()).unwrap_or(false)
+    }
+
+    fn expiring_within(&self, ms: u64, except_prefix: &str) -> u64 {
+        self.0.read(|s| s.expiring_within(ms, except_prefix.as_bytes())).unwrap_or(0)
     }
 
     fn points(&self, prefix: &str) -> Vec<CachedPrompt> {

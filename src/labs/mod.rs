@@ -19,7 +19,7 @@ mod charts;
 mod command_log;
 mod embedders;
 mod flow_diagram;
-mod hnsw_view;
+pub mod hnsw_view;
 mod keep;
 pub mod link;
 mod proxy_embedder;

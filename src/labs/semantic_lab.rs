@@ -126,12 +126,13 @@ struct Asked {
     commands: Vec<(Command, Frame)>,
 }
 
-/// One judged question for the threshold curve.
+/// One question for the threshold curve: its nearest cached prompt's similarity and, once
+/// someone has said, whether that prompt's answer is right for it.
 #[derive(Clone, PartialEq)]
 struct Judged {
     prompt: String,
     similarity: f32,
-    correct: bool,
+    correct: Option<bool>,
 }
 
 /// The answer a starter question (or one of its paraphrases) should get, if it is one.
@@ -146,14 +147,15 @@ fn expected_answer(prompt: &str) -> Option<&'static str> {
         .map(|pair| pair.answer)
 }
 
-/// Judge a lookup automatically where we can: starter paraphrases must get their pair's answer,
-/// unrelated questions must not be answered from the cache; anything else counts as right
-/// until the learner marks it wrong.
+/// Judge a lookup where the lab knows the answer: starter paraphrases must get their pair's
+/// answer, unrelated questions must not be answered from the cache. Anything else stays
+/// unjudged until the learner says (`None` only when the cache was empty: no nearest prompt).
 fn auto_judge(prompt: &str, lookup: &Lookup) -> Option<Judged> {
     let nearest = lookup.neighbours.first()?;
     let correct = match expected_answer(prompt) {
-        Some(answer) => nearest.response == answer,
-        None => !UNRELATED.iter().any(|q| q.eq_ignore_ascii_case(prompt.trim())),
+        Some(answer) => Some(nearest.response == answer),
+        None if UNRELATED.iter().any(|q| q.eq_ignore_ascii_case(prompt.trim())) => Some(false),
+        None => None,
     };
     Some(Judged { prompt: prompt.to_string(), similarity: nearest.similarity, correct })
 }
@@ -491,16 +493,19 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
             }
         })
     };
-    let mark_wrong = {
+    let judge = |verdict: bool| {
         let (asked, judged, refresh) = (asked.clone(), judged.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(a) = asked.as_ref() else { return };
             if let Some(j) = judged.borrow_mut().iter_mut().rev().find(|j| j.prompt == a.prompt) {
-                j.correct = false;
+                j.correct = Some(verdict);
             }
             refresh.force_update();
         })
     };
+    let verdict_now = asked
+        .as_ref()
+        .and_then(|a| judged.borrow().iter().rev().find(|j| j.prompt == a.prompt).map(|j| j.correct));
     let on_prompt = {
         let prompt = prompt.clone();
         Callback::from(move |e: InputEvent| {
@@ -569,6 +574,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     let judged = judged.borrow();
     let judgements: Vec<Judgement> =
         judged.iter().map(|j| Judgement { similarity: j.similarity, correct: j.correct }).collect();
+    let judged_count = judged.iter().filter(|j| j.correct.is_some()).count();
     let spent = *llm.borrow();
     let ready = model.usable() && !*busy;
     let curve_points = curve(&judgements, &thresholds);
@@ -635,10 +641,25 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                         } else {
                             format!("the LLM answered in {LLM_MS:.0} ms (simulated, ${LLM_COST}), and the answer was cached with HSET + EXPIRE")
                         } }</span>
-                        if a.from_cache {
-                            <button class="btn small" onclick={mark_wrong.clone()}>{"Wrong answer? Mark as a false hit"}</button>
-                        }
                     </div>
+                    { for verdict_now.map(|verdict| html! {
+                        <div class="judge-row" data-testid="sem-judge">
+                            <span>{ if a.from_cache {
+                                "Is this answer right for the question?"
+                            } else {
+                                "Would the nearest cached answer have been right for it?"
+                            } }</span>
+                            <button class={classes!("btn", "small", (verdict == Some(true)).then_some("active"))}
+                                onclick={judge(true)} data-testid="sem-judge-right">{"Right"}</button>
+                            <button class={classes!("btn", "small", (verdict == Some(false)).then_some("active"))}
+                                onclick={judge(false)} data-testid="sem-judge-wrong">{"Wrong"}</button>
+                            <span class="muted" data-testid="sem-verdict">{ match verdict {
+                                None => "unjudged: not counted in precision",
+                                Some(true) => "judged right",
+                                Some(false) => "judged wrong",
+                            } }</span>
+                        </div>
+                    }) }
                     <p class="answer">{a.answer.clone()}</p>
                     <h3>{format!("Embedding of “{}” ({} dimensions)", a.prompt, a.embedding.len())}</h3>
                     <EmbeddingStrip vector={a.embedding.clone()} />
@@ -653,9 +674,13 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     <PromptMap points={map_points} query={query} neighbours={neighbour_labels} />
                 </div>
                 <div class="lab-card">
-                    <h3>{format!("Precision vs hit rate ({} judged question{})", judged.len(), if judged.len() == 1 { "" } else { "s" })}</h3>
+                    <h3 data-testid="sem-curve-title">{format!(
+                        "Precision vs hit rate ({} question{}, {judged_count} judged)",
+                        judged.len(),
+                        if judged.len() == 1 { "" } else { "s" },
+                    )}</h3>
                     <ThresholdCurve points={curve_points} threshold={*threshold} />
-                    <p class="muted">{"Lower the threshold and more questions hit, but more hits are wrong answers."}</p>
+                    <p class="muted">{"Hit rate: share of all questions whose nearest cached prompt is at or above a threshold. Precision: share of the judged ones among those whose cached answer is right (the lab judges its own paraphrases and unrelated questions; judge the others, hits and misses, above). Lower the threshold and more questions hit, but more hits are wrong answers."}</p>
                 </div>
                 <div class="lab-card hnsw-card">
                     <h3>{"The HNSW index: layers, and the last search's path"}</h3>

@@ -1,6 +1,7 @@
 //! Pictures for the semantic lab: the embedding strip, the neighbours table, the 2-D map of
 //! cached prompts and the precision / hit-rate curve.
 
+use playground_labs::labels::{self, Layout};
 use playground_labs::semantic::Neighbour;
 use playground_labs::threshold::CurvePoint;
 use yew::prelude::*;
@@ -89,6 +90,21 @@ pub fn PromptMap(props: &MapProps) -> Html {
         });
     let sx = |x: f32| 20.0 + (x - min_x) / (max_x - min_x).max(1e-6) * 360.0;
     let sy = |y: f32| 20.0 + (y - min_y) / (max_y - min_y).max(1e-6) * 200.0;
+    // 9 px text (labs.css): about 5 units a character. Neighbours of the last prompt pick first.
+    let layout = Layout { width: 400.0, height: 240.0, char_width: 5.0, line_height: 11.0, gap: 6.0 };
+    let mut order: Vec<usize> = (0..props.points.len()).collect();
+    order.sort_by_key(|&i| !props.neighbours.contains(&props.points[i].0));
+    let wanted: Vec<(f32, f32, usize)> = order
+        .iter()
+        .map(|&i| {
+            let (label, x, y) = &props.points[i];
+            (sx(*x), sy(*y), short(label).chars().count())
+        })
+        .collect();
+    let mut places = vec![None; props.points.len()];
+    for (&i, place) in order.iter().zip(labels::place(&wanted, layout)) {
+        places[i] = place;
+    }
     html! {
         <svg class="prompt-map" viewBox="0 0 400 240" role="img" aria-label="Cached prompts mapped to two dimensions">
             { for props.query.iter().flat_map(|(qx, qy)| {
@@ -96,10 +112,12 @@ pub fn PromptMap(props: &MapProps) -> Html {
                     <line class="map-link" x1={sx(*qx).to_string()} y1={sy(*qy).to_string()} x2={sx(p.1).to_string()} y2={sy(p.2).to_string()} />
                 })
             }) }
-            { for props.points.iter().map(|(label, x, y)| html! {
+            { for props.points.iter().zip(places).map(|((label, x, y), place)| html! {
                 <g class="map-point">
                     <circle cx={sx(*x).to_string()} cy={sy(*y).to_string()} r="4"><title>{label.clone()}</title></circle>
-                    <text x={(sx(*x) + 6.0).to_string()} y={(sy(*y) + 3.0).to_string()}>{short(label)}</text>
+                    { for place.map(|p| html! {
+                        <text x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)} text-anchor={p.anchor_end.then_some("end")}>{short(label)}</text>
+                    }) }
                 </g>
             }) }
             { for props.query.map(|(x, y)| html! {
@@ -130,11 +148,11 @@ pub struct CurveProps {
 pub fn ThresholdCurve(props: &CurveProps) -> Html {
     let x = |t: f32| 30.0 + (t - 0.3) / 0.7 * 330.0;
     let y = |v: f32| 130.0 - v.clamp(0.0, 1.0) * 110.0;
-    let line = |f: fn(&CurvePoint) -> f32| {
+    let line = |f: fn(&CurvePoint) -> Option<f32>| {
         props
             .points
             .iter()
-            .map(|p| format!("{:.1},{:.1}", x(p.threshold), y(f(p))))
+            .filter_map(|p| f(p).map(|v| format!("{:.1},{:.1}", x(p.threshold), y(v))))
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -143,8 +161,8 @@ pub fn ThresholdCurve(props: &CurveProps) -> Html {
             <line class="axis" x1="30" y1="130" x2="360" y2="130" />
             <text class="chart-text" x="30" y="146">{"0.3"}</text>
             <text class="chart-text" x="345" y="146">{"1.0"}</text>
-            <polyline class="curve-hit" points={line(|p| p.hit_rate)} />
-            <polyline class="curve-precision" points={line(|p| p.precision)} />
+            <polyline class="curve-hit" points={line(|p| Some(p.hit_rate))} />
+            <polyline class="curve-precision" points={line(|p| p.precision)} data-testid="sem-precision" />
             <line class="threshold-mark" x1={x(props.threshold).to_string()} y1="15" x2={x(props.threshold).to_string()} y2="130" />
             <text class="chart-text curve-hit-label" x="34" y="14">{"— hit rate"}</text>
             <text class="chart-text curve-precision-label" x="130" y="14">{"— precision"}</text>

@@ -10,7 +10,8 @@
 use super::link::Link;
 use crate::backend::remote::{send_all, RemoteBackend, RemoteHandle};
 use playground_labs::flow::Sender;
-use std::cell::Cell;
+use playground_labs::round_trip::RoundTripMeter;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 #[derive(Clone, PartialEq)]
@@ -22,9 +23,10 @@ pub enum LabTarget {
 }
 
 /// The measured round trip of a lab's pipelines to a real server (page -> proxy -> Redis and
-/// back), smoothed, so the cache-aside lab charges hits what they really cost on that link.
+/// back, sampled on an idle link: see [`RoundTripMeter`]), so the cache-aside lab charges hits
+/// what they really cost on that link.
 #[derive(Clone, Default)]
-pub struct RoundTrip(Rc<Cell<Option<f64>>>);
+pub struct RoundTrip(Rc<RefCell<RoundTripMeter>>);
 
 impl PartialEq for RoundTrip {
     fn eq(&self, other: &Self) -> bool {
@@ -35,12 +37,7 @@ impl PartialEq for RoundTrip {
 impl RoundTrip {
     /// The smoothed round trip in ms, once one was measured.
     pub fn ms(&self) -> Option<f64> {
-        self.0.get()
-    }
-
-    fn record(&self, sample: f64) {
-        // An exponential average: recent samples count most, one slow reply does not dominate.
-        self.0.set(Some(self.0.get().map_or(sample, |avg| avg * 0.8 + sample * 0.2)));
+        self.0.borrow().ms()
     }
 }
 
@@ -89,8 +86,9 @@ impl LabTarget {
             }
             LabTarget::Remote(remote, round_trip) => Rc::new(move |cmds, reply| {
                 let (sent_at, round_trip) = (performance_now(), round_trip.clone());
+                let ticket = round_trip.0.borrow_mut().sent();
                 send_all(&*remote.0, cmds, move |replies| {
-                    round_trip.record(performance_now() - sent_at);
+                    round_trip.0.borrow_mut().received(ticket, performance_now() - sent_at);
                     reply(replies)
                 })
             }),
@@ -105,7 +103,7 @@ impl LabTarget {
                 let url = crate::backend::choice::without_token(&remote.0.url());
                 match round_trip.ms() {
                     Some(ms) => format!(
-                        "Commands run on the real server behind the proxy at {url} (round trip {ms:.1} ms)."
+                        "Commands run on the real server behind the proxy at {url} (round trip {ms:.1} ms: page, proxy, Redis and back, timed on pipelines sent while no other was waiting)."
                     ),
                     None => format!("Commands run on the real server behind the proxy at {url}."),
                 }

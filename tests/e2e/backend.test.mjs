@@ -121,6 +121,19 @@ test('the switch sends console lines to a real redis-server and the key browser 
 
   // The server panel reads INFO from the server.
   await page.locator('.server .panel-head', { hasText: 'real server' }).waitFor();
+  // Its hit ratio is the learner's: the key browser's TYPE/PTTL polls count on the server as
+  // hits, but not here. The learner's one lookup (HGET) hit; idle polling adds nothing.
+  await page.locator('#hit-ratio-note').waitFor();
+  await page.waitForFunction(() => /[1-9]\d* hits/.test(document.querySelector('#hit-ratio-note')?.textContent ?? ''));
+  const hits = async () => [await page.locator('#stat-hits').innerText(), await page.locator('#stat-misses').innerText()];
+  const idle = await hits();
+  assert.ok(Number(idle[0]) <= 3 && idle[1] === '0', `the learner's lookups only: ${idle}`);
+  await page.waitForTimeout(4_500);
+  assert.deepEqual(await hits(), idle, 'the page polling the server does not move the hit counts');
+  const serverHits = Number(redisCli('INFO', 'stats').match(/keyspace_hits:(\d+)/)[1]);
+  assert.ok(serverHits > Number(idle[0]) + 5, `the server itself counted the polls (${serverHits})`);
+  assert.equal(await run(page, 'GET e2e:nothing'), '(nil)');
+  await page.waitForFunction(() => document.querySelector('#stat-misses')?.textContent === '1');
 
   // Protocol tracking: HELLO 3 on the real connection makes replies RESP3.
   const hello = await run(page, 'HELLO 3');

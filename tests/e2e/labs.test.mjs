@@ -77,6 +77,35 @@ test('cache-aside: an hour of traffic hits the cache, and hits are faster than m
   assert.deepEqual(page.errors, []);
 });
 
+test('cache-aside: the simulated hour says first which of the learner\'s keys it expires, and can be undone', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  const run = async (line) => {
+    await page.getByRole('tab', { name: 'Console' }).click();
+    const before = await page.locator('.scrollback .entry').count();
+    await page.fill('#console-input', line);
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('.scrollback .entry').length > n, before);
+    return page.locator('.scrollback .entry:last-child .reply').innerText();
+  };
+  await run('SET session:me hello EX 600');
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.click('[data-testid=lab-hour]');
+  const confirm = page.locator('[data-testid=lab-hour-confirm]');
+  assert.match(await confirm.innerText(), /1 of your own key outside the lab will expire/);
+  assert.equal(await run('EXISTS session:me'), '(integer) 1', 'nothing moved before the learner agreed');
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.click('[data-testid=lab-hour-go]');
+  await page.locator('[data-testid=lab-hour-done]').waitFor();
+  assert.equal(await run('EXISTS session:me'), '(integer) 0', 'the hour expired the console\'s key');
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.click('[data-testid=lab-hour-undo]');
+  assert.equal(await page.locator('[data-testid=lab-hour-done]').count(), 0);
+  assert.equal(await run('EXISTS session:me'), '(integer) 1', 'undo brought the key back');
+  const ttl = Number((await run('TTL session:me')).match(/\d+/)[0]);
+  assert.ok(ttl > 500 && ttl <= 600, `its TTL as before the hour: ${ttl}`);
+  assert.deepEqual(page.errors, []);
+});
+
 test('semantic cache: a paraphrase hits, an unrelated question misses', async () => {
   const page = await openPage(browser, server.url, { width: 1280, height: 900 });
   await page.getByRole('tab', { name: 'Labs' }).click();
@@ -95,11 +124,29 @@ test('semantic cache: a paraphrase hits, an unrelated question misses', async ()
   assert.equal(await page.locator('.hnsw-node.result').count(), 3, 'KNN 3 results ringed');
   await page.screenshot({ path: screenshotPath('lab-semantic-cache.png') });
   assert.equal(await ask('What is the tallest mountain in Europe?'), 'MISS');
+  // The lab judges its own paraphrases and unrelated questions, misses included...
+  assert.equal(await page.locator('[data-testid=sem-verdict]').innerText(), 'judged wrong');
+  const title = () => page.locator('[data-testid=sem-curve-title]').textContent();
+  assert.equal(await title(), 'Precision vs hit rate (2 questions, 2 judged)');
   // Back from the console, the lab still shows the last question and its log.
   await page.getByRole('tab', { name: 'Console' }).click();
   await page.getByRole('tab', { name: 'Labs' }).click();
   await page.getByRole('tab', { name: 'Semantic cache lab' }).click();
   assert.equal(await page.locator('[data-testid=sem-decision]').innerText(), 'MISS');
   assert.equal(await page.locator('[data-testid=sem-prompt]').inputValue(), 'What is the tallest mountain in Europe?');
+  // ...and leaves a question it cannot judge to the learner, out of precision until judged.
+  await ask('How long should I boil an egg?');
+  await page.waitForFunction(() => document.querySelector('[data-testid=sem-curve-title]')?.textContent.includes('3 questions'));
+  assert.equal(await page.locator('[data-testid=sem-verdict]').innerText(), 'unjudged: not counted in precision');
+  assert.equal(await title(), 'Precision vs hit rate (3 questions, 2 judged)');
+  await page.click('[data-testid=sem-judge-wrong]');
+  assert.equal(await page.locator('[data-testid=sem-verdict]').innerText(), 'judged wrong');
+  assert.equal(await title(), 'Precision vs hit rate (3 questions, 3 judged)');
+  const precision = await page.locator('[data-testid=sem-precision]').getAttribute('points');
+  assert.ok(precision.trim().length > 0, 'a precision line once hits are judged');
+  for (const point of precision.trim().split(' ')) {
+    const y = Number(point.split(',')[1]);
+    assert.ok(y >= 20 && y <= 130, `precision point ${point} within the chart`);
+  }
   assert.deepEqual(page.errors, []);
 });

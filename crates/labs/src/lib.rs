@@ -11,17 +11,21 @@
 //!   [`metrics`] keeps hit ratio, latency percentiles, cost saved and stale reads.
 //! - [`semantic`]: the semantic cache of the seeds (FT.CREATE HNSW COSINE, HSET + EXPIRE,
 //!   FT.SEARCH KNN with a similarity threshold), with reply parsing for RESP2 and RESP3.
-//! - [`pca`]: a 2-D projection of embeddings for the lab's map; [`threshold`]: precision and
+//! - [`pca`]: a 2-D projection of embeddings for the lab's map, [`labels`]: where its labels go
+//!   without overlapping; [`threshold`]: precision and
 //!   hit rate as the threshold moves; [`starter`]: our starter Q&A set with paraphrases.
 //! - [`lessons`]: guided lessons on the course's patterns, with checks over the commands a
 //!   learner ran and the replies they got; [`quiz`]: the knowledge checks at their end.
+//! - [`round_trip`]: the real server's round trip as the labs charge it.
 
 pub mod cache_aside;
 pub mod flow;
+pub mod labels;
 pub mod lessons;
 pub mod metrics;
 pub mod pca;
 pub mod quiz;
+pub mod round_trip;
 pub mod semantic;
 pub mod starter;
 pub mod threshold;
