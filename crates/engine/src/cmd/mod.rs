@@ -5,6 +5,7 @@
 //! one-line summary and syntax, which the console uses for `help` and hints. The dispatcher in
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
+pub mod bitmap;
 pub mod connection;
 pub mod expiry;
 pub mod hash;
@@ -72,9 +73,10 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 10] {
+fn families() -> [&'static [CommandSpec]; 11] {
     [
         string::COMMANDS,
+        bitmap::COMMANDS,
         keys::COMMANDS,
         hash::COMMANDS,
         list::COMMANDS,
