@@ -10,6 +10,7 @@ pub mod connection;
 pub mod expiry;
 pub mod hash;
 pub mod keys;
+pub mod lcs;
 pub mod list;
 pub mod server;
 pub mod set;
@@ -73,9 +74,10 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 11] {
+fn families() -> [&'static [CommandSpec]; 12] {
     [
         string::COMMANDS,
+        lcs::COMMANDS,
         bitmap::COMMANDS,
         keys::COMMANDS,
         hash::COMMANDS,
