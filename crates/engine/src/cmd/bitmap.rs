@@ -23,8 +23,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec("getbit", 3, &["readonly", "fast"], (1, 1, 1), "bitmap", "The bit at an offset (0 beyond the end or for a missing key).", "key offset", getbit),
     spec("bitcount", -2, &["readonly"], (1, 1, 1), "bitmap", "Count the set bits, optionally within a byte (default) or bit range.", "key [start end [BYTE | BIT]]", bitcount),
     spec("bitpos", -3, &["readonly"], (1, 1, 1), "bitmap", "Position of the first 0 or 1 bit, optionally within a byte (default) or bit range.", "key bit [start [end [BYTE | BIT]]]", bitpos),
-    spec("bitop", -4, W, (2, -1, 1), "bitmap", "Combine bitmaps with AND, OR, XOR (or invert one with NOT) into a key; returns its length.", "AND | OR | XOR | NOT destkey key [key ...]", bitop),
-    spec("bitfield", -2, W, (1, 1, 1), "bitmap", "Get, set and increment integers of any width (i1..i64, u1..u63) packed at bit offsets.", "key [GET encoding offset | [OVERFLOW WRAP | SAT | FAIL] <SET encoding offset value | INCRBY encoding offset increment> ...]", bitfield),
+    spec("bitop", -4, W, (2, -1, 1), "bitmap", "Combine bitmaps with AND, OR, XOR (or invert one with NOT) into a key; returns its length.", "<AND | OR | XOR | NOT> destkey key [key ...]", bitop),
+    spec("bitfield", -2, W, (1, 1, 1), "bitmap", "Get, set and increment integers of any width (i1..i64, u1..u63) packed at bit offsets.", "key [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value | INCRBY encoding offset increment> ...]", bitfield),
     spec("bitfield_ro", -2, &["readonly", "fast"], (1, 1, 1), "bitmap", "BITFIELD with GET only (allowed on read-only replicas).", "key [GET encoding offset [GET encoding offset ...]]", bitfield_ro),
 ];
 
