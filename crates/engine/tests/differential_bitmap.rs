@@ -860,3 +860,35 @@ fn a_host_limit_refuses_growth_in_words() {
         Frame::Error("ERR bit offset is not an integer or out of range".into())
     );
 }
+
+/// A WATCHed key is invalidated by another client's bit command only when the command changed
+/// it (a bit flipped, a field changed, the string grew or was replaced), as Redis signals it.
+#[test]
+fn watch_sees_only_real_changes() {
+    let mut s = Session::new();
+    let mut other_oracle = common::Oracle::connect(common::oracle_port());
+    let other = s.engine.connect(now_ms());
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["SET", "w", "\u{1}"], &["SETBIT", "w", "7", "1"]),
+        (&["SET", "w", "\u{1}"], &["SETBIT", "w", "7", "0"]),
+        (&["SET", "w", "\u{1}"], &["SETBIT", "w", "8", "0"]),
+        (&["SET", "w", "\u{1}"], &["BITFIELD", "w", "SET", "u8", "0", "1"]),
+        (&["SET", "w", "\u{1}"], &["BITFIELD", "w", "SET", "u8", "0", "2"]),
+        (&["SET", "w", "\u{1}"], &["BITFIELD", "w", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "9"]),
+        (&["SET", "w", "\u{1}"], &["BITFIELD", "w", "OVERFLOW", "FAIL", "INCRBY", "u2", "8", "9"]),
+        (&["SET", "w", "\u{1}"], &["BITFIELD", "w", "GET", "u8", "0"]),
+        (&["SET", "w", "\u{1}"], &["BITFIELD_RO", "w", "GET", "u8", "0"]),
+        (&["SET", "w", "\u{1}"], &["BITOP", "OR", "w", "w"]),
+        (&["DEL", "w"], &["BITOP", "OR", "w", "none"]),
+        (&["DEL", "w"], &["BITFIELD", "w", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "9"]),
+        (&["SET", "w", "\u{1}"], &["BITCOUNT", "w"]),
+    ];
+    for (setup, change) in cases {
+        s.same(setup);
+        s.same(&["WATCH", "w"]);
+        let theirs = common::decode(&other_oracle.raw(&args(change)));
+        let ours = s.engine.execute(other, args(change), now_ms());
+        assert_eq!(ours, theirs, "{change:?} (left: emulator, right: Redis)");
+        s.script(&[&["MULTI"], &["EXISTS", "w"], &["EXEC"]]);
+    }
+}
