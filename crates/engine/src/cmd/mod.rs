@@ -5,10 +5,12 @@
 //! one-line summary and syntax, which the console uses for `help` and hints. The dispatcher in
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
+pub mod bitmap;
 pub mod connection;
 pub mod expiry;
 pub mod hash;
 pub mod keys;
+pub mod lcs;
 pub mod list;
 pub mod server;
 pub mod set;
@@ -72,9 +74,11 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 10] {
+fn families() -> [&'static [CommandSpec]; 12] {
     [
         string::COMMANDS,
+        lcs::COMMANDS,
+        bitmap::COMMANDS,
         keys::COMMANDS,
         hash::COMMANDS,
         list::COMMANDS,

@@ -288,6 +288,12 @@ fn check_string_length(ctx: &Ctx, total: usize) -> Result<(), CmdError> {
     if total as u64 > ctx.server.config.proto_max_bulk_len {
         return Err(CmdError::err("string exceeds maximum allowed size (proto-max-bulk-len)"));
     }
+    check_value_limit(ctx, total)
+}
+
+/// The host's own limit alone (`Engine::set_value_limit`), for writes whose size Redis bounds
+/// another way (bit offsets are checked against `proto-max-bulk-len` as they are parsed).
+pub(crate) fn check_value_limit(ctx: &Ctx, total: usize) -> Result<(), CmdError> {
     match ctx.server.value_limit {
         Some(limit) if total > limit => Err(CmdError::err(format!(
             "string exceeds the playground's limit of {} MB per value in a browser tab (real Redis would \

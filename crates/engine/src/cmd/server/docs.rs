@@ -250,6 +250,7 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
     }
     let group = match spec.group {
         "string" => Some("@string"),
+        "bitmap" => Some("@bitmap"),
         "list" => Some("@list"),
         "hash" => Some("@hash"),
         "set" => Some("@set"),
