@@ -47,6 +47,8 @@ fn sicily_basics() {
     s.script(&[
         &["GEOADD", "g:s", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"],
         &["ZRANGE", "g:s", "0", "-1", "WITHSCORES"],
+        &["OBJECT", "ENCODING", "g:s"],
+        &["TYPE", "g:s"],
         &["GEOPOS", "g:s", "Palermo", "Catania", "nope"],
         &["GEOPOS", "g:s"],
         &["GEOPOS", "g:none", "a", "b"],
@@ -668,6 +670,7 @@ fn random_searches_everywhere() {
     let mut rng = Rng(0x1234_5678_9abc_def1);
     add_random(&mut s, &mut rng, "g:w", 2000, (-180.0, 180.0), (-85.05112878, 85.05112878));
     add_random(&mut s, &mut rng, "g:d", 500, (170.0, 180.0), (60.0, 85.05112878));
+    s.same(&["OBJECT", "ENCODING", "g:w"]);
     let units = ["m", "km", "ft", "mi"];
     for i in 0..300 {
         let key = if i % 3 == 0 { "g:d" } else { "g:w" };
@@ -733,4 +736,155 @@ fn command_info() {
         };
         assert_eq!(head(&ours), head(&theirs), "{name}");
     }
+}
+
+/// keyspace_hits and keyspace_misses as Redis counts them: searches, GEOPOS, GEODIST and
+/// GEOHASH read their key once; GEOADD and the stores' destinations are writes.
+#[test]
+fn hits_and_misses() {
+    let pick = |f: &playground_engine::Frame| -> Vec<String> {
+        let text = String::from_utf8_lossy(f.as_bytes().unwrap_or_default()).into_owned();
+        text.lines().filter(|l| l.starts_with("keyspace_")).map(str::to_string).collect()
+    };
+    let commands: &[&[&str]] = &[
+        &["GEOADD", "g:h", "1", "1", "c"],
+        &["GEOADD", "g:none", "XX", "1", "1", "c"],
+        &["GEOPOS", "g:h", "a", "x"],
+        &["GEOPOS", "g:none", "a"],
+        &["GEODIST", "g:h", "a", "b"],
+        &["GEODIST", "g:none", "a", "b"],
+        &["GEODIST", "g:none", "a", "b", "parsec"],
+        &["GEOHASH", "g:h", "a"],
+        &["GEOSEARCH", "g:h", "FROMMEMBER", "a", "BYRADIUS", "500", "km"],
+        &["GEOSEARCH", "g:none", "FROMMEMBER", "a", "BYRADIUS", "500", "km"],
+        &["GEOSEARCH", "g:h", "FROMMEMBER", "x", "BYRADIUS", "500", "km"],
+        &["GEOSEARCHSTORE", "g:dst", "g:h", "FROMLONLAT", "0", "0", "BYRADIUS", "500", "km"],
+        &["GEOSEARCHSTORE", "g:h", "g:none", "FROMLONLAT", "0", "0", "BYRADIUS", "500", "km"],
+        &["GEORADIUS", "g:h", "0", "0", "500", "km", "STOREDIST", "g:dst"],
+        &["GEORADIUSBYMEMBER", "g:h", "a", "500", "km", "STORE", "g:h"],
+        &["GEORADIUSBYMEMBER_RO", "g:none", "a", "500", "km"],
+    ];
+    for db in ["0", "9"] {
+        for command in commands {
+            let mut s = Session::new();
+            s.same(&["SELECT", db]);
+            s.same(&["GEOADD", "g:h", "0", "0", "a", "1", "1", "b"]);
+            s.run(&["CONFIG", "RESETSTAT"]);
+            s.same(command);
+            let (theirs, ours) = s.both(&["INFO", "stats"]);
+            assert_eq!(pick(&ours), pick(&theirs), "{command:?} in db {db} (left: emulator, right: Redis)");
+        }
+    }
+}
+
+/// Radiuses and boxes from nothing to infinity, and counts up to the largest integer.
+#[test]
+fn extreme_sizes_and_counts() {
+    let mut s = Session::new();
+    let mut rng = Rng(0xfeed_beef_0bad_cafe);
+    add_random(&mut s, &mut rng, "g:x", 400, (-180.0, 180.0), (-85.05112878, 85.05112878));
+    s.same(&["GEOADD", "g:x", "0", "0", "origin", "180", "85.05112878", "corner"]);
+    for size in ["0", "1e-300", "5e-324", "0.0001", "1e7", "2e7", "4e7", "1e300", "inf", "-0"] {
+        for unit in ["m", "mi"] {
+            for center in [("0", "0"), ("180", "85.05112878"), ("-179.5", "-80")] {
+                let (lon, lat) = center;
+                s.same(&[
+                    "GEOSEARCH",
+                    "g:x",
+                    "FROMLONLAT",
+                    lon,
+                    lat,
+                    "BYRADIUS",
+                    size,
+                    unit,
+                    "COUNT",
+                    "3",
+                    "WITHDIST",
+                ]);
+                s.same(&[
+                    "GEOSEARCH",
+                    "g:x",
+                    "FROMLONLAT",
+                    lon,
+                    lat,
+                    "BYBOX",
+                    size,
+                    size,
+                    unit,
+                    "COUNT",
+                    "3",
+                    "DESC",
+                ]);
+                s.same(&[
+                    "GEOSEARCH",
+                    "g:x",
+                    "FROMLONLAT",
+                    lon,
+                    lat,
+                    "BYBOX",
+                    size,
+                    "1000",
+                    "km",
+                    "ASC",
+                    "WITHDIST",
+                ]);
+                s.same(&[
+                    "GEOSEARCH",
+                    "g:x",
+                    "FROMLONLAT",
+                    lon,
+                    lat,
+                    "BYBOX",
+                    "1000",
+                    size,
+                    "km",
+                    "COUNT",
+                    "2",
+                    "ANY",
+                ]);
+            }
+        }
+    }
+    for count in ["1", "399", "401", "402", "403", "9223372036854775807"] {
+        s.same(&[
+            "GEOSEARCH",
+            "g:x",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "30000",
+            "km",
+            "COUNT",
+            count,
+            "DESC",
+        ]);
+        s.same(&[
+            "GEOSEARCH",
+            "g:x",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "30000",
+            "km",
+            "COUNT",
+            count,
+            "ANY",
+        ]);
+        s.same(&["GEORADIUS", "g:x", "0", "0", "30000", "km", "COUNT", count, "STORE", "g:dst"]);
+        s.same(&["ZCARD", "g:dst"]);
+    }
+    s.same(&[
+        "GEOSEARCH",
+        "g:x",
+        "FROMLONLAT",
+        "0",
+        "0",
+        "BYRADIUS",
+        "30000",
+        "km",
+        "COUNT",
+        "9223372036854775808",
+    ]);
 }
