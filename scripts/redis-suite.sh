@@ -37,11 +37,11 @@ skip_file="$lists/skip.txt"
 
 # The files CI runs (numbers in tests/redis-suite/README.md): the runner's whole `core` set, and
 # the files of `all` where emulate passes tests today (the others fail every test on a command
-# family the engine does not have yet: streams, geo, scripting...; add them as it grows).
+# family the engine does not have yet: streams, scripting...; add them as it grows).
 default_files=(unit/type/string unit/type/incr unit/type/hash unit/type/list unit/type/set
   unit/type/zset unit/expire unit/keyspace unit/multi unit/scan unit/protocol unit/other
   unit/type/list-3 unit/info-command unit/introspection unit/introspection-2 unit/quit
-  unit/bitops unit/bitfield)
+  unit/bitops unit/bitfield unit/geo)
 
 update=0 record=0 no_skip=0 runs=1 files=()
 while [[ $# -gt 0 ]]; do

@@ -6,7 +6,7 @@
 //! and parses it back ([`as_client_sees`]): maps become flat arrays in RESP2, doubles bulk
 //! strings, booleans integers, as on a real connection.
 
-use playground_engine::float::format_double;
+use playground_engine::float::{format_double, human_double};
 use playground_engine::resp::{parse_frame, Limits};
 use playground_engine::{Frame, Protocol};
 
@@ -72,6 +72,9 @@ fn format_tty(frame: &Frame, prefix: &str, out: &mut String) {
         }
         Frame::Double(d) => {
             out.push_str(&format!("(double) {}\n", format_double(*d)));
+        }
+        Frame::HumanDouble(d) => {
+            out.push_str(&format!("(double) {}\n", human_double(*d)));
         }
         Frame::Bulk(b) => {
             out.push_str(&repr(b));
@@ -150,6 +153,7 @@ fn format_raw_into(frame: &Frame, out: &mut String) {
         }
         Frame::Integer(i) => out.push_str(&format!("{i}\n")),
         Frame::Double(d) => out.push_str(&format!("{}\n", format_double(*d))),
+        Frame::HumanDouble(d) => out.push_str(&format!("{}\n", human_double(*d))),
         Frame::Bulk(b) | Frame::Verbatim(b) => {
             out.push_str(&String::from_utf8_lossy(b));
             out.push('\n');

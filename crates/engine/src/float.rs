@@ -30,6 +30,30 @@ pub fn resp3_double(value: f64) -> String {
     format_double(value)
 }
 
+/// A double as Redis's `addReplyHumanLongDouble` prints it (GEOPOS and WITHCOORD coordinates):
+/// the value as a long double through `%.17Lf`, trailing zeros dropped.
+pub fn human_double(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".into();
+    }
+    if value.is_infinite() {
+        return if value < 0.0 { "-inf".into() } else { "inf".into() };
+    }
+    crate::long_double::LongDouble::from_f64(value).to_human_string()
+}
+
+/// Redis's `fixedpoint_d2string(d, 4)` (GEODIST and WITHDIST distances): `llrint` of
+/// `d * 10000` (half to even), always four digits after the dot.
+pub fn fixed4(value: f64) -> String {
+    let scaled = (value * 10000.0).round_ties_even();
+    // llrint of a value out of long long range (2^63 and beyond) is LLONG_MIN on x86.
+    let n =
+        if scaled.is_finite() && scaled.abs() < 9.223_372_036_854_776e18 { scaled as i64 } else { i64::MIN };
+    let sign = if n < 0 { "-" } else { "" };
+    let abs = n.unsigned_abs();
+    format!("{sign}{}.{:04}", abs / 10000, abs % 10000)
+}
+
 /// Grisu2 digits laid out as Redis's `fpconv_dtoa` (`emit_digits`) lays them out:
 /// `digits * 10^k` prints as a plain integer when the exponent is small, as a plain decimal when
 /// `k > -7` (or the exponent is under 4), and otherwise as `d.ddde[+-]X` with an unpadded exponent.
@@ -153,5 +177,12 @@ mod tests {
         assert_eq!(format_double(2.5e-300), "2.5e-300");
         assert_eq!(format_double(1.2345678901234567e19), "12345678901234567000");
         assert_eq!(format_double(-1234.5678901234567), "-1234.5678901234567");
+        assert_eq!(human_double(13.361389338970184), "13.36138933897018433");
+        assert_eq!(human_double(-0.0), "0");
+        assert_eq!(human_double(180.0), "180");
+        assert_eq!(fixed4(166274.15156960033), "166274.1516");
+        assert_eq!(fixed4(0.0), "0.0000");
+        assert_eq!(fixed4(-0.0), "0.0000");
+        assert_eq!(fixed4(0.5), "0.5000");
     }
 }

@@ -38,6 +38,9 @@ pub enum Frame {
     Set(Vec<Frame>),
     /// `,1.5` in RESP3; a bulk string in RESP2 formatted as Redis formats doubles.
     Double(f64),
+    /// A coordinate as Redis's `addReplyHumanLongDouble` writes it (GEOPOS, WITHCOORD): the
+    /// digits of [`crate::float::human_double`], as a `,` line in RESP3 and a bulk string in RESP2.
+    HumanDouble(f64),
     /// `#t` / `#f` in RESP3; `:1` / `:0` in RESP2.
     Boolean(bool),
     /// `=n\r\ntxt:...` in RESP3 (INFO, CLIENT INFO); a bulk string in RESP2.
@@ -130,6 +133,8 @@ impl Frame {
             }
             Frame::Double(d) if resp3 => line(out, b',', crate::float::resp3_double(*d).as_bytes()),
             Frame::Double(d) => bulk(out, b'$', crate::float::format_double(*d).as_bytes()),
+            Frame::HumanDouble(d) if resp3 => line(out, b',', crate::float::human_double(*d).as_bytes()),
+            Frame::HumanDouble(d) => bulk(out, b'$', crate::float::human_double(*d).as_bytes()),
             Frame::Boolean(b) if resp3 => out.extend_from_slice(if *b { b"#t\r\n" } else { b"#f\r\n" }),
             Frame::Boolean(b) => line(out, b':', if *b { b"1" } else { b"0" }),
             Frame::Verbatim(b) if resp3 => {
@@ -163,6 +168,8 @@ impl Frame {
             }
             Frame::Double(d) if resp3 => crate::float::resp3_double(*d).len() + 3,
             Frame::Double(d) => bulk_len(crate::float::format_double(*d).len()),
+            Frame::HumanDouble(d) if resp3 => crate::float::human_double(*d).len() + 3,
+            Frame::HumanDouble(d) => bulk_len(crate::float::human_double(*d).len()),
             Frame::Boolean(_) => 4,
             Frame::Verbatim(b) if resp3 => bulk_len(b.len() + 4),
             Frame::Verbatim(b) => bulk_len(b.len()),
@@ -269,6 +276,7 @@ mod tests {
                 (Frame::bulk("i"), Frame::Double(f64::INFINITY)),
             ]),
             Frame::Double(-0.1),
+            Frame::HumanDouble(-13.361389338970184),
             Frame::Boolean(true),
             Frame::Boolean(false),
             Frame::Verbatim(Bytes::from_static(b"# Stats\r\nx:1\r\n")),

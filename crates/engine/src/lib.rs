@@ -11,7 +11,8 @@
 //! - `ctx.rs`: how handlers touch keys (lazy expiry, hit/miss stats, LRU/LFU, WATCH, events);
 //!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values.
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
-//! - [`float`]: doubles printed and parsed exactly as Redis does.
+//! - [`float`]: doubles printed and parsed exactly as Redis does; [`geohash`]: the geo set's
+//!   scores, boxes and distances (the GEO commands live in `cmd/geo.rs`).
 //!
 //! Time is always a parameter (milliseconds on a clock the caller owns): `Instant::now()` and
 //! `SystemTime::now()` panic on wasm32-unknown-unknown, and the playground's clock can be
@@ -33,6 +34,7 @@ pub mod events;
 pub mod evict;
 pub mod float;
 pub mod frame;
+pub mod geohash;
 pub mod glob;
 mod grisu;
 pub mod long_double;

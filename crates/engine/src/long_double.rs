@@ -56,6 +56,16 @@ impl LongDouble {
         }
     }
 
+    /// A finite double, exactly (every double is a long double).
+    pub fn from_f64(value: f64) -> LongDouble {
+        let bits = value.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i64;
+        let fraction = bits & ((1 << 52) - 1);
+        let (mantissa, exponent) =
+            if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
+        LongDouble { negative: value.is_sign_negative(), mantissa, exponent }
+    }
+
     /// `%.17Lf` with trailing zeros (and a trailing dot) removed, `-0` printed as `0`.
     pub fn to_human_string(&self) -> String {
         // Below 2^121, so the fraction case fits in a u128.

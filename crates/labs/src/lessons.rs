@@ -38,7 +38,7 @@ impl ReplySummary {
             Frame::Bulk(b) | Frame::Verbatim(b) => {
                 ReplySummary::Text(String::from_utf8_lossy(b).into_owned())
             }
-            Frame::Double(d) => ReplySummary::Text(d.to_string()),
+            Frame::Double(d) | Frame::HumanDouble(d) => ReplySummary::Text(d.to_string()),
             Frame::Array(items) | Frame::Set(items) | Frame::Push(items) => {
                 ReplySummary::Aggregate(items.len())
             }

@@ -328,14 +328,15 @@ fn write_zset<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut ZSet>, 
 // ---------------------------------------------------------------------------------------------
 // ZADD / ZINCRBY
 
+/// ZADD's options (GEOADD passes its NX, XX and CH through).
 #[derive(Default, Clone, Copy)]
-struct AddFlags {
-    nx: bool,
-    xx: bool,
-    gt: bool,
-    lt: bool,
-    ch: bool,
-    incr: bool,
+pub(super) struct AddFlags {
+    pub nx: bool,
+    pub xx: bool,
+    pub gt: bool,
+    pub lt: bool,
+    pub ch: bool,
+    pub incr: bool,
 }
 
 fn zadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -387,7 +388,7 @@ fn zincrby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 /// Apply parsed ZADD pairs as Redis's `zsetAdd` does, then reply (count, or score for INCR).
-fn zadd_apply(ctx: &mut Ctx, key: Bytes, f: AddFlags, pairs: Vec<(f64, Bytes)>) -> CmdResult {
+pub(super) fn zadd_apply(ctx: &mut Ctx, key: Bytes, f: AddFlags, pairs: Vec<(f64, Bytes)>) -> CmdResult {
     let exists = match ctx.peek(&key) {
         Some(e) if !is_zset(&e.value) => return Err(CmdError::wrong_type()),
         Some(_) => true,
@@ -605,7 +606,7 @@ fn zrange_generic(
 }
 
 /// Store members at `dst` as a new sorted set (deleting `dst` when empty); returns the size.
-fn store_result(ctx: &mut Ctx, dst: Bytes, items: Vec<(Bytes, f64)>) -> usize {
+pub(super) fn store_result(ctx: &mut Ctx, dst: Bytes, items: Vec<(Bytes, f64)>) -> usize {
     if items.is_empty() {
         ctx.delete(&dst);
         return 0;

@@ -256,6 +256,7 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
         "set" => Some("@set"),
         "sorted-set" | "sorted_set" | "zset" => Some("@sortedset"),
         "generic" => Some("@keyspace"),
+        "geo" => Some("@geo"),
         "connection" => Some("@connection"),
         "transactions" => Some("@transaction"),
         _ => None,
