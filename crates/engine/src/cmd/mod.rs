@@ -8,6 +8,7 @@
 pub mod connection;
 pub mod expiry;
 pub mod hash;
+pub mod hyperloglog;
 pub mod keys;
 pub mod list;
 pub mod server;
@@ -72,7 +73,7 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 10] {
+fn families() -> [&'static [CommandSpec]; 11] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -80,6 +81,7 @@ fn families() -> [&'static [CommandSpec]; 10] {
         list::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        hyperloglog::COMMANDS,
         server::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,

@@ -254,6 +254,7 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
         "hash" => Some("@hash"),
         "set" => Some("@set"),
         "sorted-set" | "sorted_set" | "zset" => Some("@sortedset"),
+        "hyperloglog" => Some("@hyperloglog"),
         "generic" => Some("@keyspace"),
         "connection" => Some("@connection"),
         "transactions" => Some("@transaction"),
