@@ -46,6 +46,13 @@ fn add_count_and_the_bytes() {
         &["EXISTS", "nokey"],
         &["PFCOUNT", "h", "nokey"],
         &["PFCOUNT", "nokey", "nokey2"],
+        &["EXPIRE", "h", "1000"],
+        &["PFADD", "h", "ttl-kept"],
+        &["PFCOUNT", "h"],
+        &["PFMERGE", "h", "x"],
+        &["PFDEBUG", "TODENSE", "h"],
+        &["TTL", "h"],
+        &["OBJECT", "ENCODING", "h"],
         &["PFADD", "x", "same", "same", "same"],
         &["PFCOUNT", "x"],
         &["GET", "x"],
@@ -407,4 +414,48 @@ fn fuzzed_sparse_bodies_take_writes_alike() {
         s.script(&[&["PFCOUNT", "f", "nokey"], &["PFMERGE", "g", "f"], &["GET", "g"]]);
         s.script(&[&["PFDEBUG", "DECODE", "f"], &["PFCOUNT", "f"], &["DEL", "g"]]);
     }
+}
+
+#[test]
+fn hlls_made_by_redis_read_and_grow_alike() {
+    let mut s = Session::new();
+    // Built on Redis alone, then copied byte for byte into both servers.
+    for (key, n) in [("r:sparse", 150), ("r:dense", 5000)] {
+        let items: Vec<String> = (0..n).map(|i| format!("redis-only:{key}:{i}")).collect();
+        let mut line = vec![Bytes::from_static(b"PFADD"), Bytes::copy_from_slice(key.as_bytes())];
+        line.extend(items.iter().map(|i| Bytes::copy_from_slice(i.as_bytes())));
+        s.oracle.raw(&line);
+        let raw = s.oracle.raw(&common::args(&["GET", key]));
+        let bytes = common::decode(&raw).as_bytes().expect("an HLL").to_vec();
+        s.same_bytes(&cmd(&[b"SET", key.as_bytes(), &bytes]));
+    }
+    s.script(&[
+        &["PFDEBUG", "ENCODING", "r:sparse"],
+        &["PFDEBUG", "ENCODING", "r:dense"],
+        &["PFCOUNT", "r:sparse"],
+        &["PFCOUNT", "r:dense"],
+        &["GET", "r:sparse"],
+        &["PFCOUNT", "r:sparse", "r:dense"],
+        &["PFADD", "r:sparse", "more", "and more"],
+        &["GET", "r:sparse"],
+        &["PFADD", "r:dense", "more", "and more"],
+        &["PFCOUNT", "r:dense"],
+        &["PFMERGE", "r:sparse", "r:dense"],
+        &["GET", "r:sparse"],
+        &["PFCOUNT", "r:sparse"],
+    ]);
+    // WATCH sees the cache written by PFCOUNT, as Redis's signalModifiedKey does.
+    s.script(&[
+        &["PFADD", "w", "a"],
+        &["WATCH", "w"],
+        &["PFCOUNT", "w"],
+        &["MULTI"],
+        &["PING"],
+        &["EXEC"],
+        &["WATCH", "w"],
+        &["PFCOUNT", "w"],
+        &["MULTI"],
+        &["PING"],
+        &["EXEC"],
+    ]);
 }

@@ -475,4 +475,33 @@ mod tests {
         assert_eq!(add(&mut truncated, b"a", 3000, &mut 0).ok(), Some(true));
         assert!(to_dense(&mut b"HYLL\x01\0\0\0\0\0\0\0\0\0\0\0".to_vec(), 0).is_err());
     }
+
+    #[test]
+    fn random_sparse_bodies_never_panic() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..3000 {
+            let mut s = new_sparse();
+            s.truncate(HDR);
+            let len = (next() % 64) as usize + if round % 10 == 0 { 3000 } else { 0 };
+            s.extend((0..len).map(|_| next() as u8));
+            if !is_hll(&s) {
+                continue;
+            }
+            let _ = count(&s);
+            let _ = merge(&mut Box::new([0; REGISTERS]), &s);
+            let _ = decode(&s);
+            let mut past_end = 0;
+            for i in 0..20u64 {
+                let _ = add(&mut s, &(round as u64 * 100 + i).to_le_bytes(), next() % 200, &mut past_end);
+            }
+            let _ = sparse_set(&mut s, (next() % REGISTERS as u64) as usize, 33, 3000, &mut past_end);
+            let _ = to_dense(&mut s, past_end);
+        }
+    }
 }
