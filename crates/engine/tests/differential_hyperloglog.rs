@@ -276,6 +276,17 @@ fn hand_made_and_corrupt_values() {
         &["SET", "short", "HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"],
         &["PFCOUNT", "short"],
     ]);
+    // A short valid HLL SET by hand is an embstr until a PF command touches it.
+    let empty = sparse_with(&[0x7f, 0xff], Some(0));
+    for touch in
+        [&["PFCOUNT", "e", "nokey"][..], &["PFADD", "e"], &["PFDEBUG", "ENCODING", "e"], &["PFCOUNT", "e"]]
+    {
+        s.same_bytes(&cmd(&[b"SET", b"e", &empty]));
+        s.script(&[&["OBJECT", "ENCODING", "e"], touch, &["OBJECT", "ENCODING", "e"]]);
+    }
+    let bad = sparse_with(&[0x7f, 0xfe], None);
+    s.same_bytes(&cmd(&[b"SET", b"e", &bad]));
+    s.script(&[&["PFADD", "e", "a"], &["OBJECT", "ENCODING", "e"], &["GET", "e"]]);
     let xzero_all = [0x7f, 0xff];
     let cases: Vec<(&str, Vec<u8>)> = vec![
         // Valid, hand-made: the cached cardinality is believed as it is.

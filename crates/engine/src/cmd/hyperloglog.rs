@@ -5,6 +5,7 @@ use super::{spec, CommandSpec};
 use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::events::Event;
 use crate::frame::Frame;
 use crate::types::hll::{self, REGISTERS};
 use crate::types::{encoding, Value};
@@ -84,12 +85,13 @@ fn hll_bytes(value: &Value) -> Result<Bytes, CmdError> {
 /// HLL bytes to change and the key's deadline.
 type Writable = (Vec<u8>, Option<u64>);
 
-/// An existing key's HLL for writing, with its deadline.
+/// An existing key's HLL for writing, with its deadline. The value is a `raw` string from now
+/// on, changed or not, as Redis's `dbUnshareStringValue` leaves it.
 fn write_hll(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Writable>, CmdError> {
-    match ctx.write(key) {
-        None => Ok(None),
-        Some(entry) => Ok(Some((hll_bytes(&entry.value)?.to_vec(), entry.expires_at))),
-    }
+    let Some(entry) = ctx.write(key) else { return Ok(None) };
+    let found = (hll_bytes(&entry.value)?.to_vec(), entry.expires_at);
+    ctx.db().settle_encoding(key, encoding::RAW);
+    Ok(Some(found))
 }
 
 /// Store HLL bytes: always a `raw` string, as Redis's `dbUnshareStringValue` leaves it.
@@ -109,8 +111,16 @@ fn pfadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         match hll::add(&mut s, &ele, max_bytes, &mut past_end) {
             Ok(grew) => updated |= grew,
             Err(hll::Corrupt) => {
-                // Redis changed the string in place up to the bad element and keeps it.
-                store(ctx, key, s, ttl);
+                // Redis changed the string in place up to the bad element and keeps it (without
+                // telling watchers: only a successful PFADD signals).
+                let db = ctx.db_index();
+                if let Some(entry) = ctx.db().raw_get_mut(&key) {
+                    if !matches!(&entry.value, Value::Str(old) if old[..] == s[..]) {
+                        entry.value = Value::Str(Bytes::from(s));
+                        ctx.db().refresh_memory(&key);
+                        ctx.server.events.emit(|| Event::Written { db, key });
+                    }
+                }
                 return Err(corrupt());
             }
         }
@@ -196,12 +206,9 @@ fn pfdebug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         };
         if converted {
             store(ctx, key, s, ttl);
-        } else {
-            ctx.db().settle_encoding(&key, encoding::RAW);
         }
         return Ok(reply);
     }
-    ctx.db().settle_encoding(&key, encoding::RAW);
     if sub_is("decode") {
         if s[4] != hll::SPARSE {
             return Err(CmdError::err("HLL encoding is not sparse"));
