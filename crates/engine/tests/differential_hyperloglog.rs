@@ -470,3 +470,35 @@ fn hlls_made_by_redis_read_and_grow_alike() {
         &["EXEC"],
     ]);
 }
+
+#[test]
+fn random_mixes_of_adds_merges_and_limits() {
+    let mut s = Session::new();
+    let mut r = Rng(rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(4242));
+    let keys = ["k1{t}", "k2{t}", "k3{t}", "k4{t}"];
+    for step in 0..1500 {
+        let key = r.pick(&keys);
+        match r.below(10) {
+            0 => {
+                let max = r.pick(&["0", "40", "120", "300", "3000", "20000"]);
+                s.same(&["CONFIG", "SET", "hll-sparse-max-bytes", max]);
+            }
+            1 => {
+                let (a, b) = (r.pick(&keys), r.pick(&keys));
+                s.script(&[&["PFMERGE", key, a, b], &["GET", key]]);
+            }
+            2 => s.script(&[&["PFCOUNT", key], &["GET", key]]),
+            3 => s.same(&["PFCOUNT", keys[0], keys[1], keys[2], keys[3]]),
+            4 if step % 50 == 0 => s.same(&["DEL", key]),
+            _ => {
+                // Small universes repeat elements; large ones grow the HLL.
+                let universe = [50, 500, 100_000][r.below(3)];
+                let items: Vec<String> =
+                    (0..1 + r.below(12)).map(|_| format!("u{}", r.below(universe))).collect();
+                let mut line = vec!["PFADD", key];
+                line.extend(items.iter().map(String::as_str));
+                s.script(&[&line, &["GET", key]]);
+            }
+        }
+    }
+}
