@@ -90,6 +90,8 @@ pub struct Config {
     pub client_query_buffer_limit: u64,
     /// `maxclients`: connections over it are refused with `ERR max number of clients reached`.
     pub maxclients: u32,
+    /// `hll-sparse-max-bytes`: a sparse HyperLogLog that would grow past it turns dense.
+    pub hll_sparse_max_bytes: u64,
 }
 
 impl Default for Config {
@@ -110,6 +112,7 @@ impl Default for Config {
             proto_max_bulk_len: 512 << 20,
             client_query_buffer_limit: 1 << 30,
             maxclients: 10_000,
+            hll_sparse_max_bytes: 3000,
         }
     }
 }
@@ -131,6 +134,7 @@ pub const PARAMETERS: &[&str] = &[
     "proto-max-bulk-len",
     "client-query-buffer-limit",
     "maxclients",
+    "hll-sparse-max-bytes",
 ];
 
 impl Config {
@@ -152,6 +156,7 @@ impl Config {
             "proto-max-bulk-len" => self.proto_max_bulk_len.to_string(),
             "client-query-buffer-limit" => self.client_query_buffer_limit.to_string(),
             "maxclients" => self.maxclients.to_string(),
+            "hll-sparse-max-bytes" => self.hll_sparse_max_bytes.to_string(),
             _ => return None,
         })
     }
@@ -206,6 +211,13 @@ impl Config {
                 }
                 self.maxclients = n as u32;
             }
+            "hll-sparse-max-bytes" => {
+                let bytes = parse_memory(text).ok_or(Some(MEMORY_VALUE))?;
+                if bytes > i64::MAX as u64 {
+                    return Err(Some("argument must be between 0 and 9223372036854775807 inclusive"));
+                }
+                self.hll_sparse_max_bytes = bytes;
+            }
             _ => return Err(None),
         }
         Ok(())
@@ -219,9 +231,11 @@ const NOT_INTEGER: &str = "argument couldn't be parsed into an integer";
 
 fn bad_value_message(name: &str) -> &'static str {
     match name {
-        "maxmemory" | "maxmemory-clients" | "proto-max-bulk-len" | "client-query-buffer-limit" => {
-            MEMORY_VALUE
-        }
+        "maxmemory"
+        | "maxmemory-clients"
+        | "proto-max-bulk-len"
+        | "client-query-buffer-limit"
+        | "hll-sparse-max-bytes" => MEMORY_VALUE,
         "maxmemory-policy" => POLICY_CHOICES,
         "appendonly" => "argument must be 'yes' or 'no'",
         _ => NOT_INTEGER,

@@ -10,6 +10,7 @@ pub mod connection;
 pub mod expiry;
 pub mod geo;
 pub mod hash;
+pub mod hyperloglog;
 pub mod keys;
 pub mod lcs;
 pub mod list;
@@ -87,6 +88,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         set::COMMANDS,
         zset::COMMANDS,
         geo::COMMANDS,
+        hyperloglog::COMMANDS,
         server::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,

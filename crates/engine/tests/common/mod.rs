@@ -230,6 +230,8 @@ impl Session {
                 "no",
                 "hash-max-listpack-entries",
                 "512",
+                "hll-sparse-max-bytes",
+                "3000",
             ],
         ] {
             oracle.raw(&args(cmd));

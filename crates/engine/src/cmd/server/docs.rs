@@ -255,6 +255,7 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
         "hash" => Some("@hash"),
         "set" => Some("@set"),
         "sorted-set" | "sorted_set" | "zset" => Some("@sortedset"),
+        "hyperloglog" => Some("@hyperloglog"),
         "generic" => Some("@keyspace"),
         "geo" => Some("@geo"),
         "connection" => Some("@connection"),
