@@ -7,7 +7,7 @@
 
 use crate::args::{lower, truncate_for_error, Args};
 use crate::cmd::{self, CommandSpec};
-use crate::ctx::{expire_key, Ctx};
+use crate::ctx::{expire_fields, expire_key, Ctx};
 use crate::error::CmdError;
 use crate::events::{Event, ReplyClass};
 use crate::frame::{Frame, Protocol};
@@ -503,8 +503,9 @@ impl Engine {
         self.server.sample_peak_memory();
     }
 
-    /// Active expiry: remove keys whose deadline has passed at `now`, at most a bounded number
-    /// per call (call again while it returns the budget). Returns how many keys expired.
+    /// Active expiry: remove keys, then hash fields, whose deadline has passed at `now`, at most
+    /// a bounded number per call (call again while it returns the budget). Returns how many keys
+    /// and fields expired.
     pub fn tick(&mut self, now: u64) -> usize {
         let mut expired = 0;
         for db in 0..self.server.dbs.len() {
@@ -512,6 +513,25 @@ impl Engine {
             for key in due {
                 expire_key(&mut self.server, db, &key);
                 expired += 1;
+            }
+            if expired >= EXPIRE_BUDGET_PER_TICK {
+                break;
+            }
+            // Then hash fields whose deadline passed (Redis's `hashTypeDbActiveExpire`).
+            for key in self.server.dbs[db].due_hashes(now, EXPIRE_BUDGET_PER_TICK - expired) {
+                let fields = match self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()) {
+                    Some(ttls) => ttls.due(now, EXPIRE_BUDGET_PER_TICK - expired),
+                    None => continue,
+                };
+                expired += fields.len();
+                if !expire_fields(&mut self.server, db, &key, &fields) {
+                    // Visit again at the next deadline, or no more (Redis's hashTypeActiveExpire).
+                    let next = self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()?.min());
+                    self.server.dbs[db].register_field_ttls(&key, next);
+                }
+                if expired >= EXPIRE_BUDGET_PER_TICK {
+                    break;
+                }
             }
             if expired >= EXPIRE_BUDGET_PER_TICK {
                 break;

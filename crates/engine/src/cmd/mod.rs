@@ -8,6 +8,7 @@
 pub mod connection;
 pub mod expiry;
 pub mod hash;
+pub mod hash_ttl;
 pub mod keys;
 pub mod list;
 pub mod server;
@@ -72,11 +73,12 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 10] {
+fn families() -> [&'static [CommandSpec]; 11] {
     [
         string::COMMANDS,
         keys::COMMANDS,
         hash::COMMANDS,
+        hash_ttl::COMMANDS,
         list::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
