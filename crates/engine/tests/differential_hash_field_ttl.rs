@@ -424,3 +424,36 @@ fn active_expiry_deletes_fields_and_hashes() {
     assert_eq!(deadlines[0].0, Bytes::from_static(b"b"));
     assert!(deadlines[0].1 > now + 9_000_000);
 }
+
+/// The page's case, engine only: a paused virtual clock fast-forwarded past the deadlines.
+/// Reads between ticks expire lazily, `tick` expires the rest, and the hash goes with its last
+/// field.
+#[test]
+fn virtual_clock_fast_forward() {
+    use playground_engine::Engine;
+    let mut engine = Engine::new(1, 1_000);
+    let c = engine.connect(1_000);
+    let mut run = |engine: &mut Engine, at: u64, cmd: &[&str]| engine.execute(c, args(cmd), at);
+    run(&mut engine, 1_000, &["HSET", "h", "a", "1", "b", "2", "c", "3"]);
+    assert_eq!(
+        run(&mut engine, 1_000, &["HPEXPIRE", "h", "5000", "FIELDS", "2", "a", "b"]),
+        Frame::Array(vec![Frame::Integer(1), Frame::Integer(1)])
+    );
+    run(&mut engine, 1_000, &["HPEXPIRE", "h", "60000", "FIELDS", "1", "c"]);
+    assert_eq!(
+        run(&mut engine, 3_000, &["HPTTL", "h", "FIELDS", "3", "a", "b", "c"]),
+        Frame::Array(vec![Frame::Integer(3_000), Frame::Integer(3_000), Frame::Integer(58_000)])
+    );
+    let deadlines = engine.server().dbs[0].field_deadlines(b"h");
+    assert_eq!(deadlines.iter().map(|(_, at)| *at).collect::<Vec<_>>(), [6_000, 6_000, 61_000]);
+    // Past the first two deadlines: a read expires one field, the active cycle the other.
+    assert_eq!(run(&mut engine, 7_000, &["HGET", "h", "a"]), Frame::Null);
+    assert_eq!(run(&mut engine, 7_000, &["HLEN", "h"]), Frame::Integer(2));
+    assert_eq!(engine.tick(7_000), 1);
+    assert_eq!(run(&mut engine, 7_000, &["HLEN", "h"]), Frame::Integer(1));
+    assert_eq!(engine.tick(61_000), 1);
+    assert_eq!(run(&mut engine, 61_000, &["EXISTS", "h"]), Frame::Integer(0));
+    assert!(engine.server().dbs[0].field_deadlines(b"h").is_empty());
+    assert_eq!(engine.server().stats.expired_subkeys, 3);
+    assert_eq!(engine.server().stats.expired_keys, 0);
+}
