@@ -433,7 +433,7 @@ fn virtual_clock_fast_forward() {
     use playground_engine::Engine;
     let mut engine = Engine::new(1, 1_000);
     let c = engine.connect(1_000);
-    let mut run = |engine: &mut Engine, at: u64, cmd: &[&str]| engine.execute(c, args(cmd), at);
+    let run = |engine: &mut Engine, at: u64, cmd: &[&str]| engine.execute(c, args(cmd), at);
     run(&mut engine, 1_000, &["HSET", "h", "a", "1", "b", "2", "c", "3"]);
     assert_eq!(
         run(&mut engine, 1_000, &["HPEXPIRE", "h", "5000", "FIELDS", "2", "a", "b"]),
