@@ -220,7 +220,7 @@ impl Db {
                 return;
             }
             entry.mem_elements = elements;
-            let mem = crate::types::memory::key_bytes(key) + entry.value.estimate_bytes();
+            let mem = crate::types::memory::key_bytes(key) + value_bytes(entry);
             self.used_memory = self.used_memory - entry.mem + mem;
             entry.mem = mem;
         }
@@ -260,7 +260,10 @@ impl Db {
     pub fn set_field_ttls(&mut self, key: &[u8], ttls: Option<Box<FieldTtls>>, at: Option<u64>) {
         if let Some(entry) = self.map.get_mut(key) {
             entry.field_ttls = ttls;
+            // Force a new estimate: a `listpackex` costs more than the listpack `insert` assumed.
+            entry.mem_elements = 0;
             self.register_field_ttls(key, at);
+            self.refresh_memory(key);
         }
     }
 
@@ -336,6 +339,18 @@ impl Db {
     /// All entries.
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Entry)> {
         self.map.iter()
+    }
+}
+
+/// The bytes of `entry`'s value: as `Value::estimate_bytes`, except that a hash in Redis's
+/// `listpackex` encoding also stores a deadline per field (see `types::hfe`).
+fn value_bytes(entry: &Entry) -> usize {
+    use crate::types::encoding;
+    match &entry.value {
+        Value::Hash(h) if entry.encoding_floor == encoding::LISTPACK_EX && encoding::hash_is_listpack(h) => {
+            crate::types::memory::listpack_ex_bytes(h, entry.field_ttls.as_deref())
+        }
+        value => value.estimate_bytes(),
     }
 }
 

@@ -147,8 +147,11 @@ fn conditions_deadlines_and_replies() {
             &["CONFIG", "RESETSTAT"],
             &["HSET", "h", "f1", "v1", "f2", "v2", "f3", "v3"],
             &["OBJECT", "ENCODING", "h"],
+            &["MEMORY", "USAGE", "h"],
             &["HPEXPIREAT", "h", &t1, "NX", "FIELDS", "1", "f1"],
             &["OBJECT", "ENCODING", "h"],
+            // A listpackex stores a deadline (or 0) after every value.
+            &["MEMORY", "USAGE", "h"],
             &["HPEXPIREAT", "h", &t1, "NX", "FIELDS", "3", "f1", "f2", "nope"],
             &["HPEXPIREAT", "h", &t2, "XX", "FIELDS", "3", "f1", "f3", "nope"],
             &["HPEXPIRETIME", "h", "FIELDS", "4", "f1", "f2", "f3", "nope"],
@@ -172,6 +175,7 @@ fn conditions_deadlines_and_replies() {
             &["HPERSIST", "h", "FIELDS", "3", "f3", "f3", "nope"],
             &["HGETALL", "h"],
             &["HPERSIST", "h", "FIELDS", "1", "f3"],
+            &["MEMORY", "USAGE", "h"],
             // A new value drops the deadline; HINCRBY keeps it.
             &["HSET", "h", "f4", "4", "f5", "5"],
             &["HPEXPIREAT", "h", &t1, "FIELDS", "2", "f4", "f5"],
@@ -239,6 +243,8 @@ fn hashtable_encoding_and_subexpiry() {
             &["HSET", "lp3", "a", "1"],
             &["HPEXPIREAT", "lp3", &far, "FIELDS", "1", "nope"],
             &["OBJECT", "ENCODING", "lp3"],
+            &["MEMORY", "USAGE", "lp3"],
+            &["MEMORY", "USAGE", "lp2"],
             &["HTTL", "lp3", "FIELDS", "1", "a"],
         ]);
         // Registrations for the active cycle, as INFO keyspace counts them: HPERSIST does not
@@ -368,6 +374,8 @@ fn rename_copy_move_keep_field_deadlines() {
             &["OBJECT", "ENCODING", "h2"],
             &["COPY", "h2", "h3"],
             &["HPEXPIRETIME", "h3", "FIELDS", "3", "a", "b", "c"],
+            &["MEMORY", "USAGE", "h2"],
+            &["MEMORY", "USAGE", "h3"],
             &["HGETALL", "h3"],
             &["OBJECT", "ENCODING", "h3"],
             &["HPERSIST", "h3", "FIELDS", "1", "b"],

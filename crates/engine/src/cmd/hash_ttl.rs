@@ -218,6 +218,9 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, name: &str, relative: bool, un
     if done.deleted + done.updated > 0 {
         reregister(ctx, &key, done.min_fields);
         ctx.modified(&key);
+    } else {
+        // Nothing changed but the encoding (listpack to listpackex), which costs memory.
+        ctx.db().refresh_memory(&key);
     }
     Ok(Frame::Array(replies))
 }
