@@ -465,3 +465,30 @@ fn virtual_clock_fast_forward() {
     assert_eq!(engine.server().stats.expired_subkeys, 3);
     assert_eq!(engine.server().stats.expired_keys, 0);
 }
+
+#[test]
+fn command_info_heads() {
+    let mut s = Session::new();
+    for name in [
+        "hexpire",
+        "hpexpire",
+        "hexpireat",
+        "hpexpireat",
+        "httl",
+        "hpttl",
+        "hexpiretime",
+        "hpexpiretime",
+        "hpersist",
+    ] {
+        // Name, arity, flags and key positions, as COMMAND INFO lists them.
+        let (theirs, ours) = s.both(&["COMMAND", "INFO", name]);
+        let head = |f: &Frame| match f {
+            Frame::Array(outer) => match outer.first() {
+                Some(Frame::Array(fields)) => fields[..6].to_vec(),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(head(&ours), head(&theirs), "COMMAND INFO {name}");
+    }
+}

@@ -162,11 +162,18 @@ fn expire_field_if_needed(ctx: &mut Ctx, key: &[u8], field: &Bytes) {
 
 /// The live value of `field` of the hash at `key`, deleting it first if it expired.
 fn live_field(ctx: &mut Ctx, key: &[u8], field: &Bytes) -> Option<Bytes> {
-    expire_field_if_needed(ctx, key, field);
-    match ctx.db().raw_get(key) {
-        Some(Entry { value: Value::Hash(h), .. }) => h.get(field).cloned(),
-        _ => None,
+    let (db, now) = (ctx.db_index(), ctx.now);
+    let (value, due) = match ctx.server.dbs[db].raw_get(key) {
+        Some(Entry { value: Value::Hash(h), field_ttls, .. }) => {
+            (h.get(field).cloned(), hfe::expired(field_ttls.as_deref(), field, now))
+        }
+        _ => return None,
+    };
+    if due {
+        expire_fields(ctx.server, db, key, std::slice::from_ref(field));
+        return None;
     }
+    value
 }
 
 /// The live fields of the hash at `key` (expired ones skipped, not deleted), after a read.
