@@ -541,6 +541,13 @@ impl Engine {
         expired
     }
 
+    /// The field deadlines (virtual-clock ms) of the hash at `key` in database `db`, earliest
+    /// first, for a per-field countdown: empty for a missing key, a hash without deadlines or
+    /// another type. Expired fields not yet deleted are included (their deadline is past).
+    pub fn hash_field_deadlines(&self, db: usize, key: &[u8]) -> Vec<(Bytes, u64)> {
+        self.server.dbs.get(db).map_or_else(Vec::new, |d| d.field_deadlines(key))
+    }
+
     /// Start or stop recording events (off by default: no cost when nobody listens).
     pub fn set_events_enabled(&mut self, on: bool) {
         self.server.events.set_enabled(on);

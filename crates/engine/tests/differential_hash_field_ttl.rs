@@ -452,7 +452,7 @@ fn virtual_clock_fast_forward() {
         run(&mut engine, 3_000, &["HPTTL", "h", "FIELDS", "3", "a", "b", "c"]),
         Frame::Array(vec![Frame::Integer(3_000), Frame::Integer(3_000), Frame::Integer(58_000)])
     );
-    let deadlines = engine.server().dbs[0].field_deadlines(b"h");
+    let deadlines = engine.hash_field_deadlines(0, b"h");
     assert_eq!(deadlines.iter().map(|(_, at)| *at).collect::<Vec<_>>(), [6_000, 6_000, 61_000]);
     // Past the first two deadlines: a read expires one field, the active cycle the other.
     assert_eq!(run(&mut engine, 7_000, &["HGET", "h", "a"]), Frame::Null);
