@@ -521,10 +521,12 @@ impl Engine {
             for key in self.server.dbs[db].due_hashes(now, EXPIRE_BUDGET_PER_TICK - expired) {
                 let fields = match self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()) {
                     Some(ttls) => ttls.due(now, EXPIRE_BUDGET_PER_TICK - expired),
-                    None => continue,
+                    None => Vec::new(),
                 };
                 expired += fields.len();
-                if !expire_fields(&mut self.server, db, &key, &fields) {
+                // A visit that finds nothing due (the deadlines went with HPERSIST, HDEL, HSET
+                // or lazy expiry) only moves or drops the registration, as in Redis.
+                if fields.is_empty() || !expire_fields(&mut self.server, db, &key, &fields) {
                     // Visit again at the next deadline, or no more (Redis's hashTypeActiveExpire).
                     let next = self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()?.min());
                     self.server.dbs[db].register_field_ttls(&key, next);

@@ -462,6 +462,14 @@ fn virtual_clock_fast_forward() {
     assert_eq!(engine.tick(61_000), 1);
     assert_eq!(run(&mut engine, 61_000, &["EXISTS", "h"]), Frame::Integer(0));
     assert!(engine.server().dbs[0].field_deadlines(b"h").is_empty());
+    // A registration whose deadlines went (HPERSIST) is dropped by the cycle's next visit.
+    run(&mut engine, 61_000, &["HSET", "p", "a", "1"]);
+    run(&mut engine, 61_000, &["HPEXPIRE", "p", "1000", "FIELDS", "1", "a"]);
+    run(&mut engine, 61_000, &["HPERSIST", "p", "FIELDS", "1", "a"]);
+    assert_eq!(engine.server().dbs[0].hashes_with_field_ttls(), 1);
+    assert_eq!(engine.tick(62_000), 0);
+    assert_eq!(engine.server().dbs[0].hashes_with_field_ttls(), 0);
+    assert_eq!(run(&mut engine, 62_000, &["HGET", "p", "a"]), Frame::Bulk(Bytes::from_static(b"1")));
     assert_eq!(engine.server().stats.expired_subkeys, 3);
     assert_eq!(engine.server().stats.expired_keys, 0);
 }
