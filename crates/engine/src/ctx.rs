@@ -49,6 +49,11 @@ impl<'a> Ctx<'a> {
         self.read_lookup(key, true).map(|e| &e.value)
     }
 
+    /// [`Ctx::read`] giving the whole entry (a hash's field deadlines come with it).
+    pub fn read_entry(&mut self, key: &[u8]) -> Option<&Entry> {
+        self.read_lookup(key, true)
+    }
+
     /// Look a key up for reading, counting a hit or miss, without updating its LRU/LFU data
     /// (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, TTL, OBJECT).
     pub fn read_no_touch(&mut self, key: &[u8]) -> Option<&Entry> {
@@ -205,6 +210,36 @@ pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
         server.events.emit(|| Event::Expired { db, key: key.clone() });
         server.touch(db, &key);
     }
+}
+
+/// Delete `fields` of the hash at `key` in database `db` because their deadline passed (lazy or
+/// active expiry), counting `expired_subkeys`; the key goes with its last field, as in Redis.
+/// Returns true if the key was deleted. The hash's registration for the active cycle stays as
+/// it was (callers that re-register it do so, as in Redis).
+pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes]) -> bool {
+    let Some(entry) = server.dbs[db].raw_get_mut(key) else { return false };
+    let Value::Hash(hash) = &mut entry.value else { return false };
+    let mut gone = 0;
+    for field in fields {
+        if hash.shift_remove(field).is_some() {
+            gone += 1;
+        }
+        if let Some(ttls) = entry.field_ttls.as_mut() {
+            ttls.remove(field);
+        }
+    }
+    server.stats.expired_subkeys += gone;
+    let emptied = hash.is_empty();
+    let key = Bytes::copy_from_slice(key);
+    if emptied {
+        server.dbs[db].remove(&key);
+        server.events.emit(|| Event::Deleted { db, key: key.clone() });
+    } else {
+        server.dbs[db].refresh_memory(&key);
+        server.events.emit(|| Event::Written { db, key: key.clone() });
+    }
+    server.touch(db, &key);
+    emptied
 }
 
 /// A uniform number in [0, 1) from 64 random bits (the top 53, as many as an f64 holds).

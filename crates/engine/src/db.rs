@@ -11,6 +11,7 @@
 //! This layer knows nothing of stats, events or clocks: `Ctx` (in `ctx.rs`) wraps it with lazy
 //! expiry, hit/miss counting and notifications.
 
+use crate::types::hfe::FieldTtls;
 use crate::types::Value;
 use bytes::Bytes;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -42,6 +43,22 @@ pub struct Entry {
     /// Lowest encoding rank the value may report: raised when a collection converts to a bigger
     /// encoding, which Redis never undoes (see `types::encoding`).
     pub encoding_floor: u8,
+    /// Deadlines of a hash's fields (HEXPIRE family); None for every other key, and for hashes
+    /// that never had one (see `types::hfe`).
+    pub field_ttls: Option<Box<FieldTtls>>,
+    /// When the active cycle next visits this hash for due fields: its place in [`Db`]'s index
+    /// of hashes with field TTLs. As in Redis (`db->hexpires`) it is updated lazily, so it may be
+    /// earlier than the first deadline, or stay after the last deadline went (HPERSIST, HDEL,
+    /// lazy expiry) until that visit: INFO's `subexpiry` counts these registrations.
+    hfe_at: Option<u64>,
+}
+
+impl Entry {
+    /// (field, deadline) pairs of a hash's fields that have a deadline, earliest first: what the
+    /// page's key browser counts down (expired fields not yet deleted included).
+    pub fn field_deadlines(&self) -> Vec<(Bytes, u64)> {
+        self.field_ttls.as_ref().map_or_else(Vec::new, |t| t.iter().map(|(f, at)| (f.clone(), at)).collect())
+    }
 }
 
 /// Collections at least this big are re-estimated only when their size drifts (1/64).
@@ -55,6 +72,9 @@ pub struct Db {
     order: BTreeMap<u64, Bytes>,
     /// The keys that have a deadline, by scan id, so volatile eviction samples them in O(log n).
     volatile: BTreeMap<u64, Bytes>,
+    /// Hashes with field deadlines, by their earliest one (Redis's `db->hexpires`), so the
+    /// active cycle finds due fields without walking every hash.
+    hexpires: BTreeSet<(u64, Bytes)>,
     next_id: u64,
     used_memory: usize,
 }
@@ -106,6 +126,10 @@ impl Db {
                 self.expiries.remove(&(old, key.clone()));
             }
             self.used_memory = self.used_memory - entry.mem + mem;
+            if let Some(at) = entry.hfe_at.take() {
+                self.hexpires.remove(&(at, key.clone()));
+            }
+            entry.field_ttls = None;
             entry.mem_elements = value.element_count();
             entry.encoding_floor = 0;
             entry.value = value;
@@ -129,13 +153,29 @@ impl Db {
         self.used_memory += mem;
         let access = Access { last_ms: now, lfu_counter: 5, lfu_minute: now / 60_000 };
         let mem_elements = value.element_count();
-        self.map.insert(key, Entry { value, expires_at, access, mem, id, mem_elements, encoding_floor: 0 });
+        self.map.insert(
+            key,
+            Entry {
+                value,
+                expires_at,
+                access,
+                mem,
+                id,
+                mem_elements,
+                encoding_floor: 0,
+                field_ttls: None,
+                hfe_at: None,
+            },
+        );
     }
 
     /// Remove `key`, returning its entry.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let (key, entry) = self.map.remove_entry(key)?;
         self.order.remove(&entry.id);
+        if let Some(at) = entry.hfe_at {
+            self.hexpires.remove(&(at, key.clone()));
+        }
         if let Some(t) = entry.expires_at {
             self.expiries.remove(&(t, key));
             self.volatile.remove(&entry.id);
@@ -167,6 +207,9 @@ impl Db {
     /// itself; it is redone once the element count has drifted by 1/64 (1.6%).
     pub fn refresh_memory(&mut self, key: &[u8]) {
         if let Some(entry) = self.map.get_mut(key) {
+            if entry.field_ttls.as_ref().is_some_and(|t| t.is_empty()) {
+                entry.field_ttls = None;
+            }
             // Remember a conversion to a bigger encoding (the same lookup serves both).
             raise_encoding_floor(entry, 0);
             let elements = entry.value.element_count();
@@ -177,7 +220,7 @@ impl Db {
                 return;
             }
             entry.mem_elements = elements;
-            let mem = crate::types::memory::key_bytes(key) + entry.value.estimate_bytes();
+            let mem = crate::types::memory::key_bytes(key) + value_bytes(entry);
             self.used_memory = self.used_memory - entry.mem + mem;
             entry.mem = mem;
         }
@@ -191,6 +234,55 @@ impl Db {
         }
     }
 
+    /// Register `key` for a visit of the active cycle at `at` (None: unregister).
+    pub fn register_field_ttls(&mut self, key: &[u8], at: Option<u64>) {
+        let Some(entry) = self.map.get_mut(key) else { return };
+        if entry.hfe_at == at {
+            return;
+        }
+        let key = Bytes::copy_from_slice(key);
+        if let Some(old) = entry.hfe_at {
+            self.hexpires.remove(&(old, key.clone()));
+        }
+        if let Some(t) = at {
+            self.hexpires.insert((t, key));
+        }
+        entry.hfe_at = at;
+    }
+
+    /// When `key` is registered for the active cycle's visit (see [`Entry`]'s `hfe_at`).
+    pub fn field_ttls_registered(&self, key: &[u8]) -> Option<u64> {
+        self.map.get(key).and_then(|e| e.hfe_at)
+    }
+
+    /// Give `key` (just inserted) the field deadlines `ttls`, registered at `at` (RENAME, COPY
+    /// and MOVE carry both over).
+    pub fn set_field_ttls(&mut self, key: &[u8], ttls: Option<Box<FieldTtls>>, at: Option<u64>) {
+        if let Some(entry) = self.map.get_mut(key) {
+            entry.field_ttls = ttls;
+            // Force a new estimate: a `listpackex` costs more than the listpack `insert` assumed.
+            entry.mem_elements = 0;
+            self.register_field_ttls(key, at);
+            self.refresh_memory(key);
+        }
+    }
+
+    /// Number of hashes with field deadlines (INFO keyspace's `subexpiry`).
+    pub fn hashes_with_field_ttls(&self) -> usize {
+        self.hexpires.len()
+    }
+
+    /// Hashes whose earliest field deadline is at or before `now`, earliest first, at most `limit`.
+    pub fn due_hashes(&self, now: u64, limit: usize) -> Vec<Bytes> {
+        self.hexpires.iter().take_while(|(t, _)| *t <= now).take(limit).map(|(_, k)| k.clone()).collect()
+    }
+
+    /// The field deadlines of the hash at `key`, earliest first (empty if none): the key
+    /// browser's per-field countdown.
+    pub fn field_deadlines(&self, key: &[u8]) -> Vec<(Bytes, u64)> {
+        self.map.get(key).map_or_else(Vec::new, Entry::field_deadlines)
+    }
+
     /// Drop every key.
     pub fn clear(&mut self) {
         *self = Db { next_id: self.next_id, ..Db::default() };
@@ -201,9 +293,11 @@ impl Db {
         self.expiries.iter().take_while(|(t, _)| *t <= now).take(limit).map(|(_, k)| k.clone()).collect()
     }
 
-    /// The earliest deadline, if any key has one.
+    /// The earliest deadline, if any key or hash field has one.
     pub fn next_deadline(&self) -> Option<u64> {
-        self.expiries.first().map(|(t, _)| *t)
+        let key = self.expiries.first().map(|(t, _)| *t);
+        let field = self.hexpires.first().map(|(t, _)| *t);
+        key.into_iter().chain(field).min()
     }
 
     /// Up to `count` keys in scan order starting at id `cursor`; returns the keys and the next
@@ -245,6 +339,18 @@ impl Db {
     /// All entries.
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Entry)> {
         self.map.iter()
+    }
+}
+
+/// The bytes of `entry`'s value: as `Value::estimate_bytes`, except that a hash in Redis's
+/// `listpackex` encoding also stores a deadline per field (see `types::hfe`).
+fn value_bytes(entry: &Entry) -> usize {
+    use crate::types::encoding;
+    match &entry.value {
+        Value::Hash(h) if entry.encoding_floor == encoding::LISTPACK_EX && encoding::hash_is_listpack(h) => {
+            crate::types::memory::listpack_ex_bytes(h, entry.field_ttls.as_deref())
+        }
+        value => value.estimate_bytes(),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use crate::args::{lower, truncate_for_error, Args};
 use crate::cmd::{self, CommandSpec};
-use crate::ctx::{expire_key, Ctx};
+use crate::ctx::{expire_fields, expire_key, Ctx};
 use crate::error::CmdError;
 use crate::events::{Event, ReplyClass};
 use crate::frame::{Frame, Protocol};
@@ -503,8 +503,9 @@ impl Engine {
         self.server.sample_peak_memory();
     }
 
-    /// Active expiry: remove keys whose deadline has passed at `now`, at most a bounded number
-    /// per call (call again while it returns the budget). Returns how many keys expired.
+    /// Active expiry: remove keys, then hash fields, whose deadline has passed at `now`, at most
+    /// a bounded number per call (call again while it returns the budget). Returns how many keys
+    /// and fields expired.
     pub fn tick(&mut self, now: u64) -> usize {
         let mut expired = 0;
         for db in 0..self.server.dbs.len() {
@@ -516,9 +517,37 @@ impl Engine {
             if expired >= EXPIRE_BUDGET_PER_TICK {
                 break;
             }
+            // Then hash fields whose deadline passed (Redis's `hashTypeDbActiveExpire`).
+            for key in self.server.dbs[db].due_hashes(now, EXPIRE_BUDGET_PER_TICK - expired) {
+                let fields = match self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()) {
+                    Some(ttls) => ttls.due(now, EXPIRE_BUDGET_PER_TICK - expired),
+                    None => Vec::new(),
+                };
+                expired += fields.len();
+                // A visit that finds nothing due (the deadlines went with HPERSIST, HDEL, HSET
+                // or lazy expiry) only moves or drops the registration, as in Redis.
+                if fields.is_empty() || !expire_fields(&mut self.server, db, &key, &fields) {
+                    // Visit again at the next deadline, or no more (Redis's hashTypeActiveExpire).
+                    let next = self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()?.min());
+                    self.server.dbs[db].register_field_ttls(&key, next);
+                }
+                if expired >= EXPIRE_BUDGET_PER_TICK {
+                    break;
+                }
+            }
+            if expired >= EXPIRE_BUDGET_PER_TICK {
+                break;
+            }
         }
         self.after_command();
         expired
+    }
+
+    /// The field deadlines (virtual-clock ms) of the hash at `key` in database `db`, earliest
+    /// first, for a per-field countdown: empty for a missing key, a hash without deadlines or
+    /// another type. Expired fields not yet deleted are included (their deadline is past).
+    pub fn hash_field_deadlines(&self, db: usize, key: &[u8]) -> Vec<(Bytes, u64)> {
+        self.server.dbs.get(db).map_or_else(Vec::new, |d| d.field_deadlines(key))
     }
 
     /// Start or stop recording events (off by default: no cost when nobody listens).

@@ -9,7 +9,9 @@
 //!   commands and replies incrementally.
 //! - `cmd/`: one file per command family, each a table of [`cmd::CommandSpec`]s.
 //! - `ctx.rs`: how handlers touch keys (lazy expiry, hit/miss stats, LRU/LFU, WATCH, events);
-//!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values.
+//!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values
+//!   (`types/hfe.rs`: hash fields' deadlines, kept beside the hash in its key's entry;
+//!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down).
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - [`float`]: doubles printed and parsed exactly as Redis does; [`geohash`]: the geo set's
 //!   scores, boxes and distances (the GEO commands live in `cmd/geo.rs`).

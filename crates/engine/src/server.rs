@@ -14,6 +14,8 @@ pub struct Stats {
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub expired_keys: u64,
+    /// Hash fields deleted because their deadline passed (`expired_subkeys`).
+    pub expired_subkeys: u64,
     pub evicted_keys: u64,
     pub total_commands_processed: u64,
     pub total_connections_received: u64,

@@ -194,6 +194,7 @@ fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if ctx.server.dbs[dst].raw_get(&key).is_some() {
         return Ok(Frame::Integer(0));
     }
+    let registered = ctx.server.dbs[src].field_ttls_registered(&key);
     let Some(entry) = ctx.server.dbs[src].remove(&key) else { return Ok(Frame::Integer(0)) };
     let now = ctx.now;
     ctx.server.dbs[dst].insert(key.clone(), entry.value, entry.expires_at, now);
@@ -201,6 +202,7 @@ fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         moved.access = entry.access;
         moved.encoding_floor = entry.encoding_floor;
     }
+    ctx.server.dbs[dst].set_field_ttls(&key, entry.field_ttls, registered);
     ctx.server.events.emit(|| Event::Deleted { db: src, key: key.clone() });
     ctx.server.events.emit(|| Event::Written { db: dst, key: key.clone() });
     ctx.server.touch(src, &key);

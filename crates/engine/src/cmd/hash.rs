@@ -1,14 +1,22 @@
 //! Hash commands. Fields keep insertion order (and deletion keeps the rest in order), as Redis's
 //! listpack-encoded small hashes reply.
+//!
+//! Fields may have deadlines (`cmd/hash_ttl.rs`). As in Redis 7.4, a read of one field (HGET,
+//! HMGET, HEXISTS, HSTRLEN, HSETNX, HINCRBY*) deletes it if it is expired, and the hash with its
+//! last field; HGETALL, HKEYS, HVALS and HSCAN skip expired fields without deleting them;
+//! HRANDFIELD deletes them all first; HLEN and HDEL still count them. A hash without deadlines
+//! (`field_ttls` None) takes none of these detours.
 
 use super::keys::{parse_cursor, parse_scan_options};
 use super::{spec, CommandSpec};
 use crate::args::{parse_i64, Args};
-use crate::ctx::Ctx;
+use crate::ctx::{expire_fields, Ctx};
+use crate::db::Entry;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::{Frame, Protocol};
 use crate::glob::glob_match;
 use crate::long_double::{add_parsed, parse_long_double};
+use crate::types::hfe::{self, place};
 use crate::types::Value;
 use bytes::Bytes;
 use indexmap::IndexMap;
@@ -135,6 +143,62 @@ fn write_hash<'a>(ctx: &'a mut Ctx, key: &Bytes) -> Result<&'a mut Hash, CmdErro
     }
 }
 
+/// The entry of the hash at `key` (after a successful [`write_hash`]).
+fn hash_entry<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Option<&'a mut Entry> {
+    let db = ctx.db_index();
+    ctx.server.dbs[db].raw_get_mut(key)
+}
+
+/// Lazy expiry of one field (Redis's `hashTypeGetValue`): delete `field` of the hash at `key`
+/// if its deadline passed, and the hash if that was its last field.
+fn expire_field_if_needed(ctx: &mut Ctx, key: &[u8], field: &Bytes) {
+    let (db, now) = (ctx.db_index(), ctx.now);
+    let due =
+        ctx.server.dbs[db].raw_get(key).is_some_and(|e| hfe::expired(e.field_ttls.as_deref(), field, now));
+    if due {
+        expire_fields(ctx.server, db, key, std::slice::from_ref(field));
+    }
+}
+
+/// The live value of `field` of the hash at `key`, deleting it first if it expired.
+fn live_field(ctx: &mut Ctx, key: &[u8], field: &Bytes) -> Option<Bytes> {
+    let (db, now) = (ctx.db_index(), ctx.now);
+    let (value, due) = match ctx.server.dbs[db].raw_get(key) {
+        Some(Entry { value: Value::Hash(h), field_ttls, .. }) => {
+            (h.get(field).cloned(), hfe::expired(field_ttls.as_deref(), field, now))
+        }
+        _ => return None,
+    };
+    if due {
+        expire_fields(ctx.server, db, key, std::slice::from_ref(field));
+        return None;
+    }
+    value
+}
+
+/// The live fields of the hash at `key` (expired ones skipped, not deleted), after a read.
+fn live_pairs(ctx: &mut Ctx, key: &[u8]) -> Vec<(Bytes, Bytes)> {
+    let now = ctx.now;
+    let Some(Entry { value: Value::Hash(h), field_ttls, .. }) = ctx.db().raw_get(key) else {
+        return Vec::new();
+    };
+    let ttls = field_ttls.as_deref();
+    h.iter().filter(|(f, _)| !hfe::expired(ttls, f, now)).map(|(f, v)| (f.clone(), v.clone())).collect()
+}
+
+/// Delete every expired field of the hash at `key` (HRANDFIELD does this first).
+fn expire_due_fields(ctx: &mut Ctx, key: &[u8]) {
+    let (db, now) = (ctx.db_index(), ctx.now);
+    let due = match ctx.server.dbs[db].raw_get(key).and_then(|e| e.field_ttls.as_ref()) {
+        Some(ttls) if ttls.min().is_some_and(|t| t < now) => ttls.due(now, usize::MAX),
+        _ => return,
+    };
+    if !due.is_empty() && !expire_fields(ctx.server, db, key, &due) {
+        let next = ctx.server.dbs[db].raw_get(key).and_then(|e| e.field_ttls.as_ref()?.min());
+        ctx.server.dbs[db].register_field_ttls(key, next);
+    }
+}
+
 fn field_pairs(args: &mut Args, name: &str) -> Result<Vec<(Bytes, Bytes)>, CmdError> {
     let rest = args.rest();
     if rest.len() % 2 != 0 {
@@ -144,11 +208,19 @@ fn field_pairs(args: &mut Args, name: &str) -> Result<Vec<(Bytes, Bytes)>, CmdEr
 }
 
 fn set_fields(ctx: &mut Ctx, key: Bytes, pairs: Vec<(Bytes, Bytes)>) -> Result<i64, CmdError> {
-    let hash = write_hash(ctx, &key)?;
+    write_hash(ctx, &key)?;
+    let entry = hash_entry(ctx, &key).expect("just written");
+    let ordered = entry.encoding_floor < 2;
+    let Value::Hash(hash) = &mut entry.value else { return Err(CmdError::wrong_type()) };
     let mut added = 0;
     for (field, value) in pairs {
-        if hash.insert(field, value).is_none() {
+        if hash.insert(field.clone(), value).is_none() {
             added += 1;
+        } else if let Some(ttls) = entry.field_ttls.as_mut() {
+            // A new value drops the field's deadline (and listpackex moves it to the end).
+            if ttls.remove(&field).is_some() && ordered {
+                place(hash, ttls, &field);
+            }
         }
     }
     ctx.modified(&key);
@@ -172,6 +244,8 @@ fn hsetnx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let field = args.next_bytes()?;
     let value = args.next_bytes()?;
+    write_hash(ctx, &key)?;
+    expire_field_if_needed(ctx, &key, &field);
     let hash = write_hash(ctx, &key)?;
     if hash.contains_key(&field) {
         return Ok(Frame::Integer(0));
@@ -184,26 +258,29 @@ fn hsetnx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 fn hget(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let field = args.next_bytes()?;
-    Ok(read_hash(ctx, &key)?.and_then(|h| h.get(&field).cloned()).map_or(Frame::Null, Frame::Bulk))
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Null);
+    }
+    Ok(live_field(ctx, &key, &field).map_or(Frame::Null, Frame::Bulk))
 }
 
 fn hmget(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let fields = args.rest();
-    let hash = read_hash(ctx, &key)?;
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Array(fields.iter().map(|_| Frame::Null).collect()));
+    }
     Ok(Frame::Array(
-        fields
-            .iter()
-            .map(|f| hash.and_then(|h| h.get(f).cloned()).map_or(Frame::Null, Frame::Bulk))
-            .collect(),
+        fields.iter().map(|f| live_field(ctx, &key, f).map_or(Frame::Null, Frame::Bulk)).collect(),
     ))
 }
 
 fn hgetall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    let pairs = read_hash(ctx, &key)?
-        .map(|h| h.iter().map(|(f, v)| (Frame::Bulk(f.clone()), Frame::Bulk(v.clone()))).collect())
-        .unwrap_or_default();
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Map(Vec::new()));
+    }
+    let pairs = live_pairs(ctx, &key).into_iter().map(|(f, v)| (Frame::Bulk(f), Frame::Bulk(v))).collect();
     Ok(Frame::Map(pairs))
 }
 
@@ -213,7 +290,18 @@ fn hdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let removed = match ctx.write(&key) {
         None => return Ok(Frame::Integer(0)),
         Some(entry) => match &mut entry.value {
-            Value::Hash(h) => fields.iter().filter(|f| h.shift_remove(f.as_ref()).is_some()).count(),
+            Value::Hash(h) => {
+                let mut removed = 0;
+                for f in &fields {
+                    if h.shift_remove(f.as_ref()).is_some() {
+                        removed += 1;
+                        if let Some(ttls) = entry.field_ttls.as_mut() {
+                            ttls.remove(f);
+                        }
+                    }
+                }
+                removed
+            }
             _ => return Err(CmdError::wrong_type()),
         },
     };
@@ -226,7 +314,10 @@ fn hdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 fn hexists(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let field = args.next_bytes()?;
-    Ok(Frame::Integer(read_hash(ctx, &key)?.is_some_and(|h| h.contains_key(&field)) as i64))
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Integer(0));
+    }
+    Ok(Frame::Integer(live_field(ctx, &key, &field).is_some() as i64))
 }
 
 fn hlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -236,28 +327,36 @@ fn hlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn hkeys(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    Ok(Frame::Array(
-        read_hash(ctx, &key)?.map(|h| h.keys().cloned().map(Frame::Bulk).collect()).unwrap_or_default(),
-    ))
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Array(Vec::new()));
+    }
+    Ok(Frame::Array(live_pairs(ctx, &key).into_iter().map(|(f, _)| Frame::Bulk(f)).collect()))
 }
 
 fn hvals(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
-    Ok(Frame::Array(
-        read_hash(ctx, &key)?.map(|h| h.values().cloned().map(Frame::Bulk).collect()).unwrap_or_default(),
-    ))
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Array(Vec::new()));
+    }
+    Ok(Frame::Array(live_pairs(ctx, &key).into_iter().map(|(_, v)| Frame::Bulk(v)).collect()))
 }
 
 fn hstrlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let field = args.next_bytes()?;
-    Ok(Frame::Integer(read_hash(ctx, &key)?.and_then(|h| h.get(&field)).map_or(0, |v| v.len() as i64)))
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Integer(0));
+    }
+    Ok(Frame::Integer(live_field(ctx, &key, &field).map_or(0, |v| v.len() as i64)))
 }
 
 fn hincrby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let field = args.next_bytes()?;
     let by = args.next_i64()?;
+    write_hash(ctx, &key)?;
+    expire_field_if_needed(ctx, &key, &field);
+    // The field keeps its deadline (Redis's HASH_SET_KEEP_TTL); an expired one starts at 0.
     let hash = write_hash(ctx, &key)?;
     let current = match hash.get(&field) {
         Some(v) => parse_i64(v).ok_or_else(|| CmdError::err("hash value is not an integer"))?,
@@ -276,6 +375,8 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if by == crate::long_double::Parsed::Infinite {
         return Err(CmdError::err("value is NaN or Infinity"));
     }
+    write_hash(ctx, &key)?;
+    expire_field_if_needed(ctx, &key, &field);
     let hash = write_hash(ctx, &key)?;
     let current = match hash.get(&field) {
         Some(v) => parse_long_double(v).ok_or_else(|| CmdError::err("hash value is not a float"))?,
@@ -309,6 +410,14 @@ fn hrandfield(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let fields: Vec<(Bytes, Bytes)> = match read_hash(ctx, &key)? {
         Some(h) => h.iter().map(|(f, v)| (f.clone(), v.clone())).collect(),
         None => Vec::new(),
+    };
+    // Redis deletes every expired field first (and the hash with its last one).
+    let has_ttls = ctx.db().raw_get(&key).is_some_and(|e| e.field_ttls.is_some());
+    let fields = if has_ttls {
+        expire_due_fields(ctx, &key);
+        live_pairs(ctx, &key)
+    } else {
+        fields
     };
     if !fields.is_empty() {
         if let Some(count) = count {
@@ -370,9 +479,14 @@ fn hscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut option_args = Args::new(rest, 0);
     let opts = parse_scan_options(&mut option_args, false)?;
     let floor = ctx.db().raw_get(&key).map_or(0, |e| e.encoding_floor);
-    let Some(hash) = read_hash(ctx, &key)? else {
+    let now = ctx.now;
+    if read_hash(ctx, &key)?.is_none() {
+        return Ok(Frame::Array(vec![Frame::bulk("0"), Frame::Array(Vec::new())]));
+    }
+    let Some(Entry { value: Value::Hash(hash), field_ttls, .. }) = ctx.db().raw_get(&key) else {
         return Ok(Frame::Array(vec![Frame::bulk("0"), Frame::Array(Vec::new())]));
     };
+    let ttls = field_ttls.as_deref();
     // Small (listpack) hashes come back whole in one call, as Redis does; big ones in COUNT steps.
     let listpack = hash_is_compact(hash, floor);
     let start = cursor as usize;
@@ -380,7 +494,7 @@ fn hscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let end = start.saturating_add(step).min(hash.len());
     let mut items = Vec::new();
     for (field, value) in hash.iter().skip(start).take(end.saturating_sub(start)) {
-        if opts.pattern.as_ref().is_some_and(|p| !glob_match(p, field)) {
+        if hfe::expired(ttls, field, now) || opts.pattern.as_ref().is_some_and(|p| !glob_match(p, field)) {
             continue;
         }
         items.push(Frame::Bulk(field.clone()));
@@ -394,5 +508,5 @@ fn hscan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 /// True if Redis holds this hash as a listpack (it then returns HSCAN's reply whole).
 fn hash_is_compact(hash: &indexmap::IndexMap<Bytes, Bytes>, floor: u8) -> bool {
-    floor == 0 && crate::types::encoding::hash_is_listpack(hash)
+    floor < 2 && crate::types::encoding::hash_is_listpack(hash)
 }

@@ -291,6 +291,8 @@ fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
     let to = args.next_bytes()?;
     let Some(entry) = ctx.write(&from) else { return Err(CmdError::no_such_key()) };
     let (value, expires_at, floor) = (entry.value.clone(), entry.expires_at, entry.encoding_floor);
+    let field_ttls = entry.field_ttls.clone();
+    let registered = ctx.db().field_ttls_registered(&from);
     if from == to {
         return Ok(if nx { Frame::Integer(0) } else { Frame::ok() });
     }
@@ -302,6 +304,7 @@ fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
     }
     // The object moves as it is: its encoding history with it.
     ctx.set_encoded(to.clone(), value, expires_at, floor);
+    ctx.db().set_field_ttls(&to, field_ttls, registered);
     ctx.delete(&from);
     module_reads_key(ctx, &to);
     Ok(if nx { Frame::Integer(1) } else { Frame::ok() })
@@ -356,7 +359,11 @@ fn copy(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Err(CmdError::err("source and destination objects are the same"));
     }
     let Some(value) = ctx.read(&from).cloned() else { return Ok(Frame::Integer(0)) };
-    let (expires_at, floor) = ctx.db().raw_get(&from).map_or((None, 0), |e| (e.expires_at, e.encoding_floor));
+    let (expires_at, floor, field_ttls) = ctx
+        .db()
+        .raw_get(&from)
+        .map_or((None, 0, None), |e| (e.expires_at, e.encoding_floor, e.field_ttls.clone()));
+    let registered = ctx.db().field_ttls_registered(&from);
     ctx.expire_if_needed_in(dst_db, &to);
     if ctx.server.dbs[dst_db].raw_get(&to).is_some() {
         if !replace {
@@ -367,6 +374,7 @@ fn copy(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     ctx.server.dbs[dst_db].insert(to.clone(), value, expires_at, ctx.now);
     // Redis duplicates the object in its own encoding.
     ctx.server.dbs[dst_db].settle_encoding(&to, floor);
+    ctx.server.dbs[dst_db].set_field_ttls(&to, field_ttls, registered);
     module_reads_key(ctx, &to);
     ctx.server.events.emit(|| Event::Written { db: dst_db, key: to.clone() });
     ctx.server.touch(dst_db, &to);

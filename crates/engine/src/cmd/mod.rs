@@ -10,6 +10,7 @@ pub mod connection;
 pub mod expiry;
 pub mod geo;
 pub mod hash;
+pub mod hash_ttl;
 pub mod hyperloglog;
 pub mod keys;
 pub mod lcs;
@@ -84,6 +85,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         bitmap::COMMANDS,
         keys::COMMANDS,
         hash::COMMANDS,
+        hash_ttl::COMMANDS,
         list::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,

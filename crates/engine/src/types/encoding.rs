@@ -16,6 +16,9 @@ use indexmap::{IndexMap, IndexSet};
 pub const NOT_INT: u8 = 1;
 /// APPEND and SETRANGE results are always `raw`.
 pub const RAW: u8 = 2;
+/// Hashes: `listpack` < `listpackex` < `hashtable`. The first HEXPIRE-family command on a
+/// listpack hash makes it a `listpackex`, which stays one (no way back to `listpack`).
+pub const LISTPACK_EX: u8 = 1;
 
 /// Redis's `set-max-intset-entries` default.
 pub const MAX_INTSET_ENTRIES: usize = 512;
@@ -45,7 +48,7 @@ pub fn natural_rank(value: &Value) -> u8 {
         Value::Str(s) if s.len() <= 44 => 1,
         Value::Str(_) => 2,
         Value::List(l) => u8::from(l.iter().map(|v| v.len() + 11).sum::<usize>() > MAX_LIST_LISTPACK_BYTES),
-        Value::Hash(h) => u8::from(!hash_is_listpack(h)),
+        Value::Hash(h) => 2 * u8::from(!hash_is_listpack(h)),
         Value::Set(s) => set_natural_rank(s),
         Value::ZSet(z) => u8::from(!small(z.len(), Box::new(z.iter().map(|(m, _)| m.len())))),
     }
@@ -65,8 +68,8 @@ pub fn set_natural_rank(s: &IndexSet<Bytes>) -> u8 {
 /// The highest rank of the value's type: once there, nothing needs checking again.
 pub fn top_rank(value: &Value) -> u8 {
     match value {
-        Value::Str(_) | Value::Set(_) => 2,
-        Value::List(_) | Value::Hash(_) | Value::ZSet(_) => 1,
+        Value::Str(_) | Value::Set(_) | Value::Hash(_) => 2,
+        Value::List(_) | Value::ZSet(_) => 1,
     }
 }
 
@@ -90,7 +93,7 @@ pub fn name(value: &Value, floor: u8) -> &'static str {
     let names: &[&'static str] = match value {
         Value::Str(_) => &["int", "embstr", "raw"],
         Value::List(_) => &["listpack", "quicklist"],
-        Value::Hash(_) => &["listpack", "hashtable"],
+        Value::Hash(_) => &["listpack", "listpackex", "hashtable"],
         Value::Set(_) => &["intset", "listpack", "hashtable"],
         Value::ZSet(_) => &["listpack", "skiplist"],
     };
@@ -100,7 +103,7 @@ pub fn name(value: &Value, floor: u8) -> &'static str {
 /// True if the collection is in a compact encoding (intset or listpack), which SCAN-family
 /// commands return whole in one call.
 pub fn is_compact(value: &Value, floor: u8) -> bool {
-    matches!(name(value, floor), "intset" | "listpack")
+    matches!(name(value, floor), "intset" | "listpack" | "listpackex")
 }
 
 #[cfg(test)]

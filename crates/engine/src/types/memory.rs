@@ -76,7 +76,12 @@ fn string_bytes(s: &[u8]) -> usize {
 
 /// Bytes one listpack entry takes (encoding header, data, back-length).
 fn listpack_entry(bytes: &[u8]) -> usize {
-    let body = match as_integer(bytes) {
+    listpack_body(as_integer(bytes), bytes.len())
+}
+
+/// A listpack entry holding the integer `v`, or (None) a string of `len` bytes.
+fn listpack_body(integer: Option<i64>, len: usize) -> usize {
+    let body = match integer {
         Some(v) if (0..=127).contains(&v) => 1,
         Some(v) if (-4096..=4095).contains(&v) => 2,
         Some(v) if i16::try_from(v).is_ok() => 3,
@@ -84,7 +89,6 @@ fn listpack_entry(bytes: &[u8]) -> usize {
         Some(v) if i32::try_from(v).is_ok() => 5,
         Some(_) => 9,
         None => {
-            let len = bytes.len();
             len + match len {
                 0..=63 => 1,
                 64..=4095 => 2,
@@ -141,6 +145,22 @@ fn hash_bytes(hash: &IndexMap<Bytes, Bytes>) -> usize {
     }
     ROBJ + dict_table(hash.len())
         + sampled(hash.len(), hash.iter(), |(k, v)| DICT_ENTRY + sds_bytes(k.len()) + sds_bytes(v.len()))
+}
+
+/// Redis's `listpackEx` header (expire metadata, key and listpack pointers) of a `listpackex` hash.
+const LISTPACK_EX_HEADER: usize = 32;
+
+/// A `listpackex` hash (one that had a field deadline while small): its listpack holds
+/// (field, value, deadline) triples, the deadline an integer, 0 for none.
+pub fn listpack_ex_bytes(hash: &IndexMap<Bytes, Bytes>, ttls: Option<&super::hfe::FieldTtls>) -> usize {
+    let entries: usize = hash
+        .iter()
+        .map(|(k, v)| {
+            let at = ttls.and_then(|t| t.get(k)).unwrap_or(0);
+            listpack_entry(k) + listpack_entry(v) + listpack_body(Some(at as i64), 0)
+        })
+        .sum();
+    ROBJ + LISTPACK_EX_HEADER + jemalloc_size(6 + entries + 1)
 }
 
 fn set_bytes(set: &IndexSet<Bytes>) -> usize {

@@ -1,6 +1,7 @@
 //! The values a key can hold, one variant per Redis type.
 
 pub mod encoding;
+pub mod hfe;
 pub mod hll;
 pub mod memory;
 pub mod zset;

@@ -177,9 +177,10 @@ fn keyspace(server: &Server, now: u64, out: &mut String) {
         }
         let avg_ttl = total.checked_div(counted).unwrap_or(0);
         out.push_str(&format!(
-            "db{index}:keys={},expires={},avg_ttl={avg_ttl},subexpiry=0\r\n",
+            "db{index}:keys={},expires={},avg_ttl={avg_ttl},subexpiry={}\r\n",
             db.len(),
-            db.expires_len()
+            db.expires_len(),
+            db.hashes_with_field_ttls()
         ));
     }
 }
@@ -242,6 +243,7 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "total_net_input_bytes" => stats.net_input_bytes.to_string(),
         "total_net_output_bytes" => stats.net_output_bytes.to_string(),
         "expired_keys" => stats.expired_keys.to_string(),
+        "expired_subkeys" => stats.expired_subkeys.to_string(),
         "evicted_keys" => stats.evicted_keys.to_string(),
         "keyspace_hits" => stats.keyspace_hits.to_string(),
         "keyspace_misses" => stats.keyspace_misses.to_string(),
