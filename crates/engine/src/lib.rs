@@ -38,6 +38,7 @@ mod grisu;
 pub mod long_double;
 mod nat;
 pub mod order;
+pub mod rdb;
 pub mod resp;
 pub mod search;
 pub mod server;

@@ -6,6 +6,7 @@
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
 pub mod connection;
+pub mod dump;
 pub mod expiry;
 pub mod hash;
 pub mod keys;
@@ -72,10 +73,11 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 10] {
+fn families() -> [&'static [CommandSpec]; 11] {
     [
         string::COMMANDS,
         keys::COMMANDS,
+        dump::COMMANDS,
         hash::COMMANDS,
         list::COMMANDS,
         set::COMMANDS,
