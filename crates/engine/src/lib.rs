@@ -27,6 +27,7 @@ pub mod cmd;
 pub mod config;
 pub(crate) mod ctx;
 pub mod db;
+pub mod digest;
 mod engine;
 pub mod error;
 pub mod events;

@@ -159,6 +159,10 @@ pub struct Server {
     /// The host reports the bytes, reads and writes of its connections itself
     /// (`Engine::count_io`); the engine's per-command estimate is off.
     pub host_counts_io: bool,
+    /// Active expiry runs on `tick` (DEBUG SET-ACTIVE-EXPIRE 0 turns it off, as tests do).
+    pub active_expire: bool,
+    /// RESTORE skips the payload's checksum (DEBUG SET-SKIP-CHECKSUM-VALIDATION 1).
+    pub skip_checksum: bool,
 }
 
 impl Server {
@@ -186,6 +190,8 @@ impl Server {
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,
+            active_expire: true,
+            skip_checksum: false,
             last_load: (0, 0),
             host_counts_io: false,
         }

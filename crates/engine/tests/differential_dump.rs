@@ -310,3 +310,151 @@ fn corrupt_payloads_answer_like_redis() {
     }
     s.oracle.raw(&args(&["CONFIG", "SET", "sanitize-dump-payload", "no"]));
 }
+
+/// Builds one key of every type and encoding on both sides.
+fn every_type(s: &mut Session) {
+    let long = "v".repeat(100);
+    let members: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
+    let mut big_set = vec!["SADD", "set:ht"];
+    big_set.extend(members.iter().map(String::as_str));
+    let mut big_zset = vec!["ZADD".to_string(), "z:sl".to_string()];
+    for (i, m) in members.iter().enumerate() {
+        big_zset.push(format!("{}", i as f64 / 3.0));
+        big_zset.push(m.clone());
+    }
+    let big_zset: Vec<&str> = big_zset.iter().map(String::as_str).collect();
+    setup(
+        s,
+        &[
+            &["SET", "str", "hello"],
+            &["SET", "int", "12345"],
+            &["RPUSH", "list", "a", "b", "1", "2"],
+            &["SADD", "set:int", "3", "1", "2"],
+            &["SADD", "set:lp", "x", "y"],
+            &big_set,
+            &["ZADD", "z:lp", "1", "a", "2.5", "b", "1e20", "c", "-inf", "d"],
+            &big_zset,
+            &["HSET", "hash", "f", "v", "g", "1"],
+            &["HSET", "hash:ht", "f", &long],
+            &["SET", "ttl", "x", "EX", "1000"],
+        ],
+    );
+}
+
+#[test]
+fn debug_digests_match_redis() {
+    let mut s = Session::new();
+    s.same(&["DEBUG", "DIGEST"]);
+    every_type(&mut s);
+    for key in [
+        "str", "int", "list", "set:int", "set:lp", "set:ht", "z:lp", "z:sl", "hash", "hash:ht", "ttl", "none",
+    ] {
+        s.same(&["DEBUG", "DIGEST-VALUE", key]);
+    }
+    s.same(&["DEBUG", "DIGEST-VALUE", "str", "none", "list"]);
+    s.same(&["DEBUG", "DIGEST-VALUE"]);
+    s.same(&["DEBUG", "DIGEST"]);
+    setup(&mut s, &[&["SELECT", "3"], &["SET", "other", "db"]]);
+    s.same(&["DEBUG", "DIGEST"]);
+    s.same(&["DEBUG", "DIGEST", "extra"]);
+}
+
+#[test]
+fn debug_reload_keeps_every_value() {
+    let mut s = Session::new();
+    every_type(&mut s);
+    setup(&mut s, &[&["SADD", "shrunk", "a", "b"], &["SREM", "shrunk", "a", "b"], &["SADD", "shrunk", "1"]]);
+    let before = s.both(&["DEBUG", "DIGEST"]);
+    s.same(&["DEBUG", "RELOAD"]);
+    assert_eq!(s.both(&["DEBUG", "DIGEST"]), before);
+    s.same(&["DEBUG", "DIGEST"]);
+    for key in ["set:int", "set:lp", "z:lp", "hash", "hash:ht", "list", "str", "shrunk"] {
+        s.same(&["OBJECT", "ENCODING", key]);
+        s.same(&["DUMP", key]);
+    }
+    s.same(&["DEBUG", "RELOAD", "NOSAVE", "BOGUS"]);
+    s.same(&["DEBUG", "LOADAOF"]);
+    s.same(&["DEBUG", "DIGEST"]);
+    s.same(&["DBSIZE"]);
+}
+
+/// `Value at:0x...` and the LRU clock differ between any two servers: the rest must not.
+fn object_line(frame: &Frame) -> String {
+    let Frame::Simple(line) = frame else { return format!("{frame:?}") };
+    line.split(' ').filter(|f| !f.starts_with("at:") && !f.starts_with("lru:")).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn debug_object_and_the_small_subcommands() {
+    let mut s = Session::new();
+    every_type(&mut s);
+    for i in 0..2000 {
+        s.oracle.raw(&args(&["RPUSH", "ql", &format!("element-{i}")]));
+        ours(&mut s, &["RPUSH", "ql", &format!("element-{i}")]);
+    }
+    for key in ["str", "int", "list", "set:int", "set:lp", "set:ht", "z:lp", "z:sl", "hash", "hash:ht", "ql"]
+    {
+        let (theirs, mine) = s.both(&["DEBUG", "OBJECT", key]);
+        assert_eq!(object_line(&mine), object_line(&theirs), "DEBUG OBJECT {key}");
+    }
+    s.script(&[
+        &["DEBUG", "OBJECT", "none"],
+        &["DEBUG", "OBJECT"],
+        &["DEBUG", "LISTPACK", "list"],
+        &["DEBUG", "LISTPACK", "ql"],
+        &["DEBUG", "LISTPACK", "none"],
+        &["DEBUG", "QUICKLIST", "ql"],
+        &["DEBUG", "QUICKLIST", "list"],
+        &["DEBUG", "SET-ACTIVE-EXPIRE", "0"],
+        &["DEBUG", "SET-ACTIVE-EXPIRE", "1"],
+        &["DEBUG", "SLEEP", "0"],
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"],
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1K"],
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"],
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x"],
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"],
+        &["DEBUG", "CHANGE-REPL-ID"],
+        &["DEBUG", "ERROR", "MYERR something went wrong"],
+        &["DEBUG", "ERROR", "plain"],
+        &["DEBUG", "NOSUCH"],
+        &["DEBUG", "OBJECT", "a", "b"],
+        &["DEBUG"],
+        &["DEBUG", "HELP"],
+        &["DEBUG", "POPULATE", "10"],
+        &["DEBUG", "POPULATE", "5", "pre", "20"],
+        &["DEBUG", "POPULATE", "-1"],
+        &["GET", "key:3"],
+        &["GET", "pre:4"],
+        &["DEBUG", "DIGEST"],
+    ]);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for t in [
+            "string", "integer", "double", "null", "array", "set", "map", "verbatim", "true", "false",
+            "nosuch",
+        ] {
+            s.same(&["DEBUG", "PROTOCOL", t]);
+        }
+        s.same(&["DUMP", "str"]);
+    }
+    s.run(&["HELLO", "2"]);
+    for t in ["bignum", "attrib", "push"] {
+        s.same(&["DEBUG", "PROTOCOL", t]);
+    }
+}
+
+#[test]
+fn skip_checksum_validation() {
+    let mut s = Session::new();
+    setup(&mut s, &[&["SET", "k", "v"]]);
+    let (payload, _) = dumps(&mut s, "k");
+    let mut broken = payload.to_vec();
+    let n = broken.len();
+    broken[n - 1] ^= 0xff;
+    let broken = Bytes::from(broken);
+    s.same_bytes(&restore_cmd("a", &broken, &[]));
+    s.same(&["DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"]);
+    s.same_bytes(&restore_cmd("a", &broken, &[]));
+    s.same(&["DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0"]);
+    s.same_bytes(&restore_cmd("b", &broken, &[]));
+}

@@ -75,7 +75,7 @@ fn restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if ttl < 0 {
         return Err(CmdError::err("Invalid TTL value, must be >= 0"));
     }
-    if !crate::rdb::verify(&payload) {
+    if !crate::rdb::verify(&payload, ctx.server.skip_checksum) {
         return Err(CmdError::err("DUMP payload version or checksum are wrong"));
     }
     let value = crate::rdb::restore(&payload).ok_or_else(|| CmdError::err("Bad data format"))?;

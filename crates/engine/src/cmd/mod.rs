@@ -6,6 +6,7 @@
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
 pub mod connection;
+pub mod debug;
 pub mod dump;
 pub mod expiry;
 pub mod hash;
@@ -73,11 +74,12 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 11] {
+fn families() -> [&'static [CommandSpec]; 12] {
     [
         string::COMMANDS,
         keys::COMMANDS,
         dump::COMMANDS,
+        debug::COMMANDS,
         hash::COMMANDS,
         list::COMMANDS,
         set::COMMANDS,
