@@ -189,7 +189,8 @@ fn reload(ctx: &mut Ctx) {
                 continue;
             }
             let Some(entry) = ctx.server.dbs[db].raw_get_mut(&key) else { continue };
-            if let Some(value) = crate::rdb::restore(&crate::rdb::dump(&entry.value, entry.encoding_floor)) {
+            let payload = crate::rdb::dump(&entry.value, entry.encoding_floor);
+            if let Some(value) = crate::rdb::restore(&payload, usize::MAX) {
                 entry.value = value;
             }
             entry.encoding_floor = 0;
@@ -202,7 +203,9 @@ fn reload(ctx: &mut Ctx) {
 }
 
 /// DEBUG POPULATE count [prefix] [size]: keys `prefix:N` holding `value:N` (cut or zero-padded
-/// to `size`), skipping names that exist.
+/// to `size`), skipping names that exist. A bound Redis lacks, for a browser tab: more than a
+/// million keys, or more than 1 GB of values, is refused with Redis's error for a keyspace that
+/// cannot grow that far.
 fn populate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let positive = |b: &Bytes| {
         crate::args::parse_i64(b).ok_or_else(CmdError::not_integer).and_then(|v| {
@@ -220,7 +223,7 @@ fn populate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         None => 0,
     };
     let limit = ctx.server.value_limit.unwrap_or(512 << 20);
-    if size > limit || count > 10_000_000 {
+    if size > limit || count > 1_000_000 || (count as usize).saturating_mul(size) > 1 << 30 {
         return Err(CmdError::err("OOM in dictTryExpand"));
     }
     for j in 0..count {

@@ -8,6 +8,10 @@ use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 use bytes::Bytes;
 
+/// What the compressed strings of one payload may unpack to in all when the host sets no value
+/// limit: Redis's `proto-max-bulk-len`.
+pub const MAX_UNPACKED: usize = 512 << 20;
+
 pub const COMMANDS: &[CommandSpec] = &[
     spec(
         "dump",
@@ -78,7 +82,8 @@ fn restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if !crate::rdb::verify(&payload, ctx.server.skip_checksum) {
         return Err(CmdError::err("DUMP payload version or checksum are wrong"));
     }
-    let value = crate::rdb::restore(&payload).ok_or_else(|| CmdError::err("Bad data format"))?;
+    let limit = ctx.server.value_limit.unwrap_or(MAX_UNPACKED);
+    let value = crate::rdb::restore(&payload, limit).ok_or_else(|| CmdError::err("Bad data format"))?;
     if replace {
         ctx.delete(&key);
     }

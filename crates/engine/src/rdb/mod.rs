@@ -242,9 +242,11 @@ pub fn verify(payload: &[u8], skip_checksum: bool) -> bool {
 
 /// The value in a payload that [`verify`] accepted. As in Redis, reading starts at the type
 /// byte and may run into the footer; what follows the value is ignored. None: a flaw (RESTORE's
-/// `Bad data format`), an unknown type or an empty collection.
-pub fn restore(payload: &[u8]) -> Option<Value> {
-    let mut r = Reader { buf: payload, pos: 0 };
+/// `Bad data format`), an unknown type, an empty collection, or compressed strings that would
+/// unpack to more than `limit` bytes in all (Redis fails such an allocation the same way; here it
+/// is refused before it is made, so a small payload cannot claim gigabytes).
+pub fn restore(payload: &[u8], limit: usize) -> Option<Value> {
+    let mut r = Reader { buf: payload, pos: 0, budget: limit };
     let kind = r.byte().ok()?;
     read_value(&mut r, kind).ok().filter(|v| !v.is_empty_collection())
 }
@@ -253,10 +255,12 @@ pub fn restore(payload: &[u8]) -> Option<Value> {
 struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
+    /// Bytes that LZF strings may still unpack to.
+    budget: usize,
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: u64) -> Result<&[u8], ()> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: u64) -> Result<&'a [u8], ()> {
         let n = usize::try_from(n).map_err(|_| ())?;
         let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len()).ok_or(())?;
         let s = &self.buf[self.pos..end];
@@ -311,9 +315,10 @@ impl Reader<'_> {
                 let packed = self.take(clen)?;
                 // A back-reference yields at most 264 bytes from 3: a longer claim is corrupt,
                 // and refusing it first keeps a crafted length from allocating.
-                if len > clen.saturating_mul(90) {
+                if len > clen.saturating_mul(90) || len > self.budget as u64 {
                     return Err(());
                 }
+                self.budget -= len as usize;
                 lzf::decompress(packed, len as usize).map(Bytes::from).ok_or(())
             }
             _ => Err(()),
@@ -471,8 +476,22 @@ mod tests {
         for s in ["", "7", "-129", "70000", "4294967296", "hello", &"ab".repeat(40), "01"] {
             let payload = dump(&Value::Str(Bytes::from(s.to_string())), 0);
             assert!(verify(&payload, false));
-            assert_eq!(restore(&payload), Some(Value::Str(Bytes::from(s.to_string()))));
+            assert_eq!(restore(&payload, 1 << 20), Some(Value::Str(Bytes::from(s.to_string()))));
         }
+    }
+
+    #[test]
+    fn compressed_strings_stay_within_the_budget() {
+        let text = Value::Str(Bytes::from("abc".repeat(400)));
+        let payload = dump(&text, 0);
+        assert_eq!(payload[1], 0xC3, "the string is LZF-compressed");
+        assert_eq!(restore(&payload, 1200), Some(text));
+        assert_eq!(restore(&payload, 1199), None);
+        // A claim of 2^40 bytes from 3 is refused before anything is allocated.
+        let mut huge = vec![T_STRING, 0xC3, 3, 0x81];
+        huge.extend_from_slice(&(1u64 << 40).to_be_bytes());
+        huge.extend_from_slice(&[0xE0, 0xFF, 0x00]);
+        assert_eq!(restore(&huge, usize::MAX), None);
     }
 
     #[test]
