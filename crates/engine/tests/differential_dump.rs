@@ -461,3 +461,46 @@ fn skip_checksum_validation() {
     s.same(&["DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0"]);
     s.same_bytes(&restore_cmd("b", &broken, &[]));
 }
+
+/// With active expiry off (DEBUG SET-ACTIVE-EXPIRE 0), a stale key swapped for no key, or for
+/// another stale key, is no change to a WATCHer (Redis's `touchAllWatchedKeysInDb`).
+#[test]
+fn swapdb_and_stale_watched_keys_with_active_expire_off() {
+    let mut s = Session::new();
+    for (stale_in, watch_in, both) in [("1", "1", false), ("0", "1", false), ("0", "1", true)] {
+        setup(
+            &mut s,
+            &[
+                &["FLUSHALL"],
+                &["DEBUG", "SET-ACTIVE-EXPIRE", "0"],
+                &["SELECT", stale_in],
+                &["SET", "x", "a", "PX", "1"],
+            ],
+        );
+        if both {
+            setup(&mut s, &[&["SELECT", watch_in], &["SET", "x", "b", "PX", "1"]]);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        s.script(&[
+            &["SELECT", watch_in],
+            &["WATCH", "x"],
+            &["SWAPDB", "0", "1"],
+            &["MULTI"],
+            &["PING"],
+            &["EXEC"],
+        ]);
+    }
+    // A live key swapped in is a change.
+    s.script(&[
+        &["FLUSHALL"],
+        &["SELECT", "1"],
+        &["SET", "x", "30"],
+        &["SELECT", "0"],
+        &["WATCH", "x"],
+        &["SWAPDB", "0", "1"],
+        &["MULTI"],
+        &["PING"],
+        &["EXEC"],
+        &["DEBUG", "SET-ACTIVE-EXPIRE", "1"],
+    ]);
+}
