@@ -12,6 +12,8 @@
 //!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values.
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - [`float`]: doubles printed and parsed exactly as Redis does.
+//! - [`rdb`]: Redis 7.4's serialised values (DUMP, RESTORE, DEBUG RELOAD), LZF and CRC-64
+//!   included; [`digest`]: DEBUG DIGEST's SHA-1 fingerprints.
 //!
 //! Time is always a parameter (milliseconds on a clock the caller owns): `Instant::now()` and
 //! `SystemTime::now()` panic on wasm32-unknown-unknown, and the playground's clock can be
@@ -20,7 +22,9 @@
 //! Where the engine departs from Redis on purpose, a bound that Redis does not have and a
 //! browser tab needs: SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a negative count answer at
 //! most [`cmd::set::MAX_RANDOM_REPLY`] picks and refuse more with `ERR value is out of range:
-//! ...` (Redis would start building a reply of any size and run out of memory).
+//! ...` (Redis would start building a reply of any size and run out of memory). DEBUG POPULATE
+//! makes at most a million keys, DEBUG SLEEP returns at once, and the DEBUG subcommands that
+//! crash or stop a process answer with an error.
 
 pub mod args;
 pub mod cmd;

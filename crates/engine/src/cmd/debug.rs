@@ -145,8 +145,8 @@ fn unknown(sub: &[u8]) -> CmdError {
 fn object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     let now = ctx.now;
     let lfu = ctx.server.config.policy.is_lfu();
+    // `dbFind`, as Redis: a key past its deadline is still shown, nothing is counted.
     let db = ctx.client.db;
-    ctx.expire_if_needed(key);
     let Some(entry) = ctx.server.dbs[db].raw_get(key) else { return Err(CmdError::no_such_key()) };
     let name = encoding::name(&entry.value, entry.encoding_floor);
     let shared = matches!(&entry.value, Value::Str(s) if crate::args::parse_i64(s).is_some_and(|v| (0..10_000).contains(&v)));
