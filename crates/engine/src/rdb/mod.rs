@@ -142,7 +142,7 @@ fn quicklist_nodes(list: &VecDeque<Bytes>) -> Vec<usize> {
     quicklist_layout(list).into_iter().map(|n| n.0).collect()
 }
 
-/// Each quicklist node's element count and listpack bytes (see [`quicklist_nodes`]), which
+/// Each quicklist node's element count and listpack bytes (packed as `quicklist_nodes` says), which
 /// DEBUG OBJECT reports.
 pub fn quicklist_layout(list: &VecDeque<Bytes>) -> Vec<(usize, usize)> {
     let mut nodes = Vec::new();
