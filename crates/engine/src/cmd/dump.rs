@@ -88,14 +88,17 @@ fn restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.delete(&key);
     }
     let now = ctx.now;
+    // Redis adds the relative TTL to the time in a signed 64-bit sum that wraps: a TTL near
+    // LLONG_MAX lands in the past, and the key is dropped as already expired.
     let deadline = match ttl {
         0 => None,
-        t if absttl => Some(t as u64),
-        t => Some(now.saturating_add(t as u64)),
+        t if absttl => Some(t),
+        t => Some(t.wrapping_add(now as i64)),
     };
-    if deadline.is_some_and(|t| t <= now) {
+    if deadline.is_some_and(|t| t <= now as i64) {
         return Ok(Frame::ok());
     }
+    let deadline = deadline.map(|t| t as u64);
     ctx.set(key.clone(), value, deadline);
     // RediSearch reads the key on the oracle's "restore" event: a keyspace hit there. (That read
     // also resets the key's idle time on the oracle; the engine keeps Redis's own IDLETIME.)
