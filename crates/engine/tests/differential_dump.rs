@@ -260,6 +260,17 @@ fn restore_options_and_errors() {
     let crc = playground_engine::rdb::crc64::crc64(&future);
     future.extend_from_slice(&crc.to_le_bytes());
     s.same_bytes(&restore_cmd("x", &Bytes::from(future), &[]));
+    // A Redis 2.x zipmap hash, and one with a length running past its end.
+    for zm in [&b"\x02\x03foo\x03\x01bar?\x01a\x00\x00\xff"[..], b"\x01\x09f\x01\x00v\xff"] {
+        let mut body = vec![9u8, zm.len() as u8];
+        body.extend_from_slice(zm);
+        body.extend_from_slice(&12u16.to_le_bytes());
+        let crc = playground_engine::rdb::crc64::crc64(&body);
+        body.extend_from_slice(&crc.to_le_bytes());
+        s.same_bytes(&restore_cmd("zm", &Bytes::from(body), &["REPLACE"]));
+        s.same(&["HGETALL", "zm"]);
+        s.same(&["OBJECT", "ENCODING", "zm"]);
+    }
     s.same(&["RESTORE"]);
     s.same(&["RESTORE", "a", "0"]);
     s.same(&["DUMP"]);

@@ -32,6 +32,7 @@ const T_SET: u8 = 2;
 const T_ZSET: u8 = 3;
 const T_HASH: u8 = 4;
 const T_ZSET_2: u8 = 5;
+const T_HASH_ZIPMAP: u8 = 9;
 const T_LIST_ZIPLIST: u8 = 10;
 const T_SET_INTSET: u8 = 11;
 const T_ZSET_ZIPLIST: u8 = 12;
@@ -41,8 +42,7 @@ const T_HASH_LISTPACK: u8 = 16;
 const T_ZSET_LISTPACK: u8 = 17;
 const T_LIST_QUICKLIST_2: u8 = 18;
 const T_SET_LISTPACK: u8 = 20;
-// Not read yet, each a place for a type the engine is gaining: 9 (zipmap hashes of Redis 2.x),
-// 6/7 (module values), 15/19/21 (streams), and the hashes with field expiry of Redis 7.4:
+// Not read yet, each a place for a type the engine is gaining: 6/7 (module values), 15/19/21 (streams), and the hashes with field expiry of Redis 7.4:
 // 22/24 (`RDB_TYPE_HASH_METADATA[_PRE_GA]`: a min-expiry time, then [ttl][field][value]
 // triples) and 23/25 (`RDB_TYPE_HASH_LISTPACK_EX[_PRE_GA]`: a min-expiry time, then a listpack
 // of field, value, ttl). They fall to `Bad data format` in `read_value` until then.
@@ -444,12 +444,12 @@ fn read_value(r: &mut Reader, kind: u8) -> Result<Value, ()> {
             }
             Value::Hash(h)
         }
-        T_HASH_ZIPLIST | T_HASH_LISTPACK => {
+        T_HASH_ZIPMAP | T_HASH_ZIPLIST | T_HASH_LISTPACK => {
             let blob = r.string()?;
-            let items = if kind == T_HASH_LISTPACK {
-                pack::listpack_decode(&blob)
-            } else {
-                pack::ziplist_decode(&blob)
+            let items = match kind {
+                T_HASH_LISTPACK => pack::listpack_decode(&blob),
+                T_HASH_ZIPLIST => pack::ziplist_decode(&blob),
+                _ => pack::zipmap_decode(&blob),
             };
             let items = items.ok_or(())?;
             if items.len() % 2 != 0 {
@@ -492,6 +492,15 @@ mod tests {
         huge.extend_from_slice(&(1u64 << 40).to_be_bytes());
         huge.extend_from_slice(&[0xE0, 0xFF, 0x00]);
         assert_eq!(restore(&huge, usize::MAX), None);
+    }
+
+    #[test]
+    fn a_zipmap_hash_of_redis_2_loads() {
+        let zm = b"\x01\x01f\x01\x00v\xff";
+        let mut body = vec![T_HASH_ZIPMAP, zm.len() as u8];
+        body.extend_from_slice(zm);
+        let h = IndexMap::from([(Bytes::from("f"), Bytes::from("v"))]);
+        assert_eq!(restore(&body, 1 << 20), Some(Value::Hash(h)));
     }
 
     #[test]

@@ -272,6 +272,32 @@ pub fn ziplist_decode(zl: &[u8]) -> Option<Vec<Bytes>> {
     (declared == 65_535 || declared == out.len()).then_some(out)
 }
 
+/// A zipmap's field, value, field, value... (Redis 2.x kept small hashes in them), or None if
+/// the blob is malformed. Lengths are one byte below 254, else 254 and four bytes; each value
+/// has a byte of trailing free space after its length; 255 ends the map.
+pub fn zipmap_decode(zm: &[u8]) -> Option<Vec<Bytes>> {
+    let len_at = |p: usize| -> Option<(usize, usize)> {
+        match *zm.get(p)? {
+            254 => Some((u32::from_le_bytes(zm.get(p + 1..p + 5)?.try_into().ok()?) as usize, p + 5)),
+            255 => None,
+            b => Some((b as usize, p + 1)),
+        }
+    };
+    let (mut p, mut out) = (1usize, Vec::new());
+    while *zm.get(p)? != 255 {
+        let (klen, at) = len_at(p)?;
+        let key = zm.get(at..at.checked_add(klen)?)?;
+        let (vlen, at) = len_at(at + klen)?;
+        let free = *zm.get(at)? as usize;
+        let value = zm.get(at + 1..(at + 1).checked_add(vlen)?)?;
+        p = at + 1 + vlen + free;
+        out.push(Bytes::copy_from_slice(key));
+        out.push(Bytes::copy_from_slice(value));
+    }
+    let declared = *zm.first()? as usize;
+    (p == zm.len() - 1 && (declared >= 254 || declared * 2 == out.len())).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +318,9 @@ mod tests {
         assert!(back.iter().zip(&items).all(|(a, b)| a.as_ref() == *b));
         assert_eq!(back[items.len()].len(), 5000);
         assert_eq!(intset_decode(&intset_encode(&mut [3, -70000, 1])), Some(vec![-70000, 1, 3]));
+        let zm = b"\x02\x03foo\x03\x01bar?\x01a\x00\x00\xff";
+        let pairs = zipmap_decode(zm).unwrap();
+        assert_eq!(pairs, vec![Bytes::from("foo"), Bytes::from("bar"), Bytes::from("a"), Bytes::from("")]);
+        assert_eq!(zipmap_decode(&zm[..zm.len() - 1]), None);
     }
 }
