@@ -508,7 +508,8 @@ impl Engine {
     /// and fields expired.
     pub fn tick(&mut self, now: u64) -> usize {
         let mut expired = 0;
-        for db in 0..self.server.dbs.len() {
+        let dbs = if self.server.active_expire { self.server.dbs.len() } else { 0 };
+        for db in 0..dbs {
             let due = self.server.dbs[db].due_keys(now, EXPIRE_BUDGET_PER_TICK - expired);
             for key in due {
                 expire_key(&mut self.server, db, &key);

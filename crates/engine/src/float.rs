@@ -25,6 +25,15 @@ pub fn format_double(value: f64) -> String {
     shortest_g17(value)
 }
 
+/// Redis's `fpconv_dtoa` itself (DEBUG DIGEST's scores): like [`format_double`] but whole
+/// numbers too go through the shortest-digits path (`1e+20`, not the integer printer).
+pub fn fpconv_dtoa(value: f64) -> String {
+    if value.is_nan() || value.is_infinite() || value == 0.0 {
+        return format_double(value);
+    }
+    shortest_g17(value)
+}
+
 /// The RESP3 double line body: same digits as RESP2.
 pub fn resp3_double(value: f64) -> String {
     format_double(value)

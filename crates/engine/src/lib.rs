@@ -15,6 +15,8 @@
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - [`float`]: doubles printed and parsed exactly as Redis does; [`geohash`]: the geo set's
 //!   scores, boxes and distances (the GEO commands live in `cmd/geo.rs`).
+//! - [`rdb`]: Redis 7.4's serialised values (DUMP, RESTORE, DEBUG RELOAD), LZF and CRC-64
+//!   included; [`digest`]: DEBUG DIGEST's SHA-1 fingerprints.
 //!
 //! Time is always a parameter (milliseconds on a clock the caller owns): `Instant::now()` and
 //! `SystemTime::now()` panic on wasm32-unknown-unknown, and the playground's clock can be
@@ -25,13 +27,16 @@
 //! most [`cmd::set::MAX_RANDOM_REPLY`] picks and refuse more with `ERR value is out of range:
 //! ...` (Redis would start building a reply of any size and run out of memory).
 //! PFSELFTEST runs Redis's two checks at a smaller scale (5 register rounds and 100,000
-//! elements instead of 1000 and 10 million), so it does not freeze a browser tab.
+//! elements instead of 1000 and 10 million), so it does not freeze a browser tab. DEBUG POPULATE
+//! makes at most a million keys, DEBUG SLEEP returns at once, and the DEBUG subcommands that
+//! crash or stop a process answer with an error.
 
 pub mod args;
 pub mod cmd;
 pub mod config;
 pub(crate) mod ctx;
 pub mod db;
+pub mod digest;
 mod engine;
 pub mod error;
 pub mod events;
@@ -44,6 +49,7 @@ mod grisu;
 pub mod long_double;
 mod nat;
 pub mod order;
+pub mod rdb;
 pub mod resp;
 pub mod search;
 pub mod server;

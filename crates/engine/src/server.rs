@@ -161,6 +161,10 @@ pub struct Server {
     /// The host reports the bytes, reads and writes of its connections itself
     /// (`Engine::count_io`); the engine's per-command estimate is off.
     pub host_counts_io: bool,
+    /// Active expiry runs on `tick` (DEBUG SET-ACTIVE-EXPIRE 0 turns it off, as tests do).
+    pub active_expire: bool,
+    /// RESTORE skips the payload's checksum (DEBUG SET-SKIP-CHECKSUM-VALIDATION 1).
+    pub skip_checksum: bool,
 }
 
 impl Server {
@@ -188,6 +192,8 @@ impl Server {
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,
+            active_expire: true,
+            skip_checksum: false,
             last_load: (0, 0),
             host_counts_io: false,
         }
@@ -240,6 +246,32 @@ impl Server {
             self.changed.extend(keys.into_iter().map(|k| (db, k)));
         }
         self.dirty += self.dbs[db].len() as u64;
+    }
+
+    /// Before SWAPDB exchanges databases `a` and `b`: WATCHers of a key in either are invalidated
+    /// unless the key is logically absent (missing or past its deadline at `now`) on both sides,
+    /// as Redis's `touchAllWatchedKeysInDb(emptied, replaced_with)` decides (a stale key replaced
+    /// with no key, or with another stale key, is no change). Indexes and `dirty` as
+    /// [`Server::touch_all_in_db`].
+    pub fn touch_swapped(&mut self, a: usize, b: usize, now: u64) {
+        let live = |db: &Db, k: &Bytes| db.raw_get(k).is_some() && !db.is_expired(k, now);
+        let dirty: Vec<u64> = self
+            .watchers
+            .iter()
+            .filter(|((d, k), _)| {
+                let other = if *d == a { b } else { a };
+                (*d == a || *d == b) && (live(&self.dbs[*d], k) || live(&self.dbs[other], k))
+            })
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        self.dirty_clients.extend(dirty);
+        for db in [a, b] {
+            if self.track_changes {
+                let keys: Vec<Bytes> = self.dbs[db].keys().cloned().collect();
+                self.changed.extend(keys.into_iter().map(|k| (db, k)));
+            }
+            self.dirty += self.dbs[db].len() as u64;
+        }
     }
 
     /// Record that `key` in `db` was modified: WATCHers are invalidated, indexes told.

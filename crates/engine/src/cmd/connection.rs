@@ -169,11 +169,17 @@ fn swapdb(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (a, b) = (first as usize, second as usize);
     if a != b {
         // WATCHers of keys in either database see a change, as in Redis's SWAPDB.
-        ctx.server.touch_all_in_db(a);
-        ctx.server.touch_all_in_db(b);
+        ctx.server.touch_swapped(a, b, ctx.now);
         ctx.server.dbs.swap(a, b);
-        ctx.server.touch_all_in_db(a);
-        ctx.server.touch_all_in_db(b);
+        // Indexes hear of every key on both sides again, and `dirty` counts them again, as the
+        // two passes over each database always did here.
+        for db in [a, b] {
+            if ctx.server.track_changes {
+                let keys: Vec<Bytes> = ctx.server.dbs[db].keys().cloned().collect();
+                ctx.server.changed.extend(keys.into_iter().map(|k| (db, k)));
+            }
+            ctx.server.dirty += ctx.server.dbs[db].len() as u64;
+        }
         ctx.server.evict_pool.clear();
         ctx.server.events.emit(|| Event::Swapped { a, b });
     }

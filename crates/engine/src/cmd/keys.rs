@@ -313,7 +313,7 @@ fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
 /// RediSearch's keyspace-event handler reads the key a RENAME or COPY created, always in database
 /// 0 (its own context's): Redis counts that read as a keyspace hit, or a miss when no such key is
 /// in database 0. The oracle's INFO stats show it, so the engine's do too.
-fn module_reads_key(ctx: &mut Ctx, key: &[u8]) {
+pub(crate) fn module_reads_key(ctx: &mut Ctx, key: &[u8]) {
     let now = ctx.now;
     let found = ctx
         .server

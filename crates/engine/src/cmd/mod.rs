@@ -7,6 +7,8 @@
 
 pub mod bitmap;
 pub mod connection;
+pub mod debug;
+pub mod dump;
 pub mod expiry;
 pub mod geo;
 pub mod hash;
@@ -84,6 +86,8 @@ fn families() -> &'static [&'static [CommandSpec]] {
         lcs::COMMANDS,
         bitmap::COMMANDS,
         keys::COMMANDS,
+        dump::COMMANDS,
+        debug::COMMANDS,
         hash::COMMANDS,
         hash_ttl::COMMANDS,
         list::COMMANDS,

@@ -1,0 +1,143 @@
+//! DEBUG DIGEST and DIGEST-VALUE: Redis's SHA-1 based fingerprint of values (`src/debug.c`),
+//! so the hex strings equal a real server's for the same data.
+//!
+//! Order-free parts (keys, set members, hash fields, sorted-set members) are xored together,
+//! ordered parts (list elements, a key then its value) are mixed: `d = SHA1(d xor SHA1(data))`.
+
+use crate::db::{Db, Entry};
+use crate::types::Value;
+
+/// SHA-1 of `data` (FIPS 180-1), a small one-shot version: digests are rare and short.
+pub fn sha1(data: &[u8]) -> [u8; 20] {
+    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
+    for block in msg.chunks_exact(64) {
+        let mut w = [0u32; 80];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = h;
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                _ => (b ^ c ^ d, 0xCA62_C1D6),
+            };
+            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            (e, d, c, b, a) = (d, c, b.rotate_left(30), a, t);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 20];
+    for (chunk, x) in out.chunks_exact_mut(4).zip(h) {
+        chunk.copy_from_slice(&x.to_be_bytes());
+    }
+    out
+}
+
+/// `xorDigest`: digest ^= SHA1(data).
+fn xor(digest: &mut [u8; 20], data: &[u8]) {
+    for (d, h) in digest.iter_mut().zip(sha1(data)) {
+        *d ^= h;
+    }
+}
+
+/// `mixDigest`: digest = SHA1(digest ^ SHA1(data)).
+fn mix(digest: &mut [u8; 20], data: &[u8]) {
+    xor(digest, data);
+    *digest = sha1(digest);
+}
+
+/// Redis's type numbers (`OBJ_STRING` ...), which the digest starts with.
+fn type_number(value: &Value) -> u32 {
+    match value {
+        Value::Str(_) => 0,
+        Value::List(_) => 1,
+        Value::Set(_) => 2,
+        Value::ZSet(_) => 3,
+        Value::Hash(_) => 4,
+    }
+}
+
+/// `xorObjectDigest`: a value (and whether it has a deadline) mixed into `digest`.
+fn object(digest: &mut [u8; 20], entry: &Entry) {
+    mix(digest, &type_number(&entry.value).to_be_bytes());
+    match &entry.value {
+        Value::Str(s) => mix(digest, s),
+        Value::List(l) => l.iter().for_each(|v| mix(digest, v)),
+        Value::Set(s) => s.iter().for_each(|m| xor(digest, m)),
+        Value::ZSet(z) => {
+            for (m, score) in z.iter() {
+                let mut ele = [0u8; 20];
+                mix(&mut ele, m);
+                mix(&mut ele, crate::float::fpconv_dtoa(score).as_bytes());
+                xor(digest, &ele);
+            }
+        }
+        Value::Hash(h) => {
+            // A field with its own TTL would also xor "!!hexpire!!" into its element digest.
+            for (f, v) in h {
+                let mut ele = [0u8; 20];
+                mix(&mut ele, f);
+                mix(&mut ele, v);
+                xor(digest, &ele);
+            }
+        }
+    }
+    if entry.expires_at.is_some() {
+        xor(digest, b"!!expire!!");
+    }
+}
+
+fn hex(digest: &[u8; 20]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// DEBUG DIGEST-VALUE for one key: 40 zeros when it is missing.
+pub fn value_digest(db: &Db, key: &[u8]) -> String {
+    let mut digest = [0u8; 20];
+    if let Some(entry) = db.raw_get(key) {
+        object(&mut digest, entry);
+    }
+    hex(&digest)
+}
+
+/// DEBUG DIGEST (`computeDatasetDigest`): every non-empty database's number, then the xor of
+/// the SHA-1s of each key's (key, value) digest.
+pub fn dataset_digest(dbs: &[Db]) -> String {
+    let mut fin = [0u8; 20];
+    for (i, db) in dbs.iter().enumerate() {
+        if db.is_empty() {
+            continue;
+        }
+        mix(&mut fin, &(i as u32).to_be_bytes());
+        for (key, entry) in db.iter() {
+            let mut digest = [0u8; 20];
+            mix(&mut digest, key);
+            object(&mut digest, entry);
+            xor(&mut fin, &digest);
+        }
+    }
+    hex(&fin)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sha1_known_answers() {
+        let hex = |d: [u8; 20]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(hex(super::sha1(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(hex(super::sha1(&[b'a'; 1000])), "291e9a6c66994949b57ba5e650361e98fc36b1ba");
+    }
+}
