@@ -106,8 +106,13 @@ ensure_oracle() {
       ! [[ -d $(sed -n 2p <<<"$dir") ]]; then
       bash "$script" stop 16379 >/dev/null 2>&1 || true
     fi
+    # DEBUG (DIGEST, OBJECT, RELOAD, SET-ACTIVE-EXPIRE) is compared too: an oracle started
+    # without it is restarted with it.
+    if [[ $(bash "$script" cli 16379 DEBUG HELP 2>/dev/null | head -1) == *"ERR"* ]]; then
+      bash "$script" stop 16379 >/dev/null 2>&1 || true
+    fi
     mkdir -p "${TMPDIR:-/tmp}/redis-playground-oracle"
-    (cd "${TMPDIR:-/tmp}/redis-playground-oracle" && bash "$script" start 16379 >/dev/null)
+    (cd "${TMPDIR:-/tmp}/redis-playground-oracle" && bash "$script" start 16379 --debug >/dev/null)
   else
     echo "missing $script: differential tests need the shared Redis oracle" >&2
     exit 1

@@ -37,6 +37,8 @@ pub fn oracle_port() -> u16 {
             .arg(&script)
             .arg("start")
             .arg(DEFAULT_PORT.to_string())
+            // DEBUG DIGEST / OBJECT / RELOAD / SET-ACTIVE-EXPIRE are compared too.
+            .arg("--debug")
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
         assert!(
