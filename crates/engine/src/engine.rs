@@ -252,12 +252,13 @@ impl Engine {
         let db = me.db;
         let (args, deadline) = me.parked.take()?;
         let since = me.blocked_since;
-        // Redis 7.4 runs a blocked command again only when one of its keys holds a list: a key
-        // that became another type (LPUSH, DEL, SET in one MULTI) leaves the client blocked,
-        // where running the command would answer WRONGTYPE.
-        let ready = crate::cmd::list::blocking_keys(&args).iter().any(|key| {
+        // Redis 7.4 runs a blocked command again only when one of its keys holds the type it
+        // waits for (a list; a sorted set for the BZ* commands): a key that became another type
+        // (LPUSH, DEL, SET in one MULTI) leaves the client blocked, where running the command
+        // would answer WRONGTYPE.
+        let ready = crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
             self.server.dbs[db].raw_get(key).is_some_and(|e| {
-                matches!(e.value, crate::types::Value::List(_)) && e.expires_at.is_none_or(|t| t > now)
+                crate::cmd::blocking::wakes(&args, &e.value) && e.expires_at.is_none_or(|t| t > now)
             })
         });
         let outcome = if ready {
@@ -583,11 +584,10 @@ fn known_spec(name: &str, args: &[Bytes]) -> Option<(&'static CommandSpec, usize
     spec.subcommands.iter().find(|s| s.name == sub_name).map(|sub| (sub, 2))
 }
 
-/// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP).
+/// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
+/// BZPOPMAX, BZMPOP).
 fn is_blocking_command(name: &[u8]) -> bool {
-    ["blpop", "brpop", "blmove", "brpoplpush", "blmpop"]
-        .iter()
-        .any(|b| name.eq_ignore_ascii_case(b.as_bytes()))
+    (crate::cmd::blocking::COMMANDS.iter()).any(|b| name.eq_ignore_ascii_case(b.as_bytes()))
 }
 
 /// The lowercased command name, without allocating for names that fit the buffer (all real

@@ -5,6 +5,7 @@
 //! one-line summary and syntax, which the console uses for `help` and hints. The dispatcher in
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
+pub mod blocking;
 pub mod connection;
 pub mod expiry;
 pub mod hash;
@@ -14,6 +15,7 @@ pub mod server;
 pub mod set;
 pub mod string;
 pub mod transaction;
+pub mod zpop;
 pub mod zrange_spec;
 pub mod zset;
 
@@ -72,7 +74,7 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 10] {
+fn families() -> [&'static [CommandSpec]; 11] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -80,6 +82,7 @@ fn families() -> [&'static [CommandSpec]; 10] {
         list::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        zpop::COMMANDS,
         server::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
