@@ -13,6 +13,7 @@ pub mod keys;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod transaction;
 pub mod zpop;
@@ -74,7 +75,7 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 /// Every family's table, in one list.
-fn families() -> [&'static [CommandSpec]; 11] {
+fn families() -> [&'static [CommandSpec]; 12] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -83,6 +84,7 @@ fn families() -> [&'static [CommandSpec]; 11] {
         set::COMMANDS,
         zset::COMMANDS,
         zpop::COMMANDS,
+        sort::COMMANDS,
         server::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
