@@ -133,9 +133,9 @@ fn weight(raw: &[u8]) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
     let unsigned = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
     let value = if unsigned.starts_with("0x") {
-        crate::float::parse_hex_float(s)?
+        crate::float::parse_hex_float(&lower)?
     } else if unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == 'i') {
-        s.parse::<f64>().ok()?
+        lower.parse::<f64>().ok()?
     } else {
         return None;
     };
