@@ -352,3 +352,40 @@ fn ties_under_partial_and_full_sorts() {
     }
     s.same(&["SORT", "many", "BY", "wt_*", "LIMIT", "5", "40"]);
 }
+
+/// Field `name` of an INFO reply, as a number.
+fn info_number(frame: &playground_engine::Frame, name: &str) -> i64 {
+    let text = String::from_utf8_lossy(frame.as_bytes().expect("INFO is a bulk string")).into_owned();
+    let line = text.lines().find(|l| l.starts_with(&format!("{name}:"))).expect("field");
+    line.split(':').nth(1).expect("value").trim().parse().expect("number")
+}
+
+/// SORT counts keyspace hits and misses for the sorted key and every BY/GET lookup, and a
+/// change per element stored, as Redis does.
+#[test]
+fn hits_misses_and_changes_like_redis() {
+    let mut s = Session::new();
+    fill(&mut s);
+    for cmd in [
+        &["SORT", "l"][..],
+        &["SORT", "none"],
+        &["SORT", "l", "BY", "w_*", "GET", "#", "GET", "w_*", "GET", "nokey_*"],
+        &["SORT", "mixed", "BY", "h_*->n", "GET", "h_*->s", "ALPHA"],
+        &["SORT", "l", "BY", "nosort", "GET", "w_*"],
+        &["SORT", "l", "BY", "w_*", "STORE", "dst"],
+        &["SORT", "none", "STORE", "dst"],
+        &["SORT", "none", "STORE", "dst"],
+        &["SORT", "z", "LIMIT", "1", "2", "GET", "o_*", "STORE", "dst"],
+    ] {
+        let (theirs_before, ours_before) = s.both(&["INFO", "all"]);
+        s.same(cmd);
+        let (theirs_after, ours_after) = s.both(&["INFO", "all"]);
+        for field in ["keyspace_hits", "keyspace_misses", "rdb_changes_since_last_save"] {
+            assert_eq!(
+                info_number(&ours_after, field) - info_number(&ours_before, field),
+                info_number(&theirs_after, field) - info_number(&theirs_before, field),
+                "{field} after {cmd:?}"
+            );
+        }
+    }
+}

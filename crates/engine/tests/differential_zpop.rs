@@ -259,3 +259,34 @@ fn timeouts_round_up_to_a_millisecond() {
     s.same(&["ZADD", "k2", "1", "a"]);
     assert_eq!(common::show(&waiter.reply()), "*3\\r\\n$2\\r\\nk2\\r\\n$1\\r\\na\\r\\n$1\\r\\n1\\r\\n");
 }
+
+fn info_number(frame: &Frame, name: &str) -> i64 {
+    let text = String::from_utf8_lossy(frame.as_bytes().expect("INFO is a bulk string")).into_owned();
+    let line = text.lines().find(|l| l.starts_with(&format!("{name}:"))).expect("field");
+    line.split(':').nth(1).expect("value").trim().parse().expect("number")
+}
+
+/// The pops look keys up for writing (no keyspace hit or miss) and count a change per member.
+#[test]
+fn hits_misses_and_changes_like_redis() {
+    let mut s = Session::new();
+    fill(&mut s);
+    for cmd in [
+        &["ZMPOP", "2", "z:none", "z:a", "MIN", "COUNT", "3"][..],
+        &["ZMPOP", "1", "z:none", "MIN"],
+        &["BZPOPMIN", "z:none", "z:big", "0"],
+        &["BZMPOP", "0", "1", "z:big", "MAX", "COUNT", "4"],
+        &["BZMPOP", "0", "1", "z:b", "MAX", "COUNT", "10"],
+    ] {
+        let (theirs_before, ours_before) = s.both(&["INFO", "all"]);
+        s.same(cmd);
+        let (theirs_after, ours_after) = s.both(&["INFO", "all"]);
+        for field in ["keyspace_hits", "keyspace_misses", "rdb_changes_since_last_save"] {
+            assert_eq!(
+                info_number(&ours_after, field) - info_number(&ours_before, field),
+                info_number(&theirs_after, field) - info_number(&theirs_before, field),
+                "{field} after {cmd:?}"
+            );
+        }
+    }
+}
