@@ -88,6 +88,17 @@ fn pops_and_errors(s: &mut Session) {
         &["BZMPOP", "0", "1", "z:big"],
         &["BZMPOP", "0", "1", "z:big", "MIN", "COUNT", "2", "extra"],
         &["BZPOPMIN", "z:big"],
+        // The list forms read timeouts the same way, BLMPOP also after its keys.
+        &["BLMPOP", "-1", "0", "l", "LEFT"],
+        &["BLMPOP", "abc", "1", "l", "LEFT", "COUNT", "0"],
+        &["BLMPOP", "abc", "1", "l", "UP"],
+        &["BLMPOP", "-1", "1", "l", "LEFT"],
+        &["BLPOP", "l", "inf"],
+        &["BLPOP", "l", "1e400"],
+        &["BRPOP", "l", "-0.5"],
+        &["BLMOVE", "l", "m", "LEFT", "RIGHT", "nan"],
+        &["BLMOVE", "l", "m", "UP", "RIGHT", "nan"],
+        &["BLPOP", "l", "0.0001"],
         &["BZMPOP", "0", "1", "z:big"],
         // Inside MULTI nothing blocks: the null array at once, even with timeout 0.
         &["MULTI"],
