@@ -301,3 +301,43 @@ fn hits_misses_and_changes_like_redis() {
         }
     }
 }
+
+/// Redis serves the keys that became ready in the order they did, and for each key the clients
+/// blocked on it in the order they blocked: a transaction that fills k2 then k1 serves B (waiting
+/// on k1 and k2, which takes k1's member as its command pops its first non-empty key) before A
+/// (waiting on k1 only, blocked first), which then finds k1 empty and keeps waiting.
+#[test]
+fn ready_keys_are_served_in_the_order_they_became_ready() {
+    for (a_cmd, b_cmd) in [
+        (&["BZPOPMIN", "k1", "0"][..], &["BZPOPMIN", "k1", "k2", "0"][..]),
+        (&["BLPOP", "k1", "0"], &["BLMPOP", "0", "2", "k1", "k2", "LEFT"]),
+    ] {
+        let list = a_cmd[0] == "BLPOP";
+        let mut s = Session::new();
+        let (mut ta, ia) = (Waiter::send(false, a_cmd), s.engine.connect(now_ms()));
+        assert!(matches!(s.engine.execute_blocking(ia, args(a_cmd), now_ms()), Outcome::Blocked { .. }));
+        std::thread::sleep(Duration::from_millis(50));
+        let (mut tb, ib) = (Waiter::send(false, b_cmd), s.engine.connect(now_ms()));
+        assert!(matches!(s.engine.execute_blocking(ib, args(b_cmd), now_ms()), Outcome::Blocked { .. }));
+        std::thread::sleep(Duration::from_millis(50));
+        let fill: [&[&str]; 2] = if list {
+            [&["RPUSH", "k2", "x"], &["RPUSH", "k1", "a"]]
+        } else {
+            [&["ZADD", "k2", "2", "x"], &["ZADD", "k1", "1", "a"]]
+        };
+        s.script(&[&["MULTI"], fill[0], fill[1], &["EXEC"]]);
+        let show = |f: Frame| {
+            let mut out = Vec::new();
+            f.encode(playground_engine::Protocol::Resp2, &mut out);
+            common::show(&out)
+        };
+        let mine = s.engine.retry_blocked(ib, now_ms()).expect("B is served");
+        assert_eq!(show(mine), common::show(&tb.reply()), "{b_cmd:?}");
+        assert_eq!(s.engine.retry_blocked(ia, now_ms()), None, "A still waits");
+        s.same(&["EXISTS", "k1", "k2"]);
+        let refill: &[&str] = if list { &["RPUSH", "k1", "c"] } else { &["ZADD", "k1", "3", "c"] };
+        s.same(refill);
+        let mine = s.engine.retry_blocked(ia, now_ms()).expect("A is served");
+        assert_eq!(show(mine), common::show(&ta.reply()), "{a_cmd:?}");
+    }
+}
