@@ -15,7 +15,9 @@ fn fill(s: &mut Session) {
         &["ZADD", "z", "3", "c", "1", "a", "2", "b", "5", "e", "4", "d"],
         &["ZADD", "zn", "1", "30", "2", "4", "3", "-7"],
         &["MSET", "w_3", "30", "w_1", "10", "w_10", "5", "w_2", "20", "w_-5", "1"],
-        &["MSET", "o_a", "x", "o_b", "y", "o_c", "z"],
+        // Every member of `z` has an o_ weight: SORT iterates a sorted set's hash table, whose
+        // order (Redis seeds its hash per process) would decide ties.
+        &["MSET", "o_a", "x", "o_b", "y", "o_c", "z", "o_d", "w", "o_e", "v"],
         &["HSET", "h_a", "n", "3", "s", "red"],
         &["HSET", "h_b", "n", "1", "s", "green"],
         &["HSET", "h_c", "n", "2"],
