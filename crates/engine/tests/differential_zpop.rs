@@ -288,6 +288,8 @@ fn hits_misses_and_changes_like_redis() {
         &["BZPOPMIN", "z:none", "z:big", "0"],
         &["BZMPOP", "0", "1", "z:big", "MAX", "COUNT", "4"],
         &["BZMPOP", "0", "1", "z:b", "MAX", "COUNT", "10"],
+        &["ZPOPMIN", "z:big", "3"],
+        &["ZPOPMAX", "z:big"],
     ] {
         let (theirs_before, ours_before) = s.both(&["INFO", "all"]);
         s.same(cmd);
