@@ -6,8 +6,11 @@
 //! order). GET patterns fetch other keys' values for each element (`#` is the element itself).
 //! Ties: numeric sorting breaks them by the elements' bytes, so the order is total; ALPHA BY
 //! can tie, and Redis's `qsort` (glibc's merge sort) keeps tied elements in their loaded order,
-//! as the stable sort here does. Without STORE, ALPHA compares as `strcoll` in the C locale
-//! (up to the first NUL byte); with STORE, as whole byte strings.
+//! as the stable sort here does, while BY with a LIMIT that cuts runs Redis's own partial
+//! quicksort (`pqsort`), ported here swap for swap. Elements load in the order Redis iterates
+//! them, except a sorted set's or a large set's hash table (Redis seeds its hash per process,
+//! so no order can be promised there). Without STORE, ALPHA compares as `strcoll` in the C
+//! locale (up to the first NUL byte); with STORE, as whole byte strings.
 //!
 //! Work is the collection's size times the patterns, sorted in O(n log n); LIMIT only cuts the
 //! output (clamped to the collection, so a huge offset or count costs nothing).
