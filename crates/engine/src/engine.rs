@@ -621,7 +621,7 @@ fn known_spec(name: &str, args: &[Bytes]) -> Option<(&'static CommandSpec, usize
 /// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
 /// BZPOPMAX, BZMPOP).
 fn is_blocking_command(name: &[u8]) -> bool {
-    (crate::cmd::blocking::COMMANDS.iter()).any(|b| name.eq_ignore_ascii_case(b.as_bytes()))
+    (crate::cmd::blocking::NAMES.iter()).any(|b| name.eq_ignore_ascii_case(b.as_bytes()))
 }
 
 /// The lowercased command name, without allocating for names that fit the buffer (all real

@@ -11,7 +11,7 @@ use crate::types::Value;
 use bytes::Bytes;
 
 /// The commands that may wait.
-pub const COMMANDS: [&str; 8] =
+pub const NAMES: [&str; 8] =
     ["blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop"];
 
 /// A blocking timeout in seconds as an absolute deadline on the virtual clock (None: forever),
