@@ -187,7 +187,7 @@ fn waiters_served_in_order(resp3: bool) {
         assert!(matches!(s.engine.execute_blocking(id, args(cmd), now_ms()), Outcome::Blocked { .. }));
         ours.push(id);
         // Redis orders waiters by arrival: let each block before the next one is sent.
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(100));
     }
     // A list on q1 does not wake the sorted-set waiters; the BLPOP client takes it.
     s.same(&["RPUSH", "q1", "item"]);
@@ -266,7 +266,7 @@ fn timeouts_round_up_to_a_millisecond() {
     s.engine.cancel_blocked(id);
     // The oracle agrees that -0.0001 is not negative: it blocks (until this test disconnects).
     let mut waiter = Waiter::send(false, &["BZPOPMIN", "k2", "-0.0001"]);
-    std::thread::sleep(Duration::from_millis(50));
+    std::thread::sleep(Duration::from_millis(100));
     s.same(&["ZADD", "k2", "1", "a"]);
     assert_eq!(common::show(&waiter.reply()), "*3\\r\\n$2\\r\\nk2\\r\\n$1\\r\\na\\r\\n$1\\r\\n1\\r\\n");
 }
@@ -318,10 +318,10 @@ fn ready_keys_are_served_in_the_order_they_became_ready() {
         let mut s = Session::new();
         let (mut ta, ia) = (Waiter::send(false, a_cmd), s.engine.connect(now_ms()));
         assert!(matches!(s.engine.execute_blocking(ia, args(a_cmd), now_ms()), Outcome::Blocked { .. }));
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(100));
         let (mut tb, ib) = (Waiter::send(false, b_cmd), s.engine.connect(now_ms()));
         assert!(matches!(s.engine.execute_blocking(ib, args(b_cmd), now_ms()), Outcome::Blocked { .. }));
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(100));
         let fill: [&[&str]; 2] = if list {
             [&["RPUSH", "k2", "x"], &["RPUSH", "k1", "a"]]
         } else {
