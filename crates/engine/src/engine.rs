@@ -137,12 +137,14 @@ impl Engine {
         reply
     }
 
-    /// Redis's `handleClientsBlockedOnKeys`, run after every command: each parked client whose
-    /// keys now hold data runs its command again, in the order they blocked, before the next
-    /// command of anyone. So `LPUSH l x` followed, in the same pipeline, by the pusher's own
-    /// `BLPOP l 0` serves the client that was already waiting (Redis's fairness), and the
-    /// served reply waits for that client's host in [`Engine::retry_blocked`]. Deadlines that
-    /// passed get their timeout reply the same way.
+    /// Redis's `handleClientsBlockedOnKeys`, run after every command: the lists and sorted sets
+    /// written since (`Server::ready_keys`) are taken in the order they were first written, and
+    /// for each, the clients parked on it run their command again in the order they blocked,
+    /// while the key holds the type they wait for. So `LPUSH l x` followed, in the same
+    /// pipeline, by the pusher's own `BLPOP l 0` serves the client that was already waiting
+    /// (Redis's fairness), and a transaction that fills k2 then k1 serves k2's waiters first.
+    /// Served replies wait for their client's host in [`Engine::retry_blocked`]. Then, in the
+    /// order of blocking, anyone whose keys hold data another way, or whose deadline passed.
     fn serve_parked(&mut self, now: u64) {
         // Nobody ever blocked: nothing to scan (the common case of a benchmark).
         if self.serving || self.server.next_block_seq == 0 {
@@ -150,26 +152,58 @@ impl Engine {
         }
         self.serving = true;
         loop {
+            let mut served = false;
+            // A served command may write another key (BLMOVE): the next round serves it.
+            while !self.server.ready_keys.is_empty() {
+                let ready = std::mem::take(&mut self.server.ready_keys);
+                for (db, key) in ready {
+                    let mut waiting: Vec<(u64, u64)> = (self.server.clients.values())
+                        .filter(|c| {
+                            c.db == db
+                                && c.parked.as_ref().is_some_and(|(args, _)| {
+                                    crate::cmd::blocking::blocking_keys(args).contains(&key)
+                                })
+                        })
+                        .map(|c| (c.blocked_since, c.id))
+                        .collect();
+                    waiting.sort_unstable();
+                    for (_, id) in waiting {
+                        let wakes = self.server.clients.get(&id).and_then(|c| c.parked.as_ref()).is_some_and(
+                            |(args, _)| {
+                                self.server.dbs[db].raw_get(&key).is_some_and(|e| {
+                                    crate::cmd::blocking::wakes(args, &e.value)
+                                        && e.expires_at.is_none_or(|t| t > now)
+                                })
+                            },
+                        );
+                        if wakes {
+                            served |= self.serve_one(id, now);
+                        }
+                    }
+                }
+            }
             let mut waiting: Vec<(u64, u64)> = (self.server.clients.values())
                 .filter(|c| c.parked.is_some())
                 .map(|c| (c.blocked_since, c.id))
                 .collect();
             waiting.sort_unstable();
-            let mut served = false;
             for (_, id) in waiting {
-                if let Some(frame) = self.retry_parked(id, now) {
-                    if let Some(c) = self.server.clients.get_mut(&id) {
-                        c.served = Some(frame);
-                    }
-                    served = true;
-                }
+                served |= self.serve_one(id, now);
             }
-            // A served command may have filled another key (BLMOVE): go round again.
-            if !served {
+            if !served && self.server.ready_keys.is_empty() {
                 break;
             }
         }
         self.serving = false;
+    }
+
+    /// Retry one parked client; a reply it gets is kept for its host. True if it got one.
+    fn serve_one(&mut self, id: u64, now: u64) -> bool {
+        let Some(frame) = self.retry_parked(id, now) else { return false };
+        if let Some(c) = self.server.clients.get_mut(&id) {
+            c.served = Some(frame);
+        }
+        true
     }
 
     /// Execute for a caller that can wait (a TCP connection, the page's console): a blocking
@@ -252,12 +286,13 @@ impl Engine {
         let db = me.db;
         let (args, deadline) = me.parked.take()?;
         let since = me.blocked_since;
-        // Redis 7.4 runs a blocked command again only when one of its keys holds a list: a key
-        // that became another type (LPUSH, DEL, SET in one MULTI) leaves the client blocked,
-        // where running the command would answer WRONGTYPE.
-        let ready = crate::cmd::list::blocking_keys(&args).iter().any(|key| {
+        // Redis 7.4 runs a blocked command again only when one of its keys holds the type it
+        // waits for (a list; a sorted set for the BZ* commands): a key that became another type
+        // (LPUSH, DEL, SET in one MULTI) leaves the client blocked, where running the command
+        // would answer WRONGTYPE.
+        let ready = crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
             self.server.dbs[db].raw_get(key).is_some_and(|e| {
-                matches!(e.value, crate::types::Value::List(_)) && e.expires_at.is_none_or(|t| t > now)
+                crate::cmd::blocking::wakes(&args, &e.value) && e.expires_at.is_none_or(|t| t > now)
             })
         });
         let outcome = if ready {
@@ -613,11 +648,10 @@ fn known_spec(name: &str, args: &[Bytes]) -> Option<(&'static CommandSpec, usize
     spec.subcommands.iter().find(|s| s.name == sub_name).map(|sub| (sub, 2))
 }
 
-/// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP).
+/// True for the commands that may wait (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
+/// BZPOPMAX, BZMPOP).
 fn is_blocking_command(name: &[u8]) -> bool {
-    ["blpop", "brpop", "blmove", "brpoplpush", "blmpop"]
-        .iter()
-        .any(|b| name.eq_ignore_ascii_case(b.as_bytes()))
+    (crate::cmd::blocking::NAMES.iter()).any(|b| name.eq_ignore_ascii_case(b.as_bytes()))
 }
 
 /// The lowercased command name, without allocating for names that fit the buffer (all real

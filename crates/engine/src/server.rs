@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventLog;
+use crate::types::Value;
 use bytes::Bytes;
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -127,6 +128,9 @@ pub struct Server {
     pub next_client_id: u64,
     /// Order of blocking: each client that parks on a blocking command takes the next number.
     pub next_block_seq: u64,
+    /// Lists and sorted sets written since blocked clients were last served, in the order they
+    /// were first written (Redis's `ready_keys`): recorded once anyone has blocked.
+    pub ready_keys: indexmap::IndexSet<(usize, Bytes)>,
     /// Virtual-clock ms at creation, for `uptime_in_seconds`.
     pub started_ms: u64,
     /// Who watches each (db, key): touched keys mark those clients dirty.
@@ -179,6 +183,7 @@ impl Server {
             clients: BTreeMap::new(),
             next_client_id: 1,
             next_block_seq: 0,
+            ready_keys: Default::default(),
             started_ms: now,
             watchers: HashMap::new(),
             dirty_clients: HashSet::new(),
@@ -277,6 +282,11 @@ impl Server {
     /// Record that `key` in `db` was modified: WATCHers are invalidated, indexes told.
     pub fn touch(&mut self, db: usize, key: &Bytes) {
         self.dirty += 1;
+        if self.next_block_seq != 0
+            && self.dbs[db].raw_get(key).is_some_and(|e| matches!(e.value, Value::List(_) | Value::ZSet(_)))
+        {
+            self.ready_keys.insert((db, key.clone()));
+        }
         if !self.watchers.is_empty() {
             if let Some(ids) = self.watchers.get(&(db, key.clone())) {
                 self.dirty_clients.extend(ids.iter().copied());

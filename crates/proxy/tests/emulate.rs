@@ -84,6 +84,32 @@ fn clients_share_one_keyspace_and_blocking_waits_for_a_push() {
     assert_eq!(roundtrip(&mut b, b"BLPOP jobs 0.2\r\n", 5), b"*-1\r\n");
 }
 
+/// The sorted-set blocking pops over sockets: waiters served in the order they blocked, a list
+/// on the key wakes none of them, RESP3's double, and a timeout's null array.
+#[test]
+fn sorted_set_waiters_are_served_in_order() {
+    let port = start();
+    let mut pusher = connect(port);
+    let mut first = connect(port);
+    let mut second = connect(port);
+    first.write_all(b"BZPOPMIN z 5\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(roundtrip(&mut second, b"HELLO 3\r\n", 1)[0], b'%');
+    std::thread::sleep(Duration::from_millis(50));
+    second.write_all(b"BZMPOP 5 1 z MAX COUNT 2\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(roundtrip(&mut pusher, b"RPUSH z x\r\n", 4), b":1\r\n");
+    assert_eq!(roundtrip(&mut pusher, b"DEL z\r\n", 4), b":1\r\n");
+    assert_eq!(roundtrip(&mut pusher, b"ZADD z 1 a 2 b 3 c 4 d\r\n", 4), b":4\r\n");
+    let expected = b"*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n";
+    assert_eq!(roundtrip(&mut first, b"", expected.len()), expected);
+    let expected = b"*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nd\r\n,4\r\n*2\r\n$1\r\nc\r\n,3\r\n";
+    assert_eq!(roundtrip(&mut second, b"", expected.len()), expected);
+    assert_eq!(roundtrip(&mut pusher, b"ZCARD z\r\n", 4), b":1\r\n");
+    assert_eq!(roundtrip(&mut first, b"BZPOPMAX nothing 0.2\r\n", 5), b"*-1\r\n");
+    assert_eq!(roundtrip(&mut second, b"BZPOPMAX nothing 0.2\r\n", 3), b"_\r\n");
+}
+
 /// One line of `INFO clients`, e.g. `blocked_clients:1`.
 fn info_clients_line(s: &mut TcpStream, field: &str) -> String {
     s.write_all(b"INFO clients\r\n").expect("write");

@@ -5,6 +5,7 @@
 //! a deadline on the virtual clock and retries with `Engine::retry_blocked`; any other caller
 //! (plain `execute`, or inside MULTI, as in Redis) gets the timeout reply at once.
 
+use super::blocking::{block_or, parse_timeout};
 use super::{spec, CommandSpec};
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
@@ -597,30 +598,6 @@ fn lmpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(mpop(ctx, &keys, end, count)?.unwrap_or(Frame::NullArray))
 }
 
-/// A blocking timeout in seconds (float) as an absolute deadline; 0 means forever.
-fn parse_timeout(ctx: &Ctx, raw: &[u8]) -> Result<Option<u64>, CmdError> {
-    let secs = crate::float::parse_double(raw)
-        .filter(|s| s.is_finite())
-        .ok_or_else(|| CmdError::err("timeout is not a float or out of range"))?;
-    if secs < 0.0 {
-        return Err(CmdError::err("timeout is negative"));
-    }
-    let ms = (secs * 1000.0).round();
-    if ms > 1e15 {
-        return Err(CmdError::err("timeout is out of range"));
-    }
-    Ok((ms > 0.0).then(|| ctx.now + ms as u64))
-}
-
-/// Nothing to serve: park the client if it can wait, else give the timeout reply now.
-fn block_or(ctx: &mut Ctx, deadline: Option<u64>, timeout_reply: Frame) -> CmdResult {
-    let expired = deadline.is_some_and(|d| d <= ctx.now);
-    if ctx.client.may_block && !ctx.client.in_exec && !expired {
-        ctx.client.blocked = Some(deadline);
-    }
-    Ok(timeout_reply)
-}
-
 fn blocking_pop(ctx: &mut Ctx, args: &mut Args, end: End) -> CmdResult {
     let mut rest = args.rest();
     let raw_timeout = rest.pop().ok_or_else(CmdError::syntax)?;
@@ -664,26 +641,12 @@ fn brpoplpush(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn blmpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let deadline = parse_timeout(ctx, &args.next_bytes()?)?;
+    // Redis reads numkeys, the keys, the end and COUNT before the timeout.
+    let raw_timeout = args.next_bytes()?;
     let (keys, end, count) = parse_mpop(args)?;
+    let deadline = parse_timeout(ctx, &raw_timeout)?;
     match mpop(ctx, &keys, end, count)? {
         Some(reply) => Ok(reply),
         None => block_or(ctx, deadline, Frame::NullArray),
     }
-}
-
-/// The keys a parked blocking command waits on (for INFO's `total_blocking_keys`): every list
-/// of BLPOP/BRPOP/BLMPOP, the source of BLMOVE/BRPOPLPUSH.
-pub fn blocking_keys(args: &[Bytes]) -> &[Bytes] {
-    let name = args.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
-    let keys = match name.as_slice() {
-        b"blpop" | b"brpop" => 1..args.len().saturating_sub(1),
-        b"blmove" | b"brpoplpush" => 1..2,
-        b"blmpop" => {
-            let n = args.get(2).and_then(|n| parse_i64(n)).unwrap_or(0).max(0) as usize;
-            3..3usize.saturating_add(n)
-        }
-        _ => 0..0,
-    };
-    args.get(keys).unwrap_or_default()
 }

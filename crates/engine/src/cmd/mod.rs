@@ -6,6 +6,7 @@
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
 pub mod bitmap;
+pub mod blocking;
 pub mod connection;
 pub mod debug;
 pub mod dump;
@@ -19,8 +20,10 @@ pub mod lcs;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod transaction;
+pub mod zpop;
 pub mod zrange_spec;
 pub mod zset;
 
@@ -95,6 +98,8 @@ fn families() -> &'static [&'static [CommandSpec]] {
         zset::COMMANDS,
         geo::COMMANDS,
         hyperloglog::COMMANDS,
+        zpop::COMMANDS,
+        sort::COMMANDS,
         server::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,

@@ -252,7 +252,7 @@ pub fn reply_order(set: &IndexSet<Bytes>) -> Vec<Bytes> {
     reply_order_of(set, false)
 }
 
-fn reply_order_of(set: &IndexSet<Bytes>, converted: bool) -> Vec<Bytes> {
+pub(crate) fn reply_order_of(set: &IndexSet<Bytes>, converted: bool) -> Vec<Bytes> {
     let mut members: Vec<Bytes> = set.iter().cloned().collect();
     if !converted && is_intset_like(set) {
         crate::order::sort_by_cached_key(&mut members, |m| parse_i64(m).unwrap_or(0));

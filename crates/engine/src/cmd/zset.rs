@@ -719,6 +719,8 @@ fn pop_generic(ctx: &mut Ctx, args: &mut Args, max: bool) -> CmdResult {
         z.remove(m);
     }
     ctx.modified(&key);
+    // Redis counts a change per member popped; `modified` counted one.
+    ctx.server.dirty += popped.len() as u64 - 1;
     let p = proto(ctx);
     if count.is_none() {
         // Without a count RESP3 still gets one flat [member, score] pair.

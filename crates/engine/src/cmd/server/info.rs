@@ -264,7 +264,7 @@ fn blocking_keys<'a>(clients: impl Iterator<Item = &'a crate::server::Client>) -
     let mut keys: Vec<(usize, &[u8])> = Vec::new();
     for client in clients {
         let Some((args, _)) = &client.parked else { continue };
-        for key in crate::cmd::list::blocking_keys(args) {
+        for key in crate::cmd::blocking::blocking_keys(args) {
             if !keys.contains(&(client.db, &key[..])) {
                 keys.push((client.db, &key[..]));
             }
