@@ -34,6 +34,19 @@ test('cache-aside lesson: each step ticks off as its commands run, and progress 
   assert.equal(await step(page, 0).getAttribute('data-state'), 'current');
   assert.equal(await step(page, 1).getAttribute('data-state'), 'later');
 
+  // Every step's number fits inside the list, the current one too (its bar shifts it left).
+  const clipped = await page.evaluate(() => {
+    const list = document.querySelector('.lesson-steps');
+    const ctx = document.createElement('canvas').getContext('2d');
+    return [...list.querySelectorAll('[data-testid=lesson-step]')].flatMap((li, i) => {
+      ctx.font = getComputedStyle(li).font;
+      const number = ctx.measureText(`${i + 1}. `).width;
+      const room = li.getBoundingClientRect().left - list.getBoundingClientRect().left;
+      return room >= number ? [] : [`step ${i + 1}: ${room.toFixed(1)} px for a ${number.toFixed(1)} px number`];
+    });
+  });
+  assert.deepEqual(clipped, []);
+
   await runStep(page, 0);
   await page.locator('[data-testid=lesson-step][data-state=done]').first().waitFor();
   assert.equal(await page.locator('.scrollback .entry .reply').last().innerText(), '(nil)');
