@@ -127,7 +127,9 @@ fn view_value(value: &Value, lens: &str, fields: &[(Bytes, u64)], now: u64) -> H
             { for more(s.len()) }
             </>
         },
-        Value::ZSet(z) if lens == "coordinates" => html! { <>{ geo_view(z, MAX_ITEMS) }{ for more(z.len()) }</> },
+        Value::ZSet(z) if lens == "coordinates" => {
+            html! { <>{ geo_view(z, MAX_ITEMS) }{ for more(z.len()) }</> }
+        }
         Value::ZSet(z) => html! {
             <>
             <table class="data"><thead><tr><th>{"rank"}</th><th>{"member"}</th><th>{"score"}</th></tr></thead><tbody>

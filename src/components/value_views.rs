@@ -7,9 +7,9 @@ use crate::clock::format_ttl;
 use crate::console::format::repr;
 use bytes::Bytes;
 use indexmap::IndexMap;
-use std::collections::HashMap;
 use playground_engine::geohash::decode_score;
 use playground_engine::types::{hll, ZSet};
+use std::collections::HashMap;
 use yew::prelude::*;
 
 /// Bytes drawn as bits at most (4096 bits).
