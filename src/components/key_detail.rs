@@ -5,11 +5,11 @@
 //! default when its scores look like GEOADD's).
 
 use crate::clock::format_ttl;
-use crate::components::value_views::{bits_view, geo_kind, geo_view, hash_view, hll_view};
+use crate::components::value_views::{bits_view, geo_kind, geo_view, hash_view, hll_view, table, td};
 use crate::console::format::{as_vector, format_vector, repr};
 use crate::session::SessionHandle;
-use bytes::Bytes;
 use playground_engine::float::format_double;
+use playground_engine::types::hfe::FieldTtls;
 use playground_engine::types::{encoding, hll, Value};
 use yew::prelude::*;
 
@@ -35,7 +35,7 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
             // Past its deadline the key is gone, even if active expiry has not run yet.
             let alive = entry.expires_at.is_none_or(|t| t > props.now);
             let encoding = encoding::name(&entry.value, entry.encoding_floor);
-            let fields = entry.field_deadlines();
+            let fields = entry.field_ttls.clone();
             alive.then(|| (entry.value.clone(), entry.expires_at, entry.mem, encoding, fields))
         })
         .flatten()
@@ -75,7 +75,7 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
                 <button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button>
             </div>
             { for switch }
-            <div class="detail-body" data-view={current}>{ view_value(&value, current, &fields, props.now) }</div>
+            <div class="detail-body" data-view={current}>{ view_value(&value, current, fields.as_deref(), props.now) }</div>
         </div>
     }
 }
@@ -93,7 +93,7 @@ fn lenses(value: &Value) -> Vec<&'static str> {
     }
 }
 
-fn view_value(value: &Value, lens: &str, fields: &[(Bytes, u64)], now: u64) -> Html {
+fn view_value(value: &Value, lens: &str, fields: Option<&FieldTtls>, now: u64) -> Html {
     let more = |len: usize| {
         (len > MAX_ITEMS).then(|| html! { <p class="muted">{ format!("… {} more", len - MAX_ITEMS) }</p> })
     };
@@ -113,14 +113,11 @@ fn view_value(value: &Value, lens: &str, fields: &[(Bytes, u64)], now: u64) -> H
             { for more(h.len()) }
             </>
         },
-        Value::List(l) => html! {
-            <>
-            <table class="data"><thead><tr><th>{"index"}</th><th>{"element"}</th></tr></thead><tbody>
-                { for l.iter().take(MAX_ITEMS).enumerate().map(|(i, v)| html! { <tr><td class="num">{ i }</td><td>{ repr(v) }</td></tr> }) }
-            </tbody></table>
-            { for more(l.len()) }
-            </>
-        },
+        Value::List(l) => {
+            let rows = l.iter().take(MAX_ITEMS).enumerate();
+            let rows = rows.map(|(i, v)| vec![td(Some("num"), i.to_string()), td(None, repr(v))]).collect();
+            html! { <>{ table("", &["index", "element"], rows) }{ for more(l.len()) }</> }
+        }
         Value::Set(s) => html! {
             <>
             <ul class="members">{ for s.iter().take(MAX_ITEMS).map(|m| html! { <li>{ repr(m) }</li> }) }</ul>
@@ -130,15 +127,11 @@ fn view_value(value: &Value, lens: &str, fields: &[(Bytes, u64)], now: u64) -> H
         Value::ZSet(z) if lens == "coordinates" => {
             html! { <>{ geo_view(z, MAX_ITEMS) }{ for more(z.len()) }</> }
         }
-        Value::ZSet(z) => html! {
-            <>
-            <table class="data"><thead><tr><th>{"rank"}</th><th>{"member"}</th><th>{"score"}</th></tr></thead><tbody>
-                { for z.iter().take(MAX_ITEMS).enumerate().map(|(i, (m, score))| html! {
-                    <tr><td class="num">{ i }</td><td>{ repr(m) }</td><td class="num">{ format_double(score) }</td></tr>
-                }) }
-            </tbody></table>
-            { for more(z.len()) }
-            </>
-        },
+        Value::ZSet(z) => {
+            let rows = z.iter().take(MAX_ITEMS).enumerate().map(|(i, (m, score))| {
+                vec![td(Some("num"), i.to_string()), td(None, repr(m)), td(Some("num"), format_double(score))]
+            });
+            html! { <>{ table("", &["rank", "member", "score"], rows.collect()) }{ for more(z.len()) }</> }
+        }
     }
 }

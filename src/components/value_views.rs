@@ -8,8 +8,8 @@ use crate::console::format::repr;
 use bytes::Bytes;
 use indexmap::IndexMap;
 use playground_engine::geohash::decode_score;
+use playground_engine::types::hfe::FieldTtls;
 use playground_engine::types::{hll, ZSet};
-use std::collections::HashMap;
 use yew::prelude::*;
 
 /// Bytes drawn as bits at most (4096 bits).
@@ -28,12 +28,17 @@ pub fn bits_view(s: &[u8]) -> Html {
         </p>
         <div class="bits">
             { for s.iter().take(MAX_BIT_BYTES).enumerate().map(|(i, b)| html! {
-                <span class="byte" title={format!("byte {i}: bit offsets {}..{}", i * 8, i * 8 + 7)}>{ format!("{b:08b}") }</span>
+                <span class="byte" title={format!("byte {i}: bit offsets {}..{}", i * 8, i * 8 + 7)}>{ bits_of(*b) }</span>
             }) }
         </div>
         { for cut }
         </>
     }
+}
+
+/// A byte's bits, high first (`{:08b}` without linking the binary formatter).
+fn bits_of(b: u8) -> String {
+    (0..8).map(|i| if b & (0x80 >> i) != 0 { '1' } else { '0' }).collect()
 }
 
 /// PFCOUNT's answer for a HyperLogLog string: the cached estimate when the header's is valid,
@@ -81,32 +86,43 @@ pub fn geo_kind(z: &ZSet) -> Option<bool> {
 
 /// Members with the longitude and latitude GEOPOS gives them (the centre of their geohash box).
 pub fn geo_view(z: &ZSet, max: usize) -> Html {
-    html! {
-        <table class="data geo"><thead><tr><th>{"member"}</th><th>{"longitude"}</th><th>{"latitude"}</th></tr></thead><tbody>
-            { for z.iter().take(max).map(|(m, score)| {
-                let (lon, lat) = decode_score(score);
-                html! { <tr><td>{ repr(m) }</td><td class="num">{ format!("{lon:.6}") }</td><td class="num">{ format!("{lat:.6}") }</td></tr> }
-            }) }
-        </tbody></table>
-    }
+    let rows = z.iter().take(max).map(|(m, score)| {
+        let (lon, lat) = decode_score(score);
+        vec![td(None, repr(m)), td(Some("num"), format!("{lon:.6}")), td(Some("num"), format!("{lat:.6}"))]
+    });
+    table("geo", &["member", "longitude", "latitude"], rows.collect())
 }
 
-/// A hash as field/value rows, with a countdown column when some field has a deadline (HEXPIRE);
-/// fields already expired for readers (deadline before `now`) are left out, as HGETALL does.
-pub fn hash_view(h: &IndexMap<Bytes, Bytes>, deadlines: &[(Bytes, u64)], now: u64, max: usize) -> Html {
-    let by_field: HashMap<&[u8], u64> = deadlines.iter().map(|(f, at)| (&f[..], *at)).collect();
-    let deadline = |f: &[u8]| by_field.get(f).copied();
-    let with_ttl = !deadlines.is_empty();
+/// A hash as field/value rows, with a countdown column when some field has a deadline (HEXPIRE:
+/// the key's `field_ttls`); fields already expired for readers (deadline before `now`) are left
+/// out, as HGETALL does.
+pub fn hash_view(h: &IndexMap<Bytes, Bytes>, ttls: Option<&FieldTtls>, now: u64, max: usize) -> Html {
+    let deadline = |f: &[u8]| ttls.and_then(|t| t.get(f));
+    let with_ttl = ttls.is_some_and(|t| !t.is_empty());
     let rows = h.iter().filter(|(f, _)| deadline(f).is_none_or(|at| at >= now)).take(max).map(|(f, v)| {
-        let ttl = with_ttl.then(|| match deadline(f) {
-            Some(at) => html! { <td class="ttl has-ttl">{ format_ttl(at - now) }</td> },
-            None => html! { <td class="ttl">{"—"}</td> },
-        });
-        html! { <tr><td>{ repr(f) }</td><td>{ repr(v) }</td>{ for ttl }</tr> }
+        let mut cells = vec![td(None, repr(f)), td(None, repr(v))];
+        if with_ttl {
+            let ttl = deadline(f).map_or_else(|| "—".to_string(), |at| format_ttl(at - now));
+            cells.push(td(Some("ttl"), ttl));
+        }
+        cells
     });
+    let heads: &[&str] = if with_ttl { &["field", "value", "ttl"] } else { &["field", "value"] };
+    table("", heads, rows.collect())
+}
+
+/// A table cell (`num` for numbers, right after the text's column).
+pub fn td(class: Option<&'static str>, text: String) -> Html {
+    html! { <td class={classes!(class)}>{ text }</td> }
+}
+
+/// A `table.data` with these column heads and rows of cells: one piece of markup for every
+/// table of the key detail (each `html!` costs the page's wasm its own code).
+pub fn table(class: &'static str, heads: &[&'static str], rows: Vec<Vec<Html>>) -> Html {
     html! {
-        <table class="data"><thead><tr><th>{"field"}</th><th>{"value"}</th>
-            if with_ttl { <th title="Field TTL (HEXPIRE): counts down on the virtual clock">{"ttl"}</th> }
-        </tr></thead><tbody>{ for rows }</tbody></table>
+        <table class={classes!("data", class)}>
+            <thead><tr>{ for heads.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+            <tbody>{ for rows.into_iter().map(|cells| html! { <tr>{ for cells }</tr> }) }</tbody>
+        </table>
     }
 }
