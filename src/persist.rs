@@ -8,9 +8,9 @@
 //! file), and the console history. What is not: INFO counters and client state, as a real
 //! Redis restarted from an RDB file forgets them too.
 //!
-//! Format (`version` 1):
+//! Format (`version` 2):
 //! ```json
-//! { "format": "redis-playground/snapshot", "version": 1,
+//! { "format": "redis-playground/snapshot", "version": 2,
 //!   "clock": { "now_ms": 1795397175000, "speed": "X1" },
 //!   "config": { "maxmemory": 0, "policy": "noeviction" },
 //!   "dbs": [ { "index": 0, "keys": [
@@ -21,7 +21,9 @@
 //!   "history": ["SET k v EX 300"] }
 //! ```
 //! `indexes` is written only when an index exists (so a state without one reads as it always
-//! did, and files without the member load as having no index).
+//! did, and files without the member load as having no index). Version 2 added `field_ttls`
+//! to a hash's key: its fields' deadlines (HEXPIRE), `[[{"t": "field"}, 1795397475000]]`,
+//! written only for hashes that have some; version 1 files (without it) read as before.
 //! Byte strings are `{"t": text}` when they are UTF-8 and `{"hex": "00ff"}` otherwise; scores
 //! are strings as Redis prints them, so `inf` survives JSON. Written and read with
 //! [`crate::json`] (see there why not serde), in the very text serde_json wrote before.
@@ -34,12 +36,14 @@ use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
 use playground_engine::config::EvictionPolicy;
 use playground_engine::float::{format_double, parse_double};
+use playground_engine::types::encoding;
+use playground_engine::types::hfe::{self, FieldTtls};
 use playground_engine::types::{Value, ZSet};
 use std::collections::VecDeque;
 use std::fmt::Write;
 
 pub const FORMAT: &str = "redis-playground/snapshot";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
@@ -142,6 +146,8 @@ pub struct KeySnap {
     pub key: Blob,
     pub expires_at: Option<u64>,
     pub value: ValueSnap,
+    /// A hash's field deadlines (virtual-clock milliseconds), earliest first; empty otherwise.
+    pub field_ttls: Vec<(Blob, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -253,6 +259,11 @@ impl Snapshot {
                         key: Blob::of(key),
                         expires_at: entry.expires_at,
                         value: value_snap(&entry.value),
+                        field_ttls: entry
+                            .field_deadlines()
+                            .iter()
+                            .map(|(f, at)| (Blob::of(f), *at))
+                            .collect(),
                     })
                     .collect();
                 DbSnap { index, keys }
@@ -310,6 +321,15 @@ impl Snapshot {
                 }
                 out.push_str(",\"value\":");
                 key.value.write(&mut out);
+                if !key.field_ttls.is_empty() {
+                    out.push_str(",\"field_ttls\":[");
+                    for (k, (field, at)) in key.field_ttls.iter().enumerate() {
+                        out.push_str(if k > 0 { ",[" } else { "[" });
+                        field.write(&mut out);
+                        let _ = write!(out, ",{at}]");
+                    }
+                    out.push(']');
+                }
                 out.push('}');
             }
             out.push_str("]}");
@@ -418,7 +438,8 @@ impl Snapshot {
                     expired += 1;
                     continue;
                 }
-                let value = restore_value(&key.value)?;
+                let mut value = restore_value(&key.value)?;
+                let ttls = restore_field_ttls(&mut value, &key.field_ttls, now)?;
                 if value.is_empty_collection() {
                     report.skipped += 1;
                     continue;
@@ -427,7 +448,14 @@ impl Snapshot {
                 if target.raw_get(&name).is_some() {
                     report.skipped += 1;
                 }
-                target.insert(name, value, key.expires_at, now);
+                target.insert(name.clone(), value, key.expires_at, now);
+                // After the insert: a key written twice must not keep the first copy's deadlines.
+                let first = ttls.as_ref().and_then(|t| t.min());
+                if let (Some(entry), Some(_)) = (target.raw_get_mut(&name), first) {
+                    // A small hash with field TTLs loads as a `listpackex`, as from an RDB file.
+                    entry.encoding_floor = entry.encoding_floor.max(encoding::LISTPACK_EX);
+                }
+                target.set_field_ttls(&name, ttls, first);
             }
         }
         report.keys = server
@@ -564,10 +592,20 @@ impl KeySnap {
                 Some(at.as_u64().ok_or_else(|| unreadable("invalid type in `expires_at`, expected a u64"))?)
             }
         };
+        let field_ttls = match key.get("field_ttls") {
+            None | Some(Json::Null) => Vec::new(),
+            Some(list) => each(list, "field_ttls", |item| {
+                let (field, at) = pair(item, "field_ttls")?;
+                let at =
+                    at.as_u64().ok_or_else(|| unreadable("invalid type in `field_ttls`, expected a u64"))?;
+                Ok((Blob::read(field)?, at))
+            })?,
+        };
         Ok(KeySnap {
             key: Blob::read(field(key, "key")?)?,
             expires_at,
             value: ValueSnap::read(field(key, "value")?)?,
+            field_ttls,
         })
     }
 }
@@ -646,6 +684,33 @@ fn value_snap(value: &Value) -> ValueSnap {
         Value::Set(s) => ValueSnap::Set(s.iter().map(|m| Blob::of(m)).collect()),
         Value::ZSet(z) => ValueSnap::Zset(z.iter().map(|(m, s)| (Blob::of(m), format_double(s))).collect()),
     }
+}
+
+/// The field deadlines of a restored hash, in the engine's form, with the fields already expired
+/// on the saved clock removed from `value` (as Redis drops them loading an RDB file); the hash's
+/// fields are put back in the order Redis keeps a `listpackex` in (deadlines first).
+fn restore_field_ttls(
+    value: &mut Value,
+    saved: &[(Blob, u64)],
+    now: u64,
+) -> Result<Option<Box<FieldTtls>>, PersistError> {
+    let Value::Hash(hash) = value else {
+        return Ok(None);
+    };
+    let mut ttls = FieldTtls::default();
+    for (field, at) in saved {
+        let field = field.to_bytes()?;
+        if *at < now {
+            hash.shift_remove(&field);
+        } else if hash.contains_key(&field) {
+            ttls.set(field, *at);
+        }
+    }
+    let fields: Vec<Bytes> = ttls.iter().map(|(f, _)| f.clone()).collect();
+    for field in fields {
+        hfe::place(hash, &ttls, &field);
+    }
+    Ok((!ttls.is_empty()).then(|| Box::new(ttls)))
 }
 
 fn restore_value(snap: &ValueSnap) -> Result<Value, PersistError> {
@@ -727,8 +792,61 @@ mod tests {
         let mut session = sample();
         session.history.push("GET \"q\"\t\u{1}é");
         let snap = Snapshot::capture(&session);
-        assert_eq!(snap.to_json(), WRITTEN_BY_SERDE, "saved states and exported files keep their format");
-        assert_eq!(Snapshot::from_json(WRITTEN_BY_SERDE), Ok(snap));
+        // Version 2 writes a state without field TTLs as version 1 did, but for its number.
+        let written = WRITTEN_BY_SERDE.replace("\"version\":1,", "\"version\":2,");
+        assert_eq!(snap.to_json(), written, "saved states and exported files keep their format");
+        assert_eq!(Snapshot::from_json(&written), Ok(snap.clone()));
+        // A version 1 file (saved before field TTLs existed) still reads and restores.
+        let old = Snapshot::from_json(WRITTEN_BY_SERDE).expect("version 1 readable");
+        assert_eq!(old, Snapshot { version: 1, ..snap });
+        assert_eq!(old.restore().expect("restorable").engine.server().dbs[0].len(), 5);
+    }
+
+    #[test]
+    fn round_trips_hash_field_deadlines() {
+        let mut s = Session::new(1_000_000);
+        run(&mut s, &[b"HSET", b"h", b"a", b"1", b"b", b"2", b"c", b"3", b"d", b"4"]);
+        run(&mut s, &[b"HPEXPIRE", b"h", b"50000", b"FIELDS", b"1", b"b"]);
+        run(&mut s, &[b"HPEXPIRE", b"h", b"100", b"FIELDS", b"1", b"c"]);
+        run(&mut s, &[b"HSET", b"plain", b"f", b"v"]);
+        let mut snap = Snapshot::capture(&s);
+        let json = snap.to_json();
+        assert!(
+            json.contains(",\"field_ttls\":[[{\"t\":\"c\"},1000100],[{\"t\":\"b\"},1050000]]}"),
+            "{json}"
+        );
+        assert_eq!(json.matches("field_ttls").count(), 1, "only hashes with deadlines carry them");
+        assert_eq!(Snapshot::from_json(&json), Ok(snap.clone()));
+        // Saved later on the clock: `c` is due, `b` still counts down.
+        snap.clock = VirtualClock::restored(1_000_200, Speed::Paused);
+        let mut back = Snapshot::from_json(&snap.to_json()).expect("readable").restore().expect("restorable");
+        let b_deadline = vec![(b("b"), 1_050_000)];
+        assert_eq!(back.engine.hash_field_deadlines(0, b"h"), b_deadline);
+        assert_eq!(back.engine.server().dbs[0].hashes_with_field_ttls(), 1);
+        let times = run(&mut back, &[b"HPEXPIRETIME", b"h", b"FIELDS", b"3", b"a", b"b", b"c"]);
+        let ints =
+            |v: [i64; 3]| playground_engine::Frame::Array(v.map(playground_engine::Frame::Integer).to_vec());
+        assert_eq!(times, ints([-1, 1_050_000, -2]));
+        let all = run(&mut back, &[b"HKEYS", b"h"]);
+        let first = match &all {
+            playground_engine::Frame::Array(items) => items[0].as_bytes().map(<[u8]>::to_vec),
+            _ => None,
+        };
+        assert_eq!(
+            first.as_deref(),
+            Some(&b"b"[..]),
+            "fields with a deadline first, as listpackex keeps them"
+        );
+        assert_eq!(run(&mut back, &[b"OBJECT", b"ENCODING", b"h"]).as_bytes(), Some(&b"listpackex"[..]));
+        // Due on the active cycle, as before the reload.
+        let later = back.clock.now() + 60_000;
+        back.engine.tick(later);
+        assert_eq!(back.engine.hash_field_deadlines(0, b"h"), vec![]);
+        // A hash whose every field is due is left out.
+        snap.clock = VirtualClock::restored(1_060_000, Speed::Paused);
+        snap.dbs[0].keys[0].value = ValueSnap::Hash(vec![(Blob::Text("b".into()), Blob::Text("2".into()))]);
+        let (_, report) = snap.restore_with_report().expect("restorable");
+        assert_eq!((report.keys.clone(), report.skipped), (vec![(0, 1)], 1));
     }
 
     #[test]
@@ -905,6 +1023,8 @@ mod tests {
             ("\"type\":\"set\"", "\"type\":\"bitmap\""),
             ("\"history\":[\"SET k v\"", "\"history\":[7"),
             ("\"expires_at\":2000000", "\"expires_at\":\"soon\""),
+            ("{\"key\":{\"t\":\"hash\"}", "{\"field_ttls\":7,\"key\":{\"t\":\"hash\"}"),
+            ("{\"key\":{\"t\":\"hash\"}", "{\"field_ttls\":[[{\"t\":\"f\"},-1]],\"key\":{\"t\":\"hash\"}"),
         ] {
             let broken = WRITTEN_BY_SERDE.replace(from, to);
             assert_ne!(broken, WRITTEN_BY_SERDE, "{from}");

@@ -216,6 +216,10 @@ async fn a_saved_keyspace_comes_back_after_a_reload() {
     let mut session = Session::new(T0);
     session.engine.server_mut().dbs[0].insert(b("kept"), Value::Str(b("yes")), Some(T0 + 3_600_000), T0);
     session.history.push("GET kept");
+    let argv = ["HSET", "h", "f", "v", "g", "w"].map(b).to_vec();
+    session.engine.execute(session.client, argv, T0);
+    let argv = ["HPEXPIREAT", "h", "1795400775000", "FIELDS", "1", "f"].map(b).to_vec();
+    session.engine.execute(session.client, argv, T0);
     storage::save(&session).expect("saved");
     let root = mount_point();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
@@ -224,7 +228,12 @@ async fn a_saved_keyspace_comes_back_after_a_reload() {
     settle().await;
     assert_eq!(replies(&root).last().map(String::as_str), Some("\"yes\""));
     let notice = root.query_selector(".notice").ok().flatten().and_then(|n| n.text_content());
-    assert!(notice.is_some_and(|t| t.contains("restored 1 key")));
+    assert!(notice.is_some_and(|t| t.contains("restored 2 keys")));
+    // The hash's field TTL came back with it.
+    type_and_enter(&root, "HPEXPIRETIME h FIELDS 2 f g");
+    settle().await;
+    let expected = "1) (integer) 1795400775000\n2) (integer) -1";
+    assert_eq!(replies(&root).last().map(String::as_str), Some(expected));
     // Unmount, so the app's timers and autosave stop before the next test.
     app.destroy();
     root.remove();
@@ -337,6 +346,87 @@ async fn the_key_browser_shows_every_type_in_a_fitting_view() {
     settle().await;
     assert!(text("#key-detail").contains("f32[3] [0.25, -1, 3]"), "{}", text("#key-detail"));
     assert_eq!(text("#key-detail .encoding"), "embstr");
+    // Unmount, so the app's timers and autosave stop before the next test.
+    app.destroy();
+    root.remove();
+}
+
+/// Bitmaps, HyperLogLogs, geo sets and field TTLs in their own views, read without running a
+/// command: looking at keys leaves INFO's keyspace counters as they were.
+#[wasm_bindgen_test]
+async fn the_key_browser_shows_bits_estimates_coordinates_and_field_ttls() {
+    let mut session = Session::new(T0);
+    for line in [
+        "SETBIT bm 1 1",
+        "SETBIT bm 9 1",
+        "PFADD visitors a b c",
+        "GEOADD Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
+        "ZADD board 1 amy 2 bob",
+        "HSET h a 1 b 2 gone 3",
+        "HPEXPIRE h 91000 FIELDS 1 a",
+        "HPEXPIRE h 500 FIELDS 1 gone",
+    ] {
+        let argv = line.split(' ').map(b).collect();
+        let reply = session.engine.execute(session.client, argv, T0 - 1_000);
+        assert!(!reply.is_error(), "{line}: {reply:?}");
+    }
+    let hits = |s: &Session| (s.engine.server().stats.keyspace_hits, s.engine.server().stats.keyspace_misses);
+    let before = hits(&session);
+    let session = SessionHandle::new(session);
+    let root = mount_point();
+    let app = yew::Renderer::<BrowserHarness>::with_root_and_props(
+        root.clone(),
+        BrowserHarnessProps { session: session.clone() },
+    )
+    .render();
+    settle().await;
+    let text = |sel: &str| {
+        root.query_selector(sel).ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
+    };
+    let view = || {
+        root.query_selector("#key-detail .detail-body")
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("data-view"))
+    };
+
+    click(&root, "[data-key='bm']");
+    settle().await;
+    assert_eq!(view().as_deref(), Some("value"));
+    click(&root, "#key-detail [data-view='bits']");
+    settle().await;
+    assert_eq!(view().as_deref(), Some("bits"));
+    assert_eq!(text("#key-detail .bits"), "0100000001000000", "bit offset 0 is the first byte's high bit");
+    assert_eq!(text("#key-detail .bit-count"), "2 of 16 bits set (BITCOUNT)");
+
+    click(&root, "[data-key='visitors']");
+    settle().await;
+    assert_eq!(view().as_deref(), Some("value"), "another key starts from its default view");
+    assert!(text("#key-detail .hll-estimate").starts_with("~3 distinct"), "{}", text("#key-detail"));
+    assert_eq!(text("#key-detail .hll-encoding"), "sparse");
+
+    click(&root, "[data-key='Sicily']");
+    settle().await;
+    assert_eq!(view().as_deref(), Some("coordinates"), "GEOADD's scores read as places");
+    let geo = text("#key-detail table.geo");
+    assert!(geo.contains("\"Palermo\"13.36138938.115556"), "{geo}");
+    assert!(geo.contains("\"Catania\"15.08726737.502668"), "{geo}");
+    click(&root, "#key-detail [data-view='scores']");
+    settle().await;
+    assert!(text("#key-detail table").contains("3479099956230698"), "{}", text("#key-detail"));
+
+    click(&root, "[data-key='board']");
+    settle().await;
+    assert_eq!(view().as_deref(), Some("scores"), "small integer scores are a leaderboard first");
+
+    click(&root, "[data-key='h']");
+    settle().await;
+    let table = text("#key-detail table");
+    assert!(table.contains("\"a\"\"1\"1m 30s"), "{table}");
+    assert!(table.contains("\"b\"\"2\"—"), "{table}");
+    assert!(!table.contains("gone"), "a field past its deadline is not shown: {table}");
+
+    assert_eq!(session.read(hits), Some(before), "the key browser ran no command");
     // Unmount, so the app's timers and autosave stop before the next test.
     app.destroy();
     root.remove();

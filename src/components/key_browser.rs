@@ -100,7 +100,9 @@ pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
     });
     let detail = props.selected.as_ref().filter(|(d, _)| *d == db).map(|(_, key)| {
         let on_close = props.on_select.reform(|_: ()| None);
-        html! { <KeyDetail key_name={key.clone()} db={db} now={props.now} rev={props.rev} {on_close} /> }
+        // Keyed by name: another key is a new detail, with its type's default view.
+        let id = format!("{db}:{}", crate::console::format::repr(key));
+        html! { <KeyDetail key={id} key_name={key.clone()} db={db} now={props.now} rev={props.rev} {on_close} /> }
     });
     html! {
         <section class="panel keys" aria-label="Key browser">

@@ -1,12 +1,16 @@
 //! The contents of one key, in a view that fits its type: a string (or a vector blob as
-//! floats), a hash as a field/value table, a list with its indexes, set members, a sorted set
-//! with scores in rank order.
+//! floats, or a HyperLogLog's estimate), a hash as a field/value table (with field TTLs counting
+//! down), a list with its indexes, set members, a sorted set with scores in rank order. A switch
+//! offers the other reading where one exists: any string's bits, a geo set's coordinates (the
+//! default when its scores look like GEOADD's).
 
 use crate::clock::format_ttl;
+use crate::components::value_views::{bits_view, geo_kind, geo_view, hash_view, hll_view, table, td};
 use crate::console::format::{as_vector, format_vector, repr};
 use crate::session::SessionHandle;
 use playground_engine::float::format_double;
-use playground_engine::types::{encoding, Value};
+use playground_engine::types::hfe::FieldTtls;
+use playground_engine::types::{encoding, hll, Value};
 use yew::prelude::*;
 
 /// Elements drawn at most per key.
@@ -31,13 +35,17 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
             // Past its deadline the key is gone, even if active expiry has not run yet.
             let alive = entry.expires_at.is_none_or(|t| t > props.now);
             let encoding = encoding::name(&entry.value, entry.encoding_floor);
-            alive.then(|| (entry.value.clone(), entry.expires_at, entry.mem, encoding))
+            let fields = entry.field_ttls.clone();
+            alive.then(|| (entry.value.clone(), entry.expires_at, entry.mem, encoding, fields))
         })
         .flatten()
     });
+    // The view picked with the switch; None is the type's default. The browser keys this
+    // component by key name, so another key starts from its own default.
+    let lens = use_state(|| None::<&'static str>);
     let on_close = props.on_close.reform(|_: MouseEvent| ());
     let title = repr(&props.key_name);
-    let Some((value, expires_at, mem, encoding)) = entry else {
+    let Some((value, expires_at, mem, encoding, fields)) = entry else {
         return html! {
             <div class="detail" id="key-detail">
                 <div class="detail-head"><h3>{ title }</h3><button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button></div>
@@ -46,6 +54,16 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
         };
     };
     let ttl = expires_at.map(|t| format!("expires in {}", format_ttl(t.saturating_sub(props.now))));
+    let views = lenses(&value);
+    let current = (*lens).filter(|l| views.contains(l)).or(views.first().copied()).unwrap_or("value");
+    let switch = (views.len() > 1).then(|| {
+        let buttons = views.iter().map(|&name| {
+            let lens = lens.clone();
+            let onclick = Callback::from(move |_: MouseEvent| lens.set(Some(name)));
+            html! { <button class="btn quiet" data-view={name} aria-pressed={(name == current).to_string()} {onclick}>{ name }</button> }
+        });
+        html! { <div class="view-switch" role="group" aria-label="View as">{ for buttons }</div> }
+    });
     html! {
         <div class="detail" id="key-detail" data-type={value.type_name()}>
             <div class="detail-head">
@@ -56,16 +74,32 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
                 if let Some(ttl) = ttl { <span class="ttl has-ttl">{ ttl }</span> }
                 <button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button>
             </div>
-            <div class="detail-body">{ view_value(&value) }</div>
+            { for switch }
+            <div class="detail-body" data-view={current}>{ view_value(&value, current, fields.as_deref(), props.now) }</div>
         </div>
     }
 }
 
-fn view_value(value: &Value) -> Html {
+/// The views a value offers, its default first.
+fn lenses(value: &Value) -> Vec<&'static str> {
+    match value {
+        Value::Str(_) => vec!["value", "bits"],
+        Value::ZSet(z) => match geo_kind(z) {
+            Some(true) => vec!["coordinates", "scores"],
+            Some(false) => vec!["scores", "coordinates"],
+            None => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+fn view_value(value: &Value, lens: &str, fields: Option<&FieldTtls>, now: u64) -> Html {
     let more = |len: usize| {
         (len > MAX_ITEMS).then(|| html! { <p class="muted">{ format!("… {} more", len - MAX_ITEMS) }</p> })
     };
     match value {
+        Value::Str(s) if lens == "bits" => bits_view(s),
+        Value::Str(s) if hll::is_hll(s) => hll_view(s),
         Value::Str(s) => match as_vector(s) {
             Some(floats) => html! {
                 <div class="vector"><p>{"vector blob "}<code>{ format_vector(&floats) }</code></p>
@@ -75,35 +109,29 @@ fn view_value(value: &Value) -> Html {
         },
         Value::Hash(h) => html! {
             <>
-            <table class="data"><thead><tr><th>{"field"}</th><th>{"value"}</th></tr></thead><tbody>
-                { for h.iter().take(MAX_ITEMS).map(|(f, v)| html! { <tr><td>{ repr(f) }</td><td>{ repr(v) }</td></tr> }) }
-            </tbody></table>
+            { hash_view(h, fields, now, MAX_ITEMS) }
             { for more(h.len()) }
             </>
         },
-        Value::List(l) => html! {
-            <>
-            <table class="data"><thead><tr><th>{"index"}</th><th>{"element"}</th></tr></thead><tbody>
-                { for l.iter().take(MAX_ITEMS).enumerate().map(|(i, v)| html! { <tr><td class="num">{ i }</td><td>{ repr(v) }</td></tr> }) }
-            </tbody></table>
-            { for more(l.len()) }
-            </>
-        },
+        Value::List(l) => {
+            let rows = l.iter().take(MAX_ITEMS).enumerate();
+            let rows = rows.map(|(i, v)| vec![td(Some("num"), i.to_string()), td(None, repr(v))]).collect();
+            html! { <>{ table("", &["index", "element"], rows) }{ for more(l.len()) }</> }
+        }
         Value::Set(s) => html! {
             <>
             <ul class="members">{ for s.iter().take(MAX_ITEMS).map(|m| html! { <li>{ repr(m) }</li> }) }</ul>
             { for more(s.len()) }
             </>
         },
-        Value::ZSet(z) => html! {
-            <>
-            <table class="data"><thead><tr><th>{"rank"}</th><th>{"member"}</th><th>{"score"}</th></tr></thead><tbody>
-                { for z.iter().take(MAX_ITEMS).enumerate().map(|(i, (m, score))| html! {
-                    <tr><td class="num">{ i }</td><td>{ repr(m) }</td><td class="num">{ format_double(score) }</td></tr>
-                }) }
-            </tbody></table>
-            { for more(z.len()) }
-            </>
-        },
+        Value::ZSet(z) if lens == "coordinates" => {
+            html! { <>{ geo_view(z, MAX_ITEMS) }{ for more(z.len()) }</> }
+        }
+        Value::ZSet(z) => {
+            let rows = z.iter().take(MAX_ITEMS).enumerate().map(|(i, (m, score))| {
+                vec![td(Some("num"), i.to_string()), td(None, repr(m)), td(Some("num"), format_double(score))]
+            });
+            html! { <>{ table("", &["rank", "member", "score"], rows.collect()) }{ for more(z.len()) }</> }
+        }
     }
 }

@@ -22,3 +22,4 @@ pub mod server_panel;
 pub mod sparkline;
 pub mod state_bar;
 pub mod tab_bar;
+pub mod value_views;

@@ -14,9 +14,32 @@ use playground_engine::{Frame, Protocol};
 pub fn as_client_sees(frame: &Frame, proto: Protocol) -> Frame {
     let wire = frame.to_bytes(proto);
     match parse_frame(&wire, &Limits::default()) {
-        Ok(Some((decoded, _))) => decoded,
+        Ok(Some((mut decoded, _))) => {
+            keep_human_doubles(frame, &mut decoded);
+            decoded
+        }
         // Cannot happen for frames the engine builds; fall back to the frame itself.
         _ => frame.clone(),
+    }
+}
+
+/// A RESP3 double on the wire decodes to a plain `Double`, but redis-cli prints the text it
+/// received, and GEOPOS's coordinates are sent as `%.17Lf` text (`13.36138933897018433`), not the
+/// shortest form: where the engine sent a `HumanDouble`, keep it (RESP3 keeps every aggregate's
+/// shape, so the two frames walk in step; in RESP2 it became a bulk string and nothing matches).
+fn keep_human_doubles(sent: &Frame, seen: &mut Frame) {
+    match (sent, seen) {
+        (Frame::HumanDouble(d), seen @ Frame::Double(_)) => *seen = Frame::HumanDouble(*d),
+        (
+            Frame::Array(a) | Frame::Set(a) | Frame::Push(a),
+            Frame::Array(b) | Frame::Set(b) | Frame::Push(b),
+        ) => {
+            a.iter().zip(b.iter_mut()).for_each(|(a, b)| keep_human_doubles(a, b));
+        }
+        (Frame::Map(a), Frame::Map(b)) => {
+            a.iter().zip(b.iter_mut()).for_each(|((_, a), (_, b))| keep_human_doubles(a, b))
+        }
+        _ => {}
     }
 }
 
@@ -352,6 +375,50 @@ mod tests {
         assert_eq!(format_reply(&as_client_sees(&map, Protocol::Resp3)), "1# \"k\" => (double) 2.5");
         let yes = Frame::Boolean(true);
         assert_eq!(format_reply(&as_client_sees(&yes, Protocol::Resp2)), "(integer) 1");
+    }
+
+    /// Replies of the bitmap, HyperLogLog and geo commands, from the engine through the console's
+    /// path, as redis-cli 7.4 printed them (`redis-cli --no-raw -2/-3` against Redis 7.4.1).
+    #[test]
+    fn new_families_print_like_redis_cli_in_both_protocols() {
+        let mut session = crate::session::Session::new(0);
+        let mut run = |proto: Protocol, line: &str| {
+            let argv = line.split(' ').map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+            let reply = session.engine.execute(session.client, argv, 0);
+            format_reply(&as_client_sees(&reply, proto))
+        };
+        run(Protocol::Resp2, "GEOADD Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania");
+        let geopos = run(Protocol::Resp2, "GEOPOS Sicily Palermo nope");
+        assert_eq!(geopos, "1) 1) \"13.36138933897018433\"\n   2) \"38.11555639549629859\"\n2) (nil)");
+        let radius = "GEORADIUS Sicily 15 37 200 km WITHCOORD WITHDIST WITHHASH";
+        let resp2 = "1) 1) \"Palermo\"\n   2) \"190.4424\"\n   3) (integer) 3479099956230698\n   4) 1) \"13.36138933897018433\"\n      2) \"38.11555639549629859\"\n2) 1) \"Catania\"\n   2) \"56.4413\"\n   3) (integer) 3479447370796909\n   4) 1) \"15.08726745843887329\"\n      2) \"37.50266842333162032\"";
+        assert_eq!(run(Protocol::Resp2, radius), resp2);
+        assert_eq!(run(Protocol::Resp2, "GEODIST Sicily Palermo Catania"), "\"166274.1516\"");
+        let bitfield = "BITFIELD bf SET u8 0 255 GET i4 0 INCRBY u2 100 1 OVERFLOW FAIL INCRBY u2 102 7";
+        assert_eq!(
+            run(Protocol::Resp2, bitfield),
+            "1) (integer) 0\n2) (integer) -1\n3) (integer) 1\n4) (nil)"
+        );
+        assert_eq!(run(Protocol::Resp2, "PFADD hll a b c"), "(integer) 1");
+        assert_eq!(run(Protocol::Resp2, "PFCOUNT hll"), "(integer) 3");
+        run(Protocol::Resp2, "HELLO 3");
+        let geopos = run(Protocol::Resp3, "GEOPOS Sicily Palermo nope");
+        assert_eq!(
+            geopos,
+            "1) 1) (double) 13.36138933897018433\n   2) (double) 38.11555639549629859\n2) (nil)"
+        );
+        let resp3 = resp2
+            .replace("\"13.36138933897018433\"", "(double) 13.36138933897018433")
+            .replace("\"38.11555639549629859\"", "(double) 38.11555639549629859")
+            .replace("\"15.08726745843887329\"", "(double) 15.08726745843887329")
+            .replace("\"37.50266842333162032\"", "(double) 37.50266842333162032");
+        assert_eq!(run(Protocol::Resp3, radius), resp3);
+        let search = run(Protocol::Resp3, "GEOSEARCH Sicily FROMLONLAT 15 37 BYRADIUS 200 km ASC WITHCOORD");
+        assert_eq!(search, "1) 1) \"Catania\"\n   2) 1) (double) 15.08726745843887329\n      2) (double) 37.50266842333162032\n2) 1) \"Palermo\"\n   2) 1) (double) 13.36138933897018433\n      2) (double) 38.11555639549629859");
+        assert_eq!(run(Protocol::Resp3, "PFCOUNT hll"), "(integer) 3");
+        // An ordinary RESP3 double still prints in its shortest form.
+        assert_eq!(run(Protocol::Resp3, "ZADD z 1.5 m"), "(integer) 1");
+        assert_eq!(run(Protocol::Resp3, "ZSCORE z m"), "(double) 1.5");
     }
 
     #[test]

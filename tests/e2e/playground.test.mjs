@@ -125,16 +125,20 @@ test('console: Tab completion, hints, multi-line paste, raw bytes view', async (
   assert.equal(await run(page, 'EXEC'), '1) OK');
   assert.equal(await text(page, '#prompt'), 'redis>');
 
-  // Export downloads a snapshot file of the keyspace.
+  // Export downloads a snapshot file of the keyspace, hash field TTLs included (version 2).
+  assert.equal(await run(page, 'HSET ttl f v g w'), '(integer) 2');
+  assert.equal(await run(page, 'HEXPIRE ttl 600 FIELDS 1 f'), '1) (integer) 1');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
   assert.equal(download.suggestedFilename(), 'redis-playground.json');
   const chunks = [];
   for await (const chunk of await download.createReadStream()) chunks.push(chunk);
   const exported = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   assert.equal(exported.format, 'redis-playground/snapshot');
-  assert.equal(exported.version, 1);
+  assert.equal(exported.version, 2);
   const names = exported.dbs[0].keys.map((k) => k.key.t).sort();
-  assert.deepEqual(names, ['a', 'tx']);
+  assert.deepEqual(names, ['a', 'ttl', 'tx']);
+  const ttls = exported.dbs[0].keys.find((k) => k.key.t === 'ttl').field_ttls;
+  assert.deepEqual(ttls.map(([field]) => field), [{ t: 'f' }]);
 
   // Ctrl+L clears the screen.
   await page.press('#console-input', 'Control+l');
