@@ -1,9 +1,12 @@
 // The page's download budget: the wasm a learner downloads before anything loads lazily. The
 // project's hard budget is 450 KB gzipped with the whole engine; issue #5 brought the page to
 // 390 KB (goal 400), and saved search indexes, INFO's own counters and the console's notes on
-// unknown commands took it to 404.6 KB. This ratchet sits just above that, so a change that
-// grows the page lands only on purpose (raise it here, with the reason). `measure.mjs` prints
-// the figure. Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
+// unknown commands took it to 404.6 KB. Issue #17's data types (bitmaps, HyperLogLog, geo,
+// hash-field TTLs, SORT, LCS, blocking sorted-set pops, DUMP/RESTORE, DEBUG) and their key
+// browser views took it to 479.6 KB: over the hard budget, until rarely used families load
+// lazily (README, "Measured here"). This ratchet sits just above that, so a change that grows the
+// page lands only on purpose (raise it here, with the reason). `measure.mjs` prints the figure.
+// Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +14,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 410;
+const BUDGET_KB = 482;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs) loads later.
