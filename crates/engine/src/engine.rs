@@ -124,6 +124,7 @@ impl Engine {
 
     /// Run one command for `client`, counting no bytes.
     fn run_for(&mut self, client: u64, args: Vec<Bytes>, now: u64) -> Frame {
+        let now = now.max(self.server.clock_floor);
         // The caller is out of the client map while it runs (CLIENT LIST and friends see the
         // others in the map and the caller through the context).
         let mut me = match self.server.clients.remove(&client) {
@@ -133,7 +134,8 @@ impl Engine {
         me.last_ms = now;
         let reply = self.dispatch(&mut me, args, now);
         self.server.clients.insert(client, me);
-        self.serve_parked(now);
+        // A DEBUG SLEEP it ran (in a transaction too) has passed when the blocked are served.
+        self.serve_parked(now.max(self.server.clock_floor));
         reply
     }
 
@@ -258,6 +260,7 @@ impl Engine {
     /// the host happens to retry first: so every client parked earlier gets its turn before
     /// this one, and a reply it gets that way is kept for its own next retry.
     pub fn retry_blocked(&mut self, client: u64, now: u64) -> Option<Frame> {
+        let now = now.max(self.server.clock_floor);
         let me = self.server.clients.get_mut(&client)?;
         if let Some(frame) = me.served.take() {
             return Some(frame);
@@ -306,6 +309,7 @@ impl Engine {
                 if let Some(me) = self.server.clients.get_mut(&client) {
                     me.parked = None;
                 }
+                count_unblocked(&mut self.server, &args, false);
                 self.count_output(client, &Frame::NullArray);
                 Some(Frame::NullArray)
             }
@@ -376,8 +380,11 @@ impl Engine {
                     // Like Redis, only commands that get past lookup, arity and the checks
                     // before running count as processed.
                     self.server.stats.total_commands_processed += 1;
-                    let call = if reply.is_error() { Call::Failed } else { Call::Ok };
-                    self.count_call(spec, start, &name, call);
+                    // A command that parks counts once, when it is served or gives up.
+                    if client.blocked.is_none() {
+                        let call = if reply.is_error() { Call::Failed } else { Call::Ok };
+                        self.count_call(spec, start, &name, call);
+                    }
                 }
                 ran = Some(spec.name);
                 reply
@@ -686,4 +693,19 @@ fn unknown_command(args: &[Bytes]) -> CmdError {
     );
     // Redis replaces CR and LF in error text with spaces so the reply stays one line.
     CmdError::err(text.replace(['\r', '\n'], " "))
+}
+
+/// A parked blocking command that ends without running again (timeout, CLIENT UNBLOCK) counts
+/// its one call now, as Redis's `updateStatsOnUnblock` does (failed with UNBLOCK's ERROR).
+pub(crate) fn count_unblocked(server: &mut Server, args: &[Bytes], failed: bool) {
+    let Some(spec) = args.first().and_then(|n| cmd::lookup(&String::from_utf8_lossy(n).to_ascii_lowercase()))
+    else {
+        return;
+    };
+    let calls =
+        server.stats.command_calls.entry(std::ptr::from_ref(spec) as usize).or_insert_with(|| {
+            crate::server::CommandCalls { name: spec.name.to_string(), ..Default::default() }
+        });
+    calls.calls += 1;
+    calls.failed += u64::from(failed);
 }

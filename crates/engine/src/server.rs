@@ -167,6 +167,9 @@ pub struct Server {
     pub host_counts_io: bool,
     /// Active expiry runs on `tick` (DEBUG SET-ACTIVE-EXPIRE 0 turns it off, as tests do).
     pub active_expire: bool,
+    /// DEBUG SLEEP's end on the virtual clock: Redis is busy that long, so the commands and
+    /// blocked clients served after it see at least this time (the host's clock catches up).
+    pub clock_floor: u64,
     /// RESTORE skips the payload's checksum (DEBUG SET-SKIP-CHECKSUM-VALIDATION 1).
     pub skip_checksum: bool,
 }
@@ -198,6 +201,7 @@ impl Server {
             bgsave_ran: false,
             aof_rewrite_ran: false,
             active_expire: true,
+            clock_floor: 0,
             skip_checksum: false,
             last_load: (0, 0),
             host_counts_io: false,

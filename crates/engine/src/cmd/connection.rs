@@ -33,7 +33,16 @@ pub const COMMANDS: &[CommandSpec] = &[
         "[message]",
         ping,
     ),
-    spec("echo", 2, &["fast"], (0, 0, 0), "connection", "Return the message given.", "message", echo),
+    spec(
+        "echo",
+        2,
+        &["loading", "stale", "fast"],
+        (0, 0, 0),
+        "connection",
+        "Return the message given.",
+        "message",
+        echo,
+    ),
     spec(
         "select",
         2,
@@ -216,15 +225,20 @@ fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Integer(1))
 }
 
-/// What HELLO replies: the server's identity and this connection's protocol and id.
-fn hello_reply(client: &Client) -> Frame {
-    let proto = if client.protocol == Protocol::Resp3 { 3 } else { 2 };
-    let search = Frame::Map(vec![
+/// The search module as HELLO and MODULE LIST describe it.
+pub fn search_module() -> Frame {
+    Frame::Map(vec![
         (Frame::bulk("name"), Frame::bulk("search")),
         (Frame::bulk("ver"), Frame::Integer(SEARCH_MODULE_VERSION)),
         (Frame::bulk("path"), Frame::bulk(SEARCH_MODULE_PATH)),
         (Frame::bulk("args"), Frame::Array(vec![])),
-    ]);
+    ])
+}
+
+/// What HELLO replies: the server's identity and this connection's protocol and id.
+fn hello_reply(client: &Client) -> Frame {
+    let proto = if client.protocol == Protocol::Resp3 { 3 } else { 2 };
+    let search = search_module();
     Frame::Map(vec![
         (Frame::bulk("server"), Frame::bulk("redis")),
         (Frame::bulk("version"), Frame::bulk(REDIS_VERSION)),
@@ -590,7 +604,10 @@ fn client_unblock(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(target) = ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some()) else {
         return Ok(Frame::Integer(0));
     };
-    target.parked = None;
+    if let Some((args, _)) = target.parked.take() {
+        crate::engine::count_unblocked(ctx.server, &args, error);
+    }
+    let Some(target) = ctx.server.clients.get_mut(&(id as u64)) else { return Ok(Frame::Integer(1)) };
     target.served = Some(if error {
         Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
     } else {

@@ -1,8 +1,8 @@
 //! DEBUG: the subcommands Redis's test suite and teachers use (`src/debug.c`), answered as
 //! Redis 7.4 answers them. Those that crash, stop or inspect the C process (SEGFAULT, PANIC,
 //! RESTART, OOM, ASSERT, JMAP, MALLCTL, LEAK...) are refused with an error of our own: a
-//! browser tab has no process to crash. DEBUG SLEEP returns at once (the engine never blocks;
-//! the virtual clock is the page's to move).
+//! browser tab has no process to crash. DEBUG SLEEP returns at once (the engine never blocks):
+//! the virtual clock jumps to the sleep's end instead.
 
 use super::{spec, CommandSpec};
 use crate::args::{lower, Args};
@@ -64,7 +64,14 @@ fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
             Err(CmdError::err("Error trying to load the AOF files, check server logs."))
         }
-        ("sleep", 3) => ok,
+        ("sleep", 3) => {
+            // debugDelay: strtod's seconds as whole microseconds; the engine cannot wait, so
+            // the clock jumps to the end of the sleep instead (see `Server::clock_floor`).
+            let secs = crate::float::parse_double(&args.next_bytes()?).unwrap_or(0.0);
+            let ms = (secs * 1_000_000.0) as i64 / 1000;
+            ctx.server.clock_floor = ctx.server.clock_floor.max(ctx.now.saturating_add(ms.max(0) as u64));
+            ok
+        }
         ("set-active-expire", 3) => {
             ctx.server.active_expire = int_arg(&args.next_bytes()?) != 0;
             ok

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod lcs;
 pub mod list;
 pub mod server;
+pub mod services;
 pub mod set;
 pub mod sort;
 pub mod string;
@@ -101,6 +102,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         zpop::COMMANDS,
         sort::COMMANDS,
         server::COMMANDS,
+        services::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
         crate::search::COMMANDS,

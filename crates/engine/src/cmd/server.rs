@@ -3,6 +3,7 @@
 //! so they only move LASTSAVE and reset the change counter, as a successful save would).
 
 mod docs;
+mod getkeys;
 mod info;
 
 use super::connection::help_lines;
@@ -210,6 +211,16 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
         command_docs,
     ),
     spec(
+        "getkeys",
+        -3,
+        &["loading", "stale"],
+        (0, 0, 0),
+        "server",
+        "The key arguments of a full command (what a cluster client routes by).",
+        "command [arg [arg ...]]",
+        getkeys::command_getkeys,
+    ),
+    spec(
         "list",
         -2,
         &["loading", "stale"],
@@ -232,6 +243,26 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
 ];
 
 const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
+    spec(
+        "malloc-stats",
+        2,
+        &[],
+        (0, 0, 0),
+        "server",
+        "The memory allocator's statistics report (jemalloc's, as INFO's mem_allocator says).",
+        "",
+        memory_malloc_stats,
+    ),
+    spec(
+        "purge",
+        2,
+        &[],
+        (0, 0, 0),
+        "server",
+        "Ask the allocator to return dirty pages (nothing to do in the playground): OK.",
+        "",
+        memory_purge,
+    ),
     spec(
         "usage",
         -3,
@@ -555,6 +586,18 @@ fn memory_usage(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         Some(entry) => Frame::Integer(entry.mem as i64),
         None => Frame::Null,
     })
+}
+
+/// The playground has no allocator of its own: the report's frame, as jemalloc 5.3 begins and
+/// ends it (INFO says `mem_allocator:jemalloc-5.3.0`).
+fn memory_malloc_stats(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Verbatim(Bytes::from_static(
+        b"___ Begin jemalloc statistics ___\nVersion: \"5.3.0-0-g0\"\n--- End jemalloc statistics ---\n",
+    )))
+}
+
+fn memory_purge(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::ok())
 }
 
 fn memory_help(_: &mut Ctx, _: &mut Args) -> CmdResult {

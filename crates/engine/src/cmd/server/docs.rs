@@ -260,6 +260,8 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
         "geo" => Some("@geo"),
         "connection" => Some("@connection"),
         "transactions" => Some("@transaction"),
+        "pubsub" => Some("@pubsub"),
+        "scripting" => Some("@scripting"),
         _ => None,
     };
     cats.extend(group);
@@ -270,6 +272,31 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
     if spec.has_flag("admin") {
         cats.push("@dangerous");
     }
+    // In the order of Redis's category bits (`ACLCommandCategories`).
+    const ORDER: [&str; 21] = [
+        "@keyspace",
+        "@read",
+        "@write",
+        "@set",
+        "@sortedset",
+        "@list",
+        "@hash",
+        "@string",
+        "@bitmap",
+        "@hyperloglog",
+        "@geo",
+        "@stream",
+        "@pubsub",
+        "@admin",
+        "@fast",
+        "@slow",
+        "@blocking",
+        "@dangerous",
+        "@connection",
+        "@transaction",
+        "@scripting",
+    ];
+    cats.sort_by_key(|c| ORDER.iter().position(|o| o == c));
     cats.into_iter().map(|c| Frame::Simple(c.into())).collect()
 }
 
