@@ -350,6 +350,7 @@ fn value_bytes(entry: &Entry) -> usize {
         Value::Hash(h) if entry.encoding_floor == encoding::LISTPACK_EX && encoding::hash_is_listpack(h) => {
             crate::types::memory::listpack_ex_bytes(h, entry.field_ttls.as_deref())
         }
+        Value::List(l) => crate::types::memory::list_bytes(l, entry.encoding_floor >= 1),
         value => value.estimate_bytes(),
     }
 }
@@ -359,6 +360,12 @@ fn value_bytes(entry: &Entry) -> usize {
 fn raise_encoding_floor(entry: &mut Entry, floor: u8) {
     use crate::types::encoding;
     entry.encoding_floor = entry.encoding_floor.max(floor);
+    if let Value::List(l) = &entry.value {
+        // `mem_elements` still holds the element count before this change (see refresh_memory).
+        let shrunk = floor == 0 && l.len() <= entry.mem_elements;
+        entry.encoding_floor = encoding::list_floor(l, entry.encoding_floor, shrunk);
+        return;
+    }
     if encoding::is_sticky(&entry.value) && entry.encoding_floor < encoding::top_rank(&entry.value) {
         entry.encoding_floor = entry.encoding_floor.max(encoding::natural_rank(&entry.value));
     }

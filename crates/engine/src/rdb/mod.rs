@@ -51,8 +51,6 @@ const T_SET_LISTPACK: u8 = 20;
 const NODE_PLAIN: u64 = 1;
 const NODE_PACKED: u64 = 2;
 
-/// `list-max-listpack-size -2`: a quicklist node holds at most 8 KB.
-const NODE_LIMIT: usize = 8192;
 /// Redis's `SIZE_ESTIMATE_OVERHEAD` when it checks whether an element still fits a node.
 const NODE_ENTRY_OVERHEAD: usize = 8;
 
@@ -145,12 +143,13 @@ fn quicklist_nodes(list: &VecDeque<Bytes>) -> Vec<usize> {
 /// Each quicklist node's element count and listpack bytes (packed as `quicklist_nodes` says), which
 /// DEBUG OBJECT reports.
 pub fn quicklist_layout(list: &VecDeque<Bytes>) -> Vec<(usize, usize)> {
+    let (node_bytes, node_count) = encoding::limits().list_node_limits();
     let mut nodes = Vec::new();
     let mut lp = Listpack::new();
     let mut count = 0;
     for v in list {
         let overhead = if nodes.is_empty() { 0 } else { NODE_ENTRY_OVERHEAD };
-        if count > 0 && lp.bytes() + v.len() + overhead > NODE_LIMIT {
+        if count > 0 && (lp.bytes() + v.len() + overhead > node_bytes || count >= node_count) {
             nodes.push((count, lp.bytes()));
             lp = Listpack::new();
             count = 0;

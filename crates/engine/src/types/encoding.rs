@@ -6,7 +6,8 @@
 //! back when it shrinks, and APPEND/SETRANGE leave a `raw` string and INCRBYFLOAT an `embstr`
 //! whatever their text. Each key keeps a floor (a rank within its type, [`Entry::encoding_floor`]
 //! in `db.rs`) that these raise; the reported encoding is the higher of the floor and the
-//! value's natural rank. Lists are left out: Redis turns a shrunk quicklist back into a listpack.
+//! value's natural rank. A list's floor says it is a quicklist, which Redis turns back into a
+//! listpack only when a pop or removal leaves it within half a node ([`list_floor`]).
 
 use super::Value;
 use bytes::Bytes;
@@ -97,11 +98,30 @@ pub fn zset_is_listpack(z: &super::ZSet) -> bool {
         && z.iter().all(|(m, _)| m.len() as u64 <= l.zset_max_listpack_value)
 }
 
+/// The bytes of a listpack holding `l`: 6-byte header, the entries, the end byte.
+pub fn listpack_bytes(l: &std::collections::VecDeque<Bytes>) -> usize {
+    7 + l.iter().map(|v| super::memory::listpack_entry(v)).sum::<usize>()
+}
+
 /// True if a list of these elements exceeds one listpack node (a quicklist in Redis).
 fn list_is_quicklist(l: &std::collections::VecDeque<Bytes>) -> bool {
     let (bytes, count) = limits().list_node_limits();
-    // The listpack's own bytes: 6-byte header, the entries, the end byte.
-    l.len() > count || 7 + l.iter().map(|v| super::memory::listpack_entry(v)).sum::<usize>() > bytes
+    l.len() > count || listpack_bytes(l) > bytes
+}
+
+/// True if a quicklist of these elements turns back into a listpack after a command that
+/// shrank it (Redis's `listTypeTryConvertQuicklist` with `shrinking`): it fits half a node.
+/// (Redis also wants the quicklist to be one node; a list this small is one, bar edge cases.)
+pub fn list_fits_half_node(l: &std::collections::VecDeque<Bytes>) -> bool {
+    let (bytes, count) = limits().list_node_limits();
+    l.len() <= count / 2 && listpack_bytes(l) <= bytes / 2
+}
+
+/// True if LSET's new element `value` makes a listpack list a quicklist: Redis checks the
+/// listpack as if `value` were added (one more entry, its bytes more) before replacing.
+pub fn lset_converts(l: &std::collections::VecDeque<Bytes>, value: &[u8]) -> bool {
+    let (bytes, count) = limits().list_node_limits();
+    l.len() + 1 > count || listpack_bytes(l) + value.len() > bytes
 }
 
 /// The rank of the encoding the value's current contents alone would get.
@@ -142,19 +162,22 @@ pub fn top_rank(value: &Value) -> u8 {
     }
 }
 
+/// A list's encoding floor after a change (1: it is a quicklist): a list over a node's limits
+/// becomes one; a quicklist becomes a listpack again only when a change that did not add
+/// elements (`shrunk`: a pop, LREM, LTRIM, LSET) leaves it within half a node.
+pub fn list_floor(l: &std::collections::VecDeque<Bytes>, floor: u8, shrunk: bool) -> u8 {
+    let stays = floor >= 1 && !(shrunk && list_fits_half_node(l));
+    u8::from(stays || list_is_quicklist(l))
+}
+
 /// True for the types whose encoding never steps back (see the module comment).
 pub fn is_sticky(value: &Value) -> bool {
     matches!(value, Value::Hash(_) | Value::Set(_) | Value::ZSet(_))
 }
 
-/// The rank Redis reports: the natural one, raised to the key's floor (lists ignore it).
+/// The rank Redis reports: the natural one, raised to the key's floor.
 pub fn rank(value: &Value, floor: u8) -> u8 {
-    let natural = natural_rank(value);
-    if matches!(value, Value::List(_)) {
-        natural
-    } else {
-        natural.max(floor).min(top_rank(value))
-    }
+    natural_rank(value).max(floor).min(top_rank(value))
 }
 
 /// The name OBJECT ENCODING prints for a value whose key has encoding floor `floor`.
@@ -192,6 +215,10 @@ mod tests {
         assert_eq!(name(&Value::Str(Bytes::from_static(b"12")), RAW), "raw");
         let long = Value::List((0..1000).map(|_| Bytes::from_static(&[b'x'; 20])).collect());
         assert_eq!(name(&long, 0), "quicklist");
-        assert_eq!(name(&Value::List(Default::default()), 1), "listpack");
+        // A quicklist list keeps its floor until a shrinking change leaves half a node.
+        let small: std::collections::VecDeque<Bytes> = (0..3).map(|_| Bytes::from_static(b"x")).collect();
+        assert_eq!(name(&Value::List(small.clone()), 1), "quicklist");
+        assert_eq!(list_floor(&small, 1, false), 1);
+        assert_eq!(list_floor(&small, 1, true), 0);
     }
 }

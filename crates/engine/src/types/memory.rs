@@ -119,10 +119,11 @@ fn dict_table(len: usize) -> usize {
     56 + jemalloc_size(len.max(4).next_power_of_two() * 8)
 }
 
-fn list_bytes(list: &VecDeque<Bytes>) -> usize {
+/// A list's bytes; `quicklist`: it is one even if small (see `encoding::list_floor`).
+pub fn list_bytes(list: &VecDeque<Bytes>, quicklist: bool) -> usize {
     let raw: usize = sampled(list.len(), list.iter(), |v| listpack_entry(v));
     let (node_bytes, node_count) = super::encoding::limits().list_node_limits();
-    if 6 + raw < node_bytes && list.len() <= node_count {
+    if !quicklist && 6 + raw < node_bytes && list.len() <= node_count {
         return ROBJ + listpack(list.iter().map(|b| b.as_ref()));
     }
     // quicklist: header, then listpack nodes (full to the byte or count limit) with a 32-byte
@@ -203,7 +204,7 @@ fn zset_bytes(zset: &ZSet) -> usize {
 pub fn value_bytes(value: &Value) -> usize {
     match value {
         Value::Str(s) => string_bytes(s),
-        Value::List(l) => list_bytes(l),
+        Value::List(l) => list_bytes(l, false),
         Value::Hash(h) => hash_bytes(h),
         Value::Set(s) => set_bytes(s),
         Value::ZSet(z) => zset_bytes(z),
