@@ -260,3 +260,30 @@ fn lists_follow_the_node_size() {
     ]);
     s.same(DEFAULTS);
 }
+
+#[test]
+fn plain_nodes_for_elements_over_the_packed_threshold() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = session();
+    let long = "c".repeat(15);
+    let longer = format!("{}{}", "q".repeat(40), "0123456789".repeat(5));
+    s.script(&[
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "10"],
+        &["CONFIG", "SET", "list-max-listpack-size", "2"],
+        &["RPUSH", "e:p1", "a", "bbbbbbbbbbbbbbbbbbbbb"],
+        &["OBJECT", "ENCODING", "e:p1"],
+        &["DUMP", "e:p1"],
+        &["RPUSH", "e:p1", &long, "d", &longer, "e", "f", "g"],
+        &["OBJECT", "ENCODING", "e:p1"],
+        &["DUMP", "e:p1"],
+        &["LRANGE", "e:p1", "0", "-1"],
+        // (Redis keeps the plain nodes it made when the threshold goes back up; the engine
+        // lays nodes out afresh, so only new lists are compared.)
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"],
+        &["RPUSH", "e:p2", "a", "bbbbbbbbbbbbbbbbbbbbb", &long, "d", &longer],
+        &["DUMP", "e:p2"],
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"],
+        &["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x"],
+    ]);
+    s.same(DEFAULTS);
+}

@@ -38,6 +38,9 @@ pub struct Limits {
     pub list_max_listpack_size: i32,
     /// Kept and reported only: the playground stores no compressed nodes.
     pub list_compress_depth: i32,
+    /// `DEBUG QUICKLIST-PACKED-THRESHOLD` (not a CONFIG parameter): a quicklist element this
+    /// big gets a plain node of its own.
+    pub packed_threshold: u64,
 }
 
 impl Default for Limits {
@@ -52,6 +55,7 @@ impl Default for Limits {
             hash_max_listpack_value: 64,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
+            packed_threshold: 1 << 30,
         }
     }
 }
