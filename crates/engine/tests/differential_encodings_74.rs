@@ -133,6 +133,13 @@ fn sorted_sets_and_hashes_follow_the_thresholds() {
         &["OBJECT", "ENCODING", "e:z1"],
         &["ZRANGESTORE", "e:z2", "e:z1", "0", "-1"],
         &["OBJECT", "ENCODING", "e:z2"],
+        &["CONFIG", "SET", "zset-max-ziplist-entries", "128"],
+        // Keys keep the encoding they got when the limits change.
+        &["OBJECT", "ENCODING", "e:z1"],
+        &["OBJECT", "ENCODING", "e:z2"],
+        &["ZADD", "e:z2", "2", "b"],
+        &["OBJECT", "ENCODING", "e:z2"],
+        &["CONFIG", "SET", "zset-max-ziplist-entries", "0"],
         &["CONFIG", "SET", "zset-max-listpack-entries", "2"],
         &["ZADD", "e:z3", "1", "a", "2", "b"],
         &["OBJECT", "ENCODING", "e:z3"],
