@@ -92,6 +92,8 @@ pub struct Config {
     pub maxclients: u32,
     /// `hll-sparse-max-bytes`: a sparse HyperLogLog that would grow past it turns dense.
     pub hll_sparse_max_bytes: u64,
+    /// The encoding conversion thresholds (`*-max-listpack-*` and friends).
+    pub encoding: crate::types::encoding::Limits,
 }
 
 impl Default for Config {
@@ -113,6 +115,7 @@ impl Default for Config {
             client_query_buffer_limit: 1 << 30,
             maxclients: 10_000,
             hll_sparse_max_bytes: 3000,
+            encoding: Default::default(),
         }
     }
 }
@@ -135,12 +138,41 @@ pub const PARAMETERS: &[&str] = &[
     "client-query-buffer-limit",
     "maxclients",
     "hll-sparse-max-bytes",
+    "set-max-intset-entries",
+    "set-max-listpack-entries",
+    "set-max-listpack-value",
+    "zset-max-listpack-entries",
+    "zset-max-ziplist-entries",
+    "zset-max-listpack-value",
+    "zset-max-ziplist-value",
+    "hash-max-listpack-entries",
+    "hash-max-ziplist-entries",
+    "hash-max-listpack-value",
+    "hash-max-ziplist-value",
+    "list-max-listpack-size",
+    "list-max-ziplist-size",
+    "list-compress-depth",
 ];
+
+/// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
+const ALIASES: &[(&str, &str)] = &[
+    ("zset-max-ziplist-entries", "zset-max-listpack-entries"),
+    ("zset-max-ziplist-value", "zset-max-listpack-value"),
+    ("hash-max-ziplist-entries", "hash-max-listpack-entries"),
+    ("hash-max-ziplist-value", "hash-max-listpack-value"),
+    ("list-max-ziplist-size", "list-max-listpack-size"),
+];
+
+/// The setting a (lowercase) name stands for: itself, or the current name of an alias.
+pub fn canonical(name: &str) -> &str {
+    ALIASES.iter().find(|(alias, _)| *alias == name).map_or(name, |(_, real)| real)
+}
 
 impl Config {
     /// The value CONFIG GET prints for a known parameter (lowercase name).
     pub fn get(&self, name: &str) -> Option<String> {
-        Some(match name {
+        let e = &self.encoding;
+        Some(match canonical(name) {
             "maxmemory" => self.maxmemory.to_string(),
             "maxmemory-policy" => self.policy.name().to_string(),
             "maxmemory-samples" => self.maxmemory_samples.to_string(),
@@ -157,6 +189,15 @@ impl Config {
             "client-query-buffer-limit" => self.client_query_buffer_limit.to_string(),
             "maxclients" => self.maxclients.to_string(),
             "hll-sparse-max-bytes" => self.hll_sparse_max_bytes.to_string(),
+            "set-max-intset-entries" => e.set_max_intset_entries.to_string(),
+            "set-max-listpack-entries" => e.set_max_listpack_entries.to_string(),
+            "set-max-listpack-value" => e.set_max_listpack_value.to_string(),
+            "zset-max-listpack-entries" => e.zset_max_listpack_entries.to_string(),
+            "zset-max-listpack-value" => e.zset_max_listpack_value.to_string(),
+            "hash-max-listpack-entries" => e.hash_max_listpack_entries.to_string(),
+            "hash-max-listpack-value" => e.hash_max_listpack_value.to_string(),
+            "list-max-listpack-size" => e.list_max_listpack_size.to_string(),
+            "list-compress-depth" => e.list_compress_depth.to_string(),
             _ => return None,
         })
     }
@@ -166,7 +207,8 @@ impl Config {
     /// `Err(None)` means the parameter is unknown.
     pub fn set(&mut self, name: &str, value: &[u8]) -> Result<(), Option<&'static str>> {
         let text = std::str::from_utf8(value).map_err(|_| Some(bad_value_message(name)))?;
-        match name {
+        let e = &mut self.encoding;
+        match canonical(name) {
             "maxmemory" => self.maxmemory = parse_memory(text).ok_or(Some(MEMORY_VALUE))?,
             "maxmemory-policy" => {
                 self.policy = EvictionPolicy::parse(text).ok_or(Some(POLICY_CHOICES))?;
@@ -218,6 +260,19 @@ impl Config {
                 }
                 self.hll_sparse_max_bytes = bytes;
             }
+            "set-max-intset-entries" => e.set_max_intset_entries = parse_size(text)?,
+            "set-max-listpack-entries" => e.set_max_listpack_entries = parse_size(text)?,
+            "set-max-listpack-value" => e.set_max_listpack_value = parse_size(text)?,
+            "zset-max-listpack-entries" => e.zset_max_listpack_entries = parse_size(text)?,
+            "zset-max-listpack-value" => e.zset_max_listpack_value = parse_memory_size(text)?,
+            "hash-max-listpack-entries" => e.hash_max_listpack_entries = parse_size(text)?,
+            "hash-max-listpack-value" => e.hash_max_listpack_value = parse_memory_size(text)?,
+            "list-max-listpack-size" => {
+                let n = parse_int(text)?;
+                e.list_max_listpack_size = i32::try_from(n)
+                    .map_err(|_| Some("argument must be between -2147483648 and 2147483647 inclusive"))?;
+            }
+            "list-compress-depth" => e.list_compress_depth = parse_bounded(text, 0, i32::MAX as u32)? as i32,
             _ => return Err(None),
         }
         Ok(())
@@ -235,7 +290,11 @@ fn bad_value_message(name: &str) -> &'static str {
         | "maxmemory-clients"
         | "proto-max-bulk-len"
         | "client-query-buffer-limit"
-        | "hll-sparse-max-bytes" => MEMORY_VALUE,
+        | "hll-sparse-max-bytes"
+        | "zset-max-listpack-value"
+        | "zset-max-ziplist-value"
+        | "hash-max-listpack-value"
+        | "hash-max-ziplist-value" => MEMORY_VALUE,
         "maxmemory-policy" => POLICY_CHOICES,
         "appendonly" => "argument must be 'yes' or 'no'",
         _ => NOT_INTEGER,
@@ -245,6 +304,23 @@ fn bad_value_message(name: &str) -> &'static str {
 /// A signed integer as Redis's numeric configs read it.
 fn parse_int(text: &str) -> Result<i64, Option<&'static str>> {
     crate::args::parse_i64(text.as_bytes()).ok_or(Some(NOT_INTEGER))
+}
+
+/// A `size_t` setting: 0 to `LONG_MAX`.
+fn parse_size(text: &str) -> Result<u64, Option<&'static str>> {
+    match parse_int(text)? {
+        n if n >= 0 => Ok(n as u64),
+        _ => Err(Some("argument must be between 0 and 9223372036854775807 inclusive")),
+    }
+}
+
+/// A `size_t` memory setting (`zset-`/`hash-max-listpack-value`): units allowed, 0 to
+/// `LONG_MAX`.
+fn parse_memory_size(text: &str) -> Result<u64, Option<&'static str>> {
+    match parse_memory(text).ok_or(Some(MEMORY_VALUE))? {
+        n if n <= i64::MAX as u64 => Ok(n),
+        _ => Err(Some("argument must be between 0 and 9223372036854775807 inclusive")),
+    }
 }
 
 /// An integer within `min..=max`, with Redis's range message otherwise.

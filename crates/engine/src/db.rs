@@ -121,6 +121,12 @@ impl Db {
     /// is set to `expires_at` (callers pass the old one to keep it, as KEEPTTL does).
     pub fn insert(&mut self, key: Bytes, value: Value, expires_at: Option<u64>, now: u64) {
         let mem = crate::types::memory::key_bytes(&key) + value.estimate_bytes();
+        // A collection starts in the encoding its contents get under the limits in force now,
+        // and keeps it if they change later (a list: until it shrinks, see `list_floor`).
+        let floor = match &value {
+            Value::Str(_) => 0,
+            collection => crate::types::encoding::natural_rank(collection),
+        };
         if let Some(entry) = self.map.get_mut(&key) {
             if let Some(old) = entry.expires_at {
                 self.expiries.remove(&(old, key.clone()));
@@ -131,7 +137,7 @@ impl Db {
             }
             entry.field_ttls = None;
             entry.mem_elements = value.element_count();
-            entry.encoding_floor = 0;
+            entry.encoding_floor = floor;
             entry.value = value;
             entry.mem = mem;
             entry.expires_at = expires_at;
@@ -162,7 +168,7 @@ impl Db {
                 mem,
                 id,
                 mem_elements,
-                encoding_floor: 0,
+                encoding_floor: floor,
                 field_ttls: None,
                 hfe_at: None,
             },
@@ -350,6 +356,7 @@ fn value_bytes(entry: &Entry) -> usize {
         Value::Hash(h) if entry.encoding_floor == encoding::LISTPACK_EX && encoding::hash_is_listpack(h) => {
             crate::types::memory::listpack_ex_bytes(h, entry.field_ttls.as_deref())
         }
+        Value::List(l) => crate::types::memory::list_bytes(l, entry.encoding_floor >= 1),
         value => value.estimate_bytes(),
     }
 }
@@ -359,6 +366,12 @@ fn value_bytes(entry: &Entry) -> usize {
 fn raise_encoding_floor(entry: &mut Entry, floor: u8) {
     use crate::types::encoding;
     entry.encoding_floor = entry.encoding_floor.max(floor);
+    if let Value::List(l) = &entry.value {
+        // `mem_elements` still holds the element count before this change (see refresh_memory).
+        let shrunk = floor == 0 && l.len() <= entry.mem_elements;
+        entry.encoding_floor = encoding::list_floor(l, entry.encoding_floor, shrunk);
+        return;
+    }
     if encoding::is_sticky(&entry.value) && entry.encoding_floor < encoding::top_rank(&entry.value) {
         entry.encoding_floor = entry.encoding_floor.max(encoding::natural_rank(&entry.value));
     }

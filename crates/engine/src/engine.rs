@@ -46,6 +46,7 @@ impl Engine {
     /// A new engine whose random choices (SPOP, RANDOMKEY, eviction samples, HNSW levels)
     /// follow `seed`, created at virtual time `now` (ms).
     pub fn new(seed: u64, now: u64) -> Engine {
+        crate::types::encoding::set_limits(Default::default());
         Engine { server: Server::new(seed, now), serving: false }
     }
 
@@ -355,6 +356,8 @@ impl Engine {
             // Redis ignores empty commands; answer nothing meaningful but never fail.
             return Frame::Null;
         }
+        // Another engine on this thread may have installed its own thresholds.
+        crate::types::encoding::set_limits(self.server.config.encoding);
         let mut name_buf = [0u8; 32];
         let name = lowercase_name(&args[0], &mut name_buf);
         let mut ran: Option<&'static str> = None;

@@ -83,7 +83,13 @@ fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ("quicklist-packed-threshold", 3) => {
             let arg = args.next_bytes()?;
             match std::str::from_utf8(&arg).ok().and_then(crate::config::parse_memory) {
-                Some(sz) if sz <= (1 << 32) - (1 << 20) => ok,
+                Some(sz) if sz <= (1 << 32) - (1 << 20) => {
+                    // Kept with the encoding limits (DUMP and DEBUG OBJECT lay nodes out by it).
+                    let threshold = if sz == 0 { 1 << 30 } else { sz };
+                    ctx.server.config.encoding.packed_threshold = threshold;
+                    crate::types::encoding::set_limits(ctx.server.config.encoding);
+                    ok
+                }
                 _ => Err(CmdError::err("argument must be a memory value bigger than 1 and smaller than 4gb")),
             }
         }
@@ -171,8 +177,9 @@ fn object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
         let size: usize = nodes.iter().map(|n| n.1).sum();
         let avg = list.len() as f64 / nodes.len().max(1) as f64;
         extra = format!(
-            " ql_nodes:{} ql_avg_node:{avg:.2} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:{size}",
-            nodes.len()
+            " ql_nodes:{} ql_avg_node:{avg:.2} ql_listpack_max:{} ql_compressed:0 ql_uncompressed_size:{size}",
+            nodes.len(),
+            crate::types::encoding::limits().list_max_listpack_size
         );
     }
     Ok(Frame::Simple(format!(

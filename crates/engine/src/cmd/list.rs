@@ -406,7 +406,11 @@ fn lset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let index = i64::from(args.next_i64()? as i32);
     let value = args.next_bytes()?;
     let i = resolve_index(index, list.len()).ok_or_else(CmdError::out_of_range)?;
+    let converts = crate::types::encoding::lset_converts(list, &value);
     list[i] = value;
+    if converts {
+        ctx.db().settle_encoding(&key, 1);
+    }
     ctx.modified(&key);
     Ok(Frame::ok())
 }

@@ -409,6 +409,7 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.server.stats.aof_rewrites += 1;
         ctx.server.aof_rewrite_ran = true;
     }
+    crate::types::encoding::set_limits(updated.encoding);
     ctx.server.config = updated;
     if shrunk {
         // Redis evicts right away when maxmemory drops below the memory in use (and only logs

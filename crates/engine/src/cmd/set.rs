@@ -15,8 +15,6 @@ use crate::types::Value;
 use bytes::Bytes;
 use indexmap::IndexSet;
 
-use crate::types::encoding::MAX_INTSET_ENTRIES;
-
 /// Most picks a random-with-repeats reply (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER with a negative
 /// count) returns. Redis has no such limit: asked for -LONG_MAX picks it starts building a reply
 /// of that many and runs out of memory. The page runs in a wasm instance of 4 GB at most, where a
@@ -231,7 +229,7 @@ pub fn add_member(set: &mut IndexSet<Bytes>, member: Bytes, converted: bool) -> 
     let intset = !converted && !set.is_empty() && is_intset_like(set);
     set.insert(member.clone());
     if intset && is_int(&member) {
-        if set.len() <= MAX_INTSET_ENTRIES {
+        if set.len() as u64 <= crate::types::encoding::limits().set_max_intset_entries {
             sort_numerically(set);
         }
     } else if intset {
@@ -304,7 +302,16 @@ fn sadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Value::Set(set) = ctx.write_or_create(&key, is_set, new_set)? else {
         return Err(CmdError::wrong_type());
     };
+    let was_intset = !converted && !set.is_empty() && is_intset_like(set);
     let added = members.into_iter().filter(|m| add_member(set, m.clone(), converted)).count();
+    // Redis's `maybeConvertIntset`: an intset grown past `set-max-intset-entries` becomes a
+    // hashtable, even where a listpack would do (a new set that big starts as a listpack).
+    let outgrown = was_intset
+        && set.len() as u64 > crate::types::encoding::limits().set_max_intset_entries
+        && set.iter().all(|m| is_int(m));
+    if outgrown {
+        ctx.db().settle_encoding(&key, 2);
+    }
     if added > 0 {
         ctx.modified(&key);
     }

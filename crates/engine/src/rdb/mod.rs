@@ -51,8 +51,6 @@ const T_SET_LISTPACK: u8 = 20;
 const NODE_PLAIN: u64 = 1;
 const NODE_PACKED: u64 = 2;
 
-/// `list-max-listpack-size -2`: a quicklist node holds at most 8 KB.
-const NODE_LIMIT: usize = 8192;
 /// Redis's `SIZE_ESTIMATE_OVERHEAD` when it checks whether an element still fits a node.
 const NODE_ENTRY_OVERHEAD: usize = 8;
 
@@ -67,10 +65,15 @@ pub fn dump(value: &Value, floor: u8) -> Vec<u8> {
         }
         Value::List(list) => {
             out.push(T_LIST_QUICKLIST_2);
-            let nodes = if rank == 0 { vec![list.len()] } else { quicklist_nodes(list) };
+            let nodes = if rank == 0 { vec![(list.len(), false)] } else { quicklist_nodes(list) };
             put_len(&mut out, nodes.len() as u64);
             let mut items = list.iter();
-            for n in nodes {
+            for (n, plain) in nodes {
+                if plain {
+                    put_len(&mut out, NODE_PLAIN);
+                    put_string(&mut out, items.next().map_or(&[][..], |v| v));
+                    continue;
+                }
                 put_len(&mut out, NODE_PACKED);
                 let mut lp = Listpack::new();
                 items.by_ref().take(n).for_each(|v| lp.push(v));
@@ -135,30 +138,42 @@ pub fn dump(value: &Value, floor: u8) -> Vec<u8> {
     out
 }
 
-/// How many elements each quicklist node holds, as a list built by appending at the tail packs
-/// them: the first node (the listpack the list started as) while it stays within 8 KB, every
-/// later one while `node bytes + element + 8` does (`_quicklistNodeAllowInsert`).
-fn quicklist_nodes(list: &VecDeque<Bytes>) -> Vec<usize> {
-    quicklist_layout(list).into_iter().map(|n| n.0).collect()
+/// How many elements each quicklist node holds and whether it is a plain one, as a list built
+/// by appending at the tail packs them: the first node (the listpack the list started as) while
+/// it stays within a node's limits, every later one while `node bytes + element + 8` does
+/// (`_quicklistNodeAllowInsert`); after the first node, an element of at least
+/// `DEBUG QUICKLIST-PACKED-THRESHOLD` bytes gets a plain node of its own.
+fn quicklist_nodes(list: &VecDeque<Bytes>) -> Vec<(usize, bool)> {
+    quicklist_layout(list).into_iter().map(|n| (n.0, n.2)).collect()
 }
 
-/// Each quicklist node's element count and listpack bytes (packed as `quicklist_nodes` says), which
+/// Each quicklist node's element count, bytes and plainness (as `quicklist_nodes` says), which
 /// DEBUG OBJECT reports.
-pub fn quicklist_layout(list: &VecDeque<Bytes>) -> Vec<(usize, usize)> {
+pub fn quicklist_layout(list: &VecDeque<Bytes>) -> Vec<(usize, usize, bool)> {
+    let limits = encoding::limits();
+    let (node_bytes, node_count) = limits.list_node_limits();
     let mut nodes = Vec::new();
     let mut lp = Listpack::new();
     let mut count = 0;
     for v in list {
         let overhead = if nodes.is_empty() { 0 } else { NODE_ENTRY_OVERHEAD };
-        if count > 0 && lp.bytes() + v.len() + overhead > NODE_LIMIT {
-            nodes.push((count, lp.bytes()));
+        let full = count > 0 && (lp.bytes() + v.len() + overhead > node_bytes || count >= node_count);
+        let plain = (v.len() as u64) >= limits.packed_threshold && (full || !nodes.is_empty());
+        if full || (plain && count > 0) {
+            nodes.push((count, lp.bytes(), false));
             lp = Listpack::new();
             count = 0;
+        }
+        if plain {
+            nodes.push((1, v.len(), true));
+            continue;
         }
         lp.push(v);
         count += 1;
     }
-    nodes.push((count, lp.bytes()));
+    if count > 0 || nodes.is_empty() {
+        nodes.push((count, lp.bytes(), false));
+    }
     nodes
 }
 

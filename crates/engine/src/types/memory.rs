@@ -15,12 +15,6 @@ use std::collections::VecDeque;
 const ROBJ: usize = 16;
 /// A main-dictionary entry (`dictEntry`: key, value, next).
 pub const DICT_ENTRY: usize = 24;
-/// Redis 7.4 default thresholds for the compact encodings (hashes: `encoding::hash_is_listpack`).
-const LISTPACK_MAX_ENTRIES: usize = 128;
-const LISTPACK_MAX_VALUE: usize = 64;
-const INTSET_MAX_ENTRIES: usize = 512;
-/// `list-max-listpack-size -2`: 8 KB per listpack node.
-const LIST_NODE_BYTES: usize = 8192;
 /// Elements sampled from large collections.
 const SAMPLE: usize = 16;
 
@@ -75,7 +69,7 @@ fn string_bytes(s: &[u8]) -> usize {
 }
 
 /// Bytes one listpack entry takes (encoding header, data, back-length).
-fn listpack_entry(bytes: &[u8]) -> usize {
+pub fn listpack_entry(bytes: &[u8]) -> usize {
     listpack_body(as_integer(bytes), bytes.len())
 }
 
@@ -125,18 +119,18 @@ fn dict_table(len: usize) -> usize {
     56 + jemalloc_size(len.max(4).next_power_of_two() * 8)
 }
 
-fn fits_listpack(len: usize, mut sizes: impl Iterator<Item = usize>) -> bool {
-    len <= LISTPACK_MAX_ENTRIES && sizes.all(|s| s <= LISTPACK_MAX_VALUE)
-}
-
-fn list_bytes(list: &VecDeque<Bytes>) -> usize {
+/// A list's bytes; `quicklist`: it is one even if small (see `encoding::list_floor`).
+pub fn list_bytes(list: &VecDeque<Bytes>, quicklist: bool) -> usize {
     let raw: usize = sampled(list.len(), list.iter(), |v| listpack_entry(v));
-    if 6 + raw < LIST_NODE_BYTES {
+    let (node_bytes, node_count) = super::encoding::limits().list_node_limits();
+    if !quicklist && 6 + raw < node_bytes && list.len() <= node_count {
         return ROBJ + listpack(list.iter().map(|b| b.as_ref()));
     }
-    // quicklist: header, then ~8 KB listpack nodes with a 32-byte node struct each.
-    let nodes = raw.div_ceil(LIST_NODE_BYTES);
-    ROBJ + 40 + nodes * (32 + jemalloc_size(LIST_NODE_BYTES))
+    // quicklist: header, then listpack nodes (full to the byte or count limit) with a 32-byte
+    // node struct each.
+    let nodes = raw.div_ceil(node_bytes).max(list.len().div_ceil(node_count));
+    let node = jemalloc_size(node_bytes.min(6 + raw.div_ceil(nodes.max(1)) + 1));
+    ROBJ + 40 + nodes * (32 + node)
 }
 
 fn hash_bytes(hash: &IndexMap<Bytes, Bytes>) -> usize {
@@ -164,7 +158,8 @@ pub fn listpack_ex_bytes(hash: &IndexMap<Bytes, Bytes>, ttls: Option<&super::hfe
 }
 
 fn set_bytes(set: &IndexSet<Bytes>) -> usize {
-    if set.len() <= INTSET_MAX_ENTRIES && set.iter().all(|m| as_integer(m).is_some()) {
+    let rank = super::encoding::set_natural_rank(set);
+    if rank == 0 {
         let width = set.iter().filter_map(|m| as_integer(m)).fold(2, |w, v| {
             if i16::try_from(v).is_ok() {
                 w
@@ -176,7 +171,7 @@ fn set_bytes(set: &IndexSet<Bytes>) -> usize {
         });
         return ROBJ + jemalloc_size(8 + width * set.len());
     }
-    if fits_listpack(set.len(), set.iter().map(|m| m.len())) {
+    if rank == 1 {
         return ROBJ + listpack(set.iter().map(|m| m.as_ref()));
     }
     ROBJ + dict_table(set.len()) + sampled(set.len(), set.iter(), |m| DICT_ENTRY + sds_bytes(m.len()))
@@ -192,7 +187,7 @@ fn score_text(score: f64) -> String {
 }
 
 fn zset_bytes(zset: &ZSet) -> usize {
-    if fits_listpack(zset.len(), zset.iter().map(|(m, _)| m.len())) {
+    if super::encoding::zset_is_listpack(zset) {
         let texts: Vec<(Bytes, String)> = zset.iter().map(|(m, s)| (m.clone(), score_text(s))).collect();
         return ROBJ + listpack(texts.iter().flat_map(|(m, s)| [m.as_ref(), s.as_bytes()]));
     }
@@ -209,7 +204,7 @@ fn zset_bytes(zset: &ZSet) -> usize {
 pub fn value_bytes(value: &Value) -> usize {
     match value {
         Value::Str(s) => string_bytes(s),
-        Value::List(l) => list_bytes(l),
+        Value::List(l) => list_bytes(l, false),
         Value::Hash(h) => hash_bytes(h),
         Value::Set(s) => set_bytes(s),
         Value::ZSet(z) => zset_bytes(z),
