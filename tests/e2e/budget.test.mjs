@@ -4,7 +4,7 @@
 // unknown commands took it to 404.6 KB. Issue #17's data types (bitmaps, HyperLogLog, geo,
 // hash-field TTLs, SORT, LCS, blocking sorted-set pops, DUMP/RESTORE, DEBUG, the encoding
 // settings, COMMAND GETKEYS, the empty PUBSUB/SLOWLOG/MODULE/FUNCTION answers) and their key
-// browser views took it to 487.9 KB: over the hard budget, until rarely used families load
+// browser views took it to 492.3 KB: over the hard budget, until rarely used families load
 // lazily (README, "Measured here"). This ratchet sits just above that, so a change that grows the
 // page lands only on purpose (raise it here, with the reason). `measure.mjs` prints the figure.
 // Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 489;
+const BUDGET_KB = 494;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs) loads later.
