@@ -49,6 +49,7 @@ mod grisu;
 pub mod long_double;
 mod nat;
 pub mod order;
+pub mod pqsort;
 pub mod rdb;
 pub mod resp;
 pub mod search;
