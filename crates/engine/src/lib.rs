@@ -36,6 +36,7 @@ pub mod cmd;
 pub mod config;
 pub(crate) mod ctx;
 pub mod db;
+pub mod decimal;
 pub mod digest;
 mod engine;
 pub mod error;

@@ -137,7 +137,7 @@ fn weight(raw: &[u8]) -> Option<f64> {
     let value = if unsigned.starts_with("0x") {
         crate::float::parse_hex_float(&lower)?
     } else if unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == 'i') {
-        lower.parse::<f64>().ok()?
+        crate::decimal::parse_f64(&lower)?
     } else {
         return None;
     };
