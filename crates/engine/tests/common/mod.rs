@@ -51,6 +51,35 @@ pub fn oracle_port() -> u16 {
     })
 }
 
+/// Port of the second oracle, Redis 7.4 with RediSearch AND RedisJSON, for the JSON tests
+/// (the first one has search alone, as the tests that compare MODULE LIST and INFO expect).
+pub const DEFAULT_JSON_PORT: u16 = 16380;
+
+static JSON_STARTED: OnceLock<u16> = OnceLock::new();
+
+/// The JSON oracle's port (`REDIS_JSON_ORACLE_PORT`, or 16380 started on demand like
+/// [`oracle_port`]'s, with `--with json`).
+pub fn json_oracle_port() -> u16 {
+    *JSON_STARTED.get_or_init(|| {
+        if let Ok(port) = std::env::var("REDIS_JSON_ORACLE_PORT") {
+            return port.parse().expect("REDIS_JSON_ORACLE_PORT must be a port number");
+        }
+        let script = workspace_root().join("../shared/oracle/redis-stack");
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .args(["start", &DEFAULT_JSON_PORT.to_string(), "--with", "json", "--debug"])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "the Redis oracle with JSON did not start ({}):\n{}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        DEFAULT_JSON_PORT
+    })
+}
+
 /// The repository root (two levels above this crate).
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
