@@ -64,10 +64,29 @@ impl Engine {
     /// with it, so nothing pushed later is served to a closed connection (`retry_blocked` on a
     /// forgotten id answers `None`). Hosts must call this as soon as they see the hang-up.
     pub fn disconnect(&mut self, id: u64) {
-        if let Some(client) = self.server.clients.remove(&id) {
+        if let Some(mut client) = self.server.clients.remove(&id) {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);
+            crate::cmd::pubsub::forget_client(&mut self.server, &mut client);
         }
+        self.server.pushed.remove(&id);
         self.server.dirty_clients.remove(&id);
+    }
+
+    /// Take the frames waiting for `client`'s connection, oldest first: pub/sub messages and
+    /// the confirmations after the first of `SUBSCRIBE a b ...`. A host writes them after the
+    /// reply of each command the client runs (a command's pushes to its own connection follow
+    /// its reply, as in Redis 7.4), and whenever [`Engine::pushed_clients`] names the client,
+    /// encoded with [`Engine::protocol`] (pushes are `>` frames in RESP3, arrays in RESP2).
+    pub fn take_pushes(&mut self, client: u64) -> Vec<Frame> {
+        self.server.pushed.remove(&client);
+        self.server.clients.get_mut(&client).map(|c| std::mem::take(&mut c.pushes)).unwrap_or_default()
+    }
+
+    /// The clients that were sent pushes since the last call (a PUBLISH reaches other
+    /// connections): a host wakes each one to [`Engine::take_pushes`]. Ids of clients that
+    /// took theirs meanwhile may be listed; their outbox is then empty.
+    pub fn pushed_clients(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.server.pushed).into_iter().collect()
     }
 
     /// The protocol the client negotiated with HELLO (RESP2 until it says otherwise).
@@ -134,6 +153,14 @@ impl Engine {
         };
         me.last_ms = now;
         let reply = self.dispatch(&mut me, args, now);
+        // What the command pushed to its own connection follows its reply.
+        if !self.server.strays.is_empty() {
+            for (id, frame) in std::mem::take(&mut self.server.strays) {
+                if id == client {
+                    me.pushes.push(frame);
+                }
+            }
+        }
         self.server.clients.insert(client, me);
         // A DEBUG SLEEP it ran (in a transaction too) has passed when the blocked are served.
         self.serve_parked(now.max(self.server.clock_floor));
@@ -489,6 +516,32 @@ impl Engine {
                     return Err(e.into_frame());
                 }
             }
+        }
+        // A RESP2 subscriber may only (un)subscribe, PING, QUIT and RESET (RESP3 has no limit).
+        if client.subs.active()
+            && client.protocol == Protocol::Resp2
+            && !matches!(
+                spec.name,
+                "ping"
+                    | "subscribe"
+                    | "ssubscribe"
+                    | "psubscribe"
+                    | "unsubscribe"
+                    | "sunsubscribe"
+                    | "punsubscribe"
+                    | "quit"
+                    | "reset"
+            )
+        {
+            if in_multi {
+                client.multi_error = true;
+            }
+            let name =
+                if start == 2 { format!("{}|{}", lower(&args[0]), spec.name) } else { spec.name.into() };
+            return Err(CmdError::err(format!(
+                "Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            ))
+            .into_frame());
         }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(queue) = client.multi.as_mut() {

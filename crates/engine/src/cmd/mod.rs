@@ -18,6 +18,7 @@ pub mod hyperloglog;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod pubsub;
 pub mod server;
 pub mod services;
 pub mod set;
@@ -103,6 +104,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         sort::COMMANDS,
         server::COMMANDS,
         services::COMMANDS,
+        pubsub::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
         crate::search::COMMANDS,

@@ -211,6 +211,10 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
             clients().filter(|c| matches!(c.parked, Some((_, Some(_))))).count().to_string()
         }
         "total_blocking_keys" => blocking_keys(clients()).to_string(),
+        "pubsub_clients" => clients().filter(|c| c.subs.active()).count().to_string(),
+        "pubsub_channels" => server.pubsub.channels.len().to_string(),
+        "pubsub_patterns" => server.pubsub.patterns.len().to_string(),
+        "pubsubshard_channels" => server.pubsub.shard.len().to_string(),
         "watching_clients" => clients().filter(|c| !c.watched.is_empty()).count().to_string(),
         "total_watched_keys" => server.watchers.len().to_string(),
         "used_memory"
