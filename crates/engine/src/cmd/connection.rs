@@ -226,6 +226,9 @@ fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     ctx.server.events.emit(|| Event::Written { db: dst, key: key.clone() });
     ctx.server.touch(src, &key);
     ctx.server.touch(dst, &key);
+    crate::notify::notify(ctx.server, crate::notify::NEW, "new", dst, &key);
+    crate::notify::notify(ctx.server, crate::notify::GENERIC, "move_from", src, &key);
+    crate::notify::notify(ctx.server, crate::notify::GENERIC, "move_to", dst, &key);
     Ok(Frame::Integer(1))
 }
 
