@@ -67,6 +67,7 @@ impl Engine {
         if let Some(mut client) = self.server.clients.remove(&id) {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);
             crate::cmd::pubsub::forget_client(&mut self.server, &mut client);
+            crate::cmd::tracking::disable(&mut self.server, &mut client);
         }
         self.server.pushed.remove(&id);
         self.server.dirty_clients.remove(&id);
@@ -152,16 +153,43 @@ impl Engine {
             None => Box::new(Client { id: client, created_ms: now, ..Client::default() }),
         };
         me.last_ms = now;
-        let reply = self.dispatch(&mut me, args, now);
-        // What the command pushed to its own connection follows its reply.
-        if !self.server.strays.is_empty() {
-            for (id, frame) in std::mem::take(&mut self.server.strays) {
-                if id == client {
-                    me.pushes.push(frame);
-                }
+        // CLIENT CACHING applies to the next command (or transaction) only.
+        let keeps_caching =
+            me.multi.is_some() || args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"client"));
+        if self.server.tracking.active() {
+            crate::cmd::tracking::limit(&mut self.server);
+        }
+        self.server.current_client = client;
+        let mark = me.pushes.len();
+        let mut reply = self.dispatch(&mut me, args, now);
+        self.server.current_client = 0;
+        // A flush's invalidation for the flushing client itself precedes its reply in Redis
+        // 7.4: it becomes the reply here, and the reply the first push (same bytes on the wire).
+        if let Some(i) = self.server.tracking.own_flush(client) {
+            if me.tracking.as_ref().is_some_and(|t| t.redirect == 0) && me.protocol == Protocol::Resp3 {
+                self.server.tracking.take_pending(i);
+                let push = Frame::Push(vec![Frame::bulk("invalidate"), Frame::Null]);
+                me.pushes.insert(mark, std::mem::replace(&mut reply, push));
             }
         }
+        if let Some(t) = me.tracking.as_mut().filter(|_| !keeps_caching && me.multi.is_none()) {
+            t.caching = false;
+        }
         self.server.clients.insert(client, me);
+        // What the command pushed to its own connection follows its reply: invalidations first,
+        // then messages, then BCAST invalidations (as Redis's afterCommand and beforeSleep).
+        crate::cmd::tracking::deliver(&mut self.server);
+        if !self.server.strays.is_empty() {
+            let mine: Vec<Frame> = std::mem::take(&mut self.server.strays)
+                .into_iter()
+                .filter(|(id, _)| *id == client)
+                .map(|(_, frame)| frame)
+                .collect();
+            if let Some(me) = self.server.clients.get_mut(&client) {
+                me.pushes.extend(mine);
+            }
+        }
+        crate::cmd::tracking::broadcast(&mut self.server);
         // A DEBUG SLEEP it ran (in a transaction too) has passed when the blocked are served.
         self.serve_parked(now.max(self.server.clock_floor));
         reply
@@ -569,6 +597,9 @@ impl Engine {
             let mut ctx = Ctx { server: &mut self.server, client, now };
             (spec.run)(&mut ctx, &mut cursor).unwrap_or_else(CmdError::into_frame)
         };
+        if client.tracking.is_some() && spec.has_flag("readonly") {
+            crate::cmd::tracking::remember(&mut self.server, client, spec, cursor.all());
+        }
         self.after_command();
         reply
     }
@@ -638,6 +669,8 @@ impl Engine {
                 break;
             }
         }
+        crate::cmd::tracking::deliver(&mut self.server);
+        crate::cmd::tracking::broadcast(&mut self.server);
         self.after_command();
         expired
     }

@@ -118,6 +118,8 @@ pub struct Client {
     /// (messages, the 2nd and later confirmations of `SUBSCRIBE a b`), in the order Redis
     /// would write them. The host drains it with [`crate::Engine::take_pushes`].
     pub pushes: Vec<crate::frame::Frame>,
+    /// CLIENT TRACKING's mode while it is on (see `cmd/tracking.rs`).
+    pub tracking: Option<crate::cmd::tracking::ClientTracking>,
 }
 
 /// Everything but the calling client.
@@ -186,6 +188,10 @@ pub struct Server {
     pub strays: Vec<(u64, crate::frame::Frame)>,
     /// Clients that got pushes since the host last asked ([`crate::Engine::pushed_clients`]).
     pub pushed: std::collections::BTreeSet<u64>,
+    /// Client-side caching: who read which key, BCAST prefixes, invalidations to deliver.
+    pub tracking: crate::cmd::tracking::Table,
+    /// The client whose command runs (0 between commands): the writer NOLOOP skips.
+    pub current_client: u64,
 }
 
 impl Server {
@@ -222,6 +228,8 @@ impl Server {
             pubsub: Default::default(),
             strays: Vec::new(),
             pushed: Default::default(),
+            tracking: Default::default(),
+            current_client: 0,
         }
     }
 
@@ -328,6 +336,9 @@ impl Server {
         }
         if self.track_changes {
             self.changed.push((db, key.clone()));
+        }
+        if self.tracking.active() {
+            crate::cmd::tracking::invalidate(self, key, true);
         }
     }
 }

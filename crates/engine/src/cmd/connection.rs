@@ -137,6 +137,10 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     spec("no-touch", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "When ON, this connection's reads leave keys' LRU/LFU data untouched.", "<ON | OFF>", client_no_touch),
     spec("kill", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).", "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>", client_kill),
     spec("unblock", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End another connection's blocking command now, as if it timed out (or with an error).", "client-id [TIMEOUT | ERROR]", client_unblock),
+    crate::cmd::tracking::TRACKING,
+    crate::cmd::tracking::CACHING,
+    crate::cmd::tracking::GETREDIR,
+    crate::cmd::tracking::TRACKINGINFO,
     spec("help", 2, &["loading", "stale"], (0, 0, 0), "connection", "Show CLIENT's subcommands.", "", client_help),
 ];
 
@@ -328,6 +332,7 @@ fn reset(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     client.watched.clear();
     client.watch_dirty = false;
     crate::cmd::pubsub::forget_client(ctx.server, client);
+    crate::cmd::tracking::disable(ctx.server, client);
     client.multi = None;
     client.multi_error = false;
     client.db = 0;
@@ -421,6 +426,15 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     if client.multi.is_some() {
         flags.push('x');
     }
+    if let Some(t) = &client.tracking {
+        flags.push('t');
+        if t.broken {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
+    }
     if client.no_evict {
         flags.push('e');
     }
@@ -437,7 +451,7 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
         "id={id} addr={addr} laddr=127.0.0.1:6379 fd={fd} name={name} age={age} idle={idle} flags={flags} \
          db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf=0 qbuf-free=0 argv-mem=0 \
          multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user=default \
-         redir=-1 resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
+         redir={redir} resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
         id = client.id,
         addr = client_addr(client.id),
         fd = 8 + client.id,
@@ -449,6 +463,7 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
         ssub = client.subs.shard.len(),
         multi = client.multi.as_ref().map_or(-1, |q| q.len() as i64),
         watch = client.watched.len(),
+        redir = client.tracking.as_ref().map_or(-1, |t| t.redirect as i64),
         resp = if client.protocol == Protocol::Resp3 { 3 } else { 2 },
         lib_name = lib(&client.lib_name),
         lib_ver = lib(&client.lib_ver),

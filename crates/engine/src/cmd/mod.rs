@@ -24,6 +24,7 @@ pub mod services;
 pub mod set;
 pub mod sort;
 pub mod string;
+pub mod tracking;
 pub mod transaction;
 pub mod zpop;
 pub mod zrange_spec;

@@ -81,6 +81,11 @@ impl Oracle {
         self.read_frame()
     }
 
+    /// Close the socket (the server then forgets this client).
+    pub fn stream_shutdown(&mut self) -> std::io::Result<()> {
+        self.stream.shutdown(std::net::Shutdown::Both)
+    }
+
     /// Send a command without reading anything.
     pub fn send(&mut self, args: &[Bytes]) {
         let mut out = Vec::new();
@@ -206,6 +211,8 @@ pub struct Session {
     pub client: u64,
     /// More connections (see [`Session::connect`]): an oracle socket and an engine client each.
     pub conns: Vec<(Oracle, u64)>,
+    /// Connections closed with [`Session::hang_up`].
+    pub gone: Vec<usize>,
 }
 
 /// Turn `&str` arguments into byte strings.
@@ -270,7 +277,7 @@ impl Session {
         let mut engine = Engine::new(7, now);
         engine.set_vector_kernel(oracle_kernel(&mut oracle));
         let client = engine.connect(now);
-        Session { _guard: guard, oracle, engine, client, conns: Vec::new() }
+        Session { _guard: guard, oracle, engine, client, conns: Vec::new(), gone: Vec::new() }
     }
 
     /// Raw reply bytes from both sides: (oracle, emulator).
@@ -378,10 +385,14 @@ impl Session {
     /// caller's reply and its pushes, then every other connection's pushes), as raw bytes. The
     /// engine side says how many pushes there are; the oracle's are read from its sockets.
     fn frames_on(&mut self, n: usize, cmd: &[&str]) -> Vec<Received> {
-        let cmd = args(cmd);
+        self.frames_on_each(n, cmd, cmd)
+    }
+
+    /// [`Session::frames_on`] with the oracle's command and the engine's apart (a client id).
+    fn frames_on_each(&mut self, n: usize, theirs: &[&str], ours: &[&str]) -> Vec<Received> {
         let (oracle, id) = self.conn(n);
-        oracle.send(&cmd);
-        let reply = self.engine.execute(id, cmd, now_ms());
+        oracle.send(&args(theirs));
+        let reply = self.engine.execute(id, args(ours), now_ms());
         let mut out = Vec::new();
         for c in std::iter::once(n).chain((0..=self.conns.len()).filter(|&c| c != n)) {
             let id = self.conn(c).1;
@@ -443,6 +454,47 @@ impl Session {
         }
     }
 
+    /// [`Session::on`] for a command that names a client: `{a}` in `cmd` becomes that client's
+    /// id on each side (`ids`, from [`Session::client_ids`]), and the oracle's id in its replies
+    /// reads as the engine's (CLIENT GETREDIR, tracking-redir-broken).
+    #[track_caller]
+    pub fn on_naming(&mut self, n: usize, cmd: &[&str], ids: (u64, u64)) {
+        let fill = |id: u64| cmd.iter().map(|w| w.replace("{a}", &id.to_string())).collect::<Vec<_>>();
+        let (t, o) = (fill(ids.0), fill(ids.1));
+        let t: Vec<&str> = t.iter().map(String::as_str).collect();
+        let o: Vec<&str> = o.iter().map(String::as_str).collect();
+        let (theirs_id, ours_id) = (format!(":{}\r\n", ids.0), format!(":{}\r\n", ids.1));
+        for (c, ours, theirs) in self.frames_on_each(n, &t, &o) {
+            assert_eq!(
+                ours.iter().map(|f| show(f)).collect::<Vec<_>>(),
+                theirs
+                    .iter()
+                    .map(|f| show(f).replace(&show(theirs_id.as_bytes()), &show(ours_id.as_bytes())))
+                    .collect::<Vec<_>>(),
+                "\ncommand on connection {n}: {}\nframes of connection {c} (left: emulator, right: Redis)",
+                cmd.join(" ")
+            );
+        }
+    }
+
+    /// Connection `n`'s client id on each side: (Redis's, the engine's).
+    pub fn client_ids(&mut self, n: usize) -> (u64, u64) {
+        let (oracle, id) = self.conn(n);
+        let theirs = decode(&oracle.raw(&args(&["CLIENT", "ID"]))).as_integer().expect("CLIENT ID");
+        (theirs as u64, id)
+    }
+
+    /// Close connection `n` on both sides (its oracle socket, its engine client), and give the
+    /// oracle a moment to notice.
+    pub fn hang_up(&mut self, n: usize) {
+        let id = self.conn(n).1;
+        self.engine.disconnect(id);
+        let (oracle, _) = &mut self.conns[n - 1];
+        let _ = oracle.stream_shutdown();
+        self.gone.push(n);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
     /// Run `cmd` on connection `n` of both sides without comparing (HELLO, whose reply holds
     /// the client id and the module's path), consuming what it pushes.
     pub fn run_on(&mut self, n: usize, cmd: &[&str]) {
@@ -452,7 +504,8 @@ impl Session {
     /// Assert no connection has a frame left on either side: a PING on each answers the same.
     #[track_caller]
     pub fn quiet(&mut self) {
-        for n in 0..=self.conns.len() {
+        let open: Vec<usize> = (0..=self.conns.len()).filter(|n| !self.gone.contains(n)).collect();
+        for n in open {
             self.on(n, &["PING", "quiet"]);
         }
     }
