@@ -49,6 +49,7 @@ pub mod glob;
 mod grisu;
 pub mod long_double;
 mod nat;
+pub mod notify;
 pub mod order;
 pub mod pqsort;
 pub mod rdb;
