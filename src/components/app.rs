@@ -174,23 +174,26 @@ pub fn App() -> Html {
     // connection would need the proxy's; the panel is hidden then).
     let on_second = {
         let (session, dispatch) = (session.clone(), dispatch.clone());
-        Callback::from(move |line: String| {
+        Callback::from(move |lines: Vec<String>| {
             use crate::console::format::{as_client_sees, format_reply};
-            let text = match playground_engine::resp::split_args(line.as_bytes()) {
-                None => Some(("Invalid argument(s)".to_string(), true)),
-                Some(args) if args.is_empty() => None,
-                Some(args) => {
-                    let args = args.into_iter().map(bytes::Bytes::from).collect();
-                    session.update(|s| s.run_second(args)).map(|(reply, proto)| {
-                        let seen = as_client_sees(&reply, proto);
-                        (format_reply(&seen), seen.is_error())
-                    })
+            for line in lines {
+                let text = match playground_engine::resp::split_args(line.as_bytes()) {
+                    None => Some(("Invalid argument(s)".to_string(), true)),
+                    Some(args) if args.is_empty() => None,
+                    Some(args) => {
+                        let args = args.into_iter().map(bytes::Bytes::from).collect();
+                        session.update(|s| s.run_second(args)).map(|(reply, proto)| {
+                            let seen = as_client_sees(&reply, proto);
+                            (format_reply(&seen), seen.is_error())
+                        })
+                    }
+                };
+                if let Some((text, is_error)) = text {
+                    dispatch.dispatch(Action::SecondRan(SecondLine { input: Some(line), text, is_error }));
                 }
-            };
-            if let Some((text, is_error)) = text {
-                dispatch.dispatch(Action::SecondRan(SecondLine { input: Some(line), text, is_error }));
+                // Each line's pushes right after its reply, as on a real connection.
+                drain_into(&session, &dispatch);
             }
-            drain_into(&session, &dispatch);
         })
     };
     let on_speed = {
@@ -233,7 +236,8 @@ pub fn App() -> Html {
         Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
         Tab::Lessons => html! {
             <div class="workspace lessons-workspace">
-                <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()} remote={choice.remote} />
+                <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()}
+                    on_second={on_second.clone()} remote={choice.remote} />
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
                     on_run={on_run.clone()} compare={connected.then_some(*compare)}
                     on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
@@ -273,7 +277,7 @@ pub fn App() -> Html {
                         <ServerPanel rev={s.rev} now={s.now} samples={s.ratio_samples.clone()} on_run={on_run.clone()}
                             remote={remote_numbers.clone()} />
                         if !choice.remote {
-                            <SecondClient lines={s.second_log.clone()} on_run={on_second} />
+                            <SecondClient lines={s.second_log.clone()} on_run={on_second.reform(|line: String| vec![line])} />
                         }
                         <StateBar on_replace={replace} />
                     </aside>
