@@ -94,6 +94,9 @@ pub struct Config {
     pub hll_sparse_max_bytes: u64,
     /// The encoding conversion thresholds (`*-max-listpack-*` and friends).
     pub encoding: crate::types::encoding::Limits,
+    /// `stream-node-max-bytes` and `stream-node-max-entries`: a stream's listpack node limits.
+    pub stream_node_max_bytes: u64,
+    pub stream_node_max_entries: u64,
 }
 
 impl Default for Config {
@@ -116,6 +119,8 @@ impl Default for Config {
             maxclients: 10_000,
             hll_sparse_max_bytes: 3000,
             encoding: Default::default(),
+            stream_node_max_bytes: 4096,
+            stream_node_max_entries: 100,
         }
     }
 }
@@ -152,6 +157,8 @@ pub const PARAMETERS: &[&str] = &[
     "list-max-listpack-size",
     "list-max-ziplist-size",
     "list-compress-depth",
+    "stream-node-max-bytes",
+    "stream-node-max-entries",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -198,6 +205,8 @@ impl Config {
             "hash-max-listpack-value" => e.hash_max_listpack_value.to_string(),
             "list-max-listpack-size" => e.list_max_listpack_size.to_string(),
             "list-compress-depth" => e.list_compress_depth.to_string(),
+            "stream-node-max-bytes" => self.stream_node_max_bytes.to_string(),
+            "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
             _ => return None,
         })
     }
@@ -273,6 +282,8 @@ impl Config {
                     .map_err(|_| Some("argument must be between -2147483648 and 2147483647 inclusive"))?;
             }
             "list-compress-depth" => e.list_compress_depth = parse_bounded(text, 0, i32::MAX as u32)? as i32,
+            "stream-node-max-bytes" => self.stream_node_max_bytes = parse_memory_size(text)?,
+            "stream-node-max-entries" => self.stream_node_max_entries = parse_size(text)?,
             _ => return Err(None),
         }
         Ok(())
@@ -294,7 +305,8 @@ fn bad_value_message(name: &str) -> &'static str {
         | "zset-max-listpack-value"
         | "zset-max-ziplist-value"
         | "hash-max-listpack-value"
-        | "hash-max-ziplist-value" => MEMORY_VALUE,
+        | "hash-max-ziplist-value"
+        | "stream-node-max-bytes" => MEMORY_VALUE,
         "maxmemory-policy" => POLICY_CHOICES,
         "appendonly" => "argument must be 'yes' or 'no'",
         _ => NOT_INTEGER,

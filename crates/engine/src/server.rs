@@ -112,6 +112,9 @@ pub struct Client {
     /// The reply of a parked command that was served while another client retried (Redis
     /// serves waiters in the order they blocked), kept until this client's own retry takes it.
     pub served: Option<crate::frame::Frame>,
+    /// The command line to park instead of the one typed, when a blocking command resolved part
+    /// of it (XREAD's `$` becomes the stream's last id when it blocks, as Redis rewrites it).
+    pub rewritten: Option<Vec<Bytes>>,
 }
 
 /// Everything but the calling client.
@@ -287,7 +290,9 @@ impl Server {
     pub fn touch(&mut self, db: usize, key: &Bytes) {
         self.dirty += 1;
         if self.next_block_seq != 0
-            && self.dbs[db].raw_get(key).is_some_and(|e| matches!(e.value, Value::List(_) | Value::ZSet(_)))
+            && self.dbs[db]
+                .raw_get(key)
+                .is_none_or(|e| matches!(e.value, Value::List(_) | Value::ZSet(_) | Value::Stream(_)))
         {
             self.ready_keys.insert((db, key.clone()));
         }

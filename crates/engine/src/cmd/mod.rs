@@ -22,6 +22,8 @@ pub mod server;
 pub mod services;
 pub mod set;
 pub mod sort;
+pub mod stream;
+pub mod stream_group;
 pub mod string;
 pub mod transaction;
 pub mod zpop;
@@ -100,6 +102,8 @@ fn families() -> &'static [&'static [CommandSpec]] {
         geo::COMMANDS,
         hyperloglog::COMMANDS,
         zpop::COMMANDS,
+        stream::COMMANDS,
+        stream_group::COMMANDS,
         sort::COMMANDS,
         server::COMMANDS,
         services::COMMANDS,

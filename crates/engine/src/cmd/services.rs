@@ -166,7 +166,7 @@ const FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[
 ];
 
 /// Redis's `addReplySubcommandSyntaxError`: the subcommand as typed.
-fn syntax_error(args: &Args, command: &str) -> CmdError {
+pub(crate) fn syntax_error(args: &Args, command: &str) -> CmdError {
     let typed = args.all().get(1).map(|s| crate::args::truncate_for_error(s, 128)).unwrap_or_default();
     CmdError::err(format!(
         "unknown subcommand or wrong number of arguments for '{typed}'. Try {command} HELP."
