@@ -157,8 +157,8 @@ pub const PARAMETERS: &[&str] = &[
     "list-max-listpack-size",
     "list-max-ziplist-size",
     "list-compress-depth",
-    "stream-node-max-bytes",
     "stream-node-max-entries",
+    "stream-node-max-bytes",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
