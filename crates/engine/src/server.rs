@@ -3,7 +3,6 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventLog;
-use crate::types::Value;
 use bytes::Bytes;
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -289,11 +288,9 @@ impl Server {
     /// Record that `key` in `db` was modified: WATCHers are invalidated, indexes told.
     pub fn touch(&mut self, db: usize, key: &Bytes) {
         self.dirty += 1;
-        if self.next_block_seq != 0
-            && self.dbs[db]
-                .raw_get(key)
-                .is_none_or(|e| matches!(e.value, Value::List(_) | Value::ZSet(_) | Value::Stream(_)))
-        {
+        // Any change may wake someone (XREADGROUP wakes on deletion and on a change of type,
+        // to answer NOGROUP or WRONGTYPE); `blocking::wakes` decides per waiter.
+        if self.next_block_seq != 0 {
             self.ready_keys.insert((db, key.clone()));
         }
         if !self.watchers.is_empty() {

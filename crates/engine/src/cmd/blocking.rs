@@ -83,13 +83,13 @@ pub fn blocking_keys(args: &[Bytes]) -> &[Bytes] {
 
 /// True if `value` (None: the key is missing) is of the type the parked command `args` waits
 /// for (a sorted set for the BZ* commands, a stream for XREAD, a list for the others): only
-/// such a key wakes it. XREADGROUP also wakes when its key is deleted (it then answers
-/// NOGROUP, as Redis's `unblock_on_nokey`).
+/// such a key wakes it. XREADGROUP wakes on any change, deletion included (it then answers
+/// NOGROUP or WRONGTYPE, as Redis's `unblock_on_nokey`).
 pub fn wakes(args: &[Bytes], value: Option<&Value>) -> bool {
     let name = args.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
     match (name.as_slice(), value) {
-        (b"xreadgroup", None) => true,
-        (b"xread" | b"xreadgroup", Some(v)) => matches!(v, Value::Stream(_)),
+        (b"xreadgroup", _) => true,
+        (b"xread", Some(v)) => matches!(v, Value::Stream(_)),
         (n, Some(v)) if n.starts_with(b"bz") => matches!(v, Value::ZSet(_)),
         (_, Some(v)) => matches!(v, Value::List(_)),
         (_, None) => false,

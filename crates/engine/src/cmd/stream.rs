@@ -567,10 +567,9 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
     let start = start.incr().unwrap_or_default();
     let limit = if count == 0 { usize::MAX } else { count };
     let mut out = Vec::new();
-    let mut changed = false;
     if history {
         let grp = s.groups.get_mut(&g.group).expect("checked above");
-        let c = grp.consumer(&g.consumer, now).0;
+        let (c, created) = grp.consumer(&g.consumer, now);
         c.seen = now;
         let ids: Vec<Id> = c.pel.range(start..).take(limit).copied().collect();
         for id in ids {
@@ -585,7 +584,8 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
                 None => out.push(Frame::Array(vec![Frame::Bulk(id.text()), Frame::NullArray])),
             }
         }
-        return (Some(out), true);
+        // Serving history changes no key (Redis counts no write for it).
+        return (Some(out), created);
     }
     let picked: Vec<Id> =
         if serve_new { s.entries.range(start..).take(limit).map(|(id, _)| *id).collect() } else { vec![] };
@@ -608,7 +608,6 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
     let grp = s.groups.get_mut(&g.group).expect("checked above");
     let (c, created) = grp.consumer(&g.consumer, now);
     c.seen = now;
-    changed |= created;
     if let Some(&(read, last)) = updates.last() {
         grp.entries_read = read;
         grp.last_id = last;
@@ -621,8 +620,7 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
             deliver(grp, id, &g.consumer, now);
         }
     }
-    changed |= !picked.is_empty();
-    (serve_new.then_some(out), changed)
+    (serve_new.then_some(out), created || !picked.is_empty())
 }
 
 /// A delivery to `consumer` of `id` through a group: a new pending entry, or one taken over
