@@ -16,6 +16,7 @@
 pub mod crc64;
 pub mod lzf;
 pub mod pack;
+mod stream;
 
 use crate::types::{encoding, Value, ZSet};
 use bytes::Bytes;
@@ -52,9 +53,6 @@ const NODE_PLAIN: u64 = 1;
 const NODE_PACKED: u64 = 2;
 
 /// Redis's `SIZE_ESTIMATE_OVERHEAD` when it checks whether an element still fits a node.
-/// Redis's RDB_TYPE_STREAM_LISTPACKS_3, written with no body (see `dump`).
-const T_STREAM_UNSUPPORTED: u8 = 21;
-
 const NODE_ENTRY_OVERHEAD: usize = 8;
 
 /// DUMP's payload for `value`, stored with encoding floor `floor` (see `types::encoding`).
@@ -134,8 +132,10 @@ pub fn dump(value: &Value, floor: u8) -> Vec<u8> {
                 put_string(&mut out, v);
             }
         }
-        // Not serialised yet: a type byte RESTORE refuses (DEBUG RELOAD keeps the value).
-        Value::Stream(_) => out.push(T_STREAM_UNSUPPORTED),
+        Value::Stream(s) => {
+            out.push(stream::T_STREAM_LISTPACKS_3);
+            stream::dump(s, &mut out);
+        }
     }
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
     let crc = crc64::crc64(&out);
@@ -363,6 +363,9 @@ impl<'a> Reader<'a> {
 fn read_value(r: &mut Reader, kind: u8) -> Result<Value, ()> {
     Ok(match kind {
         T_STRING => Value::Str(r.string()?),
+        stream::T_STREAM_LISTPACKS | stream::T_STREAM_LISTPACKS_2 | stream::T_STREAM_LISTPACKS_3 => {
+            Value::Stream(Box::new(stream::load(r, kind)?))
+        }
         T_LIST => {
             let n = r.len()?;
             let mut list = VecDeque::new();

@@ -205,6 +205,9 @@ pub enum Trim {
 pub struct Stream {
     /// The live entries: flat field, value, field, value...
     pub entries: BTreeMap<Id, Vec<Bytes>>,
+    /// Deleted entries whose node remains (Redis keeps them, flagged, in the listpack; DUMP
+    /// writes them).
+    tombs: BTreeMap<Id, Vec<Bytes>>,
     nodes: BTreeMap<Id, Node>,
     pub last_id: Id,
     pub first_id: Id,
@@ -336,21 +339,83 @@ impl Stream {
         self.nodes.range(..=id).next_back().map(|(m, _)| *m)
     }
 
-    /// Flag one entry deleted in its node (the node goes with its last live entry).
-    fn remove_entry(&mut self, id: Id) -> bool {
-        if self.entries.remove(&id).is_none() {
-            return false;
-        }
+    /// Flag one entry deleted in its node. XDEL (`drop_empty`) frees a node with its last live
+    /// entry; trimming inside a node leaves it, as Redis's `streamTrim` does.
+    fn remove_entry(&mut self, id: Id, drop_empty: bool) -> bool {
+        let Some(fv) = self.entries.remove(&id) else { return false };
+        self.tombs.insert(id, fv);
         if let Some(master) = self.node_of(id) {
             if let Some(node) = self.nodes.get_mut(&master) {
                 node.live -= 1;
                 node.deleted += 1;
-                if node.live == 0 {
-                    self.nodes.remove(&master);
+                if node.live == 0 && drop_empty {
+                    let last = node.last;
+                    self.drop_node(master, last);
                 }
             }
         }
         true
+    }
+
+    /// Remove a whole node, its entries and its deleted ones.
+    fn drop_node(&mut self, master: Id, last: Id) {
+        for map in [&mut self.entries, &mut self.tombs] {
+            let ids: Vec<Id> = map.range(master..=last).map(|(id, _)| *id).collect();
+            for id in ids {
+                map.remove(&id);
+            }
+        }
+        self.nodes.remove(&master);
+    }
+
+    /// The nodes for DUMP: master id, live and deleted counts, master fields, and every entry
+    /// in the node (id, fields and values, deleted or not).
+    #[allow(clippy::type_complexity)]
+    pub fn dump_nodes(&self) -> Vec<(Id, u64, u64, &[Bytes], Vec<(Id, &[Bytes], bool)>)> {
+        let nodes = self.nodes.iter().map(|(m, n)| {
+            let mut items: Vec<(Id, &[Bytes], bool)> =
+                self.entries.range(*m..=n.last).map(|(id, fv)| (*id, &fv[..], false)).collect();
+            items.extend(self.tombs.range(*m..=n.last).map(|(id, fv)| (*id, &fv[..], true)));
+            items.sort_unstable_by_key(|(id, _, _)| *id);
+            (*m, n.live, n.deleted, &n.fields[..], items)
+        });
+        nodes.collect()
+    }
+
+    /// Add a node read from a DUMP payload: its master id and fields, its entries (deleted
+    /// ones flagged), and the listpack's size. False if it overlaps a node already there.
+    pub fn load_node(
+        &mut self,
+        master: Id,
+        fields: Vec<Bytes>,
+        items: Vec<(Id, Vec<Bytes>, bool)>,
+        bytes: usize,
+    ) -> bool {
+        let (Some(first), Some(last)) = (items.first().map(|i| i.0), items.last().map(|i| i.0)) else {
+            return false;
+        };
+        if first < master || self.nodes.range(..=last).next_back().is_some_and(|(_, n)| n.last >= master) {
+            return false;
+        }
+        let deleted = items.iter().filter(|i| i.2).count() as u64;
+        let live = items.len() as u64 - deleted;
+        let body = bytes.saturating_sub(7 + lp_int(live as i64) + lp_int(deleted as i64));
+        for (id, fv, dead) in items {
+            if dead { &mut self.tombs } else { &mut self.entries }.insert(id, fv);
+        }
+        self.nodes.insert(master, Node { live, deleted, fields, body, last, prealloc: None });
+        true
+    }
+
+    /// Set the counters read from a payload (with the first id recomputed when `first` is None).
+    pub fn load_meta(&mut self, last: Id, first: Option<Id>, max_deleted: Id, added: u64) {
+        self.last_id = last;
+        self.max_deleted = max_deleted;
+        self.entries_added = added;
+        match first {
+            Some(f) => self.first_id = f,
+            None => self.refresh_first(),
+        }
     }
 
     /// The first live id after a change, or 0-0 when empty.
@@ -360,7 +425,7 @@ impl Stream {
 
     /// XDEL of one id: true if it existed.
     pub fn delete(&mut self, id: Id) -> bool {
-        if !self.remove_entry(id) {
+        if !self.remove_entry(id, true) {
             return false;
         }
         if id > self.max_deleted {
@@ -392,11 +457,7 @@ impl Stream {
             };
             if whole {
                 let last = node.last;
-                let ids: Vec<Id> = self.entries.range(master..=last).map(|(id, _)| *id).collect();
-                for id in ids {
-                    self.entries.remove(&id);
-                }
-                self.nodes.remove(&master);
+                self.drop_node(master, last);
                 deleted += live;
                 continue;
             }
@@ -412,7 +473,7 @@ impl Stream {
                 if stop {
                     break;
                 }
-                self.remove_entry(id);
+                self.remove_entry(id, false);
                 deleted += 1;
             }
             break;
