@@ -719,3 +719,71 @@ fn dump_restore(s: &mut Session) {
 fn dump_and_restore() {
     both_protocols(dump_restore);
 }
+
+/// A seeded random mix of writes and reads on small nodes (entry and byte limits), each reply
+/// compared: node boundaries, tombstones, trims by node, lag and the PEL stay in step.
+fn random_operations(seed: u64, entries: &str, bytes: &str) {
+    let mut s = Session::new();
+    let mut x: u64 = seed;
+    let mut rand = move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    s.same(&["CONFIG", "SET", "stream-node-max-entries", entries, "stream-node-max-bytes", bytes]);
+    s.same(&["XGROUP", "CREATE", "r", "g", "0", "MKSTREAM"]);
+    let mut ms = 1u64;
+    for step in 0..600 {
+        let id = |ms: u64, seq: u64| format!("{ms}-{seq}");
+        let old = id(1 + rand(ms), rand(3));
+        let cmd: Vec<String> = match rand(14) {
+            0..=4 => {
+                ms += rand(3);
+                let field = ["a", "b", "c"][rand(3) as usize];
+                let value = "v".repeat(rand(30) as usize);
+                let mut c = vec!["XADD".into(), "r".into()];
+                if rand(4) == 0 {
+                    c.extend(["MAXLEN".into(), ["=", "~"][rand(2) as usize].into(), rand(12).to_string()]);
+                }
+                c.extend([format!("{ms}-*"), field.into(), value, "a".into(), step.to_string()]);
+                c
+            }
+            5 => vec!["XDEL".into(), "r".into(), old.clone(), id(1 + rand(ms), rand(3))],
+            6 => {
+                let mut c = vec!["XTRIM".into(), "r".into()];
+                if rand(2) == 0 {
+                    c.extend(["MAXLEN".into(), ["=", "~"][rand(2) as usize].into(), rand(15).to_string()]);
+                } else {
+                    c.extend(["MINID".into(), "~".into(), old.clone(), "LIMIT".into(), rand(6).to_string()]);
+                }
+                c
+            }
+            7 => vec!["XINFO".into(), "STREAM".into(), "r".into()],
+            8 => vec!["XINFO".into(), "GROUPS".into(), "r".into()],
+            9 => {
+                let consumer = ["c1", "c2"][rand(2) as usize];
+                let last = if rand(3) == 0 { "0".to_string() } else { ">".to_string() };
+                let count = (1 + rand(3)).to_string();
+                ["XREADGROUP", "GROUP", "g", consumer, "COUNT", &count, "STREAMS", "r", &last]
+                    .map(String::from)
+                    .to_vec()
+            }
+            10 => vec!["XACK".into(), "r".into(), "g".into(), old.clone()],
+            11 => vec!["XPENDING".into(), "r".into(), "g".into()],
+            12 => vec!["XGROUP".into(), "SETID".into(), "r".into(), "g".into(), old.clone()],
+            _ => vec!["XRANGE".into(), "r".into(), old.clone(), "+".into(), "COUNT".into(), "5".into()],
+        };
+        let cmd: Vec<&str> = cmd.iter().map(String::as_str).collect();
+        s.same(&cmd);
+    }
+    s.same(&["MEMORY", "USAGE", "r"]);
+    s.same(&["CONFIG", "SET", "stream-node-max-entries", "100", "stream-node-max-bytes", "4096"]);
+}
+
+#[test]
+fn random_operations_stay_in_step() {
+    random_operations(0x2545_f491_4f6c_dd1d, "4", "120");
+    random_operations(0x9e37_79b9_7f4a_7c15, "7", "0");
+    random_operations(0x1234_5678_9abc_def1, "0", "200");
+}
