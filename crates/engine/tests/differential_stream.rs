@@ -737,7 +737,17 @@ fn random_operations(seed: u64, entries: &str, bytes: &str) {
     for step in 0..600 {
         let id = |ms: u64, seq: u64| format!("{ms}-{seq}");
         let old = id(1 + rand(ms), rand(3));
-        let cmd: Vec<String> = match rand(14) {
+        let cmd: Vec<String> = match rand(18) {
+            14 => {
+                ["XAUTOCLAIM", "r", "g", "c3", "0", &old, "COUNT", "2", "JUSTID"].map(String::from).to_vec()
+            }
+            15 => ["XCLAIM", "r", "g", "c1", "0", &old, "FORCE", "JUSTID"].map(String::from).to_vec(),
+            16 => ["XGROUP", "DELCONSUMER", "r", "g", ["c1", "c2", "c3"][rand(3) as usize]]
+                .map(String::from)
+                .to_vec(),
+            17 => ["XREADGROUP", "GROUP", "g", "c2", "NOACK", "COUNT", "2", "STREAMS", "r", ">"]
+                .map(String::from)
+                .to_vec(),
             0..=4 => {
                 ms += rand(3);
                 let field = ["a", "b", "c"][rand(3) as usize];
