@@ -98,6 +98,9 @@ pub struct Config {
     pub notify_keyspace_events: u16,
     /// `tracking-table-max-keys`: past it, tracked keys are invalidated at random (0: no limit).
     pub tracking_table_max_keys: u64,
+    /// `stream-node-max-bytes` and `stream-node-max-entries`: a stream's listpack node limits.
+    pub stream_node_max_bytes: u64,
+    pub stream_node_max_entries: u64,
 }
 
 impl Default for Config {
@@ -122,6 +125,8 @@ impl Default for Config {
             encoding: Default::default(),
             notify_keyspace_events: 0,
             tracking_table_max_keys: 1_000_000,
+            stream_node_max_bytes: 4096,
+            stream_node_max_entries: 100,
         }
     }
 }
@@ -160,6 +165,8 @@ pub const PARAMETERS: &[&str] = &[
     "list-compress-depth",
     "notify-keyspace-events",
     "tracking-table-max-keys",
+    "stream-node-max-entries",
+    "stream-node-max-bytes",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -208,6 +215,8 @@ impl Config {
             "list-compress-depth" => e.list_compress_depth.to_string(),
             "notify-keyspace-events" => crate::notify::to_string(self.notify_keyspace_events),
             "tracking-table-max-keys" => self.tracking_table_max_keys.to_string(),
+            "stream-node-max-bytes" => self.stream_node_max_bytes.to_string(),
+            "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
             _ => return None,
         })
     }
@@ -294,6 +303,8 @@ impl Config {
                 }
                 self.tracking_table_max_keys = n as u64;
             }
+            "stream-node-max-bytes" => self.stream_node_max_bytes = parse_memory_size(text)?,
+            "stream-node-max-entries" => self.stream_node_max_entries = parse_size(text)?,
             _ => return Err(None),
         }
         Ok(())
@@ -315,7 +326,8 @@ fn bad_value_message(name: &str) -> &'static str {
         | "zset-max-listpack-value"
         | "zset-max-ziplist-value"
         | "hash-max-listpack-value"
-        | "hash-max-ziplist-value" => MEMORY_VALUE,
+        | "hash-max-ziplist-value"
+        | "stream-node-max-bytes" => MEMORY_VALUE,
         "maxmemory-policy" => POLICY_CHOICES,
         "appendonly" => "argument must be 'yes' or 'no'",
         _ => NOT_INTEGER,

@@ -228,10 +228,10 @@ impl Engine {
                     for (_, id) in waiting {
                         let wakes = self.server.clients.get(&id).and_then(|c| c.parked.as_ref()).is_some_and(
                             |(args, _)| {
-                                self.server.dbs[db].raw_get(&key).is_some_and(|e| {
-                                    crate::cmd::blocking::wakes(args, &e.value)
-                                        && e.expires_at.is_none_or(|t| t > now)
-                                })
+                                let live = self.server.dbs[db]
+                                    .raw_get(&key)
+                                    .filter(|e| e.expires_at.is_none_or(|t| t > now));
+                                crate::cmd::blocking::wakes(args, live.map(|e| &e.value))
                             },
                         );
                         if wakes {
@@ -295,9 +295,10 @@ impl Engine {
             return Outcome::Reply(reply);
         };
         me.may_block = false;
+        let rewritten = me.rewritten.take();
         match me.blocked.take() {
             Some(deadline) => {
-                me.parked = Some((parked_args, deadline));
+                me.parked = Some((rewritten.unwrap_or(parked_args), deadline));
                 me.blocked_since = seq;
                 self.server.next_block_seq += 1;
                 Outcome::Blocked { deadline }
@@ -350,9 +351,8 @@ impl Engine {
         // (LPUSH, DEL, SET in one MULTI) leaves the client blocked, where running the command
         // would answer WRONGTYPE.
         let ready = crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
-            self.server.dbs[db].raw_get(key).is_some_and(|e| {
-                crate::cmd::blocking::wakes(&args, &e.value) && e.expires_at.is_none_or(|t| t > now)
-            })
+            let live = self.server.dbs[db].raw_get(key).filter(|e| e.expires_at.is_none_or(|t| t > now));
+            crate::cmd::blocking::wakes(&args, live.map(|e| &e.value))
         });
         let outcome = if ready {
             self.execute_or_park(client, args.clone(), now, false)

@@ -11,7 +11,9 @@
 //! - `ctx.rs`: how handlers touch keys (lazy expiry, hit/miss stats, LRU/LFU, WATCH, events);
 //!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values
 //!   (`types/hfe.rs`: hash fields' deadlines, kept beside the hash in its key's entry;
-//!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down).
+//!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down;
+//!   `types/stream.rs`: streams with their listpack nodes and consumer groups, whose commands
+//!   are `cmd/stream.rs` and `cmd/stream_group.rs`).
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - [`float`]: doubles printed and parsed exactly as Redis does; [`geohash`]: the geo set's
 //!   scores, boxes and distances (the GEO commands live in `cmd/geo.rs`).

@@ -3,7 +3,6 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventLog;
-use crate::types::Value;
 use bytes::Bytes;
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -120,6 +119,9 @@ pub struct Client {
     pub pushes: Vec<crate::frame::Frame>,
     /// CLIENT TRACKING's mode while it is on (see `cmd/tracking.rs`).
     pub tracking: Option<crate::cmd::tracking::ClientTracking>,
+    /// The command line to park instead of the one typed, when a blocking command resolved part
+    /// of it (XREAD's `$` becomes the stream's last id when it blocks, as Redis rewrites it).
+    pub rewritten: Option<Vec<Bytes>>,
 }
 
 /// Everything but the calling client.
@@ -324,9 +326,9 @@ impl Server {
     /// Record that `key` in `db` was modified: WATCHers are invalidated, indexes told.
     pub fn touch(&mut self, db: usize, key: &Bytes) {
         self.dirty += 1;
-        if self.next_block_seq != 0
-            && self.dbs[db].raw_get(key).is_some_and(|e| matches!(e.value, Value::List(_) | Value::ZSet(_)))
-        {
+        // Any change may wake someone (XREADGROUP wakes on deletion and on a change of type,
+        // to answer NOGROUP or WRONGTYPE); `blocking::wakes` decides per waiter.
+        if self.next_block_seq != 0 {
             self.ready_keys.insert((db, key.clone()));
         }
         if !self.watchers.is_empty() {

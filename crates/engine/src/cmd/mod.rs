@@ -23,6 +23,8 @@ pub mod server;
 pub mod services;
 pub mod set;
 pub mod sort;
+pub mod stream;
+pub mod stream_group;
 pub mod string;
 pub mod tracking;
 pub mod transaction;
@@ -102,6 +104,8 @@ fn families() -> &'static [&'static [CommandSpec]] {
         geo::COMMANDS,
         hyperloglog::COMMANDS,
         zpop::COMMANDS,
+        stream::COMMANDS,
+        stream_group::COMMANDS,
         sort::COMMANDS,
         server::COMMANDS,
         services::COMMANDS,

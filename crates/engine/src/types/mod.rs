@@ -4,6 +4,7 @@ pub mod encoding;
 pub mod hfe;
 pub mod hll;
 pub mod memory;
+pub mod stream;
 pub mod zset;
 
 use bytes::Bytes;
@@ -29,6 +30,8 @@ pub enum Value {
     Set(IndexSet<Bytes>),
     /// A sorted set: members ordered by (score, member).
     ZSet(ZSet),
+    /// A stream (boxed: it is much bigger than the other variants).
+    Stream(Box<stream::Stream>),
 }
 
 impl Value {
@@ -40,6 +43,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -51,6 +55,8 @@ impl Value {
             Value::Hash(h) => h.is_empty(),
             Value::Set(s) => s.is_empty(),
             Value::ZSet(z) => z.is_empty(),
+            // An empty stream stays (with its counters and groups), as in Redis.
+            Value::Stream(_) => false,
         }
     }
 
@@ -62,6 +68,7 @@ impl Value {
             Value::Hash(h) => h.len(),
             Value::Set(s) => s.len(),
             Value::ZSet(z) => z.len(),
+            Value::Stream(s) => s.len(),
         }
     }
 
