@@ -1,0 +1,163 @@
+//! Who owns which hash slot: parsed from CLUSTER SHARDS (Redis 7+), or CLUSTER SLOTS (older
+//! servers, and services that only expose that one), into one primary per shard.
+//!
+//! Replicas are ignored: the proxy reads and writes on primaries, as cluster clients do by
+//! default, so a read right after a write sees it.
+
+use super::frame::{int, items, pairs, text};
+use super::slots::SLOTS;
+use playground_engine::frame::Frame;
+
+/// One shard: its primary's address and the slot ranges it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shard {
+    pub host: String,
+    pub port: u16,
+    pub ranges: Vec<(u16, u16)>,
+}
+
+impl Shard {
+    /// `host:port`, the key of the connection to it and the form MOVED/ASK use.
+    pub fn addr(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
+/// The slot map: shards in the order of their first slot (a stable order for SCAN cursors).
+#[derive(Debug, Clone)]
+pub struct Topology {
+    pub shards: Vec<Shard>,
+    owner: Vec<u16>,
+}
+
+const NONE: u16 = u16::MAX;
+
+impl Topology {
+    fn build(mut shards: Vec<Shard>) -> Option<Topology> {
+        shards.retain(|s| !s.ranges.is_empty());
+        if shards.is_empty() {
+            return None;
+        }
+        for s in &mut shards {
+            s.ranges.sort_unstable();
+        }
+        shards.sort_by_key(|s| s.ranges[0].0);
+        let mut owner = vec![NONE; SLOTS];
+        for (i, s) in shards.iter().enumerate() {
+            for &(a, b) in &s.ranges {
+                for slot in a..=b.min(SLOTS as u16 - 1) {
+                    owner[slot as usize] = i as u16;
+                }
+            }
+        }
+        Some(Topology { shards, owner })
+    }
+
+    /// The shard serving `slot` (the first shard if no one claims it: the server will say
+    /// CLUSTERDOWN or MOVED, which the router handles).
+    pub fn shard_of(&self, slot: u16) -> usize {
+        match self.owner.get(slot as usize) {
+            Some(&i) if i != NONE => i as usize,
+            _ => 0,
+        }
+    }
+
+    /// Index of the shard at `addr`, if it is a known primary.
+    pub fn index_of(&self, addr: &str) -> Option<usize> {
+        self.shards.iter().position(|s| s.addr() == addr)
+    }
+
+    /// After `MOVED slot addr`: record the new owner at once (the full map is refreshed too).
+    pub fn moved(&mut self, slot: u16, host: &str, port: u16) {
+        let i = match self.shards.iter().position(|s| s.host == host && s.port == port) {
+            Some(i) => i,
+            None => {
+                self.shards.push(Shard { host: host.to_string(), port, ranges: vec![(slot, slot)] });
+                self.shards.len() - 1
+            }
+        };
+        if let Some(o) = self.owner.get_mut(slot as usize) {
+            *o = i as u16;
+        }
+    }
+
+    /// Parse a CLUSTER SHARDS reply. `seed_host` stands in for an empty or unknown endpoint
+    /// (the node we asked), `tls` picks `tls-port` over `port`.
+    pub fn from_shards(reply: &Frame, seed_host: &str, tls: bool) -> Option<Topology> {
+        let mut shards = Vec::new();
+        for shard in items(reply)? {
+            let fields = pairs(shard)?;
+            let get =
+                |name: &str| fields.iter().find(|(k, _)| text(k).as_deref() == Some(name)).map(|(_, v)| *v);
+            let bounds: Vec<i64> = items(get("slots")?)?.iter().filter_map(int).collect();
+            let ranges = bounds
+                .chunks_exact(2)
+                .map(|c| (c[0].clamp(0, 16383) as u16, c[1].clamp(0, 16383) as u16))
+                .collect();
+            for node in items(get("nodes")?)? {
+                let nf = pairs(node)?;
+                let field =
+                    |name: &str| nf.iter().find(|(k, _)| text(k).as_deref() == Some(name)).map(|(_, v)| *v);
+                if field("role").and_then(text).as_deref() != Some("master") {
+                    continue;
+                }
+                let port = tls
+                    .then(|| field("tls-port").and_then(int))
+                    .flatten()
+                    .or_else(|| field("port").and_then(int));
+                let host = [field("endpoint"), field("ip")]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(text)
+                    .find(|h| !h.is_empty() && h != "?")
+                    .unwrap_or_else(|| seed_host.to_string());
+                let port = u16::try_from(port?).ok()?;
+                shards.push(Shard { host, port, ranges });
+                break;
+            }
+        }
+        Topology::build(shards)
+    }
+
+    /// Parse a CLUSTER SLOTS reply: `[start, end, [host, port, id, ...], replicas...]` per range.
+    pub fn from_slots(reply: &Frame, seed_host: &str) -> Option<Topology> {
+        let mut shards: Vec<Shard> = Vec::new();
+        for range in items(reply)? {
+            let r = items(range)?;
+            let (a, b) = (int(r.first()?)?, int(r.get(1)?)?);
+            let primary = items(r.get(2)?)?;
+            let host = text(primary.first()?)
+                .filter(|h| !h.is_empty() && h != "?")
+                .unwrap_or_else(|| seed_host.to_string());
+            let port = u16::try_from(int(primary.get(1)?)?).ok()?;
+            let range = (a.clamp(0, 16383) as u16, b.clamp(0, 16383) as u16);
+            match shards.iter_mut().find(|s| s.host == host && s.port == port) {
+                Some(s) => s.ranges.push(range),
+                None => shards.push(Shard { host, port, ranges: vec![range] }),
+            }
+        }
+        Topology::build(shards)
+    }
+}
+
+/// `MOVED 3999 127.0.0.1:6381` / `ASK ...` error text (without `-`) -> (slot, host, port).
+pub fn parse_redirect(line: &str) -> Option<(u16, String, u16)> {
+    let mut parts = line.split(' ');
+    let _kind = parts.next()?;
+    let slot = parts.next()?.parse().ok()?;
+    let addr = parts.next()?.trim_end();
+    let (host, port) = addr.rsplit_once(':')?;
+    Some((slot, host.to_string(), port.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_parse() {
+        assert_eq!(parse_redirect("MOVED 3999 127.0.0.1:6381"), Some((3999, "127.0.0.1".into(), 6381)));
+        assert_eq!(parse_redirect("ASK 1 ::1:7000"), Some((1, "::1".into(), 7000)));
+        assert_eq!(parse_redirect("MOVED x"), None);
+    }
+}

@@ -1,0 +1,289 @@
+//! `playground-proxy serve` in front of a real 3-master Redis Cluster on loopback (Debian's
+//! redis-server 7.0): routing by hash slot, CROSSSLOT, hash tags, SCAN over every shard,
+//! MULTI/EXEC, a resharding with MOVED and ASK, a shard restart, and a single server unchanged.
+//!
+//! Skipped (with a message) only when redis-server / redis-cli are not installed.
+
+mod serve_support;
+
+use playground_proxy::serve::cluster::slots::key_slot;
+use serve_support::cluster::{self, Cluster};
+use serve_support::*;
+use std::collections::BTreeSet;
+
+/// Elements of a flat RESP2 reply buffer as text lines without the type markers.
+fn strings(reply: &[u8]) -> Vec<String> {
+    let t = text(reply);
+    let lines: Vec<&str> = t.split("\r\n").collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].starts_with('$') && lines[i] != "$-1" {
+            out.push(lines[i + 1].to_string());
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+async fn setup() -> Option<(tokio::sync::MutexGuard<'static, ()>, Cluster, Proxy)> {
+    if !cluster::available() {
+        return None;
+    }
+    let guard = cluster::lock().await;
+    let c = Cluster::start(3);
+    let proxy = Proxy::start(&args(&c.url(), None)).await;
+    Some((guard, c, proxy))
+}
+
+/// A key whose slot belongs to node `i`.
+fn key_on(c: &Cluster, i: usize, prefix: &str) -> String {
+    (0..10_000).map(|n| format!("{prefix}{n}")).find(|k| c.owner(key_slot(k.as_bytes())) == i).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_on_every_shard_crossslot_and_hash_tags() {
+    let Some((_g, c, proxy)) = setup().await else { return };
+    let mut ws = proxy.connect().await;
+    for i in 0..60 {
+        let (k, v) = (format!("key:{i}"), format!("value {i}"));
+        assert_eq!(text(&ws.call(&[&["SET", &k, &v]]).await), "+OK\r\n", "SET {k}");
+    }
+    // All in one message too (pipelined commands spread over the shards).
+    let keys: Vec<String> = (0..60).map(|i| format!("key:{i}")).collect();
+    let gets: Vec<Vec<&str>> = keys.iter().map(|k| vec!["GET", k.as_str()]).collect();
+    let gets: Vec<&[&str]> = gets.iter().map(|v| v.as_slice()).collect();
+    let got = strings(&ws.call(&gets).await);
+    assert_eq!(got, (0..60).map(|i| format!("value {i}")).collect::<Vec<_>>());
+    // Each shard really holds some of them, and together all.
+    let counts: Vec<usize> = (0..3).map(|i| c.cli(i, &["DBSIZE"]).parse().unwrap()).collect();
+    assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
+    assert_eq!(counts.iter().sum::<usize>(), 60);
+    // Multi-key commands across slots: Redis's own words.
+    let direct = c.cli(0, &["MSET", "user:1", "a", "user:2", "b"]);
+    let via = text(&ws.call(&[&["MSET", "user:1", "a", "user:2", "b"]]).await);
+    assert_eq!(via, "-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+    assert_eq!(format!("-{direct}\r\n"), via);
+    // Hash tags keep related keys together.
+    let r = ws
+        .call(&[
+            &["MSET", "{user:1}:profile", "ada", "{user:1}:cart", "3 items"],
+            &["MGET", "{user:1}:profile", "{user:1}:cart"],
+            &["SUNIONSTORE", "{user:1}:s", "{user:1}:a", "{user:1}:b"],
+        ])
+        .await;
+    assert_eq!(text(&r), "+OK\r\n*2\r\n$3\r\nada\r\n$7\r\n3 items\r\n:0\r\n");
+    // Commands whose keys sit behind keywords, numkeys or subcommands reach the right shard.
+    let k2 = key_on(&c, 2, "z");
+    let k1 = key_on(&c, 1, "s");
+    let r = ws
+        .call(&[
+            &["ZADD", &k2, "1", "a"],
+            &["ZUNIONSTORE", &format!("{{{k2}}}out"), "1", &k2],
+            &["XADD", &k1, "1-1", "f", "v"],
+            &["XREAD", "COUNT", "1", "STREAMS", &k1, "0"],
+            &["OBJECT", "ENCODING", &k2],
+            &["MEMORY", "USAGE", &k1],
+            &["LMPOP", "1", &k2, "LEFT"],
+            &["EXISTS", &k1],
+        ])
+        .await;
+    let t = text(&r);
+    assert!(!t.contains("MOVED") && !t.contains("ASK"), "{t}");
+    assert!(t.starts_with(":1\r\n:1\r\n$3\r\n1-1\r\n"), "{t}");
+    assert!(t.contains("$8\r\nlistpack\r\n"), "{t}");
+    assert!(t.contains("-WRONGTYPE"), "{t}");
+    assert!(t.ends_with(":1\r\n"), "{t}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scan_dbsize_keys_and_info_cover_every_shard() {
+    let Some((_g, _c, proxy)) = setup().await else { return };
+    let mut ws = proxy.connect().await;
+    let all: BTreeSet<String> = (0..100).map(|i| format!("k{i}")).collect();
+    for k in &all {
+        ws.call(&[&["SET", k, "v"]]).await;
+    }
+    let mut seen = BTreeSet::new();
+    let mut cursor = "0".to_string();
+    let mut pages = 0;
+    loop {
+        let r = ws.call(&[&["SCAN", &cursor, "MATCH", "k*", "COUNT", "10"]]).await;
+        let s = strings(&r);
+        cursor = s[0].clone();
+        seen.extend(s[1..].iter().cloned());
+        pages += 1;
+        assert!(pages < 200, "SCAN does not end");
+        if cursor == "0" {
+            break;
+        }
+    }
+    assert_eq!(seen, all);
+    assert_eq!(text(&ws.call(&[&["DBSIZE"]]).await), ":100\r\n");
+    let keys: BTreeSet<String> = strings(&ws.call(&[&["KEYS", "k*"]]).await).into_iter().collect();
+    assert_eq!(keys, all);
+    let info = text(&ws.call(&[&["INFO", "keyspace"]]).await);
+    assert!(info.contains("db0:keys=100,expires=0"), "{info}");
+    assert_eq!(info.matches("# Shard ").count(), 3, "{info}");
+    // The same in RESP3.
+    let hello = ws.call(&[&["HELLO", "3"]]).await;
+    assert!(hello.starts_with(b"%7\r\n"), "{}", text(&hello));
+    let r = text(&ws.call(&[&["HGETALL", "nosuch"], &["DBSIZE"], &["SCAN", "0", "COUNT", "1000"]]).await);
+    assert!(r.starts_with("%0\r\n:100\r\n*2\r\n"), "{r}");
+    let info = text(&ws.call(&[&["INFO", "keyspace"]]).await);
+    assert!(info.starts_with('=') && info.contains("db0:keys=100"), "{info}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_exec_and_watch_stay_on_the_slot_shard() {
+    let Some((_g, c, proxy)) = setup().await else { return };
+    let mut ws = proxy.connect().await;
+    for shard in 0..3 {
+        let tag = key_on(&c, shard, "tag");
+        let (a, b) = (format!("{{{tag}}}:a"), format!("{{{tag}}}:b"));
+        let r = ws.call(&[&["MULTI"], &["SET", &a, "1"], &["INCR", &b], &["GET", &a], &["EXEC"]]).await;
+        assert_eq!(
+            text(&r),
+            "+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+OK\r\n:1\r\n$1\r\n1\r\n",
+            "shard {shard}"
+        );
+        // WATCH, then a change by someone else aborts the transaction.
+        assert_eq!(text(&ws.call(&[&["WATCH", &a]]).await), "+OK\r\n");
+        c.cli(shard, &["SET", &a, "changed"]);
+        let r = ws.call(&[&["MULTI"], &["SET", &a, "mine"], &["EXEC"]]).await;
+        assert_eq!(text(&r), "+OK\r\n+QUEUED\r\n*-1\r\n");
+        assert_eq!(text(&ws.call(&[&["GET", &a]]).await), "$7\r\nchanged\r\n");
+        // Without interference it commits.
+        let r = ws.call(&[&["WATCH", &a], &["MULTI"], &["SET", &a, "mine"], &["EXEC"], &["GET", &a]]).await;
+        assert_eq!(text(&r), "+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$4\r\nmine\r\n");
+    }
+    // Empty transaction and DISCARD.
+    assert_eq!(text(&ws.call(&[&["MULTI"], &["EXEC"]]).await), "+OK\r\n*0\r\n");
+    assert_eq!(text(&ws.call(&[&["MULTI"], &["PING"], &["DISCARD"]]).await), "+OK\r\n+QUEUED\r\n+OK\r\n");
+    // A key of another slot inside the transaction: the shard's own refusal, as on a cluster.
+    let (x, y) = (key_on(&c, 0, "x"), key_on(&c, 1, "y"));
+    let r = text(&ws.call(&[&["MULTI"], &["SET", &x, "1"], &["SET", &y, "1"], &["EXEC"]]).await);
+    assert!(
+        r.starts_with("+OK\r\n+QUEUED\r\n-MOVED ")
+            && r.ends_with("-EXECABORT Transaction discarded because of previous errors.\r\n"),
+        "{r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resharding_in_the_middle_is_invisible_to_the_page() {
+    let Some((_g, c, proxy)) = setup().await else { return };
+    let mut ws = proxy.connect().await;
+    let keys: Vec<String> = (0..20).map(|i| format!("{{mig}}:{i}")).collect();
+    for k in &keys {
+        assert_eq!(text(&ws.call(&[&["SET", k, k]]).await), "+OK\r\n");
+    }
+    let slot = key_slot(b"mig");
+    let src = c.owner(slot);
+    let dst = (src + 1) % 3;
+    let (src_id, dst_id) = (c.id(src), c.id(dst));
+    let s = slot.to_string();
+    assert_eq!(c.cli(dst, &["CLUSTER", "SETSLOT", &s, "IMPORTING", &src_id]), "OK");
+    assert_eq!(c.cli(src, &["CLUSTER", "SETSLOT", &s, "MIGRATING", &dst_id]), "OK");
+    // Half the keys move: the source answers ASK for them, the proxy follows with ASKING.
+    let dst_port = c.nodes[dst].port.to_string();
+    let mut migrate = vec!["MIGRATE", "127.0.0.1", &dst_port, "", "0", "5000", "KEYS"];
+    migrate.extend(keys[..10].iter().map(String::as_str));
+    assert_eq!(c.cli(src, &migrate), "OK");
+    for k in &keys {
+        assert_eq!(
+            text(&ws.call(&[&["GET", k]]).await),
+            format!("${}\r\n{k}\r\n", k.len()),
+            "GET {k} mid-migration"
+        );
+    }
+    // A new key of the migrating slot is created on the importing node (ASK).
+    assert_eq!(text(&ws.call(&[&["SET", "{mig}:new", "n"]]).await), "+OK\r\n");
+    assert_eq!(c.cli(dst, &["CLUSTER", "COUNTKEYSINSLOT", &s]), "11");
+    // The rest moves, the slot is handed over: MOVED, the map is read again.
+    let mut migrate = vec!["MIGRATE", "127.0.0.1", &dst_port, "", "0", "5000", "KEYS"];
+    migrate.extend(keys[10..].iter().map(String::as_str));
+    assert_eq!(c.cli(src, &migrate), "OK");
+    for i in [dst, src, (src + 2) % 3] {
+        assert_eq!(c.cli(i, &["CLUSTER", "SETSLOT", &s, "NODE", &dst_id]), "OK");
+    }
+    let before = proxy.state.cluster_refreshes();
+    for k in &keys {
+        assert_eq!(text(&ws.call(&[&["GET", k]]).await), format!("${}\r\n{k}\r\n", k.len()), "GET {k} after");
+    }
+    assert!(proxy.state.cluster_refreshes() > before, "MOVED refreshes the slot map");
+    let r = text(&ws.call(&[&["MGET", &keys[0], &keys[19], "{mig}:new"]]).await);
+    assert_eq!(r, format!("*3\r\n$7\r\n{}\r\n$8\r\n{}\r\n$1\r\nn\r\n", keys[0], keys[19]));
+    assert_eq!(c.cli(src, &["CLUSTER", "COUNTKEYSINSLOT", &s]), "0");
+    assert_eq!(c.cli(dst, &["CLUSTER", "COUNTKEYSINSLOT", &s]), "21");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shard_restart_is_survived() {
+    let Some((_g, mut c, proxy)) = setup().await else { return };
+    let mut ws = proxy.connect().await;
+    let k = key_on(&c, 1, "restart");
+    assert_eq!(text(&ws.call(&[&["SET", &k, "before"]]).await), "+OK\r\n");
+    c.kill(1);
+    let r = text(&ws.call(&[&["GET", &k]]).await);
+    assert!(r.starts_with("-ERR playground-proxy: shard 127.0.0.1:"), "{r}");
+    c.restart(1);
+    // The same session goes on: the shard is reconnected (its data is gone: no persistence).
+    assert_eq!(text(&ws.call(&[&["SET", &k, "after"], &["GET", &k]]).await), "+OK\r\n$5\r\nafter\r\n");
+    let other = key_on(&c, 2, "other");
+    assert_eq!(text(&ws.call(&[&["SET", &other, "x"], &["GET", &other]]).await), "+OK\r\n$1\r\nx\r\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_single_server_is_relayed_as_before() {
+    if !cluster::available() {
+        return;
+    }
+    let redis = Redis::plain();
+    let proxy = Proxy::start(&args(&redis.url(), None)).await;
+    let mut ws = proxy.connect().await;
+    let r = ws
+        .call(&[
+            &["CLUSTER", "INFO"],
+            &["MSET", "user:1", "a", "user:2", "b"],
+            &["SELECT", "2"],
+            &["SCAN", "0"],
+        ])
+        .await;
+    assert_eq!(
+        text(&r),
+        "-ERR This instance has cluster support disabled\r\n+OK\r\n+OK\r\n*2\r\n$1\r\n0\r\n*0\r\n"
+    );
+    assert!(!proxy.state.is_cluster());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slots_fallback_and_credentials_on_every_shard() {
+    if !cluster::available() {
+        return;
+    }
+    let _g = cluster::lock().await;
+    let c = Cluster::start(3);
+    // A user that may not run CLUSTER SHARDS (as some managed services): CLUSTER SLOTS is used;
+    // the default user is switched off, so each shard connection must AUTH as that user.
+    for i in 0..3 {
+        assert_eq!(
+            c.cli(i, &["ACL", "SETUSER", "app", "on", ">app-Secret", "~*", "+@all", "-cluster|shards"]),
+            "OK"
+        );
+        assert_eq!(c.cli(i, &["ACL", "SETUSER", "default", "off"]), "OK");
+    }
+    let url = format!("redis://app:app-Secret@127.0.0.1:{}", c.nodes[0].port);
+    let proxy = Proxy::start(&args(&url, None)).await;
+    let mut ws = proxy.connect().await;
+    for i in 0..30 {
+        let k = format!("acl:{i}");
+        assert_eq!(text(&ws.call(&[&["SET", &k, "v"], &["GET", &k]]).await), "+OK\r\n$1\r\nv\r\n", "{k}");
+    }
+    assert!(proxy.state.is_cluster());
+    assert_eq!(text(&ws.call(&[&["DBSIZE"]]).await), ":30\r\n");
+    let r = text(&ws.call(&[&["CLUSTER", "SHARDS"]]).await);
+    assert!(r.starts_with("-NOPERM"), "{r}");
+}

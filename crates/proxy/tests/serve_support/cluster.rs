@@ -1,0 +1,188 @@
+//! A 3-master Redis Cluster on loopback for the proxy's cluster tests: Debian's `redis-server`
+//! (7.0) nodes with `--cluster-enabled yes` in temp dirs, joined with
+//! `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`.
+//!
+//! Ports: `REDIS_CLUSTER_PORT` (default 17041) and the next ones, cluster bus +10000. Tests
+//! take [`Cluster::lock`] so one cluster runs at a time on those ports.
+
+use super::TempDir;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One node: its port and process.
+pub struct Node {
+    pub port: u16,
+    child: Option<Child>,
+    args: Vec<String>,
+}
+
+impl Node {
+    fn spawn(&mut self) {
+        let child = Command::new("redis-server")
+            .args(&self.args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server");
+        self.child = Some(child);
+        let t = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(t.elapsed() < Duration::from_secs(10), "node on port {} did not start", self.port);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// A running cluster; nodes are killed on drop.
+pub struct Cluster {
+    pub nodes: Vec<Node>,
+    _dir: TempDir,
+}
+
+/// Whether the tools are installed (the tests skip, saying so, when they are not).
+pub fn available() -> bool {
+    let ok =
+        |bin: &str| Command::new(bin).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    if ok("redis-server") && ok("redis-cli") {
+        return true;
+    }
+    eprintln!("SKIPPED: redis-server / redis-cli not found (apt-get install redis-server redis-tools)");
+    false
+}
+
+/// Serialises the tests of one process (they share the ports).
+pub async fn lock() -> tokio::sync::MutexGuard<'static, ()> {
+    static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    LOCK.lock().await
+}
+
+fn base_port() -> u16 {
+    std::env::var("REDIS_CLUSTER_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(17041)
+}
+
+impl Cluster {
+    /// Start `n` masters and create the cluster (slots split evenly), waiting for state ok.
+    pub fn start(n: usize) -> Cluster {
+        let dir = TempDir::new("cluster");
+        let mut nodes = Vec::new();
+        for i in 0..n {
+            let port = base_port() + i as u16;
+            let nd = dir.0.join(port.to_string());
+            std::fs::create_dir_all(&nd).unwrap();
+            let args: Vec<String> = [
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+                "--cluster-node-timeout",
+                "3000",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                &nd.display().to_string(),
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            let mut node = Node { port, child: None, args };
+            node.spawn();
+            nodes.push(node);
+        }
+        let c = Cluster { nodes, _dir: dir };
+        let mut create = vec!["--cluster".to_string(), "create".to_string()];
+        create.extend(c.nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)));
+        create.extend(["--cluster-replicas", "0", "--cluster-yes"].map(String::from));
+        let out = Command::new("redis-cli").args(&create).output().expect("redis-cli");
+        assert!(out.status.success(), "cluster create failed: {}", String::from_utf8_lossy(&out.stdout));
+        c.wait_ok();
+        c
+    }
+
+    /// The URL of the first node (what a user would paste).
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.nodes[0].port)
+    }
+
+    /// `redis-cli -p <node i> args...`, stdout trimmed.
+    pub fn cli(&self, i: usize, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-p", &self.nodes[i].port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Wait until every node says `cluster_state:ok` and agrees on the slots.
+    pub fn wait_ok(&self) {
+        let t = Instant::now();
+        loop {
+            let ok = (0..self.nodes.len()).all(|i| {
+                let info = self.cli(i, &["CLUSTER", "INFO"]);
+                info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
+            });
+            if ok {
+                return;
+            }
+            assert!(t.elapsed() < Duration::from_secs(30), "cluster did not reach cluster_state:ok");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The node id of node `i`.
+    pub fn id(&self, i: usize) -> String {
+        self.cli(i, &["CLUSTER", "MYID"])
+    }
+
+    /// Index of the node owning `slot`, as node 0 sees it.
+    pub fn owner(&self, slot: u16) -> usize {
+        let slots = self.cli(0, &["CLUSTER", "SLOTS"]);
+        let lines: Vec<&str> = slots.lines().collect();
+        // redis-cli prints each range as: start, end, host, port, id (one per line).
+        for chunk in lines.windows(4) {
+            if let (Ok(a), Ok(b), Ok(port)) =
+                (chunk[0].parse::<u16>(), chunk[1].parse::<u16>(), chunk[3].parse::<u16>())
+            {
+                if a <= slot && slot <= b {
+                    if let Some(i) = self.nodes.iter().position(|n| n.port == port) {
+                        return i;
+                    }
+                }
+            }
+        }
+        panic!("no owner for slot {slot} in {slots}");
+    }
+
+    /// Kill node `i` (SIGKILL).
+    pub fn kill(&mut self, i: usize) {
+        self.nodes[i].kill();
+    }
+
+    /// Start node `i` again with its nodes.conf (same id and slots) and wait for the cluster.
+    pub fn restart(&mut self, i: usize) {
+        self.nodes[i].kill();
+        self.nodes[i].spawn();
+        self.wait_ok();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for n in &mut self.nodes {
+            n.kill();
+        }
+    }
+}
