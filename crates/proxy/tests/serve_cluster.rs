@@ -287,3 +287,176 @@ async fn slots_fallback_and_credentials_on_every_shard() {
     let r = text(&ws.call(&[&["CLUSTER", "SHARDS"]]).await);
     assert!(r.starts_with("-NOPERM"), "{r}");
 }
+
+/// A command on a plain connection; the raw reply.
+async fn raw(port: u16, cmd: &[&str]) -> String {
+    let mut up = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    up.write_all(&encode(&[cmd])).await.unwrap();
+    let mut buf = Vec::new();
+    let limits = playground_engine::resp::Limits::default();
+    loop {
+        let mut chunk = [0u8; 65536];
+        let n = up.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Ok(Some((_, used))) = playground_engine::resp::parse_frame(&buf, &limits) {
+            return text(&buf[..used]);
+        }
+    }
+}
+
+/// The emulated cluster answers as the real one: CLUSTER KEYSLOT for many keys, the slot
+/// layout, CROSSSLOT, MOVED (with the node's own address), the CLUSTER errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulated_cluster_answers_as_a_real_one() {
+    let Some((_g, c, _proxy)) = setup().await else { return };
+    let emu = cluster::emulated(3);
+    let real = c.nodes.iter().map(|n| n.port).collect::<Vec<_>>();
+    let mut keys: Vec<String> = (0..300).map(|i| format!("key:{i}")).collect();
+    keys.extend(
+        ["", "{", "}", "{}", "{}x", "a{b}c", "{a}{b}", "a{{b}}", "{user:1}:cart", "é€", "x{y"]
+            .map(String::from),
+    );
+    for k in &keys {
+        let cmd = ["CLUSTER", "KEYSLOT", k.as_str()];
+        assert_eq!(raw(emu[0], &cmd).await, raw(real[0], &cmd).await, "KEYSLOT {k:?}");
+    }
+    // Same layout, node for node: MOVED names the owner, whose port differs.
+    for k in ["foo", "bar", "user:1", "{user:1}:cart", "key:42"] {
+        for i in 0..3 {
+            let (e, r) = (raw(emu[i], &["GET", k]).await, raw(real[i], &["GET", k]).await);
+            let e = emu.iter().zip(&real).fold(e, |e, (ep, rp)| e.replace(&ep.to_string(), &rp.to_string()));
+            assert_eq!(e, r, "GET {k} on node {i}");
+        }
+    }
+    let checks: &[&[&str]] = &[
+        &["MSET", "user:1", "a", "user:2", "b"],
+        &["DEL", "foo", "bar"],
+        &["CLUSTER", "KEYSLOT"],
+        &["CLUSTER", "COUNTKEYSINSLOT", "16384"],
+        &["CLUSTER", "COUNTKEYSINSLOT", "x"],
+        &["CLUSTER", "COUNTKEYSINSLOT", "1"],
+        &["CLUSTER", "GETKEYSINSLOT", "1", "-1"],
+        &["CLUSTER", "GETKEYSINSLOT", "1"],
+        &["CLUSTER", "GETKEYSINSLOT", "0", "10"],
+        &["CLUSTER", "NOSUCH"],
+        &["SELECT", "1"],
+        &["SELECT", "0"],
+        &["ASKING"],
+        &["READONLY"],
+        &["READWRITE"],
+    ];
+    for cmd in checks {
+        assert_eq!(raw(emu[0], cmd).await, raw(real[0], cmd).await, "{cmd:?}");
+    }
+    // The structure of SLOTS / SHARDS / NODES, ids and ports aside.
+    let shape = |s: String, ids: &[String], ports: &[u16]| {
+        let mut s = s;
+        for (i, id) in ids.iter().enumerate() {
+            s = s.replace(id, &format!("<id{i}>"));
+        }
+        for (i, p) in ports.iter().enumerate() {
+            s = s
+                .replace(&p.to_string(), &format!("<port{i}>"))
+                .replace(&(*p as u32 + 10000).to_string(), &format!("<bus{i}>"));
+        }
+        s
+    };
+    let real_ids: Vec<String> = (0..3).map(|i| c.id(i)).collect();
+    let mut emu_ids = Vec::new();
+    for p in &emu {
+        emu_ids.push(strings(raw(*p, &["CLUSTER", "MYID"]).await.as_bytes())[0].clone());
+    }
+    let r = shape(raw(real[0], &["CLUSTER", "SLOTS"]).await, &real_ids, &real);
+    let e = shape(raw(emu[0], &["CLUSTER", "SLOTS"]).await, &emu_ids, &emu);
+    assert_eq!(e, r);
+    // SHARDS: real Redis lists the shards in its dict order; compare them as sets.
+    let sort = |s: String| {
+        let mut parts: Vec<String> = s.split("*4\r\n$5\r\nslots").map(String::from).collect();
+        parts.sort();
+        parts
+    };
+    let r = sort(shape(raw(real[0], &["CLUSTER", "SHARDS"]).await, &real_ids, &real));
+    let e = sort(shape(raw(emu[0], &["CLUSTER", "SHARDS"]).await, &emu_ids, &emu));
+    assert_eq!(e, r);
+    let nodes = |s: String| {
+        let mut lines: Vec<String> = s
+            .lines()
+            .filter(|l| l.contains("connected"))
+            .map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                // id addr flags master ping pong epoch link slots: ping/pong times aside.
+                format!("{} {} {} {} {} {} {}", f[0], f[1], f[2], f[3], f[6], f[7], f[8..].join(" "))
+            })
+            .collect();
+        lines.sort();
+        lines
+    };
+    let r = nodes(shape(raw(real[0], &["CLUSTER", "NODES"]).await, &real_ids, &real));
+    let e = nodes(shape(raw(emu[0], &["CLUSTER", "NODES"]).await, &emu_ids, &emu));
+    assert_eq!(e, r);
+    let info = raw(emu[1], &["CLUSTER", "INFO"]).await;
+    assert!(info.contains("cluster_state:ok\r\n") && info.contains("cluster_size:3\r\n"), "{info}");
+    // MULTI with a key of another node fails at EXEC, as on the real cluster.
+    for port in [emu[0], real[0]] {
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        s.write_all(&encode(&[&["MULTI"], &["GET", "foo"], &["EXEC"]])).await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let mut got = Vec::new();
+        while !text(&got).contains("EXECABORT") {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        let t = text(&got).replace(&emu[2].to_string(), &real[2].to_string());
+        assert_eq!(t, format!("+OK\r\n-MOVED 12182 127.0.0.1:{}\r\n-EXECABORT Transaction discarded because of previous errors.\r\n", real[2]));
+    }
+}
+
+/// The proxy in front of the emulated cluster routes as in front of a real one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_proxy_routes_over_the_emulated_cluster() {
+    let emu = cluster::emulated(3);
+    let proxy = Proxy::start(&args(&format!("redis://127.0.0.1:{}", emu[0]), None)).await;
+    let mut ws = proxy.connect().await;
+    for i in 0..40 {
+        let k = format!("k{i}");
+        assert_eq!(text(&ws.call(&[&["SET", &k, "v"]]).await), "+OK\r\n");
+    }
+    assert!(proxy.state.is_cluster());
+    assert_eq!(text(&ws.call(&[&["DBSIZE"]]).await), ":40\r\n");
+    let r = text(&ws.call(&[&["MSET", "user:1", "a", "user:2", "b"]]).await);
+    assert_eq!(r, "-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+    let r = text(&ws.call(&[&["MULTI"], &["SET", "{t}a", "1"], &["INCR", "{t}b"], &["EXEC"]]).await);
+    assert_eq!(r, "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n:1\r\n");
+}
+
+/// redis-py's RedisCluster (from PyPI, in the venv under target/ the emulator's test uses) runs
+/// a cache-aside flow against the emulated cluster, in RESP2 and RESP3.
+#[test]
+fn redis_py_cluster_cache_aside_against_emulate() {
+    use std::process::Command;
+    let emu = cluster::emulated(3);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venv = root.join("target/redis-py-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3");
+        assert!(made.success(), "python3 -m venv failed");
+    }
+    let pip =
+        Command::new(&python).args(["-m", "pip", "install", "-q", "redis==8.1.0"]).output().expect("pip");
+    assert!(pip.status.success(), "pip install redis: {}", String::from_utf8_lossy(&pip.stderr));
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/redis_py_cluster_check.py");
+    let out = Command::new(&python).arg(script).arg(emu[0].to_string()).output().expect("run check");
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "redis-py cluster check failed:\n{t}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(t.contains("RESP2: ok") && t.contains("RESP3: ok"), "{t}");
+}

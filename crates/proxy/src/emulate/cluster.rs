@@ -33,7 +33,13 @@ pub struct Layout {
 impl Layout {
     /// `n` primaries on `host`, ports `port..port+n`, slots split as redis-cli splits them.
     pub fn new(n: usize, host: &str, port: u16, seed: u64) -> Layout {
-        let n = n.clamp(1, SLOTS);
+        let ports: Vec<u16> = (0..n.clamp(1, SLOTS)).map(|i| port.saturating_add(i as u16)).collect();
+        Layout::on_ports(&ports, host, seed)
+    }
+
+    /// One primary per port of `ports` (at least one), slots split as redis-cli splits them.
+    pub fn on_ports(ports: &[u16], host: &str, seed: u64) -> Layout {
+        let n = ports.len().clamp(1, SLOTS);
         let per = SLOTS as f64 / n as f64;
         let mut members = Vec::with_capacity(n);
         let (mut first, mut cursor) = (0usize, 0f64);
@@ -46,7 +52,7 @@ impl Layout {
             members.push(Member {
                 id: node_id(seed, i as u64),
                 host: host.to_string(),
-                port: port.saturating_add(i as u16),
+                port: ports.get(i).copied().unwrap_or(0),
                 first: first as u16,
                 last: last as u16,
             });

@@ -186,3 +186,27 @@ impl Drop for Cluster {
         }
     }
 }
+
+/// `emulate --cluster n` in this process, on free ports; the ports, first node first.
+pub fn emulated(n: usize) -> Vec<u16> {
+    use playground_proxy::emulate::{cluster::Layout, serve, Shared};
+    let listeners: Vec<std::net::TcpListener> =
+        (0..n).map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("bind")).collect();
+    let ports: Vec<u16> = listeners.iter().map(|l| l.local_addr().unwrap().port()).collect();
+    let layout = std::sync::Arc::new(Layout::on_ports(&ports, "127.0.0.1", 7));
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async move {
+            let mut tasks = Vec::new();
+            for (i, l) in listeners.into_iter().enumerate() {
+                l.set_nonblocking(true).unwrap();
+                let l = tokio::net::TcpListener::from_std(l).unwrap();
+                tasks.push(tokio::spawn(serve(l, Shared::cluster_node(7, layout.clone(), i))));
+            }
+            for t in tasks {
+                let _ = t.await;
+            }
+        });
+    });
+    ports
+}
