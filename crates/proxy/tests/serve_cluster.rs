@@ -460,3 +460,26 @@ fn redis_py_cluster_cache_aside_against_emulate() {
     );
     assert!(t.contains("RESP2: ok") && t.contains("RESP3: ok"), "{t}");
 }
+
+/// TLS and a password on every shard, as Azure's OSS policy (TLS ports, access key): the proxy
+/// reaches the shards by the addresses CLUSTER SHARDS gives (IP addresses), checking their
+/// certificate against the URL's host name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_and_password_on_every_shard() {
+    if !cluster::available() {
+        return;
+    }
+    let _g = cluster::lock().await;
+    let pki = Pki::new("cluster");
+    let c = Cluster::start_tls(3, &pki);
+    let proxy = Proxy::start(&args(&c.url(), Some(&pki.ca))).await;
+    let mut ws = proxy.connect().await;
+    for i in 0..30 {
+        let k = format!("tls:{i}");
+        assert_eq!(text(&ws.call(&[&["SET", &k, "v"], &["GET", &k]]).await), "+OK\r\n$1\r\nv\r\n", "{k}");
+    }
+    assert!(proxy.state.is_cluster());
+    let counts: Vec<usize> = (0..3).map(|i| c.cli(i, &["DBSIZE"]).parse().unwrap()).collect();
+    assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
+    assert_eq!(text(&ws.call(&[&["DBSIZE"]]).await), ":30\r\n");
+}

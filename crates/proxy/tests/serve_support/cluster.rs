@@ -43,6 +43,10 @@ impl Node {
 /// A running cluster; nodes are killed on drop.
 pub struct Cluster {
     pub nodes: Vec<Node>,
+    /// redis-cli's connection options (TLS, password) before `-p`.
+    cli_opts: Vec<String>,
+    /// Set for a TLS cluster: the URL is `rediss://` with the password.
+    tls: bool,
     _dir: TempDir,
 }
 
@@ -70,6 +74,16 @@ fn base_port() -> u16 {
 impl Cluster {
     /// Start `n` masters and create the cluster (slots split evenly), waiting for state ok.
     pub fn start(n: usize) -> Cluster {
+        Cluster::start_with(n, None)
+    }
+
+    /// As [`Cluster::start`], every node (clients and cluster bus) on TLS only, with the
+    /// certificate of `pki` and [`super::PASSWORD`].
+    pub fn start_tls(n: usize, pki: &super::Pki) -> Cluster {
+        Cluster::start_with(n, Some(pki))
+    }
+
+    fn start_with(n: usize, pki: Option<&super::Pki>) -> Cluster {
         let dir = TempDir::new("cluster");
         let mut nodes = Vec::new();
         for i in 0..n {
@@ -97,12 +111,48 @@ impl Cluster {
             .iter()
             .map(|s| s.to_string())
             .collect();
+            let mut args = args;
+            if let Some(pki) = pki {
+                // `--port 0 --tls-port P`: TLS only; the bus (P + 10000) too.
+                args[1] = "0".into();
+                let tls = [
+                    "--tls-port".to_string(),
+                    port.to_string(),
+                    "--tls-cluster".into(),
+                    "yes".into(),
+                    "--tls-cert-file".into(),
+                    pki.cert.display().to_string(),
+                    "--tls-key-file".into(),
+                    pki.key.display().to_string(),
+                    "--tls-ca-cert-file".into(),
+                    pki.ca.display().to_string(),
+                    "--tls-auth-clients".into(),
+                    "no".into(),
+                    "--requirepass".into(),
+                    super::PASSWORD.into(),
+                    "--masterauth".into(),
+                    super::PASSWORD.into(),
+                ];
+                args.extend(tls);
+            }
             let mut node = Node { port, child: None, args };
             node.spawn();
             nodes.push(node);
         }
-        let c = Cluster { nodes, _dir: dir };
-        let mut create = vec!["--cluster".to_string(), "create".to_string()];
+        let cli_opts = match pki {
+            Some(pki) => vec![
+                "--tls".to_string(),
+                "--cacert".into(),
+                pki.ca.display().to_string(),
+                "-a".into(),
+                super::PASSWORD.into(),
+                "--no-auth-warning".into(),
+            ],
+            None => vec![],
+        };
+        let c = Cluster { nodes, cli_opts, tls: pki.is_some(), _dir: dir };
+        let mut create = c.cli_opts.clone();
+        create.extend(["--cluster".to_string(), "create".to_string()]);
         create.extend(c.nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)));
         create.extend(["--cluster-replicas", "0", "--cluster-yes"].map(String::from));
         let out = Command::new("redis-cli").args(&create).output().expect("redis-cli");
@@ -113,12 +163,17 @@ impl Cluster {
 
     /// The URL of the first node (what a user would paste).
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.nodes[0].port)
+        if self.tls {
+            format!("rediss://default:{}@localhost:{}", super::PASSWORD, self.nodes[0].port)
+        } else {
+            format!("redis://127.0.0.1:{}", self.nodes[0].port)
+        }
     }
 
     /// `redis-cli -p <node i> args...`, stdout trimmed.
     pub fn cli(&self, i: usize, args: &[&str]) -> String {
         let out = Command::new("redis-cli")
+            .args(&self.cli_opts)
             .args(["-p", &self.nodes[i].port.to_string()])
             .args(args)
             .output()
