@@ -134,6 +134,9 @@ async fn scan_dbsize_keys_and_info_cover_every_shard() {
     assert!(r.starts_with("%0\r\n:100\r\n*2\r\n"), "{r}");
     let info = text(&ws.call(&[&["INFO", "keyspace"]]).await);
     assert!(info.starts_with('=') && info.contains("db0:keys=100"), "{info}");
+    // RESET: back to RESP2 on every shard.
+    let r = text(&ws.call(&[&["RESET"], &["HGETALL", "nosuch"], &["GET", "k1"], &["GET", "k2"]]).await);
+    assert_eq!(r, "+RESET\r\n*0\r\n$1\r\nv\r\n$1\r\nv\r\n");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,6 +162,9 @@ async fn multi_exec_and_watch_stay_on_the_slot_shard() {
         let r = ws.call(&[&["WATCH", &a], &["MULTI"], &["SET", &a, "mine"], &["EXEC"], &["GET", &a]]).await;
         assert_eq!(text(&r), "+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$4\r\nmine\r\n");
     }
+    // RESET in a transaction ends it; the session goes on.
+    let r = text(&ws.call(&[&["MULTI"], &["SET", "{r}a", "1"], &["RESET"], &["GET", "{r}a"]]).await);
+    assert_eq!(r, "+OK\r\n+QUEUED\r\n+RESET\r\n$-1\r\n");
     // Empty transaction and DISCARD.
     assert_eq!(text(&ws.call(&[&["MULTI"], &["EXEC"]]).await), "+OK\r\n*0\r\n");
     assert_eq!(text(&ws.call(&[&["MULTI"], &["PING"], &["DISCARD"]]).await), "+OK\r\n+QUEUED\r\n+OK\r\n");
@@ -192,12 +198,14 @@ async fn resharding_in_the_middle_is_invisible_to_the_page() {
     let mut migrate = vec!["MIGRATE", "127.0.0.1", &dst_port, "", "0", "5000", "KEYS"];
     migrate.extend(keys[..10].iter().map(String::as_str));
     assert_eq!(c.cli(src, &migrate), "OK");
+    let all_gets: Vec<Vec<&str>> = keys.iter().map(|k| vec!["GET", k.as_str()]).collect();
+    let all_gets: Vec<&[&str]> = all_gets.iter().map(|v| v.as_slice()).collect();
+    let expected: String = keys.iter().map(|k| format!("${}\r\n{k}\r\n", k.len())).collect();
+    // Pipelined in one message, then one by one.
+    assert_eq!(text(&ws.call(&all_gets).await), expected, "pipelined GETs mid-migration");
     for k in &keys {
-        assert_eq!(
-            text(&ws.call(&[&["GET", k]]).await),
-            format!("${}\r\n{k}\r\n", k.len()),
-            "GET {k} mid-migration"
-        );
+        let r = text(&ws.call(&[&["GET", k]]).await);
+        assert_eq!(r, format!("${}\r\n{k}\r\n", k.len()), "GET {k} mid-migration");
     }
     // A new key of the migrating slot is created on the importing node (ASK).
     assert_eq!(text(&ws.call(&[&["SET", "{mig}:new", "n"]]).await), "+OK\r\n");
@@ -210,6 +218,9 @@ async fn resharding_in_the_middle_is_invisible_to_the_page() {
         assert_eq!(c.cli(i, &["CLUSTER", "SETSLOT", &s, "NODE", &dst_id]), "OK");
     }
     let before = proxy.state.cluster_refreshes();
+    assert_eq!(text(&ws.call(&all_gets).await), expected, "pipelined GETs after the handover");
+    assert!(proxy.state.cluster_refreshes() > before, "MOVED refreshes the slot map");
+    let mut ws = proxy.connect().await;
     for k in &keys {
         assert_eq!(text(&ws.call(&[&["GET", k]]).await), format!("${}\r\n{k}\r\n", k.len()), "GET {k} after");
     }

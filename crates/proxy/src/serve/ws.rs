@@ -303,17 +303,27 @@ impl Session {
     async fn handle_cluster(&mut self, slots: Vec<Slot>, drop_after: bool) -> Vec<u8> {
         let state = self.state.clone();
         let Some(cluster) = self.cluster.as_mut() else { return Vec::new() };
-        let mut out = Vec::new();
+        let mut cmds = Vec::new();
+        let mut order = Vec::with_capacity(slots.len());
         for slot in slots {
             match slot {
-                Slot::Local(bytes) => out.extend_from_slice(&bytes),
-                Slot::Upstream { blocking, args } => match cluster.exec(&state, args, blocking).await {
-                    Ok(reply) => out.extend_from_slice(&reply),
-                    Err(e) => {
-                        tracing::warn!(session = self.id, "upstream: {}", state.redactor.clean(&e.0));
-                        out.extend_from_slice(&upstream_failure(&state, &e));
-                    }
-                },
+                Slot::Local(bytes) => order.push(Some(bytes)),
+                Slot::Upstream { blocking, args } => {
+                    cmds.push((args, blocking));
+                    order.push(None);
+                }
+            }
+        }
+        let mut replies = cluster.exec_all(&state, cmds).await.into_iter();
+        let mut out = Vec::new();
+        for local in order {
+            match local.map(Ok).or_else(|| replies.next()) {
+                Some(Ok(reply)) => out.extend_from_slice(&reply),
+                Some(Err(e)) => {
+                    tracing::warn!(session = self.id, "upstream: {}", state.redactor.clean(&e.0));
+                    out.extend_from_slice(&upstream_failure(&state, &e));
+                }
+                None => {}
             }
         }
         self.in_multi = cluster.in_multi();

@@ -26,6 +26,19 @@ use std::time::Duration;
 /// Redirects followed for one command before its last reply is given to the page.
 const MAX_REDIRECTS: usize = 8;
 
+/// Commands with a meaning of their own here (transactions, fan-out, protocol): never batched.
+const SPECIAL: &[&str] = &[
+    "multi", "exec", "discard", "watch", "unwatch", "scan", "dbsize", "keys", "flushdb", "flushall", "info",
+    "hello", "reset", "quit",
+];
+
+/// A reply the router must act on (and retry the command after).
+fn is_redirect(reply: &[u8]) -> bool {
+    reply.starts_with(b"-MOVED ") || reply.starts_with(b"-ASK ") || reply.starts_with(b"-TRYAGAIN")
+}
+
+type Reply = Result<Vec<u8>, UpstreamError>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Multi {
     Off,
@@ -81,6 +94,124 @@ impl ClusterSession {
         self.shared.topology().shards.first().map(|s| s.addr()).unwrap_or_default()
     }
 
+    /// Run a message's commands, replies in order. Runs of ordinary commands are pipelined: each
+    /// shard gets its share in one write, and the shards' replies are read after all writes;
+    /// a redirected command is then retried on its own, in order. Transactions, fan-out and
+    /// blocking commands run one at a time.
+    pub async fn exec_all(&mut self, state: &AppState, cmds: Vec<(Vec<Bytes>, bool)>) -> Vec<Reply> {
+        let mut results: Vec<Option<Reply>> = vec![None; cmds.len()];
+        let mut i = 0;
+        while i < cmds.len() {
+            let mut run: Vec<(usize, String)> = Vec::new();
+            while let Some((args, blocking)) = cmds.get(i) {
+                let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+                if self.multi != Multi::Off || *blocking || SPECIAL.contains(&name.as_str()) {
+                    break;
+                }
+                let Keys::Found(keys) = self.shared.keys.keys(args) else { break };
+                let addr =
+                    keys.first().map(|k| self.owner(key_slot(k))).unwrap_or_else(|| self.default_addr());
+                run.push((i, addr));
+                i += 1;
+            }
+            if run.is_empty() {
+                let (args, blocking) = &cmds[i];
+                results[i] = Some(self.exec(state, args.clone(), *blocking).await);
+                i += 1;
+            } else {
+                self.pipeline(state, &cmds, run, &mut results).await;
+            }
+        }
+        results.into_iter().map(|r| r.unwrap_or_else(|| Err(UpstreamError("no reply".into())))).collect()
+    }
+
+    async fn pipeline(
+        &mut self,
+        state: &AppState,
+        cmds: &[(Vec<Bytes>, bool)],
+        run: Vec<(usize, String)>,
+        results: &mut [Option<Reply>],
+    ) {
+        let timeout = state.limits.upstream_timeout;
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, addr) in run {
+            match groups.iter_mut().find(|(a, _)| *a == addr) {
+                Some((_, idx)) => idx.push(i),
+                None => groups.push((addr, vec![i])),
+            }
+        }
+        let mut sent = Vec::new();
+        for (addr, idx) in groups {
+            let mut payload = Vec::new();
+            for &i in &idx {
+                resp::encode_command(&cmds[i].0, &mut payload);
+            }
+            let written = match self.conn(state, &addr).await {
+                Ok(up) => up.send(&payload, timeout).await,
+                Err(e) => Err(e),
+            };
+            match written {
+                Ok(()) => sent.push((addr, idx)),
+                Err(e) => {
+                    self.conns.remove(&addr);
+                    let e = UpstreamError(format!("shard {addr}: {}", e.0));
+                    for i in idx {
+                        results[i] = Some(Err(e.clone()));
+                    }
+                }
+            }
+        }
+        for (addr, idx) in sent {
+            let mut failed: Option<UpstreamError> = None;
+            for &i in &idx {
+                if let Some(e) = &failed {
+                    results[i] = Some(Err(e.clone()));
+                    continue;
+                }
+                let Some(up) = self.conns.get_mut(&addr) else { continue };
+                let mut out = Vec::new();
+                match up.read_reply(&mut out, Some(timeout)).await {
+                    Ok(()) => results[i] = Some(Ok(out)),
+                    Err(e) => {
+                        let e = UpstreamError(format!("shard {addr}: {}", e.0));
+                        results[i] = Some(Err(e.clone()));
+                        failed = Some(e);
+                    }
+                }
+            }
+            if failed.is_some() {
+                self.conns.remove(&addr);
+                self.pinned = None;
+            }
+        }
+        // Redirected commands were not run: run them again, in order, following the redirect.
+        let mut seen_moved = false;
+        for i in 0..results.len() {
+            let Some(Ok(reply)) = &results[i] else { continue };
+            if !is_redirect(reply) {
+                continue;
+            }
+            if reply.starts_with(b"-MOVED ") && !seen_moved {
+                seen_moved = true;
+                if let Some((slot, host, port)) = parse_redirect(&error_text(reply)) {
+                    self.shared.moved(slot, &host, port);
+                    self.refresh_from(state, &format!("{host}:{port}")).await;
+                }
+            }
+            results[i] = Some(self.routed(state, &cmds[i].0, timeout).await);
+        }
+    }
+
+    /// Read the slot map again from `addr` (a failure is left to the next command to meet).
+    async fn refresh_from(&mut self, state: &AppState, addr: &str) {
+        let shared = self.shared.clone();
+        if let Ok(up) = self.conn(state, addr).await {
+            if shared.refresh(up, state.limits.upstream_timeout).await.is_err() {
+                self.conns.remove(addr);
+            }
+        }
+    }
+
     /// Run one command; its reply bytes. An `Err` means a shard could not be reached (that
     /// connection is dropped, and a transaction in progress with it).
     pub async fn exec(
@@ -105,11 +236,20 @@ impl ClusterSession {
     ) -> Result<Vec<u8>, UpstreamError> {
         let timeout = if blocking { super::super::ws::BLOCKING_MAX } else { state.limits.upstream_timeout };
         let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+        if name == "reset" || name == "quit" {
+            // RESET logs out and QUIT closes: the default shard answers, and every shard
+            // connection is dropped at once (a transaction with them; the next command opens
+            // fresh, authenticated connections).
+            let addr = self.default_addr();
+            let reply = self.call(state, &addr, &[&args], timeout).await?.remove(0);
+            self.reset();
+            return Ok(reply);
+        }
         match self.multi {
             Multi::Open => {
                 let addr = self.pinned.clone().unwrap_or_else(|| self.default_addr());
                 let reply = self.call(state, &addr, &[&args], timeout).await?.remove(0);
-                if name == "exec" || name == "discard" || name == "reset" {
+                if name == "exec" || name == "discard" {
                     self.multi = Multi::Off;
                     self.pinned = None;
                 }
@@ -249,13 +389,7 @@ impl ClusterSession {
                 tracing::debug!("MOVED slot {slot} to {host}:{port}");
                 self.shared.moved(slot, &host, port);
                 addr = format!("{host}:{port}");
-                let shared = self.shared.clone();
-                if let Ok(up) = self.conn(state, &addr).await {
-                    if let Err(e) = shared.refresh(up, state.limits.upstream_timeout).await {
-                        self.conns.remove(&addr);
-                        return Err(e);
-                    }
-                }
+                self.refresh_from(state, &addr).await;
             } else if reply.starts_with(b"-ASK ") {
                 let Some((_, host, port)) = parse_redirect(&error_text(&reply)) else { break };
                 addr = format!("{host}:{port}");
