@@ -46,6 +46,13 @@ fn key_on(c: &Cluster, i: usize, prefix: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_on_every_shard_crossslot_and_hash_tags() {
     let Some((_g, c, proxy)) = setup().await else { return };
+    // /health tells the page it is a cluster, and its shards.
+    let (status, health) = http_get(&proxy.http_url("/health"), Some(ORIGIN)).await;
+    assert_eq!(status, 200);
+    assert_eq!(health["upstream"]["mode"], "cluster", "{health}");
+    let shards = health["cluster"]["shards"].as_array().expect("shards").clone();
+    assert_eq!(shards.len(), 3, "{health}");
+    assert_eq!(shards[0]["slots"], serde_json::json!([[0, 5460]]), "{health}");
     let mut ws = proxy.connect().await;
     for i in 0..60 {
         let (k, v) = (format!("key:{i}"), format!("value {i}"));
@@ -268,6 +275,8 @@ async fn a_single_server_is_relayed_as_before() {
         "-ERR This instance has cluster support disabled\r\n+OK\r\n+OK\r\n*2\r\n$1\r\n0\r\n*0\r\n"
     );
     assert!(!proxy.state.is_cluster());
+    let (_, health) = http_get(&proxy.http_url("/health"), Some(ORIGIN)).await;
+    assert!(health["cluster"].is_null() && health["upstream"]["mode"] == "standalone", "{health}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
