@@ -503,3 +503,52 @@ async fn tls_and_password_on_every_shard() {
     assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
     assert_eq!(text(&ws.call(&[&["DBSIZE"]]).await), ":30\r\n");
 }
+
+/// A primary dies and its replica takes over: no MOVED ever names the new primary, so the proxy
+/// reads the slot map again after failing to reach the shard, and the same session goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failover_to_a_replica_is_followed() {
+    if !cluster::available() {
+        return;
+    }
+    let _g = cluster::lock().await;
+    let mut c = Cluster::start_replicas(3, 1);
+    let proxy = Proxy::start(&args(&c.url(), None)).await;
+    let mut ws = proxy.connect().await;
+    let primary = c.owner(key_slot(b"failover"));
+    assert_eq!(text(&ws.call(&[&["SET", "failover", "v"]]).await), "+OK\r\n");
+    // Until the replica is online and has everything the primary wrote.
+    let t = std::time::Instant::now();
+    loop {
+        let info = c.cli(primary, &["INFO", "replication"]);
+        let master = info.lines().find_map(|l| l.strip_prefix("master_repl_offset:")).unwrap_or("").trim();
+        let synced = info.lines().any(|l| {
+            l.starts_with("slave0:") && l.contains("state=online") && l.contains(&format!("offset={master},"))
+        });
+        if synced {
+            break;
+        }
+        assert!(t.elapsed() < std::time::Duration::from_secs(20), "replica not in sync: {info}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    c.kill(primary);
+    let t = std::time::Instant::now();
+    let mut errors = 0;
+    loop {
+        let r = text(&ws.call(&[&["GET", "failover"]]).await);
+        if r == "$1\r\nv\r\n" {
+            break;
+        }
+        assert!(r.starts_with('-'), "{r}");
+        errors += 1;
+        assert!(t.elapsed() < std::time::Duration::from_secs(40), "no failover seen: {r}");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(errors > 0, "the shard was down for a while");
+    let now = c.owner(key_slot(b"failover"));
+    assert_ne!(now, primary);
+    assert_eq!(
+        text(&ws.call(&[&["SET", "failover", "w"], &["GET", "failover"]]).await),
+        "+OK\r\n$1\r\nw\r\n"
+    );
+}

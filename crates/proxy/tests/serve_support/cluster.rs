@@ -74,19 +74,24 @@ fn base_port() -> u16 {
 impl Cluster {
     /// Start `n` masters and create the cluster (slots split evenly), waiting for state ok.
     pub fn start(n: usize) -> Cluster {
-        Cluster::start_with(n, None)
+        Cluster::start_with(n, 0, None)
+    }
+
+    /// `masters` primaries with `replicas` replicas each (redis-cli picks which node is which).
+    pub fn start_replicas(masters: usize, replicas: usize) -> Cluster {
+        Cluster::start_with(masters, replicas, None)
     }
 
     /// As [`Cluster::start`], every node (clients and cluster bus) on TLS only, with the
     /// certificate of `pki` and [`super::PASSWORD`].
     pub fn start_tls(n: usize, pki: &super::Pki) -> Cluster {
-        Cluster::start_with(n, Some(pki))
+        Cluster::start_with(n, 0, Some(pki))
     }
 
-    fn start_with(n: usize, pki: Option<&super::Pki>) -> Cluster {
+    fn start_with(masters: usize, replicas: usize, pki: Option<&super::Pki>) -> Cluster {
         let dir = TempDir::new("cluster");
         let mut nodes = Vec::new();
-        for i in 0..n {
+        for i in 0..masters * (1 + replicas) {
             let port = base_port() + i as u16;
             let nd = dir.0.join(port.to_string());
             std::fs::create_dir_all(&nd).unwrap();
@@ -154,7 +159,7 @@ impl Cluster {
         let mut create = c.cli_opts.clone();
         create.extend(["--cluster".to_string(), "create".to_string()]);
         create.extend(c.nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)));
-        create.extend(["--cluster-replicas", "0", "--cluster-yes"].map(String::from));
+        create.extend(["--cluster-replicas".to_string(), replicas.to_string(), "--cluster-yes".into()]);
         let out = Command::new("redis-cli").args(&create).output().expect("redis-cli");
         assert!(out.status.success(), "cluster create failed: {}", String::from_utf8_lossy(&out.stdout));
         c.wait_ok();
@@ -202,9 +207,10 @@ impl Cluster {
         self.cli(i, &["CLUSTER", "MYID"])
     }
 
-    /// Index of the node owning `slot`, as node 0 sees it.
+    /// Index of the primary owning `slot`, as the first running node sees it.
     pub fn owner(&self, slot: u16) -> usize {
-        let slots = self.cli(0, &["CLUSTER", "SLOTS"]);
+        let asked = self.nodes.iter().position(|n| n.child.is_some()).expect("a running node");
+        let slots = self.cli(asked, &["CLUSTER", "SLOTS"]);
         let lines: Vec<&str> = slots.lines().collect();
         // redis-cli prints each range as: start, end, host, port, id (one per line).
         for chunk in lines.windows(4) {

@@ -55,11 +55,21 @@ pub struct ClusterSession {
     hello: Option<Vec<Bytes>>,
     pinned: Option<String>,
     multi: Multi,
+    /// A shard could not be reached: read the slot map again before the next message (a
+    /// replica may have taken over, at an address no MOVED will ever name).
+    stale: bool,
 }
 
 impl ClusterSession {
     pub fn new(shared: Arc<Shared>) -> ClusterSession {
-        ClusterSession { shared, conns: HashMap::new(), hello: None, pinned: None, multi: Multi::Off }
+        ClusterSession {
+            shared,
+            conns: HashMap::new(),
+            hello: None,
+            pinned: None,
+            multi: Multi::Off,
+            stale: false,
+        }
     }
 
     /// Inside MULTI (re-AUTH must wait).
@@ -99,6 +109,9 @@ impl ClusterSession {
     /// a redirected command is then retried on its own, in order. Transactions, fan-out and
     /// blocking commands run one at a time.
     pub async fn exec_all(&mut self, state: &AppState, cmds: Vec<(Vec<Bytes>, bool)>) -> Vec<Reply> {
+        if std::mem::take(&mut self.stale) {
+            self.refresh_any(state).await;
+        }
         let mut results: Vec<Option<Reply>> = vec![None; cmds.len()];
         let mut i = 0;
         while i < cmds.len() {
@@ -154,6 +167,7 @@ impl ClusterSession {
                 Ok(()) => sent.push((addr, idx)),
                 Err(e) => {
                     self.conns.remove(&addr);
+                    self.stale = true;
                     let e = UpstreamError(format!("shard {addr}: {}", e.0));
                     for i in idx {
                         results[i] = Some(Err(e.clone()));
@@ -182,6 +196,7 @@ impl ClusterSession {
             if failed.is_some() {
                 self.conns.remove(&addr);
                 self.pinned = None;
+                self.stale = true;
             }
         }
         // Redirected commands were not run: run them again, in order, following the redirect.
@@ -199,6 +214,20 @@ impl ClusterSession {
                 }
             }
             results[i] = Some(self.routed(state, &cmds[i].0, timeout).await);
+        }
+    }
+
+    /// Read the slot map again from the first shard (or the URL's node) that answers.
+    async fn refresh_any(&mut self, state: &AppState) {
+        let target = &state.connector.target;
+        let mut addrs: Vec<String> = self.shared.topology().shards.iter().map(|s| s.addr()).collect();
+        addrs.push(format!("{}:{}", target.host, target.port));
+        let before = self.shared.refreshes.load(std::sync::atomic::Ordering::Relaxed);
+        for a in addrs {
+            self.refresh_from(state, &a).await;
+            if self.shared.refreshes.load(std::sync::atomic::Ordering::Relaxed) != before {
+                return;
+            }
         }
     }
 
@@ -490,7 +519,13 @@ impl ClusterSession {
         cmds: &[&[Bytes]],
         timeout: Duration,
     ) -> Result<Vec<Vec<u8>>, UpstreamError> {
-        let up = self.conn(state, addr).await?;
+        let up = match self.conn(state, addr).await {
+            Ok(up) => up,
+            Err(e) => {
+                self.stale = true;
+                return Err(UpstreamError(format!("shard {addr}: {}", e.0)));
+            }
+        };
         let mut payload = Vec::new();
         for c in cmds {
             resp::encode_command(c, &mut payload);
@@ -510,6 +545,7 @@ impl ClusterSession {
             Ok(()) => Ok(replies),
             Err(e) => {
                 self.conns.remove(addr);
+                self.stale = true;
                 Err(UpstreamError(format!("shard {addr}: {}", e.0)))
             }
         }

@@ -94,27 +94,30 @@ impl Topology {
                 .chunks_exact(2)
                 .map(|c| (c[0].clamp(0, 16383) as u16, c[1].clamp(0, 16383) as u16))
                 .collect();
-            for node in items(get("nodes")?)? {
-                let nf = pairs(node)?;
-                let field =
-                    |name: &str| nf.iter().find(|(k, _)| text(k).as_deref() == Some(name)).map(|(_, v)| *v);
-                if field("role").and_then(text).as_deref() != Some("master") {
-                    continue;
-                }
-                let port = tls
-                    .then(|| field("tls-port").and_then(int))
-                    .flatten()
-                    .or_else(|| field("port").and_then(int));
-                let host = [field("endpoint"), field("ip")]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(text)
-                    .find(|h| !h.is_empty() && h != "?")
-                    .unwrap_or_else(|| seed_host.to_string());
-                let port = u16::try_from(port?).ok()?;
-                shards.push(Shard { host, port, ranges });
-                break;
-            }
+            // The primary: after a failover the old one may still be listed, as a failed master.
+            let nodes: Vec<Vec<(&Frame, &Frame)>> = items(get("nodes")?)?.iter().filter_map(pairs).collect();
+            let is = |nf: &[(&Frame, &Frame)], name: &str, want: &str| {
+                nf.iter().any(|(k, v)| text(k).as_deref() == Some(name) && text(v).as_deref() == Some(want))
+            };
+            let primary = nodes
+                .iter()
+                .find(|nf| is(nf, "role", "master") && is(nf, "health", "online"))
+                .or_else(|| nodes.iter().find(|nf| is(nf, "role", "master")));
+            let Some(nf) = primary else { continue };
+            let field =
+                |name: &str| nf.iter().find(|(k, _)| text(k).as_deref() == Some(name)).map(|(_, v)| *v);
+            let port = tls
+                .then(|| field("tls-port").and_then(int))
+                .flatten()
+                .or_else(|| field("port").and_then(int));
+            let host = [field("endpoint"), field("ip")]
+                .into_iter()
+                .flatten()
+                .filter_map(text)
+                .find(|h| !h.is_empty() && h != "?")
+                .unwrap_or_else(|| seed_host.to_string());
+            let port = u16::try_from(port?).ok()?;
+            shards.push(Shard { host, port, ranges });
         }
         Topology::build(shards)
     }
