@@ -250,8 +250,16 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                                     continue;
                                 }
                             }
+                            let node = shared.cluster.as_ref();
+                            let adjust = node.map(|_| args.clone());
                             match engine.execute_blocking(id, args, now) {
-                                Outcome::Reply(frame) => frame.encode(engine.protocol(id), &mut output),
+                                Outcome::Reply(frame) => {
+                                    let frame = match (node, adjust) {
+                                        (Some(node), Some(args)) => node.adjust(&args, frame),
+                                        _ => frame,
+                                    };
+                                    frame.encode(engine.protocol(id), &mut output)
+                                }
                                 Outcome::Blocked { .. } => {
                                     blocked = true;
                                     break;

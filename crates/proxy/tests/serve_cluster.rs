@@ -316,7 +316,8 @@ async fn raw(port: u16, cmd: &[&str]) -> String {
     let mut buf = Vec::new();
     let limits = playground_engine::resp::Limits::default();
     loop {
-        let mut chunk = [0u8; 65536];
+        // On the heap: an array here would sit in every awaiting future, on the test's stack.
+        let mut chunk = vec![0u8; 65536];
         let n = up.read(&mut chunk).await.unwrap();
         assert!(n > 0, "closed");
         buf.extend_from_slice(&chunk[..n]);
@@ -416,6 +417,12 @@ async fn emulated_cluster_answers_as_a_real_one() {
     let r = nodes(shape(raw(real[0], &["CLUSTER", "NODES"]).await, &real_ids, &real));
     let e = nodes(shape(raw(emu[0], &["CLUSTER", "NODES"]).await, &emu_ids, &emu));
     assert_eq!(e, r);
+    for port in [emu[1], real[1]] {
+        let info = raw(port, &["INFO", "cluster"]).await;
+        assert!(info.contains("# Cluster\r\ncluster_enabled:1\r\n"), "{info}");
+        let hello = raw(port, &["HELLO", "2"]).await;
+        assert!(hello.contains("$4\r\nmode\r\n$7\r\ncluster\r\n"), "{hello}");
+    }
     let info = raw(emu[1], &["CLUSTER", "INFO"]).await;
     assert!(info.contains("cluster_state:ok\r\n") && info.contains("cluster_size:3\r\n"), "{info}");
     // MULTI with a key of another node fails at EXEC, as on the real cluster.

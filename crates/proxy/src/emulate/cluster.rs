@@ -131,6 +131,26 @@ impl Node {
         reply
     }
 
+    /// The engine's reply as a cluster node gives it: HELLO's `mode` is `cluster`, INFO says
+    /// `cluster_enabled:1`.
+    pub fn adjust(&self, args: &[Bytes], reply: Frame) -> Frame {
+        let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+        match (name.as_str(), reply) {
+            ("hello", Frame::Map(fields)) => Frame::Map(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| match &k {
+                        Frame::Bulk(b) if &b[..] == b"mode" => (k, bulk("cluster")),
+                        _ => (k, v),
+                    })
+                    .collect(),
+            ),
+            ("info", Frame::Bulk(b)) => Frame::Bulk(enable(b)),
+            ("info", Frame::Verbatim(b)) => Frame::Verbatim(enable(b)),
+            (_, reply) => reply,
+        }
+    }
+
     /// CROSSSLOT or MOVED for a keyed command this node must not run.
     fn redirect(&self, args: &[Bytes]) -> Option<Frame> {
         let Keys::Found(keys) = self.layout.keys.keys(args) else { return None };
@@ -221,6 +241,15 @@ impl Node {
             ));
         }
         out
+    }
+}
+
+fn enable(text: Bytes) -> Bytes {
+    let t = String::from_utf8_lossy(&text);
+    if t.contains("cluster_enabled:0") {
+        Bytes::from(t.replace("cluster_enabled:0", "cluster_enabled:1"))
+    } else {
+        text
     }
 }
 
