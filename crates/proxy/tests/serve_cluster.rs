@@ -559,3 +559,79 @@ async fn a_failover_to_a_replica_is_followed() {
         "+OK\r\n$1\r\nw\r\n"
     );
 }
+
+mod entra {
+    use base64::Engine as _;
+    use playground_proxy::serve::auth::entra::{AccessToken, BoxFuture, TokenSource};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    pub const OID: &str = "0b1e0000-cluster-oid";
+
+    pub fn fake_jwt(n: usize) -> String {
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        format!("{}.{}.sig{n}", enc(r#"{"alg":"none"}"#), enc(&format!(r#"{{"oid":"{OID}","n":{n}}}"#)))
+    }
+
+    /// Token 1, 2, 3 ... each living `lifetime`.
+    pub struct FakeSource {
+        pub calls: AtomicUsize,
+        pub lifetime: Duration,
+    }
+
+    impl TokenSource for FakeSource {
+        fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, String>> {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            let lifetime = self.lifetime;
+            Box::pin(async move { Ok(AccessToken { token: fake_jwt(n), expires_in: lifetime }) })
+        }
+    }
+}
+
+/// Entra ID: every shard connection authenticates with the token, and re-authenticates when it
+/// is refreshed (an ACL user per node stands in for the object id).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entra_tokens_on_every_shard_and_re_auth_on_refresh() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+    let Some((_g, c, _plain)) = setup().await else { return };
+    let mut setuser = vec!["ACL", "SETUSER", entra::OID, "on", "~*", "+@all"];
+    let tokens: Vec<String> = (1..=8).map(|n| format!(">{}", entra::fake_jwt(n))).collect();
+    setuser.extend(tokens.iter().map(String::as_str));
+    for i in 0..3 {
+        assert_eq!(c.cli(i, &setuser), "OK");
+    }
+    let source = std::sync::Arc::new(entra::FakeSource {
+        calls: AtomicUsize::new(0),
+        lifetime: Duration::from_secs(4),
+    });
+    let state =
+        playground_proxy::serve::build_state_with(&args(&c.url(), None), Some(source.clone())).await.unwrap();
+    let proxy = Proxy::start_with(state).await;
+    let mut ws = proxy.connect().await;
+    let keys: Vec<String> = (0..3).map(|i| key_on(&c, i, "entra")).collect();
+    for k in &keys {
+        assert_eq!(text(&ws.call(&[&["SET", k, "v"]]).await), "+OK\r\n");
+    }
+    let who = text(&ws.call(&[&["ACL", "WHOAMI"]]).await);
+    assert_eq!(who, format!("${}\r\n{}\r\n", entra::OID.len(), entra::OID));
+    let auths = |i: usize| -> u64 {
+        let stats = c.cli(i, &["INFO", "commandstats"]);
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix("cmdstat_auth:calls="))
+            .and_then(|r| r.split(',').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let before: Vec<u64> = (0..3).map(auths).collect();
+    assert!(before.iter().all(|&n| n >= 1), "{before:?}");
+    // 4 s tokens refresh at 2 s: every shard connection re-sends AUTH without a command.
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    assert!(source.calls.load(Ordering::SeqCst) >= 2);
+    let after: Vec<u64> = (0..3).map(auths).collect();
+    assert!(after.iter().zip(&before).all(|(a, b)| a > b), "{before:?} -> {after:?}");
+    for k in &keys {
+        assert_eq!(text(&ws.call(&[&["GET", k]]).await), "$1\r\nv\r\n");
+    }
+}

@@ -354,6 +354,12 @@ impl Session {
         if self.in_multi {
             return;
         }
+        if let Some(cluster) = self.cluster.as_mut() {
+            if !cluster.in_multi() {
+                cluster.reauth(&self.state).await;
+            }
+            return;
+        }
         let super::auth::Credentials::Entra(rx) = &self.state.connector.creds else { return };
         let current = rx.borrow().as_ref().map(|t| t.token.clone());
         let Some(up) = self.upstream.as_mut() else { return };
