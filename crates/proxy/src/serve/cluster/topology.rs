@@ -157,6 +157,68 @@ pub fn parse_redirect(line: &str) -> Option<(u16, String, u16)> {
 mod tests {
     use super::*;
 
+    fn parse(raw: &[u8]) -> Frame {
+        playground_engine::resp::parse_frame(raw, &playground_engine::resp::Limits::default())
+            .unwrap()
+            .unwrap()
+            .0
+    }
+
+    fn bulk(s: &str) -> String {
+        format!("${}\r\n{s}\r\n", s.len())
+    }
+
+    #[test]
+    fn slots_reply_with_an_unknown_host_means_the_node_asked() {
+        // Two ranges of one primary, one of another whose host is empty (Redis's "same host").
+        let node = |h: &str, p: u16| format!("*3\r\n{}:{p}\r\n{}", bulk(h), bulk("id"));
+        let raw = format!(
+            "*3\r\n*3\r\n:0\r\n:99\r\n{}*3\r\n:100\r\n:199\r\n{}*3\r\n:200\r\n:16383\r\n{}",
+            node("10.0.0.1", 8500),
+            node("", 8501),
+            node("10.0.0.1", 8500)
+        );
+        let t = Topology::from_slots(&parse(raw.as_bytes()), "seed.example").unwrap();
+        assert_eq!(t.shards.len(), 2);
+        assert_eq!(t.shards[0].addr(), "10.0.0.1:8500");
+        assert_eq!(t.shards[0].ranges, vec![(0, 99), (200, 16383)]);
+        assert_eq!(t.shards[1].addr(), "seed.example:8501");
+        assert_eq!(t.shard_of(250), 0);
+        assert_eq!(t.shard_of(150), 1);
+    }
+
+    #[test]
+    fn shards_reply_picks_the_online_primary_and_the_tls_port() {
+        let node = |id: &str, role: &str, health: &str| {
+            format!(
+                "*12\r\n{}{}{}:6379\r\n{}:8500\r\n{}{}{}{}{}{}",
+                bulk("id"),
+                bulk(id),
+                bulk("port"),
+                bulk("tls-port"),
+                bulk("endpoint"),
+                bulk(&format!("host-{id}")),
+                bulk("role"),
+                bulk(role),
+                bulk("health"),
+                bulk(health)
+            )
+        };
+        let raw = format!(
+            "*1\r\n*4\r\n{}*2\r\n:0\r\n:16383\r\n{}*3\r\n{}{}{}",
+            bulk("slots"),
+            bulk("nodes"),
+            node("old", "master", "fail"),
+            node("new", "master", "online"),
+            node("r", "replica", "online")
+        );
+        let f = parse(raw.as_bytes());
+        let t = Topology::from_shards(&f, "seed", true).unwrap();
+        assert_eq!(t.shards[0].addr(), "host-new:8500");
+        let t = Topology::from_shards(&f, "seed", false).unwrap();
+        assert_eq!(t.shards[0].addr(), "host-new:6379");
+    }
+
     #[test]
     fn redirects_parse() {
         assert_eq!(parse_redirect("MOVED 3999 127.0.0.1:6381"), Some((3999, "127.0.0.1".into(), 6381)));
