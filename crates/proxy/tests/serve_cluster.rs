@@ -68,6 +68,16 @@ async fn keys_on_every_shard_crossslot_and_hash_tags() {
     let counts: Vec<usize> = (0..3).map(|i| c.cli(i, &["DBSIZE"]).parse().unwrap()).collect();
     assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
     assert_eq!(counts.iter().sum::<usize>(), 60);
+    // Slot questions reach the slot's owner.
+    for i in 0..60 {
+        let k = format!("key:{i}");
+        let slot = key_slot(k.as_bytes()).to_string();
+        let owner = c.owner(key_slot(k.as_bytes()));
+        let direct = c.cli(owner, &["CLUSTER", "COUNTKEYSINSLOT", &slot]);
+        let via = text(&ws.call(&[&["CLUSTER", "COUNTKEYSINSLOT", &slot]]).await);
+        assert_eq!(via, format!(":{direct}\r\n"), "slot {slot}");
+        assert_ne!(direct, "0");
+    }
     // Multi-key commands across slots: Redis's own words.
     let direct = c.cli(0, &["MSET", "user:1", "a", "user:2", "b"]);
     let via = text(&ws.call(&[&["MSET", "user:1", "a", "user:2", "b"]]).await);

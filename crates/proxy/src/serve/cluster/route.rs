@@ -28,8 +28,8 @@ const MAX_REDIRECTS: usize = 8;
 
 /// Commands with a meaning of their own here (transactions, fan-out, protocol): never batched.
 const SPECIAL: &[&str] = &[
-    "multi", "exec", "discard", "watch", "unwatch", "scan", "dbsize", "keys", "flushdb", "flushall", "info",
-    "hello", "reset", "quit",
+    "cluster", "multi", "exec", "discard", "watch", "unwatch", "scan", "dbsize", "keys", "flushdb",
+    "flushall", "info", "hello", "reset", "quit",
 ];
 
 /// A reply the router must act on (and retry the command after).
@@ -356,6 +356,20 @@ impl ClusterSession {
                 Ok(fanout::merge_info(&replies, &labels))
             }
             "hello" => self.hello(state, args, timeout).await,
+            // Questions about one slot go to the shard that owns it, as cluster clients send them.
+            "cluster"
+                if args.len() >= 3 && {
+                    let sub = args[1].to_ascii_lowercase();
+                    sub == b"countkeysinslot" || sub == b"getkeysinslot"
+                } =>
+            {
+                let slot = std::str::from_utf8(&args[2]).ok().and_then(|s| s.parse::<u16>().ok());
+                let addr = match slot {
+                    Some(s) if (s as usize) < super::slots::SLOTS => self.owner(s),
+                    _ => self.default_addr(),
+                };
+                Ok(self.call(state, &addr, &[&args], timeout).await?.remove(0))
+            }
             _ => self.routed(state, &args, timeout).await,
         }
     }
