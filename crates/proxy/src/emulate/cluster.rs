@@ -7,11 +7,33 @@
 //! (MOVED to its owner), SELECT of another database. Key positions come from the engine's own
 //! COMMAND reply (its key specs), read once from a throwaway engine.
 
-use crate::serve::cluster::keys::{KeyTable, Keys};
+use crate::serve::cluster::keys::KeyTable;
 use crate::serve::cluster::slots::{key_slot, SLOTS};
 use bytes::Bytes;
 use playground_engine::{Engine, Frame};
 use std::sync::Arc;
+
+/// Commands whose keys follow a count: (name, index of the count, destination key at 1).
+const MOVABLE: &[(&str, i64, bool)] = &[
+    ("eval", 2, false),
+    ("evalsha", 2, false),
+    ("eval_ro", 2, false),
+    ("evalsha_ro", 2, false),
+    ("fcall", 2, false),
+    ("fcall_ro", 2, false),
+    ("zunion", 1, false),
+    ("zinter", 1, false),
+    ("zdiff", 1, false),
+    ("zintercard", 1, false),
+    ("sintercard", 1, false),
+    ("lmpop", 1, false),
+    ("zmpop", 1, false),
+    ("blmpop", 2, false),
+    ("bzmpop", 2, false),
+    ("zunionstore", 2, true),
+    ("zinterstore", 2, true),
+    ("zdiffstore", 2, true),
+];
 
 /// One primary of the emulated cluster.
 #[derive(Debug, Clone)]
@@ -62,7 +84,13 @@ impl Layout {
         let mut probe = Engine::new(seed, 0);
         let id = probe.connect(0);
         let reply = probe.execute(id, vec![Bytes::from_static(b"COMMAND")], 0);
-        Layout { members, keys: KeyTable::from_command_reply(&reply) }
+        let mut keys = KeyTable::from_command_reply(&reply);
+        // The engine's COMMAND gives the legacy first/last/step, which cannot say where the keys
+        // of "numkeys" commands are: those are declared here, as Redis's key specs place them.
+        for (name, count_at, dest) in MOVABLE {
+            keys.set_keynum(name, *count_at, *dest);
+        }
+        Layout { members, keys }
     }
 
     fn owner(&self, slot: u16) -> &Member {
@@ -153,7 +181,7 @@ impl Node {
 
     /// CROSSSLOT or MOVED for a keyed command this node must not run.
     fn redirect(&self, args: &[Bytes]) -> Option<Frame> {
-        let Keys::Found(keys) = self.layout.keys.keys(args) else { return None };
+        let keys = self.layout.keys.known_keys(args);
         let slot = key_slot(keys.first()?);
         if keys.iter().any(|k| key_slot(k) != slot) {
             return Some(err("CROSSSLOT Keys in request don't hash to the same slot"));

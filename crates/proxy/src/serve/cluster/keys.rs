@@ -61,31 +61,68 @@ impl KeyTable {
         KeyTable { commands }
     }
 
+    /// Declare `name`'s keys as Redis's key specs do for "numkeys" commands: the count at
+    /// argument `count_at`, the keys right after it, and (for the STORE variants) a
+    /// destination key at argument 1. For a server whose COMMAND has no key specs.
+    pub fn set_keynum(&mut self, name: &str, count_at: i64, with_destination: bool) {
+        let mut specs = Vec::new();
+        if with_destination {
+            specs.push(Spec {
+                begin: Some(Begin::Index(1)),
+                find: Some(Find::Range { last: 0, step: 1, limit: 0 }),
+            });
+        }
+        specs.push(Spec {
+            begin: Some(Begin::Index(count_at)),
+            find: Some(Find::Keynum { idx: 0, first: 1, step: 1 }),
+        });
+        self.commands.entry(name.to_string()).or_default().specs = specs;
+    }
+
     /// Keys of `args` (command name first). Unknown commands have no keys (the server answers
     /// with its own error).
     pub fn keys(&self, args: &[Bytes]) -> Keys {
-        let Some(name) = args.first() else { return Keys::Found(vec![]) };
+        match self.collect(args, true) {
+            Some(k) => Keys::Found(k),
+            None => Keys::AskServer,
+        }
+    }
+
+    /// The keys the specs can find, skipping "unknown" ones (SORT's STORE): for the emulated
+    /// cluster, which has no server to ask.
+    pub fn known_keys(&self, args: &[Bytes]) -> Vec<Bytes> {
+        self.collect(args, false).unwrap_or_default()
+    }
+
+    /// `None` if `strict` and a spec cannot say.
+    fn collect(&self, args: &[Bytes], strict: bool) -> Option<Vec<Bytes>> {
+        let Some(name) = args.first() else { return Some(vec![]) };
         let Some(mut entry) = self.commands.get(&String::from_utf8_lossy(name).to_ascii_lowercase()) else {
-            return Keys::Found(vec![]);
+            return Some(vec![]);
         };
         if let Some(sub) = args.get(1).filter(|_| !entry.subs.is_empty()) {
             let full = format!("{}|{}", String::from_utf8_lossy(name), String::from_utf8_lossy(sub))
                 .to_ascii_lowercase();
             match entry.subs.get(&full) {
                 Some(e) => entry = e,
-                None => return Keys::Found(vec![]),
+                None => return Some(vec![]),
             }
         }
         let mut out = Vec::new();
         for spec in &entry.specs {
-            let (Some(begin), Some(find)) = (&spec.begin, &spec.find) else { return Keys::AskServer };
+            let (Some(begin), Some(find)) = (&spec.begin, &spec.find) else {
+                if strict {
+                    return None;
+                }
+                continue;
+            };
             for i in positions(begin, find, args) {
                 if let Some(k) = args.get(i) {
                     out.push(k.clone());
                 }
             }
         }
-        Keys::Found(out)
+        Some(out)
     }
 }
 
