@@ -261,7 +261,7 @@ impl Reader<'_> {
         let text = String::from_utf8_lossy(&self.text[start..self.at]).into_owned();
         // As serde_json: what no u64/i64 holds must still be a finite f64 (`1e400` and a
         // 400-digit integer are refused).
-        if !text.parse::<f64>().is_ok_and(f64::is_finite) {
+        if !playground_engine::decimal::parse_f64(&text).is_some_and(f64::is_finite) {
             return Err(self.error("number out of range"));
         }
         Ok(Json::Number(text))

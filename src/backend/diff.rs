@@ -122,8 +122,9 @@ fn same_but_scores(a: &Frame, b: &Frame, differing: &mut usize) -> bool {
     };
     match (a, b) {
         (Frame::Bulk(x), Frame::Bulk(y)) if x != y => {
-            let number =
-                |s: &[u8]| std::str::from_utf8(s).ok()?.parse::<f64>().ok().filter(|v| v.is_finite());
+            let number = |s: &[u8]| {
+                playground_engine::decimal::parse_f64(std::str::from_utf8(s).ok()?).filter(|v| v.is_finite())
+            };
             match (number(x), number(y)) {
                 (Some(x), Some(y)) if (x - y).abs() <= 1e-4 * x.abs().max(y.abs()).max(1.0) => {
                     *differing += 1;

@@ -10,13 +10,13 @@ use crate::components::{
 };
 use crate::components::{
     clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
-    lessons_tab::LessonsTab, notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar,
-    tab_bar::TabBar,
+    lessons_tab::LessonsTab, notice::NoticeBanner, second_client::SecondClient, server_panel::ServerPanel,
+    state_bar::StateBar, tab_bar::TabBar,
 };
 use crate::console::{run_line, run_line_both, LineOutcome};
 use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
 use crate::session::{Session, SessionHandle};
-use crate::state::{Action, AppState, Notice, Tab, Theme};
+use crate::state::{Action, AppState, Notice, SecondLine, Tab, Theme};
 use crate::storage;
 use gloo::timers::callback::Interval;
 use std::rc::Rc;
@@ -170,6 +170,29 @@ pub fn App() -> Html {
             session.update(|s| s.dirty = true);
         })
     };
+    // The second client's lines run on the in-page engine only (a real server's second
+    // connection would need the proxy's; the panel is hidden then).
+    let on_second = {
+        let (session, dispatch) = (session.clone(), dispatch.clone());
+        Callback::from(move |line: String| {
+            use crate::console::format::{as_client_sees, format_reply};
+            let text = match playground_engine::resp::split_args(line.as_bytes()) {
+                None => Some(("Invalid argument(s)".to_string(), true)),
+                Some(args) if args.is_empty() => None,
+                Some(args) => {
+                    let args = args.into_iter().map(bytes::Bytes::from).collect();
+                    session.update(|s| s.run_second(args)).map(|(reply, proto)| {
+                        let seen = as_client_sees(&reply, proto);
+                        (format_reply(&seen), seen.is_error())
+                    })
+                }
+            };
+            if let Some((text, is_error)) = text {
+                dispatch.dispatch(Action::SecondRan(SecondLine { input: Some(line), text, is_error }));
+            }
+            drain_into(&session, &dispatch);
+        })
+    };
     let on_speed = {
         let (session, dispatch) = (session.clone(), dispatch.clone());
         Callback::from(move |speed: Speed| {
@@ -249,6 +272,9 @@ pub fn App() -> Html {
                     <aside class="side">
                         <ServerPanel rev={s.rev} now={s.now} samples={s.ratio_samples.clone()} on_run={on_run.clone()}
                             remote={remote_numbers.clone()} />
+                        if !choice.remote {
+                            <SecondClient lines={s.second_log.clone()} on_run={on_second} />
+                        }
                         <StateBar on_replace={replace} />
                     </aside>
                 </main>

@@ -94,6 +94,10 @@ pub struct Config {
     pub hll_sparse_max_bytes: u64,
     /// The encoding conversion thresholds (`*-max-listpack-*` and friends).
     pub encoding: crate::types::encoding::Limits,
+    /// `notify-keyspace-events` as class flags (see `notify.rs`).
+    pub notify_keyspace_events: u16,
+    /// `tracking-table-max-keys`: past it, tracked keys are invalidated at random (0: no limit).
+    pub tracking_table_max_keys: u64,
 }
 
 impl Default for Config {
@@ -116,6 +120,8 @@ impl Default for Config {
             maxclients: 10_000,
             hll_sparse_max_bytes: 3000,
             encoding: Default::default(),
+            notify_keyspace_events: 0,
+            tracking_table_max_keys: 1_000_000,
         }
     }
 }
@@ -152,6 +158,8 @@ pub const PARAMETERS: &[&str] = &[
     "list-max-listpack-size",
     "list-max-ziplist-size",
     "list-compress-depth",
+    "notify-keyspace-events",
+    "tracking-table-max-keys",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -198,6 +206,8 @@ impl Config {
             "hash-max-listpack-value" => e.hash_max_listpack_value.to_string(),
             "list-max-listpack-size" => e.list_max_listpack_size.to_string(),
             "list-compress-depth" => e.list_compress_depth.to_string(),
+            "notify-keyspace-events" => crate::notify::to_string(self.notify_keyspace_events),
+            "tracking-table-max-keys" => self.tracking_table_max_keys.to_string(),
             _ => return None,
         })
     }
@@ -273,6 +283,17 @@ impl Config {
                     .map_err(|_| Some("argument must be between -2147483648 and 2147483647 inclusive"))?;
             }
             "list-compress-depth" => e.list_compress_depth = parse_bounded(text, 0, i32::MAX as u32)? as i32,
+            "notify-keyspace-events" => {
+                self.notify_keyspace_events = crate::notify::parse(value)
+                    .ok_or(Some("Invalid event class character. Use 'Ag$lshzxeKEtmdn'."))?;
+            }
+            "tracking-table-max-keys" => {
+                let n = parse_int(text)?;
+                if n < 0 {
+                    return Err(Some("argument must be between 0 and 9223372036854775807 inclusive"));
+                }
+                self.tracking_table_max_keys = n as u64;
+            }
             _ => return Err(None),
         }
         Ok(())

@@ -64,10 +64,30 @@ impl Engine {
     /// with it, so nothing pushed later is served to a closed connection (`retry_blocked` on a
     /// forgotten id answers `None`). Hosts must call this as soon as they see the hang-up.
     pub fn disconnect(&mut self, id: u64) {
-        if let Some(client) = self.server.clients.remove(&id) {
+        if let Some(mut client) = self.server.clients.remove(&id) {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);
+            crate::cmd::pubsub::forget_client(&mut self.server, &mut client);
+            crate::cmd::tracking::disable(&mut self.server, &mut client);
         }
+        self.server.pushed.remove(&id);
         self.server.dirty_clients.remove(&id);
+    }
+
+    /// Take the frames waiting for `client`'s connection, oldest first: pub/sub messages and
+    /// the confirmations after the first of `SUBSCRIBE a b ...`. A host writes them after the
+    /// reply of each command the client runs (a command's pushes to its own connection follow
+    /// its reply, as in Redis 7.4), and whenever [`Engine::pushed_clients`] names the client,
+    /// encoded with [`Engine::protocol`] (pushes are `>` frames in RESP3, arrays in RESP2).
+    pub fn take_pushes(&mut self, client: u64) -> Vec<Frame> {
+        self.server.pushed.remove(&client);
+        self.server.clients.get_mut(&client).map(|c| std::mem::take(&mut c.pushes)).unwrap_or_default()
+    }
+
+    /// The clients that were sent pushes since the last call (a PUBLISH reaches other
+    /// connections): a host wakes each one to [`Engine::take_pushes`]. Ids of clients that
+    /// took theirs meanwhile may be listed; their outbox is then empty.
+    pub fn pushed_clients(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.server.pushed).into_iter().collect()
     }
 
     /// The protocol the client negotiated with HELLO (RESP2 until it says otherwise).
@@ -133,8 +153,43 @@ impl Engine {
             None => Box::new(Client { id: client, created_ms: now, ..Client::default() }),
         };
         me.last_ms = now;
-        let reply = self.dispatch(&mut me, args, now);
+        // CLIENT CACHING applies to the next command (or transaction) only.
+        let keeps_caching =
+            me.multi.is_some() || args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"client"));
+        if self.server.tracking.active() {
+            crate::cmd::tracking::limit(&mut self.server);
+        }
+        self.server.current_client = client;
+        let mark = me.pushes.len();
+        let mut reply = self.dispatch(&mut me, args, now);
+        self.server.current_client = 0;
+        // A flush's invalidation for the flushing client itself precedes its reply in Redis
+        // 7.4: it becomes the reply here, and the reply the first push (same bytes on the wire).
+        if let Some(i) = self.server.tracking.own_flush(client) {
+            if me.tracking.as_ref().is_some_and(|t| t.redirect == 0) && me.protocol == Protocol::Resp3 {
+                self.server.tracking.take_pending(i);
+                let push = Frame::Push(vec![Frame::bulk("invalidate"), Frame::Null]);
+                me.pushes.insert(mark, std::mem::replace(&mut reply, push));
+            }
+        }
+        if let Some(t) = me.tracking.as_mut().filter(|_| !keeps_caching && me.multi.is_none()) {
+            t.caching = false;
+        }
         self.server.clients.insert(client, me);
+        // What the command pushed to its own connection follows its reply: invalidations first,
+        // then messages, then BCAST invalidations (as Redis's afterCommand and beforeSleep).
+        crate::cmd::tracking::deliver(&mut self.server);
+        if !self.server.strays.is_empty() {
+            let mine: Vec<Frame> = std::mem::take(&mut self.server.strays)
+                .into_iter()
+                .filter(|(id, _)| *id == client)
+                .map(|(_, frame)| frame)
+                .collect();
+            if let Some(me) = self.server.clients.get_mut(&client) {
+                me.pushes.extend(mine);
+            }
+        }
+        crate::cmd::tracking::broadcast(&mut self.server);
         // A DEBUG SLEEP it ran (in a transaction too) has passed when the blocked are served.
         self.serve_parked(now.max(self.server.clock_floor));
         reply
@@ -490,6 +545,32 @@ impl Engine {
                 }
             }
         }
+        // A RESP2 subscriber may only (un)subscribe, PING, QUIT and RESET (RESP3 has no limit).
+        if client.subs.active()
+            && client.protocol == Protocol::Resp2
+            && !matches!(
+                spec.name,
+                "ping"
+                    | "subscribe"
+                    | "ssubscribe"
+                    | "psubscribe"
+                    | "unsubscribe"
+                    | "sunsubscribe"
+                    | "punsubscribe"
+                    | "quit"
+                    | "reset"
+            )
+        {
+            if in_multi {
+                client.multi_error = true;
+            }
+            let name =
+                if start == 2 { format!("{}|{}", lower(&args[0]), spec.name) } else { spec.name.into() };
+            return Err(CmdError::err(format!(
+                "Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            ))
+            .into_frame());
+        }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(queue) = client.multi.as_mut() {
                 queue.push(args);
@@ -516,6 +597,9 @@ impl Engine {
             let mut ctx = Ctx { server: &mut self.server, client, now };
             (spec.run)(&mut ctx, &mut cursor).unwrap_or_else(CmdError::into_frame)
         };
+        if client.tracking.is_some() && spec.has_flag("readonly") {
+            crate::cmd::tracking::remember(&mut self.server, client, spec, cursor.all());
+        }
         self.after_command();
         reply
     }
@@ -585,6 +669,8 @@ impl Engine {
                 break;
             }
         }
+        crate::cmd::tracking::deliver(&mut self.server);
+        crate::cmd::tracking::broadcast(&mut self.server);
         self.after_command();
         expired
     }

@@ -107,7 +107,7 @@ pub fn parse_double(bytes: &[u8]) -> Option<f64> {
             }
             let parsed = match parse_hex_float(text) {
                 Some(v) => v,
-                None => text.parse::<f64>().ok()?,
+                None => crate::decimal::parse_f64(text)?,
             };
             // strtod reports ERANGE for overflow (to +-inf) and underflow to zero; Redis rejects both.
             let mantissa = lower.split('e').next().unwrap_or("");

@@ -48,13 +48,15 @@ pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The engine shared by all connections, a signal that keys may have changed, and a probe on
-/// each connection's socket.
+/// The engine shared by all connections, a signal that keys may have changed, a probe on
+/// each connection's socket, and a bell per connection rung when the engine queued pushes for it
+/// (a PUBLISH by another client): its task then writes them at once.
 #[derive(Clone)]
 pub struct Shared {
     engine: Arc<Mutex<Engine>>,
     changed: Arc<Notify>,
     probes: Arc<Mutex<HashMap<u64, std::net::TcpStream>>>,
+    bells: Arc<Mutex<HashMap<u64, Arc<Notify>>>>,
     /// Set under `--cluster`: this engine is one primary of the emulated cluster.
     cluster: Option<cluster::Node>,
 }
@@ -68,7 +70,36 @@ impl Shared {
             engine: Arc::new(Mutex::new(engine)),
             changed: Arc::new(Notify::new()),
             probes: Arc::new(Mutex::new(HashMap::new())),
+            bells: Arc::new(Mutex::new(HashMap::new())),
             cluster: None,
+        }
+    }
+
+    fn bells(&self) -> MutexGuard<'_, HashMap<u64, Arc<Notify>>> {
+        self.bells.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Ring the bell of every connection the engine queued pushes for since the last call
+    /// (a permit is kept if its task is busy, so no push waits for the next command).
+    fn ring_pushed(&self, engine: &mut Engine) {
+        let pushed = engine.pushed_clients();
+        if pushed.is_empty() {
+            return;
+        }
+        let bells = self.bells();
+        for id in pushed {
+            if let Some(bell) = bells.get(&id) {
+                bell.notify_one();
+            }
+        }
+    }
+
+    /// Encode the pushes waiting for `id` into `out`.
+    fn take_pushes(&self, id: u64, out: &mut Vec<u8>) {
+        let mut engine = self.lock();
+        let proto = engine.protocol(id);
+        for frame in engine.take_pushes(id) {
+            frame.encode(proto, out);
         }
     }
 
@@ -157,7 +188,12 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
         let mut every = tokio::time::interval(Duration::from_millis(100));
         loop {
             every.tick().await;
-            let expired = expiry.lock().tick(now_ms());
+            let expired = {
+                let mut engine = expiry.lock();
+                let expired = engine.tick(now_ms());
+                expiry.ring_pushed(&mut engine);
+                expired
+            };
             if expired > 0 {
                 expiry.changed.notify_waiters();
             }
@@ -193,7 +229,10 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
         return Ok(());
     };
     shared.probes().insert(id, probe);
-    let result = serve_client(&mut stream, &shared, id).await;
+    let bell = Arc::new(Notify::new());
+    shared.bells().insert(id, bell.clone());
+    let result = serve_client(&mut stream, &shared, id, &bell).await;
+    shared.bells().remove(&id);
     shared.probes().remove(&id);
     shared.lock().disconnect(id);
     result
@@ -204,7 +243,12 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
 const READ_CHUNK: usize = 16 * 1024;
 const IDLE_CAPACITY: usize = 1024 * 1024;
 
-async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::io::Result<()> {
+async fn serve_client(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    id: u64,
+    bell: &Notify,
+) -> std::io::Result<()> {
     // The input holds only bytes that arrived: a bulk length announced in a header reserves
     // nothing (a client announcing 2 GB and sending nothing costs a few bytes), and the parser
     // resumes where it stopped, so a command read in many pieces is scanned once.
@@ -213,7 +257,15 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
     let mut output = Vec::with_capacity(READ_CHUNK);
     loop {
         input.reserve(READ_CHUNK);
-        let read = stream.read_buf(&mut input).await?;
+        // Idle, the connection waits for a command or for pushes (a message another client
+        // published), written as soon as they are queued.
+        let read = tokio::select! {
+            read = stream.read_buf(&mut input) => read?,
+            () = bell.notified() => {
+                write_pushes(stream, shared, id, &mut output).await?;
+                continue;
+            }
+        };
         if read == 0 {
             return Ok(());
         }
@@ -237,6 +289,11 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                 query_buffer_limit = config.client_query_buffer_limit;
                 // One clock reading per batch, as Redis caches its time per event-loop turn.
                 let now = now_ms();
+                // Pushes queued while this connection was busy go before the batch's replies.
+                let proto = engine.protocol(id);
+                for frame in engine.take_pushes(id) {
+                    frame.encode(proto, &mut output);
+                }
                 loop {
                     match parser.parse(&input, &limits) {
                         Ok(Some((args, used))) => {
@@ -258,7 +315,14 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                                         (Some(node), Some(args)) => node.adjust(&args, frame),
                                         _ => frame,
                                     };
-                                    frame.encode(engine.protocol(id), &mut output)
+                                    // The reply, then what the command pushed to this connection
+                                    // (the other confirmations of `SUBSCRIBE a b`, messages to
+                                    // itself), as Redis writes them.
+                                    let proto = engine.protocol(id);
+                                    frame.encode(proto, &mut output);
+                                    for frame in engine.take_pushes(id) {
+                                        frame.encode(proto, &mut output);
+                                    }
                                 }
                                 Outcome::Blocked { .. } => {
                                     blocked = true;
@@ -278,6 +342,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                         }
                     }
                 }
+                shared.ring_pushed(&mut engine);
             }
             shared.changed.notify_waiters();
             if !output.is_empty() {
@@ -321,15 +386,33 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                         }
                     }
                     frame = wait_unblocked(shared, id) => break frame,
+                    () = bell.notified() => write_pushes(stream, shared, id, &mut output).await?,
                 }
             };
             let proto = shared.lock().protocol(id);
             frame.encode(proto, &mut output);
+            shared.take_pushes(id, &mut output);
             stream.write_all(&output).await?;
             shared.lock().count_io(0, 0, output.len() as u64, 1);
             output.clear();
         }
     }
+}
+
+/// Write the pushes waiting for `id` (nothing if another path took them first).
+async fn write_pushes(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    id: u64,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    shared.take_pushes(id, out);
+    if !out.is_empty() {
+        stream.write_all(out).await?;
+        shared.lock().count_io(0, 0, out.len() as u64, 1);
+        out.clear();
+    }
+    Ok(())
 }
 
 /// Retry a parked blocking command whenever keys may have changed (or every 50 ms, so that
@@ -340,7 +423,9 @@ async fn wait_unblocked(shared: &Shared, id: u64) -> Frame {
         let served = {
             let mut engine = shared.lock();
             shared.drop_hung_up(&mut engine);
-            engine.retry_blocked(id, now_ms())
+            let served = engine.retry_blocked(id, now_ms());
+            shared.ring_pushed(&mut engine);
+            served
         };
         if let Some(frame) = served {
             // This retry may have served clients that blocked earlier (the engine serves in

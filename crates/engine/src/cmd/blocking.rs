@@ -24,8 +24,9 @@ pub fn parse_timeout(ctx: &Ctx, raw: &[u8]) -> Result<Option<u64>, CmdError> {
     // Valid as a long double: its f64 value is close enough for a count of milliseconds (a
     // value beyond f64's range is out of range here anyway).
     let text = std::str::from_utf8(raw).map_err(|_| not_float())?;
-    let secs =
-        crate::float::parse_hex_float(text).or_else(|| text.parse::<f64>().ok()).ok_or_else(not_float)?;
+    let secs = crate::float::parse_hex_float(text)
+        .or_else(|| crate::decimal::parse_f64(text))
+        .ok_or_else(not_float)?;
     let ms = (secs * 1000.0).ceil();
     let out_of_range = || CmdError::err("timeout is out of range");
     if ms > i64::MAX as f64 {

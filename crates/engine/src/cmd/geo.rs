@@ -479,7 +479,8 @@ fn radius_generic(ctx: &mut Ctx, args: &mut Args, src: usize, flags: u8) -> CmdR
             // glibc's qsort is a merge sort: stable, like this one.
             found.sort_by(|a, b| cmp(a, b).cmp(&0));
         } else {
-            pqsort(&mut found, &cmp, 0, returned - 1);
+            let n = found.len();
+            crate::pqsort::pqsort(&mut found, 0, n, 0, returned as i64 - 1, &|a, b| cmp(a, b).cmp(&0));
         }
     }
     found.truncate(returned);
@@ -511,7 +512,8 @@ fn radius_generic(ctx: &mut Ctx, args: &mut Args, src: usize, flags: u8) -> CmdR
                 .into_iter()
                 .map(|p| (p.member, if storedist { p.dist / conversion } else { p.score }))
                 .collect();
-            Ok(Frame::Integer(store_result(ctx, dst, items) as i64))
+            let event = if has(GEOSEARCH) { "geosearchstore" } else { "georadiusstore" };
+            Ok(Frame::Integer(store_result(ctx, dst, items, event) as i64))
         }
     }
 }
@@ -554,145 +556,6 @@ fn points_in_range(z: &ZSet, min: f64, max: f64, search: &Search, found: &mut Ve
         }
         if limit != 0 && found.len() >= limit {
             break;
-        }
-    }
-}
-
-/// Redis's `pqsort` (Bentley & McIlroy's quicksort that only recurses into partitions that
-/// overlap `lrange..=rrange`): with COUNT, Redis sorts just enough to find the nearest ones,
-/// and which of several equally distant points come first is this algorithm's doing.
-fn pqsort<T>(v: &mut [T], cmp: &impl Fn(&T, &T) -> i32, lrange: usize, rrange: usize) {
-    pqsort_part(v, cmp, 0, v.len(), lrange, rrange);
-}
-
-/// True if the partition `from..from + len` holds a position of `lrange..=rrange`.
-fn overlaps(from: usize, len: usize, lrange: usize, rrange: usize) -> bool {
-    let last = from + len - 1;
-    !((lrange < from && rrange < from) || (lrange > last && rrange > last))
-}
-
-fn pqsort_part<T>(
-    v: &mut [T],
-    cmp: &impl Fn(&T, &T) -> i32,
-    mut base: usize,
-    mut len: usize,
-    lr: usize,
-    rr: usize,
-) {
-    let med3 = |v: &[T], a: usize, b: usize, c: usize| {
-        if cmp(&v[a], &v[b]) < 0 {
-            if cmp(&v[b], &v[c]) < 0 {
-                b
-            } else if cmp(&v[a], &v[c]) < 0 {
-                c
-            } else {
-                a
-            }
-        } else if cmp(&v[b], &v[c]) > 0 {
-            b
-        } else if cmp(&v[a], &v[c]) < 0 {
-            a
-        } else {
-            c
-        }
-    };
-    let vecswap = |v: &mut [T], x: usize, y: usize, k: usize| (0..k).for_each(|j| v.swap(x + j, y + j));
-    loop {
-        if len < 7 {
-            for pm in base + 1..base + len {
-                let mut pl = pm;
-                while pl > base && cmp(&v[pl - 1], &v[pl]) > 0 {
-                    v.swap(pl, pl - 1);
-                    pl -= 1;
-                }
-            }
-            return;
-        }
-        let mut pm = base + len / 2;
-        if len > 7 {
-            let (mut pl, mut pn) = (base, base + len - 1);
-            if len > 40 {
-                let d = len / 8;
-                pl = med3(v, pl, pl + d, pl + 2 * d);
-                pm = med3(v, pm - d, pm, pm + d);
-                pn = med3(v, pn - 2 * d, pn - d, pn);
-            }
-            pm = med3(v, pl, pm, pn);
-        }
-        v.swap(base, pm);
-        let (mut pa, mut pb) = (base + 1, base + 1);
-        let (mut pc, mut pd) = (base + len - 1, base + len - 1);
-        loop {
-            while pb <= pc {
-                let c = cmp(&v[pb], &v[base]);
-                if c > 0 {
-                    break;
-                }
-                if c == 0 {
-                    v.swap(pa, pb);
-                    pa += 1;
-                }
-                pb += 1;
-            }
-            while pb <= pc {
-                let c = cmp(&v[pc], &v[base]);
-                if c < 0 {
-                    break;
-                }
-                if c == 0 {
-                    v.swap(pc, pd);
-                    pd -= 1;
-                }
-                pc -= 1;
-            }
-            if pb > pc {
-                break;
-            }
-            v.swap(pb, pc);
-            pb += 1;
-            pc -= 1;
-        }
-        let pn = base + len;
-        let r = (pa - base).min(pb - pa);
-        vecswap(v, base, pb - r, r);
-        let r = (pd - pc).min(pn - pd - 1);
-        vecswap(v, pb, pn - r, r);
-        let r = pb - pa;
-        if r > 1 && overlaps(base, r, lr, rr) {
-            pqsort_part(v, cmp, base, r, lr, rr);
-        }
-        let r = pd - pc;
-        if r > 1 && overlaps(pn - r, r, lr, rr) {
-            // Iterate rather than recurse, as Redis does.
-            (base, len) = (pn - r, r);
-            continue;
-        }
-        return;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The partial sort puts the right elements in the asked range, in order.
-    #[test]
-    fn pqsort_sorts_the_asked_range() {
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for n in [1usize, 5, 7, 8, 41, 100, 1000] {
-            let mut v: Vec<i32> = (0..n)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    (x % 50) as i32
-                })
-                .collect();
-            let mut sorted = v.clone();
-            sorted.sort();
-            let k = (n / 3).max(1);
-            pqsort(&mut v, &|a: &i32, b: &i32| (a - b).signum(), 0, k - 1);
-            assert_eq!(v[..k], sorted[..k], "n={n}");
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::frame::{Frame, Protocol};
 use crate::glob::glob_match;
 use crate::long_double::{add_parsed, parse_long_double};
+use crate::notify::HASH;
 use crate::types::hfe::{self, place};
 use crate::types::Value;
 use bytes::Bytes;
@@ -223,6 +224,7 @@ fn set_fields(ctx: &mut Ctx, key: Bytes, pairs: Vec<(Bytes, Bytes)>) -> Result<i
             }
         }
     }
+    ctx.notify(HASH, "hset", &key);
     ctx.modified(&key);
     Ok(added)
 }
@@ -251,6 +253,7 @@ fn hsetnx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Ok(Frame::Integer(0));
     }
     hash.insert(field, value);
+    ctx.notify(HASH, "hset", &key);
     ctx.modified(&key);
     Ok(Frame::Integer(1))
 }
@@ -306,6 +309,7 @@ fn hdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         },
     };
     if removed > 0 {
+        ctx.notify(HASH, "hdel", &key);
         ctx.modified(&key);
     }
     Ok(Frame::Integer(removed as i64))
@@ -364,6 +368,7 @@ fn hincrby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let next = current.checked_add(by).ok_or_else(CmdError::overflow)?;
     hash.insert(field, Bytes::from(next.to_string()));
+    ctx.notify(HASH, "hincrby", &key);
     ctx.modified(&key);
     Ok(Frame::Integer(next))
 }
@@ -386,6 +391,7 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         add_parsed(&current, &by).ok_or_else(|| CmdError::err("increment would produce NaN or Infinity"))?;
     let text = Bytes::from(sum.to_human_string());
     hash.insert(field, text.clone());
+    ctx.notify(HASH, "hincrbyfloat", &key);
     ctx.modified(&key);
     Ok(Frame::Bulk(text))
 }

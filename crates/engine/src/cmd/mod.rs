@@ -18,11 +18,13 @@ pub mod hyperloglog;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod pubsub;
 pub mod server;
 pub mod services;
 pub mod set;
 pub mod sort;
 pub mod string;
+pub mod tracking;
 pub mod transaction;
 pub mod zpop;
 pub mod zrange_spec;
@@ -103,6 +105,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         sort::COMMANDS,
         server::COMMANDS,
         services::COMMANDS,
+        pubsub::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
         crate::search::COMMANDS,

@@ -7,7 +7,7 @@
 //! Ties: numeric sorting breaks them by the elements' bytes, so the order is total; ALPHA BY
 //! can tie, and Redis's `qsort` (glibc's merge sort) keeps tied elements in their loaded order,
 //! as the stable sort here does, while BY with a LIMIT that cuts runs Redis's own partial
-//! quicksort (`pqsort`), ported here swap for swap. Elements load in the order Redis iterates
+//! quicksort (`pqsort`, in `crate::pqsort`). Elements load in the order Redis iterates
 //! them, except a sorted set's or a large set's hash table (Redis seeds its hash per process,
 //! so no order can be promised there). Without STORE, ALPHA compares as `strcoll` in the C
 //! locale (up to the first NUL byte); with STORE, as whole byte strings.
@@ -22,7 +22,6 @@ use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 use crate::types::Value;
 use bytes::Bytes;
-use std::cmp::Ordering;
 use std::collections::VecDeque;
 
 pub const COMMANDS: &[CommandSpec] = &[
@@ -138,7 +137,7 @@ fn weight(raw: &[u8]) -> Option<f64> {
     let value = if unsigned.starts_with("0x") {
         crate::float::parse_hex_float(&lower)?
     } else if unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == 'i') {
-        lower.parse::<f64>().ok()?
+        crate::decimal::parse_f64(&lower)?
     } else {
         return None;
     };
@@ -269,7 +268,7 @@ fn sort_generic(ctx: &mut Ctx, args: &mut Args, readonly: bool) -> CmdResult {
         // each algorithm's own order.
         if by && (start != 0 || end != items.len() as i64 - 1) {
             let n = items.len();
-            partial_qsort(&mut items, 0, n, start, end, &compare);
+            crate::pqsort::pqsort(&mut items, 0, n, start, end, &compare);
         } else {
             crate::order::sort_by(&mut items, compare);
         }
@@ -298,123 +297,14 @@ fn sort_generic(ctx: &mut Ctx, args: &mut Args, readonly: bool) -> CmdResult {
     }
     let stored = list.len();
     if stored > 0 {
-        ctx.set(dst, Value::List(list), None);
+        ctx.set(dst.clone(), Value::List(list), None);
+        ctx.notify(crate::notify::LIST, "sortstore", &dst);
         // Redis counts a change per element stored; `set` counted one.
         ctx.server.dirty += stored as u64 - 1;
-    } else {
-        ctx.delete(&dst);
+    } else if ctx.delete(&dst) {
+        ctx.notify(crate::notify::GENERIC, "del", &dst);
     }
     Ok(Frame::Integer(stored as i64))
-}
-
-/// Redis's `pqsort` (pqsort.c: Bentley & McIlroy's quicksort, recursing only into the parts
-/// that overlap positions `lo..=hi`), over `v[a..a + n]`, swap for swap, so that elements that
-/// compare equal end up where Redis puts them.
-fn partial_qsort<T>(
-    v: &mut [T],
-    mut a: usize,
-    mut n: usize,
-    lo: i64,
-    hi: i64,
-    cmp: &dyn Fn(&T, &T) -> Ordering,
-) {
-    use Ordering::{Equal, Greater, Less};
-    let med3 = |v: &[T], a: usize, b: usize, c: usize| {
-        if cmp(&v[a], &v[b]) == Less {
-            if cmp(&v[b], &v[c]) == Less {
-                b
-            } else if cmp(&v[a], &v[c]) == Less {
-                c
-            } else {
-                a
-            }
-        } else if cmp(&v[b], &v[c]) == Greater {
-            b
-        } else if cmp(&v[a], &v[c]) == Less {
-            a
-        } else {
-            c
-        }
-    };
-    // Does `v[start..start + len]` hold any position of the range?
-    let overlaps = |start: usize, len: usize| {
-        let (start, end) = (start as i64, (start + len) as i64);
-        !((lo < start && hi < start) || (lo >= end && hi >= end))
-    };
-    loop {
-        if n < 7 {
-            for pm in a + 1..a + n {
-                let mut pl = pm;
-                while pl > a && cmp(&v[pl - 1], &v[pl]) == Greater {
-                    v.swap(pl, pl - 1);
-                    pl -= 1;
-                }
-            }
-            return;
-        }
-        let mut pm = a + n / 2;
-        if n > 7 {
-            let (mut pl, mut pn) = (a, a + n - 1);
-            if n > 40 {
-                let d = n / 8;
-                pl = med3(v, pl, pl + d, pl + 2 * d);
-                pm = med3(v, pm - d, pm, pm + d);
-                pn = med3(v, pn - 2 * d, pn - d, pn);
-            }
-            pm = med3(v, pl, pm, pn);
-        }
-        v.swap(a, pm);
-        let (mut pa, mut pb, mut pc, mut pd) = (a + 1, a + 1, a + n - 1, a + n - 1);
-        loop {
-            while pb <= pc {
-                match cmp(&v[pb], &v[a]) {
-                    Greater => break,
-                    Equal => {
-                        v.swap(pa, pb);
-                        pa += 1;
-                    }
-                    Less => {}
-                }
-                pb += 1;
-            }
-            while pb <= pc {
-                match cmp(&v[pc], &v[a]) {
-                    Less => break,
-                    Equal => {
-                        v.swap(pc, pd);
-                        pd -= 1;
-                    }
-                    Greater => {}
-                }
-                pc -= 1;
-            }
-            if pb > pc {
-                break;
-            }
-            v.swap(pb, pc);
-            pb += 1;
-            pc -= 1;
-        }
-        let pn = a + n;
-        let r = (pa - a).min(pb - pa);
-        for i in 0..r {
-            v.swap(a + i, pb - r + i);
-        }
-        let r = (pd - pc).min(pn - pd - 1);
-        for i in 0..r {
-            v.swap(pb + i, pn - r + i);
-        }
-        let r = pb - pa;
-        if r > 1 && overlaps(a, r) {
-            partial_qsort(v, a, r, lo, hi, cmp);
-        }
-        let r = pd - pc;
-        if r <= 1 || !overlaps(pn - r, r) {
-            return;
-        }
-        a = pn - r;
-        n = r;
-    }
 }
 
 /// What ALPHA compares: without STORE, the C string `strcoll` sees (the C locale compares it

@@ -31,7 +31,7 @@ fn score_bound(raw: &[u8]) -> Option<ScoreBound> {
         let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
         match crate::float::parse_hex_float(trimmed) {
             Some(v) => v,
-            None => trimmed.parse::<f64>().ok()?,
+            None => crate::decimal::parse_f64(trimmed)?,
         }
     };
     if value.is_nan() {

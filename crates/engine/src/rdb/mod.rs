@@ -348,7 +348,7 @@ impl<'a> Reader<'a> {
             255 => Ok(f64::NEG_INFINITY),
             n => {
                 let text = std::str::from_utf8(self.take(u64::from(n))?).map_err(|_| ())?;
-                text.trim().parse().map_err(|_| ())
+                crate::decimal::parse_f64(text.trim()).ok_or(())
             }
         }
     }

@@ -82,7 +82,7 @@ fn tokenize(src: &str) -> Result<Vec<(usize, Tok)>, String> {
             while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
                 i += 1;
             }
-            let n = src[start..i].parse().map_err(|_| syntax(start, &src[start..i]))?;
+            let n = crate::decimal::parse_f64(&src[start..i]).ok_or_else(|| syntax(start, &src[start..i]))?;
             out.push((start, Tok::Num(n)));
         } else if c == b'"' || c == b'\'' {
             i += 1;
@@ -294,7 +294,7 @@ impl Val {
     fn number(&self) -> Option<f64> {
         match self {
             Val::Num(n) => Some(*n),
-            Val::Str(s) => s.trim().parse().ok(),
+            Val::Str(s) => crate::decimal::parse_f64(s.trim()),
             Val::Null => None,
         }
     }

@@ -211,6 +211,14 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
             clients().filter(|c| matches!(c.parked, Some((_, Some(_))))).count().to_string()
         }
         "total_blocking_keys" => blocking_keys(clients()).to_string(),
+        "tracking_clients" => clients().filter(|c| c.tracking.is_some()).count().to_string(),
+        "tracking_total_keys" => server.tracking.totals().0.to_string(),
+        "tracking_total_items" => server.tracking.totals().1.to_string(),
+        "tracking_total_prefixes" => server.tracking.totals().2.to_string(),
+        "pubsub_clients" => clients().filter(|c| c.subs.active()).count().to_string(),
+        "pubsub_channels" => server.pubsub.channels.len().to_string(),
+        "pubsub_patterns" => server.pubsub.patterns.len().to_string(),
+        "pubsubshard_channels" => server.pubsub.shard.len().to_string(),
         "watching_clients" => clients().filter(|c| !c.watched.is_empty()).count().to_string(),
         "total_watched_keys" => server.watchers.len().to_string(),
         "used_memory"
