@@ -15,6 +15,8 @@
 //! as it arrives, never reserved from an announced length, and one slow client stalls no other:
 //! each connection is its own task and holds the engine only while running complete commands.
 
+pub mod cluster;
+
 use bytes::{Buf, BytesMut};
 use playground_engine::resp::{CommandParser, Limits};
 use playground_engine::{Engine, Frame, Outcome};
@@ -35,6 +37,10 @@ pub struct EmulateArgs {
     /// Seed for the engine's random choices (SPOP, RANDOMKEY, eviction samples, HNSW levels).
     #[arg(long, env = "PLAYGROUND_EMULATE_SEED", default_value_t = 0x5eed)]
     pub seed: u64,
+    /// Run N engines as the N primaries of a Redis Cluster, on N consecutive ports from
+    /// `--listen`'s (slots split as `redis-cli --cluster create` splits them). 0: one plain server.
+    #[arg(long, env = "PLAYGROUND_EMULATE_CLUSTER", default_value_t = 0)]
+    pub cluster: u16,
 }
 
 /// Milliseconds on the system clock: the emulator's `now`.
@@ -51,6 +57,8 @@ pub struct Shared {
     changed: Arc<Notify>,
     probes: Arc<Mutex<HashMap<u64, std::net::TcpStream>>>,
     bells: Arc<Mutex<HashMap<u64, Arc<Notify>>>>,
+    /// Set under `--cluster`: this engine is one primary of the emulated cluster.
+    cluster: Option<cluster::Node>,
 }
 
 impl Shared {
@@ -63,6 +71,7 @@ impl Shared {
             changed: Arc::new(Notify::new()),
             probes: Arc::new(Mutex::new(HashMap::new())),
             bells: Arc::new(Mutex::new(HashMap::new())),
+            cluster: None,
         }
     }
 
@@ -92,6 +101,11 @@ impl Shared {
         for frame in engine.take_pushes(id) {
             frame.encode(proto, out);
         }
+    }
+
+    /// An engine answering as primary `me` of `layout`.
+    pub fn cluster_node(seed: u64, layout: Arc<cluster::Layout>, me: usize) -> Shared {
+        Shared { cluster: Some(cluster::Node { layout, me }), ..Shared::new(seed) }
     }
 
     /// The engine, even if a previous holder panicked (the engine never panics on input, but a
@@ -137,6 +151,9 @@ impl Shared {
 
 /// Run the server until the process is stopped.
 pub async fn run(args: EmulateArgs) -> std::io::Result<()> {
+    if args.cluster > 0 {
+        return run_cluster(args).await;
+    }
     let listener = TcpListener::bind(args.listen).await?;
     tracing::info!(
         "emulating Redis on {} (redis-cli -p {})",
@@ -144,6 +161,24 @@ pub async fn run(args: EmulateArgs) -> std::io::Result<()> {
         listener.local_addr()?.port()
     );
     serve(listener, Shared::new(args.seed)).await
+}
+
+/// `--cluster N`: N engines on consecutive ports, one primary each.
+async fn run_cluster(args: EmulateArgs) -> std::io::Result<()> {
+    let n = args.cluster as usize;
+    let host = args.listen.ip().to_string();
+    let layout = Arc::new(cluster::Layout::new(n, &host, args.listen.port(), args.seed));
+    let mut tasks = Vec::with_capacity(n);
+    for (i, m) in layout.members.iter().enumerate() {
+        let listener = TcpListener::bind((args.listen.ip(), m.port)).await?;
+        tracing::info!("cluster node {}/{n} on {host}:{} (slots {}-{})", i + 1, m.port, m.first, m.last);
+        tasks.push(tokio::spawn(serve(listener, Shared::cluster_node(args.seed, layout.clone(), i))));
+    }
+    tracing::info!("emulating a Redis Cluster of {n} primaries (redis-cli -c -p {})", args.listen.port());
+    for t in tasks {
+        t.await.map_err(std::io::Error::other)??;
+    }
+    Ok(())
 }
 
 /// Accept connections on `listener` forever.
@@ -266,8 +301,20 @@ async fn serve_client(
                             if args.is_empty() {
                                 continue;
                             }
+                            if let Some(node) = &shared.cluster {
+                                if let Some(frame) = node.intercept(&mut engine, id, &args, now) {
+                                    frame.encode(engine.protocol(id), &mut output);
+                                    continue;
+                                }
+                            }
+                            let node = shared.cluster.as_ref();
+                            let adjust = node.map(|_| args.clone());
                             match engine.execute_blocking(id, args, now) {
                                 Outcome::Reply(frame) => {
+                                    let frame = match (node, adjust) {
+                                        (Some(node), Some(args)) => node.adjust(&args, frame),
+                                        _ => frame,
+                                    };
                                     // The reply, then what the command pushed to this connection
                                     // (the other confirmations of `SUBSCRIBE a b`, messages to
                                     // itself), as Redis writes them.
