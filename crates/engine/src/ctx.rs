@@ -234,7 +234,9 @@ pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
 /// active expiry), counting `expired_subkeys`; the key goes with its last field, as in Redis.
 /// Returns true if the key was deleted. The hash's registration for the active cycle stays as
 /// it was (callers that re-register it do so, as in Redis).
-pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes]) -> bool {
+/// With `notify`, subscribers get `hexpired` (and `del` with the last field); HMGET expires its
+/// fields quietly and tells once for the whole command, as Redis does.
+pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes], notify: bool) -> bool {
     let Some(entry) = server.dbs[db].raw_get_mut(key) else { return false };
     let Value::Hash(hash) = &mut entry.value else { return false };
     let mut gone = 0;
@@ -248,12 +250,14 @@ pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes
     }
     server.stats.expired_subkeys += gone;
     let emptied = hash.is_empty();
-    if gone > 0 {
+    if gone > 0 && notify {
         crate::notify::notify(server, crate::notify::HASH, "hexpired", db, key);
     }
     let key = Bytes::copy_from_slice(key);
     if emptied {
-        crate::notify::notify(server, crate::notify::GENERIC, "del", db, &key);
+        if notify {
+            crate::notify::notify(server, crate::notify::GENERIC, "del", db, &key);
+        }
         server.dbs[db].remove(&key);
         server.events.emit(|| Event::Deleted { db, key: key.clone() });
     } else {

@@ -156,6 +156,7 @@ impl Engine {
         // CLIENT CACHING applies to the next command (or transaction) only.
         let keeps_caching =
             me.multi.is_some() || args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"client"));
+        let exec = args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
         if self.server.tracking.active() {
             crate::cmd::tracking::limit(&mut self.server);
         }
@@ -164,8 +165,9 @@ impl Engine {
         let mut reply = self.dispatch(&mut me, args, now);
         self.server.current_client = 0;
         // A flush's invalidation for the flushing client itself precedes its reply in Redis
-        // 7.4: it becomes the reply here, and the reply the first push (same bytes on the wire).
-        if let Some(i) = self.server.tracking.own_flush(client) {
+        // 7.4 (not inside EXEC, whose reply comes first): it becomes the reply here, and the reply
+        // the first push (the same bytes on the wire).
+        if let Some(i) = self.server.tracking.own_flush(client).filter(|_| !exec) {
             if me.tracking.as_ref().is_some_and(|t| t.redirect == 0) && me.protocol == Protocol::Resp3 {
                 self.server.tracking.take_pending(i);
                 let push = Frame::Push(vec![Frame::bulk("invalidate"), Frame::Null]);
@@ -656,7 +658,7 @@ impl Engine {
                 expired += fields.len();
                 // A visit that finds nothing due (the deadlines went with HPERSIST, HDEL, HSET
                 // or lazy expiry) only moves or drops the registration, as in Redis.
-                if fields.is_empty() || !expire_fields(&mut self.server, db, &key, &fields) {
+                if fields.is_empty() || !expire_fields(&mut self.server, db, &key, &fields, true) {
                     // Visit again at the next deadline, or no more (Redis's hashTypeActiveExpire).
                     let next = self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()?.min());
                     self.server.dbs[db].register_field_ttls(&key, next);
@@ -668,6 +670,10 @@ impl Engine {
             if expired >= EXPIRE_BUDGET_PER_TICK {
                 break;
             }
+        }
+        // Redis's serverCron keeps the tracking table under its limit between commands too.
+        if self.server.tracking.active() {
+            crate::cmd::tracking::limit(&mut self.server);
         }
         crate::cmd::tracking::deliver(&mut self.server);
         crate::cmd::tracking::broadcast(&mut self.server);

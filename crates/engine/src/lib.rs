@@ -5,6 +5,12 @@
 //! - [`Engine`] (`engine.rs`): the front door. `connect` a client, `execute` a command
 //!   (a list of byte strings) at a time you pass in, get a [`Frame`] back; `tick` runs active
 //!   expiry; `drain_events` tells what happened.
+//! - Pushes: frames for a connection that are not the reply of its command (pub/sub messages,
+//!   keyspace notifications, tracking invalidations, the 2nd and later confirmations of
+//!   `SUBSCRIBE a b`) wait in a per-client outbox. A host takes them with
+//!   [`Engine::take_pushes`] after each reply, and asks [`Engine::pushed_clients`] after any
+//!   command or `tick` which other connections have some waiting (`cmd/pubsub.rs`, `notify.rs`,
+//!   `cmd/tracking.rs`).
 //! - [`frame`]: the reply type and its RESP2/RESP3 wire forms; [`resp`]: the codec that parses
 //!   commands and replies incrementally.
 //! - `cmd/`: one file per command family, each a table of [`cmd::CommandSpec`]s.

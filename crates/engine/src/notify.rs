@@ -1,10 +1,8 @@
 //! Keyspace notifications (`notify-keyspace-events`), as Redis 7.4's `notify.c`: a change to a
 //! key publishes `__keyspace@<db>__:<key>` with the event's name and `__keyevent@<db>__:<event>`
-//! with the key, for the classes the setting lets through. Handlers call [`Ctx::notify`] where
+//! with the key, for the classes the setting lets through. Handlers call `Ctx::notify` where
 //! Redis calls `notifyKeyspaceEvent`, with Redis's event names; with the setting empty (the
 //! default) that costs one branch.
-//!
-//! [`Ctx::notify`]: crate::ctx::Ctx::notify
 
 use crate::server::Server;
 use bytes::{BufMut, Bytes, BytesMut};

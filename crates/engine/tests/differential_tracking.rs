@@ -167,6 +167,11 @@ fn flush_and_expiry_invalidate() {
     s.on(1, &["GET", "f1"]);
     s.on(0, &["FLUSHDB"]);
     s.on(1, &["FLUSHALL"]);
+    // Inside a transaction the flush's invalidation follows EXEC's reply.
+    s.on(1, &["GET", "f2"]);
+    s.on(1, &["MULTI"]);
+    s.on(1, &["FLUSHDB"]);
+    s.on(1, &["EXEC"]);
     s.on(0, &["SET", "e1", "v", "PX", "1"]);
     s.on(1, &["GET", "e1"]);
     std::thread::sleep(std::time::Duration::from_millis(20));

@@ -581,3 +581,25 @@ fn redis_cli_subscribe_receives_another_terminals_publish() {
     let out = sub.wait_with_output().expect("output");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "subscribe\nroom\n1\nmessage\nroom\nhello\n");
 }
+
+#[test]
+fn tracking_invalidations_reach_an_idle_resp3_client() {
+    let port = start();
+    let mut cache = connect(port);
+    let mut writer = connect(port);
+    cache.write_all(b"HELLO 3\r\nPING\r\n").expect("write");
+    let mut got = Vec::new();
+    while !got.ends_with(b"+PONG\r\n") {
+        let mut buf = [0u8; 4096];
+        let n = cache.read(&mut buf).expect("read");
+        assert!(n > 0, "closed");
+        got.extend_from_slice(&buf[..n]);
+    }
+    reply(&mut cache, b"CLIENT TRACKING ON\r\n", b"+OK\r\n");
+    reply(&mut cache, b"GET user:1\r\n", b"_\r\n");
+    assert_eq!(roundtrip(&mut writer, b"SET user:1 ada\r\n", 5), b"+OK\r\n");
+    // The cache connection sent nothing: the invalidation arrives on its own.
+    expect_exactly(&mut cache, b">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\nuser:1\r\n");
+    assert_eq!(roundtrip(&mut writer, b"SET user:1 bob\r\n", 5), b"+OK\r\n");
+    reply(&mut cache, b"PING\r\n", b"+PONG\r\n");
+}

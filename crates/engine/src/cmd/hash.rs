@@ -157,12 +157,17 @@ fn expire_field_if_needed(ctx: &mut Ctx, key: &[u8], field: &Bytes) {
     let due =
         ctx.server.dbs[db].raw_get(key).is_some_and(|e| hfe::expired(e.field_ttls.as_deref(), field, now));
     if due {
-        expire_fields(ctx.server, db, key, std::slice::from_ref(field));
+        expire_fields(ctx.server, db, key, std::slice::from_ref(field), true);
     }
 }
 
 /// The live value of `field` of the hash at `key`, deleting it first if it expired.
 fn live_field(ctx: &mut Ctx, key: &[u8], field: &Bytes) -> Option<Bytes> {
+    live_field_noting(ctx, key, field, None)
+}
+
+/// [`live_field`]; with `expired`, the deletion is not announced but noted there (HMGET).
+fn live_field_noting(ctx: &mut Ctx, key: &[u8], field: &Bytes, expired: Option<&mut bool>) -> Option<Bytes> {
     let (db, now) = (ctx.db_index(), ctx.now);
     let (value, due) = match ctx.server.dbs[db].raw_get(key) {
         Some(Entry { value: Value::Hash(h), field_ttls, .. }) => {
@@ -171,7 +176,11 @@ fn live_field(ctx: &mut Ctx, key: &[u8], field: &Bytes) -> Option<Bytes> {
         _ => return None,
     };
     if due {
-        expire_fields(ctx.server, db, key, std::slice::from_ref(field));
+        let notify = expired.is_none();
+        if let Some(flag) = expired {
+            *flag = true;
+        }
+        expire_fields(ctx.server, db, key, std::slice::from_ref(field), notify);
         return None;
     }
     value
@@ -194,7 +203,7 @@ fn expire_due_fields(ctx: &mut Ctx, key: &[u8]) {
         Some(ttls) if ttls.min().is_some_and(|t| t < now) => ttls.due(now, usize::MAX),
         _ => return,
     };
-    if !due.is_empty() && !expire_fields(ctx.server, db, key, &due) {
+    if !due.is_empty() && !expire_fields(ctx.server, db, key, &due, true) {
         let next = ctx.server.dbs[db].raw_get(key).and_then(|e| e.field_ttls.as_ref()?.min());
         ctx.server.dbs[db].register_field_ttls(key, next);
     }
@@ -273,9 +282,19 @@ fn hmget(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if read_hash(ctx, &key)?.is_none() {
         return Ok(Frame::Array(fields.iter().map(|_| Frame::Null).collect()));
     }
-    Ok(Frame::Array(
-        fields.iter().map(|f| live_field(ctx, &key, f).map_or(Frame::Null, Frame::Bulk)).collect(),
-    ))
+    let mut expired = false;
+    let values = fields
+        .iter()
+        .map(|f| live_field_noting(ctx, &key, f, Some(&mut expired)).map_or(Frame::Null, Frame::Bulk));
+    let reply = Frame::Array(values.collect());
+    // One `hexpired` for the fields the command expired, then `del` if the hash went with them.
+    if expired {
+        ctx.notify(HASH, "hexpired", &key);
+        if ctx.db().raw_get(&key).is_none() {
+            ctx.notify(crate::notify::GENERIC, "del", &key);
+        }
+    }
+    Ok(reply)
 }
 
 fn hgetall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
