@@ -280,3 +280,43 @@ fn active_expiry_and_eviction_notify_on_the_engine() {
         .iter()
         .all(|f| matches!(f, Frame::Push(items) if items[1] == Frame::bulk("__keyevent@0__:evicted"))));
 }
+
+/// Streams' events (`xadd`, `xtrim` after a trimming XADD, `xdel`, `xsetid`, the `xgroup-*`
+/// family, `xgroup-createconsumer` when XREADGROUP, XCLAIM or XAUTOCLAIM meet a new consumer),
+/// the `new` class included.
+#[test]
+fn streams() {
+    let mut s = listening("KEAn");
+    for cmd in [
+        &["XADD", "st", "1-1", "f", "v"][..],
+        &["XADD", "st", "1-2", "f", "v"],
+        &["XADD", "st", "MAXLEN", "1", "1-3", "f", "v"],
+        &["XADD", "st", "MAXLEN", "5", "1-4", "f", "v"],
+        &["XADD", "nope", "NOMKSTREAM", "*", "f", "v"],
+        &["XDEL", "st", "1-3"],
+        &["XDEL", "st", "9-9"],
+        &["XTRIM", "st", "MAXLEN", "5"],
+        &["XADD", "st", "1-5", "f", "v"],
+        &["XTRIM", "st", "MAXLEN", "1"],
+        &["XSETID", "st", "5-0"],
+        &["XGROUP", "CREATE", "st", "g", "0"],
+        &["XGROUP", "CREATE", "fresh", "g", "$", "MKSTREAM"],
+        &["XGROUP", "SETID", "st", "g", "0"],
+        &["XGROUP", "CREATECONSUMER", "st", "g", "alice"],
+        &["XGROUP", "CREATECONSUMER", "st", "g", "alice"],
+        &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "st", ">"],
+        &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "st", ">"],
+        &["XREADGROUP", "GROUP", "g", "carol", "STREAMS", "st", "0"],
+        &["XCLAIM", "st", "g", "dave", "0", "1-5"],
+        &["XAUTOCLAIM", "st", "g", "erin", "0", "0"],
+        &["XACK", "st", "g", "1-5"],
+        &["XGROUP", "DELCONSUMER", "st", "g", "alice"],
+        &["XGROUP", "DELCONSUMER", "st", "g", "nobody"],
+        &["XGROUP", "DESTROY", "st", "g"],
+        &["XGROUP", "DESTROY", "st", "g"],
+        &["DEL", "st", "fresh"],
+    ] {
+        s.on(0, cmd);
+    }
+    s.quiet();
+}

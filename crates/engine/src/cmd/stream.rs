@@ -11,6 +11,7 @@ use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::{Frame, Protocol};
+use crate::notify::STREAM;
 use crate::types::stream::{Group, Id, Nack, Stream, Trim};
 use crate::types::Value;
 use bytes::Bytes;
@@ -272,10 +273,12 @@ fn xadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ));
     };
     s.append(id, fields.to_vec(), max_bytes, max_entries);
-    if let Some(how) = t.how {
-        s.trim(how, t.approx, t.limit);
-    }
+    let trimmed = t.how.map_or(0, |how| s.trim(how, t.approx, t.limit));
     ctx.modified(&key);
+    ctx.notify(STREAM, "xadd", &key);
+    if trimmed > 0 {
+        ctx.notify(STREAM, "xtrim", &key);
+    }
     Ok(Frame::Bulk(id.text()))
 }
 
@@ -324,6 +327,7 @@ fn xdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let deleted = ids.into_iter().filter(|id| s.delete(*id)).count();
     if deleted > 0 {
         ctx.modified(&key);
+        ctx.notify(STREAM, "xdel", &key);
         ctx.server.dirty += deleted as u64 - 1;
     }
     Ok(Frame::Integer(deleted as i64))
@@ -337,6 +341,7 @@ fn xtrim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let deleted = t.how.map_or(0, |how| s.trim(how, t.approx, t.limit));
     if deleted > 0 {
         ctx.modified(key);
+        ctx.notify(STREAM, "xtrim", key);
         ctx.server.dirty += deleted - 1;
     }
     Ok(Frame::Integer(deleted as i64))
@@ -388,6 +393,7 @@ fn xsetid(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         s.max_deleted = max_del;
     }
     ctx.modified(&key);
+    ctx.notify(STREAM, "xsetid", &key);
     Ok(Frame::ok())
 }
 
@@ -522,9 +528,17 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
             }),
             Some(g) => {
                 let Some(s) = write_stream(ctx, key)? else { continue };
+                let has = |s: &Stream| {
+                    s.groups.get(&g.group).is_some_and(|grp| grp.consumers.contains_key(&g.consumer))
+                };
+                let had = has(s);
                 let (reply, changed) = read_group(s, g, gt, count, now);
+                let created = !had && has(s);
                 if changed {
                     ctx.modified(key);
+                }
+                if created {
+                    ctx.notify(STREAM, "xgroup-createconsumer", key);
                 }
                 reply
             }

@@ -237,6 +237,7 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     let now = ctx.now as i64;
+    let event;
     let reply = match sub.as_slice() {
         b"create" if all.len() <= 8 => {
             let last = write_stream(ctx, &key)?.map_or(Id::ZERO, |s| s.last_id);
@@ -249,6 +250,7 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 return Err(CmdError::raw("BUSYGROUP Consumer Group name already exists"));
             }
             s.groups.insert(name, Group::new(id, entries_read));
+            event = "xgroup-create";
             Frame::ok()
         }
         b"setid" if all.len() == 5 || all.len() == 7 => {
@@ -258,6 +260,7 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 g.last_id = id;
                 g.entries_read = entries_read;
             }
+            event = "xgroup-setid";
             Frame::ok()
         }
         b"destroy" => {
@@ -265,6 +268,7 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             if s.groups.remove(&name).is_none() {
                 return Ok(Frame::Integer(0));
             }
+            event = "xgroup-destroy";
             Frame::Integer(1)
         }
         b"createconsumer" => {
@@ -273,6 +277,7 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             if !g.consumer(&all[4], now).1 {
                 return Ok(Frame::Integer(0));
             }
+            event = "xgroup-createconsumer";
             Frame::Integer(1)
         }
         b"delconsumer" => {
@@ -282,11 +287,13 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             for id in &c.pel {
                 g.pel.remove(id);
             }
+            event = "xgroup-delconsumer";
             Frame::Integer(c.pel.len() as i64)
         }
         _ => return Err(syntax_error(args, "XGROUP")),
     };
     ctx.modified(&key);
+    ctx.notify(crate::notify::STREAM, event, &key);
     Ok(reply)
 }
 
@@ -433,7 +440,13 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if last_id > g.last_id {
         g.last_id = last_id;
     }
-    g.consumer(&consumer, now).0.seen = now;
+    let (c, created) = g.consumer(&consumer, now);
+    c.seen = now;
+    if created {
+        ctx.notify(crate::notify::STREAM, "xgroup-createconsumer", key);
+    }
+    let (s, name) = group_of(ctx, key, &name)?;
+    let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
     let mut out = Vec::new();
     for id in ids {
         let Some(fv) = s.entries.get(&id) else {
@@ -495,7 +508,13 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let now = ctx.now as i64;
     let (s, name) = group_of(ctx, key, name)?;
     let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
-    g.consumer(&consumer, now).0.seen = now;
+    let (c, created) = g.consumer(&consumer, now);
+    c.seen = now;
+    if created {
+        ctx.notify(crate::notify::STREAM, "xgroup-createconsumer", key);
+    }
+    let (s, name) = group_of(ctx, key, &name)?;
+    let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
     let mut attempts = count.saturating_mul(10);
     let (mut claimed, mut deleted) = (Vec::new(), Vec::new());
     let mut cursor = g.pel.range(start..).next().map(|(id, _)| *id);
