@@ -488,6 +488,82 @@ pub const LESSONS: &[Lesson] = &[
         wrap_up: "LPUSH + LTRIM is a capped log in two commands; RPUSH + LPOP would make it a queue.",
     },
     Lesson {
+        id: "streams",
+        title: "A stream of LLM requests for a pool of workers",
+        goal: "Append requests to a stream, share them between workers with a consumer group, and \
+               hand a crashed worker's requests to another with XAUTOCLAIM.",
+        steps: &[
+            LessonStep {
+                say: "The chat history list keeps the latest messages. A stream is an append-only log \
+                      whose entries have ids and times, and it can hand them out to workers. XADD \
+                      appends a request to the model. An app passes `*` and the server picks the id \
+                      (milliseconds-sequence); here the ids are given, so the lines below can name them.",
+                try_lines: &[
+                    "XADD llm:requests 1-1 prompt \"summarise ticket 42\" model gpt-4o-mini",
+                    "XADD llm:requests 1-2 prompt \"translate the FAQ\" model gpt-4o-mini",
+                ],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| {
+                    r.on("XADD", "llm:*") && r.reply == ReplySummary::Text("1-2".into())
+                },
+            },
+            LessonStep {
+                say: "A consumer group shares the stream between workers: each entry goes to one of \
+                      them. Created at id 0, the group starts with the requests already there.",
+                try_lines: &["XGROUP CREATE llm:requests workers 0"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("XGROUP") && r.reply == ReplySummary::Ok,
+            },
+            LessonStep {
+                say: "Two workers ask for work. `>` means entries never delivered to anyone: worker-1 \
+                      gets the first request, worker-2 the next. Each delivery waits in the group's \
+                      pending entries list (the PEL) until the worker acknowledges it.",
+                try_lines: &[
+                    "XREADGROUP GROUP workers worker-1 COUNT 1 STREAMS llm:requests >",
+                    "XREADGROUP GROUP workers worker-2 COUNT 1 STREAMS llm:requests >",
+                ],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| {
+                    r.is("XREADGROUP")
+                        && r.args.iter().any(|a| a.as_ref() == b"worker-2")
+                        && matches!(r.reply, ReplySummary::Aggregate(1))
+                },
+            },
+            LessonStep {
+                say: "worker-2 answers its request and acknowledges it: XACK takes it off the PEL. \
+                      worker-1 crashes before it can. XPENDING shows what is still pending, and with \
+                      whom.",
+                try_lines: &["XACK llm:requests workers 1-2", "XPENDING llm:requests workers - + 10"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("XPENDING") && matches!(r.reply, ReplySummary::Aggregate(1)),
+            },
+            LessonStep {
+                say: "A minute later worker-1 has not come back. worker-2 claims every entry idle for \
+                      30 seconds or more: XAUTOCLAIM moves them to it and returns them (with a cursor \
+                      for the next batch, 0-0 when done).",
+                try_lines: &["XAUTOCLAIM llm:requests workers worker-2 30000 0"],
+                second_lines: &[],
+                jump_ms: Some(MINUTE_MS),
+                done_when: |r| r.on("XAUTOCLAIM", "llm:*") && matches!(r.reply, ReplySummary::Aggregate(3)),
+            },
+            LessonStep {
+                say: "worker-2 answers the claimed request and acknowledges it. The group has nothing \
+                      pending and no lag: XINFO GROUPS says so (the key browser shows it too).",
+                try_lines: &["XACK llm:requests workers 1-1", "XINFO GROUPS llm:requests"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.on("XACK", "llm:*") && r.reply == ReplySummary::Integer(1),
+            },
+        ],
+        wrap_up: "A list pops each item once and forgets it; a stream keeps the log, remembers who \
+                  has what, and lets a survivor take over a crashed worker's requests. Trim it with \
+                  XADD ... MAXLEN ~ 10000 so the log does not grow forever.",
+    },
+    Lesson {
         id: "leaderboard",
         title: "Leaderboards with sorted sets",
         goal: "Rank members by score, update scores atomically, read the top and a rank.",
