@@ -279,7 +279,7 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             let (s, name) = group_of(ctx, &key, &name)?;
             let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
             let Some(c) = g.consumers.remove(&all[4]) else { return Ok(Frame::Integer(0)) };
-            for id in &c.pel {
+            for id in c.pel.iter() {
                 g.pel.remove(id);
             }
             Frame::Integer(c.pel.len() as i64)
@@ -446,7 +446,7 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 continue;
             }
             g.pel.insert(id, Nack { consumer: consumer.clone(), time: now, count: 1 });
-        } else if min_idle != 0 && now.saturating_sub(g.pel[&id].time) < min_idle {
+        } else if min_idle != 0 && now.saturating_sub(g.pel.get(&id).map_or(now, |n| n.time)) < min_idle {
             continue;
         }
         g.reassign(id, &consumer);
@@ -509,7 +509,7 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             count -= 1;
             continue;
         };
-        if min_idle != 0 && now.saturating_sub(g.pel[&id].time) < min_idle {
+        if min_idle != 0 && now.saturating_sub(g.pel.get(&id).map_or(now, |n| n.time)) < min_idle {
             continue;
         }
         g.reassign(id, &consumer);
