@@ -373,7 +373,7 @@ impl Stream {
             let mut items: Vec<(Id, &[Bytes], bool)> =
                 self.entries.range(*m..=n.last).map(|(id, fv)| (*id, &fv[..], false)).collect();
             items.extend(self.tombs.range(*m..=n.last).map(|(id, fv)| (*id, &fv[..], true)));
-            items.sort_unstable_by_key(|(id, _, _)| *id);
+            crate::order::sort_by_key(&mut items, |(id, _, _)| *id);
             (*m, n.live, n.deleted, &n.fields[..], items)
         });
         nodes.collect()
