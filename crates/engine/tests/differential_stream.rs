@@ -797,3 +797,36 @@ fn random_operations_stay_in_step() {
     random_operations(0x9e37_79b9_7f4a_7c15, "7", "0");
     random_operations(0x1234_5678_9abc_def1, "0", "200");
 }
+
+/// A parked XREAD runs again only when its stream gets entries after its id: other commands
+/// (and writes that add nothing it waits for) leave INFO's counters as Redis leaves them.
+#[test]
+fn a_waiting_reader_is_not_run_again_for_nothing() {
+    use playground_engine::Engine;
+    let stat = |e: &mut Engine, c: u64, name: &str| {
+        let info = e.execute(c, args(&["INFO", "stats"]), 10);
+        let text = String::from_utf8_lossy(info.as_bytes().expect("bulk")).into_owned();
+        let line = text.lines().find(|l| l.starts_with(name)).expect("field").to_string();
+        line[name.len() + 1..].parse::<u64>().expect("number")
+    };
+    let mut e = Engine::new(7, 0);
+    let (a, b) = (e.connect(0), e.connect(0));
+    e.execute(b, args(&["XADD", "s", "1-0", "f", "v"]), 1);
+    e.execute(b, args(&["XGROUP", "CREATE", "s", "g", "$"]), 1);
+    for cmd in [
+        &["XREAD", "BLOCK", "0", "STREAMS", "s", "$"][..],
+        &["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"],
+    ] {
+        let id = e.connect(0);
+        assert!(matches!(e.execute_blocking(id, args(cmd), 2), Outcome::Blocked { .. }));
+    }
+    let (hits, processed) = (stat(&mut e, b, "keyspace_hits"), stat(&mut e, b, "total_commands_processed"));
+    for _ in 0..5 {
+        e.execute(b, args(&["PING"]), 3);
+        e.execute(b, args(&["XDEL", "s", "1-0"]), 3);
+    }
+    assert_eq!(stat(&mut e, b, "keyspace_hits"), hits);
+    // The ten commands and the INFO that read the hits; none of the parked commands ran again.
+    assert_eq!(stat(&mut e, b, "total_commands_processed"), processed + 12);
+    let _ = a;
+}

@@ -394,13 +394,18 @@ fn xsetid(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 /// The keys of an XREAD/XREADGROUP command line (between STREAMS and the ids), found as
 /// Redis's parser finds STREAMS (BLOCK and COUNT take a value, GROUP two).
 pub fn stream_keys(args: &[Bytes]) -> &[Bytes] {
+    let (first, n) = streams_at(args);
+    &args[first..first + n]
+}
+
+/// Where the keys of an XREAD/XREADGROUP command line start, and how many there are.
+fn streams_at(args: &[Bytes]) -> (usize, usize) {
     let mut i = 1;
     while i < args.len() {
         let more = args.len() - i - 1;
         let a = &args[i];
         if a.eq_ignore_ascii_case(b"STREAMS") && more > 0 {
-            let n = more / 2;
-            return &args[i + 1..i + 1 + n];
+            return (i + 1, more / 2);
         }
         i += if (a.eq_ignore_ascii_case(b"BLOCK") || a.eq_ignore_ascii_case(b"COUNT")) && more > 0 {
             2
@@ -410,7 +415,32 @@ pub fn stream_keys(args: &[Bytes]) -> &[Bytes] {
             1
         };
     }
-    &[]
+    (0, 0)
+}
+
+/// Whether a parked XREAD/XREADGROUP has something to do on `key` holding `value`: entries
+/// after the id it waits beyond (a group's last delivered id for `>`); for XREADGROUP also a
+/// key, type or group that is gone (the answer is then an error).
+pub fn ready(args: &[Bytes], key: &[u8], value: Option<&Value>) -> bool {
+    let group = args[0].eq_ignore_ascii_case(b"xreadgroup");
+    let Some(Value::Stream(s)) = value else { return group };
+    let (first, n) = streams_at(args);
+    let Some(j) = args[first..first + n].iter().position(|k| k.as_ref() == key) else { return false };
+    let raw = &args[first + n + j];
+    let after = if group {
+        let at = args.iter().position(|a| a.eq_ignore_ascii_case(b"GROUP")).unwrap_or(0);
+        let Some(g) = args.get(at + 1).and_then(|name| s.groups.get(name)) else { return true };
+        match raw.as_ref() {
+            b">" => g.last_id,
+            _ => return true,
+        }
+    } else {
+        match Id::parse(raw, 0, true, false) {
+            Some((id, _)) => id,
+            None => return true,
+        }
+    };
+    s.entries.last_key_value().is_some_and(|(top, _)| *top > after)
 }
 
 /// A consumer group's name and consumer, for XREADGROUP.
