@@ -287,6 +287,10 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         _ => return Err(syntax_error(args, "XGROUP")),
     };
     ctx.modified(&key);
+    if !exists {
+        // MKSTREAM's new key and the group are one change for Redis.
+        ctx.server.dirty -= 1;
+    }
     Ok(reply)
 }
 
@@ -430,14 +434,22 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let time = if time < 0 || time > now { now } else { time };
     let (s, name) = group_of(ctx, key, name)?;
     let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
-    if last_id > g.last_id {
+    // The changes Redis counts: a new consumer, each entry claimed or dropped, and a LASTID
+    // that moved when nothing else followed it.
+    let mut lastid_moved = last_id > g.last_id;
+    if lastid_moved {
         g.last_id = last_id;
     }
-    g.consumer(&consumer, now).0.seen = now;
+    let (c, created) = g.consumer(&consumer, now);
+    c.seen = now;
+    let mut changes = u64::from(created);
     let mut out = Vec::new();
     for id in ids {
         let Some(fv) = s.entries.get(&id) else {
-            g.ack(id);
+            if g.ack(id) {
+                changes += 1;
+                lastid_moved = false;
+            }
             continue;
         };
         let fresh = !g.pel.contains_key(&id);
@@ -462,8 +474,11 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         if let Some(c) = g.consumers.get_mut(&consumer) {
             c.active = now;
         }
+        changes += 1;
+        lastid_moved = false;
     }
-    ctx.modified(key);
+    changes += u64::from(lastid_moved);
+    count_changes(ctx, key, changes);
     Ok(Frame::Array(out))
 }
 
@@ -495,7 +510,9 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let now = ctx.now as i64;
     let (s, name) = group_of(ctx, key, name)?;
     let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
-    g.consumer(&consumer, now).0.seen = now;
+    let (c, created) = g.consumer(&consumer, now);
+    c.seen = now;
+    let mut changes = u64::from(created);
     let mut attempts = count.saturating_mul(10);
     let (mut claimed, mut deleted) = (Vec::new(), Vec::new());
     let mut cursor = g.pel.range(start..).next().map(|(id, _)| *id);
@@ -506,6 +523,7 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let Some(fv) = s.entries.get(&id) else {
             g.ack(id);
             deleted.push(Frame::Bulk(id.text()));
+            changes += 1;
             count -= 1;
             continue;
         };
@@ -518,14 +536,23 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             n.count += u64::from(!justid);
         }
         claimed.push(if justid { Frame::Bulk(id.text()) } else { entry_frame(id, fv) });
+        changes += 1;
         count -= 1;
         if let Some(c) = g.consumers.get_mut(&consumer) {
             c.active = now;
         }
     }
     let next = cursor.unwrap_or_default();
-    ctx.modified(key);
+    count_changes(ctx, key, changes);
     Ok(Frame::Array(vec![Frame::Bulk(next.text()), Frame::Array(claimed), Frame::Array(deleted)]))
+}
+
+/// After a command that changed `key` `changes` times as Redis counts them (none: untouched).
+fn count_changes(ctx: &mut Ctx, key: &Bytes, changes: u64) {
+    if changes > 0 {
+        ctx.modified(key);
+        ctx.server.dirty += changes - 1;
+    }
 }
 
 /// `[id, consumer?, time, count]` of a pending entry, for XINFO STREAM FULL.
