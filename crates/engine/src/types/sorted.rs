@@ -179,3 +179,28 @@ impl<K: Ord + Copy> SortedSet<K> {
         self.0.range(r).map(|(k, _)| k)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SortedMap;
+    use std::ops::Bound::{Excluded, Unbounded};
+
+    #[test]
+    fn ranges_as_btreemap_gives_them() {
+        let mut m = SortedMap::new();
+        for k in [5, 1, 9, 3, 7] {
+            assert_eq!(m.insert(k, k * 10), None);
+        }
+        assert_eq!(m.insert(3, 0), Some(30));
+        let keys = |it: &mut dyn Iterator<Item = (&i32, &i32)>| it.map(|(k, _)| *k).collect::<Vec<_>>();
+        assert_eq!(keys(&mut m.range(3..=7)), [3, 5, 7]);
+        assert_eq!(keys(&mut m.range(4..)), [5, 7, 9]);
+        assert_eq!(keys(&mut m.range(..=5).rev()), [5, 3, 1]);
+        assert_eq!(keys(&mut m.range((Excluded(5), Unbounded))), [7, 9]);
+        assert_eq!(keys(&mut m.range(8..=2)), Vec::<i32>::new());
+        m.remove_range(2..=7);
+        assert_eq!(keys(&mut m.iter()), [1, 9]);
+        assert_eq!(m.remove(&9), Some(90));
+        assert_eq!(m.last_key_value(), Some((&1, &10)));
+    }
+}
