@@ -197,7 +197,8 @@ mod tests {
         assert_eq!(keys(&mut m.range(4..)), [5, 7, 9]);
         assert_eq!(keys(&mut m.range(..=5).rev()), [5, 3, 1]);
         assert_eq!(keys(&mut m.range((Excluded(5), Unbounded))), [7, 9]);
-        assert_eq!(keys(&mut m.range(8..=2)), Vec::<i32>::new());
+        let (hi, lo) = (8, 2);
+        assert_eq!(keys(&mut m.range(hi..=lo)), Vec::<i32>::new());
         m.remove_range(2..=7);
         assert_eq!(keys(&mut m.iter()), [1, 9]);
         assert_eq!(m.remove(&9), Some(90));
