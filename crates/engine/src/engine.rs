@@ -233,7 +233,7 @@ impl Engine {
                                 let live = self.server.dbs[db]
                                     .raw_get(&key)
                                     .filter(|e| e.expires_at.is_none_or(|t| t > now));
-                                crate::cmd::blocking::wakes(args, live.map(|e| &e.value))
+                                crate::cmd::blocking::wakes(args, &key, live.map(|e| &e.value))
                             },
                         );
                         if wakes {
@@ -354,7 +354,7 @@ impl Engine {
         // would answer WRONGTYPE.
         let ready = crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
             let live = self.server.dbs[db].raw_get(key).filter(|e| e.expires_at.is_none_or(|t| t > now));
-            crate::cmd::blocking::wakes(&args, live.map(|e| &e.value))
+            crate::cmd::blocking::wakes(&args, key, live.map(|e| &e.value))
         });
         let outcome = if ready {
             self.execute_or_park(client, args.clone(), now, false)

@@ -797,3 +797,93 @@ fn random_operations_stay_in_step() {
     random_operations(0x9e37_79b9_7f4a_7c15, "7", "0");
     random_operations(0x1234_5678_9abc_def1, "0", "200");
 }
+
+/// A parked XREAD runs again only when its stream gets entries after its id: other commands
+/// (and writes that add nothing it waits for) leave INFO's counters as Redis leaves them.
+#[test]
+fn a_waiting_reader_is_not_run_again_for_nothing() {
+    use playground_engine::Engine;
+    let stat = |e: &mut Engine, c: u64, name: &str| {
+        let info = e.execute(c, args(&["INFO", "stats"]), 10);
+        let text = String::from_utf8_lossy(info.as_bytes().expect("bulk")).into_owned();
+        let line = text.lines().find(|l| l.starts_with(name)).expect("field").to_string();
+        line[name.len() + 1..].parse::<u64>().expect("number")
+    };
+    let mut e = Engine::new(7, 0);
+    let (a, b) = (e.connect(0), e.connect(0));
+    e.execute(b, args(&["XADD", "s", "1-0", "f", "v"]), 1);
+    e.execute(b, args(&["XGROUP", "CREATE", "s", "g", "$"]), 1);
+    for cmd in [
+        &["XREAD", "BLOCK", "0", "STREAMS", "s", "$"][..],
+        &["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"],
+    ] {
+        let id = e.connect(0);
+        assert!(matches!(e.execute_blocking(id, args(cmd), 2), Outcome::Blocked { .. }));
+    }
+    let (hits, processed) = (stat(&mut e, b, "keyspace_hits"), stat(&mut e, b, "total_commands_processed"));
+    for _ in 0..5 {
+        e.execute(b, args(&["PING"]), 3);
+        e.execute(b, args(&["XDEL", "s", "1-0"]), 3);
+    }
+    assert_eq!(stat(&mut e, b, "keyspace_hits"), hits);
+    // The ten commands and the INFO that read the hits; none of the parked commands ran again.
+    assert_eq!(stat(&mut e, b, "total_commands_processed"), processed + 12);
+    let _ = a;
+}
+
+fn info_number(frame: &Frame, name: &str) -> i64 {
+    let text = String::from_utf8_lossy(frame.as_bytes().expect("INFO is a bulk string")).into_owned();
+    let line = text.lines().find(|l| l.starts_with(&format!("{name}:"))).expect("field");
+    line.split(':').nth(1).expect("value").trim().parse().expect("number")
+}
+
+/// Keyspace hits and misses and the changes each command counts, as Redis counts them.
+#[test]
+fn hits_misses_and_changes_like_redis() {
+    let mut s = Session::new();
+    for cmd in [
+        &["XADD", "h", "1-0", "a", "1"][..],
+        &["XADD", "h", "2-0", "a", "2"],
+        &["XADD", "h", "MAXLEN", "1", "3-0", "a", "3"],
+        &["XADD", "h", "4-0", "a", "4"],
+        &["XADD", "h", "5-0", "a", "5"],
+        &["XADD", "h", "6-0", "a", "5"],
+        &["XDEL", "h", "4-0", "5-0", "9-0"],
+        &["XDEL", "none", "1-0"],
+        &["XTRIM", "h", "MAXLEN", "0"],
+        &["XADD", "h", "7-0", "a", "7"],
+        &["XADD", "h", "8-0", "a", "8"],
+        &["XSETID", "h", "9-0"],
+        &["XLEN", "h"],
+        &["XLEN", "none"],
+        &["XRANGE", "h", "-", "+"],
+        &["XREAD", "STREAMS", "h", "none", "0", "0"],
+        &["XGROUP", "CREATE", "h", "g", "0"],
+        &["XGROUP", "CREATE", "m", "g", "0", "MKSTREAM"],
+        &["XGROUP", "CREATECONSUMER", "h", "g", "c0"],
+        &["XREADGROUP", "GROUP", "g", "c1", "STREAMS", "h", ">"],
+        &["XREADGROUP", "GROUP", "g", "c1", "STREAMS", "h", "0"],
+        &["XREADGROUP", "GROUP", "g", "c2", "STREAMS", "h", ">"],
+        &["XREADGROUP", "GROUP", "g", "c2", "STREAMS", "none", ">"],
+        &["XPENDING", "h", "g"],
+        &["XCLAIM", "h", "g", "c3", "0", "7-0", "JUSTID"],
+        &["XAUTOCLAIM", "h", "g", "c4", "0", "0", "JUSTID"],
+        &["XACK", "h", "g", "7-0", "8-0", "9-0"],
+        &["XACK", "none", "g", "7-0"],
+        &["XGROUP", "SETID", "h", "g", "0"],
+        &["XGROUP", "DELCONSUMER", "h", "g", "c4"],
+        &["XGROUP", "DESTROY", "h", "g"],
+        &["XINFO", "STREAM", "h"],
+    ] {
+        let (theirs_before, ours_before) = s.both(&["INFO", "all"]);
+        s.same(cmd);
+        let (theirs_after, ours_after) = s.both(&["INFO", "all"]);
+        for field in ["keyspace_hits", "keyspace_misses", "rdb_changes_since_last_save"] {
+            assert_eq!(
+                info_number(&ours_after, field) - info_number(&ours_before, field),
+                info_number(&theirs_after, field) - info_number(&theirs_before, field),
+                "{field} after {cmd:?}"
+            );
+        }
+    }
+}

@@ -82,15 +82,15 @@ pub fn blocking_keys(args: &[Bytes]) -> &[Bytes] {
     args.get(keys).unwrap_or_default()
 }
 
-/// True if `value` (None: the key is missing) is of the type the parked command `args` waits
-/// for (a sorted set for the BZ* commands, a stream for XREAD, a list for the others): only
-/// such a key wakes it. XREADGROUP wakes on any change, deletion included (it then answers
-/// NOGROUP or WRONGTYPE, as Redis's `unblock_on_nokey`).
-pub fn wakes(args: &[Bytes], value: Option<&Value>) -> bool {
+/// True if `key`'s value (None: missing) is of the type the parked command `args` waits for (a
+/// sorted set for the BZ* commands, a list for the others): only such a key wakes it. XREAD
+/// and XREADGROUP wake when the stream has entries after the ones they wait beyond, and
+/// XREADGROUP also when its key or group is gone or changed type (it then answers NOGROUP or
+/// WRONGTYPE, as Redis's `unblock_on_nokey`).
+pub fn wakes(args: &[Bytes], key: &[u8], value: Option<&Value>) -> bool {
     let name = args.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
     match (name.as_slice(), value) {
-        (b"xreadgroup", _) => true,
-        (b"xread", Some(v)) => matches!(v, Value::Stream(_)),
+        (b"xread" | b"xreadgroup", v) => super::stream::ready(args, key, v),
         (n, Some(v)) if n.starts_with(b"bz") => matches!(v, Value::ZSet(_)),
         (_, Some(v)) => matches!(v, Value::List(_)),
         (_, None) => false,

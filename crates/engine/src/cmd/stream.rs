@@ -400,13 +400,18 @@ fn xsetid(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 /// The keys of an XREAD/XREADGROUP command line (between STREAMS and the ids), found as
 /// Redis's parser finds STREAMS (BLOCK and COUNT take a value, GROUP two).
 pub fn stream_keys(args: &[Bytes]) -> &[Bytes] {
+    let (first, n) = streams_at(args);
+    &args[first..first + n]
+}
+
+/// Where the keys of an XREAD/XREADGROUP command line start, and how many there are.
+fn streams_at(args: &[Bytes]) -> (usize, usize) {
     let mut i = 1;
     while i < args.len() {
         let more = args.len() - i - 1;
         let a = &args[i];
         if a.eq_ignore_ascii_case(b"STREAMS") && more > 0 {
-            let n = more / 2;
-            return &args[i + 1..i + 1 + n];
+            return (i + 1, more / 2);
         }
         i += if (a.eq_ignore_ascii_case(b"BLOCK") || a.eq_ignore_ascii_case(b"COUNT")) && more > 0 {
             2
@@ -416,7 +421,32 @@ pub fn stream_keys(args: &[Bytes]) -> &[Bytes] {
             1
         };
     }
-    &[]
+    (0, 0)
+}
+
+/// Whether a parked XREAD/XREADGROUP has something to do on `key` holding `value`: entries
+/// after the id it waits beyond (a group's last delivered id for `>`); for XREADGROUP also a
+/// key, type or group that is gone (the answer is then an error).
+pub fn ready(args: &[Bytes], key: &[u8], value: Option<&Value>) -> bool {
+    let group = args[0].eq_ignore_ascii_case(b"xreadgroup");
+    let Some(Value::Stream(s)) = value else { return group };
+    let (first, n) = streams_at(args);
+    let Some(j) = args[first..first + n].iter().position(|k| k.as_ref() == key) else { return false };
+    let raw = &args[first + n + j];
+    let after = if group {
+        let at = args.iter().position(|a| a.eq_ignore_ascii_case(b"GROUP")).unwrap_or(0);
+        let Some(g) = args.get(at + 1).and_then(|name| s.groups.get(name)) else { return true };
+        match raw.as_ref() {
+            b">" => g.last_id,
+            _ => return true,
+        }
+    } else {
+        match Id::parse(raw, 0, true, false) {
+            Some((id, _)) => id,
+            None => return true,
+        }
+    };
+    s.entries.last_key_value().is_some_and(|(top, _)| *top > after)
 }
 
 /// A consumer group's name and consumer, for XREADGROUP.
@@ -527,15 +557,18 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
                 (top > gt).then(|| range(s, gt.incr().unwrap_or_default(), Id::MAX, count, false))
             }),
             Some(g) => {
+                // Redis looks the key up for reading twice (a hit counted each time).
+                ctx.read(key);
                 let Some(s) = write_stream(ctx, key)? else { continue };
                 let has = |s: &Stream| {
                     s.groups.get(&g.group).is_some_and(|grp| grp.consumers.contains_key(&g.consumer))
                 };
                 let had = has(s);
-                let (reply, changed) = read_group(s, g, gt, count, now);
+                let (reply, changes) = read_group(s, g, gt, count, now);
                 let created = !had && has(s);
-                if changed {
+                if changes > 0 {
                     ctx.modified(key);
+                    ctx.server.dirty += changes - 1;
                 }
                 if created {
                     ctx.notify(STREAM, "xgroup-createconsumer", key);
@@ -571,10 +604,11 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
 
 /// XREADGROUP on one stream (`streamReplyWithRange` with a group): `>` (gt = MAX) serves new
 /// entries when there are some, any other id the consumer's own pending history. The consumer
-/// is created if missing. Returns the entries (None: nothing to serve) and whether state changed.
-fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> (Option<Vec<Frame>>, bool) {
+/// is created if missing. Returns the entries (None: nothing to serve) and the changes Redis
+/// counts (a new consumer; new entries served).
+fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> (Option<Vec<Frame>>, u64) {
     let top = s.entries.last_key_value().map(|(id, _)| *id);
-    let Some(grp) = s.groups.get(&g.group) else { return (None, false) };
+    let Some(grp) = s.groups.get(&g.group) else { return (None, 0) };
     let history = gt != Id::MAX;
     let serve_new = !history && top.is_some_and(|t| t > grp.last_id);
     let start = if history { gt } else { grp.last_id };
@@ -599,7 +633,7 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
             }
         }
         // Serving history changes no key (Redis counts no write for it).
-        return (Some(out), created);
+        return (Some(out), u64::from(created));
     }
     let picked: Vec<Id> =
         if serve_new { s.entries.range(start..).take(limit).map(|(id, _)| *id).collect() } else { vec![] };
@@ -634,7 +668,7 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
             deliver(grp, id, &g.consumer, now);
         }
     }
-    (serve_new.then_some(out), created || !picked.is_empty())
+    (serve_new.then_some(out), u64::from(created) + u64::from(!picked.is_empty()))
 }
 
 /// A delivery to `consumer` of `id` through a group: a new pending entry, or one taken over

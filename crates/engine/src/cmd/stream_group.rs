@@ -284,7 +284,7 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             let (s, name) = group_of(ctx, &key, &name)?;
             let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
             let Some(c) = g.consumers.remove(&all[4]) else { return Ok(Frame::Integer(0)) };
-            for id in &c.pel {
+            for id in c.pel.iter() {
                 g.pel.remove(id);
             }
             event = "xgroup-delconsumer";
@@ -293,6 +293,10 @@ fn xgroup(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         _ => return Err(syntax_error(args, "XGROUP")),
     };
     ctx.modified(&key);
+    if !exists {
+        // MKSTREAM's new key and the group are one change for Redis.
+        ctx.server.dirty -= 1;
+    }
     ctx.notify(crate::notify::STREAM, event, &key);
     Ok(reply)
 }
@@ -437,11 +441,15 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let time = if time < 0 || time > now { now } else { time };
     let (s, name) = group_of(ctx, key, name)?;
     let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
-    if last_id > g.last_id {
+    // The changes Redis counts: a new consumer, each entry claimed or dropped, and a LASTID
+    // that moved when nothing else followed it.
+    let mut lastid_moved = last_id > g.last_id;
+    if lastid_moved {
         g.last_id = last_id;
     }
     let (c, created) = g.consumer(&consumer, now);
     c.seen = now;
+    let mut changes = u64::from(created);
     if created {
         ctx.notify(crate::notify::STREAM, "xgroup-createconsumer", key);
     }
@@ -450,7 +458,10 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut out = Vec::new();
     for id in ids {
         let Some(fv) = s.entries.get(&id) else {
-            g.ack(id);
+            if g.ack(id) {
+                changes += 1;
+                lastid_moved = false;
+            }
             continue;
         };
         let fresh = !g.pel.contains_key(&id);
@@ -459,7 +470,7 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 continue;
             }
             g.pel.insert(id, Nack { consumer: consumer.clone(), time: now, count: 1 });
-        } else if min_idle != 0 && now.saturating_sub(g.pel[&id].time) < min_idle {
+        } else if min_idle != 0 && now.saturating_sub(g.pel.get(&id).map_or(now, |n| n.time)) < min_idle {
             continue;
         }
         g.reassign(id, &consumer);
@@ -475,8 +486,11 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         if let Some(c) = g.consumers.get_mut(&consumer) {
             c.active = now;
         }
+        changes += 1;
+        lastid_moved = false;
     }
-    ctx.modified(key);
+    changes += u64::from(lastid_moved);
+    count_changes(ctx, key, changes);
     Ok(Frame::Array(out))
 }
 
@@ -510,6 +524,7 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
     let (c, created) = g.consumer(&consumer, now);
     c.seen = now;
+    let mut changes = u64::from(created);
     if created {
         ctx.notify(crate::notify::STREAM, "xgroup-createconsumer", key);
     }
@@ -525,10 +540,11 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let Some(fv) = s.entries.get(&id) else {
             g.ack(id);
             deleted.push(Frame::Bulk(id.text()));
+            changes += 1;
             count -= 1;
             continue;
         };
-        if min_idle != 0 && now.saturating_sub(g.pel[&id].time) < min_idle {
+        if min_idle != 0 && now.saturating_sub(g.pel.get(&id).map_or(now, |n| n.time)) < min_idle {
             continue;
         }
         g.reassign(id, &consumer);
@@ -537,14 +553,23 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             n.count += u64::from(!justid);
         }
         claimed.push(if justid { Frame::Bulk(id.text()) } else { entry_frame(id, fv) });
+        changes += 1;
         count -= 1;
         if let Some(c) = g.consumers.get_mut(&consumer) {
             c.active = now;
         }
     }
     let next = cursor.unwrap_or_default();
-    ctx.modified(key);
+    count_changes(ctx, key, changes);
     Ok(Frame::Array(vec![Frame::Bulk(next.text()), Frame::Array(claimed), Frame::Array(deleted)]))
+}
+
+/// After a command that changed `key` `changes` times as Redis counts them (none: untouched).
+fn count_changes(ctx: &mut Ctx, key: &Bytes, changes: u64) {
+    if changes > 0 {
+        ctx.modified(key);
+        ctx.server.dirty += changes - 1;
+    }
 }
 
 /// `[id, consumer?, time, count]` of a pending entry, for XINFO STREAM FULL.

@@ -4,6 +4,7 @@ pub mod encoding;
 pub mod hfe;
 pub mod hll;
 pub mod memory;
+pub mod sorted;
 pub mod stream;
 pub mod zset;
 

@@ -8,8 +8,8 @@
 //! entries themselves, and `~` leaves exactly the entries Redis leaves.
 
 use super::memory::listpack_entry;
+use super::sorted::{SortedMap, SortedSet};
 use bytes::Bytes;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A stream entry id: milliseconds and a sequence number, ordered as Redis compares them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
@@ -138,7 +138,7 @@ pub struct Nack {
 /// A consumer: the ids it has pending, when it was last seen and last active (-1: never).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Consumer {
-    pub pel: BTreeSet<Id>,
+    pub pel: SortedSet<Id>,
     pub seen: i64,
     pub active: i64,
 }
@@ -149,24 +149,22 @@ pub struct Consumer {
 pub struct Group {
     pub last_id: Id,
     pub entries_read: i64,
-    pub pel: BTreeMap<Id, Nack>,
-    pub consumers: BTreeMap<Bytes, Consumer>,
+    pub pel: SortedMap<Id, Nack>,
+    pub consumers: SortedMap<Bytes, Consumer>,
 }
 
 impl Group {
     pub fn new(last_id: Id, entries_read: i64) -> Group {
-        Group { last_id, entries_read, pel: BTreeMap::new(), consumers: BTreeMap::new() }
+        Group { last_id, entries_read, pel: SortedMap::new(), consumers: SortedMap::new() }
     }
 
     /// The consumer `name`, created (seen now, never active) if missing; true if created.
     pub fn consumer(&mut self, name: &Bytes, now: i64) -> (&mut Consumer, bool) {
         let created = !self.consumers.contains_key(name);
-        let c = self.consumers.entry(name.clone()).or_insert(Consumer {
-            active: -1,
-            seen: now,
-            ..Default::default()
-        });
-        (c, created)
+        if created {
+            self.consumers.insert(name.clone(), Consumer { active: -1, seen: now, ..Default::default() });
+        }
+        (self.consumers.get_mut(name).expect("just inserted"), created)
     }
 
     /// Drop the pending entry `id` from the group and its consumer.
@@ -204,16 +202,16 @@ pub enum Trim {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Stream {
     /// The live entries: flat field, value, field, value...
-    pub entries: BTreeMap<Id, Vec<Bytes>>,
+    pub entries: SortedMap<Id, Vec<Bytes>>,
     /// Deleted entries whose node remains (Redis keeps them, flagged, in the listpack; DUMP
     /// writes them).
-    tombs: BTreeMap<Id, Vec<Bytes>>,
-    nodes: BTreeMap<Id, Node>,
+    tombs: SortedMap<Id, Vec<Bytes>>,
+    nodes: SortedMap<Id, Node>,
     pub last_id: Id,
     pub first_id: Id,
     pub max_deleted: Id,
     pub entries_added: u64,
-    pub groups: BTreeMap<Bytes, Group>,
+    pub groups: SortedMap<Bytes, Group>,
 }
 
 impl Stream {
@@ -264,12 +262,14 @@ fn rax_nodes<'a>(ids: impl Iterator<Item = &'a Id>) -> usize {
     {
         let key = |id: &Id| [id.ms.to_be_bytes(), id.seq.to_be_bytes()].concat();
         let keys: Vec<Vec<u8>> = ids.map(key).collect();
-        let mut starts: BTreeSet<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-        starts.insert(&[]);
+        let mut starts: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        starts.push(&[]);
         for w in keys.windows(2) {
             let p = w[0].iter().zip(&w[1]).take_while(|(a, b)| a == b).count();
             starts.extend([&w[0][..p], &w[0][..p + 1], &w[1][..p + 1]]);
         }
+        crate::order::sort_by(&mut starts, |a, b| a.cmp(b));
+        starts.dedup();
         starts.len()
     }
 }
@@ -307,7 +307,8 @@ impl Stream {
                     lp_int(nfields as i64) + fields().map(|f| listpack_entry(f)).sum::<usize>() + lp_int(0);
                 let fields = fields().cloned().collect();
                 let node = Node { live: 0, deleted: 0, fields, body, last: id, prealloc: Some(prealloc) };
-                (id, self.nodes.entry(id).or_insert(node))
+                self.nodes.insert(id, node);
+                (id, self.nodes.get_mut(&id).expect("just inserted"))
             }
         };
         let same = node.fields.len() == nfields && fields().zip(&node.fields).all(|(a, b)| a == b);
@@ -359,12 +360,8 @@ impl Stream {
 
     /// Remove a whole node, its entries and its deleted ones.
     fn drop_node(&mut self, master: Id, last: Id) {
-        for map in [&mut self.entries, &mut self.tombs] {
-            let ids: Vec<Id> = map.range(master..=last).map(|(id, _)| *id).collect();
-            for id in ids {
-                map.remove(&id);
-            }
-        }
+        self.entries.remove_range(master..=last);
+        self.tombs.remove_range(master..=last);
         self.nodes.remove(&master);
     }
 
@@ -376,7 +373,7 @@ impl Stream {
             let mut items: Vec<(Id, &[Bytes], bool)> =
                 self.entries.range(*m..=n.last).map(|(id, fv)| (*id, &fv[..], false)).collect();
             items.extend(self.tombs.range(*m..=n.last).map(|(id, fv)| (*id, &fv[..], true)));
-            items.sort_unstable_by_key(|(id, _, _)| *id);
+            crate::order::sort_by_key(&mut items, |(id, _, _)| *id);
             (*m, n.live, n.deleted, &n.fields[..], items)
         });
         nodes.collect()

@@ -258,17 +258,22 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
         "hyperloglog" => Some("@hyperloglog"),
         "generic" => Some("@keyspace"),
         "geo" => Some("@geo"),
+        "stream" => Some("@stream"),
         "connection" => Some("@connection"),
         "transactions" => Some("@transaction"),
         "pubsub" => Some("@pubsub"),
         "scripting" => Some("@scripting"),
         _ => None,
     };
-    cats.extend(group);
+    // A container (XINFO, CLIENT...) has only @slow; its subcommands have the group's.
+    cats.extend(group.filter(|_| spec.subcommands.is_empty()));
     if spec.has_flag("admin") {
         cats.push("@admin");
     }
     cats.push(if spec.has_flag("fast") { "@fast" } else { "@slow" });
+    if spec.has_flag("blocking") {
+        cats.push("@blocking");
+    }
     if spec.has_flag("admin") {
         cats.push("@dangerous");
     }
