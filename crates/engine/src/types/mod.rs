@@ -3,6 +3,7 @@
 pub mod encoding;
 pub mod hfe;
 pub mod hll;
+pub mod json;
 pub mod memory;
 pub mod zset;
 
@@ -29,6 +30,8 @@ pub enum Value {
     Set(IndexSet<Bytes>),
     /// A sorted set: members ordered by (score, member).
     ZSet(ZSet),
+    /// A RedisJSON document (TYPE `ReJSON-RL`).
+    Json(Box<json::Json>),
 }
 
 impl Value {
@@ -40,6 +43,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Json(_) => "ReJSON-RL",
         }
     }
 
@@ -51,6 +55,7 @@ impl Value {
             Value::Hash(h) => h.is_empty(),
             Value::Set(s) => s.is_empty(),
             Value::ZSet(z) => z.is_empty(),
+            Value::Json(_) => false,
         }
     }
 
@@ -62,6 +67,7 @@ impl Value {
             Value::Hash(h) => h.len(),
             Value::Set(s) => s.len(),
             Value::ZSet(z) => z.len(),
+            Value::Json(_) => 1,
         }
     }
 

@@ -1,0 +1,530 @@
+//! RedisJSON 2.8 against the oracle started WITH the JSON module, byte for byte, RESP2 and RESP3:
+//! `../shared/oracle/redis-stack start PORT --with json`, then
+//! `REDIS_ORACLE_PORT=PORT cargo test -p playground-engine --test differential_json`.
+//! Against an oracle without ReJSON (the search-only one the other tests use) every test here
+//! says so and returns without checking anything.
+
+mod common;
+use common::{args, show, Session};
+
+/// A session on an oracle that has RedisJSON, or None (with a message) when it lacks it.
+fn session() -> Option<Session> {
+    let mut s = Session::new();
+    let (theirs, _) = s.both_raw(&args(&["MODULE", "LIST"]));
+    if !String::from_utf8_lossy(&theirs).contains("ReJSON") {
+        eprintln!(
+            "SKIPPED: the oracle at REDIS_ORACLE_PORT has no ReJSON module; start one with \
+             `../shared/oracle/redis-stack start PORT --with json` and point REDIS_ORACLE_PORT at it"
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// Every line compared byte for byte; all mismatches reported together.
+#[track_caller]
+fn check(s: &mut Session, lines: &[&[&str]]) {
+    let mut bad = Vec::new();
+    for line in lines {
+        let (theirs, ours) = s.both_raw(&args(line));
+        if theirs != ours {
+            bad.push(format!("{line:?}\n  redis: {}\n  ours:  {}", show(&theirs), show(&ours)));
+        }
+    }
+    assert!(bad.is_empty(), "{} mismatches:\n{}", bad.len(), bad.join("\n"));
+}
+
+/// The same lines in RESP2, then again in RESP3 on a fresh session (after `setup`).
+#[track_caller]
+fn both_protocols(setup: &[&[&str]], lines: &[&[&str]]) {
+    for resp3 in [false, true] {
+        let Some(mut s) = session() else { return };
+        if resp3 {
+            s.run(&["HELLO", "3"]);
+        }
+        check(&mut s, setup);
+        check(&mut s, lines);
+    }
+}
+
+const DOC: &str = r#"{"a":{"x":1,"b":{"x":2}},"x":3,"c":[{"x":4},5,"s",true,null,2.5],"d":"hé\n\u0001\"/","e":{}}"#;
+
+#[test]
+fn values_print_as_redisjson_prints_them() {
+    both_protocols(
+        &[],
+        &[
+            &["JSON.SET", "n", "$", r#"[1,2.5,3.0,1e20,1e-7,-0.0,1.5e300,1E2,0.000001,0.00001,1e15,1e16,123456789.125,-12,9223372036854775807,9223372036854775808,-9223372036854775808,0.1,1e-300]"#],
+            &["JSON.GET", "n"],
+            &["JSON.SET", "s", "$", r#"{"k":"a\"b\\c\/d\b\f\n\r\t\u0000\u001f\u00e9\ud83d\ude00 é","":{"":[]}}"#],
+            &["JSON.GET", "s"],
+            &["JSON.SET", "d", "$", r#"{"a":1,"a":2,"b":{"a":1},"c":[ 1 , { } ,[ ] ] }"#],
+            &["JSON.GET", "d"],
+            &["JSON.SET", "t", "$", "1 2"],
+            &["JSON.GET", "t"],
+            &["JSON.SET", "t", "$", " \"x\" "],
+            &["JSON.GET", "t"],
+            &["JSON.SET", "t", "$", "null"],
+            &["JSON.GET", "t"],
+            &["JSON.SET", "t", "$", "true"],
+            &["JSON.GET", "t"],
+        ],
+    );
+}
+
+#[test]
+fn parse_errors_are_serde_json_s() {
+    both_protocols(
+        &[],
+        &[
+            &["JSON.SET", "k", "$", r#"{"a":1"#],
+            &["JSON.SET", "k", "$", "x"],
+            &["JSON.SET", "k", "$", "[1,]"],
+            &["JSON.SET", "k", "$", r#"{"a":1,}"#],
+            &["JSON.SET", "k", "$", r#""\ud800""#],
+            &["JSON.SET", "k", "$", ""],
+            &["JSON.SET", "k", "$", "["],
+            &["JSON.SET", "k", "$", "[1 2]"],
+            &["JSON.SET", "k", "$", r#"{"a" 1}"#],
+            &["JSON.SET", "k", "$", r#"{1:1}"#],
+            &["JSON.SET", "k", "$", r#"{"a":1 "b":2}"#],
+            &["JSON.SET", "k", "$", "tru"],
+            &["JSON.SET", "k", "$", "trux"],
+            &["JSON.SET", "k", "$", "01"],
+            &["JSON.SET", "k", "$", "-"],
+            &["JSON.SET", "k", "$", "1."],
+            &["JSON.SET", "k", "$", "1.x"],
+            &["JSON.SET", "k", "$", "1e"],
+            &["JSON.SET", "k", "$", "1e400"],
+            &["JSON.SET", "k", "$", "\"a\nb\""],
+            &["JSON.SET", "k", "$", r#""\x""#],
+            &["JSON.SET", "k", "$", "\"abc"],
+            &["JSON.SET", "k", "$", "[\n1,\n]"],
+            &["JSON.SET", "k", "$", &"[".repeat(200)],
+            &["EXISTS", "k"],
+        ],
+    );
+}
+
+#[test]
+fn get_with_paths_and_formatting() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", DOC]],
+        &[
+            &["JSON.GET", "k"],
+            &["JSON.GET", "k", "$"],
+            &["JSON.GET", "k", "."],
+            &["JSON.GET", "k", "$..x"],
+            &["JSON.GET", "k", "$.a"],
+            &["JSON.GET", "k", ".a"],
+            &["JSON.GET", "k", "a"],
+            &["JSON.GET", "k", "a.b"],
+            &["JSON.GET", "k", "a.b.x"],
+            &["JSON.GET", "k", "$.a.b.x"],
+            &["JSON.GET", "k", "$.c[*]"],
+            &["JSON.GET", "k", "$.c[0]"],
+            &["JSON.GET", "k", "$.c[-1]"],
+            &["JSON.GET", "k", "$.c[-7]"],
+            &["JSON.GET", "k", "$.c[9]"],
+            &["JSON.GET", "k", "$.c[1:3]"],
+            &["JSON.GET", "k", "$.c[:2]"],
+            &["JSON.GET", "k", "$.c[2:]"],
+            &["JSON.GET", "k", "$.c[-2:]"],
+            &["JSON.GET", "k", "$.c[0:6:2]"],
+            &["JSON.GET", "k", "$.c[0,2]"],
+            &["JSON.GET", "k", "$[\"a\"]"],
+            &["JSON.GET", "k", "$['a']['b']"],
+            &["JSON.GET", "k", "$.*"],
+            &["JSON.GET", "k", "$..*"],
+            &["JSON.GET", "k", "$..[*]"],
+            &["JSON.GET", "k", "$.a.*"],
+            &["JSON.GET", "k", "$.c[?(@.x>3)]"],
+            &["JSON.GET", "k", "$.c[?(@>3)]"],
+            &["JSON.GET", "k", "$.c[?(@==\"s\")]"],
+            &["JSON.GET", "k", "$..[?(@.x)]"],
+            &["JSON.GET", "k", "$.c[?(@>1 && @<5)]"],
+            &["JSON.GET", "k", "$.c[?(@==true || @==null)]"],
+            &["JSON.GET", "k", "c[0]"],
+            &["JSON.GET", "k", "c[-1]"],
+            &["JSON.GET", "k", ".c[1]"],
+            &["JSON.GET", "k", "[\"a\"]"],
+            &["JSON.GET", "k", "$.zz"],
+            &["JSON.GET", "k", ".zz"],
+            &["JSON.GET", "k", "a.zz.y"],
+            &["JSON.GET", "k", "$.a.zz.y"],
+            &["JSON.GET", "k", ".d"],
+            &["JSON.GET", "k", "$.d"],
+            &["JSON.GET", "k", "$.a", "$.x"],
+            &["JSON.GET", "k", ".x", "$.x"],
+            &["JSON.GET", "k", ".x", ".x"],
+            &["JSON.GET", "k", "$.zz", "$.x"],
+            &["JSON.GET", "k", "INDENT", "\t", "NEWLINE", "\n", "SPACE", " "],
+            &["JSON.GET", "k", "INDENT", "  ", "NEWLINE", "\n", "SPACE", " ", "$.a"],
+            &["JSON.GET", "k", "INDENT", "  ", "NEWLINE", "\n", "SPACE", " ", ".a"],
+            &["JSON.GET", "k", "INDENT", "  ", ".e"],
+            &["JSON.GET", "k", "INDENT", "x", "$.x"],
+            &["JSON.GET", "k", "NEWLINE", "\r\n", ".c"],
+            &["JSON.GET", "k", "SPACE", "_", ".a"],
+            &["JSON.GET", "k", "indent", "-", "newline", "|", "$.e"],
+            &["JSON.GET", "k", "INDENT"],
+            &["JSON.GET", "k", "$", "NEWLINE"],
+            &["JSON.GET", "nokey"],
+            &["JSON.GET", "nokey", "$"],
+            &["JSON.GET", "nokey", ".a"],
+            &["JSON.GET"],
+            &["SET", "str", "v"],
+            &["JSON.GET", "str"],
+            &["JSON.GET", "str", "$"],
+        ],
+    );
+}
+
+#[test]
+fn path_syntax_errors() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", DOC]],
+        &[
+            &["JSON.GET", "k", "$.["],
+            &["JSON.GET", "k", "a["],
+            &["JSON.GET", "k", "$.c[x]"],
+            &["JSON.GET", "k", "$.c[0"],
+        ],
+    );
+}
+
+#[test]
+fn set_creates_replaces_and_honours_nx_xx() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", DOC]],
+        &[
+            &["JSON.SET", "k", "$.a.x", "9"],
+            &["JSON.GET", "k", "$.a"],
+            &["JSON.SET", "k", "$.new", "{\"q\":[1]}"],
+            &["JSON.SET", "k", ".new2", "2"],
+            &["JSON.SET", "k", "new3", "3"],
+            &["JSON.GET", "k"],
+            &["JSON.SET", "k", "$.q.r", "1"],
+            &["JSON.SET", "k", ".q.r", "1"],
+            &["JSON.SET", "k", "$..x", "0"],
+            &["JSON.GET", "k"],
+            &["JSON.SET", "k", "$.c[0]", "\"first\""],
+            &["JSON.SET", "k", "$.c[-1]", "\"last\""],
+            &["JSON.SET", "k", "$.c[20]", "1"],
+            &["JSON.SET", "k", ".c[20]", "1"],
+            &["JSON.SET", "k", "$.c[*]", "7"],
+            &["JSON.GET", "k", "$.c"],
+            &["JSON.SET", "k", "$.x", "1", "NX"],
+            &["JSON.SET", "k", "$.x", "1", "XX"],
+            &["JSON.SET", "k", "$.y", "1", "XX"],
+            &["JSON.SET", "k", "$.y", "1", "NX"],
+            &["JSON.SET", "k", "$.y", "2", "nx"],
+            &["JSON.SET", "k", "$", "1", "NX"],
+            &["JSON.SET", "k2", "$", "1", "XX"],
+            &["JSON.SET", "k2", "$", "1", "NX"],
+            &["JSON.SET", "k2", "$", "2", "NX"],
+            &["JSON.SET", "k2", "$", "3", "XX"],
+            &["JSON.GET", "k2"],
+            &["JSON.SET", "k2", "$", "3", "XY"],
+            &["JSON.SET", "k2", "$", "3", "NX", "XX"],
+            &["JSON.SET", "k2", "$", "3", "NX", "NX"],
+            &["JSON.SET", "k3", "$.x", "1"],
+            &["JSON.SET", "k3", ".x", "1"],
+            &["JSON.SET", "k3", ".", "{}"],
+            &["JSON.GET", "k3"],
+            &["JSON.SET", "k3"],
+            &["JSON.SET", "k3", "$"],
+            &["SET", "str", "v"],
+            &["JSON.SET", "str", "$", "1"],
+            &["JSON.SET", "k", "$", "[]"],
+            &["JSON.GET", "k"],
+        ],
+    );
+}
+
+#[test]
+fn del_forget_type_and_mget_mset() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", DOC], &["JSON.SET", "k2", "$", r#"{"x":"two","a":[]}"#], &["SET", "str", "v"]],
+        &[
+            &["JSON.TYPE", "k"],
+            &["JSON.TYPE", "k", "$"],
+            &["JSON.TYPE", "k", "$..x"],
+            &["JSON.TYPE", "k", "$.c[*]"],
+            &["JSON.TYPE", "k", ".c"],
+            &["JSON.TYPE", "k", ".d"],
+            &["JSON.TYPE", "k", "$.zz"],
+            &["JSON.TYPE", "k", ".zz"],
+            &["JSON.TYPE", "nokey"],
+            &["JSON.TYPE", "nokey", "$"],
+            &["JSON.TYPE", "str"],
+            &["JSON.TYPE"],
+            &["JSON.MGET", "k", "k2", "nokey", "str", "$.x"],
+            &["JSON.MGET", "k", "k2", "nokey", ".x"],
+            &["JSON.MGET", "k", "k2", ".a"],
+            &["JSON.MGET", "k", "k2", "$..x"],
+            &["JSON.MGET", "k", ".zz"],
+            &["JSON.MGET", "k"],
+            &["JSON.MSET", "m1", "$", "1", "m2", "$", "[2]"],
+            &["JSON.MGET", "m1", "m2", "$"],
+            &["JSON.MSET", "m1", "$", "1", "m2"],
+            &["JSON.MSET", "m3", "$.x", "1"],
+            &["JSON.MSET", "m1", "$", "1", "m4", "$", "{"],
+            &["EXISTS", "m4"],
+            &["JSON.MSET", "k", "$.a.x", "10", "k2", ".x", "\"2\""],
+            &["JSON.MGET", "k", "k2", "$.x"],
+            &["JSON.DEL", "k", "$.a.x"],
+            &["JSON.GET", "k"],
+            &["JSON.DEL", "k", "$..x"],
+            &["JSON.GET", "k"],
+            &["JSON.DEL", "k", ".zz"],
+            &["JSON.DEL", "k", "$.zz"],
+            &["JSON.DEL", "k", "$.c[0]"],
+            &["JSON.DEL", "k", "$.c[-1]"],
+            &["JSON.GET", "k"],
+            &["JSON.DEL", "k", "$.c[*]"],
+            &["JSON.GET", "k"],
+            &["JSON.FORGET", "k", ".d"],
+            &["JSON.GET", "k"],
+            &["JSON.DEL", "nokey"],
+            &["JSON.DEL", "str"],
+            &["JSON.DEL", "k2", ".", "extra"],
+            &["EXISTS", "k2"],
+            &["JSON.DEL", "k"],
+            &["EXISTS", "k"],
+            &["JSON.DEL"],
+        ],
+    );
+}
+
+#[test]
+fn numbers() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", r#"{"i":3,"f":1.5,"s":"x","a":[1,2.0,"y"],"big":9223372036854775807}"#]],
+        &[
+            &["JSON.NUMINCRBY", "k", ".i", "2"],
+            &["JSON.NUMINCRBY", "k", "$.i", "2"],
+            &["JSON.NUMINCRBY", "k", ".i", "0.5"],
+            &["JSON.NUMINCRBY", "k", ".f", "1"],
+            &["JSON.NUMINCRBY", "k", "$.a[*]", "1"],
+            &["JSON.NUMINCRBY", "k", "$..*", "1"],
+            &["JSON.NUMINCRBY", "k", ".s", "1"],
+            &["JSON.NUMINCRBY", "k", "$.s", "1"],
+            &["JSON.NUMINCRBY", "k", ".zz", "1"],
+            &["JSON.NUMINCRBY", "k", "$.zz", "1"],
+            &["JSON.NUMINCRBY", "k", ".i", "x"],
+            &["JSON.NUMINCRBY", "k", ".i", "\"1\""],
+            &["JSON.NUMINCRBY", "k", ".big", "1"],
+            &["JSON.NUMINCRBY", "k", ".f", "1e308"],
+            &["JSON.NUMINCRBY", "k", ".f", "1e308"],
+            &["JSON.NUMINCRBY", "nokey", ".i", "1"],
+            &["JSON.NUMINCRBY", "nokey", "$.i", "1"],
+            &["JSON.NUMINCRBY", "k", ".i"],
+            &["JSON.NUMMULTBY", "k", ".i", "2"],
+            &["JSON.NUMMULTBY", "k", "$.i", "0.5"],
+            &["JSON.NUMMULTBY", "k", ".big", "2"],
+            &["JSON.NUMMULTBY", "k", "$..*", "2"],
+            &["JSON.NUMMULTBY", "k", ".f", "1e308"],
+            &["JSON.GET", "k"],
+        ],
+    );
+}
+
+#[test]
+fn strings() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", r#"{"s":"héllo","n":1,"o":{"s":"x"}}"#]],
+        &[
+            &["JSON.STRLEN", "k", ".s"],
+            &["JSON.STRLEN", "k", "$.s"],
+            &["JSON.STRLEN", "k", "$..s"],
+            &["JSON.STRLEN", "k", "$.*"],
+            &["JSON.STRLEN", "k", ".n"],
+            &["JSON.STRLEN", "k"],
+            &["JSON.STRLEN", "k", ".zz"],
+            &["JSON.STRLEN", "k", "$.zz"],
+            &["JSON.STRLEN", "nokey", ".s"],
+            &["JSON.STRLEN", "nokey", "$.s"],
+            &["JSON.STRAPPEND", "k", ".s", "\"!\""],
+            &["JSON.STRAPPEND", "k", "$..s", "\"?\""],
+            &["JSON.STRAPPEND", "k", "$.*", "\"?\""],
+            &["JSON.STRAPPEND", "k", ".n", "\"?\""],
+            &["JSON.STRAPPEND", "k", ".s", "x"],
+            &["JSON.STRAPPEND", "k", ".s", "1"],
+            &["JSON.STRAPPEND", "k", "\"x\""],
+            &["JSON.STRAPPEND", "k", ".zz", "\"x\""],
+            &["JSON.STRAPPEND", "nokey", ".s", "\"x\""],
+            &["JSON.STRAPPEND", "k"],
+            &["JSON.GET", "k"],
+        ],
+    );
+}
+
+#[test]
+fn arrays() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", r#"{"a":[1,2,3,"x",2.0,[1]],"b":"s","o":{"a":[]}}"#]],
+        &[
+            &["JSON.ARRLEN", "k", ".a"],
+            &["JSON.ARRLEN", "k", "$..a"],
+            &["JSON.ARRLEN", "k", ".b"],
+            &["JSON.ARRLEN", "k", "$.b"],
+            &["JSON.ARRLEN", "k"],
+            &["JSON.ARRLEN", "k", ".zz"],
+            &["JSON.ARRLEN", "nokey"],
+            &["JSON.ARRLEN", "nokey", "$.a"],
+            &["JSON.ARRINDEX", "k", ".a", "2"],
+            &["JSON.ARRINDEX", "k", "$.a", "2"],
+            &["JSON.ARRINDEX", "k", "$..a", "2"],
+            &["JSON.ARRINDEX", "k", ".a", "2", "2"],
+            &["JSON.ARRINDEX", "k", ".a", "2", "-2"],
+            &["JSON.ARRINDEX", "k", ".a", "2", "0", "2"],
+            &["JSON.ARRINDEX", "k", ".a", "3", "0", "-1"],
+            &["JSON.ARRINDEX", "k", ".a", "\"x\""],
+            &["JSON.ARRINDEX", "k", ".a", "[1]"],
+            &["JSON.ARRINDEX", "k", ".a", "9"],
+            &["JSON.ARRINDEX", "k", ".b", "1"],
+            &["JSON.ARRINDEX", "k", "$.b", "1"],
+            &["JSON.ARRINDEX", "k", ".a", "x"],
+            &["JSON.ARRINDEX", "k", ".a", "1", "x"],
+            &["JSON.ARRINDEX", "nokey", ".a", "1"],
+            &["JSON.ARRINDEX", "k", ".a"],
+            &["JSON.ARRAPPEND", "k", ".a", "7", "\"y\""],
+            &["JSON.ARRAPPEND", "k", "$..a", "null"],
+            &["JSON.ARRAPPEND", "k", "$.b", "1"],
+            &["JSON.ARRAPPEND", "k", ".b", "1"],
+            &["JSON.ARRAPPEND", "k", ".zz", "1"],
+            &["JSON.ARRAPPEND", "k", "$.zz", "1"],
+            &["JSON.ARRAPPEND", "k", "$.a", "{"],
+            &["JSON.ARRAPPEND", "nokey", "$.a", "1"],
+            &["JSON.ARRAPPEND", "k", ".a"],
+            &["JSON.ARRINSERT", "k", ".a", "0", "\"first\""],
+            &["JSON.ARRINSERT", "k", ".a", "-1", "\"beforelast\"", "0"],
+            &["JSON.ARRINSERT", "k", "$.a", "2", "true"],
+            &["JSON.ARRINSERT", "k", ".a", "100", "1"],
+            &["JSON.ARRINSERT", "k", ".a", "-100", "1"],
+            &["JSON.ARRINSERT", "k", ".a", "x", "1"],
+            &["JSON.ARRINSERT", "k", ".b", "0", "1"],
+            &["JSON.ARRINSERT", "k", "$.b", "0", "1"],
+            &["JSON.ARRINSERT", "k", ".a", "0"],
+            &["JSON.GET", "k"],
+            &["JSON.ARRPOP", "k"],
+            &["JSON.ARRPOP", "k", ".a"],
+            &["JSON.ARRPOP", "k", ".a", "0"],
+            &["JSON.ARRPOP", "k", ".a", "-2"],
+            &["JSON.ARRPOP", "k", ".a", "100"],
+            &["JSON.ARRPOP", "k", ".a", "-100"],
+            &["JSON.ARRPOP", "k", "$..a"],
+            &["JSON.ARRPOP", "k", ".o.a"],
+            &["JSON.ARRPOP", "k", "$.o.a"],
+            &["JSON.ARRPOP", "k", ".b"],
+            &["JSON.ARRPOP", "k", "$.b"],
+            &["JSON.ARRPOP", "k", ".a", "x"],
+            &["JSON.ARRPOP", "nokey", ".a"],
+            &["JSON.GET", "k"],
+            &["JSON.SET", "k", "$.t", "[0,1,2,3,4,5,6]"],
+            &["JSON.ARRTRIM", "k", ".t", "1", "-2"],
+            &["JSON.ARRTRIM", "k", "$.t", "1", "2"],
+            &["JSON.GET", "k", ".t"],
+            &["JSON.ARRTRIM", "k", ".t", "5", "9"],
+            &["JSON.SET", "k", "$.t", "[0,1,2,3,4,5,6]"],
+            &["JSON.ARRTRIM", "k", ".t", "-3", "100"],
+            &["JSON.GET", "k", ".t"],
+            &["JSON.ARRTRIM", "k", ".t", "2", "1"],
+            &["JSON.ARRTRIM", "k", ".b", "0", "1"],
+            &["JSON.ARRTRIM", "k", "$.b", "0", "1"],
+            &["JSON.ARRTRIM", "k", ".t", "x", "1"],
+            &["JSON.ARRTRIM", "k", ".t", "0"],
+            &["JSON.ARRTRIM", "nokey", ".t", "0", "1"],
+        ],
+    );
+}
+
+#[test]
+fn objects_clear_toggle_merge_resp() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", r#"{"a":{"x":1,"y":[1,2]},"b":[],"c":true,"d":2.5,"e":"s","f":null}"#]],
+        &[
+            &["JSON.OBJKEYS", "k"],
+            &["JSON.OBJKEYS", "k", "$"],
+            &["JSON.OBJKEYS", "k", "$..*"],
+            &["JSON.OBJKEYS", "k", ".a"],
+            &["JSON.OBJKEYS", "k", ".b"],
+            &["JSON.OBJKEYS", "k", ".zz"],
+            &["JSON.OBJKEYS", "nokey"],
+            &["JSON.OBJKEYS", "nokey", "$"],
+            &["JSON.OBJLEN", "k"],
+            &["JSON.OBJLEN", "k", "$.*"],
+            &["JSON.OBJLEN", "k", ".b"],
+            &["JSON.OBJLEN", "k", ".zz"],
+            &["JSON.OBJLEN", "nokey"],
+            &["JSON.OBJLEN", "nokey", "$"],
+            &["JSON.RESP", "k"],
+            &["JSON.RESP", "k", "$"],
+            &["JSON.RESP", "k", ".a"],
+            &["JSON.RESP", "k", "$.*"],
+            &["JSON.RESP", "k", ".zz"],
+            &["JSON.RESP", "nokey"],
+            &["JSON.TOGGLE", "k", ".c"],
+            &["JSON.TOGGLE", "k", "$.c"],
+            &["JSON.TOGGLE", "k", "$.*"],
+            &["JSON.TOGGLE", "k", ".d"],
+            &["JSON.TOGGLE", "k", ".zz"],
+            &["JSON.TOGGLE", "nokey", ".c"],
+            &["JSON.TOGGLE", "k"],
+            &["JSON.CLEAR", "k", "$.*"],
+            &["JSON.GET", "k"],
+            &["JSON.CLEAR", "k", ".zz"],
+            &["JSON.CLEAR", "k", "$.zz"],
+            &["JSON.CLEAR", "nokey"],
+            &["JSON.CLEAR", "k"],
+            &["JSON.GET", "k"],
+            &["JSON.CLEAR", "k"],
+            &["JSON.MERGE", "k", "$", r#"{"a":{"x":1,"y":null},"b":null,"n":{"m":{"z":null,"w":1}}}"#],
+            &["JSON.GET", "k"],
+            &["JSON.MERGE", "k", "$.a", r#"{"x":{"deep":true}}"#],
+            &["JSON.MERGE", "k", "$.new", r#"{"p":1}"#],
+            &["JSON.MERGE", "k", "$.new2", "3"],
+            &["JSON.MERGE", "k", ".a.x", "[1,2]"],
+            &["JSON.GET", "k"],
+            &["JSON.MERGE", "k", "$.zz.y", "1"],
+            &["JSON.MERGE", "nokey", "$.a", "1"],
+            &["JSON.MERGE", "nokey", "$", r#"{"a":null,"b":1}"#],
+            &["JSON.GET", "nokey"],
+            &["JSON.MERGE", "k", "$", "{"],
+            &["JSON.MERGE", "k", "$"],
+            &["JSON.MERGE", "k", "$", "null"],
+            &["EXISTS", "k"],
+            &["JSON.DEBUG", "HELP"],
+            &["JSON.DEBUG", "NOPE"],
+            &["JSON.DEBUG"],
+        ],
+    );
+}
+
+#[test]
+fn keyspace_commands_see_json_keys() {
+    both_protocols(
+        &[&["JSON.SET", "k", "$", r#"{"a":[1,2,3]}"#]],
+        &[
+            &["TYPE", "k"],
+            &["OBJECT", "ENCODING", "k"],
+            &["EXISTS", "k"],
+            &["GET", "k"],
+            &["LPUSH", "k", "x"],
+            &["RENAME", "k", "k2"],
+            &["JSON.GET", "k2"],
+            &["COPY", "k2", "k3"],
+            &["JSON.SET", "k3", "$.a[0]", "9"],
+            &["JSON.GET", "k2"],
+            &["JSON.GET", "k3"],
+            &["EXPIRE", "k3", "100"],
+            &["TTL", "k3"],
+            &["PERSIST", "k3"],
+            &["JSON.SET", "k3", "$", "1"],
+            &["TYPE", "k3"],
+            &["DEL", "k2", "k3"],
+            &["EXISTS", "k2", "k3"],
+            &["DBSIZE"],
+        ],
+    );
+}
