@@ -18,6 +18,8 @@ pub enum Json {
     Bool(bool),
     /// A number written without fraction or exponent that fits an i64.
     Int(i64),
+    /// An integer beyond i64 that fits a u64 (serde_json keeps those exact too).
+    Big(u64),
     /// Any other number.
     Float(f64),
     Str(String),
@@ -32,7 +34,7 @@ impl Json {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "boolean",
-            Json::Int(_) => "integer",
+            Json::Int(_) | Json::Big(_) => "integer",
             Json::Float(_) => "number",
             Json::Str(_) => "string",
             Json::Arr(_) => "array",
@@ -72,6 +74,9 @@ impl Json {
             Json::Int(n) => {
                 let _ = write!(out, "{n}");
             }
+            Json::Big(n) => {
+                let _ = write!(out, "{n}");
+            }
             Json::Float(f) => out.push_str(&format_float(*f)),
             Json::Str(s) => write_str(out, s),
             Json::Arr(a) => {
@@ -101,7 +106,7 @@ impl Json {
         match self {
             Json::Null | Json::Bool(_) => 0,
             Json::Int(n) if (-128..384).contains(n) => 0,
-            Json::Int(_) | Json::Float(_) => 16,
+            Json::Int(_) | Json::Big(_) | Json::Float(_) => 16,
             Json::Str(s) => 16 + s.len().next_multiple_of(8),
             Json::Arr(a) => 16 + 8 * a.capacity() + a.iter().map(Json::mem_bytes).sum::<usize>(),
             Json::Obj(m) => {
@@ -198,14 +203,12 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    /// serde_json's `... at line L column C`: C counts the bytes of the line up to and
-    /// including the offending one (the last one read at the end of input).
+    /// serde_json's `... at line L column C`: where it stands after reading the offending byte
+    /// (all of the input at its end); a newline read starts line L+1 at column 0.
     fn err_at(&self, msg: &str, at: usize) -> String {
-        let at = at.min(self.s.len());
-        let upto = &self.s[..at];
-        let line = 1 + upto.iter().filter(|&&b| b == b'\n').count();
-        let start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let col = at - start + usize::from(at < self.s.len());
+        let read = &self.s[..(at + 1).min(self.s.len())];
+        let line = 1 + read.iter().filter(|&&b| b == b'\n').count();
+        let col = read.len() - read.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         format!("{msg} at line {line} column {col}")
     }
 
@@ -236,7 +239,7 @@ impl Parser<'_> {
             }
             b'-' | b'0'..=b'9' => self.number(),
             b'[' | b'{' => {
-                if depth >= MAX_DEPTH {
+                if depth + 1 >= MAX_DEPTH {
                     return Err(self.err_at("recursion limit exceeded", self.i));
                 }
                 self.i += 1;
@@ -263,6 +266,9 @@ impl Parser<'_> {
 
     fn array(&mut self, depth: usize) -> Result<Json, String> {
         let mut items = Vec::new();
+        if self.peek().is_none() {
+            return Err(self.eof("a list"));
+        }
         if self.peek() == Some(b']') {
             self.i += 1;
             return Ok(Json::Arr(items));
@@ -450,6 +456,11 @@ impl Parser<'_> {
         if !float {
             if let Some(n) = crate::args::parse_i64(text.as_bytes()) {
                 return Ok(Json::Int(n));
+            }
+            if let Some(n) =
+                text.bytes().try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+            {
+                return Ok(Json::Big(n));
             }
         }
         match crate::decimal::parse_f64(text) {

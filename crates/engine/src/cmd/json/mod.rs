@@ -15,7 +15,7 @@ use crate::frame::{Frame, Protocol};
 use crate::types::json::{self, Format, Json};
 use crate::types::Value;
 use bytes::Bytes;
-use path::{resolve, resolve_mut, Path};
+use path::{resolve, resolve_mut, shown, Path};
 
 const W: &[&str] = &["write", "module"];
 const WD: &[&str] = &["write", "denyoom", "module"];
@@ -50,17 +50,59 @@ pub const COMMANDS: &[CommandSpec] = &[
         json_get
     ),
     json_cmd!("json.del", W, K, "Delete the values at a path.", "key [path]", json_del),
-    json_cmd!("json.forget", W, K, "Delete the values at a path (alias of JSON.DEL).", "key [path]", json_del),
+    json_cmd!(
+        "json.forget",
+        W,
+        K,
+        "Delete the values at a path (alias of JSON.DEL).",
+        "key [path]",
+        json_del
+    ),
     json_cmd!("json.type", R, K, "The JSON type of the values at a path.", "key [path]", json_type),
     json_cmd!("json.mget", R, K, "JSON text at one path in several keys.", "key [key ...] path", json_mget),
-    json_cmd!("json.mset", WD, (1, -1, 3), "Set JSON values in several keys.", "key path value [...]", json_mset),
+    json_cmd!(
+        "json.mset",
+        WD,
+        (1, -1, 3),
+        "Set JSON values in several keys.",
+        "key path value [...]",
+        json_mset
+    ),
     json_cmd!("json.numincrby", W, K, "Add to the numbers at a path.", "key path number", json_numincrby),
     json_cmd!("json.nummultby", W, K, "Multiply the numbers at a path.", "key path number", json_nummultby),
-    json_cmd!("json.strappend", WD, K, "Append to the strings at a path.", "key [path] string", json_strappend),
+    json_cmd!(
+        "json.strappend",
+        WD,
+        K,
+        "Append to the strings at a path.",
+        "key [path] string",
+        json_strappend
+    ),
     json_cmd!("json.strlen", R, K, "Length of the strings at a path.", "key [path]", json_strlen),
-    json_cmd!("json.arrappend", WD, K, "Append values to the arrays at a path.", "key path value ...", json_arrappend),
-    json_cmd!("json.arrindex", R, K, "Position of a value in arrays.", "key path value [start [stop]]", json_arrindex),
-    json_cmd!("json.arrinsert", WD, K, "Insert values into arrays.", "key path index value ...", json_arrinsert),
+    json_cmd!(
+        "json.arrappend",
+        WD,
+        K,
+        "Append values to the arrays at a path.",
+        "key path value ...",
+        json_arrappend
+    ),
+    json_cmd!(
+        "json.arrindex",
+        R,
+        K,
+        "Position of a value in arrays.",
+        "key path value [start [stop]]",
+        json_arrindex
+    ),
+    json_cmd!(
+        "json.arrinsert",
+        WD,
+        K,
+        "Insert values into arrays.",
+        "key path index value ...",
+        json_arrinsert
+    ),
     json_cmd!("json.arrlen", R, K, "Length of the arrays at a path.", "key [path]", json_arrlen),
     json_cmd!("json.arrpop", W, K, "Remove and return an array element.", "key [path [index]]", json_arrpop),
     json_cmd!("json.arrtrim", W, K, "Keep a range of arrays' elements.", "key path start stop", json_arrtrim),
@@ -70,7 +112,14 @@ pub const COMMANDS: &[CommandSpec] = &[
     json_cmd!("json.toggle", WD, K, "Flip the booleans at a path.", "key path", json_toggle),
     json_cmd!("json.merge", WD, K, "Merge a JSON value (RFC 7396) at a path.", "key path value", json_merge),
     json_cmd!("json.resp", R, K, "The values at a path as RESP.", "key [path]", json_resp),
-    json_cmd!("json.debug", R, (2, 2, 1), "JSON.DEBUG MEMORY key [path] and HELP.", "MEMORY key [path] | HELP", json_debug),
+    json_cmd!(
+        "json.debug",
+        R,
+        (2, 2, 1),
+        "JSON.DEBUG MEMORY key [path] and HELP.",
+        "MEMORY key [path] | HELP",
+        json_debug
+    ),
 ];
 
 /// RedisJSON's answer when a key holds another type.
@@ -85,19 +134,6 @@ fn no_key() -> CmdError {
 /// `ERR wrong number of arguments for 'json.x' command`, named as the module names itself.
 fn arity(args: &Args) -> CmdError {
     CmdError::wrong_arity(&String::from_utf8_lossy(&args.all()[0]).to_ascii_lowercase())
-}
-
-/// The JSONPath form RedisJSON shows for a legacy path in errors (`.a` -> `$.a`, `a` -> `$.a`).
-fn shown(text: &str) -> String {
-    if text.starts_with('$') {
-        text.to_string()
-    } else if text.is_empty() || text == "." {
-        "$".into()
-    } else if text.starts_with('.') || text.starts_with('[') {
-        format!("${text}")
-    } else {
-        format!("$.{text}")
-    }
 }
 
 fn parse_path(text: &[u8]) -> Result<(Path, String), CmdError> {
@@ -144,8 +180,8 @@ fn json_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (mut nx, mut xx) = (false, false);
     while let Some(opt) = args.next_opt() {
         match opt.to_ascii_uppercase().as_slice() {
-            b"NX" if !xx => nx = true,
-            b"XX" if !nx => xx = true,
+            b"NX" if !xx && !nx => nx = true,
+            b"XX" if !nx && !xx => xx = true,
             _ => return Err(CmdError::syntax()),
         }
     }
@@ -184,6 +220,11 @@ fn set_one(ctx: &mut Ctx, key: &Bytes, path: &Path, value: Json, nx: bool, xx: b
         }
         ctx.modified(key);
         return Ok(Frame::ok());
+    }
+    if path.last_index().is_some()
+        && path.eval_parent(doc).iter().any(|q| matches!(resolve(doc, q), Some(Json::Arr(_))))
+    {
+        return Err(CmdError::err("array index out of range"));
     }
     let Some(name) = path.last_name().filter(|_| !xx) else { return Ok(Frame::Null) };
     let mut done = false;
@@ -245,13 +286,13 @@ fn json_get(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut out = String::new();
     match parsed.as_slice() {
         [] => doc.write(&mut out, &fmt, 0),
-        [(p, text)] => get_path(doc, p, text, &fmt, &mut out, p.legacy)?,
+        [(p, text)] => get_path(doc, p, text, &fmt, &mut out, p.legacy, false)?,
         many => {
             let legacy = many.iter().all(|(p, _)| p.legacy);
             let mut members: Vec<(&str, String)> = Vec::new();
             for (p, text) in many {
                 let mut one = String::new();
-                get_path(doc, p, text, &fmt, &mut one, legacy)?;
+                get_path(doc, p, text, &fmt, &mut one, legacy, true)?;
                 match members.iter_mut().find(|(t, _)| t == text) {
                     Some(slot) => slot.1 = one,
                     None => members.push((text, one)),
@@ -283,17 +324,29 @@ fn write_members(out: &mut String, members: &[(&str, String)], fmt: &Format) {
     out.push('}');
 }
 
-/// One path's text for JSON.GET: the first match (legacy) or an array of every match.
-fn get_path(doc: &Json, p: &Path, text: &str, fmt: &Format, out: &mut String, legacy: bool) -> Result<(), CmdError> {
+/// One path's text for JSON.GET: the first match (legacy) or an array of every match; a
+/// member of a several-path reply (`multi`) is laid out one level deeper.
+#[allow(clippy::too_many_arguments)]
+fn get_path(
+    doc: &Json,
+    p: &Path,
+    text: &str,
+    fmt: &Format,
+    out: &mut String,
+    legacy: bool,
+    multi: bool,
+) -> Result<(), CmdError> {
     let hits: Vec<&Json> = p.eval(doc).iter().filter_map(|q| resolve(doc, q)).collect();
+    let depth = usize::from(multi);
     if legacy {
         let Some(first) = hits.first() else {
-            return Err(CmdError::err(format!("Path '{}' does not exist", shown(text))));
+            // Alone the path is shown in its `$` form, among several as typed.
+            let shown = if multi { text.to_string() } else { shown(text) };
+            return Err(CmdError::err(format!("Path '{shown}' does not exist")));
         };
-        first.write(out, fmt, if out.is_empty() { 0 } else { 1 });
+        first.write(out, fmt, depth);
         return Ok(());
     }
-    let depth = usize::from(!out.is_empty());
     let arr = Json::Arr(hits.into_iter().cloned().collect());
     arr.write(out, fmt, depth);
     Ok(())
@@ -370,10 +423,25 @@ enum Miss {
     Shown(&'static str),
     /// `ERR Path '<as typed>' does not exist or <tail>`.
     Typed(&'static str),
+    /// ARRLEN: `ERR Path '.a' does not exist`, `... or not an array` for another type.
+    ArrLen,
+    /// Nil when nothing matches, else the inner miss (OBJKEYS, OBJLEN).
+    NilOr(&'static Miss),
+}
+
+fn miss_reply(miss: Miss, text: &str, found: Option<&Json>) -> CmdResult {
+    match (miss, found) {
+        (Miss::NilOr(_), None) => Ok(Frame::Null),
+        (Miss::NilOr(inner), v) => Err(miss_error(*inner, text, v)),
+        _ => Err(miss_error(miss, text, found)),
+    }
 }
 
 fn miss_error(miss: Miss, text: &str, found: Option<&Json>) -> CmdError {
     match (miss, found) {
+        (Miss::NilOr(inner), v) => miss_error(*inner, text, v),
+        (Miss::ArrLen, None) => CmdError::err(format!("Path '{text}' does not exist")),
+        (Miss::ArrLen, Some(_)) => CmdError::err(format!("Path '{text}' does not exist or not an array")),
         (Miss::Wrongtype(exp), Some(v)) => CmdError::raw(format!(
             "WRONGTYPE wrong type of path value - expected {exp} but found {}",
             v.kind()
@@ -386,12 +454,7 @@ fn miss_error(miss: Miss, text: &str, found: Option<&Json>) -> CmdError {
 
 /// A read-only command over the matches of the path (`$` when absent for `$`-less commands:
 /// legacy root). `f` answers for a match of the right type, None otherwise.
-fn read_each(
-    ctx: &mut Ctx,
-    args: &mut Args,
-    miss: Miss,
-    f: impl Fn(&Json) -> Option<Frame>,
-) -> CmdResult {
+fn read_each(ctx: &mut Ctx, args: &mut Args, miss: Miss, f: impl Fn(&Json) -> Option<Frame>) -> CmdResult {
     let Some(key) = args.next_opt() else { return Err(arity(args)) };
     let (p, text) = parse_path(&args.next_opt().unwrap_or_else(|| Bytes::from_static(b".")))?;
     args.finish()?;
@@ -400,8 +463,8 @@ fn read_each(
     };
     let hits: Vec<&Json> = p.eval(doc).iter().filter_map(|q| resolve(doc, q)).collect();
     if p.legacy {
-        let Some(first) = hits.first() else { return Err(miss_error(miss, &text, None)) };
-        return f(first).ok_or_else(|| miss_error(miss, &text, Some(first)));
+        let Some(first) = hits.first() else { return miss_reply(miss, &text, None) };
+        return f(first).map_or_else(|| miss_reply(miss, &text, Some(first)), Ok);
     }
     Ok(Frame::Array(hits.into_iter().map(|v| f(v).unwrap_or(Frame::Null)).collect()))
 }
@@ -458,45 +521,43 @@ fn json_type(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(doc) = read_doc(ctx, &key)? else {
         return Ok(if resp3 { Frame::Array(vec![Frame::Null]) } else { Frame::Null });
     };
-    let kinds: Vec<Frame> =
-        p.eval(doc).iter().filter_map(|q| resolve(doc, q)).map(|v| Frame::bulk_from(v.kind().as_bytes())).collect();
-    let reply = if p.legacy {
-        kinds.into_iter().next().unwrap_or(Frame::Null)
-    } else {
-        Frame::Array(kinds)
-    };
+    let kinds: Vec<Frame> = p
+        .eval(doc)
+        .iter()
+        .filter_map(|q| resolve(doc, q))
+        .map(|v| Frame::bulk_from(v.kind().as_bytes()))
+        .collect();
+    let reply = if p.legacy { kinds.into_iter().next().unwrap_or(Frame::Null) } else { Frame::Array(kinds) };
     Ok(if resp3 { Frame::Array(vec![reply]) } else { reply })
 }
 
 fn json_strlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     read_each(ctx, args, Miss::Wrongtype("string"), |v| match v {
-        Json::Str(s) => Some(Frame::Integer(s.chars().count() as i64)),
+        Json::Str(s) => Some(Frame::Integer(s.len() as i64)),
         _ => None,
     })
 }
 
 fn json_arrlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let typed = args.all().get(2).map(|t| String::from_utf8_lossy(t).into_owned());
-    let r = read_each(ctx, args, Miss::Typed("not an array"), |v| match v {
+    read_each(ctx, args, Miss::ArrLen, |v| match v {
         Json::Arr(a) => Some(Frame::Integer(a.len() as i64)),
         _ => None,
-    });
-    // The module shows the path as typed here (`.` when it was left out).
-    r.map_err(|e| match typed {
-        None => CmdError(e.0.replace("Path '$'", "Path '.'")),
-        Some(_) => e,
     })
 }
 
 fn json_objlen(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    read_each(ctx, args, Miss::Wrongtype("object"), |v| match v {
+    if args.all().get(2).is_some_and(|p| p.starts_with(b"$")) && !p_exists(ctx, &args.all()[1]) {
+        let shown = shown(&String::from_utf8_lossy(&args.all()[2]));
+        return Err(CmdError::err(format!("Path '{shown}' does not exist or not an object")));
+    }
+    read_each(ctx, args, Miss::NilOr(&Miss::Wrongtype("object")), |v| match v {
         Json::Obj(m) => Some(Frame::Integer(m.len() as i64)),
         _ => None,
     })
 }
 
 fn json_objkeys(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    read_each(ctx, args, Miss::Shown("not an object"), |v| match v {
+    read_each(ctx, args, Miss::NilOr(&Miss::Shown("not an object")), |v| match v {
         Json::Obj(m) => Some(Frame::Array(m.iter().map(|(k, _)| Frame::bulk_from(k.as_bytes())).collect())),
         _ => None,
     })
@@ -515,6 +576,7 @@ fn key_path(args: &mut Args, min: usize) -> Result<(Bytes, Path, String), CmdErr
 fn number_of(v: &Json) -> Option<f64> {
     match v {
         Json::Int(n) => Some(*n as f64),
+        Json::Big(n) => Some(*n as f64),
         Json::Float(f) => Some(*f),
         _ => None,
     }
@@ -530,16 +592,16 @@ fn json_nummultby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 /// NUMINCRBY / NUMMULTBY: integers stay integers while the result fits, as in the module.
 fn num_op(ctx: &mut Ctx, args: &mut Args, mult: bool) -> CmdResult {
+    let resp3 = is_resp3(ctx);
     let (key, p, text) = key_path(args, 3)?;
     let by = json::parse(&args.next_bytes()?).map_err(CmdError::err)?;
     args.finish()?;
-    let Some(byf) = number_of(&by) else {
-        return Err(CmdError::err("expected value at line 1 column 1"));
-    };
-    let out = write_each(ctx, &key, &p, &text, Miss::Shown("does not contains a number"), |v| {
+    let Some(byf) = number_of(&by) else { return Err(CmdError::raw("bad input number")) };
+    let op = |v: &mut Json| -> Result<Option<Frame>, CmdError> {
         let Some(cur) = number_of(v) else { return Ok(None) };
         let int = match (&*v, &by) {
-            (Json::Int(a), Json::Int(b)) => if mult { a.checked_mul(*b) } else { a.checked_add(*b) },
+            // i64 arithmetic wraps in the module (i64::MAX + 1 is i64::MIN).
+            (Json::Int(a), Json::Int(b)) => Some(if mult { a.wrapping_mul(*b) } else { a.wrapping_add(*b) }),
             _ => None,
         };
         let new = match int {
@@ -554,7 +616,25 @@ fn num_op(ctx: &mut Ctx, args: &mut Args, mult: bool) -> CmdResult {
         };
         *v = new.clone();
         Ok(Some(Frame::Bulk(new.to_text().into())))
-    })?;
+    };
+    // In RESP3 both path forms answer an array of numbers (nil for a non-number).
+    if resp3 {
+        let mut out = Vec::new();
+        let Some(doc) = write_doc(ctx, &key)? else { return Err(no_key()) };
+        for h in p.eval(doc) {
+            let Some(v) = resolve_mut(doc, &h) else { continue };
+            out.push(match op(v)? {
+                Some(_) => match v {
+                    Json::Int(n) => Frame::Integer(*n),
+                    other => Frame::Double(number_of(other).unwrap_or(0.0)),
+                },
+                None => Frame::Null,
+            });
+        }
+        ctx.modified(&key);
+        return Ok(Frame::Array(out));
+    }
+    let out = write_each(ctx, &key, &p, &text, Miss::Shown("does not contains a number"), op)?;
     if p.legacy {
         return Ok(out.into_iter().last().flatten().unwrap_or(Frame::Null));
     }
@@ -578,15 +658,21 @@ fn json_strappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let key = args.next_bytes()?;
     let (p, text) = if args.remaining() >= 2 { parse_path(&args.next_bytes()?)? } else { parse_path(b".")? };
-    let add = match json::parse(&args.next_bytes()?).map_err(CmdError::err)? {
+    let arg = args.next_bytes()?;
+    let add = match json::parse(&arg).map_err(CmdError::err)? {
         Json::Str(s) => s,
-        _ => return Err(CmdError::err("expected value at line 1 column 1")),
+        _ => {
+            return Err(CmdError::raw(format!(
+                "WRONGTYPE wrong type of path value - expected string but found {}",
+                String::from_utf8_lossy(&arg)
+            )))
+        }
     };
     args.finish()?;
     let out = write_each(ctx, &key, &p, &text, Miss::Shown("not a string"), |v| match v {
         Json::Str(s) => {
             s.push_str(&add);
-            Ok(Some(Frame::Integer(s.chars().count() as i64)))
+            Ok(Some(Frame::Integer(s.len() as i64)))
         }
         _ => Ok(None),
     })?;
@@ -606,9 +692,9 @@ fn json_arrappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(each_reply(&p, out))
 }
 
-/// An index argument as the module reads it (`ERR value is not an integer or out of range`).
+/// An index argument as the module reads it.
 fn index_arg(b: &[u8]) -> Result<i64, CmdError> {
-    crate::args::parse_i64(b).ok_or_else(CmdError::not_integer)
+    crate::args::parse_i64(b).ok_or_else(|| CmdError::raw("Couldn't parse as integer"))
 }
 
 fn json_arrinsert(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -635,10 +721,8 @@ fn json_arrinsert(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 fn json_arrpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(key) = args.next_opt() else { return Err(arity(args)) };
     let (p, text) = parse_path(&args.next_opt().unwrap_or_else(|| Bytes::from_static(b".")))?;
-    let at = match args.next_opt() {
-        Some(b) => index_arg(&b)?,
-        None => -1,
-    };
+    // An index that is not an integer counts as the default, the last element.
+    let at = args.next_opt().and_then(|b| crate::args::parse_i64(&b)).unwrap_or(-1);
     args.finish()?;
     let out = write_each(ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
         Json::Arr(a) if a.is_empty() => Ok(Some(Frame::Null)),
@@ -685,6 +769,9 @@ fn json_arrindex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let start = args.next_opt().map(|b| index_arg(&b)).transpose()?.unwrap_or(0);
     let stop = args.next_opt().map(|b| index_arg(&b)).transpose()?.unwrap_or(0);
     args.finish()?;
+    if !p_exists(ctx, &key) && !path.starts_with(b"$") {
+        return Err(CmdError::err(format!("Path '{}' does not exist", String::from_utf8_lossy(&path))));
+    }
     let mut rest = Args::new(vec![Bytes::new(), key, path], 1);
     read_each(ctx, &mut rest, Miss::Wrongtype("array"), |v| {
         let Json::Arr(a) = v else { return None };
@@ -692,17 +779,14 @@ fn json_arrindex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let norm = |i: i64| if i < 0 { (i + len).max(0) } else { i.min(len) };
         let s = norm(start);
         let e = if stop == 0 { len } else { norm(stop) };
-        let found = (s..e).find(|&i| same(&a[i as usize], &needle));
+        let found = (s..e).find(|&i| a[i as usize] == needle);
         Some(Frame::Integer(found.unwrap_or(-1)))
     })
 }
 
-/// Equality as ARRINDEX sees it: numbers by value (1 matches 1.0).
-fn same(a: &Json, b: &Json) -> bool {
-    match (number_of(a), number_of(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
-    }
+/// True if `key` holds something (without counting a hit or miss).
+fn p_exists(ctx: &mut Ctx, key: &[u8]) -> bool {
+    ctx.peek(key).is_some()
 }
 
 fn json_clear(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -714,10 +798,12 @@ fn json_clear(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut n = 0;
     for h in p.eval(doc) {
         let Some(v) = resolve_mut(doc, &h) else { continue };
+        // Only what changes counts: a non-empty container, a non-zero number.
         match v {
-            Json::Arr(a) => a.clear(),
-            Json::Obj(m) => m.clear(),
-            Json::Int(_) | Json::Float(_) => *v = Json::Int(0),
+            Json::Arr(a) if !a.is_empty() => a.clear(),
+            Json::Obj(m) if !m.is_empty() => m.clear(),
+            Json::Int(0) => continue,
+            Json::Int(_) | Json::Big(_) | Json::Float(_) => *v = Json::Int(0),
             _ => continue,
         }
         n += 1;
@@ -781,22 +867,24 @@ fn json_merge(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         if !p.is_root() {
             return Err(CmdError::err("new objects must be created at the root"));
         }
-        let mut fresh = Json::Null;
-        merge(&mut fresh, patch);
-        ctx.set(key, Value::Json(Box::new(fresh)), None);
+        // A new document takes the patch as it is, nulls included.
+        ctx.set(key, Value::Json(Box::new(patch)), None);
         return Ok(Frame::ok());
     };
     let hits = p.eval(doc);
     if hits.is_empty() {
-        if let (Some(name), Json::Obj(_)) = (p.last_name(), &patch) {
+        let mut done = false;
+        if let Some(name) = p.last_name().filter(|_| patch != Json::Null) {
             let name = name.to_string();
             for q in p.eval_parent(doc) {
                 if let Some(Json::Obj(m)) = resolve_mut(doc, &q) {
-                    let mut fresh = Json::Null;
-                    merge(&mut fresh, patch.clone());
-                    m.push((name.clone(), fresh));
+                    m.push((name.clone(), patch.clone()));
+                    done = true;
                 }
             }
+        }
+        if !done {
+            return Ok(Frame::Null);
         }
     }
     for h in hits {
@@ -814,7 +902,8 @@ fn to_resp(v: &Json) -> Frame {
         Json::Null => Frame::Null,
         Json::Bool(b) => Frame::Simple(if *b { "true" } else { "false" }.into()),
         Json::Int(n) => Frame::Integer(*n),
-        Json::Float(f) => Frame::Bulk(json::format_float(*f).into()),
+        Json::Big(n) => Frame::Double(*n as f64),
+        Json::Float(f) => Frame::Double(*f),
         Json::Str(s) => Frame::bulk_from(s.as_bytes()),
         Json::Arr(a) => {
             let mut out = vec![Frame::Simple("[".into())];

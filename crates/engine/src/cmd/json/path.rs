@@ -47,38 +47,53 @@ enum Operand {
     Lit(Json),
 }
 
-/// RedisJSON's syntax error for a path, at byte `pos` (1-based in its message).
-fn syntax_error(text: &str, pos: usize) -> String {
-    let head = &text[..pos.min(text.len())];
-    format!(
-        "Error occurred on position {}, \"{head} <<<<----\", expected one of the following: '<string>[,<string>,...]', '<number>', ['start:end:steps'], '*'.",
-        pos
-    )
+/// Where parsing failed: the byte offset RedisJSON reports, and whether only a range could
+/// have followed (an index was read, `[0` ...).
+type Fail = (usize, bool);
+
+/// RedisJSON's syntax error for a path (in its `$` form) failing at `pos`.
+fn syntax_error(text: &str, (pos, range_only): Fail) -> String {
+    let pos = pos.min(text.len());
+    let at = if text.is_char_boundary(pos) { pos } else { text.len() };
+    let marked = if at >= text.len() {
+        format!("{text} <<<<----")
+    } else {
+        format!("{} ---->>>> {}", &text[..at], &text[at..])
+    };
+    let expected = if range_only {
+        "['start:end:steps']"
+    } else {
+        "'<string>[,<string>,...]', '<number>', ['start:end:steps'], '*'"
+    };
+    format!("Error occurred on position {at}, \"{marked}\", expected one of the following: {expected}.")
+}
+
+/// The JSONPath form RedisJSON shows for a legacy path (`.a` -> `$.a`, `a` -> `$.a`, `.` -> `$`,
+/// `[0]` -> `$.[0]`).
+pub fn shown(text: &str) -> String {
+    if text.starts_with('$') {
+        text.to_string()
+    } else if text.is_empty() || text == "." {
+        "$".into()
+    } else if text.starts_with('.') {
+        format!("${text}")
+    } else {
+        format!("$.{text}")
+    }
 }
 
 impl Path {
     /// Parse a path argument; `Err` is the whole error line.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let b = text.as_bytes();
-        if b.first() == Some(&b'$') {
-            let mut p = Reader { s: text, i: 1 };
-            let segs = p.segments(false).map_err(|at| syntax_error(text, at))?;
-            if p.i < b.len() {
-                return Err(syntax_error(text, p.i + 1));
-            }
-            return Ok(Path { legacy: false, segs });
+        // A legacy path is read (and reported) in its `$` form.
+        let legacy = !text.starts_with('$');
+        let full = shown(text);
+        let mut p = Reader { s: &full, i: 1 };
+        let segs = p.segments().map_err(|f| syntax_error(&full, f))?;
+        if p.i < full.len() {
+            return Err(syntax_error(&full, (p.i, false)));
         }
-        let mut p = Reader { s: text, i: 0 };
-        let segs = if text == "." || text.is_empty() {
-            p.i = text.len();
-            Vec::new()
-        } else {
-            p.segments(true).map_err(|at| syntax_error(text, at))?
-        };
-        if p.i < b.len() {
-            return Err(syntax_error(text, p.i + 1));
-        }
-        Ok(Path { legacy: true, segs })
+        Ok(Path { legacy, segs })
     }
 
     /// The root itself (`$` or `.`).
@@ -91,6 +106,14 @@ impl Path {
     pub fn last_name(&self) -> Option<&str> {
         match self.segs.last() {
             Some(Seg { deep: false, sel: Sel::Names(n) }) if n.len() == 1 => Some(&n[0]),
+            _ => None,
+        }
+    }
+
+    /// True when the last selector is one array index (`$.a[3]`).
+    pub fn last_index(&self) -> Option<i64> {
+        match self.segs.last() {
+            Some(Seg { deep: false, sel: Sel::Indexes(i) }) if i.len() == 1 => Some(i[0]),
             _ => None,
         }
     }
@@ -175,7 +198,8 @@ fn select(node: &Json, p: &[usize], sel: &Sel, out: &mut Vec<Vec<usize>>) {
         (Sel::Indexes(ixs), Json::Arr(a)) => {
             let len = a.len() as i64;
             for &i in ixs {
-                let i = if i < 0 { i + len } else { i };
+                // A negative index past the start means the first element.
+                let i = if i < 0 { (i + len).max(0) } else { i };
                 if (0..len).contains(&i) {
                     push(i as usize);
                 }
@@ -231,6 +255,7 @@ fn test(expr: &Expr, at: &Json) -> bool {
 fn number(v: &Json) -> Option<f64> {
     match v {
         Json::Int(n) => Some(*n as f64),
+        Json::Big(n) => Some(*n as f64),
         Json::Float(f) => Some(*f),
         _ => None,
     }
@@ -283,9 +308,8 @@ impl Reader<'_> {
         }
     }
 
-    fn segments(&mut self, legacy: bool) -> Result<Vec<Seg>, usize> {
+    fn segments(&mut self) -> Result<Vec<Seg>, Fail> {
         let mut segs = Vec::new();
-        let mut first = true;
         while let Some(c) = self.peek() {
             if c == b']' || c == b')' || c == b' ' || c == b'=' || c == b'<' || c == b'>' || c == b'!' {
                 break;
@@ -298,10 +322,9 @@ impl Reader<'_> {
                 self.i += 2;
             } else if c == b'.' {
                 self.i += 1;
-            } else if c != b'[' && !(legacy && first) {
-                return Err(self.i + 1);
+            } else if c != b'[' {
+                return Err((self.i, false));
             }
-            first = false;
             if self.eat(b'[') {
                 let sel = self.bracket()?;
                 segs.push(Seg { deep, sel });
@@ -316,7 +339,7 @@ impl Reader<'_> {
                     if deep && self.peek() == Some(b'[') {
                         continue;
                     }
-                    return Err(self.i + 1);
+                    return Err((self.i, false));
                 }
                 segs.push(Seg { deep, sel: Sel::Names(vec![self.s[start..self.i].to_string()]) });
             }
@@ -324,8 +347,19 @@ impl Reader<'_> {
         Ok(segs)
     }
 
-    /// After `[`: a selector and its `]`.
-    fn bracket(&mut self) -> Result<Sel, usize> {
+    /// After `[`: a selector and its `]`; a failure is reported where the selector starts.
+    fn bracket(&mut self) -> Result<Sel, Fail> {
+        let start = self.i;
+        let int_first = {
+            let at = self.i;
+            let n = self.int();
+            self.i = at;
+            n.is_some()
+        };
+        self.selector().map_err(|_| (start, int_first))
+    }
+
+    fn selector(&mut self) -> Result<Sel, Fail> {
         self.ws();
         let sel = match self.peek() {
             Some(b'*') => {
@@ -348,12 +382,12 @@ impl Reader<'_> {
                 self.i += 1;
                 self.ws();
                 if !self.eat(b'(') {
-                    return Err(self.i + 1);
+                    return Err((self.i, false));
                 }
                 let e = self.or()?;
                 self.ws();
                 if !self.eat(b')') {
-                    return Err(self.i + 1);
+                    return Err((self.i, false));
                 }
                 Sel::Filter(Box::new(e))
             }
@@ -372,10 +406,10 @@ impl Reader<'_> {
                     };
                     Sel::Slice(first, end, step)
                 } else {
-                    let mut ixs = vec![first.ok_or(self.i + 1)?];
+                    let mut ixs = vec![first.ok_or((self.i, false))?];
                     while self.eat(b',') {
                         self.ws();
-                        ixs.push(self.int().ok_or(self.i + 1)?);
+                        ixs.push(self.int().ok_or((self.i, false))?);
                         self.ws();
                     }
                     Sel::Indexes(ixs)
@@ -384,7 +418,7 @@ impl Reader<'_> {
         };
         self.ws();
         if !self.eat(b']') {
-            return Err(self.i + 1);
+            return Err((self.i, false));
         }
         Ok(sel)
     }
@@ -397,23 +431,23 @@ impl Reader<'_> {
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.i += 1;
         }
-        let n = crate::args::parse_i64(self.s[start..self.i].as_bytes());
+        let n = crate::args::parse_i64(&self.s.as_bytes()[start..self.i]);
         if n.is_none() {
             self.i = start;
         }
         n
     }
 
-    fn quoted(&mut self) -> Result<String, usize> {
-        let q = self.peek().ok_or(self.i + 1)?;
+    fn quoted(&mut self) -> Result<String, Fail> {
+        let q = self.peek().ok_or((self.i, false))?;
         self.i += 1;
         let mut out = String::new();
         loop {
-            let c = self.s[self.i..].chars().next().ok_or(self.i + 1)?;
+            let c = self.s[self.i..].chars().next().ok_or((self.i, false))?;
             self.i += c.len_utf8();
             match c {
                 '\\' => {
-                    let e = self.s[self.i..].chars().next().ok_or(self.i + 1)?;
+                    let e = self.s[self.i..].chars().next().ok_or((self.i, false))?;
                     self.i += e.len_utf8();
                     out.push(e);
                 }
@@ -423,7 +457,7 @@ impl Reader<'_> {
         }
     }
 
-    fn or(&mut self) -> Result<Expr, usize> {
+    fn or(&mut self) -> Result<Expr, Fail> {
         let mut e = self.and()?;
         self.ws();
         while self.s[self.i..].starts_with("||") {
@@ -434,7 +468,7 @@ impl Reader<'_> {
         Ok(e)
     }
 
-    fn and(&mut self) -> Result<Expr, usize> {
+    fn and(&mut self) -> Result<Expr, Fail> {
         let mut e = self.atom()?;
         self.ws();
         while self.s[self.i..].starts_with("&&") {
@@ -445,7 +479,7 @@ impl Reader<'_> {
         Ok(e)
     }
 
-    fn atom(&mut self) -> Result<Expr, usize> {
+    fn atom(&mut self) -> Result<Expr, Fail> {
         self.ws();
         if self.eat(b'!') {
             return Ok(Expr::Not(Box::new(self.atom()?)));
@@ -453,7 +487,7 @@ impl Reader<'_> {
         if self.eat(b'(') {
             let e = self.or()?;
             self.ws();
-            return if self.eat(b')') { Ok(e) } else { Err(self.i + 1) };
+            return if self.eat(b')') { Ok(e) } else { Err((self.i, false)) };
         }
         let left = self.operand()?;
         self.ws();
@@ -461,7 +495,7 @@ impl Reader<'_> {
         let Some(op) = ops.iter().find(|op| self.s[self.i..].starts_with(**op)) else {
             return match left {
                 Operand::At(p) => Ok(Expr::Exists(p)),
-                Operand::Lit(_) => Err(self.i + 1),
+                Operand::Lit(_) => Err((self.i, false)),
             };
         };
         self.i += op.len();
@@ -470,11 +504,11 @@ impl Reader<'_> {
         Ok(Expr::Cmp(left, op, right))
     }
 
-    fn operand(&mut self) -> Result<Operand, usize> {
+    fn operand(&mut self) -> Result<Operand, Fail> {
         match self.peek() {
             Some(b'@') => {
                 self.i += 1;
-                Ok(Operand::At(Path { legacy: false, segs: self.segments(false)? }))
+                Ok(Operand::At(Path { legacy: false, segs: self.segments()? }))
             }
             Some(b'"' | b'\'') => Ok(Operand::Lit(Json::Str(self.quoted()?))),
             _ => {
@@ -482,9 +516,9 @@ impl Reader<'_> {
                 while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || b"+-.".contains(&c)) {
                     self.i += 1;
                 }
-                crate::types::json::parse(self.s[start..self.i].as_bytes())
+                crate::types::json::parse(&self.s.as_bytes()[start..self.i])
                     .map(Operand::Lit)
-                    .map_err(|_| start + 1)
+                    .map_err(|_| (start, false))
             }
         }
     }
