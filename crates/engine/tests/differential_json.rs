@@ -577,6 +577,51 @@ fn objects_clear_toggle_merge_resp() {
     );
 }
 
+/// COMMAND INFO's name, arity, flags, key positions and (no) ACL categories for every JSON.*
+/// command (the engine lists no key specs for any command yet).
+#[test]
+fn command_info_heads() {
+    use playground_engine::Frame;
+    let Some(mut s) = session() else { return };
+    let names = [
+        "json.set",
+        "json.get",
+        "json.del",
+        "json.forget",
+        "json.type",
+        "json.mget",
+        "json.mset",
+        "json.numincrby",
+        "json.nummultby",
+        "json.strappend",
+        "json.strlen",
+        "json.arrappend",
+        "json.arrindex",
+        "json.arrinsert",
+        "json.arrlen",
+        "json.arrpop",
+        "json.arrtrim",
+        "json.objkeys",
+        "json.objlen",
+        "json.clear",
+        "json.toggle",
+        "json.merge",
+        "json.resp",
+        "json.debug",
+    ];
+    for name in names {
+        let (theirs, ours) = s.both(&["COMMAND", "INFO", name]);
+        let head = |f: &Frame| match f {
+            Frame::Array(items) => match items.first() {
+                Some(Frame::Array(fields)) => fields[..7].to_vec(),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(head(&ours), head(&theirs), "COMMAND INFO {name}");
+    }
+}
+
 #[test]
 fn keyspace_commands_see_json_keys() {
     both_protocols(
@@ -601,6 +646,11 @@ fn keyspace_commands_see_json_keys() {
             &["DEL", "k2", "k3"],
             &["EXISTS", "k2", "k3"],
             &["DBSIZE"],
+            &["JSON.SET", "k", "$", r#"{"a":[1,2,3]}"#],
+            &["DUMP", "nokey"],
+            &["MEMORY", "USAGE", "nokey"],
+            &["COMMAND", "GETKEYS", "JSON.MSET", "a", "$", "1", "b", "$", "2"],
+            &["COMMAND", "GETKEYS", "JSON.GET", "a", "$"],
         ],
     );
 }
