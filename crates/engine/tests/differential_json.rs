@@ -654,3 +654,34 @@ fn keyspace_commands_see_json_keys() {
         ],
     );
 }
+
+/// Values nested inside values one command at a time stop at the engine's bound (1024 levels)
+/// instead of growing until a recursive walk overflows the page's stack. Engine only: the
+/// module has no such bound.
+#[test]
+fn nesting_stays_bounded() {
+    use playground_engine::{Engine, Frame};
+    let mut e = Engine::new(1, 0);
+    let c = e.connect(0);
+    let deep = format!("{}{}", "[".repeat(126), "]".repeat(126));
+    assert_eq!(e.execute(c, args(&["JSON.SET", "k", "$", "[]"]), 0), Frame::ok());
+    let mut path = "$".to_string();
+    let mut refused = false;
+    for _ in 0..20 {
+        match e.execute(c, args(&["JSON.ARRAPPEND", "k", &path, &deep]), 0) {
+            Frame::Error(msg) => {
+                assert_eq!(msg, "ERR nesting too deep");
+                refused = true;
+                break;
+            }
+            reply => assert_eq!(reply, Frame::Array(vec![Frame::Integer(1)])),
+        }
+        path.push_str(&"[0]".repeat(126));
+    }
+    assert!(refused);
+    assert!(matches!(e.execute(c, args(&["JSON.GET", "k"]), 0), Frame::Bulk(_)));
+    assert_eq!(
+        e.execute(c, args(&["JSON.SET", "k", &path, &deep]), 0),
+        Frame::Error("ERR nesting too deep".into())
+    );
+}

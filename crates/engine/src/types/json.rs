@@ -42,6 +42,15 @@ impl Json {
         }
     }
 
+    /// Levels of nesting (a scalar is 1).
+    pub fn depth(&self) -> usize {
+        match self {
+            Json::Arr(a) => 1 + a.iter().map(Json::depth).max().unwrap_or(0),
+            Json::Obj(m) => 1 + m.iter().map(|(_, v)| v.depth()).max().unwrap_or(0),
+            _ => 1,
+        }
+    }
+
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {

@@ -122,6 +122,27 @@ pub const COMMANDS: &[CommandSpec] = &[
     ),
 ];
 
+/// How deep a document may grow by setting values inside values: each parsed value is at most
+/// 128 levels deep, but nesting them repeatedly has no bound in the module; here the printer,
+/// the path walker and the drop are recursive, so a bound keeps the page's stack safe.
+const MAX_DOC_DEPTH: usize = 1024;
+
+/// Refuse a value that would sit deeper than [`MAX_DOC_DEPTH`] below the root.
+fn check_depth(at: usize, v: &Json) -> Result<(), CmdError> {
+    if at + v.depth() > MAX_DOC_DEPTH {
+        return Err(CmdError::err("nesting too deep"));
+    }
+    Ok(())
+}
+
+/// The length of the longest pointer the path matches in the document at `key` (0 if none).
+fn deepest_hit(ctx: &mut Ctx, key: &[u8], p: &Path) -> usize {
+    match ctx.peek(key).map(|e| &e.value) {
+        Some(Value::Json(doc)) => p.eval(doc).iter().map(Vec::len).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 /// RedisJSON's answer when a key holds another type.
 fn wrong_redis_type() -> CmdError {
     CmdError::raw("Existing key has wrong Redis type")
@@ -214,6 +235,7 @@ fn set_one(ctx: &mut Ctx, key: &Bytes, path: &Path, value: Json, nx: bool, xx: b
             return Ok(Frame::Null);
         }
         for p in &hits {
+            check_depth(p.len(), &value)?;
             if let Some(slot) = resolve_mut(doc, p) {
                 *slot = value.clone();
             }
@@ -229,6 +251,7 @@ fn set_one(ctx: &mut Ctx, key: &Bytes, path: &Path, value: Json, nx: bool, xx: b
     let Some(name) = path.last_name().filter(|_| !xx) else { return Ok(Frame::Null) };
     let mut done = false;
     for p in path.eval_parent(doc) {
+        check_depth(p.len() + 1, &value)?;
         if let Some(Json::Obj(m)) = resolve_mut(doc, &p) {
             m.push((name.to_string(), value.clone()));
             done = true;
@@ -682,6 +705,10 @@ fn json_strappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 fn json_arrappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (key, p, text) = key_path(args, 3)?;
     let values = args.rest().iter().map(|v| parse_value(v)).collect::<Result<Vec<_>, _>>()?;
+    let deepest = values.iter().map(Json::depth).max().unwrap_or(0);
+    if deepest_hit(ctx, &key, &p) + 1 + deepest > MAX_DOC_DEPTH {
+        return Err(CmdError::err("nesting too deep"));
+    }
     let out = write_each(ctx, &key, &p, &text, Miss::Typed("not an array"), |v| match v {
         Json::Arr(a) => {
             a.extend(values.iter().cloned());
@@ -701,6 +728,10 @@ fn json_arrinsert(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (key, p, text) = key_path(args, 4)?;
     let at = index_arg(&args.next_bytes()?)?;
     let values = args.rest().iter().map(|v| parse_value(v)).collect::<Result<Vec<_>, _>>()?;
+    let deepest = values.iter().map(Json::depth).max().unwrap_or(0);
+    if deepest_hit(ctx, &key, &p) + 1 + deepest > MAX_DOC_DEPTH {
+        return Err(CmdError::err("nesting too deep"));
+    }
     let out = write_each(ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
         Json::Arr(a) => {
             let len = a.len() as i64;
@@ -877,6 +908,7 @@ fn json_merge(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         if let Some(name) = p.last_name().filter(|_| patch != Json::Null) {
             let name = name.to_string();
             for q in p.eval_parent(doc) {
+                check_depth(q.len() + 1, &patch)?;
                 if let Some(Json::Obj(m)) = resolve_mut(doc, &q) {
                     m.push((name.clone(), patch.clone()));
                     done = true;
@@ -888,6 +920,7 @@ fn json_merge(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     for h in hits {
+        check_depth(h.len(), &patch)?;
         if let Some(v) = resolve_mut(doc, &h) {
             merge(v, patch.clone());
         }

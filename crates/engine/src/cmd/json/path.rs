@@ -162,7 +162,7 @@ pub fn resolve_mut<'a>(root: &'a mut Json, p: &[usize]) -> Option<&'a mut Json> 
 
 fn descend(node: &Json, p: &[usize], sel: &Sel, out: &mut Vec<Vec<usize>>, depth: usize) {
     select(node, p, sel, out);
-    if depth > crate::types::json::MAX_DEPTH {
+    if depth > 2 * super::MAX_DOC_DEPTH {
         return;
     }
     let n = match node {
