@@ -237,6 +237,55 @@ fn get_with_paths_and_formatting() {
     );
 }
 
+const STORE: &str = r#"{"store":{"book":[{"category":"reference","author":"Nigel Rees","title":"Sayings","price":8.95},{"category":"fiction","author":"Evelyn Waugh","title":"Sword","price":12.99,"tags":["a","b"]},{"category":"fiction","author":"Herman Melville","title":"Moby Dick","isbn":"0-553","price":8,"in":true}],"bicycle":{"color":"red","price":19.95}},"n":null}"#;
+
+#[test]
+fn filters_and_deep_paths() {
+    both_protocols(
+        &[&["JSON.SET", "s", "$", STORE]],
+        &[
+            &["JSON.GET", "s", "$.store.book[?(@.price<10)].title"],
+            &["JSON.GET", "s", "$..book[?(@.price<10)].title"],
+            &["JSON.GET", "s", "$..book[?(@.price<=8)]"],
+            &["JSON.GET", "s", "$..book[?(@.price>=12.99)].author"],
+            &["JSON.GET", "s", "$..book[?(@.price!=8)].price"],
+            &["JSON.GET", "s", "$..book[?(@.isbn)].title"],
+            &["JSON.GET", "s", "$..book[?(!@.isbn)].title"],
+            &["JSON.GET", "s", "$..book[?(@.author=='Nigel Rees')].price"],
+            &["JSON.GET", "s", "$..book[?(@.author==\"Nigel Rees\")].price"],
+            &["JSON.GET", "s", "$..book[?(@.category=='fiction' && @.price>10)].title"],
+            &["JSON.GET", "s", "$..book[?(@.category=='reference' || @.price==8)].title"],
+            &["JSON.GET", "s", "$..book[?(@.in==true)].title"],
+            &["JSON.GET", "s", "$..book[?(@.tags)].tags[*]"],
+            &["JSON.GET", "s", "$..price"],
+            &["JSON.GET", "s", "$..book[*].author"],
+            &["JSON.GET", "s", "$..book[0,2].title"],
+            &["JSON.GET", "s", "$..book[-1:].title"],
+            &["JSON.GET", "s", "$.store.*"],
+            &["JSON.GET", "s", "$.store..price"],
+            &["JSON.GET", "s", "$..*.color"],
+            &["JSON.GET", "s", "$['store']['bicycle']['color']"],
+            &["JSON.GET", "s", "$.store['bicycle','book']"],
+            &["JSON.GET", "s", "$.n"],
+            &["JSON.GET", "s", ".n"],
+            &["JSON.TYPE", "s", "$..book[?(@.price<10)].price"],
+            &["JSON.NUMINCRBY", "s", "$..book[?(@.price<10)].price", "1"],
+            &["JSON.SET", "s", "$..book[?(@.price>10)].price", "5"],
+            &["JSON.GET", "s", "$..price"],
+            &["JSON.DEL", "s", "$..book[?(@.price==5)]"],
+            &["JSON.GET", "s", "$.store.book[*].title"],
+            &["JSON.ARRLEN", "s", "$..book"],
+            &["JSON.STRLEN", "s", "$..title"],
+            &["JSON.OBJLEN", "s", "$.store.*"],
+            &["JSON.OBJKEYS", "s", "$.store.bicycle"],
+            &["JSON.GET", "s", "store.bicycle.color"],
+            &["JSON.GET", "s", ".store.book[0].title"],
+            &["JSON.GET", "s", "store.book[-1].title"],
+            &["JSON.GET", "s", "$.store.book[0]['title']"],
+        ],
+    );
+}
+
 #[test]
 fn path_syntax_errors() {
     both_protocols(

@@ -35,7 +35,6 @@ enum Sel {
 enum Expr {
     Or(Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),
-    Not(Box<Expr>),
     Cmp(Operand, &'static str, Operand),
     /// `@.a` alone: true when it selects something.
     Exists(Path),
@@ -47,12 +46,12 @@ enum Operand {
     Lit(Json),
 }
 
-/// Where parsing failed: the byte offset RedisJSON reports, and whether only a range could
-/// have followed (an index was read, `[0` ...).
-type Fail = (usize, bool);
+/// Where parsing failed: the byte offset RedisJSON reports, and what it expected there
+/// (0: any selector, 1: only a range, after `[0`; 2: a filter, after `?(`).
+type Fail = (usize, u8);
 
 /// RedisJSON's syntax error for a path (in its `$` form) failing at `pos`.
-fn syntax_error(text: &str, (pos, range_only): Fail) -> String {
+fn syntax_error(text: &str, (pos, what): Fail) -> String {
     let pos = pos.min(text.len());
     let at = if text.is_char_boundary(pos) { pos } else { text.len() };
     let marked = if at >= text.len() {
@@ -60,10 +59,10 @@ fn syntax_error(text: &str, (pos, range_only): Fail) -> String {
     } else {
         format!("{} ---->>>> {}", &text[..at], &text[at..])
     };
-    let expected = if range_only {
-        "['start:end:steps']"
-    } else {
-        "'<string>[,<string>,...]', '<number>', ['start:end:steps'], '*'"
+    let expected = match what {
+        1 => "['start:end:steps']",
+        2 => "single_filter",
+        _ => "'<string>[,<string>,...]', '<number>', ['start:end:steps'], '*'",
     };
     format!("Error occurred on position {at}, \"{marked}\", expected one of the following: {expected}.")
 }
@@ -91,7 +90,7 @@ impl Path {
         let mut p = Reader { s: &full, i: 1 };
         let segs = p.segments().map_err(|f| syntax_error(&full, f))?;
         if p.i < full.len() {
-            return Err(syntax_error(&full, (p.i, false)));
+            return Err(syntax_error(&full, (p.i, 0)));
         }
         Ok(Path { legacy, segs })
     }
@@ -237,7 +236,6 @@ fn test(expr: &Expr, at: &Json) -> bool {
     match expr {
         Expr::Or(a, b) => test(a, at) || test(b, at),
         Expr::And(a, b) => test(a, at) && test(b, at),
-        Expr::Not(a) => !test(a, at),
         Expr::Exists(p) => !p.eval(at).is_empty(),
         Expr::Cmp(l, op, r) => {
             let side = |o: &Operand| -> Vec<Json> {
@@ -323,7 +321,7 @@ impl Reader<'_> {
             } else if c == b'.' {
                 self.i += 1;
             } else if c != b'[' {
-                return Err((self.i, false));
+                return Err((self.i, 0));
             }
             if self.eat(b'[') {
                 let sel = self.bracket()?;
@@ -339,7 +337,7 @@ impl Reader<'_> {
                     if deep && self.peek() == Some(b'[') {
                         continue;
                     }
-                    return Err((self.i, false));
+                    return Err((self.i, 0));
                 }
                 segs.push(Seg { deep, sel: Sel::Names(vec![self.s[start..self.i].to_string()]) });
             }
@@ -356,7 +354,7 @@ impl Reader<'_> {
             self.i = at;
             n.is_some()
         };
-        self.selector().map_err(|_| (start, int_first))
+        self.selector().map_err(|f| if f.1 == 2 { f } else { (start, u8::from(int_first)) })
     }
 
     fn selector(&mut self) -> Result<Sel, Fail> {
@@ -382,12 +380,17 @@ impl Reader<'_> {
                 self.i += 1;
                 self.ws();
                 if !self.eat(b'(') {
-                    return Err((self.i, false));
+                    return Err((self.i, 0));
+                }
+                self.ws();
+                // RedisJSON has no `!`: a filter starts with an operand or a parenthesis.
+                if self.peek() == Some(b'!') {
+                    return Err((self.i, 2));
                 }
                 let e = self.or()?;
                 self.ws();
                 if !self.eat(b')') {
-                    return Err((self.i, false));
+                    return Err((self.i, 0));
                 }
                 Sel::Filter(Box::new(e))
             }
@@ -406,10 +409,10 @@ impl Reader<'_> {
                     };
                     Sel::Slice(first, end, step)
                 } else {
-                    let mut ixs = vec![first.ok_or((self.i, false))?];
+                    let mut ixs = vec![first.ok_or((self.i, 0))?];
                     while self.eat(b',') {
                         self.ws();
-                        ixs.push(self.int().ok_or((self.i, false))?);
+                        ixs.push(self.int().ok_or((self.i, 0))?);
                         self.ws();
                     }
                     Sel::Indexes(ixs)
@@ -418,7 +421,7 @@ impl Reader<'_> {
         };
         self.ws();
         if !self.eat(b']') {
-            return Err((self.i, false));
+            return Err((self.i, 0));
         }
         Ok(sel)
     }
@@ -439,15 +442,15 @@ impl Reader<'_> {
     }
 
     fn quoted(&mut self) -> Result<String, Fail> {
-        let q = self.peek().ok_or((self.i, false))?;
+        let q = self.peek().ok_or((self.i, 0))?;
         self.i += 1;
         let mut out = String::new();
         loop {
-            let c = self.s[self.i..].chars().next().ok_or((self.i, false))?;
+            let c = self.s[self.i..].chars().next().ok_or((self.i, 0))?;
             self.i += c.len_utf8();
             match c {
                 '\\' => {
-                    let e = self.s[self.i..].chars().next().ok_or((self.i, false))?;
+                    let e = self.s[self.i..].chars().next().ok_or((self.i, 0))?;
                     self.i += e.len_utf8();
                     out.push(e);
                 }
@@ -481,13 +484,10 @@ impl Reader<'_> {
 
     fn atom(&mut self) -> Result<Expr, Fail> {
         self.ws();
-        if self.eat(b'!') {
-            return Ok(Expr::Not(Box::new(self.atom()?)));
-        }
         if self.eat(b'(') {
             let e = self.or()?;
             self.ws();
-            return if self.eat(b')') { Ok(e) } else { Err((self.i, false)) };
+            return if self.eat(b')') { Ok(e) } else { Err((self.i, 0)) };
         }
         let left = self.operand()?;
         self.ws();
@@ -495,7 +495,7 @@ impl Reader<'_> {
         let Some(op) = ops.iter().find(|op| self.s[self.i..].starts_with(**op)) else {
             return match left {
                 Operand::At(p) => Ok(Expr::Exists(p)),
-                Operand::Lit(_) => Err((self.i, false)),
+                Operand::Lit(_) => Err((self.i, 0)),
             };
         };
         self.i += op.len();
@@ -518,7 +518,7 @@ impl Reader<'_> {
                 }
                 crate::types::json::parse(&self.s.as_bytes()[start..self.i])
                     .map(Operand::Lit)
-                    .map_err(|_| (start, false))
+                    .map_err(|_| (start, 0))
             }
         }
     }
