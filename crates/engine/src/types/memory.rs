@@ -208,7 +208,7 @@ pub fn value_bytes(value: &Value) -> usize {
         Value::Hash(h) => hash_bytes(h),
         Value::Set(s) => set_bytes(s),
         Value::ZSet(z) => zset_bytes(z),
-        Value::Json(j) => 40 + j.mem_bytes(),
+        Value::Json(j) => j.mem_bytes(),
     }
 }
 

@@ -967,7 +967,7 @@ fn json_debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ])),
         b"MEMORY" => {
             let Some(key) = args.next_opt() else { return Err(arity(args)) };
-            let (p, _) = parse_path(&args.next_opt().unwrap_or_else(|| Bytes::from_static(b".")))?;
+            let (p, text) = parse_path(&args.next_opt().unwrap_or_else(|| Bytes::from_static(b".")))?;
             let Some(doc) = read_doc(ctx, &key)? else {
                 return Ok(if p.legacy { Frame::Integer(0) } else { Frame::Array(vec![]) });
             };
@@ -978,7 +978,7 @@ fn json_debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 .map(|v| Frame::Integer(v.mem_bytes() as i64))
                 .collect();
             if p.legacy {
-                return Ok(sizes.into_iter().next().unwrap_or(Frame::Integer(0)));
+                return sizes.into_iter().next().ok_or_else(|| miss_error(Miss::Wrongtype(""), &text, None));
             }
             Ok(Frame::Array(sizes))
         }
