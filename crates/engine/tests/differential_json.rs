@@ -287,6 +287,63 @@ fn filters_and_deep_paths() {
 }
 
 #[test]
+fn unusual_keys_and_legacy_wildcards() {
+    both_protocols(
+        &[&[
+            "JSON.SET",
+            "u",
+            "$",
+            r#"{"a.b":1,"a-b":2,"é":3,"1":4,"sp ace":5,"q\"uote":6,"c":[{"x":1},{"x":2}],"_u":7}"#,
+        ]],
+        &[
+            &["JSON.GET", "u", "$[\"a.b\"]"],
+            &["JSON.GET", "u", "$['a.b']"],
+            &["JSON.GET", "u", "$.a-b"],
+            &["JSON.GET", "u", "$.a:b"],
+            &["JSON.GET", "u", "$.a#%/$~+"],
+            &["JSON.GET", "u", "$.a@"],
+            &["JSON.GET", "u", "$.a b"],
+            &["JSON.GET", "u", "$.."],
+            &["JSON.GET", "u", "$.a."],
+            &["JSON.GET", "u", "a."],
+            &["JSON.GET", "u", "..x"],
+            &["JSON.GET", "u", "$a"],
+            &["JSON.GET", "u", "$.a]"],
+            &["JSON.GET", "u", "$[0]]"],
+            &["JSON.GET", "u", "$.1"],
+            &["JSON.GET", "u", ".1"],
+            &["JSON.GET", "u", "$['sp ace']"],
+            &["JSON.GET", "u", "$['q\"uote']"],
+            &["JSON.GET", "u", "$._u"],
+            &["JSON.GET", "u", "_u"],
+            &["JSON.GET", "u", ".c[*].x"],
+            &["JSON.GET", "u", "..x"],
+            &["JSON.GET", "u", ".c[*]"],
+            &["JSON.TYPE", "u", ".c[*].x"],
+            &["JSON.SET", "u", ".c[*].x", "9"],
+            &["JSON.GET", "u", "$..x"],
+            &["JSON.NUMINCRBY", "u", ".c[*].x", "1"],
+            &["JSON.DEL", "u", "..x"],
+            &["JSON.GET", "u", "$.c"],
+            &["JSON.GET", "u", ""],
+            &["JSON.DEL", "u", ""],
+            &["EXISTS", "u"],
+            &["JSON.SET", "u", "", "[1]"],
+            &["JSON.GET", "u"],
+            &["JSON.SET", "u", "$", "{\"x\":1}"],
+            &["JSON.SET", "u", "$.y", "{\"z\":[1,{\"w\":null}]}"],
+            &["JSON.GET", "u", "INDENT", "\t", "NEWLINE", "\n", "SPACE", " "],
+            &["JSON.GET", "u", "NEWLINE", "\n", "$"],
+            &["JSON.GET", "u", "SPACE", " ", "$"],
+            &["JSON.MGET", "u", "$.y.z[1]"],
+            &["JSON.ARRINDEX", "u", "$.y.z", "{\"w\":null}"],
+            &["JSON.ARRINDEX", "u", "$.y.z", "1"],
+            &["JSON.ARRINDEX", "u", "$.y.z", "1.0"],
+        ],
+    );
+}
+
+#[test]
 fn path_syntax_errors() {
     both_protocols(
         &[&["JSON.SET", "k", "$", DOC]],

@@ -47,7 +47,8 @@ enum Operand {
 }
 
 /// Where parsing failed: the byte offset RedisJSON reports, and what it expected there
-/// (0: any selector, 1: only a range, after `[0`; 2: a filter, after `?(`).
+/// (0: any selector, 1: only a range, after `[0`; 2: a filter, after `?(`; 3: a name after a
+/// dot; 4: the end or another selector).
 type Fail = (usize, u8);
 
 /// RedisJSON's syntax error for a path (in its `$` form) failing at `pos`.
@@ -62,6 +63,8 @@ fn syntax_error(text: &str, (pos, what): Fail) -> String {
     let expected = match what {
         1 => "['start:end:steps']",
         2 => "single_filter",
+        3 => "<string>, '*'",
+        4 => "EOI, '..'",
         _ => "'<string>[,<string>,...]', '<number>', ['start:end:steps'], '*'",
     };
     format!("Error occurred on position {at}, \"{marked}\", expected one of the following: {expected}.")
@@ -70,9 +73,9 @@ fn syntax_error(text: &str, (pos, what): Fail) -> String {
 /// The JSONPath form RedisJSON shows for a legacy path (`.a` -> `$.a`, `a` -> `$.a`, `.` -> `$`,
 /// `[0]` -> `$.[0]`).
 pub fn shown(text: &str) -> String {
-    if text.starts_with('$') {
+    if text == "$" || text.starts_with("$.") || text.starts_with("$[") {
         text.to_string()
-    } else if text.is_empty() || text == "." {
+    } else if text == "." {
         "$".into()
     } else if text.starts_with('.') {
         format!("${text}")
@@ -85,10 +88,10 @@ impl Path {
     /// Parse a path argument; `Err` is the whole error line.
     pub fn parse(text: &str) -> Result<Path, String> {
         // A legacy path is read (and reported) in its `$` form.
-        let legacy = !text.starts_with('$');
+        let legacy = !(text == "$" || text.starts_with("$.") || text.starts_with("$["));
         let full = shown(text);
         let mut p = Reader { s: &full, i: 1 };
-        let segs = p.segments().map_err(|f| syntax_error(&full, f))?;
+        let segs = p.segments(false).map_err(|f| syntax_error(&full, f))?;
         if p.i < full.len() {
             return Err(syntax_error(&full, (p.i, 0)));
         }
@@ -306,13 +309,11 @@ impl Reader<'_> {
         }
     }
 
-    fn segments(&mut self) -> Result<Vec<Seg>, Fail> {
+    /// Selectors up to the end (`filter`: up to what ends an operand inside `[?(...)]`).
+    fn segments(&mut self, filter: bool) -> Result<Vec<Seg>, Fail> {
         let mut segs = Vec::new();
         while let Some(c) = self.peek() {
-            if c == b']' || c == b')' || c == b' ' || c == b'=' || c == b'<' || c == b'>' || c == b'!' {
-                break;
-            }
-            if c == b'&' || c == b'|' {
+            if filter && b"])=<>!&|, ".contains(&c) {
                 break;
             }
             let deep = self.s[self.i..].starts_with("..");
@@ -321,7 +322,8 @@ impl Reader<'_> {
             } else if c == b'.' {
                 self.i += 1;
             } else if c != b'[' {
-                return Err((self.i, 0));
+                self.ws();
+                return Err((self.i, 4));
             }
             if self.eat(b'[') {
                 let sel = self.bracket()?;
@@ -329,15 +331,18 @@ impl Reader<'_> {
             } else if self.eat(b'*') {
                 segs.push(Seg { deep, sel: Sel::Wild });
             } else {
+                // Names after a dot: printable ASCII but `.[]@` and, in filters, what ends an
+                // operand.
+                let stop: &[u8] = if filter { b".[]@ ()=<>!&|,'\"" } else { b".[]@ " };
                 let start = self.i;
-                while self.peek().is_some_and(|c| !b".[]()=<>!&| ".contains(&c)) {
+                while self.peek().is_some_and(|c| c.is_ascii_graphic() && !stop.contains(&c)) {
                     self.i += 1;
                 }
                 if self.i == start {
                     if deep && self.peek() == Some(b'[') {
                         continue;
                     }
-                    return Err((self.i, 0));
+                    return Err((self.i, 3));
                 }
                 segs.push(Seg { deep, sel: Sel::Names(vec![self.s[start..self.i].to_string()]) });
             }
@@ -508,7 +513,7 @@ impl Reader<'_> {
         match self.peek() {
             Some(b'@') => {
                 self.i += 1;
-                Ok(Operand::At(Path { legacy: false, segs: self.segments()? }))
+                Ok(Operand::At(Path { legacy: false, segs: self.segments(true)? }))
             }
             Some(b'"' | b'\'') => Ok(Operand::Lit(Json::Str(self.quoted()?))),
             _ => {
