@@ -808,3 +808,89 @@ fn nesting_stays_bounded() {
         Frame::Error("ERR nesting too deep".into())
     );
 }
+
+/// `FT.CREATE ... ON JSON`: JSONPath fields (text, tag arrays, numbers, vectors as arrays),
+/// documents returned as `$`, RETURN by attribute or path, indexing failures.
+#[test]
+fn search_indexes_json_documents() {
+    let Some(mut s) = session() else { return };
+    check(
+        &mut s,
+        &[
+            &["JSON.SET", "doc:0", "$", r#"{"name":"old plum","tags":["fruit"],"price":2,"v":[0.0,1.0]}"#],
+            &[
+                "FT.CREATE",
+                "jidx",
+                "ON",
+                "JSON",
+                "PREFIX",
+                "1",
+                "doc:",
+                "SCHEMA",
+                "$.name",
+                "AS",
+                "name",
+                "TEXT",
+                "$.tags[*]",
+                "AS",
+                "tags",
+                "TAG",
+                "$.price",
+                "AS",
+                "price",
+                "NUMERIC",
+                "$.v",
+                "AS",
+                "v",
+                "VECTOR",
+                "FLAT",
+                "6",
+                "TYPE",
+                "FLOAT32",
+                "DIM",
+                "2",
+                "DISTANCE_METRIC",
+                "L2",
+            ],
+            &[
+                "JSON.SET",
+                "doc:1",
+                "$",
+                r#"{"name":"red apple","tags":["fruit","red"],"price":1.5,"v":[0.1,0.2]}"#,
+            ],
+            &["JSON.SET", "doc:2", "$", r#"{"name":"green pear","tags":["fruit"],"price":3,"v":[0.5,0.5]}"#],
+            &["JSON.SET", "doc:3", "$", r#"{"name":"car","tags":["vehicle"],"price":"x","v":[1,1]}"#],
+            &["HSET", "doc:4", "name", "hash apple"],
+            &["FT.SEARCH", "jidx", "*"],
+            &["FT.SEARCH", "jidx", "@tags:{red}"],
+            &["FT.SEARCH", "jidx", "@tags:{fruit}", "SORTBY", "price", "DESC"],
+            &["FT.SEARCH", "jidx", "@price:[2 5]", "RETURN", "1", "name"],
+            &["FT.SEARCH", "jidx", "apple", "RETURN", "2", "name", "$.price"],
+            &["FT.SEARCH", "jidx", "@name:(pear|plum)", "RETURN", "1", "tags"],
+            &["FT.SEARCH", "jidx", "*", "NOCONTENT"],
+            &[
+                "FT.SEARCH",
+                "jidx",
+                "*=>[KNN 2 @v $b AS d]",
+                "PARAMS",
+                "2",
+                "b",
+                "\0\0\0\0\0\0\0\0",
+                "SORTBY",
+                "d",
+                "DIALECT",
+                "2",
+            ],
+            &["JSON.SET", "doc:1", "$.price", "9"],
+            &["FT.SEARCH", "jidx", "@price:[5 10]", "RETURN", "1", "price"],
+            &["JSON.DEL", "doc:2"],
+            &["FT.SEARCH", "jidx", "*", "NOCONTENT"],
+        ],
+    );
+    let (theirs, ours) = s.both(&["FT.INFO", "jidx"]);
+    let head = |f: playground_engine::Frame| match f {
+        playground_engine::Frame::Array(items) => items[..8].to_vec(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(head(ours), head(theirs));
+}
