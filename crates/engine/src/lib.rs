@@ -13,6 +13,8 @@
 //!   (`types/hfe.rs`: hash fields' deadlines, kept beside the hash in its key's entry;
 //!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down).
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
+//! - `types/json.rs` and `cmd/json/`: RedisJSON 2.8's documents, JSONPath and legacy paths, and
+//!   the JSON.* commands (documents index into FT with `ON JSON`).
 //! - [`float`]: doubles printed and parsed exactly as Redis does; [`geohash`]: the geo set's
 //!   scores, boxes and distances (the GEO commands live in `cmd/geo.rs`).
 //! - [`rdb`]: Redis 7.4's serialised values (DUMP, RESTORE, DEBUG RELOAD), LZF and CRC-64
