@@ -7,18 +7,21 @@
 mod common;
 use common::{args, show, Session};
 
-/// A session on an oracle that has RedisJSON, or None (with a message) when it lacks it.
+/// A session on an oracle that has RedisJSON, or None (with a message) when it lacks it. The
+/// module list is read before the session flushes the oracle, so one without ReJSON is left
+/// untouched.
 fn session() -> Option<Session> {
-    let mut s = Session::new();
-    let (theirs, _) = s.both_raw(&args(&["MODULE", "LIST"]));
-    if !String::from_utf8_lossy(&theirs).contains("ReJSON") {
+    let mut oracle = common::Oracle::connect(common::oracle_port());
+    let modules = oracle.raw(&args(&["MODULE", "LIST"]));
+    drop(oracle);
+    if !String::from_utf8_lossy(&modules).contains("ReJSON") {
         eprintln!(
             "SKIPPED: the oracle at REDIS_ORACLE_PORT has no ReJSON module; start one with \
              `../shared/oracle/redis-stack start PORT --with json` and point REDIS_ORACLE_PORT at it"
         );
         return None;
     }
-    Some(s)
+    Some(Session::new())
 }
 
 /// Every line compared byte for byte; all mismatches reported together.
