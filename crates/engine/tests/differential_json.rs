@@ -754,6 +754,8 @@ fn keyspace_commands_see_json_keys() {
         &[&["JSON.SET", "k", "$", r#"{"a":[1,2,3]}"#]],
         &[
             &["TYPE", "k"],
+            &["SCAN", "0", "TYPE", "ReJSON-RL"],
+            &["SCAN", "0", "TYPE", "rejson-rl"],
             &["OBJECT", "ENCODING", "k"],
             &["EXISTS", "k"],
             &["GET", "k"],
@@ -812,6 +814,18 @@ fn nesting_stays_bounded() {
     );
 }
 
+/// Until the oracle has scanned the keys an index was created over (ours is synchronous).
+fn wait_indexed(s: &mut Session, index: &str) {
+    for _ in 0..500 {
+        let (raw, _) = s.both_raw(&args(&["FT.INFO", index]));
+        if common::info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the oracle never finished indexing {index}");
+}
+
 /// `FT.CREATE ... ON JSON`: JSONPath fields (text, tag arrays, numbers, vectors as arrays),
 /// documents returned as `$`, RETURN by attribute or path, indexing failures.
 #[test]
@@ -855,6 +869,13 @@ fn search_indexes_json_documents() {
                 "DISTANCE_METRIC",
                 "L2",
             ],
+        ],
+    );
+    // The oracle scans doc:0 in the background.
+    wait_indexed(&mut s, "jidx");
+    check(
+        &mut s,
+        &[
             &[
                 "JSON.SET",
                 "doc:1",
@@ -896,4 +917,25 @@ fn search_indexes_json_documents() {
         other => panic!("{other:?}"),
     };
     assert_eq!(head(ours), head(theirs));
+}
+
+/// DUMP and RESTORE carry a document whole (in the engine's own payload: the module's is
+/// ReJSON's private encoding), TTL and type included. Engine only.
+#[test]
+fn dump_and_restore_keep_documents() {
+    use playground_engine::{Engine, Frame};
+    let mut e = Engine::new(1, 0);
+    let c = e.connect(0);
+    let doc = r#"{"a":[1,2.5,"x",{"b":null}],"c":true}"#;
+    assert_eq!(e.execute(c, args(&["JSON.SET", "k", "$", doc]), 0), Frame::ok());
+    let Frame::Bulk(payload) = e.execute(c, args(&["DUMP", "k"]), 0) else { panic!("no payload") };
+    let restore = vec![
+        bytes::Bytes::from_static(b"RESTORE"),
+        bytes::Bytes::from_static(b"k2"),
+        bytes::Bytes::from_static(b"0"),
+        payload,
+    ];
+    assert_eq!(e.execute(c, restore, 0), Frame::ok());
+    assert_eq!(e.execute(c, args(&["JSON.GET", "k2"]), 0), Frame::Bulk(doc.into()));
+    assert_eq!(e.execute(c, args(&["TYPE", "k2"]), 0), Frame::Simple("ReJSON-RL".into()));
 }
