@@ -746,6 +746,20 @@ fn command_info_heads() {
         };
         assert_eq!(head(&ours), head(&theirs), "COMMAND INFO {name}");
     }
+    // The module's commands by its name (JSON.NUMPOWBY, deprecated and undocumented, aside).
+    let (theirs, ours) = s.both(&["COMMAND", "LIST", "FILTERBY", "MODULE", "ReJSON"]);
+    let sorted = |f: Frame| {
+        let Frame::Array(items) = f else { panic!("{f:?}") };
+        let mut names: Vec<String> = items
+            .iter()
+            .filter_map(|i| i.as_bytes())
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        names.retain(|n| n != "json.numpowby");
+        names.sort();
+        names
+    };
+    assert_eq!(sorted(ours), sorted(theirs));
 }
 
 #[test]
