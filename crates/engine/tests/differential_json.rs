@@ -923,6 +923,13 @@ fn search_indexes_json_documents() {
             &["FT.SEARCH", "jidx", "@price:[5 10]", "RETURN", "1", "price"],
             &["JSON.DEL", "doc:2"],
             &["FT.SEARCH", "jidx", "*", "NOCONTENT"],
+            &["JSON.SET", "doc:5", "$", "{}"],
+            &["DEL", "doc:5"],
+            &["JSON.SET", "doc:6", "$", "{}"],
+            &["JSON.FORGET", "doc:6", "$"],
+            &["JSON.SET", "doc:0", "$", "1"],
+            &["JSON.DEL", "doc:1", "$.price"],
+            &["FT.SEARCH", "jidx", "*", "NOCONTENT"],
         ],
     );
     let (theirs, ours) = s.both(&["FT.INFO", "jidx"]);
@@ -930,7 +937,11 @@ fn search_indexes_json_documents() {
         playground_engine::Frame::Array(items) => items[..8].to_vec(),
         other => panic!("{other:?}"),
     };
-    assert_eq!(head(ours), head(theirs));
+    assert_eq!(head(ours.clone()), head(theirs.clone()));
+    for field in ["num_docs", "hash_indexing_failures", "Index Errors"] {
+        let (a, b) = (common::info_field(&ours, field), common::info_field(&theirs, field));
+        assert_eq!(a, b, "FT.INFO {field}");
+    }
 }
 
 /// DUMP and RESTORE carry a document whole (in the engine's own payload: the module's is
@@ -952,4 +963,40 @@ fn dump_and_restore_keep_documents() {
     assert_eq!(e.execute(c, restore, 0), Frame::ok());
     assert_eq!(e.execute(c, args(&["JSON.GET", "k2"]), 0), Frame::Bulk(doc.into()));
     assert_eq!(e.execute(c, args(&["TYPE", "k2"]), 0), Frame::Simple("ReJSON-RL".into()));
+}
+
+/// The same index in RESP3 (documents as maps with `extra_attributes`).
+#[test]
+fn search_json_documents_in_resp3() {
+    let Some(mut s) = session() else { return };
+    s.run(&["HELLO", "3"]);
+    check(
+        &mut s,
+        &[
+            &[
+                "FT.CREATE",
+                "j3",
+                "ON",
+                "JSON",
+                "PREFIX",
+                "1",
+                "d:",
+                "SCHEMA",
+                "$.t",
+                "AS",
+                "t",
+                "TAG",
+                "$.n",
+                "AS",
+                "n",
+                "NUMERIC",
+            ],
+            &["JSON.SET", "d:1", "$", r#"{"t":["a","b"],"n":1}"#],
+            &["JSON.SET", "d:2", "$", r#"{"t":"b","n":2.5}"#],
+            &["JSON.SET", "d:3", "$", r#"{"t":"c","n":"bad"}"#],
+            &["FT.SEARCH", "j3", "@t:{b}"],
+            &["FT.SEARCH", "j3", "@n:[2 3]", "RETURN", "2", "t", "$.n"],
+            &["FT.SEARCH", "j3", "*", "SORTBY", "n", "ASC", "NOCONTENT"],
+        ],
+    );
 }

@@ -370,6 +370,15 @@ impl Index {
         self.by_key.insert(key.clone(), id);
     }
 
+    /// JSON.DEL / JSON.FORGET of a whole document under an `ON JSON` index: RediSearch 2.10
+    /// counts an indexing failure without a message (DEL does not).
+    pub fn note_json_delete(&mut self, key: &Bytes) {
+        if self.on_json && self.matches_prefix(key) {
+            self.failures += 1;
+            self.last_error = Some(("N/A".into(), key.clone()));
+        }
+    }
+
     fn fail(&mut self, attribute: &str, msg: String, key: &Bytes) {
         self.failures += 1;
         self.last_error = Some((msg.clone(), key.clone()));

@@ -222,6 +222,9 @@ pub(super) fn json_del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(doc) = write_doc(ctx, &key)? else { return Ok(Frame::Integer(0)) };
     if p.is_root() {
         ctx.delete(&key);
+        if ctx.db_index() == 0 {
+            ctx.server.search.by_name.values_mut().for_each(|idx| idx.note_json_delete(&key));
+        }
         return Ok(Frame::Integer(1));
     }
     let mut hits = p.eval(doc);
