@@ -117,6 +117,13 @@ fn values_print_as_redisjson_prints_them() {
             &["JSON.GET", "n"],
             &[
                 "JSON.SET",
+                "n",
+                "$",
+                "[-9223372036854775809,18446744073709551615,18446744073709551616,-0,-1.0e-400]",
+            ],
+            &["JSON.GET", "n"],
+            &[
+                "JSON.SET",
                 "s",
                 "$",
                 r#"{"k":"a\"b\\c\/d\b\f\n\r\t\u0000\u001f\u00e9\ud83d\ude00 é","":{"":[]}}"#,
@@ -195,6 +202,11 @@ fn get_with_paths_and_formatting() {
             &["JSON.GET", "k", "$.c[2:]"],
             &["JSON.GET", "k", "$.c[-2:]"],
             &["JSON.GET", "k", "$.c[0:6:2]"],
+            &["JSON.GET", "k", "$.c[1:6:9223372036854775807]"],
+            &["JSON.GET", "k", "$.c[-9223372036854775808]"],
+            &["JSON.GET", "k", "$.c[-9223372036854775808:9223372036854775807]"],
+            &["JSON.ARRPOP", "k", ".c", "-9223372036854775808"],
+            &["JSON.ARRINSERT", "k", ".c", "-9223372036854775808", "1"],
             &["JSON.GET", "k", "$.c[0,2]"],
             &["JSON.GET", "k", "$[\"a\"]"],
             &["JSON.GET", "k", "$['a']['b']"],
@@ -999,4 +1011,23 @@ fn search_json_documents_in_resp3() {
             &["FT.SEARCH", "j3", "*", "SORTBY", "n", "ASC", "NOCONTENT"],
         ],
     );
+}
+
+/// Extreme indexes never panic (the module's answers for these differ in ways not modelled).
+#[test]
+fn extreme_indexes_do_not_panic() {
+    use playground_engine::Engine;
+    let mut e = Engine::new(1, 0);
+    let c = e.connect(0);
+    e.execute(c, args(&["JSON.SET", "k", "$", "[1,2,3,4,5]"]), 0);
+    for (a, b) in
+        [("-9223372036854775808", "9223372036854775807"), ("9223372036854775807", "-9223372036854775808")]
+    {
+        e.execute(c, args(&["JSON.ARRINDEX", "k", "$", "5", a, b]), 0);
+        e.execute(c, args(&["JSON.GET", "k", &format!("$[{a}:{b}:{b}]")]), 0);
+        e.execute(c, args(&["JSON.ARRINSERT", "k", "$", a, "0"]), 0);
+        e.execute(c, args(&["JSON.ARRPOP", "k", "$", b]), 0);
+        e.execute(c, args(&["JSON.ARRTRIM", "k", "$", a, b]), 0);
+        e.execute(c, args(&["JSON.SET", "k", "$", "[1,2,3,4,5]"]), 0);
+    }
 }

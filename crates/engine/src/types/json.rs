@@ -474,9 +474,12 @@ impl Parser<'_> {
             if let Some(n) = crate::args::parse_i64(text.as_bytes()) {
                 return Ok(Json::Int(n));
             }
-            if let Some(n) =
-                text.bytes().try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
-            {
+            // Beyond i64, a non-negative integer that fits a u64 stays exact.
+            let big = (!text.starts_with('-')).then(|| {
+                text.bytes()
+                    .try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d.wrapping_sub(b'0'))))
+            });
+            if let Some(Some(n)) = big {
                 return Ok(Json::Big(n));
             }
         }

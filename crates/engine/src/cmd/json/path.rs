@@ -214,7 +214,7 @@ fn select(node: &Json, p: &[usize], sel: &Sel, out: &mut Vec<Vec<usize>>) {
             let mut i = s;
             while i < e {
                 push(i as usize);
-                i += step;
+                i = i.saturating_add(*step);
             }
         }
         (Sel::Filter(expr), Json::Arr(a)) => {
