@@ -1031,3 +1031,26 @@ fn extreme_indexes_do_not_panic() {
         e.execute(c, args(&["JSON.SET", "k", "$", "[1,2,3,4,5]"]), 0);
     }
 }
+
+/// With a value limit (a browser tab), copying a value into every match stops at the limit.
+#[test]
+fn value_limit_bounds_document_growth() {
+    use playground_engine::{Engine, Frame};
+    let mut e = Engine::new(1, 0);
+    e.set_value_limit(Some(1 << 20));
+    let c = e.connect(0);
+    e.execute(c, args(&["JSON.SET", "k", "$", "[[0],[0],[0],[0],[0],[0],[0],[0]]"]), 0);
+    let value = format!("[{}]", vec!["[0,0,0,0,0,0,0,0]"; 8].join(","));
+    let mut refused = false;
+    for _ in 0..10 {
+        if let Frame::Error(msg) = e.execute(c, args(&["JSON.SET", "k", "$..[*]", &value]), 0) {
+            assert!(msg.contains("limit of 1 MB"), "{msg}");
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused);
+    let big = format!("\"{}\"", "x".repeat(600_000));
+    e.execute(c, args(&["JSON.SET", "s", "$", &big]), 0);
+    assert!(matches!(e.execute(c, args(&["JSON.STRAPPEND", "s", "$", &big]), 0), Frame::Error(_)));
+}

@@ -23,6 +23,7 @@ pub(super) fn json_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 /// One JSON.SET: OK, or nil when NX/XX or a missing parent leaves nothing to set.
 fn set_one(ctx: &mut Ctx, key: &Bytes, path: &Path, value: Json, nx: bool, xx: bool) -> CmdResult {
+    check_growth(ctx, key, path, value.mem_bytes())?;
     let Some(doc) = write_doc(ctx, key)? else {
         if !path.is_root() {
             return Err(CmdError::err("new objects must be created at the root"));
@@ -300,6 +301,7 @@ pub(super) fn json_merge(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (key, p, _) = key_path(args, 3)?;
     let patch = parse_value(&args.next_bytes()?)?;
     args.finish()?;
+    check_growth(ctx, &key, &p, patch.mem_bytes())?;
     let Some(doc) = write_doc(ctx, &key)? else {
         if !p.is_root() {
             return Err(CmdError::err("new objects must be created at the root"));

@@ -130,6 +130,7 @@ pub(super) fn json_strappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     };
     args.finish()?;
+    check_growth(ctx, &key, &p, add.len())?;
     let out = write_each(ctx, &key, &p, &text, Miss::Shown("not a string"), |v| match v {
         Json::Str(s) => {
             s.push_str(&add);
@@ -144,6 +145,7 @@ pub(super) fn json_arrappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (key, p, text) = key_path(args, 3)?;
     let values = args.rest().iter().map(|v| parse_value(v)).collect::<Result<Vec<_>, _>>()?;
     let deepest = values.iter().map(Json::depth).max().unwrap_or(0);
+    check_growth(ctx, &key, &p, values.iter().map(Json::mem_bytes).sum())?;
     if deepest_hit(ctx, &key, &p) + 1 + deepest > MAX_DOC_DEPTH {
         return Err(CmdError::err("nesting too deep"));
     }
@@ -167,6 +169,7 @@ pub(super) fn json_arrinsert(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let at = index_arg(&args.next_bytes()?)?;
     let values = args.rest().iter().map(|v| parse_value(v)).collect::<Result<Vec<_>, _>>()?;
     let deepest = values.iter().map(Json::depth).max().unwrap_or(0);
+    check_growth(ctx, &key, &p, values.iter().map(Json::mem_bytes).sum())?;
     if deepest_hit(ctx, &key, &p) + 1 + deepest > MAX_DOC_DEPTH {
         return Err(CmdError::err("nesting too deep"));
     }

@@ -147,6 +147,28 @@ fn deepest_hit(ctx: &mut Ctx, key: &[u8], p: &Path) -> usize {
     }
 }
 
+/// In a browser tab (a value limit set, see `Engine::set_value_limit`), refuse a write that
+/// would put `each` more bytes at every place `p` names (or would create) in the document at
+/// `key` past the limit: `$..*` copies a value once per match, so documents could otherwise
+/// grow geometrically, command after command, until the page dies.
+fn check_growth(ctx: &mut Ctx, key: &[u8], p: &Path, each: usize) -> Result<(), CmdError> {
+    let Some(limit) = ctx.server.value_limit else { return Ok(()) };
+    let proto = ctx.server.config.proto_max_bulk_len;
+    let (now, copies) = match ctx.peek(key).map(|e| &e.value) {
+        Some(Value::Json(doc)) => (doc.mem_bytes(), p.eval(doc).len().max(p.eval_parent(doc).len()).max(1)),
+        _ => (0, 1),
+    };
+    if now.saturating_add(copies.saturating_mul(each)) > limit {
+        return Err(CmdError::err(format!(
+            "document exceeds the playground's limit of {} MB per value in a browser tab (real Redis \
+             would grow it, up to its memory, not limited by proto-max-bulk-len {} MB)",
+            limit >> 20,
+            proto >> 20
+        )));
+    }
+    Ok(())
+}
+
 /// RedisJSON's answer when a key holds another type.
 fn wrong_redis_type() -> CmdError {
     CmdError::raw("Existing key has wrong Redis type")
