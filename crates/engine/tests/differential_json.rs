@@ -1040,7 +1040,7 @@ fn value_limit_bounds_document_growth() {
     e.set_value_limit(Some(1 << 20));
     let c = e.connect(0);
     e.execute(c, args(&["JSON.SET", "k", "$", "[[0],[0],[0],[0],[0],[0],[0],[0]]"]), 0);
-    let value = format!("[{}]", vec!["[0,0,0,0,0,0,0,0]"; 8].join(","));
+    let value = format!("[{}]", ["[0,0,0,0,0,0,0,0]"; 8].join(","));
     let mut refused = false;
     for _ in 0..10 {
         if let Frame::Error(msg) = e.execute(c, args(&["JSON.SET", "k", "$..[*]", &value]), 0) {
