@@ -1054,3 +1054,73 @@ fn value_limit_bounds_document_growth() {
     e.execute(c, args(&["JSON.SET", "s", "$", &big]), 0);
     assert!(matches!(e.execute(c, args(&["JSON.STRAPPEND", "s", "$", &big]), 0), Frame::Error(_)));
 }
+
+/// RedisVL's JSON storage: a TAG filter with HNSW KNN over `$.embedding` arrays, distances
+/// returned and sorted (the query vector is [0.625, 0.625, 0] in FLOAT32 bytes).
+#[test]
+fn search_json_vectors_as_redisvl_queries_them() {
+    let Some(mut s) = session() else { return };
+    let q = "(@user:{john})=>[KNN 2 @embedding $vector AS vector_distance]";
+    check(
+        &mut s,
+        &[
+            &[
+                "FT.CREATE",
+                "vl",
+                "ON",
+                "JSON",
+                "PREFIX",
+                "1",
+                "vl:",
+                "SCHEMA",
+                "$.user",
+                "AS",
+                "user",
+                "TAG",
+                "$.prompt",
+                "AS",
+                "prompt",
+                "TEXT",
+                "$.embedding",
+                "AS",
+                "embedding",
+                "VECTOR",
+                "HNSW",
+                "6",
+                "TYPE",
+                "FLOAT32",
+                "DIM",
+                "3",
+                "DISTANCE_METRIC",
+                "COSINE",
+            ],
+            &["JSON.SET", "vl:1", "$", r#"{"user":"john","prompt":"hello there","embedding":[0.1,0.2,0.3]}"#],
+            &["JSON.SET", "vl:2", "$", r#"{"user":"john","prompt":"good bye","embedding":[0.3,0.1,-0.2]}"#],
+            &["JSON.SET", "vl:3", "$", r#"{"user":"mary","prompt":"hello","embedding":[0.1,0.2,0.31]}"#],
+            &["JSON.SET", "vl:4", "$", r#"{"user":"john","prompt":"short","embedding":[0.1,0.2]}"#],
+            &[
+                "FT.SEARCH",
+                "vl",
+                q,
+                "PARAMS",
+                "2",
+                "vector",
+                "\0\0 ?\0\0 ?\0\0\0\0",
+                "RETURN",
+                "3",
+                "user",
+                "prompt",
+                "vector_distance",
+                "SORTBY",
+                "vector_distance",
+                "ASC",
+                "DIALECT",
+                "2",
+                "LIMIT",
+                "0",
+                "2",
+            ],
+            &["FT.SEARCH", "vl", "@prompt:hello", "RETURN", "1", "$.embedding"],
+        ],
+    );
+}
