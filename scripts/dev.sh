@@ -113,6 +113,12 @@ ensure_oracle() {
     fi
     mkdir -p "${TMPDIR:-/tmp}/redis-playground-oracle"
     (cd "${TMPDIR:-/tmp}/redis-playground-oracle" && bash "$script" start 16379 --debug >/dev/null)
+    # A second oracle with RedisJSON too, for the JSON tests (common::json_oracle_port): the
+    # first keeps search alone, as the tests comparing MODULE LIST and INFO modules expect.
+    if [[ $(bash "$script" cli 16380 DEBUG HELP 2>/dev/null | head -1) == *"ERR"* ]]; then
+      bash "$script" stop 16380 >/dev/null 2>&1 || true
+    fi
+    (cd "${TMPDIR:-/tmp}/redis-playground-oracle" && bash "$script" start 16380 --with json --debug >/dev/null)
   else
     echo "missing $script: differential tests need the shared Redis oracle" >&2
     exit 1

@@ -257,15 +257,17 @@ impl Snapshot {
                 playground_engine::order::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
                 let keys = entries
                     .into_iter()
-                    .map(|(key, entry)| KeySnap {
-                        key: Blob::of(key),
-                        expires_at: entry.expires_at,
-                        value: value_snap(&entry.value),
-                        field_ttls: entry
-                            .field_deadlines()
-                            .iter()
-                            .map(|(f, at)| (Blob::of(f), *at))
-                            .collect(),
+                    .filter_map(|(key, entry)| {
+                        Some(KeySnap {
+                            key: Blob::of(key),
+                            expires_at: entry.expires_at,
+                            value: value_snap(&entry.value)?,
+                            field_ttls: entry
+                                .field_deadlines()
+                                .iter()
+                                .map(|(f, at)| (Blob::of(f), *at))
+                                .collect(),
+                        })
                     })
                     .collect();
                 DbSnap { index, keys }
@@ -680,15 +682,17 @@ impl ValueSnap {
     }
 }
 
-fn value_snap(value: &Value) -> ValueSnap {
-    match value {
+/// A value as saved; None for a stream (not kept across page loads yet).
+fn value_snap(value: &Value) -> Option<ValueSnap> {
+    Some(match value {
         Value::Str(s) => ValueSnap::String(Blob::of(s)),
         Value::Json(j) => ValueSnap::Json(Blob::of(j.to_text().as_bytes())),
         Value::List(l) => ValueSnap::List(l.iter().map(|v| Blob::of(v)).collect()),
         Value::Hash(h) => ValueSnap::Hash(h.iter().map(|(k, v)| (Blob::of(k), Blob::of(v))).collect()),
         Value::Set(s) => ValueSnap::Set(s.iter().map(|m| Blob::of(m)).collect()),
         Value::ZSet(z) => ValueSnap::Zset(z.iter().map(|(m, s)| (Blob::of(m), format_double(s))).collect()),
-    }
+        Value::Stream(_) => return None,
+    })
 }
 
 /// The field deadlines of a restored hash, in the engine's form, with the fields already expired

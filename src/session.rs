@@ -25,6 +25,19 @@ pub struct Session {
     pub waiting: Option<Reply>,
     /// Where [`Session::rewind`] goes back to (the cache-aside lab's undo of a simulated hour).
     checkpoint: Option<Checkpoint>,
+    /// The second client's connection id (the "Second client" panel: a subscriber, a tracking
+    /// client), connected when it runs its first command so INFO counts one client until then.
+    pub second: Option<u64>,
+}
+
+/// Frames the engine pushed to the page's two connections (pub/sub messages, keyspace events,
+/// tracking invalidations), with the protocol each negotiated.
+#[derive(Default)]
+pub struct Pushed {
+    pub console: Vec<playground_engine::Frame>,
+    pub console_protocol: playground_engine::Protocol,
+    pub second: Vec<playground_engine::Frame>,
+    pub second_protocol: playground_engine::Protocol,
 }
 
 /// The keyspace, the search indexes and the clock at one moment. Connections, statistics and
@@ -61,7 +74,36 @@ impl Session {
             dirty: false,
             waiting: None,
             checkpoint: None,
+            second: None,
         }
+    }
+
+    /// Run one command as the second client (connecting it on first use). A blocking command
+    /// answers at once as it would inside MULTI: the panel has no place to wait.
+    pub fn run_second(
+        &mut self,
+        args: Vec<bytes::Bytes>,
+    ) -> (playground_engine::Frame, playground_engine::Protocol) {
+        let now = self.clock.now();
+        let id = *self.second.get_or_insert_with(|| self.engine.connect(now));
+        let reply = self.engine.execute(id, args, now);
+        self.dirty = true;
+        (reply, self.engine.protocol(id))
+    }
+
+    /// What the engine pushed to the console's and the second client's connections since the
+    /// last call.
+    pub fn take_pushes(&mut self) -> Pushed {
+        // Emptying the engine's list of pushed clients keeps it from growing; the page has only
+        // these two connections to look at.
+        self.engine.pushed_clients();
+        let console = self.engine.take_pushes(self.client);
+        let console_protocol = self.engine.protocol(self.client);
+        let (second, second_protocol) = match self.second {
+            Some(id) => (self.engine.take_pushes(id), self.engine.protocol(id)),
+            None => (Vec::new(), Default::default()),
+        };
+        Pushed { console, console_protocol, second, second_protocol }
     }
 
     /// Remember the keyspace and the time now, replacing an earlier checkpoint.

@@ -46,6 +46,8 @@ pub enum FlashKind {
     Deleted,
     Expired,
     Evicted,
+    /// A tracking invalidation reached the second client.
+    Invalidated,
 }
 
 impl FlashKind {
@@ -57,6 +59,7 @@ impl FlashKind {
             FlashKind::Deleted => "flash-deleted",
             FlashKind::Expired => "flash-expired",
             FlashKind::Evicted => "flash-evicted",
+            FlashKind::Invalidated => "flash-invalidated",
         }
     }
 
@@ -68,6 +71,7 @@ impl FlashKind {
             FlashKind::Deleted => "deleted",
             FlashKind::Expired => "expired",
             FlashKind::Evicted => "evicted",
+            FlashKind::Invalidated => "invalidated",
         }
     }
 }
@@ -130,7 +134,22 @@ pub struct AppState {
     pub seq: u64,
     /// Counter behind console entries' `seq` (it never goes back, even when the console is cleared).
     pub entry_seq: u64,
+    /// The second client's scrollback: its commands, replies and the messages pushed to it.
+    pub second_log: Rc<Vec<SecondLine>>,
 }
+
+/// One line of the second client's panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondLine {
+    /// The command typed, or `None` for a message the server pushed.
+    pub input: Option<String>,
+    /// The reply or the message as redis-cli prints it.
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// Lines the second client's panel keeps.
+pub const MAX_SECOND_LINES: usize = 200;
 
 pub enum Action {
     /// A console line finished.
@@ -161,6 +180,16 @@ pub enum Action {
     Filter(String),
     /// The whole session was replaced (reset, import).
     SessionReplaced,
+    /// The second client ran a command.
+    SecondRan(SecondLine),
+    /// Frames pushed to the page's connections: messages shown in the console and in the
+    /// second client's panel; keys named by tracking invalidations flash.
+    Pushed {
+        console: Vec<ConsoleEntry>,
+        second: Vec<SecondLine>,
+        invalidated: Vec<(usize, Vec<u8>)>,
+        real_now: f64,
+    },
 }
 
 impl Reducible for AppState {
@@ -181,6 +210,26 @@ impl Reducible for AppState {
                 next.rev += 1;
             }
             Action::ClearConsole => next.entries = Rc::default(),
+            Action::SecondRan(line) => {
+                next.push_second(vec![line]);
+                next.rev += 1;
+            }
+            Action::Pushed { console, second, invalidated, real_now } => {
+                for mut entry in console {
+                    next.entry_seq += 1;
+                    entry.seq = next.entry_seq;
+                    let entries = Rc::make_mut(&mut next.entries);
+                    entries.push(entry);
+                    if entries.len() > MAX_ENTRIES {
+                        let extra = entries.len() - MAX_ENTRIES;
+                        entries.drain(..extra);
+                    }
+                }
+                next.push_second(second);
+                for (db, key) in invalidated {
+                    next.flash(db, key, FlashKind::Invalidated, real_now);
+                }
+            }
             Action::SetView(view) => next.view = view,
             Action::SetTab(tab) => next.tab = tab,
             Action::SetTheme(theme) => next.theme = theme,
@@ -220,6 +269,7 @@ impl Reducible for AppState {
             Action::Select(key) => next.selected = key,
             Action::Filter(filter) => next.filter = filter,
             Action::SessionReplaced => {
+                next.second_log = Rc::default();
                 next.flashes.clear();
                 next.ghosts.clear();
                 next.ratio_samples.clear();
@@ -232,6 +282,18 @@ impl Reducible for AppState {
 }
 
 impl AppState {
+    fn push_second(&mut self, lines: Vec<SecondLine>) {
+        if lines.is_empty() {
+            return;
+        }
+        let log = Rc::make_mut(&mut self.second_log);
+        log.extend(lines);
+        if log.len() > MAX_SECOND_LINES {
+            let extra = log.len() - MAX_SECOND_LINES;
+            log.drain(..extra);
+        }
+    }
+
     fn flash(&mut self, db: usize, key: Vec<u8>, kind: FlashKind, real_now: f64) {
         self.seq += 1;
         self.flashes.insert((db, key), Flash { kind, seq: self.seq, until: real_now + GHOST_MS });

@@ -54,13 +54,13 @@ fn clear_storage() {
 
 /// Type a line into the console input and press Enter, as a learner would.
 fn type_and_enter(root: &Element, line: &str) {
-    let input: HtmlInputElement = root
-        .query_selector("#console-input")
-        .ok()
-        .flatten()
-        .expect("console input")
-        .dyn_into()
-        .expect("input");
+    type_into(root, "#console-input", line)
+}
+
+/// Type a line into the input `selector` names and press Enter.
+fn type_into(root: &Element, selector: &str, line: &str) {
+    let input: HtmlInputElement =
+        root.query_selector(selector).ok().flatten().expect("an input").dyn_into().expect("input");
     input.set_value(line);
     let init = web_sys::InputEventInit::new();
     init.set_bubbles(true);
@@ -583,6 +583,51 @@ async fn the_hnsw_picture_leaves_out_empty_upper_layers() {
         .filter_map(|n| n.text_content())
         .collect();
     assert_eq!(labels, ["layer 0 · 2 nodes", "layer 1 · 1 node"]);
+    app.destroy();
+    root.remove();
+}
+
+/// The second client: a subscriber receives what the console publishes; a tracking client's
+/// invalidation arrives when the console writes a key it read, and the key's row flashes.
+#[wasm_bindgen_test]
+async fn the_second_client_receives_messages_and_invalidations() {
+    clear_storage();
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let log =
+        |root: &Element| root.query_selector("#second-log").ok().flatten().and_then(|e| e.text_content());
+
+    type_into(&root, "#second-input", "SUBSCRIBE news alerts");
+    settle().await;
+    type_and_enter(&root, "PUBLISH news hello");
+    settle().await;
+    assert_eq!(replies(&root).last().map(String::as_str), Some("(integer) 1"));
+    let text = log(&root).unwrap_or_default();
+    // The reply to SUBSCRIBE (first channel), the second confirmation pushed after it, then
+    // the message.
+    assert!(text.contains("1) \"subscribe\"\n2) \"news\"\n3) (integer) 1"), "{text}");
+    assert!(text.contains("1) \"subscribe\"\n2) \"alerts\"\n3) (integer) 2"), "{text}");
+    assert!(text.contains("1) \"message\"\n2) \"news\"\n3) \"hello\""), "{text}");
+    // A RESP2 subscriber may not run GET: Redis's error, in the panel.
+    type_into(&root, "#second-input", "GET k");
+    settle().await;
+    assert!(log(&root)
+        .unwrap_or_default()
+        .contains("only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed"));
+
+    type_into(&root, "#second-input", "RESET");
+    type_into(&root, "#second-input", "HELLO 3");
+    type_into(&root, "#second-input", "CLIENT TRACKING on");
+    type_and_enter(&root, "SET k v1");
+    type_into(&root, "#second-input", "GET k");
+    settle().await;
+    type_and_enter(&root, "SET k v2");
+    settle().await;
+    let text = log(&root).unwrap_or_default();
+    assert!(text.contains("1) \"invalidate\"\n2) 1) \"k\""), "{text}");
+    let row = root.query_selector("#key-list [data-key='k']").ok().flatten().expect("the key's row");
+    assert!(row.class_name().contains("flash-invalidated"), "{}", row.class_name());
     app.destroy();
     root.remove();
 }

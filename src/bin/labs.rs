@@ -68,13 +68,14 @@ impl MountedLessons {
 }
 
 /// Mount the lessons into `host`; `console` has `run(lines)` (run lines in the page's console,
-/// as if typed) and `jump(ms)` (move the virtual clock).
+/// as if typed), `jump(ms)` (move the virtual clock) and `second(lines)` (run lines as the
+/// page's second client).
 #[wasm_bindgen]
 pub fn mount_lessons(host: web_sys::Element, console: JsValue, remote: bool) -> MountedLessons {
     skip_taken_tree_ids(&host);
     let function =
         |name: &str| -> Option<Function> { Reflect::get(&console, &name.into()).ok()?.dyn_into().ok() };
-    let (run, jump) = (function("run"), function("jump"));
+    let (run, jump, second) = (function("run"), function("jump"), function("second"));
     let on_run = Callback::from(move |lines: Vec<String>| {
         if let Some(run) = &run {
             let lines: Array = lines.iter().map(|l| JsValue::from_str(l)).collect();
@@ -86,8 +87,14 @@ pub fn mount_lessons(host: web_sys::Element, console: JsValue, remote: bool) -> 
             let _ = jump.call1(&JsValue::NULL, &JsValue::from_f64(ms as f64));
         }
     });
+    let on_second = Callback::from(move |lines: Vec<String>| {
+        if let Some(second) = &second {
+            let lines: Array = lines.iter().map(|l| JsValue::from_str(l)).collect();
+            let _ = second.call1(&JsValue::NULL, &lines);
+        }
+    });
     let inbox = Inbox::default();
-    let props = LessonsRootProps { inbox: inbox.clone(), on_run, on_jump, remote };
+    let props = LessonsRootProps { inbox: inbox.clone(), on_run, on_jump, on_second, remote };
     MountedLessons {
         app: Some(yew::Renderer::<LessonsRoot>::with_root_and_props(host, props).render()),
         inbox,

@@ -10,13 +10,13 @@ use crate::components::{
 };
 use crate::components::{
     clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
-    lessons_tab::LessonsTab, notice::NoticeBanner, server_panel::ServerPanel, state_bar::StateBar,
-    tab_bar::TabBar,
+    lessons_tab::LessonsTab, notice::NoticeBanner, second_client::SecondClient, server_panel::ServerPanel,
+    state_bar::StateBar, tab_bar::TabBar,
 };
 use crate::console::{run_line, run_line_both, LineOutcome};
 use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
 use crate::session::{Session, SessionHandle};
-use crate::state::{Action, AppState, Notice, Tab, Theme};
+use crate::state::{Action, AppState, Notice, SecondLine, Tab, Theme};
 use crate::storage;
 use gloo::timers::callback::Interval;
 use std::rc::Rc;
@@ -170,6 +170,32 @@ pub fn App() -> Html {
             session.update(|s| s.dirty = true);
         })
     };
+    // The second client's lines run on the in-page engine only (a real server's second
+    // connection would need the proxy's; the panel is hidden then).
+    let on_second = {
+        let (session, dispatch) = (session.clone(), dispatch.clone());
+        Callback::from(move |lines: Vec<String>| {
+            use crate::console::format::{as_client_sees, format_reply};
+            for line in lines {
+                let text = match playground_engine::resp::split_args(line.as_bytes()) {
+                    None => Some(("Invalid argument(s)".to_string(), true)),
+                    Some(args) if args.is_empty() => None,
+                    Some(args) => {
+                        let args = args.into_iter().map(bytes::Bytes::from).collect();
+                        session.update(|s| s.run_second(args)).map(|(reply, proto)| {
+                            let seen = as_client_sees(&reply, proto);
+                            (format_reply(&seen), seen.is_error())
+                        })
+                    }
+                };
+                if let Some((text, is_error)) = text {
+                    dispatch.dispatch(Action::SecondRan(SecondLine { input: Some(line), text, is_error }));
+                }
+                // Each line's pushes right after its reply, as on a real connection.
+                drain_into(&session, &dispatch);
+            }
+        })
+    };
     let on_speed = {
         let (session, dispatch) = (session.clone(), dispatch.clone());
         Callback::from(move |speed: Speed| {
@@ -210,7 +236,8 @@ pub fn App() -> Html {
         Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
         Tab::Lessons => html! {
             <div class="workspace lessons-workspace">
-                <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()} remote={choice.remote} />
+                <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()}
+                    on_second={on_second.clone()} remote={choice.remote} />
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
                     on_run={on_run.clone()} compare={connected.then_some(*compare)}
                     on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
@@ -249,6 +276,9 @@ pub fn App() -> Html {
                     <aside class="side">
                         <ServerPanel rev={s.rev} now={s.now} samples={s.ratio_samples.clone()} on_run={on_run.clone()}
                             remote={remote_numbers.clone()} />
+                        if !choice.remote {
+                            <SecondClient lines={s.second_log.clone()} on_run={on_second.reform(|line: String| vec![line])} />
+                        }
                         <StateBar on_replace={replace} />
                     </aside>
                 </main>

@@ -1,11 +1,14 @@
 //! The contents of one key, in a view that fits its type: a string (or a vector blob as
 //! floats, or a HyperLogLog's estimate), a hash as a field/value table (with field TTLs counting
 //! down), a list with its indexes, set members, a sorted set with scores in rank order. A switch
+//! a stream as entries with their ids' times and its consumer groups. A switch
 //! offers the other reading where one exists: any string's bits, a geo set's coordinates (the
 //! default when its scores look like GEOADD's).
 
 use crate::clock::format_ttl;
-use crate::components::value_views::{bits_view, geo_kind, geo_view, hash_view, hll_view, table, td};
+use crate::components::value_views::{
+    bits_view, geo_kind, geo_view, hash_view, hll_view, stream_view, table, td,
+};
 use crate::console::format::{as_vector, format_vector, repr};
 use crate::session::SessionHandle;
 use playground_engine::float::format_double;
@@ -127,6 +130,7 @@ fn view_value(value: &Value, lens: &str, fields: Option<&FieldTtls>, now: u64) -
         Value::ZSet(z) if lens == "coordinates" => {
             html! { <>{ geo_view(z, MAX_ITEMS) }{ for more(z.len()) }</> }
         }
+        Value::Stream(s) => html! { <>{ stream_view(s, MAX_ITEMS) }{ for more(s.len()) }</> },
         Value::ZSet(z) => {
             let rows = z.iter().take(MAX_ITEMS).enumerate().map(|(i, (m, score))| {
                 vec![td(Some("num"), i.to_string()), td(None, repr(m)), td(Some("num"), format_double(score))]

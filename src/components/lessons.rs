@@ -22,6 +22,8 @@ pub struct LessonsProps {
     pub on_run: Callback<Vec<String>>,
     /// Move the virtual clock by this many ms.
     pub on_jump: Callback<u64>,
+    /// Run lines as the page's second client (the other app instance of some lessons).
+    pub on_second: Callback<Vec<String>>,
     /// The console talks to a real server (whose clock the page cannot move).
     pub remote: bool,
 }
@@ -91,6 +93,17 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             std::cmp::Ordering::Greater => "later",
         };
         let runs = step.try_lines.iter().map(|line| line_to_try(line, &props.on_run, state == "later"));
+        let seconds = step.second_lines.iter().map(|line| {
+            let (on_second, line) = (props.on_second.clone(), line.to_string());
+            html! {
+                <li class="lesson-line second">
+                    <code>{ &line }</code>
+                    <button class="btn small" disabled={state == "later" || props.remote} data-testid="lesson-second"
+                        title="Run this line in the Second client panel"
+                        onclick={Callback::from(move |_: MouseEvent| on_second.emit(vec![line.clone()]))}>{"▶ Run in client 2"}</button>
+                </li>
+            }
+        });
         html! {
             <li class={classes!("lesson-step", state)} data-testid="lesson-step" data-state={state}>
                 <p><span class="lesson-mark" aria-hidden="true">{ if state == "done" { "✓" } else { "" } }</span>{ step.say }</p>
@@ -101,6 +114,15 @@ pub fn Lessons(props: &LessonsProps) -> Html {
                         <button class="btn small" disabled={state != "current"} data-testid="lesson-jump"
                             onclick={props.on_jump.reform(move |_: MouseEvent| ms)}>{format!("⏩ Move the clock {}", jump_label(ms))}</button>
                     }
+                }
+                if !step.second_lines.is_empty() {
+                    <p class="muted">{ if props.remote {
+                        "In the second client (the engine in the page only: switch back to try it):"
+                    } else {
+                        "In the Second client panel (the other app instance):"
+                    } }</p>
+                    <ul class="lesson-lines">{ for seconds }</ul>
+                    <p class="muted">{"Then here, in the console:"}</p>
                 }
                 <ul class="lesson-lines">{ for runs }</ul>
             </li>

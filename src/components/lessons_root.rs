@@ -54,6 +54,8 @@ pub struct LessonsRootProps {
     pub on_run: Callback<Vec<String>>,
     /// Move the page's virtual clock by this many ms.
     pub on_jump: Callback<u64>,
+    /// Run lines as the page's second client.
+    pub on_second: Callback<Vec<String>>,
     /// The console talks to a real server.
     pub remote: bool,
 }
@@ -73,6 +75,7 @@ pub fn LessonsRoot(props: &LessonsRootProps) -> Html {
         });
     }
     html! {
-        <Lessons ran={(*ran).clone()} on_run={props.on_run.clone()} on_jump={props.on_jump.clone()} remote={props.remote} />
+        <Lessons ran={(*ran).clone()} on_run={props.on_run.clone()} on_jump={props.on_jump.clone()}
+            on_second={props.on_second.clone()} remote={props.remote} />
     }
 }

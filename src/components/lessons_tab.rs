@@ -21,6 +21,8 @@ pub struct LessonsTabProps {
     pub on_run: Callback<Vec<String>>,
     /// Move the virtual clock by this many ms.
     pub on_jump: Callback<u64>,
+    /// Run lines as the page's second client.
+    pub on_second: Callback<Vec<String>>,
     /// The console talks to a real server (whose clock the page cannot move).
     pub remote: bool,
 }
@@ -42,6 +44,7 @@ struct Shared {
     entries: Rc<Vec<ConsoleEntry>>,
     on_run: Callback<Vec<String>>,
     on_jump: Callback<u64>,
+    on_second: Callback<Vec<String>>,
 }
 
 /// Hand the mounted lessons the lines they have not seen.
@@ -65,9 +68,9 @@ fn feed(shared: &RefCell<Shared>) {
     }
 }
 
-/// `{ run(lines), jump(ms) }` for the module, and the closures behind it (kept alive by the
-/// caller until the lessons are unmounted).
-type ConsoleFns = (Object, Closure<dyn Fn(Array)>, Closure<dyn Fn(f64)>);
+/// `{ run(lines), jump(ms), second(lines) }` for the module, and the closures behind it (kept
+/// alive by the caller until the lessons are unmounted).
+type ConsoleFns = (Object, Closure<dyn Fn(Array)>, Closure<dyn Fn(f64)>, Closure<dyn Fn(Array)>);
 
 fn console_functions(shared: &Rc<RefCell<Shared>>) -> ConsoleFns {
     let run = {
@@ -87,10 +90,19 @@ fn console_functions(shared: &Rc<RefCell<Shared>>) -> ConsoleFns {
             }
         })
     };
+    let second = {
+        let shared = shared.clone();
+        Closure::<dyn Fn(Array)>::new(move |lines: Array| {
+            let lines: Vec<String> = lines.iter().filter_map(|l| l.as_string()).collect();
+            let on_second = shared.borrow().on_second.clone();
+            on_second.emit(lines);
+        })
+    };
     let object = Object::new();
     let _ = Reflect::set(&object, &"run".into(), run.as_ref());
     let _ = Reflect::set(&object, &"jump".into(), jump.as_ref());
-    (object, run, jump)
+    let _ = Reflect::set(&object, &"second".into(), second.as_ref());
+    (object, run, jump, second)
 }
 
 #[component]
@@ -105,6 +117,7 @@ pub fn LessonsTab(props: &LessonsTabProps) -> Html {
         s.entries = props.entries.clone();
         s.on_run = props.on_run.clone();
         s.on_jump = props.on_jump.clone();
+        s.on_second = props.on_second.clone();
     }
     {
         let (host, status, shared) = (host.clone(), status.clone(), shared.clone());

@@ -18,6 +18,7 @@ pub mod quiz;
 pub mod remote_keys;
 pub mod remote_stats;
 pub mod reply;
+pub mod second_client;
 pub mod server_panel;
 pub mod sparkline;
 pub mod state_bar;

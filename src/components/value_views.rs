@@ -9,6 +9,7 @@ use bytes::Bytes;
 use indexmap::IndexMap;
 use playground_engine::geohash::decode_score;
 use playground_engine::types::hfe::FieldTtls;
+use playground_engine::types::stream::Stream;
 use playground_engine::types::{hll, ZSet};
 use yew::prelude::*;
 
@@ -109,6 +110,56 @@ pub fn hash_view(h: &IndexMap<Bytes, Bytes>, ttls: Option<&FieldTtls>, now: u64,
     });
     let heads: &[&str] = if with_ttl { &["field", "value", "ttl"] } else { &["field", "value"] };
     table("", heads, rows.collect())
+}
+
+/// A stream's entries (id, the time in its id, fields) and its consumer groups (last delivered
+/// id, lag as XINFO GROUPS computes it, pending entries per consumer).
+pub fn stream_view(s: &Stream, max: usize) -> Html {
+    let rows = s.entries.iter().take(max).map(|(id, fv)| {
+        let fields: Vec<String> = fv.chunks(2).map(|p| format!("{}={}", repr(&p[0]), repr(&p[1]))).collect();
+        vec![
+            td(None, format!("{}-{}", id.ms, id.seq)),
+            td(Some("num"), utc(id.ms)),
+            td(None, fields.join(" ")),
+        ]
+    });
+    let groups = s.groups.iter().map(|(name, g)| {
+        let lag = s.lag(g).map_or_else(|| "?".to_string(), |l| l.to_string());
+        let pending: Vec<String> =
+            g.consumers.iter().map(|(c, cs)| format!("{}: {}", repr(c), cs.pel.len())).collect();
+        vec![
+            td(None, repr(name)),
+            td(None, format!("{}-{}", g.last_id.ms, g.last_id.seq)),
+            td(Some("num"), lag),
+            td(Some("num"), g.pel.len().to_string()),
+            td(None, pending.join(", ")),
+        ]
+    });
+    html! {
+        <>
+        { table("stream", &["id", "time (UTC)", "fields"], rows.collect()) }
+        if !s.groups.is_empty() {
+            <h4>{"Consumer groups"}</h4>
+            { table("groups", &["group", "last delivered", "lag", "pending", "pending per consumer"], groups.collect()) }
+        }
+        </>
+    }
+}
+
+/// Milliseconds since the epoch as `YYYY-MM-DD hh:mm:ss.mmm` (Hinnant's days-to-civil).
+fn utc(ms: u64) -> String {
+    let (days, rem) = ((ms / 86_400_000) as i64, ms % 86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (h, mi, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{milli:03}")
 }
 
 /// A table cell (`num` for numbers, right after the text's column).

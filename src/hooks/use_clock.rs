@@ -3,8 +3,9 @@
 //! engine's events to the reducer. Also samples the hit ratio once a second.
 
 use crate::session::SessionHandle;
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, SecondLine};
 use gloo::timers::callback::Interval;
+use playground_engine::Frame;
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -28,6 +29,77 @@ pub fn drain_into(session: &SessionHandle, dispatch: &UseReducerDispatcher<AppSt
     };
     dispatch.dispatch(Action::Clock { now, speed });
     dispatch.dispatch(Action::Events { events, real_now: real_now() });
+    drain_pushes(session, dispatch);
+}
+
+/// Move what the engine pushed to the console and the second client (messages, invalidations)
+/// into the reducer, as redis-cli would print each frame.
+fn drain_pushes(session: &SessionHandle, dispatch: &UseReducerDispatcher<AppState>) {
+    use crate::console::format::{as_client_sees, format_reply};
+    let Some(pushed) = session.update(|s| s.take_pushes()) else { return };
+    if pushed.console.is_empty() && pushed.second.is_empty() {
+        return;
+    }
+    let keys: Vec<Vec<u8>> = pushed.console.iter().chain(&pushed.second).flat_map(invalidated_keys).collect();
+    let invalidated = session
+        .read(|s| {
+            let dbs = &s.engine.server().dbs;
+            keys.iter()
+                .map(|key| (dbs.iter().position(|db| db.raw_get(key).is_some()).unwrap_or(0), key.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let console = pushed
+        .console
+        .iter()
+        .map(|f| {
+            crate::console::entry_for(
+                String::new(),
+                "(pushed by the server)".into(),
+                f,
+                pushed.console_protocol,
+                false,
+            )
+        })
+        .collect();
+    let second = pushed
+        .second
+        .iter()
+        .map(|f| SecondLine {
+            input: None,
+            text: format_reply(&as_client_sees(f, pushed.second_protocol)),
+            is_error: false,
+        })
+        .collect();
+    dispatch.dispatch(Action::Pushed { console, second, invalidated, real_now: real_now() });
+}
+
+/// The keys a tracking invalidation names: a RESP3 `invalidate` push or a RESP2 message on
+/// `__redis__:invalidate` (none for the whole-keyspace invalidation of a flush).
+pub fn invalidated_keys(frame: &Frame) -> Vec<Vec<u8>> {
+    let items = match frame {
+        Frame::Push(items) | Frame::Array(items) => items,
+        _ => return Vec::new(),
+    };
+    let keys = match items.as_slice() {
+        [Frame::Bulk(kind), keys] if kind.as_ref() == b"invalidate" => keys,
+        [Frame::Bulk(kind), Frame::Bulk(channel), keys]
+            if kind.as_ref() == b"message" && channel.as_ref() == b"__redis__:invalidate" =>
+        {
+            keys
+        }
+        _ => return Vec::new(),
+    };
+    match keys {
+        Frame::Array(keys) => keys
+            .iter()
+            .filter_map(|k| match k {
+                Frame::Bulk(k) => Some(k.to_vec()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[hook]

@@ -18,7 +18,7 @@ after(async () => {
 const step = (page, i) => page.locator('[data-testid=lesson-step]').nth(i);
 
 async function runStep(page, i) {
-  const buttons = step(page, i).locator('button', { hasText: 'Run' });
+  const buttons = step(page, i).locator('button[title="Run this line in the console"]');
   const n = await buttons.count();
   for (let b = 0; b < n; b++) {
     const before = await page.locator('.scrollback .entry').count();
@@ -151,5 +151,33 @@ test('knowledge checks: a wrong answer shows the right one and why, a right one 
   await page.locator('[data-testid=quiz-question][data-state=right]', { hasText: 'Which port' }).waitFor();
   assert.match(await port.locator('[data-testid=quiz-explain]').innerText(), /6380 was the TLS port of the older Azure Cache for Redis/);
   await page.screenshot({ path: screenshotPath('lessons-quiz.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
+
+test('fresh-copies lesson: the second client gets the message, the expiry and the invalidation', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.click('[data-testid=lesson-fresh-copies]');
+  await page.locator('[data-testid=lesson]', { hasText: "Keep every app instance's copy fresh" }).waitFor();
+  const steps = await page.locator('[data-testid=lesson-step]').count();
+  for (let i = 0; i < steps; i++) {
+    const jump = step(page, i).locator('[data-testid=lesson-jump]');
+    if (await jump.count()) await jump.click();
+    // The second client's lines first (each adds its reply to the panel), then the console's.
+    const seconds = step(page, i).locator('[data-testid=lesson-second]');
+    for (let b = 0; b < (await seconds.count()); b++) {
+      const before = await page.locator('#second-log .second-line').count();
+      await seconds.nth(b).click();
+      await page.waitForFunction((k) => document.querySelectorAll('#second-log .second-line').length > k, before);
+    }
+    await runStep(page, i);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=lesson-step][data-state=done]').length === n, i + 1);
+  }
+  await page.locator('[data-testid=lesson-done]').waitFor();
+  const log = await page.locator('#second-log').innerText();
+  assert.match(log, /1\) "message"\n2\) "invalidate"\n3\) "product:42"/);
+  assert.match(log, /1\) "pmessage"\n2\) "__keyevent@\*__:expired"\n3\) "__keyevent@0__:expired"\n4\) "price:eur"/);
+  assert.match(log, /1\) "invalidate"\n2\) 1\) "product:42"/);
   assert.deepEqual(page.errors, []);
 });

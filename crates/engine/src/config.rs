@@ -94,6 +94,13 @@ pub struct Config {
     pub hll_sparse_max_bytes: u64,
     /// The encoding conversion thresholds (`*-max-listpack-*` and friends).
     pub encoding: crate::types::encoding::Limits,
+    /// `notify-keyspace-events` as class flags (see `notify.rs`).
+    pub notify_keyspace_events: u16,
+    /// `tracking-table-max-keys`: past it, tracked keys are invalidated at random (0: no limit).
+    pub tracking_table_max_keys: u64,
+    /// `stream-node-max-bytes` and `stream-node-max-entries`: a stream's listpack node limits.
+    pub stream_node_max_bytes: u64,
+    pub stream_node_max_entries: u64,
 }
 
 impl Default for Config {
@@ -116,6 +123,10 @@ impl Default for Config {
             maxclients: 10_000,
             hll_sparse_max_bytes: 3000,
             encoding: Default::default(),
+            notify_keyspace_events: 0,
+            tracking_table_max_keys: 1_000_000,
+            stream_node_max_bytes: 4096,
+            stream_node_max_entries: 100,
         }
     }
 }
@@ -152,6 +163,10 @@ pub const PARAMETERS: &[&str] = &[
     "list-max-listpack-size",
     "list-max-ziplist-size",
     "list-compress-depth",
+    "notify-keyspace-events",
+    "tracking-table-max-keys",
+    "stream-node-max-entries",
+    "stream-node-max-bytes",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -198,6 +213,10 @@ impl Config {
             "hash-max-listpack-value" => e.hash_max_listpack_value.to_string(),
             "list-max-listpack-size" => e.list_max_listpack_size.to_string(),
             "list-compress-depth" => e.list_compress_depth.to_string(),
+            "notify-keyspace-events" => crate::notify::to_string(self.notify_keyspace_events),
+            "tracking-table-max-keys" => self.tracking_table_max_keys.to_string(),
+            "stream-node-max-bytes" => self.stream_node_max_bytes.to_string(),
+            "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
             _ => return None,
         })
     }
@@ -273,6 +292,19 @@ impl Config {
                     .map_err(|_| Some("argument must be between -2147483648 and 2147483647 inclusive"))?;
             }
             "list-compress-depth" => e.list_compress_depth = parse_bounded(text, 0, i32::MAX as u32)? as i32,
+            "notify-keyspace-events" => {
+                self.notify_keyspace_events = crate::notify::parse(value)
+                    .ok_or(Some("Invalid event class character. Use 'Ag$lshzxeKEtmdn'."))?;
+            }
+            "tracking-table-max-keys" => {
+                let n = parse_int(text)?;
+                if n < 0 {
+                    return Err(Some("argument must be between 0 and 9223372036854775807 inclusive"));
+                }
+                self.tracking_table_max_keys = n as u64;
+            }
+            "stream-node-max-bytes" => self.stream_node_max_bytes = parse_memory_size(text)?,
+            "stream-node-max-entries" => self.stream_node_max_entries = parse_size(text)?,
             _ => return Err(None),
         }
         Ok(())
@@ -294,7 +326,8 @@ fn bad_value_message(name: &str) -> &'static str {
         | "zset-max-listpack-value"
         | "zset-max-ziplist-value"
         | "hash-max-listpack-value"
-        | "hash-max-ziplist-value" => MEMORY_VALUE,
+        | "hash-max-ziplist-value"
+        | "stream-node-max-bytes" => MEMORY_VALUE,
         "maxmemory-policy" => POLICY_CHOICES,
         "appendonly" => "argument must be 'yes' or 'no'",
         _ => NOT_INTEGER,

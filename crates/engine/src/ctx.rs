@@ -30,6 +30,14 @@ impl<'a> Ctx<'a> {
         &mut self.server.dbs[self.client.db]
     }
 
+    /// Publish a keyspace notification for `key` in the selected database (see `notify.rs`):
+    /// `class` is one of `notify::GENERIC`, `STRING`..., `event` Redis's name for what happened.
+    pub fn notify(&mut self, class: u16, event: &str, key: &[u8]) {
+        if self.server.config.notify_keyspace_events & class != 0 {
+            crate::notify::notify(self.server, class, event, self.client.db, key);
+        }
+    }
+
     /// Remove `key` from database `db` if its deadline has passed. Returns true if it expired.
     pub fn expire_if_needed_in(&mut self, db: usize, key: &[u8]) -> bool {
         if !self.server.dbs[db].is_expired(key, self.now) {
@@ -95,6 +103,7 @@ impl<'a> Ctx<'a> {
         } else {
             server.stats.keyspace_misses += 1;
             server.events.emit(|| Event::Miss { db, key: Bytes::copy_from_slice(key) });
+            crate::notify::notify(server, crate::notify::KEY_MISS, "keymiss", db, key);
             None
         }
     }
@@ -135,6 +144,7 @@ impl<'a> Ctx<'a> {
         let db = self.client.db;
         if !exists {
             self.server.dbs[db].insert(key.clone(), make(), None, self.now);
+            self.notify(crate::notify::NEW, "new", key);
         }
         Ok(&mut self.server.dbs[db].raw_get_mut(key).expect("just inserted").value)
     }
@@ -146,6 +156,8 @@ impl<'a> Ctx<'a> {
         let empty = self.server.dbs[db].raw_get(key).is_some_and(|e| e.value.is_empty_collection());
         if empty {
             self.server.dbs[db].remove(key);
+            // After the command's own event, as Redis's commands send theirs.
+            self.notify(crate::notify::GENERIC, "del", key);
             self.server.events.emit(|| Event::Deleted { db, key: key.clone() });
         } else {
             self.server.dbs[db].refresh_memory(key);
@@ -166,7 +178,12 @@ impl<'a> Ctx<'a> {
         self.expire_if_needed(&key);
         // Plain SETs (the hot path) need no second lookup: a fresh string has floor 0.
         let settle = floor > 0 || crate::types::encoding::is_sticky(&value);
+        let new = self.server.config.notify_keyspace_events & crate::notify::NEW != 0
+            && self.server.dbs[db].raw_get(&key).is_none();
         self.server.dbs[db].insert(key.clone(), value, expires_at, self.now);
+        if new {
+            self.notify(crate::notify::NEW, "new", &key);
+        }
         if settle {
             self.server.dbs[db].settle_encoding(&key, floor);
         }
@@ -206,6 +223,7 @@ impl<'a> Ctx<'a> {
 pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
     if server.dbs[db].remove(key).is_some() {
         server.stats.expired_keys += 1;
+        crate::notify::notify(server, crate::notify::EXPIRED, "expired", db, key);
         let key = Bytes::copy_from_slice(key);
         server.events.emit(|| Event::Expired { db, key: key.clone() });
         server.touch(db, &key);
@@ -216,7 +234,9 @@ pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
 /// active expiry), counting `expired_subkeys`; the key goes with its last field, as in Redis.
 /// Returns true if the key was deleted. The hash's registration for the active cycle stays as
 /// it was (callers that re-register it do so, as in Redis).
-pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes]) -> bool {
+/// With `notify`, subscribers get `hexpired` (and `del` with the last field); HMGET expires its
+/// fields quietly and tells once for the whole command, as Redis does.
+pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes], notify: bool) -> bool {
     let Some(entry) = server.dbs[db].raw_get_mut(key) else { return false };
     let Value::Hash(hash) = &mut entry.value else { return false };
     let mut gone = 0;
@@ -230,8 +250,14 @@ pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes
     }
     server.stats.expired_subkeys += gone;
     let emptied = hash.is_empty();
+    if gone > 0 && notify {
+        crate::notify::notify(server, crate::notify::HASH, "hexpired", db, key);
+    }
     let key = Bytes::copy_from_slice(key);
     if emptied {
+        if notify {
+            crate::notify::notify(server, crate::notify::GENERIC, "del", db, &key);
+        }
         server.dbs[db].remove(&key);
         server.events.emit(|| Event::Deleted { db, key: key.clone() });
     } else {

@@ -68,6 +68,7 @@ fn type_number(value: &Value) -> u32 {
         Value::ZSet(_) => 3,
         Value::Hash(_) => 4,
         Value::Json(_) => 5,
+        Value::Stream(_) => 6,
     }
 }
 
@@ -94,6 +95,12 @@ fn object(digest: &mut [u8; 20], entry: &Entry) {
                 mix(&mut ele, f);
                 mix(&mut ele, v);
                 xor(digest, &ele);
+            }
+        }
+        Value::Stream(s) => {
+            for (id, fv) in &s.entries {
+                mix(digest, format!("{}.{}", id.ms, id.seq).as_bytes());
+                fv.iter().for_each(|v| mix(digest, v));
             }
         }
     }

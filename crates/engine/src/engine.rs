@@ -64,10 +64,30 @@ impl Engine {
     /// with it, so nothing pushed later is served to a closed connection (`retry_blocked` on a
     /// forgotten id answers `None`). Hosts must call this as soon as they see the hang-up.
     pub fn disconnect(&mut self, id: u64) {
-        if let Some(client) = self.server.clients.remove(&id) {
+        if let Some(mut client) = self.server.clients.remove(&id) {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);
+            crate::cmd::pubsub::forget_client(&mut self.server, &mut client);
+            crate::cmd::tracking::disable(&mut self.server, &mut client);
         }
+        self.server.pushed.remove(&id);
         self.server.dirty_clients.remove(&id);
+    }
+
+    /// Take the frames waiting for `client`'s connection, oldest first: pub/sub messages and
+    /// the confirmations after the first of `SUBSCRIBE a b ...`. A host writes them after the
+    /// reply of each command the client runs (a command's pushes to its own connection follow
+    /// its reply, as in Redis 7.4), and whenever [`Engine::pushed_clients`] names the client,
+    /// encoded with [`Engine::protocol`] (pushes are `>` frames in RESP3, arrays in RESP2).
+    pub fn take_pushes(&mut self, client: u64) -> Vec<Frame> {
+        self.server.pushed.remove(&client);
+        self.server.clients.get_mut(&client).map(|c| std::mem::take(&mut c.pushes)).unwrap_or_default()
+    }
+
+    /// The clients that were sent pushes since the last call (a PUBLISH reaches other
+    /// connections): a host wakes each one to [`Engine::take_pushes`]. Ids of clients that
+    /// took theirs meanwhile may be listed; their outbox is then empty.
+    pub fn pushed_clients(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.server.pushed).into_iter().collect()
     }
 
     /// The protocol the client negotiated with HELLO (RESP2 until it says otherwise).
@@ -133,8 +153,45 @@ impl Engine {
             None => Box::new(Client { id: client, created_ms: now, ..Client::default() }),
         };
         me.last_ms = now;
-        let reply = self.dispatch(&mut me, args, now);
+        // CLIENT CACHING applies to the next command (or transaction) only.
+        let keeps_caching =
+            me.multi.is_some() || args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"client"));
+        let exec = args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
+        if self.server.tracking.active() {
+            crate::cmd::tracking::limit(&mut self.server);
+        }
+        self.server.current_client = client;
+        let mark = me.pushes.len();
+        let mut reply = self.dispatch(&mut me, args, now);
+        self.server.current_client = 0;
+        // A flush's invalidation for the flushing client itself precedes its reply in Redis
+        // 7.4 (not inside EXEC, whose reply comes first): it becomes the reply here, and the reply
+        // the first push (the same bytes on the wire).
+        if let Some(i) = self.server.tracking.own_flush(client).filter(|_| !exec) {
+            if me.tracking.as_ref().is_some_and(|t| t.redirect == 0) && me.protocol == Protocol::Resp3 {
+                self.server.tracking.take_pending(i);
+                let push = Frame::Push(vec![Frame::bulk("invalidate"), Frame::Null]);
+                me.pushes.insert(mark, std::mem::replace(&mut reply, push));
+            }
+        }
+        if let Some(t) = me.tracking.as_mut().filter(|_| !keeps_caching && me.multi.is_none()) {
+            t.caching = false;
+        }
         self.server.clients.insert(client, me);
+        // What the command pushed to its own connection follows its reply: invalidations first,
+        // then messages, then BCAST invalidations (as Redis's afterCommand and beforeSleep).
+        crate::cmd::tracking::deliver(&mut self.server);
+        if !self.server.strays.is_empty() {
+            let mine: Vec<Frame> = std::mem::take(&mut self.server.strays)
+                .into_iter()
+                .filter(|(id, _)| *id == client)
+                .map(|(_, frame)| frame)
+                .collect();
+            if let Some(me) = self.server.clients.get_mut(&client) {
+                me.pushes.extend(mine);
+            }
+        }
+        crate::cmd::tracking::broadcast(&mut self.server);
         // A DEBUG SLEEP it ran (in a transaction too) has passed when the blocked are served.
         self.serve_parked(now.max(self.server.clock_floor));
         reply
@@ -173,10 +230,10 @@ impl Engine {
                     for (_, id) in waiting {
                         let wakes = self.server.clients.get(&id).and_then(|c| c.parked.as_ref()).is_some_and(
                             |(args, _)| {
-                                self.server.dbs[db].raw_get(&key).is_some_and(|e| {
-                                    crate::cmd::blocking::wakes(args, &e.value)
-                                        && e.expires_at.is_none_or(|t| t > now)
-                                })
+                                let live = self.server.dbs[db]
+                                    .raw_get(&key)
+                                    .filter(|e| e.expires_at.is_none_or(|t| t > now));
+                                crate::cmd::blocking::wakes(args, live.map(|e| &e.value))
                             },
                         );
                         if wakes {
@@ -240,9 +297,10 @@ impl Engine {
             return Outcome::Reply(reply);
         };
         me.may_block = false;
+        let rewritten = me.rewritten.take();
         match me.blocked.take() {
             Some(deadline) => {
-                me.parked = Some((parked_args, deadline));
+                me.parked = Some((rewritten.unwrap_or(parked_args), deadline));
                 me.blocked_since = seq;
                 self.server.next_block_seq += 1;
                 Outcome::Blocked { deadline }
@@ -295,9 +353,8 @@ impl Engine {
         // (LPUSH, DEL, SET in one MULTI) leaves the client blocked, where running the command
         // would answer WRONGTYPE.
         let ready = crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
-            self.server.dbs[db].raw_get(key).is_some_and(|e| {
-                crate::cmd::blocking::wakes(&args, &e.value) && e.expires_at.is_none_or(|t| t > now)
-            })
+            let live = self.server.dbs[db].raw_get(key).filter(|e| e.expires_at.is_none_or(|t| t > now));
+            crate::cmd::blocking::wakes(&args, live.map(|e| &e.value))
         });
         let outcome = if ready {
             self.execute_or_park(client, args.clone(), now, false)
@@ -490,6 +547,32 @@ impl Engine {
                 }
             }
         }
+        // A RESP2 subscriber may only (un)subscribe, PING, QUIT and RESET (RESP3 has no limit).
+        if client.subs.active()
+            && client.protocol == Protocol::Resp2
+            && !matches!(
+                spec.name,
+                "ping"
+                    | "subscribe"
+                    | "ssubscribe"
+                    | "psubscribe"
+                    | "unsubscribe"
+                    | "sunsubscribe"
+                    | "punsubscribe"
+                    | "quit"
+                    | "reset"
+            )
+        {
+            if in_multi {
+                client.multi_error = true;
+            }
+            let name =
+                if start == 2 { format!("{}|{}", lower(&args[0]), spec.name) } else { spec.name.into() };
+            return Err(CmdError::err(format!(
+                "Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            ))
+            .into_frame());
+        }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(queue) = client.multi.as_mut() {
                 queue.push(args);
@@ -516,6 +599,9 @@ impl Engine {
             let mut ctx = Ctx { server: &mut self.server, client, now };
             (spec.run)(&mut ctx, &mut cursor).unwrap_or_else(CmdError::into_frame)
         };
+        if client.tracking.is_some() && spec.has_flag("readonly") {
+            crate::cmd::tracking::remember(&mut self.server, client, spec, cursor.all());
+        }
         self.after_command();
         reply
     }
@@ -572,7 +658,7 @@ impl Engine {
                 expired += fields.len();
                 // A visit that finds nothing due (the deadlines went with HPERSIST, HDEL, HSET
                 // or lazy expiry) only moves or drops the registration, as in Redis.
-                if fields.is_empty() || !expire_fields(&mut self.server, db, &key, &fields) {
+                if fields.is_empty() || !expire_fields(&mut self.server, db, &key, &fields, true) {
                     // Visit again at the next deadline, or no more (Redis's hashTypeActiveExpire).
                     let next = self.server.dbs[db].raw_get(&key).and_then(|e| e.field_ttls.as_ref()?.min());
                     self.server.dbs[db].register_field_ttls(&key, next);
@@ -585,6 +671,12 @@ impl Engine {
                 break;
             }
         }
+        // Redis's serverCron keeps the tracking table under its limit between commands too.
+        if self.server.tracking.active() {
+            crate::cmd::tracking::limit(&mut self.server);
+        }
+        crate::cmd::tracking::deliver(&mut self.server);
+        crate::cmd::tracking::broadcast(&mut self.server);
         self.after_command();
         expired
     }

@@ -72,6 +72,7 @@ pub fn make_room(server: &mut Server, now: u64) -> Result<(), CmdError> {
 fn evict_key(server: &mut Server, db: usize, key: &Bytes) {
     if server.dbs[db].remove(key).is_some() {
         server.stats.evicted_keys += 1;
+        crate::notify::notify(server, crate::notify::EVICTED, "evicted", db, key);
         server.events.emit(|| Event::Evicted { db, key: key.clone() });
         server.touch(db, key);
     }

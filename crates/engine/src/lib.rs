@@ -5,13 +5,21 @@
 //! - [`Engine`] (`engine.rs`): the front door. `connect` a client, `execute` a command
 //!   (a list of byte strings) at a time you pass in, get a [`Frame`] back; `tick` runs active
 //!   expiry; `drain_events` tells what happened.
+//! - Pushes: frames for a connection that are not the reply of its command (pub/sub messages,
+//!   keyspace notifications, tracking invalidations, the 2nd and later confirmations of
+//!   `SUBSCRIBE a b`) wait in a per-client outbox. A host takes them with
+//!   [`Engine::take_pushes`] after each reply, and asks [`Engine::pushed_clients`] after any
+//!   command or `tick` which other connections have some waiting (`cmd/pubsub.rs`, `notify.rs`,
+//!   `cmd/tracking.rs`).
 //! - [`frame`]: the reply type and its RESP2/RESP3 wire forms; [`resp`]: the codec that parses
 //!   commands and replies incrementally.
 //! - `cmd/`: one file per command family, each a table of [`cmd::CommandSpec`]s.
 //! - `ctx.rs`: how handlers touch keys (lazy expiry, hit/miss stats, LRU/LFU, WATCH, events);
 //!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values
 //!   (`types/hfe.rs`: hash fields' deadlines, kept beside the hash in its key's entry;
-//!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down).
+//!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down;
+//!   `types/stream.rs`: streams with their listpack nodes and consumer groups, whose commands
+//!   are `cmd/stream.rs` and `cmd/stream_group.rs`).
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - `types/json.rs` and `cmd/json/`: RedisJSON 2.8's documents, JSONPath and legacy paths, and
 //!   the JSON.* commands (documents index into FT with `ON JSON`).
@@ -51,6 +59,7 @@ pub mod glob;
 mod grisu;
 pub mod long_double;
 mod nat;
+pub mod notify;
 pub mod order;
 pub mod pqsort;
 pub mod rdb;

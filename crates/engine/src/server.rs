@@ -3,7 +3,6 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventLog;
-use crate::types::Value;
 use bytes::Bytes;
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -112,6 +111,17 @@ pub struct Client {
     /// The reply of a parked command that was served while another client retried (Redis
     /// serves waiters in the order they blocked), kept until this client's own retry takes it.
     pub served: Option<crate::frame::Frame>,
+    /// Channels, patterns and shard channels this client is subscribed to (see `cmd/pubsub.rs`).
+    pub subs: crate::cmd::pubsub::Subscriptions,
+    /// The outbox: frames for this connection that are not the reply of its current command
+    /// (messages, the 2nd and later confirmations of `SUBSCRIBE a b`), in the order Redis
+    /// would write them. The host drains it with [`crate::Engine::take_pushes`].
+    pub pushes: Vec<crate::frame::Frame>,
+    /// CLIENT TRACKING's mode while it is on (see `cmd/tracking.rs`).
+    pub tracking: Option<crate::cmd::tracking::ClientTracking>,
+    /// The command line to park instead of the one typed, when a blocking command resolved part
+    /// of it (XREAD's `$` becomes the stream's last id when it blocks, as Redis rewrites it).
+    pub rewritten: Option<Vec<Bytes>>,
 }
 
 /// Everything but the calling client.
@@ -172,6 +182,18 @@ pub struct Server {
     pub clock_floor: u64,
     /// RESTORE skips the payload's checksum (DEBUG SET-SKIP-CHECKSUM-VALIDATION 1).
     pub skip_checksum: bool,
+    /// Who is subscribed to what, server side (PUBLISH, PUBSUB CHANNELS/NUMSUB/NUMPAT).
+    pub pubsub: crate::cmd::pubsub::Channels,
+    /// Pushes for a client that is not in `clients` right now (the caller, taken out while its
+    /// command runs): they join its outbox after its reply, as Redis 7.4 defers pushes to the
+    /// running client until its command has answered.
+    pub strays: Vec<(u64, crate::frame::Frame)>,
+    /// Clients that got pushes since the host last asked ([`crate::Engine::pushed_clients`]).
+    pub pushed: std::collections::BTreeSet<u64>,
+    /// Client-side caching: who read which key, BCAST prefixes, invalidations to deliver.
+    pub tracking: crate::cmd::tracking::Table,
+    /// The client whose command runs (0 between commands): the writer NOLOOP skips.
+    pub current_client: u64,
 }
 
 impl Server {
@@ -205,6 +227,11 @@ impl Server {
             skip_checksum: false,
             last_load: (0, 0),
             host_counts_io: false,
+            pubsub: Default::default(),
+            strays: Vec::new(),
+            pushed: Default::default(),
+            tracking: Default::default(),
+            current_client: 0,
         }
     }
 
@@ -221,6 +248,19 @@ impl Server {
     /// A uniform double in [0, 1).
     pub fn random_unit(&mut self) -> f64 {
         crate::ctx::unit_draw(self.rng.next_u64())
+    }
+
+    /// Queue `frame` for client `id`'s connection (a message, an invalidation...). An outbox
+    /// the host stopped draining keeps at most [`MAX_PUSHES`] frames; later ones are dropped
+    /// (Redis would close such a client at `client-output-buffer-limit pubsub`).
+    pub fn push_to(&mut self, id: u64, frame: crate::frame::Frame) {
+        match self.clients.get_mut(&id) {
+            Some(c) if c.pushes.len() >= MAX_PUSHES => return,
+            Some(c) => c.pushes.push(frame),
+            None if self.strays.len() >= MAX_PUSHES => return,
+            None => self.strays.push((id, frame)),
+        }
+        self.pushed.insert(id);
     }
 
     /// Total estimated memory: keys plus a fixed base, like Redis's used_memory.
@@ -286,9 +326,9 @@ impl Server {
     /// Record that `key` in `db` was modified: WATCHers are invalidated, indexes told.
     pub fn touch(&mut self, db: usize, key: &Bytes) {
         self.dirty += 1;
-        if self.next_block_seq != 0
-            && self.dbs[db].raw_get(key).is_some_and(|e| matches!(e.value, Value::List(_) | Value::ZSet(_)))
-        {
+        // Any change may wake someone (XREADGROUP wakes on deletion and on a change of type,
+        // to answer NOGROUP or WRONGTYPE); `blocking::wakes` decides per waiter.
+        if self.next_block_seq != 0 {
             self.ready_keys.insert((db, key.clone()));
         }
         if !self.watchers.is_empty() {
@@ -299,8 +339,14 @@ impl Server {
         if self.track_changes {
             self.changed.push((db, key.clone()));
         }
+        if self.tracking.active() {
+            crate::cmd::tracking::invalidate(self, key, true);
+        }
     }
 }
+
+/// The most frames one client's outbox holds (see [`Server::push_to`]).
+pub const MAX_PUSHES: usize = 100_000;
 
 /// What an empty Redis 7.4 reports as used_memory, roughly (allocator and server structures).
 pub const BASE_MEMORY: u64 = 880_000;

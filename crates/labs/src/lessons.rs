@@ -126,6 +126,9 @@ pub struct LessonStep {
     pub say: &'static str,
     /// Lines to try (the console runs them as typed).
     pub try_lines: &'static [&'static str],
+    /// Lines for the page's second client (another app instance), run before `try_lines`; the
+    /// step's check still looks at the console's lines.
+    pub second_lines: &'static [&'static str],
     /// Move the virtual clock by this much first (ms), to watch time-based behaviour.
     pub jump_ms: Option<u64>,
     pub done_when: Check,
@@ -170,6 +173,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Ask the cache first. Nothing is cached yet, so GET answers (nil): a miss. The app \
                       would now go to the database.",
                 try_lines: &["GET product:42"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("GET", "product:*") && r.reply == ReplySummary::Nil,
             },
@@ -177,6 +181,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Store what the database returned, with a TTL so a stale copy cannot live forever. \
                       EX takes seconds; a product catalog changes a few times a day, so an hour is fair.",
                 try_lines: &[r#"SET product:42 "{\"name\":\"Desk lamp\",\"price\":39}" EX 3600"#],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("SET", "product:*") && r.set_ttl_seconds().is_some() && r.reply == ReplySummary::Ok,
             },
@@ -184,6 +189,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Ask again: this time the answer comes from memory, a hit. This is the whole \
                       pattern: the app checks Redis, and only a miss costs a trip to the database.",
                 try_lines: &["GET product:42"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("GET", "product:*") && matches!(r.reply, ReplySummary::Text(_)),
             },
@@ -191,6 +197,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Redis counts both outcomes. Find keyspace_hits and keyspace_misses in the stats \
                       section: hits / (hits + misses) is the hit ratio the server panel draws.",
                 try_lines: &["INFO stats"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.is("INFO") && matches!(&r.reply, ReplySummary::Text(t) if t.contains("keyspace_hits")),
             },
@@ -207,6 +214,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "A user session should end when it is idle: 15 to 60 minutes is usual. Store one \
                       for 30 minutes (1800 seconds).",
                 try_lines: &[r#"SET session:abc123 "user_data" EX 1800"#],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| {
                     r.on("SET", "session:*")
@@ -217,6 +225,7 @@ pub const LESSONS: &[Lesson] = &[
             LessonStep {
                 say: "TTL tells how many seconds are left.",
                 try_lines: &["TTL session:abc123"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("TTL", "session:*") && r.reply.integer().is_some_and(|n| n > 0),
             },
@@ -224,6 +233,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Move the clock an hour ahead (the button does it; the clock bar has the same \
                       jumps), then read the session: it expired, so GET misses and TTL says -2, no such key.",
                 try_lines: &["GET session:abc123", "TTL session:abc123"],
+                second_lines: &[],
                 jump_ms: Some(HOUR_MS),
                 done_when: |r| r.on("TTL", "session:*") && r.reply == ReplySummary::Integer(-2),
             },
@@ -231,12 +241,14 @@ pub const LESSONS: &[Lesson] = &[
                 say: "A key stored without a TTL never expires: TTL answers -1. Static configuration \
                       can live like that, or for a day or more.",
                 try_lines: &["SET config:theme dark", "TTL config:theme"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("TTL", "config:*") && r.reply == ReplySummary::Integer(-1),
             },
             LessonStep {
                 say: "EXPIRE adds a lifetime to a key that exists (any type), PERSIST takes it away again.",
                 try_lines: &["EXPIRE config:theme 86400", "TTL config:theme", "PERSIST config:theme"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("PERSIST", "config:*") && r.reply == ReplySummary::Integer(1),
             },
@@ -255,6 +267,7 @@ pub const LESSONS: &[Lesson] = &[
                     r#"SET user:1001:profile "Alice Smith" EX 3600"#,
                     r#"SET user:1001:summary "Alice, admin since 2021" EX 3600"#,
                 ],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("SET", "user:1001:*") && r.reply == ReplySummary::Ok,
             },
@@ -263,6 +276,7 @@ pub const LESSONS: &[Lesson] = &[
                       would serve the old copy, so delete the copies you know of now. DEL answers how \
                       many keys it removed.",
                 try_lines: &["DEL user:1001:profile user:1001:summary"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("DEL", "user:1001:*") && r.reply.integer().is_some_and(|n| n >= 1),
             },
@@ -271,18 +285,96 @@ pub const LESSONS: &[Lesson] = &[
                       filters by pattern without blocking the server (KEYS would stop it while it \
                       lists everything). Repeat with the cursor it returns until the cursor is 0.",
                 try_lines: &[r#"SET user:1001:prefs "dark mode" EX 3600"#, "SCAN 0 MATCH user:1001:* COUNT 100"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.is("SCAN") && matches!(r.reply, ReplySummary::Aggregate(2)),
             },
             LessonStep {
                 say: "Delete what the scan found.",
                 try_lines: &["DEL user:1001:prefs"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("DEL", "user:1001:*") && r.reply.integer().is_some_and(|n| n >= 1),
             },
         ],
         wrap_up: "TTL bounds how stale a copy can get; deleting on update removes the staleness. \
                   Most apps use both.",
+    },
+    Lesson {
+        id: "fresh-copies",
+        title: "Keep every app instance's copy fresh",
+        goal: "Tell the other instances of an app that a cached value changed: pub/sub, keyspace \
+               notifications on expiry, and client-side caching with tracking.",
+        steps: &[
+            LessonStep {
+                say: "An app runs as several instances, each keeping hot values in its own memory. When \
+                      one updates product:42, the others must drop their copies. The Second client \
+                      panel is another instance: it subscribes to an invalidation channel. This one \
+                      updates the value and publishes the key's name; PUBLISH answers how many \
+                      subscribers got it.",
+                try_lines: &["SET product:42 price=18", "PUBLISH invalidate product:42"],
+                second_lines: &["SUBSCRIBE invalidate"],
+                jump_ms: None,
+                done_when: |r| r.is("PUBLISH") && r.reply.integer().is_some_and(|n| n >= 1),
+            },
+            LessonStep {
+                say: "Pub/sub is fire and forget: an instance that was offline misses the message, and \
+                      nothing is stored. Redis can also announce its own changes. Turn on keyspace \
+                      notifications for expired keys (E: the keyevent channels, x: expiries).",
+                try_lines: &["CONFIG SET notify-keyspace-events Ex"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| {
+                    r.is("CONFIG")
+                        && r.args.iter().any(|a| a.eq_ignore_ascii_case(b"notify-keyspace-events"))
+                        && r.reply == ReplySummary::Ok
+                },
+            },
+            LessonStep {
+                say: "The second instance listens for expiries (RESET leaves subscribed mode first). \
+                      Cache a price for 10 seconds here; PUBSUB NUMPAT counts pattern subscriptions, \
+                      so it shows the listener is there.",
+                try_lines: &["SET price:eur 0.92 EX 10", "PUBSUB NUMPAT"],
+                second_lines: &["RESET", "PSUBSCRIBE __keyevent@*__:expired"],
+                jump_ms: None,
+                done_when: |r| r.is("PUBSUB") && r.reply.integer().is_some_and(|n| n >= 1),
+            },
+            LessonStep {
+                say: "When the clock passes the 10 seconds the key expires, and the second client \
+                      receives an `expired` event naming it: a signal to refresh rather than serve a \
+                      stale price.",
+                try_lines: &["EXISTS price:eur"],
+                second_lines: &[],
+                jump_ms: Some(15_000),
+                done_when: |r| r.on("EXISTS", "price:*") && r.reply == ReplySummary::Integer(0),
+            },
+            LessonStep {
+                say: "Client-side caching keeps the books for you: with CLIENT TRACKING on, the server \
+                      remembers which keys a client read and pushes an invalidation when another client \
+                      changes one. The second client switches to RESP3 (pushes share its connection), \
+                      turns tracking on and reads product:42. CLIENT LIST shows it with the `t` flag.",
+                try_lines: &["CLIENT LIST"],
+                second_lines: &["RESET", "HELLO 3", "CLIENT TRACKING on", "GET product:42"],
+                jump_ms: None,
+                done_when: |r| {
+                    r.is("CLIENT") && matches!(&r.reply, ReplySummary::Text(t) if t.contains("flags=t"))
+                },
+            },
+            LessonStep {
+                say: "Now change the product here. The second client receives `invalidate` with the \
+                      key's name (and the key flashes in the key browser): that instance drops its \
+                      copy and reads the key again when it next needs it.",
+                try_lines: &["SET product:42 price=17"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.on("SET", "product:42") && r.reply == ReplySummary::Ok,
+            },
+        ],
+        wrap_up: "Three ways to keep copies fresh: publish your own invalidations (simple, lost when \
+                  nobody listens), listen to the server's keyspace events (no code on the writer's \
+                  side), or let tracking send invalidations for exactly the keys each client read \
+                  (redis-py's `cache_config` does this). CONFIG SET notify-keyspace-events \"\" turns \
+                  the events off again.",
     },
     Lesson {
         id: "rate-limit",
@@ -293,6 +385,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Each request adds one to the user's counter. INCR creates the key at 0 if needed \
                       and is atomic, so two app servers can never lose a count.",
                 try_lines: &["INCR rate:user-123"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("INCR", "rate:*") && r.reply.integer().is_some_and(|n| n >= 1),
             },
@@ -300,6 +393,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Give the window its length: 60 seconds. NX sets the TTL only if there is none yet, \
                       so later requests do not push the end of the window back.",
                 try_lines: &["EXPIRE rate:user-123 60 NX"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("EXPIRE", "rate:*") && r.reply.integer().is_some(),
             },
@@ -307,12 +401,14 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Send a burst: run INCR until it passes 5, the limit in this example. The app \
                       refuses a request when INCR answers more than the limit.",
                 try_lines: &["INCR rate:user-123"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("INCR", "rate:*") && r.reply.integer().is_some_and(|n| n > 5),
             },
             LessonStep {
                 say: "TTL says when the window ends: the app can send it as a Retry-After header.",
                 try_lines: &["TTL rate:user-123"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("TTL", "rate:*") && r.reply.integer().is_some_and(|n| n > 0),
             },
@@ -323,6 +419,7 @@ pub const LESSONS: &[Lesson] = &[
                       MULTI/EXEC: INCR counts, EXPIRE ... NX gives a new window its 60 seconds and \
                       leaves a running one alone.",
                 try_lines: &["MULTI", "INCR rate:user-123", "EXPIRE rate:user-123 60 NX", "EXEC"],
+                second_lines: &[],
                 jump_ms: Some(MINUTE_MS),
                 // The transaction, or an EXPIRE sent on its own that gave the counter its TTL.
                 done_when: |r| {
@@ -334,6 +431,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Check the new window: TTL counts down from 60 again, so this counter will reset \
                       like the first.",
                 try_lines: &["TTL rate:user-123"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("TTL", "rate:*") && r.reply.integer().is_some_and(|n| n > 0),
             },
@@ -350,6 +448,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "LPUSH adds a message at the head of the session's list (the list is created on \
                       the first push).",
                 try_lines: &[r#"LPUSH chat:session-abc "user: What is Redis?""#],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("LPUSH", "chat:*") && r.reply.integer().is_some_and(|n| n >= 1),
             },
@@ -358,6 +457,7 @@ pub const LESSONS: &[Lesson] = &[
                 try_lines: &[
                     r#"LPUSH chat:session-abc "assistant: An in-memory data store." "user: Is it fast?" "assistant: Microseconds per command.""#,
                 ],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("LPUSH", "chat:*") && r.reply.integer().is_some_and(|n| n >= 3),
             },
@@ -365,6 +465,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "LRANGE 0 -1 reads the whole list, newest first: what you would put in the \
                       model's context.",
                 try_lines: &["LRANGE chat:session-abc 0 -1"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("LRANGE", "chat:*") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 1),
             },
@@ -372,17 +473,95 @@ pub const LESSONS: &[Lesson] = &[
                 say: "A context window is finite: LTRIM keeps only the newest messages (indexes 0 to 2 \
                       here, 0 to 9 for ten).",
                 try_lines: &["LTRIM chat:session-abc 0 2", "LLEN chat:session-abc"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("LTRIM", "chat:*") && r.reply == ReplySummary::Ok,
             },
             LessonStep {
                 say: "Conversations end: give the history the lifetime of a session.",
                 try_lines: &["EXPIRE chat:session-abc 1800"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("EXPIRE", "chat:*") && r.reply == ReplySummary::Integer(1),
             },
         ],
         wrap_up: "LPUSH + LTRIM is a capped log in two commands; RPUSH + LPOP would make it a queue.",
+    },
+    Lesson {
+        id: "streams",
+        title: "A stream of LLM requests for a pool of workers",
+        goal: "Append requests to a stream, share them between workers with a consumer group, and \
+               hand a crashed worker's requests to another with XAUTOCLAIM.",
+        steps: &[
+            LessonStep {
+                say: "The chat history list keeps the latest messages. A stream is an append-only log \
+                      whose entries have ids and times, and it can hand them out to workers. XADD \
+                      appends a request to the model. An app passes `*` and the server picks the id \
+                      (milliseconds-sequence); here the ids are given, so the lines below can name them.",
+                try_lines: &[
+                    "XADD llm:requests 1-1 prompt \"summarise ticket 42\" model gpt-4o-mini",
+                    "XADD llm:requests 1-2 prompt \"translate the FAQ\" model gpt-4o-mini",
+                ],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| {
+                    r.on("XADD", "llm:*") && r.reply == ReplySummary::Text("1-2".into())
+                },
+            },
+            LessonStep {
+                say: "A consumer group shares the stream between workers: each entry goes to one of \
+                      them. Created at id 0, the group starts with the requests already there.",
+                try_lines: &["XGROUP CREATE llm:requests workers 0"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("XGROUP") && r.reply == ReplySummary::Ok,
+            },
+            LessonStep {
+                say: "Two workers ask for work. `>` means entries never delivered to anyone: worker-1 \
+                      gets the first request, worker-2 the next. Each delivery waits in the group's \
+                      pending entries list (the PEL) until the worker acknowledges it.",
+                try_lines: &[
+                    "XREADGROUP GROUP workers worker-1 COUNT 1 STREAMS llm:requests >",
+                    "XREADGROUP GROUP workers worker-2 COUNT 1 STREAMS llm:requests >",
+                ],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| {
+                    r.is("XREADGROUP")
+                        && r.args.iter().any(|a| a.as_ref() == b"worker-2")
+                        && matches!(r.reply, ReplySummary::Aggregate(1))
+                },
+            },
+            LessonStep {
+                say: "worker-2 answers its request and acknowledges it: XACK takes it off the PEL. \
+                      worker-1 crashes before it can. XPENDING shows what is still pending, and with \
+                      whom.",
+                try_lines: &["XACK llm:requests workers 1-2", "XPENDING llm:requests workers - + 10"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("XPENDING") && matches!(r.reply, ReplySummary::Aggregate(1)),
+            },
+            LessonStep {
+                say: "A minute later worker-1 has not come back. worker-2 claims every entry idle for \
+                      30 seconds or more: XAUTOCLAIM moves them to it and returns them (with a cursor \
+                      for the next batch, 0-0 when done).",
+                try_lines: &["XAUTOCLAIM llm:requests workers worker-2 30000 0"],
+                second_lines: &[],
+                jump_ms: Some(MINUTE_MS),
+                done_when: |r| r.on("XAUTOCLAIM", "llm:*") && matches!(r.reply, ReplySummary::Aggregate(3)),
+            },
+            LessonStep {
+                say: "worker-2 answers the claimed request and acknowledges it. The group has nothing \
+                      pending and no lag: XINFO GROUPS says so (the key browser shows it too).",
+                try_lines: &["XACK llm:requests workers 1-1", "XINFO GROUPS llm:requests"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.on("XACK", "llm:*") && r.reply == ReplySummary::Integer(1),
+            },
+        ],
+        wrap_up: "A list pops each item once and forgets it; a stream keeps the log, remembers who \
+                  has what, and lets a survivor take over a crashed worker's requests. Trim it with \
+                  XADD ... MAXLEN ~ 10000 so the log does not grow forever.",
     },
     Lesson {
         id: "leaderboard",
@@ -392,12 +571,14 @@ pub const LESSONS: &[Lesson] = &[
             LessonStep {
                 say: "ZADD stores members with a score. Here: the p50 latency of three models, in ms.",
                 try_lines: &["ZADD model-latency 250.5 gpt-4o 85.2 gpt-4o-mini 120 phi-3"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.is("ZADD") && r.reply.integer().is_some(),
             },
             LessonStep {
                 say: "ZRANGE reads in score order, lowest first: the fastest model leads.",
                 try_lines: &["ZRANGE model-latency 0 -1 WITHSCORES"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.is("ZRANGE") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 1),
             },
@@ -405,12 +586,14 @@ pub const LESSONS: &[Lesson] = &[
                 say: "A game leaderboard wants the highest first. Add players, then give one a bonus: \
                       ZINCRBY adds to a score atomically and answers the new score.",
                 try_lines: &["ZADD leaderboard 100 alice 80 bob 95 carol", "ZINCRBY leaderboard 30 bob"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("ZINCRBY", "leaderboard*") && matches!(r.reply, ReplySummary::Text(_)),
             },
             LessonStep {
                 say: "The top three, highest first, and one player's rank (0 is first place).",
                 try_lines: &["ZRANGE leaderboard 0 2 REV WITHSCORES", "ZREVRANK leaderboard bob"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("ZREVRANK", "leaderboard*") && r.reply.integer().is_some(),
             },
@@ -428,6 +611,7 @@ pub const LESSONS: &[Lesson] = &[
                       policy for when it is reached: allkeys-lru evicts the keys used least recently. \
                       With the default noeviction, writes fail with an OOM error instead.",
                 try_lines: &["CONFIG SET maxmemory 3mb", "CONFIG SET maxmemory-policy allkeys-lru"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| {
                     r.is("CONFIG")
@@ -439,6 +623,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "Cache a few large values: SETRANGE writes at an offset, so one command makes a \
                       600 KB string (think of a big cached model answer).",
                 try_lines: &["SETRANGE blob:1 600000 x", "SETRANGE blob:2 600000 x", "SETRANGE blob:3 600000 x"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("SETRANGE", "blob:*") && r.reply.integer().is_some_and(|n| n > 100_000),
             },
@@ -447,6 +632,7 @@ pub const LESSONS: &[Lesson] = &[
                       keeps it to the second), then add more. Past the cap, each write first evicts \
                       the least recently used key: blob:1.",
                 try_lines: &["STRLEN blob:2", "STRLEN blob:3", "SETRANGE blob:4 600000 x", "SETRANGE blob:5 600000 x"],
+                second_lines: &[],
                 jump_ms: Some(MINUTE_MS),
                 done_when: |r| r.on("SETRANGE", "blob:*") && r.args.get(1).is_some_and(|k| k.as_ref() == b"blob:5"),
             },
@@ -454,6 +640,7 @@ pub const LESSONS: &[Lesson] = &[
                 say: "evicted_keys counts what the policy removed, and blob:1 is gone (EXISTS answers 0). \
                       The key browser flashed it as evicted.",
                 try_lines: &["INFO stats", "EXISTS blob:1"],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("EXISTS", "blob:1") && r.reply == ReplySummary::Integer(0),
             },
@@ -473,6 +660,7 @@ pub const LESSONS: &[Lesson] = &[
                 try_lines: &[
                     "FT.CREATE idx:faq ON HASH PREFIX 1 faq: SCHEMA question TEXT embedding VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC COSINE",
                 ],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.is("FT.CREATE") && r.reply == ReplySummary::Ok,
             },
@@ -483,6 +671,7 @@ pub const LESSONS: &[Lesson] = &[
                     r#"HSET faq:1 question "How do I reset my password?" embedding "\x00\x00\x80?\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00""#,
                     r#"HSET faq:2 question "What are the delivery fees?" embedding "\x00\x00\x00\x00\x00\x00\x80?\x00\x00\x00\x00\x00\x00\x00\x00""#,
                 ],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.on("HSET", "faq:*") && r.reply.integer().is_some(),
             },
@@ -493,6 +682,7 @@ pub const LESSONS: &[Lesson] = &[
                 try_lines: &[
                     r#"FT.SEARCH idx:faq "*=>[KNN 2 @embedding $q AS score]" PARAMS 2 q "\xcd\xccL?\xcd\xccL>\x00\x00\x00\x00\x00\x00\x00\x00" RETURN 2 question score SORTBY score DIALECT 2"#,
                 ],
+                second_lines: &[],
                 jump_ms: None,
                 done_when: |r| r.is("FT.SEARCH") && matches!(r.reply, ReplySummary::Aggregate(n) if n >= 3),
             },

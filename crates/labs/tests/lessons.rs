@@ -19,8 +19,14 @@ fn args(line: &str) -> Vec<Bytes> {
 }
 
 /// Run a lesson by clicking through its steps: each step's lines, again and again (a burst of
-/// INCRs) until the step is done; `run` executes one command and `jump` moves the clock.
-fn finish(lesson_index: usize, mut run: impl FnMut(Vec<Bytes>) -> Frame, mut jump: impl FnMut(u64)) -> usize {
+/// INCRs) until the step is done; `run` executes one command in the console, `second` one in
+/// the second client, and `jump` moves the clock.
+fn finish(
+    lesson_index: usize,
+    mut run: impl FnMut(Vec<Bytes>) -> Frame,
+    mut second: impl FnMut(Vec<Bytes>) -> Frame,
+    mut jump: impl FnMut(u64),
+) -> usize {
     let lesson = &LESSONS[lesson_index];
     let mut ran = Vec::new();
     for (i, step) in lesson.steps.iter().enumerate() {
@@ -30,6 +36,10 @@ fn finish(lesson_index: usize, mut run: impl FnMut(Vec<Bytes>) -> Frame, mut jum
         for _ in 0..10 {
             if progress(lesson, 0, &ran) > i {
                 break;
+            }
+            for line in step.second_lines {
+                let reply = second(args(line));
+                assert!(!reply.is_error(), "{} (second client): {line} -> {reply:?}", lesson.id);
             }
             for line in step.try_lines {
                 let cmd = args(line);
@@ -48,11 +58,13 @@ fn every_lesson_finishes_in_the_engine_with_its_own_lines() {
     for (i, lesson) in LESSONS.iter().enumerate() {
         let mut engine = Engine::new(5, 1_000_000);
         let client = engine.connect(1_000_000);
+        let other = engine.connect(1_000_000);
         let now = std::cell::Cell::new(1_000_000u64);
         let engine = std::cell::RefCell::new(engine);
         let done = finish(
             i,
             |cmd| engine.borrow_mut().execute(client, cmd, now.get()),
+            |cmd| engine.borrow_mut().execute(other, cmd, now.get()),
             |ms| {
                 now.set(now.get() + ms);
                 engine.borrow_mut().tick(now.get());
@@ -154,7 +166,9 @@ fn lessons_without_clock_jumps_also_finish_on_real_redis() {
         if reconfigures || lesson.steps.iter().any(|s| s.jump_ms.is_some()) {
             continue;
         }
-        assert_eq!(finish(i, |cmd| oracle.run(cmd), |_| unreachable!()), lesson.steps.len(), "{}", lesson.id);
+        let mut other = Oracle::connect();
+        let done = finish(i, |cmd| oracle.run(cmd), |cmd| other.run(cmd), |_| unreachable!());
+        assert_eq!(done, lesson.steps.len(), "{}", lesson.id);
         finished += 1;
     }
     assert!(finished >= 4, "most lessons are checked against real Redis ({finished})");
@@ -216,6 +230,7 @@ fn the_rate_limit_lesson_ends_with_a_window_that_expires() {
     let done = finish(
         i,
         |cmd| engine.borrow_mut().execute(client, cmd, now.get()),
+        |cmd| engine.borrow_mut().execute(client + 1_000, cmd, now.get()),
         |ms| {
             now.set(now.get() + ms);
             engine.borrow_mut().tick(now.get());
@@ -268,6 +283,7 @@ fn knowledge_check_lines_run_after_their_lesson() {
         finish(
             i,
             |cmd| engine.borrow_mut().execute(client, cmd, now.get()),
+            |cmd| engine.borrow_mut().execute(client + 1_000, cmd, now.get()),
             |ms| {
                 now.set(now.get() + ms);
                 engine.borrow_mut().tick(now.get());
@@ -296,7 +312,12 @@ fn the_threshold_question_shows_scores_as_distances() {
     let mut engine = Engine::new(5, 0);
     let client = engine.connect(0);
     let engine = std::cell::RefCell::new(engine);
-    finish(i, |cmd| engine.borrow_mut().execute(client, cmd, 0), |_| {});
+    finish(
+        i,
+        |cmd| engine.borrow_mut().execute(client, cmd, 0),
+        |cmd| engine.borrow_mut().execute(client + 1_000, cmd, 0),
+        |_| {},
+    );
     let line = playground_labs::quiz::questions_for("vector-index")[0].try_lines[0];
     let Frame::Array(items) = engine.borrow_mut().execute(client, args(line), 0) else { panic!("an array") };
     let score = |fields: &Frame| -> f64 {
@@ -307,4 +328,49 @@ fn the_threshold_question_shows_scores_as_distances() {
     assert_eq!(items[1].as_bytes(), Some(&b"faq:1"[..]));
     let (near, far) = (score(&items[2]), score(&items[4]));
     assert!(near <= 0.05 && far > 0.05, "{near} {far}");
+}
+
+/// The fresh-copies lesson's second client really receives what the lesson says: the published
+/// key, the expired event after the clock jump, and the tracking invalidation.
+#[test]
+fn the_fresh_copies_lesson_delivers_messages_to_the_second_client() {
+    let index = LESSONS.iter().position(|l| l.id == "fresh-copies").expect("the lesson");
+    let mut engine = Engine::new(5, 1_000_000);
+    let client = engine.connect(1_000_000);
+    let other = engine.connect(1_000_000);
+    let now = std::cell::Cell::new(1_000_000u64);
+    let engine = std::cell::RefCell::new(engine);
+    let pushed = std::cell::RefCell::new(Vec::new());
+    let take = |engine: &mut Engine| {
+        let frames = engine.take_pushes(other);
+        pushed.borrow_mut().extend(
+            frames.iter().map(|f| String::from_utf8_lossy(&f.to_bytes(engine.protocol(other))).into_owned()),
+        );
+    };
+    let done = finish(
+        index,
+        |cmd| {
+            let mut e = engine.borrow_mut();
+            let reply = e.execute(client, cmd, now.get());
+            take(&mut e);
+            reply
+        },
+        |cmd| {
+            let mut e = engine.borrow_mut();
+            let reply = e.execute(other, cmd, now.get());
+            take(&mut e);
+            reply
+        },
+        |ms| {
+            now.set(now.get() + ms);
+            let mut e = engine.borrow_mut();
+            e.tick(now.get());
+            take(&mut e);
+        },
+    );
+    assert_eq!(done, LESSONS[index].steps.len());
+    let all = pushed.borrow().concat();
+    assert!(all.contains("$7\r\nmessage\r\n$10\r\ninvalidate\r\n$10\r\nproduct:42\r\n"), "{all}");
+    assert!(all.contains("$22\r\n__keyevent@0__:expired\r\n$9\r\nprice:eur\r\n"), "{all}");
+    assert!(all.contains(">2\r\n$10\r\ninvalidate\r\n*1\r\n$10\r\nproduct:42\r\n"), "{all}");
 }

@@ -15,6 +15,8 @@
 //! as it arrives, never reserved from an announced length, and one slow client stalls no other:
 //! each connection is its own task and holds the engine only while running complete commands.
 
+pub mod cluster;
+
 use bytes::{Buf, BytesMut};
 use playground_engine::resp::{CommandParser, Limits};
 use playground_engine::{Engine, Frame, Outcome};
@@ -35,6 +37,10 @@ pub struct EmulateArgs {
     /// Seed for the engine's random choices (SPOP, RANDOMKEY, eviction samples, HNSW levels).
     #[arg(long, env = "PLAYGROUND_EMULATE_SEED", default_value_t = 0x5eed)]
     pub seed: u64,
+    /// Run N engines as the N primaries of a Redis Cluster, on N consecutive ports from
+    /// `--listen`'s (slots split as `redis-cli --cluster create` splits them). 0: one plain server.
+    #[arg(long, env = "PLAYGROUND_EMULATE_CLUSTER", default_value_t = 0)]
+    pub cluster: u16,
 }
 
 /// Milliseconds on the system clock: the emulator's `now`.
@@ -42,13 +48,17 @@ pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The engine shared by all connections, a signal that keys may have changed, and a probe on
-/// each connection's socket.
+/// The engine shared by all connections, a signal that keys may have changed, a probe on
+/// each connection's socket, and a bell per connection rung when the engine queued pushes for it
+/// (a PUBLISH by another client): its task then writes them at once.
 #[derive(Clone)]
 pub struct Shared {
     engine: Arc<Mutex<Engine>>,
     changed: Arc<Notify>,
     probes: Arc<Mutex<HashMap<u64, std::net::TcpStream>>>,
+    bells: Arc<Mutex<HashMap<u64, Arc<Notify>>>>,
+    /// Set under `--cluster`: this engine is one primary of the emulated cluster.
+    cluster: Option<cluster::Node>,
 }
 
 impl Shared {
@@ -60,7 +70,42 @@ impl Shared {
             engine: Arc::new(Mutex::new(engine)),
             changed: Arc::new(Notify::new()),
             probes: Arc::new(Mutex::new(HashMap::new())),
+            bells: Arc::new(Mutex::new(HashMap::new())),
+            cluster: None,
         }
+    }
+
+    fn bells(&self) -> MutexGuard<'_, HashMap<u64, Arc<Notify>>> {
+        self.bells.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Ring the bell of every connection the engine queued pushes for since the last call
+    /// (a permit is kept if its task is busy, so no push waits for the next command).
+    fn ring_pushed(&self, engine: &mut Engine) {
+        let pushed = engine.pushed_clients();
+        if pushed.is_empty() {
+            return;
+        }
+        let bells = self.bells();
+        for id in pushed {
+            if let Some(bell) = bells.get(&id) {
+                bell.notify_one();
+            }
+        }
+    }
+
+    /// Encode the pushes waiting for `id` into `out`.
+    fn take_pushes(&self, id: u64, out: &mut Vec<u8>) {
+        let mut engine = self.lock();
+        let proto = engine.protocol(id);
+        for frame in engine.take_pushes(id) {
+            frame.encode(proto, out);
+        }
+    }
+
+    /// An engine answering as primary `me` of `layout`.
+    pub fn cluster_node(seed: u64, layout: Arc<cluster::Layout>, me: usize) -> Shared {
+        Shared { cluster: Some(cluster::Node { layout, me }), ..Shared::new(seed) }
     }
 
     /// The engine, even if a previous holder panicked (the engine never panics on input, but a
@@ -106,6 +151,9 @@ impl Shared {
 
 /// Run the server until the process is stopped.
 pub async fn run(args: EmulateArgs) -> std::io::Result<()> {
+    if args.cluster > 0 {
+        return run_cluster(args).await;
+    }
     let listener = TcpListener::bind(args.listen).await?;
     tracing::info!(
         "emulating Redis on {} (redis-cli -p {})",
@@ -115,6 +163,24 @@ pub async fn run(args: EmulateArgs) -> std::io::Result<()> {
     serve(listener, Shared::new(args.seed)).await
 }
 
+/// `--cluster N`: N engines on consecutive ports, one primary each.
+async fn run_cluster(args: EmulateArgs) -> std::io::Result<()> {
+    let n = args.cluster as usize;
+    let host = args.listen.ip().to_string();
+    let layout = Arc::new(cluster::Layout::new(n, &host, args.listen.port(), args.seed));
+    let mut tasks = Vec::with_capacity(n);
+    for (i, m) in layout.members.iter().enumerate() {
+        let listener = TcpListener::bind((args.listen.ip(), m.port)).await?;
+        tracing::info!("cluster node {}/{n} on {host}:{} (slots {}-{})", i + 1, m.port, m.first, m.last);
+        tasks.push(tokio::spawn(serve(listener, Shared::cluster_node(args.seed, layout.clone(), i))));
+    }
+    tracing::info!("emulating a Redis Cluster of {n} primaries (redis-cli -c -p {})", args.listen.port());
+    for t in tasks {
+        t.await.map_err(std::io::Error::other)??;
+    }
+    Ok(())
+}
+
 /// Accept connections on `listener` forever.
 pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()> {
     let expiry = shared.clone();
@@ -122,7 +188,12 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
         let mut every = tokio::time::interval(Duration::from_millis(100));
         loop {
             every.tick().await;
-            let expired = expiry.lock().tick(now_ms());
+            let expired = {
+                let mut engine = expiry.lock();
+                let expired = engine.tick(now_ms());
+                expiry.ring_pushed(&mut engine);
+                expired
+            };
             if expired > 0 {
                 expiry.changed.notify_waiters();
             }
@@ -158,7 +229,10 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
         return Ok(());
     };
     shared.probes().insert(id, probe);
-    let result = serve_client(&mut stream, &shared, id).await;
+    let bell = Arc::new(Notify::new());
+    shared.bells().insert(id, bell.clone());
+    let result = serve_client(&mut stream, &shared, id, &bell).await;
+    shared.bells().remove(&id);
     shared.probes().remove(&id);
     shared.lock().disconnect(id);
     result
@@ -169,7 +243,12 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
 const READ_CHUNK: usize = 16 * 1024;
 const IDLE_CAPACITY: usize = 1024 * 1024;
 
-async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::io::Result<()> {
+async fn serve_client(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    id: u64,
+    bell: &Notify,
+) -> std::io::Result<()> {
     // The input holds only bytes that arrived: a bulk length announced in a header reserves
     // nothing (a client announcing 2 GB and sending nothing costs a few bytes), and the parser
     // resumes where it stopped, so a command read in many pieces is scanned once.
@@ -178,7 +257,15 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
     let mut output = Vec::with_capacity(READ_CHUNK);
     loop {
         input.reserve(READ_CHUNK);
-        let read = stream.read_buf(&mut input).await?;
+        // Idle, the connection waits for a command or for pushes (a message another client
+        // published), written as soon as they are queued.
+        let read = tokio::select! {
+            read = stream.read_buf(&mut input) => read?,
+            () = bell.notified() => {
+                write_pushes(stream, shared, id, &mut output).await?;
+                continue;
+            }
+        };
         if read == 0 {
             return Ok(());
         }
@@ -202,6 +289,11 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                 query_buffer_limit = config.client_query_buffer_limit;
                 // One clock reading per batch, as Redis caches its time per event-loop turn.
                 let now = now_ms();
+                // Pushes queued while this connection was busy go before the batch's replies.
+                let proto = engine.protocol(id);
+                for frame in engine.take_pushes(id) {
+                    frame.encode(proto, &mut output);
+                }
                 loop {
                     match parser.parse(&input, &limits) {
                         Ok(Some((args, used))) => {
@@ -209,8 +301,29 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                             if args.is_empty() {
                                 continue;
                             }
+                            if let Some(node) = &shared.cluster {
+                                if let Some(frame) = node.intercept(&mut engine, id, &args, now) {
+                                    frame.encode(engine.protocol(id), &mut output);
+                                    continue;
+                                }
+                            }
+                            let node = shared.cluster.as_ref();
+                            let adjust = node.map(|_| args.clone());
                             match engine.execute_blocking(id, args, now) {
-                                Outcome::Reply(frame) => frame.encode(engine.protocol(id), &mut output),
+                                Outcome::Reply(frame) => {
+                                    let frame = match (node, adjust) {
+                                        (Some(node), Some(args)) => node.adjust(&args, frame),
+                                        _ => frame,
+                                    };
+                                    // The reply, then what the command pushed to this connection
+                                    // (the other confirmations of `SUBSCRIBE a b`, messages to
+                                    // itself), as Redis writes them.
+                                    let proto = engine.protocol(id);
+                                    frame.encode(proto, &mut output);
+                                    for frame in engine.take_pushes(id) {
+                                        frame.encode(proto, &mut output);
+                                    }
+                                }
                                 Outcome::Blocked { .. } => {
                                     blocked = true;
                                     break;
@@ -229,6 +342,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                         }
                     }
                 }
+                shared.ring_pushed(&mut engine);
             }
             shared.changed.notify_waiters();
             if !output.is_empty() {
@@ -272,15 +386,33 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                         }
                     }
                     frame = wait_unblocked(shared, id) => break frame,
+                    () = bell.notified() => write_pushes(stream, shared, id, &mut output).await?,
                 }
             };
             let proto = shared.lock().protocol(id);
             frame.encode(proto, &mut output);
+            shared.take_pushes(id, &mut output);
             stream.write_all(&output).await?;
             shared.lock().count_io(0, 0, output.len() as u64, 1);
             output.clear();
         }
     }
+}
+
+/// Write the pushes waiting for `id` (nothing if another path took them first).
+async fn write_pushes(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    id: u64,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    shared.take_pushes(id, out);
+    if !out.is_empty() {
+        stream.write_all(out).await?;
+        shared.lock().count_io(0, 0, out.len() as u64, 1);
+        out.clear();
+    }
+    Ok(())
 }
 
 /// Retry a parked blocking command whenever keys may have changed (or every 50 ms, so that
@@ -291,7 +423,9 @@ async fn wait_unblocked(shared: &Shared, id: u64) -> Frame {
         let served = {
             let mut engine = shared.lock();
             shared.drop_hung_up(&mut engine);
-            engine.retry_blocked(id, now_ms())
+            let served = engine.retry_blocked(id, now_ms());
+            shared.ring_pushed(&mut engine);
+            served
         };
         if let Some(frame) = served {
             // This retry may have served clients that blocked earlier (the engine serves in

@@ -493,3 +493,113 @@ fn info_counts_the_bytes_reads_and_writes_of_the_socket() {
     assert_eq!(field("total_writes_processed"), "2");
     assert_eq!(field("total_commands_processed"), "4");
 }
+
+/// Read exactly `expected` (what Redis would send), with no more bytes pending after a moment.
+fn expect_exactly(s: &mut TcpStream, expected: &[u8]) {
+    assert_eq!(
+        String::from_utf8_lossy(&roundtrip(s, b"", expected.len())),
+        String::from_utf8_lossy(expected)
+    );
+    s.set_nonblocking(true).expect("nonblocking");
+    std::thread::sleep(Duration::from_millis(50));
+    let mut extra = [0u8; 64];
+    let left = s.read(&mut extra);
+    s.set_nonblocking(false).expect("blocking");
+    assert!(
+        left.is_err(),
+        "unexpected bytes after the frames: {left:?} {:?}",
+        String::from_utf8_lossy(&extra)
+    );
+}
+
+#[test]
+fn published_messages_reach_idle_subscribers_at_once() {
+    let port = start();
+    let mut sub = connect(port);
+    let mut sub3 = connect(port);
+    let mut publisher = connect(port);
+    // All confirmations of a multi-channel SUBSCRIBE, in order.
+    sub.write_all(b"SUBSCRIBE news weather\r\n").expect("write");
+    expect_exactly(
+        &mut sub,
+        b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$7\r\nweather\r\n:2\r\n",
+    );
+    // HELLO 3's reply (its size varies with the id), then a PING's to know where it ends.
+    sub3.write_all(b"HELLO 3\r\nPING\r\n").expect("write");
+    let mut got = Vec::new();
+    while !got.ends_with(b"+PONG\r\n") {
+        let mut buf = [0u8; 4096];
+        let n = sub3.read(&mut buf).expect("read");
+        assert!(n > 0, "closed");
+        got.extend_from_slice(&buf[..n]);
+    }
+    sub3.write_all(b"PSUBSCRIBE n*\r\n").expect("write");
+    expect_exactly(&mut sub3, b">3\r\n$10\r\npsubscribe\r\n$2\r\nn*\r\n:1\r\n");
+    // Another client publishes: both idle subscribers get the message without sending anything.
+    assert_eq!(roundtrip(&mut publisher, b"PUBLISH news hi\r\n", 4), b":2\r\n");
+    expect_exactly(&mut sub, b"*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n");
+    expect_exactly(&mut sub3, b">4\r\n$8\r\npmessage\r\n$2\r\nn*\r\n$4\r\nnews\r\n$2\r\nhi\r\n");
+    // A RESP2 subscriber may not run other commands; PING answers as a message; RESET leaves.
+    reply(
+        &mut sub,
+        b"GET x\r\n",
+        b"-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n",
+    );
+    reply(&mut sub, b"PING\r\n", b"*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    reply(&mut sub, b"RESET\r\n", b"+RESET\r\n");
+    reply(&mut sub, b"GET x\r\n", b"$-1\r\n");
+    assert_eq!(roundtrip(&mut publisher, b"PUBLISH news again\r\n", 4), b":1\r\n");
+    expect_exactly(&mut sub3, b">4\r\n$8\r\npmessage\r\n$2\r\nn*\r\n$4\r\nnews\r\n$5\r\nagain\r\n");
+    // A RESP3 subscriber publishing to itself: the reply, then its message.
+    sub3.write_all(b"PUBLISH nx self\r\n").expect("write");
+    expect_exactly(&mut sub3, b":1\r\n>4\r\n$8\r\npmessage\r\n$2\r\nn*\r\n$2\r\nnx\r\n$4\r\nself\r\n");
+    // QUIT closes a subscriber's connection after its OK.
+    sub3.write_all(b"QUIT\r\n").expect("write");
+    assert_eq!(read_until_closed(&mut sub3), b"+OK\r\n");
+    assert_eq!(roundtrip(&mut publisher, b"PUBLISH news gone\r\n", 4), b":0\r\n");
+}
+
+#[test]
+fn redis_cli_subscribe_receives_another_terminals_publish() {
+    let port = start();
+    let sub = Command::new("redis-cli")
+        .args(["-p", &port.to_string(), "SUBSCRIBE", "room"])
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut sub) = sub else { return eprintln!("redis-cli not installed: skipped") };
+    let mut publisher = connect(port);
+    // Wait until the subscription exists, then publish.
+    for _ in 0..100 {
+        if roundtrip(&mut publisher, b"PUBSUB NUMSUB room\r\n", 18).ends_with(b":1\r\n") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(roundtrip(&mut publisher, b"PUBLISH room hello\r\n", 4), b":1\r\n");
+    std::thread::sleep(Duration::from_millis(200));
+    sub.kill().ok();
+    let out = sub.wait_with_output().expect("output");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "subscribe\nroom\n1\nmessage\nroom\nhello\n");
+}
+
+#[test]
+fn tracking_invalidations_reach_an_idle_resp3_client() {
+    let port = start();
+    let mut cache = connect(port);
+    let mut writer = connect(port);
+    cache.write_all(b"HELLO 3\r\nPING\r\n").expect("write");
+    let mut got = Vec::new();
+    while !got.ends_with(b"+PONG\r\n") {
+        let mut buf = [0u8; 4096];
+        let n = cache.read(&mut buf).expect("read");
+        assert!(n > 0, "closed");
+        got.extend_from_slice(&buf[..n]);
+    }
+    reply(&mut cache, b"CLIENT TRACKING ON\r\n", b"+OK\r\n");
+    reply(&mut cache, b"GET user:1\r\n", b"_\r\n");
+    assert_eq!(roundtrip(&mut writer, b"SET user:1 ada\r\n", 5), b"+OK\r\n");
+    // The cache connection sent nothing: the invalidation arrives on its own.
+    expect_exactly(&mut cache, b">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\nuser:1\r\n");
+    assert_eq!(roundtrip(&mut writer, b"SET user:1 bob\r\n", 5), b"+OK\r\n");
+    reply(&mut cache, b"PING\r\n", b"+PONG\r\n");
+}

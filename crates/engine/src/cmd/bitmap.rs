@@ -90,12 +90,17 @@ fn store_bits(ctx: &mut Ctx, key: &[u8], buf: Vec<u8>, changes: u64) {
     let keys = &mut ctx.server.dbs[db];
     match keys.raw_get_mut(&key) {
         Some(entry) => entry.value = value,
-        None => keys.insert(key.clone(), value, None, now),
+        None => {
+            keys.insert(key.clone(), value, None, now);
+            crate::notify::notify(ctx.server, crate::notify::NEW, "new", db, &key);
+        }
     }
+    let keys = &mut ctx.server.dbs[db];
     keys.settle_encoding(&key, encoding::RAW);
     keys.refresh_memory(&key);
     ctx.server.events.emit(|| Event::Written { db, key: key.clone() });
     if changes > 0 {
+        ctx.notify(crate::notify::STRING, "setbit", &key);
         ctx.server.touch(db, &key);
         ctx.server.dirty += changes - 1;
     }
@@ -311,7 +316,9 @@ fn bitop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let len = sources.iter().map(Bytes::len).max().unwrap_or(0);
     if len == 0 {
-        ctx.delete(&dest);
+        if ctx.delete(&dest) {
+            ctx.notify(crate::notify::GENERIC, "del", &dest);
+        }
         return Ok(Frame::Integer(0));
     }
     let mut out = vec![0u8; len];
@@ -331,7 +338,8 @@ fn bitop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             Op::Not => {}
         }
     }
-    ctx.set_encoded(dest, Value::Str(Bytes::from(out)), None, encoding::RAW);
+    ctx.set_encoded(dest.clone(), Value::Str(Bytes::from(out)), None, encoding::RAW);
+    ctx.notify(crate::notify::STRING, "set", &dest);
     Ok(Frame::Integer(len as i64))
 }
 

@@ -11,8 +11,18 @@ use crate::types::Value;
 use bytes::Bytes;
 
 /// The commands that may wait.
-pub const NAMES: [&str; 8] =
-    ["blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop"];
+pub const NAMES: [&str; 10] = [
+    "blpop",
+    "brpop",
+    "blmove",
+    "brpoplpush",
+    "blmpop",
+    "bzpopmin",
+    "bzpopmax",
+    "bzmpop",
+    "xread",
+    "xreadgroup",
+];
 
 /// A blocking timeout in seconds as an absolute deadline on the virtual clock (None: forever),
 /// read as Redis's `getTimeoutFromObjectOrReply` does: a long double (hex, `inf` included),
@@ -66,18 +76,39 @@ pub fn blocking_keys(args: &[Bytes]) -> &[Bytes] {
             let n = args.get(2).and_then(|n| parse_i64(n)).unwrap_or(0).max(0) as usize;
             3..3usize.saturating_add(n)
         }
+        b"xread" | b"xreadgroup" => return super::stream::stream_keys(args),
         _ => 0..0,
     };
     args.get(keys).unwrap_or_default()
 }
 
-/// True if `value` is of the type the parked command `args` waits for (a sorted set for the
-/// BZ* commands, a list for the others): only such a key wakes it.
-pub fn wakes(args: &[Bytes], value: &Value) -> bool {
-    let zset = args.first().is_some_and(|n| n.len() > 1 && n[..2].eq_ignore_ascii_case(b"bz"));
-    if zset {
-        matches!(value, Value::ZSet(_))
-    } else {
-        matches!(value, Value::List(_))
+/// True if `value` (None: the key is missing) is of the type the parked command `args` waits
+/// for (a sorted set for the BZ* commands, a stream for XREAD, a list for the others): only
+/// such a key wakes it. XREADGROUP wakes on any change, deletion included (it then answers
+/// NOGROUP or WRONGTYPE, as Redis's `unblock_on_nokey`).
+pub fn wakes(args: &[Bytes], value: Option<&Value>) -> bool {
+    let name = args.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    match (name.as_slice(), value) {
+        (b"xreadgroup", _) => true,
+        (b"xread", Some(v)) => matches!(v, Value::Stream(_)),
+        (n, Some(v)) if n.starts_with(b"bz") => matches!(v, Value::ZSet(_)),
+        (_, Some(v)) => matches!(v, Value::List(_)),
+        (_, None) => false,
     }
+}
+
+/// A timeout in milliseconds (XREAD's BLOCK) as an absolute deadline (None: forever), as
+/// Redis's `getTimeoutFromObjectOrReply` with `UNIT_MILLISECONDS`.
+pub fn parse_timeout_ms(ctx: &Ctx, raw: &[u8]) -> Result<Option<u64>, CmdError> {
+    let ms = parse_i64(raw).ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(CmdError::err("timeout is negative"));
+    }
+    if ms == 0 {
+        return Ok(None);
+    }
+    if ms > i64::MAX - ctx.now as i64 {
+        return Err(CmdError::err("timeout is out of range"));
+    }
+    Ok(Some(ctx.now + ms as u64))
 }

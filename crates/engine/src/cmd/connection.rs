@@ -137,10 +137,18 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     spec("no-touch", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "When ON, this connection's reads leave keys' LRU/LFU data untouched.", "<ON | OFF>", client_no_touch),
     spec("kill", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).", "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>", client_kill),
     spec("unblock", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End another connection's blocking command now, as if it timed out (or with an error).", "client-id [TIMEOUT | ERROR]", client_unblock),
+    crate::cmd::tracking::TRACKING,
+    crate::cmd::tracking::CACHING,
+    crate::cmd::tracking::GETREDIR,
+    crate::cmd::tracking::TRACKINGINFO,
     spec("help", 2, &["loading", "stale"], (0, 0, 0), "connection", "Show CLIENT's subcommands.", "", client_help),
 ];
 
-fn ping(_: &mut Ctx, args: &mut Args) -> CmdResult {
+fn ping(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    // A RESP2 subscriber gets a message-shaped reply: ["pong", message or ""].
+    if ctx.client.subs.active() && ctx.client.protocol == Protocol::Resp2 && args.remaining() < 2 {
+        return Ok(Frame::Array(vec![Frame::bulk("pong"), Frame::Bulk(args.next_opt().unwrap_or_default())]));
+    }
     match args.remaining() {
         0 => Ok(Frame::Simple("PONG".into())),
         1 => Ok(Frame::Bulk(args.next_bytes()?)),
@@ -222,6 +230,9 @@ fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     ctx.server.events.emit(|| Event::Written { db: dst, key: key.clone() });
     ctx.server.touch(src, &key);
     ctx.server.touch(dst, &key);
+    crate::notify::notify(ctx.server, crate::notify::NEW, "new", dst, &key);
+    crate::notify::notify(ctx.server, crate::notify::GENERIC, "move_from", src, &key);
+    crate::notify::notify(ctx.server, crate::notify::GENERIC, "move_to", dst, &key);
     Ok(Frame::Integer(1))
 }
 
@@ -320,6 +331,8 @@ fn reset(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     ctx.server.dirty_clients.remove(&client.id);
     client.watched.clear();
     client.watch_dirty = false;
+    crate::cmd::pubsub::forget_client(ctx.server, client);
+    crate::cmd::tracking::disable(ctx.server, client);
     client.multi = None;
     client.multi_error = false;
     client.db = 0;
@@ -407,8 +420,20 @@ pub fn client_addr(id: u64) -> String {
 /// `current` is the command name to show for the calling client (`client|list`).
 pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     let mut flags = String::new();
+    if client.subs.active() {
+        flags.push('P');
+    }
     if client.multi.is_some() {
         flags.push('x');
+    }
+    if let Some(t) = &client.tracking {
+        flags.push('t');
+        if t.broken {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
     }
     if client.no_evict {
         flags.push('e');
@@ -424,17 +449,21 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     let cmd = current.unwrap_or(if client.last_command.is_empty() { "NULL" } else { &client.last_command });
     format!(
         "id={id} addr={addr} laddr=127.0.0.1:6379 fd={fd} name={name} age={age} idle={idle} flags={flags} \
-         db={db} sub=0 psub=0 ssub=0 multi={multi} watch={watch} qbuf=0 qbuf-free=0 argv-mem=0 \
+         db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf=0 qbuf-free=0 argv-mem=0 \
          multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user=default \
-         redir=-1 resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
+         redir={redir} resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
         id = client.id,
         addr = client_addr(client.id),
         fd = 8 + client.id,
         age = now.saturating_sub(client.created_ms) / 1000,
         idle = if current.is_some() { 0 } else { now.saturating_sub(client.last_ms) / 1000 },
         db = client.db,
+        sub = client.subs.channels.len(),
+        psub = client.subs.patterns.len(),
+        ssub = client.subs.shard.len(),
         multi = client.multi.as_ref().map_or(-1, |q| q.len() as i64),
         watch = client.watched.len(),
+        redir = client.tracking.as_ref().map_or(-1, |t| t.redirect as i64),
         resp = if client.protocol == Protocol::Resp3 { 3 } else { 2 },
         lib_name = lib(&client.lib_name),
         lib_ver = lib(&client.lib_ver),
@@ -447,20 +476,11 @@ fn client_info(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
 
 fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut only_ids: Option<Vec<u64>> = None;
-    let mut normal_only = true;
+    // TYPE's filter: Some(is a subscriber), None for a type nobody here has (replicas).
+    let mut only_type: Option<Option<bool>> = None;
     if let Some(option) = args.next_opt() {
         if option.eq_ignore_ascii_case(b"TYPE") && args.remaining() == 1 {
-            let kind = args.next_bytes()?;
-            normal_only = match kind.to_ascii_lowercase().as_slice() {
-                b"normal" => true,
-                b"master" | b"replica" | b"slave" | b"pubsub" => false,
-                _ => {
-                    return Err(CmdError::err(format!(
-                        "Unknown client type '{}'",
-                        crate::args::truncate_for_error(&kind, 128)
-                    )))
-                }
-            };
+            only_type = Some(client_type(&args.next_bytes()?)?);
         } else if option.eq_ignore_ascii_case(b"ID") && args.remaining() >= 1 {
             let mut ids = Vec::new();
             for arg in args.rest() {
@@ -475,24 +495,39 @@ fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     let mut text = String::new();
-    if normal_only {
-        let me = ctx.client.id;
-        let mut lines: Vec<(u64, String)> = ctx
-            .server
-            .clients
-            .values()
-            .filter(|c| c.id != me)
-            .map(|c| (c.id, client_line(c, ctx.now, None)))
-            .collect();
+    let me = ctx.client.id;
+    let wanted = |c: &Client| only_type.is_none_or(|t| t == Some(c.subs.active()));
+    let mut lines: Vec<(u64, String)> = ctx
+        .server
+        .clients
+        .values()
+        .filter(|c| c.id != me && wanted(c))
+        .map(|c| (c.id, client_line(c, ctx.now, None)))
+        .collect();
+    if wanted(ctx.client) {
         lines.push((me, client_line(ctx.client, ctx.now, Some("client|list"))));
-        crate::order::sort_by_key(&mut lines, |(id, _)| *id);
-        for (id, line) in lines {
-            if only_ids.as_ref().is_none_or(|ids| ids.contains(&id)) {
-                text.push_str(&line);
-            }
+    }
+    crate::order::sort_by_key(&mut lines, |(id, _)| *id);
+    for (id, line) in lines {
+        if only_ids.as_ref().is_none_or(|ids| ids.contains(&id)) {
+            text.push_str(&line);
         }
     }
     Ok(Frame::Verbatim(Bytes::from(text)))
+}
+
+/// A client type as CLIENT LIST and KILL name it: Some(is a subscriber), or None for the
+/// replication types, which no client here has.
+fn client_type(kind: &[u8]) -> Result<Option<bool>, CmdError> {
+    match kind.to_ascii_lowercase().as_slice() {
+        b"normal" => Ok(Some(false)),
+        b"pubsub" => Ok(Some(true)),
+        b"master" | b"replica" | b"slave" => Ok(None),
+        _ => Err(CmdError::err(format!(
+            "Unknown client type '{}'",
+            crate::args::truncate_for_error(kind, 128)
+        ))),
+    }
 }
 
 /// CLIENT KILL filters (the new form); every given filter must match.
@@ -501,7 +536,8 @@ struct KillFilter {
     id: Option<u64>,
     addr: Option<Bytes>,
     user: Option<Bytes>,
-    normal_type: Option<bool>,
+    /// TYPE: Some(is a subscriber), None for a type nobody here has; LADDR: a wrong one.
+    of_type: Option<Option<bool>>,
     max_age: Option<u64>,
     skip_me: bool,
 }
@@ -511,7 +547,7 @@ impl KillFilter {
         self.id.is_none_or(|id| id == client.id)
             && self.addr.as_ref().is_none_or(|a| a.as_ref() == client_addr(client.id).as_bytes())
             && self.user.as_ref().is_none_or(|u| u.as_ref() == b"default")
-            && self.normal_type.unwrap_or(true)
+            && self.of_type.is_none_or(|t| t == Some(client.subs.active()))
             && self.max_age.is_none_or(|age| now.saturating_sub(client.created_ms) / 1000 >= age)
     }
 }
@@ -531,7 +567,8 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     _ => return Err(CmdError::err("client-id should be greater than 0")),
                 },
                 b"addr" => filter.addr = Some(value),
-                b"laddr" => filter.normal_type = Some(value.as_ref() == b"127.0.0.1:6379"),
+                b"laddr" if value.as_ref() != b"127.0.0.1:6379" => filter.of_type = Some(None),
+                b"laddr" => {}
                 b"user" => {
                     if value.as_ref() != b"default" {
                         return Err(CmdError::err(format!(
@@ -541,18 +578,7 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     }
                     filter.user = Some(value);
                 }
-                b"type" => {
-                    filter.normal_type = Some(match value.to_ascii_lowercase().as_slice() {
-                        b"normal" => true,
-                        b"master" | b"replica" | b"slave" | b"pubsub" => false,
-                        _ => {
-                            return Err(CmdError::err(format!(
-                                "Unknown client type '{}'",
-                                crate::args::truncate_for_error(&value, 128)
-                            )))
-                        }
-                    })
-                }
+                b"type" => filter.of_type = Some(client_type(&value)?),
                 b"skipme" => filter.skip_me = on_yes_no(&value)?,
                 b"maxage" => {
                     let age = parse_i64(&value)

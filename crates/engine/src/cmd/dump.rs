@@ -84,9 +84,7 @@ fn restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let limit = ctx.server.value_limit.unwrap_or(MAX_UNPACKED);
     let value = crate::rdb::restore(&payload, limit).ok_or_else(|| CmdError::err("Bad data format"))?;
-    if replace {
-        ctx.delete(&key);
-    }
+    let deleted = replace && ctx.delete(&key);
     let now = ctx.now;
     // Redis adds the relative TTL to the time in a signed 64-bit sum that wraps: a TTL near
     // LLONG_MAX lands in the past, and the key is dropped as already expired.
@@ -96,10 +94,14 @@ fn restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         t => Some(t.wrapping_add(now as i64)),
     };
     if deadline.is_some_and(|t| t <= now as i64) {
+        if deleted {
+            ctx.notify(crate::notify::GENERIC, "del", &key);
+        }
         return Ok(Frame::ok());
     }
     let deadline = deadline.map(|t| t as u64);
     ctx.set(key.clone(), value, deadline);
+    ctx.notify(crate::notify::GENERIC, "restore", &key);
     // RediSearch reads the key on the oracle's "restore" event: a keyspace hit there. (That read
     // also resets the key's idle time on the oracle; the engine keeps Redis's own IDLETIME.)
     super::keys::module_reads_key(ctx, &key);

@@ -512,7 +512,8 @@ fn radius_generic(ctx: &mut Ctx, args: &mut Args, src: usize, flags: u8) -> CmdR
                 .into_iter()
                 .map(|p| (p.member, if storedist { p.dist / conversion } else { p.score }))
                 .collect();
-            Ok(Frame::Integer(store_result(ctx, dst, items) as i64))
+            let event = if has(GEOSEARCH) { "geosearchstore" } else { "georadiusstore" };
+            Ok(Frame::Integer(store_result(ctx, dst, items, event) as i64))
         }
     }
 }

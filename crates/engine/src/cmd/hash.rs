@@ -16,6 +16,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::frame::{Frame, Protocol};
 use crate::glob::glob_match;
 use crate::long_double::{add_parsed, parse_long_double};
+use crate::notify::HASH;
 use crate::types::hfe::{self, place};
 use crate::types::Value;
 use bytes::Bytes;
@@ -156,12 +157,17 @@ fn expire_field_if_needed(ctx: &mut Ctx, key: &[u8], field: &Bytes) {
     let due =
         ctx.server.dbs[db].raw_get(key).is_some_and(|e| hfe::expired(e.field_ttls.as_deref(), field, now));
     if due {
-        expire_fields(ctx.server, db, key, std::slice::from_ref(field));
+        expire_fields(ctx.server, db, key, std::slice::from_ref(field), true);
     }
 }
 
 /// The live value of `field` of the hash at `key`, deleting it first if it expired.
 fn live_field(ctx: &mut Ctx, key: &[u8], field: &Bytes) -> Option<Bytes> {
+    live_field_noting(ctx, key, field, None)
+}
+
+/// [`live_field`]; with `expired`, the deletion is not announced but noted there (HMGET).
+fn live_field_noting(ctx: &mut Ctx, key: &[u8], field: &Bytes, expired: Option<&mut bool>) -> Option<Bytes> {
     let (db, now) = (ctx.db_index(), ctx.now);
     let (value, due) = match ctx.server.dbs[db].raw_get(key) {
         Some(Entry { value: Value::Hash(h), field_ttls, .. }) => {
@@ -170,7 +176,11 @@ fn live_field(ctx: &mut Ctx, key: &[u8], field: &Bytes) -> Option<Bytes> {
         _ => return None,
     };
     if due {
-        expire_fields(ctx.server, db, key, std::slice::from_ref(field));
+        let notify = expired.is_none();
+        if let Some(flag) = expired {
+            *flag = true;
+        }
+        expire_fields(ctx.server, db, key, std::slice::from_ref(field), notify);
         return None;
     }
     value
@@ -193,7 +203,7 @@ fn expire_due_fields(ctx: &mut Ctx, key: &[u8]) {
         Some(ttls) if ttls.min().is_some_and(|t| t < now) => ttls.due(now, usize::MAX),
         _ => return,
     };
-    if !due.is_empty() && !expire_fields(ctx.server, db, key, &due) {
+    if !due.is_empty() && !expire_fields(ctx.server, db, key, &due, true) {
         let next = ctx.server.dbs[db].raw_get(key).and_then(|e| e.field_ttls.as_ref()?.min());
         ctx.server.dbs[db].register_field_ttls(key, next);
     }
@@ -223,6 +233,7 @@ fn set_fields(ctx: &mut Ctx, key: Bytes, pairs: Vec<(Bytes, Bytes)>) -> Result<i
             }
         }
     }
+    ctx.notify(HASH, "hset", &key);
     ctx.modified(&key);
     Ok(added)
 }
@@ -251,6 +262,7 @@ fn hsetnx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Ok(Frame::Integer(0));
     }
     hash.insert(field, value);
+    ctx.notify(HASH, "hset", &key);
     ctx.modified(&key);
     Ok(Frame::Integer(1))
 }
@@ -270,9 +282,19 @@ fn hmget(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if read_hash(ctx, &key)?.is_none() {
         return Ok(Frame::Array(fields.iter().map(|_| Frame::Null).collect()));
     }
-    Ok(Frame::Array(
-        fields.iter().map(|f| live_field(ctx, &key, f).map_or(Frame::Null, Frame::Bulk)).collect(),
-    ))
+    let mut expired = false;
+    let values = fields
+        .iter()
+        .map(|f| live_field_noting(ctx, &key, f, Some(&mut expired)).map_or(Frame::Null, Frame::Bulk));
+    let reply = Frame::Array(values.collect());
+    // One `hexpired` for the fields the command expired, then `del` if the hash went with them.
+    if expired {
+        ctx.notify(HASH, "hexpired", &key);
+        if ctx.db().raw_get(&key).is_none() {
+            ctx.notify(crate::notify::GENERIC, "del", &key);
+        }
+    }
+    Ok(reply)
 }
 
 fn hgetall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -306,6 +328,7 @@ fn hdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         },
     };
     if removed > 0 {
+        ctx.notify(HASH, "hdel", &key);
         ctx.modified(&key);
     }
     Ok(Frame::Integer(removed as i64))
@@ -364,6 +387,7 @@ fn hincrby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let next = current.checked_add(by).ok_or_else(CmdError::overflow)?;
     hash.insert(field, Bytes::from(next.to_string()));
+    ctx.notify(HASH, "hincrby", &key);
     ctx.modified(&key);
     Ok(Frame::Integer(next))
 }
@@ -386,6 +410,7 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         add_parsed(&current, &by).ok_or_else(|| CmdError::err("increment would produce NaN or Infinity"))?;
     let text = Bytes::from(sum.to_human_string());
     hash.insert(field, text.clone());
+    ctx.notify(HASH, "hincrbyfloat", &key);
     ctx.modified(&key);
     Ok(Frame::Bulk(text))
 }

@@ -217,6 +217,7 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, name: &str, relative: bool, un
     ctx.server.stats.expired_subkeys += done.deleted;
     if done.deleted + done.updated > 0 {
         reregister(ctx, &key, done.min_fields);
+        ctx.notify(crate::notify::HASH, if done.deleted > 0 { "hdel" } else { "hexpire" }, &key);
         ctx.modified(&key);
     } else {
         // Nothing changed but the encoding (listpack to listpackex), which costs memory.
@@ -390,6 +391,7 @@ fn hpersist(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     if changed {
+        ctx.notify(crate::notify::HASH, "hpersist", &key);
         ctx.modified(&key);
     }
     Ok(Frame::Array(replies))

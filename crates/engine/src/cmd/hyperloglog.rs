@@ -51,8 +51,10 @@ fn write_hll(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Writable>, CmdError> {
 }
 
 /// Store HLL bytes: always a `raw` string, as Redis's `dbUnshareStringValue` leaves it.
+/// Store a changed HyperLogLog (PFADD and PFMERGE both send a `pfadd` event).
 fn store(ctx: &mut Ctx, key: Bytes, bytes: Vec<u8>, ttl: Option<u64>) {
-    ctx.set_encoded(key, Value::Str(Bytes::from(bytes)), ttl, encoding::RAW);
+    ctx.set_encoded(key.clone(), Value::Str(Bytes::from(bytes)), ttl, encoding::RAW);
+    ctx.notify(crate::notify::STRING, "pfadd", &key);
 }
 
 fn pfadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {

@@ -7,6 +7,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::events::Event;
 use crate::frame::Frame;
 use crate::glob::glob_match;
+use crate::notify::GENERIC;
 use crate::types::Value;
 use bytes::Bytes;
 
@@ -270,7 +271,13 @@ pub const COMMANDS: &[CommandSpec] = &[
 ];
 
 fn del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let deleted = args.rest().iter().filter(|key| ctx.delete(key)).count();
+    let mut deleted = 0;
+    for key in args.rest() {
+        if ctx.delete(&key) {
+            ctx.notify(GENERIC, "del", &key);
+            deleted += 1;
+        }
+    }
     Ok(Frame::Integer(deleted as i64))
 }
 
@@ -306,6 +313,8 @@ fn rename_generic(ctx: &mut Ctx, args: &mut Args, nx: bool) -> CmdResult {
     ctx.set_encoded(to.clone(), value, expires_at, floor);
     ctx.db().set_field_ttls(&to, field_ttls, registered);
     ctx.delete(&from);
+    ctx.notify(GENERIC, "rename_from", &from);
+    ctx.notify(GENERIC, "rename_to", &to);
     module_reads_key(ctx, &to);
     Ok(if nx { Frame::Integer(1) } else { Frame::ok() })
 }
@@ -375,6 +384,8 @@ fn copy(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // Redis duplicates the object in its own encoding.
     ctx.server.dbs[dst_db].settle_encoding(&to, floor);
     ctx.server.dbs[dst_db].set_field_ttls(&to, field_ttls, registered);
+    crate::notify::notify(ctx.server, crate::notify::NEW, "new", dst_db, &to);
+    crate::notify::notify(ctx.server, GENERIC, "copy_to", dst_db, &to);
     module_reads_key(ctx, &to);
     ctx.server.events.emit(|| Event::Written { db: dst_db, key: to.clone() });
     ctx.server.touch(dst_db, &to);
@@ -506,8 +517,10 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, seconds: bool, absolute: bool,
     }
     if when <= ctx.now as i64 {
         ctx.delete(&key);
+        ctx.notify(GENERIC, "del", &key);
     } else {
         ctx.set_expiry(&key, Some(when as u64));
+        ctx.notify(GENERIC, "expire", &key);
     }
     Ok(Frame::Integer(1))
 }
@@ -562,6 +575,7 @@ fn persist(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     match ctx.write(&key) {
         Some(e) if e.expires_at.is_some() => {
             ctx.set_expiry(&key, None);
+            ctx.notify(GENERIC, "persist", &key);
             Ok(Frame::Integer(1))
         }
         _ => Ok(Frame::Integer(0)),

@@ -11,6 +11,7 @@ use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
+use crate::notify::LIST;
 use crate::types::Value;
 use bytes::Bytes;
 use std::collections::VecDeque;
@@ -252,6 +253,25 @@ enum End {
     Right,
 }
 
+impl End {
+    /// The keyspace events of a push and a pop at this end.
+    fn push_event(self) -> &'static str {
+        if self == End::Left {
+            "lpush"
+        } else {
+            "rpush"
+        }
+    }
+
+    fn pop_event(self) -> &'static str {
+        if self == End::Left {
+            "lpop"
+        } else {
+            "rpop"
+        }
+    }
+}
+
 fn parse_end(raw: &[u8]) -> Result<End, CmdError> {
     if raw.eq_ignore_ascii_case(b"LEFT") {
         Ok(End::Left)
@@ -277,6 +297,7 @@ fn push(ctx: &mut Ctx, args: &mut Args, end: End, only_existing: bool) -> CmdRes
         }
     }
     let len = list.len() as i64;
+    ctx.notify(LIST, end.push_event(), &key);
     ctx.modified(&key);
     Ok(Frame::Integer(len))
 }
@@ -308,6 +329,9 @@ fn pop_n(ctx: &mut Ctx, key: &Bytes, end: End, count: usize) -> Result<Option<Ve
             list.drain(start..).rev().collect()
         }
     };
+    if n > 0 {
+        ctx.notify(LIST, end.pop_event(), key);
+    }
     ctx.modified(key);
     Ok(Some(popped))
 }
@@ -374,6 +398,7 @@ fn ltrim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
         None => list.clear(),
     }
+    ctx.notify(LIST, "ltrim", &key);
     ctx.modified(&key);
     Ok(Frame::ok())
 }
@@ -411,6 +436,7 @@ fn lset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if converts {
         ctx.db().settle_encoding(&key, 1);
     }
+    ctx.notify(LIST, "lset", &key);
     ctx.modified(&key);
     Ok(Frame::ok())
 }
@@ -443,6 +469,7 @@ fn lrem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     if removed > 0 {
+        ctx.notify(LIST, "lrem", &key);
         ctx.modified(&key);
     }
     Ok(Frame::Integer(removed as i64))
@@ -464,6 +491,7 @@ fn linsert(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(at) = list.iter().position(|e| *e == pivot) else { return Ok(Frame::Integer(-1)) };
     list.insert(if after { at + 1 } else { at }, element);
     let len = list.len() as i64;
+    ctx.notify(LIST, "linsert", &key);
     ctx.modified(&key);
     Ok(Frame::Integer(len))
 }
@@ -530,7 +558,13 @@ fn move_one(ctx: &mut Ctx, src: &Bytes, dst: &Bytes, from: End, to: End) -> Resu
         return Ok(None);
     }
     existing_list(ctx, dst)?;
-    let Some(item) = pop_n(ctx, src, from, 1)?.and_then(|v| v.into_iter().next()) else { return Ok(None) };
+    // Popped first, told last: Redis notifies the push, then the pop (and the source's
+    // deletion if it emptied).
+    let popped = existing_list(ctx, src)?.and_then(|list| match from {
+        End::Left => list.pop_front(),
+        End::Right => list.pop_back(),
+    });
+    let Some(item) = popped else { return Ok(None) };
     let value = ctx.write_or_create(dst, |v| matches!(v, Value::List(_)), || Value::List(List::new()))?;
     if let Value::List(list) = value {
         match to {
@@ -538,7 +572,10 @@ fn move_one(ctx: &mut Ctx, src: &Bytes, dst: &Bytes, from: End, to: End) -> Resu
             End::Right => list.push_back(item.clone()),
         }
     }
+    ctx.notify(LIST, to.push_event(), dst);
     ctx.modified(dst);
+    ctx.notify(LIST, from.pop_event(), src);
+    ctx.modified(src);
     // Redis counts one change for a move (the pop's `listElementsRemoved`); the push only
     // signals the destination's watchers. `modified` counted it as a second change.
     ctx.server.dirty -= 1;

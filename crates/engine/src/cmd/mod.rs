@@ -19,11 +19,15 @@ pub mod json;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod pubsub;
 pub mod server;
 pub mod services;
 pub mod set;
 pub mod sort;
+pub mod stream;
+pub mod stream_group;
 pub mod string;
+pub mod tracking;
 pub mod transaction;
 pub mod zpop;
 pub mod zrange_spec;
@@ -101,9 +105,12 @@ fn families() -> &'static [&'static [CommandSpec]] {
         geo::COMMANDS,
         hyperloglog::COMMANDS,
         zpop::COMMANDS,
+        stream::COMMANDS,
+        stream_group::COMMANDS,
         sort::COMMANDS,
         server::COMMANDS,
         services::COMMANDS,
+        pubsub::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
         crate::search::COMMANDS,

@@ -3,7 +3,7 @@
 //! so they only move LASTSAVE and reset the change counter, as a successful save would).
 
 mod docs;
-mod getkeys;
+pub(crate) mod getkeys;
 mod info;
 
 use super::connection::help_lines;
@@ -303,6 +303,11 @@ fn flush_mode(args: &mut Args) -> Result<(), CmdError> {
 /// Empty database `db`: WATCHers of its keys see a change, the eviction pool forgets it.
 pub fn flush_db(server: &mut crate::server::Server, db: usize) {
     server.touch_all_in_db(db);
+    // Tracking clients drop their whole cache (the caller too, checked once it is back).
+    let ids = (server.clients.values().filter(|c| c.tracking.is_some()).map(|c| c.id))
+        .chain(Some(server.current_client).filter(|&id| id != 0))
+        .collect();
+    crate::cmd::tracking::flush(server, ids);
     server.dbs[db].clear();
     server.evict_pool.clear();
     crate::search::drop_all(server);

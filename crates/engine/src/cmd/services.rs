@@ -1,6 +1,5 @@
-//! PUBSUB, SLOWLOG, MODULE and FUNCTION: the introspection of services the playground does not
-//! run, answered as Redis 7.4 answers with none in use. Nobody can subscribe (no SUBSCRIBE), so
-//! every channel count is 0; every command runs in microseconds, far below
+//! SLOWLOG, MODULE and FUNCTION: the introspection of services the playground does not
+//! run, answered as Redis 7.4 answers with none in use. Every command runs in microseconds, far below
 //! `slowlog-log-slower-than`'s 10 ms, so the slow log stays empty; the one module is the search
 //! module (as HELLO says) and there is no Lua, so no function library. Loading modules or
 //! functions is left out (unknown subcommand), not faked.
@@ -14,7 +13,6 @@ use crate::frame::Frame;
 
 const ADMIN: &[&str] = &["admin", "loading", "stale"];
 const HELP: &[&str] = &["loading", "stale"];
-const PUBSUB: &[&str] = &["pubsub", "loading", "stale"];
 
 macro_rules! container {
     ($name:literal, $group:literal, $summary:literal, $subs:expr) => {
@@ -34,12 +32,6 @@ macro_rules! container {
 
 pub const COMMANDS: &[CommandSpec] = &[
     container!(
-        "pubsub",
-        "pubsub",
-        "Inspect Pub/Sub channels and subscriptions (none in the playground).",
-        PUBSUB_SUBCOMMANDS
-    ),
-    container!(
         "slowlog",
         "server",
         "Inspect the log of slow commands (empty: commands here take microseconds).",
@@ -52,51 +44,6 @@ pub const COMMANDS: &[CommandSpec] = &[
         "Inspect function libraries (none: the playground has no Lua).",
         FUNCTION_SUBCOMMANDS
     ),
-];
-
-const PUBSUB_SUBCOMMANDS: &[CommandSpec] = &[
-    spec(
-        "channels",
-        -2,
-        PUBSUB,
-        (0, 0, 0),
-        "pubsub",
-        "Channels with subscribers matching a pattern.",
-        "[pattern]",
-        channels,
-    ),
-    spec(
-        "numsub",
-        -2,
-        PUBSUB,
-        (0, 0, 0),
-        "pubsub",
-        "Subscriber count of each channel given.",
-        "[channel [channel ...]]",
-        numsub,
-    ),
-    spec("numpat", 2, PUBSUB, (0, 0, 0), "pubsub", "How many pattern subscriptions exist.", "", numpat),
-    spec(
-        "shardchannels",
-        -2,
-        PUBSUB,
-        (0, 0, 0),
-        "pubsub",
-        "Shard channels with subscribers matching a pattern.",
-        "[pattern]",
-        channels,
-    ),
-    spec(
-        "shardnumsub",
-        -2,
-        PUBSUB,
-        (0, 0, 0),
-        "pubsub",
-        "Subscriber count of each shard channel given.",
-        "[shardchannel [shardchannel ...]]",
-        numsub,
-    ),
-    spec("help", 2, HELP, (0, 0, 0), "pubsub", "Show PUBSUB's subcommands.", "", pubsub_help),
 ];
 
 const SLOWLOG_SUBCOMMANDS: &[CommandSpec] = &[
@@ -166,7 +113,7 @@ const FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[
 ];
 
 /// Redis's `addReplySubcommandSyntaxError`: the subcommand as typed.
-fn syntax_error(args: &Args, command: &str) -> CmdError {
+pub(crate) fn syntax_error(args: &Args, command: &str) -> CmdError {
     let typed = args.all().get(1).map(|s| crate::args::truncate_for_error(s, 128)).unwrap_or_default();
     CmdError::err(format!(
         "unknown subcommand or wrong number of arguments for '{typed}'. Try {command} HELP."
@@ -175,22 +122,6 @@ fn syntax_error(args: &Args, command: &str) -> CmdError {
 
 fn ok(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Ok(Frame::ok())
-}
-
-fn channels(_: &mut Ctx, args: &mut Args) -> CmdResult {
-    if args.remaining() > 1 {
-        return Err(syntax_error(args, "PUBSUB"));
-    }
-    Ok(Frame::Array(vec![]))
-}
-
-fn numsub(_: &mut Ctx, args: &mut Args) -> CmdResult {
-    // A flat array in RESP3 too, as Redis sends it.
-    Ok(Frame::Array(args.rest().into_iter().flat_map(|c| [Frame::Bulk(c), Frame::Integer(0)]).collect()))
-}
-
-fn numpat(_: &mut Ctx, _: &mut Args) -> CmdResult {
-    Ok(Frame::Integer(0))
 }
 
 fn slowlog_get(_: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -256,25 +187,6 @@ fn function_delete(_: &mut Ctx, _: &mut Args) -> CmdResult {
 
 fn function_kill(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Err(CmdError::raw("NOTBUSY No scripts in execution right now."))
-}
-
-fn pubsub_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
-    Ok(help_lines(
-        "PUBSUB",
-        &[
-            "CHANNELS [<pattern>]",
-            "    Return the currently active channels matching a <pattern> (default: '*').",
-            "NUMPAT",
-            "    Return number of subscriptions to patterns.",
-            "NUMSUB [<channel> ...]",
-            "    Return the number of subscribers for the specified channels, excluding",
-            "    pattern subscriptions(default: no channels).",
-            "SHARDCHANNELS [<pattern>]",
-            "    Return the currently active shard level channels matching a <pattern> (default: '*').",
-            "SHARDNUMSUB [<shardchannel> ...]",
-            "    Return the number of subscribers for the specified shard level channel(s)",
-        ],
-    ))
 }
 
 fn slowlog_help(_: &mut Ctx, _: &mut Args) -> CmdResult {

@@ -11,6 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 use crate::glob::glob_match;
+use crate::notify::SET;
 use crate::types::Value;
 use bytes::Bytes;
 use indexmap::IndexSet;
@@ -313,6 +314,7 @@ fn sadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.db().settle_encoding(&key, 2);
     }
     if added > 0 {
+        ctx.notify(SET, "sadd", &key);
         ctx.modified(&key);
     }
     Ok(Frame::Integer(added as i64))
@@ -326,6 +328,7 @@ fn srem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let removed = members.iter().filter(|m| set.shift_remove(m.as_ref())).count();
     if removed > 0 {
+        ctx.notify(SET, "srem", &key);
         ctx.modified(&key);
     }
     Ok(Frame::Integer(removed as i64))
@@ -378,6 +381,7 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let pick = ctx.server.random_below(len);
         let Some(set) = write_set(ctx, &key)? else { return Ok(Frame::Null) };
         let member = set.shift_remove_index(pick);
+        ctx.notify(SET, "spop", &key);
         ctx.modified(&key);
         return Ok(member.map_or(Frame::Null, Frame::Bulk));
     };
@@ -402,6 +406,7 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             set.retain(|m| !gone.contains(m));
         }
     }
+    ctx.notify(SET, "spop", &key);
     ctx.modified(&key);
     Ok(set_frame(popped))
 }
@@ -475,6 +480,7 @@ fn smove(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if let Some(set) = write_set(ctx, &src)? {
         set.shift_remove(&member);
     }
+    ctx.notify(SET, "srem", &src);
     ctx.modified(&src);
     // Redis signals the destination only when the member was really added: a destination that
     // already holds it is untouched (its WATCHers' EXEC still runs, no keyspace event).
@@ -484,6 +490,7 @@ fn smove(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         if let Value::Set(set) = ctx.write_or_create(&dst, is_set, new_set)? {
             add_member(set, member, converted);
         }
+        ctx.notify(SET, "sadd", &dst);
         ctx.modified(&dst);
     }
     Ok(Frame::Integer(1))
@@ -563,9 +570,17 @@ fn store_op(ctx: &mut Ctx, args: &mut Args, op: Op) -> CmdResult {
     let result = compute(ctx, &keys, op)?;
     let len = result.len();
     if len == 0 {
-        ctx.delete(&dst);
+        if ctx.delete(&dst) {
+            ctx.notify(crate::notify::GENERIC, "del", &dst);
+        }
     } else {
-        ctx.set(dst, Value::Set(result), None);
+        ctx.set(dst.clone(), Value::Set(result), None);
+        let event = match op {
+            Op::Inter => "sinterstore",
+            Op::Union => "sunionstore",
+            Op::Diff => "sdiffstore",
+        };
+        ctx.notify(SET, event, &dst);
     }
     Ok(Frame::Integer(len as i64))
 }

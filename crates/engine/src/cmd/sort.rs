@@ -297,11 +297,12 @@ fn sort_generic(ctx: &mut Ctx, args: &mut Args, readonly: bool) -> CmdResult {
     }
     let stored = list.len();
     if stored > 0 {
-        ctx.set(dst, Value::List(list), None);
+        ctx.set(dst.clone(), Value::List(list), None);
+        ctx.notify(crate::notify::LIST, "sortstore", &dst);
         // Redis counts a change per element stored; `set` counted one.
         ctx.server.dirty += stored as u64 - 1;
-    } else {
-        ctx.delete(&dst);
+    } else if ctx.delete(&dst) {
+        ctx.notify(crate::notify::GENERIC, "del", &dst);
     }
     Ok(Frame::Integer(stored as i64))
 }

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 use crate::long_double::{add_parsed, parse_long_double, LongDouble, Parsed};
+use crate::notify::{GENERIC, STRING};
 use crate::types::{encoding, Value};
 use bytes::Bytes;
 
@@ -120,7 +121,11 @@ fn set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         });
     }
     let expires_at = if opts.keepttl { existing.flatten() } else { deadline };
-    ctx.set(key, Value::Str(value), expires_at);
+    ctx.set(key.clone(), Value::Str(value), expires_at);
+    ctx.notify(STRING, "set", &key);
+    if deadline.is_some() {
+        ctx.notify(GENERIC, "expire", &key);
+    }
     Ok(match old {
         Some(old) => old.map_or(Frame::Null, Frame::Bulk),
         None => Frame::ok(),
@@ -132,6 +137,7 @@ fn getdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let value = read_string(ctx, &key)?;
     if value.is_some() {
         ctx.delete(&key);
+        ctx.notify(GENERIC, "del", &key);
     }
     Ok(value.map_or(Frame::Null, Frame::Bulk))
 }
@@ -145,12 +151,15 @@ fn getex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             let deadline = unit.deadline(raw, ctx.now, "getex")?;
             if deadline <= ctx.now && matches!(unit, ExpiryUnit::ExAt | ExpiryUnit::PxAt) {
                 ctx.delete(&key);
+                ctx.notify(GENERIC, "del", &key);
             } else {
                 ctx.set_expiry(&key, Some(deadline));
+                ctx.notify(GENERIC, "expire", &key);
             }
         }
-        None if opts.persist => {
+        None if opts.persist && ctx.peek(&key).is_some_and(|e| e.expires_at.is_some()) => {
             ctx.set_expiry(&key, None);
+            ctx.notify(GENERIC, "persist", &key);
         }
         None => {}
     }
@@ -161,7 +170,8 @@ fn getset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let value = args.next_bytes()?;
     let old = read_string(ctx, &key)?;
-    ctx.set(key, Value::Str(value), None);
+    ctx.set(key.clone(), Value::Str(value), None);
+    ctx.notify(STRING, "set", &key);
     Ok(old.map_or(Frame::Null, Frame::Bulk))
 }
 
@@ -171,7 +181,8 @@ fn setnx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if ctx.write(&key).is_some() {
         return Ok(Frame::Integer(0));
     }
-    ctx.set(key, Value::Str(value), None);
+    ctx.set(key.clone(), Value::Str(value), None);
+    ctx.notify(STRING, "set", &key);
     Ok(Frame::Integer(1))
 }
 
@@ -180,7 +191,9 @@ fn set_with_expiry(ctx: &mut Ctx, args: &mut Args, unit: ExpiryUnit, name: &str)
     let raw = args.next_bytes()?;
     let value = args.next_bytes()?;
     let deadline = unit.deadline(&raw, ctx.now, name)?;
-    ctx.set(key, Value::Str(value), Some(deadline));
+    ctx.set(key.clone(), Value::Str(value), Some(deadline));
+    ctx.notify(STRING, "set", &key);
+    ctx.notify(GENERIC, "expire", &key);
     Ok(Frame::ok())
 }
 
@@ -203,7 +216,8 @@ fn pairs(args: &mut Args, name: &str) -> Result<Vec<(Bytes, Bytes)>, CmdError> {
 
 fn mset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     for (key, value) in pairs(args, "mset")? {
-        ctx.set(key, Value::Str(value), None);
+        ctx.set(key.clone(), Value::Str(value), None);
+        ctx.notify(STRING, "set", &key);
     }
     Ok(Frame::ok())
 }
@@ -214,7 +228,8 @@ fn msetnx(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Ok(Frame::Integer(0));
     }
     for (key, value) in pairs {
-        ctx.set(key, Value::Str(value), None);
+        ctx.set(key.clone(), Value::Str(value), None);
+        ctx.notify(STRING, "set", &key);
     }
     Ok(Frame::Integer(1))
 }
@@ -238,7 +253,8 @@ fn add_integer(ctx: &mut Ctx, key: Bytes, by: i64) -> CmdResult {
         None => (0, None),
     };
     let next = current.checked_add(by).ok_or_else(CmdError::overflow)?;
-    ctx.set(key, Value::Str(Bytes::from(next.to_string())), ttl);
+    ctx.set(key.clone(), Value::Str(Bytes::from(next.to_string())), ttl);
+    ctx.notify(STRING, "incrby", &key);
     Ok(Frame::Integer(next))
 }
 
@@ -278,7 +294,8 @@ fn incrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         add_parsed(&current, &by).ok_or_else(|| CmdError::err("increment would produce NaN or Infinity"))?;
     let text = Bytes::from(sum.to_human_string());
     // Redis builds the result as a plain string object, never an integer one.
-    ctx.set_encoded(key, Value::Str(text.clone()), ttl, encoding::NOT_INT);
+    ctx.set_encoded(key.clone(), Value::Str(text.clone()), ttl, encoding::NOT_INT);
+    ctx.notify(STRING, "incrbyfloat", &key);
     Ok(Frame::Bulk(text))
 }
 
@@ -318,7 +335,8 @@ fn append(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     check_string_length(ctx, value.len().saturating_add(tail.len()))?;
     value.extend_from_slice(&tail);
     let len = value.len() as i64;
-    ctx.set_encoded(key, Value::Str(Bytes::from(value)), ttl, floor);
+    ctx.set_encoded(key.clone(), Value::Str(Bytes::from(value)), ttl, floor);
+    ctx.notify(STRING, "append", &key);
     Ok(Frame::Integer(len))
 }
 
@@ -373,6 +391,7 @@ fn setrange(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     value[offset..offset + patch.len()].copy_from_slice(&patch);
     let len = value.len() as i64;
-    ctx.set_encoded(key, Value::Str(Bytes::from(value)), ttl, encoding::RAW);
+    ctx.set_encoded(key.clone(), Value::Str(Bytes::from(value)), ttl, encoding::RAW);
+    ctx.notify(STRING, "setrange", &key);
     Ok(Frame::Integer(len))
 }

@@ -86,6 +86,7 @@ fn pop(ctx: &mut Ctx, key: &Bytes, max: bool, count: usize) -> Vec<(Bytes, f64)>
     for (m, _) in &popped {
         z.remove(m);
     }
+    ctx.notify(crate::notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
     ctx.modified(key);
     // Redis counts a change per member popped; `modified` counted one.
     ctx.server.dirty += popped.len() as u64 - 1;

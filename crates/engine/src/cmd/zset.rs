@@ -11,6 +11,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::float::{format_double, parse_double};
 use crate::frame::{Frame, Protocol};
 use crate::glob::glob_match;
+use crate::notify::ZSET;
 use crate::types::{Value, ZSet};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -431,6 +432,9 @@ pub(super) fn zadd_apply(ctx: &mut Ctx, key: Bytes, f: AddFlags, pairs: Vec<(f64
                 None => {}
             }
         }
+        if added + updated > 0 {
+            ctx.notify(ZSET, if f.incr { "zincr" } else { "zadd" }, &key);
+        }
         ctx.modified(&key);
     }
     if nan {
@@ -600,15 +604,18 @@ fn zrange_generic(
     };
     let items = items.unwrap_or_default();
     match dst {
-        Some(dst) => Ok(Frame::Integer(store_result(ctx, dst, items) as i64)),
+        Some(dst) => Ok(Frame::Integer(store_result(ctx, dst, items, "zrangestore") as i64)),
         None => Ok(scored_reply(proto(ctx), items, withscores)),
     }
 }
 
 /// Store members at `dst` as a new sorted set (deleting `dst` when empty); returns the size.
-pub(super) fn store_result(ctx: &mut Ctx, dst: Bytes, items: Vec<(Bytes, f64)>) -> usize {
+/// `event` is the keyspace event of a store (a deletion sends `del`).
+pub(super) fn store_result(ctx: &mut Ctx, dst: Bytes, items: Vec<(Bytes, f64)>, event: &str) -> usize {
     if items.is_empty() {
-        ctx.delete(&dst);
+        if ctx.delete(&dst) {
+            ctx.notify(crate::notify::GENERIC, "del", &dst);
+        }
         return 0;
     }
     let mut z = ZSet::new();
@@ -616,7 +623,8 @@ pub(super) fn store_result(ctx: &mut Ctx, dst: Bytes, items: Vec<(Bytes, f64)>) 
         z.insert(m, s);
     }
     let len = z.len();
-    ctx.set(dst, Value::ZSet(z), None);
+    ctx.set(dst.clone(), Value::ZSet(z), None);
+    ctx.notify(ZSET, event, &dst);
     len
 }
 
@@ -651,18 +659,20 @@ fn zrem(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(z) = write_zset(ctx, &key)? else { return Ok(Frame::Integer(0)) };
     let removed = members.iter().filter(|m| z.remove(m).is_some()).count();
     if removed > 0 {
+        ctx.notify(ZSET, "zrem", &key);
         ctx.modified(&key);
     }
     Ok(Frame::Integer(removed as i64))
 }
 
 /// Remove the given members from `key` and report how many went.
-fn remove_members(ctx: &mut Ctx, key: &Bytes, doomed: Vec<Bytes>) -> CmdResult {
+fn remove_members(ctx: &mut Ctx, key: &Bytes, doomed: Vec<Bytes>, event: &str) -> CmdResult {
     let Some(z) = write_zset(ctx, key)? else { return Ok(Frame::Integer(0)) };
     for m in &doomed {
         z.remove(m);
     }
     if !doomed.is_empty() {
+        ctx.notify(ZSET, event, key);
         ctx.modified(key);
     }
     Ok(Frame::Integer(doomed.len() as i64))
@@ -675,7 +685,8 @@ fn zremrangebyrank(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let doomed = with_zset_to_change(ctx, &key, |z| {
         z.and_then(|z| clamp_ranks(start, end, z.len()).map(|(a, b)| z.range_by_rank(a, b, false)))
     })?;
-    remove_members(ctx, &key, doomed.unwrap_or_default().into_iter().map(|(m, _)| m).collect())
+    let doomed = doomed.unwrap_or_default().into_iter().map(|(m, _)| m).collect();
+    remove_members(ctx, &key, doomed, "zremrangebyrank")
 }
 
 fn zremrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -684,7 +695,7 @@ fn zremrangebyscore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let doomed = with_zset_to_change(ctx, &key, |z| {
         z.map(|z| z.score_iter(&range, false).map(|(m, _)| m.clone()).collect())
     })?;
-    remove_members(ctx, &key, doomed.unwrap_or_default())
+    remove_members(ctx, &key, doomed.unwrap_or_default(), "zremrangebyscore")
 }
 
 fn zremrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -693,7 +704,7 @@ fn zremrangebylex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let doomed = with_zset_to_change(ctx, &key, |z| {
         z.map(|z| z.lex_iter(&range, false).map(|(m, _)| m.clone()).collect())
     })?;
-    remove_members(ctx, &key, doomed.unwrap_or_default())
+    remove_members(ctx, &key, doomed.unwrap_or_default(), "zremrangebylex")
 }
 
 fn pop_generic(ctx: &mut Ctx, args: &mut Args, max: bool) -> CmdResult {
@@ -718,6 +729,7 @@ fn pop_generic(ctx: &mut Ctx, args: &mut Args, max: bool) -> CmdResult {
     for (m, _) in &popped {
         z.remove(m);
     }
+    ctx.notify(ZSET, if max { "zpopmax" } else { "zpopmin" }, &key);
     ctx.modified(&key);
     // Redis counts a change per member popped; `modified` counted one.
     ctx.server.dirty += popped.len() as u64 - 1;
@@ -968,7 +980,14 @@ fn setop_generic(ctx: &mut Ctx, args: &mut Args, op: SetOp, store: bool, name: &
     }
     let result = combine(&sources, &weights, agg, op);
     match dst {
-        Some(dst) => Ok(Frame::Integer(store_result(ctx, dst, result) as i64)),
+        Some(dst) => {
+            let event = match op {
+                SetOp::Union => "zunionstore",
+                SetOp::Inter => "zinterstore",
+                SetOp::Diff => "zdiffstore",
+            };
+            Ok(Frame::Integer(store_result(ctx, dst, result, event) as i64))
+        }
         None => Ok(scored_reply(proto(ctx), result, withscores)),
     }
 }

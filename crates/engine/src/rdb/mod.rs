@@ -16,6 +16,7 @@
 pub mod crc64;
 pub mod lzf;
 pub mod pack;
+mod stream;
 
 use crate::types::{encoding, Value, ZSet};
 use bytes::Bytes;
@@ -136,6 +137,10 @@ pub fn dump(value: &Value, floor: u8) -> Vec<u8> {
                 put_string(&mut out, f);
                 put_string(&mut out, v);
             }
+        }
+        Value::Stream(s) => {
+            out.push(stream::T_STREAM_LISTPACKS_3);
+            stream::dump(s, &mut out);
         }
     }
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
@@ -365,6 +370,9 @@ fn read_value(r: &mut Reader, kind: u8) -> Result<Value, ()> {
     Ok(match kind {
         T_STRING => Value::Str(r.string()?),
         T_MODULE_2 => Value::Json(Box::new(crate::types::json::parse(&r.string()?).map_err(|_| ())?)),
+        stream::T_STREAM_LISTPACKS | stream::T_STREAM_LISTPACKS_2 | stream::T_STREAM_LISTPACKS_3 => {
+            Value::Stream(Box::new(stream::load(r, kind)?))
+        }
         T_LIST => {
             let n = r.len()?;
             let mut list = VecDeque::new();

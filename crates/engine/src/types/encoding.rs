@@ -139,6 +139,7 @@ pub fn natural_rank(value: &Value) -> u8 {
         Value::Set(s) => set_natural_rank(s),
         Value::ZSet(z) => u8::from(!zset_is_listpack(z)),
         Value::Json(_) => 0,
+        Value::Stream(_) => 0,
     }
 }
 
@@ -165,6 +166,7 @@ pub fn top_rank(value: &Value) -> u8 {
         Value::Str(_) | Value::Set(_) | Value::Hash(_) => 2,
         Value::List(_) | Value::ZSet(_) => 1,
         Value::Json(_) => 0,
+        Value::Stream(_) => 0,
     }
 }
 
@@ -195,6 +197,7 @@ pub fn name(value: &Value, floor: u8) -> &'static str {
         Value::Set(_) => &["intset", "listpack", "hashtable"],
         Value::ZSet(_) => &["listpack", "skiplist"],
         Value::Json(_) => &["raw"],
+        Value::Stream(_) => &["stream"],
     };
     names.get(rank(value, floor) as usize).copied().unwrap_or("raw")
 }

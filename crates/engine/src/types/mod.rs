@@ -5,6 +5,7 @@ pub mod hfe;
 pub mod hll;
 pub mod json;
 pub mod memory;
+pub mod stream;
 pub mod zset;
 
 use bytes::Bytes;
@@ -32,6 +33,8 @@ pub enum Value {
     ZSet(ZSet),
     /// A RedisJSON document (TYPE `ReJSON-RL`).
     Json(Box<json::Json>),
+    /// A stream (boxed: it is much bigger than the other variants).
+    Stream(Box<stream::Stream>),
 }
 
 impl Value {
@@ -44,6 +47,7 @@ impl Value {
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
             Value::Json(_) => "ReJSON-RL",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -56,6 +60,8 @@ impl Value {
             Value::Set(s) => s.is_empty(),
             Value::ZSet(z) => z.is_empty(),
             Value::Json(_) => false,
+            // An empty stream stays (with its counters and groups), as in Redis.
+            Value::Stream(_) => false,
         }
     }
 
@@ -68,6 +74,7 @@ impl Value {
             Value::Set(s) => s.len(),
             Value::ZSet(z) => z.len(),
             Value::Json(_) => 1,
+            Value::Stream(s) => s.len(),
         }
     }
 

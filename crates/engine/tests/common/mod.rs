@@ -51,6 +51,35 @@ pub fn oracle_port() -> u16 {
     })
 }
 
+/// Port of the second oracle, Redis 7.4 with RediSearch AND RedisJSON, for the JSON tests
+/// (the first one has search alone, as the tests that compare MODULE LIST and INFO expect).
+pub const DEFAULT_JSON_PORT: u16 = 16380;
+
+static JSON_STARTED: OnceLock<u16> = OnceLock::new();
+
+/// The JSON oracle's port (`REDIS_JSON_ORACLE_PORT`, or 16380 started on demand like
+/// [`oracle_port`]'s, with `--with json`).
+pub fn json_oracle_port() -> u16 {
+    *JSON_STARTED.get_or_init(|| {
+        if let Ok(port) = std::env::var("REDIS_JSON_ORACLE_PORT") {
+            return port.parse().expect("REDIS_JSON_ORACLE_PORT must be a port number");
+        }
+        let script = workspace_root().join("../shared/oracle/redis-stack");
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .args(["start", &DEFAULT_JSON_PORT.to_string(), "--with", "json", "--debug"])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "the Redis oracle with JSON did not start ({}):\n{}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        DEFAULT_JSON_PORT
+    })
+}
+
 /// The repository root (two levels above this crate).
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -77,9 +106,24 @@ impl Oracle {
 
     /// Send a command and return the raw bytes of its reply.
     pub fn raw(&mut self, args: &[Bytes]) -> Vec<u8> {
+        self.send(args);
+        self.read_frame()
+    }
+
+    /// Close the socket (the server then forgets this client).
+    pub fn stream_shutdown(&mut self) -> std::io::Result<()> {
+        self.stream.shutdown(std::net::Shutdown::Both)
+    }
+
+    /// Send a command without reading anything.
+    pub fn send(&mut self, args: &[Bytes]) {
         let mut out = Vec::new();
         encode_command(args, &mut out);
         self.stream.write_all(&out).expect("write to oracle");
+    }
+
+    /// The raw bytes of the next frame the server sends (a reply or a push).
+    pub fn read_frame(&mut self) -> Vec<u8> {
         loop {
             if let Some((_, used)) = parse_frame(&self.buf, &Limits::default()).expect("oracle reply parses")
             {
@@ -185,12 +229,19 @@ pub fn pseudo_random_vector(seed: u64, dim: usize) -> Vec<f32> {
         .collect()
 }
 
+/// What one connection received for a command: (connection, the emulator's frames, Redis's).
+type Received = (usize, Vec<Vec<u8>>, Vec<Vec<u8>>);
+
 /// The same commands against the oracle and the emulator.
 pub struct Session {
     _guard: MutexGuard<'static, ()>,
     pub oracle: Oracle,
     pub engine: Engine,
     pub client: u64,
+    /// More connections (see [`Session::connect`]): an oracle socket and an engine client each.
+    pub conns: Vec<(Oracle, u64)>,
+    /// Connections closed with [`Session::hang_up`].
+    pub gone: Vec<usize>,
 }
 
 /// Turn `&str` arguments into byte strings.
@@ -234,6 +285,8 @@ impl Session {
                 "512",
                 "hll-sparse-max-bytes",
                 "3000",
+                "notify-keyspace-events",
+                "",
             ],
         ] {
             oracle.raw(&args(cmd));
@@ -253,7 +306,7 @@ impl Session {
         let mut engine = Engine::new(7, now);
         engine.set_vector_kernel(oracle_kernel(&mut oracle));
         let client = engine.connect(now);
-        Session { _guard: guard, oracle, engine, client }
+        Session { _guard: guard, oracle, engine, client, conns: Vec::new(), gone: Vec::new() }
     }
 
     /// Raw reply bytes from both sides: (oracle, emulator).
@@ -336,6 +389,153 @@ impl Session {
         match (theirs.as_integer(), ours.as_integer()) {
             (Some(a), Some(b)) => assert!((a - b).abs() <= tolerance, "{cmd:?}: redis {a}, emulator {b}"),
             _ => panic!("{cmd:?}: redis {theirs:?}, emulator {ours:?}"),
+        }
+    }
+
+    /// Open one more connection on both sides; returns its number (the session's own is 0).
+    pub fn connect(&mut self) -> usize {
+        let oracle = Oracle::connect(oracle_port());
+        let id = self.engine.connect(now_ms());
+        self.conns.push((oracle, id));
+        self.conns.len()
+    }
+
+    fn conn(&mut self, n: usize) -> (&mut Oracle, u64) {
+        match n {
+            0 => (&mut self.oracle, self.client),
+            n => {
+                let (oracle, id) = &mut self.conns[n - 1];
+                (oracle, *id)
+            }
+        }
+    }
+
+    /// Run `cmd` on connection `n` of both sides: the frames each connection receives (the
+    /// caller's reply and its pushes, then every other connection's pushes), as raw bytes. The
+    /// engine side says how many pushes there are; the oracle's are read from its sockets.
+    fn frames_on(&mut self, n: usize, cmd: &[&str]) -> Vec<Received> {
+        self.frames_on_each(n, cmd, cmd)
+    }
+
+    /// [`Session::frames_on`] with the oracle's command and the engine's apart (a client id).
+    fn frames_on_each(&mut self, n: usize, theirs: &[&str], ours: &[&str]) -> Vec<Received> {
+        let (oracle, id) = self.conn(n);
+        oracle.send(&args(theirs));
+        let reply = self.engine.execute(id, args(ours), now_ms());
+        let mut out = Vec::new();
+        for c in std::iter::once(n).chain((0..=self.conns.len()).filter(|&c| c != n)) {
+            let id = self.conn(c).1;
+            let mut ours: Vec<Frame> = if c == n { vec![reply.clone()] } else { vec![] };
+            ours.extend(self.engine.take_pushes(id));
+            let proto = self.engine.protocol(id);
+            let ours: Vec<Vec<u8>> = ours.iter().map(|f| f.to_bytes(proto)).collect();
+            let oracle = self.conn(c).0;
+            let theirs: Vec<Vec<u8>> = ours.iter().map(|_| oracle.read_frame()).collect();
+            out.push((c, ours, theirs));
+        }
+        out
+    }
+
+    /// Run `cmd` on connection `n` (0 is the session's own) on both sides and assert every
+    /// connection receives the same bytes: the reply, the pushes that follow it, and the
+    /// messages other connections get. [`Session::quiet`] checks nothing more arrived.
+    #[track_caller]
+    pub fn on(&mut self, n: usize, cmd: &[&str]) {
+        for (c, ours, theirs) in self.frames_on(n, cmd) {
+            assert_eq!(
+                ours.iter().map(|f| show(f)).collect::<Vec<_>>(),
+                theirs.iter().map(|f| show(f)).collect::<Vec<_>>(),
+                "\ncommand on connection {n}: {}\nframes of connection {c} (left: emulator, right: Redis)",
+                cmd.join(" ")
+            );
+        }
+    }
+
+    /// [`Session::on`] for replies whose order comes from a Redis hash table (UNSUBSCRIBE with
+    /// no argument, PUBSUB CHANNELS): the same frames up to order, the integers in them (running
+    /// counts) compared as a multiset apart from the rest.
+    #[track_caller]
+    pub fn on_unordered(&mut self, n: usize, cmd: &[&str]) {
+        fn split(frames: &[Vec<u8>]) -> (Vec<String>, Vec<i64>) {
+            let (mut shapes, mut ints) = (Vec::new(), Vec::new());
+            for raw in frames {
+                let frame = decode(raw);
+                let items = match &frame {
+                    Frame::Array(items) | Frame::Push(items) | Frame::Set(items) => items.clone(),
+                    other => vec![other.clone()],
+                };
+                let (i, rest): (Vec<Frame>, Vec<Frame>) =
+                    items.into_iter().partition(|f| matches!(f, Frame::Integer(_)));
+                ints.extend(i.iter().filter_map(Frame::as_integer));
+                shapes.push(canonical(&Frame::Array(rest)));
+            }
+            shapes.sort();
+            ints.sort();
+            (shapes, ints)
+        }
+        for (c, ours, theirs) in self.frames_on(n, cmd) {
+            assert_eq!(
+                split(&ours),
+                split(&theirs),
+                "\ncommand on connection {n}: {}\nframes of connection {c} (left: emulator, right: Redis)",
+                cmd.join(" ")
+            );
+        }
+    }
+
+    /// [`Session::on`] for a command that names a client: `{a}` in `cmd` becomes that client's
+    /// id on each side (`ids`, from [`Session::client_ids`]), and the oracle's id in its replies
+    /// reads as the engine's (CLIENT GETREDIR, tracking-redir-broken).
+    #[track_caller]
+    pub fn on_naming(&mut self, n: usize, cmd: &[&str], ids: (u64, u64)) {
+        let fill = |id: u64| cmd.iter().map(|w| w.replace("{a}", &id.to_string())).collect::<Vec<_>>();
+        let (t, o) = (fill(ids.0), fill(ids.1));
+        let t: Vec<&str> = t.iter().map(String::as_str).collect();
+        let o: Vec<&str> = o.iter().map(String::as_str).collect();
+        let (theirs_id, ours_id) = (format!(":{}\r\n", ids.0), format!(":{}\r\n", ids.1));
+        for (c, ours, theirs) in self.frames_on_each(n, &t, &o) {
+            assert_eq!(
+                ours.iter().map(|f| show(f)).collect::<Vec<_>>(),
+                theirs
+                    .iter()
+                    .map(|f| show(f).replace(&show(theirs_id.as_bytes()), &show(ours_id.as_bytes())))
+                    .collect::<Vec<_>>(),
+                "\ncommand on connection {n}: {}\nframes of connection {c} (left: emulator, right: Redis)",
+                cmd.join(" ")
+            );
+        }
+    }
+
+    /// Connection `n`'s client id on each side: (Redis's, the engine's).
+    pub fn client_ids(&mut self, n: usize) -> (u64, u64) {
+        let (oracle, id) = self.conn(n);
+        let theirs = decode(&oracle.raw(&args(&["CLIENT", "ID"]))).as_integer().expect("CLIENT ID");
+        (theirs as u64, id)
+    }
+
+    /// Close connection `n` on both sides (its oracle socket, its engine client), and give the
+    /// oracle a moment to notice.
+    pub fn hang_up(&mut self, n: usize) {
+        let id = self.conn(n).1;
+        self.engine.disconnect(id);
+        let (oracle, _) = &mut self.conns[n - 1];
+        let _ = oracle.stream_shutdown();
+        self.gone.push(n);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    /// Run `cmd` on connection `n` of both sides without comparing (HELLO, whose reply holds
+    /// the client id and the module's path), consuming what it pushes.
+    pub fn run_on(&mut self, n: usize, cmd: &[&str]) {
+        self.frames_on(n, cmd);
+    }
+
+    /// Assert no connection has a frame left on either side: a PING on each answers the same.
+    #[track_caller]
+    pub fn quiet(&mut self) {
+        let open: Vec<usize> = (0..=self.conns.len()).filter(|n| !self.gone.contains(n)).collect();
+        for n in open {
+            self.on(n, &["PING", "quiet"]);
         }
     }
 

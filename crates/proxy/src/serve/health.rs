@@ -12,6 +12,7 @@ pub async fn report(state: &AppState) -> Value {
         Ok(v) => v,
         Err(e) => json!({ "state": "down", "error": state.redactor.clean(&e) }),
     };
+    let cluster = cluster(state).await;
     json!({
         "proxy": "playground-proxy",
         "proxy_version": env!("CARGO_PKG_VERSION"),
@@ -24,8 +25,29 @@ pub async fn report(state: &AppState) -> Value {
             "key_prefix": state.policy.key_prefix.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()),
         },
         "embeddings": state.embeddings.is_some(),
+        "cluster": cluster,
         "sessions": state.sessions_open(),
     })
+}
+
+/// For a Redis Cluster, its shards (primary address and slot ranges); `null` for a single
+/// endpoint (or while Redis cannot be reached).
+async fn cluster(state: &AppState) -> Value {
+    match state.cluster.mode(&state.connector).await {
+        Ok(super::cluster::Mode::Cluster(shared)) => {
+            let shards: Vec<Value> = shared
+                .topology()
+                .shards
+                .iter()
+                .map(|s| {
+                    let ranges: Vec<Value> = s.ranges.iter().map(|(a, b)| json!([a, b])).collect();
+                    json!({ "addr": s.addr(), "slots": ranges })
+                })
+                .collect();
+            json!({ "shards": shards })
+        }
+        _ => Value::Null,
+    }
 }
 
 fn text(f: &Frame) -> Option<String> {

@@ -12,9 +12,11 @@
 //!
 //! Modules: `config` (flags), `origin` (Origin + token gate), `policy` (denied commands, key
 //! jail), `ws` (one session), `upstream` (TLS + AUTH + raw relay), `auth` (password, Entra ID),
+//! `cluster` (a Redis Cluster behind the URL: slot map, per-shard connections, routing),
 //! `health`, `embeddings`, `redact` (secrets out of every message).
 
 pub mod auth;
+pub mod cluster;
 pub mod config;
 pub mod embeddings;
 pub mod health;
@@ -41,6 +43,8 @@ pub use config::ServeArgs;
 /// Everything a request handler needs.
 pub struct AppState {
     pub connector: upstream::Connector,
+    /// Single endpoint or Redis Cluster, found out on the first session.
+    pub cluster: cluster::Detector,
     pub policy: policy::Policy,
     pub gate: origin::Gate,
     pub limits: config::Limits,
@@ -57,6 +61,19 @@ impl AppState {
     /// Sessions open right now.
     pub fn sessions_open(&self) -> usize {
         self.limits.max_sessions.saturating_sub(self.sessions.available_permits())
+    }
+
+    /// Whether the URL turned out to be a Redis Cluster (false until the first session).
+    pub fn is_cluster(&self) -> bool {
+        matches!(self.cluster.current(), Some(cluster::Mode::Cluster(_)))
+    }
+
+    /// How often the cluster's slot map changed (MOVED, refreshes).
+    pub fn cluster_refreshes(&self) -> u64 {
+        match self.cluster.current() {
+            Some(cluster::Mode::Cluster(s)) => s.refreshes.load(Ordering::Relaxed),
+            _ => 0,
+        }
     }
 }
 
@@ -132,6 +149,7 @@ pub async fn build_state_with(
             timeout: limits.upstream_timeout,
             redactor: redactor.clone(),
         },
+        cluster: cluster::Detector::default(),
         policy: policy::Policy {
             allow_dangerous: args.allow_dangerous,
             key_prefix: args.key_prefix.clone().filter(|p| !p.is_empty()).map(Bytes::from),

@@ -93,27 +93,31 @@ pub struct Upstream {
 }
 
 impl Connector {
-    fn where_(&self) -> String {
-        format!("{}:{}", self.target.host, self.target.port)
-    }
-
     /// Connect, handshake TLS, AUTH, SELECT.
     pub async fn connect(&self) -> Result<Upstream, UpstreamError> {
-        let at = self.where_();
-        let tcp = tokio::time::timeout(
-            self.timeout,
-            TcpStream::connect((self.target.host.as_str(), self.target.port)),
-        )
-        .await
-        .map_err(|_| {
-            UpstreamError(format!("cannot reach Redis at {at}: connect timed out after {:?}", self.timeout))
-        })?
-        .map_err(|e| UpstreamError(format!("cannot reach Redis at {at}: {e}")))?;
+        self.connect_node(&self.target.host, self.target.port).await
+    }
+
+    /// As [`Connector::connect`], to another node of the same service (a cluster shard), with
+    /// the same TLS trust and credentials. A node given by IP address is checked against the
+    /// URL's host name (a managed cluster's certificate names the service, not each node's IP).
+    pub async fn connect_node(&self, host: &str, port: u16) -> Result<Upstream, UpstreamError> {
+        let at = format!("{host}:{port}");
+        let tls_name = if host.parse::<std::net::IpAddr>().is_ok() { &self.target.host } else { host };
+        let tcp = tokio::time::timeout(self.timeout, TcpStream::connect((host, port)))
+            .await
+            .map_err(|_| {
+                UpstreamError(format!(
+                    "cannot reach Redis at {at}: connect timed out after {:?}",
+                    self.timeout
+                ))
+            })?
+            .map_err(|e| UpstreamError(format!("cannot reach Redis at {at}: {e}")))?;
         let _ = tcp.set_nodelay(true);
         let io: Box<dyn Io> = match &self.tls {
             Some(tls) => {
-                let name = ServerName::try_from(self.target.host.clone())
-                    .map_err(|_| UpstreamError(format!("invalid TLS server name {}", self.target.host)))?;
+                let name = ServerName::try_from(tls_name.to_string())
+                    .map_err(|_| UpstreamError(format!("invalid TLS server name {tls_name}")))?;
                 let stream = tokio::time::timeout(self.timeout, tls.connect(name, tcp))
                     .await
                     .map_err(|_| UpstreamError(format!("TLS handshake with Redis at {at} timed out")))?

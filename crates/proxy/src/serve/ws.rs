@@ -10,6 +10,8 @@
 //! failure), so MULTI/EXEC, WATCH and SELECT behave as on a direct connection. Commands of one
 //! message are written to Redis in one go (pipelined) before the replies are read.
 
+use super::cluster::route::ClusterSession;
+use super::cluster::Mode;
 use super::policy::{is_blocking, Verdict};
 use super::upstream::{Upstream, UpstreamError};
 use super::AppState;
@@ -32,11 +34,11 @@ pub mod close_code {
 }
 
 /// Longest a blocking command (BLPOP 0 ...) may wait before the proxy gives up.
-const BLOCKING_MAX: Duration = Duration::from_secs(300);
+pub(crate) const BLOCKING_MAX: Duration = Duration::from_secs(300);
 
 /// Where one reply comes from.
 enum Slot {
-    Upstream { blocking: bool },
+    Upstream { blocking: bool, args: Vec<Bytes> },
     Local(Vec<u8>),
 }
 
@@ -59,6 +61,8 @@ fn upstream_failure(state: &AppState, e: &UpstreamError) -> Vec<u8> {
 struct Session {
     state: Arc<AppState>,
     upstream: Option<Upstream>,
+    /// Set once the URL is known to be a cluster: routing by hash slot instead of `upstream`.
+    cluster: Option<ClusterSession>,
     in_multi: bool,
     id: u64,
 }
@@ -69,7 +73,7 @@ pub async fn run(mut socket: WebSocket, state: Arc<AppState>, id: u64) {
         super::auth::Credentials::Entra(rx) => Some(rx.clone()),
         _ => None,
     };
-    let mut s = Session { state: state.clone(), upstream: None, in_multi: false, id };
+    let mut s = Session { state: state.clone(), upstream: None, cluster: None, in_multi: false, id };
     let idle = state.limits.idle_timeout;
     loop {
         let token_changed = async {
@@ -214,7 +218,7 @@ impl Session {
                 _ => {}
             }
             resp::encode_command(&forward, &mut payload);
-            slots.push(Slot::Upstream { blocking: is_blocking(&forward) });
+            slots.push(Slot::Upstream { blocking: is_blocking(&forward), args: forward });
             if quit {
                 break;
             }
@@ -223,6 +227,14 @@ impl Session {
         let wants_upstream = slots.iter().any(|s| matches!(s, Slot::Upstream { .. }));
         let mut failure: Option<UpstreamError> = None;
         if wants_upstream {
+            if let Err(e) = self.detect_cluster().await {
+                failure = Some(e);
+            }
+        }
+        if self.cluster.is_some() {
+            return Ok((self.handle_cluster(slots, quit || reset).await, quit));
+        }
+        if wants_upstream && failure.is_none() {
             if let Err(e) = self.ensure_connected().await {
                 failure = Some(e);
             } else if let Some(up) = self.upstream.as_mut() {
@@ -234,7 +246,7 @@ impl Session {
         for slot in slots {
             match slot {
                 Slot::Local(bytes) => out.extend_from_slice(&bytes),
-                Slot::Upstream { blocking } => {
+                Slot::Upstream { blocking, .. } => {
                     if let Some(e) = &failure {
                         out.extend_from_slice(&upstream_failure(&state, e));
                         continue;
@@ -269,6 +281,60 @@ impl Session {
         Ok((out, quit))
     }
 
+    /// On the first command: is the URL a cluster? (Detected once per proxy.)
+    async fn detect_cluster(&mut self) -> Result<(), UpstreamError> {
+        if self.cluster.is_some() || self.upstream.is_some() {
+            return Ok(());
+        }
+        let mode = self
+            .state
+            .cluster
+            .mode(&self.state.connector)
+            .await
+            .map_err(|e| UpstreamError(self.state.redactor.clean(&e.0)))?;
+        if let Mode::Cluster(shared) = mode {
+            self.cluster = Some(ClusterSession::new(shared.clone()));
+        }
+        Ok(())
+    }
+
+    /// Cluster mode: each command routed on its own (commands of one message may go to
+    /// different shards), replies in order.
+    async fn handle_cluster(&mut self, slots: Vec<Slot>, drop_after: bool) -> Vec<u8> {
+        let state = self.state.clone();
+        let Some(cluster) = self.cluster.as_mut() else { return Vec::new() };
+        let mut cmds = Vec::new();
+        let mut order = Vec::with_capacity(slots.len());
+        for slot in slots {
+            match slot {
+                Slot::Local(bytes) => order.push(Some(bytes)),
+                Slot::Upstream { blocking, args } => {
+                    cmds.push((args, blocking));
+                    order.push(None);
+                }
+            }
+        }
+        let mut replies = cluster.exec_all(&state, cmds).await.into_iter();
+        let mut out = Vec::new();
+        for local in order {
+            match local.map(Ok).or_else(|| replies.next()) {
+                Some(Ok(reply)) => out.extend_from_slice(&reply),
+                Some(Err(e)) => {
+                    tracing::warn!(session = self.id, "upstream: {}", state.redactor.clean(&e.0));
+                    out.extend_from_slice(&upstream_failure(&state, &e));
+                }
+                None => {}
+            }
+        }
+        self.in_multi = cluster.in_multi();
+        if drop_after {
+            cluster.reset();
+        } else if !cluster.in_multi() {
+            cluster.reauth(&state).await;
+        }
+        out
+    }
+
     async fn ensure_connected(&mut self) -> Result<(), UpstreamError> {
         if self.upstream.is_none() {
             let up = self
@@ -286,6 +352,12 @@ impl Session {
     /// MULTI: AUTH would be queued into the transaction).
     async fn reauth_if_needed(&mut self) {
         if self.in_multi {
+            return;
+        }
+        if let Some(cluster) = self.cluster.as_mut() {
+            if !cluster.in_multi() {
+                cluster.reauth(&self.state).await;
+            }
             return;
         }
         let super::auth::Credentials::Entra(rx) = &self.state.connector.creds else { return };

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use futures_util::{SinkExt, StreamExt};
 use playground_proxy::serve::{self, config::ServeArgs};
 use std::net::SocketAddr;

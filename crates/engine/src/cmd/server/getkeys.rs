@@ -32,7 +32,7 @@ fn numkeys_layout(name: &str) -> Option<(usize, Option<usize>)> {
 }
 
 /// Key positions in `argv` (the command name at 0), or None when the arguments cannot hold them.
-fn key_positions(spec: &CommandSpec, argv: &[Bytes]) -> Option<Vec<usize>> {
+pub(crate) fn key_positions(spec: &CommandSpec, argv: &[Bytes]) -> Option<Vec<usize>> {
     let argc = argv.len();
     let is = |i: usize, word: &str| argv[i].eq_ignore_ascii_case(word.as_bytes());
     if let Some((at, dest)) = numkeys_layout(spec.name) {

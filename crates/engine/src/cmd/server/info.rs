@@ -210,7 +210,16 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "clients_in_timeout_table" => {
             clients().filter(|c| matches!(c.parked, Some((_, Some(_))))).count().to_string()
         }
-        "total_blocking_keys" => blocking_keys(clients()).to_string(),
+        "tracking_clients" => clients().filter(|c| c.tracking.is_some()).count().to_string(),
+        "tracking_total_keys" => server.tracking.totals().0.to_string(),
+        "tracking_total_items" => server.tracking.totals().1.to_string(),
+        "tracking_total_prefixes" => server.tracking.totals().2.to_string(),
+        "pubsub_clients" => clients().filter(|c| c.subs.active()).count().to_string(),
+        "pubsub_channels" => server.pubsub.channels.len().to_string(),
+        "pubsub_patterns" => server.pubsub.patterns.len().to_string(),
+        "pubsubshard_channels" => server.pubsub.shard.len().to_string(),
+        "total_blocking_keys" => blocking_keys(clients(), false).to_string(),
+        "total_blocking_keys_on_nokey" => blocking_keys(clients(), true).to_string(),
         "watching_clients" => clients().filter(|c| !c.watched.is_empty()).count().to_string(),
         "total_watched_keys" => server.watchers.len().to_string(),
         "used_memory"
@@ -259,11 +268,15 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
     })
 }
 
-/// Distinct keys that parked blocking commands wait on (`total_blocking_keys`).
-fn blocking_keys<'a>(clients: impl Iterator<Item = &'a crate::server::Client>) -> usize {
+/// Distinct keys that parked blocking commands wait on (`total_blocking_keys`); with `nokey`,
+/// those an XREADGROUP waits on (woken by deletion too: `total_blocking_keys_on_nokey`).
+fn blocking_keys<'a>(clients: impl Iterator<Item = &'a crate::server::Client>, nokey: bool) -> usize {
     let mut keys: Vec<(usize, &[u8])> = Vec::new();
     for client in clients {
         let Some((args, _)) = &client.parked else { continue };
+        if nokey && !args[0].eq_ignore_ascii_case(b"xreadgroup") {
+            continue;
+        }
         for key in crate::cmd::blocking::blocking_keys(args) {
             if !keys.contains(&(client.db, &key[..])) {
                 keys.push((client.db, &key[..]));

@@ -1,0 +1,327 @@
+//! `emulate --cluster N`: each engine answers as one primary of an N-shard Redis Cluster.
+//!
+//! Slots are split as `redis-cli --cluster create` splits them. Before a command reaches the
+//! engine, [`Node::intercept`] answers CLUSTER KEYSLOT / COUNTKEYSINSLOT / GETKEYSINSLOT /
+//! MYID / INFO / SLOTS / SHARDS / NODES, ASKING / READONLY / READWRITE, and refuses what a
+//! cluster node refuses: keys of several slots (CROSSSLOT), a key of another node's slot
+//! (MOVED to its owner), SELECT of another database. Key positions come from the engine's own
+//! COMMAND reply (its key specs), read once from a throwaway engine.
+
+use crate::serve::cluster::keys::KeyTable;
+use crate::serve::cluster::slots::{key_slot, SLOTS};
+use bytes::Bytes;
+use playground_engine::{Engine, Frame};
+use std::sync::Arc;
+
+/// Commands whose keys follow a count: (name, index of the count, destination key at 1).
+const MOVABLE: &[(&str, i64, bool)] = &[
+    ("eval", 2, false),
+    ("evalsha", 2, false),
+    ("eval_ro", 2, false),
+    ("evalsha_ro", 2, false),
+    ("fcall", 2, false),
+    ("fcall_ro", 2, false),
+    ("zunion", 1, false),
+    ("zinter", 1, false),
+    ("zdiff", 1, false),
+    ("zintercard", 1, false),
+    ("sintercard", 1, false),
+    ("lmpop", 1, false),
+    ("zmpop", 1, false),
+    ("blmpop", 2, false),
+    ("bzmpop", 2, false),
+    ("zunionstore", 2, true),
+    ("zinterstore", 2, true),
+    ("zdiffstore", 2, true),
+];
+
+/// One primary of the emulated cluster.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: String,
+    pub host: String,
+    pub port: u16,
+    pub first: u16,
+    pub last: u16,
+}
+
+/// The cluster as every node sees it.
+#[derive(Debug)]
+pub struct Layout {
+    pub members: Vec<Member>,
+    keys: KeyTable,
+}
+
+impl Layout {
+    /// `n` primaries on `host`, ports `port..port+n`, slots split as redis-cli splits them.
+    pub fn new(n: usize, host: &str, port: u16, seed: u64) -> Layout {
+        let ports: Vec<u16> = (0..n.clamp(1, SLOTS)).map(|i| port.saturating_add(i as u16)).collect();
+        Layout::on_ports(&ports, host, seed)
+    }
+
+    /// One primary per port of `ports` (at least one), slots split as redis-cli splits them.
+    pub fn on_ports(ports: &[u16], host: &str, seed: u64) -> Layout {
+        let n = ports.len().clamp(1, SLOTS);
+        let per = SLOTS as f64 / n as f64;
+        let mut members = Vec::with_capacity(n);
+        let (mut first, mut cursor) = (0usize, 0f64);
+        for i in 0..n {
+            let mut last = (cursor + per - 1.0).round() as usize;
+            if last >= SLOTS || i == n - 1 {
+                last = SLOTS - 1;
+            }
+            last = last.max(first);
+            members.push(Member {
+                id: node_id(seed, i as u64),
+                host: host.to_string(),
+                port: ports.get(i).copied().unwrap_or(0),
+                first: first as u16,
+                last: last as u16,
+            });
+            first = last + 1;
+            cursor += per;
+        }
+        let mut probe = Engine::new(seed, 0);
+        let id = probe.connect(0);
+        let reply = probe.execute(id, vec![Bytes::from_static(b"COMMAND")], 0);
+        let mut keys = KeyTable::from_command_reply(&reply);
+        // The engine's COMMAND gives the legacy first/last/step, which cannot say where the keys
+        // of "numkeys" commands are: those are declared here, as Redis's key specs place them.
+        for (name, count_at, dest) in MOVABLE {
+            keys.set_keynum(name, *count_at, *dest);
+        }
+        Layout { members, keys }
+    }
+
+    fn owner(&self, slot: u16) -> &Member {
+        self.members.iter().find(|m| m.first <= slot && slot <= m.last).unwrap_or(&self.members[0])
+    }
+}
+
+/// A 40-hex node id, stable for a seed (SplitMix64).
+fn node_id(seed: u64, i: u64) -> String {
+    let mut x = seed ^ (i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut next = || {
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    format!("{:016x}{:016x}{:08x}", next(), next(), next() as u32)
+}
+
+/// One node: which member it is.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub layout: Arc<Layout>,
+    pub me: usize,
+}
+
+fn err(text: &str) -> Frame {
+    Frame::Error(text.to_string())
+}
+
+fn arity(name: &str) -> Frame {
+    err(&format!("ERR wrong number of arguments for '{name}' command"))
+}
+
+fn int_arg(b: &[u8]) -> Option<i64> {
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
+impl Node {
+    fn me(&self) -> &Member {
+        &self.layout.members[self.me]
+    }
+
+    /// A reply of the cluster layer, or `None` to let the engine run the command.
+    pub fn intercept(&self, engine: &mut Engine, client: u64, args: &[Bytes], now: u64) -> Option<Frame> {
+        let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+        let reply = match name.as_str() {
+            "cluster" => Some(self.cluster(engine, args, now)),
+            "asking" | "readonly" | "readwrite" => {
+                Some(if args.len() == 1 { Frame::ok() } else { arity(&name) })
+            }
+            "select" if args.len() == 2 && int_arg(&args[1]).is_some_and(|d| d != 0) => {
+                Some(err("ERR SELECT is not allowed in cluster mode"))
+            }
+            _ => self.redirect(args),
+        };
+        // A refused command inside MULTI fails the transaction, as on a cluster node.
+        if let Some(Frame::Error(_)) = &reply {
+            if let Some(c) = engine.server_mut().clients.get_mut(&client) {
+                if c.multi.is_some() && !matches!(name.as_str(), "cluster") {
+                    c.multi_error = true;
+                }
+            }
+        }
+        reply
+    }
+
+    /// The engine's reply as a cluster node gives it: HELLO's `mode` is `cluster`, INFO says
+    /// `cluster_enabled:1`.
+    pub fn adjust(&self, args: &[Bytes], reply: Frame) -> Frame {
+        let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+        match (name.as_str(), reply) {
+            ("hello", Frame::Map(fields)) => Frame::Map(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| match &k {
+                        Frame::Bulk(b) if &b[..] == b"mode" => (k, bulk("cluster")),
+                        _ => (k, v),
+                    })
+                    .collect(),
+            ),
+            ("info", Frame::Bulk(b)) => Frame::Bulk(enable(b)),
+            ("info", Frame::Verbatim(b)) => Frame::Verbatim(enable(b)),
+            (_, reply) => reply,
+        }
+    }
+
+    /// CROSSSLOT or MOVED for a keyed command this node must not run.
+    fn redirect(&self, args: &[Bytes]) -> Option<Frame> {
+        let keys = self.layout.keys.known_keys(args);
+        let slot = key_slot(keys.first()?);
+        if keys.iter().any(|k| key_slot(k) != slot) {
+            return Some(err("CROSSSLOT Keys in request don't hash to the same slot"));
+        }
+        let owner = self.layout.owner(slot);
+        (owner.port != self.me().port).then(|| err(&format!("MOVED {slot} {}:{}", owner.host, owner.port)))
+    }
+
+    fn keys_in_slot(engine: &Engine, slot: u16, now: u64) -> Vec<Bytes> {
+        let Some(db) = engine.server().dbs.first() else { return vec![] };
+        let mut keys: Vec<Bytes> =
+            db.keys().filter(|k| key_slot(k) == slot && !db.is_expired(k, now)).cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    fn cluster(&self, engine: &Engine, args: &[Bytes], now: u64) -> Frame {
+        let Some(sub) = args.get(1) else { return arity("cluster") };
+        let sub_name = String::from_utf8_lossy(sub).to_ascii_lowercase();
+        let full = format!("cluster|{sub_name}");
+        let want = |n: usize| args.len() == n;
+        match sub_name.as_str() {
+            "keyslot" if want(3) => Frame::Integer(key_slot(&args[2]) as i64),
+            "countkeysinslot" if want(3) => match int_arg(&args[2]) {
+                None => err("ERR value is not an integer or out of range"),
+                Some(s) if !(0..SLOTS as i64).contains(&s) => err("ERR Invalid slot"),
+                Some(s) => Frame::Integer(Self::keys_in_slot(engine, s as u16, now).len() as i64),
+            },
+            "getkeysinslot" if want(4) => match (int_arg(&args[2]), int_arg(&args[3])) {
+                (Some(s), Some(n)) if (0..SLOTS as i64).contains(&s) && n >= 0 => Frame::Array(
+                    Self::keys_in_slot(engine, s as u16, now)
+                        .into_iter()
+                        .take(n as usize)
+                        .map(Frame::Bulk)
+                        .collect(),
+                ),
+                (Some(_), Some(_)) => err("ERR Invalid slot or number of keys"),
+                _ => err("ERR value is not an integer or out of range"),
+            },
+            "myid" if want(2) => Frame::Bulk(Bytes::from(self.me().id.clone())),
+            "info" if want(2) => Frame::Verbatim(Bytes::from(self.info())),
+            "nodes" if want(2) => Frame::Verbatim(Bytes::from(self.nodes())),
+            "slots" if want(2) => Frame::Array(self.layout.members.iter().map(slots_entry).collect()),
+            "shards" if want(2) => Frame::Array(self.layout.members.iter().map(shard_entry).collect()),
+            "keyslot" | "countkeysinslot" | "getkeysinslot" | "myid" | "info" | "nodes" | "slots"
+            | "shards" => arity(&full),
+            _ => {
+                err(&format!("ERR unknown subcommand '{}'. Try CLUSTER HELP.", String::from_utf8_lossy(sub)))
+            }
+        }
+    }
+
+    fn info(&self) -> String {
+        let n = self.layout.members.len();
+        let lines = [
+            "cluster_state:ok".to_string(),
+            format!("cluster_slots_assigned:{SLOTS}"),
+            format!("cluster_slots_ok:{SLOTS}"),
+            "cluster_slots_pfail:0".into(),
+            "cluster_slots_fail:0".into(),
+            format!("cluster_known_nodes:{n}"),
+            format!("cluster_size:{n}"),
+            format!("cluster_current_epoch:{n}"),
+            format!("cluster_my_epoch:{}", self.me + 1),
+            "cluster_stats_messages_sent:0".into(),
+            "cluster_stats_messages_received:0".into(),
+            "total_cluster_links_buffer_limit_exceeded:0".into(),
+        ];
+        lines.iter().map(|l| format!("{l}\r\n")).collect()
+    }
+
+    fn nodes(&self) -> String {
+        let mut out = String::new();
+        for (i, m) in self.layout.members.iter().enumerate() {
+            let flags = if i == self.me { "myself,master" } else { "master" };
+            let range =
+                if m.first == m.last { m.first.to_string() } else { format!("{}-{}", m.first, m.last) };
+            out.push_str(&format!(
+                "{} {}:{}@{} {flags} - 0 0 {} connected {range}\n",
+                m.id,
+                m.host,
+                m.port,
+                m.port as u32 + 10000,
+                i + 1
+            ));
+        }
+        out
+    }
+}
+
+fn enable(text: Bytes) -> Bytes {
+    let t = String::from_utf8_lossy(&text);
+    if t.contains("cluster_enabled:0") {
+        Bytes::from(t.replace("cluster_enabled:0", "cluster_enabled:1"))
+    } else {
+        text
+    }
+}
+
+fn bulk(s: &str) -> Frame {
+    Frame::Bulk(Bytes::from(s.to_string()))
+}
+
+fn slots_entry(m: &Member) -> Frame {
+    Frame::Array(vec![
+        Frame::Integer(m.first as i64),
+        Frame::Integer(m.last as i64),
+        Frame::Array(vec![bulk(&m.host), Frame::Integer(m.port as i64), bulk(&m.id), Frame::Map(vec![])]),
+    ])
+}
+
+fn shard_entry(m: &Member) -> Frame {
+    let node = Frame::Map(vec![
+        (bulk("id"), bulk(&m.id)),
+        (bulk("port"), Frame::Integer(m.port as i64)),
+        (bulk("ip"), bulk(&m.host)),
+        (bulk("endpoint"), bulk(&m.host)),
+        (bulk("role"), bulk("master")),
+        (bulk("replication-offset"), Frame::Integer(0)),
+        (bulk("health"), bulk("online")),
+    ]);
+    Frame::Map(vec![
+        (bulk("slots"), Frame::Array(vec![Frame::Integer(m.first as i64), Frame::Integer(m.last as i64)])),
+        (bulk("nodes"), Frame::Array(vec![node])),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_split_as_redis_cli() {
+        let l = Layout::new(3, "127.0.0.1", 7000, 1);
+        let r: Vec<(u16, u16)> = l.members.iter().map(|m| (m.first, m.last)).collect();
+        assert_eq!(r, vec![(0, 5460), (5461, 10922), (10923, 16383)]);
+        assert_eq!(l.members[2].port, 7002);
+        assert_eq!(l.members[0].id.len(), 40);
+        assert_ne!(l.members[0].id, l.members[1].id);
+        let one = Layout::new(1, "h", 1, 1);
+        assert_eq!((one.members[0].first, one.members[0].last), (0, 16383));
+    }
+}
