@@ -1124,3 +1124,39 @@ fn search_json_vectors_as_redisvl_queries_them() {
         ],
     );
 }
+
+/// Keyspace notifications: each change announces the command's name in the module class
+/// (`d`); JSON.FORGET and a root JSON.DEL announce `json.del`; what changes nothing is silent.
+#[test]
+fn keyspace_notifications() {
+    let Some(mut s) = session() else { return };
+    let sub = s.connect();
+    s.on(0, &["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+    s.on(sub, &["PSUBSCRIBE", "__key*__:*"]);
+    for cmd in [
+        &["JSON.SET", "k", "$", r#"{"a":[1],"s":"x","n":1,"b":true,"o":{"p":1}}"#][..],
+        &["JSON.SET", "k", "$.z", "1"],
+        &["JSON.SET", "k", "$.zz.y", "1"],
+        &["JSON.SET", "k", "$.z", "2", "NX"],
+        &["JSON.NUMINCRBY", "k", "$.n", "1"],
+        &["JSON.NUMMULTBY", "k", ".n", "2"],
+        &["JSON.STRAPPEND", "k", "$.s", "\"y\""],
+        &["JSON.ARRAPPEND", "k", "$.a", "2"],
+        &["JSON.ARRINSERT", "k", "$.a", "0", "0"],
+        &["JSON.ARRPOP", "k", "$.a"],
+        &["JSON.ARRTRIM", "k", "$.a", "0", "0"],
+        &["JSON.TOGGLE", "k", "$.b"],
+        &["JSON.CLEAR", "k", "$.o"],
+        &["JSON.MERGE", "k", "$", r#"{"m":1}"#],
+        &["JSON.DEL", "k", "$.m"],
+        &["JSON.DEL", "k", "$.nothing"],
+        &["JSON.MSET", "k", "$.n", "5", "k2", "$", "1"],
+        &["JSON.FORGET", "k2"],
+        &["JSON.GET", "k"],
+        &["JSON.DEL", "k"],
+    ] {
+        s.on(0, cmd);
+    }
+    s.quiet();
+    s.on(0, &["CONFIG", "SET", "notify-keyspace-events", ""]);
+}

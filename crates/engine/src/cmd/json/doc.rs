@@ -18,11 +18,28 @@ pub(super) fn json_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             _ => return Err(CmdError::syntax()),
         }
     }
-    set_one(ctx, &key, &path, value, nx, xx)
+    set_one(ctx, &key, &path, value, nx, xx, "json.set")
 }
 
-/// One JSON.SET: OK, or nil when NX/XX or a missing parent leaves nothing to set.
-fn set_one(ctx: &mut Ctx, key: &Bytes, path: &Path, value: Json, nx: bool, xx: bool) -> CmdResult {
+/// One JSON.SET (or one key of JSON.MSET), announced as `event` when it changed the key.
+fn set_one(
+    ctx: &mut Ctx,
+    key: &Bytes,
+    path: &Path,
+    value: Json,
+    nx: bool,
+    xx: bool,
+    event: &str,
+) -> CmdResult {
+    let reply = set_apply(ctx, key, path, value, nx, xx)?;
+    if reply == Frame::ok() {
+        announce(ctx, event, key);
+    }
+    Ok(reply)
+}
+
+/// JSON.SET's change: OK, or nil when NX/XX or a missing parent leaves nothing to set.
+fn set_apply(ctx: &mut Ctx, key: &Bytes, path: &Path, value: Json, nx: bool, xx: bool) -> CmdResult {
     check_growth(ctx, key, path, value.mem_bytes())?;
     let Some(doc) = write_doc(ctx, key)? else {
         if !path.is_root() {
@@ -94,7 +111,7 @@ pub(super) fn json_mset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     for (key, path, value) in triples {
-        set_one(ctx, &key, &path, value, false, false)?;
+        set_one(ctx, &key, &path, value, false, false, "json.mset")?;
     }
     Ok(Frame::ok())
 }
@@ -223,6 +240,7 @@ pub(super) fn json_del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(doc) = write_doc(ctx, &key)? else { return Ok(Frame::Integer(0)) };
     if p.is_root() {
         ctx.delete(&key);
+        announce(ctx, "json.del", &key);
         if ctx.db_index() == 0 {
             ctx.server.search.by_name.values_mut().for_each(|idx| idx.note_json_delete(&key));
         }
@@ -248,6 +266,7 @@ pub(super) fn json_del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     if n > 0 {
         ctx.modified(&key);
+        announce(ctx, "json.del", &key);
     }
     Ok(Frame::Integer(n))
 }
@@ -298,6 +317,15 @@ fn merge(target: &mut Json, patch: Json) {
 }
 
 pub(super) fn json_merge(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let key = args.all().get(1).cloned().unwrap_or_default();
+    let reply = merge_apply(ctx, args)?;
+    if reply == Frame::ok() {
+        announce(ctx, "json.merge", &key);
+    }
+    Ok(reply)
+}
+
+fn merge_apply(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (key, p, _) = key_path(args, 3)?;
     let patch = parse_value(&args.next_bytes()?)?;
     args.finish()?;

@@ -54,6 +54,7 @@ pub(super) fn json_nummultby(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 /// NUMINCRBY / NUMMULTBY: integers stay integers while the result fits, as in the module.
 fn num_op(ctx: &mut Ctx, args: &mut Args, mult: bool) -> CmdResult {
     let resp3 = is_resp3(ctx);
+    let event = if mult { "json.nummultby" } else { "json.numincrby" };
     let (key, p, text) = key_path(args, 3)?;
     let by = json::parse(&args.next_bytes()?).map_err(CmdError::err)?;
     args.finish()?;
@@ -93,9 +94,12 @@ fn num_op(ctx: &mut Ctx, args: &mut Args, mult: bool) -> CmdResult {
             });
         }
         ctx.modified(&key);
+        if out.iter().any(|f| *f != Frame::Null) {
+            announce(ctx, event, &key);
+        }
         return Ok(Frame::Array(out));
     }
-    let out = write_each(ctx, &key, &p, &text, Miss::Shown("does not contains a number"), op)?;
+    let out = write_each(event, ctx, &key, &p, &text, Miss::Shown("does not contains a number"), op)?;
     if p.legacy {
         return Ok(out.into_iter().last().flatten().unwrap_or(Frame::Null));
     }
@@ -131,7 +135,7 @@ pub(super) fn json_strappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     args.finish()?;
     check_growth(ctx, &key, &p, add.len())?;
-    let out = write_each(ctx, &key, &p, &text, Miss::Shown("not a string"), |v| match v {
+    let out = write_each("json.strappend", ctx, &key, &p, &text, Miss::Shown("not a string"), |v| match v {
         Json::Str(s) => {
             s.push_str(&add);
             Ok(Some(Frame::Integer(s.len() as i64)))
@@ -149,7 +153,7 @@ pub(super) fn json_arrappend(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if deepest_hit(ctx, &key, &p) + 1 + deepest > MAX_DOC_DEPTH {
         return Err(CmdError::err("nesting too deep"));
     }
-    let out = write_each(ctx, &key, &p, &text, Miss::Typed("not an array"), |v| match v {
+    let out = write_each("json.arrappend", ctx, &key, &p, &text, Miss::Typed("not an array"), |v| match v {
         Json::Arr(a) => {
             a.extend(values.iter().cloned());
             Ok(Some(Frame::Integer(a.len() as i64)))
@@ -173,7 +177,7 @@ pub(super) fn json_arrinsert(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if deepest_hit(ctx, &key, &p) + 1 + deepest > MAX_DOC_DEPTH {
         return Err(CmdError::err("nesting too deep"));
     }
-    let out = write_each(ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
+    let out = write_each("json.arrinsert", ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
         Json::Arr(a) => {
             let len = a.len() as i64;
             let i = if at < 0 { at + len } else { at };
@@ -196,7 +200,7 @@ pub(super) fn json_arrpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // An index that is not an integer counts as the default, the last element.
     let at = args.next_opt().and_then(|b| crate::args::parse_i64(&b)).unwrap_or(-1);
     args.finish()?;
-    let out = write_each(ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
+    let out = write_each("json.arrpop", ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
         Json::Arr(a) if a.is_empty() => Ok(Some(Frame::Null)),
         Json::Arr(a) => {
             let len = a.len() as i64;
@@ -213,7 +217,7 @@ pub(super) fn json_arrtrim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let start = index_arg(&args.next_bytes()?)?;
     let stop = index_arg(&args.next_bytes()?)?;
     args.finish()?;
-    let out = write_each(ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
+    let out = write_each("json.arrtrim", ctx, &key, &p, &text, Miss::Shown("not an array"), |v| match v {
         Json::Arr(a) => {
             let len = a.len() as i64;
             let s = if start < 0 { (start + len).max(0) } else { start };
@@ -277,6 +281,7 @@ pub(super) fn json_clear(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     if n > 0 {
         ctx.modified(&key);
+        announce(ctx, "json.clear", &key);
     }
     Ok(Frame::Integer(n))
 }
@@ -285,7 +290,7 @@ pub(super) fn json_toggle(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (key, p, text) = key_path(args, 2)?;
     args.finish()?;
     let legacy = p.legacy;
-    let out = write_each(ctx, &key, &p, &text, Miss::Shown("not a bool"), |v| match v {
+    let out = write_each("json.toggle", ctx, &key, &p, &text, Miss::Shown("not a bool"), |v| match v {
         Json::Bool(b) => {
             *b = !*b;
             Ok(Some(if legacy {

@@ -169,6 +169,12 @@ fn check_growth(ctx: &mut Ctx, key: &[u8], p: &Path, each: usize) -> Result<(), 
     Ok(())
 }
 
+/// RedisJSON's keyspace event for a change, in the module class (`d`): `json.set`,
+/// `json.del` (JSON.FORGET's too), ...
+fn announce(ctx: &mut Ctx, event: &str, key: &[u8]) {
+    ctx.notify(crate::notify::MODULE, event, key);
+}
+
 /// RedisJSON's answer when a key holds another type.
 fn wrong_redis_type() -> CmdError {
     CmdError::raw("Existing key has wrong Redis type")
@@ -274,7 +280,9 @@ fn read_each(ctx: &mut Ctx, args: &mut Args, miss: Miss, f: impl Fn(&Json) -> Op
 
 /// A writing command over the matches: `f` changes a match of the right type and answers, or
 /// says None (wrong type); a legacy path answers the last match's reply.
+#[allow(clippy::too_many_arguments)]
 fn write_each(
+    event: &str,
     ctx: &mut Ctx,
     key: &Bytes,
     p: &Path,
@@ -293,6 +301,7 @@ fn write_each(
             let err = miss_error(miss, text, resolve(doc, h));
             if changed {
                 ctx.modified(key);
+                announce(ctx, event, key);
             }
             return Err(err);
         }
@@ -301,6 +310,7 @@ fn write_each(
     }
     if changed {
         ctx.modified(key);
+        announce(ctx, event, key);
     }
     if p.legacy && out.is_empty() {
         return Err(miss_error(miss, text, None));
