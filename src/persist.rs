@@ -160,6 +160,8 @@ pub enum ValueSnap {
     /// A type without a form of its own in the file (a stream, with its consumer groups): Redis's
     /// DUMP payload, which the engine writes and RESTOREs byte for byte as Redis 7.4 does.
     Dump(Blob),
+    /// A JSON document as its compact text.
+    Json(Blob),
 }
 
 /// A byte string, readable in the file when it is text.
@@ -627,6 +629,7 @@ impl ValueSnap {
         };
         let (kind, open) = match self {
             ValueSnap::String(_) => ("string", ""),
+            ValueSnap::Json(_) => ("json", ""),
             ValueSnap::List(_) => ("list", "["),
             ValueSnap::Hash(_) => ("hash", "["),
             ValueSnap::Set(_) => ("set", "["),
@@ -635,7 +638,7 @@ impl ValueSnap {
         };
         let _ = write!(out, "{{\"type\":\"{kind}\",\"data\":{open}");
         match self {
-            ValueSnap::String(s) | ValueSnap::Dump(s) => s.write(out),
+            ValueSnap::String(s) | ValueSnap::Dump(s) | ValueSnap::Json(s) => s.write(out),
             ValueSnap::List(items) | ValueSnap::Set(items) => write_blobs(out, items),
             ValueSnap::Hash(pairs) => {
                 for (i, (field, value)) in pairs.iter().enumerate() {
@@ -665,6 +668,7 @@ impl ValueSnap {
         Ok(match str_field(value, "type")? {
             "string" => ValueSnap::String(Blob::read(data)?),
             "dump" => ValueSnap::Dump(Blob::read(data)?),
+            "json" => ValueSnap::Json(Blob::read(data)?),
             "list" => ValueSnap::List(blobs("list")?),
             "set" => ValueSnap::Set(blobs("set")?),
             "hash" => ValueSnap::Hash(each(data, "hash", |item| {
@@ -687,6 +691,7 @@ impl ValueSnap {
 fn value_snap(value: &Value) -> Option<ValueSnap> {
     Some(match value {
         Value::Str(s) => ValueSnap::String(Blob::of(s)),
+        Value::Json(j) => ValueSnap::Json(Blob::of(j.to_text().as_bytes())),
         Value::List(l) => ValueSnap::List(l.iter().map(|v| Blob::of(v)).collect()),
         Value::Hash(h) => ValueSnap::Hash(h.iter().map(|(k, v)| (Blob::of(k), Blob::of(v))).collect()),
         Value::Set(s) => ValueSnap::Set(s.iter().map(|m| Blob::of(m)).collect()),
@@ -726,6 +731,10 @@ fn restore_value(snap: &ValueSnap) -> Result<Value, PersistError> {
     let blobs = |items: &[Blob]| items.iter().map(Blob::to_bytes).collect::<Result<Vec<_>, _>>();
     Ok(match snap {
         ValueSnap::String(s) => Value::Str(s.to_bytes()?),
+        ValueSnap::Json(s) => Value::Json(Box::new(
+            playground_engine::types::json::parse(&s.to_bytes()?)
+                .map_err(|e| PersistError::Unreadable(format!("bad JSON document: {e}")))?,
+        )),
         ValueSnap::List(items) => Value::List(blobs(items)?.into_iter().collect::<VecDeque<_>>()),
         ValueSnap::Set(items) => Value::Set(blobs(items)?.into_iter().collect::<IndexSet<_>>()),
         ValueSnap::Hash(pairs) => {

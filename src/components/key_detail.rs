@@ -137,5 +137,15 @@ fn view_value(value: &Value, lens: &str, fields: Option<&FieldTtls>, now: u64) -
             });
             html! { <>{ table("", &["rank", "member", "score"], rows.collect()) }{ for more(z.len()) }</> }
         }
+        Value::Json(j) => {
+            let fmt = playground_engine::types::json::Format {
+                indent: "  ".into(),
+                newline: "\n".into(),
+                space: " ".into(),
+            };
+            let mut text = String::new();
+            j.write(&mut text, &fmt, 0);
+            html! { <pre class="value">{ text }</pre> }
+        }
     }
 }

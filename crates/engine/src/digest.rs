@@ -67,6 +67,7 @@ fn type_number(value: &Value) -> u32 {
         Value::Set(_) => 2,
         Value::ZSet(_) => 3,
         Value::Hash(_) => 4,
+        Value::Json(_) => 5,
         Value::Stream(_) => 6,
     }
 }
@@ -78,6 +79,7 @@ fn object(digest: &mut [u8; 20], entry: &Entry) {
         Value::Str(s) => mix(digest, s),
         Value::List(l) => l.iter().for_each(|v| mix(digest, v)),
         Value::Set(s) => s.iter().for_each(|m| xor(digest, m)),
+        Value::Json(j) => mix(digest, j.to_text().as_bytes()),
         Value::ZSet(z) => {
             for (m, score) in z.iter() {
                 let mut ele = [0u8; 20];

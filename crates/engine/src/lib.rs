@@ -21,6 +21,8 @@
 //!   `types/stream.rs`: streams with their listpack nodes and consumer groups, whose commands
 //!   are `cmd/stream.rs` and `cmd/stream_group.rs`).
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
+//! - `types/json.rs` and `cmd/json/`: RedisJSON 2.8's documents, JSONPath and legacy paths, and
+//!   the JSON.* commands (documents index into FT with `ON JSON`).
 //! - [`float`]: doubles printed and parsed exactly as Redis does; [`geohash`]: the geo set's
 //!   scores, boxes and distances (the GEO commands live in `cmd/geo.rs`).
 //! - [`rdb`]: Redis 7.4's serialised values (DUMP, RESTORE, DEBUG RELOAD), LZF and CRC-64

@@ -460,7 +460,7 @@ fn scan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             let Some(e) = db.raw_get(k) else { return false };
             e.expires_at.is_none_or(|t| t > now)
                 && opts.pattern.as_ref().is_none_or(|p| glob_match(p, k))
-                && opts.type_name.as_deref().is_none_or(|t| e.value.type_name() == t)
+                && opts.type_name.as_deref().is_none_or(|t| e.value.type_name().eq_ignore_ascii_case(t))
         })
         .map(Frame::Bulk)
         .collect();

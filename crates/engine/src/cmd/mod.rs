@@ -15,6 +15,7 @@ pub mod geo;
 pub mod hash;
 pub mod hash_ttl;
 pub mod hyperloglog;
+pub mod json;
 pub mod keys;
 pub mod lcs;
 pub mod list;
@@ -113,6 +114,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         connection::COMMANDS,
         transaction::COMMANDS,
         crate::search::COMMANDS,
+        json::COMMANDS,
     ]
 }
 

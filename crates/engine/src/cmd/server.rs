@@ -519,7 +519,10 @@ fn command_list(_: &mut Ctx, args: &mut Args) -> CmdResult {
             let module = lower(&args.next_bytes()?);
             return Ok(Frame::Array(
                 super::all()
-                    .filter(|spec| module == "search" && spec.name.starts_with("ft."))
+                    .filter(|spec| {
+                        (module == "search" && spec.name.starts_with("ft."))
+                            || (module == "rejson" && spec.name.starts_with("json."))
+                    })
                     .map(|spec| Frame::bulk(spec.name))
                     .collect(),
             ));

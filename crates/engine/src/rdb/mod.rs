@@ -43,6 +43,8 @@ const T_HASH_LISTPACK: u8 = 16;
 const T_ZSET_LISTPACK: u8 = 17;
 const T_LIST_QUICKLIST_2: u8 = 18;
 const T_SET_LISTPACK: u8 = 20;
+/// RDB_TYPE_MODULE_2, here holding a JSON document as its text (not ReJSON's own encoding).
+const T_MODULE_2: u8 = 7;
 // Not read yet, each a place for a type the engine is gaining: 6/7 (module values), 15/19/21 (streams), and the hashes with field expiry of Redis 7.4:
 // 22/24 (`RDB_TYPE_HASH_METADATA[_PRE_GA]`: a min-expiry time, then [ttl][field][value]
 // triples) and 23/25 (`RDB_TYPE_HASH_LISTPACK_EX[_PRE_GA]`: a min-expiry time, then a listpack
@@ -63,6 +65,10 @@ pub fn dump(value: &Value, floor: u8) -> Vec<u8> {
         Value::Str(s) => {
             out.push(T_STRING);
             put_string(&mut out, s);
+        }
+        Value::Json(j) => {
+            out.push(T_MODULE_2);
+            put_string(&mut out, j.to_text().as_bytes());
         }
         Value::List(list) => {
             out.push(T_LIST_QUICKLIST_2);
@@ -363,6 +369,7 @@ impl<'a> Reader<'a> {
 fn read_value(r: &mut Reader, kind: u8) -> Result<Value, ()> {
     Ok(match kind {
         T_STRING => Value::Str(r.string()?),
+        T_MODULE_2 => Value::Json(Box::new(crate::types::json::parse(&r.string()?).map_err(|_| ())?)),
         stream::T_STREAM_LISTPACKS | stream::T_STREAM_LISTPACKS_2 | stream::T_STREAM_LISTPACKS_3 => {
             Value::Stream(Box::new(stream::load(r, kind)?))
         }

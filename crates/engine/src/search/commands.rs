@@ -21,8 +21,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         flags: &["write", "denyoom"],
         keys: (0, 0, 0),
         group: "module",
-        summary: "Creates a search index over hashes with the given prefixes and schema.",
-        syntax: "index [ON HASH] [PREFIX count prefix...] SCHEMA field type [options]...",
+        summary: "Creates a search index over hashes or JSON documents with the given prefixes and schema.",
+        syntax: "index [ON HASH|JSON] [PREFIX count prefix...] SCHEMA field type [options]...",
         run: ft_create,
         subcommands: &[],
     },
@@ -102,6 +102,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return Err(err("Index already exists"));
     }
     let mut prefixes = Vec::new();
+    let mut on_json = false;
     let mut filter = None;
     let mut stopwords = StopWords::default();
     while !args.eat("SCHEMA") {
@@ -110,8 +111,9 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         match w.as_str() {
             "ON" => {
                 let on = args.next_bytes()?;
-                if !on.eq_ignore_ascii_case(b"HASH") {
-                    return Err(err("Only HASH indexes are supported here"));
+                on_json = on.eq_ignore_ascii_case(b"JSON");
+                if !on_json && !on.eq_ignore_ascii_case(b"HASH") {
+                    return Err(err("Only HASH and JSON indexes are supported here"));
                 }
             }
             "PREFIX" => {
@@ -149,6 +151,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let seed = ctx.server.rng.next_u64();
     let mut index = Index::new(name.clone(), prefixes, fields, seed);
     index.filter = filter;
+    index.on_json = on_json;
     index.stopwords = stopwords;
     index.kernel = ctx.server.search.kernel;
     index.record_definition(args.all());
@@ -684,7 +687,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             .field(field)
             .map(|f| f.identifier.clone())
             .unwrap_or_else(|| Bytes::copy_from_slice(field.as_bytes()));
-        super::index::hash_of(db.raw_get(key).map(|e| &e.value))?.get(&identifier).cloned()
+        super::index::field_of(db.raw_get(key).map(|e| &e.value), &identifier)
     };
     crate::order::sort_by_key(&mut rows, |r| r.id);
     if let Some((field, desc)) = &opts.sortby {
@@ -763,12 +766,21 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     for (n, d) in &row.yielded {
                         fields.push((Frame::bulk(n.clone()), Frame::bulk(format_score(*d))));
                     }
-                    if let Some(h) = super::index::hash_of(db.raw_get(&row.key).map(|e| &e.value)) {
+                    let value = db.raw_get(&row.key).map(|e| &e.value);
+                    // A JSON document leads with the SORTBY attribute, named as in the query.
+                    if let (Some(crate::types::Value::Json(_)), Some(field), Some(id)) =
+                        (value, sort_field, sort_identifier.as_ref())
+                    {
+                        if let Some(v) = super::index::field_of(value, id) {
+                            fields.push((Frame::bulk(field.to_string()), Frame::Bulk(v)));
+                        }
+                    }
+                    if let Some(h) = super::index::hash_of(value) {
                         let leading = sort_identifier.as_ref().and_then(|f| h.get_key_value(f));
                         if let Some((k, v)) = leading {
                             fields.push((Frame::Bulk(k.clone()), Frame::Bulk(v.clone())));
                         }
-                        for (k, v) in h {
+                        for (k, v) in h.iter() {
                             if leading.is_none_or(|(first, _)| first != k) {
                                 fields.push((Frame::Bulk(k.clone()), Frame::Bulk(v.clone())));
                             }
@@ -877,7 +889,9 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
                 Kind::Tag { separator, case_sensitive } => {
                     pairs[2].1 = s("TAG");
-                    pairs.push((s("SEPARATOR"), s(&text(&[*separator]))));
+                    // JSON tags are not split (FT.INFO shows no separator).
+                    let sep = if idx.on_json { String::new() } else { text(&[*separator]) };
+                    pairs.push((s("SEPARATOR"), s(&sep)));
                     if *case_sensitive {
                         flags.push("CASESENSITIVE");
                     }
@@ -978,7 +992,7 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             s("index_definition"),
             Frame::Map(
                 [
-                    Some((s("key_type"), s("HASH"))),
+                    Some((s("key_type"), s(if idx.on_json { "JSON" } else { "HASH" }))),
                     Some((s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| s(&text(p))).collect()))),
                     idx.filter.as_ref().map(|(source, _)| (s("filter"), s(source))),
                     Some((s("default_score"), d(1.0))),

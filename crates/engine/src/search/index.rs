@@ -5,6 +5,8 @@
 use super::hnsw::{Hnsw, Params, TraceStep};
 use super::text::{StopWords, Terms};
 use super::vector::{Element, Kernel, Metric};
+use crate::cmd::json::path::{resolve, Path};
+use crate::types::json::Json;
 use crate::types::Value;
 use bytes::Bytes;
 use indexmap::IndexMap;
@@ -168,6 +170,8 @@ pub struct Index {
     pub stopwords: StopWords,
     /// The FLOAT32 kernel whose summation order reported distances follow (see [`Kernel`]).
     pub kernel: Kernel,
+    /// `ON JSON`: documents are JSON keys, fields are JSONPaths into them.
+    pub on_json: bool,
     /// The command lines that defined the index, as given: FT.CREATE's, then each successful
     /// FT.ALTER's. Replaying them over the same keys builds the same index (see
     /// [`Index::definition`]).
@@ -192,6 +196,7 @@ impl Index {
             stopwords: StopWords::default(),
             kernel: Kernel::default(),
             definition: Vec::new(),
+            on_json: false,
         };
         index.add_fields(fields, seed);
         index
@@ -256,10 +261,24 @@ impl Index {
     /// (Re)index `key` from its current value (None or a non-hash: removed).
     pub fn update(&mut self, key: &Bytes, value: Option<&Value>) {
         self.remove(key);
-        let Some(Value::Hash(hash)) = value else { return };
         if !self.matches_prefix(key) {
             return;
         }
+        let view;
+        let hash = match value {
+            Some(Value::Hash(hash)) if !self.on_json => hash,
+            Some(Value::Json(doc)) if self.on_json => match json_fields(&self.fields, doc) {
+                Ok(fields) => {
+                    view = fields;
+                    &view
+                }
+                Err((attribute, msg)) => {
+                    self.fail(&attribute, msg, key);
+                    return;
+                }
+            },
+            _ => return,
+        };
         // A hash the FILTER rejects is simply not in the index (not an indexing failure). One
         // the filter cannot evaluate is kept when written, left out by a scan (see filter.rs).
         if let Some((_, expr)) = &self.filter {
@@ -349,6 +368,15 @@ impl Index {
         }
         self.docs.insert(id, doc);
         self.by_key.insert(key.clone(), id);
+    }
+
+    /// JSON.DEL / JSON.FORGET of a whole document under an `ON JSON` index: RediSearch 2.10
+    /// counts an indexing failure without a message (DEL does not).
+    pub fn note_json_delete(&mut self, key: &Bytes) {
+        if self.on_json && self.matches_prefix(key) {
+            self.failures += 1;
+            self.last_error = Some(("N/A".into(), key.clone()));
+        }
     }
 
     fn fail(&mut self, attribute: &str, msg: String, key: &Bytes) {
@@ -448,10 +476,105 @@ fn search<T: Element>(
     }
 }
 
-/// Hash fields in order, for replies that return whole documents.
-pub fn hash_of(value: Option<&Value>) -> Option<&IndexMap<Bytes, Bytes>> {
+/// Hash fields in order, for replies that return whole documents; a JSON document shows as
+/// one field, `$`, its text.
+pub fn hash_of(value: Option<&Value>) -> Option<std::borrow::Cow<'_, IndexMap<Bytes, Bytes>>> {
     match value {
-        Some(Value::Hash(h)) => Some(h),
+        Some(Value::Hash(h)) => Some(std::borrow::Cow::Borrowed(h)),
+        Some(Value::Json(doc)) => Some(std::borrow::Cow::Owned(IndexMap::from([(
+            Bytes::from_static(b"$"),
+            Bytes::from(doc.to_text()),
+        )]))),
         _ => None,
     }
+}
+
+/// One field of a document as FT.SEARCH's RETURN shows it: a hash field, or for a JSON
+/// document the first value a JSONPath `identifier` selects (strings as they are, other values
+/// as JSON text).
+pub fn field_of(value: Option<&Value>, identifier: &[u8]) -> Option<Bytes> {
+    match value {
+        Some(Value::Hash(h)) => h.get(identifier).cloned(),
+        Some(Value::Json(doc)) => {
+            let first = json_matches(doc, identifier).into_iter().next()?;
+            Some(match first {
+                Json::Str(s) => Bytes::from(s.clone()),
+                other => Bytes::from(other.to_text()),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The values a JSONPath selects in a document (none for a path that does not parse).
+fn json_matches<'a>(doc: &'a Json, identifier: &[u8]) -> Vec<&'a Json> {
+    let Ok(path) = Path::parse(&String::from_utf8_lossy(identifier)) else { return Vec::new() };
+    path.eval(doc).iter().filter_map(|p| resolve(doc, p)).collect()
+}
+
+/// An `ON JSON` document as the hash the indexer reads: per field, its identifier and the
+/// text (TEXT: strings joined by spaces; TAG: strings, arrays of strings flattened, joined by
+/// the separator; NUMERIC: the number) or, for VECTOR, the array packed as the blob a hash
+/// would hold. A value of a type the field cannot take is an indexing failure, as RediSearch.
+fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (String, String)> {
+    let mut out = IndexMap::new();
+    let invalid = |f: &Field, v: &Json| {
+        let can = match v {
+            Json::Str(_) => "String type can represent only TEXT, TAG, GEO or GEOMETRY field",
+            Json::Int(_) | Json::Big(_) | Json::Float(_) => "Number type can represent only NUMERIC field",
+            Json::Bool(_) => "Boolean type can represent only TAG field",
+            Json::Arr(_) => "Array type can represent only TEXT, TAG, NUMERIC, VECTOR, GEO or GEOMETRY field",
+            _ => "Object type cannot be indexed",
+        };
+        (f.attribute.clone(), format!("Invalid JSON type: {can}"))
+    };
+    for f in fields {
+        let found = json_matches(doc, &f.identifier);
+        let Some(first) = found.first() else { continue };
+        let strings = |sep: &str| -> Result<String, (String, String)> {
+            let mut parts = Vec::new();
+            for v in &found {
+                match v {
+                    Json::Str(s) => parts.push(s.clone()),
+                    Json::Arr(a) => {
+                        for item in a {
+                            match item {
+                                Json::Str(s) => parts.push(s.clone()),
+                                other => return Err(invalid(f, other)),
+                            }
+                        }
+                    }
+                    other => return Err(invalid(f, other)),
+                }
+            }
+            Ok(parts.join(sep))
+        };
+        let value = match &f.kind {
+            Kind::Text { .. } => strings(" ")?.into_bytes(),
+            Kind::Tag { separator, .. } => strings(&(*separator as char).to_string())?.into_bytes(),
+            Kind::Numeric => match first {
+                Json::Int(_) | Json::Big(_) | Json::Float(_) => first.to_text().into_bytes(),
+                other => return Err(invalid(f, other)),
+            },
+            Kind::Vector(spec) => {
+                let Json::Arr(items) = first else { return Err(invalid(f, first)) };
+                let mut blob = Vec::new();
+                for item in items {
+                    let n = match item {
+                        Json::Int(n) => *n as f64,
+                        Json::Big(n) => *n as f64,
+                        Json::Float(x) => *x,
+                        other => return Err(invalid(f, other)),
+                    };
+                    match spec.ty {
+                        VecType::F32 => blob.extend_from_slice(&(n as f32).to_le_bytes()),
+                        VecType::F64 => blob.extend_from_slice(&n.to_le_bytes()),
+                    }
+                }
+                blob
+            }
+        };
+        out.insert(f.identifier.clone(), Bytes::from(value));
+    }
+    Ok(out)
 }

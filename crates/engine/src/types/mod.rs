@@ -3,6 +3,7 @@
 pub mod encoding;
 pub mod hfe;
 pub mod hll;
+pub mod json;
 pub mod memory;
 pub mod sorted;
 pub mod stream;
@@ -31,6 +32,8 @@ pub enum Value {
     Set(IndexSet<Bytes>),
     /// A sorted set: members ordered by (score, member).
     ZSet(ZSet),
+    /// A RedisJSON document (TYPE `ReJSON-RL`).
+    Json(Box<json::Json>),
     /// A stream (boxed: it is much bigger than the other variants).
     Stream(Box<stream::Stream>),
 }
@@ -44,6 +47,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Json(_) => "ReJSON-RL",
             Value::Stream(_) => "stream",
         }
     }
@@ -56,6 +60,7 @@ impl Value {
             Value::Hash(h) => h.is_empty(),
             Value::Set(s) => s.is_empty(),
             Value::ZSet(z) => z.is_empty(),
+            Value::Json(_) => false,
             // An empty stream stays (with its counters and groups), as in Redis.
             Value::Stream(_) => false,
         }
@@ -69,6 +74,7 @@ impl Value {
             Value::Hash(h) => h.len(),
             Value::Set(s) => s.len(),
             Value::ZSet(z) => z.len(),
+            Value::Json(_) => 1,
             Value::Stream(s) => s.len(),
         }
     }

@@ -242,6 +242,8 @@ pub struct Session {
     pub conns: Vec<(Oracle, u64)>,
     /// Connections closed with [`Session::hang_up`].
     pub gone: Vec<usize>,
+    /// The oracle's port (the search-only one, or the one with RedisJSON).
+    port: u16,
 }
 
 /// Turn `&str` arguments into byte strings.
@@ -252,8 +254,13 @@ pub fn args(parts: &[&str]) -> Vec<Bytes> {
 impl Session {
     /// A fresh session: oracle flushed (all databases, RESP2, db 0), new engine.
     pub fn new() -> Session {
+        Session::on_port(oracle_port())
+    }
+
+    /// A fresh session on the oracle at `port` ([`json_oracle_port`] for the JSON tests).
+    pub fn on_port(port: u16) -> Session {
         let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        let mut oracle = Oracle::connect(oracle_port());
+        let mut oracle = Oracle::connect(port);
         for cmd in [
             &["FLUSHALL"][..],
             // Every setting the engine emulates back to the oracle's defaults, so a test that
@@ -306,7 +313,7 @@ impl Session {
         let mut engine = Engine::new(7, now);
         engine.set_vector_kernel(oracle_kernel(&mut oracle));
         let client = engine.connect(now);
-        Session { _guard: guard, oracle, engine, client, conns: Vec::new(), gone: Vec::new() }
+        Session { _guard: guard, oracle, engine, client, conns: Vec::new(), gone: Vec::new(), port }
     }
 
     /// Raw reply bytes from both sides: (oracle, emulator).
@@ -394,7 +401,7 @@ impl Session {
 
     /// Open one more connection on both sides; returns its number (the session's own is 0).
     pub fn connect(&mut self) -> usize {
-        let oracle = Oracle::connect(oracle_port());
+        let oracle = Oracle::connect(self.port);
         let id = self.engine.connect(now_ms());
         self.conns.push((oracle, id));
         self.conns.len()

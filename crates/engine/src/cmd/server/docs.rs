@@ -242,6 +242,10 @@ fn push_group(seq: &mut Vec<DocArg>, mut inner: Vec<DocArg>, optional: bool) {
 /// Redis ACL categories, as far as the spec's flags and group tell them.
 fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
     let mut cats = Vec::new();
+    // Commands a module registers without categories (RedisJSON's) list none.
+    if spec.has_flag("module") {
+        return Vec::new();
+    }
     if spec.has_flag("write") {
         cats.push("@write");
     }
