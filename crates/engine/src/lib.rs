@@ -12,6 +12,9 @@
 //!   `db.rs`: one keyspace with its expiry index and scan order; `types/`: the values
 //!   (`types/hfe.rs`: hash fields' deadlines, kept beside the hash in its key's entry;
 //!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down).
+//! - [`script`]: EVAL and FUNCTION's seam: the script cache and libraries, the rules of the
+//!   commands scripts call, and the [`script::ScriptRunner`] trait that `crates/scripting` (Lua)
+//!   implements, so the VM stays out of the engine (and out of the page's first download).
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - [`float`]: doubles printed and parsed exactly as Redis does; [`geohash`]: the geo set's
 //!   scores, boxes and distances (the GEO commands live in `cmd/geo.rs`).
@@ -51,6 +54,7 @@ mod nat;
 pub mod order;
 pub mod rdb;
 pub mod resp;
+pub mod script;
 pub mod search;
 pub mod server;
 pub mod types;

@@ -172,6 +172,8 @@ pub struct Server {
     pub clock_floor: u64,
     /// RESTORE skips the payload's checksum (DEBUG SET-SKIP-CHECKSUM-VALIDATION 1).
     pub skip_checksum: bool,
+    /// The script cache, the function libraries and the script runner (see `script.rs`).
+    pub scripts: crate::script::Scripts,
 }
 
 impl Server {
@@ -205,6 +207,7 @@ impl Server {
             skip_checksum: false,
             last_load: (0, 0),
             host_counts_io: false,
+            scripts: Default::default(),
         }
     }
 

@@ -47,6 +47,8 @@ pub fn now_ms() -> u64 {
 #[derive(Clone)]
 pub struct Shared {
     engine: Arc<Mutex<Engine>>,
+    /// The running script, readable while it holds the engine (BUSY replies, SCRIPT KILL).
+    scripts: Arc<playground_engine::script::ScriptControl>,
     changed: Arc<Notify>,
     probes: Arc<Mutex<HashMap<u64, std::net::TcpStream>>>,
 }
@@ -56,7 +58,9 @@ impl Shared {
         let mut engine = Engine::new(seed, now_ms());
         // INFO counts the bytes, reads and writes of the sockets, as Redis does.
         engine.set_host_counts_io(true);
+        engine.set_script_runner(Box::new(playground_scripting::LuaRunner::default()));
         Shared {
+            scripts: engine.script_control(),
             engine: Arc::new(Mutex::new(engine)),
             changed: Arc::new(Notify::new()),
             probes: Arc::new(Mutex::new(HashMap::new())),
@@ -67,6 +71,26 @@ impl Shared {
     /// poisoned lock must not take the whole server down).
     pub fn lock(&self) -> MutexGuard<'_, Engine> {
         self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The engine, waiting without holding a thread: a long script holds the engine, and the
+    /// runtime's few threads must stay free to answer other clients BUSY meanwhile.
+    pub async fn lock_async(&self) -> MutexGuard<'_, Engine> {
+        loop {
+            if let Some(guard) = self.try_lock() {
+                return guard;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+
+    /// The engine if nobody holds it.
+    fn try_lock(&self) -> Option<MutexGuard<'_, Engine>> {
+        match self.engine.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 
     fn probes(&self) -> MutexGuard<'_, HashMap<u64, std::net::TcpStream>> {
@@ -122,7 +146,10 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
         let mut every = tokio::time::interval(Duration::from_millis(100));
         loop {
             every.tick().await;
-            let expired = expiry.lock().tick(now_ms());
+            let expired = {
+                let mut engine = expiry.lock_async().await;
+                engine.tick(now_ms())
+            };
             if expired > 0 {
                 expiry.changed.notify_waiters();
             }
@@ -148,7 +175,7 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     let probe = std_stream.try_clone()?;
     let mut stream = TcpStream::from_std(std_stream)?;
     let admitted = {
-        let mut engine = shared.lock();
+        let mut engine = shared.lock_async().await;
         let server = engine.server();
         // Redis counts the clients already connected, so `maxclients N` admits N of them.
         (server.clients.len() < server.config.maxclients as usize).then(|| engine.connect(now_ms()))
@@ -160,7 +187,7 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     shared.probes().insert(id, probe);
     let result = serve_client(&mut stream, &shared, id).await;
     shared.probes().remove(&id);
-    shared.lock().disconnect(id);
+    shared.lock_async().await.disconnect(id);
     result
 }
 
@@ -176,20 +203,63 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
     let mut input = BytesMut::with_capacity(READ_CHUNK);
     let mut parser = CommandParser::default();
     let mut output = Vec::with_capacity(READ_CHUNK);
+    // Bytes and reads not yet counted in INFO (counted when the engine is next held).
+    let mut pending_io = (0u64, 0u64, 0u64, 0u64);
     loop {
         input.reserve(READ_CHUNK);
         let read = stream.read_buf(&mut input).await?;
         if read == 0 {
             return Ok(());
         }
-        shared.lock().count_io(read as u64, 1, 0, 0);
+        pending_io.0 += read as u64;
+        pending_io.1 += 1;
         let mut close = false;
         loop {
             // Run every complete command in the buffer under one lock.
             let mut blocked = false;
+            // A script to run off the event loop (see `run_script`), and the batch after it.
+            let mut script = None;
             let query_buffer_limit;
             {
-                let mut engine = shared.lock();
+                let mut engine = loop {
+                    if let Some(engine) = shared.try_lock() {
+                        break engine;
+                    }
+                    // A script has run past busy-reply-threshold: Redis answers BUSY (SCRIPT
+                    // KILL and FUNCTION KILL act) to each complete command meanwhile.
+                    if shared.scripts.busy(now_ms()) {
+                        if let Ok(Some((args, used))) = parser.parse(&input, &Limits::default()) {
+                            input.advance(used);
+                            if !args.is_empty() {
+                                shared
+                                    .scripts
+                                    .busy_reply(&args)
+                                    .encode(playground_engine::Protocol::Resp2, &mut output);
+                                stream.write_all(&output).await?;
+                                pending_io.2 += output.len() as u64;
+                                pending_io.3 += 1;
+                                output.clear();
+                            }
+                            continue;
+                        }
+                        // Read what else comes meanwhile (SCRIPT KILL may be on its way).
+                        tokio::select! {
+                            read = stream.read_buf(&mut input) => {
+                                let read = read?;
+                                if read == 0 {
+                                    return Ok(());
+                                }
+                                pending_io.0 += read as u64;
+                                pending_io.1 += 1;
+                            }
+                            _ = tokio::time::sleep(Duration::from_millis(1)) => {}
+                        }
+                        continue;
+                    }
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                };
+                let (r, reads, w, writes) = std::mem::take(&mut pending_io);
+                engine.count_io(r, reads, w, writes);
                 // A command in this batch may serve blocked clients (the engine does after each
                 // command, as Redis does): forget the ones that hung up first.
                 shared.drop_hung_up(&mut engine);
@@ -208,6 +278,10 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                             input.advance(used);
                             if args.is_empty() {
                                 continue;
+                            }
+                            if is_script_call(&args) {
+                                script = Some(args);
+                                break;
                             }
                             match engine.execute_blocking(id, args, now) {
                                 Outcome::Reply(frame) => frame.encode(engine.protocol(id), &mut output),
@@ -233,7 +307,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             shared.changed.notify_waiters();
             if !output.is_empty() {
                 stream.write_all(&output).await?;
-                shared.lock().count_io(0, 0, output.len() as u64, 1);
+                shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
                 output.clear();
             }
             if close {
@@ -252,6 +326,14 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             if input.is_empty() && input.capacity() > IDLE_CAPACITY {
                 input = BytesMut::with_capacity(READ_CHUNK);
             }
+            if let Some(args) = script {
+                run_script(shared, id, args, &mut output).await?;
+                stream.write_all(&output).await?;
+                pending_io.2 += output.len() as u64;
+                pending_io.3 += 1;
+                output.clear();
+                continue;
+            }
             if !blocked {
                 break;
             }
@@ -267,20 +349,52 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                     biased;
                     read = stream.read_buf(&mut input) => {
                         if read? == 0 {
-                            shared.lock().cancel_blocked(id);
+                            shared.lock_async().await.cancel_blocked(id);
                             return Ok(());
                         }
                     }
                     frame = wait_unblocked(shared, id) => break frame,
                 }
             };
-            let proto = shared.lock().protocol(id);
+            let proto = shared.lock_async().await.protocol(id);
             frame.encode(proto, &mut output);
             stream.write_all(&output).await?;
-            shared.lock().count_io(0, 0, output.len() as u64, 1);
+            shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
             output.clear();
         }
     }
+}
+
+/// EVAL, EVALSHA, FCALL and their `_RO` twins: commands that may run a long script.
+fn is_script_call(args: &[bytes::Bytes]) -> bool {
+    let name = &args[0];
+    ["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// Run a script on a thread of its own, holding the engine: the event loop stays free to
+/// answer the other clients (BUSY once the script passes `busy-reply-threshold`, and SCRIPT
+/// KILL, which the script's interrupt check sees), as Redis's loop does while a script runs.
+async fn run_script(
+    shared: &Shared,
+    id: u64,
+    args: Vec<bytes::Bytes>,
+    output: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let shared = shared.clone();
+    let reply = tokio::task::spawn_blocking(move || {
+        let mut engine = shared.lock();
+        shared.drop_hung_up(&mut engine);
+        let frame = engine.execute(id, args, now_ms());
+        let mut out = Vec::new();
+        frame.encode(engine.protocol(id), &mut out);
+        out
+    })
+    .await
+    .map_err(std::io::Error::other)?;
+    output.extend_from_slice(&reply);
+    Ok(())
 }
 
 /// Retry a parked blocking command whenever keys may have changed (or every 50 ms, so that
@@ -289,7 +403,7 @@ async fn wait_unblocked(shared: &Shared, id: u64) -> Frame {
     loop {
         let notified = shared.changed.notified();
         let served = {
-            let mut engine = shared.lock();
+            let mut engine = shared.lock_async().await;
             shared.drop_hung_up(&mut engine);
             engine.retry_blocked(id, now_ms())
         };

@@ -18,6 +18,7 @@ pub mod hyperloglog;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod scripting;
 pub mod server;
 pub mod services;
 pub mod set;
@@ -105,6 +106,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         services::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
+        scripting::COMMANDS,
         crate::search::COMMANDS,
     ]
 }

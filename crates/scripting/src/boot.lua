@@ -1,0 +1,215 @@
+-- Runs first in every Lua state the runner makes: Redis's `redis` object, its error handler,
+-- `pcall` as Redis 7 changes it, and the sandbox. `host` holds the Rust functions (lib.rs).
+local host = ...
+local dbg = debug
+debug = nil
+local G = _G
+local error, type, tostring, rawget, rawset, select, unpack = error, type, tostring, rawget, rawset, select, unpack
+local setmetatable, xpcall, setfenv, getinfo, sethook = setmetatable, xpcall, setfenv, dbg.getinfo, dbg.sethook
+local lua_pcall = pcall
+
+-- luaPushErrorBuff: "-CODE msg" keeps its code, anything else gets ERR.
+local function err_table(msg)
+  if msg:sub(1, 1) == '-' then
+    local sp = msg:find(' ', 1, true)
+    if sp then
+      msg = msg:sub(2, sp - 1) .. ' ' .. msg:sub(sp + 1)
+    else
+      msg = 'ERR ' .. msg:sub(2)
+    end
+  else
+    msg = 'ERR ' .. msg
+  end
+  return {err = (msg:gsub('^[\r\n]+', ''):gsub('[\r\n]+$', ''))}
+end
+
+-- The frame that raised, as Redis's __redis__err__handler finds it: the first one that is
+-- neither a C function nor this file.
+local function handler(err)
+  local level, info = 2, nil
+  repeat
+    info = getinfo(level, 'nSl')
+    level = level + 1
+  until not info or (info.what ~= 'C' and info.source ~= '=redis')
+  if type(err) == 'string' and err:sub(1, 1) == '\1' then
+    err = {err = err:sub(2)}
+  elseif type(err) ~= 'table' then
+    err = {err = 'ERR ' .. tostring(err)}
+  end
+  if info then
+    err.source = info.source
+    err.line = info.currentline
+  end
+  return err
+end
+
+local redis = {call = host.call, pcall = host.pcall}
+function redis.sha1hex(...)
+  if select('#', ...) ~= 1 then error(err_table('wrong number of arguments')) end
+  return host.sha1hex(tostring((...)))
+end
+function redis.error_reply(...)
+  local msg = ...
+  if select('#', ...) ~= 1 or type(msg) ~= 'string' then return err_table('wrong number or type of arguments') end
+  if msg:sub(1, 1) ~= '-' then msg = '-' .. msg end
+  return err_table(msg)
+end
+function redis.status_reply(...)
+  local msg = ...
+  if select('#', ...) ~= 1 or type(msg) ~= 'string' then return err_table('wrong number or type of arguments') end
+  return {ok = msg}
+end
+function redis.log(...)
+  local n, level = select('#', ...), ...
+  if n < 2 then error(err_table('redis.log() requires two arguments or more.')) end
+  if not tonumber(level) then error(err_table('First argument must be a number (log level).')) end
+  level = tonumber(level)
+  if level < 0 or level > 3 then error(err_table('Invalid log level.')) end
+end
+function redis.setresp(...)
+  if select('#', ...) ~= 1 then error(err_table('redis.setresp() requires one argument.')) end
+  local v = tonumber((...))
+  if v ~= 2 and v ~= 3 then error(err_table('RESP version must be 2 or 3.')) end
+  host.setresp(v)
+end
+function redis.set_repl(...)
+  if select('#', ...) ~= 1 then error(err_table('redis.set_repl() requires one argument.')) end
+  local v = tonumber((...)) or 0
+  if v < 0 or v > 3 or v % 1 ~= 0 then
+    error(err_table('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.'))
+  end
+end
+function redis.replicate_commands() return true end
+function redis.breakpoint() return false end
+function redis.debug() end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = '7.4.1', 0x070401
+G.redis = redis
+
+-- Redis 7's pcall hands back an error table's `err` text.
+function G.pcall(f, ...)
+  local res = {lua_pcall(f, ...)}
+  if not res[1] and type(res[2]) == 'table' and type(res[2].err) == 'string' then
+    res[2] = res[2].err
+  elseif not res[1] and type(res[2]) == 'string' and res[2]:sub(1, 1) == '\1' then
+    res[2] = res[2]:sub(2)
+  end
+  return unpack(res, 1, table.maxn(res))
+end
+
+G.math.random = host.random
+G.math.randomseed = host.randomseed
+G.os = {clock = host.clock}
+G.bit, G.cjson, G.cmsgpack, G.struct = host.bit, host.cjson, host.cmsgpack, host.struct
+G.print, G.dofile, G.loadfile = nil, nil, nil
+
+-- The sandbox: scripts see the globals through `env`, which refuses writes and unknown names
+-- with Redis's texts. `api` is what names resolve to (the library API while FUNCTION LOAD runs).
+local api = G
+local env = setmetatable({}, {
+  __index = function(_, k)
+    local v = api[k]
+    if v == nil then
+      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+    end
+    return v
+  end,
+  __newindex = function() error('Attempt to modify a readonly table', 2) end,
+  __metatable = false,
+})
+G._G = env
+setfenv(0, env)
+
+-- Stop a script when the host says so; the runner makes the stop uncatchable.
+local poll = host.poll
+local function hook()
+  if poll() then error({err = 'ERR Script killed by user with SCRIPT KILL...'}) end
+end
+
+local function protected(f)
+  sethook(hook, '', 100000)
+  local ok, reply = xpcall(f, handler)
+  sethook()
+  return ok, reply
+end
+
+local boot = {}
+
+function boot.eval(f, keys, argv)
+  rawset(G, 'KEYS', keys)
+  rawset(G, 'ARGV', argv)
+  setfenv(f, env)
+  return protected(f)
+end
+
+-- FUNCTION LOAD: run the library's code with only the loading API; returns the functions it
+-- registered as {name, callback, description, flags...}.
+function boot.load(f)
+  local registered, names = {}, {}
+  local lib_redis = {}
+  for _, k in ipairs({'log', 'setresp', 'sha1hex', 'error_reply', 'status_reply', 'LOG_DEBUG', 'LOG_VERBOSE',
+                      'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do
+    lib_redis[k] = redis[k]
+  end
+  local function register(...)
+    local n, name, callback, description, flags = select('#', ...), ...
+    if n == 1 then
+      local args = name
+      if type(args) ~= 'table' then
+        error(err_table('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).'))
+      end
+      name, flags = nil, {}
+      for k, v in pairs(args) do
+        if type(k) ~= 'string' then error(err_table('named argument key given to redis.register_function is not a string')) end
+        local key = k:lower()
+        if key == 'function_name' then
+          if type(v) ~= 'string' then error(err_table('function_name argument given to redis.register_function must be a string')) end
+          name = v
+        elseif key == 'description' then
+          if type(v) ~= 'string' then error(err_table('description argument given to redis.register_function must be a string')) end
+          description = v
+        elseif key == 'callback' then
+          if type(v) ~= 'function' then error(err_table('callback argument given to redis.register_function must be a function')) end
+          callback = v
+        elseif key == 'flags' then
+          if type(v) ~= 'table' then error(err_table('flags argument to redis.register_function must be a table representing function flags')) end
+          for _, flag in ipairs(v) do
+            if not host.known_flag(flag) then error(err_table('unknown flag given')) end
+            flags[#flags + 1] = flag
+          end
+        else
+          error(err_table('unknown argument given to redis.register_function'))
+        end
+      end
+      if not name then error(err_table('redis.register_function must get a function name argument')) end
+      if not callback then error(err_table('redis.register_function must get a callback argument')) end
+    elseif n == 2 then
+      if type(name) ~= 'string' then error(err_table('first argument to redis.register_function must be a string')) end
+      if type(callback) ~= 'function' then error(err_table('second argument to redis.register_function must be a function')) end
+      flags = {}
+    else
+      error(err_table('wrong number of arguments to redis.register_function'))
+    end
+    if not name:match('^[%w_]+$') then
+      error(err_table('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long'))
+    end
+    if names[name] then error(err_table('Function already exists in the library')) end
+    names[name] = true
+    registered[#registered + 1] = {name, callback, description or false, flags}
+  end
+  lib_redis.register_function = register
+  local lib_api = setmetatable({redis = lib_redis}, {__index = G})
+  api = lib_api
+  setfenv(f, env)
+  local ok, err = protected(f)
+  api = G
+  if not ok then return false, err end
+  return true, registered
+end
+
+function boot.fcall(callback, keys, argv)
+  return protected(function() return callback(keys, argv) end)
+end
+
+return boot

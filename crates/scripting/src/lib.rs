@@ -1,0 +1,373 @@
+//! EVAL and FUNCTION for the playground engine: Redis's Lua 5.1 on omniLua, a pure-Rust Lua.
+//!
+//! The engine (`crates/engine`) keeps the script cache, the libraries and the rules of the
+//! commands scripts call, behind its `ScriptRunner` trait; this crate is the runner. The engine
+//! does not depend on it, so the page can load it (and its VM) when the first script runs:
+//! `engine.set_script_runner(Box::new(LuaRunner::default()))`.
+//!
+//! # Which Lua
+//!
+//! Redis runs Lua 5.1: numbers are doubles only (`tostring(3)` is `3`, `3/2` is `1.5`),
+//! `unpack` and `table.getn` are globals, `setfenv` sets environments. The pure-Rust Lua
+//! crates on crates.io, weighed for this (December 2026):
+//!
+//! | crate | Lua | wasm32, no C | Redis's needs | verdict |
+//! |---|---|---|---|---|
+//! | omnilua 0.7 | 5.1 to 5.5 from one API, passes the official suites | yes | a real 5.1 mode (doubles, `unpack`, `getfenv`/`setfenv`, `%.14g` numbers), `debug.getinfo`/`sethook`, an uncatchable instruction budget, mlua-shaped API with scoped callbacks | **chosen** |
+//! | piccolo 0.3 | 5.4 subset, stackless with fuel | yes | string library has only len/sub/lower/upper/reverse (no `format`, `gsub`, `find`), integers, no 5.1 | too incomplete |
+//! | hematita 0.1 | partial 5.4 | yes | unmaintained since 2021, GPL-3.0 | no |
+//! | purua 0.2 | a small subset ("to be") | yes | no standard library to speak of | no |
+//! | luster | (a screen-brightness tool now; kyren's luster became piccolo) | - | - | no |
+//! | mlua, lua-rs, lunka | bindings to C Lua | needs a C toolchain | - | no |
+//!
+//! Shims on top of omniLua's 5.1: Redis's `redis` object, `pcall` returning an error table's
+//! text, `math.random` as Redis's rand48, `os` with only `clock`, `bit` and `cjson`, and the
+//! sandbox (`boot.lua`): scripts see globals through a table that refuses writes ("Attempt to
+//! modify a readonly table") and unknown names ("Script attempted to access nonexistent global
+//! variable"). Library tables themselves (`string`, `math`) are not read-only as in Redis.
+//!
+//! # Each run on a fresh state
+//!
+//! Every EVAL, FCALL and FUNCTION LOAD builds a new Lua state (about a tenth of a millisecond)
+//! and drops it after: nothing a script does outlives it, the runner holds no Lua value (so it
+//! is `Send` for `emulate`'s threads), and a killed script leaves nothing half-done behind. A
+//! function call loads its library's code again to find the callback.
+//!
+//! # Stopping a script
+//!
+//! A count hook asks the host every 100,000 instructions ([`ScriptHost::interrupt`]); on a
+//! yes, the script gets Redis's `Script killed by user with SCRIPT KILL...` error and the
+//! state's instruction budget is cut to nothing, so `pcall` cannot catch the stop.
+
+mod bit;
+mod cjson;
+mod convert;
+
+use bytes::Bytes;
+use omnilua::{Function, Lua, LuaError, LuaVersion, SandboxConfig, Table, Value, Variadic};
+use playground_engine::frame::{Frame, Protocol};
+use playground_engine::script::{FunctionInfo, ScriptHost, ScriptRunner};
+use std::cell::{Cell, RefCell};
+
+const BOOT: &str = include_str!("boot.lua");
+
+/// Redis's scripting engine on omniLua's Lua 5.1.
+#[derive(Debug)]
+pub struct LuaRunner {
+    /// `math.random`'s rand48 state, kept across scripts as Redis keeps it.
+    rand48: u64,
+}
+
+impl Default for LuaRunner {
+    fn default() -> Self {
+        LuaRunner { rand48: rand48_seed(0) }
+    }
+}
+
+/// `redisSrand48`.
+fn rand48_seed(seed: i32) -> u64 {
+    ((seed as u32 as u64) << 16) | 0x330E
+}
+
+/// `redisLrand48`: the next 31-bit number.
+fn rand48_next(state: &mut u64) -> u32 {
+    *state = (state.wrapping_mul(0x5DEE_CE66D).wrapping_add(0xB)) & ((1 << 48) - 1);
+    (*state >> 17) as u32
+}
+
+/// The Lua error a Rust callback raises.
+fn lua_err(text: impl std::fmt::Display) -> omnilua::Error {
+    LuaError::runtime(format_args!("{text}")).into()
+}
+
+/// What one run needs from the outside: the host while a script runs (none while a library
+/// loads), and the runner's random state.
+struct Run<'h> {
+    host: Option<RefCell<&'h mut dyn ScriptHost>>,
+    rand48: Cell<u64>,
+    killed: Cell<bool>,
+}
+
+impl LuaRunner {
+    /// Build a state, install the Rust side of `redis` and the libraries, run `boot.lua`, and
+    /// give `body` the state and boot's table.
+    fn with_state<R>(
+        &mut self,
+        host: Option<&mut dyn ScriptHost>,
+        body: impl FnOnce(&Lua, &Table, &Run) -> Result<R, String>,
+    ) -> Result<R, String> {
+        let lua = Lua::try_new_versioned(LuaVersion::V51).map_err(|e| e.to_string())?;
+        let run =
+            Run { host: host.map(RefCell::new), rand48: Cell::new(self.rand48), killed: Cell::new(false) };
+        let result = lua
+            .scope(|scope| {
+                let t = lua.create_table()?;
+                let run = &run;
+                // redis.call is this Rust function itself, not a Lua wrapper: a tail call
+                // (`return redis.call(...)`) must keep the script's frame for the error's line,
+                // as a C function does. Its error is a string marked with \x01 that the error
+                // handler turns into Redis's error table.
+                let call = move |lua: &Lua, args: Variadic<Value>| -> omnilua::Result<Value> {
+                    let Some(host) = &run.host else {
+                        return Err(lua_err("Please use redis.call only inside a function"));
+                    };
+                    let args = match convert::command_args(args.into_vec()) {
+                        Ok(args) => args,
+                        Err(text) => return convert::error_table(lua, &format!("ERR {text}")),
+                    };
+                    let (reply, proto) = {
+                        let mut host = host.borrow_mut();
+                        (host.call(args), host.protocol())
+                    };
+                    convert::to_lua(lua, &reply, proto)
+                };
+                t.set(
+                    "call",
+                    scope.create_function(&lua, move |lua, args: Variadic<Value>| {
+                        let reply = call(lua, args)?;
+                        if let Value::Table(t) = &reply {
+                            if let Ok(Value::String(err)) = t.raw_get::<_, Value>("err") {
+                                return Err(lua_err(format!("\x01{}", err.to_str()?)));
+                            }
+                        }
+                        Ok(reply)
+                    })?,
+                )?;
+                t.set("pcall", scope.create_function(&lua, call)?)?;
+                t.set(
+                    "setresp",
+                    scope.create_function(&lua, move |_, v: f64| {
+                        if let Some(host) = &run.host {
+                            host.borrow_mut().set_protocol(if v == 3.0 {
+                                Protocol::Resp3
+                            } else {
+                                Protocol::Resp2
+                            });
+                        }
+                        Ok(())
+                    })?,
+                )?;
+                t.set(
+                    "poll",
+                    scope.create_function(&lua, move |lua, ()| {
+                        let stop = run.host.as_ref().is_some_and(|h| h.borrow_mut().interrupt());
+                        if stop {
+                            run.killed.set(true);
+                            // From here every instruction trips the budget: pcall cannot go on.
+                            lua.install_sandbox(SandboxConfig {
+                                instruction_limit: Some(1),
+                                memory_limit_bytes: None,
+                                check_interval: 1,
+                                remove_globals: Vec::new(),
+                            })?;
+                        }
+                        Ok(stop)
+                    })?,
+                )?;
+                t.set(
+                    "random",
+                    scope.create_function(&lua, move |_, args: Variadic<f64>| {
+                        let mut state = run.rand48.get();
+                        let r = f64::from(rand48_next(&mut state) % i32::MAX as u32) / f64::from(i32::MAX);
+                        run.rand48.set(state);
+                        let args = args.into_vec();
+                        match args.as_slice() {
+                            [] => Ok(r),
+                            [u] if *u >= 1.0 => Ok((r * u.floor()).floor() + 1.0),
+                            [l, u] if l.floor() <= u.floor() => {
+                                let (l, u) = (l.floor(), u.floor());
+                                Ok((r * (u - l + 1.0)).floor() + l)
+                            }
+                            [_] => Err(lua_err("bad argument #1 to 'random' (interval is empty)")),
+                            [_, _] => Err(lua_err("bad argument #2 to 'random' (interval is empty)")),
+                            _ => Err(lua_err("wrong number of arguments")),
+                        }
+                    })?,
+                )?;
+                t.set(
+                    "randomseed",
+                    scope.create_function(&lua, move |_, seed: f64| {
+                        run.rand48.set(rand48_seed(seed as i32));
+                        Ok(())
+                    })?,
+                )?;
+                t.set("clock", lua.create_function(|_, ()| Ok(0.0))?)?;
+                t.set(
+                    "sha1hex",
+                    lua.create_function(|lua, s: omnilua::LuaString| {
+                        lua.create_string(playground_engine::digest::sha1_hex(&s.as_bytes()?))
+                    })?,
+                )?;
+                t.set(
+                    "known_flag",
+                    lua.create_function(|_, s: Value| {
+                        let name = match s {
+                            Value::String(s) => s.to_str().unwrap_or_default(),
+                            _ => String::new(),
+                        };
+                        Ok(playground_engine::script::Flags::default().set(&name))
+                    })?,
+                )?;
+                t.set("bit", bit::library(&lua)?)?;
+                t.set("cjson", cjson::library(&lua)?)?;
+                t.set("cmsgpack", lua.create_table()?)?;
+                t.set("struct", lua.create_table()?)?;
+                let boot: Table = lua.load(BOOT).set_name("=redis").into_function()?.call(t)?;
+                Ok(body(&lua, &boot, run))
+            })
+            .map_err(|e| e.to_string())?;
+        self.rand48 = run.rand48.get();
+        result
+    }
+}
+
+/// Compile `code` as Redis names it (`@user_script`, `@user_function`).
+fn compile(lua: &Lua, code: &[u8], name: &str) -> Result<Function, String> {
+    lua.load(code).set_name(name).into_function().map_err(|e| e.to_string())
+}
+
+/// KEYS or ARGV as a Lua array.
+fn array(lua: &Lua, items: &[Bytes]) -> omnilua::Result<Table> {
+    let t = lua.create_table()?;
+    for (i, item) in items.iter().enumerate() {
+        t.raw_set(i as i64 + 1, lua.create_string(item)?)?;
+    }
+    Ok(t)
+}
+
+/// The reply to a finished script: its return value, or its error as Redis formats it.
+fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, run: &Run) -> Frame {
+    let proto = run.host.as_ref().map_or(Protocol::Resp2, |h| h.borrow().protocol());
+    match outcome {
+        Ok((true, value)) => convert::from_lua(&value, proto),
+        Ok((false, Value::Table(err))) => convert::script_error(&err, name),
+        Ok((false, other)) => {
+            Frame::Error(format!("ERR Error running script {name}, {}", convert::describe(&other)))
+        }
+        Err(_) if run.killed.get() => Frame::Error(format!(
+            "ERR Script killed by user with SCRIPT KILL... script: {name}, on @user_script:1."
+        )),
+        Err(e) => {
+            let _ = lua;
+            Frame::Error(format!(
+                "ERR Error running script {name}, {}",
+                e.to_string().replace(['\r', '\n'], " ")
+            ))
+        }
+    }
+}
+
+impl ScriptRunner for LuaRunner {
+    fn compile(&mut self, body: &[u8]) -> Result<(), String> {
+        let lua = Lua::try_new_versioned(LuaVersion::V51).map_err(|e| e.to_string())?;
+        compile(&lua, body, "@user_script").map(|_| ())
+    }
+
+    fn eval(
+        &mut self,
+        sha: &str,
+        body: &[u8],
+        keys: &[Bytes],
+        args: &[Bytes],
+        host: &mut dyn ScriptHost,
+    ) -> Frame {
+        let result = self.with_state(Some(host), |lua, boot, run| {
+            let f = match compile(lua, body, "@user_script") {
+                Ok(f) => f,
+                Err(e) => return Ok(Frame::Error(format!("ERR Error compiling script (new function): {e}"))),
+            };
+            let outcome = (|| {
+                let eval: Function = boot.get("eval")?;
+                eval.call::<_, (bool, Value)>((f, array(lua, keys)?, array(lua, args)?))
+            })();
+            Ok(finish(lua, outcome, sha, run))
+        });
+        result.unwrap_or_else(|e| Frame::Error(format!("ERR {e}")))
+    }
+
+    fn load_library(&mut self, code: &[u8]) -> Result<Vec<FunctionInfo>, String> {
+        self.with_state(None, |lua, boot, _| {
+            let f = compile(lua, strip_shebang(code), "@user_function")
+                .map_err(|e| format!("Error compiling function: {e}"))?;
+            let (ok, value) = load(boot, f).map_err(|e| format!("Error registering functions: {e}"))?;
+            registered(ok, &value)
+        })
+    }
+
+    fn fcall(
+        &mut self,
+        code: &[u8],
+        function: &str,
+        keys: &[Bytes],
+        args: &[Bytes],
+        host: &mut dyn ScriptHost,
+    ) -> Frame {
+        let result = self.with_state(Some(host), |lua, boot, run| {
+            let f = compile(lua, strip_shebang(code), "@user_function")?;
+            let (ok, value) = load(boot, f).map_err(|e| e.to_string())?;
+            let Value::Table(list) = value else { return Err("library did not load".into()) };
+            if !ok {
+                return Err("library did not load".into());
+            }
+            let mut callback = None;
+            for entry in list.raw_pairs().map_err(|e| e.to_string())? {
+                if let (_, Value::Table(e)) = entry {
+                    let name: String = e.raw_get(1).map_err(|e| e.to_string())?;
+                    if name == function {
+                        callback = Some(e.raw_get::<_, Function>(2).map_err(|e| e.to_string())?);
+                    }
+                }
+            }
+            let Some(callback) = callback else { return Err("Function not found".into()) };
+            let outcome = (|| {
+                let fcall: Function = boot.get("fcall")?;
+                fcall.call::<_, (bool, Value)>((callback, array(lua, keys)?, array(lua, args)?))
+            })();
+            Ok(finish(lua, outcome, function, run))
+        });
+        result.unwrap_or_else(|e| Frame::Error(format!("ERR {e}")))
+    }
+}
+
+/// A library's code without its `#!lua name=...` line (its line feed kept, so line numbers
+/// hold), as Redis compiles it.
+fn strip_shebang(code: &[u8]) -> &[u8] {
+    if code.starts_with(b"#!") {
+        let end = code.iter().position(|&b| b == b'\n').unwrap_or(code.len());
+        &code[end..]
+    } else {
+        code
+    }
+}
+
+fn load(boot: &Table, f: Function) -> omnilua::Result<(bool, Value)> {
+    let load: Function = boot.get("load")?;
+    load.call::<_, (bool, Value)>(f)
+}
+
+/// The functions FUNCTION LOAD's run registered, or its error.
+fn registered(ok: bool, value: &Value) -> Result<Vec<FunctionInfo>, String> {
+    let Value::Table(t) = value else { return Err("Error registering functions: unknown error".into()) };
+    if !ok {
+        let msg: Option<String> = t.raw_get("err").ok();
+        let msg = msg.unwrap_or_default();
+        return Err(format!("Error registering functions: {}", msg.strip_prefix("ERR ").unwrap_or(&msg)));
+    }
+    let mut out = Vec::new();
+    let n = t.len().map_err(|e| e.to_string())?;
+    for i in 1..=n {
+        let e: Table = t.raw_get(i as i64).map_err(|e| e.to_string())?;
+        let name: String = e.raw_get(1).map_err(|e| e.to_string())?;
+        let description = match e.raw_get::<_, Value>(3).map_err(|e| e.to_string())? {
+            Value::String(s) => Some(s.to_str().map_err(|e| e.to_string())?),
+            _ => None,
+        };
+        let flags_t: Table = e.raw_get(4).map_err(|e| e.to_string())?;
+        let mut flags = Vec::new();
+        for j in 1..=flags_t.len().map_err(|e| e.to_string())? {
+            flags.push(flags_t.raw_get::<_, String>(j as i64).map_err(|e| e.to_string())?);
+        }
+        out.push(FunctionInfo { name, description, flags });
+    }
+    Ok(out)
+}
