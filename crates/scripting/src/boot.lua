@@ -33,6 +33,9 @@ local function handler(err)
   until not info or (info.what ~= 'C' and info.source ~= '=redis')
   if type(err) == 'string' and err:sub(1, 1) == '\1' then
     err = {err = err:sub(2)}
+  elseif type(err) == 'string' and err:sub(1, 1) == '\2' then
+    local where = info and (info.short_src .. ':' .. info.currentline .. ': ') or ''
+    err = {err = 'ERR ' .. where .. err:sub(2)}
   elseif type(err) ~= 'table' then
     err = {err = 'ERR ' .. tostring(err)}
   end
@@ -43,11 +46,8 @@ local function handler(err)
   return err
 end
 
-local redis = {call = host.call, pcall = host.pcall}
-function redis.sha1hex(...)
-  if select('#', ...) ~= 1 then error(err_table('wrong number of arguments')) end
-  return host.sha1hex(tostring((...)))
-end
+local redis = {call = host.call, pcall = host.pcall, sha1hex = host.sha1hex, log = host.log, setresp = host.setresp,
+               set_repl = host.set_repl}
 function redis.error_reply(...)
   local msg = ...
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return err_table('wrong number or type of arguments') end
@@ -58,26 +58,6 @@ function redis.status_reply(...)
   local msg = ...
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return err_table('wrong number or type of arguments') end
   return {ok = msg}
-end
-function redis.log(...)
-  local n, level = select('#', ...), ...
-  if n < 2 then error(err_table('redis.log() requires two arguments or more.')) end
-  if not tonumber(level) then error(err_table('First argument must be a number (log level).')) end
-  level = tonumber(level)
-  if level < 0 or level > 3 then error(err_table('Invalid log level.')) end
-end
-function redis.setresp(...)
-  if select('#', ...) ~= 1 then error(err_table('redis.setresp() requires one argument.')) end
-  local v = tonumber((...))
-  if v ~= 2 and v ~= 3 then error(err_table('RESP version must be 2 or 3.')) end
-  host.setresp(v)
-end
-function redis.set_repl(...)
-  if select('#', ...) ~= 1 then error(err_table('redis.set_repl() requires one argument.')) end
-  local v = tonumber((...)) or 0
-  if v < 0 or v > 3 or v % 1 ~= 0 then
-    error(err_table('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.'))
-  end
 end
 function redis.replicate_commands() return true end
 function redis.breakpoint() return false end
@@ -92,7 +72,7 @@ function G.pcall(f, ...)
   local res = {lua_pcall(f, ...)}
   if not res[1] and type(res[2]) == 'table' and type(res[2].err) == 'string' then
     res[2] = res[2].err
-  elseif not res[1] and type(res[2]) == 'string' and res[2]:sub(1, 1) == '\1' then
+  elseif not res[1] and type(res[2]) == 'string' and res[2]:find('^[\1\2]') then
     res[2] = res[2]:sub(2)
   end
   return unpack(res, 1, table.maxn(res))
@@ -148,8 +128,8 @@ end
 function boot.load(f)
   local registered, names = {}, {}
   local lib_redis = {}
-  for _, k in ipairs({'log', 'setresp', 'sha1hex', 'error_reply', 'status_reply', 'LOG_DEBUG', 'LOG_VERBOSE',
-                      'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do
+  for _, k in ipairs({'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION',
+                      'REDIS_VERSION_NUM'}) do
     lib_redis[k] = redis[k]
   end
   local function register(...)
@@ -199,7 +179,11 @@ function boot.load(f)
     registered[#registered + 1] = {name, callback, description or false, flags}
   end
   lib_redis.register_function = register
-  local lib_api = setmetatable({redis = lib_redis}, {__index = G})
+  -- Loading sees only this `redis`: any other name is an error, as in Redis.
+  setmetatable(lib_redis, {__index = function(_, k)
+    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+  end})
+  local lib_api = {redis = lib_redis}
   api = lib_api
   setfenv(f, env)
   local ok, err = protected(f)

@@ -2,13 +2,13 @@
 //! number format (`%.14g`), its escapes (`/` as `\/`) and its error texts.
 
 use crate::convert::lua_number;
-use omnilua::{Lua, LuaError, Table, Value};
+use omnilua::{Lua, Table, Value};
 
 /// lua-cjson's default nesting limit for both directions.
 const MAX_DEPTH: usize = 1000;
 
 fn err(text: String) -> omnilua::Error {
-    LuaError::runtime(format_args!("{text}")).into()
+    crate::located(text)
 }
 
 /// `cjson.null`: a light userdata holding NULL, as lua-cjson's.
@@ -16,22 +16,74 @@ fn null() -> Value {
     Value::LightUserData(std::ptr::null_mut())
 }
 
+/// The settings a script can change (`cjson.encode_max_depth(1)`...), for this run.
+#[derive(Clone, Copy)]
+struct Settings {
+    encode_depth: usize,
+    decode_depth: usize,
+    invalid_numbers: bool,
+}
+
 /// The `cjson` table.
 pub fn library(lua: &Lua) -> omnilua::Result<Table> {
     let t = lua.create_table()?;
+    let settings = std::rc::Rc::new(std::cell::Cell::new(Settings {
+        encode_depth: MAX_DEPTH,
+        decode_depth: MAX_DEPTH,
+        invalid_numbers: false,
+    }));
+    let set = settings.clone();
     t.set(
         "encode",
-        lua.create_function(|lua, v: Value| {
+        lua.create_function(move |lua, v: Value| {
             let mut out = Vec::new();
-            encode(&v, &mut out, 1)?;
+            encode(&v, &mut out, 1, set.get())?;
             lua.create_string(out)
         })?,
     )?;
+    let set = settings.clone();
+    t.set(
+        "encode_max_depth",
+        lua.create_function(move |_, n: Option<f64>| {
+            let mut s = set.get();
+            if let Some(n) = n {
+                s.encode_depth = n.max(1.0) as usize;
+                set.set(s);
+            }
+            Ok(s.encode_depth as f64)
+        })?,
+    )?;
+    let set = settings.clone();
+    t.set(
+        "decode_max_depth",
+        lua.create_function(move |_, n: Option<f64>| {
+            let mut s = set.get();
+            if let Some(n) = n {
+                s.decode_depth = n.max(1.0) as usize;
+                set.set(s);
+            }
+            Ok(s.decode_depth as f64)
+        })?,
+    )?;
+    let set = settings.clone();
+    t.set(
+        "encode_invalid_numbers",
+        lua.create_function(move |_, on: Option<Value>| {
+            let mut s = set.get();
+            if let Some(on) = on {
+                s.invalid_numbers = matches!(on, Value::Boolean(true));
+                set.set(s);
+            }
+            Ok(s.invalid_numbers)
+        })?,
+    )?;
+    t.set("encode_keep_buffer", lua.create_function(|_, on: Option<bool>| Ok(on.unwrap_or(true)))?)?;
+    let set = settings;
     t.set(
         "decode",
-        lua.create_function(|lua, s: omnilua::LuaString| {
+        lua.create_function(move |lua, s: omnilua::LuaString| {
             let bytes = s.as_bytes()?;
-            let mut p = Parser { s: &bytes, pos: 0, lua };
+            let mut p = Parser { s: &bytes, pos: 0, lua, max_depth: set.get().decode_depth };
             p.ws();
             let v = p.value(1)?;
             p.ws();
@@ -45,7 +97,7 @@ pub fn library(lua: &Lua) -> omnilua::Result<Table> {
     Ok(t)
 }
 
-fn encode(v: &Value, out: &mut Vec<u8>, depth: usize) -> omnilua::Result<()> {
+fn encode(v: &Value, out: &mut Vec<u8>, depth: usize, set: Settings) -> omnilua::Result<()> {
     match v {
         Value::Nil => out.extend_from_slice(b"null"),
         Value::LightUserData(p) if p.is_null() => out.extend_from_slice(b"null"),
@@ -53,13 +105,23 @@ fn encode(v: &Value, out: &mut Vec<u8>, depth: usize) -> omnilua::Result<()> {
         Value::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
         Value::Number(n) => {
             if !n.is_finite() {
-                return Err(err("Cannot serialise number: must not be NaN or Inf".into()));
+                if !set.invalid_numbers {
+                    return Err(err("Cannot serialise number: must not be NaN or Inf".into()));
+                }
+                out.extend_from_slice(if n.is_nan() {
+                    b"nan"
+                } else if *n > 0.0 {
+                    b"inf"
+                } else {
+                    b"-inf"
+                });
+                return Ok(());
             }
             out.extend_from_slice(lua_number(*n).as_bytes())
         }
         Value::String(s) => string(&s.as_bytes()?, out),
         Value::Table(t) => {
-            if depth > MAX_DEPTH {
+            if depth > set.encode_depth {
                 return Err(err(format!("Cannot serialise, excessive nesting ({depth})")));
             }
             let pairs = t.raw_pairs()?;
@@ -85,7 +147,7 @@ fn encode(v: &Value, out: &mut Vec<u8>, depth: usize) -> omnilua::Result<()> {
                     if i > 1 {
                         out.push(b',');
                     }
-                    encode(&t.raw_get::<_, Value>(i)?, out, depth + 1)?;
+                    encode(&t.raw_get::<_, Value>(i)?, out, depth + 1, set)?;
                 }
                 out.push(b']');
                 return Ok(());
@@ -106,7 +168,7 @@ fn encode(v: &Value, out: &mut Vec<u8>, depth: usize) -> omnilua::Result<()> {
                     }
                 }
                 out.push(b':');
-                encode(v, out, depth + 1)?;
+                encode(v, out, depth + 1, set)?;
             }
             out.push(b'}');
         }
@@ -145,6 +207,7 @@ struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
     lua: &'a Lua,
+    max_depth: usize,
 }
 
 impl Parser<'_> {
@@ -155,9 +218,21 @@ impl Parser<'_> {
     }
 
     fn fail(&self, expected: &str) -> omnilua::Error {
-        let found = match self.s.get(self.pos) {
-            None => "T_END".to_string(),
-            Some(_) => "invalid token".to_string(),
+        // lua-cjson names the token it found.
+        let rest = &self.s[self.pos.min(self.s.len())..];
+        let found = match rest.first() {
+            None => "T_END",
+            Some(b'{') => "T_OBJ_BEGIN",
+            Some(b'}') => "T_OBJ_END",
+            Some(b'[') => "T_ARR_BEGIN",
+            Some(b']') => "T_ARR_END",
+            Some(b'"') => "T_STRING",
+            Some(b':') => "T_COLON",
+            Some(b',') => "T_COMMA",
+            Some(b'-' | b'0'..=b'9') => "T_NUMBER",
+            _ if rest.starts_with(b"true") || rest.starts_with(b"false") => "T_BOOLEAN",
+            _ if rest.starts_with(b"null") => "T_NULL",
+            _ => "invalid token",
         };
         err(format!("Expected {expected} but found {found} at character {}", self.pos + 1))
     }
@@ -172,7 +247,7 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> omnilua::Result<Value> {
-        if depth > MAX_DEPTH {
+        if depth > self.max_depth {
             return Err(err(format!(
                 "Found too many nested data structures ({depth}) at character {}",
                 self.pos + 1

@@ -124,9 +124,19 @@ fn from_lua_at(value: &Value, proto: Protocol, depth: usize) -> Frame {
         Value::Boolean(true) => Frame::Integer(1),
         Value::Boolean(false) => Frame::Null,
         Value::Integer(i) => Frame::Integer(*i),
-        Value::Number(n) => Frame::Integer(*n as i64),
+        Value::Number(n) => Frame::Integer(to_long_long(*n)),
         Value::Table(t) => table_reply(t, proto, depth),
         _ => Frame::Null,
+    }
+}
+
+/// C's `(long long)` of a double as x86-64 does it: NaN and out-of-range values become the
+/// "integer indefinite", i64::MIN (Redis returns `1e300` as -9223372036854775808).
+fn to_long_long(n: f64) -> i64 {
+    if n.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&n) {
+        i64::MIN
+    } else {
+        n as i64
     }
 }
 

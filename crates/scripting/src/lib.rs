@@ -41,6 +41,7 @@
 
 mod bit;
 mod cjson;
+mod cmsgpack;
 mod convert;
 
 use bytes::Bytes;
@@ -78,6 +79,42 @@ fn rand48_next(state: &mut u64) -> u32 {
 /// The Lua error a Rust callback raises.
 fn lua_err(text: impl std::fmt::Display) -> omnilua::Error {
     LuaError::runtime(format_args!("{text}")).into()
+}
+
+/// An error that reaches the script as Redis's error table `{err = text}` (as `luaPushError`
+/// then `luaError`), marked with \x01 for boot.lua's handler and `pcall`.
+fn raised(text: &str) -> omnilua::Error {
+    lua_err(format!("\x01{text}"))
+}
+
+/// An error a library function raises with `luaL_error`, which prefixes the calling line
+/// (`user_script:1: `): marked with \x02 for boot.lua's handler to add it.
+pub(crate) fn located(text: impl std::fmt::Display) -> omnilua::Error {
+    lua_err(format!("\x02{text}"))
+}
+
+/// `os.clock`: seconds since the process first asked (natively; the browser has no clock to
+/// read here and answers 0, so a script timing itself with it sees no time pass).
+fn cpu_seconds() -> f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        0.0
+    }
+}
+
+/// `lua_tonumber` of a value (numbers and numeric strings).
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Integer(i) => Some(*i as f64),
+        Value::String(s) => std::str::from_utf8(&s.as_bytes().ok()?).ok()?.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 /// What one run needs from the outside: the host while a script runs (none while a library
@@ -127,7 +164,7 @@ impl LuaRunner {
                         let reply = call(lua, args)?;
                         if let Value::Table(t) = &reply {
                             if let Ok(Value::String(err)) = t.raw_get::<_, Value>("err") {
-                                return Err(lua_err(format!("\x01{}", err.to_str()?)));
+                                return Err(raised(&err.to_str()?));
                             }
                         }
                         Ok(reply)
@@ -136,13 +173,18 @@ impl LuaRunner {
                 t.set("pcall", scope.create_function(&lua, call)?)?;
                 t.set(
                     "setresp",
-                    scope.create_function(&lua, move |_, v: f64| {
+                    scope.create_function(&lua, move |_, args: Variadic<Value>| {
+                        let args = args.into_vec();
+                        if args.len() != 1 {
+                            return Err(raised("ERR redis.setresp() requires one argument."));
+                        }
+                        let proto = match number(&args[0]) {
+                            Some(2.0) => Protocol::Resp2,
+                            Some(3.0) => Protocol::Resp3,
+                            _ => return Err(raised("ERR RESP version must be 2 or 3.")),
+                        };
                         if let Some(host) = &run.host {
-                            host.borrow_mut().set_protocol(if v == 3.0 {
-                                Protocol::Resp3
-                            } else {
-                                Protocol::Resp2
-                            });
+                            host.borrow_mut().set_protocol(proto);
                         }
                         Ok(())
                     })?,
@@ -178,9 +220,9 @@ impl LuaRunner {
                                 let (l, u) = (l.floor(), u.floor());
                                 Ok((r * (u - l + 1.0)).floor() + l)
                             }
-                            [_] => Err(lua_err("bad argument #1 to 'random' (interval is empty)")),
-                            [_, _] => Err(lua_err("bad argument #2 to 'random' (interval is empty)")),
-                            _ => Err(lua_err("wrong number of arguments")),
+                            [_] => Err(located("bad argument #1 to 'random' (interval is empty)")),
+                            [_, _] => Err(located("bad argument #2 to 'random' (interval is empty)")),
+                            _ => Err(located("wrong number of arguments")),
                         }
                     })?,
                 )?;
@@ -191,11 +233,51 @@ impl LuaRunner {
                         Ok(())
                     })?,
                 )?;
-                t.set("clock", lua.create_function(|_, ()| Ok(0.0))?)?;
+                t.set("clock", lua.create_function(|_, ()| Ok(cpu_seconds()))?)?;
                 t.set(
                     "sha1hex",
-                    lua.create_function(|lua, s: omnilua::LuaString| {
-                        lua.create_string(playground_engine::digest::sha1_hex(&s.as_bytes()?))
+                    lua.create_function(|lua, args: Variadic<Value>| {
+                        let args = args.into_vec();
+                        let text = match args.as_slice() {
+                            [Value::String(s)] => s.as_bytes()?,
+                            [Value::Number(n)] => convert::lua_number(*n).into_bytes(),
+                            [Value::Integer(i)] => i.to_string().into_bytes(),
+                            [_] => Vec::new(),
+                            _ => return Err(raised("ERR wrong number of arguments")),
+                        };
+                        lua.create_string(playground_engine::digest::sha1_hex(&text))
+                    })?,
+                )?;
+                t.set(
+                    "log",
+                    lua.create_function(|_, args: Variadic<Value>| {
+                        let args = args.into_vec();
+                        if args.len() < 2 {
+                            return Err(raised("ERR redis.log() requires two arguments or more."));
+                        }
+                        match number(&args[0]) {
+                            None => Err(raised("ERR First argument must be a number (log level).")),
+                            Some(level) if !(0.0..=3.0).contains(&level.trunc()) => {
+                                Err(raised("ERR Invalid log level."))
+                            }
+                            Some(_) => Ok(()),
+                        }
+                    })?,
+                )?;
+                t.set(
+                    "set_repl",
+                    lua.create_function(|_, args: Variadic<Value>| {
+                        let args = args.into_vec();
+                        if args.len() != 1 {
+                            return Err(raised("ERR redis.set_repl() requires one argument."));
+                        }
+                        let flags = number(&args[0]).unwrap_or(0.0) as i64;
+                        if flags & !3 != 0 {
+                            return Err(raised(
+                                "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+                            ));
+                        }
+                        Ok(())
                     })?,
                 )?;
                 t.set(
@@ -210,7 +292,7 @@ impl LuaRunner {
                 )?;
                 t.set("bit", bit::library(&lua)?)?;
                 t.set("cjson", cjson::library(&lua)?)?;
-                t.set("cmsgpack", lua.create_table()?)?;
+                t.set("cmsgpack", cmsgpack::library(&lua)?)?;
                 t.set("struct", lua.create_table()?)?;
                 let boot: Table = lua.load(BOOT).set_name("=redis").into_function()?.call(t)?;
                 Ok(body(&lua, &boot, run))
@@ -351,7 +433,7 @@ fn registered(ok: bool, value: &Value) -> Result<Vec<FunctionInfo>, String> {
     if !ok {
         let msg: Option<String> = t.raw_get("err").ok();
         let msg = msg.unwrap_or_default();
-        return Err(format!("Error registering functions: {}", msg.strip_prefix("ERR ").unwrap_or(&msg)));
+        return Err(format!("Error registering functions: {msg}"));
     }
     let mut out = Vec::new();
     let n = t.len().map_err(|e| e.to_string())?;

@@ -565,11 +565,13 @@ fn library_name(code: &[u8]) -> Result<String, CmdError> {
 
 /// Load one library's code (FUNCTION LOAD, RESTORE): its name and functions, checked against
 /// the libraries already loaded unless `replace`.
-fn load_library(ctx: &mut Ctx, code: Bytes, replace: bool) -> Result<String, CmdError> {
+fn load_library(ctx: &mut Ctx, code: Bytes, replace: bool, restoring: bool) -> Result<String, CmdError> {
     let name = library_name(&code)?;
     let scripts = &mut ctx.server.scripts;
     if scripts.libraries.contains_key(&name) && !replace {
-        return Err(CmdError::err(format!("Library '{name}' already exists")));
+        // FUNCTION LOAD quotes the name, FUNCTION RESTORE does not.
+        let quoted = if restoring { name.clone() } else { format!("'{name}'") };
+        return Err(CmdError::err(format!("Library {quoted} already exists")));
     }
     let runner = scripts.runner.as_mut().ok_or_else(|| CmdError::raw(NO_RUNNER))?;
     let functions = runner.load_library(&code).map_err(CmdError::err)?;
@@ -608,7 +610,7 @@ fn function_load(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         replace = true;
     }
     let Some(code) = rest.pop() else { return Err(CmdError::err("Function code is missing")) };
-    let name = load_library(ctx, code, replace)?;
+    let name = load_library(ctx, code, replace, false)?;
     Ok(Frame::bulk(name))
 }
 
@@ -664,7 +666,7 @@ fn function_entry(f: &FunctionInfo, bulk: &dyn Fn(&str) -> Frame) -> Frame {
     Frame::Map(vec![
         (bulk("name"), bulk(&f.name)),
         (bulk("description"), f.description.as_deref().map_or(Frame::Null, bulk)),
-        (bulk("flags"), Frame::Set(f.flags.iter().map(|s| bulk(s)).collect())),
+        (bulk("flags"), Frame::Set(f.flags.iter().map(|s| Frame::Simple(s.clone())).collect())),
     ])
 }
 
@@ -687,12 +689,18 @@ fn function_dump(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 fn function_restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    if args.remaining() > 2 {
+        let sub = String::from_utf8_lossy(&args.all()[1]).into_owned();
+        return Err(CmdError::err(format!(
+            "unknown subcommand or wrong number of arguments for '{sub}'. Try FUNCTION HELP."
+        )));
+    }
     let payload = args.next_bytes()?;
     let policy = match args.next_opt() {
         None => b"APPEND".to_vec(),
         Some(p) => p.to_ascii_uppercase(),
     };
-    if !matches!(policy.as_slice(), b"FLUSH" | b"APPEND" | b"REPLACE") || !args.is_empty() {
+    if !matches!(policy.as_slice(), b"FLUSH" | b"APPEND" | b"REPLACE") {
         return Err(CmdError::err(
             "Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.",
         ));
@@ -705,7 +713,7 @@ fn function_restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.server.scripts.functions.clear();
     }
     for code in codes {
-        if let Err(e) = load_library(ctx, code, policy == b"REPLACE") {
+        if let Err(e) = load_library(ctx, code, policy == b"REPLACE", true) {
             (ctx.server.scripts.libraries, ctx.server.scripts.functions) = saved;
             return Err(e);
         }
