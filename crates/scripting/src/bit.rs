@@ -36,7 +36,8 @@ pub fn library(lua: &Lua) -> omnilua::Result<Table> {
     t.set(
         "tohex",
         lua.create_function(|_, (n, digits): (f64, Option<f64>)| {
-            let mut d = digits.map_or(8, tobit);
+            // Redis's fix of LuaBitOp: -2^31 counts as -(2^31 - 1), not as itself.
+            let mut d = digits.map_or(8, tobit).max(i32::MIN + 1);
             let upper = d < 0;
             if upper {
                 d = d.wrapping_neg();

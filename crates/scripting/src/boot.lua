@@ -46,8 +46,8 @@ local function handler(err)
   return err
 end
 
-local redis = {call = host.call, pcall = host.pcall, sha1hex = host.sha1hex, log = host.log, setresp = host.setresp,
-               set_repl = host.set_repl}
+-- call, pcall and setresp are bound for each run (boot.bind): they reach the run's client.
+local redis = {sha1hex = host.sha1hex, log = host.log, set_repl = host.set_repl}
 function redis.error_reply(...)
   local msg = ...
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return err_table('wrong number or type of arguments') end
@@ -78,14 +78,24 @@ function G.pcall(f, ...)
   return unpack(res, 1, table.maxn(res))
 end
 
-G.math.random = host.random
-G.math.randomseed = host.randomseed
 G.os = {clock = host.clock}
 G.bit, G.cjson, G.cmsgpack, G.struct = host.bit, host.cjson, host.cmsgpack, host.struct
 G.print, G.dofile, G.loadfile = nil, nil, nil
 
 -- The sandbox: scripts see the globals through `env`, which refuses writes and unknown names
 -- with Redis's texts. `api` is what names resolve to (the library API while FUNCTION LOAD runs).
+local function readonly(t)
+  return setmetatable({}, {
+    __index = t,
+    __newindex = function() error('Attempt to modify a readonly table', 2) end,
+    __metatable = false,
+  })
+end
+local math_lib, os_lib = G.math, G.os
+for _, name in ipairs({'redis', 'cjson', 'cmsgpack', 'bit', 'struct', 'string', 'math', 'table', 'coroutine'}) do
+  G[name] = readonly(G[name])
+end
+
 local api = G
 local env = setmetatable({}, {
   __index = function(_, k)
@@ -102,7 +112,7 @@ G._G = env
 setfenv(0, env)
 
 -- Stop a script when the host says so; the runner makes the stop uncatchable.
-local poll = host.poll
+local poll
 local function hook()
   if poll() then error({err = 'ERR Script killed by user with SCRIPT KILL...'}) end
 end
@@ -111,10 +121,20 @@ local function protected(f)
   sethook(hook, '', 100000)
   local ok, reply = xpcall(f, handler)
   sethook()
+  -- What a script managed to rawset into its globals goes with it.
+  for k in next, env do rawset(env, k, nil) end
   return ok, reply
 end
 
 local boot = {}
+
+-- This run's host functions.
+function boot.bind(h)
+  redis.call, redis.pcall, redis.setresp = h.call, h.pcall, h.setresp
+  math_lib.random, math_lib.randomseed = h.random, h.randomseed
+  os_lib.clock = host.clock
+  poll = h.poll
+end
 
 function boot.eval(f, keys, argv)
   rawset(G, 'KEYS', keys)

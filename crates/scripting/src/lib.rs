@@ -49,6 +49,7 @@ use omnilua::{Function, Lua, LuaError, LuaVersion, SandboxConfig, Table, Value, 
 use playground_engine::frame::{Frame, Protocol};
 use playground_engine::script::{FunctionInfo, ScriptHost, ScriptRunner};
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 const BOOT: &str = include_str!("boot.lua");
 
@@ -125,17 +126,105 @@ struct Run<'h> {
     killed: Cell<bool>,
 }
 
+/// A state kept between runs on this thread (building one costs more than most scripts), with
+/// its compiled scripts and loaded libraries. Scripts cannot change its globals; a killed
+/// script's state is dropped.
+struct Cached {
+    lua: Lua,
+    boot: Table,
+    /// Compiled EVAL bodies (`f_<sha>`) and loaded libraries' registrations (`l_<sha>`).
+    chunks: HashMap<String, Value>,
+}
+
+thread_local! {
+    static CACHED: RefCell<Option<Cached>> = const { RefCell::new(None) };
+}
+
+/// A new state: Lua 5.1, the Rust side of `redis` that needs no host, the libraries, and
+/// `boot.lua`.
+fn new_state() -> omnilua::Result<Cached> {
+    let lua = Lua::try_new_versioned(LuaVersion::V51)?;
+    let t = lua.create_table()?;
+    t.set("clock", lua.create_function(|_, ()| Ok(cpu_seconds()))?)?;
+    t.set(
+        "sha1hex",
+        lua.create_function(|lua, args: Variadic<Value>| {
+            let args = args.into_vec();
+            let text = match args.as_slice() {
+                [Value::String(s)] => s.as_bytes()?,
+                [Value::Number(n)] => convert::lua_number(*n).into_bytes(),
+                [Value::Integer(i)] => i.to_string().into_bytes(),
+                [_] => Vec::new(),
+                _ => return Err(raised("ERR wrong number of arguments")),
+            };
+            lua.create_string(playground_engine::digest::sha1_hex(&text))
+        })?,
+    )?;
+    t.set(
+        "log",
+        lua.create_function(|_, args: Variadic<Value>| {
+            let args = args.into_vec();
+            if args.len() < 2 {
+                return Err(raised("ERR redis.log() requires two arguments or more."));
+            }
+            match number(&args[0]) {
+                None => Err(raised("ERR First argument must be a number (log level).")),
+                Some(level) if !(0.0..=3.0).contains(&level.trunc()) => Err(raised("ERR Invalid log level.")),
+                Some(_) => Ok(()),
+            }
+        })?,
+    )?;
+    t.set(
+        "set_repl",
+        lua.create_function(|_, args: Variadic<Value>| {
+            let args = args.into_vec();
+            if args.len() != 1 {
+                return Err(raised("ERR redis.set_repl() requires one argument."));
+            }
+            let flags = number(&args[0]).unwrap_or(0.0) as i64;
+            if flags & !3 != 0 {
+                return Err(raised(
+                    "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+                ));
+            }
+            Ok(())
+        })?,
+    )?;
+    t.set(
+        "known_flag",
+        lua.create_function(|_, s: Value| {
+            let name = match s {
+                Value::String(s) => s.to_str().unwrap_or_default(),
+                _ => String::new(),
+            };
+            Ok(playground_engine::script::Flags::default().set(&name))
+        })?,
+    )?;
+    t.set("bit", bit::library(&lua)?)?;
+    t.set("cjson", cjson::library(&lua)?)?;
+    t.set("cmsgpack", cmsgpack::library(&lua)?)?;
+    t.set("struct", lua.create_table()?)?;
+    let boot: Table = lua.load(BOOT).set_name("=redis").into_function()?.call(t)?;
+    Ok(Cached { lua, boot, chunks: HashMap::new() })
+}
+
 impl LuaRunner {
-    /// Build a state, install the Rust side of `redis` and the libraries, run `boot.lua`, and
-    /// give `body` the state and boot's table.
+    /// The thread's state (built the first time), with this run's host functions bound
+    /// (`redis.call`, `redis.setresp`, `math.random`, the interrupt check), given to `body`.
     fn with_state<R>(
         &mut self,
         host: Option<&mut dyn ScriptHost>,
-        body: impl FnOnce(&Lua, &Table, &Run) -> Result<R, String>,
+        body: impl FnOnce(&Lua, &Table, &Run, &mut HashMap<String, Value>) -> Result<R, String>,
     ) -> Result<R, String> {
-        let lua = Lua::try_new_versioned(LuaVersion::V51).map_err(|e| e.to_string())?;
+        let cached = CACHED.with(|c| c.borrow_mut().take());
+        let mut cached = match cached {
+            Some(c) => c,
+            None => new_state().map_err(|e| e.to_string())?,
+        };
         let run =
             Run { host: host.map(RefCell::new), rand48: Cell::new(self.rand48), killed: Cell::new(false) };
+        let lua = cached.lua.clone();
+        let boot = cached.boot.clone();
         let result = lua
             .scope(|scope| {
                 let t = lua.create_table()?;
@@ -233,73 +322,16 @@ impl LuaRunner {
                         Ok(())
                     })?,
                 )?;
-                t.set("clock", lua.create_function(|_, ()| Ok(cpu_seconds()))?)?;
-                t.set(
-                    "sha1hex",
-                    lua.create_function(|lua, args: Variadic<Value>| {
-                        let args = args.into_vec();
-                        let text = match args.as_slice() {
-                            [Value::String(s)] => s.as_bytes()?,
-                            [Value::Number(n)] => convert::lua_number(*n).into_bytes(),
-                            [Value::Integer(i)] => i.to_string().into_bytes(),
-                            [_] => Vec::new(),
-                            _ => return Err(raised("ERR wrong number of arguments")),
-                        };
-                        lua.create_string(playground_engine::digest::sha1_hex(&text))
-                    })?,
-                )?;
-                t.set(
-                    "log",
-                    lua.create_function(|_, args: Variadic<Value>| {
-                        let args = args.into_vec();
-                        if args.len() < 2 {
-                            return Err(raised("ERR redis.log() requires two arguments or more."));
-                        }
-                        match number(&args[0]) {
-                            None => Err(raised("ERR First argument must be a number (log level).")),
-                            Some(level) if !(0.0..=3.0).contains(&level.trunc()) => {
-                                Err(raised("ERR Invalid log level."))
-                            }
-                            Some(_) => Ok(()),
-                        }
-                    })?,
-                )?;
-                t.set(
-                    "set_repl",
-                    lua.create_function(|_, args: Variadic<Value>| {
-                        let args = args.into_vec();
-                        if args.len() != 1 {
-                            return Err(raised("ERR redis.set_repl() requires one argument."));
-                        }
-                        let flags = number(&args[0]).unwrap_or(0.0) as i64;
-                        if flags & !3 != 0 {
-                            return Err(raised(
-                                "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
-                            ));
-                        }
-                        Ok(())
-                    })?,
-                )?;
-                t.set(
-                    "known_flag",
-                    lua.create_function(|_, s: Value| {
-                        let name = match s {
-                            Value::String(s) => s.to_str().unwrap_or_default(),
-                            _ => String::new(),
-                        };
-                        Ok(playground_engine::script::Flags::default().set(&name))
-                    })?,
-                )?;
-                t.set("bit", bit::library(&lua)?)?;
-                t.set("cjson", cjson::library(&lua)?)?;
-                t.set("cmsgpack", cmsgpack::library(&lua)?)?;
-                t.set("struct", lua.create_table()?)?;
-                let boot: Table = lua.load(BOOT).set_name("=redis").into_function()?.call(t)?;
-                Ok(body(&lua, &boot, run))
+                let bind: Function = boot.get("bind")?;
+                bind.call::<_, ()>(t)?;
+                Ok(body(&lua, &boot, run, &mut cached.chunks))
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string());
         self.rand48 = run.rand48.get();
-        result
+        if !run.killed.get() && result.is_ok() {
+            CACHED.with(|c| *c.borrow_mut() = Some(cached));
+        }
+        result?
     }
 }
 
@@ -353,10 +385,19 @@ impl ScriptRunner for LuaRunner {
         args: &[Bytes],
         host: &mut dyn ScriptHost,
     ) -> Frame {
-        let result = self.with_state(Some(host), |lua, boot, run| {
-            let f = match compile(lua, body, "@user_script") {
-                Ok(f) => f,
-                Err(e) => return Ok(Frame::Error(format!("ERR Error compiling script (new function): {e}"))),
+        let result = self.with_state(Some(host), |lua, boot, run, chunks| {
+            let key = format!("f_{sha}");
+            let f = match chunks.get(&key) {
+                Some(Value::Function(f)) => f.clone(),
+                _ => match compile(lua, body, "@user_script") {
+                    Ok(f) => {
+                        remember(chunks, key, Value::Function(f.clone()));
+                        f
+                    }
+                    Err(e) => {
+                        return Ok(Frame::Error(format!("ERR Error compiling script (new function): {e}")))
+                    }
+                },
             };
             let outcome = (|| {
                 let eval: Function = boot.get("eval")?;
@@ -368,7 +409,7 @@ impl ScriptRunner for LuaRunner {
     }
 
     fn load_library(&mut self, code: &[u8]) -> Result<Vec<FunctionInfo>, String> {
-        self.with_state(None, |lua, boot, _| {
+        self.with_state(None, |lua, boot, _, _| {
             let f = compile(lua, strip_shebang(code), "@user_function")
                 .map_err(|e| format!("Error compiling function: {e}"))?;
             let (ok, value) = load(boot, f).map_err(|e| format!("Error registering functions: {e}"))?;
@@ -384,13 +425,21 @@ impl ScriptRunner for LuaRunner {
         args: &[Bytes],
         host: &mut dyn ScriptHost,
     ) -> Frame {
-        let result = self.with_state(Some(host), |lua, boot, run| {
-            let f = compile(lua, strip_shebang(code), "@user_function")?;
-            let (ok, value) = load(boot, f).map_err(|e| e.to_string())?;
-            let Value::Table(list) = value else { return Err("library did not load".into()) };
-            if !ok {
-                return Err("library did not load".into());
-            }
+        let result = self.with_state(Some(host), |lua, boot, run, chunks| {
+            let key = format!("l_{}", playground_engine::digest::sha1_hex(code));
+            let list = match chunks.get(&key) {
+                Some(Value::Table(list)) => list.clone(),
+                _ => {
+                    let f = compile(lua, strip_shebang(code), "@user_function")?;
+                    let (ok, value) = load(boot, f).map_err(|e| e.to_string())?;
+                    let Value::Table(list) = value else { return Err("library did not load".into()) };
+                    if !ok {
+                        return Err("library did not load".into());
+                    }
+                    remember(chunks, key, Value::Table(list.clone()));
+                    list
+                }
+            };
             let mut callback = None;
             for entry in list.raw_pairs().map_err(|e| e.to_string())? {
                 if let (_, Value::Table(e)) = entry {
@@ -409,6 +458,15 @@ impl ScriptRunner for LuaRunner {
         });
         result.unwrap_or_else(|e| Frame::Error(format!("ERR {e}")))
     }
+}
+
+/// Keep a compiled script or a loaded library for the next runs, forgetting them all past a
+/// bound (Redis evicts EVAL scripts past 500 too).
+fn remember(chunks: &mut HashMap<String, Value>, key: String, value: Value) {
+    if chunks.len() >= 1000 {
+        chunks.clear();
+    }
+    chunks.insert(key, value);
 }
 
 /// A library's code without its `#!lua name=...` line (its line feed kept, so line numbers

@@ -248,6 +248,7 @@ fn cjson_and_bit() {
         &["EVAL", "return bit.tohex(255)", "0"],
         &["EVAL", "return bit.tohex(255, -4)", "0"],
         &["EVAL", "return bit.tohex(-1, 2)", "0"],
+        &["EVAL", "return bit.tohex(65535, -2147483648)", "0"],
     ]);
 }
 
