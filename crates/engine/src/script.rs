@@ -96,12 +96,14 @@ pub struct Library {
 pub struct Scripts {
     /// EVAL / SCRIPT LOAD bodies by lowercase SHA-1, with their flags.
     pub bodies: HashMap<String, (Bytes, Flags)>,
-    /// Libraries by name (FUNCTION LIST sorts them).
+    /// Libraries by lowercase name (names are case-insensitive, as in Redis).
     pub libraries: BTreeMap<String, Library>,
-    /// Function name -> library name.
+    /// Lowercase function name -> lowercase library name.
     pub functions: HashMap<String, String>,
     pub runner: Option<RunnerBox>,
     pub control: Arc<ScriptControl>,
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call `noscript` commands (Redis's tests do).
+    pub allow_noscript: bool,
 }
 
 /// A script's flags (shebang `flags=` or `register_function{flags=...}`).

@@ -84,12 +84,28 @@ G.print, G.dofile, G.loadfile = nil, nil, nil
 
 -- The sandbox: scripts see the globals through `env`, which refuses writes and unknown names
 -- with Redis's texts. `api` is what names resolve to (the library API while FUNCTION LOAD runs).
+-- Read-only tables, as Redis's Lua marks them: writes, and setmetatable on them, fail with
+-- "Attempt to modify a readonly table"; getmetatable gives a read-only table too.
+local frozen = setmetatable({}, {__mode = 'k'})
+local function refuse() error('Attempt to modify a readonly table', 2) end
+local frozen_meta = setmetatable({}, {__newindex = refuse, __metatable = false})
+frozen[frozen_meta] = true
 local function readonly(t)
-  return setmetatable({}, {
-    __index = t,
-    __newindex = function() error('Attempt to modify a readonly table', 2) end,
-    __metatable = false,
-  })
+  local proxy = setmetatable({}, {__index = t, __newindex = refuse, __metatable = frozen_meta})
+  frozen[proxy] = true
+  return proxy
+end
+-- Redis's Lua loads no precompiled chunks.
+local lua_loadstring = loadstring
+function G.loadstring(s, ...)
+  if type(s) == 'string' and s:byte(1) == 27 then return nil, 'binary chunks are not allowed' end
+  return lua_loadstring(s, ...)
+end
+
+local lua_setmetatable = setmetatable
+function G.setmetatable(t, mt)
+  if frozen[t] then error('Attempt to modify a readonly table', 2) end
+  return lua_setmetatable(t, mt)
 end
 local math_lib, os_lib = G.math, G.os
 for _, name in ipairs({'redis', 'cjson', 'cmsgpack', 'bit', 'struct', 'string', 'math', 'table', 'coroutine'}) do
@@ -97,7 +113,7 @@ for _, name in ipairs({'redis', 'cjson', 'cmsgpack', 'bit', 'struct', 'string', 
 end
 
 local api = G
-local env = setmetatable({}, {
+local env = lua_setmetatable({}, {
   __index = function(_, k)
     local v = api[k]
     if v == nil then
@@ -105,9 +121,10 @@ local env = setmetatable({}, {
     end
     return v
   end,
-  __newindex = function() error('Attempt to modify a readonly table', 2) end,
-  __metatable = false,
+  __newindex = refuse,
+  __metatable = frozen_meta,
 })
+frozen[env] = true
 G._G = env
 setfenv(0, env)
 

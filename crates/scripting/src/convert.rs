@@ -6,8 +6,9 @@ use bytes::Bytes;
 use omnilua::{Lua, Table, Value};
 use playground_engine::frame::{Frame, Protocol};
 
-/// How deep a returned table may nest before the reply gives up (Redis runs out of Lua stack).
-const MAX_DEPTH: usize = 1000;
+/// How deep a returned table may nest before the reply gives up with Redis's error (Redis runs
+/// out of Lua stack; a recursive table must not run the host out of its own).
+const MAX_DEPTH: usize = 200;
 
 /// `luaArgsToRedisArgv`: strings as they are, numbers as integers when whole (else Redis's
 /// shortest double), anything else refused.

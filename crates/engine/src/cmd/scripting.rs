@@ -275,11 +275,12 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
     }
     // What to run: (flags, eval body or library code, function name, name in errors).
     let (flags, code, function, label) = if fcall {
-        let fname = String::from_utf8_lossy(&args[1]).into_owned();
+        let fname = lower(&args[1]);
         let Some(library) = scripts.functions.get(&fname).and_then(|l| scripts.libraries.get(l)) else {
             return Err(CmdError::err("Function not found"));
         };
-        let info = library.functions.iter().find(|f| f.name == fname);
+        let info = library.functions.iter().find(|f| f.name.eq_ignore_ascii_case(&fname));
+        let fname = info.map_or(fname, |i| i.name.clone());
         let mut flags = Flags::default();
         for f in info.map(|i| i.flags.as_slice()).unwrap_or_default() {
             flags.set(f);
@@ -384,7 +385,7 @@ impl ScriptHost for Host<'_> {
                 return Frame::Error("ERR Wrong number of args calling Redis command from script".into())
             }
         };
-        if spec.has_flag("noscript") {
+        if spec.has_flag("noscript") && !self.engine.server().scripts.allow_noscript {
             return Frame::Error("ERR This Redis command is not allowed from script".into());
         }
         let write = spec.has_flag("write");
@@ -567,8 +568,10 @@ fn library_name(code: &[u8]) -> Result<String, CmdError> {
 /// the libraries already loaded unless `replace`.
 fn load_library(ctx: &mut Ctx, code: Bytes, replace: bool, restoring: bool) -> Result<String, CmdError> {
     let name = library_name(&code)?;
+    // Library and function names are case-insensitive, as Redis's dicts of them.
+    let key = name.to_ascii_lowercase();
     let scripts = &mut ctx.server.scripts;
-    if scripts.libraries.contains_key(&name) && !replace {
+    if scripts.libraries.contains_key(&key) && !replace {
         // FUNCTION LOAD quotes the name, FUNCTION RESTORE does not.
         let quoted = if restoring { name.clone() } else { format!("'{name}'") };
         return Err(CmdError::err(format!("Library {quoted} already exists")));
@@ -579,22 +582,22 @@ fn load_library(ctx: &mut Ctx, code: Bytes, replace: bool, restoring: bool) -> R
         return Err(CmdError::err("No functions registered"));
     }
     for f in &functions {
-        if scripts.functions.get(&f.name).is_some_and(|owner| *owner != name) {
+        if scripts.functions.get(&f.name.to_ascii_lowercase()).is_some_and(|owner| *owner != key) {
             return Err(CmdError::err(format!("Function {} already exists", f.name)));
         }
     }
-    remove_library(scripts, &name);
+    remove_library(scripts, &key);
     for f in &functions {
-        scripts.functions.insert(f.name.clone(), name.clone());
+        scripts.functions.insert(f.name.to_ascii_lowercase(), key.clone());
     }
-    scripts.libraries.insert(name.clone(), Library { name: name.clone(), code, functions });
+    scripts.libraries.insert(key, Library { name: name.clone(), code, functions });
     Ok(name)
 }
 
 fn remove_library(scripts: &mut crate::script::Scripts, name: &str) -> bool {
     let Some(library) = scripts.libraries.remove(name) else { return false };
     for f in &library.functions {
-        scripts.functions.remove(&f.name);
+        scripts.functions.remove(&f.name.to_ascii_lowercase());
     }
     true
 }
@@ -615,7 +618,7 @@ fn function_load(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn function_delete(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let name = String::from_utf8_lossy(&args.next_bytes()?).into_owned();
+    let name = lower(&args.next_bytes()?);
     if !remove_library(&mut ctx.server.scripts, &name) {
         return Err(CmdError::err("Library not found"));
     }
