@@ -186,6 +186,9 @@ pub struct ScriptControl {
     threshold_ms: AtomicU64,
     kill: AtomicBool,
     wrote: AtomicBool,
+    /// The running script's name (its SHA-1, or the function's name) and command, and the
+    /// library and function counts, for FUNCTION STATS while it runs.
+    running_info: std::sync::Mutex<(String, Vec<Bytes>, usize, usize)>,
 }
 
 impl ScriptControl {
@@ -231,19 +234,53 @@ impl ScriptControl {
         Frame::ok()
     }
 
-    /// What another client gets while a script has run past `busy-reply-threshold`: SCRIPT
-    /// KILL and FUNCTION KILL act, anything else is refused BUSY.
-    pub fn busy_reply(&self, args: &[Bytes]) -> Frame {
+    /// What another client gets at `now` (the host's clock) while a script has run past
+    /// `busy-reply-threshold`: SCRIPT KILL and FUNCTION KILL act, FUNCTION STATS tells what
+    /// runs, anything else is refused BUSY.
+    pub fn busy_reply(&self, args: &[Bytes], now: u64) -> Frame {
         let name = args.first().map(|a| crate::args::lower(a)).unwrap_or_default();
         let sub = args.get(1).map(|a| crate::args::lower(a)).unwrap_or_default();
         match (name.as_str(), sub.as_str(), args.len()) {
             ("script", "kill", 2) => self.kill(true),
             ("function", "kill", 2) => self.kill(false),
+            ("function", "stats", 2) => self.stats(now),
             _ => Frame::Error(busy_error(self.running().unwrap_or(true)).into()),
         }
     }
 
-    pub(crate) fn start(&self, eval: bool, now: u64, threshold_ms: u64) {
+    /// FUNCTION STATS: the running script (nil if none) and the engine's counts.
+    pub fn stats(&self, now: u64) -> Frame {
+        let info = self.running_info.lock().unwrap_or_else(|e| e.into_inner());
+        let bulk = |s: &str| Frame::bulk(Bytes::copy_from_slice(s.as_bytes()));
+        let running = match self.running() {
+            Some(_) => Frame::Map(vec![
+                (bulk("name"), bulk(&info.0)),
+                (bulk("command"), Frame::Array(info.1.iter().cloned().map(Frame::Bulk).collect())),
+                (bulk("duration_ms"), Frame::Integer(now.saturating_sub(self.started_ms()) as i64)),
+            ]),
+            None => Frame::Null,
+        };
+        let lua = Frame::Map(vec![
+            (bulk("libraries_count"), Frame::Integer(info.2 as i64)),
+            (bulk("functions_count"), Frame::Integer(info.3 as i64)),
+        ]);
+        Frame::Map(vec![
+            (bulk("running_script"), running),
+            (bulk("engines"), Frame::Map(vec![(bulk("LUA"), lua)])),
+        ])
+    }
+
+    /// Record the library and function counts FUNCTION STATS reports.
+    pub(crate) fn set_counts(&self, libraries: usize, functions: usize) {
+        let mut info = self.running_info.lock().unwrap_or_else(|e| e.into_inner());
+        (info.2, info.3) = (libraries, functions);
+    }
+
+    pub(crate) fn start(&self, eval: bool, now: u64, threshold_ms: u64, name: &str, command: &[Bytes]) {
+        {
+            let mut info = self.running_info.lock().unwrap_or_else(|e| e.into_inner());
+            (info.0, info.1) = (name.to_string(), command.to_vec());
+        }
         self.kill.store(false, Ordering::SeqCst);
         self.threshold_ms.store(threshold_ms, Ordering::SeqCst);
         self.wrote.store(false, Ordering::SeqCst);

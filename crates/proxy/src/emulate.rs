@@ -233,7 +233,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                             if !args.is_empty() {
                                 shared
                                     .scripts
-                                    .busy_reply(&args)
+                                    .busy_reply(&args, now_ms())
                                     .encode(playground_engine::Protocol::Resp2, &mut output);
                                 stream.write_all(&output).await?;
                                 pending_io.2 += output.len() as u64;

@@ -21,7 +21,7 @@ fn run_and_kill(script: &str) -> (Frame, Frame) {
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(50));
-        control.busy_reply(&args(&["SCRIPT", "KILL"]))
+        control.busy_reply(&args(&["SCRIPT", "KILL"]), 0)
     });
     let id = engine.connect(0);
     let reply = engine.execute(id, args(&["EVAL", script, "0"]), 0);
@@ -55,9 +55,9 @@ fn a_script_that_wrote_is_unkillable_and_others_get_busy() {
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(50));
-        let busy = control.busy_reply(&args(&["GET", "x"]));
-        let function_kill = control.busy_reply(&args(&["FUNCTION", "KILL"]));
-        let kill = control.busy_reply(&args(&["SCRIPT", "KILL"]));
+        let busy = control.busy_reply(&args(&["GET", "x"]), 0);
+        let function_kill = control.busy_reply(&args(&["FUNCTION", "KILL"]), 0);
+        let kill = control.busy_reply(&args(&["SCRIPT", "KILL"]), 0);
         (busy, function_kill, kill)
     });
     let id = engine.connect(0);

@@ -259,8 +259,14 @@ pub(crate) fn run(engine: &mut Engine, client: &mut Client, name: &str, args: Ve
 
 fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Bytes>, now: u64) -> CmdResult {
     let ro = name.ends_with("_ro");
-    let numkeys = crate::args::parse_i64(&args[2]).ok_or_else(CmdError::not_integer)?;
     let fcall = name.starts_with("fcall");
+    let numkeys = crate::args::parse_i64(&args[2]).ok_or_else(|| {
+        if fcall {
+            CmdError::err("Bad number of keys provided")
+        } else {
+            CmdError::not_integer()
+        }
+    })?;
     if numkeys > args.len() as i64 - 3 {
         return Err(CmdError::err("Number of keys can't be greater than number of args"));
     }
@@ -320,7 +326,8 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
     }
     let Some(mut runner) = server.scripts.runner.take() else { return Err(CmdError::raw(NO_RUNNER)) };
     let control = server.scripts.control.clone();
-    control.start(!fcall, now, server.config.busy_reply_threshold);
+    control.start(!fcall, now, server.config.busy_reply_threshold, &label, &args);
+    control.set_counts(server.scripts.libraries.len(), server.scripts.functions.len());
     let mut host = Host {
         engine,
         client: Client {
@@ -674,16 +681,9 @@ fn function_entry(f: &FunctionInfo, bulk: &dyn Fn(&str) -> Frame) -> Frame {
 }
 
 fn function_stats(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
-    let bulk = |s: &str| Frame::bulk(Bytes::copy_from_slice(s.as_bytes()));
     let scripts = &ctx.server.scripts;
-    let lua = Frame::Map(vec![
-        (bulk("libraries_count"), Frame::Integer(scripts.libraries.len() as i64)),
-        (bulk("functions_count"), Frame::Integer(scripts.functions.len() as i64)),
-    ]);
-    Ok(Frame::Map(vec![
-        (bulk("running_script"), Frame::Null),
-        (bulk("engines"), Frame::Map(vec![(bulk("LUA"), lua)])),
-    ]))
+    scripts.control.set_counts(scripts.libraries.len(), scripts.functions.len());
+    Ok(scripts.control.stats(ctx.now))
 }
 
 fn function_dump(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
