@@ -131,7 +131,8 @@ setfenv(0, env)
 -- Stop a script when the host says so; the runner makes the stop uncatchable.
 local poll
 local function hook()
-  if poll() then error({err = 'ERR Script killed by user with SCRIPT KILL...'}) end
+  local stop = poll()
+  if stop then error({err = stop}) end
 end
 
 local function protected(f)
@@ -169,7 +170,9 @@ function boot.load(f)
                       'REDIS_VERSION_NUM'}) do
     lib_redis[k] = redis[k]
   end
+  local loading = true
   local function register(...)
+    if not loading then error(err_table('redis.register_function can only be called on FUNCTION LOAD command')) end
     local n, name, callback, description, flags = select('#', ...), ...
     if n == 1 then
       local args = name
@@ -216,15 +219,22 @@ function boot.load(f)
     registered[#registered + 1] = {name, callback, description or false, flags}
   end
   lib_redis.register_function = register
-  -- Loading sees only this `redis`: any other name is an error, as in Redis.
-  setmetatable(lib_redis, {__index = function(_, k)
-    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-  end})
-  local lib_api = {redis = lib_redis}
-  api = lib_api
+  -- Loading sees only this read-only `redis`: any other name is an error, as in Redis.
+  local lib_view = lua_setmetatable({}, {
+    __index = function(_, k)
+      local v = lib_redis[k]
+      if v == nil then error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end
+      return v
+    end,
+    __newindex = refuse,
+    __metatable = frozen_meta,
+  })
+  frozen[lib_view] = true
+  api = {redis = lib_view}
   setfenv(f, env)
   local ok, err = protected(f)
   api = G
+  loading = false
   if not ok then return false, err end
   return true, registered
 end

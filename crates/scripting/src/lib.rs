@@ -124,6 +124,10 @@ struct Run<'h> {
     host: Option<RefCell<&'h mut dyn ScriptHost>>,
     rand48: Cell<u64>,
     killed: Cell<bool>,
+    /// When the run started ([`cpu_seconds`]) and how often it was polled: a library's loading
+    /// code has a time limit.
+    started: f64,
+    polls: Cell<u32>,
 }
 
 /// A state kept between runs on this thread (building one costs more than most scripts), with
@@ -221,8 +225,13 @@ impl LuaRunner {
             Some(c) => c,
             None => new_state().map_err(|e| e.to_string())?,
         };
-        let run =
-            Run { host: host.map(RefCell::new), rand48: Cell::new(self.rand48), killed: Cell::new(false) };
+        let run = Run {
+            host: host.map(RefCell::new),
+            rand48: Cell::new(self.rand48),
+            killed: Cell::new(false),
+            started: cpu_seconds(),
+            polls: Cell::new(0),
+        };
         let lua = cached.lua.clone();
         let boot = cached.boot.clone();
         let result = lua
@@ -281,18 +290,32 @@ impl LuaRunner {
                 t.set(
                     "poll",
                     scope.create_function(&lua, move |lua, ()| {
-                        let stop = run.host.as_ref().is_some_and(|h| h.borrow_mut().interrupt());
-                        if stop {
-                            run.killed.set(true);
-                            // From here every instruction trips the budget: pcall cannot go on.
-                            lua.install_sandbox(SandboxConfig {
-                                instruction_limit: Some(1),
-                                memory_limit_bytes: None,
-                                check_interval: 1,
-                                remove_globals: Vec::new(),
-                            })?;
+                        // A script stops when its host says so (SCRIPT KILL); a library's
+                        // loading code after half a second, as Redis's FUNCTION LOAD.
+                        let stop = match &run.host {
+                            Some(h) => h
+                                .borrow_mut()
+                                .interrupt()
+                                .then_some("ERR Script killed by user with SCRIPT KILL..."),
+                            None => {
+                                run.polls.set(run.polls.get() + 1);
+                                let late = cpu_seconds() - run.started > 0.5 || run.polls.get() > 200;
+                                late.then_some("ERR FUNCTION LOAD timeout")
+                            }
+                        };
+                        let Some(text) = stop else { return Ok(Value::Boolean(false)) };
+                        if run.killed.replace(true) {
+                            // The budget is already cut (installing it again would refill it).
+                            return Ok(Value::String(lua.create_string(text)?));
                         }
-                        Ok(stop)
+                        // From here every instruction trips the budget: pcall cannot go on.
+                        lua.install_sandbox(SandboxConfig {
+                            instruction_limit: Some(1),
+                            memory_limit_bytes: None,
+                            check_interval: 1,
+                            remove_globals: Vec::new(),
+                        })?;
+                        Ok(Value::String(lua.create_string(text)?))
                     })?,
                 )?;
                 t.set(
@@ -409,10 +432,16 @@ impl ScriptRunner for LuaRunner {
     }
 
     fn load_library(&mut self, code: &[u8]) -> Result<Vec<FunctionInfo>, String> {
-        self.with_state(None, |lua, boot, _, _| {
+        self.with_state(None, |lua, boot, run, _| {
             let f = compile(lua, strip_shebang(code), "@user_function")
                 .map_err(|e| format!("Error compiling function: {e}"))?;
-            let (ok, value) = load(boot, f).map_err(|e| format!("Error registering functions: {e}"))?;
+            let (ok, value) = load(boot, f).map_err(|e| {
+                if run.killed.get() {
+                    "Error registering functions: ERR FUNCTION LOAD timeout".to_string()
+                } else {
+                    format!("Error registering functions: {e}")
+                }
+            })?;
             registered(ok, &value)
         })
     }

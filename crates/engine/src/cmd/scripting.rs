@@ -633,6 +633,11 @@ fn function_delete(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn function_flush(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    if args.remaining() > 1 {
+        return Err(CmdError::err(
+            "unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.",
+        ));
+    }
     flush_mode(args, "FUNCTION FLUSH only supports SYNC|ASYNC option")?;
     ctx.server.scripts.libraries.clear();
     ctx.server.scripts.functions.clear();
