@@ -96,9 +96,9 @@ pub struct Library {
 pub struct Scripts {
     /// EVAL / SCRIPT LOAD bodies by lowercase SHA-1, with their flags.
     pub bodies: HashMap<String, (Bytes, Flags)>,
-    /// Libraries by lowercase name (names are case-insensitive, as in Redis).
+    /// Libraries by name (FUNCTION LIST sorts them).
     pub libraries: BTreeMap<String, Library>,
-    /// Lowercase function name -> lowercase library name.
+    /// Lowercase function name (FCALL's are case-insensitive) -> library name.
     pub functions: HashMap<String, String>,
     pub runner: Option<RunnerBox>,
     pub control: Arc<ScriptControl>,

@@ -340,7 +340,9 @@ impl LuaRunner {
                 )?;
                 t.set(
                     "randomseed",
-                    scope.create_function(&lua, move |_, seed: f64| {
+                    scope.create_function(&lua, move |_, seed: Value| {
+                        let seed = number(&seed)
+                            .ok_or_else(|| located("bad argument #1 to 'randomseed' (number expected)"))?;
                         run.rand48.set(rand48_seed(seed as i32));
                         Ok(())
                     })?,

@@ -323,6 +323,11 @@ fn functions() {
         &["FUNCTION", "LOAD", "#!lua name=a name=b\nreturn 1"],
         &["FUNCTION", "LOAD", "#!lua name=bad-name\nreturn 1"],
         &["FUNCTION", "LOAD", "#!python name=x\nreturn 1"],
+        &["FUNCTION", "LOAD", "#! name=x\nreturn 1"],
+        &["FUNCTION", "LOAD", "REPLACE", "#!lua name=\"quoted\"\nredis.register_function('q1', function() return 1 end)"],
+        &["FCALL", "Q1", "0"],
+        &["FUNCTION", "DELETE", "QUOTED"],
+        &["FUNCTION", "DELETE", "quoted"],
         &["FUNCTION", "LOAD", "#!lua name=empty\nlocal x = 1"],
         &["FUNCTION", "LOAD", "#!lua name=broken\nreturn ="],
         &["FUNCTION", "LOAD", "#!lua name=err\nerror('oops')"],
@@ -384,6 +389,7 @@ fn random_numbers() {
         &["EVAL", "math.randomseed(42) return {math.random(100), math.random(100), math.random(5, 10)}", "0"],
         &["EVAL", "math.randomseed(7) return tostring(math.random())", "0"],
         &["EVAL", "return math.random(0)", "0"],
+        &["EVAL", "math.randomseed(ARGV[1]) return tostring(math.random())", "0", "10"],
     ]);
 }
 

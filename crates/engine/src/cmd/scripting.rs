@@ -546,11 +546,11 @@ fn library_name(code: &[u8]) -> Result<String, CmdError> {
     let Some(end) = code.iter().position(|&b| b == b'\n') else {
         return Err(CmdError::err("Invalid library metadata"));
     };
-    let line = String::from_utf8_lossy(&code[2..end]);
-    let mut parts = line.split_ascii_whitespace();
-    let Some(engine) = parts.next() else { return Err(CmdError::err("Invalid library metadata")) };
+    let parts = split_args(&String::from_utf8_lossy(&code[..end]));
+    let Some(first) = parts.first() else { return Err(CmdError::err("Invalid library metadata")) };
+    let engine = first.get(2..).unwrap_or("");
     let mut name = None;
-    for part in parts {
+    for part in &parts[1..] {
         match part.strip_prefix("name=") {
             Some(_) if name.is_some() => {
                 return Err(CmdError::err("Invalid metadata value, name argument was given multiple times"));
@@ -571,12 +571,42 @@ fn library_name(code: &[u8]) -> Result<String, CmdError> {
     Ok(name)
 }
 
+/// The words of a shebang line as Redis's `sdssplitargs` reads them: split at spaces, quotes
+/// (`name="foo"`) grouping and dropped.
+fn split_args(line: &str) -> Vec<String> {
+    let (mut out, mut word, mut quote, mut in_word) = (Vec::new(), String::new(), None, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_ascii_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(word);
+    }
+    out
+}
+
 /// Load one library's code (FUNCTION LOAD, RESTORE): its name and functions, checked against
 /// the libraries already loaded unless `replace`.
 fn load_library(ctx: &mut Ctx, code: Bytes, replace: bool, restoring: bool) -> Result<String, CmdError> {
     let name = library_name(&code)?;
-    // Library and function names are case-insensitive, as Redis's dicts of them.
-    let key = name.to_ascii_lowercase();
+    // Function names are case-insensitive, library names are not (as Redis's dicts of them).
+    let key = name.clone();
     let scripts = &mut ctx.server.scripts;
     if scripts.libraries.contains_key(&key) && !replace {
         // FUNCTION LOAD quotes the name, FUNCTION RESTORE does not.
@@ -625,7 +655,7 @@ fn function_load(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn function_delete(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let name = lower(&args.next_bytes()?);
+    let name = String::from_utf8_lossy(&args.next_bytes()?).into_owned();
     if !remove_library(&mut ctx.server.scripts, &name) {
         return Err(CmdError::err("Library not found"));
     }
