@@ -41,7 +41,8 @@ skip_file="$lists/skip.txt"
 default_files=(unit/type/string unit/type/incr unit/type/hash unit/type/list unit/type/set
   unit/type/zset unit/expire unit/keyspace unit/multi unit/scan unit/protocol unit/other
   unit/type/list-3 unit/info-command unit/introspection unit/introspection-2 unit/quit
-  unit/bitops unit/bitfield unit/geo unit/hyperloglog unit/type/hash-field-expire unit/dump unit/sort)
+  unit/bitops unit/bitfield unit/geo unit/hyperloglog unit/type/hash-field-expire unit/dump unit/sort
+  unit/scripting unit/functions)
 
 update=0 record=0 no_skip=0 runs=1 files=()
 while [[ $# -gt 0 ]]; do

@@ -375,7 +375,7 @@ fn array(lua: &Lua, items: &[Bytes]) -> omnilua::Result<Table> {
 }
 
 /// The reply to a finished script: its return value, or its error as Redis formats it.
-fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, run: &Run) -> Frame {
+fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, source: &str, run: &Run) -> Frame {
     let proto = run.host.as_ref().map_or(Protocol::Resp2, |h| h.borrow().protocol());
     match outcome {
         Ok((true, value)) => convert::from_lua(&value, proto),
@@ -384,7 +384,7 @@ fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, run: &
             Frame::Error(format!("ERR Error running script {name}, {}", convert::describe(&other)))
         }
         Err(_) if run.killed.get() => Frame::Error(format!(
-            "ERR Script killed by user with SCRIPT KILL... script: {name}, on @user_script:1."
+            "ERR Script killed by user with SCRIPT KILL... script: {name}, on {source}:1."
         )),
         Err(e) => {
             let _ = lua;
@@ -428,7 +428,7 @@ impl ScriptRunner for LuaRunner {
                 let eval: Function = boot.get("eval")?;
                 eval.call::<_, (bool, Value)>((f, array(lua, keys)?, array(lua, args)?))
             })();
-            Ok(finish(lua, outcome, sha, run))
+            Ok(finish(lua, outcome, sha, "@user_script", run))
         });
         result.unwrap_or_else(|e| Frame::Error(format!("ERR {e}")))
     }
@@ -485,7 +485,7 @@ impl ScriptRunner for LuaRunner {
                 let fcall: Function = boot.get("fcall")?;
                 fcall.call::<_, (bool, Value)>((callback, array(lua, keys)?, array(lua, args)?))
             })();
-            Ok(finish(lua, outcome, function, run))
+            Ok(finish(lua, outcome, function, "@user_function", run))
         });
         result.unwrap_or_else(|e| Frame::Error(format!("ERR {e}")))
     }
