@@ -566,6 +566,19 @@ impl Engine {
         self.server.scripts.runner = Some(runner);
     }
 
+    /// True while the client is in a transaction (MULTI without EXEC or DISCARD yet).
+    pub fn in_multi(&self, client: u64) -> bool {
+        self.server.clients.get(&client).is_some_and(|c| c.multi.is_some())
+    }
+
+    /// Doom the client's transaction, as a command refused while queueing does (a host that
+    /// answered BUSY for the engine while a script ran).
+    pub fn flag_transaction(&mut self, client: u64) {
+        if let Some(c) = self.server.clients.get_mut(&client).filter(|c| c.multi.is_some()) {
+            c.multi_error = true;
+        }
+    }
+
     /// True once a script runner is installed.
     pub fn has_script_runner(&self) -> bool {
         self.server.scripts.runner.is_some()

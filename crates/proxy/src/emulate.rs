@@ -205,6 +205,8 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
     let mut output = Vec::with_capacity(READ_CHUNK);
     // Bytes and reads not yet counted in INFO (counted when the engine is next held).
     let mut pending_io = (0u64, 0u64, 0u64, 0u64);
+    // What this client did while a script kept the engine busy, applied when it is free.
+    let mut busy = Busy::default();
     loop {
         input.reserve(READ_CHUNK);
         let read = stream.read_buf(&mut input).await?;
@@ -231,9 +233,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                         if let Ok(Some((args, used))) = parser.parse(&input, &Limits::default()) {
                             input.advance(used);
                             if !args.is_empty() {
-                                shared
-                                    .scripts
-                                    .busy_reply(&args, now_ms())
+                                busy.reply(&shared.scripts, &args)
                                     .encode(playground_engine::Protocol::Resp2, &mut output);
                                 stream.write_all(&output).await?;
                                 pending_io.2 += output.len() as u64;
@@ -260,6 +260,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                 };
                 let (r, reads, w, writes) = std::mem::take(&mut pending_io);
                 engine.count_io(r, reads, w, writes);
+                busy.apply(&mut engine, id);
                 // A command in this batch may serve blocked clients (the engine does after each
                 // command, as Redis does): forget the ones that hung up first.
                 shared.drop_hung_up(&mut engine);
@@ -303,6 +304,7 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
                         }
                     }
                 }
+                busy.in_multi = engine.in_multi(id);
             }
             shared.changed.notify_waiters();
             if !output.is_empty() {
@@ -362,6 +364,60 @@ async fn serve_client(stream: &mut TcpStream, shared: &Shared, id: u64) -> std::
             shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
             output.clear();
         }
+    }
+}
+
+/// One client's commands while a script holds the engine past `busy-reply-threshold`, as
+/// Redis's processCommand treats them: refused BUSY (which dooms a transaction in progress),
+/// except MULTI (allowed), EXEC (the transaction is discarded: EXECABORT ... BUSY), SCRIPT
+/// KILL, FUNCTION KILL and FUNCTION STATS. What needs the engine is applied when it is free.
+#[derive(Default)]
+struct Busy {
+    /// The client is in MULTI (as of its last command, or a MULTI sent while busy).
+    in_multi: bool,
+    /// Run MULTI when the engine is free.
+    multi: bool,
+    /// Its transaction got a BUSY rejection: EXEC must abort.
+    flag: bool,
+    /// Its transaction was aborted by EXEC while busy.
+    discard: bool,
+}
+
+impl Busy {
+    fn reply(&mut self, scripts: &playground_engine::script::ScriptControl, args: &[bytes::Bytes]) -> Frame {
+        let is = |i: usize, word: &str| args.get(i).is_some_and(|a| a.eq_ignore_ascii_case(word.as_bytes()));
+        if is(0, "multi") && args.len() == 1 {
+            if self.in_multi {
+                return Frame::Error("ERR MULTI calls can not be nested".into());
+            }
+            (self.in_multi, self.multi) = (true, true);
+            return Frame::ok();
+        }
+        let reply = scripts.busy_reply(args, now_ms());
+        let busy = matches!(&reply, Frame::Error(e) if e.starts_with("BUSY"));
+        if is(0, "exec") && args.len() == 1 && self.in_multi && busy {
+            (self.in_multi, self.multi, self.flag, self.discard) = (false, false, false, !self.multi);
+            let Frame::Error(e) = reply else { return reply };
+            return Frame::Error(format!("EXECABORT Transaction discarded because of: {e}"));
+        }
+        if busy && self.in_multi {
+            self.flag = true;
+        }
+        reply
+    }
+
+    /// Apply what happened while the engine was busy, now that this client holds it.
+    fn apply(&mut self, engine: &mut Engine, id: u64) {
+        if std::mem::take(&mut self.discard) {
+            engine.execute(id, vec![bytes::Bytes::from_static(b"DISCARD")], now_ms());
+        }
+        if std::mem::take(&mut self.multi) {
+            engine.execute(id, vec![bytes::Bytes::from_static(b"MULTI")], now_ms());
+        }
+        if std::mem::take(&mut self.flag) {
+            engine.flag_transaction(id);
+        }
+        self.in_multi = engine.in_multi(id);
     }
 }
 
