@@ -26,12 +26,14 @@
 //! modify a readonly table") and unknown names ("Script attempted to access nonexistent global
 //! variable"). Library tables themselves (`string`, `math`) are not read-only as in Redis.
 //!
-//! # Each run on a fresh state
+//! # One state per thread, kept between runs
 //!
-//! Every EVAL, FCALL and FUNCTION LOAD builds a new Lua state (about a tenth of a millisecond)
-//! and drops it after: nothing a script does outlives it, the runner holds no Lua value (so it
-//! is `Send` for `emulate`'s threads), and a killed script leaves nothing half-done behind. A
-//! function call loads its library's code again to find the callback.
+//! Building a state costs more than most scripts, so each thread keeps one (thread-local: the
+//! VM holds `Rc`s, and the runner itself stays `Send` for `emulate`'s threads) with its compiled
+//! scripts and loaded libraries. Each run binds its own host functions (`redis.call`,
+//! `redis.setresp`, `math.random`, the interrupt check) before it starts. Scripts cannot change
+//! the globals (what they `rawset` is cleared after each run), the libraries are read-only, and
+//! a state whose script was killed is dropped.
 //!
 //! # Stopping a script
 //!
