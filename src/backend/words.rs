@@ -63,9 +63,14 @@ pub fn explain_error(error: &str) -> Option<String> {
     None
 }
 
-/// Redis 7.4's command names with RediSearch's, lowercase (`COMMAND LIST` on Redis Stack 7.4,
-/// RediSearch's internal `ft._*` left out but `ft._list`): what a learner may have read about and typed.
+/// Redis 7.4's command names with RediSearch's and RedisJSON's, lowercase (`COMMAND LIST` on
+/// Redis Stack 7.4 with both modules, RediSearch's internal `ft._*` left out but `ft._list`): what a
+/// learner may have read about and typed.
 const REDIS_74_COMMANDS: &str = "\
+    json.arrappend json.arrindex json.arrinsert json.arrlen json.arrpop json.arrtrim json.clear \
+    json.debug json.del json.forget json.get json.merge json.mget json.mset json.numincrby \
+    json.nummultby json.numpowby json.objkeys json.objlen json.resp json.set json.strappend json.strlen \
+    json.toggle json.type \
     acl append asking auth bgrewriteaof bgsave bitcount bitfield bitfield_ro bitop bitpos blmove \
     blmpop blpop brpop brpoplpush bzmpop bzpopmax bzpopmin client cluster command config copy \
     dbsize debug decr decrby del discard dump echo eval eval_ro evalsha evalsha_ro exec exists \

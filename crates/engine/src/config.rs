@@ -101,6 +101,9 @@ pub struct Config {
     /// `stream-node-max-bytes` and `stream-node-max-entries`: a stream's listpack node limits.
     pub stream_node_max_bytes: u64,
     pub stream_node_max_entries: u64,
+    /// `busy-reply-threshold` (alias `lua-time-limit`), ms: a script running longer makes the
+    /// host answer other clients BUSY and accept SCRIPT KILL / FUNCTION KILL.
+    pub busy_reply_threshold: u64,
 }
 
 impl Default for Config {
@@ -127,6 +130,7 @@ impl Default for Config {
             tracking_table_max_keys: 1_000_000,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
+            busy_reply_threshold: 5000,
         }
     }
 }
@@ -149,6 +153,8 @@ pub const PARAMETERS: &[&str] = &[
     "client-query-buffer-limit",
     "maxclients",
     "hll-sparse-max-bytes",
+    "busy-reply-threshold",
+    "lua-time-limit",
     "set-max-intset-entries",
     "set-max-listpack-entries",
     "set-max-listpack-value",
@@ -176,6 +182,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("hash-max-ziplist-entries", "hash-max-listpack-entries"),
     ("hash-max-ziplist-value", "hash-max-listpack-value"),
     ("list-max-ziplist-size", "list-max-listpack-size"),
+    ("lua-time-limit", "busy-reply-threshold"),
 ];
 
 /// The setting a (lowercase) name stands for: itself, or the current name of an alias.
@@ -204,6 +211,7 @@ impl Config {
             "client-query-buffer-limit" => self.client_query_buffer_limit.to_string(),
             "maxclients" => self.maxclients.to_string(),
             "hll-sparse-max-bytes" => self.hll_sparse_max_bytes.to_string(),
+            "busy-reply-threshold" => self.busy_reply_threshold.to_string(),
             "set-max-intset-entries" => e.set_max_intset_entries.to_string(),
             "set-max-listpack-entries" => e.set_max_listpack_entries.to_string(),
             "set-max-listpack-value" => e.set_max_listpack_value.to_string(),
@@ -272,6 +280,7 @@ impl Config {
                 }
                 self.maxclients = n as u32;
             }
+            "busy-reply-threshold" => self.busy_reply_threshold = parse_size(text)?,
             "hll-sparse-max-bytes" => {
                 let bytes = parse_memory(text).ok_or(Some(MEMORY_VALUE))?;
                 if bytes > i64::MAX as u64 {

@@ -109,6 +109,11 @@ fn object(digest: &mut [u8; 20], entry: &Entry) {
     }
 }
 
+/// SHA-1 of `data` in lowercase hex (the script cache's names, `redis.sha1hex`).
+pub fn sha1_hex(data: &[u8]) -> String {
+    hex(&sha1(data))
+}
+
 fn hex(digest: &[u8; 20]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -594,6 +594,11 @@ impl Engine {
         if spec.name == "exec" {
             return crate::cmd::transaction::exec(self, client, now);
         }
+        if crate::cmd::scripting::is_script_call(spec.name) {
+            let reply = crate::cmd::scripting::run(self, client, spec.name, args, now);
+            self.after_command();
+            return reply;
+        }
         let mut cursor = Args::new(args, start);
         let reply = {
             let mut ctx = Ctx { server: &mut self.server, client, now };
@@ -604,6 +609,71 @@ impl Engine {
         }
         self.after_command();
         reply
+    }
+
+    /// A command a script calls (`redis.call`): its spec (`Err` for a wrong arity) and where its
+    /// arguments start, `None` for an unknown command or subcommand.
+    pub(crate) fn resolve_for_script(
+        &self,
+        name: &str,
+        args: &[Bytes],
+    ) -> Option<(Result<&'static CommandSpec, ()>, usize)> {
+        let (spec, start) = known_spec(name, args)?;
+        if !spec.subcommands.is_empty() {
+            return None;
+        }
+        Some((if spec.arity_ok(args.len()) { Ok(spec) } else { Err(()) }, start))
+    }
+
+    /// Run a command for a script's client, counted in commandstats as Redis counts the
+    /// commands scripts call.
+    pub(crate) fn run_for_script(
+        &mut self,
+        client: &mut Client,
+        spec: &'static CommandSpec,
+        start: usize,
+        name: &str,
+        args: Vec<Bytes>,
+        now: u64,
+    ) -> Frame {
+        let reply = self.run_now(client, spec, args, start, now);
+        self.server.stats.total_commands_processed += 1;
+        let call = if reply.is_error() { Call::Failed } else { Call::Ok };
+        self.count_call(spec, start, name, call);
+        if let Frame::Error(line) = &reply {
+            self.server.stats.count_error(line);
+        }
+        reply
+    }
+
+    /// Install the script runner (the Lua VM of `crates/scripting`): until then EVAL, FCALL,
+    /// SCRIPT LOAD and FUNCTION LOAD answer [`crate::script::NO_RUNNER`].
+    pub fn set_script_runner(&mut self, runner: crate::script::RunnerBox) {
+        self.server.scripts.runner = Some(runner);
+    }
+
+    /// True while the client is in a transaction (MULTI without EXEC or DISCARD yet).
+    pub fn in_multi(&self, client: u64) -> bool {
+        self.server.clients.get(&client).is_some_and(|c| c.multi.is_some())
+    }
+
+    /// Doom the client's transaction, as a command refused while queueing does (a host that
+    /// answered BUSY for the engine while a script ran).
+    pub fn flag_transaction(&mut self, client: u64) {
+        if let Some(c) = self.server.clients.get_mut(&client).filter(|c| c.multi.is_some()) {
+            c.multi_error = true;
+        }
+    }
+
+    /// True once a script runner is installed.
+    pub fn has_script_runner(&self) -> bool {
+        self.server.scripts.runner.is_some()
+    }
+
+    /// The running script's state, shared with a host that serves other clients meanwhile
+    /// (BUSY replies, SCRIPT KILL).
+    pub fn script_control(&self) -> std::sync::Arc<crate::script::ScriptControl> {
+        self.server.scripts.control.clone()
     }
 
     /// Re-resolve and run a queued command inside EXEC (the OOM check was EXEC's own).

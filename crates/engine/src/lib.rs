@@ -20,6 +20,9 @@
 //!   [`Engine::hash_field_deadlines`] gives them to a page that counts them down;
 //!   `types/stream.rs`: streams with their listpack nodes and consumer groups, whose commands
 //!   are `cmd/stream.rs` and `cmd/stream_group.rs`).
+//! - [`script`]: EVAL and FUNCTION's seam: the script cache and libraries, the rules of the
+//!   commands scripts call, and the [`script::ScriptRunner`] trait that `crates/scripting` (Lua)
+//!   implements, so the VM stays out of the engine (and out of the page's first download).
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - `types/json.rs` and `cmd/json/`: RedisJSON 2.8's documents, JSONPath and legacy paths, and
 //!   the JSON.* commands (documents index into FT with `ON JSON`).
@@ -64,6 +67,7 @@ pub mod order;
 pub mod pqsort;
 pub mod rdb;
 pub mod resp;
+pub mod script;
 pub mod search;
 pub mod server;
 pub mod types;

@@ -194,6 +194,8 @@ pub struct Server {
     pub tracking: crate::cmd::tracking::Table,
     /// The client whose command runs (0 between commands): the writer NOLOOP skips.
     pub current_client: u64,
+    /// The script cache, the function libraries and the script runner (see `script.rs`).
+    pub scripts: crate::script::Scripts,
 }
 
 impl Server {
@@ -232,6 +234,7 @@ impl Server {
             pushed: Default::default(),
             tracking: Default::default(),
             current_client: 0,
+            scripts: Default::default(),
         }
     }
 

@@ -54,6 +54,8 @@ pub fn now_ms() -> u64 {
 #[derive(Clone)]
 pub struct Shared {
     engine: Arc<Mutex<Engine>>,
+    /// The running script, readable while it holds the engine (BUSY replies, SCRIPT KILL).
+    scripts: Arc<playground_engine::script::ScriptControl>,
     changed: Arc<Notify>,
     probes: Arc<Mutex<HashMap<u64, std::net::TcpStream>>>,
     bells: Arc<Mutex<HashMap<u64, Arc<Notify>>>>,
@@ -66,7 +68,9 @@ impl Shared {
         let mut engine = Engine::new(seed, now_ms());
         // INFO counts the bytes, reads and writes of the sockets, as Redis does.
         engine.set_host_counts_io(true);
+        engine.set_script_runner(Box::new(playground_scripting::LuaRunner::default()));
         Shared {
+            scripts: engine.script_control(),
             engine: Arc::new(Mutex::new(engine)),
             changed: Arc::new(Notify::new()),
             probes: Arc::new(Mutex::new(HashMap::new())),
@@ -94,9 +98,10 @@ impl Shared {
         }
     }
 
-    /// Encode the pushes waiting for `id` into `out`.
-    fn take_pushes(&self, id: u64, out: &mut Vec<u8>) {
-        let mut engine = self.lock();
+    /// Encode the pushes waiting for `id` into `out` (waiting for the engine without holding a
+    /// thread, as a long script may hold it).
+    async fn take_pushes(&self, id: u64, out: &mut Vec<u8>) {
+        let mut engine = self.lock_async().await;
         let proto = engine.protocol(id);
         for frame in engine.take_pushes(id) {
             frame.encode(proto, out);
@@ -112,6 +117,26 @@ impl Shared {
     /// poisoned lock must not take the whole server down).
     pub fn lock(&self) -> MutexGuard<'_, Engine> {
         self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The engine, waiting without holding a thread: a long script holds the engine, and the
+    /// runtime's few threads must stay free to answer other clients BUSY meanwhile.
+    pub async fn lock_async(&self) -> MutexGuard<'_, Engine> {
+        loop {
+            if let Some(guard) = self.try_lock() {
+                return guard;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+
+    /// The engine if nobody holds it.
+    fn try_lock(&self) -> Option<MutexGuard<'_, Engine>> {
+        match self.engine.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 
     fn probes(&self) -> MutexGuard<'_, HashMap<u64, std::net::TcpStream>> {
@@ -189,7 +214,7 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
         loop {
             every.tick().await;
             let expired = {
-                let mut engine = expiry.lock();
+                let mut engine = expiry.lock_async().await;
                 let expired = engine.tick(now_ms());
                 expiry.ring_pushed(&mut engine);
                 expired
@@ -219,7 +244,7 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     let probe = std_stream.try_clone()?;
     let mut stream = TcpStream::from_std(std_stream)?;
     let admitted = {
-        let mut engine = shared.lock();
+        let mut engine = shared.lock_async().await;
         let server = engine.server();
         // Redis counts the clients already connected, so `maxclients N` admits N of them.
         (server.clients.len() < server.config.maxclients as usize).then(|| engine.connect(now_ms()))
@@ -234,7 +259,7 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     let result = serve_client(&mut stream, &shared, id, &bell).await;
     shared.bells().remove(&id);
     shared.probes().remove(&id);
-    shared.lock().disconnect(id);
+    shared.lock_async().await.disconnect(id);
     result
 }
 
@@ -255,6 +280,10 @@ async fn serve_client(
     let mut input = BytesMut::with_capacity(READ_CHUNK);
     let mut parser = CommandParser::default();
     let mut output = Vec::with_capacity(READ_CHUNK);
+    // Bytes and reads not yet counted in INFO (counted when the engine is next held).
+    let mut pending_io = (0u64, 0u64, 0u64, 0u64);
+    // What this client did while a script kept the engine busy, applied when it is free.
+    let mut busy = Busy::default();
     loop {
         input.reserve(READ_CHUNK);
         // Idle, the connection waits for a command or for pushes (a message another client
@@ -269,14 +298,54 @@ async fn serve_client(
         if read == 0 {
             return Ok(());
         }
-        shared.lock().count_io(read as u64, 1, 0, 0);
+        pending_io.0 += read as u64;
+        pending_io.1 += 1;
         let mut close = false;
         loop {
             // Run every complete command in the buffer under one lock.
             let mut blocked = false;
+            // A script to run off the event loop (see `run_script`), and the batch after it.
+            let mut script = None;
             let query_buffer_limit;
             {
-                let mut engine = shared.lock();
+                let mut engine = loop {
+                    if let Some(engine) = shared.try_lock() {
+                        break engine;
+                    }
+                    // A script has run past busy-reply-threshold: Redis answers BUSY (SCRIPT
+                    // KILL and FUNCTION KILL act) to each complete command meanwhile.
+                    if shared.scripts.busy(now_ms()) {
+                        if let Ok(Some((args, used))) = parser.parse(&input, &Limits::default()) {
+                            input.advance(used);
+                            if !args.is_empty() {
+                                busy.reply(&shared.scripts, &args)
+                                    .encode(playground_engine::Protocol::Resp2, &mut output);
+                                stream.write_all(&output).await?;
+                                pending_io.2 += output.len() as u64;
+                                pending_io.3 += 1;
+                                output.clear();
+                            }
+                            continue;
+                        }
+                        // Read what else comes meanwhile (SCRIPT KILL may be on its way).
+                        tokio::select! {
+                            read = stream.read_buf(&mut input) => {
+                                let read = read?;
+                                if read == 0 {
+                                    return Ok(());
+                                }
+                                pending_io.0 += read as u64;
+                                pending_io.1 += 1;
+                            }
+                            _ = tokio::time::sleep(Duration::from_millis(1)) => {}
+                        }
+                        continue;
+                    }
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                };
+                let (r, reads, w, writes) = std::mem::take(&mut pending_io);
+                engine.count_io(r, reads, w, writes);
+                busy.apply(&mut engine, id);
                 // A command in this batch may serve blocked clients (the engine does after each
                 // command, as Redis does): forget the ones that hung up first.
                 shared.drop_hung_up(&mut engine);
@@ -306,6 +375,10 @@ async fn serve_client(
                                     frame.encode(engine.protocol(id), &mut output);
                                     continue;
                                 }
+                            }
+                            if is_script_call(&args) {
+                                script = Some(args);
+                                break;
                             }
                             let node = shared.cluster.as_ref();
                             let adjust = node.map(|_| args.clone());
@@ -343,11 +416,12 @@ async fn serve_client(
                     }
                 }
                 shared.ring_pushed(&mut engine);
+                busy.in_multi = engine.in_multi(id);
             }
             shared.changed.notify_waiters();
             if !output.is_empty() {
                 stream.write_all(&output).await?;
-                shared.lock().count_io(0, 0, output.len() as u64, 1);
+                shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
                 output.clear();
             }
             if close {
@@ -366,6 +440,14 @@ async fn serve_client(
             if input.is_empty() && input.capacity() > IDLE_CAPACITY {
                 input = BytesMut::with_capacity(READ_CHUNK);
             }
+            if let Some(args) = script {
+                run_script(shared, id, args, &mut output).await?;
+                stream.write_all(&output).await?;
+                pending_io.2 += output.len() as u64;
+                pending_io.3 += 1;
+                output.clear();
+                continue;
+            }
             if !blocked {
                 break;
             }
@@ -381,7 +463,7 @@ async fn serve_client(
                     biased;
                     read = stream.read_buf(&mut input) => {
                         if read? == 0 {
-                            shared.lock().cancel_blocked(id);
+                            shared.lock_async().await.cancel_blocked(id);
                             return Ok(());
                         }
                     }
@@ -389,11 +471,11 @@ async fn serve_client(
                     () = bell.notified() => write_pushes(stream, shared, id, &mut output).await?,
                 }
             };
-            let proto = shared.lock().protocol(id);
+            let proto = shared.lock_async().await.protocol(id);
             frame.encode(proto, &mut output);
-            shared.take_pushes(id, &mut output);
+            shared.take_pushes(id, &mut output).await;
             stream.write_all(&output).await?;
-            shared.lock().count_io(0, 0, output.len() as u64, 1);
+            shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
             output.clear();
         }
     }
@@ -406,12 +488,107 @@ async fn write_pushes(
     id: u64,
     out: &mut Vec<u8>,
 ) -> std::io::Result<()> {
-    shared.take_pushes(id, out);
+    shared.take_pushes(id, out).await;
     if !out.is_empty() {
         stream.write_all(out).await?;
-        shared.lock().count_io(0, 0, out.len() as u64, 1);
+        shared.lock_async().await.count_io(0, 0, out.len() as u64, 1);
         out.clear();
     }
+    Ok(())
+}
+
+/// One client's commands while a script holds the engine past `busy-reply-threshold`, as
+/// Redis's processCommand treats them: refused BUSY (which dooms a transaction in progress),
+/// except MULTI (allowed), EXEC (the transaction is discarded: EXECABORT ... BUSY), SCRIPT
+/// KILL, FUNCTION KILL and FUNCTION STATS. What needs the engine is applied when it is free.
+#[derive(Default)]
+struct Busy {
+    /// The client is in MULTI (as of its last command, or a MULTI sent while busy).
+    in_multi: bool,
+    /// Run MULTI when the engine is free.
+    multi: bool,
+    /// Its transaction got a BUSY rejection: EXEC must abort.
+    flag: bool,
+    /// Its transaction was aborted by EXEC while busy.
+    discard: bool,
+}
+
+impl Busy {
+    fn reply(&mut self, scripts: &playground_engine::script::ScriptControl, args: &[bytes::Bytes]) -> Frame {
+        let is = |i: usize, word: &str| args.get(i).is_some_and(|a| a.eq_ignore_ascii_case(word.as_bytes()));
+        if is(0, "multi") && args.len() == 1 {
+            if self.in_multi {
+                return Frame::Error("ERR MULTI calls can not be nested".into());
+            }
+            (self.in_multi, self.multi) = (true, true);
+            return Frame::ok();
+        }
+        let reply = scripts.busy_reply(args, now_ms());
+        let busy = matches!(&reply, Frame::Error(e) if e.starts_with("BUSY"));
+        if is(0, "exec") && args.len() == 1 && self.in_multi && busy {
+            (self.in_multi, self.multi, self.flag, self.discard) = (false, false, false, !self.multi);
+            let Frame::Error(e) = reply else { return reply };
+            return Frame::Error(format!("EXECABORT Transaction discarded because of: {e}"));
+        }
+        if busy && self.in_multi {
+            self.flag = true;
+        }
+        reply
+    }
+
+    /// Apply what happened while the engine was busy, now that this client holds it.
+    fn apply(&mut self, engine: &mut Engine, id: u64) {
+        if std::mem::take(&mut self.discard) {
+            engine.execute(id, vec![bytes::Bytes::from_static(b"DISCARD")], now_ms());
+        }
+        if std::mem::take(&mut self.multi) {
+            engine.execute(id, vec![bytes::Bytes::from_static(b"MULTI")], now_ms());
+        }
+        if std::mem::take(&mut self.flag) {
+            engine.flag_transaction(id);
+        }
+        self.in_multi = engine.in_multi(id);
+    }
+}
+
+/// EVAL, EVALSHA, FCALL and their `_RO` twins: commands that may run a long script.
+fn is_script_call(args: &[bytes::Bytes]) -> bool {
+    let name = &args[0];
+    ["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// Run a script on a thread of its own, holding the engine: the event loop stays free to
+/// answer the other clients (BUSY once the script passes `busy-reply-threshold`, and SCRIPT
+/// KILL, which the script's interrupt check sees), as Redis's loop does while a script runs.
+async fn run_script(
+    shared: &Shared,
+    id: u64,
+    args: Vec<bytes::Bytes>,
+    output: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let owned = shared.clone();
+    let reply = tokio::task::spawn_blocking(move || {
+        let shared = owned;
+        let mut engine = shared.lock();
+        shared.drop_hung_up(&mut engine);
+        let frame = engine.execute(id, args, now_ms());
+        let mut out = Vec::new();
+        // The reply, then what the script pushed to its caller's connection; others' bells.
+        let proto = engine.protocol(id);
+        frame.encode(proto, &mut out);
+        for frame in engine.take_pushes(id) {
+            frame.encode(proto, &mut out);
+        }
+        shared.ring_pushed(&mut engine);
+        out
+    })
+    .await
+    .map_err(std::io::Error::other)?;
+    output.extend_from_slice(&reply);
+    // The script's writes may serve blocked clients.
+    shared.changed.notify_waiters();
     Ok(())
 }
 
@@ -421,7 +598,7 @@ async fn wait_unblocked(shared: &Shared, id: u64) -> Frame {
     loop {
         let notified = shared.changed.notified();
         let served = {
-            let mut engine = shared.lock();
+            let mut engine = shared.lock_async().await;
             shared.drop_hung_up(&mut engine);
             let served = engine.retry_blocked(id, now_ms());
             shared.ring_pushed(&mut engine);

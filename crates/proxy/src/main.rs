@@ -39,7 +39,10 @@ mod native {
         // a third of the time in futex waits and wake-ups under redis-benchmark -P 16). `serve`
         // relays independent sessions, which threads do help.
         let built = match &cli.command {
-            Command::Emulate(_) => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+            // Scripts run on the blocking pool (see emulate.rs): deep Lua tables and JSON recurse.
+            Command::Emulate(_) => {
+                tokio::runtime::Builder::new_current_thread().enable_all().thread_stack_size(64 << 20).build()
+            }
             Command::Serve(_) => tokio::runtime::Runtime::new(),
         };
         let runtime = match built {

@@ -76,6 +76,10 @@ fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             ctx.server.active_expire = int_arg(&args.next_bytes()?) != 0;
             ok
         }
+        ("set-disable-deny-scripts", 3) => {
+            ctx.server.scripts.allow_noscript = int_arg(&args.next_bytes()?) != 0;
+            ok
+        }
         ("set-skip-checksum-validation", 3) => {
             ctx.server.skip_checksum = int_arg(&args.next_bytes()?) != 0;
             ok
@@ -113,7 +117,7 @@ fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
         ("populate", 3..=5) => populate(ctx, args),
         ("change-repl-id", 2) | ("config-rewrite-force-all", 2) => ok,
-        ("aof-flush-sleep" | "set-disable-deny-scripts" | "pause-cron" | "dict-resizing", 3) => ok,
+        ("aof-flush-sleep" | "pause-cron" | "dict-resizing", 3) => ok,
         ("replicate", 3..) | ("drop-cluster-packet-filter", 3) => ok,
         ("replybuffer", 4) => {
             let what = lower(&args.next_bytes()?);

@@ -20,6 +20,7 @@ pub mod keys;
 pub mod lcs;
 pub mod list;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod services;
 pub mod set;
@@ -113,6 +114,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         pubsub::COMMANDS,
         connection::COMMANDS,
         transaction::COMMANDS,
+        scripting::COMMANDS,
         crate::search::COMMANDS,
         json::COMMANDS,
     ]

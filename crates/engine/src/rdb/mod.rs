@@ -497,6 +497,42 @@ fn read_value(r: &mut Reader, kind: u8) -> Result<Value, ()> {
     })
 }
 
+/// `RDB_OPCODE_FUNCTION2`: one function library's code in a FUNCTION DUMP payload.
+const OPCODE_FUNCTION2: u8 = 245;
+
+/// FUNCTION DUMP's payload: each library's code as an `RDB_OPCODE_FUNCTION2` string, then the
+/// RDB version and CRC-64, as Redis 7.4 writes it.
+pub fn dump_functions<'a>(codes: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for code in codes {
+        out.push(OPCODE_FUNCTION2);
+        put_string(&mut out, code);
+    }
+    out.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = crc64::crc64(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// The library codes in a FUNCTION RESTORE payload, or Redis's error text.
+pub fn restore_functions(payload: &[u8], skip_checksum: bool) -> Result<Vec<Bytes>, &'static str> {
+    if !verify(payload, skip_checksum) {
+        return Err("DUMP payload version or checksum are wrong");
+    }
+    let body = &payload[..payload.len() - 10];
+    let mut r = Reader { buf: body, pos: 0, budget: 512 << 20 };
+    let mut codes = Vec::new();
+    while r.pos < body.len() {
+        match r.byte() {
+            Ok(OPCODE_FUNCTION2) => {
+                codes.push(r.string().map_err(|_| "failed loading the given functions payload")?)
+            }
+            _ => return Err("given type is not a function"),
+        }
+    }
+    Ok(codes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,9 @@ fn numkeys_layout(name: &str) -> Option<(usize, Option<usize>)> {
     Some(match name {
         "zunionstore" | "zinterstore" | "zdiffstore" => (2, Some(1)),
         "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => (1, None),
-        "blmpop" | "bzmpop" => (2, None),
+        "blmpop" | "bzmpop" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => {
+            (2, None)
+        }
         _ => return None,
     })
 }

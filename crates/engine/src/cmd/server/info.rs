@@ -237,6 +237,16 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "used_memory_dataset_perc" => percent(dataset, dataset),
         "maxmemory" => config.maxmemory.to_string(),
         "maxmemory_human" => bytes_to_human(config.maxmemory),
+        "number_of_cached_scripts" => server.scripts.bodies.len().to_string(),
+        "number_of_functions" => server.scripts.functions.len().to_string(),
+        "number_of_libraries" => server.scripts.libraries.len().to_string(),
+        "used_memory_scripts_eval" => server
+            .scripts
+            .bodies
+            .iter()
+            .map(|(sha, (body, _))| sha.len() + body.len())
+            .sum::<usize>()
+            .to_string(),
         "maxmemory_policy" => config.policy.name().to_string(),
         "rdb_changes_since_last_save" => server.dirty.to_string(),
         "rdb_last_save_time" => (server.last_save_ms / 1000).to_string(),

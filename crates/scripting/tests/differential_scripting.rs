@@ -1,0 +1,444 @@
+//! EVAL, EVALSHA, SCRIPT, FUNCTION and FCALL against Redis 7.4, byte for byte: conversions both
+//! ways (RESP2 and RESP3), error texts with their script and line, the sandbox, the `redis`
+//! object and the libraries.
+
+#[path = "../../engine/tests/common/mod.rs"]
+mod common;
+use common::Session;
+use playground_scripting::LuaRunner;
+
+/// A session whose engine has the Lua runner, with the oracle's scripts and functions flushed.
+fn session() -> Session {
+    let mut s = Session::new();
+    s.engine.set_script_runner(Box::new(LuaRunner::default()));
+    s.run(&["SCRIPT", "FLUSH"]);
+    s.run(&["FUNCTION", "FLUSH"]);
+    s
+}
+
+#[test]
+fn lua_values_become_replies() {
+    let mut s = session();
+    s.script(&[
+        &["EVAL", "return 1", "0"],
+        &["EVAL", "return 3.99", "0"],
+        &["EVAL", "return -3.99", "0"],
+        &["EVAL", "return 'hello'", "0"],
+        &["EVAL", "return true", "0"],
+        &["EVAL", "return false", "0"],
+        &["EVAL", "return nil", "0"],
+        &["EVAL", "return {1, 2, 3, 'x', {4, 5}, true, false}", "0"],
+        &["EVAL", "return {1, 2, nil, 4}", "0"],
+        &["EVAL", "return {}", "0"],
+        &["EVAL", "return {ok='fine'}", "0"],
+        &["EVAL", "return {err='My Error'}", "0"],
+        &["EVAL", "return {err='ERR one\\ntwo'}", "0"],
+        &["EVAL", "return redis.status_reply('PONG')", "0"],
+        &["EVAL", "return redis.error_reply('MY bad')", "0"],
+        &["EVAL", "return redis.error_reply('-X y')", "0"],
+        &["EVAL", "return redis.error_reply('nocode')", "0"],
+        &["EVAL", "return redis.error_reply(1)", "0"],
+        &["EVAL", "return {1, {ok='inner'}, {err='E inner'}}", "0"],
+        &[
+            "EVAL",
+            "return tostring(3) .. ' ' .. tostring(3/2) .. ' ' .. tostring(1e20) .. ' ' .. tostring(0.1)",
+            "0",
+        ],
+        &["EVAL", "return tostring(2^53) .. ' ' .. tostring(-0.0)", "0"],
+        &["EVAL", "return 1e300", "0"],
+        &["EVAL", "return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], #KEYS, #ARGV}", "2", "a", "b", "c", "d"],
+        &["EVAL", "return ARGV", "0", "x", "y"],
+        &["EVAL", "return _VERSION", "0"],
+        &["EVAL", "return {unpack({1, 2, 3})}", "0"],
+        &["EVAL", "return table.getn({1, 2, 3})", "0"],
+        &["EVAL", "return string.format('%d %s %5.2f %x', 3, 'x', 1.234, 255)", "0"],
+        &["EVAL", "return {string.find('hello world', 'o w')}", "0"],
+        &["EVAL", "return (string.gsub('hello', 'l', 'L'))", "0"],
+        &["EVAL", "return string.rep('ab', 3) .. string.upper('x') .. string.byte('A')", "0"],
+        &["EVAL", "return math.floor(2.7) + math.max(1, 5)", "0"],
+        &["EVAL", "return type(loadstring) .. type(unpack) .. type(setfenv) .. type(print)", "0"],
+    ]);
+}
+
+#[test]
+fn replies_become_lua_values() {
+    let mut s = session();
+    s.script(&[
+        &["SET", "k", "v"],
+        &["RPUSH", "l", "a", "b"],
+        &["HSET", "h", "f", "1"],
+        &["ZADD", "z", "1.5", "m"],
+        &["EVAL", "return redis.call('GET', 'k')", "0"],
+        &["EVAL", "return type(redis.call('GET', 'none'))", "0"],
+        &["EVAL", "return redis.call('GET', 'none') == false", "0"],
+        &["EVAL", "return redis.call('INCR', 'n')", "0"],
+        &["EVAL", "return type(redis.call('INCR', 'n'))", "0"],
+        &["EVAL", "return redis.call('LRANGE', 'l', 0, -1)", "0"],
+        &["EVAL", "return redis.call('HGETALL', 'h')", "0"],
+        &["EVAL", "return redis.call('ZSCORE', 'z', 'm')", "0"],
+        &["EVAL", "return redis.call('SET', 'k2', 'v2')", "0"],
+        &["EVAL", "local r = redis.call('SET', 'k2', 'v2') return r.ok", "0"],
+        &["EVAL", "local r = redis.pcall('INCR', 'k') return r.err", "0"],
+        &["EVAL", "return redis.pcall('INCR', 'k')", "0"],
+        &["EVAL", "return redis.call('EXISTS', 'k', 'k2', 'none')", "0"],
+        &["EVAL", "return redis.call('SET', 'num', 3.5)", "0"],
+        &["EVAL", "redis.call('SET', 'num', 3) return redis.call('GET', 'num')", "0"],
+        &["EVAL", "redis.call('SET', 'num', 1e15) return redis.call('GET', 'num')", "0"],
+        &["EVAL", "redis.call('SET', 'num', 0.1) return redis.call('GET', 'num')", "0"],
+        &["EVAL", "return redis.call('SET', 'num', true)", "0"],
+        &["EVAL", "return redis.pcall('SET', 'num', {})", "0"],
+        &["EVAL", "return redis.call()", "0"],
+    ]);
+}
+
+#[test]
+fn resp3_replies_in_scripts() {
+    let mut s = session();
+    s.script(&[
+        &["HSET", "h", "f", "v"],
+        &["SADD", "s", "only"],
+        &["ZADD", "z", "2.5", "m"],
+        &["EVAL", "redis.setresp(3) return redis.call('HGETALL', 'h')", "0"],
+        &["EVAL", "redis.setresp(3) local r = redis.call('HGETALL', 'h') return r.map.f", "0"],
+        &["EVAL", "redis.setresp(3) return redis.call('SMEMBERS', 's')", "0"],
+        &["EVAL", "redis.setresp(3) local r = redis.call('ZSCORE', 'z', 'm') return tostring(r.double)", "0"],
+        &["EVAL", "redis.setresp(3) return redis.call('ZSCORE', 'z', 'm')", "0"],
+        &["EVAL", "redis.setresp(3) return type(redis.call('GET', 'none'))", "0"],
+        &["EVAL", "redis.setresp(3) return true", "0"],
+        &["EVAL", "redis.setresp(3) return false", "0"],
+        &["EVAL", "return {double=3.5}", "0"],
+        &["EVAL", "return {map={a=1}}", "0"],
+        &["EVAL", "return {set={a=true}}", "0"],
+        &["EVAL", "redis.setresp(4)", "0"],
+        &["EVAL", "redis.setresp()", "0"],
+    ]);
+    s.run(&["HELLO", "3"]);
+    s.script(&[
+        &["EVAL", "return {map={a=1}}", "0"],
+        &["EVAL", "return {set={a=true}}", "0"],
+        &["EVAL", "return {double=3.5}", "0"],
+        &["EVAL", "return true", "0"],
+        &["EVAL", "return false", "0"],
+        &["EVAL", "return nil", "0"],
+        &["EVAL", "redis.setresp(3) return true", "0"],
+        &["EVAL", "redis.setresp(3) return redis.call('HGETALL', 'h')", "0"],
+    ]);
+}
+
+#[test]
+fn errors_name_the_script_and_line() {
+    let mut s = session();
+    s.script(&[
+        &["SET", "str", "x"],
+        &["EVAL", "error('boom')", "0"],
+        &["EVAL", "\n\nerror('on line three')", "0"],
+        &["EVAL", "error({err='CUSTOM table error'})", "0"],
+        &["EVAL", "return redis.call('nosuch')", "0"],
+        &["EVAL", "redis.call('nosuch')", "0"],
+        &["EVAL", "return redis.call('GET')", "0"],
+        &["EVAL", "return redis.call('INCR', 'str')", "0"],
+        &["EVAL", "local x = 1\nreturn redis.call('INCR', 'str')", "0"],
+        &["EVAL", "return redis.call('EVAL', 'return 1', '0')", "0"],
+        &["EVAL", "return redis.call('MULTI')", "0"],
+        &["EVAL", "return nil + 1", "0"],
+        &["EVAL", "local t = nil\nreturn t.x", "0"],
+        &["EVAL", "x = = 1", "0"],
+        &["EVAL", "return 'unfinished", "0"],
+        &["EVAL", "return pcall(redis.call, 'nosuch')", "0"],
+        &["EVAL", "local ok, e = pcall(error, 'x') return {tostring(ok), e}", "0"],
+        &["EVAL", "local ok, e = pcall(redis.call, 'INCR', 'str') return e", "0"],
+        &["EVAL", "return redis.sha1hex()", "0"],
+        &["EVAL", "return redis.log()", "0"],
+        &["EVAL", "return redis.log('x', 'y')", "0"],
+        &["EVAL", "return redis.log(9, 'y')", "0"],
+        &["EVAL", "return 1", "-1"],
+        &["EVAL", "return 1", "2", "a"],
+        &["EVAL", "return 1", "x"],
+        &["EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"],
+        &["EVALSHA", "short", "0"],
+        &["EVAL", "#!lua\nreturn 1", "0"],
+        &["EVAL", "#!lua flags=no-writes\nreturn redis.call('SET', 'a', 'b')", "0"],
+        &["EVAL", "#!lua flags=bogus\nreturn 1", "0"],
+        &["EVAL", "#!lua bogus=1\nreturn 1", "0"],
+        &["EVAL", "#!python\nreturn 1", "0"],
+        &["EVAL", "#!lua", "0"],
+        &["EVAL", "#!lua\nerror('line two')", "0"],
+        &["EVAL_RO", "return redis.call('SET', 'a', 'b')", "0"],
+        &["EVAL_RO", "return redis.call('GET', 'str')", "0"],
+        &["EVAL_RO", "#!lua\nreturn 1", "0"],
+        &["EVAL_RO", "#!lua flags=no-writes\nreturn 1", "0"],
+    ]);
+}
+
+#[test]
+fn sandbox_refuses_globals() {
+    let mut s = session();
+    s.script(&[
+        &["EVAL", "a = 5", "0"],
+        &["EVAL", "return a", "0"],
+        &["EVAL", "local a = 5 return a", "0"],
+        &["EVAL", "redis = nil", "0"],
+        &["EVAL", "return print", "0"],
+        &["EVAL", "return dofile", "0"],
+        &["EVAL", "function f() end", "0"],
+        &["EVAL", "local function f() return 7 end return f()", "0"],
+        &["EVAL", "return loadstring('return 1 + 1')()", "0"],
+        &["EVAL", "return type(os.clock)", "0"],
+        &["EVAL", "return os.time", "0"],
+        &["EVAL", "return debug", "0"],
+    ]);
+}
+
+#[test]
+fn redis_object() {
+    let mut s = session();
+    s.script(&[
+        &["EVAL", "return redis.sha1hex('')", "0"],
+        &["EVAL", "return redis.sha1hex('Pizza & Mandolino')", "0"],
+        &["EVAL", "return redis.sha1hex(12)", "0"],
+        &["EVAL", "return redis.REDIS_VERSION", "0"],
+        &["EVAL", "return redis.REDIS_VERSION_NUM", "0"],
+        &["EVAL", "return {redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING}", "0"],
+        &["EVAL", "return redis.log(redis.LOG_WARNING, 'hello')", "0"],
+        &["EVAL", "return redis.replicate_commands()", "0"],
+        &["EVAL", "return redis.breakpoint()", "0"],
+        &["EVAL", "return redis.debug('x')", "0"],
+        &["EVAL", "return redis.set_repl(redis.REPL_ALL)", "0"],
+        &["EVAL", "return redis.set_repl(99)", "0"],
+        &["EVAL", "redis.call('SELECT', 1) redis.call('SET', 'in1', 'x') return redis.call('DBSIZE')", "0"],
+        &["DBSIZE"],
+        &["SELECT", "1"],
+        &["DBSIZE"],
+        &["EVAL", "return redis.call('GET', 'in1')", "0"],
+        &["SELECT", "0"],
+    ]);
+}
+
+#[test]
+fn cjson_and_bit() {
+    let mut s = session();
+    s.script(&[
+        &["EVAL", "return cjson.encode({1, 2, 3})", "0"],
+        &["EVAL", "return cjson.encode({a = 'x/y'})", "0"],
+        &["EVAL", "return cjson.encode({})", "0"],
+        &["EVAL", "return cjson.encode('a\"b\\\\c\\n')", "0"],
+        &["EVAL", "return cjson.encode(3.5)", "0"],
+        &["EVAL", "return cjson.encode(1e20)", "0"],
+        &["EVAL", "return cjson.encode({true, false})", "0"],
+        &["EVAL", "return cjson.encode({[1] = 1, [20] = 2})", "0"],
+        &["EVAL", "return cjson.encode(function() end)", "0"],
+        &["EVAL", "return cjson.decode('[1,2,3]')", "0"],
+        &["EVAL", "return cjson.decode('{\"a\":[1,{\"b\":\"c\"}]}').a[2].b", "0"],
+        &["EVAL", "return cjson.decode('\"\\\\u0041\"')", "0"],
+        &["EVAL", "return cjson.decode('3.75') * 2", "0"],
+        &["EVAL", "return type(cjson.decode('null'))", "0"],
+        &["EVAL", "return cjson.decode('[1,2')", "0"],
+        &["EVAL", "return cjson.decode('{\"a\" 1}')", "0"],
+        &["EVAL", "return bit.band(0xff, 0x0f)", "0"],
+        &["EVAL", "return bit.bor(1, 2, 4)", "0"],
+        &["EVAL", "return bit.bxor(5, 3)", "0"],
+        &["EVAL", "return bit.bnot(0)", "0"],
+        &["EVAL", "return bit.lshift(1, 31)", "0"],
+        &["EVAL", "return bit.rshift(-1, 28)", "0"],
+        &["EVAL", "return bit.arshift(-256, 4)", "0"],
+        &["EVAL", "return bit.rol(0x12345678, 8)", "0"],
+        &["EVAL", "return bit.ror(0x12345678, 8)", "0"],
+        &["EVAL", "return bit.bswap(0x12345678)", "0"],
+        &["EVAL", "return bit.tobit(0xffffffff + 1)", "0"],
+        &["EVAL", "return bit.tohex(255)", "0"],
+        &["EVAL", "return bit.tohex(255, -4)", "0"],
+        &["EVAL", "return bit.tohex(-1, 2)", "0"],
+        &["EVAL", "return bit.tohex(65535, -2147483648)", "0"],
+    ]);
+}
+
+#[test]
+fn script_cache() {
+    let mut s = session();
+    s.script(&[
+        &["SCRIPT", "LOAD", "return 'loaded'"],
+        &["EVALSHA", "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b", "0"],
+        &["EVALSHA", "1B936E3FE509BCBC9CD0664897BBE8FD0CAC101B", "0"],
+        &["EVALSHA_RO", "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b", "0"],
+        &[
+            "SCRIPT",
+            "EXISTS",
+            "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b",
+            "ffffffffffffffffffffffffffffffffffffffff",
+        ],
+        &["EVAL", "return 'by eval'", "0"],
+        &["SCRIPT", "EXISTS", "a3b1c3bb9fc1f3a2d1f58a3f6e2c0d04e1d4bd3a"],
+        &["SCRIPT", "LOAD", "return ="],
+        &["SCRIPT", "LOAD", "#!lua flags=nope\nreturn 1"],
+        &["SCRIPT", "FLUSH", "BOGUS"],
+        &["SCRIPT", "FLUSH", "ASYNC"],
+        &["SCRIPT", "EXISTS", "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b"],
+        &["EVALSHA", "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b", "0"],
+        &["SCRIPT", "FLUSH"],
+        &["SCRIPT", "KILL"],
+        &["FUNCTION", "KILL"],
+        &["SCRIPT", "HELP"],
+        &["SCRIPT", "BOGUS"],
+        &["SCRIPT", "LOAD"],
+        &["MULTI"],
+        &["EVAL", "return redis.call('INCR', 'm')", "0"],
+        &["EVAL", "return redis.call('INCR', 'm')", "0"],
+        &["EXEC"],
+    ]);
+}
+
+#[test]
+fn functions() {
+    let mut s = session();
+    let lib = "#!lua name=mylib\nredis.register_function('hello', function(keys, args) return 'Hello ' .. (args[1] or 'nobody') end)\nredis.register_function{function_name='ro', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}, description='reads'}\nredis.register_function('setter', function(keys, args) return redis.call('SET', keys[1], args[1]) end)";
+    s.script(&[
+        &["FUNCTION", "LOAD", lib],
+        &["FUNCTION", "LOAD", lib],
+        &["FCALL", "hello", "0", "world"],
+        &["FCALL", "hello", "0"],
+        &["FCALL", "setter", "1", "k", "v"],
+        &["FCALL", "ro", "1", "k"],
+        &["FCALL_RO", "ro", "1", "k"],
+        &["FCALL_RO", "setter", "1", "k", "v"],
+        &["FCALL", "nosuch", "0"],
+        &["FCALL", "hello", "-1"],
+        &["FCALL", "hello", "5"],
+    ]);
+    // Redis lists a library's functions in its dict's order.
+    s.same_unordered(&["FUNCTION", "LIST"]);
+    s.same_unordered(&["FUNCTION", "LIST", "WITHCODE"]);
+    s.same_unordered(&["FUNCTION", "LIST", "LIBRARYNAME", "my*"]);
+    s.script(&[
+        &["FUNCTION", "LIST", "LIBRARYNAME", "other*"],
+        &["FUNCTION", "LIST", "LIBRARYNAME"],
+        &["FUNCTION", "LIST", "BOGUS"],
+        &["FUNCTION", "STATS"],
+        &["FUNCTION", "LOAD", "REPLACE", "#!lua name=mylib\nredis.register_function('hello', function() return 2 end)"],
+        &["FCALL", "hello", "0"],
+        &["FCALL", "setter", "1", "k", "v"],
+        &["FUNCTION", "LOAD", "#!lua name=other\nredis.register_function('hello', function() return 3 end)"],
+        &["FUNCTION", "LOAD", "return 1"],
+        &["FUNCTION", "LOAD", "#!lua\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua name=x y=z\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua name=a name=b\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua name=bad-name\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!python name=x\nreturn 1"],
+        &["FUNCTION", "LOAD", "#! name=x\nreturn 1"],
+        &["FUNCTION", "LOAD", "REPLACE", "#!lua name=\"quoted\"\nredis.register_function('q1', function() return 1 end)"],
+        &["FCALL", "Q1", "0"],
+        &["FUNCTION", "DELETE", "QUOTED"],
+        &["FUNCTION", "DELETE", "quoted"],
+        &["FUNCTION", "LOAD", "#!lua name=empty\nlocal x = 1"],
+        &["FUNCTION", "LOAD", "#!lua name=broken\nreturn ="],
+        &["FUNCTION", "LOAD", "#!lua name=err\nerror('oops')"],
+        &["FUNCTION", "LOAD", "#!lua name=call\nredis.call('SET', 'a', 'b')"],
+        &["FUNCTION", "LOAD", "#!lua name=args\nredis.register_function('x')"],
+        &["FUNCTION", "LOAD", "#!lua name=args\nredis.register_function{function_name='x', callback=function() end, flags={'bogus'}}"],
+        &["FUNCTION", "LOAD", "#!lua name=args\nredis.register_function{function_name='x'}"],
+        &["FUNCTION", "LOAD", "#!lua name=args\nredis.register_function('x', function() end)\nredis.register_function('x', function() end)"],
+        &["FUNCTION", "LOAD", "BOGUS", "#!lua name=q\nredis.register_function('q', function() end)"],
+        &["FUNCTION", "DELETE", "nosuch"],
+        &["FUNCTION", "DELETE", "mylib"],
+        &["FCALL", "hello", "0"],
+        &["FUNCTION", "FLUSH", "BOGUS"],
+        &["FUNCTION", "FLUSH"],
+        &["FUNCTION", "LIST"],
+        &["FUNCTION", "RESTORE", "bogus"],
+    ]);
+}
+
+#[test]
+fn function_dump_and_restore() {
+    let mut s = session();
+    s.run(&["FUNCTION", "LOAD", "#!lua name=lib1\nredis.register_function{function_name='f1', callback=function() return 1 end, flags={'no-writes'}}"]);
+    // One library: the payload is the same bytes (with several, Redis writes them in its dict's order).
+    s.same(&["FUNCTION", "DUMP"]);
+    s.run(&["FUNCTION", "LOAD", "#!lua name=lib2\nredis.register_function('f2', function() return 2 end)"]);
+    // Redis's payload restores here.
+    let (dump, _) = s.both(&["FUNCTION", "DUMP"]);
+    let payload = dump.as_bytes().expect("a payload").to_vec();
+    s.script(&[&["FUNCTION", "FLUSH"], &["FUNCTION", "LIST"]]);
+    let restore = |policy: &[&str]| {
+        let mut cmd = vec![bytes::Bytes::from_static(b"FUNCTION"), bytes::Bytes::from_static(b"RESTORE")];
+        cmd.push(bytes::Bytes::from(payload.clone()));
+        cmd.extend(policy.iter().map(|p| bytes::Bytes::copy_from_slice(p.as_bytes())));
+        cmd
+    };
+    s.same_bytes(&restore(&[]));
+    s.same_bytes(&restore(&[]));
+    s.same_bytes(&restore(&["REPLACE"]));
+    s.same_bytes(&restore(&["FLUSH"]));
+    s.same_bytes(&restore(&["BOGUS"]));
+    s.same_bytes(&restore(&["FLUSH", "extra"]));
+    let mut bad = payload.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    s.same_bytes(&[
+        bytes::Bytes::from_static(b"FUNCTION"),
+        bytes::Bytes::from_static(b"RESTORE"),
+        bytes::Bytes::from(bad),
+    ]);
+    s.script(&[&["FCALL", "f1", "0"], &["FCALL", "f2", "0"], &["FCALL_RO", "f1", "0"]]);
+    s.same_unordered(&["FUNCTION", "LIST"]);
+}
+
+#[test]
+fn random_numbers() {
+    let mut s = session();
+    s.script(&[
+        &["EVAL", "math.randomseed(42) return {math.random(100), math.random(100), math.random(5, 10)}", "0"],
+        &["EVAL", "math.randomseed(7) return tostring(math.random())", "0"],
+        &["EVAL", "return math.random(0)", "0"],
+        &["EVAL", "math.randomseed(ARGV[1]) return tostring(math.random())", "0", "10"],
+    ]);
+}
+
+#[test]
+fn cmsgpack_and_cjson_settings() {
+    let mut s = session();
+    let hex = "local h = '' for i = 1, #e do h = h .. string.format('%02x', string.byte(e, i)) end return h";
+    let packs = [
+        "0.1",
+        "1.5",
+        "-1099511627776",
+        "1",
+        "200",
+        "70000",
+        "5000000000",
+        "-5",
+        "-100",
+        "-1000",
+        "-100000",
+        "true",
+        "nil",
+        "'short'",
+        "string.rep('x', 40)",
+        "string.rep('x', 300)",
+        "{1, 2, 3}",
+        "{a = 1}",
+        "{}",
+    ];
+    for p in packs {
+        let script = format!("local e = cmsgpack.pack({p}) {hex}");
+        s.same(&["EVAL", &script, "0"]);
+    }
+    s.script(&[
+        &["EVAL", "local e = cmsgpack.pack(1, 'two', {3}) return {cmsgpack.unpack(e)}", "0"],
+        &[
+            "EVAL",
+            "local e = cmsgpack.pack('a', 'b', 'c') local o, v = cmsgpack.unpack_one(e, 0) return {o, v}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local e = cmsgpack.pack('a', 'b') local o, v = cmsgpack.unpack_limit(e, 1, 2) return {o, v}",
+            "0",
+        ],
+        &["EVAL", "return cmsgpack.unpack(cmsgpack.pack({a = {b = {1, 2}}})).a.b[2]", "0"],
+        &["EVAL", "return cmsgpack.unpack('\\205')", "0"],
+        &["EVAL", "cjson.encode_max_depth(1) return cjson.encode({{1}})", "0"],
+        &["EVAL", "cjson.decode_max_depth(1) return cjson.decode('[[1]]')", "0"],
+        &["EVAL", "return cjson.encode({0/0})", "0"],
+        &["EVAL", "return {pcall(cjson.encode, {0/0})}", "0"],
+    ]);
+}
