@@ -81,6 +81,8 @@ pub struct Config {
     pub timeout: u32,
     /// `appendonly`: kept and reported only (the playground has no disk).
     pub appendonly: bool,
+    /// `aof-use-rdb-preamble`: kept and reported only (an AOF rewrite here writes no file).
+    pub aof_use_rdb_preamble: bool,
     /// `save` rules as typed: kept and reported only.
     pub save: String,
     /// `proto-max-bulk-len`: the largest bulk string a client may send (a server reads it per
@@ -120,6 +122,7 @@ impl Default for Config {
             hz: 10,
             timeout: 0,
             appendonly: false,
+            aof_use_rdb_preamble: true,
             save: String::new(),
             proto_max_bulk_len: 512 << 20,
             client_query_buffer_limit: 1 << 30,
@@ -148,6 +151,7 @@ pub const PARAMETERS: &[&str] = &[
     "hz",
     "timeout",
     "appendonly",
+    "aof-use-rdb-preamble",
     "save",
     "proto-max-bulk-len",
     "client-query-buffer-limit",
@@ -206,6 +210,7 @@ impl Config {
             "hz" => self.hz.to_string(),
             "timeout" => self.timeout.to_string(),
             "appendonly" => if self.appendonly { "yes" } else { "no" }.to_string(),
+            "aof-use-rdb-preamble" => if self.aof_use_rdb_preamble { "yes" } else { "no" }.to_string(),
             "save" => self.save.clone(),
             "proto-max-bulk-len" => self.proto_max_bulk_len.to_string(),
             "client-query-buffer-limit" => self.client_query_buffer_limit.to_string(),
@@ -265,6 +270,13 @@ impl Config {
             "timeout" => self.timeout = parse_bounded(text, 0, i32::MAX as u32)?,
             "appendonly" => {
                 self.appendonly = match text.to_ascii_lowercase().as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(Some("argument must be 'yes' or 'no'")),
+                }
+            }
+            "aof-use-rdb-preamble" => {
+                self.aof_use_rdb_preamble = match text.to_ascii_lowercase().as_str() {
                     "yes" => true,
                     "no" => false,
                     _ => return Err(Some("argument must be 'yes' or 'no'")),
@@ -338,7 +350,7 @@ fn bad_value_message(name: &str) -> &'static str {
         | "hash-max-ziplist-value"
         | "stream-node-max-bytes" => MEMORY_VALUE,
         "maxmemory-policy" => POLICY_CHOICES,
-        "appendonly" => "argument must be 'yes' or 'no'",
+        "appendonly" | "aof-use-rdb-preamble" => "argument must be 'yes' or 'no'",
         _ => NOT_INTEGER,
     }
 }
