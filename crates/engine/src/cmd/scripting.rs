@@ -335,6 +335,8 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
             db: client.db,
             protocol: Protocol::Resp2,
             in_exec: true,
+            // Keys the script reads are tracked for its caller (Redis's `script_caller`).
+            tracking: client.tracking.clone(),
             ..Client::default()
         },
         read_only: ro || (!flags.compat && flags.no_writes),
