@@ -5,10 +5,12 @@
 // hash-field TTLs, SORT, LCS, blocking sorted-set pops, DUMP/RESTORE, DEBUG, the encoding
 // settings, COMMAND GETKEYS, the empty PUBSUB/SLOWLOG/MODULE/FUNCTION answers) and their key
 // browser views took it to 492.3 KB; an own decimal parser in place of core's took 12.5 KB off.
-// Issues #18-#20 (streams, pub/sub with keyspace notifications and client tracking, RedisJSON)
-// and the second-client panel took it to 566.2 KB. The engine alone (every family, no UI) is now
-// 387.6 KB gzipped, so the 450 KB hard budget "with the whole engine" leaves 62 KB for the UI,
-// which takes 178: missed, and said so in the README ("Measured here"). This ratchet sits just
+// Issues #18-#21 (streams, pub/sub with keyspace notifications and client tracking, RedisJSON,
+// the engine's side of EVAL and FUNCTION: script cache, libraries, the ScriptRunner seam; the
+// Lua VM itself is not in the page) and the second-client panel took it to 580.9 KB. The engine
+// alone (every family, no UI) is now 402.9 KB gzipped, so the 450 KB hard budget "with the whole
+// engine" leaves 47 KB for the UI, which takes 178: missed, and said so in the README ("Measured
+// here"). This ratchet sits just
 // above today's size, so a change that grows the page lands only on purpose (raise it here, with
 // the reason). `measure.mjs` prints the figure.
 // Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
@@ -19,7 +21,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 569;
+const BUDGET_KB = 583;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs) loads later.
