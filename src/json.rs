@@ -9,7 +9,6 @@
 //! Numbers keep their text, so a `u64` deadline or maxmemory reads back exactly (an f64 would
 //! round above 2^53).
 
-use std::fmt::Write;
 
 /// Deepest nesting read, as serde_json's default recursion limit: an imported file cannot
 /// overflow the stack.
@@ -79,27 +78,9 @@ impl Json {
     }
 }
 
-/// Append `s` as a JSON string literal, escaped as serde_json escapes it (`"`, `\`, and control
-/// characters; everything else as is, in UTF-8).
-pub fn write_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+/// Append `s` as a JSON string literal, escaped as serde_json escapes it: the engine's writer,
+/// which RedisJSON's replies use too.
+pub use playground_engine::types::json::write_str;
 
 /// A cursor over the text being read.
 struct Reader<'a> {
