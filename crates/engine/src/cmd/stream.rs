@@ -560,12 +560,7 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
                 // Redis looks the key up for reading twice (a hit counted each time).
                 ctx.read(key);
                 let Some(s) = write_stream(ctx, key)? else { continue };
-                let has = |s: &Stream| {
-                    s.groups.get(&g.group).is_some_and(|grp| grp.consumers.contains_key(&g.consumer))
-                };
-                let had = has(s);
-                let (reply, changes) = read_group(s, g, gt, count, now);
-                let created = !had && has(s);
+                let (reply, changes, created) = read_group(s, g, gt, count, now);
                 if changes > 0 {
                     ctx.modified(key);
                     ctx.server.dirty += changes - 1;
@@ -604,11 +599,17 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
 
 /// XREADGROUP on one stream (`streamReplyWithRange` with a group): `>` (gt = MAX) serves new
 /// entries when there are some, any other id the consumer's own pending history. The consumer
-/// is created if missing. Returns the entries (None: nothing to serve) and the changes Redis
-/// counts (a new consumer; new entries served).
-fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> (Option<Vec<Frame>>, u64) {
+/// is created if missing. Returns the entries (None: nothing to serve), the changes Redis
+/// counts (a new consumer; new entries served), and whether the consumer was created.
+fn read_group(
+    s: &mut Stream,
+    g: &GroupRead,
+    gt: Id,
+    count: usize,
+    now: i64,
+) -> (Option<Vec<Frame>>, u64, bool) {
     let top = s.entries.last_key_value().map(|(id, _)| *id);
-    let Some(grp) = s.groups.get(&g.group) else { return (None, 0) };
+    let Some(grp) = s.groups.get(&g.group) else { return (None, 0, false) };
     let history = gt != Id::MAX;
     let serve_new = !history && top.is_some_and(|t| t > grp.last_id);
     let start = if history { gt } else { grp.last_id };
@@ -633,7 +634,7 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
             }
         }
         // Serving history changes no key (Redis counts no write for it).
-        return (Some(out), u64::from(created));
+        return (Some(out), u64::from(created), created);
     }
     let picked: Vec<Id> =
         if serve_new { s.entries.range(start..).take(limit).map(|(id, _)| *id).collect() } else { vec![] };
@@ -668,7 +669,7 @@ fn read_group(s: &mut Stream, g: &GroupRead, gt: Id, count: usize, now: i64) -> 
             deliver(grp, id, &g.consumer, now);
         }
     }
-    (serve_new.then_some(out), u64::from(created) + u64::from(!picked.is_empty()))
+    (serve_new.then_some(out), u64::from(created) + u64::from(!picked.is_empty()), created)
 }
 
 /// A delivery to `consumer` of `id` through a group: a new pending entry, or one taken over
