@@ -9,7 +9,6 @@
 //! Numbers keep their text, so a `u64` deadline or maxmemory reads back exactly (an f64 would
 //! round above 2^53).
 
-
 /// Deepest nesting read, as serde_json's default recursion limit: an imported file cannot
 /// overflow the stack.
 const MAX_DEPTH: usize = 128;

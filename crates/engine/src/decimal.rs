@@ -127,24 +127,15 @@ fn from_digits(digits: &[u8], exp10: i64) -> f64 {
         return if exp10 < 0 { m / p } else { m * p };
     }
     let mut n = Nat::from_digits(10, digits);
-    // value = q × 2^-shift, plus a little more when `inexact`.
-    let (q, shift, inexact) = if exp10 >= 0 {
+    // value = q × 2^-shift, plus a little more when not exact.
+    let (q, shift, exact) = if exp10 >= 0 {
         n.mul_pow10(exp10 as u64);
-        (n, 0, false)
+        (n, 0, true)
     } else {
-        let k = exp10.unsigned_abs();
-        // Scale so the quotient keeps at least 66 bits: enough to round to 53 and know the rest.
-        let shift = 66 + Nat::pow10(k).bits() as i64 - n.bits() as i64;
-        if shift >= 0 {
-            let mut num = n.shl(shift as u64);
-            let exact = num.div_pow10(k);
-            (num, shift, !exact)
-        } else {
-            let exact = n.div_pow10(k) && !n.any_below(shift.unsigned_abs());
-            (n.shr(shift.unsigned_abs()), shift, !exact)
-        }
+        // At least 66 bits: enough to round to 53 and know the rest.
+        n.div_pow10_scaled(exp10.unsigned_abs(), 66)
     };
-    round_to_f64(&q, shift, inexact)
+    round_to_f64(&q, shift, !exact)
 }
 
 /// `q × 2^-shift` (more than that when `inexact`) rounded to a double, subnormals included.

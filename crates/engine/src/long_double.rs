@@ -159,17 +159,8 @@ pub fn parse_long_double(raw: &[u8]) -> Option<Parsed> {
         n.mul_pow10(exp10 as u64);
         LongDouble::round(negative, &n, 0)?
     } else {
-        let k = exp10.unsigned_abs();
         // Scale so the quotient has 65-66 bits, then round that to 64.
-        let shift = 66 + Nat::pow10(k).bits() as i64 - n.bits() as i64;
-        let (q, exact) = if shift >= 0 {
-            let mut num = n.shl(shift as u64);
-            let exact = num.div_pow10(k);
-            (num, exact)
-        } else {
-            let exact = n.div_pow10(k) && !n.any_below(shift.unsigned_abs());
-            (n.shr(shift.unsigned_abs()), exact)
-        };
+        let (q, shift, exact) = n.div_pow10_scaled(exp10.unsigned_abs(), 66);
         // Keep an extra sticky bit so the final rounding sees "more than half".
         let mut q = q.shl(1);
         if !exact {

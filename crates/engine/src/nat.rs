@@ -210,6 +210,22 @@ impl Nat {
         exact & (self.div_small(10u32.pow((k % 9) as u32)) == 0)
     }
 
+    /// `self / 10^k` scaled by a power of two so the quotient keeps `bits` or `bits + 1` bits:
+    /// `(q, shift, exact)` with `self / 10^k ≈ q × 2^-shift`, rounded down, and `exact` false
+    /// when something was lost (the sticky bit of a rounding that follows). Both decimal
+    /// parsers (`long_double`, `decimal`) round such a quotient.
+    pub fn div_pow10_scaled(mut self, k: u64, bits: u64) -> (Nat, i64, bool) {
+        let shift = bits as i64 + Nat::pow10(k).bits() as i64 - self.bits() as i64;
+        if shift >= 0 {
+            let mut num = self.shl(shift as u64);
+            let exact = num.div_pow10(k);
+            (num, shift, exact)
+        } else {
+            let exact = self.div_pow10(k) && !self.any_below(shift.unsigned_abs());
+            (self.shr(shift.unsigned_abs()), shift, exact)
+        }
+    }
+
     /// Decimal digits, `0` for zero.
     pub fn to_decimal(&self) -> String {
         let mut n = self.clone();
