@@ -148,6 +148,19 @@ pub struct SecondLine {
     pub is_error: bool,
 }
 
+impl SecondLine {
+    /// A reply or a pushed frame (`input` None) as redis-cli prints it for the connection's
+    /// protocol.
+    pub fn of(
+        input: Option<String>,
+        frame: &playground_engine::Frame,
+        proto: playground_engine::Protocol,
+    ) -> SecondLine {
+        let seen = crate::console::format::as_client_sees(frame, proto);
+        SecondLine { input, text: crate::console::format::format_reply(&seen), is_error: seen.is_error() }
+    }
+}
+
 /// Lines the second client's panel keeps.
 pub const MAX_SECOND_LINES: usize = 200;
 

@@ -175,21 +175,23 @@ pub fn App() -> Html {
     let on_second = {
         let (session, dispatch) = (session.clone(), dispatch.clone());
         Callback::from(move |lines: Vec<String>| {
-            use crate::console::format::{as_client_sees, format_reply};
             for line in lines {
-                let text = match playground_engine::resp::split_args(line.as_bytes()) {
-                    None => Some(("Invalid argument(s)".to_string(), true)),
+                let ran = match playground_engine::resp::split_args(line.as_bytes()) {
+                    None => Some(SecondLine {
+                        input: Some(line),
+                        text: "Invalid argument(s)".into(),
+                        is_error: true,
+                    }),
                     Some(args) if args.is_empty() => None,
                     Some(args) => {
                         let args = args.into_iter().map(bytes::Bytes::from).collect();
-                        session.update(|s| s.run_second(args)).map(|(reply, proto)| {
-                            let seen = as_client_sees(&reply, proto);
-                            (format_reply(&seen), seen.is_error())
-                        })
+                        session
+                            .update(|s| s.run_second(args))
+                            .map(|(reply, proto)| SecondLine::of(Some(line), &reply, proto))
                     }
                 };
-                if let Some((text, is_error)) = text {
-                    dispatch.dispatch(Action::SecondRan(SecondLine { input: Some(line), text, is_error }));
+                if let Some(ran) = ran {
+                    dispatch.dispatch(Action::SecondRan(ran));
                 }
                 // Each line's pushes right after its reply, as on a real connection.
                 drain_into(&session, &dispatch);

@@ -35,7 +35,6 @@ pub fn drain_into(session: &SessionHandle, dispatch: &UseReducerDispatcher<AppSt
 /// Move what the engine pushed to the console and the second client (messages, invalidations)
 /// into the reducer, as redis-cli would print each frame.
 fn drain_pushes(session: &SessionHandle, dispatch: &UseReducerDispatcher<AppState>) {
-    use crate::console::format::{as_client_sees, format_reply};
     let Some(pushed) = session.update(|s| s.take_pushes()) else { return };
     if pushed.console.is_empty() && pushed.second.is_empty() {
         return;
@@ -62,15 +61,7 @@ fn drain_pushes(session: &SessionHandle, dispatch: &UseReducerDispatcher<AppStat
             )
         })
         .collect();
-    let second = pushed
-        .second
-        .iter()
-        .map(|f| SecondLine {
-            input: None,
-            text: format_reply(&as_client_sees(f, pushed.second_protocol)),
-            is_error: false,
-        })
-        .collect();
+    let second = pushed.second.iter().map(|f| SecondLine::of(None, f, pushed.second_protocol)).collect();
     dispatch.dispatch(Action::Pushed { console, second, invalidated, real_now: real_now() });
 }
 
