@@ -7,6 +7,7 @@
 
 pub mod bitmap;
 pub mod blocking;
+pub mod cluster;
 pub mod connection;
 pub mod debug;
 pub mod dump;
@@ -113,6 +114,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         services::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
+        cluster::COMMANDS,
         transaction::COMMANDS,
         scripting::COMMANDS,
         crate::search::COMMANDS,

@@ -267,6 +267,9 @@ fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
         "transactions" => Some("@transaction"),
         "pubsub" => Some("@pubsub"),
         "scripting" => Some("@scripting"),
+        // READONLY, READWRITE and ASKING (the fast ones) act on the connection; CLUSTER's
+        // subcommands carry no category of their group.
+        "cluster" if spec.has_flag("fast") => Some("@connection"),
         _ => None,
     };
     // A container (XINFO, CLIENT...) has only @slow; its subcommands have the group's.
