@@ -45,6 +45,7 @@
 //! crash or stop a process answer with an error.
 
 pub mod args;
+pub mod cluster;
 pub mod cmd;
 pub mod config;
 pub(crate) mod ctx;

@@ -15,7 +15,7 @@
 //! as it arrives, never reserved from an announced length, and one slow client stalls no other:
 //! each connection is its own task and holds the engine only while running complete commands.
 
-pub mod cluster;
+pub use playground_engine::cluster;
 
 use bytes::{Buf, BytesMut};
 use playground_engine::resp::{CommandParser, Limits};

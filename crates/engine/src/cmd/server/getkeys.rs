@@ -95,3 +95,10 @@ pub fn command_getkeys(_: &mut Ctx, args: &mut Args) -> CmdResult {
         key_positions(spec, &argv).ok_or_else(|| CmdError::err("Invalid arguments specified for command"))?;
     Ok(Frame::Array(keys.into_iter().map(|i| Frame::Bulk(argv[i].clone())).collect()))
 }
+
+/// The key arguments of a full command (none for an unknown command or arguments that cannot
+/// hold its keys): what a cluster routes by.
+pub fn command_keys(argv: &[Bytes]) -> Vec<Bytes> {
+    let Some(spec) = lookup(argv) else { return Vec::new() };
+    key_positions(spec, argv).unwrap_or_default().into_iter().filter_map(|i| argv.get(i).cloned()).collect()
+}

@@ -61,24 +61,6 @@ impl KeyTable {
         KeyTable { commands }
     }
 
-    /// Declare `name`'s keys as Redis's key specs do for "numkeys" commands: the count at
-    /// argument `count_at`, the keys right after it, and (for the STORE variants) a
-    /// destination key at argument 1. For a server whose COMMAND has no key specs.
-    pub fn set_keynum(&mut self, name: &str, count_at: i64, with_destination: bool) {
-        let mut specs = Vec::new();
-        if with_destination {
-            specs.push(Spec {
-                begin: Some(Begin::Index(1)),
-                find: Some(Find::Range { last: 0, step: 1, limit: 0 }),
-            });
-        }
-        specs.push(Spec {
-            begin: Some(Begin::Index(count_at)),
-            find: Some(Find::Keynum { idx: 0, first: 1, step: 1 }),
-        });
-        self.commands.entry(name.to_string()).or_default().specs = specs;
-    }
-
     /// Keys of `args` (command name first). Unknown commands have no keys (the server answers
     /// with its own error).
     pub fn keys(&self, args: &[Bytes]) -> Keys {

@@ -14,7 +14,7 @@ pub mod fanout;
 pub mod frame;
 pub mod keys;
 pub mod route;
-pub mod slots;
+pub use playground_engine::cluster::slot as slots;
 pub mod topology;
 
 use super::upstream::{error_text, Connector, Upstream, UpstreamError};

@@ -1,115 +1,12 @@
-//! `emulate --cluster N`: each engine answers as one primary of an N-shard Redis Cluster.
-//!
-//! Slots are split as `redis-cli --cluster create` splits them. Before a command reaches the
-//! engine, [`Node::intercept`] answers CLUSTER KEYSLOT / COUNTKEYSINSLOT / GETKEYSINSLOT /
-//! MYID / INFO / SLOTS / SHARDS / NODES, ASKING / READONLY / READWRITE, and refuses what a
-//! cluster node refuses: keys of several slots (CROSSSLOT), a key of another node's slot
-//! (MOVED to its owner), SELECT of another database. Key positions come from the engine's own
-//! COMMAND reply (its key specs), read once from a throwaway engine.
+//! One node of the cluster: what it answers before its engine does, and how it words the
+//! engine's replies (HELLO's `mode`, INFO's `cluster_enabled`).
 
-use crate::serve::cluster::keys::KeyTable;
-use crate::serve::cluster::slots::{key_slot, SLOTS};
+use super::slot::{key_slot, SLOTS};
+use super::{Layout, Member};
+use crate::cmd::server::getkeys::command_keys;
+use crate::{Engine, Frame};
 use bytes::Bytes;
-use playground_engine::{Engine, Frame};
 use std::sync::Arc;
-
-/// Commands whose keys follow a count: (name, index of the count, destination key at 1).
-const MOVABLE: &[(&str, i64, bool)] = &[
-    ("eval", 2, false),
-    ("evalsha", 2, false),
-    ("eval_ro", 2, false),
-    ("evalsha_ro", 2, false),
-    ("fcall", 2, false),
-    ("fcall_ro", 2, false),
-    ("zunion", 1, false),
-    ("zinter", 1, false),
-    ("zdiff", 1, false),
-    ("zintercard", 1, false),
-    ("sintercard", 1, false),
-    ("lmpop", 1, false),
-    ("zmpop", 1, false),
-    ("blmpop", 2, false),
-    ("bzmpop", 2, false),
-    ("zunionstore", 2, true),
-    ("zinterstore", 2, true),
-    ("zdiffstore", 2, true),
-];
-
-/// One primary of the emulated cluster.
-#[derive(Debug, Clone)]
-pub struct Member {
-    pub id: String,
-    pub host: String,
-    pub port: u16,
-    pub first: u16,
-    pub last: u16,
-}
-
-/// The cluster as every node sees it.
-#[derive(Debug)]
-pub struct Layout {
-    pub members: Vec<Member>,
-    keys: KeyTable,
-}
-
-impl Layout {
-    /// `n` primaries on `host`, ports `port..port+n`, slots split as redis-cli splits them.
-    pub fn new(n: usize, host: &str, port: u16, seed: u64) -> Layout {
-        let ports: Vec<u16> = (0..n.clamp(1, SLOTS)).map(|i| port.saturating_add(i as u16)).collect();
-        Layout::on_ports(&ports, host, seed)
-    }
-
-    /// One primary per port of `ports` (at least one), slots split as redis-cli splits them.
-    pub fn on_ports(ports: &[u16], host: &str, seed: u64) -> Layout {
-        let n = ports.len().clamp(1, SLOTS);
-        let per = SLOTS as f64 / n as f64;
-        let mut members = Vec::with_capacity(n);
-        let (mut first, mut cursor) = (0usize, 0f64);
-        for i in 0..n {
-            let mut last = (cursor + per - 1.0).round() as usize;
-            if last >= SLOTS || i == n - 1 {
-                last = SLOTS - 1;
-            }
-            last = last.max(first);
-            members.push(Member {
-                id: node_id(seed, i as u64),
-                host: host.to_string(),
-                port: ports.get(i).copied().unwrap_or(0),
-                first: first as u16,
-                last: last as u16,
-            });
-            first = last + 1;
-            cursor += per;
-        }
-        let mut probe = Engine::new(seed, 0);
-        let id = probe.connect(0);
-        let reply = probe.execute(id, vec![Bytes::from_static(b"COMMAND")], 0);
-        let mut keys = KeyTable::from_command_reply(&reply);
-        // The engine's COMMAND gives the legacy first/last/step, which cannot say where the keys
-        // of "numkeys" commands are: those are declared here, as Redis's key specs place them.
-        for (name, count_at, dest) in MOVABLE {
-            keys.set_keynum(name, *count_at, *dest);
-        }
-        Layout { members, keys }
-    }
-
-    fn owner(&self, slot: u16) -> &Member {
-        self.members.iter().find(|m| m.first <= slot && slot <= m.last).unwrap_or(&self.members[0])
-    }
-}
-
-/// A 40-hex node id, stable for a seed (SplitMix64).
-fn node_id(seed: u64, i: u64) -> String {
-    let mut x = seed ^ (i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let mut next = || {
-        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
-    format!("{:016x}{:016x}{:08x}", next(), next(), next() as u32)
-}
 
 /// One node: which member it is.
 #[derive(Debug, Clone)]
@@ -181,7 +78,7 @@ impl Node {
 
     /// CROSSSLOT or MOVED for a keyed command this node must not run.
     fn redirect(&self, args: &[Bytes]) -> Option<Frame> {
-        let keys = self.layout.keys.known_keys(args);
+        let keys = command_keys(args);
         let slot = key_slot(keys.first()?);
         if keys.iter().any(|k| key_slot(k) != slot) {
             return Some(err("CROSSSLOT Keys in request don't hash to the same slot"));
@@ -307,21 +204,4 @@ fn shard_entry(m: &Member) -> Frame {
         (bulk("slots"), Frame::Array(vec![Frame::Integer(m.first as i64), Frame::Integer(m.last as i64)])),
         (bulk("nodes"), Frame::Array(vec![node])),
     ])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slots_split_as_redis_cli() {
-        let l = Layout::new(3, "127.0.0.1", 7000, 1);
-        let r: Vec<(u16, u16)> = l.members.iter().map(|m| (m.first, m.last)).collect();
-        assert_eq!(r, vec![(0, 5460), (5461, 10922), (10923, 16383)]);
-        assert_eq!(l.members[2].port, 7002);
-        assert_eq!(l.members[0].id.len(), 40);
-        assert_ne!(l.members[0].id, l.members[1].id);
-        let one = Layout::new(1, "h", 1, 1);
-        assert_eq!((one.members[0].first, one.members[0].last), (0, 16383));
-    }
 }
