@@ -13,6 +13,11 @@ use std::rc::Rc;
 /// replays the same way.
 pub const ENGINE_SEED: u64 = 0x5eed;
 
+/// Where cluster mode's nodes say they listen (as a local `redis-cli --cluster create` makes
+/// them): shard `i` is 127.0.0.1:(7000 + i).
+pub const CLUSTER_HOST: &str = "127.0.0.1";
+pub const CLUSTER_PORT: u16 = 7000;
+
 pub struct Session {
     pub engine: Engine,
     pub clock: VirtualClock,
@@ -28,6 +33,10 @@ pub struct Session {
     /// The second client's connection id (the "Second client" panel: a subscriber, a tracking
     /// client), connected when it runs its first command so INFO counts one client until then.
     pub second: Option<u64>,
+    /// Cluster mode: the console talks to this node of an emulated N-shard Redis Cluster (one
+    /// engine holds every shard's keys; the node layer answers CLUSTER, refuses CROSSSLOT and
+    /// redirects with MOVED, which the console follows as `redis-cli -c` does).
+    pub cluster: Option<playground_engine::cluster::Node>,
 }
 
 /// Frames the engine pushed to the page's two connections (pub/sub messages, keyspace events,
@@ -75,6 +84,7 @@ impl Session {
             waiting: None,
             checkpoint: None,
             second: None,
+            cluster: None,
         }
     }
 
@@ -89,6 +99,30 @@ impl Session {
         let reply = self.engine.execute(id, args, now);
         self.dirty = true;
         (reply, self.engine.protocol(id))
+    }
+
+    /// Switch cluster mode: `shards` primaries on 127.0.0.1:7000.. with the slots split as
+    /// `redis-cli --cluster create` splits them, or back to one server with 0. A cluster has
+    /// database 0 only, so the console goes back to it.
+    pub fn set_cluster(&mut self, shards: usize) {
+        use playground_engine::cluster::{Layout, Node};
+        self.cluster = (shards > 0).then(|| Node {
+            layout: std::sync::Arc::new(Layout::new(shards, CLUSTER_HOST, CLUSTER_PORT, ENGINE_SEED)),
+            me: 0,
+        });
+        if self.cluster.is_some() {
+            let now = self.clock.now();
+            self.engine.execute(self.client, vec![bytes::Bytes::from_static(b"SELECT"), "0".into()], now);
+        }
+        self.dirty = true;
+    }
+
+    /// The hash slot of `key` and the index of the shard that owns it, in cluster mode.
+    pub fn shard_of(&self, key: &[u8]) -> Option<(u16, usize)> {
+        let node = self.cluster.as_ref()?;
+        let slot = playground_engine::cluster::slot::key_slot(key);
+        let shard = node.layout.members.iter().position(|m| m.first <= slot && slot <= m.last)?;
+        Some((slot, shard))
     }
 
     /// What the engine pushed to the console's and the second client's connections since the

@@ -193,6 +193,8 @@ pub enum Action {
     Filter(String),
     /// The whole session was replaced (reset, import).
     SessionReplaced,
+    /// Cluster mode switched on or off: keys show their slots (or stop showing them).
+    ClusterChanged,
     /// The second client ran a command.
     SecondRan(SecondLine),
     /// Frames pushed to the page's connections: messages shown in the console and in the
@@ -281,6 +283,10 @@ impl Reducible for AppState {
             Action::DismissNotice => next.notice = None,
             Action::Select(key) => next.selected = key,
             Action::Filter(filter) => next.filter = filter,
+            Action::ClusterChanged => {
+                next.selected = None;
+                next.rev += 1;
+            }
             Action::SessionReplaced => {
                 next.second_log = Rc::default();
                 next.flashes.clear();

@@ -11,6 +11,7 @@
 //! answers asynchronously; the local one simply calls it at once.
 
 pub mod choice;
+pub mod cluster;
 pub mod diff;
 pub mod info;
 pub mod remote;
@@ -60,16 +61,22 @@ pub trait Backend {
     fn is_remote(&self) -> bool {
         false
     }
+    /// Lines the backend says about the command it just ran, shown under its reply (cluster
+    /// mode's `-> Redirected to slot ...`): drained by the console after each reply.
+    fn notes(&self) -> Option<Rc<std::cell::RefCell<Vec<String>>>> {
+        None
+    }
 }
 
 /// The engine in the page, at the virtual clock's time.
 pub struct LocalBackend {
     session: SessionHandle,
+    notes: Rc<std::cell::RefCell<Vec<String>>>,
 }
 
 impl LocalBackend {
     pub fn new(session: SessionHandle) -> LocalBackend {
-        LocalBackend { session }
+        LocalBackend { session, notes: Rc::default() }
     }
 }
 
@@ -87,10 +94,22 @@ impl Backend for LocalBackend {
         if let Some(Some(previous)) = abandoned {
             previous(Frame::NullArray, self.protocol());
         }
+        let notes = self.notes.clone();
         let answer = self.session.update(|s| {
             let now = s.clock.now();
+            let routed = cluster::route(s, &args, now, &mut notes.borrow_mut());
+            if let cluster::Routed::Reply(frame) = routed {
+                return Some((frame, s.engine.protocol(s.client)));
+            }
+            let adjust = s.cluster.as_ref().map(|_| args.clone());
             match s.engine.execute_blocking(s.client, args, now) {
-                Outcome::Reply(frame) => Some((frame, s.engine.protocol(s.client))),
+                Outcome::Reply(frame) => {
+                    let frame = match adjust {
+                        Some(args) => cluster::adjust(s, &args, frame),
+                        None => frame,
+                    };
+                    Some((frame, s.engine.protocol(s.client)))
+                }
                 Outcome::Blocked { .. } => None,
             }
         });
@@ -111,14 +130,24 @@ impl Backend for LocalBackend {
     fn prompt(&self) -> String {
         let state = self.session.read(|s| {
             let client = s.engine.server().clients.get(&s.client);
-            (client.map(|c| c.db).unwrap_or(0), client.is_some_and(|c| c.multi.is_some()))
+            let (db, in_multi) =
+                (client.map(|c| c.db).unwrap_or(0), client.is_some_and(|c| c.multi.is_some()));
+            (cluster::address(s), db, in_multi)
         });
-        let (db, in_multi) = state.unwrap_or((0, false));
-        prompt_text(db, in_multi)
+        match state {
+            // redis-cli's prompt names the node it is connected to.
+            Some((Some(address), _, in_multi)) => format!("{address}{}>", if in_multi { "(TX)" } else { "" }),
+            Some((None, db, in_multi)) => prompt_text(db, in_multi),
+            None => prompt_text(0, false),
+        }
     }
 
     fn session(&self) -> Option<SessionHandle> {
         Some(self.session.clone())
+    }
+
+    fn notes(&self) -> Option<Rc<std::cell::RefCell<Vec<String>>>> {
+        Some(self.notes.clone())
     }
 }
 

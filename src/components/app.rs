@@ -214,6 +214,13 @@ pub fn App() -> Html {
             session.update(|s| s.dirty = true);
         })
     };
+    let on_cluster = {
+        let (session, dispatch) = (session.clone(), dispatch.clone());
+        Callback::from(move |shards: usize| {
+            session.update(|s| s.set_cluster(shards));
+            dispatch.dispatch(Action::ClusterChanged);
+        })
+    };
     let replace = {
         let (session, dispatch) = (session.clone(), dispatch.clone());
         Callback::from(move |(fresh, notice): (Session, Notice)| {
@@ -277,7 +284,7 @@ pub fn App() -> Html {
                     { workspace }
                     <aside class="side">
                         <ServerPanel rev={s.rev} now={s.now} samples={s.ratio_samples.clone()} on_run={on_run.clone()}
-                            remote={remote_numbers.clone()} />
+                            remote={remote_numbers.clone()} {on_cluster} />
                         if !choice.remote {
                             <SecondClient lines={s.second_log.clone()} on_run={on_second.reform(|line: String| vec![line])} />
                         }

@@ -34,6 +34,8 @@ pub struct KeyInfo {
     pub expires_at: Option<u64>,
     pub mem: usize,
     pub len: usize,
+    /// In cluster mode: the key's hash slot and the index of the shard that owns it.
+    pub shard: Option<(u16, usize)>,
 }
 
 /// The console's database, its size, and its keys matching `pattern`, sorted.
@@ -53,6 +55,7 @@ fn list_keys(session: &SessionHandle, pattern: &str) -> (usize, usize, Vec<KeyIn
                     expires_at: e.expires_at,
                     mem: e.mem,
                     len: e.value.element_count(),
+                    shard: s.shard_of(k),
                 })
                 .collect();
             playground_engine::order::sort_by(&mut keys, |a, b| a.key.cmp(&b.key));

@@ -47,7 +47,14 @@ pub fn KeyRow(props: &KeyRowProps) -> Html {
     html! {
         <li {class} tabindex="0" role="button" aria-expanded={props.selected.to_string()}
             data-key={name} data-flash={flash_id.to_string()} {onclick} {onkeydown}>
-            <span class="key-name" title={repr(&info.key)}>{ repr(&info.key) }</span>
+            <span class="key-name" title={repr(&info.key)}>
+                if let Some((slot, shard)) = info.shard {
+                    <span class={classes!("slot", format!("shard-{}", shard % 5))} data-slot={slot.to_string()}
+                        data-shard={(shard + 1).to_string()}
+                        title={format!("hash slot {slot}, served by shard {} (127.0.0.1:{})", shard + 1, crate::session::CLUSTER_PORT as usize + shard)}>
+                        { slot }</span>
+                }
+                { repr(&info.key) }</span>
             <span class={classes!("type-badge", info.type_name)}>{ info.type_name }</span>
             <span class={classes!("ttl", info.expires_at.is_some().then_some("has-ttl"))}>{ ttl }</span>
             <span class="mem" title={format!("{} bytes (estimate), {} element(s)", info.mem, info.len)}>{ format_bytes(info.mem as u64) }</span>

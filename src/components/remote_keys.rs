@@ -65,7 +65,7 @@ fn refresh(monitor: &RemoteHandle, db: usize, pattern: &str, out: UseStateHandle
                 .filter_map(|(key, r)| {
                     let (type_name, ttl, mem) = read_detail(r)?;
                     // Rows count TTLs down from `now`; here now is 0 and the deadline the PTTL.
-                    Some(KeyInfo { key: key.clone(), type_name, expires_at: ttl, mem, len: 0 })
+                    Some(KeyInfo { key: key.clone(), type_name, expires_at: ttl, mem, len: 0, shard: None })
                 })
                 .collect();
             out.set(Listing { keys: rows, error: None, loaded: true });

@@ -20,6 +20,8 @@ pub struct ServerPanelProps {
     /// A real server's numbers (from INFO): shown instead of the in-page engine's.
     #[prop_or_default]
     pub remote: Option<crate::backend::info::ServerNumbers>,
+    /// Switch the in-page engine to an N-shard cluster (0: one server).
+    pub on_cluster: Callback<usize>,
 }
 
 #[derive(Clone, PartialEq, Default)]
@@ -50,6 +52,7 @@ pub fn ServerPanel(props: &ServerPanelProps) -> Html {
         policy: r.policy.clone(),
     });
     let n = session
+        .as_ref()
         .and_then(|s| {
             s.read(|s| {
                 let server = s.engine.server();
@@ -93,6 +96,23 @@ pub fn ServerPanel(props: &ServerPanelProps) -> Html {
             on_run.emit(lines);
         })
     };
+    // Cluster mode is the in-page engine's: a real server is what it is.
+    let shards =
+        session.as_ref().and_then(|s| s.read(|s| s.cluster.as_ref().map_or(0, |c| c.layout.members.len())));
+    let cluster = shards.map(|shards| {
+        let onchange = props.on_cluster.reform(|e: Event| {
+            e.target_dyn_into::<HtmlSelectElement>().and_then(|s| s.value().parse().ok()).unwrap_or(0)
+        });
+        html! {
+            <label class="cluster-switch" title="Run the engine as the primaries of a Redis Cluster: keys hash to 16384 slots split between shards; the console follows MOVED as redis-cli -c does">{"cluster"}
+                <select aria-label="cluster mode" data-testid="cluster-mode" {onchange}>
+                    { for [(0, "one server"), (3, "3 shards"), (5, "5 shards")].into_iter().map(|(n, label)| html! {
+                        <option value={n.to_string()} selected={n == shards}>{ label }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    });
     let stat = |label: &str, id: &str, value: String| {
         html! { <div class="stat"><span class="stat-label">{ label.to_string() }</span><span class="stat-value" id={id.to_string()}>{ value }</span></div> }
     };
@@ -142,6 +162,7 @@ pub fn ServerPanel(props: &ServerPanelProps) -> Html {
                 </label>
                 <button class="btn" type="submit">{"Apply"}</button>
             </form>
+            { for cluster }
         </section>
     }
 }

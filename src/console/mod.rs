@@ -77,11 +77,15 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
     let args: Vec<Bytes> = args.into_iter().map(Bytes::from).collect();
     let input = line.to_string();
     let note = explainer(backend);
+    let said = backend.notes();
     let sent = args.clone();
     backend.send(
         args,
         Box::new(move |reply, proto| {
             let mut entry = entry_for(prompt, input, &reply, proto, raw);
+            if let Some(said) = said {
+                entry.notes.splice(0..0, said.borrow_mut().drain(..));
+            }
             entry.notes.extend(note(&reply));
             entry.ran = Some(Ran::new(sent, &reply));
             done(LineOutcome::Entry(entry))

@@ -1,0 +1,115 @@
+//! Cluster mode in the console: the page as `redis-cli -c` connected to one node of an
+//! emulated Redis Cluster. The engine's node layer (`playground_engine::cluster`) answers
+//! CLUSTER, refuses keys of several slots (CROSSSLOT) and redirects a key of another node's slot
+//! (MOVED); the console then follows the redirection as redis-cli does, saying so with its line
+//! `-> Redirected to slot [N] located at host:port`. Inside MULTI it does not follow: the
+//! transaction is pinned to the node it started on, as on a real cluster.
+
+use crate::session::Session;
+use bytes::Bytes;
+use playground_engine::Frame;
+
+/// What the node layer made of a command.
+pub enum Routed {
+    /// Answered by the node layer (CLUSTER, CROSSSLOT, MOVED inside MULTI, ...).
+    Reply(Frame),
+    /// The engine runs it, on the node the console is now connected to.
+    Engine,
+}
+
+/// Route `args` in cluster mode, following MOVED (at most once per node); redirection lines go
+/// to `notes`. Outside cluster mode every command goes to the engine.
+pub fn route(s: &mut Session, args: &[Bytes], now: u64, notes: &mut Vec<String>) -> Routed {
+    let Some(node) = s.cluster.as_mut() else { return Routed::Engine };
+    let in_multi = s.engine.server().clients.get(&s.client).is_some_and(|c| c.multi.is_some());
+    for _ in 0..node.layout.members.len() {
+        let frame = match node.intercept(&mut s.engine, s.client, args, now) {
+            None => return Routed::Engine,
+            Some(frame) => frame,
+        };
+        let moved = match &frame {
+            Frame::Error(e) if !in_multi => parse_moved(e),
+            _ => None,
+        };
+        let Some((slot, port)) = moved else { return Routed::Reply(frame) };
+        let Some(owner) = node.layout.members.iter().position(|m| m.port == port) else {
+            return Routed::Reply(frame);
+        };
+        node.me = owner;
+        notes.push(format!(
+            "-> Redirected to slot [{slot}] located at {}:{port}",
+            node.layout.members[owner].host
+        ));
+    }
+    Routed::Reply(Frame::Error("ERR too many cluster redirections".into()))
+}
+
+/// `MOVED 5061 127.0.0.1:7001` as (slot, port).
+fn parse_moved(error: &str) -> Option<(u16, u16)> {
+    let mut words = error.strip_prefix("MOVED ")?.split(' ');
+    let slot = words.next()?.parse().ok()?;
+    let port = words.next()?.rsplit(':').next()?.parse().ok()?;
+    Some((slot, port))
+}
+
+/// The engine's reply as the node words it (HELLO's mode, INFO's `cluster_enabled`).
+pub fn adjust(s: &Session, args: &[Bytes], frame: Frame) -> Frame {
+    match &s.cluster {
+        Some(node) => node.adjust(args, frame),
+        None => frame,
+    }
+}
+
+/// The prompt's address in cluster mode (`127.0.0.1:7001`).
+pub fn address(s: &Session) -> Option<String> {
+    let node = s.cluster.as_ref()?;
+    let m = node.layout.members.get(node.me)?;
+    Some(format!("{}:{}", m.host, m.port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &mut Session, line: &str, notes: &mut Vec<String>) -> Frame {
+        let args: Vec<Bytes> = line.split(' ').map(|w| Bytes::copy_from_slice(w.as_bytes())).collect();
+        match route(s, &args, 0, notes) {
+            Routed::Reply(f) => f,
+            Routed::Engine => {
+                let f = s.engine.execute(s.client, args.clone(), 0);
+                adjust(s, &args, f)
+            }
+        }
+    }
+
+    #[test]
+    fn the_console_follows_moved_and_stops_at_crossslot() {
+        let mut s = Session::new(0);
+        s.set_cluster(3);
+        let mut notes = vec![];
+        // foo is in slot 12182, on the third shard.
+        assert_eq!(run(&mut s, "SET foo 1", &mut notes), Frame::ok());
+        assert_eq!(notes, ["-> Redirected to slot [12182] located at 127.0.0.1:7002"]);
+        assert_eq!(address(&s).as_deref(), Some("127.0.0.1:7002"));
+        notes.clear();
+        assert_eq!(run(&mut s, "GET foo", &mut notes), Frame::Bulk("1".into()));
+        assert!(notes.is_empty(), "already on the owner");
+        let cross = run(&mut s, "MSET user:1 a user:2 b", &mut notes);
+        assert_eq!(cross, Frame::Error("CROSSSLOT Keys in request don't hash to the same slot".into()));
+        assert_eq!(run(&mut s, "MSET {user:1}:profile a {user:1}:cart b", &mut notes), Frame::ok());
+        assert_eq!(s.shard_of(b"{user:1}:cart"), s.shard_of(b"{user:1}:profile"));
+        // Inside MULTI a key of another node is not followed: the transaction fails.
+        notes.clear();
+        let bar_owner = s.shard_of(b"bar").map(|(_, i)| i);
+        assert_ne!(bar_owner, Some(s.cluster.as_ref().map_or(0, |n| n.me)));
+        run(&mut s, "MULTI", &mut notes);
+        assert!(
+            matches!(run(&mut s, "SET bar 1", &mut notes), Frame::Error(e) if e.starts_with("MOVED 5061 "))
+        );
+        assert!(matches!(run(&mut s, "EXEC", &mut notes), Frame::Error(e) if e.starts_with("EXECABORT")));
+        assert!(notes.is_empty());
+        s.set_cluster(0);
+        assert_eq!(run(&mut s, "MSET user:1 a user:2 b", &mut notes), Frame::ok());
+        assert_eq!(address(&s), None);
+    }
+}
