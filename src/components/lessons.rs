@@ -137,6 +137,12 @@ pub fn Lessons(props: &LessonsProps) -> Html {
                 <article class="lesson" data-testid="lesson">
                     <h3>{ lesson.title }</h3>
                     <p class="muted">{ lesson.goal }</p>
+                    if lesson.cluster > 0 {
+                        <p class="lesson-cluster" data-testid="lesson-cluster">{ format!(
+                            "Runs on a cluster: set the Server panel's cluster switch to {} shards first (the engine in the page; a real server is what it is).",
+                            lesson.cluster
+                        ) }</p>
+                    }
                     <p class="lesson-progress" data-testid="lesson-progress">
                         {format!("{steps_done} of {} steps done", lesson.steps.len())}
                         <button class="btn small" onclick={restart}>{"Start over"}</button>

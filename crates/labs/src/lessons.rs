@@ -143,6 +143,8 @@ pub struct Lesson {
     pub steps: &'static [LessonStep],
     /// Said when every step is done.
     pub wrap_up: &'static str,
+    /// Shards of the cluster the lesson runs on (the page's cluster switch; 0: one server).
+    pub cluster: usize,
 }
 
 /// Which steps of `lesson` are done after `ran`, in order: a step counts only commands run
@@ -204,6 +206,7 @@ pub const LESSONS: &[Lesson] = &[
         ],
         wrap_up: "That is cache-aside (lazy loading). The Labs tab runs it under real traffic, with the \
                   other strategies beside it.",
+        cluster: 0,
     },
     Lesson {
         id: "ttl",
@@ -255,6 +258,7 @@ pub const LESSONS: &[Lesson] = &[
         ],
         wrap_up: "Rule of thumb from the course: rate-limit windows 1-5 minutes, inference results \
                   5-60 minutes, sessions 15-60 minutes, catalogs 1-24 hours, static data a day or more.",
+        cluster: 0,
     },
     Lesson {
         id: "invalidation",
@@ -299,6 +303,7 @@ pub const LESSONS: &[Lesson] = &[
         ],
         wrap_up: "TTL bounds how stale a copy can get; deleting on update removes the staleness. \
                   Most apps use both.",
+        cluster: 0,
     },
     Lesson {
         id: "fresh-copies",
@@ -375,6 +380,7 @@ pub const LESSONS: &[Lesson] = &[
                   side), or let tracking send invalidations for exactly the keys each client read \
                   (redis-py's `cache_config` does this). CONFIG SET notify-keyspace-events \"\" turns \
                   the events off again.",
+        cluster: 0,
     },
     Lesson {
         id: "rate-limit",
@@ -438,6 +444,7 @@ pub const LESSONS: &[Lesson] = &[
         ],
         wrap_up: "A fixed window: INCR and EXPIRE NX together on every request, so each window gets \
                   a lifetime whoever opens it. The same pair caps calls to a paid model per user.",
+        cluster: 0,
     },
     Lesson {
         id: "chat-history",
@@ -486,6 +493,7 @@ pub const LESSONS: &[Lesson] = &[
             },
         ],
         wrap_up: "LPUSH + LTRIM is a capped log in two commands; RPUSH + LPOP would make it a queue.",
+        cluster: 0,
     },
     Lesson {
         id: "streams",
@@ -562,6 +570,7 @@ pub const LESSONS: &[Lesson] = &[
         wrap_up: "A list pops each item once and forgets it; a stream keeps the log, remembers who \
                   has what, and lets a survivor take over a crashed worker's requests. Trim it with \
                   XADD ... MAXLEN ~ 10000 so the log does not grow forever.",
+        cluster: 0,
     },
     Lesson {
         id: "leaderboard",
@@ -600,6 +609,7 @@ pub const LESSONS: &[Lesson] = &[
         ],
         wrap_up: "Sorted sets keep order as scores change, so the top N costs one command however \
                   many members there are.",
+        cluster: 0,
     },
     Lesson {
         id: "eviction",
@@ -647,6 +657,76 @@ pub const LESSONS: &[Lesson] = &[
         ],
         wrap_up: "A cache is allowed to forget: LRU keeps what is used, LFU what is used often, the \
                   volatile-* policies only evict keys with a TTL. Set maxmemory back to 0 to lift the cap.",
+        cluster: 0,
+    },
+    Lesson {
+        id: "scaling-out",
+        title: "Scaling out: hash slots and a cluster",
+        goal: "See how a Redis Cluster spreads keys over shards, why some multi-key commands fail there, \
+               and how hash tags keep related keys together.",
+        steps: &[
+            LessonStep {
+                say: "One server holds every key; a cluster splits them between several primaries (Azure \
+                      Managed Redis does so under its OSS clustering policy, and your client must then \
+                      be cluster-aware: RedisCluster in redis-py). Set the Server panel's cluster switch \
+                      to 3 shards: the console becomes `redis-cli -c` connected to the first node. Ask \
+                      the cluster about itself.",
+                try_lines: &["CLUSTER INFO"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| {
+                    r.is("CLUSTER")
+                        && matches!(&r.reply, ReplySummary::Text(t) if t.contains("cluster_state:ok"))
+                },
+            },
+            LessonStep {
+                say: "Every key belongs to one of 16384 hash slots: CRC16 of its name, modulo 16384. Each \
+                      shard serves a range of slots (CLUSTER SHARDS lists them). Two user keys land in \
+                      different slots, most likely on different shards.",
+                try_lines: &["CLUSTER KEYSLOT user:1", "CLUSTER KEYSLOT user:2", "CLUSTER SHARDS"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("CLUSTER") && r.args.len() == 2 && r.args[1].eq_ignore_ascii_case(b"shards"),
+            },
+            LessonStep {
+                say: "Write both keys. A node answers a key of another node's slot with MOVED; the console \
+                      follows it, as redis-cli -c and cluster clients do, and says where it went (the key \
+                      browser shows each key's slot, coloured by shard). One command with keys of two \
+                      slots cannot be split: the cluster refuses it with CROSSSLOT.",
+                try_lines: &["SET user:1 ada", "SET user:2 grace", "MSET user:1 ada user:2 grace"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| {
+                    r.is("MSET") && matches!(&r.reply, ReplySummary::Error(e) if e.starts_with("CROSSSLOT"))
+                },
+            },
+            LessonStep {
+                say: "Only the part of a name between { and } is hashed when it is not empty: a hash tag. \
+                      Keys that share a tag share a slot, so one command (or a MULTI/EXEC) may use them \
+                      together.",
+                try_lines: &[
+                    "MSET {user:1}:profile ada {user:1}:cart 3",
+                    "CLUSTER KEYSLOT {user:1}:cart",
+                ],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("MSET") && r.args.iter().any(|a| a.starts_with(b"{")) && r.reply == ReplySummary::Ok,
+            },
+            LessonStep {
+                say: "Cache-aside code does not change: GET, SET with EX and DEL touch one key each, and \
+                      the client sends each to the shard of its slot. What changes is batching: an MGET of \
+                      many users' cached answers spans slots, so a cluster client splits it per slot \
+                      (redis-py's mget_nonatomic) or you tag the keys of one user, not of everyone, so \
+                      no shard becomes the hot one.",
+                try_lines: &["SET {user:1}:answer:42 \"cached reply\" EX 300", "MGET {user:1}:profile {user:1}:answer:42"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("MGET") && matches!(r.reply, ReplySummary::Aggregate(2)),
+            },
+        ],
+        wrap_up: "A cluster scales out by hash slot. Single-key commands work anywhere; keys used \
+                  together need one hash tag; set the switch back to one server to leave cluster mode.",
+        cluster: 3,
     },
     Lesson {
         id: "vector-index",
@@ -690,5 +770,6 @@ pub const LESSONS: &[Lesson] = &[
         wrap_up: "The score is a distance: similarity = 1 - score, so faq:1 scores about 0.03, a \
                   similarity of 0.97. At the course's 0.95 threshold that is a semantic-cache hit. The \
                   semantic cache lab does this with real embeddings.",
+        cluster: 0,
     },
 ];
