@@ -172,9 +172,10 @@ fn flush_and_expiry_invalidate() {
     s.on(1, &["MULTI"]);
     s.on(1, &["FLUSHDB"]);
     s.on(1, &["EXEC"]);
-    s.on(0, &["SET", "e1", "v", "PX", "1"]);
+    // Long enough for GET to read it on a loaded machine (both sides run on the real clock).
+    s.on(0, &["SET", "e1", "v", "PX", "300"]);
     s.on(1, &["GET", "e1"]);
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::thread::sleep(std::time::Duration::from_millis(400));
     s.on(0, &["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
     s.on(0, &["EXISTS", "e1"]);
     s.on(0, &["DEBUG", "SET-ACTIVE-EXPIRE", "1"]);

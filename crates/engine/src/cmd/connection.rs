@@ -76,7 +76,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec(
         "hello",
         -1,
-        &["noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"],
+        &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
         (0, 0, 0),
         "connection",
         "Handshake: pick RESP2 or RESP3, optionally authenticate and name the connection.",
@@ -86,7 +86,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec(
         "auth",
         -2,
-        &["noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"],
+        &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
         (0, 0, 0),
         "connection",
         "Authenticate the connection (the playground has no password set).",

@@ -168,7 +168,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec(
         "lmpop",
         -4,
-        &["write"],
+        &["write", "movablekeys"],
         (0, 0, 0),
         "list",
         "Pop elements from the first non-empty list of several.",
@@ -218,7 +218,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec(
         "blmpop",
         -5,
-        WB,
+        &["write", "blocking", "movablekeys"],
         (0, 0, 0),
         "list",
         "LMPOP, waiting up to a timeout.",

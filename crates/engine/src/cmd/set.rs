@@ -116,7 +116,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "smove",
         4,
-        W,
+        &["write", "fast"],
         (1, 2, 1),
         "Move a member from one set to another.",
         "source destination member",
@@ -179,7 +179,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "sintercard",
         -3,
-        R,
+        &["readonly", "movablekeys"],
         (0, 0, 0),
         "Count the members of the intersection, stopping early at LIMIT.",
         "numkeys key [key ...] [LIMIT limit]",

@@ -28,7 +28,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec(
         "sort",
         -2,
-        &["write", "denyoom"],
+        &["write", "denyoom", "movablekeys"],
         (1, 1, 1),
         "generic",
         "Sort a list, set or sorted set (as numbers, or ALPHA), by other keys' values, fetching others; STORE makes a list.",
@@ -38,7 +38,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec(
         "sort_ro",
         -2,
-        &["readonly"],
+        &["readonly", "movablekeys"],
         (1, 1, 1),
         "generic",
         "SORT without STORE (safe on read-only replicas).",

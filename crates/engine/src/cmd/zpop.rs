@@ -26,7 +26,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zmpop",
         -4,
-        &["write"],
+        &["write", "movablekeys"],
         (0, 0, 0),
         "Pop the lowest (MIN) or highest (MAX) members of the first non-empty sorted set.",
         "numkeys key [key ...] MIN | MAX [COUNT count]",
@@ -35,7 +35,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "bzmpop",
         -5,
-        &["write", "blocking"],
+        &["write", "blocking", "movablekeys"],
         (0, 0, 0),
         "ZMPOP, waiting up to a timeout (seconds, 0 = forever) for a member.",
         "timeout numkeys key [key ...] MIN | MAX [COUNT count]",

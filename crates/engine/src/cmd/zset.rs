@@ -226,7 +226,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zunionstore",
         -4,
-        WD,
+        &["write", "denyoom", "movablekeys"],
         (1, 1, 1),
         "Store the union of sorted sets (weighted, aggregated).",
         "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
@@ -235,7 +235,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zinterstore",
         -4,
-        WD,
+        &["write", "denyoom", "movablekeys"],
         (1, 1, 1),
         "Store the intersection of sorted sets (weighted, aggregated).",
         "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
@@ -244,7 +244,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zdiffstore",
         -4,
-        WD,
+        &["write", "denyoom", "movablekeys"],
         (1, 1, 1),
         "Store the members of the first sorted set missing from the others.",
         "destination numkeys key [key ...]",
@@ -253,7 +253,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zunion",
         -3,
-        R,
+        &["readonly", "movablekeys"],
         (0, 0, 0),
         "Return the union of sorted sets.",
         "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
@@ -262,7 +262,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zinter",
         -3,
-        R,
+        &["readonly", "movablekeys"],
         (0, 0, 0),
         "Return the intersection of sorted sets.",
         "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
@@ -271,7 +271,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zdiff",
         -3,
-        R,
+        &["readonly", "movablekeys"],
         (0, 0, 0),
         "Return the members of the first sorted set missing from the others.",
         "numkeys key [key ...] [WITHSCORES]",
@@ -280,7 +280,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec!(
         "zintercard",
         -3,
-        R,
+        &["readonly", "movablekeys"],
         (0, 0, 0),
         "Count the members of the intersection, stopping early at LIMIT.",
         "numkeys key [key ...] [LIMIT limit]",

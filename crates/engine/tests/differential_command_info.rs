@@ -1,0 +1,67 @@
+//! COMMAND INFO for every command the engine has, against Redis 7.4 + RediSearch + RedisJSON:
+//! name, arity, flags and legacy key positions of each command and subcommand, as clients read
+//! them to route keys (cluster clients) and to know what a command may do (read-only replicas,
+//! OOM). ACL categories and RediSearch's entries are compared by their own tests.
+
+mod common;
+use common::{args, Session};
+use playground_engine::Frame;
+
+/// (name, arity, sorted flags, first, last, step) of one COMMAND INFO entry.
+fn head(entry: &Frame) -> Option<(String, i64, Vec<String>, i64, i64, i64)> {
+    let Frame::Array(f) = entry else { return None };
+    let text = |f: &Frame| f.as_bytes().map(|b| String::from_utf8_lossy(b).into_owned());
+    let int = |f: &Frame| if let Frame::Integer(n) = f { Some(*n) } else { None };
+    let mut flags: Vec<String> = match f.get(2)? {
+        Frame::Array(a) | Frame::Set(a) => a.iter().filter_map(text).collect(),
+        _ => return None,
+    };
+    flags.sort();
+    Some((text(&f[0])?, int(&f[1])?, flags, int(&f[3])?, int(&f[4])?, int(&f[5])?))
+}
+
+fn subcommands(entry: &Frame) -> Vec<Frame> {
+    match entry {
+        Frame::Array(f) => match f.get(9) {
+            Some(Frame::Array(subs)) => subs.clone(),
+            _ => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+#[test]
+fn command_info_matches_redis_for_every_command() {
+    let mut s = Session::on_port(common::json_oracle_port());
+    let (_, ours) = s.both_frames(&args(&["COMMAND", "LIST"]));
+    let Frame::Array(names) = ours else { panic!("COMMAND LIST: {ours:?}") };
+    let mut differences = Vec::new();
+    for name in names.iter().filter_map(|n| n.as_bytes()) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        if name.to_ascii_lowercase().starts_with("ft.") {
+            continue;
+        }
+        let (redis, ours) = s.both_frames(&args(&["COMMAND", "INFO", &name]));
+        let pick = |f: &Frame| match f {
+            Frame::Array(a) => a.first().cloned(),
+            _ => None,
+        };
+        let (Some(ours), Some(redis)) = (pick(&ours), pick(&redis)) else { continue };
+        if head(&ours) != head(&redis) {
+            differences.push(format!("{name}: ours {:?}, Redis {:?}", head(&ours), head(&redis)));
+        }
+        let redis_subs = subcommands(&redis);
+        for sub in subcommands(&ours) {
+            let theirs = redis_subs.iter().find(|r| head(r).map(|h| h.0) == head(&sub).map(|h| h.0));
+            match theirs {
+                Some(r) if head(r) == head(&sub) => {}
+                _ => differences.push(format!(
+                    "{name}: ours {:?}, Redis {:?}",
+                    head(&sub),
+                    theirs.and_then(head)
+                )),
+            }
+        }
+    }
+    assert!(differences.is_empty(), "COMMAND INFO differs:\n{}", differences.join("\n"));
+}
