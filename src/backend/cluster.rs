@@ -7,6 +7,7 @@
 
 use crate::session::Session;
 use bytes::Bytes;
+use playground_engine::cluster::topology::parse_redirect;
 use playground_engine::Frame;
 
 /// What the node layer made of a command.
@@ -28,10 +29,10 @@ pub fn route(s: &mut Session, args: &[Bytes], now: u64, notes: &mut Vec<String>)
             Some(frame) => frame,
         };
         let moved = match &frame {
-            Frame::Error(e) if !in_multi => parse_moved(e),
+            Frame::Error(e) if !in_multi && e.starts_with("MOVED ") => parse_redirect(e),
             _ => None,
         };
-        let Some((slot, port)) = moved else { return Routed::Reply(frame) };
+        let Some((slot, _, port)) = moved else { return Routed::Reply(frame) };
         let Some(owner) = node.layout.members.iter().position(|m| m.port == port) else {
             return Routed::Reply(frame);
         };
@@ -42,14 +43,6 @@ pub fn route(s: &mut Session, args: &[Bytes], now: u64, notes: &mut Vec<String>)
         ));
     }
     Routed::Reply(Frame::Error("ERR too many cluster redirections".into()))
-}
-
-/// `MOVED 5061 127.0.0.1:7001` as (slot, port).
-fn parse_moved(error: &str) -> Option<(u16, u16)> {
-    let mut words = error.strip_prefix("MOVED ")?.split(' ');
-    let slot = words.next()?.parse().ok()?;
-    let port = words.next()?.rsplit(':').next()?.parse().ok()?;
-    Some((slot, port))
 }
 
 /// The engine's reply as the node words it (HELLO's mode, INFO's `cluster_enabled`).

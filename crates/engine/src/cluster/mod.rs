@@ -6,10 +6,15 @@
 //! Sans-I/O, so `playground-proxy emulate --cluster N` (N engines on N ports) and the page's
 //! cluster mode (one engine seen through a cluster-aware client) share it. Key positions are
 //! the engine's own (COMMAND GETKEYS), so a command the engine knows is routed as Redis routes it.
+//! [`topology`] reads a real cluster's slot map (CLUSTER SHARDS / SLOTS) for the proxy's router
+//! and for the page in front of a real cluster.
 
 pub mod node;
+pub mod reply;
 pub mod slot;
+pub mod topology;
 
+pub use crate::cmd::server::getkeys::command_keys;
 pub use node::Node;
 use slot::SLOTS;
 

@@ -11,11 +11,11 @@
 //! from every shard), `frame` (reading replies in RESP2 and RESP3).
 
 pub mod fanout;
-pub mod frame;
+pub use playground_engine::cluster::reply as frame;
 pub mod keys;
 pub mod route;
 pub use playground_engine::cluster::slot as slots;
-pub mod topology;
+pub use playground_engine::cluster::topology;
 
 use super::upstream::{error_text, Connector, Upstream, UpstreamError};
 use playground_engine::frame::Frame;

@@ -1,6 +1,6 @@
 //! Reading parsed replies the same way in RESP2 and RESP3 (a RESP2 map is a flat array).
 
-use playground_engine::frame::Frame;
+use crate::frame::Frame;
 
 /// Elements of an array or set.
 pub fn items(f: &Frame) -> Option<&[Frame]> {

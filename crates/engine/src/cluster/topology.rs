@@ -4,9 +4,9 @@
 //! Replicas are ignored: the proxy reads and writes on primaries, as cluster clients do by
 //! default, so a read right after a write sees it.
 
-use super::frame::{int, items, pairs, text};
-use super::slots::SLOTS;
-use playground_engine::frame::Frame;
+use super::reply::{int, items, pairs, text};
+use super::slot::SLOTS;
+use crate::frame::Frame;
 
 /// One shard: its primary's address and the slot ranges it serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,10 +158,7 @@ mod tests {
     use super::*;
 
     fn parse(raw: &[u8]) -> Frame {
-        playground_engine::resp::parse_frame(raw, &playground_engine::resp::Limits::default())
-            .unwrap()
-            .unwrap()
-            .0
+        crate::resp::parse_frame(raw, &crate::resp::Limits::default()).unwrap().unwrap().0
     }
 
     fn bulk(s: &str) -> String {
