@@ -61,6 +61,11 @@ pub trait Backend {
     fn is_remote(&self) -> bool {
         false
     }
+    /// Which shard of a cluster serves this command's keys, in words (a real cluster through
+    /// the proxy: the page's own cluster mode says it with redis-cli's redirect lines).
+    fn shard_note(&self, _args: &[Bytes]) -> Option<String> {
+        None
+    }
     /// Lines the backend says about the command it just ran, shown under its reply (cluster
     /// mode's `-> Redirected to slot ...`): drained by the console after each reply.
     fn notes(&self) -> Option<Rc<std::cell::RefCell<Vec<String>>>> {

@@ -14,6 +14,8 @@ use super::{prompt_text, Backend, RawReply};
 use crate::session::SessionHandle;
 use bytes::Bytes;
 use gloo::timers::callback::Interval;
+use playground_engine::cluster::slot::key_slot;
+use playground_engine::cluster::topology::Topology;
 use playground_engine::{Frame, Protocol};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -96,6 +98,8 @@ struct Inner {
     db: usize,
     in_multi: bool,
     version: Option<String>,
+    /// A Redis Cluster's slot map (CLUSTER SHARDS), `None` for a single endpoint.
+    topology: Option<Topology>,
     rtt_ms: Option<f64>,
     on_status: Option<Rc<dyn Fn(Status)>>,
     /// Event handlers of every socket opened (a handler must outlive its own invocation).
@@ -144,6 +148,7 @@ impl RemoteBackend {
             db: 0,
             in_multi: false,
             version: None,
+            topology: None,
             rtt_ms: None,
             on_status: None,
             handlers: Vec::new(),
@@ -210,6 +215,22 @@ impl RemoteBackend {
                     }
                     notify(&inner);
                 }
+            }),
+        );
+    }
+
+    /// Ask for the cluster's slot map (CLUSTER SHARDS): the console then says which shard
+    /// serves each command's keys. A single endpoint refuses it and stays without a map.
+    pub fn fetch_topology(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        self.send_raw(
+            vec![Bytes::from_static(b"CLUSTER"), Bytes::from_static(b"SHARDS")],
+            Box::new(move |frame, _, _| {
+                let Some(inner) = weak.upgrade() else { return };
+                let topology = Topology::from_shards(&frame, "?", false);
+                if let Ok(mut i) = inner.try_borrow_mut() {
+                    i.topology = topology;
+                };
             }),
         );
     }
@@ -482,12 +503,35 @@ impl Backend for RemoteBackend {
         explain_error(error)
     }
 
+    fn shard_note(&self, args: &[Bytes]) -> Option<String> {
+        let inner = self.inner.try_borrow().ok()?;
+        shard_note(inner.topology.as_ref()?, args)
+    }
+
     fn is_remote(&self) -> bool {
         true
     }
 }
 
+/// Which shard of a cluster serves a command's keys, in words (`slot 12182 on 10.0.0.7:8502`).
+pub fn shard_note(topology: &Topology, args: &[Bytes]) -> Option<String> {
+    let keys = playground_engine::cluster::command_keys(args);
+    let slot = key_slot(keys.first()?);
+    if keys.iter().any(|k| key_slot(k) != slot) {
+        return Some(
+            "cluster: these keys hash to different slots, so no single shard can run the command".into(),
+        );
+    }
+    let shard = topology.shards.get(topology.shard_of(slot))?;
+    Some(format!("cluster: slot {slot}, served by the shard at {}", shard.addr()))
+}
+
 impl RemoteBackend {
+    /// The cluster's slot map, if the server is a cluster.
+    pub fn topology(&self) -> Option<Topology> {
+        self.inner.try_borrow().ok()?.topology.clone()
+    }
+
     /// The database the session selected (the monitor connection mirrors it).
     pub fn db(&self) -> usize {
         self.inner.try_borrow().map(|i| i.db).unwrap_or(0)

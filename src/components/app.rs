@@ -110,6 +110,7 @@ pub fn App() -> Html {
                     if s.state == ConnState::Open && s.version.is_none() && !asked.replace(true) {
                         if let Some(c) = weak.upgrade() {
                             c.fetch_version();
+                            c.fetch_topology();
                             c.ping();
                         }
                     }

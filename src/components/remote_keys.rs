@@ -12,6 +12,8 @@ use crate::components::key_row::KeyRow;
 use crate::console::format::{format_reply, repr};
 use bytes::Bytes;
 use gloo::timers::callback::Interval;
+use playground_engine::cluster::slot::key_slot;
+use playground_engine::cluster::topology::Topology;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -44,15 +46,68 @@ fn refresh(monitor: &RemoteHandle, db: usize, pattern: &str, out: UseStateHandle
     }
     let select = vec![Bytes::from_static(b"SELECT"), Bytes::from(db.to_string())];
     let backend = monitor.clone();
-    send_all(&*monitor.0, vec![select, scan_command(b"0", pattern)], move |frames| {
-        let Some(scan) = frames.get(1) else { return };
+    // CLUSTER SHARDS each time: a cluster's keys show their slot and shard, and a resharding
+    // shows within a refresh (a single endpoint refuses it: no slots shown).
+    let shards = vec![Bytes::from_static(b"CLUSTER"), Bytes::from_static(b"SHARDS")];
+    let pattern = pattern.to_string();
+    send_all(&*monitor.0, vec![select, shards], move |frames| {
+        let topology = frames.get(1).and_then(|f| Topology::from_shards(f, "?", false));
+        walk(backend.clone(), pattern, b"0".to_vec(), Vec::new(), 0, move |scanned| {
+            let keys = match scanned {
+                Ok(keys) => keys,
+                Err(e) => {
+                    out.set(Listing { keys: vec![], error: Some(e), loaded: true });
+                    return;
+                }
+            };
+            details(backend, topology, keys, out);
+        });
+    });
+}
+
+/// Pages of SCAN a refresh reads at most: a cluster behind the proxy answers one shard per
+/// page, so the first page alone would show one shard's keys.
+const MAX_PAGES: usize = 16;
+
+/// Follow SCAN's cursor from `cursor` until it comes back to 0 (or [`MAX_PAGES`], or
+/// [`MAX_KEYS`] keys), then hand over the keys or the server's error.
+fn walk(
+    monitor: RemoteHandle,
+    pattern: String,
+    cursor: Vec<u8>,
+    mut keys: Vec<Vec<u8>>,
+    pages: usize,
+    finish: impl FnOnce(Result<Vec<Vec<u8>>, String>) + 'static,
+) {
+    let again = monitor.clone();
+    send_all(&*monitor.0, vec![scan_command(&cursor, &pattern)], move |frames| {
+        let Some(scan) = frames.first() else { return };
         if let playground_engine::Frame::Error(e) = scan {
-            out.set(Listing { keys: vec![], error: Some(e.clone()), loaded: true });
-            return;
+            return finish(Err(e.clone()));
         }
-        let Some((_, mut keys)) = parse_scan(scan) else { return };
-        playground_engine::order::sort(&mut keys);
-        keys.dedup();
+        let Some((next, page)) = parse_scan(scan) else { return finish(Ok(keys)) };
+        keys.extend(page);
+        if next == b"0" || pages + 1 >= MAX_PAGES || keys.len() >= MAX_KEYS {
+            return finish(Ok(keys));
+        }
+        walk(again, pattern, next, keys, pages + 1, finish);
+    });
+}
+
+/// Keys a refresh lists at most (each costs three commands).
+const MAX_KEYS: usize = 1_000;
+
+/// TYPE, PTTL and MEMORY USAGE of every key, pipelined, into the listing.
+fn details(
+    backend: RemoteHandle,
+    topology: Option<Topology>,
+    mut keys: Vec<Vec<u8>>,
+    out: UseStateHandle<Listing>,
+) {
+    playground_engine::order::sort(&mut keys);
+    keys.dedup();
+    keys.truncate(MAX_KEYS);
+    {
         let commands: Vec<Vec<Bytes>> = keys.iter().flat_map(|k| detail_commands(k)).collect();
         let sent = commands.clone();
         send_all(&*backend.0, commands, move |replies| {
@@ -65,12 +120,16 @@ fn refresh(monitor: &RemoteHandle, db: usize, pattern: &str, out: UseStateHandle
                 .filter_map(|(key, r)| {
                     let (type_name, ttl, mem) = read_detail(r)?;
                     // Rows count TTLs down from `now`; here now is 0 and the deadline the PTTL.
-                    Some(KeyInfo { key: key.clone(), type_name, expires_at: ttl, mem, len: 0, shard: None })
+                    let shard = topology.as_ref().map(|t| {
+                        let slot = key_slot(key);
+                        (slot, t.shard_of(slot))
+                    });
+                    Some(KeyInfo { key: key.clone(), type_name, expires_at: ttl, mem, len: 0, shard })
                 })
                 .collect();
             out.set(Listing { keys: rows, error: None, loaded: true });
         });
-    });
+    }
 }
 
 #[component]

@@ -78,6 +78,7 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
     let input = line.to_string();
     let note = explainer(backend);
     let said = backend.notes();
+    let shard = backend.shard_note(&args);
     let sent = args.clone();
     backend.send(
         args,
@@ -86,6 +87,7 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
             if let Some(said) = said {
                 entry.notes.splice(0..0, said.borrow_mut().drain(..));
             }
+            entry.notes.extend(shard);
             entry.notes.extend(note(&reply));
             entry.ran = Some(Ran::new(sent, &reply));
             done(LineOutcome::Entry(entry))
