@@ -60,7 +60,7 @@ fn focus_tab(tab: Tab) {
     let selector = match tab {
         Tab::Console => "#console-input",
         Tab::Keys => ".keys .filter",
-        Tab::Labs => return,
+        Tab::Labs | Tab::Python => return,
         // The lesson comes first on a narrow window: focusing the console would scroll it away.
         Tab::Lessons => return,
     };
@@ -142,6 +142,8 @@ pub fn App() -> Html {
         ..AppState::default()
     });
     let dispatch = state.dispatcher();
+    // The page's Python (the Python tab, window.playground.runPython) reaches the engine here.
+    use_effect_with(session.clone(), crate::components::python_tab::expose_engine);
     use_clock(session.clone(), dispatch.clone());
     use_autosave(session.clone(), dispatch.clone());
     use_effect_with(state.theme, |theme| apply_theme(*theme));
@@ -236,6 +238,14 @@ pub fn App() -> Html {
     let s = &*state;
     let workspace = match s.tab {
         Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
+        Tab::Python => html! {
+            <div class="workspace lessons-workspace">
+                <crate::components::python_tab::PythonTab />
+                <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
+                    filter={s.filter.clone()} selected={s.selected.clone()}
+                    on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
+            </div>
+        },
         Tab::Lessons => html! {
             <div class="workspace lessons-workspace">
                 <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()}

@@ -259,6 +259,17 @@ pub fn host(session: SessionHandle) -> Object {
     let l = link.clone();
     set(
         &object,
+        "disconnect",
+        Closure::<dyn Fn(f64)>::new(move |client: f64| {
+            if let Some(client) = as_u64(client) {
+                l.0.update(|s| s.engine.disconnect(client));
+            }
+        })
+        .into_js_value(),
+    );
+    let l = link.clone();
+    set(
+        &object,
         "jump",
         Closure::<dyn Fn(f64)>::new(move |ms: f64| {
             if let Some(ms) = as_u64(ms) {

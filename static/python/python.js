@@ -1,0 +1,112 @@
+// The page's Python: Pyodide (from ../pyodide/, staged from npm by scripts/dev.sh) with the redis-py
+// wheel, and playground.py, which makes every redis-py connection a client of the page's engine
+// (window.playground.engine, the bridge the page's wasm exposes: RESP bytes in, RESP bytes out).
+// Loaded once, on first use (the Python tab opened or window.playground.runPython called).
+
+const REDIS_WHEEL = '../pyodide/redis-8.1.0.whl';
+
+let booting;
+let stopRequested = false;
+
+/** Pyodide with redis-py and the glue, loaded once. */
+export function python() {
+  booting ??= boot().catch((error) => {
+    booting = undefined;
+    throw error;
+  });
+  return booting;
+}
+
+async function fetchBytes(path) {
+  const response = await fetch(new URL(path, import.meta.url));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+async function boot() {
+  const started = performance.now();
+  const { loadPyodide } = await import(new URL('../pyodide/pyodide.mjs', import.meta.url).href);
+  const indexURL = new URL('../pyodide/', import.meta.url).href;
+  const [pyodide, wheel, glue] = await Promise.all([
+    loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} }),
+    fetchBytes(REDIS_WHEEL),
+    fetch(new URL('playground.py', import.meta.url)).then((r) => r.text()),
+  ]);
+  pyodide.unpackArchive(wheel, 'wheel');
+  pyodide.FS.writeFile('/home/pyodide/playground.py', glue);
+  pyodide.registerJsModule('_playground', api());
+  const glueModule = pyodide.pyimport('playground');
+  const jspi = Boolean(pyodide.ffi?.can_run_sync ?? pyodide.pyimport('pyodide.ffi').can_run_sync);
+  return { pyodide, glue: glueModule, jspi, loadMs: performance.now() - started };
+}
+
+let labsModule;
+/** The labs' wasm module (the page imports the same one for the Labs tab: one instance). */
+function labs() {
+  labsModule ??= import(new URL('labs/labs.js', document.baseURI).href).then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return labsModule;
+}
+
+/** What playground.py calls (see its docstring). */
+function api() {
+  const engine = () => {
+    const bridge = window.playground?.engine;
+    if (!bridge) throw new Error("the page's engine is not ready");
+    return bridge;
+  };
+  return {
+    connect: () => engine().connect(),
+    exec: (client, cmds) => engine().exec(client, NaN, cmds),
+    close: (client) => engine().disconnect(client),
+    sleep: (ms) => engine().jump(Math.round(ms)),
+    // A macrotask: the page's timers (the clock's tick, which redraws the key browser) run.
+    pause: () => new Promise((ok) => setTimeout(ok, 0)),
+    stopped: () => stopRequested,
+    // The page's MiniLM, in the labs' lazily loaded module (the table loads on first use):
+    // the embedding's little-endian float32 bytes.
+    embed: async (text) => new Uint8Array((await (await labs()).embed_minilm(text)).buffer),
+  };
+}
+
+/** Ask the running code to stop at its next Redis call or sleep. */
+export function stop() {
+  stopRequested = true;
+}
+
+/**
+ * Run `source` in `namespace` (a Python dict from `newNamespace`, or a fresh one), its output to
+ * `write` as it comes. Resolves to { output, error } (error: the traceback text, or null).
+ */
+export async function runCell(source, { namespace, write } = {}) {
+  const { pyodide, glue } = await python();
+  const ns = namespace ?? pyodide.globals.get('dict')();
+  let output = '';
+  const sink = (text) => {
+    output += text;
+    write?.(text);
+  };
+  stopRequested = false;
+  try {
+    const run = glue.run;
+    const error = run.callPromising ? await run.callPromising(source, ns, sink) : run(source, ns, sink);
+    return { output, error: error ?? null };
+  } finally {
+    if (!namespace) ns.destroy();
+  }
+}
+
+/** A namespace kept across a notebook's cells. */
+export async function newNamespace() {
+  const { pyodide } = await python();
+  return pyodide.globals.get('dict')();
+}
+
+/** window.playground.runPython: what `source` printed, or a rejection with its traceback. */
+export async function runPython(source) {
+  const { output, error } = await runCell(source);
+  if (error) throw new Error(output + error);
+  return output;
+}

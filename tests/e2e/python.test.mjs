@@ -1,0 +1,101 @@
+// The Python tab in headless Chromium: real Python (Pyodide) with the real redis-py against the
+// page's engine. Each notebook cell must print what the same code prints natively with redis-py
+// against the Redis 7.4 oracle (tests/e2e/python_native.py; target/redis-py-venv from
+// scripts/dev.sh); the cache-aside cell's key shows in the key browser with its TTL;
+// window.playground.runPython resolves to the output and rejects with the traceback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { serveDist, launch, openPage, ROOT } from './harness.mjs';
+import { CELLS } from '../../static/python/cells.js';
+
+const ORACLE_PORT = process.env.REDIS_ORACLE_PORT ?? 16379;
+const PYTHON = join(ROOT, 'target', 'redis-py-venv', 'bin', 'python');
+
+let server, browser, page;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+  page = await openPage(browser, server.url);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Each cell's output when run natively against the oracle, in order. */
+function nativeOutputs() {
+  const run = spawnSync(PYTHON, [join(ROOT, 'tests', 'e2e', 'python_native.py'), String(ORACLE_PORT)], {
+    input: JSON.stringify(CELLS.map((c) => (c.native === false ? '' : c.code))),
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, `native run failed: ${run.stderr}`);
+  return run.stdout.split(/\x00cell \d+\n/).slice(1);
+}
+
+test('the notebook runs every cell as redis-py does against Redis 7.4, and the key browser follows', async () => {
+  const expected = nativeOutputs();
+  assert.equal(expected.length, CELLS.length);
+
+  const opened = Date.now();
+  await page.getByRole('tab', { name: 'Python' }).click();
+  await page.waitForSelector('.py-status[data-ready=true]', { timeout: 60_000 });
+  const cell = (i) => page.locator(`.py-cell[data-cell="${i}"]`);
+  let firstResultMs;
+  for (let i = 0; i < CELLS.length; i++) {
+    await cell(i).locator('.py-run').click();
+    await page.waitForFunction(
+      (i) => ['done', 'error'].includes(document.querySelector(`.py-cell[data-cell="${i}"]`).dataset.state),
+      i,
+      { timeout: 30_000 },
+    );
+    firstResultMs ??= Date.now() - opened;
+    const output = await cell(i).locator('.py-out').evaluate((e) => e.textContent);
+    assert.equal(await cell(i).getAttribute('data-state'), 'done', `cell ${i}: ${output}`);
+    if (CELLS[i].native !== false) {
+      assert.equal(output, expected[i], `cell ${i} (${CELLS[i].title}) prints what redis-py prints against Redis`);
+    }
+    if (CELLS[i].title === 'Cache-aside with a TTL') {
+      // The key browser (beside the notebook) shows the cached product with its TTL.
+      const row = page.locator('#key-list .key-row:not(.gone-row)[data-key="product:7"]');
+      await row.waitFor({ timeout: 5_000 });
+      assert.match(await row.locator('.ttl.has-ttl').innerText(), /^(5m 00s|4m 5\ds)$/);
+    }
+    if (CELLS[i].title === 'Semantic cache at 0.95') {
+      // A rephrasing is a HIT at 0.95; a near miss and an unrelated question are MISSes.
+      assert.match(output, /^HIT  0\.9[5-9]\d How can I reset my password\? -> Settings/m);
+      assert.match(output, /^MISS 0\.\d+ How can I change my password\? -> None$/m);
+      assert.match(output, /^MISS -?0\.\d+ What is the capital of France\? -> None$/m);
+    }
+  }
+  console.log(`Python tab: opened to first cell result in ${firstResultMs} ms`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('window.playground.runPython: printed output, tracebacks, RESP3, pipelines, from_url', async () => {
+  const out = await page.evaluate(() =>
+    window.playground.runPython(`
+import redis
+r = redis.from_url("rediss://:secret@example.com:10000/0", decode_responses=True)
+r.set("n", 1)
+with r.pipeline() as p:
+    p.incr("n").incrby("n", 10).get("n")
+    print(p.execute())
+r3 = redis.StrictRedis(protocol=3, decode_responses=True)
+print(r3.execute_command("HELLO", 3)["proto"])
+pool = redis.ConnectionPool(host="nowhere", port=1)
+print(redis.Redis(connection_pool=pool).get("n"))
+print(sorted(r.scan_iter("n*")))
+`),
+  );
+  assert.equal(out, "[2, 12, '12']\n3\nb'12'\n['n']\n");
+  const failure = await page.evaluate(() =>
+    window.playground.runPython('import redis\nr = redis.Redis()\nr.hset("h", "f", 1)\nr.get("h")\n').then(
+      () => 'resolved',
+      (e) => e.message,
+    ),
+  );
+  assert.match(failure, /^Traceback \(most recent call last\):\n {2}File "<cell>", line 4, in <module>/);
+  assert.match(failure, /redis\.exceptions\.ResponseError: WRONGTYPE Operation against a key holding the wrong kind of value\n$/);
+});
