@@ -144,6 +144,7 @@ pub fn App() -> Html {
     let dispatch = state.dispatcher();
     // The page's Python (the Python tab, window.playground.runPython) reaches the engine here.
     use_effect_with(session.clone(), crate::components::python_tab::expose_engine);
+    use_effect_with(choice.remote.then(|| choice.url.clone()), crate::components::python_tab::expose_backend);
     use_clock(session.clone(), dispatch.clone());
     use_autosave(session.clone(), dispatch.clone());
     use_effect_with(state.theme, |theme| apply_theme(*theme));

@@ -1,7 +1,7 @@
 //! The Python tab: real Python (Pyodide) with the real redis-py, against the page's engine. All of
 //! it is JavaScript and Python loaded on first use (`static/python/`, `window.playground` in
 //! index.html); the page's wasm only hands the engine's bridge to it ([`expose`]) and gives the
-//! notebook a place to mount.
+//! notebook a place to mount, and says which backend is current ([`expose_backend`]).
 
 use crate::session::SessionHandle;
 use wasm_bindgen::prelude::*;
@@ -9,10 +9,12 @@ use yew::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
 export function expose(bridge) { (window.playground ??= {}).engine = bridge; }
+export function expose_remote(url) { (window.playground ??= {}).remote = url; }
 export function mount_python(el) { return window.playground.mountPython(el); }
 "#)]
 extern "C" {
     fn expose(bridge: &JsValue);
+    fn expose_remote(url: Option<String>);
     fn mount_python(el: &web_sys::Element) -> js_sys::Promise;
 }
 
@@ -20,6 +22,12 @@ extern "C" {
 /// lazily loaded Python finds it, `window.playground.engine`.
 pub fn expose_engine(session: &SessionHandle) {
     expose(&super::labs::bridge_for(session).into());
+}
+
+/// The proxy's WebSocket when the page's backend is a real server (`None`: the in-page engine),
+/// as `window.playground.remote`: redis-py's connections then each open one to it.
+pub fn expose_backend(remote_url: &Option<String>) {
+    expose_remote(remote_url.clone());
 }
 
 #[component]

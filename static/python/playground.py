@@ -7,9 +7,10 @@ the connection speaks), and the reply bytes come back for redis-py's own parser.
 port, ``ssl`` or password the code names, ``redis.Redis(...)``, ``redis.from_url(...)``,
 ``redis.StrictRedis(...)`` and every connection pool reach the page's engine.
 
-``_playground`` is the JavaScript module python.js registers: ``connect()``, ``exec(client,
-bytes)``, ``close(client)``, ``sleep(ms)``, ``pause()`` (a promise: lets the page draw) and
-``stopped()`` (the Stop button).
+When the page's backend is a real server (the proxy), each connection is a WebSocket of its own
+to the proxy instead, read with the browser's event loop running (JSPI's ``run_sync``).
+
+``_playground`` is the JavaScript module python.js registers (see its ``api()``).
 """
 
 import socket
@@ -130,12 +131,65 @@ class PageSocket:
             self.client = 0
 
 
+class ProxySocket:
+    """A connection to the real server behind the page's proxy: a WebSocket of its own carrying
+    RESP, read with the browser's event loop running (JSPI), so blocking commands and pub/sub
+    wait as they would on a TCP socket (and stop with the Stop button)."""
+
+    def __init__(self, url):
+        if not can_run_sync():
+            raise redis.ConnectionError("Python needs a browser that can pause it (JSPI) to reach the proxy")
+        self.id = run_sync(_playground.ws_open(url))
+        self.received = bytearray()
+        self.timeout = None
+
+    def sendall(self, data):
+        pause()
+        _playground.ws_send(self.id, to_js(bytes(data)))
+
+    def send(self, data):
+        self.sendall(data)
+        return len(data)
+
+    def recv(self, size):
+        waited = 0.0
+        while not self.received:
+            step = 0.1 if self.timeout is None else min(0.1, max(self.timeout - waited, 0))
+            chunk = run_sync(_playground.ws_recv(self.id, step * 1000))
+            if _playground.stopped():
+                raise KeyboardInterrupt("stopped from the page")
+            if chunk == "closed":
+                return b""
+            if chunk != "timeout":
+                self.received += chunk.to_bytes()
+                break
+            waited += step
+            if self.timeout is not None and waited >= self.timeout:
+                raise socket.timeout("timed out")
+        out = bytes(self.received[:size])
+        del self.received[:size]
+        return out
+
+    recv_into = PageSocket.recv_into
+    settimeout = PageSocket.settimeout
+    gettimeout = PageSocket.gettimeout
+    setsockopt = setblocking = shutdown = PageSocket.setsockopt
+    fileno = PageSocket.fileno
+    getpeername = PageSocket.getpeername
+
+    def close(self):
+        if self.id:
+            _playground.ws_close(self.id)
+            self.id = 0
+
+
 def _connect(self):
     # The course's password is for its Azure cache: the page's engine has none to check (the
     # AUTH would fail with "called without any password configured"), so the connection
     # authenticates as nobody, the way it ignores the host and the port.
     self.username = self.password = self.credential_provider = None
-    return PageSocket()
+    url = _playground.remote()
+    return ProxySocket(url) if url else PageSocket()
 
 
 def _ssl_init(self, **kwargs):
@@ -155,12 +209,22 @@ def _sleep(seconds):
     instead of freezing the page."""
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
+    if _playground.remote():
+        # A real server's clock is real: wait (the page keeps running; Stop ends the wait).
+        if not can_run_sync():
+            return _real_sleep(seconds)
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            run_sync(_playground.wait(min(left, 0.1) * 1000))
+            if _playground.stopped():
+                raise KeyboardInterrupt("stopped from the page")
+        return None
     _playground.sleep(seconds * 1000)
     _last_pause[0] = 0
     pause()
 
 
-time.sleep = _sleep
+_real_sleep, time.sleep = time.sleep, _sleep
 
 
 def embed(text):

@@ -50,6 +50,51 @@ function labs() {
   return labsModule;
 }
 
+// redis-py's connections to a real server: one WebSocket each to the proxy (binary messages
+// carrying RESP, as the page's own remote backend speaks), by number.
+const sockets = new Map();
+let nextSocket = 1;
+
+function openSocket(url) {
+  return new Promise((ok, fail) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    const socket = { ws, chunks: [], closed: null, wake: null };
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      const id = nextSocket++;
+      sockets.set(id, socket);
+      ok(id);
+    };
+    ws.onmessage = (event) => {
+      socket.chunks.push(new Uint8Array(event.data));
+      socket.wake?.();
+    };
+    ws.onclose = (event) => {
+      socket.closed = event.reason || `closed (${event.code})`;
+      if (!opened) fail(new Error(`could not connect to the proxy at ${url}`));
+      socket.wake?.();
+    };
+  });
+}
+
+/** The next bytes from socket `id`, or 'timeout' after `ms`, or 'closed'. */
+function receive(id, ms) {
+  const socket = sockets.get(id);
+  return new Promise((ok) => {
+    const settle = () => {
+      clearTimeout(timer);
+      socket.wake = null;
+      if (socket.chunks.length) ok(socket.chunks.shift());
+      else ok(socket.closed ? 'closed' : 'timeout');
+    };
+    if (!socket || socket.chunks.length || socket.closed) return socket ? settle() : ok('closed');
+    socket.wake = settle;
+    const timer = setTimeout(settle, ms);
+  });
+}
+
 /** What playground.py calls (see its docstring). */
 function api() {
   const engine = () => {
@@ -62,6 +107,16 @@ function api() {
     exec: (client, cmds) => engine().exec(client, NaN, cmds),
     close: (client) => engine().disconnect(client),
     sleep: (ms) => engine().jump(Math.round(ms)),
+    wait: (ms) => new Promise((ok) => setTimeout(ok, ms)),
+    // A real server through the proxy (the page's backend switch): its WebSocket URL, or null.
+    remote: () => window.playground?.remote ?? null,
+    ws_open: openSocket,
+    ws_send: (id, bytes) => sockets.get(id)?.ws.send(bytes),
+    ws_recv: receive,
+    ws_close: (id) => {
+      sockets.get(id)?.ws.close();
+      sockets.delete(id);
+    },
     // A macrotask: the page's timers (the clock's tick, which redraws the key browser) run.
     pause: () => new Promise((ok) => setTimeout(ok, 0)),
     stopped: () => stopRequested,

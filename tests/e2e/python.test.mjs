@@ -5,7 +5,9 @@
 // window.playground.runPython resolves to the output and rejects with the traceback.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer as createTcpServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveDist, launch, openPage, ROOT } from './harness.mjs';
 import { CELLS } from '../../static/python/cells.js';
@@ -98,4 +100,46 @@ print(sorted(r.scan_iter("n*")))
   );
   assert.match(failure, /^Traceback \(most recent call last\):\n {2}File "<cell>", line 4, in <module>/);
   assert.match(failure, /redis\.exceptions\.ResponseError: WRONGTYPE Operation against a key holding the wrong kind of value\n$/);
+});
+
+async function freePort() {
+  const s = createTcpServer();
+  await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address();
+  await new Promise((ok) => s.close(ok));
+  return port;
+}
+
+test("a real server through the proxy: redis-py's connections follow the page's backend switch", async (t) => {
+  const bin = process.env.PLAYGROUND_PROXY_BIN ?? join(ROOT, 'target', 'debug', 'playground-proxy');
+  assert.ok(existsSync(bin), `playground-proxy binary at ${bin} (cargo build -p playground-proxy)`);
+  const proxyPort = Number(process.env.PYTHON_PROXY_PORT ?? (await freePort()));
+  const origin = new URL(server.url).origin;
+  const proxy = spawn(bin, ['serve', '--listen', `127.0.0.1:${proxyPort}`, '--redis', `redis://127.0.0.1:${ORACLE_PORT}`, '--allow-origin', origin], { stdio: 'ignore' });
+  t.after(() => proxy.kill());
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`http://127.0.0.1:${proxyPort}/health`, { headers: { origin } }).then((r) => r.ok, () => false);
+    if (up) break;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  // The same page (its Python already loaded) switched to the real server.
+  const remote = page;
+  await remote.fill('#backend-url', `ws://127.0.0.1:${proxyPort}/ws`);
+  await remote.click('#backend-remote');
+  await remote.locator('#backend-state', { hasText: 'connected' }).waitFor();
+  const out = await remote.evaluate(() =>
+    window.playground.runPython(`
+import redis, time
+r = redis.Redis(host="my-cache.westeurope.redis.azure.net", port=10000, ssl=True, password="x", decode_responses=True)
+r.set("py:remote", "via the proxy", ex=60)
+print(r.get("py:remote"), r.ttl("py:remote"))
+started = time.monotonic()
+print(r.blpop("py:empty", timeout=1), round(time.monotonic() - started))
+`),
+  );
+  assert.equal(out, 'via the proxy 60\nNone 1\n');
+  // The key is on the real server.
+  const check = spawnSync(PYTHON, ['-c', `import redis; print(redis.Redis(port=${ORACLE_PORT}).get("py:remote"))`], { encoding: 'utf8' });
+  assert.equal(check.stdout, "b'via the proxy'\n");
+  assert.deepEqual(remote.errors, []);
 });
