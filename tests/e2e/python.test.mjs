@@ -102,6 +102,23 @@ print(sorted(r.scan_iter("n*")))
   assert.match(failure, /redis\.exceptions\.ResponseError: WRONGTYPE Operation against a key holding the wrong kind of value\n$/);
 });
 
+test('a running script keeps the page live (the key browser follows it) and stops at Stop', async () => {
+  await page.evaluate(() => {
+    window.spin = window.playground.runPython(
+      'import redis\nr = redis.Redis()\nwhile True:\n    r.incr("py:spin")\n',
+    ).then(() => 'finished', (e) => e.message);
+  });
+  // While Python runs, the page's clock tick redraws the key browser with the counter.
+  const row = page.locator('#key-list .key-row:not(.gone-row)[data-key="py:spin"]');
+  await row.waitFor({ timeout: 10_000 });
+  await page.evaluate(async () => (await window.playground.python()).stop());
+  const result = await page.evaluate(() => window.spin);
+  assert.match(result, /^Traceback \(most recent call last\):\n/);
+  assert.match(result, /KeyboardInterrupt: stopped from the page\n$/);
+  const count = await page.evaluate(() => window.playground.runPython('import redis\nprint(int(redis.Redis().get("py:spin")) > 0)'));
+  assert.equal(count, 'True\n');
+});
+
 async function freePort() {
   const s = createTcpServer();
   await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
