@@ -85,16 +85,26 @@ class PageSocket:
         if whole:
             cmds, self.unsent = self.unsent[:whole], self.unsent[whole:]
             pause()
-            self.replies += _playground.exec(self.client, to_js(cmds)).to_bytes()
+            self.replies += _playground.serve(self.client, to_js(cmds)).to_bytes()
 
     def send(self, data):
         self.sendall(data)
         return len(data)
 
     def recv(self, size):
-        if not self.replies:
-            # Nothing more will come: the engine answered every command already.
-            raise socket.timeout("timed out")
+        waited = 0.0
+        while not self.replies:
+            # A blocked command's reply or a pub/sub message, if one came meanwhile.
+            self.replies += _playground.serve(self.client, to_js(b"")).to_bytes()
+            if self.replies:
+                break
+            if self.timeout == 0 or (self.timeout is not None and waited >= self.timeout) or not can_run_sync():
+                raise socket.timeout("timed out")
+            # Wait with the page running (its clock and its other clients move on); Stop ends it.
+            run_sync(_playground.wait(50))
+            waited += 0.05
+            if _playground.stopped():
+                raise KeyboardInterrupt("stopped from the page")
         out = bytes(self.replies[:size])
         del self.replies[:size]
         return out

@@ -32,12 +32,15 @@ async function boot() {
     fetchBytes(REDIS_WHEEL),
     fetch(new URL('playground.py', import.meta.url)).then((r) => r.text()),
   ]);
+  const pyodideMs = performance.now() - started;
   pyodide.unpackArchive(wheel, 'wheel');
   pyodide.FS.writeFile('/home/pyodide/playground.py', glue);
   pyodide.registerJsModule('_playground', api());
-  const glueModule = pyodide.pyimport('playground');
-  const jspi = Boolean(pyodide.ffi?.can_run_sync ?? pyodide.pyimport('pyodide.ffi').can_run_sync);
-  return { pyodide, glue: glueModule, jspi, loadMs: performance.now() - started };
+  const glueModule = pyodide.pyimport('playground'); // imports redis
+  // JavaScript Promise Integration (Chromium 137+): Python can pause at Redis calls.
+  const jspi = typeof WebAssembly.Suspending === 'function';
+  const loadMs = performance.now() - started;
+  return { pyodide, glue: glueModule, jspi, loadMs, pyodideMs, redisMs: loadMs - pyodideMs };
 }
 
 let labsModule;
@@ -104,7 +107,7 @@ function api() {
   };
   return {
     connect: () => engine().connect(),
-    exec: (client, cmds) => engine().exec(client, NaN, cmds),
+    serve: (client, cmds) => engine().serve(client, cmds),
     close: (client) => engine().disconnect(client),
     sleep: (ms) => engine().jump(Math.round(ms)),
     wait: (ms) => new Promise((ok) => setTimeout(ok, ms)),

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createTcpServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDist, launch, openPage, ROOT } from './harness.mjs';
+import { serveDist, launch, openPage, screenshotPath, ROOT } from './harness.mjs';
 import { CELLS } from '../../static/python/cells.js';
 
 const ORACLE_PORT = process.env.REDIS_ORACLE_PORT ?? 16379;
@@ -26,10 +26,10 @@ after(async () => {
   await server?.close();
 });
 
-/** Each cell's output when run natively against the oracle, in order. */
-function nativeOutputs() {
+/** What each of `sources` prints when run natively against the oracle (after a FLUSHALL). */
+function nativeOutputs(sources = CELLS.map((c) => (c.native === false ? '' : c.code))) {
   const run = spawnSync(PYTHON, [join(ROOT, 'tests', 'e2e', 'python_native.py'), String(ORACLE_PORT)], {
-    input: JSON.stringify(CELLS.map((c) => (c.native === false ? '' : c.code))),
+    input: JSON.stringify(sources),
     encoding: 'utf8',
   });
   assert.equal(run.status, 0, `native run failed: ${run.stderr}`);
@@ -72,6 +72,8 @@ test('the notebook runs every cell as redis-py does against Redis 7.4, and the k
     }
   }
   console.log(`Python tab: opened to first cell result in ${firstResultMs} ms`);
+  await cell(2).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath('python.png') });
   assert.deepEqual(page.errors, []);
 });
 
@@ -100,6 +102,27 @@ print(sorted(r.scan_iter("n*")))
   );
   assert.match(failure, /^Traceback \(most recent call last\):\n {2}File "<cell>", line 4, in <module>/);
   assert.match(failure, /redis\.exceptions\.ResponseError: WRONGTYPE Operation against a key holding the wrong kind of value\n$/);
+});
+
+test('pub/sub messages and blocking pops, as redis-py gets them from Redis 7.4', async () => {
+  const source = `import redis
+r = redis.Redis(decode_responses=True)
+p = r.pubsub()
+p.subscribe("news")
+print(p.get_message(timeout=1))
+print(r.publish("news", "hello"))
+print(p.get_message(timeout=1))
+print(p.get_message(timeout=0.2))
+p.unsubscribe()
+print(p.get_message(timeout=1))
+r.delete("jobs")
+print(r.blpop("jobs", timeout=1))
+r.rpush("jobs", "a", "b")
+print(r.blpop("jobs", timeout=1), r.brpop(["jobs"], timeout=1))
+`;
+  const [expected] = nativeOutputs([source]);
+  const out = await page.evaluate((source) => window.playground.runPython(source), source);
+  assert.equal(out, expected);
 });
 
 test('a running script keeps the page live (the key browser follows it) and stops at Stop', async () => {
