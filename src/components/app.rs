@@ -237,14 +237,23 @@ pub fn App() -> Html {
     let d = &dispatch;
 
     let s = &*state;
+    // The key browser: the real server's keys through the monitor connection, or the engine's.
+    let keys = html! {
+        if let Some(monitor) = monitor.clone() {
+            <RemoteKeys {monitor} db={remote.as_ref().as_ref().map(|(c, _)| c.0.db()).unwrap_or(0)}
+                filter={s.filter.clone()} on_filter={to_action(d, Action::Filter)} />
+        } else {
+            <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
+                filter={s.filter.clone()} selected={s.selected.clone()}
+                on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
+        }
+    };
     let workspace = match s.tab {
         Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
         Tab::Python => html! {
             <div class="workspace lessons-workspace">
                 <crate::components::python_tab::PythonTab />
-                <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
-                    filter={s.filter.clone()} selected={s.selected.clone()}
-                    on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
+                { keys }
             </div>
         },
         Tab::Lessons => html! {
@@ -261,14 +270,7 @@ pub fn App() -> Html {
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
                     on_run={on_run.clone()} compare={connected.then_some(*compare)}
                     on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
-                if let Some(monitor) = monitor.clone() {
-                    <RemoteKeys {monitor} db={remote.as_ref().as_ref().map(|(c, _)| c.0.db()).unwrap_or(0)}
-                        filter={s.filter.clone()} on_filter={to_action(d, Action::Filter)} />
-                } else {
-                    <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
-                        filter={s.filter.clone()} selected={s.selected.clone()}
-                        on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
-                }
+                { keys }
             </div>
         },
     };

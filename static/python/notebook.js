@@ -21,8 +21,11 @@ export async function mount(host) {
       'p',
       { className: 'py-note' },
       "This is real Python (Pyodide) with the real redis-py. Every redis.Redis(...), redis.from_url(...), " +
-        "StrictRedis and connection pool here connects to this page's engine, whatever host, port, ssl or " +
-        'password the code names: the course code runs as written. time.sleep moves the virtual clock.',
+        "StrictRedis and connection pool here connects to the page's current backend, whatever host, port, " +
+        'ssl or password the code names, so the course code runs as written. ' +
+        (window.playground?.remote
+          ? `Now: the real server behind the proxy at ${window.playground.remote}.`
+          : "Now: the engine in this page (time.sleep moves its virtual clock)."),
     ),
     status,
   );
