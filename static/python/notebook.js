@@ -30,11 +30,21 @@ export async function mount(host) {
     status,
   );
   const cells = CELLS.map((cell, i) => cellView(cell, i));
+  // A last, empty cell for the learner's own code (the course's exercises, pasted as written).
+  const scratch = cellView(
+    {
+      title: 'Your own code',
+      text: 'Paste an exercise or write your own: r and the imports above are here. Shift+Enter runs a cell.',
+      code: '',
+    },
+    CELLS.length,
+  );
+  scratch.node.querySelector('textarea').rows = 8;
   const runAll = el('button', { className: 'py-run-all', type: 'button' }, 'Run all');
   runAll.onclick = async () => {
     for (const c of cells) if (!(await c.run())) break;
   };
-  host.append(runAll, ...cells.map((c) => c.node));
+  host.append(runAll, ...cells.map((c) => c.node), scratch.node);
   await loadPython(status);
 }
 
