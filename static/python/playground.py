@@ -238,11 +238,15 @@ _real_sleep, time.sleep = time.sleep, _sleep
 
 
 def embed(text):
-    """The page's MiniLM embedding of ``text`` (the semantic lab's model): a list of floats, 128 of
-    them (text-embedding-3-small gives 1536; the code around it is the same)."""
+    """The embedding of ``text``: a list of floats. With the page's engine, the page's MiniLM (the
+    semantic lab's model, 128 of them; text-embedding-3-small gives 1536, the code around it is
+    the same); with a real server chosen, the proxy's model when it has one configured."""
     if not can_run_sync():
         raise RuntimeError("embed() needs a browser that can pause Python (JSPI: Chrome 137 or later)")
-    blob = run_sync(_playground.embed(str(text))).to_bytes()
+    blob = run_sync(_playground.embed_proxy(str(text))) if _playground.remote() else None
+    if blob is None:
+        blob = run_sync(_playground.embed(str(text)))
+    blob = blob.to_bytes()
     return list(struct.unpack(f"{len(blob) // 4}f", blob))
 
 
@@ -261,9 +265,10 @@ class _Embeddings:
 
 
 class OpenAI:
-    """An OpenAI-like client whose ``embeddings.create(input=..., model=...)`` answers with the
-    page's MiniLM (whatever model, endpoint or key is named), so the course's code runs as
-    written. ``import openai`` gives this, as ``OpenAI`` and ``AzureOpenAI``."""
+    """An OpenAI-like client whose ``embeddings.create(input=..., model=...)`` answers with
+    ``embed`` (the page's MiniLM or the proxy's model, whatever model, endpoint or key is named),
+    so the course's code runs as written. ``import openai`` gives this, as ``OpenAI`` and
+    ``AzureOpenAI``."""
 
     def __init__(self, *args, **kwargs):
         self.embeddings = _Embeddings()

@@ -43,6 +43,15 @@ async function boot() {
   return { pyodide, glue: glueModule, jspi, loadMs, pyodideMs, redisMs: loadMs - pyodideMs };
 }
 
+/** The proxy's embeddings endpoint next to its WebSocket (as the semantic lab finds it). */
+function embeddingsUrl(ws) {
+  if (!ws) return null;
+  const url = new URL(ws, document.baseURI);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = '/api/embeddings';
+  return url.href;
+}
+
 let labsModule;
 /** The labs' wasm module (the page imports the same one for the Labs tab: one instance). */
 function labs() {
@@ -126,6 +135,21 @@ function api() {
     // The page's MiniLM, in the labs' lazily loaded module (the table loads on first use):
     // the embedding's little-endian float32 bytes.
     embed: async (text) => new Uint8Array((await (await labs()).embed_minilm(text)).buffer),
+    // With the proxy chosen: its real model (POST /api/embeddings, the key stays in the proxy),
+    // the little-endian float32 bytes; null when the proxy has no model configured (404).
+    embed_proxy: async (text) => {
+      const url = embeddingsUrl(window.playground?.remote);
+      if (!url) return null;
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ input: [text] }),
+      });
+      if (response.status === 404) return null;
+      const reply = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(`the proxy's embeddings answered ${response.status}: ${reply.error ?? ''}`);
+      return new Uint8Array(Float32Array.from(reply.data[0].embedding).buffer);
+    },
   };
 }
 

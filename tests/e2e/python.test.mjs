@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createTcpServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveDist, launch, openPage, screenshotPath, ROOT } from './harness.mjs';
@@ -155,8 +156,26 @@ test("a real server through the proxy: redis-py's connections follow the page's 
   assert.ok(existsSync(bin), `playground-proxy binary at ${bin} (cargo build -p playground-proxy)`);
   const proxyPort = Number(process.env.PYTHON_PROXY_PORT ?? (await freePort()));
   const origin = new URL(server.url).origin;
-  const proxy = spawn(bin, ['serve', '--listen', `127.0.0.1:${proxyPort}`, '--redis', `redis://127.0.0.1:${ORACLE_PORT}`, '--allow-origin', origin], { stdio: 'ignore' });
-  t.after(() => proxy.kill());
+  // A stand-in for the embeddings provider behind the proxy: 8 numbers per text.
+  const provider = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const input = JSON.parse(body).input;
+      const data = (Array.isArray(input) ? input : [input]).map((t, index) => ({ object: 'embedding', index, embedding: [t.length, 1, 2, 3, 4, 5, 6, 0.5] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data }));
+    });
+  });
+  await new Promise((ok) => provider.listen(Number(process.env.PYTHON_PROVIDER_PORT ?? 0), '127.0.0.1', ok));
+  const proxy = spawn(bin, [
+    'serve', '--listen', `127.0.0.1:${proxyPort}`, '--redis', `redis://127.0.0.1:${ORACLE_PORT}`, '--allow-origin', origin,
+    '--embeddings-url', `http://127.0.0.1:${provider.address().port}/v1`, '--embeddings-key', 'sk-test',
+    '--embeddings-deployment', 'text-embedding-3-small',
+  ], { stdio: 'ignore' });
+  t.after(() => {
+    proxy.kill();
+    provider.close();
+  });
   for (let i = 0; i < 100; i++) {
     const up = await fetch(`http://127.0.0.1:${proxyPort}/health`, { headers: { origin } }).then((r) => r.ok, () => false);
     if (up) break;
@@ -175,9 +194,13 @@ r.set("py:remote", "via the proxy", ex=60)
 print(r.get("py:remote"), r.ttl("py:remote"))
 started = time.monotonic()
 print(r.blpop("py:empty", timeout=1), round(time.monotonic() - started))
+from openai import AzureOpenAI
+client = AzureOpenAI(api_key="x", api_version="2024-06-01", azure_endpoint="https://x")
+print(client.embeddings.create(input="hello", model="text-embedding-3-small").data[0].embedding)
 `),
   );
-  assert.equal(out, 'via the proxy 60\nNone 1\n');
+  // The proxy's model answered (the page's MiniLM would give 128 numbers).
+  assert.equal(out, 'via the proxy 60\nNone 1\n[5.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.5]\n');
   // The key is on the real server.
   const check = spawnSync(PYTHON, ['-c', `import redis; print(redis.Redis(port=${ORACLE_PORT}).get("py:remote"))`], { encoding: 'utf8' });
   assert.equal(check.stdout, "b'via the proxy'\n");
