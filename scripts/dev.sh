@@ -90,7 +90,7 @@ ensure_node_modules() {
   want=$(node -p "require('./package.json').devDependencies.binaryen.split('.')[0]")
   if [[ ! -d node_modules/playwright-core ]] || [[ ! -d node_modules/pyodide ]] ||
     [[ "$(node_modules/.bin/wasm-opt --version 2>/dev/null)" != "wasm-opt version $want (version_$want)" ]]; then
-    say "installing npm packages (playwright-core, binaryen's wasm-opt)"
+    say "installing npm packages (playwright-core, binaryen's wasm-opt, pyodide)"
     npm ci --no-audit --no-fund --silent
   fi
 }
