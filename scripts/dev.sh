@@ -81,16 +81,40 @@ ensure_tcl() {
   apt_install tcl
 }
 
-# npm packages from package-lock.json: playwright-core for the browser tests and binaryen, whose
+# npm packages from package-lock.json: playwright-core for the browser tests, pyodide for the
+# Python tab (static/pyodide, see ensure_python_assets) and binaryen, whose
 # wasm-opt trunk runs on release builds (found on PATH through node_modules/.bin, version pinned
 # in Trunk.toml; Debian's binaryen is too old to read this wasm).
 ensure_node_modules() {
   local want
   want=$(node -p "require('./package.json').devDependencies.binaryen.split('.')[0]")
-  if [[ ! -d node_modules/playwright-core ]] ||
+  if [[ ! -d node_modules/playwright-core ]] || [[ ! -d node_modules/pyodide ]] ||
     [[ "$(node_modules/.bin/wasm-opt --version 2>/dev/null)" != "wasm-opt version $want (version_$want)" ]]; then
-    say "installing npm packages (playwright-core, binaryen's wasm-opt)"
+    say "installing npm packages (playwright-core, binaryen's wasm-opt, pyodide)"
     npm ci --no-audit --no-fund --silent
+  fi
+}
+
+# The Python tab's files (static/pyodide/, git-ignored, copied into dist/ by trunk): Pyodide's core
+# from npm `pyodide` (package.json) and the redis-py wheel from PyPI (pure Python, imported in
+# Pyodide unchanged), plus target/redis-py-venv, the same redis-py natively for the e2e test that
+# compares the page's Python with the oracle's. Nothing downloads when they are already there.
+REDIS_PY_VERSION=8.1.0
+PYODIDE_FILES=(pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json)
+ensure_python_assets() {
+  local dir=static/pyodide venv=target/redis-py-venv f
+  mkdir -p "$dir"
+  for f in "${PYODIDE_FILES[@]}"; do
+    cmp -s "node_modules/pyodide/$f" "$dir/$f" || cp "node_modules/pyodide/$f" "$dir/$f"
+  done
+  if [[ ! -f $dir/redis-$REDIS_PY_VERSION.whl ]] ||
+    [[ "$("$venv/bin/python" -c 'import redis; print(redis.__version__)' 2>/dev/null)" != "$REDIS_PY_VERSION" ]]; then
+    say "fetching redis-py $REDIS_PY_VERSION from PyPI (the Python tab's wheel and a native venv)"
+    [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "redis==$REDIS_PY_VERSION"
+    rm -rf target/redis-wheel
+    "$venv/bin/pip" download -q --no-deps --only-binary=:all: -d target/redis-wheel "redis==$REDIS_PY_VERSION"
+    cp target/redis-wheel/redis-"$REDIS_PY_VERSION"-py3-none-any.whl "$dir/redis-$REDIS_PY_VERSION.whl"
   fi
 }
 
@@ -130,6 +154,7 @@ tools() {
   ensure_trunk
   ensure_bindgen
   ensure_node_modules
+  ensure_python_assets
 }
 
 build() {

@@ -28,6 +28,8 @@ pub enum Tab {
     Labs,
     /// Guided lessons beside the console.
     Lessons,
+    /// Python notebook cells (redis-py) beside the key browser.
+    Python,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

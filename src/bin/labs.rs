@@ -136,5 +136,28 @@ pub fn bench_vectors(n: u32, queries: u32, data_salt: u32, query_salt: u32) -> S
     redis_playground::vector_bench::bench_vectors(n, queries, data_salt, query_salt)
 }
 
+thread_local! {
+    /// The MiniLM table for the Python tab's `embed()`, loaded on its first call.
+    static MINILM: std::cell::RefCell<Option<Rc<dyn playground_embed::Embedder>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The page's MiniLM embedding of `text` (the semantic lab's model), for the Python tab's `embed()`
+/// and its OpenAI-like `client.embeddings.create` (static/python/playground.py); the table loads
+/// on the first call.
+#[wasm_bindgen]
+pub async fn embed_minilm(text: String) -> Result<Vec<f32>, JsValue> {
+    let model = match MINILM.with(|m| m.borrow().clone()) {
+        Some(model) => model,
+        None => {
+            let model =
+                redis_playground::labs::embedders::load_minilm().await.map_err(|e| JsValue::from_str(&e))?;
+            MINILM.with(|m| *m.borrow_mut() = Some(model.clone()));
+            model
+        }
+    };
+    Ok(model.embed(&text))
+}
+
 /// Nothing to do at load: the page calls [`mount_labs`].
 fn main() {}

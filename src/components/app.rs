@@ -60,7 +60,7 @@ fn focus_tab(tab: Tab) {
     let selector = match tab {
         Tab::Console => "#console-input",
         Tab::Keys => ".keys .filter",
-        Tab::Labs => return,
+        Tab::Labs | Tab::Python => return,
         // The lesson comes first on a narrow window: focusing the console would scroll it away.
         Tab::Lessons => return,
     };
@@ -143,6 +143,9 @@ pub fn App() -> Html {
         ..AppState::default()
     });
     let dispatch = state.dispatcher();
+    // The page's Python (the Python tab, window.playground.runPython) reaches the engine here.
+    use_effect_with(session.clone(), crate::components::python_tab::expose_engine);
+    use_effect_with(choice.remote.then(|| choice.url.clone()), crate::components::python_tab::expose_backend);
     use_clock(session.clone(), dispatch.clone());
     use_autosave(session.clone(), dispatch.clone());
     use_effect_with(state.theme, |theme| apply_theme(*theme));
@@ -242,8 +245,25 @@ pub fn App() -> Html {
     let d = &dispatch;
 
     let s = &*state;
+    // The key browser: the real server's keys through the monitor connection, or the engine's.
+    let keys = html! {
+        if let Some(monitor) = monitor.clone() {
+            <RemoteKeys {monitor} db={remote.as_ref().as_ref().map(|(c, _)| c.0.db()).unwrap_or(0)}
+                filter={s.filter.clone()} on_filter={to_action(d, Action::Filter)} />
+        } else {
+            <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
+                filter={s.filter.clone()} selected={s.selected.clone()}
+                on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
+        }
+    };
     let workspace = match s.tab {
         Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
+        Tab::Python => html! {
+            <div class="workspace lessons-workspace">
+                <crate::components::python_tab::PythonTab />
+                { keys }
+            </div>
+        },
         Tab::Lessons => html! {
             <div class="workspace lessons-workspace">
                 <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()}
@@ -258,14 +278,7 @@ pub fn App() -> Html {
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
                     on_run={on_run.clone()} compare={connected.then_some(*compare)}
                     on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
-                if let Some(monitor) = monitor.clone() {
-                    <RemoteKeys {monitor} db={remote.as_ref().as_ref().map(|(c, _)| c.0.db()).unwrap_or(0)}
-                        filter={s.filter.clone()} on_filter={to_action(d, Action::Filter)} />
-                } else {
-                    <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}
-                        filter={s.filter.clone()} selected={s.selected.clone()}
-                        on_filter={to_action(d, Action::Filter)} on_select={to_action(d, Action::Select)} />
-                }
+                { keys }
             </div>
         },
     };

@@ -17,7 +17,7 @@ thread_local! {
     static BRIDGE: RefCell<Option<(SessionHandle, Object)>> = const { RefCell::new(None) };
 }
 
-fn bridge_for(session: &SessionHandle) -> Object {
+pub fn bridge_for(session: &SessionHandle) -> Object {
     BRIDGE.with(|slot| {
         let mut slot = slot.borrow_mut();
         match &*slot {

@@ -14,6 +14,7 @@ pub mod lessons;
 pub mod lessons_root;
 pub mod lessons_tab;
 pub mod notice;
+pub mod python_tab;
 pub mod quiz;
 pub mod remote_keys;
 pub mod remote_stats;

@@ -17,6 +17,7 @@ pub fn TabBar(props: &TabBarProps) -> Html {
         (Tab::Keys, "Key browser"),
         (Tab::Lessons, "Lessons"),
         (Tab::Labs, "Labs"),
+        (Tab::Python, "Python"),
     ];
     let buttons = tabs.into_iter().map(|(tab, label)| {
         let selected = tab == props.tab;

@@ -256,6 +256,52 @@ pub fn host(session: SessionHandle) -> Object {
         )
         .into_js_value(),
     );
+    // The Python tab's connections (static/python/playground.py) speak as a TCP client: a
+    // blocking command parks its client until a write or its timeout serves it, and pushes (pub/sub
+    // messages) come with the replies; `serve(client, nothing)` collects what came since.
+    let l = link.clone();
+    set(
+        &object,
+        "serve",
+        Closure::<dyn Fn(f64, Uint8Array) -> Uint8Array>::new(move |client: f64, cmds: Uint8Array| {
+            let client = as_u64(client).unwrap_or(0);
+            let cmds = decode_commands(&cmds.to_vec());
+            let out = l.0.update(|s| {
+                let now = s.clock.now();
+                s.dirty |= !cmds.is_empty();
+                let mut out = Vec::new();
+                let mut put = |s: &mut crate::session::Session, frame: Frame| {
+                    frame.encode(s.engine.protocol(client), &mut out)
+                };
+                if let Some(frame) = s.engine.retry_blocked(client, now) {
+                    put(s, frame);
+                }
+                for cmd in cmds {
+                    match s.engine.execute_blocking(client, cmd, now) {
+                        playground_engine::Outcome::Reply(frame) => put(s, frame),
+                        playground_engine::Outcome::Blocked { .. } => break,
+                    }
+                }
+                for frame in s.engine.take_pushes(client) {
+                    put(s, frame);
+                }
+                out
+            });
+            Uint8Array::from(out.unwrap_or_default().as_slice())
+        })
+        .into_js_value(),
+    );
+    let l = link.clone();
+    set(
+        &object,
+        "disconnect",
+        Closure::<dyn Fn(f64)>::new(move |client: f64| {
+            if let Some(client) = as_u64(client) {
+                l.0.update(|s| s.engine.disconnect(client));
+            }
+        })
+        .into_js_value(),
+    );
     let l = link.clone();
     set(
         &object,

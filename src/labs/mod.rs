@@ -17,7 +17,7 @@ pub mod bridge;
 mod cache_lab;
 mod charts;
 mod command_log;
-mod embedders;
+pub mod embedders;
 mod flow_diagram;
 pub mod hnsw_view;
 mod keep;

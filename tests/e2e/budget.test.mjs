@@ -12,7 +12,9 @@
 // engine" leaves 47 KB for the UI, which takes 178: missed, and said so in the README ("Measured
 // here"). This ratchet sits just
 // above today's size, so a change that grows the page lands only on purpose (raise it here, with
-// the reason). `measure.mjs` prints the figure.
+// the reason). `measure.mjs` prints the figure. Issue #22's Python tab added about 2 KB (583.0): the
+// tab, the bridge's `serve` for the Python connections (blocking commands, pushes) and
+// `disconnect`; Python itself and its glue load lazily.
 // Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +23,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 583;
+const BUDGET_KB = 584;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs) loads later.

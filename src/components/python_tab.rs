@@ -1,0 +1,45 @@
+//! The Python tab: real Python (Pyodide) with the real redis-py, against the page's engine. All of
+//! it is JavaScript and Python loaded on first use (`static/python/`, `window.playground` in
+//! index.html); the page's wasm only hands the engine's bridge to it ([`expose`]) and gives the
+//! notebook a place to mount, and says which backend is current ([`expose_backend`]).
+
+use crate::session::SessionHandle;
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export function expose(bridge) { (window.playground ??= {}).engine = bridge; }
+export function expose_remote(url) { (window.playground ??= {}).remote = url; }
+export function mount_python(el) { return window.playground.mountPython(el); }
+"#)]
+extern "C" {
+    fn expose(bridge: &JsValue);
+    fn expose_remote(url: Option<String>);
+    fn mount_python(el: &web_sys::Element) -> js_sys::Promise;
+}
+
+/// Put the engine's bridge (the one the labs use: commands and replies in RESP) where the
+/// lazily loaded Python finds it, `window.playground.engine`.
+pub fn expose_engine(session: &SessionHandle) {
+    expose(&super::labs::bridge_for(session).into());
+}
+
+/// The proxy's WebSocket when the page's backend is a real server (`None`: the in-page engine),
+/// as `window.playground.remote`: redis-py's connections then each open one to it.
+pub fn expose_backend(remote_url: &Option<String>) {
+    expose_remote(remote_url.clone());
+}
+
+#[component]
+pub fn PythonTab() -> Html {
+    let host = use_node_ref();
+    {
+        let host = host.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = host.cast::<web_sys::Element>() {
+                let _ = mount_python(&el);
+            }
+        });
+    }
+    html! { <section class="panel python" aria-label="Python" ref={host}></section> }
+}
