@@ -111,9 +111,9 @@ ensure_python_assets() {
     [[ "$("$venv/bin/python" -c 'import redis; print(redis.__version__)' 2>/dev/null)" != "$REDIS_PY_VERSION" ]]; then
     say "fetching redis-py $REDIS_PY_VERSION from PyPI (the Python tab's wheel and a native venv)"
     [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "redis==$REDIS_PY_VERSION"
+    "$venv/bin/python" -m pip install -q "redis==$REDIS_PY_VERSION"
     rm -rf target/redis-wheel
-    "$venv/bin/pip" download -q --no-deps --only-binary=:all: -d target/redis-wheel "redis==$REDIS_PY_VERSION"
+    "$venv/bin/python" -m pip download -q --no-deps --only-binary=:all: -d target/redis-wheel "redis==$REDIS_PY_VERSION"
     cp target/redis-wheel/redis-"$REDIS_PY_VERSION"-py3-none-any.whl "$dir/redis-$REDIS_PY_VERSION.whl"
   fi
 }
