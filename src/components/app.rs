@@ -174,6 +174,21 @@ pub fn App() -> Html {
             session.update(|s| s.dirty = true);
         })
     };
+    // The console's Python mode: redis-py in the page, against the current backend. The entry
+    // shows once Python answers; what it changed shows in the key browser and server panel.
+    let on_python = {
+        let (session, dispatch) = (session.clone(), dispatch.clone());
+        Callback::from(move |source: String| {
+            session.update(|s| s.history.push(&source));
+            let (session, dispatch) = (session.clone(), dispatch.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let (text, is_error) = crate::components::python_tab::run_console_line(&source).await;
+                dispatch.dispatch(Action::Ran(crate::console::python_entry(source, text, is_error)));
+                drain_into(&session, &dispatch);
+                session.update(|s| s.dirty = true);
+            });
+        })
+    };
     // The second client's lines run on the in-page engine only (a real server's second
     // connection would need the proxy's; the panel is hidden then).
     let on_second = {
@@ -269,14 +284,14 @@ pub fn App() -> Html {
                 <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()}
                     on_second={on_second.clone()} remote={choice.remote} />
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
-                    on_run={on_run.clone()} compare={connected.then_some(*compare)}
+                    on_run={on_run.clone()} compare={connected.then_some(*compare)} on_python={Some(on_python.clone())}
                     on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
             </div>
         },
         _ => html! {
             <div class={classes!("workspace", if s.tab == Tab::Keys { "front-keys" } else { "front-console" })}>
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
-                    on_run={on_run.clone()} compare={connected.then_some(*compare)}
+                    on_run={on_run.clone()} compare={connected.then_some(*compare)} on_python={Some(on_python.clone())}
                     on_compare={{ let compare = compare.clone(); Callback::from(move |on| compare.set(on)) }} />
                 { keys }
             </div>

@@ -17,6 +17,10 @@ pub struct ConsoleProps {
     pub compare: Option<bool>,
     #[prop_or_default]
     pub on_compare: Callback<bool>,
+    /// Run a line as Python (the console's Python mode, with redis-py against the page's
+    /// backend); no switch when unset.
+    #[prop_or_default]
+    pub on_python: Option<Callback<String>>,
 }
 
 #[component]
@@ -34,6 +38,19 @@ pub fn Console(props: &ConsoleProps) -> Html {
     let bytes = props.view == View::Bytes;
     let toggle = props.on_view.reform(move |_: MouseEvent| if bytes { View::Text } else { View::Bytes });
     let clear = props.on_run.reform(|_: MouseEvent| vec!["clear".to_string()]);
+    let python = use_state(|| false);
+    let python_on = *python && props.on_python.is_some();
+    let on_line = match (&props.on_python, python_on) {
+        // Python takes the line (or a pasted block) whole; console commands stay redis-cli's.
+        (Some(on_python), true) => {
+            let (on_python, on_run) = (on_python.clone(), props.on_run.clone());
+            Callback::from(move |lines: Vec<String>| match lines.as_slice() {
+                [one] if one.trim() == "clear" => on_run.emit(lines),
+                _ => on_python.emit(lines.join("\n")),
+            })
+        }
+        _ => props.on_run.clone(),
+    };
     let replies =
         props.entries.iter().map(|entry| html! { <Reply entry={entry.clone()} view={props.view} /> });
     html! {
@@ -51,6 +68,13 @@ pub fn Console(props: &ConsoleProps) -> Html {
                             <span>{"run on both and compare"}</span>
                         </label>
                     }
+                    if props.on_python.is_some() {
+                        <label class="switch" title="Type Python instead of Redis commands: the real redis-py, connected to this page's backend (loaded on first use)">
+                            <input type="checkbox" id="python-toggle" checked={python_on}
+                                onclick={{ let python = python.clone(); Callback::from(move |_: MouseEvent| python.set(!*python)) }} />
+                            <span>{"Python"}</span>
+                        </label>
+                    }
                     <button class="btn quiet" onclick={clear} title="Clear the screen">{"Clear"}</button>
                 </div>
             </div>
@@ -64,7 +88,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                 }
                 { for replies }
             </div>
-            <ConsoleInput on_run={props.on_run.clone()} />
+            <ConsoleInput on_run={on_line} python={python_on} />
         </section>
     }
 }

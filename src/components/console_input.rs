@@ -13,6 +13,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ConsoleInputProps {
     pub on_run: Callback<Vec<String>>,
+    /// Python mode: the `>>>` prompt, no Redis hints or completion, a paste kept whole.
+    #[prop_or_default]
+    pub python: bool,
 }
 
 /// Tab cycling: the candidates for the prefix typed before the first Tab, and where we are.
@@ -25,7 +28,9 @@ struct Completion {
 #[component]
 pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
     let session = use_context::<SessionHandle>();
-    let prompt = use_context::<BackendHandle>().map(|b| b.0.prompt()).unwrap_or_else(|| "redis>".into());
+    let backend_prompt =
+        use_context::<BackendHandle>().map(|b| b.0.prompt()).unwrap_or_else(|| "redis>".into());
+    let prompt = if props.python { ">>>".to_string() } else { backend_prompt };
     let value = use_state(String::new);
     let completion = use_mut_ref(Completion::default);
     let input_ref = use_node_ref();
@@ -49,8 +54,8 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
         })
     };
     let onkeydown = {
-        let (value, completion, on_run, session) =
-            (value.clone(), completion.clone(), props.on_run.clone(), session.clone());
+        let (value, completion, on_run, session, python) =
+            (value.clone(), completion.clone(), props.on_run.clone(), session.clone(), props.python);
         Callback::from(move |e: KeyboardEvent| {
             let current = (*value).clone();
             match e.key().as_str() {
@@ -75,7 +80,7 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
                         value.set(line);
                     }
                 }
-                "Tab" if !current.contains(' ') => {
+                "Tab" if !python && !current.contains(' ') => {
                     e.prevent_default();
                     if let Some(next) = complete(&completion, &current) {
                         value.set(next);
@@ -92,7 +97,7 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
         })
     };
     let onpaste = {
-        let (value, on_run) = (value.clone(), props.on_run.clone());
+        let (value, on_run, python) = (value.clone(), props.on_run.clone(), props.python);
         Callback::from(move |e: Event| {
             let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::ClipboardEvent>(&e) else { return };
             let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
@@ -100,7 +105,8 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
                 return;
             }
             e.prevent_default();
-            let lines = pasted_lines(&format!("{}{}", *value, text));
+            let pasted = format!("{}{}", *value, text);
+            let lines = if python { vec![pasted] } else { pasted_lines(&pasted) };
             value.set(String::new());
             on_run.emit(lines);
         })
@@ -114,8 +120,8 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
         })
     };
 
-    let hint_text = hint(&value).unwrap_or_default();
-    let spec = spec_for(&value);
+    let hint_text = if props.python { String::new() } else { hint(&value).unwrap_or_default() };
+    let spec = if props.python { None } else { spec_for(&value) };
     html! {
         <div class="input-area" onclick={focus}>
             <div class="input-line">
@@ -127,13 +133,16 @@ pub fn ConsoleInput(props: &ConsoleInputProps) -> Html {
                     </div>
                     <input id="console-input" ref={input_ref} type="text" value={(*value).clone()}
                         {oninput} {onkeydown} {onpaste} autocomplete="off" autocapitalize="off"
-                        spellcheck="false" aria-label="Redis command" placeholder="PING" />
+                        spellcheck="false" aria-label={if props.python { "Python" } else { "Redis command" }}
+                        placeholder={if props.python { "r = redis.Redis(); r.ping()" } else { "PING" }} />
                 </div>
             </div>
             <div class="summary" id="command-summary">
                 if let Some(spec) = spec {
                     <code>{ format!("{} {}", spec.name.to_ascii_uppercase(), spec.syntax) }</code>
                     <span>{" — "}{ spec.summary }</span>
+                } else if props.python {
+                    <span class="muted">{"Python with redis-py: every redis.Redis(...) talks to this page's backend · Enter runs · ↑/↓ history"}</span>
                 } else {
                     <span class="muted">{"Enter runs · Tab completes · ↑/↓ history · help <command>"}</span>
                 }

@@ -11,8 +11,10 @@ use yew::prelude::*;
 export function expose(bridge) { (window.playground ??= {}).engine = bridge; }
 export function expose_remote(url) { (window.playground ??= {}).remote = url; }
 export function mount_python(el) { return window.playground.mountPython(el); }
+export function run_console_python(source) { return window.playground.runConsolePython(source); }
 "#)]
 extern "C" {
+    fn run_console_python(source: &str) -> js_sys::Promise;
     fn expose(bridge: &JsValue);
     fn expose_remote(url: Option<String>);
     fn mount_python(el: &web_sys::Element) -> js_sys::Promise;
@@ -28,6 +30,22 @@ pub fn expose_engine(session: &SessionHandle) {
 /// as `window.playground.remote`: redis-py's connections then each open one to it.
 pub fn expose_backend(remote_url: &Option<String>) {
     expose_remote(remote_url.clone());
+}
+
+/// Run a line of the console's Python mode: what it printed (an expression's value included), and
+/// the traceback if it failed, as `(text, is_error)`. The first line loads Python.
+pub async fn run_console_line(source: &str) -> (String, bool) {
+    let result = wasm_bindgen_futures::JsFuture::from(run_console_python(source)).await;
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => return (format!("Python could not start: {}", crate::lazy::describe(&e)), true),
+    };
+    let field = |name: &str| js_sys::Reflect::get(&result, &name.into()).ok().and_then(|v| v.as_string());
+    let output = field("output").unwrap_or_default();
+    match field("error") {
+        Some(traceback) => (format!("{output}{traceback}").trim_end().to_string(), true),
+        None => (output.trim_end().to_string(), false),
+    }
 }
 
 #[component]

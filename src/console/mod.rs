@@ -173,6 +173,12 @@ pub fn entry_for(prompt: String, input: String, reply: &Frame, proto: Protocol, 
     }
 }
 
+/// A console entry for a line of the console's Python mode (`>>>`): what Python printed, or
+/// its traceback.
+pub fn python_entry(source: String, text: String, is_error: bool) -> ConsoleEntry {
+    local(">>>".into(), &source, &text, is_error)
+}
+
 fn local(prompt: String, line: &str, text: &str, is_error: bool) -> ConsoleEntry {
     ConsoleEntry {
         prompt,

@@ -296,10 +296,11 @@ class _Output:
         return False
 
 
-def run(source, namespace, write):
+def run(source, namespace, write, mode="exec"):
     """Run ``source`` in ``namespace`` (a dict, kept across a notebook's cells), its output to
     ``write``. Returns the traceback as Python prints it (without this function's frame), or
-    None."""
+    None. ``mode="single"`` runs one interactive statement as the Python prompt does: the value
+    of an expression is printed (the console's Python mode)."""
     out = _Output(write)
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = out
@@ -308,7 +309,7 @@ def run(source, namespace, write):
         namespace.setdefault("__name__", "__main__")
         namespace.setdefault("embed", embed)
         namespace.setdefault("client", OpenAI())
-        exec(compile(source, "<cell>", "exec"), namespace)
+        exec(compile(source, "<stdin>" if mode == "single" else "<cell>", mode), namespace)
         return None
     except BaseException as error:  # noqa: B036: the learner's KeyboardInterrupt shows too
         return "".join(traceback.format_exception(type(error), error, error.__traceback__.tb_next))

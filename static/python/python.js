@@ -180,6 +180,28 @@ export async function runCell(source, { namespace, write } = {}) {
   }
 }
 
+let consoleNamespace;
+
+/**
+ * The console's Python mode: one line (or a pasted block) in a namespace kept for the page's
+ * life, an expression's value printed as the Python prompt prints it. Resolves to
+ * { output, error } like runCell.
+ */
+export async function runConsole(source) {
+  const { pyodide, glue } = await python();
+  consoleNamespace ??= pyodide.globals.get('dict')();
+  // One line is an interactive statement; a pasted block runs as a script.
+  const mode = source.includes('\n') ? 'exec' : 'single';
+  let output = '';
+  stopRequested = false;
+  const run = glue.run;
+  const sink = (text) => { output += text; };
+  const error = run.callPromising
+    ? await run.callPromising(source, consoleNamespace, sink, mode)
+    : run(source, consoleNamespace, sink, mode);
+  return { output, error: error ?? null };
+}
+
 /** A namespace kept across a notebook's cells. */
 export async function newNamespace() {
   const { pyodide } = await python();

@@ -206,3 +206,30 @@ print(client.embeddings.create(input="hello", model="text-embedding-3-small").da
   assert.equal(check.stdout, "b'via the proxy'\n");
   assert.deepEqual(remote.errors, []);
 });
+
+test("the console's Python mode: a REPL with redis-py against the page's engine", async () => {
+  const p = await openPage(browser, server.url);
+  await p.click('#python-toggle');
+  assert.equal(await p.locator('#prompt').innerText(), '>>>');
+  const runLine = async (line) => {
+    const before = await p.locator('.scrollback .entry').count();
+    await p.fill('#console-input', line);
+    await p.press('#console-input', 'Enter');
+    await p.waitForFunction((n) => document.querySelectorAll('.scrollback .entry').length > n, before, { timeout: 60_000 });
+    return p.locator('.scrollback .entry .reply').last().innerText();
+  };
+  // Names persist from line to line; an expression's value prints as the Python prompt prints it.
+  assert.equal(await runLine('import redis; r = redis.Redis(host="example.redis.azure.net", port=10000, ssl=True, decode_responses=True)'), '');
+  assert.equal(await runLine('r.set("greeting", "hello", ex=300)'), 'True');
+  assert.equal(await runLine('r.get("greeting")'), "'hello'");
+  assert.match(await runLine('r.incr("greeting")'), /Traceback[\s\S]*ResponseError: value is not an integer or out of range/);
+  await p.locator('.key-row[data-key="greeting"] .ttl.has-ttl').waitFor();
+  // Back to redis-cli: the same key, through the console's own connection.
+  await p.click('#python-toggle');
+  assert.notEqual(await p.locator('#prompt').innerText(), '>>>');
+  await p.fill('#console-input', 'GET greeting');
+  await p.press('#console-input', 'Enter');
+  await p.waitForFunction(() => document.querySelector('.scrollback .entry:last-child .reply')?.innerText === '"hello"');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
