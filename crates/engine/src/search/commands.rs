@@ -3,6 +3,7 @@
 use super::hnsw::Params;
 use super::index::{Algo, Field, Index, Kind, VecType, VectorSpec};
 use super::query::{self, Node};
+use super::score::{Scorer, Scoring};
 use super::text::StopWords;
 use super::vector::Metric;
 use crate::args::{parse_i64, Args};
@@ -537,6 +538,9 @@ struct Options {
     params: HashMap<String, Bytes>,
     dialect: i64,
     matching: Matching,
+    withscores: bool,
+    /// SCORER's name, checked once the index is known (RediSearch's order of errors).
+    scorer: Option<Bytes>,
 }
 
 /// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion) and
@@ -557,13 +561,16 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
         params: HashMap::new(),
         dialect: 1,
         matching: Matching::default(),
+        withscores: false,
+        scorer: None,
     };
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
             "NOCONTENT" => o.nocontent = true,
             "VERBATIM" => o.matching.verbatim = true,
             "NOSTOPWORDS" => o.matching.keep_stopwords = true,
-            "WITHSCORES" | "WITHPAYLOADS" | "WITHSORTKEYS" | "EXPLAINSCORE" => {}
+            "WITHSCORES" => o.withscores = true,
+            "WITHPAYLOADS" | "WITHSORTKEYS" | "EXPLAINSCORE" => {}
             "RETURN" => {
                 let n = count(args)?;
                 let mut names = Vec::new();
@@ -612,7 +619,12 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
                 o.dialect = parse_i64(&raw)
                     .ok_or_else(|| err("DIALECT requires a non negative integer >=1 and <= 4"))?;
             }
-            "TIMEOUT" | "SLOP" | "LANGUAGE" | "SCORER" | "EXPANDER" => {
+            "SCORER" => {
+                o.scorer = Some(args.next_opt().ok_or_else(|| {
+                    err("Bad arguments for SCORER: Expected an argument, but none provided")
+                })?);
+            }
+            "TIMEOUT" | "SLOP" | "LANGUAGE" | "EXPANDER" => {
                 args.next_bytes()?;
             }
             _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
@@ -629,6 +641,7 @@ struct Row {
     id: u64,
     key: Bytes,
     yielded: Vec<(String, f64)>,
+    score: f64,
 }
 
 fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -637,6 +650,10 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let opts = parse_options(args)?;
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err(format!("{}: no such index", text(&name))));
+    };
+    let scorer = match &opts.scorer {
+        None => Scorer::default(),
+        Some(name) => Scorer::parse(name).ok_or_else(|| err(format!("No such scorer {}", text(name))))?,
     };
     let q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
     if let Some((field, _)) = &opts.sortby {
@@ -665,7 +682,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     let doc = idx.docs.get(&id)?;
                     let mut yielded: Vec<(String, f64)> = yields.get(&id).cloned().into_iter().collect();
                     yielded.insert(0, (score_name.clone(), d));
-                    Some(Row { id, key: doc.key.clone(), yielded })
+                    Some(Row { id, key: doc.key.clone(), yielded, score: 0.0 })
                 })
                 .collect()
         }
@@ -677,6 +694,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     id: *id,
                     key: doc.key.clone(),
                     yielded: yields.get(id).cloned().into_iter().collect(),
+                    score: 0.0,
                 })
             })
             .collect(),
@@ -690,6 +708,17 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         super::index::field_of(db.raw_get(key).map(|e| &e.value), &identifier)
     };
     crate::order::sort_by_key(&mut rows, |r| r.id);
+    let scoring = Scoring::new(idx, scorer, opts.matching.verbatim, opts.matching.keep_stopwords);
+    for row in rows.iter_mut() {
+        if let Some(doc) = idx.docs.get(&row.id) {
+            row.score = scoring.score(&q.filter, doc);
+        }
+    }
+    // Without SORTBY, text hits rank by score (ties by doc id); KNN results by distance.
+    if opts.sortby.is_none() && q.knn.is_none() {
+        let key = |r: &Row| if r.score.is_nan() { f64::NEG_INFINITY } else { r.score };
+        crate::order::sort_by(&mut rows, |a, b| key(b).total_cmp(&key(a)));
+    }
     if let Some((field, desc)) = &opts.sortby {
         let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric));
         // A SORTABLE text or tag sorts by its case-folded form (RediSearch folds with nunicode;
@@ -805,13 +834,36 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
             }
         }
-        results.push((row.key.clone(), fields));
+        results.push((row.key.clone(), opts.withscores.then_some(row.score), fields));
+    }
+    // Whole documents list their fields in the order each name first appears over the page
+    // (RediSearch's lookup keys are created as rows are loaded).
+    if returns.is_none() {
+        let name = |f: &Frame| match f {
+            Frame::Bulk(b) => b.clone(),
+            _ => Bytes::new(),
+        };
+        let mut order: Vec<Bytes> = Vec::new();
+        for (_, _, fields) in &results {
+            for (k, _) in fields {
+                let k = name(k);
+                if !order.contains(&k) {
+                    order.push(k);
+                }
+            }
+        }
+        for (_, _, fields) in results.iter_mut() {
+            crate::order::sort_by_key(fields, |(k, _)| order.iter().position(|o| *o == name(k)));
+        }
     }
     if ctx.client.protocol == crate::Protocol::Resp3 {
         let items = results
             .into_iter()
-            .map(|(key, fields)| {
+            .map(|(key, score, fields)| {
                 let mut m = vec![(Frame::Simple("id".into()), Frame::Bulk(key))];
+                if let Some(score) = score {
+                    m.push((Frame::Simple("score".into()), Frame::Double(score)));
+                }
                 if !nocontent {
                     m.push((Frame::Simple("extra_attributes".into()), Frame::Map(fields)));
                 }
@@ -828,8 +880,11 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ]));
     }
     let mut out = vec![Frame::Integer(total)];
-    for (key, fields) in results {
+    for (key, score, fields) in results {
         out.push(Frame::Bulk(key));
+        if let Some(score) = score {
+            out.push(Frame::Double(score));
+        }
         if !nocontent {
             out.push(Frame::Array(fields.into_iter().flat_map(|(k, v)| [k, v]).collect()));
         }

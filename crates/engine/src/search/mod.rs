@@ -5,6 +5,7 @@
 //! - `index.rs`: schema, documents and vector storage of one index.
 //! - `query.rs`: the query language subset.
 //! - `text.rs`: tokens, stop words and stems of TEXT fields.
+//! - `score.rs`: the scorers (TFIDF, BM25STD, ...) over each document's forward index.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod commands;
@@ -12,6 +13,7 @@ pub mod filter;
 pub mod hnsw;
 pub mod index;
 pub mod query;
+pub mod score;
 pub mod text;
 pub mod vector;
 
