@@ -655,7 +655,12 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         None => Scorer::default(),
         Some(name) => Scorer::parse(name).ok_or_else(|| err(format!("No such scorer {}", text(name))))?,
     };
-    let q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    let mut q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    let hybrid = q.filter != Node::All;
+    if let Some(knn) = q.knn.as_mut() {
+        let hnsw = idx.vector_spec(&knn.field).is_some_and(|v| v.algo == Algo::Hnsw);
+        knn.check_attrs(hnsw, hybrid).map_err(err)?;
+    }
     if let Some((field, _)) = &opts.sortby {
         // Only a query that returns rows sorts them (LIMIT 0 0 only counts).
         if opts.limit > 0 && idx.field(field).is_none() && !q.yielded_names().contains(field) {
