@@ -39,6 +39,28 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.aggregate",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Runs a query through a pipeline: LOAD, GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT.",
+        syntax: "index query [LOAD n field...] [GROUPBY n field... [REDUCE fn n arg... [AS name]]...] [APPLY expr AS name] [FILTER expr] [SORTBY n field [ASC|DESC]... [MAX m]] [LIMIT offset num] [WITHCURSOR [COUNT c] [MAXIDLE ms]] [PARAMS n name value...] [DIALECT d]",
+        run: super::aggregate::ft_aggregate,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.cursor",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Reads more rows from an FT.AGGREGATE cursor, or deletes it.",
+        syntax: "READ index cursor_id [COUNT n] | DEL index cursor_id",
+        run: super::aggregate::ft_cursor,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.alter",
         arity: -5,
         flags: &["write", "denyoom"],
@@ -84,15 +106,15 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
 ];
 
-fn err(msg: impl Into<String>) -> CmdError {
+pub(super) fn err(msg: impl Into<String>) -> CmdError {
     CmdError::raw(msg)
 }
 
-fn text(b: &[u8]) -> String {
+pub(super) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn count(args: &mut Args) -> Result<usize, CmdError> {
+pub(super) fn count(args: &mut Args) -> Result<usize, CmdError> {
     let raw = args.next_bytes()?;
     parse_i64(&raw).and_then(|n| usize::try_from(n).ok()).ok_or_else(|| err("Bad arguments"))
 }
@@ -405,7 +427,7 @@ fn removed_stopword(idx: &Index, node: &Node, how: Matching) -> bool {
     }
 }
 
-fn evaluate(
+pub(super) fn evaluate(
     idx: &Index,
     node: &Node,
     how: Matching,
@@ -546,9 +568,9 @@ struct Options {
 /// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion) and
 /// NOSTOPWORDS (keep stop words in the query).
 #[derive(Debug, Clone, Copy, Default)]
-struct Matching {
-    verbatim: bool,
-    keep_stopwords: bool,
+pub(super) struct Matching {
+    pub(super) verbatim: bool,
+    pub(super) keep_stopwords: bool,
 }
 
 fn parse_options(args: &mut Args) -> Result<Options, CmdError> {

@@ -49,6 +49,14 @@ pub enum Func {
     Lower,
     Upper,
     Strlen,
+    Substr,
+    Abs,
+    Ceil,
+    Floor,
+    Sqrt,
+    Log,
+    Log2,
+    Exp,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -234,6 +242,14 @@ impl Parser<'_> {
                     "lower" => Func::Lower,
                     "upper" => Func::Upper,
                     "strlen" => Func::Strlen,
+                    "substr" => Func::Substr,
+                    "abs" => Func::Abs,
+                    "ceil" => Func::Ceil,
+                    "floor" => Func::Floor,
+                    "sqrt" => Func::Sqrt,
+                    "log" => Func::Log,
+                    "log2" => Func::Log2,
+                    "exp" => Func::Exp,
                     _ => return Err(format!("Unknown function name '{name}'")),
                 };
                 if !self.eat("(") {
@@ -253,6 +269,7 @@ impl Parser<'_> {
                 }
                 let wanted = match func {
                     Func::StartsWith | Func::Contains => 2,
+                    Func::Substr => 3,
                     _ => 1,
                 };
                 if args.len() != wanted {
@@ -284,14 +301,14 @@ pub fn parse(src: &str) -> Result<Expr, String> {
 
 /// A value during evaluation; `Null` is a missing field (and anything computed from one).
 #[derive(Debug, Clone, PartialEq)]
-enum Val {
+pub enum Val {
     Num(f64),
     Str(String),
     Null,
 }
 
 impl Val {
-    fn number(&self) -> Option<f64> {
+    pub fn number(&self) -> Option<f64> {
         match self {
             Val::Num(n) => Some(*n),
             Val::Str(s) => crate::decimal::parse_f64(s.trim()),
@@ -299,7 +316,7 @@ impl Val {
         }
     }
 
-    fn text(&self) -> Option<String> {
+    pub fn text(&self) -> Option<String> {
         match self {
             Val::Num(n) => Some(crate::float::format_double(*n)),
             Val::Str(s) => Some(s.clone()),
@@ -307,7 +324,7 @@ impl Val {
         }
     }
 
-    fn truthy(&self) -> Option<bool> {
+    pub fn truthy(&self) -> Option<bool> {
         match self {
             Val::Num(n) => Some(*n != 0.0),
             Val::Str(s) => Some(!s.is_empty()),
@@ -321,12 +338,20 @@ fn bool_val(b: bool) -> Val {
 }
 
 fn eval(expr: &Expr, hash: &IndexMap<Bytes, Bytes>) -> Val {
+    let get = |f: &str| {
+        hash.get(f.as_bytes()).map_or(Val::Null, |v| Val::Str(String::from_utf8_lossy(v).into_owned()))
+    };
+    eval_with(expr, &get)
+}
+
+/// Evaluate `expr`, reading `@field`s through `get` (FT.AGGREGATE's APPLY and FILTER).
+pub fn eval_with(expr: &Expr, get: &dyn Fn(&str) -> Val) -> Val {
+    let hash = get;
+    let eval = eval_with;
     match expr {
         Expr::Num(n) => Val::Num(*n),
         Expr::Str(s) => Val::Str(s.clone()),
-        Expr::Field(f) => {
-            hash.get(f.as_bytes()).map_or(Val::Null, |v| Val::Str(String::from_utf8_lossy(v).into_owned()))
-        }
+        Expr::Field(f) => hash(f),
         Expr::Not(e) => eval(e, hash).truthy().map_or(Val::Null, |b| bool_val(!b)),
         Expr::Neg(e) => eval(e, hash).number().map_or(Val::Null, |n| Val::Num(-n)),
         Expr::Binary(Op::And, a, b) => match eval(a, hash).truthy() {
@@ -370,6 +395,21 @@ fn eval(expr: &Expr, hash: &IndexMap<Bytes, Bytes>) -> Val {
             }
         }
         Expr::Call(Func::Exists, args) => bool_val(args.first().is_some_and(|a| eval(a, hash) != Val::Null)),
+        Expr::Call(
+            f @ (Func::Abs | Func::Ceil | Func::Floor | Func::Sqrt | Func::Log | Func::Log2 | Func::Exp),
+            args,
+        ) => {
+            let Some(n) = args.first().and_then(|a| eval(a, hash).number()) else { return Val::Null };
+            Val::Num(match f {
+                Func::Abs => n.abs(),
+                Func::Ceil => n.ceil(),
+                Func::Floor => n.floor(),
+                Func::Sqrt => n.sqrt(),
+                Func::Log => n.ln(),
+                Func::Log2 => n.log2(),
+                _ => n.exp(),
+            })
+        }
         Expr::Call(func, args) => {
             let vals: Vec<Val> = args.iter().map(|a| eval(a, hash)).collect();
             let texts: Option<Vec<String>> = vals.iter().map(Val::text).collect();
@@ -380,6 +420,24 @@ fn eval(expr: &Expr, hash: &IndexMap<Bytes, Bytes>) -> Val {
                 (Func::Lower, [s]) => Val::Str(s.to_ascii_lowercase()),
                 (Func::Upper, [s]) => Val::Str(s.to_ascii_uppercase()),
                 (Func::Strlen, [s]) => Val::Num(s.len() as f64),
+                // substr(s, offset, len): a negative offset counts from the end, a negative
+                // length stops that many bytes before it (RediSearch's `func_substr`).
+                (Func::Substr, [s, off, len]) => {
+                    let n = s.len() as i64;
+                    let num = |t: &str| crate::decimal::parse_f64(t.trim()).map_or(0, |x| x as i64);
+                    let mut off = num(off);
+                    let mut len = num(len);
+                    if off < 0 {
+                        off += n;
+                    }
+                    off = off.clamp(0, n);
+                    if len < 0 {
+                        len += n - off;
+                    }
+                    let end = (off + len.max(0)).min(n);
+                    let bytes = s.as_bytes().get(off as usize..end as usize).unwrap_or_default();
+                    Val::Str(String::from_utf8_lossy(bytes).into_owned())
+                }
                 _ => Val::Null,
             }
         }

@@ -6,8 +6,10 @@
 //! - `query.rs`: the query language subset.
 //! - `text.rs`: tokens, stop words and stems of TEXT fields.
 //! - `score.rs`: the scorers (TFIDF, BM25STD, ...) over each document's forward index.
+//! - `aggregate.rs`: FT.AGGREGATE's pipeline and FT.CURSOR.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
+pub mod aggregate;
 pub mod commands;
 pub mod filter;
 pub mod hnsw;
@@ -31,6 +33,8 @@ pub struct Indexes {
     pub by_name: IndexMap<Bytes, index::Index>,
     /// The kernel new indexes report distances with (`Engine::set_vector_kernel`).
     pub kernel: vector::Kernel,
+    /// Open FT.AGGREGATE WITHCURSOR reads, by cursor id.
+    pub cursors: std::collections::HashMap<u64, aggregate::Cursor>,
 }
 
 /// Re-index keys changed by the last command (called only while an index exists). RediSearch

@@ -1,0 +1,205 @@
+//! FT.AGGREGATE against RediSearch 2.10: LOAD, GROUPBY with its reducers, APPLY expressions,
+//! FILTER, SORTBY [MAX], LIMIT, PARAMS, `total_results` as RediSearch counts it, and errors, in
+//! RESP2 and RESP3. Group order is RediSearch's hash order, so grouped pipelines sort after
+//! GROUPBY.
+
+mod common;
+
+use common::Session;
+
+fn corpus(s: &mut Session) {
+    s.same(&[
+        "FT.CREATE",
+        "ag",
+        "PREFIX",
+        "1",
+        "ag:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "g",
+        "TAG",
+        "n",
+        "NUMERIC",
+        "SORTABLE",
+    ]);
+    s.script(&[
+        &["HSET", "ag:1", "t", "hello world", "g", "a", "n", "1", "x", "foo"],
+        &["HSET", "ag:2", "t", "hello there", "g", "a", "n", "2"],
+        &["HSET", "ag:3", "t", "other", "g", "b", "n", "3.5"],
+        &["HSET", "ag:4", "t", "more", "g", "b", "n", "10"],
+        &["HSET", "ag:5", "t", "no g", "n", "-1"],
+        &["HSET", "ag:6", "t", "last one", "g", "c", "n", "7"],
+    ]);
+}
+
+const PIPELINES: &[&[&str]] = &[
+    &[],
+    &["LOAD", "2", "@t", "@n"],
+    &["LOAD", "3", "@n", "AS", "m"],
+    &["LOAD", "1", "@x"],
+    &["LIMIT", "2", "2"],
+    &["LOAD", "1", "@n", "LIMIT", "2", "2"],
+    &["LOAD", "1", "@n", "FILTER", "@n>1"],
+    &["LOAD", "1", "@n", "FILTER", "@n>1", "SORTBY", "1", "@n"],
+    &["SORTBY", "2", "@n", "DESC", "MAX", "2"],
+    &["SORTBY", "2", "@n", "DESC", "LIMIT", "1", "2"],
+    &["SORTBY", "1", "@t"],
+    &["APPLY", "@n*2", "AS", "d"],
+    &["LOAD", "1", "@n", "APPLY", "@n/3", "AS", "x", "SORTBY", "2", "@x", "DESC"],
+    &[
+        "LOAD",
+        "1",
+        "@t",
+        "APPLY",
+        "upper(@t)",
+        "AS",
+        "u",
+        "APPLY",
+        "strlen(@t)",
+        "AS",
+        "l",
+        "SORTBY",
+        "2",
+        "@l",
+        "ASC",
+    ],
+    &["LOAD", "1", "@t", "APPLY", "substr(@t,1,3)", "AS", "s", "APPLY", "substr(@t,-3,2)", "AS", "e"],
+    &["APPLY", "sqrt(abs(@n))+floor(@n/3)-ceil(@n/4)", "AS", "z", "SORTBY", "2", "@z", "ASC"],
+    &["APPLY", "@n % 3", "AS", "r", "FILTER", "@r == 1 || @n < 0"],
+    &["GROUPBY", "1", "@g", "REDUCE", "COUNT", "0", "AS", "c", "SORTBY", "2", "@g", "ASC"],
+    &["GROUPBY", "1", "@g", "REDUCE", "COUNT", "0", "AS", "c", "SORTBY", "4", "@c", "DESC", "@g", "ASC"],
+    &["GROUPBY", "0", "REDUCE", "COUNT", "0", "AS", "c"],
+    &[
+        "GROUPBY",
+        "1",
+        "@g",
+        "REDUCE",
+        "SUM",
+        "1",
+        "@n",
+        "AS",
+        "s",
+        "REDUCE",
+        "AVG",
+        "1",
+        "@n",
+        "REDUCE",
+        "MIN",
+        "1",
+        "@n",
+        "AS",
+        "mn",
+        "REDUCE",
+        "MAX",
+        "1",
+        "@n",
+        "AS",
+        "mx",
+        "REDUCE",
+        "STDDEV",
+        "1",
+        "@n",
+        "AS",
+        "sd",
+        "REDUCE",
+        "QUANTILE",
+        "2",
+        "@n",
+        "0.5",
+        "REDUCE",
+        "COUNT_DISTINCT",
+        "1",
+        "@n",
+        "AS",
+        "cd",
+        "REDUCE",
+        "FIRST_VALUE",
+        "1",
+        "@n",
+        "AS",
+        "fv",
+        "SORTBY",
+        "2",
+        "@g",
+        "ASC",
+    ],
+    &[
+        "GROUPBY",
+        "1",
+        "@g",
+        "REDUCE",
+        "FIRST_VALUE",
+        "4",
+        "@t",
+        "BY",
+        "@n",
+        "DESC",
+        "AS",
+        "top",
+        "REDUCE",
+        "MIN",
+        "1",
+        "@t",
+        "AS",
+        "mt",
+        "REDUCE",
+        "AVG",
+        "1",
+        "@t",
+        "SORTBY",
+        "2",
+        "@g",
+        "DESC",
+    ],
+    &[
+        "GROUPBY", "1", "@t", "REDUCE", "TOLIST", "1", "@n", "AS", "l", "SORTBY", "2", "@t", "ASC", "LIMIT",
+        "1", "3",
+    ],
+    &[
+        "GROUPBY", "1", "@g", "REDUCE", "SUM", "1", "@n", "AS", "s", "APPLY", "@s*10", "AS", "t", "FILTER",
+        "@t>20", "SORTBY", "2", "@t", "ASC",
+    ],
+    &["GROUPBY", "2", "@g", "@n", "SORTBY", "4", "@g", "ASC", "@n", "ASC"],
+    // Errors.
+    &["APPLY", "upper(@t)", "AS", "u"],
+    &["GROUPBY", "1", "@nosuch", "REDUCE", "COUNT", "0"],
+    &["GROUPBY", "1", "@g", "REDUCE", "COUNT", "1", "@n"],
+    &["GROUPBY", "1", "@g", "REDUCE", "FOO", "0"],
+    &["SORTBY", "1", "@nosuch"],
+    &["APPLY", "@n +", "AS", "z"],
+    &["BOGUS"],
+];
+
+#[test]
+fn pipelines_answer_like_redisearch() {
+    let mut s = Session::new();
+    corpus(&mut s);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for query in ["*", "hello", "@g:{a|b}", "@n:[2 +inf]", "nothing"] {
+            for p in PIPELINES {
+                let mut cmd = vec!["FT.AGGREGATE", "ag", query];
+                cmd.extend_from_slice(p);
+                s.same(&cmd);
+            }
+        }
+        s.same(&[
+            "FT.AGGREGATE",
+            "ag",
+            "@n:[$lo $hi]",
+            "LOAD",
+            "1",
+            "@n",
+            "PARAMS",
+            "4",
+            "lo",
+            "2",
+            "hi",
+            "7",
+            "DIALECT",
+            "2",
+        ]);
+        s.same(&["FT.AGGREGATE", "nosuch", "*"]);
+    }
+}
