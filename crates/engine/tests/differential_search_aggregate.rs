@@ -203,3 +203,79 @@ fn pipelines_answer_like_redisearch() {
         s.same(&["FT.AGGREGATE", "nosuch", "*"]);
     }
 }
+
+/// One command on each side with its own cursor id in place of `{id}`; the replies compared
+/// with the trailing cursor id masked (0 must be 0 on both). Returns each side's new id.
+#[track_caller]
+fn cursor_step(s: &mut Session, cmd: &[&str], ids: (u64, u64)) -> (u64, u64) {
+    let with = |id: u64| -> Vec<bytes::Bytes> {
+        cmd.iter().map(|a| bytes::Bytes::from(a.replace("{id}", &id.to_string()))).collect()
+    };
+    let theirs = s.oracle.raw(&with(ids.0));
+    let mut ours = Vec::new();
+    let now = common::now_ms();
+    let reply = s.engine.execute(s.client, with(ids.1), now);
+    reply.encode(s.engine.protocol(s.client), &mut ours);
+    let split = |r: &[u8]| -> (String, u64) {
+        let t = String::from_utf8_lossy(r).into_owned();
+        let body = t.trim_end_matches("\r\n");
+        match body.rfind("\r\n:") {
+            Some(i) if t.starts_with("*2\r\n") => (body[..i].to_string(), body[i + 3..].parse().unwrap_or(0)),
+            _ => (t.clone(), 0),
+        }
+    };
+    let ((tb, tid), (ob, oid)) = (split(&theirs), split(&ours));
+    assert_eq!(ob, tb, "{cmd:?}");
+    assert_eq!(oid == 0, tid == 0, "{cmd:?}: cursor ids {oid} (ours) / {tid} (redis)");
+    (tid, oid)
+}
+
+#[test]
+fn cursors_page_through_the_rows() {
+    let mut s = Session::new();
+    corpus(&mut s);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for (pipeline, reads) in [
+            (&["LOAD", "1", "@n"][..], 4),
+            (&["LOAD", "1", "@n", "FILTER", "@n>1"], 3),
+            (&["LOAD", "1", "@n", "SORTBY", "1", "@n"], 4),
+            (&["GROUPBY", "1", "@g", "REDUCE", "COUNT", "0", "AS", "c", "SORTBY", "2", "@g", "ASC"], 3),
+        ] {
+            let mut cmd = vec!["FT.AGGREGATE", "ag", "*"];
+            cmd.extend_from_slice(pipeline);
+            cmd.extend_from_slice(&["WITHCURSOR", "COUNT", "2"]);
+            let mut ids = cursor_step(&mut s, &cmd, (0, 0));
+            for i in 0..reads {
+                if ids.0 == 0 {
+                    break;
+                }
+                let read: &[&str] = if i == 1 {
+                    &["FT.CURSOR", "READ", "ag", "{id}", "COUNT", "1"]
+                } else {
+                    &["FT.CURSOR", "READ", "ag", "{id}"]
+                };
+                ids = cursor_step(&mut s, read, ids);
+            }
+            if ids.0 != 0 {
+                cursor_step(&mut s, &["FT.CURSOR", "DEL", "ag", "{id}"], ids);
+                cursor_step(&mut s, &["FT.CURSOR", "DEL", "ag", "{id}"], ids);
+                cursor_step(&mut s, &["FT.CURSOR", "READ", "ag", "{id}"], ids);
+            }
+        }
+        cursor_step(&mut s, &["FT.AGGREGATE", "ag", "nothing", "WITHCURSOR"], (0, 0));
+        cursor_step(&mut s, &["FT.AGGREGATE", "ag", "*", "WITHCURSOR", "COUNT", "100"], (0, 0));
+    }
+    s.script(&[
+        &["FT.CURSOR", "READ", "ag", "123"],
+        &["FT.CURSOR", "READ", "nosuch", "123"],
+        &["FT.CURSOR", "DEL", "nosuch", "123"],
+        &["FT.CURSOR", "DEL", "ag", "123"],
+        &["FT.CURSOR", "READ", "ag", "x"],
+        &["FT.CURSOR", "FOO", "ag", "1"],
+        &["FT.CURSOR", "READ", "ag"],
+        &["FT.CURSOR"],
+        &["FT.AGGREGATE", "ag", "*", "WITHCURSOR", "COUNT", "0"],
+        &["FT.AGGREGATE", "ag", "*", "WITHCURSOR", "MAXIDLE", "0"],
+    ]);
+}

@@ -178,10 +178,15 @@ fn parse(idx: &Index, args: &mut Args) -> Result<(Plan, Options), CmdError> {
             "WITHCURSOR" => {
                 let mut c = (1000, 300_000);
                 loop {
+                    let bounded = |args: &mut Args, what: &str| {
+                        count(args).ok().filter(|n| *n > 0).ok_or_else(|| {
+                            err(format!("Bad arguments for {what}: Value is outside acceptable bounds"))
+                        })
+                    };
                     if args.eat("COUNT") {
-                        c.0 = count(args)?.max(1);
+                        c.0 = bounded(args, "COUNT")?;
                     } else if args.eat("MAXIDLE") {
-                        c.1 = count(args)? as u64;
+                        c.1 = bounded(args, "MAXIDLE")? as u64;
                     } else {
                         break;
                     }
@@ -419,8 +424,10 @@ fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {
     }
 }
 
-/// Run the plan: the result rows (in order) and RediSearch's `total_results`.
-fn run(idx: &Index, plan: &Plan, ids: &[u64], db: &crate::db::Db) -> (Vec<HashMap<String, Cell>>, usize) {
+/// Run the plan: the result rows in order, each with the position of the document it came
+/// from (1-based; 0 after a GROUPBY), and the total a blocking step (GROUPBY, SORTBY) leaves
+/// (None for a streaming pipeline, whose total is counted per reply: see [`Cursor::chunk`]).
+fn run(idx: &Index, plan: &Plan, ids: &[u64], db: &crate::db::Db) -> (Vec<Row>, Option<usize>) {
     let mut rows: Vec<Row> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(doc) = idx.docs.get(id) else { continue };
@@ -515,12 +522,7 @@ fn run(idx: &Index, plan: &Plan, ids: &[u64], db: &crate::db::Db) -> (Vec<HashMa
             }
         }
     }
-    let total = match total {
-        Some(t) => t,
-        None if sorted => ids.len(),
-        None => rows.first().map_or(ids.len(), |r| r.0),
-    };
-    (rows.into_iter().map(|r| r.1).collect(), total)
+    (rows, total.or(sorted.then_some(ids.len())))
 }
 
 fn cell_frame(c: &Cell) -> Frame {
@@ -536,7 +538,7 @@ fn cell_frame(c: &Cell) -> Frame {
 }
 
 /// The reply for `rows` (a cursor's chunk too): RESP2 `[total, [k, v, ...]...]`, RESP3 a map.
-fn reply(rows: &[HashMap<String, Cell>], keys: &[String], total: usize, resp3: bool) -> Frame {
+fn reply(rows: &[&HashMap<String, Cell>], keys: &[String], total: usize, resp3: bool) -> Frame {
     let fields = |row: &HashMap<String, Cell>| -> Vec<(Frame, Frame)> {
         keys.iter().filter_map(|k| row.get(k).map(|c| (Frame::bulk(k.clone()), cell_frame(c)))).collect()
     };
@@ -566,15 +568,41 @@ fn reply(rows: &[HashMap<String, Cell>], keys: &[String], total: usize, resp3: b
     Frame::Array(out)
 }
 
-/// An open WITHCURSOR read: the rows not yet read, for FT.CURSOR READ.
+/// A pipeline's rows not yet replied (all of them, or a WITHCURSOR read's rest).
 #[derive(Debug, Clone)]
 pub struct Cursor {
     index: Bytes,
-    rows: Vec<HashMap<String, Cell>>,
+    rows: std::collections::VecDeque<Row>,
     keys: Vec<String>,
+    /// A blocking pipeline's total, replied with its first chunk (later ones say 0).
+    blocked: Option<usize>,
+    blocking: bool,
+    /// Documents the query matched, and the position of the last one replied.
+    docs: usize,
+    read: usize,
     count: usize,
     idle_ms: u64,
     last_ms: u64,
+}
+
+impl Cursor {
+    /// The next `count` rows as a reply, and whether the pipeline ran dry (fewer rows than
+    /// asked: RediSearch only learns of the end by reading past it). Each reply's total is
+    /// RediSearch's counter for that read: a blocking step's total the first time, else the
+    /// documents read until the reply's first row (to the end when it has none).
+    fn chunk(&mut self, count: usize, resp3: bool) -> (Frame, bool) {
+        let take = count.min(self.rows.len());
+        let rows: Vec<Row> = self.rows.drain(..take).collect();
+        let total = if self.blocking {
+            self.blocked.take().unwrap_or(0)
+        } else {
+            let total = rows.first().map_or(self.docs, |r| r.0).saturating_sub(self.read);
+            self.read = if take < count { self.docs } else { rows.last().map_or(self.read, |r| r.0) };
+            total
+        };
+        let maps: Vec<&HashMap<String, Cell>> = rows.iter().map(|r| &r.1).collect();
+        (reply(&maps, &self.keys, total, resp3), take < count)
+    }
 }
 
 /// `FT.AGGREGATE index query [steps and options]`.
@@ -588,68 +616,67 @@ pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let q = super::query::parse(&query_text, &o.params, o.dialect).map_err(err)?;
     let mut yields = HashMap::new();
     let ids: Vec<u64> = evaluate(idx, &q.filter, o.matching, &mut yields)?.into_iter().collect();
-    let (rows, total) = run(idx, &plan, &ids, &ctx.server.dbs[0]);
+    let (rows, blocked) = run(idx, &plan, &ids, &ctx.server.dbs[0]);
     let resp3 = ctx.client.protocol == crate::Protocol::Resp3;
-    let Some((count, idle_ms)) = o.cursor else { return Ok(reply(&rows, &plan.keys, total, resp3)) };
-    let mut cursor = Cursor { index: name, rows, keys: plan.keys, count, idle_ms, last_ms: ctx.now };
-    Ok(read_chunk(ctx, &mut cursor, total, count, resp3))
+    let (count, idle_ms) = o.cursor.unwrap_or((usize::MAX, 0));
+    let mut cursor = Cursor {
+        index: name,
+        rows: rows.into(),
+        keys: plan.keys,
+        blocking: blocked.is_some(),
+        blocked,
+        docs: ids.len(),
+        read: 0,
+        count,
+        idle_ms,
+        last_ms: ctx.now,
+    };
+    let (body, done) = cursor.chunk(count, resp3);
+    if o.cursor.is_none() {
+        return Ok(body);
+    }
+    let id = if done { 0 } else { keep(ctx, cursor, None) };
+    Ok(Frame::Array(vec![body, Frame::Integer(id as i64)]))
 }
 
-/// The next `count` rows of `cursor` and its id (0 once it is exhausted, when it is dropped;
-/// otherwise it is kept under a new random id).
-fn read_chunk(ctx: &mut Ctx, cursor: &mut Cursor, total: usize, count: usize, resp3: bool) -> Frame {
-    let take = count.min(cursor.rows.len());
-    let chunk: Vec<HashMap<String, Cell>> = cursor.rows.drain(..take).collect();
-    let body = reply(&chunk, &cursor.keys, total, resp3);
-    let id = if cursor.rows.is_empty() {
-        0
-    } else {
-        use rand_core::RngCore;
-        let id = ctx.server.rng.next_u64() >> 1 | 1;
-        cursor.last_ms = ctx.now;
-        ctx.server.search.cursors.insert(id, cursor.clone());
-        id
-    };
-    Frame::Array(vec![body, Frame::Integer(id as i64)])
+/// Keep `cursor` under `id` (a new random one when None) and return the id.
+fn keep(ctx: &mut Ctx, mut cursor: Cursor, id: Option<u64>) -> u64 {
+    use rand_core::RngCore;
+    let id = id.unwrap_or_else(|| (ctx.server.rng.next_u64() >> 33) | 1);
+    cursor.last_ms = ctx.now;
+    ctx.server.search.cursors.insert(id, cursor);
+    id
 }
 
 /// `FT.CURSOR READ index id [COUNT n]` / `FT.CURSOR DEL index id`. A cursor left idle longer
 /// than its MAXIDLE (on the engine's clock) is gone.
 pub fn ft_cursor(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    if args.remaining() < 3 {
+        return Err(CmdError::wrong_arity("FT.CURSOR"));
+    }
     let sub = text(&args.next_bytes()?).to_ascii_uppercase();
     let name = args.next_bytes()?;
-    let id = args.next_opt().and_then(|b| parse_i64(&b)).ok_or_else(|| err("Bad cursor ID"))? as u64;
+    let id = args
+        .next_opt()
+        .and_then(|b| parse_i64(&b))
+        .and_then(|n| u64::try_from(n).ok())
+        .ok_or_else(|| err("Bad cursor ID"))?;
     let now = ctx.now;
     ctx.server.search.cursors.retain(|_, c| now.saturating_sub(c.last_ms) <= c.idle_ms);
-    if !ctx.server.search.by_name.contains_key(&name) {
-        return Err(err(format!("{}: no such index", text(&name))));
-    }
     let found = ctx.server.search.cursors.get(&id).is_some_and(|c| c.index == name);
     match sub.as_str() {
         "READ" => {
             let count = if args.eat("COUNT") { Some(count(args)?) } else { None };
-            if !found {
-                return Err(err("Cursor not found, id: ".to_string() + &id.to_string()));
-            }
-            let Some(mut cursor) = ctx.server.search.cursors.remove(&id) else {
+            let Some(mut cursor) = ctx.server.search.cursors.remove(&id).filter(|_| found) else {
                 return Err(err("Cursor not found"));
             };
-            let n = count.unwrap_or(cursor.count).max(1);
+            // A COUNT given to READ stays the cursor's read size.
+            cursor.count = count.unwrap_or(cursor.count).max(1);
+            let n = cursor.count;
             let resp3 = ctx.client.protocol == crate::Protocol::Resp3;
-            let frame = read_chunk(ctx, &mut cursor, 0, n, resp3);
-            // The cursor keeps its id between reads.
-            if let Frame::Array(mut parts) = frame {
-                if let Some(Frame::Integer(new)) = parts.get(1).cloned() {
-                    if new != 0 {
-                        if let Some(c) = ctx.server.search.cursors.remove(&(new as u64)) {
-                            ctx.server.search.cursors.insert(id, c);
-                        }
-                        parts[1] = Frame::Integer(id as i64);
-                    }
-                }
-                return Ok(Frame::Array(parts));
-            }
-            Ok(Frame::Null)
+            let (body, done) = cursor.chunk(n, resp3);
+            let id = if done { 0 } else { keep(ctx, cursor, Some(id)) };
+            Ok(Frame::Array(vec![body, Frame::Integer(id as i64)]))
         }
         "DEL" => {
             if !found {
@@ -658,6 +685,6 @@ pub fn ft_cursor(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             ctx.server.search.cursors.remove(&id);
             Ok(Frame::ok())
         }
-        _ => Err(err(format!("Unknown subcommand `{}`", text(&args.all()[1])))),
+        _ => Err(err("Unknown subcommand")),
     }
 }
