@@ -279,3 +279,99 @@ fn cursors_page_through_the_rows() {
         &["FT.AGGREGATE", "ag", "*", "WITHCURSOR", "MAXIDLE", "0"],
     ]);
 }
+
+fn blob(v: &[f32]) -> bytes::Bytes {
+    bytes::Bytes::from(v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
+}
+
+/// What RedisVL's hybrid queries and semantic router send: KNN and range distances in the
+/// rows, ADDSCORES with a SCORER, APPLY over both, GROUPBY over distances.
+#[test]
+fn vector_rows_and_scores() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "kv",
+        "PREFIX",
+        "1",
+        "kv:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "g",
+        "TAG",
+        "v",
+        "VECTOR",
+        "FLAT",
+        "6",
+        "TYPE",
+        "FLOAT32",
+        "DIM",
+        "2",
+        "DISTANCE_METRIC",
+        "L2",
+    ]);
+    let docs = [
+        (0.0, 0.0, "hello world", "a"),
+        (1.0, 0.0, "hello", "b"),
+        (0.0, 2.0, "world peace", "a"),
+        (3.0, 3.0, "hello hello", "b"),
+        (0.5, 0.5, "other", "a"),
+    ];
+    for (i, (x, y, t, g)) in docs.iter().enumerate() {
+        let mut c = common::args(&["HSET", &format!("kv:{i}"), "t", t, "g", g, "v"]);
+        c.push(blob(&[*x, *y]));
+        s.same_bytes(&c);
+    }
+    let b = blob(&[0.1, 0.1]);
+    let tails: &[&[&str]] = &[
+        &[],
+        &["LOAD", "1", "@t", "APPLY", "(2-@d)/2", "AS", "sim"],
+        &["ADDSCORES", "SCORER", "BM25STD"],
+        &["ADDSCORES", "LOAD", "1", "@t", "APPLY", "@__score", "AS", "ts", "SORTBY", "2", "@ts", "DESC"],
+        &[
+            "ADDSCORES",
+            "SCORER",
+            "BM25STD",
+            "APPLY",
+            "(2-@d)/2",
+            "AS",
+            "vs",
+            "APPLY",
+            "0.3*@__score+0.7*@vs",
+            "AS",
+            "h",
+            "SORTBY",
+            "2",
+            "@h",
+            "DESC",
+            "MAX",
+            "2",
+        ],
+        &[
+            "GROUPBY", "1", "@g", "REDUCE", "AVG", "1", "@d", "AS", "ad", "REDUCE", "COUNT", "0", "AS", "c",
+            "SORTBY", "2", "@g", "ASC",
+        ],
+        &["SORTBY", "2", "@d", "ASC"],
+        &["ADDSCORES", "SCORER", "nosuch"],
+    ];
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for q in [
+            "*=>[KNN 3 @v $b AS d]",
+            "hello=>[KNN 3 @v $b AS d]",
+            "(@g:{a} | world)=>[KNN 4 @v $b AS d]",
+            "@v:[VECTOR_RANGE 5 $b]=>{$YIELD_DISTANCE_AS: d}",
+            "hello",
+        ] {
+            for tail in tails {
+                let mut c = common::args(&["FT.AGGREGATE", "kv", q]);
+                c.extend(common::args(tail));
+                c.extend(common::args(&["PARAMS", "2", "b"]));
+                c.push(b.clone());
+                c.extend(common::args(&["DIALECT", "2"]));
+                s.same_bytes(&c);
+            }
+        }
+    }
+}

@@ -196,3 +196,61 @@ fn documents_without_text_and_with_vectors() {
         }
     }
 }
+
+#[test]
+fn knn_queries_with_scores_rank_by_score() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "ks",
+        "PREFIX",
+        "1",
+        "ks:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "v",
+        "VECTOR",
+        "FLAT",
+        "6",
+        "TYPE",
+        "FLOAT32",
+        "DIM",
+        "2",
+        "DISTANCE_METRIC",
+        "L2",
+    ]);
+    let docs = [
+        (0.0f32, 0.0f32, "hello world"),
+        (1.0, 0.0, "hello"),
+        (0.0, 2.0, "world peace"),
+        (3.0, 3.0, "hello hello"),
+        (0.5, 0.5, "other"),
+    ];
+    let blob = |v: &[f32]| bytes::Bytes::from(v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>());
+    for (i, (x, y, t)) in docs.iter().enumerate() {
+        let mut c = common::args(&["HSET", &format!("ks:{i}"), "t", t, "v"]);
+        c.push(blob(&[*x, *y]));
+        s.same_bytes(&c);
+    }
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for q in [
+            "*=>[KNN 3 @v $b AS d]",
+            "hello=>[KNN 3 @v $b AS d]",
+            "(hello world)=>[KNN 3 @v $b]",
+            "(hello|peace)=>[KNN 4 @v $b]",
+        ] {
+            for scorer in SCORERS {
+                for extra in [&["WITHSCORES"][..], &[]] {
+                    let mut c = common::args(&["FT.SEARCH", "ks", q, "NOCONTENT", "SCORER", scorer]);
+                    c.extend(common::args(extra));
+                    c.extend(common::args(&["PARAMS", "2", "b"]));
+                    c.push(blob(&[0.1, 0.1]));
+                    c.extend(common::args(&["DIALECT", "2"]));
+                    s.same_bytes(&c);
+                }
+            }
+        }
+    }
+}

@@ -65,9 +65,14 @@ pub struct Plan {
     steps: Vec<Step>,
     /// The output keys in RediSearch's lookup order.
     keys: Vec<String>,
+    /// APPLY aliases of a bare `@field`: RediSearch's sorter sees every row's value of one as
+    /// equal (the rows keep their tie order, by doc id).
+    refs: Vec<String>,
 }
 
-type Row = (usize, HashMap<String, Cell>);
+/// A row: (position of its document among those read, 1-based, and its doc id; both 0 after
+/// a GROUPBY) and its values.
+type Row = ((usize, u64), HashMap<String, Cell>);
 
 fn strip(name: &str) -> &str {
     name.strip_prefix('@').unwrap_or(name)
@@ -144,21 +149,59 @@ struct Options {
     params: HashMap<String, Bytes>,
     dialect: i64,
     matching: Matching,
+    addscores: bool,
+    scorer: Option<Bytes>,
     /// WITHCURSOR: rows per read and idle time (ms).
     cursor: Option<(usize, u64)>,
 }
 
+/// PARAMS and DIALECT from the arguments after the query, read ahead of the rest.
+fn prescan(rest: &[Bytes]) -> (HashMap<String, Bytes>, i64) {
+    let (mut params, mut dialect) = (HashMap::new(), 1);
+    let mut i = 0;
+    while let Some(w) = rest.get(i) {
+        if w.eq_ignore_ascii_case(b"DIALECT") {
+            dialect = rest.get(i + 1).and_then(|d| parse_i64(d)).unwrap_or(1);
+        } else if w.eq_ignore_ascii_case(b"PARAMS") {
+            let n = rest.get(i + 1).and_then(|d| parse_i64(d)).unwrap_or(0).clamp(0, 1 << 16) as usize;
+            for pair in rest.get(i + 2..).unwrap_or_default().chunks(2).take(n / 2) {
+                if let [k, v] = pair {
+                    params.insert(text(k), v.clone());
+                }
+            }
+            i += n;
+        }
+        i += 1;
+    }
+    (params, dialect)
+}
+
 /// Parse the arguments after the query.
-fn parse(idx: &Index, args: &mut Args) -> Result<(Plan, Options), CmdError> {
-    let mut plan = Plan::default();
-    let mut o = Options { params: HashMap::new(), dialect: 1, matching: Matching::default(), cursor: None };
+fn parse(idx: &Index, args: &mut Args, seeds: Vec<String>) -> Result<(Plan, Options), CmdError> {
+    let seeded = seeds.len();
+    let mut plan = Plan { keys: seeds, ..Plan::default() };
+    let mut o = Options {
+        params: HashMap::new(),
+        dialect: 1,
+        matching: Matching::default(),
+        cursor: None,
+        addscores: false,
+        scorer: None,
+    };
     let bad = |what: &str| err(format!("Bad arguments for {what}: Expected an argument, but none provided"));
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
             "VERBATIM" => o.matching.verbatim = true,
             "NOSTOPWORDS" => o.matching.keep_stopwords = true,
-            "ADDSCORES" => {}
-            "SCORER" | "TIMEOUT" | "LANGUAGE" => {
+            "ADDSCORES" => {
+                o.addscores = true;
+                if !plan.keys.iter().any(|k| k == "__score") {
+                    let at = plan.keys.len().min(seeded);
+                    plan.keys.insert(at, "__score".into());
+                }
+            }
+            "SCORER" => o.scorer = Some(args.next_opt().ok_or_else(|| bad("SCORER"))?),
+            "TIMEOUT" | "LANGUAGE" => {
                 args.next_opt().ok_or_else(|| bad(&text(&word)))?;
             }
             "DIALECT" => {
@@ -240,7 +283,9 @@ fn parse(idx: &Index, args: &mut Args) -> Result<(Plan, Options), CmdError> {
                     }
                     for a in rargs.iter().filter(|a| a.starts_with('@')) {
                         let f = strip(a);
-                        plan.need(idx, f).ok_or_else(|| err(format!("No such property `{f}`")))?;
+                        plan.need(idx, f).ok_or_else(|| {
+                            err(format!("Property `{f}` not present in document or pipeline"))
+                        })?;
                     }
                     let name = if args.eat("AS") {
                         text(&args.next_bytes()?)
@@ -266,6 +311,10 @@ fn parse(idx: &Index, args: &mut Args) -> Result<(Plan, Options), CmdError> {
                 let name = text(&args.next_bytes()?);
                 if !plan.keys.contains(&name) {
                     plan.keys.push(name.clone());
+                }
+                plan.refs.retain(|r| *r != name);
+                if matches!(e, Expr::Field(_)) {
+                    plan.refs.push(name.clone());
                 }
                 plan.steps.push(Step::Apply(e, name));
             }
@@ -427,12 +476,19 @@ fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {
 /// Run the plan: the result rows in order, each with the position of the document it came
 /// from (1-based; 0 after a GROUPBY), and the total a blocking step (GROUPBY, SORTBY) leaves
 /// (None for a streaming pipeline, whose total is counted per reply: see [`Cursor::chunk`]).
-fn run(idx: &Index, plan: &Plan, ids: &[u64], db: &crate::db::Db) -> (Vec<Row>, Option<usize>) {
+fn run(
+    idx: &Index,
+    plan: &Plan,
+    ids: &[u64],
+    extra: &HashMap<u64, Vec<(String, Val)>>,
+    db: &crate::db::Db,
+) -> (Vec<Row>, Option<usize>) {
     let mut rows: Vec<Row> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(doc) = idx.docs.get(id) else { continue };
         let value = db.raw_get(&doc.key).map(|e| &e.value);
-        let mut row = HashMap::new();
+        let mut row: HashMap<String, Cell> =
+            extra.get(id).into_iter().flatten().map(|(n, v)| (n.clone(), Cell::One(v.clone()))).collect();
         for (name, identifier, numeric) in &plan.loads {
             if let Some(v) = super::index::field_of(value, identifier) {
                 let s = String::from_utf8_lossy(&v).into_owned();
@@ -443,7 +499,7 @@ fn run(idx: &Index, plan: &Plan, ids: &[u64], db: &crate::db::Db) -> (Vec<Row>, 
                 row.insert(name.clone(), Cell::One(val));
             }
         }
-        rows.push((i + 1, row));
+        rows.push(((i + 1, *id), row));
     }
     let mut total = None;
     let mut sorted = false;
@@ -480,7 +536,7 @@ fn run(idx: &Index, plan: &Plan, ids: &[u64], db: &crate::db::Db) -> (Vec<Row>, 
                     for r in reducers {
                         row.insert(r.name.clone(), reduce(r, &member_rows));
                     }
-                    out.push((0, row));
+                    out.push(((0, 0), row));
                 }
                 total = Some(out.len());
                 rows = out;
@@ -504,14 +560,20 @@ fn run(idx: &Index, plan: &Plan, ids: &[u64], db: &crate::db::Db) -> (Vec<Row>, 
             Step::Sort(keys, max) => {
                 sorted = true;
                 crate::order::sort_by(&mut rows, |a, b| {
-                    for (k, desc) in keys {
+                    for (k, desc) in keys.iter().filter(|k| !plan.refs.contains(&k.0)) {
                         let o = compare(a.1.get(k), b.1.get(k));
                         let o = if *desc { o.reverse() } else { o };
                         if o.is_ne() {
                             return o;
                         }
                     }
-                    std::cmp::Ordering::Equal
+                    // Ties by doc id, in the first key's direction.
+                    let o = a.0 .1.cmp(&b.0 .1);
+                    if keys.first().is_some_and(|k| k.1) {
+                        o.reverse()
+                    } else {
+                        o
+                    }
                 });
                 if let Some(m) = max {
                     rows.truncate(*m);
@@ -596,8 +658,8 @@ impl Cursor {
         let total = if self.blocking {
             self.blocked.take().unwrap_or(0)
         } else {
-            let total = rows.first().map_or(self.docs, |r| r.0).saturating_sub(self.read);
-            self.read = if take < count { self.docs } else { rows.last().map_or(self.read, |r| r.0) };
+            let total = rows.first().map_or(self.docs, |r| r.0 .0).saturating_sub(self.read);
+            self.read = if take < count { self.docs } else { rows.last().map_or(self.read, |r| r.0 .0) };
             total
         };
         let maps: Vec<&HashMap<String, Cell>> = rows.iter().map(|r| &r.1).collect();
@@ -612,11 +674,60 @@ pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err(format!("{}: no such index", text(&name))));
     };
-    let (plan, o) = parse(idx, args)?;
-    let q = super::query::parse(&query_text, &o.params, o.dialect).map_err(err)?;
+    // The query's own names (KNN and range distances) lead the row: read PARAMS and DIALECT
+    // ahead to parse it, but report its errors after the arguments'.
+    let (params, dialect) = prescan(args.all().get(3..).unwrap_or_default());
+    let parsed = super::query::parse(&query_text, &params, dialect);
+    let seeds = parsed.as_ref().map(|q| q.yielded_names()).unwrap_or_default();
+    let (plan, o) = parse(idx, args, seeds)?;
+    let mut q = super::query::parse(&query_text, &o.params, o.dialect).map_err(err)?;
+    let hybrid = q.filter != super::query::Node::All;
+    if let Some(knn) = q.knn.as_mut() {
+        let hnsw = idx.vector_spec(&knn.field).is_some_and(|v| v.algo == super::index::Algo::Hnsw);
+        knn.check_attrs(hnsw, hybrid).map_err(err)?;
+    }
+    let scorer = match &o.scorer {
+        None => super::score::Scorer::default(),
+        Some(n) => {
+            super::score::Scorer::parse(n).ok_or_else(|| err(format!("No such scorer {}", text(n))))?
+        }
+    };
     let mut yields = HashMap::new();
-    let ids: Vec<u64> = evaluate(idx, &q.filter, o.matching, &mut yields)?.into_iter().collect();
-    let (rows, blocked) = run(idx, &plan, &ids, &ctx.server.dbs[0]);
+    let matched = evaluate(idx, &q.filter, o.matching, &mut yields)?;
+    // KNN rows come nearest first; others in index order.
+    let mut extra: HashMap<u64, Vec<(String, Val)>> = HashMap::new();
+    for (id, (n, d)) in yields {
+        extra.entry(id).or_default().push((n, Val::Num(d)));
+    }
+    let ids: Vec<u64> = match &q.knn {
+        Some(knn) => {
+            let among = hybrid.then_some(&matched);
+            let found = idx.knn(&knn.field, &knn.blob, knn.k, knn.ef_runtime, among, None).map_err(|size| {
+                err(format!("Error parsing vector similarity query: query vector blob size ({}) does not match index's expected size ({size}).", knn.blob.len()))
+            })?;
+            let name = knn.score_as.clone().unwrap_or_else(|| format!("__{}_score", knn.field));
+            found
+                .into_iter()
+                .map(|(d, id)| {
+                    extra.entry(id).or_default().insert(0, (name.clone(), Val::Num(d)));
+                    id
+                })
+                .collect()
+        }
+        None => matched.into_iter().collect(),
+    };
+    if o.addscores {
+        let scoring = super::score::Scoring::new(idx, scorer, o.matching.verbatim, o.matching.keep_stopwords);
+        for id in &ids {
+            if let Some(doc) = idx.docs.get(id) {
+                extra
+                    .entry(*id)
+                    .or_default()
+                    .push(("__score".into(), Val::Num(scoring.score(&q.filter, doc, q.knn.is_some()))));
+            }
+        }
+    }
+    let (rows, blocked) = run(idx, &plan, &ids, &extra, &ctx.server.dbs[0]);
     let resp3 = ctx.client.protocol == crate::Protocol::Resp3;
     let (count, idle_ms) = o.cursor.unwrap_or((usize::MAX, 0));
     let mut cursor = Cursor {

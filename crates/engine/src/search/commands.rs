@@ -738,11 +738,12 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let scoring = Scoring::new(idx, scorer, opts.matching.verbatim, opts.matching.keep_stopwords);
     for row in rows.iter_mut() {
         if let Some(doc) = idx.docs.get(&row.id) {
-            row.score = scoring.score(&q.filter, doc);
+            row.score = scoring.score(&q.filter, doc, q.knn.is_some());
         }
     }
-    // Without SORTBY, text hits rank by score (ties by doc id); KNN results by distance.
-    if opts.sortby.is_none() && q.knn.is_none() {
+    // Without SORTBY, text hits rank by score (ties by doc id); KNN results by distance,
+    // unless WITHSCORES or SCORER asks for scores (then by score too, as RediSearch).
+    if opts.sortby.is_none() && (q.knn.is_none() || opts.withscores || opts.scorer.is_some()) {
         let key = |r: &Row| if r.score.is_nan() { f64::NEG_INFINITY } else { r.score };
         crate::order::sort_by(&mut rows, |a, b| key(b).total_cmp(&key(a)));
     }

@@ -256,6 +256,8 @@ pub struct Scoring<'a> {
     keep_stopwords: bool,
     stats: Stats,
     counts: RefCell<HashMap<(u8, String, String), usize>>,
+    /// Under a KNN, a word's expansions stop at the first one the document has (measured).
+    quick: std::cell::Cell<bool>,
 }
 
 impl<'a> Scoring<'a> {
@@ -270,13 +272,25 @@ impl<'a> Scoring<'a> {
             keep_stopwords,
             stats: Stats { num_docs, avg_len },
             counts: RefCell::new(HashMap::new()),
+            quick: std::cell::Cell::new(false),
         }
     }
 
-    /// The score of `doc` for the query `node` (the doc is one the query matched).
-    pub fn score(&self, node: &Node, doc: &Doc) -> f64 {
+    /// The score of `doc` for the query `node` (the doc is one the query matched). Under a KNN
+    /// (`knn`), the vector's own result adds nothing and the root has no slop; a pure KNN
+    /// (`*` filter) scores only its document score.
+    pub fn score(&self, node: &Node, doc: &Doc, knn: bool) -> f64 {
         let fwd = &doc.fwd;
-        let r = self.res(node, doc).unwrap_or_else(|| Res::leaf(Ty::Virtual, 0, 0.0));
+        self.quick.set(knn);
+        let r = match node {
+            Node::All if knn => None,
+            _ => self.res(node, doc),
+        };
+        let r = r.unwrap_or_else(|| Res::leaf(Ty::Virtual, 0, 0.0));
+        let r = if knn { Res::agg(Ty::Union, vec![Res::leaf(Ty::Virtual, 0, 1.0), r]) } else { r };
+        if knn && self.scorer == Scorer::Dismax {
+            return dismax(&r.children[1]);
+        }
         match self.scorer {
             Scorer::Tfidf | Scorer::TfidfDocNorm => {
                 let norm = if self.scorer == Scorer::Tfidf { fwd.max_freq } else { fwd.len };
@@ -400,7 +414,12 @@ impl<'a> Scoring<'a> {
             Node::All => Some(Res::leaf(Ty::Virtual, 1, 1.0)),
             Node::Word { field, word } => {
                 let mask = self.mask(field.as_deref());
-                union(self.expansions(word).iter().filter_map(|t| self.text_term(doc, t, mask)).collect())
+                let mut terms: Vec<Res> =
+                    self.expansions(word).iter().filter_map(|t| self.text_term(doc, t, mask)).collect();
+                if self.quick.get() {
+                    terms.truncate(1);
+                }
+                union(terms)
             }
             // A prefix, suffix or infix stops at its first term (in term order) the document has.
             Node::Prefix { field, prefix: a }
@@ -445,7 +464,8 @@ impl<'a> Scoring<'a> {
                 union(children)
             }
             Node::Numeric { .. } => Some(Res::leaf(Ty::Numeric, 1, 1.0)),
-            Node::Range { .. } => Some(Res::leaf(Ty::Virtual, 1, 1.0)),
+            // A vector range yields a metric result, of frequency 0.
+            Node::Range { .. } => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Not(_) => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Optional(inner) => {
                 Some(self.res(inner, doc).unwrap_or_else(|| Res::leaf(Ty::Virtual, 1, 0.0)))
