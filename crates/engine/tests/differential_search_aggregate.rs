@@ -375,3 +375,73 @@ fn vector_rows_and_scores() {
         }
     }
 }
+
+#[test]
+fn apply_functions() {
+    let mut s = Session::new();
+    corpus(&mut s);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for e in [
+            r#"format("%s-%s",@t,@n)"#,
+            r#"format("%s|%d",@t,@n)"#,
+            r#"format("100%% %s",@t)"#,
+            r#"split("a,b, c")"#,
+            r#"split(@t," ")"#,
+            r#"split("a-b-c","-","a")"#,
+            "timefmt(@n)",
+            "timefmt(1700000000)",
+            r#"timefmt(1700000000,"%Y/%m/%d %H:%M:%S %j %a %b")"#,
+            r#"parsetime("2023-11-14","%Y-%m-%d")"#,
+            r#"parsetime("2023-11-14T10:11:12","%FT%T")"#,
+            "hour(1700000123)",
+            "minute(1700000123)",
+            "day(1700000123)",
+            "month(1700000123)",
+            "year(1700000123)",
+            "dayofweek(1700000123)",
+            "dayofmonth(1700000123)",
+            "dayofyear(1700000123)",
+            "monthofyear(1700000123)",
+            "year(951782400)+dayofyear(951782400)+monthofyear(951782400)",
+            r#"lower("ABC")"#,
+            r#"upper(@t)"#,
+            r#"to_number("3")"#,
+            r#"startswith(@t,"he")"#,
+            r#"contains(@t,"l")"#,
+            "strlen(@t)",
+            "1/0",
+            "-1/0",
+            "0/0",
+            "5%0",
+            "7.5%2",
+            "@n^2",
+            "2^10",
+            "log(-1)",
+            "sqrt(-4)",
+            "log2(8)+exp(0)",
+            "floor(-2.5)+ceil(2.1)",
+            r#""a"+1"#,
+            "exists(@t)",
+            "!exists(@t) || @n > 1",
+        ] {
+            s.same(&[
+                "FT.AGGREGATE",
+                "ag",
+                "@n:[1 3.5]",
+                "LOAD",
+                "2",
+                "@t",
+                "@n",
+                "APPLY",
+                e,
+                "AS",
+                "r",
+                "SORTBY",
+                "2",
+                "@n",
+                "ASC",
+            ]);
+        }
+    }
+}

@@ -79,6 +79,10 @@ fn strip(name: &str) -> &str {
 }
 
 fn num_text(n: f64) -> String {
+    // C's printf shows a NaN's sign ("-nan" from log(-1)).
+    if n.is_nan() && n.is_sign_negative() {
+        return "-nan".into();
+    }
     super::commands::format_score(n)
 }
 
@@ -482,7 +486,7 @@ fn run(
     ids: &[u64],
     extra: &HashMap<u64, Vec<(String, Val)>>,
     db: &crate::db::Db,
-) -> (Vec<Row>, Option<usize>) {
+) -> Result<(Vec<Row>, Option<usize>), CmdError> {
     let mut rows: Vec<Row> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(doc) = idx.docs.get(id) else { continue };
@@ -545,9 +549,15 @@ fn run(
                 for (_, row) in rows.iter_mut() {
                     let v = filter::eval_with(e, &|f: &str| match row.get(f) {
                         Some(Cell::One(v)) => v.clone(),
+                        Some(Cell::Many(vs)) => Val::Arr(vs.clone()),
                         _ => Val::Null,
                     });
-                    row.insert(name.clone(), Cell::One(v));
+                    let cell = match v {
+                        Val::Err(msg) => return Err(err(msg)),
+                        Val::Arr(items) => Cell::Many(items),
+                        v => Cell::One(v),
+                    };
+                    row.insert(name.clone(), cell);
                 }
             }
             Step::Filter(e) => rows.retain(|(_, row)| {
@@ -584,14 +594,17 @@ fn run(
             }
         }
     }
-    (rows, total.or(sorted.then_some(ids.len())))
+    Ok((rows, total.or(sorted.then_some(ids.len()))))
 }
 
 fn cell_frame(c: &Cell) -> Frame {
     let one = |v: &Val| match v {
         Val::Num(n) => Frame::bulk(num_text(*n)),
         Val::Str(s) => Frame::bulk(s.clone()),
-        Val::Null => Frame::Null,
+        Val::Arr(items) => {
+            Frame::Array(items.iter().map(|i| Frame::bulk(i.text().unwrap_or_default())).collect())
+        }
+        Val::Null | Val::Err(_) => Frame::Null,
     };
     match c {
         Cell::One(v) => one(v),
@@ -727,7 +740,7 @@ pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
         }
     }
-    let (rows, blocked) = run(idx, &plan, &ids, &extra, &ctx.server.dbs[0]);
+    let (rows, blocked) = run(idx, &plan, &ids, &extra, &ctx.server.dbs[0])?;
     let resp3 = ctx.client.protocol == crate::Protocol::Resp3;
     let (count, idle_ms) = o.cursor.unwrap_or((usize::MAX, 0));
     let mut cursor = Cursor {

@@ -39,6 +39,7 @@ pub enum Op {
     Mul,
     Div,
     Rem,
+    Pow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,20 @@ pub enum Func {
     Log,
     Log2,
     Exp,
+    ToNumber,
+    Format,
+    Split,
+    Timefmt,
+    Parsetime,
+    Hour,
+    Minute,
+    Day,
+    Month,
+    Year,
+    DayOfWeek,
+    DayOfMonth,
+    DayOfYear,
+    MonthOfYear,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +142,7 @@ fn tokenize(src: &str) -> Result<Vec<(usize, Tok)>, String> {
                     b'*' => "*",
                     b'/' => "/",
                     b'%' => "%",
+                    b'^' => "^",
                     b'(' => "(",
                     b')' => ")",
                     b',' => ",",
@@ -194,11 +210,12 @@ impl Parser<'_> {
     fn binary(&mut self, level: usize) -> Result<Expr, String> {
         // `&&` and `||` share one level, left to right, as in RediSearch's grammar:
         // `1 || 0 && 0` is `(1 || 0) && 0`, false.
-        const LEVELS: [&[(&str, Op)]; 4] = [
+        const LEVELS: [&[(&str, Op)]; 5] = [
             &[("||", Op::Or), ("&&", Op::And)],
             &[("==", Op::Eq), ("!=", Op::Ne), ("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)],
             &[("+", Op::Add), ("-", Op::Sub)],
             &[("*", Op::Mul), ("/", Op::Div), ("%", Op::Rem)],
+            &[("^", Op::Pow)],
         ];
         let Some(ops) = LEVELS.get(level) else { return self.unary() };
         let mut left = self.binary(level + 1)?;
@@ -250,6 +267,20 @@ impl Parser<'_> {
                     "log" => Func::Log,
                     "log2" => Func::Log2,
                     "exp" => Func::Exp,
+                    "to_number" => Func::ToNumber,
+                    "format" => Func::Format,
+                    "split" => Func::Split,
+                    "timefmt" => Func::Timefmt,
+                    "parsetime" => Func::Parsetime,
+                    "hour" => Func::Hour,
+                    "minute" => Func::Minute,
+                    "day" => Func::Day,
+                    "month" => Func::Month,
+                    "year" => Func::Year,
+                    "dayofweek" => Func::DayOfWeek,
+                    "dayofmonth" => Func::DayOfMonth,
+                    "dayofyear" => Func::DayOfYear,
+                    "monthofyear" => Func::MonthOfYear,
                     _ => return Err(format!("Unknown function name '{name}'")),
                 };
                 if !self.eat("(") {
@@ -267,12 +298,18 @@ impl Parser<'_> {
                         }
                     }
                 }
-                let wanted = match func {
-                    Func::StartsWith | Func::Contains => 2,
-                    Func::Substr => 3,
-                    _ => 1,
+                let (least, wanted) = match func {
+                    Func::StartsWith | Func::Contains | Func::Parsetime => (2, 2),
+                    Func::Substr => (3, 3),
+                    Func::Format => (1, usize::MAX),
+                    Func::Split => (1, 3),
+                    Func::Timefmt => (1, 2),
+                    _ => (1, 1),
                 };
-                if args.len() != wanted {
+                if let (Func::Format, Some(Expr::Str(f))) = (func, args.first()) {
+                    super::funcs::check_format(f)?;
+                }
+                if args.len() < least || args.len() > wanted {
                     return Err(format!(
                         "Function '{}' expects {wanted} arguments",
                         name.to_ascii_lowercase()
@@ -305,6 +342,10 @@ pub enum Val {
     Num(f64),
     Str(String),
     Null,
+    /// A list (split()).
+    Arr(Vec<Val>),
+    /// A failed evaluation, with RediSearch's message (a string where a number must be).
+    Err(&'static str),
 }
 
 impl Val {
@@ -312,7 +353,7 @@ impl Val {
         match self {
             Val::Num(n) => Some(*n),
             Val::Str(s) => crate::decimal::parse_f64(s.trim()),
-            Val::Null => None,
+            _ => None,
         }
     }
 
@@ -320,7 +361,7 @@ impl Val {
         match self {
             Val::Num(n) => Some(crate::float::format_double(*n)),
             Val::Str(s) => Some(s.clone()),
-            Val::Null => None,
+            _ => None,
         }
     }
 
@@ -328,7 +369,7 @@ impl Val {
         match self {
             Val::Num(n) => Some(*n != 0.0),
             Val::Str(s) => Some(!s.is_empty()),
-            Val::Null => None,
+            _ => None,
         }
     }
 }
@@ -366,8 +407,14 @@ pub fn eval_with(expr: &Expr, get: &dyn Fn(&str) -> Val) -> Val {
         },
         Expr::Binary(op, a, b) => {
             let (a, b) = (eval(a, hash), eval(b, hash));
-            if a == Val::Null || b == Val::Null {
-                return Val::Null;
+            for v in [&a, &b] {
+                if matches!(v, Val::Null | Val::Err(_) | Val::Arr(_)) {
+                    return v.clone();
+                }
+            }
+            let arithmetic = matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem | Op::Pow);
+            if arithmetic && (a.number().is_none() || b.number().is_none()) {
+                return Val::Err("Could not convert value to a number");
             }
             let numeric = matches!(a, Val::Num(_)) || matches!(b, Val::Num(_));
             let order = match (numeric, a.number(), b.number()) {
@@ -389,8 +436,14 @@ pub fn eval_with(expr: &Expr, get: &dyn Fn(&str) -> Val) -> Val {
                 Op::Add => arith(|x, y| x + y),
                 Op::Sub => arith(|x, y| x - y),
                 Op::Mul => arith(|x, y| x * y),
-                Op::Div => arith(|x, y| x / y),
-                Op::Rem => arith(|x, y| x % y),
+                // Division by zero is NaN in RediSearch, never infinity.
+                Op::Div => arith(|x, y| if y == 0.0 { f64::NAN } else { x / y }),
+                // `%` works on the integer parts, as RediSearch.
+                Op::Rem => arith(|x, y| match (x as i64, y as i64) {
+                    (_, 0) => f64::NAN,
+                    (a, b) => a.wrapping_rem(b) as f64,
+                }),
+                Op::Pow => arith(f64::powf),
                 Op::And | Op::Or => Val::Null,
             }
         }
@@ -400,15 +453,21 @@ pub fn eval_with(expr: &Expr, get: &dyn Fn(&str) -> Val) -> Val {
             args,
         ) => {
             let Some(n) = args.first().and_then(|a| eval(a, hash).number()) else { return Val::Null };
+            // C's log and sqrt of a negative number: a NaN with its sign bit set ("-nan").
+            let domain = |x: f64, f: fn(f64) -> f64| if x < 0.0 { -f64::NAN } else { f(x) };
             Val::Num(match f {
                 Func::Abs => n.abs(),
                 Func::Ceil => n.ceil(),
                 Func::Floor => n.floor(),
-                Func::Sqrt => n.sqrt(),
-                Func::Log => n.ln(),
-                Func::Log2 => n.log2(),
+                Func::Sqrt => domain(n, f64::sqrt),
+                Func::Log => domain(n, f64::ln),
+                Func::Log2 => domain(n, f64::log2),
                 _ => n.exp(),
             })
+        }
+        Expr::Call(func, args) if super::funcs::handles(*func) => {
+            let vals: Vec<Val> = args.iter().map(|a| eval(a, hash)).collect();
+            super::funcs::call(*func, &vals)
         }
         Expr::Call(func, args) => {
             let vals: Vec<Val> = args.iter().map(|a| eval(a, hash)).collect();
@@ -416,7 +475,9 @@ pub fn eval_with(expr: &Expr, get: &dyn Fn(&str) -> Val) -> Val {
             let Some(t) = texts else { return Val::Null };
             match (func, t.as_slice()) {
                 (Func::StartsWith, [s, p]) => bool_val(s.starts_with(p.as_str())),
-                (Func::Contains, [s, p]) => bool_val(s.contains(p.as_str())),
+                // contains() counts the (non-overlapping) occurrences.
+                (Func::Contains, [s, p]) if p.is_empty() => Val::Num(s.len() as f64 + 1.0),
+                (Func::Contains, [s, p]) => Val::Num(s.matches(p.as_str()).count() as f64),
                 (Func::Lower, [s]) => Val::Str(s.to_ascii_lowercase()),
                 (Func::Upper, [s]) => Val::Str(s.to_ascii_uppercase()),
                 (Func::Strlen, [s]) => Val::Num(s.len() as f64),

@@ -12,6 +12,7 @@
 pub mod aggregate;
 pub mod commands;
 pub mod filter;
+pub mod funcs;
 pub mod hnsw;
 pub mod index;
 pub mod query;
