@@ -682,7 +682,7 @@ impl Cursor {
 
 /// `FT.AGGREGATE index query [steps and options]`.
 pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let name = args.next_bytes()?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
     let query_text = args.next_opt().ok_or_else(|| err("No query string provided"))?;
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err(format!("{}: no such index", text(&name))));

@@ -61,6 +61,83 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.tagvals",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "The distinct values of a TAG field.",
+        syntax: "index field",
+        run: super::extras::ft_tagvals,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.aliasadd",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Adds an alias for an index.",
+        syntax: "alias index",
+        run: super::extras::ft_aliasadd,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.aliasupdate",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Points an alias at an index (adding it if new).",
+        syntax: "alias index",
+        run: super::extras::ft_aliasupdate,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.aliasdel",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Removes an alias.",
+        syntax: "alias",
+        run: super::extras::ft_aliasdel,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.dictadd",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Adds terms to a dictionary; how many were new.",
+        syntax: "dict term...",
+        run: super::extras::ft_dictadd,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.dictdel",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Removes terms from a dictionary; how many were there.",
+        syntax: "dict term...",
+        run: super::extras::ft_dictdel,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.dictdump",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Lists a dictionary's terms.",
+        syntax: "dict",
+        run: super::extras::ft_dictdump,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.alter",
         arity: -5,
         flags: &["write", "denyoom"],
@@ -667,7 +744,7 @@ struct Row {
 }
 
 fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let name = args.next_bytes()?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
     let query_text = args.next_opt().ok_or_else(|| err("No query string provided"))?;
     let opts = parse_options(args)?;
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
@@ -931,6 +1008,7 @@ fn ft_dropindex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(idx) = ctx.server.search.by_name.shift_remove(&name) else {
         return Err(err("Unknown Index name"));
     };
+    ctx.server.search.aliases.retain(|_, target| *target != name);
     if dd {
         for doc in idx.docs.values() {
             ctx.delete(&doc.key);
@@ -948,7 +1026,7 @@ fn ft_list(ctx: &mut Ctx, _args: &mut Args) -> CmdResult {
 }
 
 fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let name = args.next_bytes()?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err("Unknown index name"));
     };

@@ -7,10 +7,12 @@
 //! - `text.rs`: tokens, stop words and stems of TEXT fields.
 //! - `score.rs`: the scorers (TFIDF, BM25STD, ...) over each document's forward index.
 //! - `aggregate.rs`: FT.AGGREGATE's pipeline and FT.CURSOR.
+//! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod aggregate;
 pub mod commands;
+pub mod extras;
 pub mod filter;
 pub mod funcs;
 pub mod hnsw;
@@ -36,6 +38,20 @@ pub struct Indexes {
     pub kernel: vector::Kernel,
     /// Open FT.AGGREGATE WITHCURSOR reads, by cursor id.
     pub cursors: std::collections::HashMap<u64, aggregate::Cursor>,
+    /// FT.ALIASADD's aliases: alias -> index name.
+    pub aliases: std::collections::HashMap<Bytes, Bytes>,
+    /// FT.DICTADD's dictionaries (kept by FLUSHALL, as RediSearch keeps them).
+    pub dicts: std::collections::BTreeMap<Bytes, std::collections::BTreeSet<Bytes>>,
+}
+
+impl Indexes {
+    /// The index a name means: itself, or the index it is an alias of.
+    pub fn resolve(&self, name: &Bytes) -> Bytes {
+        match self.by_name.contains_key(name) {
+            true => name.clone(),
+            false => self.aliases.get(name).cloned().unwrap_or_else(|| name.clone()),
+        }
+    }
 }
 
 /// Re-index keys changed by the last command (called only while an index exists). RediSearch
@@ -61,6 +77,8 @@ pub(crate) fn drop_all(server: &mut crate::server::Server) {
         return;
     }
     server.search.by_name.clear();
+    server.search.aliases.clear();
+    server.search.cursors.clear();
     server.track_changes = false;
     server.changed.clear();
 }
