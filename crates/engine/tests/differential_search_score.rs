@@ -254,3 +254,67 @@ fn knn_queries_with_scores_rank_by_score() {
         }
     }
 }
+
+#[test]
+fn field_weights_stems_and_affixes() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "wt",
+        "PREFIX",
+        "1",
+        "wt:",
+        "SCHEMA",
+        "a",
+        "TEXT",
+        "WEIGHT",
+        "0.5",
+        "b",
+        "TEXT",
+        "WEIGHT",
+        "3",
+        "c",
+        "TEXT",
+        "WEIGHT",
+        "10",
+        "NOSTEM",
+        "d",
+        "TEXT",
+        "WEIGHT",
+        "12.7",
+    ]);
+    s.script(&[
+        &["HSET", "wt:1", "a", "running runners run", "b", "runs", "c", "running", "d", "ran running"],
+        &["HSET", "wt:2", "a", "the cats", "b", "cat", "d", "catalog cats"],
+        &["HSET", "wt:3", "c", "cats running", "d", "its it is"],
+        &["HSET", "wt:4", "a", "jumping jumps", "b", "run run run", "c", "dogs"],
+        &["HSET", "wt:5", "a", "a b c d e f g h", "d", "running cat"],
+    ]);
+    for q in [
+        "running",
+        "run",
+        "runs",
+        "cat",
+        "cats",
+        "catalog",
+        "its",
+        "jump",
+        "run*",
+        "cat*",
+        "*ing",
+        "*atalo*",
+        "@a:run",
+        "@c:running",
+        "\"running cat\"",
+        "running -cat",
+        "running ~cat",
+        "cat|dogs|jumps",
+        "run cat",
+        "running running",
+    ] {
+        for scorer in SCORERS {
+            s.same(&["FT.SEARCH", "wt", q, "WITHSCORES", "NOCONTENT", "SCORER", scorer]);
+        }
+        s.same(&["FT.SEARCH", "wt", q, "WITHSCORES", "NOCONTENT", "VERBATIM"]);
+    }
+}

@@ -12,8 +12,8 @@ use crate::frame::Frame;
 use bytes::Bytes;
 use std::collections::BTreeSet;
 
-fn arity(args: &Args, ok: bool, name: &str) -> Result<(), CmdError> {
-    let _ = args;
+/// RediSearch checks its own argument counts (COMMAND INFO says -1 for every FT.* command).
+fn arity(ok: bool, name: &str) -> Result<(), CmdError> {
     if ok {
         Ok(())
     } else {
@@ -24,7 +24,7 @@ fn arity(args: &Args, ok: bool, name: &str) -> Result<(), CmdError> {
 /// `FT.TAGVALS index field`: a TAG field's distinct values (as indexed: trimmed, lowercase
 /// unless CASESENSITIVE), sorted.
 pub fn ft_tagvals(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    arity(args, args.remaining() == 2, "FT.TAGVALS")?;
+    arity(args.remaining() == 2, "FT.TAGVALS")?;
     let name = ctx.server.search.resolve(&args.next_bytes()?);
     let field = text(&args.next_bytes()?);
     let Some(idx) = ctx.server.search.by_name.get(&name) else { return Err(err("Unknown Index name")) };
@@ -48,7 +48,7 @@ pub fn ft_aliasupdate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn alias_set(ctx: &mut Ctx, args: &mut Args, update: bool) -> CmdResult {
     let cmd = if update { "FT.ALIASUPDATE" } else { "FT.ALIASADD" };
-    arity(args, args.remaining() == 2, cmd)?;
+    arity(args.remaining() == 2, cmd)?;
     let alias = args.next_bytes()?;
     let index = args.next_bytes()?;
     let search = &mut ctx.server.search;
@@ -64,7 +64,7 @@ fn alias_set(ctx: &mut Ctx, args: &mut Args, update: bool) -> CmdResult {
 
 /// `FT.ALIASDEL alias`.
 pub fn ft_aliasdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    arity(args, args.remaining() == 1, "FT.ALIASDEL")?;
+    arity(args.remaining() == 1, "FT.ALIASDEL")?;
     let alias = args.next_bytes()?;
     match ctx.server.search.aliases.remove(&alias) {
         Some(_) => Ok(Frame::ok()),
@@ -74,7 +74,7 @@ pub fn ft_aliasdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 /// `FT.DICTADD dict term...`: how many terms were new.
 pub fn ft_dictadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    arity(args, args.remaining() >= 2, "FT.DICTADD")?;
+    arity(args.remaining() >= 2, "FT.DICTADD")?;
     let name = args.next_bytes()?;
     let dict = ctx.server.search.dicts.entry(name).or_default();
     let mut added = 0;
@@ -86,7 +86,7 @@ pub fn ft_dictadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 /// `FT.DICTDEL dict term...`: how many terms were there (the dictionary is created if missing).
 pub fn ft_dictdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    arity(args, args.remaining() >= 2, "FT.DICTDEL")?;
+    arity(args.remaining() >= 2, "FT.DICTDEL")?;
     let name = args.next_bytes()?;
     let dict = ctx.server.search.dicts.entry(name).or_default();
     let mut removed = 0;
@@ -98,7 +98,7 @@ pub fn ft_dictdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 /// `FT.DICTDUMP dict`: its terms, sorted by bytes.
 pub fn ft_dictdump(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    arity(args, args.remaining() == 1, "FT.DICTDUMP")?;
+    arity(args.remaining() == 1, "FT.DICTDUMP")?;
     let name = args.next_bytes()?;
     let Some(dict) = ctx.server.search.dicts.get(&name) else { return Err(err("could not open dict key")) };
     Ok(Frame::Set(dict.iter().map(|t: &Bytes| Frame::Bulk(t.clone())).collect()))
