@@ -311,6 +311,11 @@ fn field_weights_stems_and_affixes() {
         "cat|dogs|jumps",
         "run cat",
         "running running",
+        "@a:(running|cats|jumps)",
+        "@d:(running|cats|catalog)",
+        "running|cats|jumps",
+        "(running|cats)|(jumps|runs)",
+        "runs|(cats|jumps)",
     ] {
         for scorer in SCORERS {
             s.same(&["FT.SEARCH", "wt", q, "WITHSCORES", "NOCONTENT", "SCORER", scorer]);
