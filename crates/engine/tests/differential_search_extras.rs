@@ -96,3 +96,60 @@ fn dictionaries() {
         ]);
     }
 }
+
+#[test]
+fn config_get_and_set() {
+    let mut s = Session::new();
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        s.script(&[
+            &["FT.CONFIG", "GET", "*"],
+            &["FT.CONFIG", "GET", "TIMEOUT"],
+            &["FT.CONFIG", "GET", "timeout"],
+            &["FT.CONFIG", "GET", "nosuch"],
+            &["FT.CONFIG", "SET", "TIMEOUT", "600"],
+            &["FT.CONFIG", "GET", "TIMEOUT"],
+            &["FT.CONFIG", "SET", "TIMEOUT", "500"],
+            &["FT.CONFIG", "SET", "TIMEOUT", "-1"],
+            &["FT.CONFIG", "SET", "TIMEOUT", "1.5"],
+            &["FT.CONFIG", "SET", "TIMEOUT"],
+            &["FT.CONFIG", "SET", "TIMEOUT", "1", "2"],
+            &["FT.CONFIG", "SET", "TIMEOUT", "500"],
+            &["FT.CONFIG", "SET", "nosuch", "1"],
+            &["FT.CONFIG", "SET", "NOGC", "x"],
+            &["FT.CONFIG", "SET", "MINPREFIX", "0"],
+            &["FT.CONFIG", "SET", "MINSTEMLEN", "1"],
+            &["FT.CONFIG", "SET", "MAXSEARCHRESULTS", "-1"],
+            &["FT.CONFIG", "GET", "MAXSEARCHRESULTS"],
+            &["FT.CONFIG", "SET", "MAXSEARCHRESULTS", "1000000"],
+            &["FT.CONFIG", "SET", "MAXEXPANSIONS", "300"],
+            &["FT.CONFIG", "GET", "MAXPREFIXEXPANSIONS"],
+            &["FT.CONFIG", "SET", "MAXPREFIXEXPANSIONS", "200"],
+            &["FT.CONFIG", "SET", "_NUMERIC_COMPRESS", "TRUE"],
+            &["FT.CONFIG", "GET", "_NUMERIC_COMPRESS"],
+            &["FT.CONFIG", "SET", "_NUMERIC_COMPRESS", "x"],
+            &["FT.CONFIG", "SET", "_NUMERIC_COMPRESS", "false"],
+            &["FT.CONFIG", "SET", "ON_TIMEOUT", "FAIL"],
+            &["FT.CONFIG", "GET", "ON_TIMEOUT"],
+            &["FT.CONFIG", "SET", "ON_TIMEOUT", "x"],
+            &["FT.CONFIG", "SET", "ON_TIMEOUT", "return"],
+            &["FT.CONFIG", "SET", "DEFAULT_DIALECT", "5"],
+            &["FT.CONFIG", "SET", "DEFAULT_DIALECT", "0"],
+            &["FT.CONFIG", "GET", "DEFAULT_DIALECT"],
+            &["FT.CONFIG", "SET", "DEFAULT_DIALECT", "-1"],
+            &["FT.CONFIG", "GET", "DEFAULT_DIALECT"],
+            &["FT.CONFIG", "SET", "DEFAULT_DIALECT", "1"],
+            &["FT.CONFIG", "FOO", "x"],
+            &["FT.CONFIG", "GET"],
+        ]);
+    }
+    // DEFAULT_DIALECT decides how a query without DIALECT parses (KNN needs 2).
+    s.same(&["FT.CREATE", "cfg", "PREFIX", "1", "cfg:", "SCHEMA", "t", "TEXT"]);
+    s.same(&["HSET", "cfg:1", "t", "hello"]);
+    let q = "*=>[KNN 1 @v $b]";
+    s.same(&["FT.SEARCH", "cfg", q, "PARAMS", "2", "b", "xxxx"]);
+    s.same(&["FT.CONFIG", "SET", "DEFAULT_DIALECT", "2"]);
+    s.same(&["FT.SEARCH", "cfg", q, "PARAMS", "2", "b", "xxxx"]);
+    s.same(&["FT.AGGREGATE", "cfg", q, "PARAMS", "2", "b", "xxxx"]);
+    s.same(&["FT.CONFIG", "SET", "DEFAULT_DIALECT", "1"]);
+}

@@ -160,12 +160,12 @@ struct Options {
 }
 
 /// PARAMS and DIALECT from the arguments after the query, read ahead of the rest.
-fn prescan(rest: &[Bytes]) -> (HashMap<String, Bytes>, i64) {
-    let (mut params, mut dialect) = (HashMap::new(), 1);
+fn prescan(rest: &[Bytes], default: i64) -> (HashMap<String, Bytes>, i64) {
+    let (mut params, mut dialect) = (HashMap::new(), default);
     let mut i = 0;
     while let Some(w) = rest.get(i) {
         if w.eq_ignore_ascii_case(b"DIALECT") {
-            dialect = rest.get(i + 1).and_then(|d| parse_i64(d)).unwrap_or(1);
+            dialect = rest.get(i + 1).and_then(|d| parse_i64(d)).unwrap_or(default);
         } else if w.eq_ignore_ascii_case(b"PARAMS") {
             let n = rest.get(i + 1).and_then(|d| parse_i64(d)).unwrap_or(0).clamp(0, 1 << 16) as usize;
             for pair in rest.get(i + 2..).unwrap_or_default().chunks(2).take(n / 2) {
@@ -181,12 +181,17 @@ fn prescan(rest: &[Bytes]) -> (HashMap<String, Bytes>, i64) {
 }
 
 /// Parse the arguments after the query.
-fn parse(idx: &Index, args: &mut Args, seeds: Vec<String>) -> Result<(Plan, Options), CmdError> {
+fn parse(
+    idx: &Index,
+    args: &mut Args,
+    seeds: Vec<String>,
+    dialect: i64,
+) -> Result<(Plan, Options), CmdError> {
     let seeded = seeds.len();
     let mut plan = Plan { keys: seeds, ..Plan::default() };
     let mut o = Options {
         params: HashMap::new(),
-        dialect: 1,
+        dialect,
         matching: Matching::default(),
         cursor: None,
         addscores: false,
@@ -689,10 +694,11 @@ pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     // The query's own names (KNN and range distances) lead the row: read PARAMS and DIALECT
     // ahead to parse it, but report its errors after the arguments'.
-    let (params, dialect) = prescan(args.all().get(3..).unwrap_or_default());
+    let default = super::extras::default_dialect(&ctx.server.search);
+    let (params, dialect) = prescan(args.all().get(3..).unwrap_or_default(), default);
     let parsed = super::query::parse(&query_text, &params, dialect);
     let seeds = parsed.as_ref().map(|q| q.yielded_names()).unwrap_or_default();
-    let (plan, o) = parse(idx, args, seeds)?;
+    let (plan, o) = parse(idx, args, seeds, default)?;
     let mut q = super::query::parse(&query_text, &o.params, o.dialect).map_err(err)?;
     let hybrid = q.filter != super::query::Node::All;
     if let Some(knn) = q.knn.as_mut() {

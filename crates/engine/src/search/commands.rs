@@ -138,6 +138,17 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.config",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Reads or changes RediSearch's configuration options.",
+        syntax: "GET option|* | SET option value",
+        run: super::extras::ft_config,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.alter",
         arity: -5,
         flags: &["write", "denyoom"],
@@ -650,7 +661,7 @@ pub(super) struct Matching {
     pub(super) keep_stopwords: bool,
 }
 
-fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
+fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
     let mut o = Options {
         nocontent: false,
         returns: None,
@@ -658,7 +669,7 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
         offset: 0,
         limit: 10,
         params: HashMap::new(),
-        dialect: 1,
+        dialect,
         matching: Matching::default(),
         withscores: false,
         scorer: None,
@@ -746,7 +757,7 @@ struct Row {
 fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let name = ctx.server.search.resolve(&args.next_bytes()?);
     let query_text = args.next_opt().ok_or_else(|| err("No query string provided"))?;
-    let opts = parse_options(args)?;
+    let opts = parse_options(args, super::extras::default_dialect(&ctx.server.search))?;
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err(format!("{}: no such index", text(&name))));
     };

@@ -42,6 +42,8 @@ pub struct Indexes {
     pub aliases: std::collections::HashMap<Bytes, Bytes>,
     /// FT.DICTADD's dictionaries (kept by FLUSHALL, as RediSearch keeps them).
     pub dicts: std::collections::BTreeMap<Bytes, std::collections::BTreeSet<Bytes>>,
+    /// FT.CONFIG SET's values (the rest keep their defaults; see `extras::config_value`).
+    pub config: std::collections::HashMap<&'static str, String>,
 }
 
 impl Indexes {
