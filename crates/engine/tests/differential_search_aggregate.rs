@@ -445,3 +445,53 @@ fn apply_functions() {
         }
     }
 }
+
+/// Odd arguments never panic the engine (whatever the replies say).
+#[test]
+fn odd_arguments_do_not_panic() {
+    let mut s = Session::new();
+    corpus(&mut s);
+    let odd: &[&[&str]] = &[
+        &["LOAD", "99999"],
+        &["LOAD", "-1", "@n"],
+        &["GROUPBY", "-1"],
+        &["GROUPBY", "1"],
+        &["GROUPBY", "1", "@g", "REDUCE"],
+        &["GROUPBY", "1", "@g", "REDUCE", "QUANTILE", "2", "@n", "abc"],
+        &["GROUPBY", "1", "@g", "REDUCE", "QUANTILE", "2", "@n", "inf"],
+        &["GROUPBY", "1", "@g", "REDUCE", "RANDOM_SAMPLE", "2", "@n", "99999999999999999999"],
+        &["GROUPBY", "1", "@g", "REDUCE", "FIRST_VALUE", "3", "@n", "BY", "@nosuch"],
+        &["SORTBY", "3", "@n"],
+        &["SORTBY", "1", "DESC"],
+        &["SORTBY", "1", "@n", "MAX", "-3"],
+        &["LIMIT", "-1", "5"],
+        &["LIMIT", "99999999999", "99999999999"],
+        &["APPLY"],
+        &["APPLY", "@n"],
+        &["APPLY", "((((", "AS", "x"],
+        &["APPLY", "timefmt(1e300)", "AS", "x"],
+        &["APPLY", "month(-99999999999999)", "AS", "x"],
+        &["APPLY", "substr(@t, 99999999999, -99999999999)", "AS", "x"],
+        &["APPLY", "2^99999", "AS", "x", "SORTBY", "2", "@x", "DESC"],
+        &["APPLY", "split(@t)", "AS", "x", "SORTBY", "1", "@x", "FILTER", "@x"],
+        &["WITHCURSOR", "COUNT", "99999999999999999999"],
+        &["WITHCURSOR", "MAXIDLE", "-1"],
+        &["PARAMS", "3", "a"],
+        &["PARAMS", "99999999"],
+        &["DIALECT", "99"],
+        &["SCORER"],
+        &["ADDSCORES", "SCORER", "HAMMING", "SORTBY", "2", "@__score", "DESC"],
+    ];
+    for p in odd {
+        let mut cmd = vec!["FT.AGGREGATE", "ag", "*"];
+        cmd.extend_from_slice(p);
+        s.run(&cmd);
+    }
+    for c in [
+        &["FT.CURSOR", "READ", "ag", "-5"][..],
+        &["FT.CURSOR", "READ", "ag", "1", "COUNT", "-1"],
+        &["FT.CURSOR", "DEL", "ag", "0"],
+    ] {
+        s.run(c);
+    }
+}

@@ -369,26 +369,18 @@ fn parse(
     Ok((plan, o))
 }
 
-/// Compare two values as RediSearch's sorter does: numbers numerically (a string against a
-/// number as its number), strings by bytes; a missing value first.
+/// Compare two values as RediSearch's sorter does: numbers numerically, strings by bytes; a
+/// missing value first. A number sorts before a string, which keeps the order total (a sort
+/// must never see a cycle).
 fn compare(a: Option<&Cell>, b: Option<&Cell>) -> std::cmp::Ordering {
-    use std::cmp::Ordering::*;
-    let one = |c: Option<&Cell>| match c {
-        Some(Cell::One(v)) if *v != Val::Null => Some(v.clone()),
-        _ => None,
+    let key = |c: Option<&Cell>| match c {
+        Some(Cell::One(Val::Num(n))) => (1, *n, String::new()),
+        Some(Cell::One(Val::Str(s))) => (2, 0.0, s.clone()),
+        Some(Cell::Many(_)) => (3, 0.0, String::new()),
+        _ => (0, 0.0, String::new()),
     };
-    match (one(a), one(b)) {
-        (None, None) => Equal,
-        (None, _) => Less,
-        (_, None) => Greater,
-        (Some(x), Some(y)) => {
-            let numeric = matches!(x, Val::Num(_)) || matches!(y, Val::Num(_));
-            match (numeric, x.number(), y.number()) {
-                (true, Some(p), Some(q)) => p.total_cmp(&q),
-                _ => x.text().cmp(&y.text()),
-            }
-        }
-    }
+    let (x, y) = (key(a), key(b));
+    x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then_with(|| x.2.cmp(&y.2))
 }
 
 fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {

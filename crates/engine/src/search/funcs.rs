@@ -187,7 +187,8 @@ pub fn call(f: Func, args: &[Val]) -> Val {
         return bad.clone();
     }
     let text = |i: usize| args.get(i).and_then(Val::text);
-    let ts = || args.first().and_then(Val::number).filter(|n| n.is_finite()).map(|n| n as i64);
+    // Timestamps within ±1e15 s (some 30 million years): the date arithmetic stays in range.
+    let ts = || args.first().and_then(Val::number).filter(|n| n.abs() < 1e15).map(|n| n as i64);
     match f {
         Func::ToNumber => args.first().and_then(Val::number).map_or(Val::Null, Val::Num),
         Func::Format => {
