@@ -323,3 +323,38 @@ fn field_weights_stems_and_affixes() {
         s.same(&["FT.SEARCH", "wt", q, "WITHSCORES", "NOCONTENT", "VERBATIM"]);
     }
 }
+
+#[test]
+fn explainscore_says_how_each_scorer_got_there() {
+    let mut s = Session::new();
+    corpus(&mut s);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for q in [
+            "hello",
+            "models",
+            "hello world",
+            "hello|world",
+            "@g:{a}",
+            "@g:{a|b}",
+            "@n:[1 3]",
+            "*",
+            "hello -world",
+            "hello ~world",
+        ] {
+            for scorer in SCORERS {
+                s.same(&[
+                    "FT.SEARCH",
+                    "sc:idx",
+                    q,
+                    "WITHSCORES",
+                    "EXPLAINSCORE",
+                    "NOCONTENT",
+                    "SCORER",
+                    scorer,
+                ]);
+            }
+        }
+        s.same(&["FT.SEARCH", "sc:idx", "hello", "EXPLAINSCORE", "NOCONTENT"]);
+    }
+}

@@ -649,6 +649,7 @@ struct Options {
     dialect: i64,
     matching: Matching,
     withscores: bool,
+    explain: bool,
     /// SCORER's name, checked once the index is known (RediSearch's order of errors).
     scorer: Option<Bytes>,
 }
@@ -672,6 +673,7 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
         dialect,
         matching: Matching::default(),
         withscores: false,
+        explain: false,
         scorer: None,
     };
     while let Some(word) = args.next_opt() {
@@ -680,7 +682,8 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
             "VERBATIM" => o.matching.verbatim = true,
             "NOSTOPWORDS" => o.matching.keep_stopwords = true,
             "WITHSCORES" => o.withscores = true,
-            "WITHPAYLOADS" | "WITHSORTKEYS" | "EXPLAINSCORE" => {}
+            "EXPLAINSCORE" => o.explain = true,
+            "WITHPAYLOADS" | "WITHSORTKEYS" => {}
             "RETURN" => {
                 let n = count(args)?;
                 let mut names = Vec::new();
@@ -740,6 +743,9 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
             _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
         }
     }
+    if o.explain && !o.withscores {
+        return Err(err("EXPLAINSCORE must be accompanied with WITHSCORES"));
+    }
     Ok(o)
 }
 
@@ -752,6 +758,8 @@ struct Row {
     key: Bytes,
     yielded: Vec<(String, f64)>,
     score: f64,
+    /// EXPLAINSCORE's tree.
+    explained: Option<Frame>,
 }
 
 fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -797,7 +805,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     let doc = idx.docs.get(&id)?;
                     let mut yielded: Vec<(String, f64)> = yields.get(&id).cloned().into_iter().collect();
                     yielded.insert(0, (score_name.clone(), d));
-                    Some(Row { id, key: doc.key.clone(), yielded, score: 0.0 })
+                    Some(Row { id, key: doc.key.clone(), yielded, score: 0.0, explained: None })
                 })
                 .collect()
         }
@@ -810,6 +818,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     key: doc.key.clone(),
                     yielded: yields.get(id).cloned().into_iter().collect(),
                     score: 0.0,
+                    explained: None,
                 })
             })
             .collect(),
@@ -826,7 +835,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let scoring = Scoring::new(idx, scorer, opts.matching.verbatim, opts.matching.keep_stopwords);
     for row in rows.iter_mut() {
         if let Some(doc) = idx.docs.get(&row.id) {
-            row.score = scoring.score(&q.filter, doc, q.knn.is_some());
+            (row.score, row.explained) = scoring.scored(&q.filter, doc, q.knn.is_some(), opts.explain);
         }
     }
     // Without SORTBY, text hits rank by score (ties by doc id); KNN results by distance,
@@ -950,7 +959,11 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
             }
         }
-        results.push((row.key.clone(), opts.withscores.then_some(row.score), fields));
+        let score = opts.withscores.then(|| match &row.explained {
+            Some(tree) => Frame::Array(vec![Frame::Double(row.score), tree.clone()]),
+            None => Frame::Double(row.score),
+        });
+        results.push((row.key.clone(), score, fields));
     }
     // Whole documents list their fields in the order each name first appears over the page
     // (RediSearch's lookup keys are created as rows are loaded).
@@ -978,7 +991,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             .map(|(key, score, fields)| {
                 let mut m = vec![(Frame::Simple("id".into()), Frame::Bulk(key))];
                 if let Some(score) = score {
-                    m.push((Frame::Simple("score".into()), Frame::Double(score)));
+                    m.push((Frame::Simple("score".into()), score));
                 }
                 if !nocontent {
                     m.push((Frame::Simple("extra_attributes".into()), Frame::Map(fields)));
@@ -999,7 +1012,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     for (key, score, fields) in results {
         out.push(Frame::Bulk(key));
         if let Some(score) = score {
-            out.push(Frame::Double(score));
+            out.push(score);
         }
         if !nocontent {
             out.push(Frame::Array(fields.into_iter().flat_map(|(k, v)| [k, v]).collect()));

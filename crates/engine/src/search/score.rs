@@ -7,6 +7,7 @@
 use super::index::{Doc, Field, Index, Kind};
 use super::query::Node;
 use super::text::{stem, Terms};
+use crate::frame::Frame;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -120,11 +121,13 @@ struct Res {
     /// Positions; None for results without offsets.
     offsets: Option<Vec<u32>>,
     children: Vec<Res>,
+    /// A term result's term (EXPLAINSCORE names it).
+    term: String,
 }
 
 impl Res {
     fn leaf(ty: Ty, freq: u32, weight: f64) -> Res {
-        Res { ty, freq, weight, offsets: None, children: Vec::new() }
+        Res { ty, freq, weight, offsets: None, children: Vec::new(), term: String::new() }
     }
 
     /// An aggregate: its frequency sums its children's; it has offsets (all of its children's,
@@ -137,7 +140,7 @@ impl Res {
             v.sort_unstable();
             v
         });
-        Res { ty, freq, weight: 1.0, offsets, children }
+        Res { ty, freq, weight: 1.0, offsets, children, term: String::new() }
     }
 
     fn is_agg(&self) -> bool {
@@ -280,7 +283,11 @@ impl<'a> Scoring<'a> {
     /// (`knn`), the vector's own result adds nothing and the root has no slop; a pure KNN
     /// (`*` filter) scores only its document score.
     pub fn score(&self, node: &Node, doc: &Doc, knn: bool) -> f64 {
-        let fwd = &doc.fwd;
+        self.scored(node, doc, knn, false).0
+    }
+
+    /// The score and, when `explain`, EXPLAINSCORE's tree of how it was reached.
+    pub fn scored(&self, node: &Node, doc: &Doc, knn: bool, explain: bool) -> (f64, Option<Frame>) {
         self.quick.set(knn);
         let r = match node {
             Node::All if knn => None,
@@ -288,19 +295,121 @@ impl<'a> Scoring<'a> {
         };
         let r = r.unwrap_or_else(|| Res::leaf(Ty::Virtual, 0, 0.0));
         let r = if knn { Res::agg(Ty::Union, vec![Res::leaf(Ty::Virtual, 0, 1.0), r]) } else { r };
+        let value = self.value(&r, doc, knn);
+        (value, explain.then(|| self.explain(&r, doc, knn, value)))
+    }
+
+    fn value(&self, r: &Res, doc: &Doc, knn: bool) -> f64 {
+        let fwd = &doc.fwd;
         if knn && self.scorer == Scorer::Dismax {
             return dismax(&r.children[1]);
         }
         match self.scorer {
             Scorer::Tfidf | Scorer::TfidfDocNorm => {
                 let norm = if self.scorer == Scorer::Tfidf { fwd.max_freq } else { fwd.len };
-                tfidf(&r) / f64::from(norm) / f64::from(slop(&r))
+                tfidf(r) / f64::from(norm) / f64::from(slop(r))
             }
-            Scorer::Bm25 => bm25(&r, self.stats.avg_len) / f64::from(slop(&r)),
-            Scorer::Bm25Std => bm25_std(&r, fwd.len, self.stats.avg_len),
-            Scorer::Dismax => dismax(&r),
+            Scorer::Bm25 => bm25(r, self.stats.avg_len) / f64::from(slop(r)),
+            Scorer::Bm25Std => bm25_std(r, fwd.len, self.stats.avg_len),
+            Scorer::Dismax => dismax(r),
             Scorer::DocScore => 1.0,
             Scorer::Hamming => 0.0,
+        }
+    }
+
+    /// EXPLAINSCORE's tree, in RediSearch's words (src/ext/default.c): a line per result, an
+    /// aggregate's line with its children's, under the scorer's final line.
+    fn explain(&self, r: &Res, doc: &Doc, knn: bool, value: f64) -> Frame {
+        let (len, avg) = (doc.fwd.len, self.stats.avg_len);
+        let node = |line: String, kids: Vec<Frame>| match kids.is_empty() {
+            true => Frame::Simple(line),
+            false => Frame::Array(vec![Frame::Simple(line), Frame::Array(kids)]),
+        };
+        let wrap =
+            |line: String, inner: Frame| Frame::Array(vec![Frame::Simple(line), Frame::Array(vec![inner])]);
+        fn walk(s: Scorer, r: &Res, len: u32, avg: f64, node: &dyn Fn(String, Vec<Frame>) -> Frame) -> Frame {
+            let kids = || r.children.iter().map(|c| walk(s, c, len, avg, node)).collect::<Vec<_>>();
+            let (w, f) = (r.weight, r.freq);
+            let agg = r.is_agg();
+            match s {
+                Scorer::Tfidf | Scorer::TfidfDocNorm => match r.ty {
+                    Ty::Term { idf, .. } => {
+                        node(format!("(TFIDF {:.2} = Weight {w:.2} * TF {f} * IDF {idf:.2})", tfidf(r)), vec![])
+                    }
+                    _ if agg => {
+                        let sum = r.children.iter().fold(0.0, |a, c| a + tfidf(c));
+                        node(format!("(Weight {w:.2} * total children TFIDF {sum:.2})"), kids())
+                    }
+                    _ => node(format!("(TFIDF {:.2} = Weight {w:.2} * Frequency {f})", w * f64::from(f)), vec![]),
+                },
+                Scorer::Bm25 => match r.ty {
+                    Ty::Term { idf, .. } => node(
+                        format!("({:.2} = IDF {idf:.2} * F {f} / (F {f} + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len {avg:.2})))", bm25(r, avg)),
+                        vec![],
+                    ),
+                    _ if agg => {
+                        let sum = r.children.iter().fold(0.0, |a, c| a + bm25(c, avg));
+                        node(format!("(Weight {w:.2} * children BM25 {sum:.2})"), kids())
+                    }
+                    _ if f != 0 => node(
+                        format!("({:.2} = Weight {w:.2} * F {f} / (F {f} + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len {avg:.2})))", bm25(r, avg)),
+                        vec![],
+                    ),
+                    _ => node("Frequency 0 -> value 0".into(), vec![]),
+                },
+                Scorer::Bm25Std => {
+                    let line = |term: &str, idf: f64, f: f64, v: f64| {
+                        format!("{term}: ({v:.2} = IDF {idf:.2} * (F {f:.2} * (k1 1.2 + 1)) / (F {f:.2} + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len {len} / Average Doc Len {avg:.2})))")
+                    };
+                    match r.ty {
+                        Ty::Term { bm25_idf, .. } => {
+                            node(line(&r.term, bm25_idf, f64::from(f), bm25_std(r, len, avg)), vec![])
+                        }
+                        _ if agg => {
+                            let sum = r.children.iter().fold(0.0, |a, c| a + bm25_std(c, len, avg));
+                            node(format!("(Weight {w:.2} * children BM25 {sum:.2})"), kids())
+                        }
+                        Ty::Virtual if f != 0 && w != 0.0 => {
+                            node(line("*", 1.0, 1.0, bm25_std_term(1.0, 1.0, len, avg)), vec![])
+                        }
+                        _ => node("Irrelevant token -> score is 0".into(), vec![]),
+                    }
+                }
+                _ => match r.ty {
+                    Ty::Union | Ty::Inter => {
+                        let d = dismax(r);
+                        node(format!("{d:.2} = Weight {w:.2} * children DISMAX {:.2}", d / w), kids())
+                    }
+                    _ => node(format!("DISMAX {:.2} = Weight {w:.2} * Frequency {f}", w * f64::from(f)), vec![]),
+                },
+            }
+        }
+        let tree = || walk(self.scorer, r, len, avg, &node);
+        match self.scorer {
+            Scorer::Tfidf | Scorer::TfidfDocNorm => {
+                let norm = if self.scorer == Scorer::Tfidf { doc.fwd.max_freq } else { doc.fwd.len };
+                let line = format!(
+                    "Final TFIDF : words TFIDF {:.2} * document score 1.00 / norm {norm} / slop {}",
+                    tfidf(r),
+                    slop(r)
+                );
+                wrap(line, tree())
+            }
+            Scorer::Bm25 => wrap(
+                format!(
+                    "Final BM25 : words BM25 {:.2} * document score 1.00 / slop {}",
+                    bm25(r, avg),
+                    slop(r)
+                ),
+                tree(),
+            ),
+            Scorer::Bm25Std => {
+                wrap(format!("Final BM25 : words BM25 {value:.2} * document score 1.00"), tree())
+            }
+            Scorer::Dismax if knn => walk(self.scorer, &r.children[1], len, avg, &node),
+            Scorer::Dismax => tree(),
+            Scorer::DocScore => Frame::Simple("Document's score is 1.00".into()),
+            Scorer::Hamming => Frame::Simple("Payloads provided to scorer vary in length".into()),
         }
     }
 
@@ -324,13 +433,13 @@ impl<'a> Scoring<'a> {
     }
 
     /// A term result of `n` documents' term, with both IDFs as RediSearch computes them.
-    fn term(&self, n: usize, freq: u32, offsets: Option<Vec<u32>>) -> Res {
+    fn term(&self, t: &str, n: usize, freq: u32, offsets: Option<Vec<u32>>) -> Res {
         let size = self.stats.num_docs + 1;
         let idf = logb(1.0 + size as f64 / if n == 0 { 1.0 } else { n as f64 });
         let total = self.stats.num_docs;
         let ratio = (total.wrapping_sub(n) as f32 + 0.5) / (n as f32 + 0.5);
         let bm25_idf = f64::from(1.0f32 + ratio).ln();
-        Res { offsets, ..Res::leaf(Ty::Term { idf, bm25_idf }, freq, 1.0) }
+        Res { offsets, term: t.to_string(), ..Res::leaf(Ty::Term { idf, bm25_idf }, freq, 1.0) }
     }
 
     /// The field bit of `field` (all fields when None).
@@ -350,7 +459,7 @@ impl<'a> Scoring<'a> {
     /// The text term `t` of `doc` within `mask`, as a term result.
     fn text_term(&self, doc: &Doc, t: &str, mask: u64) -> Option<Res> {
         let dt = doc.fwd.terms.get(t).filter(|dt| dt.mask & mask != 0)?;
-        Some(self.term(self.count(0, "", t), dt.freq, Some(dt.pos.clone())))
+        Some(self.term(t, self.count(0, "", t), dt.freq, Some(dt.pos.clone())))
     }
 
     /// An estimate of how many documents a clause finds, by which RediSearch orders the
@@ -414,10 +523,15 @@ impl<'a> Scoring<'a> {
             Node::All => Some(Res::leaf(Ty::Virtual, 1, 1.0)),
             Node::Word { field, word } => {
                 let mask = self.mask(field.as_deref());
+                let expansions = self.expansions(word);
                 let mut terms: Vec<Res> =
-                    self.expansions(word).iter().filter_map(|t| self.text_term(doc, t, mask)).collect();
+                    expansions.iter().filter_map(|t| self.text_term(doc, t, mask)).collect();
                 if self.quick.get() {
                     terms.truncate(1);
+                }
+                // A word the index has one term for is that term's iterator, not a union.
+                if expansions.iter().filter(|t| self.count(0, "", t) > 0).count() == 1 {
+                    return terms.pop();
                 }
                 union(terms)
             }
@@ -455,7 +569,7 @@ impl<'a> Scoring<'a> {
                 for v in values {
                     let t = self.tag(field, v);
                     if doc.tags.get(field).is_some_and(|tags| tags.contains(&t)) {
-                        children.push(self.term(self.count(1, field, &t), 1, None));
+                        children.push(self.term(&t, self.count(1, field, &t), 1, None));
                     }
                 }
                 if values.len() == 1 {
