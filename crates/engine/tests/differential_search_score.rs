@@ -358,3 +358,46 @@ fn explainscore_says_how_each_scorer_got_there() {
         s.same(&["FT.SEARCH", "sc:idx", "hello", "EXPLAINSCORE", "NOCONTENT"]);
     }
 }
+
+/// ON JSON indexes score their TEXT fields like hashes (single strings per field).
+#[test]
+fn json_documents_score_like_hashes() {
+    let mut s = Session::on_port(common::json_oracle_port());
+    s.same(&[
+        "FT.CREATE",
+        "js",
+        "ON",
+        "JSON",
+        "PREFIX",
+        "1",
+        "js:",
+        "SCHEMA",
+        "$.t",
+        "AS",
+        "t",
+        "TEXT",
+        "$.b",
+        "AS",
+        "b",
+        "TEXT",
+        "WEIGHT",
+        "2",
+        "$.g",
+        "AS",
+        "g",
+        "TAG",
+    ]);
+    s.script(&[
+        &["JSON.SET", "js:1", "$", r#"{"t":"hello world models","g":"a"}"#],
+        &["JSON.SET", "js:2", "$", r#"{"t":"hello hello model of the model","b":"world","g":"b"}"#],
+        &["JSON.SET", "js:3", "$", r#"{"t":"other text modeling","b":"hello there"}"#],
+    ]);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for q in ["hello", "models", "hello world", "hello|world", "@g:{a|b}", "*"] {
+            for scorer in SCORERS {
+                s.same(&["FT.SEARCH", "js", q, "WITHSCORES", "NOCONTENT", "SCORER", scorer]);
+            }
+        }
+    }
+}
