@@ -236,20 +236,29 @@ fn move_key(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Integer(1))
 }
 
-/// The search module as HELLO and MODULE LIST describe it.
-pub fn search_module() -> Frame {
-    Frame::Map(vec![
-        (Frame::bulk("name"), Frame::bulk("search")),
-        (Frame::bulk("ver"), Frame::Integer(SEARCH_MODULE_VERSION)),
-        (Frame::bulk("path"), Frame::bulk(SEARCH_MODULE_PATH)),
-        (Frame::bulk("args"), Frame::Array(vec![])),
-    ])
+/// The RedisJSON version the JSON oracle loads (MODULE LIST's `ver`).
+pub const JSON_MODULE_VERSION: i64 = 20803;
+
+/// The loaded modules as HELLO and MODULE LIST describe them, in the order a redis-stack
+/// server with RedisJSON and RediSearch lists them.
+pub fn modules() -> Vec<Frame> {
+    let module = |name: &str, ver: i64, path: &str| {
+        Frame::Map(vec![
+            (Frame::bulk("name"), Frame::bulk(name.to_string())),
+            (Frame::bulk("ver"), Frame::Integer(ver)),
+            (Frame::bulk("path"), Frame::bulk(path.to_string())),
+            (Frame::bulk("args"), Frame::Array(vec![])),
+        ])
+    };
+    vec![
+        module("ReJSON", JSON_MODULE_VERSION, "/opt/redis-stack/lib/rejson.so"),
+        module("search", SEARCH_MODULE_VERSION, SEARCH_MODULE_PATH),
+    ]
 }
 
 /// What HELLO replies: the server's identity and this connection's protocol and id.
 fn hello_reply(client: &Client) -> Frame {
     let proto = if client.protocol == Protocol::Resp3 { 3 } else { 2 };
-    let search = search_module();
     Frame::Map(vec![
         (Frame::bulk("server"), Frame::bulk("redis")),
         (Frame::bulk("version"), Frame::bulk(REDIS_VERSION)),
@@ -257,7 +266,7 @@ fn hello_reply(client: &Client) -> Frame {
         (Frame::bulk("id"), Frame::Integer(client.id as i64)),
         (Frame::bulk("mode"), Frame::bulk("standalone")),
         (Frame::bulk("role"), Frame::bulk("master")),
-        (Frame::bulk("modules"), Frame::Array(vec![search])),
+        (Frame::bulk("modules"), Frame::Array(modules())),
     ])
 }
 

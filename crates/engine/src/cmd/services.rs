@@ -4,7 +4,7 @@
 //! module (as HELLO says). Loading modules is left out (unknown subcommand), not faked. FUNCTION
 //! lives with EVAL in `scripting.rs`.
 
-use super::connection::{help_lines, search_module};
+use super::connection::help_lines;
 use super::{spec, CommandSpec};
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
@@ -37,7 +37,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "Inspect the log of slow commands (empty: commands here take microseconds).",
         SLOWLOG_SUBCOMMANDS
     ),
-    container!("module", "server", "Inspect loaded modules (the search module).", MODULE_SUBCOMMANDS),
+    container!("module", "server", "Inspect loaded modules (RedisJSON and RediSearch).", MODULE_SUBCOMMANDS),
 ];
 
 const SLOWLOG_SUBCOMMANDS: &[CommandSpec] = &[
@@ -81,7 +81,7 @@ fn slowlog_len(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 fn module_list(_: &mut Ctx, _: &mut Args) -> CmdResult {
-    Ok(Frame::Array(vec![search_module()]))
+    Ok(Frame::Array(crate::cmd::connection::modules()))
 }
 
 fn slowlog_help(_: &mut Ctx, _: &mut Args) -> CmdResult {

@@ -3,6 +3,7 @@
 use super::hnsw::Params;
 use super::index::{Algo, Field, Index, Kind, VecType, VectorSpec};
 use super::query::{self, Node};
+use super::score::{Scorer, Scoring};
 use super::text::StopWords;
 use super::vector::Metric;
 use crate::args::{parse_i64, Args};
@@ -35,6 +36,116 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "Queries an index: filters, text, tags, numbers and KNN vector search.",
         syntax: "index query [NOCONTENT] [RETURN count field...] [SORTBY field [ASC|DESC]] [LIMIT offset num] [PARAMS nargs name value...] [DIALECT n]",
         run: ft_search,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.aggregate",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Runs a query through a pipeline: LOAD, GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT.",
+        syntax: "index query [LOAD n field...] [GROUPBY n field... [REDUCE fn n arg... [AS name]]...] [APPLY expr AS name] [FILTER expr] [SORTBY n field [ASC|DESC]... [MAX m]] [LIMIT offset num] [WITHCURSOR [COUNT c] [MAXIDLE ms]] [PARAMS n name value...] [DIALECT d]",
+        run: super::aggregate::ft_aggregate,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.cursor",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Reads more rows from an FT.AGGREGATE cursor, or deletes it.",
+        syntax: "READ index cursor_id [COUNT n] | DEL index cursor_id",
+        run: super::aggregate::ft_cursor,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.tagvals",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "The distinct values of a TAG field.",
+        syntax: "index field",
+        run: super::extras::ft_tagvals,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.aliasadd",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Adds an alias for an index.",
+        syntax: "alias index",
+        run: super::extras::ft_aliasadd,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.aliasupdate",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Points an alias at an index (adding it if new).",
+        syntax: "alias index",
+        run: super::extras::ft_aliasupdate,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.aliasdel",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Removes an alias.",
+        syntax: "alias",
+        run: super::extras::ft_aliasdel,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.dictadd",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Adds terms to a dictionary; how many were new.",
+        syntax: "dict term...",
+        run: super::extras::ft_dictadd,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.dictdel",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Removes terms from a dictionary; how many were there.",
+        syntax: "dict term...",
+        run: super::extras::ft_dictdel,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.dictdump",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Lists a dictionary's terms.",
+        syntax: "dict",
+        run: super::extras::ft_dictdump,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.config",
+        arity: -1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        group: "module",
+        summary: "Reads or changes RediSearch's configuration options.",
+        syntax: "GET option|* | SET option value",
+        run: super::extras::ft_config,
         subcommands: &[],
     },
     CommandSpec {
@@ -83,15 +194,15 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
 ];
 
-fn err(msg: impl Into<String>) -> CmdError {
+pub(super) fn err(msg: impl Into<String>) -> CmdError {
     CmdError::raw(msg)
 }
 
-fn text(b: &[u8]) -> String {
+pub(super) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn count(args: &mut Args) -> Result<usize, CmdError> {
+pub(super) fn count(args: &mut Args) -> Result<usize, CmdError> {
     let raw = args.next_bytes()?;
     parse_i64(&raw).and_then(|n| usize::try_from(n).ok()).ok_or_else(|| err("Bad arguments"))
 }
@@ -404,7 +515,7 @@ fn removed_stopword(idx: &Index, node: &Node, how: Matching) -> bool {
     }
 }
 
-fn evaluate(
+pub(super) fn evaluate(
     idx: &Index,
     node: &Node,
     how: Matching,
@@ -537,17 +648,21 @@ struct Options {
     params: HashMap<String, Bytes>,
     dialect: i64,
     matching: Matching,
+    withscores: bool,
+    explain: bool,
+    /// SCORER's name, checked once the index is known (RediSearch's order of errors).
+    scorer: Option<Bytes>,
 }
 
 /// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion) and
 /// NOSTOPWORDS (keep stop words in the query).
 #[derive(Debug, Clone, Copy, Default)]
-struct Matching {
-    verbatim: bool,
-    keep_stopwords: bool,
+pub(super) struct Matching {
+    pub(super) verbatim: bool,
+    pub(super) keep_stopwords: bool,
 }
 
-fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
+fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
     let mut o = Options {
         nocontent: false,
         returns: None,
@@ -555,15 +670,20 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
         offset: 0,
         limit: 10,
         params: HashMap::new(),
-        dialect: 1,
+        dialect,
         matching: Matching::default(),
+        withscores: false,
+        explain: false,
+        scorer: None,
     };
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
             "NOCONTENT" => o.nocontent = true,
             "VERBATIM" => o.matching.verbatim = true,
             "NOSTOPWORDS" => o.matching.keep_stopwords = true,
-            "WITHSCORES" | "WITHPAYLOADS" | "WITHSORTKEYS" | "EXPLAINSCORE" => {}
+            "WITHSCORES" => o.withscores = true,
+            "EXPLAINSCORE" => o.explain = true,
+            "WITHPAYLOADS" | "WITHSORTKEYS" => {}
             "RETURN" => {
                 let n = count(args)?;
                 let mut names = Vec::new();
@@ -612,11 +732,19 @@ fn parse_options(args: &mut Args) -> Result<Options, CmdError> {
                 o.dialect = parse_i64(&raw)
                     .ok_or_else(|| err("DIALECT requires a non negative integer >=1 and <= 4"))?;
             }
-            "TIMEOUT" | "SLOP" | "LANGUAGE" | "SCORER" | "EXPANDER" => {
+            "SCORER" => {
+                o.scorer = Some(args.next_opt().ok_or_else(|| {
+                    err("Bad arguments for SCORER: Expected an argument, but none provided")
+                })?);
+            }
+            "TIMEOUT" | "SLOP" | "LANGUAGE" | "EXPANDER" => {
                 args.next_bytes()?;
             }
             _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
         }
+    }
+    if o.explain && !o.withscores {
+        return Err(err("EXPLAINSCORE must be accompanied with WITHSCORES"));
     }
     Ok(o)
 }
@@ -629,16 +757,28 @@ struct Row {
     id: u64,
     key: Bytes,
     yielded: Vec<(String, f64)>,
+    score: f64,
+    /// EXPLAINSCORE's tree.
+    explained: Option<Frame>,
 }
 
 fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let name = args.next_bytes()?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
     let query_text = args.next_opt().ok_or_else(|| err("No query string provided"))?;
-    let opts = parse_options(args)?;
+    let opts = parse_options(args, super::extras::default_dialect(&ctx.server.search))?;
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err(format!("{}: no such index", text(&name))));
     };
-    let q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    let scorer = match &opts.scorer {
+        None => Scorer::default(),
+        Some(name) => Scorer::parse(name).ok_or_else(|| err(format!("No such scorer {}", text(name))))?,
+    };
+    let mut q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    let hybrid = q.filter != Node::All;
+    if let Some(knn) = q.knn.as_mut() {
+        let hnsw = idx.vector_spec(&knn.field).is_some_and(|v| v.algo == Algo::Hnsw);
+        knn.check_attrs(hnsw, hybrid).map_err(err)?;
+    }
     if let Some((field, _)) = &opts.sortby {
         // Only a query that returns rows sorts them (LIMIT 0 0 only counts).
         if opts.limit > 0 && idx.field(field).is_none() && !q.yielded_names().contains(field) {
@@ -665,7 +805,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     let doc = idx.docs.get(&id)?;
                     let mut yielded: Vec<(String, f64)> = yields.get(&id).cloned().into_iter().collect();
                     yielded.insert(0, (score_name.clone(), d));
-                    Some(Row { id, key: doc.key.clone(), yielded })
+                    Some(Row { id, key: doc.key.clone(), yielded, score: 0.0, explained: None })
                 })
                 .collect()
         }
@@ -677,6 +817,8 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     id: *id,
                     key: doc.key.clone(),
                     yielded: yields.get(id).cloned().into_iter().collect(),
+                    score: 0.0,
+                    explained: None,
                 })
             })
             .collect(),
@@ -690,6 +832,18 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         super::index::field_of(db.raw_get(key).map(|e| &e.value), &identifier)
     };
     crate::order::sort_by_key(&mut rows, |r| r.id);
+    let scoring = Scoring::new(idx, scorer, opts.matching.verbatim, opts.matching.keep_stopwords);
+    for row in rows.iter_mut() {
+        if let Some(doc) = idx.docs.get(&row.id) {
+            (row.score, row.explained) = scoring.scored(&q.filter, doc, q.knn.is_some(), opts.explain);
+        }
+    }
+    // Without SORTBY, text hits rank by score (ties by doc id); KNN results by distance,
+    // unless WITHSCORES or SCORER asks for scores (then by score too, as RediSearch).
+    if opts.sortby.is_none() && (q.knn.is_none() || opts.withscores || opts.scorer.is_some()) {
+        let key = |r: &Row| if r.score.is_nan() { f64::NEG_INFINITY } else { r.score };
+        crate::order::sort_by(&mut rows, |a, b| key(b).total_cmp(&key(a)));
+    }
     if let Some((field, desc)) = &opts.sortby {
         let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric));
         // A SORTABLE text or tag sorts by its case-folded form (RediSearch folds with nunicode;
@@ -805,13 +959,40 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
             }
         }
-        results.push((row.key.clone(), fields));
+        let score = opts.withscores.then(|| match &row.explained {
+            Some(tree) => Frame::Array(vec![Frame::Double(row.score), tree.clone()]),
+            None => Frame::Double(row.score),
+        });
+        results.push((row.key.clone(), score, fields));
+    }
+    // Whole documents list their fields in the order each name first appears over the page
+    // (RediSearch's lookup keys are created as rows are loaded).
+    if returns.is_none() {
+        let name = |f: &Frame| match f {
+            Frame::Bulk(b) => b.clone(),
+            _ => Bytes::new(),
+        };
+        let mut order: Vec<Bytes> = Vec::new();
+        for (_, _, fields) in &results {
+            for (k, _) in fields {
+                let k = name(k);
+                if !order.contains(&k) {
+                    order.push(k);
+                }
+            }
+        }
+        for (_, _, fields) in results.iter_mut() {
+            crate::order::sort_by_key(fields, |(k, _)| order.iter().position(|o| *o == name(k)));
+        }
     }
     if ctx.client.protocol == crate::Protocol::Resp3 {
         let items = results
             .into_iter()
-            .map(|(key, fields)| {
+            .map(|(key, score, fields)| {
                 let mut m = vec![(Frame::Simple("id".into()), Frame::Bulk(key))];
+                if let Some(score) = score {
+                    m.push((Frame::Simple("score".into()), score));
+                }
                 if !nocontent {
                     m.push((Frame::Simple("extra_attributes".into()), Frame::Map(fields)));
                 }
@@ -828,8 +1009,11 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ]));
     }
     let mut out = vec![Frame::Integer(total)];
-    for (key, fields) in results {
+    for (key, score, fields) in results {
         out.push(Frame::Bulk(key));
+        if let Some(score) = score {
+            out.push(score);
+        }
         if !nocontent {
             out.push(Frame::Array(fields.into_iter().flat_map(|(k, v)| [k, v]).collect()));
         }
@@ -848,6 +1032,7 @@ fn ft_dropindex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(idx) = ctx.server.search.by_name.shift_remove(&name) else {
         return Err(err("Unknown Index name"));
     };
+    ctx.server.search.aliases.retain(|_, target| *target != name);
     if dd {
         for doc in idx.docs.values() {
             ctx.delete(&doc.key);
@@ -865,7 +1050,7 @@ fn ft_list(ctx: &mut Ctx, _args: &mut Args) -> CmdResult {
 }
 
 fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let name = args.next_bytes()?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
     let Some(idx) = ctx.server.search.by_name.get(&name) else {
         return Err(err("Unknown index name"));
     };

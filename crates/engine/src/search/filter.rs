@@ -39,6 +39,7 @@ pub enum Op {
     Mul,
     Div,
     Rem,
+    Pow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,28 @@ pub enum Func {
     Lower,
     Upper,
     Strlen,
+    Substr,
+    Abs,
+    Ceil,
+    Floor,
+    Sqrt,
+    Log,
+    Log2,
+    Exp,
+    ToNumber,
+    Format,
+    Split,
+    Timefmt,
+    Parsetime,
+    Hour,
+    Minute,
+    Day,
+    Month,
+    Year,
+    DayOfWeek,
+    DayOfMonth,
+    DayOfYear,
+    MonthOfYear,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +142,7 @@ fn tokenize(src: &str) -> Result<Vec<(usize, Tok)>, String> {
                     b'*' => "*",
                     b'/' => "/",
                     b'%' => "%",
+                    b'^' => "^",
                     b'(' => "(",
                     b')' => ")",
                     b',' => ",",
@@ -186,11 +210,12 @@ impl Parser<'_> {
     fn binary(&mut self, level: usize) -> Result<Expr, String> {
         // `&&` and `||` share one level, left to right, as in RediSearch's grammar:
         // `1 || 0 && 0` is `(1 || 0) && 0`, false.
-        const LEVELS: [&[(&str, Op)]; 4] = [
+        const LEVELS: [&[(&str, Op)]; 5] = [
             &[("||", Op::Or), ("&&", Op::And)],
             &[("==", Op::Eq), ("!=", Op::Ne), ("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)],
             &[("+", Op::Add), ("-", Op::Sub)],
             &[("*", Op::Mul), ("/", Op::Div), ("%", Op::Rem)],
+            &[("^", Op::Pow)],
         ];
         let Some(ops) = LEVELS.get(level) else { return self.unary() };
         let mut left = self.binary(level + 1)?;
@@ -234,6 +259,28 @@ impl Parser<'_> {
                     "lower" => Func::Lower,
                     "upper" => Func::Upper,
                     "strlen" => Func::Strlen,
+                    "substr" => Func::Substr,
+                    "abs" => Func::Abs,
+                    "ceil" => Func::Ceil,
+                    "floor" => Func::Floor,
+                    "sqrt" => Func::Sqrt,
+                    "log" => Func::Log,
+                    "log2" => Func::Log2,
+                    "exp" => Func::Exp,
+                    "to_number" => Func::ToNumber,
+                    "format" => Func::Format,
+                    "split" => Func::Split,
+                    "timefmt" => Func::Timefmt,
+                    "parsetime" => Func::Parsetime,
+                    "hour" => Func::Hour,
+                    "minute" => Func::Minute,
+                    "day" => Func::Day,
+                    "month" => Func::Month,
+                    "year" => Func::Year,
+                    "dayofweek" => Func::DayOfWeek,
+                    "dayofmonth" => Func::DayOfMonth,
+                    "dayofyear" => Func::DayOfYear,
+                    "monthofyear" => Func::MonthOfYear,
                     _ => return Err(format!("Unknown function name '{name}'")),
                 };
                 if !self.eat("(") {
@@ -251,11 +298,18 @@ impl Parser<'_> {
                         }
                     }
                 }
-                let wanted = match func {
-                    Func::StartsWith | Func::Contains => 2,
-                    _ => 1,
+                let (least, wanted) = match func {
+                    Func::StartsWith | Func::Contains | Func::Parsetime => (2, 2),
+                    Func::Substr => (3, 3),
+                    Func::Format => (1, usize::MAX),
+                    Func::Split => (1, 3),
+                    Func::Timefmt => (1, 2),
+                    _ => (1, 1),
                 };
-                if args.len() != wanted {
+                if let (Func::Format, Some(Expr::Str(f))) = (func, args.first()) {
+                    super::funcs::check_format(f)?;
+                }
+                if args.len() < least || args.len() > wanted {
                     return Err(format!(
                         "Function '{}' expects {wanted} arguments",
                         name.to_ascii_lowercase()
@@ -284,34 +338,38 @@ pub fn parse(src: &str) -> Result<Expr, String> {
 
 /// A value during evaluation; `Null` is a missing field (and anything computed from one).
 #[derive(Debug, Clone, PartialEq)]
-enum Val {
+pub enum Val {
     Num(f64),
     Str(String),
     Null,
+    /// A list (split()).
+    Arr(Vec<Val>),
+    /// A failed evaluation, with RediSearch's message (a string where a number must be).
+    Err(&'static str),
 }
 
 impl Val {
-    fn number(&self) -> Option<f64> {
+    pub fn number(&self) -> Option<f64> {
         match self {
             Val::Num(n) => Some(*n),
             Val::Str(s) => crate::decimal::parse_f64(s.trim()),
-            Val::Null => None,
+            _ => None,
         }
     }
 
-    fn text(&self) -> Option<String> {
+    pub fn text(&self) -> Option<String> {
         match self {
             Val::Num(n) => Some(crate::float::format_double(*n)),
             Val::Str(s) => Some(s.clone()),
-            Val::Null => None,
+            _ => None,
         }
     }
 
-    fn truthy(&self) -> Option<bool> {
+    pub fn truthy(&self) -> Option<bool> {
         match self {
             Val::Num(n) => Some(*n != 0.0),
             Val::Str(s) => Some(!s.is_empty()),
-            Val::Null => None,
+            _ => None,
         }
     }
 }
@@ -321,12 +379,20 @@ fn bool_val(b: bool) -> Val {
 }
 
 fn eval(expr: &Expr, hash: &IndexMap<Bytes, Bytes>) -> Val {
+    let get = |f: &str| {
+        hash.get(f.as_bytes()).map_or(Val::Null, |v| Val::Str(String::from_utf8_lossy(v).into_owned()))
+    };
+    eval_with(expr, &get)
+}
+
+/// Evaluate `expr`, reading `@field`s through `get` (FT.AGGREGATE's APPLY and FILTER).
+pub fn eval_with(expr: &Expr, get: &dyn Fn(&str) -> Val) -> Val {
+    let hash = get;
+    let eval = eval_with;
     match expr {
         Expr::Num(n) => Val::Num(*n),
         Expr::Str(s) => Val::Str(s.clone()),
-        Expr::Field(f) => {
-            hash.get(f.as_bytes()).map_or(Val::Null, |v| Val::Str(String::from_utf8_lossy(v).into_owned()))
-        }
+        Expr::Field(f) => hash(f),
         Expr::Not(e) => eval(e, hash).truthy().map_or(Val::Null, |b| bool_val(!b)),
         Expr::Neg(e) => eval(e, hash).number().map_or(Val::Null, |n| Val::Num(-n)),
         Expr::Binary(Op::And, a, b) => match eval(a, hash).truthy() {
@@ -341,8 +407,14 @@ fn eval(expr: &Expr, hash: &IndexMap<Bytes, Bytes>) -> Val {
         },
         Expr::Binary(op, a, b) => {
             let (a, b) = (eval(a, hash), eval(b, hash));
-            if a == Val::Null || b == Val::Null {
-                return Val::Null;
+            for v in [&a, &b] {
+                if matches!(v, Val::Null | Val::Err(_) | Val::Arr(_)) {
+                    return v.clone();
+                }
+            }
+            let arithmetic = matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem | Op::Pow);
+            if arithmetic && (a.number().is_none() || b.number().is_none()) {
+                return Val::Err("Could not convert value to a number");
             }
             let numeric = matches!(a, Val::Num(_)) || matches!(b, Val::Num(_));
             let order = match (numeric, a.number(), b.number()) {
@@ -364,22 +436,69 @@ fn eval(expr: &Expr, hash: &IndexMap<Bytes, Bytes>) -> Val {
                 Op::Add => arith(|x, y| x + y),
                 Op::Sub => arith(|x, y| x - y),
                 Op::Mul => arith(|x, y| x * y),
-                Op::Div => arith(|x, y| x / y),
-                Op::Rem => arith(|x, y| x % y),
+                // Division by zero is NaN in RediSearch, never infinity.
+                Op::Div => arith(|x, y| if y == 0.0 { f64::NAN } else { x / y }),
+                // `%` works on the integer parts, as RediSearch.
+                Op::Rem => arith(|x, y| match (x as i64, y as i64) {
+                    (_, 0) => f64::NAN,
+                    (a, b) => a.wrapping_rem(b) as f64,
+                }),
+                Op::Pow => arith(f64::powf),
                 Op::And | Op::Or => Val::Null,
             }
         }
         Expr::Call(Func::Exists, args) => bool_val(args.first().is_some_and(|a| eval(a, hash) != Val::Null)),
+        Expr::Call(
+            f @ (Func::Abs | Func::Ceil | Func::Floor | Func::Sqrt | Func::Log | Func::Log2 | Func::Exp),
+            args,
+        ) => {
+            let Some(n) = args.first().and_then(|a| eval(a, hash).number()) else { return Val::Null };
+            // C's log and sqrt of a negative number: a NaN with its sign bit set ("-nan").
+            let domain = |x: f64, f: fn(f64) -> f64| if x < 0.0 { -f64::NAN } else { f(x) };
+            Val::Num(match f {
+                Func::Abs => n.abs(),
+                Func::Ceil => n.ceil(),
+                Func::Floor => n.floor(),
+                Func::Sqrt => domain(n, f64::sqrt),
+                Func::Log => domain(n, f64::ln),
+                Func::Log2 => domain(n, f64::log2),
+                _ => n.exp(),
+            })
+        }
+        Expr::Call(func, args) if super::funcs::handles(*func) => {
+            let vals: Vec<Val> = args.iter().map(|a| eval(a, hash)).collect();
+            super::funcs::call(*func, &vals)
+        }
         Expr::Call(func, args) => {
             let vals: Vec<Val> = args.iter().map(|a| eval(a, hash)).collect();
             let texts: Option<Vec<String>> = vals.iter().map(Val::text).collect();
             let Some(t) = texts else { return Val::Null };
             match (func, t.as_slice()) {
                 (Func::StartsWith, [s, p]) => bool_val(s.starts_with(p.as_str())),
-                (Func::Contains, [s, p]) => bool_val(s.contains(p.as_str())),
+                // contains() counts the (non-overlapping) occurrences.
+                (Func::Contains, [s, p]) if p.is_empty() => Val::Num(s.len() as f64 + 1.0),
+                (Func::Contains, [s, p]) => Val::Num(s.matches(p.as_str()).count() as f64),
                 (Func::Lower, [s]) => Val::Str(s.to_ascii_lowercase()),
                 (Func::Upper, [s]) => Val::Str(s.to_ascii_uppercase()),
                 (Func::Strlen, [s]) => Val::Num(s.len() as f64),
+                // substr(s, offset, len): a negative offset counts from the end, a negative
+                // length stops that many bytes before it (RediSearch's `func_substr`).
+                (Func::Substr, [s, off, len]) => {
+                    let n = s.len() as i64;
+                    let num = |t: &str| crate::decimal::parse_f64(t.trim()).map_or(0, |x| x as i64);
+                    let mut off = num(off);
+                    let mut len = num(len);
+                    if off < 0 {
+                        off += n;
+                    }
+                    off = off.clamp(0, n);
+                    if len < 0 {
+                        len += n - off;
+                    }
+                    let end = (off + len.max(0)).min(n);
+                    let bytes = s.as_bytes().get(off as usize..end as usize).unwrap_or_default();
+                    Val::Str(String::from_utf8_lossy(bytes).into_owned())
+                }
                 _ => Val::Null,
             }
         }

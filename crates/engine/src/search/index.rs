@@ -144,6 +144,8 @@ pub struct Doc {
     pub words: HashMap<String, Terms>,
     pub tags: HashMap<String, Vec<String>>,
     pub numbers: HashMap<String, f64>,
+    /// The document's forward index, as RediSearch builds it for scoring (see [`super::score`]).
+    pub fwd: super::score::Forward,
 }
 
 #[derive(Debug, Clone)]
@@ -349,6 +351,7 @@ impl Index {
                 }
             }
         }
+        doc.fwd = super::score::Forward::of(&self.fields, &doc.words, |a| blobs.iter().any(|(b, _)| b == a));
         self.max_doc_id += 1;
         let id = self.max_doc_id;
         for (attr, staged) in blobs {

@@ -5,13 +5,20 @@
 //! - `index.rs`: schema, documents and vector storage of one index.
 //! - `query.rs`: the query language subset.
 //! - `text.rs`: tokens, stop words and stems of TEXT fields.
+//! - `score.rs`: the scorers (TFIDF, BM25STD, ...) over each document's forward index.
+//! - `aggregate.rs`: FT.AGGREGATE's pipeline and FT.CURSOR.
+//! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
+pub mod aggregate;
 pub mod commands;
+pub mod extras;
 pub mod filter;
+pub mod funcs;
 pub mod hnsw;
 pub mod index;
 pub mod query;
+pub mod score;
 pub mod text;
 pub mod vector;
 
@@ -29,6 +36,24 @@ pub struct Indexes {
     pub by_name: IndexMap<Bytes, index::Index>,
     /// The kernel new indexes report distances with (`Engine::set_vector_kernel`).
     pub kernel: vector::Kernel,
+    /// Open FT.AGGREGATE WITHCURSOR reads, by cursor id.
+    pub cursors: std::collections::HashMap<u64, aggregate::Cursor>,
+    /// FT.ALIASADD's aliases: alias -> index name.
+    pub aliases: std::collections::HashMap<Bytes, Bytes>,
+    /// FT.DICTADD's dictionaries (kept by FLUSHALL, as RediSearch keeps them).
+    pub dicts: std::collections::BTreeMap<Bytes, std::collections::BTreeSet<Bytes>>,
+    /// FT.CONFIG SET's values (the rest keep their defaults; see `extras::config_value`).
+    pub config: std::collections::HashMap<&'static str, String>,
+}
+
+impl Indexes {
+    /// The index a name means: itself, or the index it is an alias of.
+    pub fn resolve(&self, name: &Bytes) -> Bytes {
+        match self.by_name.contains_key(name) {
+            true => name.clone(),
+            false => self.aliases.get(name).cloned().unwrap_or_else(|| name.clone()),
+        }
+    }
 }
 
 /// Re-index keys changed by the last command (called only while an index exists). RediSearch
@@ -54,6 +79,8 @@ pub(crate) fn drop_all(server: &mut crate::server::Server) {
         return;
     }
     server.search.by_name.clear();
+    server.search.aliases.clear();
+    server.search.cursors.clear();
     server.track_changes = false;
     server.changed.clear();
 }

@@ -67,6 +67,9 @@ pub struct Knn {
     pub blob: Bytes,
     pub ef_runtime: Option<usize>,
     pub score_as: Option<String>,
+    /// `NAME value` attributes (EF_RUNTIME, HYBRID_POLICY, BATCH_SIZE...), upper-cased names
+    /// and parameter-resolved values, checked by [`Knn::check_attrs`].
+    pub attrs: Vec<(String, Bytes)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -508,7 +511,7 @@ impl<'a> Parser<'a> {
         let field = self.token()?;
         let b = self.token()?;
         let blob = self.param(&b)?;
-        let mut knn = Knn { k, field, blob, ef_runtime: None, score_as: None };
+        let mut knn = Knn { k, field, blob, ef_runtime: None, score_as: None, attrs: Vec::new() };
         loop {
             self.skip_ws();
             if self.peek() == Some(b']') {
@@ -516,16 +519,83 @@ impl<'a> Parser<'a> {
                 return Ok(knn);
             }
             let opt = self.token()?;
+            self.skip_ws();
+            // A name without its value: RediSearch stops at the `]`, quoting the name.
+            if matches!(self.peek(), None | Some(b']')) {
+                return Err(format!("Syntax error at offset {} near {opt}", self.pos));
+            }
             let value = self.token()?;
             if opt.eq_ignore_ascii_case("AS") {
                 knn.score_as = Some(value);
-            } else if opt.eq_ignore_ascii_case("EF_RUNTIME") {
-                let raw = self.param(&value)?;
-                knn.ef_runtime = crate::args::parse_i64(&raw).and_then(|e| usize::try_from(e).ok());
+                // `AS name` ends the attributes.
+                self.skip_ws();
+                if self.peek() != Some(b']') {
+                    let at = self.pos;
+                    return Err(format!("Syntax error at offset {at} near {}", self.token_text(at)));
+                }
             } else {
-                return Err(self.err());
+                let raw = self.param(&value)?;
+                knn.attrs.push((opt.to_ascii_uppercase(), raw));
             }
         }
+    }
+}
+
+impl Knn {
+    /// Check the KNN attributes as RediSearch does, in their order, for a field of HNSW
+    /// (`hnsw`) or FLAT and a query with (`hybrid`) or without a filter; sets EF_RUNTIME.
+    /// HYBRID_POLICY (ADHOC_BF or BATCHES) and BATCH_SIZE are checked and otherwise change
+    /// nothing: the engine filters first and searches the filtered documents exactly, which is
+    /// what both policies return on a playground's data.
+    pub fn check_attrs(&mut self, hnsw: bool, hybrid: bool) -> Result<(), ParseError> {
+        let fail = |m: &str| Err(format!("Error parsing vector similarity parameters: {m}"));
+        let mut seen: Vec<&str> = Vec::new();
+        let (mut adhoc, mut batch, mut ef) = (false, false, None);
+        let positive = |v: &[u8]| crate::args::parse_i64(v).filter(|n| *n > 0);
+        for (name, value) in &self.attrs {
+            let name = name.as_str();
+            let known = match name {
+                "EF_RUNTIME" | "EPSILON" => hnsw,
+                "HYBRID_POLICY" | "BATCH_SIZE" => true,
+                _ => false,
+            };
+            if !known {
+                return fail("Invalid option");
+            }
+            if seen.contains(&name) {
+                return fail("Parameter was specified twice");
+            }
+            seen.push(name);
+            match name {
+                "EF_RUNTIME" => match positive(value) {
+                    Some(n) => ef = usize::try_from(n).ok(),
+                    None => return fail("Invalid value was given"),
+                },
+                "EPSILON" => return fail("range query attributes were sent for a non-range query"),
+                _ if !hybrid => return fail("hybrid query attributes were sent for a non-hybrid query"),
+                "HYBRID_POLICY" => {
+                    if value.eq_ignore_ascii_case(b"ADHOC_BF") {
+                        adhoc = true;
+                    } else if !value.eq_ignore_ascii_case(b"BATCHES") {
+                        return fail("invalid hybrid policy was given");
+                    }
+                }
+                _ => {
+                    if positive(value).is_none() {
+                        return fail("Invalid value was given");
+                    }
+                    batch = true;
+                }
+            }
+        }
+        if adhoc && batch {
+            return fail("'batch size' is irrelevant for 'ADHOC_BF' policy");
+        }
+        if adhoc && ef.is_some() {
+            return fail("'EF_RUNTIME' is irrelevant for 'ADHOC_BF' policy");
+        }
+        self.ef_runtime = ef;
+        Ok(())
     }
 }
 

@@ -138,7 +138,9 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
     }
     match name {
         "modules" => out.push_str(&format!(
-            "module:name=search,ver={},api=1,filters=0,usedby=[],using=[],options=[handle-io-errors]\r\n",
+            "module:name=ReJSON,ver={},api=1,filters=0,usedby=[search],using=[],options=[handle-io-errors]\r\n\
+             module:name=search,ver={},api=1,filters=0,usedby=[],using=[ReJSON],options=[handle-io-errors]\r\n",
+            crate::cmd::connection::JSON_MODULE_VERSION,
             crate::cmd::connection::SEARCH_MODULE_VERSION
         )),
         "errorstats" => {
