@@ -603,3 +603,41 @@ fn tracking_invalidations_reach_an_idle_resp3_client() {
     assert_eq!(roundtrip(&mut writer, b"SET user:1 bob\r\n", 5), b"+OK\r\n");
     reply(&mut cache, b"PING\r\n", b"+PONG\r\n");
 }
+
+/// A script that loops holds the engine: a client that connects meanwhile is admitted without
+/// it, gets Redis's BUSY, and can stop the script with SCRIPT KILL; the caller then gets the
+/// kill's error, and the new client's next command runs on the engine.
+#[test]
+fn a_new_connection_during_a_looping_script_gets_busy_and_can_kill_it() {
+    let port = start();
+    let mut admin = connect(port);
+    reply(&mut admin, b"CONFIG SET busy-reply-threshold 50\r\n", b"+OK\r\n");
+    let mut looping = connect(port);
+    looping.write_all(b"EVAL \"while true do end\" 0\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    // Connected after the script passed the threshold: never registered yet, answered at once.
+    let mut late = connect(port);
+    let busy = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+    reply(&mut late, b"PING\r\n", busy);
+    reply(&mut late, b"FUNCTION KILL\r\n", busy);
+    reply(&mut late, b"SCRIPT KILL\r\n", b"+OK\r\n");
+    let killed = read_line(&mut looping);
+    assert!(killed.starts_with("-ERR Script killed by user with SCRIPT KILL..."), "{killed}");
+    reply(&mut late, b"PING\r\n", b"+PONG\r\n");
+    reply(&mut late, b"SCRIPT KILL\r\n", b"-NOTBUSY No scripts in execution right now.\r\n");
+    // It is a client of the engine now, as the others are.
+    reply(&mut late, b"CLIENT SETNAME late\r\n", b"+OK\r\n");
+    admin.write_all(b"CLIENT LIST\r\n").expect("write");
+    let (_, list) = (read_line(&mut admin), read_line(&mut admin));
+    assert!(list.contains("name=late"), "{list}");
+}
+
+/// Read one line (through its CRLF).
+fn read_line(s: &mut TcpStream) -> String {
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while !line.ends_with(b"\r\n") && s.read(&mut byte).expect("read") == 1 {
+        line.push(byte[0]);
+    }
+    String::from_utf8_lossy(&line).into_owned()
+}
