@@ -130,6 +130,16 @@ impl Shared {
         }
     }
 
+    /// Count `bytes` written in INFO now if the engine is free, else with the client's next
+    /// batch (`pending`): waiting for it here, while a script holds it, would leave the client
+    /// unable to read its next command (SCRIPT KILL) until the script ends.
+    fn count_written(&self, pending: &mut (u64, u64, u64, u64), bytes: usize) {
+        match self.try_lock() {
+            Some(mut engine) => engine.count_io(0, 0, bytes as u64, 1),
+            None => (pending.2, pending.3) = (pending.2 + bytes as u64, pending.3 + 1),
+        }
+    }
+
     /// The engine if nobody holds it.
     fn try_lock(&self) -> Option<MutexGuard<'_, Engine>> {
         match self.engine.try_lock() {
@@ -418,7 +428,7 @@ async fn serve_client(
             shared.changed.notify_waiters();
             if !output.is_empty() {
                 stream.write_all(&output).await?;
-                shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
+                shared.count_written(&mut pending_io, output.len());
                 output.clear();
             }
             if close {
@@ -472,7 +482,7 @@ async fn serve_client(
             frame.encode(proto, &mut output);
             shared.take_pushes(id, &mut output).await;
             stream.write_all(&output).await?;
-            shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
+            shared.count_written(&mut pending_io, output.len());
             output.clear();
         }
     }
