@@ -21,8 +21,9 @@
 //! | mlua, lua-rs, lunka | bindings to C Lua | needs a C toolchain | - | no |
 //!
 //! Shims on top of omniLua's 5.1: Redis's `redis` object, `pcall` returning an error table's
-//! text, `math.random` as Redis's rand48, `os` with only `clock`, `bit` and `cjson`, and the
-//! sandbox (`boot.lua`): scripts see globals through a table that refuses writes ("Attempt to
+//! text, `math.random` as Redis's rand48, `os` with only `clock`, the `bit`, `cjson`,
+//! `cmsgpack` and `struct` libraries (in Rust, with their C error texts), and the sandbox
+//! (`boot.lua`): scripts see globals through a table that refuses writes ("Attempt to
 //! modify a readonly table") and unknown names ("Script attempted to access nonexistent global
 //! variable"). Library tables themselves (`string`, `math`) are not read-only as in Redis.
 //!
@@ -47,6 +48,7 @@ mod bit;
 mod cjson;
 mod cmsgpack;
 mod convert;
+mod structlib;
 
 use bytes::Bytes;
 use omnilua::{Function, Lua, LuaError, LuaVersion, SandboxConfig, Table, Value, Variadic};
@@ -112,12 +114,17 @@ fn cpu_seconds() -> f64 {
     }
 }
 
+/// A numeric string as Lua reads it.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    text.trim().parse().ok()
+}
+
 /// `lua_tonumber` of a value (numbers and numeric strings).
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => Some(*n),
         Value::Integer(i) => Some(*i as f64),
-        Value::String(s) => std::str::from_utf8(&s.as_bytes().ok()?).ok()?.trim().parse().ok(),
+        Value::String(s) => parse_number(std::str::from_utf8(&s.as_bytes().ok()?).ok()?),
         _ => None,
     }
 }
@@ -213,7 +220,7 @@ fn new_state() -> omnilua::Result<Cached> {
     t.set("bit", bit::library(&lua)?)?;
     t.set("cjson", cjson::library(&lua)?)?;
     t.set("cmsgpack", cmsgpack::library(&lua)?)?;
-    t.set("struct", lua.create_table()?)?;
+    t.set("struct", structlib::library(&lua)?)?;
     let boot: Table = lua.load(BOOT).set_name("=redis").into_function()?.call(t)?;
     Ok(Cached { lua, boot, chunks: HashMap::new() })
 }
