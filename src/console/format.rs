@@ -107,6 +107,7 @@ fn format_tty(frame: &Frame, prefix: &str, out: &mut String) {
             out.push_str(&String::from_utf8_lossy(b));
             out.push('\n');
         }
+        Frame::BigNumber(n) => out.push_str(&format!("(big number) {n}\n")),
         Frame::Null | Frame::NullArray => out.push_str("(nil)\n"),
         Frame::Boolean(b) => out.push_str(if *b { "(true)\n" } else { "(false)\n" }),
         Frame::Array(items) => aggregate(items, ')', "(empty array)", prefix, out),
@@ -170,7 +171,7 @@ fn format_raw_into(frame: &Frame, out: &mut String) {
             out.push_str(e);
             out.push('\n');
         }
-        Frame::Simple(s) => {
+        Frame::Simple(s) | Frame::BigNumber(s) => {
             out.push_str(s);
             out.push('\n');
         }

@@ -125,6 +125,27 @@ fn resp3_replies_in_scripts() {
     ]);
 }
 
+/// RESP3 big numbers: a script's `{big_number=...}` (one line, as Redis makes it) and DEBUG
+/// PROTOCOL BIGNUM seen by a script, for RESP2 and RESP3 clients and scripts.
+#[test]
+fn big_numbers() {
+    let mut s = session();
+    s.run(&["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"]);
+    let cases: &[&[&str]] = &[
+        &["EVAL", "return {big_number='123\r\n123'}", "0"],
+        &["EVAL", "return {big_number='-98765432109876543210'}", "0"],
+        &["EVAL", "return redis.call('debug', 'protocol', 'bignum')", "0"],
+        &["EVAL", "redis.setresp(3) return redis.call('debug', 'protocol', 'bignum')", "0"],
+        &["EVAL", "redis.setresp(3) return redis.call('debug', 'protocol', 'bignum').big_number", "0"],
+        &["EVAL", "return type(redis.call('debug', 'protocol', 'bignum'))", "0"],
+        &["DEBUG", "PROTOCOL", "BIGNUM"],
+    ];
+    s.script(cases);
+    s.run(&["HELLO", "3"]);
+    s.script(cases);
+    s.run(&["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"]);
+}
+
 #[test]
 fn errors_name_the_script_and_line() {
     let mut s = session();
