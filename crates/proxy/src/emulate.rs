@@ -326,6 +326,8 @@ async fn serve_client(
             // A script to run off the event loop (see `run_script`), and the batch after it.
             let mut script = None;
             let query_buffer_limit;
+            // The engine's clock after the batch (DEBUG SLEEP moves it on).
+            let clock_floor;
             {
                 let mut engine = loop {
                     if let Some(engine) = shared.try_lock() {
@@ -424,8 +426,14 @@ async fn serve_client(
                 }
                 shared.ring_pushed(&mut engine);
                 busy.in_multi = engine.in_multi(id);
+                clock_floor = engine.server().clock_floor;
             }
             shared.changed.notify_waiters();
+            // DEBUG SLEEP answers when the sleep is over, as Redis does.
+            let asleep = clock_floor.saturating_sub(now_ms());
+            if asleep > 0 {
+                tokio::time::sleep(Duration::from_millis(asleep)).await;
+            }
             if !output.is_empty() {
                 stream.write_all(&output).await?;
                 shared.count_written(&mut pending_io, output.len());
@@ -655,6 +663,13 @@ async fn run_script(
             frame.encode(proto, &mut out);
         }
         shared.ring_pushed(&mut engine);
+        // DEBUG SLEEP in the script moved the engine's clock on (`clock_floor`): Redis is busy
+        // that long, and so is this thread, holding the engine, so that the clients' clocks
+        // agree with the engine's afterwards (a key set with PX 1 just after must expire).
+        let asleep = engine.server().clock_floor.saturating_sub(now_ms());
+        if asleep > 0 {
+            std::thread::sleep(Duration::from_millis(asleep));
+        }
         out
     })
     .await
