@@ -641,3 +641,27 @@ fn read_line(s: &mut TcpStream) -> String {
     }
     String::from_utf8_lossy(&line).into_owned()
 }
+
+/// DEBUG SLEEP answers when the sleep is over, in a script too (which holds the engine that
+/// long), so the clients' clocks agree with the engine's afterwards: a key set with PX 1 after
+/// a script that slept still expires 5 ms later (the engine's clock had stood still).
+#[test]
+fn debug_sleep_answers_when_the_sleep_is_over() {
+    let port = start();
+    let mut s = connect(port);
+    let started = std::time::Instant::now();
+    reply(&mut s, b"DEBUG SLEEP 0.1\r\n", b"+OK\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(100), "{:?}", started.elapsed());
+    reply(&mut s, b"DEBUG SET-DISABLE-DENY-SCRIPTS 1\r\n", b"+OK\r\n");
+    reply(&mut s, b"DEBUG SET-ACTIVE-EXPIRE 0\r\n", b"+OK\r\n");
+    let started = std::time::Instant::now();
+    let script = "redis.call('SET', 'key', 'v', 'PX', '1') redis.call('DEBUG', 'SLEEP', '0.1') return redis.call('EXISTS', 'key')";
+    let eval = format!("*4\r\n$4\r\nEVAL\r\n${}\r\n{script}\r\n$1\r\n1\r\n$3\r\nkey\r\n", script.len());
+    // Time stands still inside the script: the key still exists there.
+    reply(&mut s, eval.as_bytes(), b":1\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(100), "{:?}", started.elapsed());
+    reply(&mut s, b"EXISTS key\r\n", b":0\r\n");
+    reply(&mut s, b"SET key v PX 1\r\n", b"+OK\r\n");
+    std::thread::sleep(Duration::from_millis(5));
+    reply(&mut s, b"EVAL \"return redis.call('EXISTS', 'key')\" 1 key\r\n", b":0\r\n");
+}
