@@ -426,6 +426,7 @@ async fn serve_client(
                 }
                 shared.ring_pushed(&mut engine);
                 busy.in_multi = engine.in_multi(id);
+                busy.proto = engine.protocol(id);
                 clock_floor = engine.server().clock_floor;
             }
             shared.changed.notify_waiters();
@@ -500,6 +501,9 @@ async fn serve_client(
 /// and reads not yet counted in INFO, and what it did while a script kept the engine busy.
 #[derive(Default)]
 struct Conn {
+    /// Only bytes that arrived: a bulk length announced in a header reserves nothing (a client
+    /// announcing 2 GB and sending nothing costs a few bytes), and the parser resumes where it
+    /// stopped, so a command read in many pieces is scanned once.
     input: BytesMut,
     parser: CommandParser,
     output: Vec<u8>,
@@ -530,7 +534,7 @@ async fn busy_turn(
     if let Ok(Some((args, used))) = parser.parse(input, &Limits::default()) {
         input.advance(used);
         if !args.is_empty() {
-            busy.reply(&shared.scripts, &args).encode(playground_engine::Protocol::Resp2, output);
+            busy.reply(&shared.scripts, &args).encode(busy.proto, output);
             stream.write_all(output).await?;
             pending_io.2 += output.len() as u64;
             pending_io.3 += 1;
@@ -583,6 +587,8 @@ struct Busy {
     flag: bool,
     /// Its transaction was aborted by EXEC while busy.
     discard: bool,
+    /// Its protocol as of its last command (FUNCTION STATS is a map in RESP3).
+    proto: playground_engine::Protocol,
 }
 
 impl Busy {

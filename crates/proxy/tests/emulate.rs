@@ -612,6 +612,11 @@ fn a_new_connection_during_a_looping_script_gets_busy_and_can_kill_it() {
     let port = start();
     let mut admin = connect(port);
     reply(&mut admin, b"CONFIG SET busy-reply-threshold 50\r\n", b"+OK\r\n");
+    // A RESP3 client gets FUNCTION STATS as a map meanwhile.
+    let mut resp3 = connect(port);
+    resp3.write_all(b"HELLO 3\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    resp3.read(&mut [0u8; 4096]).expect("HELLO's reply");
     let mut looping = connect(port);
     looping.write_all(b"EVAL \"while true do end\" 0\r\n").expect("write");
     std::thread::sleep(Duration::from_millis(200));
@@ -620,6 +625,18 @@ fn a_new_connection_during_a_looping_script_gets_busy_and_can_kill_it() {
     let busy = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
     reply(&mut late, b"PING\r\n", busy);
     reply(&mut late, b"FUNCTION KILL\r\n", busy);
+    let stats = roundtrip(&mut late, b"FUNCTION STATS\r\n", 200);
+    assert!(
+        stats.starts_with(b"*4\r\n$14\r\nrunning_script\r\n*6\r\n"),
+        "{}",
+        String::from_utf8_lossy(&stats)
+    );
+    let stats = roundtrip(&mut resp3, b"FUNCTION STATS\r\n", 150);
+    assert!(
+        stats.starts_with(b"%2\r\n$14\r\nrunning_script\r\n%3\r\n"),
+        "{}",
+        String::from_utf8_lossy(&stats)
+    );
     reply(&mut late, b"SCRIPT KILL\r\n", b"+OK\r\n");
     let killed = read_line(&mut looping);
     assert!(killed.starts_with("-ERR Script killed by user with SCRIPT KILL..."), "{killed}");
