@@ -280,6 +280,8 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     let bell = Arc::new(Notify::new());
     shared.bells().insert(id, bell.clone());
     let result = serve_client(&mut stream, &shared, id, &bell, conn).await;
+    // Closed at once, even if a script holds the engine that `disconnect` waits for.
+    stream.shutdown().await.ok();
     shared.bells().remove(&id);
     shared.probes().remove(&id);
     shared.lock_async().await.disconnect(id);
@@ -521,7 +523,7 @@ impl Conn {
 
 /// One turn while a script holds the engine past `busy-reply-threshold`: answer the next
 /// complete command as Redis does then ([`Busy::reply`]), or read what else comes for up to
-/// 1 ms (SCRIPT KILL may be on its way). False when the client hung up.
+/// 1 ms (SCRIPT KILL may be on its way). False when the client hung up or sent QUIT.
 async fn busy_turn(
     stream: &mut TcpStream,
     shared: &Shared,
@@ -533,14 +535,18 @@ async fn busy_turn(
 ) -> std::io::Result<bool> {
     if let Ok(Some((args, used))) = parser.parse(input, &Limits::default()) {
         input.advance(used);
-        if !args.is_empty() {
-            busy.reply(&shared.scripts, &args).encode(busy.proto, output);
-            stream.write_all(output).await?;
-            pending_io.2 += output.len() as u64;
-            pending_io.3 += 1;
-            output.clear();
+        if args.is_empty() {
+            return Ok(true);
         }
-        return Ok(true);
+        // QUIT is allowed too: OK, and the connection closes.
+        let quit = args.len() == 1 && args[0].eq_ignore_ascii_case(b"quit");
+        let reply = if quit { Frame::ok() } else { busy.reply(&shared.scripts, &args) };
+        reply.encode(busy.proto, output);
+        stream.write_all(output).await?;
+        pending_io.2 += output.len() as u64;
+        pending_io.3 += 1;
+        output.clear();
+        return Ok(!quit);
     }
     input.reserve(READ_CHUNK);
     tokio::select! {

@@ -638,6 +638,9 @@ fn a_new_connection_during_a_looping_script_gets_busy_and_can_kill_it() {
         "{}",
         String::from_utf8_lossy(&stats)
     );
+    let mut quitting = connect(port);
+    quitting.write_all(b"QUIT\r\n").expect("write");
+    assert_eq!(read_until_closed(&mut quitting), b"+OK\r\n");
     reply(&mut late, b"SCRIPT KILL\r\n", b"+OK\r\n");
     let killed = read_line(&mut looping);
     assert!(killed.starts_with("-ERR Script killed by user with SCRIPT KILL..."), "{killed}");
