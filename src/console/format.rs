@@ -107,6 +107,9 @@ fn format_tty(frame: &Frame, prefix: &str, out: &mut String) {
             out.push_str(&String::from_utf8_lossy(b));
             out.push('\n');
         }
+        // redis-cli 7.4 has no case for a RESP3 big number (it stops: "Unknown reply type: 13"):
+        // the console labels it as it labels a double.
+        Frame::BigNumber(n) => out.push_str(&format!("(big number) {n}\n")),
         Frame::Null | Frame::NullArray => out.push_str("(nil)\n"),
         Frame::Boolean(b) => out.push_str(if *b { "(true)\n" } else { "(false)\n" }),
         Frame::Array(items) => aggregate(items, ')', "(empty array)", prefix, out),
@@ -170,7 +173,7 @@ fn format_raw_into(frame: &Frame, out: &mut String) {
             out.push_str(e);
             out.push('\n');
         }
-        Frame::Simple(s) => {
+        Frame::Simple(s) | Frame::BigNumber(s) => {
             out.push_str(s);
             out.push('\n');
         }
@@ -320,6 +323,10 @@ mod tests {
         assert_eq!(format_reply(&Frame::Array(vec![])), "(empty array)");
         assert_eq!(format_reply(&Frame::Map(vec![])), "(empty hash)");
         assert_eq!(format_reply(&Frame::Set(vec![])), "(empty set)");
+        // DEBUG PROTOCOL BIGNUM under HELLO 3, in the console and piped (raw).
+        let big = Frame::BigNumber("1234567999999999999999999999999999999".into());
+        assert_eq!(format_reply(&big), "(big number) 1234567999999999999999999999999999999");
+        assert_eq!(format_raw(&big), "1234567999999999999999999999999999999");
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub enum Frame {
     Verbatim(Bytes),
     /// `>n` in RESP3 (pub/sub messages); an array in RESP2.
     Push(Vec<Frame>),
+    /// `(digits` in RESP3 (DEBUG PROTOCOL BIGNUM, a script's `{big_number=...}`); a bulk string
+    /// in RESP2. Never contains CR or LF.
+    BigNumber(String),
 }
 
 impl Frame {
@@ -88,7 +91,7 @@ impl Frame {
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             Frame::Bulk(b) | Frame::Verbatim(b) => Some(b),
-            Frame::Simple(s) => Some(s.as_bytes()),
+            Frame::Simple(s) | Frame::BigNumber(s) => Some(s.as_bytes()),
             _ => None,
         }
     }
@@ -144,6 +147,8 @@ impl Frame {
                 out.extend_from_slice(b"\r\n");
             }
             Frame::Verbatim(b) => bulk(out, b'$', b),
+            Frame::BigNumber(n) if resp3 => line(out, b'(', n.as_bytes()),
+            Frame::BigNumber(n) => bulk(out, b'$', n.as_bytes()),
         }
     }
 
@@ -173,6 +178,8 @@ impl Frame {
             Frame::Boolean(_) => 4,
             Frame::Verbatim(b) if resp3 => bulk_len(b.len() + 4),
             Frame::Verbatim(b) => bulk_len(b.len()),
+            Frame::BigNumber(n) if resp3 => n.len() + 3,
+            Frame::BigNumber(n) => bulk_len(n.len()),
         }
     }
 

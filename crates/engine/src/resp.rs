@@ -358,7 +358,7 @@ fn parse_at(
                 .ok_or_else(|| protocol_error("invalid double"))?;
             Frame::Double(d)
         }
-        b'(' => Frame::Bulk(Bytes::copy_from_slice(line)),
+        b'(' => Frame::BigNumber(String::from_utf8_lossy(line).into_owned()),
         b'$' | b'=' | b'!' => {
             let len = int()?;
             if len < 0 {

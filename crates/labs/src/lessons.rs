@@ -31,7 +31,7 @@ impl ReplySummary {
     pub fn of(frame: &Frame) -> ReplySummary {
         match frame {
             Frame::Simple(s) if s == "OK" => ReplySummary::Ok,
-            Frame::Simple(s) => ReplySummary::Text(s.clone()),
+            Frame::Simple(s) | Frame::BigNumber(s) => ReplySummary::Text(s.clone()),
             Frame::Null | Frame::NullArray => ReplySummary::Nil,
             Frame::Integer(n) => ReplySummary::Integer(*n),
             Frame::Boolean(b) => ReplySummary::Integer(i64::from(*b)),

@@ -130,6 +130,16 @@ impl Shared {
         }
     }
 
+    /// Count `bytes` written in INFO now if the engine is free, else with the client's next
+    /// batch (`pending`): waiting for it here, while a script holds it, would leave the client
+    /// unable to read its next command (SCRIPT KILL) until the script ends.
+    fn count_written(&self, pending: &mut (u64, u64, u64, u64), bytes: usize) {
+        match self.try_lock() {
+            Some(mut engine) => engine.count_io(0, 0, bytes as u64, 1),
+            None => (pending.2, pending.3) = (pending.2 + bytes as u64, pending.3 + 1),
+        }
+    }
+
     /// The engine if nobody holds it.
     fn try_lock(&self) -> Option<MutexGuard<'_, Engine>> {
         match self.engine.try_lock() {
@@ -243,11 +253,24 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     let std_stream = stream.into_std()?;
     let probe = std_stream.try_clone()?;
     let mut stream = TcpStream::from_std(std_stream)?;
-    let admitted = {
-        let mut engine = shared.lock_async().await;
-        let server = engine.server();
-        // Redis counts the clients already connected, so `maxclients N` admits N of them.
-        (server.clients.len() < server.config.maxclients as usize).then(|| engine.connect(now_ms()))
+    // While a script holds the engine past busy-reply-threshold, a new client is admitted
+    // without it and answered as Redis answers every client then (BUSY; SCRIPT KILL acts): it
+    // is registered with the engine once the script is done.
+    let mut conn = Conn::default();
+    let admitted = loop {
+        if let Some(mut engine) = shared.try_lock() {
+            let server = engine.server();
+            // Redis counts the clients already connected, so `maxclients N` admits N of them.
+            break (server.clients.len() < server.config.maxclients as usize)
+                .then(|| engine.connect(now_ms()));
+        }
+        if shared.scripts.busy(now_ms()) {
+            if !conn.busy_turn(&mut stream, &shared).await? {
+                return Ok(());
+            }
+            continue;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
     };
     let Some(id) = admitted else {
         stream.write_all(b"-ERR max number of clients reached\r\n").await?;
@@ -256,7 +279,9 @@ async fn connection(stream: TcpStream, shared: Shared) -> std::io::Result<()> {
     shared.probes().insert(id, probe);
     let bell = Arc::new(Notify::new());
     shared.bells().insert(id, bell.clone());
-    let result = serve_client(&mut stream, &shared, id, &bell).await;
+    let result = serve_client(&mut stream, &shared, id, &bell, conn).await;
+    // Closed at once, even if a script holds the engine that `disconnect` waits for.
+    stream.shutdown().await.ok();
     shared.bells().remove(&id);
     shared.probes().remove(&id);
     shared.lock_async().await.disconnect(id);
@@ -273,33 +298,29 @@ async fn serve_client(
     shared: &Shared,
     id: u64,
     bell: &Notify,
+    conn: Conn,
 ) -> std::io::Result<()> {
-    // The input holds only bytes that arrived: a bulk length announced in a header reserves
-    // nothing (a client announcing 2 GB and sending nothing costs a few bytes), and the parser
-    // resumes where it stopped, so a command read in many pieces is scanned once.
-    let mut input = BytesMut::with_capacity(READ_CHUNK);
-    let mut parser = CommandParser::default();
-    let mut output = Vec::with_capacity(READ_CHUNK);
-    // Bytes and reads not yet counted in INFO (counted when the engine is next held).
-    let mut pending_io = (0u64, 0u64, 0u64, 0u64);
-    // What this client did while a script kept the engine busy, applied when it is free.
-    let mut busy = Busy::default();
+    let Conn { mut input, mut parser, mut output, mut pending_io, mut busy } = conn;
+    // Commands that came while the client waited to be registered run before anything is read.
+    let mut ready = !input.is_empty();
     loop {
         input.reserve(READ_CHUNK);
-        // Idle, the connection waits for a command or for pushes (a message another client
-        // published), written as soon as they are queued.
-        let read = tokio::select! {
-            read = stream.read_buf(&mut input) => read?,
-            () = bell.notified() => {
-                write_pushes(stream, shared, id, &mut output).await?;
-                continue;
+        if !std::mem::take(&mut ready) {
+            // Idle, the connection waits for a command or for pushes (a message another client
+            // published), written as soon as they are queued.
+            let read = tokio::select! {
+                read = stream.read_buf(&mut input) => read?,
+                () = bell.notified() => {
+                    write_pushes(stream, shared, id, &mut output).await?;
+                    continue;
+                }
+            };
+            if read == 0 {
+                return Ok(());
             }
-        };
-        if read == 0 {
-            return Ok(());
+            pending_io.0 += read as u64;
+            pending_io.1 += 1;
         }
-        pending_io.0 += read as u64;
-        pending_io.1 += 1;
         let mut close = false;
         loop {
             // Run every complete command in the buffer under one lock.
@@ -307,6 +328,8 @@ async fn serve_client(
             // A script to run off the event loop (see `run_script`), and the batch after it.
             let mut script = None;
             let query_buffer_limit;
+            // The engine's clock after the batch (DEBUG SLEEP moves it on).
+            let clock_floor;
             {
                 let mut engine = loop {
                     if let Some(engine) = shared.try_lock() {
@@ -315,29 +338,17 @@ async fn serve_client(
                     // A script has run past busy-reply-threshold: Redis answers BUSY (SCRIPT
                     // KILL and FUNCTION KILL act) to each complete command meanwhile.
                     if shared.scripts.busy(now_ms()) {
-                        if let Ok(Some((args, used))) = parser.parse(&input, &Limits::default()) {
-                            input.advance(used);
-                            if !args.is_empty() {
-                                busy.reply(&shared.scripts, &args)
-                                    .encode(playground_engine::Protocol::Resp2, &mut output);
-                                stream.write_all(&output).await?;
-                                pending_io.2 += output.len() as u64;
-                                pending_io.3 += 1;
-                                output.clear();
-                            }
-                            continue;
-                        }
-                        // Read what else comes meanwhile (SCRIPT KILL may be on its way).
-                        tokio::select! {
-                            read = stream.read_buf(&mut input) => {
-                                let read = read?;
-                                if read == 0 {
-                                    return Ok(());
-                                }
-                                pending_io.0 += read as u64;
-                                pending_io.1 += 1;
-                            }
-                            _ = tokio::time::sleep(Duration::from_millis(1)) => {}
+                        let open = busy_turn(
+                            stream,
+                            shared,
+                            &mut input,
+                            &mut parser,
+                            &mut output,
+                            &mut pending_io,
+                            &mut busy,
+                        );
+                        if !open.await? {
+                            return Ok(());
                         }
                         continue;
                     }
@@ -417,11 +428,18 @@ async fn serve_client(
                 }
                 shared.ring_pushed(&mut engine);
                 busy.in_multi = engine.in_multi(id);
+                busy.proto = engine.protocol(id);
+                clock_floor = engine.server().clock_floor;
             }
             shared.changed.notify_waiters();
+            // DEBUG SLEEP answers when the sleep is over, as Redis does.
+            let asleep = clock_floor.saturating_sub(now_ms());
+            if asleep > 0 {
+                tokio::time::sleep(Duration::from_millis(asleep)).await;
+            }
             if !output.is_empty() {
                 stream.write_all(&output).await?;
-                shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
+                shared.count_written(&mut pending_io, output.len());
                 output.clear();
             }
             if close {
@@ -475,10 +493,74 @@ async fn serve_client(
             frame.encode(proto, &mut output);
             shared.take_pushes(id, &mut output).await;
             stream.write_all(&output).await?;
-            shared.lock_async().await.count_io(0, 0, output.len() as u64, 1);
+            shared.count_written(&mut pending_io, output.len());
             output.clear();
         }
     }
+}
+
+/// A client's state outside the engine: its input, its parser, replies not yet written, bytes
+/// and reads not yet counted in INFO, and what it did while a script kept the engine busy.
+#[derive(Default)]
+struct Conn {
+    /// Only bytes that arrived: a bulk length announced in a header reserves nothing (a client
+    /// announcing 2 GB and sending nothing costs a few bytes), and the parser resumes where it
+    /// stopped, so a command read in many pieces is scanned once.
+    input: BytesMut,
+    parser: CommandParser,
+    output: Vec<u8>,
+    pending_io: (u64, u64, u64, u64),
+    busy: Busy,
+}
+
+impl Conn {
+    async fn busy_turn(&mut self, stream: &mut TcpStream, shared: &Shared) -> std::io::Result<bool> {
+        let c = self;
+        busy_turn(stream, shared, &mut c.input, &mut c.parser, &mut c.output, &mut c.pending_io, &mut c.busy)
+            .await
+    }
+}
+
+/// One turn while a script holds the engine past `busy-reply-threshold`: answer the next
+/// complete command as Redis does then ([`Busy::reply`]), or read what else comes for up to
+/// 1 ms (SCRIPT KILL may be on its way). False when the client hung up or sent QUIT.
+async fn busy_turn(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    input: &mut BytesMut,
+    parser: &mut CommandParser,
+    output: &mut Vec<u8>,
+    pending_io: &mut (u64, u64, u64, u64),
+    busy: &mut Busy,
+) -> std::io::Result<bool> {
+    if let Ok(Some((args, used))) = parser.parse(input, &Limits::default()) {
+        input.advance(used);
+        if args.is_empty() {
+            return Ok(true);
+        }
+        // QUIT is allowed too: OK, and the connection closes.
+        let quit = args.len() == 1 && args[0].eq_ignore_ascii_case(b"quit");
+        let reply = if quit { Frame::ok() } else { busy.reply(&shared.scripts, &args) };
+        reply.encode(busy.proto, output);
+        stream.write_all(output).await?;
+        pending_io.2 += output.len() as u64;
+        pending_io.3 += 1;
+        output.clear();
+        return Ok(!quit);
+    }
+    input.reserve(READ_CHUNK);
+    tokio::select! {
+        read = stream.read_buf(input) => {
+            let read = read?;
+            if read == 0 {
+                return Ok(false);
+            }
+            pending_io.0 += read as u64;
+            pending_io.1 += 1;
+        }
+        _ = tokio::time::sleep(Duration::from_millis(1)) => {}
+    }
+    Ok(true)
 }
 
 /// Write the pushes waiting for `id` (nothing if another path took them first).
@@ -500,7 +582,7 @@ async fn write_pushes(
 /// One client's commands while a script holds the engine past `busy-reply-threshold`, as
 /// Redis's processCommand treats them: refused BUSY (which dooms a transaction in progress),
 /// except MULTI (allowed), EXEC (the transaction is discarded: EXECABORT ... BUSY), SCRIPT
-/// KILL, FUNCTION KILL and FUNCTION STATS. What needs the engine is applied when it is free.
+/// KILL, FUNCTION KILL, FUNCTION STATS and SHUTDOWN NOSAVE. What needs the engine is applied when it is free.
 #[derive(Default)]
 struct Busy {
     /// The client is in MULTI (as of its last command, or a MULTI sent while busy).
@@ -511,6 +593,8 @@ struct Busy {
     flag: bool,
     /// Its transaction was aborted by EXEC while busy.
     discard: bool,
+    /// Its protocol as of its last command (FUNCTION STATS is a map in RESP3).
+    proto: playground_engine::Protocol,
 }
 
 impl Busy {
@@ -522,6 +606,15 @@ impl Busy {
             }
             (self.in_multi, self.multi) = (true, true);
             return Frame::ok();
+        }
+        // SHUTDOWN NOSAVE stops the server even then, as Redis's does (without NOSAVE it is
+        // refused BUSY).
+        let nosave = args.iter().skip(1).any(|a| a.eq_ignore_ascii_case(b"nosave"));
+        let save =
+            args.iter().skip(1).any(|a| a.eq_ignore_ascii_case(b"save") || a.eq_ignore_ascii_case(b"abort"));
+        if is(0, "shutdown") && nosave && !save {
+            tracing::warn!("SHUTDOWN NOSAVE while a script runs: exiting");
+            std::process::exit(0);
         }
         let reply = scripts.busy_reply(args, now_ms());
         let busy = matches!(&reply, Frame::Error(e) if e.starts_with("BUSY"));
@@ -582,6 +675,13 @@ async fn run_script(
             frame.encode(proto, &mut out);
         }
         shared.ring_pushed(&mut engine);
+        // DEBUG SLEEP in the script moved the engine's clock on (`clock_floor`): Redis is busy
+        // that long, and so is this thread, holding the engine, so that the clients' clocks
+        // agree with the engine's afterwards (a key set with PX 1 just after must expire).
+        let asleep = engine.server().clock_floor.saturating_sub(now_ms());
+        if asleep > 0 {
+            std::thread::sleep(Duration::from_millis(asleep));
+        }
         out
     })
     .await

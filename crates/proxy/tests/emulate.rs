@@ -603,3 +603,86 @@ fn tracking_invalidations_reach_an_idle_resp3_client() {
     assert_eq!(roundtrip(&mut writer, b"SET user:1 bob\r\n", 5), b"+OK\r\n");
     reply(&mut cache, b"PING\r\n", b"+PONG\r\n");
 }
+
+/// A script that loops holds the engine: a client that connects meanwhile is admitted without
+/// it, gets Redis's BUSY, and can stop the script with SCRIPT KILL; the caller then gets the
+/// kill's error, and the new client's next command runs on the engine.
+#[test]
+fn a_new_connection_during_a_looping_script_gets_busy_and_can_kill_it() {
+    let port = start();
+    let mut admin = connect(port);
+    reply(&mut admin, b"CONFIG SET busy-reply-threshold 50\r\n", b"+OK\r\n");
+    // A RESP3 client gets FUNCTION STATS as a map meanwhile.
+    let mut resp3 = connect(port);
+    resp3.write_all(b"HELLO 3\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    let hello = roundtrip(&mut resp3, b"", 3);
+    assert!(hello.starts_with(b"%7\r\n"), "{}", String::from_utf8_lossy(&hello));
+    let mut looping = connect(port);
+    looping.write_all(b"EVAL \"while true do end\" 0\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    // Connected after the script passed the threshold: never registered yet, answered at once.
+    let mut late = connect(port);
+    let busy = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+    reply(&mut late, b"PING\r\n", busy);
+    reply(&mut late, b"FUNCTION KILL\r\n", busy);
+    let stats = roundtrip(&mut late, b"FUNCTION STATS\r\n", 200);
+    assert!(
+        stats.starts_with(b"*4\r\n$14\r\nrunning_script\r\n*6\r\n"),
+        "{}",
+        String::from_utf8_lossy(&stats)
+    );
+    let stats = roundtrip(&mut resp3, b"FUNCTION STATS\r\n", 150);
+    assert!(
+        stats.starts_with(b"%2\r\n$14\r\nrunning_script\r\n%3\r\n"),
+        "{}",
+        String::from_utf8_lossy(&stats)
+    );
+    let mut quitting = connect(port);
+    quitting.write_all(b"QUIT\r\n").expect("write");
+    assert_eq!(read_until_closed(&mut quitting), b"+OK\r\n");
+    reply(&mut late, b"SCRIPT KILL\r\n", b"+OK\r\n");
+    let killed = read_line(&mut looping);
+    assert!(killed.starts_with("-ERR Script killed by user with SCRIPT KILL..."), "{killed}");
+    reply(&mut late, b"PING\r\n", b"+PONG\r\n");
+    reply(&mut late, b"SCRIPT KILL\r\n", b"-NOTBUSY No scripts in execution right now.\r\n");
+    // It is a client of the engine now, as the others are.
+    reply(&mut late, b"CLIENT SETNAME late\r\n", b"+OK\r\n");
+    admin.write_all(b"CLIENT LIST\r\n").expect("write");
+    let (_, list) = (read_line(&mut admin), read_line(&mut admin));
+    assert!(list.contains("name=late"), "{list}");
+}
+
+/// Read one line (through its CRLF).
+fn read_line(s: &mut TcpStream) -> String {
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while !line.ends_with(b"\r\n") && s.read(&mut byte).expect("read") == 1 {
+        line.push(byte[0]);
+    }
+    String::from_utf8_lossy(&line).into_owned()
+}
+
+/// DEBUG SLEEP answers when the sleep is over, in a script too (which holds the engine that
+/// long), so the clients' clocks agree with the engine's afterwards: a key set with PX 1 after
+/// a script that slept still expires 5 ms later (the engine's clock had stood still).
+#[test]
+fn debug_sleep_answers_when_the_sleep_is_over() {
+    let port = start();
+    let mut s = connect(port);
+    let started = std::time::Instant::now();
+    reply(&mut s, b"DEBUG SLEEP 0.1\r\n", b"+OK\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(100), "{:?}", started.elapsed());
+    reply(&mut s, b"DEBUG SET-DISABLE-DENY-SCRIPTS 1\r\n", b"+OK\r\n");
+    reply(&mut s, b"DEBUG SET-ACTIVE-EXPIRE 0\r\n", b"+OK\r\n");
+    let started = std::time::Instant::now();
+    let script = "redis.call('SET', 'key', 'v', 'PX', '1') redis.call('DEBUG', 'SLEEP', '0.1') return redis.call('EXISTS', 'key')";
+    let eval = format!("*4\r\n$4\r\nEVAL\r\n${}\r\n{script}\r\n$1\r\n1\r\n$3\r\nkey\r\n", script.len());
+    // Time stands still inside the script: the key still exists there.
+    reply(&mut s, eval.as_bytes(), b":1\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(100), "{:?}", started.elapsed());
+    reply(&mut s, b"EXISTS key\r\n", b":0\r\n");
+    reply(&mut s, b"SET key v PX 1\r\n", b"+OK\r\n");
+    std::thread::sleep(Duration::from_millis(5));
+    reply(&mut s, b"EVAL \"return redis.call('EXISTS', 'key')\" 1 key\r\n", b":0\r\n");
+}

@@ -131,12 +131,14 @@ setfenv(0, env)
 -- Stop a script when the host says so; the runner makes the stop uncatchable.
 local poll
 local function hook()
-  local stop = poll()
+  -- The running line names the place in a kill's error.
+  local info = getinfo(2, 'l')
+  local stop = poll(info and info.currentline or 1)
   if stop then error({err = stop}) end
 end
 
 local function protected(f)
-  sethook(hook, '', 100000)
+  sethook(hook, '', 10000)
   local ok, reply = xpcall(f, handler)
   sethook()
   -- What a script managed to rawset into its globals goes with it.
@@ -237,6 +239,12 @@ function boot.load(f)
   loading = false
   if not ok then return false, err end
   return true, registered
+end
+
+-- The running line of the script calling redis.call (levels: getinfo, this, redis.call).
+function boot.line()
+  local info = getinfo(3, 'l')
+  return info and info.currentline or 1
 end
 
 function boot.fcall(callback, keys, argv)

@@ -101,6 +101,8 @@ pub fn to_lua(lua: &Lua, frame: &Frame, proto: Protocol) -> omnilua::Result<Valu
         Frame::Boolean(b) if resp3 => Value::Boolean(*b),
         Frame::Boolean(b) => Value::Number(f64::from(u8::from(*b))),
         Frame::Bulk(b) => string(lua, b)?,
+        Frame::BigNumber(n) if resp3 => single(lua, "big_number", string(lua, n.as_bytes())?)?,
+        Frame::BigNumber(n) => string(lua, n.as_bytes())?,
     })
 }
 
@@ -200,9 +202,7 @@ fn table_reply(t: &Table, proto: Protocol, depth: usize) -> Frame {
         _ => {}
     }
     if let Value::String(s) = field(t, "big_number") {
-        return Frame::Bulk(Bytes::from(one_line(&String::from_utf8_lossy(
-            &s.as_bytes().unwrap_or_default(),
-        ))));
+        return Frame::BigNumber(one_line(&String::from_utf8_lossy(&s.as_bytes().unwrap_or_default())));
     }
     if let Value::Table(v) = field(t, "verbatim_string") {
         if let (Value::String(_), Value::String(s)) = (field(&v, "format"), field(&v, "string")) {

@@ -21,8 +21,9 @@
 //! | mlua, lua-rs, lunka | bindings to C Lua | needs a C toolchain | - | no |
 //!
 //! Shims on top of omniLua's 5.1: Redis's `redis` object, `pcall` returning an error table's
-//! text, `math.random` as Redis's rand48, `os` with only `clock`, `bit` and `cjson`, and the
-//! sandbox (`boot.lua`): scripts see globals through a table that refuses writes ("Attempt to
+//! text, `math.random` as Redis's rand48, `os` with only `clock`, the `bit`, `cjson`,
+//! `cmsgpack` and `struct` libraries (in Rust, with their C error texts), and the sandbox
+//! (`boot.lua`): scripts see globals through a table that refuses writes ("Attempt to
 //! modify a readonly table") and unknown names ("Script attempted to access nonexistent global
 //! variable"). Library tables themselves (`string`, `math`) are not read-only as in Redis.
 //!
@@ -37,14 +38,17 @@
 //!
 //! # Stopping a script
 //!
-//! A count hook asks the host every 100,000 instructions ([`ScriptHost::interrupt`]); on a
-//! yes, the script gets Redis's `Script killed by user with SCRIPT KILL...` error and the
-//! state's instruction budget is cut to nothing, so `pcall` cannot catch the stop.
+//! A count hook asks the host every 10,000 instructions ([`ScriptHost::interrupt`]), and so
+//! does each `redis.call`; on a yes, the script gets Redis's `Script killed by user with SCRIPT
+//! KILL...` error (with the running line) and the state's instruction budget is cut to nothing,
+//! so `pcall` cannot catch the stop. Redis's hook counts 100,000: ours is slower per
+//! instruction, and a kill should act within milliseconds even on a loaded machine.
 
 mod bit;
 mod cjson;
 mod cmsgpack;
 mod convert;
+mod structlib;
 
 use bytes::Bytes;
 use omnilua::{Function, Lua, LuaError, LuaVersion, SandboxConfig, Table, Value, Variadic};
@@ -110,12 +114,17 @@ fn cpu_seconds() -> f64 {
     }
 }
 
+/// A numeric string as Lua reads it.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    text.trim().parse().ok()
+}
+
 /// `lua_tonumber` of a value (numbers and numeric strings).
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => Some(*n),
         Value::Integer(i) => Some(*i as f64),
-        Value::String(s) => std::str::from_utf8(&s.as_bytes().ok()?).ok()?.trim().parse().ok(),
+        Value::String(s) => parse_number(std::str::from_utf8(&s.as_bytes().ok()?).ok()?),
         _ => None,
     }
 }
@@ -126,6 +135,8 @@ struct Run<'h> {
     host: Option<RefCell<&'h mut dyn ScriptHost>>,
     rand48: Cell<u64>,
     killed: Cell<bool>,
+    /// The line the script was running when it was killed.
+    line: Cell<i64>,
     /// When the run started ([`cpu_seconds`]) and how often it was polled: a library's loading
     /// code has a time limit.
     started: f64,
@@ -209,7 +220,7 @@ fn new_state() -> omnilua::Result<Cached> {
     t.set("bit", bit::library(&lua)?)?;
     t.set("cjson", cjson::library(&lua)?)?;
     t.set("cmsgpack", cmsgpack::library(&lua)?)?;
-    t.set("struct", lua.create_table()?)?;
+    t.set("struct", structlib::library(&lua)?)?;
     let boot: Table = lua.load(BOOT).set_name("=redis").into_function()?.call(t)?;
     Ok(Cached { lua, boot, chunks: HashMap::new() })
 }
@@ -231,6 +242,7 @@ impl LuaRunner {
             host: host.map(RefCell::new),
             rand48: Cell::new(self.rand48),
             killed: Cell::new(false),
+            line: Cell::new(1),
             started: cpu_seconds(),
             polls: Cell::new(0),
         };
@@ -239,7 +251,7 @@ impl LuaRunner {
         let result = lua
             .scope(|scope| {
                 let t = lua.create_table()?;
-                let run = &run;
+                let (run, booted) = (&run, &boot);
                 // redis.call is this Rust function itself, not a Lua wrapper: a tail call
                 // (`return redis.call(...)`) must keep the script's frame for the error's line,
                 // as a C function does. Its error is a string marked with \x01 that the error
@@ -254,6 +266,14 @@ impl LuaRunner {
                     };
                     let (reply, proto) = {
                         let mut host = host.borrow_mut();
+                        // A killed script stops at its next command too, not only at the count
+                        // hook: a loop of slow commands would take long to reach it.
+                        if host.interrupt() {
+                            drop(host);
+                            run.line.set(booted.get::<_, Function>("line")?.call(())?);
+                            stop_run(lua, run)?;
+                            return Err(lua_err("ERR Script killed by user with SCRIPT KILL..."));
+                        }
                         (host.call(args), host.protocol())
                     };
                     convert::to_lua(lua, &reply, proto)
@@ -291,7 +311,7 @@ impl LuaRunner {
                 )?;
                 t.set(
                     "poll",
-                    scope.create_function(&lua, move |lua, ()| {
+                    scope.create_function(&lua, move |lua, line: i64| {
                         // A script stops when its host says so (SCRIPT KILL); a library's
                         // loading code after half a second, as Redis's FUNCTION LOAD.
                         let stop = match &run.host {
@@ -306,17 +326,8 @@ impl LuaRunner {
                             }
                         };
                         let Some(text) = stop else { return Ok(Value::Boolean(false)) };
-                        if run.killed.replace(true) {
-                            // The budget is already cut (installing it again would refill it).
-                            return Ok(Value::String(lua.create_string(text)?));
-                        }
-                        // From here every instruction trips the budget: pcall cannot go on.
-                        lua.install_sandbox(SandboxConfig {
-                            instruction_limit: Some(1),
-                            memory_limit_bytes: None,
-                            check_interval: 1,
-                            remove_globals: Vec::new(),
-                        })?;
+                        run.line.set(line);
+                        stop_run(lua, run)?;
                         Ok(Value::String(lua.create_string(text)?))
                     })?,
                 )?;
@@ -362,6 +373,20 @@ impl LuaRunner {
     }
 }
 
+/// Stop a run for good (SCRIPT KILL, a library's load timeout): from here every instruction
+/// trips the budget, so pcall cannot go on. Once only: installing it again would refill it.
+fn stop_run(lua: &Lua, run: &Run) -> omnilua::Result<()> {
+    if !run.killed.replace(true) {
+        lua.install_sandbox(SandboxConfig {
+            instruction_limit: Some(1),
+            memory_limit_bytes: None,
+            check_interval: 1,
+            remove_globals: Vec::new(),
+        })?;
+    }
+    Ok(())
+}
+
 /// Compile `code` as Redis names it (`@user_script`, `@user_function`).
 fn compile(lua: &Lua, code: &[u8], name: &str) -> Result<Function, String> {
     lua.load(code).set_name(name).into_function().map_err(|e| e.to_string())
@@ -386,7 +411,8 @@ fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, source
             Frame::Error(format!("ERR Error running script {name}, {}", convert::describe(&other)))
         }
         Err(_) if run.killed.get() => Frame::Error(format!(
-            "ERR Script killed by user with SCRIPT KILL... script: {name}, on {source}:1."
+            "ERR Script killed by user with SCRIPT KILL... script: {name}, on {source}:{}.",
+            run.line.get()
         )),
         Err(e) => {
             let _ = lua;

@@ -125,6 +125,27 @@ fn resp3_replies_in_scripts() {
     ]);
 }
 
+/// RESP3 big numbers: a script's `{big_number=...}` (one line, as Redis makes it) and DEBUG
+/// PROTOCOL BIGNUM seen by a script, for RESP2 and RESP3 clients and scripts.
+#[test]
+fn big_numbers() {
+    let mut s = session();
+    s.run(&["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"]);
+    let cases: &[&[&str]] = &[
+        &["EVAL", "return {big_number='123\r\n123'}", "0"],
+        &["EVAL", "return {big_number='-98765432109876543210'}", "0"],
+        &["EVAL", "return redis.call('debug', 'protocol', 'bignum')", "0"],
+        &["EVAL", "redis.setresp(3) return redis.call('debug', 'protocol', 'bignum')", "0"],
+        &["EVAL", "redis.setresp(3) return redis.call('debug', 'protocol', 'bignum').big_number", "0"],
+        &["EVAL", "return type(redis.call('debug', 'protocol', 'bignum'))", "0"],
+        &["DEBUG", "PROTOCOL", "BIGNUM"],
+    ];
+    s.script(cases);
+    s.run(&["HELLO", "3"]);
+    s.script(cases);
+    s.run(&["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"]);
+}
+
 #[test]
 fn errors_name_the_script_and_line() {
     let mut s = session();
@@ -441,4 +462,101 @@ fn cmsgpack_and_cjson_settings() {
         &["EVAL", "return cjson.encode({0/0})", "0"],
         &["EVAL", "return {pcall(cjson.encode, {0/0})}", "0"],
     ]);
+}
+
+/// The `struct` library: every option, byte orders, alignment, wide and signed integers, the
+/// `c0` and `s` strings, offsets, and each error. Binary results go through a hex encoder so the
+/// replies compare as text.
+#[test]
+fn struct_library() {
+    let mut s = session();
+    let hex = "local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end ";
+    let packs = [
+        "struct.pack('b', -1)",
+        "struct.pack('B', 255)",
+        "struct.pack('<h', -2)",
+        "struct.pack('>H', 513)",
+        "struct.pack('<i', 305419896)",
+        "struct.pack('>i', -305419896)",
+        "struct.pack('i2', 70000)",
+        "struct.pack('>i3', 66051)",
+        "struct.pack('<I10', 2^40 + 7)",
+        "struct.pack('>i12', -5)",
+        "struct.pack('l', -3)",
+        "struct.pack('>L', 2^53)",
+        "struct.pack('T', 42)",
+        "struct.pack('<f', 1.5)",
+        "struct.pack('>d', -0.1)",
+        "struct.pack('d', 1/0)",
+        "struct.pack('x')",
+        "struct.pack('c3', 'abcdef')",
+        "struct.pack('c0', 'xyz')",
+        "struct.pack('s', 'hi')",
+        "struct.pack('s', 12.5)",
+        "struct.pack('!bd', 1, 2)",
+        "struct.pack('!4bi bh', 1, 2, 3, 4)",
+        "struct.pack('!2 b i', 1, 2)",
+        "struct.pack('< b > h', 1, 2)",
+        "struct.pack('b', '7')",
+        "struct.pack('b', 300.7)",
+        "struct.pack('')",
+    ];
+    let mut cmds: Vec<String> = packs.iter().map(|p| format!("{hex}return hex({p})")).collect();
+    let others = [
+        "return {struct.unpack('b', '\\255')}",
+        "return {struct.unpack('B', '\\255')}",
+        "return {struct.unpack('<h', '\\254\\255')}",
+        "return {struct.unpack('>H', '\\2\\1')}",
+        "return {struct.unpack('<i', struct.pack('<i', -7))}",
+        "return {struct.unpack('>I3', '\\1\\2\\3')}",
+        "return {struct.unpack('<i10', struct.pack('<i10', -9))}",
+        "return {struct.unpack('l', struct.pack('l', -123456789012))}",
+        "return tostring(struct.unpack('<f', struct.pack('<f', 0.1)))",
+        "return tostring(struct.unpack('>d', struct.pack('>d', -2.25)))",
+        "return {struct.unpack('c2c1', 'abc')}",
+        "return {struct.unpack('bc0', '\\3abcd')}",
+        "return {struct.unpack('c1c0', '2xyz')}",
+        "return {struct.unpack('ss', 'ab\\0cd\\0')}",
+        "return {struct.unpack('xb', '\\1\\2')}",
+        "return {struct.unpack('b', 'abc', 2)}",
+        "return {struct.unpack('b', 'abc', 3.9)}",
+        "return {struct.unpack('!4bi', struct.pack('!4bi', 5, 6))}",
+        "return {struct.unpack('', 'abc')}",
+        "return {struct.unpack('', 'abc', -3)}",
+        "return struct.size('bhilTfdx')",
+        "return struct.size('!bd')",
+        "return struct.size('!4bdc3i7')",
+        "return struct.size('q')",
+        "return struct.size('i32')",
+        "return struct.size('s')",
+        "return struct.size('c0')",
+        "return struct.size('?')",
+        "return struct.pack('q', 1)",
+        "return struct.pack('i33', 1)",
+        "return struct.pack('i99999999999', 1)",
+        "return struct.pack('!3b', 1)",
+        "return struct.pack('b')",
+        "return struct.pack('b', 'x')",
+        "return struct.pack('b', {})",
+        "return struct.pack('c5', 'abc')",
+        "return struct.pack('bc5', 1, 'abc')",
+        "return struct.pack('s', nil)",
+        "return struct.pack()",
+        "return struct.pack(12)",
+        "return struct.unpack('i', 'ab')",
+        "return struct.unpack('b', 'a', 0)",
+        "return struct.unpack('b', 'a', 2)",
+        "return struct.unpack('b', 'a', -1)",
+        "return struct.unpack('c0', 'abc')",
+        "return struct.unpack('c1c0', 'xabc')",
+        "return struct.unpack('bc0', '\\9ab')",
+        "return struct.unpack('s', 'abc')",
+        "return struct.unpack('z', 'abc')",
+        "return struct.unpack('b')",
+        "return pcall(struct.pack, 'q')",
+    ];
+    cmds.extend(others.iter().map(|c| c.to_string()));
+    let script: Vec<[&str; 3]> = cmds.iter().map(|c| ["EVAL", c.as_str(), "0"]).collect();
+    let script: Vec<&[&str]> = script.iter().map(|c| c.as_slice()).collect();
+    s.script(&script);
 }

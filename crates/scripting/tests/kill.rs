@@ -85,3 +85,21 @@ fn no_runner_answers_an_error_and_not_busy() {
         Frame::Error("NOTBUSY No scripts in execution right now.".into())
     );
 }
+
+/// The kill's error names the line the script was running, as Redis's hook finds it, whether
+/// the hook or the next `redis.call` saw the kill (the oracle's words for these two scripts).
+#[test]
+fn the_kill_names_the_running_line() {
+    let (reply, _) = run_and_kill("local x = 1\nwhile true do end");
+    assert_eq!(
+        reply,
+        Frame::Error(
+            "ERR Script killed by user with SCRIPT KILL... script: a4e39fc82d12dc3aa92764a40dba1b3fc2076889, on \
+             @user_script:2."
+                .into()
+        )
+    );
+    let (reply, _) = run_and_kill("local x = 1\n\nwhile true do redis.call('ping') end");
+    let Frame::Error(text) = reply else { panic!("{reply:?}") };
+    assert!(text.ends_with(", on @user_script:3."), "{text}");
+}

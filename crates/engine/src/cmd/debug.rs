@@ -259,9 +259,9 @@ fn populate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::ok())
 }
 
-/// DEBUG PROTOCOL: one reply of each RESP type. (The engine's frames have no RESP3 big number
-/// or attribute types: `bignum` answers as a bulk string and `attrib` with just the reply that
-/// follows the attribute, which is what a RESP2 client gets; `push` is refused under RESP2 like
+/// DEBUG PROTOCOL: one reply of each RESP type. (The engine's frames have no RESP3 attribute
+/// type: `attrib` answers with just the reply that follows the attribute, which is what a RESP2
+/// client gets; `push` is refused under RESP2 like
 /// Redis and answered with the push frame under RESP3.)
 fn protocol(ctx: &mut Ctx, name: &[u8]) -> CmdResult {
     let ints = || (0..3).map(Frame::Integer).collect::<Vec<_>>();
@@ -271,7 +271,7 @@ fn protocol(ctx: &mut Ctx, name: &[u8]) -> CmdResult {
         // Redis's test value, not pi.
         #[allow(clippy::approx_constant)]
         "double" => Frame::Double(3.141),
-        "bignum" => Frame::bulk("1234567999999999999999999999999999999"),
+        "bignum" => Frame::BigNumber("1234567999999999999999999999999999999".into()),
         "null" => Frame::Null,
         "array" => Frame::Array(ints()),
         "set" => Frame::Set(ints()),

@@ -38,6 +38,23 @@ for protocol in (2, 3):
         p.incr("n")
         p.incr("n")
         assert p.execute() == [1, 2]
+    # Scripts: register_script's Script object runs EVALSHA, and EVAL after SCRIPT FLUSH
+    # (NOSCRIPT); functions with FUNCTION LOAD and FCALL.
+    release = r.register_script(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+    )
+    r.set("lock", "me")
+    assert release(keys=["lock"], args=["you"]) == 0
+    r.script_flush()
+    assert release(keys=["lock"], args=["me"]) == 1
+    assert r.exists("lock") == 0
+    assert r.script_exists(release.sha) == [True]
+    assert r.eval("return {1, 'two', {3}}", 0) == [1, b"two", [3]]
+    r.function_load(
+        "#!lua name=lib\nredis.register_function('hello', function(keys, args) return 'hi ' .. args[1] end)",
+        replace=True,
+    )
+    assert r.fcall("hello", 0, "ada") == b"hi ada"
     info = r.info("stats")
     assert "keyspace_hits" in info and "evicted_keys" in info
     print(f"redis-py {redis.__version__} RESP{protocol}: ok")
