@@ -48,10 +48,8 @@ fn services(s: &mut Session) {
         &["FUNCTION", "DELETE", "lib"],
         &["FUNCTION", "KILL"],
     ]);
-    // The module's path is the install's (the oracle runs redis-stack from a wheel).
-    let (theirs, ours) = s.both(&["MODULE", "LIST"]);
-    let shape = |f: &playground_engine::Frame| format!("{f:?}").split("path").next().map(str::to_string);
-    assert_eq!(shape(&ours), shape(&theirs));
+    // MODULE LIST names RedisJSON and RediSearch, as the oracle with both modules does:
+    // differential_modules.rs compares it there.
 }
 
 #[test]
