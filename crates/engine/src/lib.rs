@@ -44,6 +44,7 @@
 //! makes at most a million keys, DEBUG SLEEP returns at once, and the DEBUG subcommands that
 //! crash or stop a process answer with an error.
 
+pub mod acl;
 pub mod args;
 pub mod cmd;
 pub mod config;

@@ -122,6 +122,11 @@ pub struct Client {
     /// The command line to park instead of the one typed, when a blocking command resolved part
     /// of it (XREAD's `$` becomes the stream's last id when it blocks, as Redis rewrites it).
     pub rewritten: Option<Vec<Bytes>>,
+    /// The ACL user this connection is logged in as (`None`: `default`).
+    pub user: Option<Bytes>,
+    /// Connected while the default user needed a password, and no AUTH since (Redis's
+    /// `!c->authenticated`): commands other than AUTH, HELLO... answer NOAUTH while it does.
+    pub noauth: bool,
 }
 
 /// Everything but the calling client.
@@ -196,6 +201,8 @@ pub struct Server {
     pub current_client: u64,
     /// The script cache, the function libraries and the script runner (see `script.rs`).
     pub scripts: crate::script::Scripts,
+    /// ACL users, their log and counters (see `acl.rs`).
+    pub acl: crate::acl::Acl,
 }
 
 impl Server {
@@ -235,6 +242,7 @@ impl Server {
             tracking: Default::default(),
             current_client: 0,
             scripts: Default::default(),
+            acl: Default::default(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! one-line summary and syntax, which the console uses for `help` and hints. The dispatcher in
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
+pub mod acl;
 pub mod bitmap;
 pub mod blocking;
 pub mod connection;
@@ -113,6 +114,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         services::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
+        acl::COMMANDS,
         transaction::COMMANDS,
         scripting::COMMANDS,
         crate::search::COMMANDS,
