@@ -69,6 +69,7 @@ impl Engine {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);
             crate::cmd::pubsub::forget_client(&mut self.server, &mut client);
             crate::cmd::tracking::disable(&mut self.server, &mut client);
+            crate::cmd::monitor::forget(&mut self.server, &mut client);
         }
         self.server.pushed.remove(&id);
         self.server.dirty_clients.remove(&id);
@@ -361,7 +362,10 @@ impl Engine {
             crate::cmd::blocking::wakes(&args, key, live.map(|e| &e.value))
         });
         let outcome = if ready {
-            self.execute_or_park(client, args.clone(), now, false)
+            self.server.replaying = true;
+            let outcome = self.execute_or_park(client, args.clone(), now, false);
+            self.server.replaying = false;
+            outcome
         } else {
             Outcome::Blocked { deadline }
         };
@@ -589,6 +593,12 @@ impl Engine {
             ))
             .into_frame());
         }
+        let keyspace =
+            |s: &CommandSpec| s.has_flag("write") || s.has_flag("readonly") || s.has_flag("may_replicate");
+        if client.monitor && keyspace(spec) {
+            client.multi_error |= in_multi;
+            return Err(CmdError::err("Replica can't interact with the keyspace").into_frame());
+        }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(queue) = client.multi.as_mut() {
                 queue.push(args);
@@ -608,9 +618,13 @@ impl Engine {
         now: u64,
     ) -> Frame {
         if spec.name == "exec" {
-            return crate::cmd::transaction::exec(self, client, now);
+            let reply = crate::cmd::transaction::exec(self, client, now);
+            crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
+            return reply;
         }
         if crate::cmd::scripting::is_script_call(spec.name) {
+            // EVAL and FCALL show before the commands of their script.
+            crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
             let reply = crate::cmd::scripting::run(self, client, spec.name, args, now);
             self.after_command();
             return reply;
@@ -622,6 +636,9 @@ impl Engine {
         };
         if client.tracking.is_some() && spec.has_flag("readonly") {
             crate::cmd::tracking::remember(&mut self.server, client, spec, cursor.all());
+        }
+        if !self.server.monitors.is_empty() {
+            crate::cmd::monitor::feed(&mut self.server, client, spec, cursor.all(), client.lua, now);
         }
         self.after_command();
         reply

@@ -124,6 +124,10 @@ pub struct Client {
     pub rewritten: Option<Vec<Bytes>>,
     /// The ACL user this connection is logged in as (`None`: `default`).
     pub user: Option<Bytes>,
+    /// MONITOR is on: every command's line arrives in the outbox (see `cmd/monitor.rs`).
+    pub monitor: bool,
+    /// This is a script's client: MONITOR shows its commands as `[db lua]`.
+    pub lua: bool,
     /// Connected while the default user needed a password, and no AUTH since (Redis's
     /// `!c->authenticated`): commands other than AUTH, HELLO... answer NOAUTH while it does.
     pub noauth: bool,
@@ -203,6 +207,10 @@ pub struct Server {
     pub scripts: crate::script::Scripts,
     /// ACL users, their log and counters (see `acl.rs`).
     pub acl: crate::acl::Acl,
+    /// Clients in MONITOR mode, in the order they started.
+    pub monitors: Vec<u64>,
+    /// A parked command runs again: MONITOR showed it when it first ran.
+    pub replaying: bool,
 }
 
 impl Server {
@@ -243,6 +251,8 @@ impl Server {
             current_client: 0,
             scripts: Default::default(),
             acl: Default::default(),
+            monitors: Vec::new(),
+            replaying: false,
         }
     }
 

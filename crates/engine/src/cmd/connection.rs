@@ -330,6 +330,7 @@ fn auth(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn reset(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     let client = &mut *ctx.client;
+    super::monitor::forget(ctx.server, client);
     crate::cmd::transaction::unwatch_all(ctx.server, client);
     ctx.server.dirty_clients.remove(&client.id);
     client.watched.clear();
@@ -425,6 +426,9 @@ pub fn client_addr(id: u64) -> String {
 /// `current` is the command name to show for the calling client (`client|list`).
 pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     let mut flags = String::new();
+    if client.monitor {
+        flags.push('O');
+    }
     if client.subs.active() {
         flags.push('P');
     }

@@ -20,6 +20,7 @@ pub mod json;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod monitor;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
@@ -115,6 +116,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         pubsub::COMMANDS,
         connection::COMMANDS,
         acl::COMMANDS,
+        monitor::COMMANDS,
         transaction::COMMANDS,
         scripting::COMMANDS,
         crate::search::COMMANDS,

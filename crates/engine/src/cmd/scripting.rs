@@ -338,6 +338,7 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
             // Keys the script reads are tracked for its caller (Redis's `script_caller`).
             tracking: client.tracking.clone(),
             user: client.user.clone(),
+            lua: true,
             ..Client::default()
         },
         read_only: ro || (!flags.compat && flags.no_writes),
