@@ -92,6 +92,12 @@ impl Engine {
         std::mem::take(&mut self.server.pushed).into_iter().collect()
     }
 
+    /// True if the reply of the client's last command must not be written (CLIENT REPLY OFF or
+    /// SKIP): a host drops it, and still writes the client's pushes.
+    pub fn reply_suppressed(&self, client: u64) -> bool {
+        self.server.clients.get(&client).is_some_and(|c| c.reply_suppressed)
+    }
+
     /// The protocol the client negotiated with HELLO (RESP2 until it says otherwise).
     pub fn protocol(&self, client: u64) -> Protocol {
         self.server.clients.get(&client).map(|c| c.protocol).unwrap_or_default()
@@ -179,6 +185,9 @@ impl Engine {
                 me.pushes.insert(mark, std::mem::replace(&mut reply, push));
             }
         }
+        // CLIENT REPLY: Redis's resetClient ends a SKIP and arms the one SKIP asked for.
+        me.reply_suppressed = me.reply_off || me.reply_skip;
+        me.reply_skip = std::mem::take(&mut me.reply_skip_next);
         if let Some(t) = me.tracking.as_mut().filter(|_| !keeps_caching && me.multi.is_none()) {
             t.caching = false;
         }

@@ -124,6 +124,12 @@ pub struct Client {
     pub rewritten: Option<Vec<Bytes>>,
     /// The ACL user this connection is logged in as (`None`: `default`).
     pub user: Option<Bytes>,
+    /// CLIENT REPLY OFF, SKIP (this command's reply) and SKIP given (the next command's).
+    pub reply_off: bool,
+    pub reply_skip: bool,
+    pub reply_skip_next: bool,
+    /// The last command's reply must not be sent (see [`crate::Engine::reply_suppressed`]).
+    pub reply_suppressed: bool,
     /// MONITOR is on: every command's line arrives in the outbox (see `cmd/monitor.rs`).
     pub monitor: bool,
     /// This is a script's client: MONITOR shows its commands as `[db lua]`.

@@ -392,7 +392,9 @@ async fn serve_client(
                                     // (the other confirmations of `SUBSCRIBE a b`, messages to
                                     // itself), as Redis writes them.
                                     let proto = engine.protocol(id);
-                                    frame.encode(proto, &mut output);
+                                    if !engine.reply_suppressed(id) {
+                                        frame.encode(proto, &mut output);
+                                    }
                                     for frame in engine.take_pushes(id) {
                                         frame.encode(proto, &mut output);
                                     }

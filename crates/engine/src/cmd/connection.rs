@@ -134,6 +134,7 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     spec("list", -2, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "One line per connected client.", "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]", client_list),
     spec("setinfo", 4, CONN_FLAGS, (0, 0, 0), "connection", "Record the client library's name or version (client libraries send this).", "<LIB-NAME libname | LIB-VER libver>", client_setinfo),
     spec("no-evict", 3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Protect this connection from client eviction.", "<ON | OFF>", client_no_evict),
+    spec("reply", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "Turn this connection's replies off, on, or off for the next command only.", "<ON | OFF | SKIP>", client_reply),
     spec("no-touch", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "When ON, this connection's reads leave keys' LRU/LFU data untouched.", "<ON | OFF>", client_no_touch),
     spec("kill", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).", "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>", client_kill),
     spec("unblock", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End another connection's blocking command now, as if it timed out (or with an error).", "client-id [TIMEOUT | ERROR]", client_unblock),
@@ -346,6 +347,8 @@ fn reset(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     client.no_touch = false;
     client.user = None;
     client.noauth = ctx.server.acl.auth_required();
+    client.reply_off = false;
+    client.reply_skip_next = false;
     Ok(Frame::Simple("RESET".into()))
 }
 
@@ -409,6 +412,24 @@ fn on_off(arg: &[u8]) -> Result<bool, CmdError> {
 
 fn client_no_evict(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     ctx.client.no_evict = on_off(&args.next_bytes()?)?;
+    Ok(Frame::ok())
+}
+
+/// CLIENT REPLY: OFF and SKIP answer nothing themselves; ON answers OK (and ends a SKIP).
+fn client_reply(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let mode = args.next_bytes()?;
+    let client = &mut *ctx.client;
+    if mode.eq_ignore_ascii_case(b"on") {
+        client.reply_off = false;
+        client.reply_skip = false;
+    } else if mode.eq_ignore_ascii_case(b"off") {
+        client.reply_off = true;
+    } else if mode.eq_ignore_ascii_case(b"skip") {
+        client.reply_skip_next |= !client.reply_off;
+        client.reply_skip = true;
+    } else {
+        return Err(CmdError::syntax());
+    }
     Ok(Frame::ok())
 }
 
