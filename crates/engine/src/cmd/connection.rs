@@ -579,7 +579,8 @@ impl KillFilter {
             && self.addr.as_ref().is_none_or(|a| a.as_ref() == client_addr(client.id).as_bytes())
             && self.user.as_ref().is_none_or(|u| *u == super::acl::user_name(client))
             && self.of_type.is_none_or(|t| t == Some(client.subs.active()))
-            && self.max_age.is_none_or(|age| now.saturating_sub(client.created_ms) / 1000 >= age)
+            // Whole seconds on both sides, as Redis keeps a client's `ctime`.
+            && self.max_age.is_none_or(|age| (now / 1000).saturating_sub(client.created_ms / 1000) >= age)
     }
 }
 
@@ -614,7 +615,10 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 b"maxage" => {
                     let age = parse_i64(&value)
                         .ok_or_else(|| CmdError::err("maxage is not an integer or out of range"))?;
-                    filter.max_age = Some(age.max(0) as u64);
+                    if age <= 0 {
+                        return Err(CmdError::err("maxage should be greater than 0"));
+                    }
+                    filter.max_age = Some(age as u64);
                 }
                 _ => return Err(CmdError::syntax()),
             }
@@ -637,10 +641,14 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::Integer(killed as i64))
 }
 
-/// Close another connection (CLIENT KILL, ACL DELUSER): it leaves the map, its WATCHes with it.
+/// Close another connection (CLIENT KILL, ACL DELUSER): it leaves the map, and its WATCHes,
+/// subscriptions, tracking and monitoring with it (a PUBLISH no longer counts it).
 pub(crate) fn drop_client(server: &mut Server, id: u64) {
-    if let Some(client) = server.clients.remove(&id) {
+    if let Some(mut client) = server.clients.remove(&id) {
         crate::cmd::transaction::unwatch_all(server, &client);
+        crate::cmd::pubsub::forget_client(server, &mut client);
+        crate::cmd::tracking::disable(server, &mut client);
+        super::monitor::forget(server, &mut client);
         server.dirty_clients.remove(&id);
     }
 }
