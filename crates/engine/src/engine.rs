@@ -185,8 +185,9 @@ impl Engine {
                 me.pushes.insert(mark, std::mem::replace(&mut reply, push));
             }
         }
-        // CLIENT REPLY: Redis's resetClient ends a SKIP and arms the one SKIP asked for.
-        me.reply_suppressed = me.reply_off || me.reply_skip;
+        // CLIENT REPLY: Redis's resetClient ends a SKIP and arms the one SKIP asked for. Pushes
+        // (SUBSCRIBE's confirmations) are written all the same.
+        me.reply_suppressed = (me.reply_off || me.reply_skip) && !matches!(reply, Frame::Push(_));
         me.reply_skip = std::mem::take(&mut me.reply_skip_next);
         if let Some(t) = me.tracking.as_mut().filter(|_| !keeps_caching && me.multi.is_none()) {
             t.caching = false;
