@@ -552,6 +552,20 @@ impl User {
         flags
     }
 
+    /// `getUpcomingChannelList`: the channel patterns of this (changed) user, when they are not a
+    /// superset of what `original` allowed (its subscribers may then have to go); None if they are.
+    pub fn narrowed_channels(&self, original: &User) -> Option<Vec<Bytes>> {
+        if self.selectors.iter().any(|s| s.allchannels) {
+            return None;
+        }
+        let upcoming: Vec<Bytes> = self.selectors.iter().flat_map(|s| s.channels.iter().cloned()).collect();
+        let kept = original
+            .selectors
+            .iter()
+            .all(|s| !s.allchannels && s.channels.iter().all(|c| upcoming.contains(c)));
+        (!kept).then_some(upcoming)
+    }
+
     /// Can `password` log in as this user?
     pub fn accepts(&self, password: &[u8]) -> bool {
         self.enabled && (self.nopass || self.passwords.contains(&crate::digest::sha256_hex(password)))

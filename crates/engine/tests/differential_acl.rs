@@ -530,3 +530,25 @@ fn deluser_closes_its_connections() {
     assert_eq!(listed, Some(false), "{ours:?}");
     clean(&mut s);
 }
+
+#[test]
+fn narrowing_channels_disconnects_subscribers() {
+    let mut s = session();
+    s.same(&["ACL", "SETUSER", "alice", "on", "nopass", "+@all", "~*", "resetchannels", "&news*", "&chat"]);
+    let a = s.connect();
+    let b = s.connect();
+    s.on(a, &["AUTH", "alice", "x"]);
+    s.on(b, &["AUTH", "alice", "x"]);
+    s.on(a, &["SUBSCRIBE", "news1"]);
+    s.on(b, &["SUBSCRIBE", "chat"]);
+    s.on(0, &["PUBLISH", "news1", "m"]);
+    // A superset keeps both; dropping &news* closes the subscriber to news1 only.
+    s.on(0, &["ACL", "SETUSER", "alice", "&more"]);
+    s.on(0, &["PUBLISH", "news1", "m"]);
+    s.on(0, &["ACL", "SETUSER", "alice", "resetchannels", "&chat"]);
+    s.on(0, &["PUBLISH", "news1", "m"]);
+    s.on(0, &["PUBLISH", "chat", "m"]);
+    s.hang_up(a);
+    s.on(b, &["UNSUBSCRIBE"]);
+    clean(&mut s);
+}

@@ -179,9 +179,32 @@ fn setuser(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             )));
         }
     }
+    if let Some(upcoming) = ctx.server.acl.users.get(&name).and_then(|old| user.narrowed_channels(old)) {
+        kill_revoked_subscribers(ctx, &name, &upcoming);
+    }
     ctx.server.acl.users.insert(name, user);
     ctx.server.acl.refresh();
     Ok(Frame::ok())
+}
+
+/// `ACLKillPubsubClientsIfNeeded`: the user's subscribers to a channel (or pattern, compared
+/// literally) its new rules no longer allow are disconnected.
+fn kill_revoked_subscribers(ctx: &mut Ctx, name: &[u8], upcoming: &[Bytes]) {
+    let revoked = |c: &Client| {
+        let allowed = |ch: &Bytes, pattern: bool| {
+            upcoming.iter().any(|p| if pattern { p == ch } else { crate::glob::glob_match(p, ch) })
+        };
+        c.user.as_deref() == Some(name)
+            && (c.subs.patterns.iter().any(|p| !allowed(p, true))
+                || c.subs.channels.iter().chain(&c.subs.shard).any(|ch| !allowed(ch, false)))
+    };
+    let victims: Vec<u64> = ctx.server.clients.values().filter(|c| revoked(c)).map(|c| c.id).collect();
+    for id in victims {
+        super::connection::drop_client(ctx.server, id);
+    }
+    if revoked(ctx.client) {
+        ctx.client.closing = true;
+    }
 }
 
 /// Close every connection (but the caller, which closes after its reply) logged in as `name`.
