@@ -289,7 +289,8 @@ fn hello(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         }
     }
     if let Some((user, password)) = credentials {
-        super::acl::authenticate(ctx, &user, &password, b"HELLO")?;
+        let command = args.all()[0].clone();
+        super::acl::authenticate(ctx, &user, &password, &command)?;
     } else if ctx.client.noauth && ctx.server.acl.auth_required() {
         return Err(CmdError::raw(
             "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> \
