@@ -579,7 +579,9 @@ async fn run_script(
         let mut out = Vec::new();
         // The reply, then what the script pushed to its caller's connection; others' bells.
         let proto = engine.protocol(id);
-        frame.encode(proto, &mut out);
+        if !engine.reply_suppressed(id) {
+            frame.encode(proto, &mut out);
+        }
         for frame in engine.take_pushes(id) {
             frame.encode(proto, &mut out);
         }
