@@ -106,6 +106,10 @@ pub struct Config {
     /// `busy-reply-threshold` (alias `lua-time-limit`), ms: a script running longer makes the
     /// host answer other clients BUSY and accept SCRIPT KILL / FUNCTION KILL.
     pub busy_reply_threshold: u64,
+    /// The default user's password (`requirepass`; empty: nopass), mirrored into the ACL.
+    pub requirepass: String,
+    /// ACL LOG's length (`acllog-max-len`).
+    pub acllog_max_len: u32,
 }
 
 impl Default for Config {
@@ -134,6 +138,8 @@ impl Default for Config {
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
             busy_reply_threshold: 5000,
+            requirepass: String::new(),
+            acllog_max_len: 128,
         }
     }
 }
@@ -177,6 +183,8 @@ pub const PARAMETERS: &[&str] = &[
     "tracking-table-max-keys",
     "stream-node-max-entries",
     "stream-node-max-bytes",
+    "requirepass",
+    "acllog-max-len",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -217,6 +225,8 @@ impl Config {
             "maxclients" => self.maxclients.to_string(),
             "hll-sparse-max-bytes" => self.hll_sparse_max_bytes.to_string(),
             "busy-reply-threshold" => self.busy_reply_threshold.to_string(),
+            "requirepass" => self.requirepass.clone(),
+            "acllog-max-len" => self.acllog_max_len.to_string(),
             "set-max-intset-entries" => e.set_max_intset_entries.to_string(),
             "set-max-listpack-entries" => e.set_max_listpack_entries.to_string(),
             "set-max-listpack-value" => e.set_max_listpack_value.to_string(),
@@ -293,6 +303,8 @@ impl Config {
                 self.maxclients = n as u32;
             }
             "busy-reply-threshold" => self.busy_reply_threshold = parse_size(text)?,
+            "requirepass" => self.requirepass = text.to_string(),
+            "acllog-max-len" => self.acllog_max_len = parse_bounded(text, 0, i32::MAX as u32)?,
             "hll-sparse-max-bytes" => {
                 let bytes = parse_memory(text).ok_or(Some(MEMORY_VALUE))?;
                 if bytes > i64::MAX as u64 {

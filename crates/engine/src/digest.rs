@@ -10,13 +10,7 @@ use crate::types::Value;
 /// SHA-1 of `data` (FIPS 180-1), a small one-shot version: digests are rare and short.
 pub fn sha1(data: &[u8]) -> [u8; 20] {
     let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
-    for block in msg.chunks_exact(64) {
+    for block in padded(data).chunks_exact(64) {
         let mut w = [0u32; 80];
         for (i, word) in block.chunks_exact(4).enumerate() {
             w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
@@ -44,6 +38,62 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
         chunk.copy_from_slice(&x.to_be_bytes());
     }
     out
+}
+
+/// The message padded to whole 64-byte blocks, as SHA-1 and SHA-256 both pad it.
+fn padded(data: &[u8]) -> Vec<u8> {
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
+    msg
+}
+
+/// SHA-256 of `data` in lowercase hex (FIPS 180-4): ACL passwords are kept as this hash, as
+/// Redis keeps them (`ACLHashPassword`), and `ACL GETUSER` shows it.
+pub fn sha256_hex(data: &[u8]) -> String {
+    let k: [u32; 64] = std::array::from_fn(|i| {
+        // The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
+        let p = (2u32..).filter(|n| (2..*n).all(|d| n % d != 0)).nth(i).unwrap_or(2);
+        ((p as f64).cbrt().fract() * 4_294_967_296.0) as u32
+    });
+    let mut h: [u32; 8] = [
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+    for block in padded(data).chunks_exact(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+        }
+        let mut v = h;
+        for i in 0..64 {
+            let [a, b, c, d, e, f, g, hh] = v;
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(k[i]).wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let t2 = s0.wrapping_add((a & b) ^ (a & c) ^ (b & c));
+            v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+        }
+        for (x, y) in h.iter_mut().zip(v) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
 }
 
 /// `xorDigest`: digest ^= SHA1(data).
@@ -148,6 +198,20 @@ pub fn dataset_digest(dbs: &[Db]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sha256_known_answers() {
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            super::sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        let long = super::sha256_hex(&[b'a'; 1000]);
+        assert_eq!(long, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+    }
+
     #[test]
     fn sha1_known_answers() {
         let hex = |d: [u8; 20]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();

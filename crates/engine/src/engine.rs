@@ -55,7 +55,8 @@ impl Engine {
         let id = self.server.next_client_id;
         self.server.next_client_id += 1;
         self.server.stats.total_connections_received += 1;
-        let client = Client { id, created_ms: now, last_ms: now, ..Client::default() };
+        let noauth = self.server.acl.auth_required();
+        let client = Client { id, created_ms: now, last_ms: now, noauth, ..Client::default() };
         self.server.clients.insert(id, Box::new(client));
         id
     }
@@ -68,6 +69,7 @@ impl Engine {
             crate::cmd::transaction::unwatch_all(&mut self.server, &client);
             crate::cmd::pubsub::forget_client(&mut self.server, &mut client);
             crate::cmd::tracking::disable(&mut self.server, &mut client);
+            crate::cmd::monitor::forget(&mut self.server, &mut client);
         }
         self.server.pushed.remove(&id);
         self.server.dirty_clients.remove(&id);
@@ -88,6 +90,12 @@ impl Engine {
     /// took theirs meanwhile may be listed; their outbox is then empty.
     pub fn pushed_clients(&mut self) -> Vec<u64> {
         std::mem::take(&mut self.server.pushed).into_iter().collect()
+    }
+
+    /// True if the reply of the client's last command must not be written (CLIENT REPLY OFF or
+    /// SKIP): a host drops it, and still writes the client's pushes.
+    pub fn reply_suppressed(&self, client: u64) -> bool {
+        self.server.clients.get(&client).is_some_and(|c| c.reply_suppressed)
     }
 
     /// The protocol the client negotiated with HELLO (RESP2 until it says otherwise).
@@ -150,7 +158,10 @@ impl Engine {
         // others in the map and the caller through the context).
         let mut me = match self.server.clients.remove(&client) {
             Some(c) => c,
-            None => Box::new(Client { id: client, created_ms: now, ..Client::default() }),
+            None => {
+                let noauth = self.server.acl.auth_required();
+                Box::new(Client { id: client, created_ms: now, noauth, ..Client::default() })
+            }
         };
         me.last_ms = now;
         // CLIENT CACHING applies to the next command (or transaction) only.
@@ -174,6 +185,10 @@ impl Engine {
                 me.pushes.insert(mark, std::mem::replace(&mut reply, push));
             }
         }
+        // CLIENT REPLY: Redis's resetClient ends a SKIP and arms the one SKIP asked for. Pushes
+        // (SUBSCRIBE's confirmations) are written all the same.
+        me.reply_suppressed = (me.reply_off || me.reply_skip) && !matches!(reply, Frame::Push(_));
+        me.reply_skip = std::mem::take(&mut me.reply_skip_next);
         if let Some(t) = me.tracking.as_mut().filter(|_| !keeps_caching && me.multi.is_none()) {
             t.caching = false;
         }
@@ -357,7 +372,10 @@ impl Engine {
             crate::cmd::blocking::wakes(&args, key, live.map(|e| &e.value))
         });
         let outcome = if ready {
-            self.execute_or_park(client, args.clone(), now, false)
+            self.server.replaying = true;
+            let outcome = self.execute_or_park(client, args.clone(), now, false);
+            self.server.replaying = false;
+            outcome
         } else {
             Outcome::Blocked { deadline }
         };
@@ -521,10 +539,22 @@ impl Engine {
         now: u64,
     ) -> Result<Frame, Frame> {
         let in_multi = client.multi.is_some();
+        // Only while some user is restricted: the default user alone costs this one test.
+        let acl = !self.server.acl.open;
+        if acl && client.noauth && self.server.acl.auth_required() && !spec.has_flag("no_auth") {
+            client.multi_error |= in_multi;
+            return Err(Frame::Error("NOAUTH Authentication required.".into()));
+        }
         // SAVE and the other `no_multi` commands are refused at queue time, which dooms EXEC.
         if in_multi && spec.has_flag("no_multi") {
             client.multi_error = true;
             return Err(CmdError::err("Command not allowed inside a transaction").into_frame());
+        }
+        if acl {
+            if let Err(refusal) = crate::cmd::acl::check(&mut self.server, client, spec, &args, now) {
+                client.multi_error |= in_multi;
+                return Err(refusal);
+            }
         }
         // As Redis 7.4's processCommand: over maxmemory, every command first evicts what the
         // policy allows; only commands that may grow memory (denyoom) are refused when that
@@ -573,6 +603,12 @@ impl Engine {
             ))
             .into_frame());
         }
+        let keyspace =
+            |s: &CommandSpec| s.has_flag("write") || s.has_flag("readonly") || s.has_flag("may_replicate");
+        if client.monitor && keyspace(spec) {
+            client.multi_error |= in_multi;
+            return Err(CmdError::err("Replica can't interact with the keyspace").into_frame());
+        }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(queue) = client.multi.as_mut() {
                 queue.push(args);
@@ -592,9 +628,13 @@ impl Engine {
         now: u64,
     ) -> Frame {
         if spec.name == "exec" {
-            return crate::cmd::transaction::exec(self, client, now);
+            let reply = crate::cmd::transaction::exec(self, client, now);
+            crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
+            return reply;
         }
         if crate::cmd::scripting::is_script_call(spec.name) {
+            // EVAL and FCALL show before the commands of their script.
+            crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
             let reply = crate::cmd::scripting::run(self, client, spec.name, args, now);
             self.after_command();
             return reply;
@@ -606,6 +646,9 @@ impl Engine {
         };
         if client.tracking.is_some() && spec.has_flag("readonly") {
             crate::cmd::tracking::remember(&mut self.server, client, spec, cursor.all());
+        }
+        if !self.server.monitors.is_empty() {
+            crate::cmd::monitor::feed(&mut self.server, client, spec, cursor.all(), client.lua, now);
         }
         self.after_command();
         reply
@@ -676,13 +719,47 @@ impl Engine {
         self.server.scripts.control.clone()
     }
 
-    /// Re-resolve and run a queued command inside EXEC (the OOM check was EXEC's own).
+    /// Re-resolve and run a queued command inside EXEC (the OOM check was EXEC's own). The
+    /// ACL is checked again, as Redis does, in case the rules changed since it was queued.
     pub(crate) fn run_queued(&mut self, client: &mut Client, args: Vec<Bytes>, now: u64) -> Frame {
         let name = lower(&args[0]);
         match self.resolve(&name, &args) {
-            Ok((spec, start)) => self.run_now(client, spec, args, start, now),
+            Ok((spec, start)) => {
+                if !self.server.acl.open && self.acl_refusal(client, spec, &args, "multi", now).is_some() {
+                    let reason = match crate::cmd::acl::check_quiet(&self.server, client, spec, &args) {
+                        Err((crate::acl::Denied::Key, _)) => "no permission to touch the specified keys",
+                        Err((crate::acl::Denied::Channel, _)) => {
+                            "no permission to access one of the channels used as arguments"
+                        }
+                        _ => "no permission to execute the command or subcommand",
+                    };
+                    return Frame::Error(format!(
+                        "NOPERM ACLs rules changed between the moment the transaction was accumulated and the \
+                         EXEC call. This command is no longer allowed for the following reason: {reason}"
+                    ));
+                }
+                self.run_now(client, spec, args, start, now)
+            }
             Err(e) => e.into_frame(),
         }
+    }
+
+    /// The ACL refusal of a command a transaction or a script runs, logged with `context`:
+    /// the message without NOPERM, or None when allowed.
+    pub(crate) fn acl_refusal(
+        &mut self,
+        client: &Client,
+        spec: &CommandSpec,
+        args: &[Bytes],
+        context: &'static str,
+        now: u64,
+    ) -> Option<String> {
+        let (reason, at) = crate::cmd::acl::check_quiet(&self.server, client, spec, args).err()?;
+        let name = crate::cmd::acl::full_name(spec);
+        crate::cmd::acl::deny(&mut self.server, client, reason, at, &name, args, context, now);
+        let arg = args.get(at).map_or(&[][..], |a| a);
+        let user = crate::cmd::acl::user_name(client);
+        Some(crate::acl::denial_message(reason, &user, &name, arg, false))
     }
 
     /// True if the client's transaction queues a command flagged denyoom (Redis's

@@ -23,6 +23,9 @@
 //! - [`script`]: EVAL and FUNCTION's seam: the script cache and libraries, the rules of the
 //!   commands scripts call, and the [`script::ScriptRunner`] trait that `crates/scripting` (Lua)
 //!   implements, so the VM stays out of the engine (and out of the page's first download).
+//! - [`acl`]: ACL users, selectors and the permission check the engine makes before each
+//!   command while some user is restricted (the commands are `cmd/acl.rs`); `cmd/monitor.rs`:
+//!   MONITOR's lines, delivered through the same outbox as pushes.
 //! - `evict.rs`: maxmemory policies. `search/`: FT.* commands and the HNSW index.
 //! - `types/json.rs` and `cmd/json/`: RedisJSON 2.8's documents, JSONPath and legacy paths, and
 //!   the JSON.* commands (documents index into FT with `ON JSON`).
@@ -44,6 +47,7 @@
 //! makes at most a million keys, DEBUG SLEEP returns at once, and the DEBUG subcommands that
 //! crash or stop a process answer with an error.
 
+pub mod acl;
 pub mod args;
 pub mod cluster;
 pub mod cmd;

@@ -122,6 +122,21 @@ pub struct Client {
     /// The command line to park instead of the one typed, when a blocking command resolved part
     /// of it (XREAD's `$` becomes the stream's last id when it blocks, as Redis rewrites it).
     pub rewritten: Option<Vec<Bytes>>,
+    /// The ACL user this connection is logged in as (`None`: `default`).
+    pub user: Option<Bytes>,
+    /// CLIENT REPLY OFF, SKIP (this command's reply) and SKIP given (the next command's).
+    pub reply_off: bool,
+    pub reply_skip: bool,
+    pub reply_skip_next: bool,
+    /// The last command's reply must not be sent (see [`crate::Engine::reply_suppressed`]).
+    pub reply_suppressed: bool,
+    /// MONITOR is on: every command's line arrives in the outbox (see `cmd/monitor.rs`).
+    pub monitor: bool,
+    /// This is a script's client: MONITOR shows its commands as `[db lua]`.
+    pub lua: bool,
+    /// Connected while the default user needed a password, and no AUTH since (Redis's
+    /// `!c->authenticated`): commands other than AUTH, HELLO... answer NOAUTH while it does.
+    pub noauth: bool,
 }
 
 /// Everything but the calling client.
@@ -196,6 +211,12 @@ pub struct Server {
     pub current_client: u64,
     /// The script cache, the function libraries and the script runner (see `script.rs`).
     pub scripts: crate::script::Scripts,
+    /// ACL users, their log and counters (see `acl.rs`).
+    pub acl: crate::acl::Acl,
+    /// Clients in MONITOR mode, in the order they started.
+    pub monitors: Vec<u64>,
+    /// A parked command runs again: MONITOR showed it when it first ran.
+    pub replaying: bool,
 }
 
 impl Server {
@@ -235,6 +256,9 @@ impl Server {
             tracking: Default::default(),
             current_client: 0,
             scripts: Default::default(),
+            acl: Default::default(),
+            monitors: Vec::new(),
+            replaying: false,
         }
     }
 

@@ -403,7 +403,9 @@ async fn serve_client(
                                     // (the other confirmations of `SUBSCRIBE a b`, messages to
                                     // itself), as Redis writes them.
                                     let proto = engine.protocol(id);
-                                    frame.encode(proto, &mut output);
+                                    if !engine.reply_suppressed(id) {
+                                        frame.encode(proto, &mut output);
+                                    }
                                     for frame in engine.take_pushes(id) {
                                         frame.encode(proto, &mut output);
                                     }
@@ -670,7 +672,9 @@ async fn run_script(
         let mut out = Vec::new();
         // The reply, then what the script pushed to its caller's connection; others' bells.
         let proto = engine.protocol(id);
-        frame.encode(proto, &mut out);
+        if !engine.reply_suppressed(id) {
+            frame.encode(proto, &mut out);
+        }
         for frame in engine.take_pushes(id) {
             frame.encode(proto, &mut out);
         }

@@ -1,8 +1,8 @@
 //! Connection commands: PING, ECHO, SELECT, SWAPDB, MOVE, HELLO, AUTH, CLIENT, RESET, QUIT.
 //!
-//! The playground has no password and no sockets: AUTH answers as a Redis with no password
-//! configured does, CLIENT LIST invents stable addresses from client ids, and QUIT / CLIENT KILL
-//! mark the client `closing` for the transport (the proxy) to act on.
+//! The playground has no sockets: AUTH logs in as an ACL user (`cmd/acl.rs`), CLIENT LIST
+//! invents stable addresses from client ids, and QUIT / CLIENT KILL mark the client `closing`
+//! for the transport (the proxy) to act on.
 
 use super::{spec, CommandSpec};
 use crate::args::{parse_i64, Args};
@@ -134,6 +134,7 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     spec("list", -2, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "One line per connected client.", "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]", client_list),
     spec("setinfo", 4, CONN_FLAGS, (0, 0, 0), "connection", "Record the client library's name or version (client libraries send this).", "<LIB-NAME libname | LIB-VER libver>", client_setinfo),
     spec("no-evict", 3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Protect this connection from client eviction.", "<ON | OFF>", client_no_evict),
+    spec("reply", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "Turn this connection's replies off, on, or off for the next command only.", "<ON | OFF | SKIP>", client_reply),
     spec("no-touch", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "When ON, this connection's reads leave keys' LRU/LFU data untouched.", "<ON | OFF>", client_no_touch),
     spec("kill", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).", "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>", client_kill),
     spec("unblock", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End another connection's blocking command now, as if it timed out (or with an error).", "client-id [TIMEOUT | ERROR]", client_unblock),
@@ -296,8 +297,15 @@ fn hello(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             )));
         }
     }
-    if let Some((user, _password)) = credentials {
-        authenticate(ctx, &user)?;
+    if let Some((user, password)) = credentials {
+        let command = args.all()[0].clone();
+        super::acl::authenticate(ctx, &user, &password, &command)?;
+    } else if ctx.client.noauth && ctx.server.acl.auth_required() {
+        return Err(CmdError::raw(
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> \
+             AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol \
+             version at the same time",
+        ));
     }
     if let Some(name) = name {
         set_client_name(ctx.client, name)?;
@@ -308,26 +316,23 @@ fn hello(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(hello_reply(ctx.client))
 }
 
-/// With no password configured, the default user accepts any password; other users do not exist.
-/// A failure counts in INFO's `acl_access_denied_auth`.
-fn authenticate(ctx: &mut Ctx, user: &[u8]) -> Result<(), CmdError> {
-    if user == b"default" {
-        Ok(())
-    } else {
-        ctx.server.auth_failures += 1;
-        Err(CmdError::raw("WRONGPASS invalid username-password pair or user is disabled."))
-    }
-}
-
+/// AUTH [user] password: the one-argument form logs in as `default`, and is an error while
+/// the default user needs no password.
 fn auth(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let command = args.all()[0].clone();
     match args.remaining() {
-        1 => Err(CmdError::err(
+        1 if ctx.server.acl.default_user().is_some_and(|u| u.nopass) => Err(CmdError::err(
             "AUTH <password> called without any password configured for the default user. \
              Are you sure your configuration is correct?",
         )),
+        1 => {
+            let password = args.next_bytes()?;
+            super::acl::authenticate(ctx, b"default", &password, &command)?;
+            Ok(Frame::ok())
+        }
         2 => {
-            let user = args.next_bytes()?;
-            authenticate(ctx, &user)?;
+            let (user, password) = (args.next_bytes()?, args.next_bytes()?);
+            super::acl::authenticate(ctx, &user, &password, &command)?;
             Ok(Frame::ok())
         }
         _ => Err(CmdError::syntax()),
@@ -336,6 +341,7 @@ fn auth(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn reset(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     let client = &mut *ctx.client;
+    super::monitor::forget(ctx.server, client);
     crate::cmd::transaction::unwatch_all(ctx.server, client);
     ctx.server.dirty_clients.remove(&client.id);
     client.watched.clear();
@@ -349,6 +355,10 @@ fn reset(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     client.name = None;
     client.no_evict = false;
     client.no_touch = false;
+    client.user = None;
+    client.noauth = ctx.server.acl.auth_required();
+    client.reply_off = false;
+    client.reply_skip_next = false;
     Ok(Frame::Simple("RESET".into()))
 }
 
@@ -415,6 +425,24 @@ fn client_no_evict(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::ok())
 }
 
+/// CLIENT REPLY: OFF and SKIP answer nothing themselves; ON answers OK (and ends a SKIP).
+fn client_reply(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let mode = args.next_bytes()?;
+    let client = &mut *ctx.client;
+    if mode.eq_ignore_ascii_case(b"on") {
+        client.reply_off = false;
+        client.reply_skip = false;
+    } else if mode.eq_ignore_ascii_case(b"off") {
+        client.reply_off = true;
+    } else if mode.eq_ignore_ascii_case(b"skip") {
+        client.reply_skip_next |= !client.reply_off;
+        client.reply_skip = true;
+    } else {
+        return Err(CmdError::syntax());
+    }
+    Ok(Frame::ok())
+}
+
 fn client_no_touch(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     ctx.client.no_touch = on_off(&args.next_bytes()?)?;
     Ok(Frame::ok())
@@ -429,6 +457,9 @@ pub fn client_addr(id: u64) -> String {
 /// `current` is the command name to show for the calling client (`client|list`).
 pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     let mut flags = String::new();
+    if client.monitor {
+        flags.push('O');
+    }
     if client.subs.active() {
         flags.push('P');
     }
@@ -459,7 +490,7 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     format!(
         "id={id} addr={addr} laddr=127.0.0.1:6379 fd={fd} name={name} age={age} idle={idle} flags={flags} \
          db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf=0 qbuf-free=0 argv-mem=0 \
-         multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user=default \
+         multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user={user} \
          redir={redir} resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
         id = client.id,
         addr = client_addr(client.id),
@@ -476,6 +507,7 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
         resp = if client.protocol == Protocol::Resp3 { 3 } else { 2 },
         lib_name = lib(&client.lib_name),
         lib_ver = lib(&client.lib_ver),
+        user = client.user.as_deref().map_or("default".into(), String::from_utf8_lossy),
     )
 }
 
@@ -555,9 +587,10 @@ impl KillFilter {
     fn matches(&self, client: &Client, now: u64) -> bool {
         self.id.is_none_or(|id| id == client.id)
             && self.addr.as_ref().is_none_or(|a| a.as_ref() == client_addr(client.id).as_bytes())
-            && self.user.as_ref().is_none_or(|u| u.as_ref() == b"default")
+            && self.user.as_ref().is_none_or(|u| *u == super::acl::user_name(client))
             && self.of_type.is_none_or(|t| t == Some(client.subs.active()))
-            && self.max_age.is_none_or(|age| now.saturating_sub(client.created_ms) / 1000 >= age)
+            // Whole seconds on both sides, as Redis keeps a client's `ctime`.
+            && self.max_age.is_none_or(|age| (now / 1000).saturating_sub(client.created_ms / 1000) >= age)
     }
 }
 
@@ -579,7 +612,7 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 b"laddr" if value.as_ref() != b"127.0.0.1:6379" => filter.of_type = Some(None),
                 b"laddr" => {}
                 b"user" => {
-                    if value.as_ref() != b"default" {
+                    if !super::acl::user_exists(ctx.server, &value) {
                         return Err(CmdError::err(format!(
                             "No such user '{}'",
                             crate::args::truncate_for_error(&value, 128)
@@ -592,7 +625,10 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 b"maxage" => {
                     let age = parse_i64(&value)
                         .ok_or_else(|| CmdError::err("maxage is not an integer or out of range"))?;
-                    filter.max_age = Some(age.max(0) as u64);
+                    if age <= 0 {
+                        return Err(CmdError::err("maxage should be greater than 0"));
+                    }
+                    filter.max_age = Some(age as u64);
                 }
                 _ => return Err(CmdError::syntax()),
             }
@@ -603,10 +639,7 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.server.clients.values().filter(|c| filter.matches(c, now)).map(|c| c.id).collect();
     let mut killed = victims.len();
     for id in victims {
-        if let Some(client) = ctx.server.clients.remove(&id) {
-            crate::cmd::transaction::unwatch_all(ctx.server, &client);
-            ctx.server.dirty_clients.remove(&id);
-        }
+        drop_client(ctx.server, id);
     }
     if !filter.skip_me && filter.matches(ctx.client, now) {
         ctx.client.closing = true;
@@ -616,6 +649,18 @@ fn client_kill(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         return if killed == 0 { Err(CmdError::err("No such client")) } else { Ok(Frame::ok()) };
     }
     Ok(Frame::Integer(killed as i64))
+}
+
+/// Close another connection (CLIENT KILL, ACL DELUSER): it leaves the map, and its WATCHes,
+/// subscriptions, tracking and monitoring with it (a PUBLISH no longer counts it).
+pub(crate) fn drop_client(server: &mut Server, id: u64) {
+    if let Some(mut client) = server.clients.remove(&id) {
+        crate::cmd::transaction::unwatch_all(server, &client);
+        crate::cmd::pubsub::forget_client(server, &mut client);
+        crate::cmd::tracking::disable(server, &mut client);
+        super::monitor::forget(server, &mut client);
+        server.dirty_clients.remove(&id);
+    }
 }
 
 /// CLIENT UNBLOCK id [TIMEOUT | ERROR]: a parked blocking command gets the timeout reply (or

@@ -5,6 +5,7 @@
 //! one-line summary and syntax, which the console uses for `help` and hints. The dispatcher in
 //! `engine.rs` checks arity and subcommands from the spec, so handlers never repeat it.
 
+pub mod acl;
 pub mod bitmap;
 pub mod blocking;
 pub mod cluster;
@@ -20,6 +21,7 @@ pub mod json;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod monitor;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
@@ -115,6 +117,8 @@ fn families() -> &'static [&'static [CommandSpec]] {
         pubsub::COMMANDS,
         connection::COMMANDS,
         cluster::COMMANDS,
+        acl::COMMANDS,
+        monitor::COMMANDS,
         transaction::COMMANDS,
         scripting::COMMANDS,
         crate::search::COMMANDS,

@@ -337,6 +337,8 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
             in_exec: true,
             // Keys the script reads are tracked for its caller (Redis's `script_caller`).
             tracking: client.tracking.clone(),
+            user: client.user.clone(),
+            lua: true,
             ..Client::default()
         },
         read_only: ro || (!flags.compat && flags.no_writes),
@@ -396,6 +398,11 @@ impl ScriptHost for Host<'_> {
         };
         if spec.has_flag("noscript") && !self.engine.server().scripts.allow_noscript {
             return Frame::Error("ERR This Redis command is not allowed from script".into());
+        }
+        if !self.engine.server().acl.open {
+            if let Some(e) = self.engine.acl_refusal(&self.client, spec, &args, "lua", self.now) {
+                return Frame::Error(format!("ERR ACL failure in script: {e}"));
+            }
         }
         let write = spec.has_flag("write");
         if self.read_only && (write || spec.has_flag("may_replicate")) {

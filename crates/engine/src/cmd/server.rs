@@ -2,7 +2,7 @@
 //! persistence commands a learner may type (SAVE, BGSAVE, LASTSAVE: the playground has no disk,
 //! so they only move LASTSAVE and reset the change counter, as a successful save would).
 
-mod docs;
+pub(crate) mod docs;
 pub(crate) mod getkeys;
 mod info;
 
@@ -425,6 +425,11 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ctx.server.aof_rewrite_ran = true;
     }
     crate::types::encoding::set_limits(updated.encoding);
+    if updated.requirepass != ctx.server.config.requirepass {
+        ctx.server.acl.set_requirepass(updated.requirepass.as_bytes());
+    }
+    let log_max = updated.acllog_max_len as usize;
+    ctx.server.acl.log.truncate(log_max);
     ctx.server.config = updated;
     if shrunk {
         // Redis evicts right away when maxmemory drops below the memory in use (and only logs

@@ -458,6 +458,20 @@ impl Session {
         }
     }
 
+    /// [`Session::on`] with every frame passed through `mask` first (MONITOR's lines carry a
+    /// time and an address that differ between the two sides).
+    #[track_caller]
+    pub fn on_masked(&mut self, n: usize, cmd: &[&str], mask: fn(&str) -> String) {
+        for (c, ours, theirs) in self.frames_on(n, cmd) {
+            assert_eq!(
+                ours.iter().map(|f| mask(&show(f))).collect::<Vec<_>>(),
+                theirs.iter().map(|f| mask(&show(f))).collect::<Vec<_>>(),
+                "\ncommand on connection {n}: {}\nframes of connection {c} (left: emulator, right: Redis)",
+                cmd.join(" ")
+            );
+        }
+    }
+
     /// [`Session::on`] for replies whose order comes from a Redis hash table (UNSUBSCRIBE with
     /// no argument, PUBSUB CHANNELS): the same frames up to order, the integers in them (running
     /// counts) compared as a multiset apart from the rest.

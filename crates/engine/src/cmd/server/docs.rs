@@ -239,77 +239,105 @@ fn push_group(seq: &mut Vec<DocArg>, mut inner: Vec<DocArg>, optional: bool) {
     seq.push(arg);
 }
 
-/// Redis ACL categories, as far as the spec's flags and group tell them.
-fn acl_categories(spec: &CommandSpec) -> Vec<Frame> {
-    let mut cats = Vec::new();
+/// Redis's ACL categories, in the order of its category bits (`ACLCommandCategories`): bit i
+/// of [`category_bits`] is `ACL_CATEGORIES[i]`.
+pub const ACL_CATEGORIES: [&str; 21] = [
+    "keyspace",
+    "read",
+    "write",
+    "set",
+    "sortedset",
+    "list",
+    "hash",
+    "string",
+    "bitmap",
+    "hyperloglog",
+    "geo",
+    "stream",
+    "pubsub",
+    "admin",
+    "fast",
+    "slow",
+    "blocking",
+    "dangerous",
+    "connection",
+    "transaction",
+    "scripting",
+];
+
+/// Commands whose categories in Redis 7.4's table are not what their flags and group imply
+/// (read from the oracle's COMMAND INFO).
+const CATEGORY_EXCEPTIONS: &[(&str, &str)] = &[
+    ("dbsize", "keyspace read fast"),
+    ("eval_ro", "slow scripting"),
+    ("evalsha_ro", "slow scripting"),
+    ("fcall_ro", "slow scripting"),
+    ("flushall", "keyspace write slow dangerous"),
+    ("flushdb", "keyspace write slow dangerous"),
+    ("info", "slow dangerous"),
+    ("keys", "keyspace read slow dangerous"),
+    ("lastsave", "admin fast dangerous"),
+    ("pubsub|help", "slow"),
+    ("restore", "keyspace write slow dangerous"),
+    ("sort", "write set sortedset list slow dangerous"),
+    ("sort_ro", "read set sortedset list slow dangerous"),
+    ("swapdb", "keyspace write fast dangerous"),
+];
+
+/// A category's bit (lowercase name without `@`).
+pub fn category_bit(name: &str) -> Option<u32> {
+    ACL_CATEGORIES.iter().position(|c| c.eq_ignore_ascii_case(name)).map(|i| 1 << i)
+}
+
+/// Redis ACL categories of a command (`full_name` is `config|get` for a subcommand), as bits
+/// of [`ACL_CATEGORIES`]: Redis's own where they differ from what the flags and group say.
+pub fn category_bits(spec: &CommandSpec, full_name: &str) -> u32 {
+    let bit = |name| category_bit(name).unwrap_or(0);
     // Commands a module registers without categories (RedisJSON's) list none.
-    if spec.has_flag("module") {
-        return Vec::new();
+    if spec.has_flag("module") || spec.group == "module" {
+        return 0;
     }
+    if let Some((_, cats)) = CATEGORY_EXCEPTIONS.iter().find(|(n, _)| *n == full_name) {
+        return cats.split(' ').map(bit).fold(0, |a, b| a | b);
+    }
+    let mut cats = 0;
     if spec.has_flag("write") {
-        cats.push("@write");
+        cats |= bit("write");
     }
     if spec.has_flag("readonly") {
-        cats.push("@read");
+        cats |= bit("read");
     }
     let group = match spec.group {
-        "string" => Some("@string"),
-        "bitmap" => Some("@bitmap"),
-        "list" => Some("@list"),
-        "hash" => Some("@hash"),
-        "set" => Some("@set"),
-        "sorted-set" | "sorted_set" | "zset" => Some("@sortedset"),
-        "hyperloglog" => Some("@hyperloglog"),
-        "generic" => Some("@keyspace"),
-        "geo" => Some("@geo"),
-        "stream" => Some("@stream"),
-        "connection" => Some("@connection"),
-        "transactions" => Some("@transaction"),
-        "pubsub" => Some("@pubsub"),
-        "scripting" => Some("@scripting"),
+        "sorted-set" | "sorted_set" | "zset" => "sortedset",
+        "generic" => "keyspace",
+        "transactions" => "transaction",
         // READONLY, READWRITE and ASKING (the fast ones) act on the connection; CLUSTER's
         // subcommands carry no category of their group.
-        "cluster" if spec.has_flag("fast") => Some("@connection"),
-        _ => None,
+        "cluster" if spec.has_flag("fast") => "connection",
+        g => g,
     };
     // A container (XINFO, CLIENT...) has only @slow; its subcommands have the group's.
-    cats.extend(group.filter(|_| spec.subcommands.is_empty()));
-    if spec.has_flag("admin") {
-        cats.push("@admin");
+    if spec.subcommands.is_empty() {
+        cats |= bit(group);
     }
-    cats.push(if spec.has_flag("fast") { "@fast" } else { "@slow" });
+    if full_name.starts_with("command") {
+        cats |= bit("connection");
+    }
+    if spec.has_flag("admin") {
+        cats |= bit("admin") | bit("dangerous");
+    }
+    cats |= bit(if spec.has_flag("fast") { "fast" } else { "slow" });
     if spec.has_flag("blocking") {
-        cats.push("@blocking");
+        cats |= bit("blocking");
     }
-    if spec.has_flag("admin") {
-        cats.push("@dangerous");
-    }
-    // In the order of Redis's category bits (`ACLCommandCategories`).
-    const ORDER: [&str; 21] = [
-        "@keyspace",
-        "@read",
-        "@write",
-        "@set",
-        "@sortedset",
-        "@list",
-        "@hash",
-        "@string",
-        "@bitmap",
-        "@hyperloglog",
-        "@geo",
-        "@stream",
-        "@pubsub",
-        "@admin",
-        "@fast",
-        "@slow",
-        "@blocking",
-        "@dangerous",
-        "@connection",
-        "@transaction",
-        "@scripting",
-    ];
-    cats.sort_by_key(|c| ORDER.iter().position(|o| o == c));
-    cats.into_iter().map(|c| Frame::Simple(c.into())).collect()
+    cats
+}
+
+/// The categories of [`category_bits`] as COMMAND INFO lists them (`@read`...).
+fn acl_categories(spec: &CommandSpec, full_name: &str) -> Vec<Frame> {
+    let bits = category_bits(spec, full_name);
+    let named = ACL_CATEGORIES.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0);
+    named.map(|(_, c)| Frame::Simple(format!("@{c}"))).collect()
 }
 
 /// One COMMAND INFO entry (`full_name` is `config|get` for subcommands).
@@ -324,7 +352,7 @@ pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
         Frame::Integer(first as i64),
         Frame::Integer(last as i64),
         Frame::Integer(step as i64),
-        Frame::Set(acl_categories(spec)),
+        Frame::Set(acl_categories(spec, full_name)),
         Frame::Array(vec![]),
         Frame::Array(vec![]),
         Frame::Array(subcommands),

@@ -276,6 +276,9 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         // run on wall time here absent.
         "eventloop_cycles" => stats.reads_processed.to_string(),
         "acl_access_denied_auth" => server.auth_failures.to_string(),
+        "acl_access_denied_cmd" => server.acl.denied[0].to_string(),
+        "acl_access_denied_key" => server.acl.denied[1].to_string(),
+        "acl_access_denied_channel" => server.acl.denied[2].to_string(),
         _ => return None,
     })
 }
