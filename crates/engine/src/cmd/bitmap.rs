@@ -18,7 +18,7 @@ use bytes::Bytes;
 
 const W: &[&str] = &["write", "denyoom"];
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     spec("setbit", 4, W, (1, 1, 1), "bitmap", "Set or clear the bit at an offset, growing the string with zero bytes; returns the old bit.", "key offset value", setbit),
     spec("getbit", 3, &["readonly", "fast"], (1, 1, 1), "bitmap", "The bit at an offset (0 beyond the end or for a missing key).", "key offset", getbit),
     spec("bitcount", -2, &["readonly"], (1, 1, 1), "bitmap", "Count the set bits, optionally within a byte (default) or bit range.", "key [start end [BYTE | BIT]]", bitcount),
@@ -26,7 +26,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec("bitop", -4, W, (2, -1, 1), "bitmap", "Combine bitmaps with AND, OR, XOR (or invert one with NOT) into a key; returns its length.", "<AND | OR | XOR | NOT> destkey key [key ...]", bitop),
     spec("bitfield", -2, W, (1, 1, 1), "bitmap", "Get, set and increment integers of any width (i1..i64, u1..u63) packed at bit offsets.", "key [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value | INCRBY encoding offset increment> ...]", bitfield),
     spec("bitfield_ro", -2, &["readonly", "fast"], (1, 1, 1), "bitmap", "BITFIELD with GET only (allowed on read-only replicas).", "key [GET encoding offset [GET encoding offset ...]]", bitfield_ro),
-];
+]);
 
 fn offset_error() -> CmdError {
     CmdError::err("bit offset is not an integer or out of range")

@@ -12,7 +12,7 @@ use crate::frame::Frame;
 use crate::types::{encoding, Value};
 use bytes::Bytes;
 
-pub const COMMANDS: &[CommandSpec] = &[spec(
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([spec(
     "debug",
     -2,
     &["admin", "noscript", "loading", "stale"],
@@ -21,7 +21,7 @@ pub const COMMANDS: &[CommandSpec] = &[spec(
     "Low-level helpers for tests: OBJECT, DIGEST, RELOAD, SET-ACTIVE-EXPIRE, PROTOCOL ...",
     "subcommand [argument ...]",
     debug,
-)];
+)]);
 
 fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let sub_raw = args.next_bytes()?;

@@ -12,7 +12,7 @@ use bytes::Bytes;
 /// limit: Redis's `proto-max-bulk-len`.
 pub const MAX_UNPACKED: usize = 512 << 20;
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     spec(
         "dump",
         2,
@@ -33,7 +33,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]",
         restore,
     ),
-];
+]);
 
 fn dump(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;

@@ -29,7 +29,7 @@ const WD: &[&str] = &["write", "denyoom"];
 const WDM: &[&str] = &["write", "denyoom", "movablekeys"];
 const R: &[&str] = &["readonly"];
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     spec!(
         "geoadd",
         -5,
@@ -120,7 +120,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key member radius <M | KM | FT | MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC | DESC]",
         georadiusbymember_ro
     ),
-];
+]);
 
 /// `strcasecmp` on an argument: C compares up to the first NUL byte.
 fn is(arg: &[u8], word: &str) -> bool {

@@ -13,13 +13,13 @@ use bytes::Bytes;
 use rand_core::RngCore;
 
 #[rustfmt::skip]
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     spec("pfadd", -2, &["write", "denyoom", "fast"], (1, 1, 1), "hyperloglog", "Add elements to a HyperLogLog (creating it); 1 if its estimate may have changed.", "key [element [element ...]]", pfadd),
     spec("pfcount", -2, &["readonly"], (1, -1, 1), "hyperloglog", "Estimated number of distinct elements added to one HyperLogLog, or to the union of several.", "key [key ...]", pfcount),
     spec("pfmerge", -2, &["write", "denyoom"], (1, -1, 1), "hyperloglog", "Store the union of HyperLogLogs in the first key (merged with its own contents).", "destkey [sourcekey [sourcekey ...]]", pfmerge),
     spec("pfdebug", 3, &["write", "denyoom", "admin"], (2, 2, 1), "hyperloglog", "Inspect a HyperLogLog: GETREG, DECODE, ENCODING or TODENSE.", "subcommand key", pfdebug),
     spec("pfselftest", 1, &["admin"], (0, 0, 0), "hyperloglog", "Check the HyperLogLog implementation's registers and estimates.", "", pfselftest),
-];
+]);
 
 fn not_hll() -> CmdError {
     CmdError::raw("WRONGTYPE Key is not a valid HyperLogLog string value.")

@@ -13,7 +13,7 @@ use crate::frame::Frame;
 use crate::types::Value;
 use bytes::Bytes;
 
-pub const COMMANDS: &[CommandSpec] = &[spec(
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([spec(
     "lcs",
     -3,
     &["readonly"],
@@ -22,7 +22,7 @@ pub const COMMANDS: &[CommandSpec] = &[spec(
     "The longest common subsequence of two strings, its length, or where it matches.",
     "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
     lcs,
-)];
+)]);
 
 /// What LCS replies with.
 struct Options {

@@ -47,7 +47,7 @@ use std::sync::OnceLock;
 pub type Handler = fn(&mut Ctx, &mut Args) -> CmdResult;
 
 /// One command (or one subcommand of a container such as CLIENT or CONFIG).
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
     /// Lowercase name (`get`, `ft.search`; subcommands just `setname`).
     pub name: &'static str,
@@ -89,6 +89,57 @@ impl CommandSpec {
 /// A handler for container commands: the dispatcher routes to subcommands before it runs.
 pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Err(crate::error::CmdError::syntax())
+}
+
+/// The handler of a command whose family the build leaves out (feature `core-only`):
+/// the page's first wasm, which loads the full engine before it sends such a command (see
+/// [`needs_full_engine`]), so a learner never sees this reply.
+pub fn needs_full(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Err(crate::error::CmdError::err("this command needs the full engine, which is not loaded"))
+}
+
+/// A family's table as the build has it: unchanged, or with feature `core-only` every
+/// handler replaced by [`needs_full`] (names, arity, flags, keys and help stay, so COMMAND,
+/// `help` and arity errors are the same). Evaluated at compile time, so the replaced handlers
+/// and everything only they use are not in the wasm.
+pub const fn lazy<const N: usize>(table: [CommandSpec; N]) -> [CommandSpec; N] {
+    #[cfg(feature = "core-only")]
+    {
+        let mut table = table;
+        let mut i = 0;
+        while i < N {
+            if !table[i].subcommands.is_empty() {
+                // A container (XGROUP, XINFO): its subcommand table is gated where it is defined.
+                i += 1;
+                continue;
+            }
+            table[i].run = needs_full;
+            i += 1;
+        }
+        table
+    }
+    #[cfg(not(feature = "core-only"))]
+    table
+}
+
+/// True if `args` name a command (or subcommand) that this build leaves out: the page loads
+/// the full engine before it runs one. False for unknown commands and in a full build.
+pub fn needs_full_engine(args: &[bytes::Bytes]) -> bool {
+    let Some(spec) = args.first().and_then(|n| lookup(&String::from_utf8_lossy(n).to_ascii_lowercase()))
+    else {
+        return false;
+    };
+    let spec = match args.get(1) {
+        Some(sub) if !spec.subcommands.is_empty() => {
+            let sub = String::from_utf8_lossy(sub).to_ascii_lowercase();
+            match spec.subcommands.iter().find(|s| s.name == sub) {
+                Some(s) => s,
+                None => return false,
+            }
+        }
+        _ => spec,
+    };
+    std::ptr::fn_addr_eq(spec.run, needs_full as Handler)
 }
 
 /// Every family's table, in one list.

@@ -24,7 +24,7 @@ use crate::types::Value;
 use bytes::Bytes;
 use std::collections::VecDeque;
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     spec(
         "sort",
         -2,
@@ -45,7 +45,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]",
         sort_ro,
     ),
-];
+]);
 
 fn sort(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     sort_generic(ctx, args, false)

@@ -16,7 +16,7 @@ use crate::types::stream::{Group, Id, Nack, Stream, Trim};
 use crate::types::Value;
 use bytes::Bytes;
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     spec(
         "xadd",
         -5,
@@ -88,7 +88,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]",
         xread,
     ),
-];
+]);
 
 /// `ERR Invalid stream ID specified as stream command argument`.
 pub fn bad_id() -> CmdError {

@@ -19,7 +19,7 @@ use bytes::Bytes;
 
 const HELP: &[&str] = &["loading", "stale"];
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     CommandSpec {
         name: "xgroup",
         arity: -2,
@@ -92,9 +92,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         run: super::container,
         subcommands: XINFO,
     },
-];
+]);
 
-const XGROUP: &[CommandSpec] = &[
+const XGROUP: &[CommandSpec] = &crate::cmd::lazy([
     spec(
         "create",
         -5,
@@ -137,9 +137,9 @@ const XGROUP: &[CommandSpec] = &[
         xgroup,
     ),
     spec("help", 2, HELP, (0, 0, 0), "stream", "Show XGROUP's subcommands.", "", xgroup_help),
-];
+]);
 
-const XINFO: &[CommandSpec] = &[
+const XINFO: &[CommandSpec] = &crate::cmd::lazy([
     spec("consumers", 4, &["readonly"], (2, 2, 1), "stream", "A group's consumers.", "key group", xinfo),
     spec("groups", 3, &["readonly"], (2, 2, 1), "stream", "A stream's groups.", "key", xinfo),
     spec(
@@ -153,7 +153,7 @@ const XINFO: &[CommandSpec] = &[
         xinfo,
     ),
     spec("help", 2, HELP, (0, 0, 0), "stream", "Show XINFO's subcommands.", "", xinfo_help),
-];
+]);
 
 fn xgroup_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Ok(help_lines(

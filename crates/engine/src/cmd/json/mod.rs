@@ -43,7 +43,7 @@ macro_rules! json_cmd {
 
 const K: (i32, i32, i32) = (1, 1, 1);
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     json_cmd!("json.set", WD, K, "Set a JSON value at a path.", "key path value [NX | XX]", json_set),
     json_cmd!(
         "json.get",
@@ -124,7 +124,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "MEMORY key [path] | HELP",
         json_debug
     ),
-];
+]);
 
 /// How deep a document may grow by setting values inside values: each parsed value is at most
 /// 128 levels deep, but nesting them repeatedly has no bound in the module; here the printer,
