@@ -263,7 +263,10 @@ mod tests {
         );
         assert_eq!(e.notes, ["note: no Redis command is called HGETAL; did you mean HGETALL?"]);
         let LineOutcome::Entry(e) = run(&backend, "LATENCY LATEST") else { panic!("entry") };
-        assert_eq!(e.notes, ["note: LATENCY is a real Redis command, but the playground does not have it yet."]);
+        assert_eq!(
+            e.notes,
+            ["note: LATENCY is a real Redis command, but the playground does not have it yet."]
+        );
     }
 
     #[test]
