@@ -75,6 +75,22 @@ impl CommandSpec {
         self.flags.contains(&flag)
     }
 
+    /// True for RediSearch's commands, which the module registers in capitals (`FT.SEARCH`) with
+    /// arity -1 (it checks its own arguments): COMMAND prints them so.
+    pub fn is_search_module(&self) -> bool {
+        self.name.starts_with("ft.")
+    }
+
+    /// The name COMMAND LIST, INFO and DOCS print (`full_name` is this spec's lower-case name,
+    /// or `container|sub`).
+    pub fn registered_name(&self, full_name: &str) -> String {
+        if self.is_search_module() {
+            full_name.to_ascii_uppercase()
+        } else {
+            full_name.to_string()
+        }
+    }
+
     /// True if `argc` (name included) satisfies the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
         let argc = argc as i32;

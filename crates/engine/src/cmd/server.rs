@@ -508,12 +508,12 @@ fn command_docs(_: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut pairs = Vec::new();
     if names.is_empty() {
         for spec in super::all() {
-            pairs.push((Frame::bulk(spec.name), docs::command_docs(spec, spec.name)));
+            pairs.push((Frame::bulk(spec.registered_name(spec.name)), docs::command_docs(spec, spec.name)));
         }
     }
     for name in names {
         if let Some((spec, full)) = find_command(&name) {
-            pairs.push((Frame::bulk(full.clone()), docs::command_docs(spec, &full)));
+            pairs.push((Frame::bulk(spec.registered_name(&full)), docs::command_docs(spec, &full)));
         }
     }
     Ok(Frame::Map(pairs))
@@ -538,7 +538,7 @@ fn command_list(_: &mut Ctx, args: &mut Args) -> CmdResult {
                         (module == "search" && spec.name.starts_with("ft."))
                             || (module == "rejson" && spec.name.starts_with("json."))
                     })
-                    .map(|spec| Frame::bulk(spec.name))
+                    .map(|spec| Frame::bulk(spec.registered_name(spec.name)))
                     .collect(),
             ));
         } else {
@@ -547,7 +547,7 @@ fn command_list(_: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let mut names = Vec::new();
     for spec in super::all() {
-        let mut entries = vec![spec.name.to_string()];
+        let mut entries = vec![spec.registered_name(spec.name)];
         entries.extend(spec.subcommands.iter().map(|sub| format!("{}|{}", spec.name, sub.name)));
         for name in entries {
             // Without case, as Redis's commandListWithFilter matches full names.

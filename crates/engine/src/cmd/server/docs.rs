@@ -345,9 +345,10 @@ pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
     let (first, last, step) = spec.keys;
     let subcommands =
         spec.subcommands.iter().map(|sub| command_info(sub, &format!("{full_name}|{}", sub.name))).collect();
+    let arity = if spec.is_search_module() { -1 } else { spec.arity };
     Frame::Array(vec![
-        Frame::bulk(full_name.to_string()),
-        Frame::Integer(spec.arity as i64),
+        Frame::bulk(spec.registered_name(full_name)),
+        Frame::Integer(arity as i64),
         Frame::Set(spec.flags.iter().map(|f| Frame::Simple((*f).to_string())).collect()),
         Frame::Integer(first as i64),
         Frame::Integer(last as i64),
