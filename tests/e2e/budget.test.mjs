@@ -14,7 +14,7 @@
 // above today's size, so a change that grows the page lands only on purpose (raise it here, with
 // the reason). `measure.mjs` prints the figure. Issue #22's Python tab added about 2 KB (583.0): the
 // tab, the bridge's `serve` for the Python connections (blocking commands, pushes) and
-// `disconnect`; Python itself and its glue load lazily. Session 10 took it to 662.3 KB: RediSearch's
+// `disconnect`; Python itself and its glue load lazily. Session 10 took it to 667.5 KB: RediSearch's
 // scorers, FT.AGGREGATE with its expression language and cursors, FT.CONFIG/TAGVALS/ALIAS/DICT
 // (about +65 KB raw), ACL with SHA-256, MONITOR and CLIENT REPLY (+30 KB raw), and the page's
 // cluster mode, its view of a real cluster and the console's Python mode (+15 KB raw).
@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 663;
+const BUDGET_KB = 669;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs) loads later.
