@@ -121,8 +121,7 @@ impl Session {
     pub fn shard_of(&self, key: &[u8]) -> Option<(u16, usize)> {
         let node = self.cluster.as_ref()?;
         let slot = playground_engine::cluster::slot::key_slot(key);
-        let shard = node.layout.members.iter().position(|m| m.first <= slot && slot <= m.last)?;
-        Some((slot, shard))
+        Some((slot, node.layout.shard_of(slot)))
     }
 
     /// What the engine pushed to the console's and the second client's connections since the

@@ -1,48 +1,21 @@
 //! Cluster mode in the console: the page as `redis-cli -c` connected to one node of an
 //! emulated Redis Cluster. The engine's node layer (`playground_engine::cluster`) answers
 //! CLUSTER, refuses keys of several slots (CROSSSLOT) and redirects a key of another node's slot
-//! (MOVED); the console then follows the redirection as redis-cli does, saying so with its line
-//! `-> Redirected to slot [N] located at host:port`. Inside MULTI it does not follow: the
-//! transaction is pinned to the node it started on, as on a real cluster.
+//! (MOVED); the console follows the redirection as redis-cli does (`Node::route`, which the
+//! lessons' test drives too).
 
 use crate::session::Session;
 use bytes::Bytes;
-use playground_engine::cluster::topology::parse_redirect;
+pub use playground_engine::cluster::Routed;
 use playground_engine::Frame;
 
-/// What the node layer made of a command.
-pub enum Routed {
-    /// Answered by the node layer (CLUSTER, CROSSSLOT, MOVED inside MULTI, ...).
-    Reply(Frame),
-    /// The engine runs it, on the node the console is now connected to.
-    Engine,
-}
-
-/// Route `args` in cluster mode, following MOVED (at most once per node); redirection lines go
-/// to `notes`. Outside cluster mode every command goes to the engine.
+/// Route `args` in cluster mode ([`playground_engine::cluster::Node::route`]); redirection lines
+/// go to `notes`. Outside cluster mode every command goes to the engine.
 pub fn route(s: &mut Session, args: &[Bytes], now: u64, notes: &mut Vec<String>) -> Routed {
-    let Some(node) = s.cluster.as_mut() else { return Routed::Engine };
-    let in_multi = s.engine.server().clients.get(&s.client).is_some_and(|c| c.multi.is_some());
-    for _ in 0..node.layout.members.len() {
-        let frame = match node.intercept(&mut s.engine, s.client, args, now) {
-            None => return Routed::Engine,
-            Some(frame) => frame,
-        };
-        let moved = match &frame {
-            Frame::Error(e) if !in_multi && e.starts_with("MOVED ") => parse_redirect(e),
-            _ => None,
-        };
-        let Some((slot, _, port)) = moved else { return Routed::Reply(frame) };
-        let Some(owner) = node.layout.members.iter().position(|m| m.port == port) else {
-            return Routed::Reply(frame);
-        };
-        node.me = owner;
-        notes.push(format!(
-            "-> Redirected to slot [{slot}] located at {}:{port}",
-            node.layout.members[owner].host
-        ));
+    match s.cluster.as_mut() {
+        Some(node) => node.route(&mut s.engine, s.client, args, now, notes),
+        None => Routed::Engine,
     }
-    Routed::Reply(Frame::Error("ERR too many cluster redirections".into()))
 }
 
 /// The engine's reply as the node words it (HELLO's mode, INFO's `cluster_enabled`).

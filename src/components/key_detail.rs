@@ -6,7 +6,7 @@
 //! default when its scores look like GEOADD's).
 
 use crate::clock::format_ttl;
-use crate::components::key_row::{badge_class, badge_label};
+use crate::components::key_row::badge_label;
 use crate::components::value_views::{
     bits_view, geo_kind, geo_view, hash_view, hll_view, stream_view, table, td,
 };
@@ -72,7 +72,7 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
         <div class="detail" id="key-detail" data-type={value.type_name()}>
             <div class="detail-head">
                 <h3>{ title }</h3>
-                <span class={classes!("type-badge", badge_class(value.type_name()))} title={format!("TYPE: {}", value.type_name())}>{ badge_label(value.type_name()) }</span>
+                <span class={classes!("type-badge", badge_label(value.type_name()))} title={format!("TYPE: {}", value.type_name())}>{ badge_label(value.type_name()) }</span>
                 <span class="muted">{ format!("{} element(s) · ~{} B", value.element_count(), mem) }</span>
                 <span class="encoding" title="How Redis stores it: OBJECT ENCODING. Small values use compact encodings (listpack, intset, embstr) and convert when they grow.">{ encoding }</span>
                 if let Some(ttl) = ttl { <span class="ttl has-ttl">{ ttl }</span> }

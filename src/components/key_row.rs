@@ -15,19 +15,14 @@ pub struct KeyRowProps {
     pub on_select: Callback<()>,
 }
 
-/// The type badge's words: TYPE's name, except RedisJSON's `ReJSON-RL`, which would not fit the
-/// column (its title keeps the full name).
+/// The type badge's words and colour class: TYPE's name, except RedisJSON's `ReJSON-RL`, which
+/// would not fit the column (its title keeps the full name).
 pub fn badge_label(type_name: &str) -> &str {
     if type_name == "ReJSON-RL" {
         "json"
     } else {
         type_name
     }
-}
-
-/// The badge's colour class (a CSS class name cannot hold `ReJSON-RL` usefully).
-pub fn badge_class(type_name: &str) -> &str {
-    badge_label(type_name)
 }
 
 /// `1.2 KB` style sizes.
@@ -70,7 +65,7 @@ pub fn KeyRow(props: &KeyRowProps) -> Html {
                         { slot }</span>
                 }
                 { repr(&info.key) }</span>
-            <span class={classes!("type-badge", badge_class(info.type_name))} title={format!("TYPE: {}", info.type_name)}>{ badge_label(info.type_name) }</span>
+            <span class={classes!("type-badge", badge_label(info.type_name))} title={format!("TYPE: {}", info.type_name)}>{ badge_label(info.type_name) }</span>
             <span class={classes!("ttl", info.expires_at.is_some().then_some("has-ttl"))}>{ ttl }</span>
             <span class="mem" title={format!("{} bytes (estimate), {} element(s)", info.mem, info.len)}>{ format_bytes(info.mem as u64) }</span>
         </li>

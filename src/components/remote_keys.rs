@@ -8,8 +8,8 @@ use crate::backend::scan::{
     contents_command, detail_commands, parse_scan, read_detail, record_own, scan_command,
 };
 use crate::components::key_browser::KeyInfo;
+use crate::components::key_row::badge_label;
 use crate::components::key_row::KeyRow;
-use crate::components::key_row::{badge_class, badge_label};
 use crate::console::format::{format_reply, repr};
 use bytes::Bytes;
 use gloo::timers::callback::Interval;
@@ -205,7 +205,7 @@ pub fn RemoteKeys(props: &RemoteKeysProps) -> Html {
                 <div class="detail" id="key-detail" data-type={type_name}>
                     <div class="detail-head">
                         <h3>{ repr(&key) }</h3>
-                        <span class={classes!("type-badge", badge_class(type_name))} title={format!("TYPE: {}", type_name)}>{ badge_label(type_name) }</span>
+                        <span class={classes!("type-badge", badge_label(type_name))} title={format!("TYPE: {}", type_name)}>{ badge_label(type_name) }</span>
                         <button class="btn quiet" onclick={close} aria-label="Close">{"✕"}</button>
                     </div>
                     <pre class="value">{ (*contents).clone().unwrap_or_else(|| "…".into()) }</pre>

@@ -4,7 +4,7 @@
 //! Steps also stay open for the near misses they are meant to catch.
 
 use bytes::Bytes;
-use playground_engine::cluster::{Layout, Node};
+use playground_engine::cluster::{Layout, Node, Routed};
 use playground_engine::resp::{encode_command, parse_frame, split_args, Limits};
 use playground_engine::{Engine, Frame};
 use playground_labs::lessons::{progress, Ran, ReplySummary, LESSONS};
@@ -76,17 +76,9 @@ fn every_lesson_finishes_in_the_engine_with_its_own_lines() {
                     return engine.execute(client, cmd, now.get());
                 }
                 let mut node = node.borrow_mut();
-                loop {
-                    match node.intercept(&mut engine, client, &cmd, now.get()) {
-                        Some(Frame::Error(e)) if e.starts_with("MOVED ") => {
-                            let port: u16 =
-                                e.rsplit(':').next().and_then(|p| p.parse().ok()).expect("MOVED port");
-                            node.me =
-                                node.layout.members.iter().position(|m| m.port == port).expect("a member");
-                        }
-                        Some(frame) => return frame,
-                        None => return node.adjust(&cmd, engine.execute(client, cmd.clone(), now.get())),
-                    }
+                match node.route(&mut engine, client, &cmd, now.get(), &mut Vec::new()) {
+                    Routed::Reply(frame) => frame,
+                    Routed::Engine => node.adjust(&cmd, engine.execute(client, cmd.clone(), now.get())),
                 }
             },
             |cmd| engine.borrow_mut().execute(other, cmd, now.get()),

@@ -15,7 +15,7 @@ pub mod slot;
 pub mod topology;
 
 pub use crate::cmd::server::getkeys::command_keys;
-pub use node::Node;
+pub use node::{Node, Routed};
 use slot::SLOTS;
 
 /// One primary of the emulated cluster.
@@ -66,9 +66,14 @@ impl Layout {
         Layout { members }
     }
 
+    /// The index of the member that serves `slot`.
+    pub fn shard_of(&self, slot: u16) -> usize {
+        self.members.iter().position(|m| m.first <= slot && slot <= m.last).unwrap_or(0)
+    }
+
     /// The member that serves `slot`.
     pub fn owner(&self, slot: u16) -> &Member {
-        self.members.iter().find(|m| m.first <= slot && slot <= m.last).unwrap_or(&self.members[0])
+        &self.members[self.shard_of(slot)]
     }
 }
 

@@ -8,6 +8,15 @@ use crate::{Engine, Frame};
 use bytes::Bytes;
 use std::sync::Arc;
 
+/// What a cluster-aware client connected to a node gets for a command ([`Node::route`]).
+#[derive(Debug)]
+pub enum Routed {
+    /// Answered by the node layer (CLUSTER, CROSSSLOT, MOVED inside MULTI, ...).
+    Reply(Frame),
+    /// The engine runs it, on the node the client is now connected to.
+    Engine,
+}
+
 /// One node: which member it is.
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -30,6 +39,35 @@ fn int_arg(b: &[u8]) -> Option<i64> {
 impl Node {
     fn me(&self) -> &Member {
         &self.layout.members[self.me]
+    }
+
+    /// Route a command as `redis-cli -c` does on this node: a MOVED moves the connection to the
+    /// slot's owner (`self.me`, at most once per node) and is said in `redirects` with
+    /// redis-cli's line (`-> Redirected to slot [N] located at host:port`). Inside MULTI the
+    /// transaction stays on its node, as on a real cluster, so MOVED is the reply.
+    pub fn route(
+        &mut self,
+        engine: &mut Engine,
+        client: u64,
+        args: &[Bytes],
+        now: u64,
+        redirects: &mut Vec<String>,
+    ) -> Routed {
+        let in_multi = engine.server().clients.get(&client).is_some_and(|c| c.multi.is_some());
+        for _ in 0..self.layout.members.len() {
+            let Some(frame) = self.intercept(engine, client, args, now) else { return Routed::Engine };
+            let moved = match &frame {
+                Frame::Error(e) if !in_multi && e.starts_with("MOVED ") => super::topology::parse_redirect(e),
+                _ => None,
+            };
+            let Some((slot, _, port)) = moved else { return Routed::Reply(frame) };
+            let Some(owner) = self.layout.members.iter().position(|m| m.port == port) else {
+                return Routed::Reply(frame);
+            };
+            self.me = owner;
+            redirects.push(format!("-> Redirected to slot [{slot}] located at {}:{port}", self.me().host));
+        }
+        Routed::Reply(err("ERR too many cluster redirections"))
     }
 
     /// A reply of the cluster layer, or `None` to let the engine run the command.
