@@ -308,6 +308,12 @@ fn field_weights_stems_and_affixes() {
         "\"running cat\"",
         "running -cat",
         "running ~cat",
+        // RediSearch does not expand (stem) words under `~` or `-`: they match as typed.
+        "running ~cats",
+        "~(cats running)",
+        "-cats",
+        "running -runs",
+        "-@a:(jumps|cats)",
         "cat|dogs|jumps",
         "run cat",
         "running running",

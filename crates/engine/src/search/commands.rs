@@ -598,8 +598,10 @@ pub(super) fn evaluate(
                 .collect()
         }
         Node::Optional(_) => all(),
+        // RediSearch expands words (stems) under unions and phrases only: a negated word is
+        // matched as typed (`-cache` keeps a document that says `caching`).
         Node::Not(inner) => {
-            let hit = evaluate(idx, inner, how, yields)?;
+            let hit = evaluate(idx, inner, Matching { verbatim: true, ..how }, yields)?;
             all().difference(&hit).copied().collect()
         }
         Node::And(parts) => {

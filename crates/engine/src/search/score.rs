@@ -255,7 +255,8 @@ fn logb(x: f64) -> f64 {
 pub struct Scoring<'a> {
     idx: &'a Index,
     scorer: Scorer,
-    verbatim: bool,
+    /// VERBATIM, or inside a `~` or `-` clause, whose words RediSearch does not expand.
+    verbatim: std::cell::Cell<bool>,
     keep_stopwords: bool,
     stats: Stats,
     counts: RefCell<HashMap<(u8, String, String), usize>>,
@@ -271,7 +272,7 @@ impl<'a> Scoring<'a> {
         Scoring {
             idx,
             scorer,
-            verbatim,
+            verbatim: std::cell::Cell::new(verbatim),
             keep_stopwords,
             stats: Stats { num_docs, avg_len },
             counts: RefCell::new(HashMap::new()),
@@ -495,7 +496,7 @@ impl<'a> Scoring<'a> {
     /// A query word's terms: itself, then (unless VERBATIM) `+stem` and the stem when it differs.
     fn expansions(&self, word: &str) -> Vec<String> {
         let mut out = vec![word.to_string()];
-        if !self.verbatim {
+        if !self.verbatim.get() {
             let s = stem(word);
             out.push(format!("+{s}"));
             if s != word {
@@ -581,8 +582,13 @@ impl<'a> Scoring<'a> {
             // A vector range yields a metric result, of frequency 0.
             Node::Range { .. } => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Not(_) => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
+            // RediSearch's expander does not descend into optional clauses: their words count
+            // as typed (`~cache` does not rank a document for `caching`).
             Node::Optional(inner) => {
-                Some(self.res(inner, doc).unwrap_or_else(|| Res::leaf(Ty::Virtual, 1, 0.0)))
+                let outer = self.verbatim.replace(true);
+                let res = self.res(inner, doc);
+                self.verbatim.set(outer);
+                Some(res.unwrap_or_else(|| Res::leaf(Ty::Virtual, 1, 0.0)))
             }
             Node::And(parts) => {
                 let mut kids: Vec<(usize, Res)> = Vec::new();
