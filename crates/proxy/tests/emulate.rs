@@ -245,10 +245,11 @@ fn redis_cli_and_redis_benchmark_work_unchanged() {
     assert!(!text.contains("ERR"), "no errors: {text}");
 }
 
-/// redis-py (from PyPI, in a venv under target/) in RESP2 and RESP3.
-#[test]
-fn redis_py_works_in_resp2_and_resp3() {
-    let port = start();
+/// redis-py 8.1 (from PyPI, in a venv under target/, the version the page's Python tab has).
+/// Both tests that use it may run at once: pip only runs when the venv lacks it.
+fn redis_py_python() -> std::path::PathBuf {
+    static READY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = READY.lock().unwrap_or_else(|e| e.into_inner());
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let venv = root.join("target/redis-py-venv");
     let python = venv.join("bin/python");
@@ -256,14 +257,66 @@ fn redis_py_works_in_resp2_and_resp3() {
         let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3");
         assert!(made.success(), "python3 -m venv failed");
     }
-    let pip =
-        Command::new(&python).args(["-m", "pip", "install", "-q", "redis==8.1.0"]).output().expect("pip");
-    assert!(pip.status.success(), "pip install redis: {}", String::from_utf8_lossy(&pip.stderr));
+    let have = Command::new(&python).args(["-c", "import redis; print(redis.__version__)"]).output();
+    if !have.is_ok_and(|o| o.stdout.starts_with(b"8.1.0")) {
+        let pip =
+            Command::new(&python).args(["-m", "pip", "install", "-q", "redis==8.1.0"]).output().expect("pip");
+        assert!(pip.status.success(), "pip install redis: {}", String::from_utf8_lossy(&pip.stderr));
+    }
+    python
+}
+
+/// redis-py (from PyPI, in a venv under target/) in RESP2 and RESP3.
+#[test]
+fn redis_py_works_in_resp2_and_resp3() {
+    let port = start();
+    let python = redis_py_python();
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/redis_py_check.py");
     let out = Command::new(&python).arg(script).arg(port.to_string()).output().expect("run check");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "redis-py check failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("RESP2: ok") && text.contains("RESP3: ok"), "{text}");
+}
+
+/// The Redis 7.4 oracle (`REDIS_ORACLE_PORT`, or 16379 started by the shared script).
+fn oracle_port() -> u16 {
+    if let Ok(p) = std::env::var("REDIS_ORACLE_PORT") {
+        return p.parse().expect("REDIS_ORACLE_PORT must be a port");
+    }
+    if TcpStream::connect(("127.0.0.1", 16379)).is_err() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let script = root.join("../shared/oracle/redis-stack");
+        let out = Command::new("bash").arg(&script).args(["start", "16379", "--debug"]).output();
+        assert!(
+            out.is_ok_and(|o| o.status.success()),
+            "the Redis oracle did not start ({})",
+            script.display()
+        );
+    }
+    16379
+}
+
+/// redis-py's listening clients, compared with what they see against Redis 7.4: pub/sub through
+/// `listen()`, `get_message`, `run_in_thread`, patterns and sharded channels in RESP2 and RESP3,
+/// and its client-side cache (`cache_config`), which relies on CLIENT TRACKING's invalidations.
+#[test]
+fn redis_py_pubsub_and_client_side_caching_match_redis() {
+    let port = start();
+    let python = redis_py_python();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/redis_py_clients_check.py");
+    let out = Command::new(&python)
+        .arg(script)
+        .args([port.to_string(), oracle_port().to_string()])
+        .output()
+        .expect("run check");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "redis-py clients check failed:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("steps identical"), "{text}");
 }
 
 /// Send bytes and check the reply, byte for byte.
