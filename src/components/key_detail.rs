@@ -1,14 +1,14 @@
 //! The contents of one key, in a view that fits its type: a string (or a vector blob as
 //! floats, or a HyperLogLog's estimate), a hash as a field/value table (with field TTLs counting
-//! down), a list with its indexes, set members, a sorted set with scores in rank order. A switch
-//! a stream as entries with their ids' times and its consumer groups. A switch
+//! down), a list with its indexes, set members, a sorted set with scores in rank order, a stream
+//! as entries with their ids' times and its consumer groups, a JSON document as a tree. A switch
 //! offers the other reading where one exists: any string's bits, a geo set's coordinates (the
-//! default when its scores look like GEOADD's).
+//! default when its scores look like GEOADD's), a JSON document's text.
 
 use crate::clock::format_ttl;
 use crate::components::key_row::badge_label;
 use crate::components::value_views::{
-    bits_view, geo_kind, geo_view, hash_view, hll_view, stream_view, table, td,
+    bits_view, geo_kind, geo_view, hash_view, hll_view, json_tree, stream_view, table, td,
 };
 use crate::console::format::{as_vector, format_vector, repr};
 use crate::session::SessionHandle;
@@ -88,6 +88,7 @@ pub fn KeyDetail(props: &KeyDetailProps) -> Html {
 fn lenses(value: &Value) -> Vec<&'static str> {
     match value {
         Value::Str(_) => vec!["value", "bits"],
+        Value::Json(_) => vec!["tree", "text"],
         Value::ZSet(z) => match geo_kind(z) {
             Some(true) => vec!["coordinates", "scores"],
             Some(false) => vec!["scores", "coordinates"],
@@ -138,6 +139,7 @@ fn view_value(value: &Value, lens: &str, fields: Option<&FieldTtls>, now: u64) -
             });
             html! { <>{ table("", &["rank", "member", "score"], rows.collect()) }{ for more(z.len()) }</> }
         }
+        Value::Json(j) if lens != "text" => json_tree(j),
         Value::Json(j) => {
             let fmt = playground_engine::types::json::Format {
                 indent: "  ".into(),

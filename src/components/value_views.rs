@@ -9,6 +9,7 @@ use bytes::Bytes;
 use indexmap::IndexMap;
 use playground_engine::geohash::decode_score;
 use playground_engine::types::hfe::FieldTtls;
+use playground_engine::types::json::Json;
 use playground_engine::types::stream::Stream;
 use playground_engine::types::{hll, ZSet};
 use yew::prelude::*;
@@ -175,5 +176,60 @@ pub fn table(class: &'static str, heads: &[&'static str], rows: Vec<Vec<Html>>) 
             <thead><tr>{ for heads.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
             <tbody>{ for rows.into_iter().map(|cells| html! { <tr>{ for cells }</tr> }) }</tbody>
         </table>
+    }
+}
+
+/// Members or elements drawn at most per JSON object or array.
+const MAX_JSON_CHILDREN: usize = 100;
+
+/// A RedisJSON document as a tree: objects and arrays fold (the top two levels open, long
+/// arrays such as embeddings closed with their length shown), scalars coloured by their
+/// JSON.TYPE, and each node's JSONPath on hover, as JSON.GET would address it.
+pub fn json_tree(doc: &Json) -> Html {
+    html! { <div class="json-tree">{ json_node(None, doc, "$", 0) }</div> }
+}
+
+fn json_node(label: Option<&str>, value: &Json, path: &str, depth: usize) -> Html {
+    let name = label.map(|l| html! { <span class="json-key">{ l }{ ": " }</span> });
+    let children: Vec<(String, String, &Json)> = match value {
+        Json::Arr(items) => {
+            items.iter().enumerate().map(|(i, v)| (i.to_string(), format!("{path}[{i}]"), v)).collect()
+        }
+        Json::Obj(members) => members.iter().map(|(k, v)| (k.clone(), member_path(path, k), v)).collect(),
+        scalar => {
+            return html! {
+                <div class="json-leaf" title={path.to_string()}>
+                    { name }<span class={classes!("json-value", format!("json-{}", scalar.kind()))}>{ scalar.to_text() }</span>
+                </div>
+            };
+        }
+    };
+    let (open_mark, close_mark) = if matches!(value, Json::Arr(_)) { ("[", "]") } else { ("{", "}") };
+    let all_scalars = children.iter().all(|(_, _, v)| !matches!(v, Json::Arr(_) | Json::Obj(_)));
+    let open = depth < 2 && !(all_scalars && children.len() > 16);
+    let summary = format!("{open_mark}{}{close_mark}", children.len());
+    let more = children.len().saturating_sub(MAX_JSON_CHILDREN);
+    html! {
+        <details class="json-node" {open} title={path.to_string()}>
+            <summary>{ name }<span class="json-count">{ summary }</span></summary>
+            { for children.iter().take(MAX_JSON_CHILDREN).map(|(k, p, v)| {
+                let key = if matches!(value, Json::Arr(_)) { format!("[{k}]") } else { k.clone() };
+                json_node(Some(&key), v, p, depth + 1)
+            }) }
+            if more > 0 { <p class="muted">{ format!("… {more} more") }</p> }
+        </details>
+    }
+}
+
+/// `$.name` for a plain name, `$["odd name"]` otherwise (JSONPath's bracket form).
+fn member_path(parent: &str, key: &str) -> String {
+    let plain = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        format!("{parent}.{key}")
+    } else {
+        let mut quoted = String::new();
+        playground_engine::types::json::write_str(&mut quoted, key);
+        format!("{parent}[{quoted}]")
     }
 }

@@ -210,6 +210,46 @@ test('import a snapshot file with every type, browse it, then reset', async () =
   await page.context().close();
 });
 
+test('a JSON document browses as a tree: folds, types and paths, or as text', async () => {
+  const page = await openPage(browser, server.url);
+  const doc = '{"name":"Ada","age":36,"ratio":0.5,"pro":true,"team":null,"tags":["math","code"],'
+    + '"address":{"city":"London","geo":{"lat":51.5,"lon":-0.12}},"odd key":1,'
+    + `"embedding":[${Array.from({ length: 32 }, (_, i) => i / 8).join(',')}]}`;
+  assert.equal(await run(page, `JSON.SET user:ada $ '${doc}'`), 'OK');
+  await page.locator('#key-list [data-key="user:ada"]').click();
+  const tree = page.locator('#key-detail .json-tree');
+  await tree.waitFor();
+  assert.equal(await page.locator('#key-detail button[data-view="tree"]').getAttribute('aria-pressed'), 'true');
+  // Scalars carry JSON.TYPE's name and their JSONPath, as JSON.GET addresses them.
+  const leaf = (path) => tree.locator(`.json-leaf[title='${path}'] .json-value`);
+  assert.equal(await leaf('$.name').innerText(), '"Ada"');
+  assert.match(await leaf('$.name').getAttribute('class'), /json-string/);
+  assert.match(await leaf('$.age').getAttribute('class'), /json-integer/);
+  assert.match(await leaf('$.ratio').getAttribute('class'), /json-number/);
+  assert.match(await leaf('$.pro').getAttribute('class'), /json-boolean/);
+  assert.match(await leaf('$.team').getAttribute('class'), /json-null/);
+  assert.equal(await leaf('$.tags[1]').innerText(), '"code"');
+  assert.equal(await leaf('$.address.geo.lon').textContent(), '-0.12'); // folded: not visible
+  assert.equal(await leaf('$["odd key"]').innerText(), '1');
+  // The top levels are open; a deeper object and a long array of numbers start folded.
+  const node = (path) => tree.locator(`details.json-node[title='${path}']`);
+  assert.notEqual(await node('$').getAttribute('open'), null);
+  assert.notEqual(await node('$.address').getAttribute('open'), null);
+  assert.equal(await node('$.address.geo').getAttribute('open'), null);
+  assert.equal(await node('$.embedding').getAttribute('open'), null);
+  assert.equal(await node('$.embedding').locator(':scope > summary').innerText(), 'embedding: [32]');
+  await node('$.embedding').locator(':scope > summary').click();
+  assert.equal(await leaf('$.embedding[31]').innerText(), '3.875');
+  // A write shows in the open tree.
+  assert.equal(await run(page, 'JSON.NUMINCRBY user:ada $.age 1'), '"[37]"');
+  await tree.locator(".json-leaf[title='$.age'] .json-value", { hasText: '37' }).waitFor();
+  // The text view prints the document as JSON.GET with INDENT prints it.
+  await page.click('#key-detail button[data-view="text"]');
+  assert.match(await text(page, '#key-detail pre'), /^\{\n  "name": "Ada",\n  "age": 37,/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a damaged saved state gives a clear message and a fresh start', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   await context.addInitScript(() => {
