@@ -386,6 +386,7 @@ mod tests {
                 text: String::new(),
                 wire: String::new(),
                 notes: vec![],
+                pretty: None,
                 is_error: false,
                 compare: None,
                 ran: None,

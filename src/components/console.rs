@@ -51,8 +51,10 @@ pub fn Console(props: &ConsoleProps) -> Html {
         }
         _ => props.on_run.clone(),
     };
-    let replies =
-        props.entries.iter().map(|entry| html! { <Reply entry={entry.clone()} view={props.view} /> });
+    let replies = props
+        .entries
+        .iter()
+        .map(|entry| html! { <Reply key={entry.seq} entry={entry.clone()} view={props.view} /> });
     html! {
         <section class="panel console" aria-label="Console">
             <div class="panel-head">

@@ -13,12 +13,32 @@ pub struct ReplyProps {
 #[component]
 pub fn Reply(props: &ReplyProps) -> Html {
     let e = &props.entry;
+    // A JSON document in a reply reads better indented; redis-cli's line stays the default.
+    let indented = use_state(|| false);
     let wire = props.view == View::Bytes && !e.wire.is_empty();
-    let body = if wire { &e.wire } else { &e.text };
+    let pretty = e.pretty.as_ref().filter(|_| !wire);
+    let body = match pretty {
+        Some(p) if *indented => p,
+        _ if wire => &e.wire,
+        _ => &e.text,
+    };
     let class = classes!("reply", e.is_error.then_some("error"), wire.then_some("wire"));
+    let toggle = pretty.map(|_| {
+        let on = *indented;
+        let onclick = {
+            let indented = indented.clone();
+            Callback::from(move |_: MouseEvent| indented.set(!on))
+        };
+        html! {
+            <button class="btn quiet pretty-json" aria-pressed={on.to_string()} {onclick}
+                title="Show this JSON document indented, as JSON.GET key INDENT \"  \" NEWLINE \"\\n\" SPACE \" \" prints it">
+                { if on { "one line" } else { "indent JSON" } }
+            </button>
+        }
+    });
     html! {
         <div class="entry">
-            <div class="prompt"><span class="prompt-sign">{ &e.prompt }</span>{" "}<span class="typed">{ &e.input }</span></div>
+            <div class="prompt"><span class="prompt-sign">{ &e.prompt }</span>{" "}<span class="typed">{ &e.input }</span>{ for toggle }</div>
             <pre {class}>{ body }</pre>
             { for e.notes.iter().map(|n| html! { <div class="note">{ n }</div> }) }
             if let Some(c) = &e.compare { <Compared compare={(**c).clone()} /> }

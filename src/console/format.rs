@@ -303,6 +303,24 @@ fn collect_vectors(frame: &Frame, found: &mut Vec<Vec<f32>>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn json_documents_are_offered_indented() {
+        let bulk = |s: &str| Frame::Bulk(bytes::Bytes::copy_from_slice(s.as_bytes()));
+        assert_eq!(
+            json_document(&bulk(r#"[{"a":1,"b":[true,null]}]"#)).as_deref(),
+            Some("[\n  {\n    \"a\": 1,\n    \"b\": [\n      true,\n      null\n    ]\n  }\n]")
+        );
+        assert_eq!(
+            json_document(&bulk(r#"{"a":1,"b":2}"#)).as_deref(),
+            Some("{\n  \"a\": 1,\n  \"b\": 2\n}")
+        );
+        for flat in ["[37]", "{\"a\":1}", "[]", "\"text\"", "{not json", "42"] {
+            assert_eq!(json_document(&bulk(flat)), None, "{flat}");
+        }
+        assert_eq!(json_document(&Frame::Simple("[[1]]".into())), None);
+    }
+
     use super::*;
     use bytes::Bytes;
 
@@ -456,3 +474,27 @@ mod tests {
         assert_eq!(vectors_in(&reply).len(), 1);
     }
 }
+
+/// A bulk reply that holds a JSON document with some structure (JSON.GET's), as
+/// JSON.GET with `INDENT "  " NEWLINE "\n" SPACE " "` would print it; `None` for anything else,
+/// scalars included (they read the same either way).
+pub fn json_document(reply: &Frame) -> Option<String> {
+    use playground_engine::types::json::{parse, Format, Json};
+    let Frame::Bulk(bytes) = reply else { return None };
+    if !matches!(bytes.first(), Some(b'{' | b'[')) || bytes.len() > MAX_PRETTY_BYTES {
+        return None;
+    }
+    let doc = parse(bytes).ok()?;
+    // `[37]` (JSON.NUMINCRBY's reply) reads the same indented: only nested documents or
+    // objects of several members are offered.
+    if doc.depth() < 3 && !matches!(&doc, Json::Obj(m) if m.len() > 1) {
+        return None;
+    }
+    let fmt = Format { indent: "  ".into(), newline: "\n".into(), space: " ".into() };
+    let mut out = String::new();
+    doc.write(&mut out, &fmt, 0);
+    Some(out)
+}
+
+/// Replies longer than this are not offered indented (the scrollback keeps 100 KB per reply).
+const MAX_PRETTY_BYTES: usize = 64 * 1024;

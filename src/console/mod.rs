@@ -36,6 +36,9 @@ pub struct ConsoleEntry {
     pub wire: String,
     /// Float arrays for vector blobs in the reply.
     pub notes: Vec<String>,
+    /// The reply's JSON document, indented, when the reply is one (JSON.GET's object or array):
+    /// the entry offers it beside redis-cli's one-line string.
+    pub pretty: Option<String>,
     pub is_error: bool,
     /// In compare mode: the in-page engine's and the real server's replies side by side.
     pub compare: Option<Box<Comparison>>,
@@ -166,6 +169,7 @@ pub fn entry_for(prompt: String, input: String, reply: &Frame, proto: Protocol, 
             .iter()
             .map(|v| format!("vector: {}", format::format_vector(v)))
             .collect(),
+        pretty: format::json_document(reply),
         is_error: seen.is_error(),
         compare: None,
         ran: None,
@@ -186,6 +190,7 @@ fn local(prompt: String, line: &str, text: &str, is_error: bool) -> ConsoleEntry
         text: text.to_string(),
         wire: String::new(),
         notes: vec![],
+        pretty: None,
         is_error,
         compare: None,
         ran: None,

@@ -243,6 +243,14 @@ test('a JSON document browses as a tree: folds, types and paths, or as text', as
   // A write shows in the open tree.
   assert.equal(await run(page, 'JSON.NUMINCRBY user:ada $.age 1'), '"[37]"');
   await tree.locator(".json-leaf[title='$.age'] .json-value", { hasText: '37' }).waitFor();
+  // In the console, a JSON reply is redis-cli's one line until the learner asks for it indented.
+  assert.equal(await run(page, 'JSON.GET user:ada $.address'),
+    '"[{\\"city\\":\\"London\\",\\"geo\\":{\\"lat\\":51.5,\\"lon\\":-0.12}}]"');
+  const entry = page.locator('.scrollback .entry').last();
+  await entry.locator('button.pretty-json').click();
+  assert.equal(await entry.locator('pre').innerText(),
+    '[\n  {\n    "city": "London",\n    "geo": {\n      "lat": 51.5,\n      "lon": -0.12\n    }\n  }\n]');
+  assert.equal(await page.locator('.scrollback .entry button.pretty-json').count(), 1, 'only JSON replies offer it');
   // The text view prints the document as JSON.GET with INDENT prints it.
   await page.click('#key-detail button[data-view="text"]');
   assert.match(await text(page, '#key-detail pre'), /^\{\n  "name": "Ada",\n  "age": 37,/);
