@@ -161,7 +161,7 @@ pub fn App() -> Html {
                 session.update(|s| s.history.push(&line));
                 let d = dispatch.clone();
                 let done = move |outcome| match outcome {
-                    LineOutcome::Entry(entry) => d.dispatch(Action::Ran(entry)),
+                    LineOutcome::Entry(entry) => d.dispatch(Action::Ran(*entry)),
                     LineOutcome::Clear => d.dispatch(Action::ClearConsole),
                     LineOutcome::Nothing => {}
                 };

@@ -301,6 +301,30 @@ fn collect_vectors(frame: &Frame, found: &mut Vec<Vec<f32>>) {
     }
 }
 
+/// A bulk reply that holds a JSON document with some structure (JSON.GET's), as
+/// JSON.GET with `INDENT "  " NEWLINE "\n" SPACE " "` would print it; `None` for anything else,
+/// scalars included (they read the same either way).
+pub fn json_document(reply: &Frame) -> Option<String> {
+    use playground_engine::types::json::{parse, Format, Json};
+    let Frame::Bulk(bytes) = reply else { return None };
+    if !matches!(bytes.first(), Some(b'{' | b'[')) || bytes.len() > MAX_PRETTY_BYTES {
+        return None;
+    }
+    let doc = parse(bytes).ok()?;
+    // `[37]` (JSON.NUMINCRBY's reply) reads the same indented: only nested documents or
+    // objects of several members are offered.
+    if doc.depth() < 3 && !matches!(&doc, Json::Obj(m) if m.len() > 1) {
+        return None;
+    }
+    let fmt = Format { indent: "  ".into(), newline: "\n".into(), space: " ".into() };
+    let mut out = String::new();
+    doc.write(&mut out, &fmt, 0);
+    Some(out)
+}
+
+/// Replies longer than this are not offered indented (the scrollback keeps 100 KB per reply).
+const MAX_PRETTY_BYTES: usize = 64 * 1024;
+
 #[cfg(test)]
 mod tests {
 
@@ -474,27 +498,3 @@ mod tests {
         assert_eq!(vectors_in(&reply).len(), 1);
     }
 }
-
-/// A bulk reply that holds a JSON document with some structure (JSON.GET's), as
-/// JSON.GET with `INDENT "  " NEWLINE "\n" SPACE " "` would print it; `None` for anything else,
-/// scalars included (they read the same either way).
-pub fn json_document(reply: &Frame) -> Option<String> {
-    use playground_engine::types::json::{parse, Format, Json};
-    let Frame::Bulk(bytes) = reply else { return None };
-    if !matches!(bytes.first(), Some(b'{' | b'[')) || bytes.len() > MAX_PRETTY_BYTES {
-        return None;
-    }
-    let doc = parse(bytes).ok()?;
-    // `[37]` (JSON.NUMINCRBY's reply) reads the same indented: only nested documents or
-    // objects of several members are offered.
-    if doc.depth() < 3 && !matches!(&doc, Json::Obj(m) if m.len() > 1) {
-        return None;
-    }
-    let fmt = Format { indent: "  ".into(), newline: "\n".into(), space: " ".into() };
-    let mut out = String::new();
-    doc.write(&mut out, &fmt, 0);
-    Some(out)
-}
-
-/// Replies longer than this are not offered indented (the scrollback keeps 100 KB per reply).
-const MAX_PRETTY_BYTES: usize = 64 * 1024;

@@ -58,7 +58,7 @@ pub enum LineOutcome {
     /// Clear the scrollback.
     Clear,
     /// Show this entry.
-    Entry(ConsoleEntry),
+    Entry(Box<ConsoleEntry>),
 }
 
 /// Run one line: console commands (`help`, `clear`) locally, everything else on the backend.
@@ -67,12 +67,14 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
     let prompt = backend.prompt();
     let Some(args) = playground_engine::resp::split_args(line.as_bytes()) else {
         // redis-cli's own message for unbalanced quotes.
-        return done(LineOutcome::Entry(local(prompt, line, "Invalid argument(s)", true)));
+        return done(LineOutcome::Entry(Box::new(local(prompt, line, "Invalid argument(s)", true))));
     };
     let Some(first) = args.first() else { return done(LineOutcome::Nothing) };
     let name = String::from_utf8_lossy(first).to_ascii_lowercase();
     match name.as_str() {
-        "help" | "?" => return done(LineOutcome::Entry(local(prompt, line, &help::help(&args[1..]), false))),
+        "help" | "?" => {
+            return done(LineOutcome::Entry(Box::new(local(prompt, line, &help::help(&args[1..]), false))))
+        }
         "clear" if args.len() == 1 => return done(LineOutcome::Clear),
         _ => {}
     }
@@ -93,7 +95,7 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
             entry.notes.extend(shard);
             entry.notes.extend(note(&reply));
             entry.ran = Some(Ran::new(sent, &reply));
-            done(LineOutcome::Entry(entry))
+            done(LineOutcome::Entry(Box::new(entry)))
         }),
     );
 }
@@ -147,7 +149,7 @@ pub fn run_line_both(
             entry.ran = Some(Ran::new(sent, &reply));
             let local_raw = local_reply.borrow_mut().take().unwrap_or_default();
             entry.compare = Some(Box::new(compare(&local_raw, &raw)));
-            done(LineOutcome::Entry(entry))
+            done(LineOutcome::Entry(Box::new(entry)))
         }),
     );
 }
