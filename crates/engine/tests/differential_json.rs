@@ -111,6 +111,17 @@ fn values_print_as_redisjson_prints_them() {
                 r#"[1,2.5,3.0,1e20,1e-7,-0.0,1.5e300,1E2,0.000001,0.00001,1e15,1e16,123456789.125,-12,9223372036854775807,9223372036854775808,-9223372036854775808,0.1,1e-300]"#,
             ],
             &["JSON.GET", "n"],
+            // Where Grisu2 (Redis's own doubles) and ryu (RedisJSON's) part ways.
+            &[
+                "JSON.SET",
+                "g",
+                "$",
+                "[0.3939193,801231701397546.25,0.13130642,0.26261285,5e-324,1.7976931348623157e308,2251799813685248.5,4503599627370497,123456789012345.75,7.5e-323]",
+            ],
+            &["JSON.GET", "g"],
+            &["JSON.NUMINCRBY", "g", "$[0]", "0.1"],
+            &["JSON.NUMMULTBY", "g", "$[1]", "3"],
+            &["JSON.GET", "g"],
             &[
                 "JSON.SET",
                 "n",
@@ -1155,4 +1166,31 @@ fn keyspace_notifications() {
     }
     s.quiet();
     s.on(0, &["CONFIG", "SET", "notify-keyspace-events", ""]);
+}
+
+/// Thousands of doubles, as embeddings stored in JSON bring them (FLOAT32 values printed
+/// shortest, then read back as doubles), print as RedisJSON prints them.
+#[test]
+fn many_floats_print_as_redisjson_prints_them() {
+    let Some(mut s) = session() else { return };
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for batch in 0..20 {
+        let numbers: Vec<String> = (0..200)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+                match i % 4 {
+                    0 => ((unit * 2.0 - 1.0) as f32).to_string(),
+                    1 => format!("{}", unit * 10f64.powi((batch % 12) - 6)),
+                    2 => format!("{:e}", unit * 1e300),
+                    _ => format!("{:.7}", unit - 0.5),
+                }
+            })
+            .collect();
+        let doc = format!("[{}]", numbers.join(","));
+        s.same(&["JSON.SET", "f", "$", &doc]);
+        s.same(&["JSON.GET", "f"]);
+    }
 }

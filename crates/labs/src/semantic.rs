@@ -1,18 +1,31 @@
 //! The semantic cache of the course, step by step: an HNSW index over prompt embeddings
 //! (`FT.CREATE ... VECTOR HNSW ... COSINE`), a lookup that asks for the nearest cached prompts
 //! (`FT.SEARCH ... KNN`), a HIT when similarity = 1 - cosine distance reaches the threshold, and
-//! on a MISS the answer stored with `HSET` + `EXPIRE` under the index's prefix.
+//! on a MISS the answer stored with `HSET` + `EXPIRE` under the index's prefix. The entries can
+//! be JSON documents instead ([`Storage::Json`], as RedisVL's `storage_type="json"`): the index
+//! is `ON JSON` with `$.field AS field` paths, the embedding an array of numbers written with
+//! `JSON.SET`, and the lookup is the same FT.SEARCH.
 
 use crate::flow::{command, Command, Flow, Step};
 use bytes::Bytes;
 use md5::{Digest, Md5};
 use playground_engine::Frame;
 
+/// How cache entries are stored: hashes with the embedding as a FLOAT32 blob (the course's
+/// way), or JSON documents with the embedding as an array of numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Storage {
+    #[default]
+    Hash,
+    Json,
+}
+
 /// Settings of the semantic cache.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SemanticCache {
     pub index: String,
     pub prefix: String,
+    pub storage: Storage,
     pub dims: usize,
     /// Minimum similarity (1 - cosine distance) for a HIT.
     pub threshold: f32,
@@ -26,6 +39,7 @@ impl SemanticCache {
         SemanticCache {
             index: "idx:cache".into(),
             prefix: "cache:".into(),
+            storage: Storage::Hash,
             dims,
             threshold,
             ttl_seconds: 3600,
@@ -33,32 +47,38 @@ impl SemanticCache {
         }
     }
 
-    /// `FT.CREATE` for the cache's index (HNSW, FLOAT32, COSINE, as the course sets it up).
+    /// `FT.CREATE` for the cache's index (HNSW, FLOAT32, COSINE, as the course sets it up). On
+    /// JSON each field is a JSONPath named with `AS`, so queries and RETURN read the same.
     pub fn create_index(&self) -> Command {
-        command([
-            "FT.CREATE",
-            self.index.as_str(),
-            "ON",
-            "HASH",
-            "PREFIX",
-            "1",
-            self.prefix.as_str(),
-            "SCHEMA",
-            "prompt",
-            "TEXT",
-            "response",
-            "TEXT",
-            "embedding",
+        let dims = self.dims.to_string();
+        let (on, prompt, response, embedding): (&str, &[&str], &[&str], &[&str]) = match self.storage {
+            Storage::Hash => ("HASH", &["prompt"], &["response"], &["embedding"]),
+            Storage::Json => (
+                "JSON",
+                &["$.prompt", "AS", "prompt"],
+                &["$.response", "AS", "response"],
+                &["$.embedding", "AS", "embedding"],
+            ),
+        };
+        let mut args = vec!["FT.CREATE", self.index.as_str(), "ON", on, "PREFIX", "1", self.prefix.as_str()];
+        args.push("SCHEMA");
+        args.extend(prompt);
+        args.push("TEXT");
+        args.extend(response);
+        args.push("TEXT");
+        args.extend(embedding);
+        args.extend([
             "VECTOR",
             "HNSW",
             "6",
             "TYPE",
             "FLOAT32",
             "DIM",
-            self.dims.to_string().as_str(),
+            dims.as_str(),
             "DISTANCE_METRIC",
             "COSINE",
-        ])
+        ]);
+        command(args)
     }
 
     /// The key a prompt is cached under: the prefix and the MD5 of the prompt, as the course does.
@@ -93,23 +113,29 @@ impl SemanticCache {
         ])
     }
 
-    /// `HSET` + `EXPIRE` storing an answer.
+    /// `HSET` (or `JSON.SET`) + `EXPIRE` storing an answer.
     pub fn store_commands(&self, prompt: &str, response: &str, embedding: &[f32]) -> Vec<Command> {
         let key = self.key_for(prompt);
-        let blob = f32_blob(embedding);
-        vec![
-            command([
-                "HSET".as_bytes(),
-                key.as_bytes(),
-                b"prompt",
-                prompt.as_bytes(),
-                b"response",
-                response.as_bytes(),
-                b"embedding",
-                &blob,
-            ]),
-            command(["EXPIRE", key.as_str(), self.ttl_seconds.to_string().as_str()]),
-        ]
+        let write = match self.storage {
+            Storage::Hash => {
+                let blob = f32_blob(embedding);
+                command([
+                    "HSET".as_bytes(),
+                    key.as_bytes(),
+                    b"prompt",
+                    prompt.as_bytes(),
+                    b"response",
+                    response.as_bytes(),
+                    b"embedding",
+                    &blob,
+                ])
+            }
+            Storage::Json => {
+                let doc = json_entry(prompt, response, embedding);
+                command(["JSON.SET", key.as_str(), "$", doc.as_str()])
+            }
+        };
+        vec![write, command(["EXPIRE", key.as_str(), self.ttl_seconds.to_string().as_str()])]
     }
 
     /// A lookup flow for a prompt's embedding.
@@ -378,11 +404,12 @@ pub struct CachedPrompt {
     pub embedding: Vec<f32>,
 }
 
-/// List the cached prompts of a server over commands (SCAN the prefix, then HMGET each key's
-/// prompt and embedding), for a real server whose keyspace the page cannot read directly.
+/// List the cached prompts of a server over commands (SCAN the prefix, then HMGET or JSON.GET
+/// each key's prompt and embedding), for a real server whose keyspace the page cannot read directly.
 /// Stops after `limit` keys so a big shared instance cannot stall the page.
 pub struct CachedPromptsFlow {
     pattern: String,
+    storage: Storage,
     cursor: Bytes,
     keys: Vec<Bytes>,
     limit: usize,
@@ -393,6 +420,7 @@ impl SemanticCache {
     pub fn cached_prompts(&self, limit: usize) -> CachedPromptsFlow {
         CachedPromptsFlow {
             pattern: format!("{}*", self.prefix),
+            storage: self.storage,
             cursor: Bytes::from_static(b"0"),
             keys: Vec::new(),
             limit,
@@ -405,7 +433,11 @@ impl CachedPromptsFlow {
     fn scan(&self) -> Step<Vec<CachedPrompt>> {
         let mut cmd = command(["SCAN".as_bytes()]);
         cmd.push(self.cursor.clone());
-        cmd.extend(command(["MATCH", self.pattern.as_str(), "COUNT", "500", "TYPE", "hash"]));
+        let kind = match self.storage {
+            Storage::Hash => "hash",
+            Storage::Json => "ReJSON-RL",
+        };
+        cmd.extend(command(["MATCH", self.pattern.as_str(), "COUNT", "500", "TYPE", kind]));
         Step::Send(vec![cmd])
     }
 
@@ -418,9 +450,13 @@ impl CachedPromptsFlow {
             self.keys
                 .iter()
                 .map(|k| {
-                    let mut cmd = command(["HMGET"]);
+                    let (read, fields) = match self.storage {
+                        Storage::Hash => ("HMGET", ["prompt", "embedding"]),
+                        Storage::Json => ("JSON.GET", ["$.prompt", "$.embedding"]),
+                    };
+                    let mut cmd = command([read]);
                     cmd.push(k.clone());
-                    cmd.extend(command(["prompt", "embedding"]));
+                    cmd.extend(command(fields));
                     cmd
                 })
                 .collect(),
@@ -442,9 +478,14 @@ impl Flow for CachedPromptsFlow {
                 .iter()
                 .zip(replies)
                 .filter_map(|(key, reply)| {
-                    let Frame::Array(values) = reply else { return None };
-                    let prompt = String::from_utf8_lossy(values.first()?.as_bytes()?).into_owned();
-                    let embedding = f32_vector(values.get(1)?.as_bytes()?)?;
+                    let (prompt, embedding) = match self.storage {
+                        Storage::Hash => {
+                            let Frame::Array(values) = reply else { return None };
+                            let prompt = String::from_utf8_lossy(values.first()?.as_bytes()?).into_owned();
+                            (prompt, f32_vector(values.get(1)?.as_bytes()?)?)
+                        }
+                        Storage::Json => json_prompt(reply.as_bytes()?)?,
+                    };
                     Some(CachedPrompt { key: key.clone(), prompt, embedding })
                 })
                 .collect();
@@ -480,4 +521,46 @@ pub fn f32_blob(vector: &[f32]) -> Vec<u8> {
 pub fn f32_vector(blob: &[u8]) -> Option<Vec<f32>> {
     (blob.len() % 4 == 0)
         .then(|| blob.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+}
+
+/// A JSON cache entry: `{"prompt": ..., "response": ..., "embedding": [...]}`, each number the
+/// shortest text that reads back as the same FLOAT32 (what the index stores).
+pub fn json_entry(prompt: &str, response: &str, embedding: &[f32]) -> String {
+    use playground_engine::types::json::write_str;
+    let mut doc = String::from("{\"prompt\":");
+    write_str(&mut doc, prompt);
+    doc.push_str(",\"response\":");
+    write_str(&mut doc, response);
+    doc.push_str(",\"embedding\":[");
+    for (i, x) in embedding.iter().enumerate() {
+        if i > 0 {
+            doc.push(',');
+        }
+        let x = if x.is_finite() { *x } else { 0.0 };
+        doc.push_str(&x.to_string());
+    }
+    doc.push_str("]}");
+    doc
+}
+
+/// The prompt and embedding of `JSON.GET key $.prompt $.embedding`'s reply
+/// (`{"$.prompt":["..."],"$.embedding":[[...]]}`).
+pub fn json_prompt(reply: &[u8]) -> Option<(String, Vec<f32>)> {
+    use playground_engine::types::json::{parse, Json};
+    let doc = parse(reply).ok()?;
+    let first = |path: &str| match doc.get(path) {
+        Some(Json::Arr(found)) => found.first().cloned(),
+        _ => None,
+    };
+    let Some(Json::Str(prompt)) = first("$.prompt") else { return None };
+    let Some(Json::Arr(numbers)) = first("$.embedding") else { return None };
+    let embedding = numbers
+        .iter()
+        .map(|n| match n {
+            Json::Int(i) => Some(*i as f32),
+            Json::Float(f) => Some(*f as f32),
+            _ => None,
+        })
+        .collect::<Option<Vec<f32>>>()?;
+    Some((prompt, embedding))
 }

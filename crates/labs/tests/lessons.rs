@@ -3,13 +3,14 @@
 //! Redis 7.4 + RediSearch oracle too, so a lesson never teaches a line that real Redis rejects.
 //! Steps also stay open for the near misses they are meant to catch.
 
+mod common;
+
 use bytes::Bytes;
+use common::Oracle;
 use playground_engine::cluster::{Layout, Node, Routed};
-use playground_engine::resp::{encode_command, parse_frame, split_args, Limits};
+use playground_engine::resp::split_args;
 use playground_engine::{Engine, Frame};
 use playground_labs::lessons::{progress, Ran, ReplySummary, LESSONS};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 
 fn args(line: &str) -> Vec<Bytes> {
     split_args(line.as_bytes())
@@ -127,35 +128,6 @@ fn replies_are_summarised_by_kind() {
         ReplySummary::Aggregate(1)
     );
     assert_eq!(ReplySummary::of(&Frame::bulk("x")), ReplySummary::Text("x".into()));
-}
-
-/// A plain RESP2 connection to the oracle.
-struct Oracle(TcpStream);
-
-impl Oracle {
-    fn connect() -> Oracle {
-        let port: u16 = std::env::var("REDIS_ORACLE_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(16379);
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| {
-            panic!("the Redis 7.4 oracle on port {port} (../shared/oracle/redis-stack start): {e}")
-        });
-        Oracle(stream)
-    }
-
-    fn run(&mut self, cmd: Vec<Bytes>) -> Frame {
-        let mut out = Vec::new();
-        encode_command(&cmd, &mut out);
-        self.0.write_all(&out).expect("send");
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            if let Ok(Some((frame, _))) = parse_frame(&buf, &Limits::default()) {
-                return frame;
-            }
-            let n = self.0.read(&mut chunk).expect("read");
-            assert!(n > 0, "the oracle closed the connection");
-            buf.extend_from_slice(&chunk[..n]);
-        }
-    }
 }
 
 #[test]

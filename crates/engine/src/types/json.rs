@@ -189,8 +189,7 @@ pub fn format_float(f: f64) -> String {
     if !f.is_finite() {
         return "null".into();
     }
-    let (raw, k) = crate::grisu::digits(f);
-    let digits = String::from_utf8_lossy(&raw);
+    let (digits, k) = shortest_digits(f);
     let sign = if f < 0.0 { "-" } else { "" };
     let len = digits.len() as i32;
     let kk = len + k;
@@ -206,6 +205,146 @@ pub fn format_float(f: f64) -> String {
         let dot = if b.is_empty() { String::new() } else { format!(".{b}") };
         format!("{sign}{a}{dot}e{}", kk - 1)
     }
+}
+
+/// A JSON number (already checked against the grammar) as serde_json reads it without its
+/// `float_roundtrip` feature, as RedisJSON does: the first 19 or so significant digits as a
+/// u64 (later ones only move the decimal point), then one multiplication or division by a
+/// power of ten. That is not always the nearest double (`801231701397546.25` lands one step
+/// below it), and RedisJSON prints what it got. `None`: out of range.
+fn serde_f64(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let (negative, mut i) = if bytes.first() == Some(&b'-') { (true, 1) } else { (false, 0) };
+    let mut significand: u64 = 0;
+    let mut exponent: i32 = 0;
+    let mut overflowed = false;
+    let mut fraction = false;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                let digit = u64::from(c - b'0');
+                // serde_json's `overflow!(significand * 10 + digit, u64::MAX)`.
+                let max = u64::MAX;
+                if !overflowed && significand >= max / 10 && (significand > max / 10 || digit > max % 10) {
+                    overflowed = true;
+                }
+                if overflowed {
+                    // An ignored digit: before the point it still scales the number.
+                    if !fraction {
+                        exponent += 1;
+                    }
+                } else {
+                    significand = significand * 10 + digit;
+                    if fraction {
+                        exponent -= 1;
+                    }
+                }
+            }
+            b'.' => fraction = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        let positive = match bytes.get(i) {
+            Some(b'-') => {
+                i += 1;
+                false
+            }
+            Some(b'+') => {
+                i += 1;
+                true
+            }
+            _ => true,
+        };
+        let mut exp: i32 = 0;
+        for &c in &bytes[i..] {
+            let digit = i32::from(c - b'0');
+            if exp >= i32::MAX / 10 && (exp > i32::MAX / 10 || digit > i32::MAX % 10) {
+                // serde_json's `parse_exponent_overflow`: zero, or out of range.
+                return if significand != 0 && positive {
+                    None
+                } else {
+                    Some(if negative { -0.0 } else { 0.0 })
+                };
+            }
+            exp = exp * 10 + digit;
+        }
+        exponent = if positive { exponent.saturating_add(exp) } else { exponent.saturating_sub(exp) };
+    }
+    let mut f = significand as f64;
+    loop {
+        let power = exponent.unsigned_abs();
+        if power <= 308 {
+            let pow = pow10(power);
+            if exponent >= 0 {
+                f *= pow;
+                if f.is_infinite() {
+                    return None;
+                }
+            } else {
+                f /= pow;
+            }
+            break;
+        }
+        if f == 0.0 {
+            break;
+        }
+        if exponent >= 0 {
+            return None;
+        }
+        f /= 1e308;
+        exponent += 308;
+    }
+    Some(if negative { -f } else { f })
+}
+
+/// `1e{n}` as a double literal reads (serde_json's POW10 table), for n up to 308.
+fn pow10(n: u32) -> f64 {
+    const EXACT: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+        1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    match EXACT.get(n as usize) {
+        Some(p) => *p,
+        None => crate::decimal::parse_f64(&format!("1e{n}")).unwrap_or(f64::INFINITY),
+    }
+}
+
+/// The shortest digits that read back as `f` (the nearest such string), and the power of ten
+/// of the last one: ryu's answer, which serde_json prints with. Not the engine's Grisu2 (Redis's
+/// own doubles): for some doubles Grisu2 gives 17 digits where ryu finds 7 (`0.3939193`).
+/// Rust's formatter finds the same digits as ryu but for exact ties between two shortest
+/// strings (`801231701397546.25`), which it rounds up and ryu to the even digit.
+fn shortest_digits(f: f64) -> (String, i32) {
+    let sci = |precision: Option<usize>| {
+        let text = match precision {
+            Some(p) => format!("{:.p$e}", f.abs()),
+            None => format!("{:e}", f.abs()),
+        };
+        let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        (digits, exp.parse::<i32>().unwrap_or(0))
+    };
+    let (mut digits, exp) = sci(None);
+    let last = digits.as_bytes()[digits.len() - 1];
+    if digits.len() > 1 && last % 2 == 1 {
+        // The tie: `f` lies exactly halfway between these digits and the ones below.
+        let mut half = digits[..digits.len() - 1].to_string();
+        half.push(char::from(last - 1));
+        half.push('5');
+        let zeros = |n: usize| "0".repeat(n);
+        let near = sci(Some(half.len() + 7));
+        if near == (format!("{half}{}", zeros(8)), exp)
+            && sci(Some(800)) == (format!("{half}{}", zeros(801 - half.len())), exp)
+        {
+            digits.pop();
+            digits.push(char::from(last - 1));
+        }
+    }
+    let k = exp - (digits.len() as i32 - 1);
+    (digits, k)
 }
 
 /// Parse a document as RedisJSON does: serde_json's reader, which stops after the first value
@@ -483,7 +622,7 @@ impl Parser<'_> {
                 return Ok(Json::Big(n));
             }
         }
-        match crate::decimal::parse_f64(text) {
+        match serde_f64(text) {
             Some(f) if f.is_finite() => Ok(Json::Float(f)),
             _ => Err(self.err_at("number out of range", self.i - 1)),
         }
@@ -505,6 +644,15 @@ mod tests {
         assert_eq!(format_float(100.0), "100.0");
         assert_eq!(format_float(0.0001), "0.0001");
         assert_eq!(format_float(1e-6), "1e-6");
+        // Grisu2 (Redis's doubles) would print 0.39391929999999997 here; ryu prints the shortest.
+        assert_eq!(format_float(0.3939193), "0.3939193");
+        #[allow(clippy::excessive_precision)] // the exact value is the point: a tie
+        let tie = 801231701397546.25;
+        assert_eq!(format_float(tie), "801231701397546.2");
+        // serde_json's reading (not the nearest double) is what RedisJSON then prints.
+        assert_eq!(parse(b"801231701397546.25").unwrap().to_text(), "801231701397546.2");
+        assert_eq!(parse(b"4.805878740494918e299").unwrap().to_text(), "4.8058787404949186e299");
+        assert_eq!(parse(b"1e400").unwrap_err(), "number out of range at line 1 column 5");
         assert_eq!(parse(b"[1,]").unwrap_err(), "trailing comma at line 1 column 4");
         assert_eq!(parse(b"{\"a\":1").unwrap_err(), "EOF while parsing an object at line 1 column 6");
     }
