@@ -142,6 +142,10 @@ impl EngineLink for SessionLink {
                             prompt: String::from_utf8_lossy(h.get(b"prompt".as_slice())?).into_owned(),
                             embedding: f32_vector(h.get(b"embedding".as_slice())?)?,
                         }),
+                        Value::Json(doc) => {
+                            let (prompt, embedding) = playground_labs::semantic::json_prompt_of(doc)?;
+                            Some(CachedPrompt { key: key.clone(), prompt, embedding })
+                        }
                         _ => None,
                     })
                     .collect()

@@ -15,7 +15,7 @@ use playground_embed::Embedder;
 use playground_engine::Frame;
 use playground_labs::flow::{drive, Command, Exchange, Pipeline};
 use playground_labs::pca::Projection;
-use playground_labs::semantic::{CachedPrompt, Lookup, SemanticCache};
+use playground_labs::semantic::{CachedPrompt, Lookup, SemanticCache, Storage};
 use playground_labs::starter::{STARTER, UNRELATED};
 use playground_labs::threshold::{curve, Judgement};
 use std::cell::Cell;
@@ -85,6 +85,7 @@ struct Connection {
 struct Kept {
     connection: Rc<Connection>,
     kind: Cell<EmbedderKind>,
+    storage: Cell<Storage>,
     threshold: Cell<f32>,
     prompt: RefCell<String>,
     asked: RefCell<Option<Asked>>,
@@ -99,13 +100,31 @@ thread_local! {
     static MINILM: RefCell<Option<Rc<dyn Embedder>>> = const { RefCell::new(None) };
 }
 
-/// The cache's settings for an embedder kind and an embedding size.
-fn cache_for(kind: EmbedderKind, dims: usize, threshold: f32) -> SemanticCache {
+/// The cache's settings for an embedder kind, a storage and an embedding size. JSON entries
+/// get an index and a prefix of their own (`idx:cache-json`, `cache-json:`), so both kinds of
+/// cache can sit side by side and be compared.
+fn cache_for(kind: EmbedderKind, storage: Storage, dims: usize, threshold: f32) -> SemanticCache {
     let (index, prefix) = kind.index_and_prefix();
     let mut c = SemanticCache::new(dims, threshold);
-    c.index = index.into();
-    c.prefix = prefix.into();
+    c.storage = storage;
+    (c.index, c.prefix) = match storage {
+        Storage::Hash => (index.into(), prefix.into()),
+        Storage::Json => (format!("{index}-json"), format!("{}-json:", prefix.trim_end_matches(':'))),
+    };
     c
+}
+
+/// A command as one line, the way the console would take it.
+fn create_line(cache: &SemanticCache) -> String {
+    cache.create_index().iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
+/// What changes when the entries are JSON documents, in one sentence each way.
+fn storage_note(storage: Storage) -> &'static str {
+    match storage {
+        Storage::Hash => "Each entry is a hash (HSET prompt, response, and the embedding as a FLOAT32 blob of 4 bytes per number); FT.CREATE … ON HASH names the fields as they are.",
+        Storage::Json => "Each entry is a JSON document (JSON.SET key $ {\"prompt\": …, \"embedding\": [0.12, …]}), the embedding a plain array of numbers; FT.CREATE … ON JSON names each field by its JSONPath with AS ($.embedding AS embedding), and the KNN query is unchanged.",
+    }
 }
 
 /// The log without "Index already exists" (the lab creates its index when unsure it is there).
@@ -244,6 +263,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     ready: RefCell::new(HashSet::new()),
                 }),
                 kind: Cell::new(EmbedderKind::MiniLm),
+                storage: Cell::new(Storage::Hash),
                 threshold: Cell::new(EmbedderKind::MiniLm.suggested_threshold().0),
                 prompt: RefCell::new(STARTER[0].paraphrases[0].to_string()),
                 asked: RefCell::new(None),
@@ -256,6 +276,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     let connection = kept.connection.clone();
     let remote = connection.target.is_remote();
     let kind = use_state(|| kept.kind.get());
+    let storage = use_state(|| kept.storage.get());
     let model = use_state(|| Model::Loading);
     let threshold = use_state(|| kept.threshold.get());
     let prompt = use_state(|| kept.prompt.borrow().clone());
@@ -267,9 +288,10 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     {
         let kept = (*kept).clone();
         use_effect_with(
-            (*kind, *threshold, (*prompt).clone(), (*asked).clone(), (*log).clone()),
-            move |(kind, threshold, prompt, asked, log)| {
+            (*kind, *storage, *threshold, (*prompt).clone(), (*asked).clone(), (*log).clone()),
+            move |(kind, storage, threshold, prompt, asked, log)| {
                 kept.kind.set(*kind);
+                kept.storage.set(*storage);
                 kept.threshold.set(*threshold);
                 *kept.prompt.borrow_mut() = prompt.clone();
                 *kept.asked.borrow_mut() = asked.clone();
@@ -337,7 +359,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
         });
     }
 
-    let cache = cache_for(*kind, 0, *threshold);
+    let cache = cache_for(*kind, *storage, 0, *threshold);
     let fetch_points = {
         let (connection, remote_points, cache) = (connection.clone(), remote_points.clone(), cache.clone());
         Rc::new(move || {
@@ -355,7 +377,8 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     }
 
     let ask = {
-        let (connection, model, kind, threshold) = (connection.clone(), (*model).clone(), *kind, *threshold);
+        let (connection, model, kind, storage, threshold) =
+            (connection.clone(), (*model).clone(), *kind, *storage, *threshold);
         let (prompt, asked, judged, log, llm, busy, problem, refresh, fetch_points) = (
             prompt.clone(),
             asked.clone(),
@@ -395,7 +418,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                         return;
                     }
                 };
-                let cache = cache_for(kind, embedding.len(), threshold);
+                let cache = cache_for(kind, storage, embedding.len(), threshold);
                 let create = !connection.ready.borrow().contains(&cache.index);
                 let llm_answer = expected_answer(&text)
                     .map(str::to_string)
@@ -431,7 +454,8 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
         })
     };
     let load_starter = {
-        let (connection, model, kind, threshold) = (connection.clone(), (*model).clone(), *kind, *threshold);
+        let (connection, model, kind, storage, threshold) =
+            (connection.clone(), (*model).clone(), *kind, *storage, *threshold);
         let (log, busy, problem, fetch_points, no_search) =
             (log.clone(), busy.clone(), problem.clone(), fetch_points.clone(), no_search.clone());
         Callback::from(move |_: MouseEvent| {
@@ -459,7 +483,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                             return;
                         }
                     };
-                    let cache = cache_for(kind, vectors.first().map_or(0, Vec::len), threshold);
+                    let cache = cache_for(kind, storage, vectors.first().map_or(0, Vec::len), threshold);
                     let mut commands = vec![cache.create_index()];
                     for (pair, vector) in STARTER.iter().zip(&vectors) {
                         commands.extend(cache.store_commands(pair.question, pair.answer, vector));
@@ -532,6 +556,14 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
             problem.set(None);
         })
     };
+    let pick_storage = |k: Storage| {
+        let (storage, asked, problem) = (storage.clone(), asked.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            storage.set(k);
+            asked.set(None);
+            problem.set(None);
+        })
+    };
     let example = |text: &'static str| {
         let prompt = prompt.clone();
         html! { <button class="chip" onclick={Callback::from(move |_: MouseEvent| prompt.set(text.to_string()))}>{text}</button> }
@@ -548,6 +580,11 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
     let dims =
         asked.as_ref().map_or_else(|| points.first().map_or(0, |p| p.embedding.len()), |a| a.embedding.len());
     let points: Vec<CachedPrompt> = points.into_iter().filter(|p| p.embedding.len() == dims).collect();
+    // The dimension the FT.CREATE shown above uses: the model's, once known.
+    let dims_hint = match &*model {
+        Model::Ready(m) => m.dims(),
+        _ => dims,
+    };
     let projection = Projection::fit(&points.iter().map(|p| p.embedding.clone()).collect::<Vec<_>>());
     let map_points: Vec<(String, f32, f32)> = points
         .iter()
@@ -597,6 +634,12 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                         title="text-embedding-3-small (or the model configured on the proxy) through the proxy's /api/embeddings; the key stays in the proxy"
                         data-testid="sem-kind-proxy">{"Real model via the proxy"}</button>
                 </span>
+                <span class="segmented" role="group" aria-label="Store entries as">
+                    <button class={classes!("btn", (*storage == Storage::Hash).then_some("active"))} onclick={pick_storage(Storage::Hash)}
+                        data-testid="sem-storage-hash">{"Hashes"}</button>
+                    <button class={classes!("btn", (*storage == Storage::Json).then_some("active"))} onclick={pick_storage(Storage::Json)}
+                        data-testid="sem-storage-json">{"JSON documents"}</button>
+                </span>
                 <button class="btn" onclick={load_starter} disabled={!ready || *no_search} data-testid="sem-starter">{"Load the starter Q&A set"}</button>
                 {
                     match &*model {
@@ -610,6 +653,9 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                     <span class="muted" data-testid="sem-busy">{"working…"}</span>
                 }
             </div>
+            <p class="muted storage-note" data-testid="sem-storage-note">
+                { storage_note(*storage) }{" "}<code class="mono" data-testid="sem-create">{ create_line(&cache_for(*kind, *storage, dims_hint, *threshold)).replace(" DIM 0 ", " DIM <the model's size> ") }</code>
+            </p>
             if *no_search {
                 <p class="error-text" role="alert" data-testid="sem-no-search">{NO_SEARCH}</p>
             }
@@ -639,7 +685,7 @@ pub fn SemanticLab(props: &SemanticLabProps) -> Html {
                         <span>{ if a.from_cache {
                             "served from Redis in about a millisecond".to_string()
                         } else {
-                            format!("the LLM answered in {LLM_MS:.0} ms (simulated, ${LLM_COST}), and the answer was cached with HSET + EXPIRE")
+                            format!("the LLM answered in {LLM_MS:.0} ms (simulated, ${LLM_COST}), and the answer was cached with {} + EXPIRE", if *storage == Storage::Json { "JSON.SET" } else { "HSET" })
                         } }</span>
                     </div>
                     { for verdict_now.map(|verdict| html! {

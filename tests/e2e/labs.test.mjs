@@ -2,7 +2,7 @@
 // cache that answers a paraphrase from the cache and an unrelated question from the "LLM".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshotPath } from './harness.mjs';
+import { serveDist, launch, openPage, run, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -150,3 +150,32 @@ test('semantic cache: a paraphrase hits, an unrelated question misses', async ()
   }
   assert.deepEqual(page.errors, []);
 });
+
+test('semantic cache on JSON documents: the index is ON JSON, entries are JSON, a paraphrase hits', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Labs' }).click();
+  await page.getByRole('tab', { name: 'Semantic cache lab' }).click();
+  await page.waitForSelector('[data-testid=sem-model]', { timeout: 20000 });
+  assert.match(await page.locator('[data-testid=sem-create]').innerText(), /^FT\.CREATE idx:cache ON HASH PREFIX 1 cache: SCHEMA prompt TEXT /);
+  await page.click('[data-testid=sem-storage-json]');
+  // What changes, said and shown: the FT.CREATE the lab sends for JSON documents.
+  assert.equal(await page.locator('[data-testid=sem-create]').innerText(),
+    'FT.CREATE idx:cache-json ON JSON PREFIX 1 cache-json: SCHEMA $.prompt AS prompt TEXT $.response AS response TEXT '
+    + '$.embedding AS embedding VECTOR HNSW 6 TYPE FLOAT32 DIM 128 DISTANCE_METRIC COSINE');
+  assert.match(await page.locator('[data-testid=sem-storage-note]').innerText(), /JSON\.SET/);
+  await page.click('[data-testid=sem-starter]');
+  await page.fill('[data-testid=sem-prompt]', 'I forgot my password, how can I change it?');
+  await page.click('[data-testid=sem-ask]');
+  await page.waitForSelector('[data-testid=sem-decision]');
+  assert.equal(await page.locator('[data-testid=sem-decision]').innerText(), 'HIT');
+  assert.ok((await page.locator('.hnsw-node.result').count()) > 0, 'the HNSW view reads the JSON index');
+  // The entries are JSON documents the console can read, and the index says ON JSON.
+  await page.getByRole('tab', { name: 'Console' }).click();
+  const keys = await run(page, 'KEYS cache-json:*');
+  const first = keys.match(/"(cache-json:[0-9a-f]+)"/)[1];
+  assert.equal(await run(page, `TYPE ${first}`), 'ReJSON-RL');
+  assert.match(await run(page, `JSON.GET ${first} $.embedding[0]`), /^"\[-?\d/);
+  assert.match(await run(page, 'FT.INFO idx:cache-json'), /key_type\s+\d+\) JSON\n/);
+  assert.deepEqual(page.errors, []);
+});
+

@@ -553,14 +553,28 @@ pub fn json_prompt(reply: &[u8]) -> Option<(String, Vec<f32>)> {
         _ => None,
     };
     let Some(Json::Str(prompt)) = first("$.prompt") else { return None };
-    let Some(Json::Arr(numbers)) = first("$.embedding") else { return None };
-    let embedding = numbers
+    Some((prompt, numbers(&first("$.embedding")?)?))
+}
+
+/// The prompt and embedding of a cache entry's document itself (the page reads its engine's
+/// keys without commands).
+pub fn json_prompt_of(doc: &playground_engine::types::json::Json) -> Option<(String, Vec<f32>)> {
+    use playground_engine::types::json::Json;
+    let Some(Json::Str(prompt)) = doc.get("prompt") else { return None };
+    Some((prompt.clone(), numbers(doc.get("embedding")?)?))
+}
+
+/// A JSON array of numbers as FLOAT32s.
+fn numbers(array: &playground_engine::types::json::Json) -> Option<Vec<f32>> {
+    use playground_engine::types::json::Json;
+    let Json::Arr(items) = array else { return None };
+    items
         .iter()
         .map(|n| match n {
             Json::Int(i) => Some(*i as f32),
+            Json::Big(u) => Some(*u as f32),
             Json::Float(f) => Some(*f as f32),
             _ => None,
         })
-        .collect::<Option<Vec<f32>>>()?;
-    Some((prompt, embedding))
+        .collect()
 }
