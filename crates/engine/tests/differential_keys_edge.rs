@@ -535,3 +535,28 @@ fn tricky_arguments_never_panic() {
         engine.tick(now);
     }
 }
+
+/// SCAN deletes the expired keys its pattern matches on the way (lazy expiry, as a lookup
+/// does), and leaves the others for later: DBSIZE, which counts stale keys, shows which went.
+#[test]
+fn scan_expires_what_it_matches() {
+    let mut s = session();
+    s.script(&[
+        &["FLUSHALL"],
+        &["DEBUG", "SET-ACTIVE-EXPIRE", "0"],
+        &["SET", "live", "1"],
+        &["SET", "stale:a", "1", "PX", "1"],
+        &["HSET", "stale:h", "f", "v"],
+        &["PEXPIRE", "stale:h", "1"],
+        &["SET", "other", "1", "PX", "1"],
+    ]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    s.script(&[
+        &["DBSIZE"],
+        &["SCAN", "0", "MATCH", "stale:*", "TYPE", "string", "COUNT", "100"],
+        &["DBSIZE"],
+        &["SCAN", "0", "TYPE", "nosuchtype", "COUNT", "100"],
+        &["DBSIZE"],
+        &["DEBUG", "SET-ACTIVE-EXPIRE", "1"],
+    ]);
+}

@@ -451,19 +451,22 @@ pub fn parse_scan_options(args: &mut Args, allow_type: bool) -> Result<ScanOptio
 fn scan(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let cursor = parse_cursor(&args.next_bytes()?)?;
     let opts = parse_scan_options(args, true)?;
-    let now = ctx.now;
     let (batch, next) = ctx.db().scan_ids(cursor, opts.count);
-    let db = ctx.db();
-    let keys: Vec<Frame> = batch
-        .into_iter()
-        .filter(|k| {
-            let Some(e) = db.raw_get(k) else { return false };
-            e.expires_at.is_none_or(|t| t > now)
-                && opts.pattern.as_ref().is_none_or(|p| glob_match(p, k))
-                && opts.type_name.as_deref().is_none_or(|t| e.value.type_name().eq_ignore_ascii_case(t))
-        })
-        .map(Frame::Bulk)
-        .collect();
+    let mut keys = Vec::new();
+    for key in batch {
+        if !opts.pattern.as_ref().is_none_or(|p| glob_match(p, &key)) {
+            continue;
+        }
+        // A key that matches and is past its deadline is deleted on the way (Redis's
+        // `expireIfNeeded` in scanGenericCommand), as a lookup would: SCAN is lazy expiry too.
+        if ctx.expire_if_needed(&key) {
+            continue;
+        }
+        let Some(e) = ctx.db().raw_get(&key) else { continue };
+        if opts.type_name.as_deref().is_none_or(|t| e.value.type_name().eq_ignore_ascii_case(t)) {
+            keys.push(Frame::Bulk(key));
+        }
+    }
     Ok(Frame::Array(vec![Frame::bulk(next.to_string()), Frame::Array(keys)]))
 }
 
