@@ -81,8 +81,8 @@ pub struct Client {
     pub multi: Option<Vec<Vec<Bytes>>>,
     /// A queued command was rejected: EXEC must answer EXECABORT.
     pub multi_error: bool,
-    /// Keys this client WATCHes, by (db, key).
-    pub watched: Vec<(usize, Bytes)>,
+    /// Watched keys (database, key) and when each was watched (WATCH's time on the clock).
+    pub watched: Vec<(usize, Bytes, u64)>,
     /// A watched key changed: EXEC must abort.
     pub watch_dirty: bool,
     /// Virtual-clock ms when the client connected and last ran a command.

@@ -109,3 +109,29 @@ fn smove_signals_only_keys_it_changes() {
     s.script(&[&["MULTI"], &["PING"], &["EXEC"], &["SMEMBERS", "src"]]);
     s.same_unordered(&["SMEMBERS", "dst"]);
 }
+
+/// A watched key whose deadline passes before EXEC (with no active expiry to delete it) fails
+/// the transaction; one already stale when watched does not.
+#[test]
+fn watched_keys_that_expire_before_exec() {
+    let mut s = Session::new();
+    s.script(&[
+        &["FLUSHALL"],
+        &["DEBUG", "SET-ACTIVE-EXPIRE", "0"],
+        &["SET", "k", "1", "PX", "30"],
+        &["SET", "stale", "1", "PX", "1"],
+    ]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    s.script(&[&["WATCH", "k", "stale"]]);
+    std::thread::sleep(std::time::Duration::from_millis(40));
+    s.script(&[&["MULTI"], &["INCR", "k"], &["EXEC"]]);
+    s.script(&[&["SET", "k", "1", "PX", "1"], &["SET", "other", "1"]]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    s.script(&[
+        &["WATCH", "k"],
+        &["MULTI"],
+        &["INCR", "other"],
+        &["EXEC"],
+        &["DEBUG", "SET-ACTIVE-EXPIRE", "1"],
+    ]);
+}

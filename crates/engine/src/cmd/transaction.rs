@@ -102,11 +102,11 @@ fn watch(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         // A key that already expired counts as changed for Redis too only if it existed; we
         // expire it now so the watch starts from the visible state.
         ctx.expire_if_needed(&key);
-        if ctx.client.watched.iter().any(|(d, k)| *d == db && *k == key) {
+        if ctx.client.watched.iter().any(|(d, k, _)| *d == db && *k == key) {
             continue;
         }
         ctx.server.watchers.entry((db, key.clone())).or_default().insert(ctx.client.id);
-        ctx.client.watched.push((db, key));
+        ctx.client.watched.push((db, key, ctx.now));
     }
     Ok(Frame::ok())
 }
@@ -121,7 +121,7 @@ fn unwatch(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
 
 /// Remove a client's watches from the server's watcher map.
 pub fn unwatch_all(server: &mut Server, client: &Client) {
-    for (db, key) in &client.watched {
+    for (db, key, _) in &client.watched {
         if let Some(ids) = server.watchers.get_mut(&(*db, key.clone())) {
             ids.remove(&client.id);
             if ids.is_empty() {
@@ -136,7 +136,14 @@ pub fn exec(engine: &mut Engine, client: &mut Client, now: u64) -> Frame {
     let Some(queue) = client.multi.take() else {
         return CmdError::err("EXEC without MULTI").into_frame();
     };
-    let dirty = client.watch_dirty || engine.server_mut().dirty_clients.contains(&client.id);
+    // A watched key whose deadline passed since it was watched (still there: no active expiry
+    // got to it) changed too: Redis's `isWatchedKeyExpired`. One already stale when watched (or
+    // swapped in stale by SWAPDB) is no change, as Redis's `wk->expired` says.
+    let expired = client.watched.iter().any(|(db, key, since)| {
+        let entry = engine.server().dbs[*db].raw_get(key);
+        entry.and_then(|e| e.expires_at).is_some_and(|t| t > *since && t <= now)
+    });
+    let dirty = client.watch_dirty || expired || engine.server_mut().dirty_clients.contains(&client.id);
     let queued_error = client.multi_error;
     discard_transaction(engine.server_mut(), client);
     if queued_error {
