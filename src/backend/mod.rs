@@ -73,6 +73,10 @@ pub trait Backend {
     }
 }
 
+/// The note the console shows instead of a reply the server did not send (CLIENT REPLY OFF or
+/// SKIP: Redis writes nothing back, and redis-cli prints nothing).
+pub const NO_REPLY: &str = "no reply: CLIENT REPLY OFF (or SKIP) tells the server not to answer; CLIENT REPLY ON turns replies back on";
+
 /// The engine in the page, at the virtual clock's time.
 pub struct LocalBackend {
     session: SessionHandle,
@@ -113,6 +117,9 @@ impl Backend for LocalBackend {
                         Some(args) => cluster::adjust(s, &args, frame),
                         None => frame,
                     };
+                    if s.engine.reply_suppressed(s.client) {
+                        notes.borrow_mut().push(NO_REPLY.into());
+                    }
                     Some((frame, s.engine.protocol(s.client)))
                 }
                 Outcome::Blocked { .. } => None,

@@ -92,6 +92,11 @@ pub fn run_line(line: &str, backend: &dyn Backend, done: impl FnOnce(LineOutcome
             if let Some(said) = said {
                 entry.notes.splice(0..0, said.borrow_mut().drain(..));
             }
+            if entry.notes.iter().any(|n| n == crate::backend::NO_REPLY) {
+                // Nothing came back: nothing to print, as in redis-cli.
+                (entry.text, entry.wire, entry.pretty) = (String::new(), String::new(), None);
+                entry.notes.retain(|n| !n.starts_with("vector:"));
+            }
             entry.notes.extend(shard);
             entry.notes.extend(note(&reply));
             entry.ran = Some(Ran::new(sent, &reply));
@@ -257,6 +262,23 @@ mod tests {
         let LineOutcome::Entry(e) = run(&backend, "FOO") else { panic!("entry") };
         assert!(e.is_error && e.text.starts_with("(error) ERR unknown command 'FOO'"), "{}", e.text);
         assert!(e.notes.is_empty(), "nothing near FOO: no guess ({:?})", e.notes);
+    }
+
+    #[test]
+    fn client_reply_off_and_skip_print_nothing_and_say_why() {
+        let backend = crate::backend::LocalBackend::new(SessionHandle::new(Session::new(0)));
+        let silent = |line: &str| {
+            let LineOutcome::Entry(e) = run(&backend, line) else { panic!("entry") };
+            assert_eq!((e.text.as_str(), e.wire.as_str()), ("", ""), "{line}");
+            assert_eq!(e.notes, [crate::backend::NO_REPLY], "{line}");
+        };
+        silent("CLIENT REPLY OFF");
+        silent("SET k 1");
+        silent("GET k");
+        assert_eq!(text(run(&backend, "CLIENT REPLY ON")), "OK");
+        silent("CLIENT REPLY SKIP");
+        silent("INCR k");
+        assert_eq!(text(run(&backend, "GET k")), "\"2\"", "SKIP silences one command only");
     }
 
     #[test]
