@@ -21,7 +21,58 @@ test('EVAL in the console loads the Lua module once and runs redis.call on the p
   assert.equal(await run(page, "EVAL \"redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])\" 1 greeting hi"), '"hi"');
   assert.equal(await run(page, 'EVAL "return {1, 2, {3, \'x\'}}" 0'), '1) (integer) 1\n2) (integer) 2\n3) 1) (integer) 3\n   2) "x"');
   assert.equal(await run(page, 'GET greeting'), '"hi"');
-  console.log(await run(page, 'EVAL "return redis.call(\'nosuch\')" 0'));
+  // Errors as Redis words them, with the script's line.
+  assert.match(await run(page, 'EVAL "\\nreturn redis.call(\'nosuch\')" 0'), /^\(error\) ERR Unknown Redis command called from script script: \w{40}, on @user_script:2\.$/);
+  assert.equal(await run(page, 'EVAL "return pcall(function() error({err=\'x\'}) end)" 0'), '(nil)');
   assert.equal(loads.length, 1);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a script that never ends is stopped after the time limit with SCRIPT KILL\'s words, and the page lives on', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await run(page, 'SET before 1');
+  const started = Date.now();
+  const reply = await run(page, 'EVAL "local i = 0\\nwhile true do i = i + 1 end" 0');
+  const took = Date.now() - started;
+  assert.match(reply, /^\(error\) ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:2\.$/);
+  assert.ok(took >= 4500 && took < 30000, `stopped after ${took} ms`);
+  const note = await page.locator('.scrollback .entry').last().locator('.note').innerText();
+  assert.match(note, /the page stopped this script after 5 s of real time/);
+  // pcall cannot catch the stop, and the engine answers at once afterwards.
+  assert.match(await run(page, 'EVAL "return pcall(function() while true do end end)" 0'), /Script killed by user/);
+  assert.equal(await run(page, 'GET before'), '"1"');
+  assert.equal(await run(page, 'EVAL "return 1 + 1" 0'), '(integer) 2');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the script editor runs SCRIPT LOAD and EVALSHA in the console and shows the reply', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  const editor = page.getByTestId('script-editor');
+  await editor.locator('summary').click();
+  await editor.getByLabel('Lua script').fill("local n = redis.call('INCRBY', KEYS[1], ARGV[1])\nreturn {n, redis.call('TTL', KEYS[1])}");
+  await editor.getByLabel('KEYS').fill('hits:page');
+  await editor.getByLabel('ARGV').fill('5');
+  const lines = (await page.getByTestId('script-lines').innerText()).split('\n');
+  assert.equal(lines[0], 'SCRIPT LOAD "local n = redis.call(\'INCRBY\', KEYS[1], ARGV[1])\\nreturn {n, redis.call(\'TTL\', KEYS[1])}"');
+  assert.match(lines[1], /^EVALSHA [0-9a-f]{40} 1 hits:page 5$/);
+  // Highlighted: Redis's names and the strings have their own colours.
+  assert.ok(await editor.locator('.lua-redis', { hasText: 'KEYS' }).count() >= 1);
+  assert.ok(await editor.locator('.lua-string', { hasText: "'INCRBY'" }).count() === 1);
+  const before = await page.locator('.scrollback .entry').count();
+  await editor.getByRole('button', { name: 'Run' }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('.scrollback .entry').length >= n + 2, before);
+  const replies = await page.locator('.scrollback .entry .reply').allInnerTexts();
+  assert.match(replies.at(-2), /^"[0-9a-f]{40}"$/);
+  assert.equal(replies.at(-1), '1) (integer) 5\n2) (integer) -1');
+  assert.equal(await editor.locator('.reply').innerText(), '1) (integer) 5\n2) (integer) -1');
+  // The key browser shows the key the script wrote.
+  await page.locator('.keys', { hasText: 'hits:page' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('FUNCTION LOAD and FCALL typed in the console', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  assert.equal(await run(page, 'FUNCTION LOAD "#!lua name=lib\\nredis.register_function(\'hello\', function(keys, args) return \'hi \' .. args[1] end)"'), '"lib"');
+  assert.equal(await run(page, 'FCALL hello 0 you'), '"hi you"');
   assert.deepEqual(page.errors, []);
 });
