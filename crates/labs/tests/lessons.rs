@@ -61,6 +61,7 @@ fn finish(
 fn every_lesson_finishes_in_the_engine_with_its_own_lines() {
     for (i, lesson) in LESSONS.iter().enumerate() {
         let mut engine = Engine::new(5, 1_000_000);
+        engine.set_script_runner(Box::new(playground_scripting::LuaRunner::default()));
         let client = engine.connect(1_000_000);
         let other = engine.connect(1_000_000);
         let now = std::cell::Cell::new(1_000_000u64);
@@ -296,6 +297,7 @@ fn knowledge_check_lines_run_after_their_lesson() {
             continue;
         }
         let mut engine = Engine::new(5, 1_000_000);
+        engine.set_script_runner(Box::new(playground_scripting::LuaRunner::default()));
         let client = engine.connect(1_000_000);
         let now = std::cell::Cell::new(1_000_000u64);
         let engine = std::cell::RefCell::new(engine);
