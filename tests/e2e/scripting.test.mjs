@@ -76,3 +76,48 @@ test('FUNCTION LOAD and FCALL typed in the console', async () => {
   assert.equal(await run(page, 'FCALL hello 0 you'), '"hi you"');
   assert.deepEqual(page.errors, []);
 });
+
+test('the Lua rate-limiter lesson: the race of two instances, then the script that refuses the fourth request', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.click('[data-testid=lesson-lua-rate-limit]');
+  await page.locator('[data-testid=lesson]', { hasText: 'A sliding-window rate limiter in Lua' }).waitFor();
+  const step = (i) => page.locator('[data-testid=lesson-step]').nth(i);
+  const done = () => page.locator('[data-testid=lesson-step][data-state=done]').count();
+  const steps = await page.locator('[data-testid=lesson-step]').count();
+  const replies = [];
+  for (let i = 0; i < steps; i++) {
+    const jump = step(i).locator('[data-testid=lesson-jump]');
+    if (await jump.count()) await jump.click();
+    const seconds = step(i).locator('[data-testid=lesson-second]');
+    for (let b = 0; b < (await seconds.count()); b++) {
+      const before = await page.locator('#second-log .second-line').count();
+      await seconds.nth(b).click();
+      await page.waitForFunction((k) => document.querySelectorAll('#second-log .second-line').length > k, before);
+    }
+    // A step's lines again until it is done (the script answers 1, 2, 3, then 0).
+    for (let tries = 0; tries < 6 && (await done()) <= i; tries++) {
+      const buttons = step(i).locator('button[title="Run this line in the console"]');
+      for (let b = 0; b < (await buttons.count()); b++) {
+        const before = await page.locator('.scrollback .entry').count();
+        await buttons.nth(b).click();
+        await page.waitForFunction((k) => document.querySelectorAll('.scrollback .entry').length > k, before);
+        replies.push(await page.locator('.scrollback .entry .reply').last().innerText());
+      }
+      await page.waitForTimeout(50);
+    }
+    assert.equal(await done(), i + 1, `step ${i + 1} is done by its own lines: ${replies.join(' | ')}`);
+  }
+  await page.locator('[data-testid=lesson-done]').waitFor();
+  // The race: four requests logged against a limit of three; the script: 1, 2, 3, refused, then
+  // allowed again once the clock moved on; SCRIPT LOAD answers the SHA-1 EVALSHA uses.
+  assert.ok(replies.includes('(integer) 4'), replies.join(' | '));
+  const script = replies.filter((r) => /^\(integer\) [0-3]$/.test(r)).slice(-6);
+  assert.deepEqual(script, ['(integer) 1', '(integer) 2', '(integer) 3', '(integer) 0', '(integer) 1', '(integer) 1'].slice(-script.length));
+  assert.ok(replies.includes('"152ccbba3c71988d84adf6765c2182c33990b28f"'), replies.join(' | '));
+  // The knowledge check.
+  const question = page.locator('[data-testid=quiz-question]', { hasText: 'Why can no other client' });
+  await question.locator('[data-testid=quiz-choice]', { hasText: 'Redis runs the whole script as one command' }).click();
+  await page.locator('[data-testid=quiz-question][data-state=right]').waitFor();
+  assert.deepEqual(page.errors, []);
+});
