@@ -24,6 +24,8 @@ test('EVAL in the console loads the Lua module once and runs redis.call on the p
   // Errors as Redis words them, with the script's line.
   assert.match(await run(page, 'EVAL "\\nreturn redis.call(\'nosuch\')" 0'), /^\(error\) ERR Unknown Redis command called from script script: \w{40}, on @user_script:2\.$/);
   assert.equal(await run(page, 'EVAL "return pcall(function() error({err=\'x\'}) end)" 0'), '(nil)');
+  // redis.call inside the script's own coroutine, as natively.
+  assert.equal(await run(page, 'EVAL "local co = coroutine.create(function() return redis.call(\'PING\') end) return {coroutine.resume(co)}" 0'), '1) (integer) 1\n2) PONG');
   assert.equal(loads.length, 1);
   assert.deepEqual(page.errors, []);
 });
