@@ -20,6 +20,7 @@ pub mod remote_keys;
 pub mod remote_stats;
 pub mod reply;
 pub mod script_editor;
+pub mod script_slot;
 pub mod second_client;
 pub mod server_panel;
 pub mod sparkline;

@@ -1,17 +1,15 @@
-//! The Lua script editor in the console panel: a script, its KEYS and ARGV, and the two lines it
-//! runs in the console, as an app would: `SCRIPT LOAD` (the server keeps the script under its
-//! SHA-1) and `EVALSHA` with that SHA-1 (the client sends 40 characters instead of the script).
-//! The replies land in the console's scrollback like typed lines; the last one shows here too.
+//! The Lua script editor: a script, its KEYS and ARGV, and the two lines it runs in the console,
+//! as an app would: `SCRIPT LOAD` (the server keeps the script under its SHA-1) and `EVALSHA`
+//! with that SHA-1 (the client sends 40 characters instead of the script). The replies land in
+//! the console's scrollback like typed lines. It lives in the lazily loaded labs module
+//! (`src/bin/labs.rs`), mounted into the console panel by `components::script_slot`.
 
-use crate::components::reply::Reply;
-use crate::console::{format::repr, ConsoleEntry, View};
-use std::rc::Rc;
+use crate::console::format::repr;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ScriptEditorProps {
-    pub entries: Rc<Vec<ConsoleEntry>>,
     /// Run lines in the console.
     pub on_run: Callback<Vec<String>>,
 }
@@ -137,10 +135,8 @@ pub fn ScriptEditor(props: &ScriptEditorProps) -> Html {
         let (on_run, lines) = (props.on_run.clone(), lines.clone());
         Callback::from(move |_: MouseEvent| on_run.emit(lines.to_vec()))
     };
-    let last = props.entries.iter().rev().find(|e| e.input == lines[1]).cloned();
     html! {
-        <details class="script-editor" data-testid="script-editor">
-            <summary>{"Lua script editor"}</summary>
+        <>
             <div class="code-area">
                 <pre class="code-shade" ref={shade} aria-hidden="true">{ highlighted(&script) }</pre>
                 <textarea class="code-input" aria-label="Lua script" spellcheck="false" wrap="off"
@@ -155,10 +151,7 @@ pub fn ScriptEditor(props: &ScriptEditorProps) -> Html {
             </div>
             <p class="muted">{"Runs in the console:"}</p>
             <pre class="script-lines" data-testid="script-lines">{ lines.join("\n") }</pre>
-            if let Some(entry) = last {
-                <Reply {entry} view={View::Text} />
-            }
-        </details>
+        </>
     }
 }
 

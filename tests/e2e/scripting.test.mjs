@@ -15,9 +15,13 @@ after(async () => {
 });
 
 test('EVAL in the console loads the Lua module once and runs redis.call on the page engine', async () => {
-  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const loads = [];
-  page.on('request', (r) => { if (r.url().includes('lua_bg.wasm')) loads.push(r.url()); });
+  context.on('request', (r) => { if (r.url().includes('lua_bg.wasm')) loads.push(r.url()); });
+  const page = await openPage(browser, server.url, { context });
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(loads, [], 'no Lua VM before the first script');
+  assert.equal(await run(page, 'SET greeting hello'), 'OK');
   assert.equal(await run(page, "EVAL \"redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])\" 1 greeting hi"), '"hi"');
   assert.equal(await run(page, 'EVAL "return {1, 2, {3, \'x\'}}" 0'), '1) (integer) 1\n2) (integer) 2\n3) 1) (integer) 3\n   2) "x"');
   assert.equal(await run(page, 'GET greeting'), '"hi"');
@@ -28,6 +32,7 @@ test('EVAL in the console loads the Lua module once and runs redis.call on the p
   assert.equal(await run(page, 'EVAL "local co = coroutine.create(function() return redis.call(\'PING\') end) return {coroutine.resume(co)}" 0'), '1) (integer) 1\n2) PONG');
   assert.equal(loads.length, 1);
   assert.deepEqual(page.errors, []);
+  await context.close();
 });
 
 test('a script that never ends is stopped after the time limit with SCRIPT KILL\'s words, and the page lives on', async () => {
