@@ -1,7 +1,7 @@
 // Lua in the page: the VM is a third wasm module loaded by the first command that needs it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, run } from './harness.mjs';
+import { serveDist, launch, openPage, run, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -74,6 +74,7 @@ test('the script editor runs SCRIPT LOAD and EVALSHA in the console and shows th
   assert.equal(await editor.locator('.reply').innerText(), '1) (integer) 5\n2) (integer) -1');
   // The key browser shows the key the script wrote.
   await page.locator('.keys', { hasText: 'hits:page' }).waitFor();
+  await page.screenshot({ path: screenshotPath('scripting.png') });
   assert.deepEqual(page.errors, []);
 });
 
