@@ -291,6 +291,20 @@ pub fn host(session: SessionHandle) -> Object {
         })
         .into_js_value(),
     );
+    // The Lua module for the Python tab's EVAL, register_script and FCALL (its `serve` cannot
+    // wait for it): Python's start loads it beside Pyodide.
+    let l = link.clone();
+    set(
+        &object,
+        "lua",
+        Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
+            let session = l.0.clone();
+            wasm_bindgen_futures::future_to_promise(async move {
+                crate::lua::load(&session).await.map(|()| JsValue::TRUE).map_err(|e| JsValue::from_str(&e))
+            })
+        })
+        .into_js_value(),
+    );
     let l = link.clone();
     set(
         &object,

@@ -31,6 +31,9 @@ async function boot() {
     loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} }),
     fetchBytes(REDIS_WHEEL),
     fetch(new URL('playground.py', import.meta.url)).then((r) => r.text()),
+    // The page engine's Lua module (EVAL, register_script, FCALL from Python), small beside
+    // Pyodide; without it those commands answer that scripting is not loaded.
+    window.playground?.engine?.lua?.().catch(() => false),
   ]);
   const pyodideMs = performance.now() - started;
   pyodide.unpackArchive(wheel, 'wheel');

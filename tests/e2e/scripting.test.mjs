@@ -129,3 +129,16 @@ test('the Lua rate-limiter lesson: the race of two instances, then the script th
   await page.locator('[data-testid=quiz-question][data-state=right]').waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test("redis-py's register_script and eval in the page's Python run on the page's Lua", async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  const out = await page.evaluate(() => window.playground.runPython([
+    'import redis',
+    'r = redis.Redis(decode_responses=True)',
+    "add = r.register_script(\"return redis.call('INCRBY', KEYS[1], ARGV[1])\")",
+    "print(add(keys=['py:n'], args=[4]), add(keys=['py:n'], args=[3]))",
+    "print(r.eval('return ARGV[1]', 0, 'hi'))",
+  ].join('\n')));
+  assert.equal(out, '4 7\nhi\n');
+  assert.deepEqual(page.errors, []);
+});
