@@ -292,16 +292,16 @@ pub fn host(session: SessionHandle) -> Object {
         .into_js_value(),
     );
     // The Lua module for the Python tab's EVAL, register_script and FCALL (its `serve` cannot
-    // wait for it): Python's start loads it beside Pyodide.
+    // wait for it): Python's start asks for it, and it is in long before Pyodide is.
     let l = link.clone();
     set(
         &object,
         "lua",
-        Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
+        Closure::<dyn Fn()>::new(move || {
             let session = l.0.clone();
-            wasm_bindgen_futures::future_to_promise(async move {
-                crate::lua::load(&session).await.map(|()| JsValue::TRUE).map_err(|e| JsValue::from_str(&e))
-            })
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = crate::lua::load(&session).await;
+            });
         })
         .into_js_value(),
     );
