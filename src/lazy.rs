@@ -1,6 +1,7 @@
-//! The page's lazily loaded wasm module (`src/bin/labs.rs`: the labs and the lessons). The first
-//! tab that needs it imports `labs/labs.js` (its wasm with it), once for the whole page; each
-//! tab then mounts its part with an exported `mount_*` function and unmounts it when it closes.
+//! The page's lazily loaded wasm modules: `src/bin/labs.rs` (the labs and the lessons) and
+//! `src/bin/lua.rs` (the Lua VM, see `crate::lua`). The first tab that needs the labs imports
+//! `labs/labs.js` (its wasm with it), once for the whole page; each tab then mounts its part
+//! with an exported `mount_*` function and unmounts it when it closes.
 
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
@@ -11,17 +12,18 @@ use wasm_bindgen_futures::JsFuture;
 const MODULE: &str = "labs/labs.js";
 
 #[wasm_bindgen(inline_js = r#"
-let labs;
-export function import_labs(path) {
-  // One import and one instantiation, however many tabs open it (or at once).
-  labs ??= import(new URL(path, document.baseURI).href)
+const modules = {};
+export function import_module(path) {
+  // One import and one instantiation per module, however many parts ask for it (or at once).
+  modules[path] ??= import(new URL(path, document.baseURI).href)
     .then(async (module) => { await module.default(); return module; })
-    .catch((error) => { labs = undefined; throw error; });
-  return labs;
+    .catch((error) => { delete modules[path]; throw error; });
+  return modules[path];
 }
 "#)]
 extern "C" {
-    fn import_labs(path: &str) -> js_sys::Promise;
+    /// The module at `path` (from the page's URL), imported and instantiated once.
+    pub fn import_module(path: &str) -> js_sys::Promise;
 }
 
 /// Words for a failed import or mount.
@@ -36,7 +38,7 @@ pub fn describe(error: &JsValue) -> String {
 /// Import the module (if no tab did yet) and call its export `mount` with `args`; the mounted
 /// part's handle, for [`unmount`].
 pub async fn mount(mount: &str, args: &[JsValue]) -> Result<JsValue, String> {
-    let module = JsFuture::from(import_labs(MODULE)).await.map_err(|e| describe(&e))?;
+    let module = JsFuture::from(import_module(MODULE)).await.map_err(|e| describe(&e))?;
     let function: Function = Reflect::get(&module, &mount.into())
         .ok()
         .and_then(|f| f.dyn_into().ok())

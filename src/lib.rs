@@ -19,6 +19,7 @@ pub mod hooks;
 pub mod json;
 pub mod labs;
 pub mod lazy;
+pub mod lua;
 pub mod persist;
 pub mod session;
 pub mod state;

@@ -77,24 +77,51 @@ pub trait Backend {
 /// SKIP: Redis writes nothing back, and redis-cli prints nothing).
 pub const NO_REPLY: &str = "no reply: CLIENT REPLY OFF (or SKIP) tells the server not to answer; CLIENT REPLY ON turns replies back on";
 
+/// A command and its reply callback.
+type Pending = (Vec<Bytes>, Box<dyn FnOnce(Frame, Protocol)>);
+
 /// The engine in the page, at the virtual clock's time.
+#[derive(Clone)]
 pub struct LocalBackend {
     session: SessionHandle,
     notes: Rc<std::cell::RefCell<Vec<String>>>,
+    /// While the Lua module loads (`crate::lua`): the commands sent meanwhile, run in order
+    /// once it is in.
+    held: Rc<std::cell::RefCell<Option<Vec<Pending>>>>,
 }
 
 impl LocalBackend {
     pub fn new(session: SessionHandle) -> LocalBackend {
-        LocalBackend { session, notes: Rc::default() }
-    }
-}
-
-impl Backend for LocalBackend {
-    fn label(&self) -> &'static str {
-        "engine in the browser"
+        LocalBackend { session, notes: Rc::default(), held: Rc::default() }
     }
 
-    fn send(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>) {
+    /// Hold the command while the Lua module loads, and start loading it if the command needs
+    /// it; the command back if it can run now.
+    fn hold_for_lua(&self, pending: Pending) -> Option<Pending> {
+        if let Some(held) = self.held.borrow_mut().as_mut() {
+            held.push(pending);
+            return None;
+        }
+        if !crate::lua::needs_loading(&self.session, &pending.0) {
+            return Some(pending);
+        }
+        *self.held.borrow_mut() = Some(vec![pending]);
+        let me = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let loaded = crate::lua::load(&me.session).await;
+            let held = me.held.borrow_mut().take().unwrap_or_default();
+            if let Err(why) = loaded {
+                me.notes.borrow_mut().push(format!("note: the Lua engine could not be loaded ({why})."));
+            }
+            for (args, reply) in held {
+                me.run(args, reply);
+            }
+        });
+        None
+    }
+
+    /// Run one command on the engine now.
+    fn run(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>) {
         // A new line while a blocking command waits gives up the wait (Ctrl-C in redis-cli).
         let abandoned = self.session.update(|s| {
             s.engine.cancel_blocked(s.client);
@@ -132,6 +159,18 @@ impl Backend for LocalBackend {
                 self.session.update(|s| s.waiting = Some(reply));
             }
             None => reply(Frame::Error("ERR the playground is busy, try again".into()), Protocol::Resp2),
+        }
+    }
+}
+
+impl Backend for LocalBackend {
+    fn label(&self) -> &'static str {
+        "engine in the browser"
+    }
+
+    fn send(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>) {
+        if let Some((args, reply)) = self.hold_for_lua((args, reply)) {
+            self.run(args, reply);
         }
     }
 

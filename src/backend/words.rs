@@ -200,6 +200,19 @@ pub fn explain_unknown_in_playground(error: &str) -> Option<String> {
         .map(|near| format!("no Redis command is called {name}; did you mean {}?", near.to_ascii_uppercase()))
 }
 
+/// Why the page's engine answered a script with SCRIPT KILL's words: nothing in a browser tab
+/// can send SCRIPT KILL while a script runs, so the page stops it after its time limit.
+pub fn explain_script_stop(error: &str) -> Option<String> {
+    error.contains("Script killed by user with SCRIPT KILL").then(|| {
+        format!(
+            "the page stopped this script after {} s of real time: a browser tab has no second \
+             connection to send SCRIPT KILL from, and a script that never ends would freeze it. \
+             Redis would answer other clients BUSY meanwhile and wait for SCRIPT KILL.",
+            crate::lua::TIME_LIMIT_MS / 1000.0
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

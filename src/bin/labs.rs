@@ -7,6 +7,7 @@
 use js_sys::{Array, Function, Reflect};
 use playground_labs::lessons::Ran;
 use redis_playground::components::lessons_root::{Inbox, LessonsRoot, LessonsRootProps};
+use redis_playground::components::script_editor::{ScriptEditor, ScriptEditorProps};
 use redis_playground::labs::bridge::{decode_frames, BridgeLink};
 use redis_playground::labs::link::Link;
 use redis_playground::labs::{LabsRoot, LabsRootProps};
@@ -99,6 +100,31 @@ pub fn mount_lessons(host: web_sys::Element, console: JsValue, remote: bool) -> 
         app: Some(yew::Renderer::<LessonsRoot>::with_root_and_props(host, props).render()),
         inbox,
     }
+}
+
+/// The Lua script editor mounted in the console panel (`components::script_slot`).
+#[wasm_bindgen]
+pub struct MountedEditor(Option<AppHandle<ScriptEditor>>);
+
+#[wasm_bindgen]
+impl MountedEditor {
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.0.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Mount the Lua script editor into `host`; `run(lines)` runs lines in the page's console.
+#[wasm_bindgen]
+pub fn mount_script_editor(host: web_sys::Element, run: Function) -> MountedEditor {
+    skip_taken_tree_ids(&host);
+    let on_run = Callback::from(move |lines: Vec<String>| {
+        let lines: Array = lines.iter().map(|l| JsValue::from_str(l)).collect();
+        let _ = run.call1(&JsValue::NULL, &lines);
+    });
+    let props = ScriptEditorProps { on_run };
+    MountedEditor(Some(yew::Renderer::<ScriptEditor>::with_root_and_props(host, props).render()))
 }
 
 /// An app that draws nothing, mounted only to take a tree number (see below).

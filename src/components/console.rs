@@ -1,6 +1,6 @@
 //! The console: scrollback, the text/bytes switch, and the input line.
 
-use crate::components::{console_input::ConsoleInput, reply::Reply};
+use crate::components::{console_input::ConsoleInput, reply::Reply, script_slot::ScriptSlot};
 use crate::console::{ConsoleEntry, View};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -90,6 +90,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                 }
                 { for replies }
             </div>
+            <ScriptSlot entries={props.entries.clone()} on_run={props.on_run.clone()} />
             <ConsoleInput on_run={on_line} python={python_on} />
         </section>
     }

@@ -19,6 +19,8 @@ pub mod quiz;
 pub mod remote_keys;
 pub mod remote_stats;
 pub mod reply;
+pub mod script_editor;
+pub mod script_slot;
 pub mod second_client;
 pub mod server_panel;
 pub mod sparkline;

@@ -110,9 +110,9 @@ fn explainer(backend: &dyn Backend) -> impl Fn(&Frame) -> Option<String> + 'stat
     let remote = backend.is_remote();
     move |reply: &Frame| match reply {
         Frame::Error(e) if remote => crate::backend::words::explain_error(e).map(|n| format!("note: {n}")),
-        Frame::Error(e) => {
-            crate::backend::words::explain_unknown_in_playground(e).map(|n| format!("note: {n}"))
-        }
+        Frame::Error(e) => crate::backend::words::explain_unknown_in_playground(e)
+            .or_else(|| crate::backend::words::explain_script_stop(e))
+            .map(|n| format!("note: {n}")),
         _ => None,
     }
 }

@@ -291,6 +291,20 @@ pub fn host(session: SessionHandle) -> Object {
         })
         .into_js_value(),
     );
+    // The Lua module for the Python tab's EVAL, register_script and FCALL (its `serve` cannot
+    // wait for it): Python's start asks for it, and it is in long before Pyodide is.
+    let l = link.clone();
+    set(
+        &object,
+        "lua",
+        Closure::<dyn Fn()>::new(move || {
+            let session = l.0.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = crate::lua::load(&session).await;
+            });
+        })
+        .into_js_value(),
+    );
     let l = link.clone();
     set(
         &object,

@@ -25,6 +25,9 @@ async function fetchBytes(path) {
 
 async function boot() {
   const started = performance.now();
+  // The page engine's Lua module (EVAL, register_script, FCALL from Python): a small download
+  // that is in long before Pyodide; without it those commands answer that scripting is not loaded.
+  window.playground?.engine?.lua?.();
   const { loadPyodide } = await import(new URL('../pyodide/pyodide.mjs', import.meta.url).href);
   const indexURL = new URL('../pyodide/', import.meta.url).href;
   const [pyodide, wheel, glue] = await Promise.all([

@@ -17,7 +17,11 @@
 // `disconnect`; Python itself and its glue load lazily. Session 10 took it to 667.5 KB: RediSearch's
 // scorers, FT.AGGREGATE with its expression language and cursors, FT.CONFIG/TAGVALS/ALIAS/DICT
 // (about +65 KB raw), ACL with SHA-256, MONITOR and CLIENT REPLY (+30 KB raw), and the page's
-// cluster mode, its view of a real cluster and the console's Python mode (+15 KB raw).
+// cluster mode, its view of a real cluster and the console's Python mode (+15 KB raw). Lua in the
+// page took it to 673.2 KB (+5.7): the VM is its own module (dist/lua/), but once the page can
+// install a runner, the engine's scripting handlers (FUNCTION LOAD/RESTORE/LIST/STATS, SCRIPT
+// LOAD, the script host's call: about 14 KB raw by twiggy) are no longer dead code, and the
+// page's runner, the console's wait for the module, the editor's slot and the Python tab's call for the module add about 8 KB raw.
 // Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,10 +30,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 669;
+const BUDGET_KB = 674;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
-  // Only the page's own module: dist/labs/ (the Labs and Lessons tabs) loads later.
+  // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/
+  // (the Lua VM) load later.
   const wasm = readdirSync(DIST).filter((name) => name.endsWith('_bg.wasm'));
   assert.equal(wasm.length, 1, `one page module in dist/: ${wasm}`);
   const gzipped = gzipSync(readFileSync(join(DIST, wasm[0])), { level: 9 }).length / 1024;

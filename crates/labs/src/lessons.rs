@@ -117,6 +117,14 @@ impl Ran {
     }
 }
 
+/// The reply of the sliding-window script (EVAL or EVALSHA on an `rl:sliding:*` key) of the
+/// Lua lesson: its place in the window, 0 when refused.
+fn sliding(r: &Ran) -> Option<i64> {
+    let key = r.args.get(3)?;
+    let ours = (r.is("EVAL") || r.is("EVALSHA")) && glob_match(b"rl:sliding:*", key);
+    ours.then(|| r.reply.integer()).flatten()
+}
+
 /// When a step is done.
 pub type Check = fn(&Ran) -> bool;
 
@@ -444,6 +452,93 @@ pub const LESSONS: &[Lesson] = &[
         ],
         wrap_up: "A fixed window: INCR and EXPIRE NX together on every request, so each window gets \
                   a lifetime whoever opens it. The same pair caps calls to a paid model per user.",
+        cluster: 0,
+    },
+    Lesson {
+        id: "lua-rate-limit",
+        title: "A sliding-window rate limiter in Lua",
+        goal: "See why check-then-act in two commands lets too much through, and do it atomically in one script.",
+        steps: &[
+            LessonStep {
+                say: "The fixed window of the INCR lesson, sent as two commands: INCR, then EXPIRE. \
+                      Between the two the counter has no lifetime (TTL answers -1). If the app dies \
+                      right there, the key never expires and the user stays refused for good.",
+                try_lines: &["INCR rl:fixed:user-7", "TTL rl:fixed:user-7"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.on("TTL", "rl:fixed:*") && r.reply == ReplySummary::Integer(-1),
+            },
+            LessonStep {
+                say: "A sliding window logs each request in a sorted set, scored by its time, and \
+                      allows at most 3 in any 10 seconds. Two requests are logged already.",
+                try_lines: &["ZADD rl:race:user-7 1 req-1 2 req-2"],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.on("ZADD", "rl:race:*") && r.reply.integer().is_some(),
+            },
+            LessonStep {
+                say: "Two app instances get a request from the same user at once. Each checks first: \
+                      ZCARD answers 2 to both (the second client is the other instance), below the \
+                      limit of 3, so both decide to let their request through.",
+                try_lines: &["ZCARD rl:race:user-7"],
+                second_lines: &["ZCARD rl:race:user-7"],
+                jump_ms: None,
+                done_when: |r| r.on("ZCARD", "rl:race:*") && r.reply == ReplySummary::Integer(2),
+            },
+            LessonStep {
+                say: "Then each acts on what it read and logs its request. Count again: 4 requests \
+                      passed a limit of 3. Each command was atomic, the pair was not: the other \
+                      instance's commands ran between this one's check and its act.",
+                try_lines: &["ZADD rl:race:user-7 3 req-4", "ZCARD rl:race:user-7"],
+                second_lines: &["ZADD rl:race:user-7 3 req-3"],
+                jump_ms: None,
+                done_when: |r| r.on("ZCARD", "rl:race:*") && r.reply == ReplySummary::Integer(4),
+            },
+            LessonStep {
+                say: "The same limiter as one Lua script. Redis runs a script as a single command: \
+                      no other client's command runs between its ZREMRANGEBYSCORE (forget requests \
+                      older than the window), ZCARD (check) and ZADD (act), so the check and the act \
+                      see the same count. MULTI/EXEC is atomic too but cannot decide between its \
+                      commands; a script can. The key comes in KEYS, the limit and the window (ms) in \
+                      ARGV. It answers the request's place in the window, or 0 when refused.",
+                try_lines: &[r#"EVAL "local key, limit, window = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])\nlocal t = redis.call('TIME')\nlocal now = t[1] * 1000 + math.floor(t[2] / 1000)\nredis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)\nlocal count = redis.call('ZCARD', key)\nif count >= limit then return 0 end\nredis.call('ZADD', key, now, now .. '-' .. count)\nredis.call('PEXPIRE', key, window)\nreturn count + 1" 1 rl:sliding:user-7 3 10000"#],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| sliding(r).is_some_and(|n| n >= 1),
+            },
+            LessonStep {
+                say: "Run it again until it answers 0: the fourth request within 10 seconds is \
+                      refused, however many instances send it.",
+                try_lines: &[r#"EVAL "local key, limit, window = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])\nlocal t = redis.call('TIME')\nlocal now = t[1] * 1000 + math.floor(t[2] / 1000)\nredis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)\nlocal count = redis.call('ZCARD', key)\nif count >= limit then return 0 end\nredis.call('ZADD', key, now, now .. '-' .. count)\nredis.call('PEXPIRE', key, window)\nreturn count + 1" 1 rl:sliding:user-7 3 10000"#],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| sliding(r) == Some(0),
+            },
+            LessonStep {
+                say: "Move the clock 10 seconds on: the logged requests slide out of the window, and \
+                      the next one is allowed again. No counter resets at a window's edge, so no burst \
+                      of twice the limit fits around it as with a fixed window.",
+                try_lines: &[r#"EVAL "local key, limit, window = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])\nlocal t = redis.call('TIME')\nlocal now = t[1] * 1000 + math.floor(t[2] / 1000)\nredis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)\nlocal count = redis.call('ZCARD', key)\nif count >= limit then return 0 end\nredis.call('ZADD', key, now, now .. '-' .. count)\nredis.call('PEXPIRE', key, window)\nreturn count + 1" 1 rl:sliding:user-7 3 10000"#],
+                second_lines: &[],
+                jump_ms: Some(10_000),
+                done_when: |r| sliding(r).is_some_and(|n| n >= 1),
+            },
+            LessonStep {
+                say: "An app does not send the script with every request: SCRIPT LOAD stores it once \
+                      and answers its SHA-1, then EVALSHA runs it by that name. The Lua script editor \
+                      under the console does exactly this with any script you write.",
+                try_lines: &[
+                    r#"SCRIPT LOAD "local key, limit, window = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])\nlocal t = redis.call('TIME')\nlocal now = t[1] * 1000 + math.floor(t[2] / 1000)\nredis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)\nlocal count = redis.call('ZCARD', key)\nif count >= limit then return 0 end\nredis.call('ZADD', key, now, now .. '-' .. count)\nredis.call('PEXPIRE', key, window)\nreturn count + 1""#,
+                    "EVALSHA 152ccbba3c71988d84adf6765c2182c33990b28f 1 rl:sliding:user-8 3 10000",
+                ],
+                second_lines: &[],
+                jump_ms: None,
+                done_when: |r| r.is("EVALSHA") && sliding(r).is_some_and(|n| n >= 1),
+            },
+        ],
+        wrap_up: "Check-then-act needs one atomic step: a script (or a function, FUNCTION LOAD and \
+                  FCALL) runs whole while every other client waits. Keep scripts short for that \
+                  reason, and pass every key in KEYS so a cluster can route the call.",
         cluster: 0,
     },
     Lesson {

@@ -120,6 +120,52 @@ pub const QUIZZES: &[(&str, &[Question])] = &[
         }],
     ),
     (
+        "lua-rate-limit",
+        &[
+            Question {
+                ask: "A Lua script runs ZCARD, then ZADD if the count is below the limit. Why can no \
+                      other client's request slip in between the two?",
+                choices: &[
+                    "Redis runs the whole script as one command: other clients wait until it returns",
+                    "Lua locks the keys named in KEYS, and other keys stay free",
+                    "redis.call retries the ZADD if the count changed meanwhile",
+                ],
+                answer: 0,
+                explain: "A script is atomic because the server runs nothing else while it runs (so a \
+                          long script stalls everyone: Redis answers BUSY after 5 seconds and offers \
+                          SCRIPT KILL). Nothing is locked or retried.",
+                try_lines: &[],
+            },
+            Question {
+                ask: "An app sends INCR and then EXPIRE as two commands for each new window. What can \
+                      go wrong?",
+                choices: &[
+                    "INCR can answer a string instead of a number",
+                    "The app can stop between them, leaving a counter with no TTL that never resets",
+                    "EXPIRE sets the counter back to 0",
+                ],
+                answer: 1,
+                explain: "Two commands are two moments: a crash, a timeout or a deploy between them \
+                          leaves INCR's key without a lifetime (TTL -1). A script, or MULTI/EXEC with \
+                          EXPIRE ... NX, sends both as one.",
+                try_lines: &["INCR rl:quiz", "TTL rl:quiz"],
+            },
+            Question {
+                ask: "Why does the script get its key in KEYS rather than building the name itself?",
+                choices: &[
+                    "KEYS is faster to read than a string built in Lua",
+                    "Lua cannot concatenate strings",
+                    "Redis and cluster clients read KEYS to know which keys (so which shard) the script touches",
+                ],
+                answer: 2,
+                explain: "A cluster routes EVAL by the slots of its KEYS and refuses keys of different \
+                          slots; a key the script makes up on its own may live on another shard. ACL \
+                          key patterns are checked against KEYS too.",
+                try_lines: &[],
+            },
+        ],
+    ),
+    (
         "vector-index",
         &[Question {
             ask: "A semantic cache answers from cache when the cosine similarity is 0.95 or more. \

@@ -62,6 +62,7 @@ fn finish(
 fn every_lesson_finishes_in_the_engine_with_its_own_lines() {
     for (i, lesson) in LESSONS.iter().enumerate() {
         let mut engine = Engine::new(5, 1_000_000);
+        engine.set_script_runner(Box::new(playground_scripting::LuaRunner::default()));
         let client = engine.connect(1_000_000);
         let other = engine.connect(1_000_000);
         let now = std::cell::Cell::new(1_000_000u64);
@@ -268,6 +269,7 @@ fn knowledge_check_lines_run_after_their_lesson() {
             continue;
         }
         let mut engine = Engine::new(5, 1_000_000);
+        engine.set_script_runner(Box::new(playground_scripting::LuaRunner::default()));
         let client = engine.connect(1_000_000);
         let now = std::cell::Cell::new(1_000_000u64);
         let engine = std::cell::RefCell::new(engine);
@@ -364,4 +366,36 @@ fn the_fresh_copies_lesson_delivers_messages_to_the_second_client() {
     assert!(all.contains("$7\r\nmessage\r\n$10\r\ninvalidate\r\n$10\r\nproduct:42\r\n"), "{all}");
     assert!(all.contains("$22\r\n__keyevent@0__:expired\r\n$9\r\nprice:eur\r\n"), "{all}");
     assert!(all.contains(">2\r\n$10\r\ninvalidate\r\n*1\r\n$10\r\nproduct:42\r\n"), "{all}");
+}
+
+/// The Lua lesson moves the clock, so the test above leaves it out; its script and its SCRIPT
+/// LOAD + EVALSHA lines are checked on real Redis here: 1, 2, 3, then 0 within the window, and
+/// the SHA-1 in the EVALSHA line is the one SCRIPT LOAD answers.
+#[test]
+fn the_lua_lessons_script_answers_on_real_redis_as_in_the_engine() {
+    let lesson = LESSONS.iter().find(|l| l.id == "lua-rate-limit").expect("the Lua lesson");
+    let lines: Vec<&str> = lesson.steps.iter().flat_map(|s| s.try_lines.iter().copied()).collect();
+    let eval = *lines.iter().find(|l| l.starts_with("EVAL ")).expect("an EVAL line");
+    let load = *lines.iter().find(|l| l.starts_with("SCRIPT LOAD")).expect("a SCRIPT LOAD line");
+    let evalsha = *lines.iter().find(|l| l.starts_with("EVALSHA")).expect("an EVALSHA line");
+    let mut oracle = Oracle::connect();
+    let mut engine = Engine::new(5, 1_000_000);
+    engine.set_script_runner(Box::new(playground_scripting::LuaRunner::default()));
+    let client = engine.connect(1_000_000);
+    for key in ["rl:sliding:user-7", "rl:sliding:user-8"] {
+        oracle.run(args(&format!("DEL {key}")));
+    }
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        let real = oracle.run(args(eval));
+        assert_eq!(engine.execute(client, args(eval), 1_000_000), real);
+        answers.push(real);
+    }
+    assert_eq!(answers, [1, 2, 3, 0].map(Frame::Integer));
+    let sha = oracle.run(args(load));
+    assert_eq!(engine.execute(client, args(load), 1_000_000), sha);
+    let sha = String::from_utf8(sha.as_bytes().expect("a SHA-1").to_vec()).expect("hex");
+    assert!(evalsha.contains(&sha), "{evalsha} runs what SCRIPT LOAD stored ({sha})");
+    assert_eq!(oracle.run(args(evalsha)), Frame::Integer(1));
+    oracle.run(args("DEL rl:sliding:user-7 rl:sliding:user-8"));
 }
