@@ -22,6 +22,11 @@
 // install a runner, the engine's scripting handlers (FUNCTION LOAD/RESTORE/LIST/STATS, SCRIPT
 // LOAD, the script host's call: about 14 KB raw by twiggy) are no longer dead code, and the
 // page's runner, the console's wait for the module, the editor's slot and the Python tab's call for the module add about 8 KB raw.
+// With the same session's JSON document tree in the key browser, indented JSON replies in the
+// console, RedisJSON's own number reading (serde_json's) and printing (ryu's digits), and the
+// console's CLIENT REPLY notes: 677.6 KB. Measured then: the page built with feature
+// `core-engine` (the rarely used families left out) is 589.5 KB, so the 450 KB budget needs more
+// than those families to load lazily (issue #17: search, and parts of the UI, too).
 // Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,7 +35,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 674;
+const BUDGET_KB = 679;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/
