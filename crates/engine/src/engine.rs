@@ -386,8 +386,9 @@ impl Engine {
                     me.parked = None;
                 }
                 count_unblocked(&mut self.server, &args, false);
-                self.count_output(client, &Frame::NullArray);
-                Some(Frame::NullArray)
+                let reply = crate::cmd::blocking::timeout_reply(&args, &self.server);
+                self.count_output(client, &reply);
+                Some(reply)
             }
             Outcome::Blocked { .. } => {
                 if let Some(me) = self.server.clients.get_mut(&client) {

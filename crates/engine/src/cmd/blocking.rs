@@ -11,7 +11,7 @@ use crate::types::Value;
 use bytes::Bytes;
 
 /// The commands that may wait.
-pub const NAMES: [&str; 10] = [
+pub const NAMES: [&str; 12] = [
     "blpop",
     "brpop",
     "blmove",
@@ -22,6 +22,8 @@ pub const NAMES: [&str; 10] = [
     "bzmpop",
     "xread",
     "xreadgroup",
+    "wait",
+    "waitaof",
 ];
 
 /// A blocking timeout in seconds as an absolute deadline on the virtual clock (None: forever),
@@ -63,6 +65,20 @@ pub fn block_or(ctx: &mut Ctx, deadline: Option<u64>, timeout_reply: Frame) -> C
         ctx.client.blocked = Some(deadline);
     }
     Ok(timeout_reply)
+}
+
+/// What a parked command answers when its timeout passes (or CLIENT UNBLOCK ends it): a null
+/// for the pops and moves; WAIT and WAITAOF answer the acknowledgements they got, none from
+/// replicas (WAITAOF's local one when `appendonly` is on).
+pub fn timeout_reply(args: &[Bytes], server: &crate::server::Server) -> Frame {
+    let name = args.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    match name.as_slice() {
+        b"wait" => Frame::Integer(0),
+        b"waitaof" => {
+            Frame::Array(vec![Frame::Integer(i64::from(server.config.appendonly)), Frame::Integer(0)])
+        }
+        _ => Frame::NullArray,
+    }
 }
 
 /// The keys a parked blocking command waits on (also INFO's `total_blocking_keys`): every key of

@@ -684,14 +684,16 @@ fn client_unblock(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(target) = ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some()) else {
         return Ok(Frame::Integer(0));
     };
+    let mut timeout_reply = Frame::NullArray;
     if let Some((args, _)) = target.parked.take() {
         crate::engine::count_unblocked(ctx.server, &args, error);
+        timeout_reply = super::blocking::timeout_reply(&args, ctx.server);
     }
     let Some(target) = ctx.server.clients.get_mut(&(id as u64)) else { return Ok(Frame::Integer(1)) };
     target.served = Some(if error {
         Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
     } else {
-        Frame::NullArray
+        timeout_reply
     });
     Ok(Frame::Integer(1))
 }

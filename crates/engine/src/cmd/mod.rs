@@ -23,6 +23,7 @@ pub mod lcs;
 pub mod list;
 pub mod monitor;
 pub mod pubsub;
+pub mod replication;
 pub mod scripting;
 pub mod server;
 pub mod services;
@@ -181,6 +182,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         sort::COMMANDS,
         server::COMMANDS,
         services::COMMANDS,
+        replication::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
         cluster::COMMANDS,

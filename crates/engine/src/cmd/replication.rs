@@ -1,0 +1,160 @@
+//! Replication as a lone primary answers it: ROLE, WAIT and WAITAOF (no replica ever
+//! acknowledges, so they wait out their timeout), REPLICAOF / SLAVEOF (NO ONE is a no-op for a
+//! primary; following another server is refused: the playground's engine has no network), and
+//! FAILOVER's checks. Replies and errors are Redis 7.4's `replication.c`.
+
+use super::{spec, CommandSpec};
+use crate::args::Args;
+use crate::ctx::Ctx;
+use crate::error::{CmdError, CmdResult};
+use crate::frame::Frame;
+
+pub const COMMANDS: &[CommandSpec] = &[
+    spec(
+        "role",
+        1,
+        &["noscript", "loading", "stale", "fast"],
+        (0, 0, 0),
+        "server",
+        "This server's replication role: a primary, its offset, and its replicas (none here).",
+        "",
+        role,
+    ),
+    spec(
+        "wait",
+        3,
+        &["blocking"],
+        (0, 0, 0),
+        "connection",
+        "Wait until N replicas acknowledge this client's writes, or the timeout (ms) passes.",
+        "numreplicas timeout",
+        wait,
+    ),
+    spec(
+        "waitaof",
+        4,
+        &["blocking"],
+        (0, 0, 0),
+        "connection",
+        "Wait until this client's writes are in the append-only file locally and on N replicas.",
+        "numlocal numreplicas timeout",
+        waitaof,
+    ),
+    spec(
+        "replicaof",
+        3,
+        &["admin", "noscript", "stale", "no_async_loading"],
+        (0, 0, 0),
+        "server",
+        "Make this server a replica of another, or a primary again with NO ONE.",
+        "host port | NO ONE",
+        replicaof,
+    ),
+    spec(
+        "slaveof",
+        3,
+        &["admin", "noscript", "stale", "no_async_loading"],
+        (0, 0, 0),
+        "server",
+        "The old name of REPLICAOF.",
+        "host port | NO ONE",
+        replicaof,
+    ),
+    spec(
+        "failover",
+        -1,
+        &["admin", "noscript", "stale"],
+        (0, 0, 0),
+        "server",
+        "Hand the primary role to a replica (this server has none).",
+        "[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]",
+        failover,
+    ),
+];
+
+/// ROLE: a primary at replication offset 0 (INFO's `master_repl_offset`: with no replica and
+/// no backlog, nothing is counted) with no replicas.
+fn role(_: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(Frame::Array(vec![Frame::bulk("master"), Frame::Integer(0), Frame::Array(Vec::new())]))
+}
+
+/// WAIT: no replica acknowledges, so a client asking for one or more waits out its timeout
+/// (forever with 0, until CLIENT UNBLOCK) and gets 0; inside MULTI or a script, 0 at once.
+fn wait(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let replicas = args.next_i64()?;
+    let deadline = super::blocking::parse_timeout_ms(ctx, &args.next_bytes()?)?;
+    if replicas <= 0 {
+        return Ok(Frame::Integer(0));
+    }
+    super::blocking::block_or(ctx, deadline, Frame::Integer(0))
+}
+
+/// WAITAOF: the local append-only file acknowledges at once when `appendonly` is on (the
+/// engine's writes are done when the command returns); replicas never do.
+fn waitaof(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let local = args.next_i64()?;
+    if !(0..=1).contains(&local) {
+        return Err(CmdError::err("value is out of range, value must between 0 and 1"));
+    }
+    // Redis's getPositiveLongFromObjectOrReply: one error for "not a number" and "negative".
+    let replicas = crate::args::parse_i64(&args.next_bytes()?)
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| CmdError::err("value is out of range, must be positive"))?;
+    let deadline = super::blocking::parse_timeout_ms(ctx, &args.next_bytes()?)?;
+    let aof = ctx.server.config.appendonly;
+    if local == 1 && !aof {
+        return Err(CmdError::err("WAITAOF cannot be used when numlocal is set but appendonly is disabled."));
+    }
+    let acked = Frame::Array(vec![Frame::Integer(i64::from(aof)), Frame::Integer(0)]);
+    if replicas == 0 {
+        return Ok(acked);
+    }
+    super::blocking::block_or(ctx, deadline, acked)
+}
+
+fn replicaof(_: &mut Ctx, args: &mut Args) -> CmdResult {
+    let host = args.next_bytes()?;
+    let port = args.next_bytes()?;
+    if host.eq_ignore_ascii_case(b"no") && port.eq_ignore_ascii_case(b"one") {
+        return Ok(Frame::ok());
+    }
+    let invalid = || CmdError::err("Invalid master port");
+    let port = crate::args::parse_i64(&port).ok_or_else(invalid)?;
+    if !(0..=65535).contains(&port) {
+        return Err(invalid());
+    }
+    Err(CmdError::err(format!(
+        "this playground server cannot replicate {}:{port}: its engine has no network (it stays a primary)",
+        String::from_utf8_lossy(&host)
+    )))
+}
+
+/// FAILOVER: Redis's argument checks, then what a primary without replicas answers.
+fn failover(_: &mut Ctx, args: &mut Args) -> CmdResult {
+    let rest = args.rest();
+    if rest.len() == 1 && rest[0].eq_ignore_ascii_case(b"abort") {
+        return Err(CmdError::err("No failover in progress."));
+    }
+    let (mut timeout, mut host, mut force) = (0i64, false, false);
+    let mut i = 0;
+    while i < rest.len() {
+        let word = &rest[i];
+        if word.eq_ignore_ascii_case(b"timeout") && i + 1 < rest.len() && timeout == 0 {
+            timeout = crate::args::parse_i64(&rest[i + 1]).ok_or_else(CmdError::not_integer)?;
+            if timeout <= 0 {
+                return Err(CmdError::err("FAILOVER timeout must be greater than 0"));
+            }
+            i += 2;
+        } else if word.eq_ignore_ascii_case(b"to") && i + 2 < rest.len() && !host {
+            crate::args::parse_i64(&rest[i + 2]).ok_or_else(CmdError::not_integer)?;
+            host = true;
+            i += 3;
+        } else if word.eq_ignore_ascii_case(b"force") && !force {
+            force = true;
+            i += 1;
+        } else {
+            return Err(CmdError::syntax());
+        }
+    }
+    Err(CmdError::err("FAILOVER requires connected replicas."))
+}
