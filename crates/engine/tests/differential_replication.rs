@@ -1,7 +1,8 @@
 //! A lone primary's replication commands against Redis 7.4, byte for byte, RESP2 and RESP3:
 //! ROLE, WAIT and WAITAOF (their argument errors, and the answer once no replica acknowledges),
 //! REPLICAOF / SLAVEOF NO ONE and their port errors, FAILOVER's checks. (Never a REPLICAOF with a
-//! valid port here: the oracle would start following it.)
+//! valid port here: the oracle would start following it.) And MEMORY DOCTOR / STATS, the other
+//! replies about the server itself that were missing.
 
 mod common;
 use common::Session;
@@ -88,4 +89,50 @@ fn wait_for_replicas_blocks_until_its_timeout() {
     let other = e.connect(2_000);
     assert_eq!(e.execute(other, cmd(&["CLIENT", "UNBLOCK", &c.to_string()]), 2_001), Frame::Integer(1));
     assert_eq!(e.retry_blocked(c, 2_001), Some(Frame::Array(vec![Frame::Integer(0), Frame::Integer(0)])));
+}
+
+/// MEMORY DOCTOR's words (on a server using under 5 MB, as the oracle and the engine here) and
+/// MEMORY STATS's fields, in order, with a database map for each database that has keys.
+#[test]
+fn memory_doctor_and_stats_speak_like_redis() {
+    for resp3 in [false, true] {
+        let mut s = Session::new();
+        if resp3 {
+            s.run(&["HELLO", "3"]);
+        }
+        s.run(&["FLUSHALL"]);
+        let (theirs, _) = s.both(&["MEMORY", "STATS"]);
+        let small = match &theirs {
+            Frame::Map(fields) => fields.iter().any(|(k, v)| {
+                k.as_bytes() == Some(b"total.allocated".as_slice())
+                    && matches!(v, Frame::Integer(n) if *n < 5 << 20)
+            }),
+            Frame::Array(items) => items.windows(2).any(|w| {
+                w[0].as_bytes() == Some(b"total.allocated".as_slice())
+                    && matches!(w[1], Frame::Integer(n) if n < 5 << 20)
+            }),
+            _ => false,
+        };
+        if small {
+            s.same(&["MEMORY", "DOCTOR"]);
+        }
+        s.script(&[&["SET", "a", "1"], &["SELECT", "3"], &["SET", "b", "2"], &["SELECT", "0"]]);
+        let names = |f: &Frame| -> Vec<Vec<u8>> {
+            match f {
+                Frame::Map(fields) => {
+                    fields.iter().filter_map(|(k, _)| k.as_bytes().map(<[u8]>::to_vec)).collect()
+                }
+                Frame::Array(items) => {
+                    items.iter().step_by(2).filter_map(|k| k.as_bytes().map(<[u8]>::to_vec)).collect()
+                }
+                _ => Vec::new(),
+            }
+        };
+        let (theirs, ours) = s.both(&["MEMORY", "STATS"]);
+        assert_eq!(names(&ours), names(&theirs));
+        assert_eq!(names(&ours).len(), 33, "31 fields and db.0, db.3");
+        s.same(&["MEMORY", "DOCTOR", "x"]);
+        s.same(&["MEMORY", "STATS", "x"]);
+        s.run(&["FLUSHALL"]);
+    }
 }

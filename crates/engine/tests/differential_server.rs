@@ -95,8 +95,11 @@ fn hello_shape(frame: &Frame) -> String {
         {
             items.chunks(2).map(|c| (c[0].clone(), c[1].clone())).collect()
         }
+        // The modules, in the order of Redis's module dict: its hash seed changes at each start.
         Frame::Array(items) => {
-            return format!("[{}]", items.iter().map(hello_shape).collect::<Vec<_>>().join(", "));
+            let mut shown: Vec<String> = items.iter().map(hello_shape).collect();
+            shown.sort();
+            return format!("[{}]", shown.join(", "));
         }
         other => return format!("{other:?}"),
     };

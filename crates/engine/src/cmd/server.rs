@@ -254,6 +254,26 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
 
 const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
     spec(
+        "doctor",
+        2,
+        &[],
+        (0, 0, 0),
+        "server",
+        "Redis's memory self-check, in Redis's words (and its Sam).",
+        "",
+        memory_doctor,
+    ),
+    spec(
+        "stats",
+        2,
+        &[],
+        (0, 0, 0),
+        "server",
+        "Memory use in detail: peak, startup, dataset, keys, per database (the numbers INFO memory has).",
+        "",
+        memory_stats,
+    ),
+    spec(
         "malloc-stats",
         2,
         &[],
@@ -618,6 +638,90 @@ fn memory_malloc_stats(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Ok(Frame::Verbatim(Bytes::from_static(
         b"___ Begin jemalloc statistics ___\nVersion: \"5.3.0-0-g0\"\n--- End jemalloc statistics ---\n",
     )))
+}
+
+/// Redis's `getMemoryDoctorReport` over the engine's numbers: under 5 MB "too little to tell";
+/// otherwise a peak over 150% of the memory in use and more than 1000 cached scripts are the
+/// issues it can see (there is no fragmentation, RSS or output buffer to speak of here).
+fn memory_doctor(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    let used = ctx.server.used_memory();
+    let peak = ctx.server.stats.peak_memory.max(used);
+    let report = if used < 5 << 20 {
+        "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n".to_string()
+    } else {
+        let big_peak = peak as f32 / used as f32 > 1.5;
+        let many_scripts = ctx.server.scripts.bodies.len() > 1000;
+        if !big_peak && !many_scripts {
+            "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n".to_string()
+        } else {
+            let mut s =
+                String::from("Sam, I detected a few issues in this Redis instance memory implants:\n\n");
+            if big_peak {
+                s.push_str(" * Peak memory: In the past this instance used more than 150% the memory that is currently using. The allocator is normally not able to release memory after a peak, so you can expect to see a big fragmentation ratio, however this is actually harmless and is only due to the memory peak, and if the Redis instance Resident Set Size (RSS) is currently bigger than expected, the memory will be used as soon as you fill the Redis instance with more data. If the memory peak was only occasional and you want to try to reclaim memory, please try the MEMORY PURGE command, otherwise the only other option is to shutdown and restart the instance.\n\n");
+            }
+            if many_scripts {
+                s.push_str(" * Many scripts: There seem to be many cached scripts in this instance (more than 1000). This may be because scripts are generated and `EVAL`ed, instead of being parameterized (with KEYS and ARGV), `SCRIPT LOAD`ed and `EVALSHA`ed. Unless `SCRIPT FLUSH` is called periodically, the scripts' caches may end up consuming most of your memory.\n\n");
+            }
+            s.push_str("I'm here to keep you safe, Sam. I want to help you.\n");
+            s
+        }
+    };
+    Ok(Frame::Verbatim(report.into()))
+}
+
+/// MEMORY STATS in Redis 7.4's shape (31 fields, and one map per database with keys), with the
+/// numbers INFO memory prints: the engine counts its values' bytes above a fixed startup size,
+/// and has no allocator fragmentation, RSS overhead or output buffers.
+fn memory_stats(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    let server = &*ctx.server;
+    let used = server.used_memory();
+    let peak = server.stats.peak_memory.max(used);
+    let startup = crate::server::BASE_MEMORY;
+    let keys: usize = server.dbs.iter().map(|d| d.len()).sum();
+    let dataset = used.saturating_sub(startup);
+    let int = |n: u64| Frame::Integer(n as i64);
+    let field = |name: &str, value: Frame| (Frame::bulk(name.to_string()), value);
+    let mut map = vec![
+        field("peak.allocated", int(peak)),
+        field("total.allocated", int(used)),
+        field("startup.allocated", int(startup)),
+        field("replication.backlog", int(0)),
+        field("clients.slaves", int(0)),
+        field("clients.normal", int(0)),
+        field("cluster.links", int(0)),
+        field("aof.buffer", int(0)),
+        field("lua.caches", int(0)),
+        field("functions.caches", int(0)),
+    ];
+    for (i, _) in server.dbs.iter().enumerate().filter(|(_, d)| !d.is_empty()) {
+        let overhead =
+            vec![field("overhead.hashtable.main", int(0)), field("overhead.hashtable.expires", int(0))];
+        map.push(field(&format!("db.{i}"), Frame::Map(overhead)));
+    }
+    map.extend([
+        field("overhead.db.hashtable.lut", int(0)),
+        field("overhead.db.hashtable.rehashing", int(0)),
+        field("overhead.total", int(startup)),
+        field("db.dict.rehashing.count", int(0)),
+        field("keys.count", int(keys as u64)),
+        field("keys.bytes-per-key", int(if keys == 0 { 0 } else { dataset / keys as u64 })),
+        field("dataset.bytes", int(dataset)),
+        field("dataset.percentage", Frame::Double(if dataset == 0 { 0.0 } else { 100.0 })),
+        field("peak.percentage", Frame::Double(used as f64 * 100.0 / peak.max(1) as f64)),
+        field("allocator.allocated", int(used)),
+        field("allocator.active", int(used)),
+        field("allocator.resident", int(used)),
+        field("allocator.muzzy", int(0)),
+        field("allocator-fragmentation.ratio", Frame::Double(1.0)),
+        field("allocator-fragmentation.bytes", int(0)),
+        field("allocator-rss.ratio", Frame::Double(1.0)),
+        field("allocator-rss.bytes", int(0)),
+        field("rss-overhead.ratio", Frame::Double(1.0)),
+        field("rss-overhead.bytes", int(0)),
+        field("fragmentation", Frame::Double(1.0)),
+        field("fragmentation.bytes", int(0)),
+    ]);
+    Ok(Frame::Map(map))
 }
 
 fn memory_purge(_: &mut Ctx, _: &mut Args) -> CmdResult {
