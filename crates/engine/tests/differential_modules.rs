@@ -29,7 +29,7 @@ fn module_list_hello_and_info_name_rejson_and_search() {
         let (theirs, ours) = s.both_raw(&args(&["HELLO", proto]));
         let cut = |r: &[u8]| {
             let text = String::from_utf8_lossy(r).into_owned();
-            masked(text[text.find("modules").unwrap_or(0)..].as_bytes())
+            masked(&text.as_bytes()[text.find("modules").unwrap_or(0)..])
         };
         assert_eq!(cut(&ours), cut(&theirs), "HELLO {proto}");
         for cmd in [&["MODULE", "LIST"][..], &["MODULE", "LIST", "x"], &["MODULE"]] {
