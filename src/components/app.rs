@@ -194,27 +194,7 @@ pub fn App() -> Html {
     let on_second = {
         let (session, dispatch) = (session.clone(), dispatch.clone());
         Callback::from(move |lines: Vec<String>| {
-            for line in lines {
-                let ran = match playground_engine::resp::split_args(line.as_bytes()) {
-                    None => Some(SecondLine {
-                        input: Some(line),
-                        text: "Invalid argument(s)".into(),
-                        is_error: true,
-                    }),
-                    Some(args) if args.is_empty() => None,
-                    Some(args) => {
-                        let args = args.into_iter().map(bytes::Bytes::from).collect();
-                        session
-                            .update(|s| s.run_second(args))
-                            .map(|(reply, proto)| SecondLine::of(Some(line), &reply, proto))
-                    }
-                };
-                if let Some(ran) = ran {
-                    dispatch.dispatch(Action::SecondRan(ran));
-                }
-                // Each line's pushes right after its reply, as on a real connection.
-                drain_into(&session, &dispatch);
-            }
+            run_second_lines(session.clone(), dispatch.clone(), lines.into(), false)
         })
     };
     let on_speed = {
@@ -323,6 +303,44 @@ pub fn App() -> Html {
             </div>
         </ContextProvider<BackendHandle>>
         </ContextProvider<SessionHandle>>
+    }
+}
+
+/// Run the second client's lines in order. A line that needs the Lua module (EVAL, FCALL...)
+/// before any script ran waits for it to load, and the lines after it wait too; `lua_tried`: a
+/// load was attempted (a failed one leaves the engine's own "not loaded" answer).
+fn run_second_lines(
+    session: SessionHandle,
+    dispatch: UseReducerDispatcher<AppState>,
+    mut lines: std::collections::VecDeque<String>,
+    lua_tried: bool,
+) {
+    while let Some(line) = lines.pop_front() {
+        let ran = match playground_engine::resp::split_args(line.as_bytes()) {
+            None => {
+                Some(SecondLine { input: Some(line), text: "Invalid argument(s)".into(), is_error: true })
+            }
+            Some(args) if args.is_empty() => None,
+            Some(args) => {
+                let args: Vec<bytes::Bytes> = args.into_iter().map(bytes::Bytes::from).collect();
+                if !lua_tried && crate::lua::needs_loading(&session, &args) {
+                    lines.push_front(line);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = crate::lua::load(&session).await;
+                        run_second_lines(session, dispatch, lines, true);
+                    });
+                    return;
+                }
+                session
+                    .update(|s| s.run_second(args))
+                    .map(|(reply, proto)| SecondLine::of(Some(line), &reply, proto))
+            }
+        };
+        if let Some(ran) = ran {
+            dispatch.dispatch(Action::SecondRan(ran));
+        }
+        // Each line's pushes right after its reply, as on a real connection.
+        drain_into(&session, &dispatch);
     }
 }
 

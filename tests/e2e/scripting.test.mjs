@@ -35,6 +35,24 @@ test('EVAL in the console loads the Lua module once and runs redis.call on the p
   await context.close();
 });
 
+test('EVAL typed first in the second client waits for the Lua module, then the lines after it run in order', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  const second = async (line) => {
+    await page.fill('#second-input', line);
+    await page.press('#second-input', 'Enter');
+  };
+  await second("EVAL \"return redis.call('INCR', KEYS[1])\" 1 hits");
+  await second('INCRBY hits 10');
+  const log = page.locator('#second-log');
+  await page.waitForFunction(() => document.querySelector('#second-log')?.innerText.includes('(integer) 11'));
+  const text = await log.innerText();
+  assert.ok(text.indexOf('(integer) 1\n') < text.indexOf('(integer) 11'), `in order: ${text}`);
+  assert.doesNotMatch(text, /not loaded|not available/);
+  assert.equal(await run(page, 'GET hits'), '"11"');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a script that never ends is stopped after the time limit with SCRIPT KILL\'s words, and the page lives on', async () => {
   const page = await openPage(browser, server.url, { width: 1280, height: 900 });
   await run(page, 'SET before 1');
