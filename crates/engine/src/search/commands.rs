@@ -138,6 +138,28 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.explain",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Shows how a query is parsed and expanded, as a tree.",
+        syntax: "index query [VERBATIM] [NOSTOPWORDS] [PARAMS n name value...] [DIALECT d]",
+        run: super::explain::ft_explain,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.explaincli",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "FT.EXPLAIN's tree, one line per array element.",
+        syntax: "index query [VERBATIM] [NOSTOPWORDS] [PARAMS n name value...] [DIALECT d]",
+        run: super::explain::ft_explaincli,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.config",
         arity: -1,
         flags: &["readonly", "module"],
@@ -528,6 +550,7 @@ pub(super) fn evaluate(
     let all = || idx.docs.keys().copied().collect::<BTreeSet<u64>>();
     Ok(match node {
         Node::All => all(),
+        Node::Scoped { node, .. } => evaluate(idx, node, how, yields)?,
         Node::Word { field, word } => {
             let word_stem = (!how.verbatim).then(|| super::text::stem(word));
             let hit = |t: &super::text::Terms| t.matches(word, word_stem.as_deref());
@@ -585,7 +608,7 @@ pub(super) fn evaluate(
             })
             .map(|(id, _)| *id)
             .collect(),
-        Node::Range { field, radius, blob, yield_as } => {
+        Node::Range { field, radius, blob, yield_as, .. } => {
             let found =
                 idx.range(field, blob, *radius).map_err(|size| blob_error(blob.len(), size, "range"))?;
             let name = yield_as.clone().unwrap_or_else(|| format!("__{field}_score"));

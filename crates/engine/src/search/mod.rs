@@ -8,10 +8,12 @@
 //! - `score.rs`: the scorers (TFIDF, BM25STD, ...) over each document's forward index.
 //! - `aggregate.rs`: FT.AGGREGATE's pipeline and FT.CURSOR.
 //! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*.
+//! - `explain.rs`: FT.EXPLAIN / FT.EXPLAINCLI's query tree.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod aggregate;
 pub mod commands;
+pub mod explain;
 pub mod extras;
 pub mod filter;
 pub mod funcs;

@@ -53,6 +53,14 @@ pub enum Node {
         radius: f64,
         blob: Bytes,
         yield_as: Option<String>,
+        /// The PARAMS name the blob came from (FT.EXPLAIN quotes it).
+        param: Option<String>,
+    },
+    /// `@field:(...)` as written, kept only for FT.EXPLAIN (which prints the field on the group
+    /// too); searches get the field pushed into the group's words instead.
+    Scoped {
+        field: String,
+        node: Box<Node>,
     },
     Not(Box<Node>),
     And(Vec<Node>),
@@ -70,6 +78,8 @@ pub struct Knn {
     /// `NAME value` attributes (EF_RUNTIME, HYBRID_POLICY, BATCH_SIZE...), upper-cased names
     /// and parameter-resolved values, checked by [`Knn::check_attrs`].
     pub attrs: Vec<(String, Bytes)>,
+    /// The PARAMS name the blob came from (FT.EXPLAIN quotes it).
+    pub blob_param: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +93,7 @@ impl Node {
     pub fn yielded_names(&self, out: &mut Vec<String>) {
         match self {
             Node::Range { yield_as: Some(name), .. } => out.push(name.clone()),
-            Node::Not(inner) => inner.yielded_names(out),
+            Node::Not(inner) | Node::Scoped { node: inner, .. } => inner.yielded_names(out),
             Node::And(nodes) | Node::Or(nodes) => nodes.iter().for_each(|n| n.yielded_names(out)),
             _ => {}
         }
@@ -115,6 +125,8 @@ struct Parser<'a> {
     /// phrase): RediSearch's lexer leaves it in the token it reports a syntax error with, so
     /// its messages say "near" it even when the error is at a `*`.
     last_word: String,
+    /// Keep `@field:(...)` groups as [`Node::Scoped`] (FT.EXPLAIN).
+    scopes: bool,
 }
 
 /// A byte that can start or continue a word.
@@ -200,9 +212,12 @@ impl<'a> Parser<'a> {
         if exclusive {
             self.pos += 1;
         }
+        self.skip_ws();
+        let start = self.pos;
         let tok = self.token()?;
         let raw = self.param(&tok)?;
-        let v = crate::float::parse_double(&raw).ok_or_else(|| self.err())?;
+        let v = crate::float::parse_double(&raw)
+            .ok_or_else(|| format!("Syntax error at offset {start} near {}", self.last_word))?;
         Ok((v, exclusive))
     }
 
@@ -313,7 +328,8 @@ impl<'a> Parser<'a> {
                             let blob = self.param(&b)?;
                             self.expect(b']')?;
                             let yield_as = self.attributes()?;
-                            return Ok(Node::Range { field, radius, blob, yield_as });
+                            let param = b.strip_prefix('$').map(str::to_string);
+                            return Ok(Node::Range { field, radius, blob, yield_as, param });
                         }
                         let (lo, lo_ex) = self.number()?;
                         self.skip_ws();
@@ -328,15 +344,71 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         let inner = self.union()?;
                         self.expect(b')')?;
-                        Ok(scope(inner, &field))
+                        Ok(self.scoped(inner, field))
                     }
                     Some(b'"') => self.phrase(Some(field)),
+                    // DIALECT 1: the field takes the words that follow, up to anything else
+                    // (`@name:James Brown|Smith` is `@name:(James Brown|Smith)`).
+                    _ if self.dialect < 2 => {
+                        let run = self.word_run()?;
+                        Ok(self.scoped(run, field))
+                    }
                     _ => self.word(Some(field)),
                 }
             }
             Some(b'"') => self.phrase(None),
             _ => self.word(None),
         }
+    }
+
+    /// `inner` restricted to `field`: its words, and the group itself when kept for FT.EXPLAIN.
+    fn scoped(&self, inner: Node, field: String) -> Node {
+        let composite = matches!(inner, Node::And(_) | Node::Or(_) | Node::Not(_) | Node::Optional(_));
+        let inner = scope(inner, &field);
+        match self.scopes && composite {
+            true => Node::Scoped { field, node: Box::new(inner) },
+            false => inner,
+        }
+    }
+
+    /// Does a plain word (or affix) start here?
+    fn at_word(&self) -> bool {
+        match self.peek() {
+            Some(b'*') => self.s.get(self.pos + 1).is_some_and(|&c| word_byte(c)),
+            Some(c) => word_byte(c),
+            None => false,
+        }
+    }
+
+    /// DIALECT 1's text after `@field:`: words, and `|` and a clause after them, as a union
+    /// of runs.
+    fn word_run(&mut self) -> Result<Node, ParseError> {
+        let mut alts = Vec::new();
+        let mut all = vec![self.word(None)?];
+        loop {
+            self.skip_ws();
+            if self.at_word() {
+                all.push(self.word(None)?);
+                continue;
+            }
+            let save = self.pos;
+            if self.peek() == Some(b'|') {
+                self.pos += 1;
+                self.skip_ws();
+                // After a `|` any clause belongs to the union (`@t:a|@t:b` is `@t:(a|@t:b)`).
+                if self.peek().is_some_and(|c| c != b')' && c != b'|') && !self.at("=>") {
+                    alts.push(std::mem::take(&mut all));
+                    all.push(if self.at_word() { self.word(None)? } else { self.term()? });
+                    continue;
+                }
+            }
+            self.pos = save;
+            break;
+        }
+        alts.push(all);
+        let mut alts: Vec<Node> =
+            alts.into_iter().map(|mut a| if a.len() == 1 { a.remove(0) } else { Node::And(a) }).collect();
+        Ok(if alts.len() == 1 { alts.remove(0) } else { Node::Or(alts) })
     }
 
     /// `"caching layers"`: the words up to the closing quote. A prefix has no place in a phrase.
@@ -389,7 +461,12 @@ impl<'a> Parser<'a> {
         if leading_star {
             self.pos += 1;
         }
-        let word = self.token()?.to_ascii_lowercase();
+        let mut word = self.token()?;
+        // DIALECT 2 reads `$name` as the parameter's value (`($a | $b)`).
+        if self.dialect >= 2 && word.starts_with('$') {
+            word = String::from_utf8_lossy(&self.param(&word)?).into_owned();
+        }
+        let word = word.to_ascii_lowercase();
         let trailing_star = self.peek() == Some(b'*');
         if trailing_star {
             self.pos += 1;
@@ -511,7 +588,8 @@ impl<'a> Parser<'a> {
         let field = self.token()?;
         let b = self.token()?;
         let blob = self.param(&b)?;
-        let mut knn = Knn { k, field, blob, ef_runtime: None, score_as: None, attrs: Vec::new() };
+        let blob_param = b.strip_prefix('$').map(str::to_string);
+        let mut knn = Knn { k, field, blob, ef_runtime: None, score_as: None, attrs: Vec::new(), blob_param };
         loop {
             self.skip_ws();
             if self.peek() == Some(b']') {
@@ -617,7 +695,17 @@ fn scope(node: Node, field: &str) -> Node {
 
 /// Parse a query string for `dialect`.
 pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Result<Query, ParseError> {
-    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new() };
+    parse_with(query, params, dialect, false)
+}
+
+/// [`parse`], keeping `@field:(...)` groups as [`Node::Scoped`] when `scopes` (FT.EXPLAIN).
+pub fn parse_with(
+    query: &[u8],
+    params: &HashMap<String, Bytes>,
+    dialect: i64,
+    scopes: bool,
+) -> Result<Query, ParseError> {
+    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new(), scopes };
     // An empty query is no error: it finds nothing.
     if query.iter().all(u8::is_ascii_whitespace) {
         return Ok(Query { filter: Node::Or(Vec::new()), knn: None });
@@ -648,7 +736,8 @@ pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Res
         // word. `-a=>[...]`, `a b=>[...]` or `a | b=>[...]` bind the arrow to the last clause
         // only, which RediSearch refuses.
         let arrow = p.pos;
-        let mut probe = Parser { s: &query[..arrow], pos: 0, params, dialect, last_word: String::new() };
+        let mut probe =
+            Parser { s: &query[..arrow], pos: 0, params, dialect, last_word: String::new(), scopes };
         probe.skip_ws();
         let single = probe.peek() != Some(b'-') && probe.term().is_ok() && {
             probe.skip_ws();

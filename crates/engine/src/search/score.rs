@@ -581,6 +581,7 @@ impl<'a> Scoring<'a> {
             // A vector range yields a metric result, of frequency 0.
             Node::Range { .. } => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Not(_) => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
+            Node::Scoped { node, .. } => self.res(node, doc),
             Node::Optional(inner) => {
                 Some(self.res(inner, doc).unwrap_or_else(|| Res::leaf(Ty::Virtual, 1, 0.0)))
             }
