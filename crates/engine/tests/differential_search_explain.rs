@@ -58,8 +58,27 @@ const QUERIES: &[&str] = &[
 fn explain_trees() {
     let mut s = Session::new();
     s.same(&[
-        "FT.CREATE", "idx", "SCHEMA", "t", "TEXT", "u", "TEXT", "n", "NUMERIC", "g", "TAG", "v", "VECTOR", "FLAT",
-        "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2",
+        "FT.CREATE",
+        "idx",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "u",
+        "TEXT",
+        "n",
+        "NUMERIC",
+        "g",
+        "TAG",
+        "v",
+        "VECTOR",
+        "FLAT",
+        "6",
+        "TYPE",
+        "FLOAT32",
+        "DIM",
+        "2",
+        "DISTANCE_METRIC",
+        "L2",
     ]);
     for dialect in ["1", "2"] {
         for q in QUERIES {

@@ -160,6 +160,28 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.synupdate",
+        arity: -1,
+        flags: &["write", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Adds terms to a synonym group of an index; queries for one find the others.",
+        syntax: "index group_id [SKIPINITIALSCAN] term...",
+        run: super::extras::ft_synupdate,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.syndump",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Lists an index's synonym terms and the groups of each.",
+        syntax: "index",
+        run: super::extras::ft_syndump,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.config",
         arity: -1,
         flags: &["readonly", "module"],
@@ -366,7 +388,7 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
 }
 
 /// Index every live hash of db 0 under the index's prefixes, in scan order (creation order).
-fn scan_into(index: &mut Index, db: &crate::db::Db, now: u64) {
+pub(super) fn scan_into(index: &mut Index, db: &crate::db::Db, now: u64) {
     let mut keys: Vec<Bytes> = Vec::new();
     let mut cursor = 0;
     loop {
@@ -553,7 +575,13 @@ pub(super) fn evaluate(
         Node::Scoped { node, .. } => evaluate(idx, node, how, yields)?,
         Node::Word { field, word } => {
             let word_stem = (!how.verbatim).then(|| super::text::stem(word));
-            let hit = |t: &super::text::Terms| t.matches(word, word_stem.as_deref());
+            let groups = match how.verbatim {
+                true => Vec::new(),
+                false => idx.synonym_terms(word),
+            };
+            let hit = |t: &super::text::Terms| {
+                t.matches(word, word_stem.as_deref()) || groups.iter().any(|g| t.tokens.contains(g))
+            };
             docs_with_text(idx, field.as_deref(), hit)
         }
         Node::Prefix { field, prefix } => {

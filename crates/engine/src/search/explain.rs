@@ -67,7 +67,10 @@ fn explain(ctx: &mut Ctx, args: &mut Args, cmd: &str) -> Result<String, crate::e
                 position += 1;
             }
             _ => {
-                return Err(err(format!("Unknown argument `{}` at position {position} for <main>", text(&word))))
+                return Err(err(format!(
+                    "Unknown argument `{}` at position {position} for <main>",
+                    text(&word)
+                )))
             }
         }
     }
@@ -144,10 +147,12 @@ impl Tree<'_> {
 
     fn phrase_stopword(&self, node: &Node) -> Result<(), crate::error::CmdError> {
         match node {
-            Node::Phrase { words, .. } => match words.iter().find(|(_, w)| self.idx.stopwords.contains(&w.to_ascii_lowercase())) {
-                Some((at, word)) => Err(err(format!("Syntax error at offset {at} near {word}"))),
-                None => Ok(()),
-            },
+            Node::Phrase { words, .. } => {
+                match words.iter().find(|(_, w)| self.idx.stopwords.contains(&w.to_ascii_lowercase())) {
+                    Some((at, word)) => Err(err(format!("Syntax error at offset {at} near {word}"))),
+                    None => Ok(()),
+                }
+            }
             Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } => self.phrase_stopword(n),
             Node::And(parts) | Node::Or(parts) => parts.iter().try_for_each(|p| self.phrase_stopword(p)),
             _ => Ok(()),
@@ -158,7 +163,9 @@ impl Tree<'_> {
     fn mask(&self, field: Option<&str>) -> String {
         match field {
             None => String::new(),
-            Some(f) if self.idx.field(f).is_some_and(|f| matches!(f.kind, Kind::Text { .. })) => format!("@{f}:"),
+            Some(f) if self.idx.field(f).is_some_and(|f| matches!(f.kind, Kind::Text { .. })) => {
+                format!("@{f}:")
+            }
             Some(_) => "@NULL:".into(),
         }
     }
@@ -193,6 +200,9 @@ impl Tree<'_> {
                     out.push_str(&format!("{mask}{s}\n"));
                 };
                 line(word.clone());
+                for g in self.idx.synonym_terms(word) {
+                    line(format!("{g}(expanded)"));
+                }
                 line(format!("+{stem}(expanded)"));
                 if stem != *word {
                     line(format!("{stem}(expanded)"));
@@ -200,9 +210,15 @@ impl Tree<'_> {
                 pad(out, depth);
                 out.push_str("}\n");
             }
-            Node::Prefix { field, prefix } => out.push_str(&format!("{}PREFIX{{{prefix}*}}\n", self.mask(field.as_deref()))),
-            Node::Suffix { field, suffix } => out.push_str(&format!("{}SUFFIX{{*{suffix}}}\n", self.mask(field.as_deref()))),
-            Node::Contains { field, infix } => out.push_str(&format!("{}INFIX{{*{infix}*}}\n", self.mask(field.as_deref()))),
+            Node::Prefix { field, prefix } => {
+                out.push_str(&format!("{}PREFIX{{{prefix}*}}\n", self.mask(field.as_deref())))
+            }
+            Node::Suffix { field, suffix } => {
+                out.push_str(&format!("{}SUFFIX{{*{suffix}}}\n", self.mask(field.as_deref())))
+            }
+            Node::Contains { field, infix } => {
+                out.push_str(&format!("{}INFIX{{*{infix}*}}\n", self.mask(field.as_deref())))
+            }
             Node::Phrase { field, words } => {
                 let mask = self.mask(field.as_deref());
                 out.push_str(&format!("{mask}EXACT {{\n"));
@@ -227,12 +243,17 @@ impl Tree<'_> {
             }
             Node::Numeric { field, lo, lo_incl, hi, hi_incl } => {
                 let op = |incl: &bool| if *incl { "<=" } else { "<" };
-                out.push_str(&format!("NUMERIC {{{lo:.6} {} @{field} {} {hi:.6}}}\n", op(lo_incl), op(hi_incl)));
+                out.push_str(&format!(
+                    "NUMERIC {{{lo:.6} {} @{field} {} {hi:.6}}}\n",
+                    op(lo_incl),
+                    op(hi_incl)
+                ));
             }
             Node::Range { field, radius, yield_as, param, .. } => {
                 let radius = format_score(format!("{radius:.5e}").parse().unwrap_or(*radius));
                 let from = param.as_ref().map(|p| format!(" `${p}` ")).unwrap_or_default();
-                let yields = yield_as.as_ref().map(|y| format!(", yields distance as `{y}`")).unwrap_or_default();
+                let yields =
+                    yield_as.as_ref().map(|y| format!(", yields distance as `{y}`")).unwrap_or_default();
                 out.push_str(&format!(
                     "VECTOR {{Vectors that are within {radius} distance radius from{from}in vector index associated with field @{field}{yields}}}\n"
                 ));

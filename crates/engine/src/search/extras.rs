@@ -252,3 +252,37 @@ pub fn ft_config(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 pub fn default_dialect(search: &super::Indexes) -> i64 {
     config_value(search, "DEFAULT_DIALECT").and_then(|v| v.parse().ok()).unwrap_or(1)
 }
+
+/// `FT.SYNUPDATE index group [SKIPINITIALSCAN] term...`: put lowercased terms in a synonym
+/// group; existing documents are indexed again (their `~group` terms) unless SKIPINITIALSCAN,
+/// which RediSearch only recognizes right after the group id (later, it is a term).
+pub fn ft_synupdate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    arity(args.remaining() >= 3, "FT.SYNUPDATE")?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
+    let group = text(&args.next_bytes()?);
+    let Some(idx) = ctx.server.search.by_name.get_mut(&name) else { return Err(err("Unknown index name")) };
+    let skip = args.peek().is_some_and(|a| a.eq_ignore_ascii_case(b"SKIPINITIALSCAN"));
+    if skip {
+        args.next_bytes()?;
+    }
+    while let Some(term) = args.next_opt() {
+        let groups = idx.synonyms.entry(text(&term).to_lowercase()).or_default();
+        if !groups.contains(&group) {
+            groups.push(group.clone());
+        }
+    }
+    idx.record_definition(args.all());
+    if !skip {
+        super::commands::scan_into(idx, &ctx.server.dbs[0], ctx.now);
+    }
+    Ok(Frame::ok())
+}
+
+/// `FT.SYNDUMP index`: each term and its groups (a map in RESP3).
+pub fn ft_syndump(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    arity(args.remaining() == 1, "FT.SYNDUMP")?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
+    let Some(idx) = ctx.server.search.by_name.get(&name) else { return Err(err("Unknown index name")) };
+    let groups = |g: &Vec<String>| Frame::Array(g.iter().map(|g| Frame::bulk(g.clone())).collect());
+    Ok(Frame::Map(idx.synonyms.iter().map(|(t, g)| (Frame::bulk(t.clone()), groups(g))).collect()))
+}

@@ -170,6 +170,9 @@ pub struct Index {
     pub scanning: bool,
     /// FT.CREATE's STOPWORDS (the default list unless given).
     pub stopwords: StopWords,
+    /// FT.SYNUPDATE's groups: term -> group ids, in the order the term joined them. Indexed
+    /// text gets a `~id` term per group of each of its tokens (see [`Terms::add_synonyms`]).
+    pub synonyms: indexmap::IndexMap<String, Vec<String>>,
     /// The FLOAT32 kernel whose summation order reported distances follow (see [`Kernel`]).
     pub kernel: Kernel,
     /// `ON JSON`: documents are JSON keys, fields are JSONPaths into them.
@@ -196,6 +199,7 @@ impl Index {
             filter: None,
             scanning: false,
             stopwords: StopWords::default(),
+            synonyms: Default::default(),
             kernel: Kernel::default(),
             definition: Vec::new(),
             on_json: false,
@@ -210,6 +214,11 @@ impl Index {
     /// the documents, vectors and HNSW graph anew (FT.ALTER without SKIPINITIALSCAN too).
     pub fn definition(&self) -> &[Vec<Bytes>] {
         &self.definition
+    }
+
+    /// A query word's synonym terms (`~id` per group it is in), as RediSearch expands it.
+    pub fn synonym_terms(&self, word: &str) -> Vec<String> {
+        self.synonyms.get(word).into_iter().flatten().map(|g| format!("~{g}")).collect()
     }
 
     /// Record one more command line of the definition (FT.CREATE's, FT.ALTER's).
@@ -296,7 +305,9 @@ impl Index {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
                 Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric if f.noindex => {}
                 Kind::Text { nostem, .. } => {
-                    doc.words.insert(f.attribute.clone(), Terms::of(raw, &self.stopwords, !nostem));
+                    let mut terms = Terms::of(raw, &self.stopwords, !nostem);
+                    terms.add_synonyms(&self.synonyms);
+                    doc.words.insert(f.attribute.clone(), terms);
                 }
                 Kind::Tag { separator, case_sensitive } => {
                     let tags = raw
@@ -351,7 +362,9 @@ impl Index {
                 }
             }
         }
-        doc.fwd = super::score::Forward::of(&self.fields, &doc.words, |a| blobs.iter().any(|(b, _)| b == a));
+        doc.fwd = super::score::Forward::of(&self.fields, &doc.words, &self.synonyms, |a| {
+            blobs.iter().any(|(b, _)| b == a)
+        });
         self.max_doc_id += 1;
         let id = self.max_doc_id;
         for (attr, staged) in blobs {

@@ -7,7 +7,7 @@
 //! - `text.rs`: tokens, stop words and stems of TEXT fields.
 //! - `score.rs`: the scorers (TFIDF, BM25STD, ...) over each document's forward index.
 //! - `aggregate.rs`: FT.AGGREGATE's pipeline and FT.CURSOR.
-//! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*.
+//! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*, FT.SYNUPDATE/SYNDUMP.
 //! - `explain.rs`: FT.EXPLAIN / FT.EXPLAINCLI's query tree.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 

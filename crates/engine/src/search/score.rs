@@ -37,7 +37,13 @@ impl Forward {
     /// over the whole document (stop words take none); a token adds `max(1, weight)` to its
     /// term and to the length, its stem `max(1, weight * 0.2)`.
     /// Each vector the document has (`vector(attribute)`) adds one to its largest frequency.
-    pub fn of(fields: &[Field], words: &HashMap<String, Terms>, vector: impl Fn(&str) -> bool) -> Forward {
+    /// A token in synonym groups adds as much to each `~group` term (not to the length).
+    pub fn of(
+        fields: &[Field],
+        words: &HashMap<String, Terms>,
+        synonyms: &indexmap::IndexMap<String, Vec<String>>,
+        vector: impl Fn(&str) -> bool,
+    ) -> Forward {
         let mut fwd = Forward::default();
         let mut pos = 0u32;
         for (i, field) in fields.iter().enumerate() {
@@ -60,6 +66,9 @@ impl Forward {
                     if s != *token {
                         fwd.add(format!("+{s}"), stemmed, bit, pos);
                     }
+                }
+                for g in synonyms.get(token).into_iter().flatten() {
+                    fwd.add(format!("~{g}"), raw, bit, pos);
                 }
             }
         }
@@ -496,6 +505,7 @@ impl<'a> Scoring<'a> {
     fn expansions(&self, word: &str) -> Vec<String> {
         let mut out = vec![word.to_string()];
         if !self.verbatim {
+            out.extend(self.idx.synonym_terms(word));
             let s = stem(word);
             out.push(format!("+{s}"));
             if s != word {

@@ -92,6 +92,16 @@ impl Terms {
         Terms { tokens, stems, sequence }
     }
 
+    /// Add `~id` for each synonym group of each token (RediSearch indexes them as terms).
+    pub fn add_synonyms(&mut self, synonyms: &indexmap::IndexMap<String, Vec<String>>) {
+        if synonyms.is_empty() {
+            return;
+        }
+        let groups: Vec<String> =
+            self.tokens.iter().filter_map(|t| synonyms.get(t)).flatten().map(|g| format!("~{g}")).collect();
+        self.tokens.extend(groups);
+    }
+
     /// Does a query word find this document? The word itself, or (unless `verbatim`) any token
     /// with the same stem, or the word's stem as a token: RediSearch expands `models` to
     /// `models`, `model` and the stemmed `+model`.
