@@ -182,6 +182,17 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.spellcheck",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Suggests indexed terms (and dictionary terms) for the query's misspelled words.",
+        syntax: "index query [DISTANCE d] [TERMS INCLUDE|EXCLUDE dict]... [DIALECT n]",
+        run: super::spell::ft_spellcheck,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.config",
         arity: -1,
         flags: &["readonly", "module"],

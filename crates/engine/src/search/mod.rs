@@ -9,6 +9,7 @@
 //! - `aggregate.rs`: FT.AGGREGATE's pipeline and FT.CURSOR.
 //! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*, FT.SYNUPDATE/SYNDUMP.
 //! - `explain.rs`: FT.EXPLAIN / FT.EXPLAINCLI's query tree.
+//! - `spell.rs`: FT.SPELLCHECK.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod aggregate;
@@ -17,10 +18,12 @@ pub mod explain;
 pub mod extras;
 pub mod filter;
 pub mod funcs;
+pub mod fuzzy;
 pub mod hnsw;
 pub mod index;
 pub mod query;
 pub mod score;
+pub mod spell;
 pub mod text;
 pub mod vector;
 

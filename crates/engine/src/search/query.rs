@@ -269,7 +269,13 @@ impl<'a> Parser<'a> {
                 Err(format!("Syntax error at offset {} near {}", self.pos, self.last_word))
             }
             Some(b'(') => {
+                let open = self.pos;
                 self.pos += 1;
+                self.skip_ws();
+                // An open group at the end: RediSearch points at it, quoting the last word.
+                if self.peek().is_none() {
+                    return Err(format!("Syntax error at offset {open} near {}", self.last_word));
+                }
                 let inner = self.union()?;
                 self.expect(b')')?;
                 Ok(inner)
