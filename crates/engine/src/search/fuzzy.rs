@@ -57,7 +57,8 @@ pub fn filter(q: &[char], cand: &[char], max: usize, prefix: bool) -> Option<usi
     let mut reported = None;
     for &c in cand {
         let before = is_match(q, &state).then(|| distance(&state).min(min_dist));
-        let next = step(q, max, &state, c.to_lowercase().next().unwrap_or(c));
+        // ASCII folding only: std's Unicode case tables would weigh on the page's wasm.
+        let next = step(q, max, &state, c.to_ascii_lowercase());
         if next.is_empty() {
             // The automaton is dead: only a prefix match carries on, at the distance it had.
             return if prefix && before.is_some() { before } else { None };

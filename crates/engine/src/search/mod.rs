@@ -10,6 +10,7 @@
 //! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*, FT.SYNUPDATE/SYNDUMP.
 //! - `explain.rs`: FT.EXPLAIN / FT.EXPLAINCLI's query tree.
 //! - `spell.rs`: FT.SPELLCHECK.
+//! - `sug.rs`: FT.SUGADD/SUGGET/SUGDEL/SUGLEN over `types::suggest`.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod aggregate;
@@ -24,6 +25,7 @@ pub mod index;
 pub mod query;
 pub mod score;
 pub mod spell;
+pub mod sug;
 pub mod text;
 pub mod vector;
 
