@@ -337,6 +337,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut on_json = false;
     let mut filter = None;
     let mut stopwords = StopWords::default();
+    let (mut language, mut language_field) = (super::text::Lang::default(), None);
     while !args.eat("SCHEMA") {
         let Some(word) = args.next_opt() else { return Err(err("No schema found")) };
         let w = text(&word).to_ascii_uppercase();
@@ -367,7 +368,12 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 let expr = super::filter::parse(&source).map_err(err)?;
                 filter = Some((source, expr));
             }
-            "LANGUAGE" | "LANGUAGE_FIELD" | "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD" | "TEMPORARY" => {
+            "LANGUAGE" => {
+                language =
+                    super::text::Lang::parse(&args.next_bytes()?).ok_or_else(|| err("Invalid language"))?;
+            }
+            "LANGUAGE_FIELD" => language_field = Some(args.next_bytes()?),
+            "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD" | "TEMPORARY" => {
                 args.next_bytes()?;
             }
             _ => {}
@@ -385,6 +391,8 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     index.filter = filter;
     index.on_json = on_json;
     index.stopwords = stopwords;
+    index.language = language;
+    index.language_field = language_field;
     index.kernel = ctx.server.search.kernel;
     index.record_definition(args.all());
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
@@ -651,7 +659,7 @@ pub(super) fn evaluate(
         Node::All => all(),
         Node::Scoped { node, .. } => evaluate(idx, node, how, yields)?,
         Node::Word { field, word } => {
-            let word_stem = (!how.verbatim).then(|| super::text::stem(word));
+            let word_stem = how.stem(idx, word);
             let groups = match how.verbatim {
                 true => Vec::new(),
                 false => idx.synonym_terms(word),
@@ -782,12 +790,26 @@ struct Options {
     scorer: Option<Bytes>,
 }
 
-/// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion) and
-/// NOSTOPWORDS (keep stop words in the query).
+/// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion),
+/// NOSTOPWORDS (keep stop words in the query) and LANGUAGE (the stemmer of the query's words;
+/// the index's LANGUAGE when not given).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Matching {
     pub(super) verbatim: bool,
     pub(super) keep_stopwords: bool,
+    pub(super) lang: Option<super::text::Lang>,
+}
+
+impl Matching {
+    /// The stem of a query word, unless VERBATIM.
+    pub(super) fn stem(&self, idx: &Index, word: &str) -> Option<String> {
+        (!self.verbatim).then(|| super::text::stem_in(word, self.lang.unwrap_or(idx.language)))
+    }
+}
+
+/// FT.SEARCH / FT.AGGREGATE `LANGUAGE name`.
+pub(super) fn query_language(args: &mut Args) -> Result<super::text::Lang, CmdError> {
+    super::text::Lang::parse(&args.next_bytes()?).ok_or_else(|| err("No such language"))
 }
 
 fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
@@ -865,7 +887,8 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
                     err("Bad arguments for SCORER: Expected an argument, but none provided")
                 })?);
             }
-            "TIMEOUT" | "SLOP" | "LANGUAGE" | "EXPANDER" => {
+            "LANGUAGE" => o.matching.lang = Some(query_language(args)?),
+            "TIMEOUT" | "SLOP" | "EXPANDER" => {
                 args.next_bytes()?;
             }
             _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
@@ -960,7 +983,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         super::index::field_of(db.raw_get(key).map(|e| &e.value), &identifier)
     };
     crate::order::sort_by_key(&mut rows, |r| r.id);
-    let scoring = Scoring::new(idx, scorer, opts.matching.verbatim, opts.matching.keep_stopwords);
+    let scoring = Scoring::new(idx, scorer, opts.matching);
     for row in rows.iter_mut() {
         if let Some(doc) = idx.docs.get(&row.id) {
             (row.score, row.explained) = scoring.scored(&q.filter, doc, q.knn.is_some(), opts.explain);
@@ -1308,6 +1331,9 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     Some((s("key_type"), s(if idx.on_json { "JSON" } else { "HASH" }))),
                     Some((s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| s(&text(p))).collect()))),
                     idx.filter.as_ref().map(|(source, _)| (s("filter"), s(source))),
+                    (idx.language != super::text::Lang::ENGLISH)
+                        .then(|| (s("default_language"), s(idx.language.name()))),
+                    idx.language_field.as_ref().map(|f| (s("language_field"), s(&text(f)))),
                     Some((s("default_score"), d(1.0))),
                 ]
                 .into_iter()

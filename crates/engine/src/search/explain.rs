@@ -34,7 +34,7 @@ fn explain(ctx: &mut Ctx, args: &mut Args, cmd: &str) -> Result<String, crate::e
         return Err(err(format!("{}: no such index", text(&name))));
     };
     let mut dialect = super::extras::default_dialect(&ctx.server.search);
-    let (mut verbatim, mut keep_stop) = (false, false);
+    let (mut verbatim, mut keep_stop, mut lang) = (false, false, idx.language);
     let mut params: HashMap<String, Bytes> = HashMap::new();
     let mut position = 0;
     while let Some(word) = args.next_opt() {
@@ -50,7 +50,11 @@ fn explain(ctx: &mut Ctx, args: &mut Args, cmd: &str) -> Result<String, crate::e
             "NOSTOPWORDS" => keep_stop = true,
             "NOCONTENT" | "WITHSCORES" | "WITHPAYLOADS" | "WITHSORTKEYS" | "INORDER" | "EXPLAINSCORE" => {}
             "LIMIT" => position += skip(args, 2)?,
-            "SCORER" | "SLOP" | "LANGUAGE" | "TIMEOUT" | "EXPANDER" => position += skip(args, 1)?,
+            "LANGUAGE" => {
+                lang = super::commands::query_language(args)?;
+                position += 1;
+            }
+            "SCORER" | "SLOP" | "TIMEOUT" | "EXPANDER" => position += skip(args, 1)?,
             "PARAMS" => {
                 let n = super::commands::count(args)?;
                 for _ in 0..n / 2 {
@@ -75,7 +79,7 @@ fn explain(ctx: &mut Ctx, args: &mut Args, cmd: &str) -> Result<String, crate::e
         }
     }
     let q = query::parse_with(&query_text, &params, dialect, true).map_err(err)?;
-    let tree = Tree { idx, verbatim, keep_stop, dialect };
+    let tree = Tree { idx, verbatim, keep_stop, dialect, lang };
     // DIALECT 1 lexes a stop word inside quotes as STOPWORD, which a phrase cannot hold.
     if dialect < 2 && !keep_stop {
         tree.phrase_stopword(&q.filter)?;
@@ -96,6 +100,8 @@ struct Tree<'a> {
     keep_stop: bool,
     /// DIALECT 2 reads numbers as numbers (never expanded); DIALECT 1 as words.
     dialect: i64,
+    /// The language words are stemmed in.
+    lang: super::text::Lang,
 }
 
 fn pad(out: &mut String, depth: usize) {
@@ -193,7 +199,7 @@ impl Tree<'_> {
                     out.push_str(&format!("{mask}{word}\n"));
                     return;
                 }
-                let stem = super::text::stem(word);
+                let stem = super::text::stem_in(word, self.lang);
                 out.push_str(&format!("{mask}UNION {{\n"));
                 let mut line = |s: String| {
                     pad(out, depth + 1);

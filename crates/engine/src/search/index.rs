@@ -173,6 +173,10 @@ pub struct Index {
     /// FT.SYNUPDATE's groups: term -> group ids, in the order the term joined them. Indexed
     /// text gets a `~id` term per group of each of its tokens (see [`Terms::add_synonyms`]).
     pub synonyms: indexmap::IndexMap<String, Vec<String>>,
+    /// FT.CREATE's LANGUAGE: how documents' words are stemmed, and queries' by default.
+    pub language: super::text::Lang,
+    /// FT.CREATE's LANGUAGE_FIELD: the hash field that names a document's own language.
+    pub language_field: Option<Bytes>,
     /// The FLOAT32 kernel whose summation order reported distances follow (see [`Kernel`]).
     pub kernel: Kernel,
     /// `ON JSON`: documents are JSON keys, fields are JSONPaths into them.
@@ -200,6 +204,8 @@ impl Index {
             scanning: false,
             stopwords: StopWords::default(),
             synonyms: Default::default(),
+            language: Default::default(),
+            language_field: None,
             kernel: Kernel::default(),
             definition: Vec::new(),
             on_json: false,
@@ -298,6 +304,13 @@ impl Index {
             }
         }
         let mut doc = Doc { key: key.clone(), ..Doc::default() };
+        // LANGUAGE_FIELD's value, when it names a language; else the index's LANGUAGE.
+        let lang = self
+            .language_field
+            .as_ref()
+            .and_then(|f| hash.get(f))
+            .and_then(|l| super::text::Lang::parse(l))
+            .unwrap_or(self.language);
         let mut blobs: Vec<(String, Vectors)> = Vec::new();
         for f in &self.fields {
             let Some(raw) = hash.get(&f.identifier) else { continue };
@@ -305,7 +318,7 @@ impl Index {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
                 Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric if f.noindex => {}
                 Kind::Text { nostem, .. } => {
-                    let mut terms = Terms::of(raw, &self.stopwords, !nostem);
+                    let mut terms = Terms::of(raw, &self.stopwords, !nostem, lang);
                     terms.add_synonyms(&self.synonyms);
                     doc.words.insert(f.attribute.clone(), terms);
                 }

@@ -6,7 +6,7 @@
 
 use super::index::{Doc, Field, Index, Kind};
 use super::query::Node;
-use super::text::{stem, Terms};
+use super::text::Terms;
 use crate::frame::Frame;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ impl Forward {
                 fwd.add(token.clone(), raw, bit, pos);
                 fwd.len = fwd.len.wrapping_add(raw);
                 if terms.stems.is_some() && token.len() >= MIN_STEM_LENGTH {
-                    let s = stem(token);
+                    let s = super::text::stem_in(token, terms.lang);
                     if s != *token {
                         fwd.add(format!("+{s}"), stemmed, bit, pos);
                     }
@@ -266,6 +266,8 @@ pub struct Scoring<'a> {
     scorer: Scorer,
     verbatim: bool,
     keep_stopwords: bool,
+    /// The language query words are stemmed in.
+    lang: super::text::Lang,
     stats: Stats,
     counts: RefCell<HashMap<(u8, String, String), usize>>,
     /// Under a KNN, a word's expansions stop at the first one the document has (measured).
@@ -273,15 +275,16 @@ pub struct Scoring<'a> {
 }
 
 impl<'a> Scoring<'a> {
-    pub fn new(idx: &'a Index, scorer: Scorer, verbatim: bool, keep_stopwords: bool) -> Scoring<'a> {
+    pub(super) fn new(idx: &'a Index, scorer: Scorer, how: super::commands::Matching) -> Scoring<'a> {
         let num_docs = idx.docs.len();
         let total: u64 = idx.docs.values().map(|d| u64::from(d.fwd.len)).sum();
         let avg_len = if num_docs == 0 { 0.0 } else { total as f64 / num_docs as f64 };
         Scoring {
             idx,
             scorer,
-            verbatim,
-            keep_stopwords,
+            verbatim: how.verbatim,
+            keep_stopwords: how.keep_stopwords,
+            lang: how.lang.unwrap_or(idx.language),
             stats: Stats { num_docs, avg_len },
             counts: RefCell::new(HashMap::new()),
             quick: std::cell::Cell::new(false),
@@ -506,7 +509,7 @@ impl<'a> Scoring<'a> {
         let mut out = vec![word.to_string()];
         if !self.verbatim {
             out.extend(self.idx.synonym_terms(word));
-            let s = stem(word);
+            let s = super::text::stem_in(word, self.lang);
             out.push(format!("+{s}"));
             if s != word {
                 out.push(s);
