@@ -414,6 +414,8 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         let Some(ty) = args.next_opt() else {
             return Err(err(format!("Field `{attribute}` does not have a type")));
         };
+        // WITHSUFFIXTRIE, INDEXEMPTY, INDEXMISSING (see `type_option`).
+        let mut opts = (false, false, false);
         // Options of the type first, then the ones every type takes (SORTABLE [UNF], NOINDEX),
         // as RediSearch reads them: a type option after SORTABLE is read as the next field.
         let kind = match text(&ty).to_ascii_uppercase().as_str() {
@@ -426,7 +428,7 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                         )?;
                     } else if args.eat("NOSTEM") {
                         nostem = true;
-                    } else {
+                    } else if !type_option(args, &mut opts) {
                         break;
                     }
                 }
@@ -439,17 +441,25 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                         separator = args.next_bytes()?.first().copied().unwrap_or(b',');
                     } else if args.eat("CASESENSITIVE") {
                         case_sensitive = true;
-                    } else {
+                    } else if !type_option(args, &mut opts) {
                         break;
                     }
                 }
                 Kind::Tag { separator, case_sensitive }
             }
-            "NUMERIC" => Kind::Numeric,
-            "VECTOR" => Kind::Vector(vector_spec(args)?),
+            "NUMERIC" => {
+                opts.2 = args.eat("INDEXMISSING");
+                Kind::Numeric
+            }
+            "VECTOR" => {
+                let spec = vector_spec(args)?;
+                opts.2 = args.eat("INDEXMISSING");
+                Kind::Vector(spec)
+            }
             _ => return Err(err(format!("Invalid field type for field `{attribute}`"))),
         };
         let mut field = Field::new(identifier, attribute, kind);
+        (field.suffix_trie, field.index_empty, field.index_missing) = opts;
         if !matches!(field.kind, Kind::Vector(_)) {
             loop {
                 if args.eat("SORTABLE") {
@@ -470,6 +480,21 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         fields.push(field);
     }
     Ok(fields)
+}
+
+/// WITHSUFFIXTRIE, INDEXEMPTY or INDEXMISSING among a TEXT or TAG field's options: read it
+/// into `opts` (in that order) and say so.
+fn type_option(args: &mut Args, opts: &mut (bool, bool, bool)) -> bool {
+    if args.eat("WITHSUFFIXTRIE") {
+        opts.0 = true;
+    } else if args.eat("INDEXEMPTY") {
+        opts.1 = true;
+    } else if args.eat("INDEXMISSING") {
+        opts.2 = true;
+    } else {
+        return false;
+    }
+    true
 }
 
 /// Index every live hash of db 0 under the index's prefixes, in scan order (creation order).
@@ -618,6 +643,21 @@ pub fn format_score(v: f64) -> String {
     }
 }
 
+/// The documents whose INDEXEMPTY field `field` is empty (`@t:""`, `@g:{""}`).
+fn empty_docs(idx: &Index, field: &str) -> Result<BTreeSet<u64>, CmdError> {
+    match idx.field(field) {
+        Some(f) if !f.index_empty => {
+            Err(err("Use `INDEXEMPTY` in field creation in order to index and query for empty strings"))
+        }
+        _ => Ok(idx
+            .docs
+            .iter()
+            .filter(|(_, d)| d.empty.iter().any(|e| e == field))
+            .map(|(id, _)| *id)
+            .collect()),
+    }
+}
+
 /// Docs matching a filter, by doc id. `yields` collects VECTOR_RANGE distances.
 /// The documents whose TEXT field `field` (any TEXT field when `None`) passes `hit`.
 fn docs_with_text(
@@ -705,12 +745,48 @@ pub(super) fn evaluate(
                 .iter()
                 .map(|v| if case_sensitive { v.clone() } else { v.to_ascii_lowercase() })
                 .collect();
-            idx.docs
+            let mut found: BTreeSet<u64> = idx
+                .docs
                 .iter()
                 .filter(|(_, d)| d.tags.get(field).is_some_and(|t| t.iter().any(|x| wanted.contains(x))))
                 .map(|(id, _)| *id)
+                .collect();
+            if values.iter().any(String::is_empty) {
+                found.extend(empty_docs(idx, field)?);
+            }
+            found
+        }
+        Node::Empty { field } => empty_docs(idx, field)?,
+        Node::Fuzzy { field, word, dist } => {
+            // Any indexed term (a token, `+stem` or `~synonym`) within `dist` edits, as
+            // RediSearch's automaton counts them.
+            let q: Vec<char> = word.chars().collect();
+            let mask = field.as_deref().map_or(u64::MAX, |f| {
+                idx.fields
+                    .iter()
+                    .position(|x| x.attribute == f)
+                    .and_then(|i| 1u64.checked_shl(i as u32))
+                    .unwrap_or(0)
+            });
+            let near =
+                |t: &str| super::fuzzy::filter(&q, &t.chars().collect::<Vec<_>>(), *dist, false).is_some();
+            idx.docs
+                .iter()
+                .filter(|(_, d)| d.fwd.terms.iter().any(|(t, dt)| dt.mask & mask != 0 && near(t)))
+                .map(|(id, _)| *id)
                 .collect()
         }
+        Node::Missing { field } => match idx.field(field) {
+            None => BTreeSet::new(),
+            Some(f) if !f.index_missing => {
+                return Err(err(format!(
+                    "'ismissing' requires field '{field}' to be defined with 'INDEXMISSING'"
+                )))
+            }
+            Some(_) => {
+                idx.docs.iter().filter(|(_, d)| d.missing.contains(field)).map(|(id, _)| *id).collect()
+            }
+        },
         Node::Numeric { field, lo, lo_incl, hi, hi_incl } => idx
             .docs
             .iter()
@@ -1260,6 +1336,15 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
             if f.noindex {
                 flags.push("NOINDEX");
+            }
+            for (on, flag) in [
+                (f.suffix_trie, "WITHSUFFIXTRIE"),
+                (f.index_empty, "INDEXEMPTY"),
+                (f.index_missing, "INDEXMISSING"),
+            ] {
+                if on {
+                    flags.push(flag);
+                }
             }
             if resp3 {
                 pairs.push((s("flags"), Frame::Array(flags.iter().map(|f| s(f)).collect())));

@@ -80,10 +80,9 @@ fn explain(ctx: &mut Ctx, args: &mut Args, cmd: &str) -> Result<String, crate::e
     }
     let q = query::parse_with(&query_text, &params, dialect, true).map_err(err)?;
     let tree = Tree { idx, verbatim, keep_stop, dialect, lang };
-    // DIALECT 1 lexes a stop word inside quotes as STOPWORD, which a phrase cannot hold.
-    if dialect < 2 && !keep_stop {
-        tree.phrase_stopword(&q.filter)?;
-    }
+    // DIALECT 1 lexes a stop word inside quotes as STOPWORD, which a phrase cannot hold; fields
+    // without INDEXMISSING / INDEXEMPTY refuse `ismissing` and `""`.
+    tree.check(&q.filter, dialect < 2 && !keep_stop)?;
     let filter = tree.prune(q.filter);
     let mut out = String::new();
     match (&q.knn, filter) {
@@ -151,16 +150,29 @@ impl Tree<'_> {
         }
     }
 
-    fn phrase_stopword(&self, node: &Node) -> Result<(), crate::error::CmdError> {
+    /// Errors RediSearch finds in a parsed query before explaining it.
+    fn check(&self, node: &Node, stop: bool) -> Result<(), crate::error::CmdError> {
+        let field = |f: &str| self.idx.field(f);
+        let no_empty =
+            || err("Use `INDEXEMPTY` in field creation in order to index and query for empty strings");
         match node {
-            Node::Phrase { words, .. } => {
+            Node::Missing { field: f } if field(f).is_some_and(|x| !x.index_missing) => {
+                Err(err(format!("'ismissing' requires field '{f}' to be defined with 'INDEXMISSING'")))
+            }
+            Node::Empty { field: f } if field(f).is_some_and(|x| !x.index_empty) => Err(no_empty()),
+            Node::Tag { field: f, values }
+                if values.iter().any(String::is_empty) && field(f).is_some_and(|x| !x.index_empty) =>
+            {
+                Err(no_empty())
+            }
+            Node::Phrase { words, .. } if stop => {
                 match words.iter().find(|(_, w)| self.idx.stopwords.contains(&w.to_ascii_lowercase())) {
                     Some((at, word)) => Err(err(format!("Syntax error at offset {at} near {word}"))),
                     None => Ok(()),
                 }
             }
-            Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } => self.phrase_stopword(n),
-            Node::And(parts) | Node::Or(parts) => parts.iter().try_for_each(|p| self.phrase_stopword(p)),
+            Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } => self.check(n, stop),
+            Node::And(parts) | Node::Or(parts) => parts.iter().try_for_each(|p| self.check(p, stop)),
             _ => Ok(()),
         }
     }
@@ -240,6 +252,7 @@ impl Tree<'_> {
                 for v in values {
                     pad(out, depth + 1);
                     match v.strip_suffix('*') {
+                        _ if v.is_empty() => out.push_str("\"\"\n"),
                         Some(p) => out.push_str(&format!("PREFIX{{{p}*}}\n")),
                         None => out.push_str(&format!("{v}\n")),
                     }
@@ -264,6 +277,11 @@ impl Tree<'_> {
                     "VECTOR {{Vectors that are within {radius} distance radius from{from}in vector index associated with field @{field}{yields}}}\n"
                 ));
             }
+            Node::Fuzzy { field, word, .. } => {
+                out.push_str(&format!("{}FUZZY{{{word}}}\n", self.mask(field.as_deref())))
+            }
+            Node::Missing { field } => out.push_str(&format!("ISMISSING{{{field}}}\n")),
+            Node::Empty { field } => out.push_str(&format!("{}\"\"\n", self.mask(Some(field)))),
             Node::Scoped { field, node } => {
                 // The group's own line is at this depth already.
                 out.truncate(out.len() - 2 * depth);

@@ -56,12 +56,28 @@ pub struct Field {
     pub unf: bool,
     /// `NOINDEX`: kept for SORTBY and LOAD, but no query finds a document through it.
     pub noindex: bool,
+    /// `WITHSUFFIXTRIE` (FT.INFO shows it; suffix and infix queries work without it here).
+    pub suffix_trie: bool,
+    /// `INDEXEMPTY`: an empty value is findable (`@t:""`, `@g:{""}`).
+    pub index_empty: bool,
+    /// `INDEXMISSING`: a document without the field is findable (`ismissing(@f)`).
+    pub index_missing: bool,
 }
 
 impl Field {
     /// A field with no SORTABLE, UNF or NOINDEX.
     pub fn new(identifier: Bytes, attribute: String, kind: Kind) -> Field {
-        Field { identifier, attribute, kind, sortable: false, unf: false, noindex: false }
+        Field {
+            identifier,
+            attribute,
+            kind,
+            sortable: false,
+            unf: false,
+            noindex: false,
+            suffix_trie: false,
+            index_empty: false,
+            index_missing: false,
+        }
     }
 
     /// True when SORTBY compares the folded value: a SORTABLE text or tag field without UNF
@@ -146,6 +162,9 @@ pub struct Doc {
     pub numbers: HashMap<String, f64>,
     /// The document's forward index, as RediSearch builds it for scoring (see [`super::score`]).
     pub fwd: super::score::Forward,
+    /// INDEXMISSING fields the document lacks, and INDEXEMPTY fields it has empty.
+    pub missing: Vec<String>,
+    pub empty: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -313,7 +332,23 @@ impl Index {
             .unwrap_or(self.language);
         let mut blobs: Vec<(String, Vectors)> = Vec::new();
         for f in &self.fields {
-            let Some(raw) = hash.get(&f.identifier) else { continue };
+            let Some(raw) = hash.get(&f.identifier) else {
+                if f.index_missing {
+                    doc.missing.push(f.attribute.clone());
+                }
+                continue;
+            };
+            // An empty text, or a tag list with an empty (blank) tag.
+            let empty = match &f.kind {
+                Kind::Text { .. } => raw.is_empty(),
+                Kind::Tag { separator, .. } => {
+                    raw.split(|c| c == separator).any(|t| t.trim_ascii().is_empty())
+                }
+                _ => false,
+            };
+            if f.index_empty && empty {
+                doc.empty.push(f.attribute.clone());
+            }
             match &f.kind {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
                 Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric if f.noindex => {}

@@ -62,6 +62,21 @@ pub enum Node {
         field: String,
         node: Box<Node>,
     },
+    /// `%word%` (up to `%%%word%%%`): terms within that many edits.
+    Fuzzy {
+        field: Option<String>,
+        word: String,
+        dist: usize,
+    },
+    /// `ismissing(@field)` (DIALECT 2): documents without the field (INDEXMISSING).
+    Missing {
+        field: String,
+    },
+    /// `@field:""` (DIALECT 2): documents whose TEXT field is empty (INDEXEMPTY). An empty tag
+    /// is a [`Node::Tag`] value `""`.
+    Empty {
+        field: String,
+    },
     Not(Box<Node>),
     And(Vec<Node>),
     Or(Vec<Node>),
@@ -290,9 +305,25 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         let mut values = Vec::new();
                         let mut cur = Vec::new();
+                        let mut quoted = false;
                         loop {
                             match self.peek() {
                                 None => return Err(self.err()),
+                                // DIALECT 2 takes a quoted tag as it is (`{"a-b c"}`, `{""}`).
+                                Some(b'"') if cur.iter().all(u8::is_ascii_whitespace) => {
+                                    if self.dialect < 2 {
+                                        return Err(self.err_near_last());
+                                    }
+                                    let end = self.s[self.pos + 1..].iter().position(|&c| c == b'"');
+                                    let Some(end) = end else { return Err(self.err()) };
+                                    cur = self.s[self.pos + 1..self.pos + 1 + end].to_vec();
+                                    self.pos += end + 2;
+                                    self.skip_ws();
+                                    if !matches!(self.peek(), Some(b'|' | b'}')) {
+                                        return Err(self.err());
+                                    }
+                                    quoted = true;
+                                }
                                 Some(b'\\') => {
                                     if let Some(&n) = self.s.get(self.pos + 1) {
                                         cur.push(n);
@@ -302,7 +333,12 @@ impl<'a> Parser<'a> {
                                 Some(b'|') | Some(b'}') => {
                                     let done = self.peek() == Some(b'}');
                                     self.pos += 1;
-                                    let v = String::from_utf8_lossy(&cur).trim().to_string();
+                                    let raw = String::from_utf8_lossy(&cur);
+                                    let v = if std::mem::take(&mut quoted) {
+                                        raw.into_owned()
+                                    } else {
+                                        raw.trim().to_string()
+                                    };
                                     self.last_word = v.trim_start_matches('$').to_string();
                                     let v = match v.strip_prefix('$') {
                                         Some(_) => String::from_utf8_lossy(&self.param(&v)?).into_owned(),
@@ -353,6 +389,7 @@ impl<'a> Parser<'a> {
                         Ok(self.scoped(inner, field))
                     }
                     Some(b'"') => self.phrase(Some(field)),
+                    Some(b'%') => self.fuzzy(Some(field)),
                     // DIALECT 1: the field takes the words that follow, up to anything else
                     // (`@name:James Brown|Smith` is `@name:(James Brown|Smith)`).
                     _ if self.dialect < 2 => {
@@ -363,8 +400,51 @@ impl<'a> Parser<'a> {
                 }
             }
             Some(b'"') => self.phrase(None),
+            Some(b'%') => self.fuzzy(None),
+            _ if self
+                .s
+                .get(self.pos..self.pos + 10)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"ismissing(")) =>
+            {
+                self.ismissing()
+            }
             _ => self.word(None),
         }
+    }
+
+    /// `ismissing(@field)`; DIALECT 1 has no such function and stops at its `)`.
+    fn ismissing(&mut self) -> Result<Node, ParseError> {
+        self.pos += 10;
+        self.expect(b'@')?;
+        let field = self.token()?;
+        self.skip_ws();
+        if self.dialect < 2 && self.peek() == Some(b')') {
+            return Err(self.err_near_last());
+        }
+        self.expect(b')')?;
+        Ok(Node::Missing { field })
+    }
+
+    /// `%word%`, `%%word%%` or `%%%word%%%`: as many `%` after the word as before it.
+    fn fuzzy(&mut self, field: Option<String>) -> Result<Node, ParseError> {
+        let mut dist = 0;
+        while self.peek() == Some(b'%') && dist < 3 {
+            self.pos += 1;
+            dist += 1;
+        }
+        let start = self.pos;
+        let word = self.token()?.to_ascii_lowercase();
+        for _ in 0..dist {
+            if self.peek() != Some(b'%') {
+                return Err(format!("Syntax error at offset {start} near {}", self.last_word));
+            }
+            self.pos += 1;
+        }
+        Ok(Node::Fuzzy { field, word, dist })
+    }
+
+    fn err_near_last(&self) -> ParseError {
+        format!("Syntax error at offset {} near {}", self.pos, self.last_word)
     }
 
     /// `inner` restricted to `field`: its words, and the group itself when kept for FT.EXPLAIN.
@@ -432,7 +512,13 @@ impl<'a> Parser<'a> {
                     })
                 }
                 Some(b'"') if words.is_empty() => {
-                    return Err(format!("Syntax error at offset {} near ", self.pos))
+                    return match (&field, self.dialect >= 2 && self.pos == start + 1) {
+                        (Some(f), true) => {
+                            self.pos += 1;
+                            Ok(Node::Empty { field: f.clone() })
+                        }
+                        _ => Err(self.err_near_last()),
+                    };
                 }
                 Some(b'"') => {
                     self.pos += 1;
@@ -467,9 +553,13 @@ impl<'a> Parser<'a> {
         if leading_star {
             self.pos += 1;
         }
+        let start = self.pos;
         let mut word = self.token()?;
-        // DIALECT 2 reads `$name` as the parameter's value (`($a | $b)`).
-        if self.dialect >= 2 && word.starts_with('$') {
+        // DIALECT 2 reads `$name` as the parameter's value (`($a | $b)`); DIALECT 1 refuses it.
+        if word.starts_with('$') {
+            if self.dialect < 2 {
+                return Err(format!("Syntax error at offset {start} near {}", self.last_word));
+            }
             word = String::from_utf8_lossy(&self.param(&word)?).into_owned();
         }
         let word = word.to_ascii_lowercase();
@@ -690,6 +780,7 @@ fn scope(node: Node, field: &str) -> Node {
         Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
         Node::Suffix { field: None, suffix } => Node::Suffix { field: Some(field.to_string()), suffix },
         Node::Contains { field: None, infix } => Node::Contains { field: Some(field.to_string()), infix },
+        Node::Fuzzy { field: None, word, dist } => Node::Fuzzy { field: Some(field.to_string()), word, dist },
         Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
         Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),

@@ -591,6 +591,24 @@ impl<'a> Scoring<'a> {
                 union(children)
             }
             Node::Numeric { .. } => Some(Res::leaf(Ty::Numeric, 1, 1.0)),
+            // A fuzzy word: a union of the document's terms within reach, as RediSearch's.
+            Node::Fuzzy { field, word, dist } => {
+                let mask = self.mask(field.as_deref());
+                let q: Vec<char> = word.chars().collect();
+                let near = |t: &str| {
+                    super::fuzzy::filter(&q, &t.chars().collect::<Vec<_>>(), *dist, false).is_some()
+                };
+                let mut terms: Vec<&String> = doc
+                    .fwd
+                    .terms
+                    .iter()
+                    .filter(|(t, dt)| dt.mask & mask != 0 && near(t))
+                    .map(|(t, _)| t)
+                    .collect();
+                terms.sort();
+                union(terms.into_iter().filter_map(|t| self.text_term(doc, t, mask)).collect())
+            }
+            Node::Missing { .. } | Node::Empty { .. } => Some(Res::leaf(Ty::Virtual, 1, 1.0)),
             // A vector range yields a metric result, of frequency 0.
             Node::Range { .. } => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Not(_) => Some(Res::leaf(Ty::Virtual, 0, 1.0)),

@@ -1,0 +1,126 @@
+//! Field options and query forms against RediSearch 2.10: INDEXEMPTY / INDEXMISSING /
+//! WITHSUFFIXTRIE (FT.INFO, `ismissing(@f)`, `@t:""`, `@g:{""}`), quoted tags, parameters as
+//! words, fuzzy `%word%`, DIALECT 1's answers to DIALECT 2 forms, RESP2 and RESP3.
+
+mod common;
+
+use common::{info_field, Session};
+
+#[test]
+fn empty_missing_fuzzy_and_quoted() {
+    let mut s = Session::new();
+    s.script(&[
+        &[
+            "FT.CREATE",
+            "i",
+            "PREFIX",
+            "1",
+            "d:",
+            "SCHEMA",
+            "t",
+            "TEXT",
+            "INDEXEMPTY",
+            "INDEXMISSING",
+            "WITHSUFFIXTRIE",
+            "g",
+            "TAG",
+            "CASESENSITIVE",
+            "INDEXEMPTY",
+            "INDEXMISSING",
+            "WITHSUFFIXTRIE",
+            "n",
+            "NUMERIC",
+            "INDEXMISSING",
+            "SORTABLE",
+            "u",
+            "TEXT",
+            "NOSTEM",
+            "SORTABLE",
+            "UNF",
+            "x",
+            "TEXT",
+            "NOINDEX",
+            "v",
+            "VECTOR",
+            "FLAT",
+            "6",
+            "TYPE",
+            "FLOAT32",
+            "DIM",
+            "2",
+            "DISTANCE_METRIC",
+            "L2",
+            "INDEXMISSING",
+        ],
+        &["FT.CREATE", "j", "SCHEMA", "t", "TEXT", "SORTABLE", "INDEXEMPTY"],
+        &["FT.CREATE", "k", "SCHEMA", "n", "NUMERIC", "INDEXEMPTY"],
+        &[
+            "HSET",
+            "d:1",
+            "t",
+            "hello world of caching",
+            "g",
+            "Foo,bar",
+            "n",
+            "1",
+            "u",
+            "Hello",
+            "x",
+            "hidden",
+        ],
+        &["HSET", "d:2", "t", "", "g", "", "u", "abc"],
+        &["HSET", "d:3", "t", "hello there big world", "n", "3"],
+        &["HSET", "d:4", "t", "the world says hello", "g", "123e4567-e89b, a b"],
+        &["HSET", "d:5", "t", " ", "g", "x, ,y", "n", "5"],
+    ]);
+    let (redis, ours) = s.both(&["FT.INFO", "i"]);
+    assert_eq!(info_field(&ours, "attributes"), info_field(&redis, "attributes"));
+    s.run(&["HELLO", "3"]);
+    let (redis, ours) = s.both(&["FT.INFO", "i"]);
+    assert_eq!(info_field(&ours, "attributes"), info_field(&redis, "attributes"));
+    s.run(&["HELLO", "2"]);
+    for dialect in ["1", "2"] {
+        for q in [
+            "ismissing(@n)",
+            "ISMISSING(@g)",
+            "-ismissing(@t)",
+            "ismissing(@n) hello",
+            "ismissing(@u)",
+            "ismissing(@nosuch)",
+            "@t:\"\"",
+            "@u:\"\"",
+            "@g:{\"\"}",
+            "@g:{\"\" | Foo}",
+            "@g:{\"123e4567-e89b\"}",
+            "@g:{\"a b\"}",
+            "@g:{123e4567\\-e89b}",
+            "%helo%",
+            "%%helo%%",
+            "%%%hallo%%%",
+            "@t:%wrld%",
+            "@u:%hallo%",
+            "%helo",
+            "$a | $b",
+        ] {
+            let params = ["PARAMS", "4", "a", "caching", "b", "says"];
+            let mut cmd = vec!["FT.SEARCH", "i", q, "NOCONTENT", "DIALECT", dialect];
+            cmd.extend(params);
+            // (RediSearch lists empty tags in an order of its own.)
+            match q.contains("{\"\"") {
+                true => s.same_unordered(&cmd),
+                false => s.same(&cmd),
+            }
+            let mut cmd = vec!["FT.EXPLAIN", "i", q, "DIALECT", dialect];
+            cmd.extend(params);
+            s.same(&cmd);
+        }
+    }
+    s.script(&[
+        &["FT.SEARCH", "i", "@g:{Foo}", "NOCONTENT"],
+        &["FT.SEARCH", "i", "@g:{foo}", "NOCONTENT"],
+        &["FT.SEARCH", "i", "@x:hidden", "NOCONTENT"],
+        &["FT.SEARCH", "i", "*", "SORTBY", "u", "RETURN", "1", "u"],
+        &["FT.SEARCH", "i", "*ching", "NOCONTENT"],
+        &["FT.SEARCH", "i", "%helo%", "WITHSCORES", "NOCONTENT"],
+    ]);
+}
