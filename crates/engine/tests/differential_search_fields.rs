@@ -124,3 +124,115 @@ fn empty_missing_fuzzy_and_quoted() {
         &["FT.SEARCH", "i", "%helo%", "WITHSCORES", "NOCONTENT"],
     ]);
 }
+
+#[test]
+fn slop_inorder_infields_inkeys() {
+    let mut s = Session::new();
+    s.script(&[
+        &[
+            "FT.CREATE",
+            "i",
+            "PREFIX",
+            "1",
+            "d:",
+            "SCHEMA",
+            "t",
+            "TEXT",
+            "u",
+            "TEXT",
+            "n",
+            "NUMERIC",
+            "v",
+            "VECTOR",
+            "FLAT",
+            "6",
+            "TYPE",
+            "FLOAT32",
+            "DIM",
+            "2",
+            "DISTANCE_METRIC",
+            "L2",
+        ],
+        &[
+            "HSET",
+            "d:1",
+            "t",
+            "hello world of caching",
+            "u",
+            "Hello",
+            "n",
+            "1",
+            "v",
+            "\x00\x00\x00\x3f\x00\x00\x00\x3f",
+        ],
+        &[
+            "HSET",
+            "d:2",
+            "t",
+            "world hello",
+            "u",
+            "the world",
+            "n",
+            "2",
+            "v",
+            "\x00\x00\x00\x40\x00\x00\x00\x40",
+        ],
+        &["HSET", "d:3", "t", "hello there big world", "n", "3", "v", "\x00\x00\x40\x40\x00\x00\x40\x40"],
+        &["HSET", "d:4", "t", "the world says hello, worlds apart", "u", "hello", "n", "4"],
+        &["HSET", "d:5", "t", "caching", "u", "hello big world", "n", "5"],
+    ]);
+    for q in [
+        "hello world",
+        "world hello",
+        "hello big world",
+        "hello world @n:[1 4]",
+        "hello (world|caching)",
+        "hell* world",
+    ] {
+        for opts in [
+            &["SLOP", "0"][..],
+            &["SLOP", "1"],
+            &["SLOP", "2", "INORDER"],
+            &["INORDER"],
+            &["SLOP", "0", "INORDER"],
+        ] {
+            let mut cmd = vec!["FT.SEARCH", "i", q, "NOCONTENT"];
+            cmd.extend(opts);
+            s.same(&cmd);
+        }
+    }
+    s.script(&[
+        &["FT.SEARCH", "i", "hello", "INFIELDS", "1", "u", "NOCONTENT"],
+        &["FT.SEARCH", "i", "hello world", "INFIELDS", "1", "t", "NOCONTENT", "WITHSCORES"],
+        &["FT.SEARCH", "i", "hello", "INFIELDS", "1", "nosuch", "NOCONTENT"],
+        &["FT.SEARCH", "i", "hello", "INKEYS", "2", "d:1", "d:4", "NOCONTENT"],
+        &["FT.SEARCH", "i", "hello", "INKEYS", "3", "d:1", "nokey", "d:5", "NOCONTENT", "WITHSCORES"],
+        &["FT.SEARCH", "i", "*", "INKEYS", "2", "d:2", "d:3"],
+        &[
+            "FT.SEARCH",
+            "i",
+            "*=>[KNN 2 @v $b]",
+            "INKEYS",
+            "2",
+            "d:1",
+            "d:3",
+            "PARAMS",
+            "2",
+            "b",
+            "\x00\x00\x40\x40\x00\x00\x40\x40",
+            "RETURN",
+            "1",
+            "__v_score",
+            "DIALECT",
+            "2",
+        ],
+        &["FT.SEARCH", "i", "hello", "PAYLOAD", "x", "NOCONTENT"],
+        &["FT.SEARCH", "i", "hello", "SLOP", "x"],
+        &["FT.SEARCH", "i", "hello", "INKEYS", "x"],
+        &["FT.SEARCH", "i", "hello", "INKEYS", "3", "d:1"],
+        &["FT.SEARCH", "i", "hello", "INFIELDS"],
+        &["FT.SEARCH", "i", "hello", "SLOP"],
+    ]);
+    // Several INFIELDS find the same documents (the engine scores them as a union, in its order).
+    s.same_unordered(&["FT.SEARCH", "i", "hello", "INFIELDS", "2", "u", "t", "NOCONTENT"]);
+}

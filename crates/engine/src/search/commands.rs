@@ -826,14 +826,20 @@ pub(super) fn evaluate(
             if required.is_empty() && parts.iter().any(|p| optional(&p)) {
                 return Ok(all());
             }
-            for p in required {
+            for p in &required {
                 let s = evaluate(idx, p, how, yields)?;
                 acc = Some(match acc {
                     None => s,
                     Some(a) => a.intersection(&s).copied().collect(),
                 });
             }
-            acc.unwrap_or_default()
+            let mut found = acc.unwrap_or_default();
+            if how.slop.is_some() || how.inorder {
+                found.retain(|id| {
+                    idx.docs.get(id).is_some_and(|d| super::slop::within(idx, d, &required, how))
+                });
+            }
+            found
         }
         Node::Or(parts) => {
             let mut acc = BTreeSet::new();
@@ -864,6 +870,9 @@ struct Options {
     explain: bool,
     /// SCORER's name, checked once the index is known (RediSearch's order of errors).
     scorer: Option<Bytes>,
+    /// INKEYS: only these documents. INFIELDS: unscoped words look in these fields only.
+    inkeys: Option<Vec<Bytes>>,
+    infields: Option<Vec<String>>,
 }
 
 /// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion),
@@ -874,6 +883,9 @@ pub(super) struct Matching {
     pub(super) verbatim: bool,
     pub(super) keep_stopwords: bool,
     pub(super) lang: Option<super::text::Lang>,
+    /// SLOP and INORDER: how far apart (and in what order) an intersection's words may be.
+    pub(super) slop: Option<i64>,
+    pub(super) inorder: bool,
 }
 
 impl Matching {
@@ -901,6 +913,8 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
         withscores: false,
         explain: false,
         scorer: None,
+        inkeys: None,
+        infields: None,
     };
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
@@ -964,7 +978,36 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
                 })?);
             }
             "LANGUAGE" => o.matching.lang = Some(query_language(args)?),
-            "TIMEOUT" | "SLOP" | "EXPANDER" => {
+            "INORDER" => o.matching.inorder = true,
+            "SLOP" => {
+                let raw = args
+                    .next_opt()
+                    .ok_or_else(|| err("Bad arguments for SLOP: Expected an argument, but none provided"))?;
+                o.matching.slop = Some(parse_i64(&raw).ok_or_else(|| {
+                    err("Bad arguments for SLOP: Could not convert argument to expected type")
+                })?);
+            }
+            "INKEYS" | "INFIELDS" => {
+                let what = text(&word).to_ascii_uppercase();
+                let bad = |why: &str| err(format!("Bad arguments for {what}: {why}"));
+                let raw = args.next_opt().ok_or_else(|| bad("Expected an argument, but none provided"))?;
+                let n = parse_i64(&raw)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or_else(|| bad("Could not convert argument to expected type"))?;
+                if args.remaining() < n {
+                    return Err(bad("Expected an argument, but none provided"));
+                }
+                let list: Vec<Bytes> = (0..n).map(|_| args.next_bytes()).collect::<Result<_, _>>()?;
+                if what == "INKEYS" {
+                    o.inkeys = Some(list);
+                } else {
+                    o.infields = Some(list.iter().map(|f| text(f)).collect());
+                }
+            }
+            "PAYLOAD" => {
+                args.next_bytes()?;
+            }
+            "TIMEOUT" | "EXPANDER" => {
                 args.next_bytes()?;
             }
             _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
@@ -1001,6 +1044,9 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         Some(name) => Scorer::parse(name).ok_or_else(|| err(format!("No such scorer {}", text(name))))?,
     };
     let mut q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    if let Some(fields) = &opts.infields {
+        q.filter = query::in_fields(q.filter, fields);
+    }
     let hybrid = q.filter != Node::All;
     if let Some(knn) = q.knn.as_mut() {
         let hnsw = idx.vector_spec(&knn.field).is_some_and(|v| v.algo == Algo::Hnsw);
@@ -1014,14 +1060,19 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let mut yields = HashMap::new();
     // A pure KNN query (`*=>[KNN ...]`) needs no filter pass over every document.
-    let matched = if q.knn.is_some() && q.filter == Node::All {
+    let inkeys: Option<BTreeSet<u64>> =
+        opts.inkeys.as_ref().map(|keys| keys.iter().filter_map(|k| idx.by_key.get(k).copied()).collect());
+    let mut matched = if q.knn.is_some() && q.filter == Node::All {
         BTreeSet::new()
     } else {
         evaluate(idx, &q.filter, opts.matching, &mut yields)?
     };
+    if let Some(ids) = &inkeys {
+        matched.retain(|id| ids.contains(id));
+    }
     let mut rows: Vec<Row> = match &q.knn {
         Some(knn) => {
-            let among = if q.filter == Node::All { None } else { Some(&matched) };
+            let among = if q.filter == Node::All { inkeys.as_ref() } else { Some(&matched) };
             let found = idx
                 .knn(&knn.field, &knn.blob, knn.k, knn.ef_runtime, among, None)
                 .map_err(|size| blob_error(knn.blob.len(), size, "knn"))?;

@@ -24,6 +24,7 @@ pub mod hnsw;
 pub mod index;
 pub mod query;
 pub mod score;
+pub mod slop;
 pub mod spell;
 pub mod sug;
 pub mod text;

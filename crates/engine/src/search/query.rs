@@ -773,6 +773,15 @@ impl Knn {
     }
 }
 
+/// FT.SEARCH INFIELDS: unscoped words look in these fields only (one field: scoped to it; more:
+/// any of them).
+pub fn in_fields(node: Node, fields: &[String]) -> Node {
+    match fields {
+        [one] => scope(node, one),
+        _ => Node::Or(fields.iter().map(|f| scope(node.clone(), f)).collect()),
+    }
+}
+
 /// Restrict unscoped words inside `@field:(...)` to `field`.
 fn scope(node: Node, field: &str) -> Node {
     match node {
