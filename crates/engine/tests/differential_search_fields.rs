@@ -236,3 +236,67 @@ fn slop_inorder_infields_inkeys() {
     // Several INFIELDS find the same documents (the engine scores them as a union, in its order).
     s.same_unordered(&["FT.SEARCH", "i", "hello", "INFIELDS", "2", "u", "t", "NOCONTENT"]);
 }
+
+#[test]
+fn highlight() {
+    let mut s = Session::new();
+    s.script(&[
+        &[
+            "FT.CREATE",
+            "i",
+            "PREFIX",
+            "1",
+            "d:",
+            "SCHEMA",
+            "t",
+            "TEXT",
+            "u",
+            "TEXT",
+            "NOSTEM",
+            "g",
+            "TAG",
+            "x",
+            "TEXT",
+            "NOINDEX",
+        ],
+        &[
+            "HSET",
+            "d:1",
+            "t",
+            "Hello, world of caching! The cached worlds.",
+            "g",
+            "hello",
+            "u",
+            "Hello",
+            "x",
+            "hello",
+        ],
+        &["HSET", "d:2", "t", "the world   says   HELLO to the caches", "u", "worlds apart"],
+        &["HSET", "d:3", "u", "hello there", "t", "nothing here"],
+    ]);
+    for q in [
+        "hello",
+        "world",
+        "cache",
+        "hel*",
+        "\"world of\"",
+        "hello -caching",
+        "@u:hello",
+        "hello | world",
+        "~world hello",
+    ] {
+        for opts in [
+            &["HIGHLIGHT"][..],
+            &["HIGHLIGHT", "TAGS", "[", "]"],
+            &["HIGHLIGHT", "FIELDS", "1", "u"],
+            &["HIGHLIGHT", "FIELDS", "2", "t", "g", "TAGS", "**", "**"],
+            &["HIGHLIGHT", "RETURN", "2", "t", "g"],
+            &["HIGHLIGHT", "VERBATIM"],
+        ] {
+            let mut cmd = vec!["FT.SEARCH", "i", q];
+            cmd.extend(opts);
+            cmd.extend(["SORTBY", "t"]);
+            s.same(&cmd);
+        }
+    }
+}

@@ -811,7 +811,8 @@ pub(super) fn evaluate(
         }
         Node::Optional(_) => all(),
         Node::Not(inner) => {
-            let hit = evaluate(idx, inner, how, yields)?;
+            // RediSearch expands no word under a NOT: `-caching` leaves `caches` in.
+            let hit = evaluate(idx, inner, Matching { verbatim: true, ..how }, yields)?;
             all().difference(&hit).copied().collect()
         }
         Node::And(parts) => {
@@ -873,6 +874,14 @@ struct Options {
     /// INKEYS: only these documents. INFIELDS: unscoped words look in these fields only.
     inkeys: Option<Vec<Bytes>>,
     infields: Option<Vec<String>>,
+    highlight: Option<Highlight>,
+}
+
+/// HIGHLIGHT's fields (all TEXT fields when None) and tags.
+struct Highlight {
+    fields: Option<Vec<String>>,
+    open: Bytes,
+    close: Bytes,
 }
 
 /// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion),
@@ -915,6 +924,7 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
         scorer: None,
         inkeys: None,
         infields: None,
+        highlight: None,
     };
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
@@ -1006,6 +1016,27 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
             }
             "PAYLOAD" => {
                 args.next_bytes()?;
+            }
+            "HIGHLIGHT" => {
+                let mut h = Highlight {
+                    fields: None,
+                    open: Bytes::from_static(b"<b>"),
+                    close: Bytes::from_static(b"</b>"),
+                };
+                loop {
+                    if args.eat("FIELDS") {
+                        let n = count(args)?;
+                        h.fields = Some(
+                            (0..n).map(|_| args.next_bytes().map(|f| text(&f))).collect::<Result<_, _>>()?,
+                        );
+                    } else if args.eat("TAGS") {
+                        h.open = args.next_bytes()?;
+                        h.close = args.next_bytes()?;
+                    } else {
+                        break;
+                    }
+                }
+                o.highlight = Some(h);
             }
             "TIMEOUT" | "EXPANDER" => {
                 args.next_bytes()?;
@@ -1234,6 +1265,45 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                             fields.push((Frame::Bulk(alias.clone()), Frame::Bulk(v)));
                         }
                     }
+                }
+            }
+        }
+        if let (Some(h), Some(doc)) = (&opts.highlight, idx.docs.get(&row.id)) {
+            // HIGHLIGHT FIELDS are loaded right after the SORTBY field, before the rest.
+            if let (Some(list), None) = (&h.fields, &returns) {
+                let mut at = usize::from(
+                    sort_identifier.is_some()
+                        && fields.first().is_some_and(|(k, _)| k.as_bytes() == sort_identifier.as_deref()),
+                );
+                for name in list {
+                    let id =
+                        idx.field(name).map_or_else(|| Bytes::from(name.clone()), |f| f.identifier.clone());
+                    if let Some(pos) = fields.iter().position(|(k, _)| k.as_bytes() == Some(&id[..])) {
+                        if pos >= at {
+                            let moved = fields.remove(pos);
+                            fields.insert(at, moved);
+                            at += 1;
+                        }
+                    }
+                }
+            }
+            for (k, v) in fields.iter_mut() {
+                let (Frame::Bulk(name), Frame::Bulk(raw)) = (&*k, &*v) else { continue };
+                let Some(f) = idx
+                    .fields
+                    .iter()
+                    .find(|f| f.identifier == *name || f.attribute.as_bytes() == name.as_ref())
+                else {
+                    continue;
+                };
+                if h.fields.as_ref().is_some_and(|list| !list.contains(&f.attribute)) {
+                    continue;
+                }
+                let tags = (h.open.as_ref(), h.close.as_ref());
+                if let Some(lit) =
+                    super::highlight::highlight(idx, doc, &q.filter, opts.matching, &f.attribute, raw, tags)
+                {
+                    *v = Frame::Bulk(Bytes::from(lit));
                 }
             }
         }

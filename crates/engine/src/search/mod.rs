@@ -20,6 +20,7 @@ pub mod extras;
 pub mod filter;
 pub mod funcs;
 pub mod fuzzy;
+pub mod highlight;
 pub mod hnsw;
 pub mod index;
 pub mod query;

@@ -9,7 +9,7 @@ use super::query::Node;
 
 /// The sorted positions at which `node` matches in `doc` (None: it has no positions, as a
 /// tag or a number).
-fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> Option<Vec<u32>> {
+pub(super) fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> Option<Vec<u32>> {
     let mask = |field: &Option<String>| {
         field.as_deref().map_or(u64::MAX, |f| {
             idx.fields
