@@ -300,3 +300,30 @@ fn highlight() {
         }
     }
 }
+
+#[test]
+fn query_attributes() {
+    let mut s = Session::new();
+    s.script(&[
+        &["FT.CREATE", "i", "PREFIX", "1", "d:", "SCHEMA", "t", "TEXT", "u", "TEXT"],
+        &["HSET", "d:1", "t", "hello world of caching", "u", "Hello"],
+        &["HSET", "d:2", "t", "world hello", "u", "the world"],
+        &["HSET", "d:3", "t", "hello there big world"],
+        &["HSET", "d:4", "t", "the world says hello, worlds apart", "u", "hello"],
+    ]);
+    for q in [
+        "hello=>{$weight:2}",
+        "hello=>{$weight: 0.5} world",
+        "@t:(hello world)=>{$slop:0}",
+        "@t:(world hello)=>{$inorder:true}",
+        "(hello world)=>{$slop:1; $inorder:true}",
+        "(hello world)=>{$weight:3}",
+        "\"hello world\"=>{$slop:2}",
+        "hello=>{$foo:1}",
+    ] {
+        for dialect in ["1", "2"] {
+            s.same(&["FT.SEARCH", "i", q, "NOCONTENT", "WITHSCORES", "DIALECT", dialect]);
+            s.same(&["FT.EXPLAIN", "i", q, "DIALECT", dialect]);
+        }
+    }
+}

@@ -698,6 +698,26 @@ pub(super) fn evaluate(
     Ok(match node {
         Node::All => all(),
         Node::Scoped { node, .. } => evaluate(idx, node, how, yields)?,
+        Node::Attr { node, slop, inorder, .. } => {
+            let how = Matching { slop: slop.or(how.slop), inorder: inorder.unwrap_or(how.inorder), ..how };
+            match &**node {
+                // A phrase given attributes stays exact (slop 0) but in order only if asked:
+                // `"hello world"=>{$slop:2}` finds `world hello`, as RediSearch's phrase does.
+                Node::Phrase { field, words } if slop.is_some() || inorder.is_some() => {
+                    let parts = words
+                        .iter()
+                        .map(|(_, w)| Node::Word { field: field.clone(), word: w.to_ascii_lowercase() })
+                        .collect();
+                    evaluate(
+                        idx,
+                        &Node::And(parts),
+                        Matching { verbatim: true, slop: Some(0), ..how },
+                        yields,
+                    )?
+                }
+                _ => evaluate(idx, node, how, yields)?,
+            }
+        }
         Node::Word { field, word } => {
             let word_stem = how.stem(idx, word);
             let groups = match how.verbatim {

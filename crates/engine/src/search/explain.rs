@@ -140,6 +140,9 @@ impl Tree<'_> {
             Node::Or(parts) => group(parts, Node::Or),
             Node::Not(inner) => self.prune(*inner).map(|n| Node::Not(Box::new(n))),
             Node::Optional(inner) => self.prune(*inner).map(|n| Node::Optional(Box::new(n))),
+            Node::Attr { node, weight, slop, inorder } => {
+                self.prune(*node).map(|n| Node::Attr { node: Box::new(n), weight, slop, inorder })
+            }
             Node::Scoped { field, node } => self.prune(*node).map(|node| match node {
                 Node::And(_) | Node::Or(_) | Node::Not(_) | Node::Optional(_) => {
                     Node::Scoped { field, node: Box::new(node) }
@@ -171,7 +174,9 @@ impl Tree<'_> {
                     None => Ok(()),
                 }
             }
-            Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } => self.check(n, stop),
+            Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } | Node::Attr { node: n, .. } => {
+                self.check(n, stop)
+            }
             Node::And(parts) | Node::Or(parts) => parts.iter().try_for_each(|p| self.check(p, stop)),
             _ => Ok(()),
         }
@@ -282,6 +287,41 @@ impl Tree<'_> {
             }
             Node::Missing { field } => out.push_str(&format!("ISMISSING{{{field}}}\n")),
             Node::Empty { field } => out.push_str(&format!("{}\"\"\n", self.mask(Some(field)))),
+            Node::Attr { node, weight, slop, inorder } => {
+                out.truncate(out.len() - 2 * depth);
+                let start = out.len();
+                self.node(out, node, depth, scope, expand);
+                let w = weight.filter(|w| *w != 1.0);
+                if let (Some(w), Node::Word { word, .. }) = (w, &**node) {
+                    // On the word's own line (inside its UNION when it is expanded).
+                    let line = format!("{word}\n");
+                    if let Some(at) = out[start..].find(&line).map(|i| start + i + word.len()) {
+                        out.insert_str(
+                            at,
+                            &format!(
+                                " => {{$weight: {};}}",
+                                format_score(format!("{w:.5e}").parse().unwrap_or(w))
+                            ),
+                        );
+                    }
+                } else if w.is_some() || slop.is_some() || inorder == &Some(true) {
+                    out.pop();
+                    out.push_str(" => {");
+                    if let Some(w) = w {
+                        out.push_str(&format!(
+                            " $weight: {};",
+                            format_score(format!("{w:.5e}").parse().unwrap_or(w))
+                        ));
+                    }
+                    if let Some(s) = slop {
+                        out.push_str(&format!(" $slop: {s};"));
+                    }
+                    if inorder == &Some(true) || slop.is_some() {
+                        out.push_str(&format!(" $inorder: {};", inorder == &Some(true)));
+                    }
+                    out.push_str(" }\n");
+                }
+            }
             Node::Scoped { field, node } => {
                 // The group's own line is at this depth already.
                 out.truncate(out.len() - 2 * depth);

@@ -26,7 +26,7 @@ fn matched(idx: &Index, doc: &Doc, node: &Node, how: Matching, out: &mut BTreeSe
         Node::Or(parts) => parts.iter().for_each(|p| matched(idx, doc, p, how, out)),
         // Words under `~` are not expanded.
         Node::Optional(n) => matched(idx, doc, n, Matching { verbatim: true, ..how }, out),
-        Node::Scoped { node: n, .. } => matched(idx, doc, n, how, out),
+        Node::Scoped { node: n, .. } | Node::Attr { node: n, .. } => matched(idx, doc, n, how, out),
         Node::Phrase { field, words } => {
             for (_, w) in words {
                 let word = Node::Word { field: field.clone(), word: w.to_ascii_lowercase() };

@@ -77,6 +77,13 @@ pub enum Node {
     Empty {
         field: String,
     },
+    /// A clause with `=>{$weight: w; $slop: n; $inorder: true}`.
+    Attr {
+        node: Box<Node>,
+        weight: Option<f64>,
+        slop: Option<i64>,
+        inorder: Option<bool>,
+    },
     Not(Box<Node>),
     And(Vec<Node>),
     Or(Vec<Node>),
@@ -108,7 +115,9 @@ impl Node {
     pub fn yielded_names(&self, out: &mut Vec<String>) {
         match self {
             Node::Range { yield_as: Some(name), .. } => out.push(name.clone()),
-            Node::Not(inner) | Node::Scoped { node: inner, .. } => inner.yielded_names(out),
+            Node::Not(inner) | Node::Scoped { node: inner, .. } | Node::Attr { node: inner, .. } => {
+                inner.yielded_names(out)
+            }
             Node::And(nodes) | Node::Or(nodes) => nodes.iter().for_each(|n| n.yielded_names(out)),
             _ => {}
         }
@@ -257,7 +266,10 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 None | Some(b')') | Some(b'|') => break,
                 Some(b'=') if self.at("=>") => break,
-                _ => all.push(self.term()?),
+                _ => {
+                    let term = self.term()?;
+                    all.push(self.with_attrs(term)?);
+                }
             }
         }
         match all.len() {
@@ -639,31 +651,54 @@ impl<'a> Parser<'a> {
         Some(Err(near(self.pos, &self.token_text(self.pos))))
     }
 
+    /// `node` with the `=>{$weight: w; $slop: n; $inorder: bool}` that follows it, if any.
+    fn with_attrs(&mut self, node: Node) -> Result<Node, ParseError> {
+        self.skip_ws();
+        if !(self.at("=>") && self.s.get(self.pos + 2) == Some(&b'{')) {
+            return Ok(node);
+        }
+        let (mut weight, mut slop, mut inorder) = (None, None, None);
+        for (key, value) in self.attribute_list()? {
+            let bad = || format!("Invalid value ({value}) for `{key}`");
+            match key.to_ascii_lowercase().as_str() {
+                "$weight" => weight = Some(value.parse::<f64>().map_err(|_| bad())?),
+                "$slop" => slop = Some(value.parse::<i64>().map_err(|_| bad())?),
+                "$inorder" => inorder = Some(value.eq_ignore_ascii_case("true")),
+                _ => return Err(format!("Invalid attribute {}", key.trim_start_matches('$'))),
+            }
+        }
+        Ok(Node::Attr { node: Box::new(node), weight, slop, inorder })
+    }
+
+    /// `=>{$name: value; ...}`'s pairs (the parser is at `=>{`).
+    fn attribute_list(&mut self) -> Result<Vec<(String, String)>, ParseError> {
+        self.pos += 3;
+        let mut out = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b'}') {
+                self.pos += 1;
+                return Ok(out);
+            }
+            let key = self.token()?;
+            self.expect(b':')?;
+            let value = self.token()?;
+            out.push((key, value));
+            self.skip_ws();
+            if self.peek() == Some(b';') {
+                self.pos += 1;
+            }
+        }
+    }
+
     /// `=>{$YIELD_DISTANCE_AS: name}` after a range, if present.
     fn attributes(&mut self) -> Result<Option<String>, ParseError> {
         self.skip_ws();
         if !(self.at("=>") && self.s.get(self.pos + 2) == Some(&b'{')) {
             return Ok(None);
         }
-        self.pos += 3;
-        let mut yield_as = None;
-        loop {
-            self.skip_ws();
-            if self.peek() == Some(b'}') {
-                self.pos += 1;
-                return Ok(yield_as);
-            }
-            let key = self.token()?;
-            self.expect(b':')?;
-            let value = self.token()?;
-            if key.eq_ignore_ascii_case("$yield_distance_as") {
-                yield_as = Some(value);
-            }
-            self.skip_ws();
-            if self.peek() == Some(b';') {
-                self.pos += 1;
-            }
-        }
+        let pairs = self.attribute_list()?;
+        Ok(pairs.into_iter().find(|(k, _)| k.eq_ignore_ascii_case("$yield_distance_as")).map(|(_, v)| v))
     }
 
     fn knn(&mut self) -> Result<Knn, ParseError> {
@@ -793,6 +828,9 @@ fn scope(node: Node, field: &str) -> Node {
         Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
         Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),
+        Node::Attr { node, weight, slop, inorder } => {
+            Node::Attr { node: Box::new(scope(*node, field)), weight, slop, inorder }
+        }
         Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
         Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),
         other => other,

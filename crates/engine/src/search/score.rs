@@ -613,6 +613,21 @@ impl<'a> Scoring<'a> {
             Node::Range { .. } => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Not(_) => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Scoped { node, .. } => self.res(node, doc),
+            // `$weight` weighs the word's own term (not its expansions), or a whole clause.
+            Node::Attr { node, weight, .. } => {
+                let mut r = self.res(node, doc)?;
+                if let (Some(w), Node::Word { word, .. }) = (weight, &**node) {
+                    if r.term == *word {
+                        r.weight = *w;
+                    }
+                    for c in r.children.iter_mut().filter(|c| c.term == *word) {
+                        c.weight = *w;
+                    }
+                } else if let Some(w) = weight {
+                    r.weight = *w;
+                }
+                Some(r)
+            }
             Node::Optional(inner) => {
                 Some(self.res(inner, doc).unwrap_or_else(|| Res::leaf(Ty::Virtual, 1, 0.0)))
             }

@@ -43,6 +43,7 @@ pub(super) fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> O
                 .flat_map(|(_, dt)| dt.pos.iter().copied())
                 .collect()
         }
+        Node::Attr { node, .. } | Node::Scoped { node, .. } => return positions(idx, doc, node, how),
         // A union's positions are those of its children that match here.
         Node::Or(parts) => {
             let lists: Vec<Vec<u32>> = parts.iter().filter_map(|p| positions(idx, doc, p, how)).collect();

@@ -125,7 +125,9 @@ fn query_words(node: &Node, out: &mut Vec<(String, Option<String>)>) {
         Node::Tag { values, .. } => {
             out.extend(values.iter().filter(|v| !v.ends_with('*')).map(|v| (v.to_ascii_lowercase(), None)));
         }
-        Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } => query_words(n, out),
+        Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } | Node::Attr { node: n, .. } => {
+            query_words(n, out)
+        }
         Node::And(parts) | Node::Or(parts) => parts.iter().for_each(|p| query_words(p, out)),
         _ => {}
     }
