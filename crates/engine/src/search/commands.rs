@@ -259,6 +259,17 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.profile",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Runs FT.SEARCH or FT.AGGREGATE and describes how: iterators and result processors.",
+        syntax: "index SEARCH|AGGREGATE [LIMITED] QUERY query [options]",
+        run: super::profile::ft_profile,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.config",
         arity: -1,
         flags: &["readonly", "module"],
@@ -1083,7 +1094,7 @@ struct Row {
     explained: Option<Frame>,
 }
 
-fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let name = ctx.server.search.resolve(&args.next_bytes()?);
     let query_text = args.next_opt().ok_or_else(|| err("No query string provided"))?;
     let opts = parse_options(args, super::extras::default_dialect(&ctx.server.search))?;

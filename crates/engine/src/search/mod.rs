@@ -10,6 +10,7 @@
 //! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*, FT.SYNUPDATE/SYNDUMP.
 //! - `explain.rs`: FT.EXPLAIN / FT.EXPLAINCLI's query tree.
 //! - `spell.rs`: FT.SPELLCHECK.
+//! - `profile.rs`: FT.PROFILE.
 //! - `sug.rs`: FT.SUGADD/SUGGET/SUGDEL/SUGLEN over `types::suggest`.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
@@ -23,6 +24,7 @@ pub mod fuzzy;
 pub mod highlight;
 pub mod hnsw;
 pub mod index;
+pub mod profile;
 pub mod query;
 pub mod score;
 pub mod slop;
