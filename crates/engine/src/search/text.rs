@@ -118,11 +118,13 @@ impl Lang {
     }
 
     fn algorithm(self) -> Option<Algorithm> {
+        if self == Lang::ENGLISH || cfg!(feature = "english-only") {
+            return (self == Lang::ENGLISH).then_some(Algorithm::English);
+        }
         Some(match self.name() {
             "arabic" => Algorithm::Arabic,
             "danish" => Algorithm::Danish,
             "dutch" => Algorithm::Dutch,
-            "english" => Algorithm::English,
             "finnish" => Algorithm::Finnish,
             "french" => Algorithm::French,
             "german" => Algorithm::German,
