@@ -620,6 +620,11 @@ fn vector_spec(args: &mut Args) -> Result<VectorSpec, CmdError> {
     Ok(VectorSpec { algo, ty, dim, metric, params, initial_cap })
 }
 
+/// C's `%g` (6 significant digits), as FT.EXPLAIN and FT.PROFILE print numbers.
+pub fn format_g(v: f64) -> String {
+    format_score(crate::float::parse_double(format!("{v:.5e}").as_bytes()).unwrap_or(v))
+}
+
 /// Format a distance as RediSearch prints it (`%.12g` of the double).
 pub fn format_score(v: f64) -> String {
     if v.is_nan() {

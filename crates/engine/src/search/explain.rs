@@ -3,7 +3,7 @@
 //! `UNION` of itself, its `+stem` and (when it differs) its stem, groups under `@field:(...)`
 //! carrying the field, two spaces per level.
 
-use super::commands::{err, format_score, text};
+use super::commands::{err, format_g, text};
 use super::index::{Index, Kind};
 use super::query::{self, Knn, Node};
 use crate::args::{parse_i64, Args};
@@ -110,7 +110,7 @@ fn pad(out: &mut String, depth: usize) {
 /// A word RediSearch's lexer reads as a number: kept as typed, never expanded.
 fn numeric(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
-        && word.parse::<f64>().is_ok_and(f64::is_finite)
+        && crate::float::parse_double(word.as_bytes()).is_some_and(f64::is_finite)
 }
 
 impl Tree<'_> {
@@ -274,7 +274,7 @@ impl Tree<'_> {
                 ));
             }
             Node::Range { field, radius, yield_as, param, .. } => {
-                let radius = format_score(format!("{radius:.5e}").parse().unwrap_or(*radius));
+                let radius = format_g(*radius);
                 let from = param.as_ref().map(|p| format!(" `${p}` ")).unwrap_or_default();
                 let yields =
                     yield_as.as_ref().map(|y| format!(", yields distance as `{y}`")).unwrap_or_default();
@@ -296,22 +296,13 @@ impl Tree<'_> {
                     // On the word's own line (inside its UNION when it is expanded).
                     let line = format!("{word}\n");
                     if let Some(at) = out[start..].find(&line).map(|i| start + i + word.len()) {
-                        out.insert_str(
-                            at,
-                            &format!(
-                                " => {{$weight: {};}}",
-                                format_score(format!("{w:.5e}").parse().unwrap_or(w))
-                            ),
-                        );
+                        out.insert_str(at, &format!(" => {{$weight: {};}}", format_g(w)));
                     }
                 } else if w.is_some() || slop.is_some() || inorder == &Some(true) {
                     out.pop();
                     out.push_str(" => {");
                     if let Some(w) = w {
-                        out.push_str(&format!(
-                            " $weight: {};",
-                            format_score(format!("{w:.5e}").parse().unwrap_or(w))
-                        ));
+                        out.push_str(&format!(" $weight: {};", format_g(w)));
                     }
                     if let Some(s) = slop {
                         out.push_str(&format!(" $slop: {s};"));

@@ -155,7 +155,7 @@ fn tree(idx: &Index, node: &Node, how: Matching) -> Result<It, CmdError> {
             let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let n = docs(node)?.len();
-            let g = |v: f64| super::commands::format_score(format!("{v:.5e}").parse().unwrap_or(v));
+            let g = super::commands::format_g;
             It { size: Some(values.len()), ..It::leaf("NUMERIC", format!("{} - {}", g(lo), g(hi)), n) }
         }
         Node::Not(inner) => {

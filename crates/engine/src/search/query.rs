@@ -661,8 +661,8 @@ impl<'a> Parser<'a> {
         for (key, value) in self.attribute_list()? {
             let bad = || format!("Invalid value ({value}) for `{key}`");
             match key.to_ascii_lowercase().as_str() {
-                "$weight" => weight = Some(value.parse::<f64>().map_err(|_| bad())?),
-                "$slop" => slop = Some(value.parse::<i64>().map_err(|_| bad())?),
+                "$weight" => weight = Some(crate::float::parse_double(value.as_bytes()).ok_or_else(bad)?),
+                "$slop" => slop = Some(crate::args::parse_i64(value.as_bytes()).ok_or_else(bad)?),
                 "$inorder" => inorder = Some(value.eq_ignore_ascii_case("true")),
                 _ => return Err(format!("Invalid attribute {}", key.trim_start_matches('$'))),
             }
