@@ -246,7 +246,7 @@ pub fn ft_profile(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut params = std::collections::HashMap::new();
     if let Some(i) = opt("PARAMS") {
         let n = rest.get(i + 1).and_then(|n| parse_i64(n)).unwrap_or(0).max(0) as usize;
-        for pair in rest.get(i + 2..i + 2 + n).unwrap_or(&[]).chunks(2) {
+        for pair in rest.get(i + 2..(i + 2).saturating_add(n)).unwrap_or(&[]).chunks(2) {
             if let [k, v] = pair {
                 params.insert(text(k), v.clone());
             }

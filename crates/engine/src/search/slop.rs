@@ -65,6 +65,10 @@ pub(super) fn within(idx: &Index, doc: &Doc, parts: &[&Node], how: Matching) -> 
     if lists.len() <= 1 {
         return true;
     }
+    // A word found without positions here (a short token's stem) cannot be placed.
+    if lists.iter().any(Vec::is_empty) {
+        return false;
+    }
     let slop = how.slop.unwrap_or(i64::from(i32::MAX));
     if how.inorder {
         in_order(&lists, slop)
