@@ -696,7 +696,9 @@ fn value_snap(value: &Value) -> Option<ValueSnap> {
         Value::Hash(h) => ValueSnap::Hash(h.iter().map(|(k, v)| (Blob::of(k), Blob::of(v))).collect()),
         Value::Set(s) => ValueSnap::Set(s.iter().map(|m| Blob::of(m)).collect()),
         Value::ZSet(z) => ValueSnap::Zset(z.iter().map(|(m, s)| (Blob::of(m), format_double(s))).collect()),
-        Value::Stream(_) => ValueSnap::Dump(Blob::of(&playground_engine::rdb::dump(value, 0))),
+        Value::Stream(_) | Value::Suggest(_) => {
+            ValueSnap::Dump(Blob::of(&playground_engine::rdb::dump(value, 0)))
+        }
     })
 }
 

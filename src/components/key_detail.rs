@@ -133,6 +133,13 @@ fn view_value(value: &Value, lens: &str, fields: Option<&FieldTtls>, now: u64) -
             html! { <>{ geo_view(z, MAX_ITEMS) }{ for more(z.len()) }</> }
         }
         Value::Stream(s) => html! { <>{ stream_view(s, MAX_ITEMS) }{ for more(s.len()) }</> },
+        Value::Suggest(d) => {
+            let rows =
+                d.entries.iter().take(MAX_ITEMS).map(|(t, e)| {
+                    vec![td(None, t.clone()), td(Some("num"), format_double(f64::from(e.score)))]
+                });
+            html! { <>{ table("", &["suggestion", "score"], rows.collect()) }{ for more(d.len()) }</> }
+        }
         Value::ZSet(z) => {
             let rows = z.iter().take(MAX_ITEMS).enumerate().map(|(i, (m, score))| {
                 vec![td(Some("num"), i.to_string()), td(None, repr(m)), td(Some("num"), format_double(score))]

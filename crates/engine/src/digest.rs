@@ -117,7 +117,7 @@ fn type_number(value: &Value) -> u32 {
         Value::Set(_) => 2,
         Value::ZSet(_) => 3,
         Value::Hash(_) => 4,
-        Value::Json(_) => 5,
+        Value::Json(_) | Value::Suggest(_) => 5,
         Value::Stream(_) => 6,
     }
 }
@@ -130,6 +130,7 @@ fn object(digest: &mut [u8; 20], entry: &Entry) {
         Value::List(l) => l.iter().for_each(|v| mix(digest, v)),
         Value::Set(s) => s.iter().for_each(|m| xor(digest, m)),
         Value::Json(j) => mix(digest, j.to_text().as_bytes()),
+        Value::Suggest(s) => mix(digest, &s.to_bytes()),
         Value::ZSet(z) => {
             for (m, score) in z.iter() {
                 let mut ele = [0u8; 20];

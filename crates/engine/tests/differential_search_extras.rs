@@ -153,3 +153,29 @@ fn config_get_and_set() {
     s.same(&["FT.AGGREGATE", "cfg", q, "PARAMS", "2", "b", "xxxx"]);
     s.same(&["FT.CONFIG", "SET", "DEFAULT_DIALECT", "1"]);
 }
+
+#[test]
+fn mget_and_get() {
+    let mut s = Session::new();
+    s.script(&[
+        &["FT.CREATE", "idx", "PREFIX", "1", "d", "SCHEMA", "t", "TEXT"],
+        &["HSET", "d1", "t", "hello", "x", "1"],
+        &["HSET", "e1", "t", "hi"],
+        &["SET", "d2", "str"],
+        &["HSET", "d3", "x", "5"],
+    ]);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        s.script(&[
+            &["FT.MGET", "idx", "d1", "e1", "d2", "nokey", "d3"],
+            &["FT.GET", "idx", "d1"],
+            &["FT.GET", "idx", "e1"],
+            &["FT.GET", "idx", "d3"],
+            &["FT.GET", "nope", "d1"],
+            &["FT.MGET", "nope", "d1"],
+            &["FT.MGET", "idx"],
+            &["FT.GET", "idx"],
+            &["FT.GET", "idx", "a", "b"],
+        ]);
+    }
+}

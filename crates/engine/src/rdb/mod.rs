@@ -70,6 +70,11 @@ pub fn dump(value: &Value, floor: u8) -> Vec<u8> {
             out.push(T_MODULE_2);
             put_string(&mut out, j.to_text().as_bytes());
         }
+        // Our own form behind a marker no JSON text starts with (see `read_value`).
+        Value::Suggest(s) => {
+            out.push(T_MODULE_2);
+            put_string(&mut out, &[SUGGEST_MARK, &s.to_bytes()[..]].concat());
+        }
         Value::List(list) => {
             out.push(T_LIST_QUICKLIST_2);
             let nodes = if rank == 0 { vec![(list.len(), false)] } else { quicklist_nodes(list) };
@@ -365,11 +370,22 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What starts a suggestion dictionary's module payload (a JSON text never does).
+const SUGGEST_MARK: &[u8] = b"\0trietype0";
+
 /// Read a value of RDB type `kind` (`rdbLoadObject`).
 fn read_value(r: &mut Reader, kind: u8) -> Result<Value, ()> {
     Ok(match kind {
         T_STRING => Value::Str(r.string()?),
-        T_MODULE_2 => Value::Json(Box::new(crate::types::json::parse(&r.string()?).map_err(|_| ())?)),
+        T_MODULE_2 => {
+            let raw = r.string()?;
+            match raw.strip_prefix(SUGGEST_MARK) {
+                Some(s) => {
+                    Value::Suggest(Box::new(crate::types::suggest::Suggestions::from_bytes(s).ok_or(())?))
+                }
+                None => Value::Json(Box::new(crate::types::json::parse(&raw).map_err(|_| ())?)),
+            }
+        }
         stream::T_STREAM_LISTPACKS | stream::T_STREAM_LISTPACKS_2 | stream::T_STREAM_LISTPACKS_3 => {
             Value::Stream(Box::new(stream::load(r, kind)?))
         }

@@ -210,8 +210,13 @@ fn parse(
                 }
             }
             "SCORER" => o.scorer = Some(args.next_opt().ok_or_else(|| bad("SCORER"))?),
-            "TIMEOUT" | "LANGUAGE" => {
+            "TIMEOUT" => {
                 args.next_opt().ok_or_else(|| bad(&text(&word)))?;
+            }
+            "LANGUAGE" => {
+                let name = args.next_opt().ok_or_else(|| bad(&text(&word)))?;
+                o.matching.lang =
+                    Some(super::text::Lang::parse(&name).ok_or_else(|| err("No such language"))?);
             }
             "DIALECT" => {
                 let raw = args.next_opt().ok_or_else(|| err("Need an argument for DIALECT"))?;
@@ -728,7 +733,7 @@ pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         None => matched.into_iter().collect(),
     };
     if o.addscores {
-        let scoring = super::score::Scoring::new(idx, scorer, o.matching.verbatim, o.matching.keep_stopwords);
+        let scoring = super::score::Scoring::new(idx, scorer, o.matching);
         for id in &ids {
             if let Some(doc) = idx.docs.get(id) {
                 extra

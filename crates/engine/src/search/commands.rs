@@ -138,6 +138,138 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "ft.explain",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Shows how a query is parsed and expanded, as a tree.",
+        syntax: "index query [VERBATIM] [NOSTOPWORDS] [PARAMS n name value...] [DIALECT d]",
+        run: super::explain::ft_explain,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.explaincli",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "FT.EXPLAIN's tree, one line per array element.",
+        syntax: "index query [VERBATIM] [NOSTOPWORDS] [PARAMS n name value...] [DIALECT d]",
+        run: super::explain::ft_explaincli,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.synupdate",
+        arity: -1,
+        flags: &["write", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Adds terms to a synonym group of an index; queries for one find the others.",
+        syntax: "index group_id [SKIPINITIALSCAN] term...",
+        run: super::extras::ft_synupdate,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.syndump",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Lists an index's synonym terms and the groups of each.",
+        syntax: "index",
+        run: super::extras::ft_syndump,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.spellcheck",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Suggests indexed terms (and dictionary terms) for the query's misspelled words.",
+        syntax: "index query [DISTANCE d] [TERMS INCLUDE|EXCLUDE dict]... [DIALECT n]",
+        run: super::spell::ft_spellcheck,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.mget",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, -1, 1),
+        group: "module",
+        summary: "The fields of indexed hashes, by key (null for a key the index lacks).",
+        syntax: "index key...",
+        run: super::extras::ft_mget,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.get",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 2, 1),
+        group: "module",
+        summary: "The fields of one indexed hash (null if the index lacks it).",
+        syntax: "index key",
+        run: super::extras::ft_get,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.sugadd",
+        arity: -1,
+        flags: &["write", "denyoom", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Adds a string to an auto-complete dictionary (or raises its score with INCR).",
+        syntax: "key string score [INCR] [PAYLOAD payload]",
+        run: super::sug::ft_sugadd,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.sugget",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Completes a prefix from an auto-complete dictionary, best scores first.",
+        syntax: "key prefix [FUZZY] [MAX n] [WITHSCORES] [WITHPAYLOADS] [TRIM]",
+        run: super::sug::ft_sugget,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.sugdel",
+        arity: -1,
+        flags: &["write", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Removes a string from an auto-complete dictionary.",
+        syntax: "key string",
+        run: super::sug::ft_sugdel,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.suglen",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "The number of strings in an auto-complete dictionary.",
+        syntax: "key",
+        run: super::sug::ft_suglen,
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "ft.profile",
+        arity: -1,
+        flags: &["readonly", "module"],
+        keys: (1, 1, 1),
+        group: "module",
+        summary: "Runs FT.SEARCH or FT.AGGREGATE and describes how: iterators and result processors.",
+        syntax: "index SEARCH|AGGREGATE [LIMITED] QUERY query [options]",
+        run: super::profile::ft_profile,
+        subcommands: &[],
+    },
+    CommandSpec {
         name: "ft.config",
         arity: -1,
         flags: &["readonly", "module"],
@@ -216,6 +348,7 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut on_json = false;
     let mut filter = None;
     let mut stopwords = StopWords::default();
+    let (mut language, mut language_field) = (super::text::Lang::default(), None);
     while !args.eat("SCHEMA") {
         let Some(word) = args.next_opt() else { return Err(err("No schema found")) };
         let w = text(&word).to_ascii_uppercase();
@@ -246,7 +379,12 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 let expr = super::filter::parse(&source).map_err(err)?;
                 filter = Some((source, expr));
             }
-            "LANGUAGE" | "LANGUAGE_FIELD" | "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD" | "TEMPORARY" => {
+            "LANGUAGE" => {
+                language =
+                    super::text::Lang::parse(&args.next_bytes()?).ok_or_else(|| err("Invalid language"))?;
+            }
+            "LANGUAGE_FIELD" => language_field = Some(args.next_bytes()?),
+            "SCORE" | "SCORE_FIELD" | "PAYLOAD_FIELD" | "TEMPORARY" => {
                 args.next_bytes()?;
             }
             _ => {}
@@ -264,6 +402,8 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     index.filter = filter;
     index.on_json = on_json;
     index.stopwords = stopwords;
+    index.language = language;
+    index.language_field = language_field;
     index.kernel = ctx.server.search.kernel;
     index.record_definition(args.all());
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
@@ -285,6 +425,8 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         let Some(ty) = args.next_opt() else {
             return Err(err(format!("Field `{attribute}` does not have a type")));
         };
+        // WITHSUFFIXTRIE, INDEXEMPTY, INDEXMISSING (see `type_option`).
+        let mut opts = (false, false, false);
         // Options of the type first, then the ones every type takes (SORTABLE [UNF], NOINDEX),
         // as RediSearch reads them: a type option after SORTABLE is read as the next field.
         let kind = match text(&ty).to_ascii_uppercase().as_str() {
@@ -297,7 +439,7 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                         )?;
                     } else if args.eat("NOSTEM") {
                         nostem = true;
-                    } else {
+                    } else if !type_option(args, &mut opts) {
                         break;
                     }
                 }
@@ -310,17 +452,25 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                         separator = args.next_bytes()?.first().copied().unwrap_or(b',');
                     } else if args.eat("CASESENSITIVE") {
                         case_sensitive = true;
-                    } else {
+                    } else if !type_option(args, &mut opts) {
                         break;
                     }
                 }
                 Kind::Tag { separator, case_sensitive }
             }
-            "NUMERIC" => Kind::Numeric,
-            "VECTOR" => Kind::Vector(vector_spec(args)?),
+            "NUMERIC" => {
+                opts.2 = args.eat("INDEXMISSING");
+                Kind::Numeric
+            }
+            "VECTOR" => {
+                let spec = vector_spec(args)?;
+                opts.2 = args.eat("INDEXMISSING");
+                Kind::Vector(spec)
+            }
             _ => return Err(err(format!("Invalid field type for field `{attribute}`"))),
         };
         let mut field = Field::new(identifier, attribute, kind);
+        (field.suffix_trie, field.index_empty, field.index_missing) = opts;
         if !matches!(field.kind, Kind::Vector(_)) {
             loop {
                 if args.eat("SORTABLE") {
@@ -343,8 +493,23 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
     Ok(fields)
 }
 
+/// WITHSUFFIXTRIE, INDEXEMPTY or INDEXMISSING among a TEXT or TAG field's options: read it
+/// into `opts` (in that order) and say so.
+fn type_option(args: &mut Args, opts: &mut (bool, bool, bool)) -> bool {
+    if args.eat("WITHSUFFIXTRIE") {
+        opts.0 = true;
+    } else if args.eat("INDEXEMPTY") {
+        opts.1 = true;
+    } else if args.eat("INDEXMISSING") {
+        opts.2 = true;
+    } else {
+        return false;
+    }
+    true
+}
+
 /// Index every live hash of db 0 under the index's prefixes, in scan order (creation order).
-fn scan_into(index: &mut Index, db: &crate::db::Db, now: u64) {
+pub(super) fn scan_into(index: &mut Index, db: &crate::db::Db, now: u64) {
     let mut keys: Vec<Bytes> = Vec::new();
     let mut cursor = 0;
     loop {
@@ -455,6 +620,11 @@ fn vector_spec(args: &mut Args) -> Result<VectorSpec, CmdError> {
     Ok(VectorSpec { algo, ty, dim, metric, params, initial_cap })
 }
 
+/// C's `%g` (6 significant digits), as FT.EXPLAIN and FT.PROFILE print numbers.
+pub fn format_g(v: f64) -> String {
+    format_score(crate::float::parse_double(format!("{v:.5e}").as_bytes()).unwrap_or(v))
+}
+
 /// Format a distance as RediSearch prints it (`%.12g` of the double).
 pub fn format_score(v: f64) -> String {
     if v.is_nan() {
@@ -486,6 +656,21 @@ pub fn format_score(v: f64) -> String {
         let b = b.trim_end_matches('0');
         let dot = if b.is_empty() { String::new() } else { format!(".{b}") };
         format!("{sign}{a}{dot}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    }
+}
+
+/// The documents whose INDEXEMPTY field `field` is empty (`@t:""`, `@g:{""}`).
+fn empty_docs(idx: &Index, field: &str) -> Result<BTreeSet<u64>, CmdError> {
+    match idx.field(field) {
+        Some(f) if !f.index_empty => {
+            Err(err("Use `INDEXEMPTY` in field creation in order to index and query for empty strings"))
+        }
+        _ => Ok(idx
+            .docs
+            .iter()
+            .filter(|(_, d)| d.empty.iter().any(|e| e == field))
+            .map(|(id, _)| *id)
+            .collect()),
     }
 }
 
@@ -528,9 +713,36 @@ pub(super) fn evaluate(
     let all = || idx.docs.keys().copied().collect::<BTreeSet<u64>>();
     Ok(match node {
         Node::All => all(),
+        Node::Scoped { node, .. } => evaluate(idx, node, how, yields)?,
+        Node::Attr { node, slop, inorder, .. } => {
+            let how = Matching { slop: slop.or(how.slop), inorder: inorder.unwrap_or(how.inorder), ..how };
+            match &**node {
+                // A phrase given attributes stays exact (slop 0) but in order only if asked:
+                // `"hello world"=>{$slop:2}` finds `world hello`, as RediSearch's phrase does.
+                Node::Phrase { field, words } if slop.is_some() || inorder.is_some() => {
+                    let parts = words
+                        .iter()
+                        .map(|(_, w)| Node::Word { field: field.clone(), word: w.to_ascii_lowercase() })
+                        .collect();
+                    evaluate(
+                        idx,
+                        &Node::And(parts),
+                        Matching { verbatim: true, slop: Some(0), ..how },
+                        yields,
+                    )?
+                }
+                _ => evaluate(idx, node, how, yields)?,
+            }
+        }
         Node::Word { field, word } => {
-            let word_stem = (!how.verbatim).then(|| super::text::stem(word));
-            let hit = |t: &super::text::Terms| t.matches(word, word_stem.as_deref());
+            let word_stem = how.stem(idx, word);
+            let groups = match how.verbatim {
+                true => Vec::new(),
+                false => idx.synonym_terms(word),
+            };
+            let hit = |t: &super::text::Terms| {
+                t.matches(word, word_stem.as_deref()) || groups.iter().any(|g| t.tokens.contains(g))
+            };
             docs_with_text(idx, field.as_deref(), hit)
         }
         Node::Prefix { field, prefix } => {
@@ -569,12 +781,48 @@ pub(super) fn evaluate(
                 .iter()
                 .map(|v| if case_sensitive { v.clone() } else { v.to_ascii_lowercase() })
                 .collect();
-            idx.docs
+            let mut found: BTreeSet<u64> = idx
+                .docs
                 .iter()
                 .filter(|(_, d)| d.tags.get(field).is_some_and(|t| t.iter().any(|x| wanted.contains(x))))
                 .map(|(id, _)| *id)
+                .collect();
+            if values.iter().any(String::is_empty) {
+                found.extend(empty_docs(idx, field)?);
+            }
+            found
+        }
+        Node::Empty { field } => empty_docs(idx, field)?,
+        Node::Fuzzy { field, word, dist } => {
+            // Any indexed term (a token, `+stem` or `~synonym`) within `dist` edits, as
+            // RediSearch's automaton counts them.
+            let q: Vec<char> = word.chars().collect();
+            let mask = field.as_deref().map_or(u64::MAX, |f| {
+                idx.fields
+                    .iter()
+                    .position(|x| x.attribute == f)
+                    .and_then(|i| 1u64.checked_shl(i as u32))
+                    .unwrap_or(0)
+            });
+            let near =
+                |t: &str| super::fuzzy::filter(&q, &t.chars().collect::<Vec<_>>(), *dist, false).is_some();
+            idx.docs
+                .iter()
+                .filter(|(_, d)| d.fwd.terms.iter().any(|(t, dt)| dt.mask & mask != 0 && near(t)))
+                .map(|(id, _)| *id)
                 .collect()
         }
+        Node::Missing { field } => match idx.field(field) {
+            None => BTreeSet::new(),
+            Some(f) if !f.index_missing => {
+                return Err(err(format!(
+                    "'ismissing' requires field '{field}' to be defined with 'INDEXMISSING'"
+                )))
+            }
+            Some(_) => {
+                idx.docs.iter().filter(|(_, d)| d.missing.contains(field)).map(|(id, _)| *id).collect()
+            }
+        },
         Node::Numeric { field, lo, lo_incl, hi, hi_incl } => idx
             .docs
             .iter()
@@ -585,7 +833,7 @@ pub(super) fn evaluate(
             })
             .map(|(id, _)| *id)
             .collect(),
-        Node::Range { field, radius, blob, yield_as } => {
+        Node::Range { field, radius, blob, yield_as, .. } => {
             let found =
                 idx.range(field, blob, *radius).map_err(|size| blob_error(blob.len(), size, "range"))?;
             let name = yield_as.clone().unwrap_or_else(|| format!("__{field}_score"));
@@ -616,14 +864,20 @@ pub(super) fn evaluate(
             if required.is_empty() && parts.iter().any(|p| optional(&p)) {
                 return Ok(all());
             }
-            for p in required {
+            for p in &required {
                 let s = evaluate(idx, p, how, yields)?;
                 acc = Some(match acc {
                     None => s,
                     Some(a) => a.intersection(&s).copied().collect(),
                 });
             }
-            acc.unwrap_or_default()
+            let mut found = acc.unwrap_or_default();
+            if how.slop.is_some() || how.inorder {
+                found.retain(|id| {
+                    idx.docs.get(id).is_some_and(|d| super::slop::within(idx, d, &required, how))
+                });
+            }
+            found
         }
         Node::Or(parts) => {
             let mut acc = BTreeSet::new();
@@ -654,14 +908,42 @@ struct Options {
     explain: bool,
     /// SCORER's name, checked once the index is known (RediSearch's order of errors).
     scorer: Option<Bytes>,
+    /// INKEYS: only these documents. INFIELDS: unscoped words look in these fields only.
+    inkeys: Option<Vec<Bytes>>,
+    infields: Option<Vec<String>>,
+    highlight: Option<Highlight>,
 }
 
-/// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion) and
-/// NOSTOPWORDS (keep stop words in the query).
+/// HIGHLIGHT's fields (all TEXT fields when None) and tags.
+struct Highlight {
+    fields: Option<Vec<String>>,
+    open: Bytes,
+    close: Bytes,
+}
+
+/// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion),
+/// NOSTOPWORDS (keep stop words in the query) and LANGUAGE (the stemmer of the query's words;
+/// the index's LANGUAGE when not given).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Matching {
     pub(super) verbatim: bool,
     pub(super) keep_stopwords: bool,
+    pub(super) lang: Option<super::text::Lang>,
+    /// SLOP and INORDER: how far apart (and in what order) an intersection's words may be.
+    pub(super) slop: Option<i64>,
+    pub(super) inorder: bool,
+}
+
+impl Matching {
+    /// The stem of a query word, unless VERBATIM.
+    pub(super) fn stem(&self, idx: &Index, word: &str) -> Option<String> {
+        (!self.verbatim).then(|| super::text::stem_in(word, self.lang.unwrap_or(idx.language)))
+    }
+}
+
+/// FT.SEARCH / FT.AGGREGATE `LANGUAGE name`.
+pub(super) fn query_language(args: &mut Args) -> Result<super::text::Lang, CmdError> {
+    super::text::Lang::parse(&args.next_bytes()?).ok_or_else(|| err("No such language"))
 }
 
 fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
@@ -677,6 +959,9 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
         withscores: false,
         explain: false,
         scorer: None,
+        inkeys: None,
+        infields: None,
+        highlight: None,
     };
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
@@ -739,7 +1024,58 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
                     err("Bad arguments for SCORER: Expected an argument, but none provided")
                 })?);
             }
-            "TIMEOUT" | "SLOP" | "LANGUAGE" | "EXPANDER" => {
+            "LANGUAGE" => o.matching.lang = Some(query_language(args)?),
+            "INORDER" => o.matching.inorder = true,
+            "SLOP" => {
+                let raw = args
+                    .next_opt()
+                    .ok_or_else(|| err("Bad arguments for SLOP: Expected an argument, but none provided"))?;
+                o.matching.slop = Some(parse_i64(&raw).ok_or_else(|| {
+                    err("Bad arguments for SLOP: Could not convert argument to expected type")
+                })?);
+            }
+            "INKEYS" | "INFIELDS" => {
+                let what = text(&word).to_ascii_uppercase();
+                let bad = |why: &str| err(format!("Bad arguments for {what}: {why}"));
+                let raw = args.next_opt().ok_or_else(|| bad("Expected an argument, but none provided"))?;
+                let n = parse_i64(&raw)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or_else(|| bad("Could not convert argument to expected type"))?;
+                if args.remaining() < n {
+                    return Err(bad("Expected an argument, but none provided"));
+                }
+                let list: Vec<Bytes> = (0..n).map(|_| args.next_bytes()).collect::<Result<_, _>>()?;
+                if what == "INKEYS" {
+                    o.inkeys = Some(list);
+                } else {
+                    o.infields = Some(list.iter().map(|f| text(f)).collect());
+                }
+            }
+            "PAYLOAD" => {
+                args.next_bytes()?;
+            }
+            "HIGHLIGHT" => {
+                let mut h = Highlight {
+                    fields: None,
+                    open: Bytes::from_static(b"<b>"),
+                    close: Bytes::from_static(b"</b>"),
+                };
+                loop {
+                    if args.eat("FIELDS") {
+                        let n = count(args)?;
+                        h.fields = Some(
+                            (0..n).map(|_| args.next_bytes().map(|f| text(&f))).collect::<Result<_, _>>()?,
+                        );
+                    } else if args.eat("TAGS") {
+                        h.open = args.next_bytes()?;
+                        h.close = args.next_bytes()?;
+                    } else {
+                        break;
+                    }
+                }
+                o.highlight = Some(h);
+            }
+            "TIMEOUT" | "EXPANDER" => {
                 args.next_bytes()?;
             }
             _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
@@ -764,7 +1100,7 @@ struct Row {
     explained: Option<Frame>,
 }
 
-fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let name = ctx.server.search.resolve(&args.next_bytes()?);
     let query_text = args.next_opt().ok_or_else(|| err("No query string provided"))?;
     let opts = parse_options(args, super::extras::default_dialect(&ctx.server.search))?;
@@ -776,6 +1112,9 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         Some(name) => Scorer::parse(name).ok_or_else(|| err(format!("No such scorer {}", text(name))))?,
     };
     let mut q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    if let Some(fields) = &opts.infields {
+        q.filter = query::in_fields(q.filter, fields);
+    }
     let hybrid = q.filter != Node::All;
     if let Some(knn) = q.knn.as_mut() {
         let hnsw = idx.vector_spec(&knn.field).is_some_and(|v| v.algo == Algo::Hnsw);
@@ -789,14 +1128,19 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let mut yields = HashMap::new();
     // A pure KNN query (`*=>[KNN ...]`) needs no filter pass over every document.
-    let matched = if q.knn.is_some() && q.filter == Node::All {
+    let inkeys: Option<BTreeSet<u64>> =
+        opts.inkeys.as_ref().map(|keys| keys.iter().filter_map(|k| idx.by_key.get(k).copied()).collect());
+    let mut matched = if q.knn.is_some() && q.filter == Node::All {
         BTreeSet::new()
     } else {
         evaluate(idx, &q.filter, opts.matching, &mut yields)?
     };
+    if let Some(ids) = &inkeys {
+        matched.retain(|id| ids.contains(id));
+    }
     let mut rows: Vec<Row> = match &q.knn {
         Some(knn) => {
-            let among = if q.filter == Node::All { None } else { Some(&matched) };
+            let among = if q.filter == Node::All { inkeys.as_ref() } else { Some(&matched) };
             let found = idx
                 .knn(&knn.field, &knn.blob, knn.k, knn.ef_runtime, among, None)
                 .map_err(|size| blob_error(knn.blob.len(), size, "knn"))?;
@@ -834,7 +1178,7 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         super::index::field_of(db.raw_get(key).map(|e| &e.value), &identifier)
     };
     crate::order::sort_by_key(&mut rows, |r| r.id);
-    let scoring = Scoring::new(idx, scorer, opts.matching.verbatim, opts.matching.keep_stopwords);
+    let scoring = Scoring::new(idx, scorer, opts.matching);
     for row in rows.iter_mut() {
         if let Some(doc) = idx.docs.get(&row.id) {
             (row.score, row.explained) = scoring.scored(&q.filter, doc, q.knn.is_some(), opts.explain);
@@ -958,6 +1302,45 @@ fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                             fields.push((Frame::Bulk(alias.clone()), Frame::Bulk(v)));
                         }
                     }
+                }
+            }
+        }
+        if let (Some(h), Some(doc)) = (&opts.highlight, idx.docs.get(&row.id)) {
+            // HIGHLIGHT FIELDS are loaded right after the SORTBY field, before the rest.
+            if let (Some(list), None) = (&h.fields, &returns) {
+                let mut at = usize::from(
+                    sort_identifier.is_some()
+                        && fields.first().is_some_and(|(k, _)| k.as_bytes() == sort_identifier.as_deref()),
+                );
+                for name in list {
+                    let id =
+                        idx.field(name).map_or_else(|| Bytes::from(name.clone()), |f| f.identifier.clone());
+                    if let Some(pos) = fields.iter().position(|(k, _)| k.as_bytes() == Some(&id[..])) {
+                        if pos >= at {
+                            let moved = fields.remove(pos);
+                            fields.insert(at, moved);
+                            at += 1;
+                        }
+                    }
+                }
+            }
+            for (k, v) in fields.iter_mut() {
+                let (Frame::Bulk(name), Frame::Bulk(raw)) = (&*k, &*v) else { continue };
+                let Some(f) = idx
+                    .fields
+                    .iter()
+                    .find(|f| f.identifier == *name || f.attribute.as_bytes() == name.as_ref())
+                else {
+                    continue;
+                };
+                if h.fields.as_ref().is_some_and(|list| !list.contains(&f.attribute)) {
+                    continue;
+                }
+                let tags = (h.open.as_ref(), h.close.as_ref());
+                if let Some(lit) =
+                    super::highlight::highlight(idx, doc, &q.filter, opts.matching, &f.attribute, raw, tags)
+                {
+                    *v = Frame::Bulk(Bytes::from(lit));
                 }
             }
         }
@@ -1112,6 +1495,15 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             if f.noindex {
                 flags.push("NOINDEX");
             }
+            for (on, flag) in [
+                (f.suffix_trie, "WITHSUFFIXTRIE"),
+                (f.index_empty, "INDEXEMPTY"),
+                (f.index_missing, "INDEXMISSING"),
+            ] {
+                if on {
+                    flags.push(flag);
+                }
+            }
             if resp3 {
                 pairs.push((s("flags"), Frame::Array(flags.iter().map(|f| s(f)).collect())));
                 Frame::Map(pairs)
@@ -1182,6 +1574,9 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     Some((s("key_type"), s(if idx.on_json { "JSON" } else { "HASH" }))),
                     Some((s("prefixes"), Frame::Array(idx.prefixes.iter().map(|p| s(&text(p))).collect()))),
                     idx.filter.as_ref().map(|(source, _)| (s("filter"), s(source))),
+                    (idx.language != super::text::Lang::ENGLISH)
+                        .then(|| (s("default_language"), s(idx.language.name()))),
+                    idx.language_field.as_ref().map(|f| (s("language_field"), s(&text(f)))),
                     Some((s("default_score"), d(1.0))),
                 ]
                 .into_iter()

@@ -252,3 +252,64 @@ pub fn ft_config(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 pub fn default_dialect(search: &super::Indexes) -> i64 {
     config_value(search, "DEFAULT_DIALECT").and_then(|v| v.parse().ok()).unwrap_or(1)
 }
+
+/// `FT.SYNUPDATE index group [SKIPINITIALSCAN] term...`: put lowercased terms in a synonym
+/// group; existing documents are indexed again (their `~group` terms) unless SKIPINITIALSCAN,
+/// which RediSearch only recognizes right after the group id (later, it is a term).
+pub fn ft_synupdate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    arity(args.remaining() >= 3, "FT.SYNUPDATE")?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
+    let group = text(&args.next_bytes()?);
+    let Some(idx) = ctx.server.search.by_name.get_mut(&name) else { return Err(err("Unknown index name")) };
+    let skip = args.peek().is_some_and(|a| a.eq_ignore_ascii_case(b"SKIPINITIALSCAN"));
+    if skip {
+        args.next_bytes()?;
+    }
+    while let Some(term) = args.next_opt() {
+        let groups = idx.synonyms.entry(text(&term).to_lowercase()).or_default();
+        if !groups.contains(&group) {
+            groups.push(group.clone());
+        }
+    }
+    idx.record_definition(args.all());
+    if !skip {
+        super::commands::scan_into(idx, &ctx.server.dbs[0], ctx.now);
+    }
+    Ok(Frame::ok())
+}
+
+/// `FT.SYNDUMP index`: each term and its groups (a map in RESP3).
+pub fn ft_syndump(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    arity(args.remaining() == 1, "FT.SYNDUMP")?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
+    let Some(idx) = ctx.server.search.by_name.get(&name) else { return Err(err("Unknown index name")) };
+    let groups = |g: &Vec<String>| Frame::Array(g.iter().map(|g| Frame::bulk(g.clone())).collect());
+    Ok(Frame::Map(idx.synonyms.iter().map(|(t, g)| (Frame::bulk(t.clone()), groups(g))).collect()))
+}
+
+/// `FT.MGET index key...`: each key's hash as HGETALL's flat list (an array in RESP3 too),
+/// null for a key the index does not hold, empty for one that is no hash (a JSON document).
+pub fn ft_mget(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    arity(args.remaining() >= 2, "FT.MGET")?;
+    let name = ctx.server.search.resolve(&args.next_bytes()?);
+    let Some(idx) = ctx.server.search.by_name.get(&name) else { return Err(err("Unknown Index name")) };
+    let db = &ctx.server.dbs[0];
+    let doc = |key: &Bytes| match (idx.by_key.contains_key(key), db.raw_get(key).map(|e| &e.value)) {
+        (false, _) => Frame::Null,
+        (true, Some(crate::types::Value::Hash(h))) => Frame::Array(
+            h.iter().flat_map(|(f, v)| [Frame::Bulk(f.clone()), Frame::Bulk(v.clone())]).collect(),
+        ),
+        (true, _) => Frame::Array(Vec::new()),
+    };
+    Ok(Frame::Array(args.all()[2..].iter().map(doc).collect()))
+}
+
+/// `FT.GET index key`: FT.MGET of one key.
+pub fn ft_get(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    arity(args.remaining() == 2, "FT.GET")?;
+    let mut reply = ft_mget(ctx, args)?;
+    match &mut reply {
+        Frame::Array(items) => Ok(items.pop().unwrap_or(Frame::Null)),
+        _ => Ok(reply),
+    }
+}

@@ -56,12 +56,28 @@ pub struct Field {
     pub unf: bool,
     /// `NOINDEX`: kept for SORTBY and LOAD, but no query finds a document through it.
     pub noindex: bool,
+    /// `WITHSUFFIXTRIE` (FT.INFO shows it; suffix and infix queries work without it here).
+    pub suffix_trie: bool,
+    /// `INDEXEMPTY`: an empty value is findable (`@t:""`, `@g:{""}`).
+    pub index_empty: bool,
+    /// `INDEXMISSING`: a document without the field is findable (`ismissing(@f)`).
+    pub index_missing: bool,
 }
 
 impl Field {
     /// A field with no SORTABLE, UNF or NOINDEX.
     pub fn new(identifier: Bytes, attribute: String, kind: Kind) -> Field {
-        Field { identifier, attribute, kind, sortable: false, unf: false, noindex: false }
+        Field {
+            identifier,
+            attribute,
+            kind,
+            sortable: false,
+            unf: false,
+            noindex: false,
+            suffix_trie: false,
+            index_empty: false,
+            index_missing: false,
+        }
     }
 
     /// True when SORTBY compares the folded value: a SORTABLE text or tag field without UNF
@@ -146,6 +162,9 @@ pub struct Doc {
     pub numbers: HashMap<String, f64>,
     /// The document's forward index, as RediSearch builds it for scoring (see [`super::score`]).
     pub fwd: super::score::Forward,
+    /// INDEXMISSING fields the document lacks, and INDEXEMPTY fields it has empty.
+    pub missing: Vec<String>,
+    pub empty: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +189,13 @@ pub struct Index {
     pub scanning: bool,
     /// FT.CREATE's STOPWORDS (the default list unless given).
     pub stopwords: StopWords,
+    /// FT.SYNUPDATE's groups: term -> group ids, in the order the term joined them. Indexed
+    /// text gets a `~id` term per group of each of its tokens (see [`Terms::add_synonyms`]).
+    pub synonyms: indexmap::IndexMap<String, Vec<String>>,
+    /// FT.CREATE's LANGUAGE: how documents' words are stemmed, and queries' by default.
+    pub language: super::text::Lang,
+    /// FT.CREATE's LANGUAGE_FIELD: the hash field that names a document's own language.
+    pub language_field: Option<Bytes>,
     /// The FLOAT32 kernel whose summation order reported distances follow (see [`Kernel`]).
     pub kernel: Kernel,
     /// `ON JSON`: documents are JSON keys, fields are JSONPaths into them.
@@ -196,6 +222,9 @@ impl Index {
             filter: None,
             scanning: false,
             stopwords: StopWords::default(),
+            synonyms: Default::default(),
+            language: Default::default(),
+            language_field: None,
             kernel: Kernel::default(),
             definition: Vec::new(),
             on_json: false,
@@ -210,6 +239,11 @@ impl Index {
     /// the documents, vectors and HNSW graph anew (FT.ALTER without SKIPINITIALSCAN too).
     pub fn definition(&self) -> &[Vec<Bytes>] {
         &self.definition
+    }
+
+    /// A query word's synonym terms (`~id` per group it is in), as RediSearch expands it.
+    pub fn synonym_terms(&self, word: &str) -> Vec<String> {
+        self.synonyms.get(word).into_iter().flatten().map(|g| format!("~{g}")).collect()
     }
 
     /// Record one more command line of the definition (FT.CREATE's, FT.ALTER's).
@@ -289,14 +323,39 @@ impl Index {
             }
         }
         let mut doc = Doc { key: key.clone(), ..Doc::default() };
+        // LANGUAGE_FIELD's value, when it names a language; else the index's LANGUAGE.
+        let lang = self
+            .language_field
+            .as_ref()
+            .and_then(|f| hash.get(f))
+            .and_then(|l| super::text::Lang::parse(l))
+            .unwrap_or(self.language);
         let mut blobs: Vec<(String, Vectors)> = Vec::new();
         for f in &self.fields {
-            let Some(raw) = hash.get(&f.identifier) else { continue };
+            let Some(raw) = hash.get(&f.identifier) else {
+                if f.index_missing {
+                    doc.missing.push(f.attribute.clone());
+                }
+                continue;
+            };
+            // An empty text, or a tag list with an empty (blank) tag.
+            let empty = match &f.kind {
+                Kind::Text { .. } => raw.is_empty(),
+                Kind::Tag { separator, .. } => {
+                    raw.split(|c| c == separator).any(|t| t.trim_ascii().is_empty())
+                }
+                _ => false,
+            };
+            if f.index_empty && empty {
+                doc.empty.push(f.attribute.clone());
+            }
             match &f.kind {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
                 Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric if f.noindex => {}
                 Kind::Text { nostem, .. } => {
-                    doc.words.insert(f.attribute.clone(), Terms::of(raw, &self.stopwords, !nostem));
+                    let mut terms = Terms::of(raw, &self.stopwords, !nostem, lang);
+                    terms.add_synonyms(&self.synonyms);
+                    doc.words.insert(f.attribute.clone(), terms);
                 }
                 Kind::Tag { separator, case_sensitive } => {
                     let tags = raw
@@ -351,7 +410,9 @@ impl Index {
                 }
             }
         }
-        doc.fwd = super::score::Forward::of(&self.fields, &doc.words, |a| blobs.iter().any(|(b, _)| b == a));
+        doc.fwd = super::score::Forward::of(&self.fields, &doc.words, &self.synonyms, |a| {
+            blobs.iter().any(|(b, _)| b == a)
+        });
         self.max_doc_id += 1;
         let id = self.max_doc_id;
         for (attr, staged) in blobs {

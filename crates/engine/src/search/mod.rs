@@ -7,18 +7,29 @@
 //! - `text.rs`: tokens, stop words and stems of TEXT fields.
 //! - `score.rs`: the scorers (TFIDF, BM25STD, ...) over each document's forward index.
 //! - `aggregate.rs`: FT.AGGREGATE's pipeline and FT.CURSOR.
-//! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*.
+//! - `extras.rs`: FT.TAGVALS, FT.ALIAS*, FT.DICT*, FT.SYNUPDATE/SYNDUMP.
+//! - `explain.rs`: FT.EXPLAIN / FT.EXPLAINCLI's query tree.
+//! - `spell.rs`: FT.SPELLCHECK.
+//! - `profile.rs`: FT.PROFILE.
+//! - `sug.rs`: FT.SUGADD/SUGGET/SUGDEL/SUGLEN over `types::suggest`.
 //! - `commands.rs`: FT.* command handlers and reply shapes.
 
 pub mod aggregate;
 pub mod commands;
+pub mod explain;
 pub mod extras;
 pub mod filter;
 pub mod funcs;
+pub mod fuzzy;
+pub mod highlight;
 pub mod hnsw;
 pub mod index;
+pub mod profile;
 pub mod query;
 pub mod score;
+pub mod slop;
+pub mod spell;
+pub mod sug;
 pub mod text;
 pub mod vector;
 

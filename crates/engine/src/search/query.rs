@@ -53,6 +53,36 @@ pub enum Node {
         radius: f64,
         blob: Bytes,
         yield_as: Option<String>,
+        /// The PARAMS name the blob came from (FT.EXPLAIN quotes it).
+        param: Option<String>,
+    },
+    /// `@field:(...)` as written, kept only for FT.EXPLAIN (which prints the field on the group
+    /// too); searches get the field pushed into the group's words instead.
+    Scoped {
+        field: String,
+        node: Box<Node>,
+    },
+    /// `%word%` (up to `%%%word%%%`): terms within that many edits.
+    Fuzzy {
+        field: Option<String>,
+        word: String,
+        dist: usize,
+    },
+    /// `ismissing(@field)` (DIALECT 2): documents without the field (INDEXMISSING).
+    Missing {
+        field: String,
+    },
+    /// `@field:""` (DIALECT 2): documents whose TEXT field is empty (INDEXEMPTY). An empty tag
+    /// is a [`Node::Tag`] value `""`.
+    Empty {
+        field: String,
+    },
+    /// A clause with `=>{$weight: w; $slop: n; $inorder: true}`.
+    Attr {
+        node: Box<Node>,
+        weight: Option<f64>,
+        slop: Option<i64>,
+        inorder: Option<bool>,
     },
     Not(Box<Node>),
     And(Vec<Node>),
@@ -70,6 +100,8 @@ pub struct Knn {
     /// `NAME value` attributes (EF_RUNTIME, HYBRID_POLICY, BATCH_SIZE...), upper-cased names
     /// and parameter-resolved values, checked by [`Knn::check_attrs`].
     pub attrs: Vec<(String, Bytes)>,
+    /// The PARAMS name the blob came from (FT.EXPLAIN quotes it).
+    pub blob_param: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +115,9 @@ impl Node {
     pub fn yielded_names(&self, out: &mut Vec<String>) {
         match self {
             Node::Range { yield_as: Some(name), .. } => out.push(name.clone()),
-            Node::Not(inner) => inner.yielded_names(out),
+            Node::Not(inner) | Node::Scoped { node: inner, .. } | Node::Attr { node: inner, .. } => {
+                inner.yielded_names(out)
+            }
             Node::And(nodes) | Node::Or(nodes) => nodes.iter().for_each(|n| n.yielded_names(out)),
             _ => {}
         }
@@ -115,6 +149,8 @@ struct Parser<'a> {
     /// phrase): RediSearch's lexer leaves it in the token it reports a syntax error with, so
     /// its messages say "near" it even when the error is at a `*`.
     last_word: String,
+    /// Keep `@field:(...)` groups as [`Node::Scoped`] (FT.EXPLAIN).
+    scopes: bool,
 }
 
 /// A byte that can start or continue a word.
@@ -200,9 +236,12 @@ impl<'a> Parser<'a> {
         if exclusive {
             self.pos += 1;
         }
+        self.skip_ws();
+        let start = self.pos;
         let tok = self.token()?;
         let raw = self.param(&tok)?;
-        let v = crate::float::parse_double(&raw).ok_or_else(|| self.err())?;
+        let v = crate::float::parse_double(&raw)
+            .ok_or_else(|| format!("Syntax error at offset {start} near {}", self.last_word))?;
         Ok((v, exclusive))
     }
 
@@ -227,7 +266,10 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 None | Some(b')') | Some(b'|') => break,
                 Some(b'=') if self.at("=>") => break,
-                _ => all.push(self.term()?),
+                _ => {
+                    let term = self.term()?;
+                    all.push(self.with_attrs(term)?);
+                }
             }
         }
         match all.len() {
@@ -254,7 +296,13 @@ impl<'a> Parser<'a> {
                 Err(format!("Syntax error at offset {} near {}", self.pos, self.last_word))
             }
             Some(b'(') => {
+                let open = self.pos;
                 self.pos += 1;
+                self.skip_ws();
+                // An open group at the end: RediSearch points at it, quoting the last word.
+                if self.peek().is_none() {
+                    return Err(format!("Syntax error at offset {open} near {}", self.last_word));
+                }
                 let inner = self.union()?;
                 self.expect(b')')?;
                 Ok(inner)
@@ -269,9 +317,25 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         let mut values = Vec::new();
                         let mut cur = Vec::new();
+                        let mut quoted = false;
                         loop {
                             match self.peek() {
                                 None => return Err(self.err()),
+                                // DIALECT 2 takes a quoted tag as it is (`{"a-b c"}`, `{""}`).
+                                Some(b'"') if cur.iter().all(u8::is_ascii_whitespace) => {
+                                    if self.dialect < 2 {
+                                        return Err(self.err_near_last());
+                                    }
+                                    let end = self.s[self.pos + 1..].iter().position(|&c| c == b'"');
+                                    let Some(end) = end else { return Err(self.err()) };
+                                    cur = self.s[self.pos + 1..self.pos + 1 + end].to_vec();
+                                    self.pos += end + 2;
+                                    self.skip_ws();
+                                    if !matches!(self.peek(), Some(b'|' | b'}')) {
+                                        return Err(self.err());
+                                    }
+                                    quoted = true;
+                                }
                                 Some(b'\\') => {
                                     if let Some(&n) = self.s.get(self.pos + 1) {
                                         cur.push(n);
@@ -281,7 +345,12 @@ impl<'a> Parser<'a> {
                                 Some(b'|') | Some(b'}') => {
                                     let done = self.peek() == Some(b'}');
                                     self.pos += 1;
-                                    let v = String::from_utf8_lossy(&cur).trim().to_string();
+                                    let raw = String::from_utf8_lossy(&cur);
+                                    let v = if std::mem::take(&mut quoted) {
+                                        raw.into_owned()
+                                    } else {
+                                        raw.trim().to_string()
+                                    };
                                     self.last_word = v.trim_start_matches('$').to_string();
                                     let v = match v.strip_prefix('$') {
                                         Some(_) => String::from_utf8_lossy(&self.param(&v)?).into_owned(),
@@ -313,7 +382,8 @@ impl<'a> Parser<'a> {
                             let blob = self.param(&b)?;
                             self.expect(b']')?;
                             let yield_as = self.attributes()?;
-                            return Ok(Node::Range { field, radius, blob, yield_as });
+                            let param = b.strip_prefix('$').map(str::to_string);
+                            return Ok(Node::Range { field, radius, blob, yield_as, param });
                         }
                         let (lo, lo_ex) = self.number()?;
                         self.skip_ws();
@@ -328,15 +398,115 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         let inner = self.union()?;
                         self.expect(b')')?;
-                        Ok(scope(inner, &field))
+                        Ok(self.scoped(inner, field))
                     }
                     Some(b'"') => self.phrase(Some(field)),
+                    Some(b'%') => self.fuzzy(Some(field)),
+                    // DIALECT 1: the field takes the words that follow, up to anything else
+                    // (`@name:James Brown|Smith` is `@name:(James Brown|Smith)`).
+                    _ if self.dialect < 2 => {
+                        let run = self.word_run()?;
+                        Ok(self.scoped(run, field))
+                    }
                     _ => self.word(Some(field)),
                 }
             }
             Some(b'"') => self.phrase(None),
+            Some(b'%') => self.fuzzy(None),
+            _ if self
+                .s
+                .get(self.pos..self.pos + 10)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"ismissing(")) =>
+            {
+                self.ismissing()
+            }
             _ => self.word(None),
         }
+    }
+
+    /// `ismissing(@field)`; DIALECT 1 has no such function and stops at its `)`.
+    fn ismissing(&mut self) -> Result<Node, ParseError> {
+        self.pos += 10;
+        self.expect(b'@')?;
+        let field = self.token()?;
+        self.skip_ws();
+        if self.dialect < 2 && self.peek() == Some(b')') {
+            return Err(self.err_near_last());
+        }
+        self.expect(b')')?;
+        Ok(Node::Missing { field })
+    }
+
+    /// `%word%`, `%%word%%` or `%%%word%%%`: as many `%` after the word as before it.
+    fn fuzzy(&mut self, field: Option<String>) -> Result<Node, ParseError> {
+        let mut dist = 0;
+        while self.peek() == Some(b'%') && dist < 3 {
+            self.pos += 1;
+            dist += 1;
+        }
+        let start = self.pos;
+        let word = self.token()?.to_ascii_lowercase();
+        for _ in 0..dist {
+            if self.peek() != Some(b'%') {
+                return Err(format!("Syntax error at offset {start} near {}", self.last_word));
+            }
+            self.pos += 1;
+        }
+        Ok(Node::Fuzzy { field, word, dist })
+    }
+
+    fn err_near_last(&self) -> ParseError {
+        format!("Syntax error at offset {} near {}", self.pos, self.last_word)
+    }
+
+    /// `inner` restricted to `field`: its words, and the group itself when kept for FT.EXPLAIN.
+    fn scoped(&self, inner: Node, field: String) -> Node {
+        let composite = matches!(inner, Node::And(_) | Node::Or(_) | Node::Not(_) | Node::Optional(_));
+        let inner = scope(inner, &field);
+        match self.scopes && composite {
+            true => Node::Scoped { field, node: Box::new(inner) },
+            false => inner,
+        }
+    }
+
+    /// Does a plain word (or affix) start here?
+    fn at_word(&self) -> bool {
+        match self.peek() {
+            Some(b'*') => self.s.get(self.pos + 1).is_some_and(|&c| word_byte(c)),
+            Some(c) => word_byte(c),
+            None => false,
+        }
+    }
+
+    /// DIALECT 1's text after `@field:`: words, and `|` and a clause after them, as a union
+    /// of runs.
+    fn word_run(&mut self) -> Result<Node, ParseError> {
+        let mut alts = Vec::new();
+        let mut all = vec![self.word(None)?];
+        loop {
+            self.skip_ws();
+            if self.at_word() {
+                all.push(self.word(None)?);
+                continue;
+            }
+            let save = self.pos;
+            if self.peek() == Some(b'|') {
+                self.pos += 1;
+                self.skip_ws();
+                // After a `|` any clause belongs to the union (`@t:a|@t:b` is `@t:(a|@t:b)`).
+                if self.peek().is_some_and(|c| c != b')' && c != b'|') && !self.at("=>") {
+                    alts.push(std::mem::take(&mut all));
+                    all.push(if self.at_word() { self.word(None)? } else { self.term()? });
+                    continue;
+                }
+            }
+            self.pos = save;
+            break;
+        }
+        alts.push(all);
+        let mut alts: Vec<Node> =
+            alts.into_iter().map(|mut a| if a.len() == 1 { a.remove(0) } else { Node::And(a) }).collect();
+        Ok(if alts.len() == 1 { alts.remove(0) } else { Node::Or(alts) })
     }
 
     /// `"caching layers"`: the words up to the closing quote. A prefix has no place in a phrase.
@@ -354,7 +524,13 @@ impl<'a> Parser<'a> {
                     })
                 }
                 Some(b'"') if words.is_empty() => {
-                    return Err(format!("Syntax error at offset {} near ", self.pos))
+                    return match (&field, self.dialect >= 2 && self.pos == start + 1) {
+                        (Some(f), true) => {
+                            self.pos += 1;
+                            Ok(Node::Empty { field: f.clone() })
+                        }
+                        _ => Err(self.err_near_last()),
+                    };
                 }
                 Some(b'"') => {
                     self.pos += 1;
@@ -389,7 +565,16 @@ impl<'a> Parser<'a> {
         if leading_star {
             self.pos += 1;
         }
-        let word = self.token()?.to_ascii_lowercase();
+        let start = self.pos;
+        let mut word = self.token()?;
+        // DIALECT 2 reads `$name` as the parameter's value (`($a | $b)`); DIALECT 1 refuses it.
+        if word.starts_with('$') {
+            if self.dialect < 2 {
+                return Err(format!("Syntax error at offset {start} near {}", self.last_word));
+            }
+            word = String::from_utf8_lossy(&self.param(&word)?).into_owned();
+        }
+        let word = word.to_ascii_lowercase();
         let trailing_star = self.peek() == Some(b'*');
         if trailing_star {
             self.pos += 1;
@@ -466,31 +651,54 @@ impl<'a> Parser<'a> {
         Some(Err(near(self.pos, &self.token_text(self.pos))))
     }
 
+    /// `node` with the `=>{$weight: w; $slop: n; $inorder: bool}` that follows it, if any.
+    fn with_attrs(&mut self, node: Node) -> Result<Node, ParseError> {
+        self.skip_ws();
+        if !(self.at("=>") && self.s.get(self.pos + 2) == Some(&b'{')) {
+            return Ok(node);
+        }
+        let (mut weight, mut slop, mut inorder) = (None, None, None);
+        for (key, value) in self.attribute_list()? {
+            let bad = || format!("Invalid value ({value}) for `{key}`");
+            match key.to_ascii_lowercase().as_str() {
+                "$weight" => weight = Some(crate::float::parse_double(value.as_bytes()).ok_or_else(bad)?),
+                "$slop" => slop = Some(crate::args::parse_i64(value.as_bytes()).ok_or_else(bad)?),
+                "$inorder" => inorder = Some(value.eq_ignore_ascii_case("true")),
+                _ => return Err(format!("Invalid attribute {}", key.trim_start_matches('$'))),
+            }
+        }
+        Ok(Node::Attr { node: Box::new(node), weight, slop, inorder })
+    }
+
+    /// `=>{$name: value; ...}`'s pairs (the parser is at `=>{`).
+    fn attribute_list(&mut self) -> Result<Vec<(String, String)>, ParseError> {
+        self.pos += 3;
+        let mut out = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b'}') {
+                self.pos += 1;
+                return Ok(out);
+            }
+            let key = self.token()?;
+            self.expect(b':')?;
+            let value = self.token()?;
+            out.push((key, value));
+            self.skip_ws();
+            if self.peek() == Some(b';') {
+                self.pos += 1;
+            }
+        }
+    }
+
     /// `=>{$YIELD_DISTANCE_AS: name}` after a range, if present.
     fn attributes(&mut self) -> Result<Option<String>, ParseError> {
         self.skip_ws();
         if !(self.at("=>") && self.s.get(self.pos + 2) == Some(&b'{')) {
             return Ok(None);
         }
-        self.pos += 3;
-        let mut yield_as = None;
-        loop {
-            self.skip_ws();
-            if self.peek() == Some(b'}') {
-                self.pos += 1;
-                return Ok(yield_as);
-            }
-            let key = self.token()?;
-            self.expect(b':')?;
-            let value = self.token()?;
-            if key.eq_ignore_ascii_case("$yield_distance_as") {
-                yield_as = Some(value);
-            }
-            self.skip_ws();
-            if self.peek() == Some(b';') {
-                self.pos += 1;
-            }
-        }
+        let pairs = self.attribute_list()?;
+        Ok(pairs.into_iter().find(|(k, _)| k.eq_ignore_ascii_case("$yield_distance_as")).map(|(_, v)| v))
     }
 
     fn knn(&mut self) -> Result<Knn, ParseError> {
@@ -511,7 +719,8 @@ impl<'a> Parser<'a> {
         let field = self.token()?;
         let b = self.token()?;
         let blob = self.param(&b)?;
-        let mut knn = Knn { k, field, blob, ef_runtime: None, score_as: None, attrs: Vec::new() };
+        let blob_param = b.strip_prefix('$').map(str::to_string);
+        let mut knn = Knn { k, field, blob, ef_runtime: None, score_as: None, attrs: Vec::new(), blob_param };
         loop {
             self.skip_ws();
             if self.peek() == Some(b']') {
@@ -599,6 +808,15 @@ impl Knn {
     }
 }
 
+/// FT.SEARCH INFIELDS: unscoped words look in these fields only (one field: scoped to it; more:
+/// any of them).
+pub fn in_fields(node: Node, fields: &[String]) -> Node {
+    match fields {
+        [one] => scope(node, one),
+        _ => Node::Or(fields.iter().map(|f| scope(node.clone(), f)).collect()),
+    }
+}
+
 /// Restrict unscoped words inside `@field:(...)` to `field`.
 fn scope(node: Node, field: &str) -> Node {
     match node {
@@ -606,9 +824,13 @@ fn scope(node: Node, field: &str) -> Node {
         Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
         Node::Suffix { field: None, suffix } => Node::Suffix { field: Some(field.to_string()), suffix },
         Node::Contains { field: None, infix } => Node::Contains { field: Some(field.to_string()), infix },
+        Node::Fuzzy { field: None, word, dist } => Node::Fuzzy { field: Some(field.to_string()), word, dist },
         Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
         Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),
+        Node::Attr { node, weight, slop, inorder } => {
+            Node::Attr { node: Box::new(scope(*node, field)), weight, slop, inorder }
+        }
         Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
         Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),
         other => other,
@@ -617,7 +839,17 @@ fn scope(node: Node, field: &str) -> Node {
 
 /// Parse a query string for `dialect`.
 pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Result<Query, ParseError> {
-    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new() };
+    parse_with(query, params, dialect, false)
+}
+
+/// [`parse`], keeping `@field:(...)` groups as [`Node::Scoped`] when `scopes` (FT.EXPLAIN).
+pub fn parse_with(
+    query: &[u8],
+    params: &HashMap<String, Bytes>,
+    dialect: i64,
+    scopes: bool,
+) -> Result<Query, ParseError> {
+    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new(), scopes };
     // An empty query is no error: it finds nothing.
     if query.iter().all(u8::is_ascii_whitespace) {
         return Ok(Query { filter: Node::Or(Vec::new()), knn: None });
@@ -648,7 +880,8 @@ pub fn parse(query: &[u8], params: &HashMap<String, Bytes>, dialect: i64) -> Res
         // word. `-a=>[...]`, `a b=>[...]` or `a | b=>[...]` bind the arrow to the last clause
         // only, which RediSearch refuses.
         let arrow = p.pos;
-        let mut probe = Parser { s: &query[..arrow], pos: 0, params, dialect, last_word: String::new() };
+        let mut probe =
+            Parser { s: &query[..arrow], pos: 0, params, dialect, last_word: String::new(), scopes };
         probe.skip_ws();
         let single = probe.peek() != Some(b'-') && probe.term().is_ok() && {
             probe.skip_ws();

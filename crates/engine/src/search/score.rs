@@ -6,7 +6,7 @@
 
 use super::index::{Doc, Field, Index, Kind};
 use super::query::Node;
-use super::text::{stem, Terms};
+use super::text::Terms;
 use crate::frame::Frame;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -37,7 +37,13 @@ impl Forward {
     /// over the whole document (stop words take none); a token adds `max(1, weight)` to its
     /// term and to the length, its stem `max(1, weight * 0.2)`.
     /// Each vector the document has (`vector(attribute)`) adds one to its largest frequency.
-    pub fn of(fields: &[Field], words: &HashMap<String, Terms>, vector: impl Fn(&str) -> bool) -> Forward {
+    /// A token in synonym groups adds as much to each `~group` term (not to the length).
+    pub fn of(
+        fields: &[Field],
+        words: &HashMap<String, Terms>,
+        synonyms: &indexmap::IndexMap<String, Vec<String>>,
+        vector: impl Fn(&str) -> bool,
+    ) -> Forward {
         let mut fwd = Forward::default();
         let mut pos = 0u32;
         for (i, field) in fields.iter().enumerate() {
@@ -56,10 +62,13 @@ impl Forward {
                 fwd.add(token.clone(), raw, bit, pos);
                 fwd.len = fwd.len.wrapping_add(raw);
                 if terms.stems.is_some() && token.len() >= MIN_STEM_LENGTH {
-                    let s = stem(token);
+                    let s = super::text::stem_in(token, terms.lang);
                     if s != *token {
                         fwd.add(format!("+{s}"), stemmed, bit, pos);
                     }
+                }
+                for g in synonyms.get(token).into_iter().flatten() {
+                    fwd.add(format!("~{g}"), raw, bit, pos);
                 }
             }
         }
@@ -258,6 +267,8 @@ pub struct Scoring<'a> {
     /// VERBATIM, or inside a `~` or `-` clause, whose words RediSearch does not expand.
     verbatim: std::cell::Cell<bool>,
     keep_stopwords: bool,
+    /// The language query words are stemmed in.
+    lang: super::text::Lang,
     stats: Stats,
     counts: RefCell<HashMap<(u8, String, String), usize>>,
     /// Under a KNN, a word's expansions stop at the first one the document has (measured).
@@ -265,15 +276,16 @@ pub struct Scoring<'a> {
 }
 
 impl<'a> Scoring<'a> {
-    pub fn new(idx: &'a Index, scorer: Scorer, verbatim: bool, keep_stopwords: bool) -> Scoring<'a> {
+    pub(super) fn new(idx: &'a Index, scorer: Scorer, how: super::commands::Matching) -> Scoring<'a> {
         let num_docs = idx.docs.len();
         let total: u64 = idx.docs.values().map(|d| u64::from(d.fwd.len)).sum();
         let avg_len = if num_docs == 0 { 0.0 } else { total as f64 / num_docs as f64 };
         Scoring {
             idx,
             scorer,
-            verbatim: std::cell::Cell::new(verbatim),
-            keep_stopwords,
+            verbatim: std::cell::Cell::new(how.verbatim),
+            keep_stopwords: how.keep_stopwords,
+            lang: how.lang.unwrap_or(idx.language),
             stats: Stats { num_docs, avg_len },
             counts: RefCell::new(HashMap::new()),
             quick: std::cell::Cell::new(false),
@@ -497,7 +509,8 @@ impl<'a> Scoring<'a> {
     fn expansions(&self, word: &str) -> Vec<String> {
         let mut out = vec![word.to_string()];
         if !self.verbatim.get() {
-            let s = stem(word);
+            out.extend(self.idx.synonym_terms(word));
+            let s = super::text::stem_in(word, self.lang);
             out.push(format!("+{s}"));
             if s != word {
                 out.push(s);
@@ -579,9 +592,43 @@ impl<'a> Scoring<'a> {
                 union(children)
             }
             Node::Numeric { .. } => Some(Res::leaf(Ty::Numeric, 1, 1.0)),
+            // A fuzzy word: a union of the document's terms within reach, as RediSearch's.
+            Node::Fuzzy { field, word, dist } => {
+                let mask = self.mask(field.as_deref());
+                let q: Vec<char> = word.chars().collect();
+                let near = |t: &str| {
+                    super::fuzzy::filter(&q, &t.chars().collect::<Vec<_>>(), *dist, false).is_some()
+                };
+                let mut terms: Vec<&String> = doc
+                    .fwd
+                    .terms
+                    .iter()
+                    .filter(|(t, dt)| dt.mask & mask != 0 && near(t))
+                    .map(|(t, _)| t)
+                    .collect();
+                terms.sort();
+                union(terms.into_iter().filter_map(|t| self.text_term(doc, t, mask)).collect())
+            }
+            Node::Missing { .. } | Node::Empty { .. } => Some(Res::leaf(Ty::Virtual, 1, 1.0)),
             // A vector range yields a metric result, of frequency 0.
             Node::Range { .. } => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Not(_) => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
+            Node::Scoped { node, .. } => self.res(node, doc),
+            // `$weight` weighs the word's own term (not its expansions), or a whole clause.
+            Node::Attr { node, weight, .. } => {
+                let mut r = self.res(node, doc)?;
+                if let (Some(w), Node::Word { word, .. }) = (weight, &**node) {
+                    if r.term == *word {
+                        r.weight = *w;
+                    }
+                    for c in r.children.iter_mut().filter(|c| c.term == *word) {
+                        c.weight = *w;
+                    }
+                } else if let Some(w) = weight {
+                    r.weight = *w;
+                }
+                Some(r)
+            }
             // RediSearch's expander does not descend into optional clauses: their words count
             // as typed (`~cache` does not rank a document for `caching`).
             Node::Optional(inner) => {

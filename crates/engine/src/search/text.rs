@@ -1,13 +1,13 @@
-//! How RediSearch 2.10 reads text: tokens, stop words and English stems.
+//! How RediSearch 2.10 reads text: tokens, stop words and stems in its languages.
 //!
 //! - Tokens: split on punctuation and spaces, ASCII letters lowercased (RediSearch folds only
 //!   those: `ÉCLAIR` is indexed as `Éclair`).
 //! - Stop words: RediSearch's default English list, or the index's own (`STOPWORDS n ...`, where
 //!   `STOPWORDS 0` means none). They are not indexed, and a query drops them from a phrase of
 //!   words (`the model` looks for `model`).
-//! - Stems: a TEXT field without NOSTEM also indexes each token's Snowball English stem (Porter2,
-//!   as RediSearch's libstemmer), and a query word also matches by stem, unless VERBATIM:
-//!   `cache` finds `caching` and `cached`.
+//! - Stems: a TEXT field without NOSTEM also indexes each token's Snowball stem in the
+//!   document's language (English's Porter2 by default, as RediSearch's libstemmer), and a query
+//!   word also matches by stem, unless VERBATIM: `cache` finds `caching` and `cached`.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeSet;
@@ -51,9 +51,97 @@ pub fn set_host_lowercase(lowercase: fn(&str) -> String) {
     let _ = HOST_LOWERCASE.set(lowercase);
 }
 
-/// The English stem of a lowercase token.
-pub fn stem(token: &str) -> String {
-    Stemmer::create(Algorithm::English).stem(token).into_owned()
+/// The stem of a lowercase token in `lang`: Snowball's, as RediSearch's libstemmer; a
+/// language rust-stemmers has no stemmer for keeps its words as they are (Chinese, which
+/// RediSearch segments instead, too).
+pub fn stem_in(token: &str, lang: Lang) -> String {
+    match lang.algorithm() {
+        Some(a) => Stemmer::create(a).stem(token).into_owned(),
+        None => token.to_string(),
+    }
+}
+
+/// RediSearch's languages (`__langPairs` in language.c), in its order.
+pub const LANGUAGES: [&str; 29] = [
+    "arabic",
+    "armenian",
+    "basque",
+    "catalan",
+    "danish",
+    "dutch",
+    "english",
+    "finnish",
+    "french",
+    "german",
+    "greek",
+    "hindi",
+    "hungarian",
+    "indonesian",
+    "irish",
+    "italian",
+    "lithuanian",
+    "nepali",
+    "norwegian",
+    "portuguese",
+    "romanian",
+    "russian",
+    "serbian",
+    "spanish",
+    "swedish",
+    "tamil",
+    "turkish",
+    "yiddish",
+    "chinese",
+];
+
+/// A language of [`LANGUAGES`] (FT.CREATE / FT.SEARCH `LANGUAGE`, a document's
+/// LANGUAGE_FIELD); English unless said otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(u8);
+
+impl Default for Lang {
+    fn default() -> Lang {
+        Lang::ENGLISH
+    }
+}
+
+impl Lang {
+    pub const ENGLISH: Lang = Lang(6);
+
+    /// A language by name, in any case.
+    pub fn parse(name: &[u8]) -> Option<Lang> {
+        LANGUAGES.iter().position(|l| l.as_bytes().eq_ignore_ascii_case(name)).map(|i| Lang(i as u8))
+    }
+
+    pub fn name(self) -> &'static str {
+        LANGUAGES[usize::from(self.0)]
+    }
+
+    fn algorithm(self) -> Option<Algorithm> {
+        if self == Lang::ENGLISH || cfg!(feature = "english-only") {
+            return (self == Lang::ENGLISH).then_some(Algorithm::English);
+        }
+        Some(match self.name() {
+            "arabic" => Algorithm::Arabic,
+            "danish" => Algorithm::Danish,
+            "dutch" => Algorithm::Dutch,
+            "finnish" => Algorithm::Finnish,
+            "french" => Algorithm::French,
+            "german" => Algorithm::German,
+            "greek" => Algorithm::Greek,
+            "hungarian" => Algorithm::Hungarian,
+            "italian" => Algorithm::Italian,
+            "norwegian" => Algorithm::Norwegian,
+            "portuguese" => Algorithm::Portuguese,
+            "romanian" => Algorithm::Romanian,
+            "russian" => Algorithm::Russian,
+            "spanish" => Algorithm::Spanish,
+            "swedish" => Algorithm::Swedish,
+            "tamil" => Algorithm::Tamil,
+            "turkish" => Algorithm::Turkish,
+            _ => return None,
+        })
+    }
 }
 
 /// An index's stop words: the default list, or its own (lowercased, as RediSearch keeps them).
@@ -81,15 +169,27 @@ pub struct Terms {
     /// The tokens in text order (stop words take no place: `model of the world` has `model`
     /// right before `world`), for phrases.
     pub sequence: Vec<String>,
+    /// The language the stems are in (the document's).
+    pub lang: Lang,
 }
 
 impl Terms {
     /// The terms of `raw`, leaving out stop words.
-    pub fn of(raw: &[u8], stop: &StopWords, stemmed: bool) -> Terms {
+    pub fn of(raw: &[u8], stop: &StopWords, stemmed: bool, lang: Lang) -> Terms {
         let sequence: Vec<String> = tokenize(raw).filter(|t| !stop.contains(t)).collect();
         let tokens: BTreeSet<String> = sequence.iter().cloned().collect();
-        let stems = stemmed.then(|| tokens.iter().map(|t| stem(t)).collect());
-        Terms { tokens, stems, sequence }
+        let stems = stemmed.then(|| tokens.iter().map(|t| stem_in(t, lang)).collect());
+        Terms { tokens, stems, sequence, lang }
+    }
+
+    /// Add `~id` for each synonym group of each token (RediSearch indexes them as terms).
+    pub fn add_synonyms(&mut self, synonyms: &indexmap::IndexMap<String, Vec<String>>) {
+        if synonyms.is_empty() {
+            return;
+        }
+        let groups: Vec<String> =
+            self.tokens.iter().filter_map(|t| synonyms.get(t)).flatten().map(|g| format!("~{g}")).collect();
+        self.tokens.extend(groups);
     }
 
     /// Does a query word find this document? The word itself, or (unless `verbatim`) any token
@@ -119,7 +219,12 @@ impl Terms {
     pub fn index_terms(&self) -> impl Iterator<Item = String> + '_ {
         let stemmed = self.stems.is_some();
         self.tokens.iter().flat_map(move |t| {
-            let s = if stemmed { Some(stem(t)).filter(|s| s != t).map(|s| format!("+{s}")) } else { None };
+            // Tokens under 4 bytes are not stemmed (RediSearch's minStemLength).
+            let s = if stemmed && t.len() >= 4 {
+                Some(stem_in(t, self.lang)).filter(|s| s != t).map(|s| format!("+{s}"))
+            } else {
+                None
+            };
             std::iter::once(t.clone()).chain(s)
         })
     }

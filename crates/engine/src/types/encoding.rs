@@ -138,7 +138,7 @@ pub fn natural_rank(value: &Value) -> u8 {
         Value::Hash(h) => 2 * u8::from(!hash_is_listpack(h)),
         Value::Set(s) => set_natural_rank(s),
         Value::ZSet(z) => u8::from(!zset_is_listpack(z)),
-        Value::Json(_) => 0,
+        Value::Json(_) | Value::Suggest(_) => 0,
         Value::Stream(_) => 0,
     }
 }
@@ -165,7 +165,7 @@ pub fn top_rank(value: &Value) -> u8 {
     match value {
         Value::Str(_) | Value::Set(_) | Value::Hash(_) => 2,
         Value::List(_) | Value::ZSet(_) => 1,
-        Value::Json(_) => 0,
+        Value::Json(_) | Value::Suggest(_) => 0,
         Value::Stream(_) => 0,
     }
 }
@@ -196,7 +196,7 @@ pub fn name(value: &Value, floor: u8) -> &'static str {
         Value::Hash(_) => &["listpack", "listpackex", "hashtable"],
         Value::Set(_) => &["intset", "listpack", "hashtable"],
         Value::ZSet(_) => &["listpack", "skiplist"],
-        Value::Json(_) => &["raw"],
+        Value::Json(_) | Value::Suggest(_) => &["raw"],
         Value::Stream(_) => &["stream"],
     };
     names.get(rank(value, floor) as usize).copied().unwrap_or("raw")

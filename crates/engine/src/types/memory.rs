@@ -209,6 +209,7 @@ pub fn value_bytes(value: &Value) -> usize {
         Value::Set(s) => set_bytes(s),
         Value::ZSet(z) => zset_bytes(z),
         Value::Json(j) => j.mem_bytes(),
+        Value::Suggest(s) => s.mem_bytes(),
         // MEMORY USAGE's default of 5 sampled listpacks.
         Value::Stream(s) => s.memory(5),
     }

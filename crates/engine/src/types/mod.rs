@@ -7,6 +7,7 @@ pub mod json;
 pub mod memory;
 pub mod sorted;
 pub mod stream;
+pub mod suggest;
 pub mod zset;
 
 use bytes::Bytes;
@@ -36,6 +37,8 @@ pub enum Value {
     Json(Box<json::Json>),
     /// A stream (boxed: it is much bigger than the other variants).
     Stream(Box<stream::Stream>),
+    /// An FT.SUGADD suggestion dictionary (RediSearch's TYPE `trietype0`).
+    Suggest(Box<suggest::Suggestions>),
 }
 
 impl Value {
@@ -49,6 +52,7 @@ impl Value {
             Value::ZSet(_) => "zset",
             Value::Json(_) => "ReJSON-RL",
             Value::Stream(_) => "stream",
+            Value::Suggest(_) => "trietype0",
         }
     }
 
@@ -63,6 +67,8 @@ impl Value {
             Value::Json(_) => false,
             // An empty stream stays (with its counters and groups), as in Redis.
             Value::Stream(_) => false,
+            // A dictionary stays when its last suggestion goes, as a module value does.
+            Value::Suggest(_) => false,
         }
     }
 
@@ -76,6 +82,7 @@ impl Value {
             Value::ZSet(z) => z.len(),
             Value::Json(_) => 1,
             Value::Stream(s) => s.len(),
+            Value::Suggest(s) => s.len(),
         }
     }
 
