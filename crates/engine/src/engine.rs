@@ -291,9 +291,11 @@ impl Engine {
     /// [`Engine::execute_blocking`]; `arrived` is false when a parked command runs again (its
     /// bytes were counted when it arrived).
     fn execute_or_park(&mut self, client: u64, args: Vec<Bytes>, now: u64, arrived: bool) -> Outcome {
-        // Only the blocking commands can park: everything else takes the plain path, with no
-        // copy of its arguments (this is every command of a RESP connection).
-        if !args.first().is_some_and(|name| is_blocking_command(name)) {
+        // Only the blocking commands can park, and any command while CLIENT PAUSE lasts:
+        // everything else takes the plain path, with no copy of its arguments (this is every
+        // command of a RESP connection).
+        let paused = self.server.pause.active(now.max(self.server.clock_floor));
+        if !paused && !args.first().is_some_and(|name| is_blocking_command(name)) {
             return Outcome::Reply(self.execute(client, args, now));
         }
         if arrived {
@@ -353,6 +355,10 @@ impl Engine {
                 }
             }
         }
+        // An earlier one that ran may have served this one already (after its command).
+        if let Some(frame) = self.server.clients.get_mut(&client).and_then(|c| c.served.take()) {
+            return Some(frame);
+        }
         self.retry_parked(client, now)
     }
 
@@ -363,16 +369,25 @@ impl Engine {
         let db = me.db;
         let (args, deadline) = me.parked.take()?;
         let since = me.blocked_since;
+        let postponed = std::mem::take(&mut me.postponed);
         // Redis 7.4 runs a blocked command again only when one of its keys holds the type it
         // waits for (a list; a sorted set for the BZ* commands): a key that became another type
         // (LPUSH, DEL, SET in one MULTI) leaves the client blocked, where running the command
         // would answer WRONGTYPE.
-        let ready = crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
-            let live = self.server.dbs[db].raw_get(key).filter(|e| e.expires_at.is_none_or(|t| t > now));
-            crate::cmd::blocking::wakes(&args, key, live.map(|e| &e.value))
-        });
+        // A command held by CLIENT PAUSE runs again once the pause no longer holds it.
+        let ready = if postponed {
+            let spec = known_spec(&lower(&args[0]), &args);
+            let me = self.server.clients.get(&client)?;
+            !spec.is_some_and(|(spec, _)| crate::cmd::pause::holds(&self.server, me, spec, &args, now))
+        } else {
+            crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
+                let live = self.server.dbs[db].raw_get(key).filter(|e| e.expires_at.is_none_or(|t| t > now));
+                crate::cmd::blocking::wakes(&args, key, live.map(|e| &e.value))
+            })
+        };
         let outcome = if ready {
-            self.server.replaying = true;
+            // MONITOR showed a blocking command when it first ran, not a held one.
+            self.server.replaying = !postponed;
             let outcome = self.execute_or_park(client, args.clone(), now, false);
             self.server.replaying = false;
             outcome
@@ -389,10 +404,13 @@ impl Engine {
                 self.count_output(client, &Frame::NullArray);
                 Some(Frame::NullArray)
             }
+            // A held command that ran and blocked (BLPOP after the pause) waits as it parked.
+            Outcome::Blocked { .. } if postponed && ready => None,
             Outcome::Blocked { .. } => {
                 if let Some(me) = self.server.clients.get_mut(&client) {
                     me.parked = Some((args, deadline));
                     me.blocked_since = since;
+                    me.postponed = postponed;
                 }
                 None
             }
@@ -457,7 +475,8 @@ impl Engine {
                 } else {
                     // Like Redis, only commands that get past lookup, arity and the checks
                     // before running count as processed.
-                    self.server.stats.total_commands_processed += 1;
+                    // A command held by CLIENT PAUSE counts when it runs.
+                    self.server.stats.total_commands_processed += u64::from(!client.postponed);
                     // A command that parks counts once, when it is served or gives up.
                     if client.blocked.is_none() {
                         let call = if reply.is_error() { Call::Failed } else { Call::Ok };
@@ -562,7 +581,7 @@ impl Engine {
         // denyoom when it would run a denyoom command, and is then refused whole: the
         // transaction is discarded with EXECABORT naming the OOM error, and the queued
         // commands themselves are not checked again as they run.
-        if self.server.config.maxmemory > 0 {
+        if self.server.config.maxmemory > 0 && !self.server.pause.active(now) {
             if let Err(e) = crate::evict::make_room(&mut self.server, now) {
                 if spec.name == "exec" && self.queues_denyoom(client) {
                     crate::cmd::transaction::discard_transaction(&mut self.server, client);
@@ -608,6 +627,12 @@ impl Engine {
         if client.monitor && keyspace(spec) {
             client.multi_error |= in_multi;
             return Err(CmdError::err("Replica can't interact with the keyspace").into_frame());
+        }
+        // CLIENT PAUSE holds the command (queueing in MULTI too) for a caller that can wait.
+        if client.may_block && crate::cmd::pause::holds(&self.server, client, spec, &args, now) {
+            client.blocked = Some(None);
+            client.postponed = true;
+            return Ok(Frame::Null);
         }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(queue) = client.multi.as_mut() {
@@ -786,7 +811,9 @@ impl Engine {
     /// and fields expired.
     pub fn tick(&mut self, now: u64) -> usize {
         let mut expired = 0;
-        let dbs = if self.server.active_expire { self.server.dbs.len() } else { 0 };
+        // CLIENT PAUSE stops active expiry too.
+        let on = self.server.active_expire && !self.server.pause.active(now);
+        let dbs = if on { self.server.dbs.len() } else { 0 };
         for db in 0..dbs {
             let due = self.server.dbs[db].due_keys(now, EXPIRE_BUDGET_PER_TICK - expired);
             for key in due {

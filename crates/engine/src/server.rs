@@ -137,6 +137,24 @@ pub struct Client {
     /// Connected while the default user needed a password, and no AUTH since (Redis's
     /// `!c->authenticated`): commands other than AUTH, HELLO... answer NOAUTH while it does.
     pub noauth: bool,
+    /// The parked command waits for CLIENT PAUSE to end (Redis's BLOCKED_POSTPONE), not for keys.
+    pub postponed: bool,
+}
+
+/// CLIENT PAUSE: commands wait until `end` (virtual ms); all of them, or (`all` false) those
+/// that write or may replicate. Active expiry and eviction stop meanwhile, and lazy expiry
+/// hides a key without deleting it, as in Redis.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Pause {
+    pub end: u64,
+    pub all: bool,
+}
+
+impl Pause {
+    /// True while the pause lasts at `now`.
+    pub fn active(&self, now: u64) -> bool {
+        self.end > now
+    }
 }
 
 /// Everything but the calling client.
@@ -217,6 +235,8 @@ pub struct Server {
     pub monitors: Vec<u64>,
     /// A parked command runs again: MONITOR showed it when it first ran.
     pub replaying: bool,
+    /// CLIENT PAUSE's state (see `cmd/pause.rs`).
+    pub pause: Pause,
 }
 
 impl Server {
@@ -259,6 +279,7 @@ impl Server {
             acl: Default::default(),
             monitors: Vec::new(),
             replaying: false,
+            pause: Pause::default(),
         }
     }
 

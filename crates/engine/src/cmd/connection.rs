@@ -137,6 +137,8 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     spec("reply", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "Turn this connection's replies off, on, or off for the next command only.", "<ON | OFF | SKIP>", client_reply),
     spec("no-touch", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "When ON, this connection's reads leave keys' LRU/LFU data untouched.", "<ON | OFF>", client_no_touch),
     spec("kill", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).", "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>", client_kill),
+    spec("pause", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Hold every client's commands (or only writes) for a number of milliseconds.", "timeout [WRITE | ALL]", super::pause::client_pause),
+    spec("unpause", 2, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End CLIENT PAUSE now: the held commands run.", "", super::pause::client_unpause),
     spec("unblock", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End another connection's blocking command now, as if it timed out (or with an error).", "client-id [TIMEOUT | ERROR]", client_unblock),
     crate::cmd::tracking::TRACKING,
     crate::cmd::tracking::CACHING,
@@ -681,7 +683,10 @@ fn client_unblock(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ));
     }
     let id = parse_i64(&raw_id).ok_or_else(CmdError::not_integer)?;
-    let Some(target) = ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some()) else {
+    // A client held by CLIENT PAUSE is left alone (Redis would crash on it).
+    let Some(target) =
+        ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some() && !c.postponed)
+    else {
         return Ok(Frame::Integer(0));
     };
     if let Some((args, _)) = target.parked.take() {

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod lcs;
 pub mod list;
 pub mod monitor;
+pub mod pause;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
