@@ -5,6 +5,7 @@
 pub(crate) mod docs;
 pub(crate) mod getkeys;
 mod info;
+mod keyspecs;
 
 use super::connection::help_lines;
 use super::{spec, CommandSpec};
@@ -229,6 +230,16 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
         "The key arguments of a full command (what a cluster client routes by).",
         "command [arg [arg ...]]",
         getkeys::command_getkeys,
+    ),
+    spec(
+        "getkeysandflags",
+        -3,
+        &["loading", "stale"],
+        (0, 0, 0),
+        "server",
+        "The key arguments of a full command, each with how the command uses it (RO, RW, OW...).",
+        "command [arg [arg ...]]",
+        getkeys::command_getkeysandflags,
     ),
     spec(
         "list",

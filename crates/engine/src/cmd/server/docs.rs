@@ -346,6 +346,7 @@ pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
     let subcommands =
         spec.subcommands.iter().map(|sub| command_info(sub, &format!("{full_name}|{}", sub.name))).collect();
     let arity = if spec.is_search_module() { -1 } else { spec.arity };
+    let (tips, specs) = super::getkeys::meta(spec, full_name);
     Frame::Array(vec![
         Frame::bulk(spec.registered_name(full_name)),
         Frame::Integer(arity as i64),
@@ -354,9 +355,9 @@ pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
         Frame::Integer(last as i64),
         Frame::Integer(step as i64),
         Frame::Set(acl_categories(spec, full_name)),
-        Frame::Array(vec![]),
-        Frame::Array(vec![]),
-        Frame::Array(subcommands),
+        Frame::Set(tips.iter().map(|t| Frame::bulk(*t)).collect()),
+        super::getkeys::specs_frame(&specs),
+        Frame::Set(subcommands),
     ])
 }
 
