@@ -169,6 +169,16 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
         config_set,
     ),
     spec(
+        "rewrite",
+        2,
+        ADMIN,
+        (0, 0, 0),
+        "server",
+        "Rewrite the config file (the playground, like a server started without one, has none).",
+        "",
+        |_, _| Err(CmdError::err("The server is running without a config file")),
+    ),
+    spec(
         "resetstat",
         2,
         ADMIN,
