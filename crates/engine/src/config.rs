@@ -110,6 +110,8 @@ pub struct Config {
     pub requirepass: String,
     /// ACL LOG's length (`acllog-max-len`).
     pub acllog_max_len: u32,
+    /// The rest of Redis's parameters, as set (see `params.rs`).
+    pub others: crate::params::Values,
 }
 
 impl Default for Config {
@@ -140,6 +142,7 @@ impl Default for Config {
             busy_reply_threshold: 5000,
             requirepass: String::new(),
             acllog_max_len: 128,
+            others: Default::default(),
         }
     }
 }
@@ -240,7 +243,7 @@ impl Config {
             "tracking-table-max-keys" => self.tracking_table_max_keys.to_string(),
             "stream-node-max-bytes" => self.stream_node_max_bytes.to_string(),
             "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
-            _ => return None,
+            other => return crate::params::lookup(other).map(|p| self.others.get(p).to_string()),
         })
     }
 
@@ -258,14 +261,14 @@ impl Config {
             "maxmemory-samples" => self.maxmemory_samples = parse_bounded(text, 1, 64)?,
             "maxmemory-eviction-tenacity" => self.eviction_tenacity = parse_bounded(text, 0, 100)?,
             "maxmemory-clients" => {
-                let ok = match text.strip_suffix('%') {
-                    Some(pct) => pct.parse::<u32>().is_ok_and(|p| p <= 100) && !pct.starts_with('+'),
-                    None => parse_memory(text).is_some(),
-                };
-                if !ok {
-                    return Err(Some(MEMORY_VALUE));
-                }
-                self.maxmemory_clients = text.to_string();
+                use crate::params::{MEMORY, PERCENT};
+                let value = crate::params::number(-100, i64::MAX.into(), MEMORY | PERCENT, text);
+                self.maxmemory_clients = value.map_err(|e| {
+                    Some(match e.starts_with("percentage") {
+                        true => "percentage argument must be less or equal to 100",
+                        false => "argument must be a memory or percent value",
+                    })
+                })?;
             }
             "lfu-log-factor" => self.lfu_log_factor = parse_bounded(text, 0, i32::MAX as u32)?,
             "lfu-decay-time" => self.lfu_decay_time = parse_bounded(text, 0, i32::MAX as u32)?,
