@@ -110,6 +110,9 @@ pub struct Config {
     pub requirepass: String,
     /// ACL LOG's length (`acllog-max-len`).
     pub acllog_max_len: u32,
+    /// `slowlog-log-slower-than` (µs; negative: off) and `slowlog-max-len` (see `cmd/slowlog.rs`).
+    pub slowlog_slower_than: i64,
+    pub slowlog_max_len: u64,
     /// The rest of Redis's parameters, as set (see `params.rs`).
     pub others: crate::params::Values,
 }
@@ -142,6 +145,8 @@ impl Default for Config {
             busy_reply_threshold: 5000,
             requirepass: String::new(),
             acllog_max_len: 128,
+            slowlog_slower_than: 10_000,
+            slowlog_max_len: 128,
             others: Default::default(),
         }
     }
@@ -188,6 +193,8 @@ pub const PARAMETERS: &[&str] = &[
     "stream-node-max-bytes",
     "requirepass",
     "acllog-max-len",
+    "slowlog-log-slower-than",
+    "slowlog-max-len",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -243,6 +250,8 @@ impl Config {
             "tracking-table-max-keys" => self.tracking_table_max_keys.to_string(),
             "stream-node-max-bytes" => self.stream_node_max_bytes.to_string(),
             "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
+            "slowlog-log-slower-than" => self.slowlog_slower_than.to_string(),
+            "slowlog-max-len" => self.slowlog_max_len.to_string(),
             other => return crate::params::lookup(other).map(|p| self.others.get(p).to_string()),
         })
     }
@@ -341,6 +350,14 @@ impl Config {
             }
             "stream-node-max-bytes" => self.stream_node_max_bytes = parse_memory_size(text)?,
             "stream-node-max-entries" => self.stream_node_max_entries = parse_size(text)?,
+            "slowlog-log-slower-than" => {
+                let n = parse_int(text)?;
+                if n < -1 {
+                    return Err(Some("argument must be between -1 and 9223372036854775807 inclusive"));
+                }
+                self.slowlog_slower_than = n;
+            }
+            "slowlog-max-len" => self.slowlog_max_len = parse_size(text)?,
             _ => return Err(None),
         }
         Ok(())

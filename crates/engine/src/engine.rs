@@ -657,10 +657,15 @@ impl Engine {
             crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
             return reply;
         }
+        let floor = self.server.clock_floor.max(now);
         if crate::cmd::scripting::is_script_call(spec.name) {
             // EVAL and FCALL show before the commands of their script.
             crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
+            let logged = (!client.lua).then(|| args.clone());
             let reply = crate::cmd::scripting::run(self, client, spec.name, args, now);
+            if let Some(args) = logged {
+                self.slow_log(client, spec, &args, floor, now);
+            }
             self.after_command();
             return reply;
         }
@@ -675,8 +680,24 @@ impl Engine {
         if !self.server.monitors.is_empty() {
             crate::cmd::monitor::feed(&mut self.server, client, spec, cursor.all(), client.lua, now);
         }
+        if !client.lua {
+            self.slow_log(client, spec, cursor.all(), floor, now);
+        }
         self.after_command();
         reply
+    }
+
+    /// SLOWLOG: a command that ran (not one that blocked, not EXEC itself) is logged with its
+    /// time on the virtual clock, DEBUG SLEEP's (`floor`: the clock when it started).
+    fn slow_log(&mut self, client: &Client, spec: &CommandSpec, argv: &[Bytes], floor: u64, now: u64) {
+        if client.blocked.is_some()
+            || spec.has_flag("skip_slowlog")
+            || self.server.config.slowlog_slower_than < 0
+        {
+            return;
+        }
+        let us = self.server.clock_floor.saturating_sub(floor).saturating_mul(1000);
+        crate::cmd::slowlog::record(&mut self.server, client, argv, us, now);
     }
 
     /// A command a script calls (`redis.call`): its spec (`Err` for a wrong arity) and where its

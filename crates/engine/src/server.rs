@@ -237,6 +237,8 @@ pub struct Server {
     pub replaying: bool,
     /// CLIENT PAUSE's state (see `cmd/pause.rs`).
     pub pause: Pause,
+    /// SLOWLOG's entries (see `cmd/slowlog.rs`).
+    pub slowlog: crate::cmd::slowlog::SlowLog,
 }
 
 impl Server {
@@ -280,6 +282,7 @@ impl Server {
             monitors: Vec::new(),
             replaying: false,
             pause: Pause::default(),
+            slowlog: Default::default(),
         }
     }
 

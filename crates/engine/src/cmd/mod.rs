@@ -28,6 +28,7 @@ pub mod scripting;
 pub mod server;
 pub mod services;
 pub mod set;
+pub mod slowlog;
 pub mod sort;
 pub mod stream;
 pub mod stream_group;

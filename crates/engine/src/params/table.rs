@@ -127,8 +127,6 @@ pub const TABLE: &[Param] = &[
     Param { name: "shutdown-on-sigint", alias: "", flags: MULTI_ARG, kind: Kind::Enum(&["default", "save", "nosave", "now", "force"]), default: "default" },
     Param { name: "shutdown-on-sigterm", alias: "", flags: MULTI_ARG, kind: Kind::Enum(&["default", "save", "nosave", "now", "force"]), default: "default" },
     Param { name: "shutdown-timeout", alias: "", flags: 0, kind: Kind::Num(0, 2147483647, 0), default: "10" },
-    Param { name: "slowlog-log-slower-than", alias: "", flags: 0, kind: Kind::Num(-1, 9223372036854775807, 0), default: "10000" },
-    Param { name: "slowlog-max-len", alias: "", flags: 0, kind: Kind::Num(0, 9223372036854775807, 0), default: "128" },
     Param { name: "socket-mark-id", alias: "", flags: IMMUTABLE, kind: Kind::Num(0, 4294967295, UNSIGNED), default: "0" },
     Param { name: "stop-writes-on-bgsave-error", alias: "", flags: 0, kind: Kind::Bool, default: "yes" },
     Param { name: "supervised", alias: "", flags: IMMUTABLE, kind: Kind::Enum(&["upstart", "systemd", "auto", "no"]), default: "no" },
