@@ -113,6 +113,8 @@ pub struct Config {
     /// `slowlog-log-slower-than` (µs; negative: off) and `slowlog-max-len` (see `cmd/slowlog.rs`).
     pub slowlog_slower_than: i64,
     pub slowlog_max_len: u64,
+    /// `latency-monitor-threshold` (ms; 0: off), see `cmd/latency.rs`.
+    pub latency_monitor_threshold: u64,
     /// The rest of Redis's parameters, as set (see `params.rs`).
     pub others: crate::params::Values,
 }
@@ -147,6 +149,7 @@ impl Default for Config {
             acllog_max_len: 128,
             slowlog_slower_than: 10_000,
             slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
             others: Default::default(),
         }
     }
@@ -195,6 +198,7 @@ pub const PARAMETERS: &[&str] = &[
     "acllog-max-len",
     "slowlog-log-slower-than",
     "slowlog-max-len",
+    "latency-monitor-threshold",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -252,6 +256,7 @@ impl Config {
             "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
             "slowlog-log-slower-than" => self.slowlog_slower_than.to_string(),
             "slowlog-max-len" => self.slowlog_max_len.to_string(),
+            "latency-monitor-threshold" => self.latency_monitor_threshold.to_string(),
             other => return crate::params::lookup(other).map(|p| self.others.get(p).to_string()),
         })
     }
@@ -358,6 +363,7 @@ impl Config {
                 self.slowlog_slower_than = n;
             }
             "slowlog-max-len" => self.slowlog_max_len = parse_size(text)?,
+            "latency-monitor-threshold" => self.latency_monitor_threshold = parse_size(text)?,
             _ => return Err(None),
         }
         Ok(())

@@ -466,6 +466,7 @@ impl Engine {
                 e.into_frame()
             }
             Ok((spec, start)) => {
+                let floor = self.server.clock_floor.max(now);
                 let (reply, rejected) = match self.run_resolved(client, spec, args, start, now) {
                     Ok(reply) => (reply, false),
                     Err(refused) => (refused, true),
@@ -478,9 +479,14 @@ impl Engine {
                     // A command held by CLIENT PAUSE counts when it runs.
                     self.server.stats.total_commands_processed += u64::from(!client.postponed);
                     // A command that parks counts once, when it is served or gives up.
-                    if client.blocked.is_none() {
+                    if client.blocked.is_none() && !client.postponed {
+                        let us = self.server.clock_floor.saturating_sub(floor).saturating_mul(1000);
+                        self.server.command_us = us;
                         let call = if reply.is_error() { Call::Failed } else { Call::Ok };
                         self.count_call(spec, start, &name, call);
+                        if self.server.config.latency_monitor_threshold > 0 {
+                            crate::cmd::latency::sample(&mut self.server, spec, us, now);
+                        }
                     }
                 }
                 ran = Some(spec.name);
@@ -511,8 +517,13 @@ impl Engine {
                 calls.calls += 1;
                 calls.failed += 1;
             }
-            Call::Rejected => calls.rejected += 1,
+            Call::Rejected => {
+                calls.rejected += 1;
+                return;
+            }
         }
+        *calls.histogram.entry(crate::cmd::latency::bucket(self.server.command_us)).or_default() += 1;
+        self.server.command_us = 0;
     }
 
     /// Find the spec for a command line, checking arity and subcommands as Redis does.
@@ -998,4 +1009,5 @@ pub(crate) fn count_unblocked(server: &mut Server, args: &[Bytes], failed: bool)
         });
     calls.calls += 1;
     calls.failed += u64::from(failed);
+    *calls.histogram.entry(crate::cmd::latency::bucket(0)).or_default() += 1;
 }

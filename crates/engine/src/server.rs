@@ -59,6 +59,8 @@ pub struct CommandCalls {
     pub failed: u64,
     /// Refused before running: arity, OOM, not allowed in MULTI (`rejected_calls`).
     pub rejected: u64,
+    /// LATENCY HISTOGRAM's buckets (see `cmd/latency.rs`).
+    pub histogram: crate::cmd::latency::Histogram,
 }
 
 impl Stats {
@@ -239,6 +241,10 @@ pub struct Server {
     pub pause: Pause,
     /// SLOWLOG's entries (see `cmd/slowlog.rs`).
     pub slowlog: crate::cmd::slowlog::SlowLog,
+    /// The latency monitor's events (see `cmd/latency.rs`).
+    pub latency: crate::cmd::latency::Events,
+    /// The running command's time so far on the virtual clock, µs (its latency when counted).
+    pub command_us: u64,
 }
 
 impl Server {
@@ -283,6 +289,8 @@ impl Server {
             replaying: false,
             pause: Pause::default(),
             slowlog: Default::default(),
+            latency: Default::default(),
+            command_us: 0,
         }
     }
 

@@ -19,6 +19,7 @@ pub mod hash_ttl;
 pub mod hyperloglog;
 pub mod json;
 pub mod keys;
+pub mod latency;
 pub mod lcs;
 pub mod list;
 pub mod monitor;
@@ -183,6 +184,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         sort::COMMANDS,
         server::COMMANDS,
         services::COMMANDS,
+        latency::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
         cluster::COMMANDS,

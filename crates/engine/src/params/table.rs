@@ -70,7 +70,6 @@ pub const TABLE: &[Param] = &[
     Param { name: "io-threads-do-reads", alias: "", flags: IMMUTABLE, kind: Kind::Bool, default: "no" },
     Param { name: "jemalloc-bg-thread", alias: "", flags: 0, kind: Kind::Bool, default: "yes" },
     Param { name: "key-load-delay", alias: "", flags: HIDDEN, kind: Kind::Num(-2147483648, 2147483647, 0), default: "0" },
-    Param { name: "latency-monitor-threshold", alias: "", flags: 0, kind: Kind::Num(0, 9223372036854775807, 0), default: "0" },
     Param { name: "latency-tracking", alias: "", flags: 0, kind: Kind::Bool, default: "yes" },
     Param { name: "latency-tracking-info-percentiles", alias: "", flags: MULTI_ARG, kind: Kind::Special, default: "50 99 99.9" },
     Param { name: "lazyfree-lazy-eviction", alias: "", flags: 0, kind: Kind::Bool, default: "no" },
