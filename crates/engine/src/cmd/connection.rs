@@ -458,6 +458,12 @@ pub fn client_addr(id: u64) -> String {
 /// One CLIENT LIST / CLIENT INFO line (with its trailing newline), in Redis 7.4's field order.
 /// `current` is the command name to show for the calling client (`client|list`).
 pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
+    client_line_with(client, now, current, 0)
+}
+
+/// [`client_line`] with the query buffer's length: while a client's command runs, Redis's query
+/// buffer still holds it (`qbuf=26` for CLIENT LIST's own line).
+fn client_line_with(client: &Client, now: u64, current: Option<&str>, qbuf: usize) -> String {
     let mut flags = String::new();
     if client.monitor {
         flags.push('O');
@@ -491,7 +497,7 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     let cmd = current.unwrap_or(if client.last_command.is_empty() { "NULL" } else { &client.last_command });
     format!(
         "id={id} addr={addr} laddr=127.0.0.1:6379 fd={fd} name={name} age={age} idle={idle} flags={flags} \
-         db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf=0 qbuf-free=0 argv-mem=0 \
+         db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf={qbuf} qbuf-free=0 argv-mem=0 \
          multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user={user} \
          redir={redir} resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
         id = client.id,
@@ -513,8 +519,9 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     )
 }
 
-fn client_info(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
-    Ok(Frame::Verbatim(Bytes::from(client_line(ctx.client, ctx.now, Some("client|info")))))
+fn client_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let qbuf = crate::frame::command_len(args.all());
+    Ok(Frame::Verbatim(Bytes::from(client_line_with(ctx.client, ctx.now, Some("client|info"), qbuf))))
 }
 
 fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -548,7 +555,8 @@ fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         .map(|c| (c.id, client_line(c, ctx.now, None)))
         .collect();
     if wanted(ctx.client) {
-        lines.push((me, client_line(ctx.client, ctx.now, Some("client|list"))));
+        let qbuf = crate::frame::command_len(args.all());
+        lines.push((me, client_line_with(ctx.client, ctx.now, Some("client|list"), qbuf)));
     }
     crate::order::sort_by_key(&mut lines, |(id, _)| *id);
     for (id, line) in lines {

@@ -277,6 +277,7 @@ const CATEGORY_EXCEPTIONS: &[(&str, &str)] = &[
     ("info", "slow dangerous"),
     ("keys", "keyspace read slow dangerous"),
     ("lastsave", "admin fast dangerous"),
+    ("migrate", "keyspace write slow dangerous"),
     ("pubsub|help", "slow"),
     ("restore", "keyspace write slow dangerous"),
     ("sort", "write set sortedset list slow dangerous"),
