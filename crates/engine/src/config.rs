@@ -257,7 +257,7 @@ impl Config {
             "slowlog-log-slower-than" => self.slowlog_slower_than.to_string(),
             "slowlog-max-len" => self.slowlog_max_len.to_string(),
             "latency-monitor-threshold" => self.latency_monitor_threshold.to_string(),
-            other => return crate::params::lookup(other).map(|p| self.others.get(p).to_string()),
+            other => return crate::params::lookup(other).map(|p| self.others.get(&p).to_string()),
         })
     }
 
@@ -276,7 +276,7 @@ impl Config {
             "maxmemory-eviction-tenacity" => self.eviction_tenacity = parse_bounded(text, 0, 100)?,
             "maxmemory-clients" => {
                 use crate::params::{MEMORY, PERCENT};
-                let value = crate::params::number(-100, i64::MAX.into(), MEMORY | PERCENT, text);
+                let value = crate::params::number(-100, i64::MAX as u64, MEMORY | PERCENT, text);
                 self.maxmemory_clients = value.map_err(|e| {
                     Some(match e.starts_with("percentage") {
                         true => "percentage argument must be less or equal to 100",

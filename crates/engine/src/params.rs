@@ -24,19 +24,19 @@ pub const OCTAL: u8 = 1 << 2;
 pub const UNSIGNED: u8 = 1 << 3;
 
 /// How a parameter's value is read.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Kind {
     Bool,
-    /// One of these names (several, for MULTI_ARG flags).
-    Enum(&'static [&'static str]),
+    /// One of these comma-separated names (several, for MULTI_ARG flags).
+    Enum(&'static str),
     /// An integer within (min, max), with numeric flags.
-    Num(i128, i128, u8),
+    Num(i64, u64, u8),
     Str,
     /// A form of its own (`client-output-buffer-limit`, `oom-score-adj-values`, ...).
     Special,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Param {
     pub name: &'static str,
     /// The old name it also answers to (`slaveof`), or empty.
@@ -46,14 +46,35 @@ pub struct Param {
     pub default: &'static str,
 }
 
+/// One line of the table (see `params/table.rs`).
+fn parse(line: &'static str) -> Option<Param> {
+    let mut f = line.split('\t');
+    let (name, alias, flags, kind, default) = (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+    let kind = match kind.split_at_checked(1)? {
+        ("b", _) => Kind::Bool,
+        ("e", names) => Kind::Enum(names),
+        ("n", bounds) => {
+            let mut b = bounds.split(',');
+            Kind::Num(b.next()?.parse().ok()?, b.next()?.parse().ok()?, b.next()?.parse().ok()?)
+        }
+        ("s", _) => Kind::Str,
+        _ => Kind::Special,
+    };
+    Some(Param { name, alias, flags: flags.parse().ok()?, kind, default })
+}
+
+fn all() -> impl Iterator<Item = Param> {
+    table::TABLE.lines().filter_map(parse)
+}
+
 /// The parameter a lowercase name (or alias) stands for.
-pub fn lookup(name: &str) -> Option<&'static Param> {
-    table::TABLE.iter().find(|p| p.name == name || (!p.alias.is_empty() && p.alias == name))
+pub fn lookup(name: &str) -> Option<Param> {
+    all().find(|p| p.name == name || (!p.alias.is_empty() && p.alias == name))
 }
 
 /// Every (name, parameter) pair CONFIG GET's patterns may list: names and aliases, no hidden.
-pub fn listed() -> impl Iterator<Item = (&'static str, &'static Param)> {
-    let visible = table::TABLE.iter().filter(|p| p.flags & HIDDEN == 0);
+pub fn listed() -> impl Iterator<Item = (&'static str, Param)> {
+    let visible = all().filter(|p| p.flags & HIDDEN == 0);
     visible.flat_map(|p| [(p.name, p), (p.alias, p)]).filter(|(n, _)| !n.is_empty())
 }
 
@@ -63,20 +84,23 @@ pub struct Values(BTreeMap<&'static str, String>);
 
 impl Values {
     /// The value CONFIG GET prints.
-    pub fn get(&self, param: &'static Param) -> &str {
+    pub fn get(&self, param: &Param) -> &str {
         self.0.get(param.name).map_or(param.default, String::as_str)
     }
 
     /// CONFIG SET of one parameter; the error is the text after `CONFIG SET failed (...) - `.
-    pub fn set(&mut self, param: &'static Param, value: &[u8]) -> Result<(), String> {
+    pub fn set(&mut self, param: &Param, value: &[u8]) -> Result<(), String> {
         let text = String::from_utf8_lossy(value);
-        let value = match &param.kind {
+        let value = match param.kind {
             Kind::Bool => match text.to_ascii_lowercase().as_str() {
                 v @ ("yes" | "no") => v.to_string(),
                 _ => return Err("argument must be 'yes' or 'no'".into()),
             },
-            Kind::Enum(names) => enum_value(names, &text, param.flags & MULTI_ARG != 0)?,
-            Kind::Num(min, max, flags) => number(*min, *max, *flags, &text)?,
+            Kind::Enum(names) => {
+                let names: Vec<&str> = names.split(',').collect();
+                enum_value(&names, &text, param.flags & MULTI_ARG != 0)?
+            }
+            Kind::Num(min, max, flags) => number(min, max, flags, &text)?,
             Kind::Str => text.into_owned(),
             Kind::Special => special(param.name, &text, self.get(param))?,
         };
@@ -105,27 +129,25 @@ fn enum_value(names: &[&str], text: &str, multi: bool) -> Result<String, String>
 
 /// Redis's `numericParseString` and `numericBoundaryCheck`, then the value as CONFIG GET
 /// prints it.
-pub(crate) fn number(min: i128, max: i128, flags: u8, text: &str) -> Result<String, String> {
+pub(crate) fn number(min: i64, max: u64, flags: u8, text: &str) -> Result<String, String> {
     let mut parsed = None;
     if flags & MEMORY != 0 {
-        parsed = crate::config::parse_memory(text).map(|n| i128::from(n as i64));
+        parsed = crate::config::parse_memory(text).map(|n| n as i64);
     }
     if parsed.is_none() && flags & PERCENT != 0 && text.len() > 1 && text.ends_with('%') {
-        parsed = crate::args::parse_i64(&text.as_bytes()[..text.len() - 1])
-            .filter(|n| *n >= 0)
-            .map(|n| -i128::from(n));
+        parsed = crate::args::parse_i64(&text.as_bytes()[..text.len() - 1]).filter(|n| *n >= 0).map(|n| -n);
     }
     if parsed.is_none() && flags & OCTAL != 0 {
         let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
         let negative = text.starts_with('-');
         parsed = match i64::from_str_radix(digits, 8) {
-            Ok(n) => Some(i128::from(if negative { -n } else { n })),
+            Ok(n) => Some(if negative { -n } else { n }),
             Err(_) if digits.is_empty() => Some(0),
             Err(_) => None,
         };
     }
     if parsed.is_none() && flags & (MEMORY | PERCENT | OCTAL) == 0 {
-        parsed = crate::args::parse_i64(text.as_bytes()).map(i128::from);
+        parsed = crate::args::parse_i64(text.as_bytes());
     }
     let Some(n) = parsed else {
         return Err(match flags & (MEMORY | PERCENT | OCTAL) {
@@ -137,8 +159,8 @@ pub(crate) fn number(min: i128, max: i128, flags: u8, text: &str) -> Result<Stri
         .into());
     };
     if flags & UNSIGNED != 0 {
-        let unsigned = n as i64 as u64;
-        if i128::from(unsigned) > max || i128::from(unsigned) < min {
+        let unsigned = n as u64;
+        if unsigned > max || unsigned < min as u64 {
             return Err(if flags & OCTAL != 0 {
                 format!("argument must be between {min:o} and {max:o} inclusive")
             } else {
@@ -149,13 +171,13 @@ pub(crate) fn number(min: i128, max: i128, flags: u8, text: &str) -> Result<Stri
         if n < min {
             return Err(format!("percentage argument must be less or equal to {}", -min));
         }
-    } else if n > max || n < min {
+    } else if n < min || (n >= 0 && n as u64 > max) {
         return Err(format!("argument must be between {min} and {max} inclusive"));
     }
     Ok(match n {
         n if flags & PERCENT != 0 && n < 0 => format!("{}%", -n),
-        n if flags & MEMORY != 0 => (n as i64 as u64).to_string(),
-        n if flags & OCTAL != 0 => format!("{:o}", n),
+        n if flags & (MEMORY | UNSIGNED) != 0 => (n as u64).to_string(),
+        n if flags & OCTAL != 0 => format!("{n:o}"),
         n => n.to_string(),
     })
 }

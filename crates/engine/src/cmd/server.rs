@@ -437,7 +437,7 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut updated = ctx.server.config.clone();
     for (pair, name) in rest.chunks(2).zip(&names) {
         if let Some(param) = crate::params::lookup(name) {
-            updated.others.set(param, &pair[1]).map_err(|why| failed(&pair[0], &why))?;
+            updated.others.set(&param, &pair[1]).map_err(|why| failed(&pair[0], &why))?;
             continue;
         }
         if let Err(why) = updated.set(name, &pair[1]) {

@@ -356,7 +356,7 @@ pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
         Frame::Integer(last as i64),
         Frame::Integer(step as i64),
         Frame::Set(acl_categories(spec, full_name)),
-        Frame::Set(tips.iter().map(|t| Frame::bulk(*t)).collect()),
+        Frame::Set(tips.into_iter().map(Frame::bulk).collect()),
         super::getkeys::specs_frame(&specs),
         Frame::Set(subcommands),
     ])

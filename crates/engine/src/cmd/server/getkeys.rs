@@ -17,13 +17,12 @@ use crate::frame::Frame;
 use bytes::Bytes;
 
 // A key spec's flags, in the order COMMAND prints them.
+// (RM, 1 << 3, and INSERT, 1 << 6, appear in the table only.)
 pub const RO: u16 = 1;
 pub const RW: u16 = 1 << 1;
 pub const OW: u16 = 1 << 2;
-pub const RM: u16 = 1 << 3;
 pub const ACCESS: u16 = 1 << 4;
 pub const UPDATE: u16 = 1 << 5;
-pub const INSERT: u16 = 1 << 6;
 pub const DELETE: u16 = 1 << 7;
 pub const NOT_KEY: u16 = 1 << 8;
 pub const INCOMPLETE: u16 = 1 << 9;
@@ -71,23 +70,52 @@ pub struct KeySpec {
 
 /// The command tips and key specs of `spec`, named `full_name` (`object|encoding`). A module
 /// command's single spec comes from its key range, as Redis's `RM_CreateCommand` makes it.
-pub fn meta(spec: &CommandSpec, full_name: &str) -> (&'static [&'static str], Vec<KeySpec>) {
+pub fn meta(spec: &CommandSpec, full_name: &str) -> (Vec<&'static str>, Vec<KeySpec>) {
     if spec.has_flag("module") {
         let (first, last, step) = spec.keys;
         if first == 0 {
-            return (&[], Vec::new());
+            return (Vec::new(), Vec::new());
         }
         let last = if last < 0 { last } else { last - first };
         let find = Find::Range(last, step, 0);
         return (
-            &[],
+            Vec::new(),
             vec![KeySpec { notes: "", flags: RW | ACCESS | UPDATE, begin: Begin::Index(first), find }],
         );
     }
-    match TABLE.binary_search_by_key(&full_name, |row| row.0) {
-        Ok(i) => (TABLE[i].1, TABLE[i].2.to_vec()),
-        Err(_) => (&[], Vec::new()),
-    }
+    let row = TABLE.lines().find_map(|line| line.strip_prefix(full_name)?.strip_prefix('\t'));
+    let Some(row) = row else { return (Vec::new(), Vec::new()) };
+    let mut fields = row.split('\t');
+    let tips = fields.next().unwrap_or("").split(' ').filter(|t| !t.is_empty()).collect();
+    (tips, fields.filter_map(parse_spec).collect())
+}
+
+/// One key spec of the table: `FLAGS BEGIN FIND`, then `|notes` if any.
+fn parse_spec(text: &'static str) -> Option<KeySpec> {
+    let (text, notes) = text.split_once('|').unwrap_or((text, ""));
+    let mut parts = text.split(' ');
+    let flags = parts.next()?.parse().ok()?;
+    let nums = |s: &str| -> Option<(i32, i32, i32)> {
+        let mut n = s.split(',').map(|v| v.parse::<i32>());
+        Some((n.next()?.ok()?, n.next()?.ok()?, n.next()?.ok()?))
+    };
+    let begin = parts.next()?;
+    let begin = if let Some(at) = begin.strip_prefix('i') {
+        Begin::Index(at.parse().ok()?)
+    } else if let Some((word, from)) = begin.strip_prefix('k').and_then(|k| k.rsplit_once(',')) {
+        Begin::Keyword(word, from.parse().ok()?)
+    } else {
+        Begin::Unknown
+    };
+    let find = parts.next()?;
+    let find = if let Some(rest) = find.strip_prefix('r') {
+        nums(rest).map(|(l, s, m)| Find::Range(l, s, m))?
+    } else if let Some(rest) = find.strip_prefix('n') {
+        nums(rest).map(|(i, f, s)| Find::KeyNum(i, f, s))?
+    } else {
+        Find::Unknown
+    };
+    Some(KeySpec { notes, flags, begin, find })
 }
 
 /// A set of key-spec flags as COMMAND prints them.
