@@ -18,6 +18,10 @@
 // scorers, FT.AGGREGATE with its expression language and cursors, FT.CONFIG/TAGVALS/ALIAS/DICT
 // (about +65 KB raw), ACL with SHA-256, MONITOR and CLIENT REPLY (+30 KB raw), and the page's
 // cluster mode, its view of a real cluster and the console's Python mode (+15 KB raw).
+// Branch `infra` (issue #19's server surface) measured 694.4 KB (main's dist: 671.1): key specs
+// and tips of every command with COMMAND GETKEYSANDFLAGS and Redis's key procedures, CONFIG over
+// the whole 7.4 parameter table with each kind's checks, CLIENT PAUSE, SLOWLOG, LATENCY with its
+// histograms, sparkline and doctor, MIGRATE (both tables are kept as text to stay small).
 // Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +30,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 669;
+const BUDGET_KB = 695;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs) loads later.
