@@ -40,7 +40,7 @@ skip_file="$lists/skip.txt"
 # family the engine does not have yet: streams, scripting...; add them as it grows).
 default_files=(unit/type/string unit/type/incr unit/type/hash unit/type/list unit/type/set
   unit/type/zset unit/expire unit/keyspace unit/multi unit/scan unit/protocol unit/other
-  unit/type/list-3 unit/info-command unit/introspection unit/introspection-2 unit/quit
+  unit/type/list-3 unit/info-command unit/introspection unit/introspection-2 unit/quit unit/pause unit/slowlog unit/latency-monitor
   unit/bitops unit/bitfield unit/geo unit/hyperloglog unit/type/hash-field-expire unit/dump unit/sort
   unit/type/stream unit/type/stream-cgroups
   unit/pubsub unit/pubsubshard unit/tracking

@@ -27,6 +27,10 @@
 // console's CLIENT REPLY notes: 677.6 KB. Measured then: the page built with feature
 // `core-engine` (the rarely used families left out) is 589.5 KB, so the 450 KB budget needs more
 // than those families to load lazily (issue #17: search, and parts of the UI, too).
+// Branch `infra` (issue #19's server surface) measured 694.4 KB (main's dist: 671.1): key specs
+// and tips of every command with COMMAND GETKEYSANDFLAGS and Redis's key procedures, CONFIG over
+// the whole 7.4 parameter table with each kind's checks, CLIENT PAUSE, SLOWLOG, LATENCY with its
+// histograms, sparkline and doctor, MIGRATE (both tables are kept as text to stay small).
 // Run after `trunk build --release` (or against `scripts/dev.sh serve`'s dist/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +39,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 679;
+const BUDGET_KB = 695;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/

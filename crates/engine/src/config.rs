@@ -110,6 +110,13 @@ pub struct Config {
     pub requirepass: String,
     /// ACL LOG's length (`acllog-max-len`).
     pub acllog_max_len: u32,
+    /// `slowlog-log-slower-than` (µs; negative: off) and `slowlog-max-len` (see `cmd/slowlog.rs`).
+    pub slowlog_slower_than: i64,
+    pub slowlog_max_len: u64,
+    /// `latency-monitor-threshold` (ms; 0: off), see `cmd/latency.rs`.
+    pub latency_monitor_threshold: u64,
+    /// The rest of Redis's parameters, as set (see `params.rs`).
+    pub others: crate::params::Values,
 }
 
 impl Default for Config {
@@ -140,6 +147,10 @@ impl Default for Config {
             busy_reply_threshold: 5000,
             requirepass: String::new(),
             acllog_max_len: 128,
+            slowlog_slower_than: 10_000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
+            others: Default::default(),
         }
     }
 }
@@ -185,6 +196,9 @@ pub const PARAMETERS: &[&str] = &[
     "stream-node-max-bytes",
     "requirepass",
     "acllog-max-len",
+    "slowlog-log-slower-than",
+    "slowlog-max-len",
+    "latency-monitor-threshold",
 ];
 
 /// The deprecated `ziplist` names Redis 7 still accepts, with the setting each stands for.
@@ -240,7 +254,10 @@ impl Config {
             "tracking-table-max-keys" => self.tracking_table_max_keys.to_string(),
             "stream-node-max-bytes" => self.stream_node_max_bytes.to_string(),
             "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
-            _ => return None,
+            "slowlog-log-slower-than" => self.slowlog_slower_than.to_string(),
+            "slowlog-max-len" => self.slowlog_max_len.to_string(),
+            "latency-monitor-threshold" => self.latency_monitor_threshold.to_string(),
+            other => return crate::params::lookup(other).map(|p| self.others.get(&p).to_string()),
         })
     }
 
@@ -258,14 +275,14 @@ impl Config {
             "maxmemory-samples" => self.maxmemory_samples = parse_bounded(text, 1, 64)?,
             "maxmemory-eviction-tenacity" => self.eviction_tenacity = parse_bounded(text, 0, 100)?,
             "maxmemory-clients" => {
-                let ok = match text.strip_suffix('%') {
-                    Some(pct) => pct.parse::<u32>().is_ok_and(|p| p <= 100) && !pct.starts_with('+'),
-                    None => parse_memory(text).is_some(),
-                };
-                if !ok {
-                    return Err(Some(MEMORY_VALUE));
-                }
-                self.maxmemory_clients = text.to_string();
+                use crate::params::{MEMORY, PERCENT};
+                let value = crate::params::number(-100, i64::MAX as u64, MEMORY | PERCENT, text);
+                self.maxmemory_clients = value.map_err(|e| {
+                    Some(match e.starts_with("percentage") {
+                        true => "percentage argument must be less or equal to 100",
+                        false => "argument must be a memory or percent value",
+                    })
+                })?;
             }
             "lfu-log-factor" => self.lfu_log_factor = parse_bounded(text, 0, i32::MAX as u32)?,
             "lfu-decay-time" => self.lfu_decay_time = parse_bounded(text, 0, i32::MAX as u32)?,
@@ -338,6 +355,15 @@ impl Config {
             }
             "stream-node-max-bytes" => self.stream_node_max_bytes = parse_memory_size(text)?,
             "stream-node-max-entries" => self.stream_node_max_entries = parse_size(text)?,
+            "slowlog-log-slower-than" => {
+                let n = parse_int(text)?;
+                if n < -1 {
+                    return Err(Some("argument must be between -1 and 9223372036854775807 inclusive"));
+                }
+                self.slowlog_slower_than = n;
+            }
+            "slowlog-max-len" => self.slowlog_max_len = parse_size(text)?,
+            "latency-monitor-threshold" => self.latency_monitor_threshold = parse_size(text)?,
             _ => return Err(None),
         }
         Ok(())

@@ -80,7 +80,10 @@ impl<'a> Ctx<'a> {
         let server = &mut *self.server;
         let live = match server.dbs[db].raw_get_mut(key) {
             Some(entry) if entry.expires_at.is_some_and(|t| t <= now) => {
-                expire_key(server, db, key);
+                // CLIENT PAUSE: the key reads as gone but stays until the pause ends.
+                if !server.pause.active(now) {
+                    expire_key(server, db, key);
+                }
                 false
             }
             Some(entry) => {

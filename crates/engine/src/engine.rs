@@ -291,9 +291,11 @@ impl Engine {
     /// [`Engine::execute_blocking`]; `arrived` is false when a parked command runs again (its
     /// bytes were counted when it arrived).
     fn execute_or_park(&mut self, client: u64, args: Vec<Bytes>, now: u64, arrived: bool) -> Outcome {
-        // Only the blocking commands can park: everything else takes the plain path, with no
-        // copy of its arguments (this is every command of a RESP connection).
-        if !args.first().is_some_and(|name| is_blocking_command(name)) {
+        // Only the blocking commands can park, and any command while CLIENT PAUSE lasts:
+        // everything else takes the plain path, with no copy of its arguments (this is every
+        // command of a RESP connection).
+        let paused = self.server.pause.active(now.max(self.server.clock_floor));
+        if !paused && !args.first().is_some_and(|name| is_blocking_command(name)) {
             return Outcome::Reply(self.execute(client, args, now));
         }
         if arrived {
@@ -353,6 +355,10 @@ impl Engine {
                 }
             }
         }
+        // An earlier one that ran may have served this one already (after its command).
+        if let Some(frame) = self.server.clients.get_mut(&client).and_then(|c| c.served.take()) {
+            return Some(frame);
+        }
         self.retry_parked(client, now)
     }
 
@@ -363,16 +369,25 @@ impl Engine {
         let db = me.db;
         let (args, deadline) = me.parked.take()?;
         let since = me.blocked_since;
+        let postponed = std::mem::take(&mut me.postponed);
         // Redis 7.4 runs a blocked command again only when one of its keys holds the type it
         // waits for (a list; a sorted set for the BZ* commands): a key that became another type
         // (LPUSH, DEL, SET in one MULTI) leaves the client blocked, where running the command
         // would answer WRONGTYPE.
-        let ready = crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
-            let live = self.server.dbs[db].raw_get(key).filter(|e| e.expires_at.is_none_or(|t| t > now));
-            crate::cmd::blocking::wakes(&args, key, live.map(|e| &e.value))
-        });
+        // A command held by CLIENT PAUSE runs again once the pause no longer holds it.
+        let ready = if postponed {
+            let spec = known_spec(&lower(&args[0]), &args);
+            let me = self.server.clients.get(&client)?;
+            !spec.is_some_and(|(spec, _)| crate::cmd::pause::holds(&self.server, me, spec, &args, now))
+        } else {
+            crate::cmd::blocking::blocking_keys(&args).iter().any(|key| {
+                let live = self.server.dbs[db].raw_get(key).filter(|e| e.expires_at.is_none_or(|t| t > now));
+                crate::cmd::blocking::wakes(&args, key, live.map(|e| &e.value))
+            })
+        };
         let outcome = if ready {
-            self.server.replaying = true;
+            // MONITOR showed a blocking command when it first ran, not a held one.
+            self.server.replaying = !postponed;
             let outcome = self.execute_or_park(client, args.clone(), now, false);
             self.server.replaying = false;
             outcome
@@ -390,10 +405,13 @@ impl Engine {
                 self.count_output(client, &reply);
                 Some(reply)
             }
+            // A held command that ran and blocked (BLPOP after the pause) waits as it parked.
+            Outcome::Blocked { .. } if postponed && ready => None,
             Outcome::Blocked { .. } => {
                 if let Some(me) = self.server.clients.get_mut(&client) {
                     me.parked = Some((args, deadline));
                     me.blocked_since = since;
+                    me.postponed = postponed;
                 }
                 None
             }
@@ -449,6 +467,7 @@ impl Engine {
                 e.into_frame()
             }
             Ok((spec, start)) => {
+                let floor = self.server.clock_floor.max(now);
                 let (reply, rejected) = match self.run_resolved(client, spec, args, start, now) {
                     Ok(reply) => (reply, false),
                     Err(refused) => (refused, true),
@@ -458,11 +477,17 @@ impl Engine {
                 } else {
                     // Like Redis, only commands that get past lookup, arity and the checks
                     // before running count as processed.
-                    self.server.stats.total_commands_processed += 1;
+                    // A command held by CLIENT PAUSE counts when it runs.
+                    self.server.stats.total_commands_processed += u64::from(!client.postponed);
                     // A command that parks counts once, when it is served or gives up.
-                    if client.blocked.is_none() {
+                    if client.blocked.is_none() && !client.postponed {
+                        let us = self.server.clock_floor.saturating_sub(floor).saturating_mul(1000);
+                        self.server.command_us = us;
                         let call = if reply.is_error() { Call::Failed } else { Call::Ok };
                         self.count_call(spec, start, &name, call);
+                        if self.server.config.latency_monitor_threshold > 0 {
+                            crate::cmd::latency::sample(&mut self.server, spec, us, now);
+                        }
                     }
                 }
                 ran = Some(spec.name);
@@ -493,8 +518,13 @@ impl Engine {
                 calls.calls += 1;
                 calls.failed += 1;
             }
-            Call::Rejected => calls.rejected += 1,
+            Call::Rejected => {
+                calls.rejected += 1;
+                return;
+            }
         }
+        *calls.histogram.entry(crate::cmd::latency::bucket(self.server.command_us)).or_default() += 1;
+        self.server.command_us = 0;
     }
 
     /// Find the spec for a command line, checking arity and subcommands as Redis does.
@@ -563,7 +593,7 @@ impl Engine {
         // denyoom when it would run a denyoom command, and is then refused whole: the
         // transaction is discarded with EXECABORT naming the OOM error, and the queued
         // commands themselves are not checked again as they run.
-        if self.server.config.maxmemory > 0 {
+        if self.server.config.maxmemory > 0 && !self.server.pause.active(now) {
             if let Err(e) = crate::evict::make_room(&mut self.server, now) {
                 if spec.name == "exec" && self.queues_denyoom(client) {
                     crate::cmd::transaction::discard_transaction(&mut self.server, client);
@@ -610,6 +640,12 @@ impl Engine {
             client.multi_error |= in_multi;
             return Err(CmdError::err("Replica can't interact with the keyspace").into_frame());
         }
+        // CLIENT PAUSE holds the command (queueing in MULTI too) for a caller that can wait.
+        if client.may_block && crate::cmd::pause::holds(&self.server, client, spec, &args, now) {
+            client.blocked = Some(None);
+            client.postponed = true;
+            return Ok(Frame::Null);
+        }
         if in_multi && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(queue) = client.multi.as_mut() {
                 queue.push(args);
@@ -633,10 +669,15 @@ impl Engine {
             crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
             return reply;
         }
+        let floor = self.server.clock_floor.max(now);
         if crate::cmd::scripting::is_script_call(spec.name) {
             // EVAL and FCALL show before the commands of their script.
             crate::cmd::monitor::feed(&mut self.server, client, spec, &args, false, now);
+            let logged = (!client.lua).then(|| args.clone());
             let reply = crate::cmd::scripting::run(self, client, spec.name, args, now);
+            if let Some(args) = logged {
+                self.slow_log(client, spec, &args, floor, now);
+            }
             self.after_command();
             return reply;
         }
@@ -651,8 +692,24 @@ impl Engine {
         if !self.server.monitors.is_empty() {
             crate::cmd::monitor::feed(&mut self.server, client, spec, cursor.all(), client.lua, now);
         }
+        if !client.lua {
+            self.slow_log(client, spec, cursor.all(), floor, now);
+        }
         self.after_command();
         reply
+    }
+
+    /// SLOWLOG: a command that ran (not one that blocked, not EXEC itself) is logged with its
+    /// time on the virtual clock, DEBUG SLEEP's (`floor`: the clock when it started).
+    fn slow_log(&mut self, client: &Client, spec: &CommandSpec, argv: &[Bytes], floor: u64, now: u64) {
+        if client.blocked.is_some()
+            || spec.has_flag("skip_slowlog")
+            || self.server.config.slowlog_slower_than < 0
+        {
+            return;
+        }
+        let us = self.server.clock_floor.saturating_sub(floor).saturating_mul(1000);
+        crate::cmd::slowlog::record(&mut self.server, client, argv, us, now);
     }
 
     /// A command a script calls (`redis.call`): its spec (`Err` for a wrong arity) and where its
@@ -787,7 +844,9 @@ impl Engine {
     /// and fields expired.
     pub fn tick(&mut self, now: u64) -> usize {
         let mut expired = 0;
-        let dbs = if self.server.active_expire { self.server.dbs.len() } else { 0 };
+        // CLIENT PAUSE stops active expiry too.
+        let on = self.server.active_expire && !self.server.pause.active(now);
+        let dbs = if on { self.server.dbs.len() } else { 0 };
         for db in 0..dbs {
             let due = self.server.dbs[db].due_keys(now, EXPIRE_BUDGET_PER_TICK - expired);
             for key in due {
@@ -951,4 +1010,5 @@ pub(crate) fn count_unblocked(server: &mut Server, args: &[Bytes], failed: bool)
         });
     calls.calls += 1;
     calls.failed += u64::from(failed);
+    *calls.histogram.entry(crate::cmd::latency::bucket(0)).or_default() += 1;
 }

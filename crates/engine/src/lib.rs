@@ -69,6 +69,7 @@ pub mod long_double;
 mod nat;
 pub mod notify;
 pub mod order;
+pub mod params;
 pub mod pqsort;
 pub mod rdb;
 pub mod resp;

@@ -59,6 +59,8 @@ pub struct CommandCalls {
     pub failed: u64,
     /// Refused before running: arity, OOM, not allowed in MULTI (`rejected_calls`).
     pub rejected: u64,
+    /// LATENCY HISTOGRAM's buckets (see `cmd/latency.rs`).
+    pub histogram: crate::cmd::latency::Histogram,
 }
 
 impl Stats {
@@ -137,6 +139,24 @@ pub struct Client {
     /// Connected while the default user needed a password, and no AUTH since (Redis's
     /// `!c->authenticated`): commands other than AUTH, HELLO... answer NOAUTH while it does.
     pub noauth: bool,
+    /// The parked command waits for CLIENT PAUSE to end (Redis's BLOCKED_POSTPONE), not for keys.
+    pub postponed: bool,
+}
+
+/// CLIENT PAUSE: commands wait until `end` (virtual ms); all of them, or (`all` false) those
+/// that write or may replicate. Active expiry and eviction stop meanwhile, and lazy expiry
+/// hides a key without deleting it, as in Redis.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Pause {
+    pub end: u64,
+    pub all: bool,
+}
+
+impl Pause {
+    /// True while the pause lasts at `now`.
+    pub fn active(&self, now: u64) -> bool {
+        self.end > now
+    }
 }
 
 /// Everything but the calling client.
@@ -217,6 +237,14 @@ pub struct Server {
     pub monitors: Vec<u64>,
     /// A parked command runs again: MONITOR showed it when it first ran.
     pub replaying: bool,
+    /// CLIENT PAUSE's state (see `cmd/pause.rs`).
+    pub pause: Pause,
+    /// SLOWLOG's entries (see `cmd/slowlog.rs`).
+    pub slowlog: crate::cmd::slowlog::SlowLog,
+    /// The latency monitor's events (see `cmd/latency.rs`).
+    pub latency: crate::cmd::latency::Events,
+    /// The running command's time so far on the virtual clock, µs (its latency when counted).
+    pub command_us: u64,
 }
 
 impl Server {
@@ -259,6 +287,10 @@ impl Server {
             acl: Default::default(),
             monitors: Vec::new(),
             replaying: false,
+            pause: Pause::default(),
+            slowlog: Default::default(),
+            latency: Default::default(),
+            command_us: 0,
         }
     }
 

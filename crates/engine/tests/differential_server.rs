@@ -518,6 +518,7 @@ fn command_count_info_docs() {
             Frame::bulk("config"),
             Frame::bulk("config|get"),
             Frame::bulk("config|set"),
+            Frame::bulk("config|rewrite"),
             Frame::bulk("config|resetstat"),
             Frame::bulk("config|help"),
         ])

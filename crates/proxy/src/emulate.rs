@@ -461,12 +461,17 @@ async fn serve_client(
                 input = BytesMut::with_capacity(READ_CHUNK);
             }
             if let Some(args) = script {
-                run_script(shared, id, args, &mut output).await?;
-                stream.write_all(&output).await?;
-                pending_io.2 += output.len() as u64;
-                pending_io.3 += 1;
-                output.clear();
-                continue;
+                // CLIENT PAUSE may hold the script: it then waits as a blocked command does.
+                blocked = run_script(shared, id, args, &mut output).await?;
+                if !output.is_empty() {
+                    stream.write_all(&output).await?;
+                    pending_io.2 += output.len() as u64;
+                    pending_io.3 += 1;
+                    output.clear();
+                }
+                if !blocked {
+                    continue;
+                }
             }
             if !blocked {
                 break;
@@ -657,19 +662,20 @@ fn is_script_call(args: &[bytes::Bytes]) -> bool {
 /// Run a script on a thread of its own, holding the engine: the event loop stays free to
 /// answer the other clients (BUSY once the script passes `busy-reply-threshold`, and SCRIPT
 /// KILL, which the script's interrupt check sees), as Redis's loop does while a script runs.
+/// True if CLIENT PAUSE holds the call instead (the caller waits as for a blocked command).
 async fn run_script(
     shared: &Shared,
     id: u64,
     args: Vec<bytes::Bytes>,
     output: &mut Vec<u8>,
-) -> std::io::Result<()> {
+) -> std::io::Result<bool> {
     let owned = shared.clone();
     let reply = tokio::task::spawn_blocking(move || {
         let shared = owned;
         let mut engine = shared.lock();
         shared.drop_hung_up(&mut engine);
-        let frame = engine.execute(id, args, now_ms());
         let mut out = Vec::new();
+        let Outcome::Reply(frame) = engine.execute_blocking(id, args, now_ms()) else { return None };
         // The reply, then what the script pushed to its caller's connection; others' bells.
         let proto = engine.protocol(id);
         if !engine.reply_suppressed(id) {
@@ -686,14 +692,15 @@ async fn run_script(
         if asleep > 0 {
             std::thread::sleep(Duration::from_millis(asleep));
         }
-        out
+        Some(out)
     })
     .await
     .map_err(std::io::Error::other)?;
+    let Some(reply) = reply else { return Ok(true) };
     output.extend_from_slice(&reply);
     // The script's writes may serve blocked clients.
     shared.changed.notify_waiters();
-    Ok(())
+    Ok(false)
 }
 
 /// Retry a parked blocking command whenever keys may have changed (or every 50 ms, so that

@@ -137,6 +137,8 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     spec("reply", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "Turn this connection's replies off, on, or off for the next command only.", "<ON | OFF | SKIP>", client_reply),
     spec("no-touch", 3, &["noscript", "loading", "stale"], (0, 0, 0), "connection", "When ON, this connection's reads leave keys' LRU/LFU data untouched.", "<ON | OFF>", client_no_touch),
     spec("kill", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Close connections by address or by filters (ID, ADDR, USER, SKIPME, MAXAGE).", "<ip:port | [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [SKIPME <YES | NO>] [MAXAGE maxage]>", client_kill),
+    spec("pause", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "Hold every client's commands (or only writes) for a number of milliseconds.", "timeout [WRITE | ALL]", super::pause::client_pause),
+    spec("unpause", 2, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End CLIENT PAUSE now: the held commands run.", "", super::pause::client_unpause),
     spec("unblock", -3, &["admin", "noscript", "loading", "stale"], (0, 0, 0), "connection", "End another connection's blocking command now, as if it timed out (or with an error).", "client-id [TIMEOUT | ERROR]", client_unblock),
     crate::cmd::tracking::TRACKING,
     crate::cmd::tracking::CACHING,
@@ -456,6 +458,12 @@ pub fn client_addr(id: u64) -> String {
 /// One CLIENT LIST / CLIENT INFO line (with its trailing newline), in Redis 7.4's field order.
 /// `current` is the command name to show for the calling client (`client|list`).
 pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
+    client_line_with(client, now, current, 0)
+}
+
+/// [`client_line`] with the query buffer's length: while a client's command runs, Redis's query
+/// buffer still holds it (`qbuf=26` for CLIENT LIST's own line).
+fn client_line_with(client: &Client, now: u64, current: Option<&str>, qbuf: usize) -> String {
     let mut flags = String::new();
     if client.monitor {
         flags.push('O');
@@ -489,7 +497,7 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     let cmd = current.unwrap_or(if client.last_command.is_empty() { "NULL" } else { &client.last_command });
     format!(
         "id={id} addr={addr} laddr=127.0.0.1:6379 fd={fd} name={name} age={age} idle={idle} flags={flags} \
-         db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf=0 qbuf-free=0 argv-mem=0 \
+         db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf={qbuf} qbuf-free=0 argv-mem=0 \
          multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user={user} \
          redir={redir} resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
         id = client.id,
@@ -511,8 +519,9 @@ pub fn client_line(client: &Client, now: u64, current: Option<&str>) -> String {
     )
 }
 
-fn client_info(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
-    Ok(Frame::Verbatim(Bytes::from(client_line(ctx.client, ctx.now, Some("client|info")))))
+fn client_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let qbuf = crate::frame::command_len(args.all());
+    Ok(Frame::Verbatim(Bytes::from(client_line_with(ctx.client, ctx.now, Some("client|info"), qbuf))))
 }
 
 fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
@@ -546,7 +555,8 @@ fn client_list(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         .map(|c| (c.id, client_line(c, ctx.now, None)))
         .collect();
     if wanted(ctx.client) {
-        lines.push((me, client_line(ctx.client, ctx.now, Some("client|list"))));
+        let qbuf = crate::frame::command_len(args.all());
+        lines.push((me, client_line_with(ctx.client, ctx.now, Some("client|list"), qbuf)));
     }
     crate::order::sort_by_key(&mut lines, |(id, _)| *id);
     for (id, line) in lines {
@@ -681,7 +691,10 @@ fn client_unblock(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ));
     }
     let id = parse_i64(&raw_id).ok_or_else(CmdError::not_integer)?;
-    let Some(target) = ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some()) else {
+    // A client held by CLIENT PAUSE is left alone (Redis would crash on it).
+    let Some(target) =
+        ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some() && !c.postponed)
+    else {
         return Ok(Frame::Integer(0));
     };
     let mut timeout_reply = Frame::NullArray;

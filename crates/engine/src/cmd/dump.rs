@@ -1,5 +1,7 @@
 //! DUMP and RESTORE: a value in Redis 7.4's serialised form (see `rdb/`), byte for byte what
-//! Redis's DUMP gives for the same commands, and RESTORE that reads Redis's payloads.
+//! Redis's DUMP gives for the same commands, and RESTORE that reads Redis's payloads. MIGRATE
+//! checks its arguments and keys as Redis does, then, with no other server to reach, answers
+//! as Redis does for a port nobody listens on.
 
 use super::{spec, CommandSpec};
 use crate::args::{lower, parse_i64, Args};
@@ -33,7 +35,56 @@ pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
         "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]",
         restore,
     ),
+    spec(
+        "migrate",
+        -6,
+        &["write", "movablekeys"],
+        (3, 3, 1),
+        "generic",
+        "Move keys to another Redis server (the playground has none to reach).",
+        "host port <key | \"\"> destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] [KEYS key [key ...]]",
+        migrate,
+    ),
 ]);
+
+/// Redis's `migrateCommand` up to the connection: options, then the timeout and the db, then
+/// the keys (NOKEY when none exists), then `IOERR` for the server it cannot reach.
+fn migrate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let argv = args.all().to_vec();
+    let (mut first, mut num) = (3, 1);
+    let mut j = 6;
+    while j < argv.len() {
+        let more = argv.len() - 1 - j;
+        match lower(&argv[j]).as_str() {
+            "copy" | "replace" => {}
+            "auth" if more >= 1 => j += 1,
+            "auth2" if more >= 2 => j += 2,
+            "keys" => {
+                if !argv[3].is_empty() {
+                    return Err(CmdError::err(
+                        "When using MIGRATE KEYS option, the key argument must be set to the empty string",
+                    ));
+                }
+                first = j + 1;
+                num = argv.len() - j - 1;
+                break;
+            }
+            _ => return Err(CmdError::syntax()),
+        }
+        j += 1;
+    }
+    for at in [5, 4] {
+        parse_i64(&argv[at]).ok_or_else(CmdError::not_integer)?;
+    }
+    let mut found = false;
+    for key in &argv[first..first + num] {
+        found |= ctx.read(key).is_some();
+    }
+    if !found {
+        return Ok(Frame::Simple("NOKEY".into()));
+    }
+    Err(CmdError::raw("IOERR error or timeout writing to target instance"))
+}
 
 fn dump(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;

@@ -19,15 +19,18 @@ pub mod hash_ttl;
 pub mod hyperloglog;
 pub mod json;
 pub mod keys;
+pub mod latency;
 pub mod lcs;
 pub mod list;
 pub mod monitor;
+pub mod pause;
 pub mod pubsub;
 pub mod replication;
 pub mod scripting;
 pub mod server;
 pub mod services;
 pub mod set;
+pub mod slowlog;
 pub mod sort;
 pub mod stream;
 pub mod stream_group;
@@ -183,6 +186,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         server::COMMANDS,
         services::COMMANDS,
         replication::COMMANDS,
+        latency::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
         cluster::COMMANDS,

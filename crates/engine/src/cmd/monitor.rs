@@ -63,14 +63,47 @@ fn repr(out: &mut String, s: &[u8]) {
     out.push('"');
 }
 
-/// The arguments MONITOR must not show (`redactClientCommandArgument`): AUTH's, and HELLO's
-/// after AUTH.
-fn redacted(argv: &[Bytes], i: usize) -> bool {
-    let name = &argv[0];
-    if name.eq_ignore_ascii_case(b"auth") {
+/// The arguments MONITOR and SLOWLOG must not show (Redis's `redactClientCommandArgument`):
+/// AUTH's, HELLO's after AUTH, MIGRATE's AUTH and AUTH2 secrets, ACL SETUSER's, GETUSER's and
+/// DELUSER's arguments, and the values of CONFIG SET's sensitive parameters.
+pub(crate) fn redacted(argv: &[Bytes], i: usize) -> bool {
+    let is = |j: usize, word: &str| argv.get(j).is_some_and(|a| a.eq_ignore_ascii_case(word.as_bytes()));
+    if is(0, "auth") {
         return i >= 1;
     }
-    name.eq_ignore_ascii_case(b"hello") && (2..i).any(|j| argv[j].eq_ignore_ascii_case(b"auth") && i <= j + 2)
+    if is(0, "hello") {
+        return (2..i).any(|j| is(j, "auth") && i <= j + 2);
+    }
+    if is(0, "acl") && (is(1, "setuser") || is(1, "getuser") || is(1, "deluser")) {
+        return i >= 2;
+    }
+    if is(0, "config") && is(1, "set") && i >= 3 && i % 2 == 1 {
+        const SENSITIVE: [&str; 5] =
+            ["masteruser", "masterauth", "requirepass", "tls-key-file-pass", "tls-client-key-file-pass"];
+        return SENSITIVE.iter().any(|name| is(i - 1, name));
+    }
+    if is(0, "migrate") {
+        // The options after the fifth argument, as migrateCommand reads them.
+        let mut j = 6;
+        while j < argv.len() && j < i {
+            if is(j, "auth") {
+                if i == j + 1 {
+                    return true;
+                }
+                j += 2;
+            } else if is(j, "auth2") {
+                if i == j + 1 || i == j + 2 {
+                    return true;
+                }
+                j += 3;
+            } else if is(j, "keys") {
+                return false;
+            } else {
+                j += 1;
+            }
+        }
+    }
+    false
 }
 
 /// Send the command line to every monitor (none: nothing to do). `lua` for a script's command.

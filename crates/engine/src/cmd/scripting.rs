@@ -252,6 +252,35 @@ pub(crate) fn is_script_call(name: &str) -> bool {
     matches!(name, "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro")
 }
 
+/// Whether a script call may write, as Redis's `evalGetCommandFlags` and `fcallGetCommandFlags`
+/// judge it before it runs (CLIENT PAUSE WRITE holds it then): the flags the script or function
+/// declares (`no-writes` or not), else the command's own (EVAL, EVALSHA and FCALL may
+/// replicate, the `_RO` ones do not).
+pub(crate) fn may_write(server: &crate::server::Server, name: &str, args: &[Bytes]) -> bool {
+    let scripts = &server.scripts;
+    let declared = if name.starts_with("fcall") {
+        let fname = lower(&args[1]);
+        let library = scripts.functions.get(&fname).and_then(|l| scripts.libraries.get(l));
+        library.map(|library| {
+            let mut flags = Flags::default();
+            let info = library.functions.iter().find(|f| f.name.eq_ignore_ascii_case(&fname));
+            for f in info.map(|i| i.flags.as_slice()).unwrap_or_default() {
+                flags.set(f);
+            }
+            flags
+        })
+    } else if name.starts_with("evalsha") {
+        scripts.bodies.get(&lower(&args[1])).map(|(_, flags)| *flags)
+    } else {
+        let sha = crate::digest::sha1_hex(&args[1]);
+        scripts.bodies.get(&sha).map(|(_, flags)| *flags).or_else(|| shebang(&args[1]).ok().map(|f| f.0))
+    };
+    match declared {
+        Some(flags) if !flags.compat => !flags.no_writes,
+        _ => !name.ends_with("_ro"),
+    }
+}
+
 /// EVAL, EVALSHA, FCALL and their `_RO` twins.
 pub(crate) fn run(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Bytes>, now: u64) -> Frame {
     run_inner(engine, client, name, args, now).unwrap_or_else(CmdError::into_frame)
@@ -405,7 +434,7 @@ impl ScriptHost for Host<'_> {
             }
         }
         let write = spec.has_flag("write");
-        if self.read_only && (write || spec.has_flag("may_replicate")) {
+        if self.read_only && (write || super::pause::may_replicate(self.engine.server(), spec, &args)) {
             return Frame::Error("ERR Write commands are not allowed from read-only scripts.".into());
         }
         if self.oom && !self.allow_oom && !self.wrote && spec.has_flag("denyoom") {

@@ -5,6 +5,7 @@
 pub(crate) mod docs;
 pub(crate) mod getkeys;
 mod info;
+mod keyspecs;
 
 use super::connection::help_lines;
 use super::{spec, CommandSpec};
@@ -168,6 +169,16 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
         config_set,
     ),
     spec(
+        "rewrite",
+        2,
+        ADMIN,
+        (0, 0, 0),
+        "server",
+        "Rewrite the config file (the playground, like a server started without one, has none).",
+        "",
+        |_, _| Err(CmdError::err("The server is running without a config file")),
+    ),
+    spec(
         "resetstat",
         2,
         ADMIN,
@@ -229,6 +240,16 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
         "The key arguments of a full command (what a cluster client routes by).",
         "command [arg [arg ...]]",
         getkeys::command_getkeys,
+    ),
+    spec(
+        "getkeysandflags",
+        -3,
+        &["loading", "stale"],
+        (0, 0, 0),
+        "server",
+        "The key arguments of a full command, each with how the command uses it (RO, RW, OW...).",
+        "command [arg [arg ...]]",
+        getkeys::command_getkeysandflags,
     ),
     spec(
         "list",
@@ -372,24 +393,29 @@ fn has_glob(pattern: &[u8]) -> bool {
 fn config_get(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut pairs: Vec<(Frame, Frame)> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
+    let config = &ctx.server.config;
     for pattern in args.rest() {
         if !has_glob(&pattern) {
             let name = lower(&pattern);
-            if let Some(known) = crate::config::PARAMETERS.iter().find(|p| **p == name) {
-                if !seen.contains(known) {
-                    seen.push(known);
-                    let value = ctx.server.config.get(known).unwrap_or_default();
-                    pairs.push((Frame::Bulk(pattern.clone()), Frame::bulk(value)));
-                }
+            let known = crate::config::PARAMETERS.iter().find(|p| **p == name).copied();
+            // The rest of the table answers by name or alias, hidden ones included.
+            let known = known.or_else(|| {
+                crate::params::lookup(&name).map(|p| if p.name == name { p.name } else { p.alias })
+            });
+            if let Some(known) = known.filter(|k| !seen.contains(k)) {
+                seen.push(known);
+                let value = config.get(known).unwrap_or_default();
+                pairs.push((Frame::Bulk(pattern.clone()), Frame::bulk(value)));
             }
             continue;
         }
         // Redis matches names without case (`stringmatch(..., nocase=1)`).
-        for name in crate::config::PARAMETERS {
-            if !seen.contains(name) && glob_match_nocase(&pattern, name.as_bytes()) {
+        let names = crate::config::PARAMETERS.iter().copied().chain(crate::params::listed().map(|(n, _)| n));
+        for name in names {
+            if !seen.contains(&name) && glob_match_nocase(&pattern, name.as_bytes()) {
                 seen.push(name);
-                let value = ctx.server.config.get(name).unwrap_or_default();
-                pairs.push((Frame::bulk(*name), Frame::bulk(value)));
+                let value = config.get(name).unwrap_or_default();
+                pairs.push((Frame::bulk(name), Frame::bulk(value)));
             }
         }
     }
@@ -412,13 +438,14 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut names: Vec<String> = Vec::new();
     for pair in rest.chunks(2) {
         let name = lower(&pair[0]);
-        if !crate::config::PARAMETERS.contains(&name.as_str()) {
+        let other = crate::params::lookup(&name);
+        if !crate::config::PARAMETERS.contains(&name.as_str()) && other.is_none() {
             return Err(CmdError::err(format!(
                 "Unknown option or number of arguments for CONFIG SET - '{}'",
                 crate::args::truncate_for_error(&pair[0], 128)
             )));
         }
-        if name == "databases" {
+        if name == "databases" || other.is_some_and(|p| p.flags & crate::params::IMMUTABLE != 0) {
             return Err(failed(&pair[0], "can't set immutable config"));
         }
         if names.contains(&name) {
@@ -429,6 +456,10 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // Then the values, all or nothing.
     let mut updated = ctx.server.config.clone();
     for (pair, name) in rest.chunks(2).zip(&names) {
+        if let Some(param) = crate::params::lookup(name) {
+            updated.others.set(&param, &pair[1]).map_err(|why| failed(&pair[0], &why))?;
+            continue;
+        }
         if let Err(why) = updated.set(name, &pair[1]) {
             let why = why.unwrap_or("unknown parameter");
             return Err(failed(&pair[0], why));

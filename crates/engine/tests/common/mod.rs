@@ -262,7 +262,9 @@ impl Session {
         let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let mut oracle = Oracle::connect(port);
         for cmd in [
-            &["FLUSHALL"][..],
+            // A test that stopped halfway may have left the oracle paused.
+            &["CLIENT", "UNPAUSE"][..],
+            &["FLUSHALL"],
             // Every setting the engine emulates back to the oracle's defaults, so a test that
             // changed one (or a run that stopped halfway) cannot leak it into the next.
             &[

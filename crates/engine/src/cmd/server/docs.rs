@@ -277,6 +277,7 @@ const CATEGORY_EXCEPTIONS: &[(&str, &str)] = &[
     ("info", "slow dangerous"),
     ("keys", "keyspace read slow dangerous"),
     ("lastsave", "admin fast dangerous"),
+    ("migrate", "keyspace write slow dangerous"),
     ("pubsub|help", "slow"),
     ("restore", "keyspace write slow dangerous"),
     ("sort", "write set sortedset list slow dangerous"),
@@ -346,6 +347,7 @@ pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
     let subcommands =
         spec.subcommands.iter().map(|sub| command_info(sub, &format!("{full_name}|{}", sub.name))).collect();
     let arity = if spec.is_search_module() { -1 } else { spec.arity };
+    let (tips, specs) = super::getkeys::meta(spec, full_name);
     Frame::Array(vec![
         Frame::bulk(spec.registered_name(full_name)),
         Frame::Integer(arity as i64),
@@ -354,9 +356,9 @@ pub fn command_info(spec: &CommandSpec, full_name: &str) -> Frame {
         Frame::Integer(last as i64),
         Frame::Integer(step as i64),
         Frame::Set(acl_categories(spec, full_name)),
-        Frame::Array(vec![]),
-        Frame::Array(vec![]),
-        Frame::Array(subcommands),
+        Frame::Set(tips.into_iter().map(Frame::bulk).collect()),
+        super::getkeys::specs_frame(&specs),
+        Frame::Set(subcommands),
     ])
 }
 

@@ -288,7 +288,7 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
 fn blocking_keys<'a>(clients: impl Iterator<Item = &'a crate::server::Client>, nokey: bool) -> usize {
     let mut keys: Vec<(usize, &[u8])> = Vec::new();
     for client in clients {
-        let Some((args, _)) = &client.parked else { continue };
+        let Some((args, _)) = client.parked.as_ref().filter(|_| !client.postponed) else { continue };
         if nokey && !args[0].eq_ignore_ascii_case(b"xreadgroup") {
             continue;
         }
