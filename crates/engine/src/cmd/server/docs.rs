@@ -280,6 +280,7 @@ const CATEGORY_EXCEPTIONS: &[(&str, &str)] = &[
     ("migrate", "keyspace write slow dangerous"),
     ("pubsub|help", "slow"),
     ("restore", "keyspace write slow dangerous"),
+    ("role", "admin fast dangerous"),
     ("sort", "write set sortedset list slow dangerous"),
     ("sort_ro", "read set sortedset list slow dangerous"),
     ("swapdb", "keyspace write fast dangerous"),
