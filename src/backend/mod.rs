@@ -138,6 +138,7 @@ impl LocalBackend {
                 return Some((frame, s.engine.protocol(s.client)));
             }
             let adjust = s.cluster.as_ref().map(|_| args.clone());
+            let lang_note = words::language_note(&args);
             match s.engine.execute_blocking(s.client, args, now) {
                 Outcome::Reply(frame) => {
                     let frame = match adjust {
@@ -147,6 +148,7 @@ impl LocalBackend {
                     if s.engine.reply_suppressed(s.client) {
                         notes.borrow_mut().push(NO_REPLY.into());
                     }
+                    notes.borrow_mut().extend(lang_note);
                     Some((frame, s.engine.protocol(s.client)))
                 }
                 Outcome::Blocked { .. } => None,

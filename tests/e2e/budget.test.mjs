@@ -39,7 +39,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET_KB = 695;
+// Merged in session 11, with the page stemming English only (feature `english-only`: the other
+// 17 stemmers would add about 41 KB): 762.3 KB. Issue #20's rest (FT.EXPLAIN, FT.PROFILE,
+// FT.SPELLCHECK, FT.SUG*, synonyms, fuzzy matching, the new field options: about +75 KB raw)
+// and issue #19's rest (the key-spec and CONFIG tables, CLIENT PAUSE, SLOWLOG, LATENCY: about
+// +45 KB raw), ROLE/WAIT/WAITAOF/REPLICAOF/FAILOVER and MEMORY DOCTOR/STATS (+4 KB raw).
+const BUDGET_KB = 763;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/

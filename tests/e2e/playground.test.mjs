@@ -251,6 +251,10 @@ test('a JSON document browses as a tree: folds, types and paths, or as text', as
   assert.equal(await entry.locator('pre').innerText(),
     '[\n  {\n    "city": "London",\n    "geo": {\n      "lat": 51.5,\n      "lon": -0.12\n    }\n  }\n]');
   assert.equal(await page.locator('.scrollback .entry button.pretty-json').count(), 1, 'only JSON replies offer it');
+  // The page stems English only, and says so where a command names another language.
+  assert.equal(await run(page, 'FT.CREATE fr ON HASH PREFIX 1 fr: LANGUAGE french SCHEMA t TEXT'), 'OK');
+  assert.match(await page.locator('.scrollback .entry').last().locator('.note').innerText(),
+    /stems English only, so french words match as typed here/);
   // The text view prints the document as JSON.GET with INDENT prints it.
   await page.click('#key-detail button[data-view="text"]');
   assert.match(await text(page, '#key-detail pre'), /^\{\n  "name": "Ada",\n  "age": 37,/);
