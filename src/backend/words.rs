@@ -213,6 +213,24 @@ pub fn explain_script_stop(error: &str) -> Option<String> {
     })
 }
 
+/// A note for an FT.* command that names a LANGUAGE other than English (`LANGUAGE french`) on
+/// the in-page engine, which stems English only (the other stemmers would weigh 41 KB in the
+/// page): its words are matched as typed. `emulate` and real Redis stem that language.
+pub fn language_note(args: &[bytes::Bytes]) -> Option<String> {
+    if !cfg!(target_arch = "wasm32") || !args.first()?.to_ascii_lowercase().starts_with(b"ft.") {
+        return None;
+    }
+    let lang = args.windows(2).find(|w| w[0].eq_ignore_ascii_case(b"language")).map(|w| &w[1])?;
+    let english = lang.eq_ignore_ascii_case(b"english");
+    let known = playground_engine::search::text::Lang::parse(lang).is_some();
+    (!english && known).then(|| {
+        format!(
+            "note: this page's engine stems English only, so {} words match as typed here; `playground-proxy emulate` and Redis stem them",
+            String::from_utf8_lossy(lang).to_ascii_lowercase()
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,22 +326,4 @@ mod tests {
         assert!(close_reason("ws://x/ws", 1006, "", true).contains("was lost"));
         assert!(close_reason("u", 4000, "", true).contains("idle"));
     }
-}
-
-/// A note for an FT.* command that names a LANGUAGE other than English (`LANGUAGE french`) on
-/// the in-page engine, which stems English only (the other stemmers would weigh 41 KB in the
-/// page): its words are matched as typed. `emulate` and real Redis stem that language.
-pub fn language_note(args: &[bytes::Bytes]) -> Option<String> {
-    if !cfg!(target_arch = "wasm32") || !args.first()?.to_ascii_lowercase().starts_with(b"ft.") {
-        return None;
-    }
-    let lang = args.windows(2).find(|w| w[0].eq_ignore_ascii_case(b"language")).map(|w| &w[1])?;
-    let english = lang.eq_ignore_ascii_case(b"english");
-    let known = playground_engine::search::text::Lang::parse(lang).is_some();
-    (!english && known).then(|| {
-        format!(
-            "note: this page's engine stems English only, so {} words match as typed here; `playground-proxy emulate` and Redis stem them",
-            String::from_utf8_lossy(lang).to_ascii_lowercase()
-        )
-    })
 }
