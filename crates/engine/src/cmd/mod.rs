@@ -22,6 +22,7 @@ pub mod keys;
 pub mod latency;
 pub mod lcs;
 pub mod list;
+pub mod lolwut;
 pub mod monitor;
 pub mod pause;
 pub mod pubsub;
@@ -186,6 +187,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         server::COMMANDS,
         services::COMMANDS,
         replication::COMMANDS,
+        lolwut::COMMANDS,
         latency::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
