@@ -848,17 +848,6 @@ fn nesting_stays_bounded() {
 }
 
 /// Until the oracle has scanned the keys an index was created over (ours is synchronous).
-fn wait_indexed(s: &mut Session, index: &str) {
-    for _ in 0..500 {
-        let (raw, _) = s.both_raw(&args(&["FT.INFO", index]));
-        if common::info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("the oracle never finished indexing {index}");
-}
-
 /// `FT.CREATE ... ON JSON`: JSONPath fields (text, tag arrays, numbers, vectors as arrays),
 /// documents returned as `$`, RETURN by attribute or path, indexing failures.
 #[test]
@@ -905,7 +894,7 @@ fn search_indexes_json_documents() {
         ],
     );
     // The oracle scans doc:0 in the background.
-    wait_indexed(&mut s, "jidx");
+    common::wait_indexed(&mut s, "jidx");
     check(
         &mut s,
         &[

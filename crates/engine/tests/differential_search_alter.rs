@@ -16,18 +16,6 @@ fn seed(s: &mut Session) {
     ]);
 }
 
-/// Wait until the oracle's background scan (started by FT.ALTER) is done; ours is synchronous.
-fn wait_indexed(s: &mut Session, index: &str) {
-    for _ in 0..500 {
-        let raw = s.oracle.raw(&common::args(&["FT.INFO", index]));
-        if common::info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("the oracle never finished indexing {index}");
-}
-
 #[test]
 fn added_fields_index_existing_documents() {
     let mut s = Session::new();
@@ -36,7 +24,7 @@ fn added_fields_index_existing_documents() {
         &["FT.SEARCH", "alt:idx", "@tag:{a}", "NOCONTENT"],
         &["FT.ALTER", "alt:idx", "SCHEMA", "ADD", "tag", "TAG", "n", "NUMERIC", "SORTABLE"],
     ]);
-    wait_indexed(&mut s, "alt:idx");
+    common::wait_indexed(&mut s, "alt:idx");
     // The rescan gives documents new ids in the keyspace's (hash) order: sort, or compare as sets.
     s.same(&["FT.SEARCH", "alt:idx", "@tag:{a|b}", "NOCONTENT", "SORTBY", "n", "DESC"]);
     s.same_unordered(&["FT.SEARCH", "alt:idx", "@tag:{a|b}", "NOCONTENT"]);

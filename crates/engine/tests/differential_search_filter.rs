@@ -97,21 +97,9 @@ fn a_filter_that_cannot_be_evaluated_keeps_written_documents_and_drops_scanned_o
         "t",
         "TEXT",
     ]);
-    wait_indexed(&mut s, "flt:idx");
+    common::wait_indexed(&mut s, "flt:idx");
     s.same_unordered(&["FT.SEARCH", "flt:idx", "*", "NOCONTENT"]);
     s.run(&["FT.DROPINDEX", "flt:idx"]);
-}
-
-/// Wait until the oracle's background scan of existing keys is done; ours is synchronous.
-fn wait_indexed(s: &mut Session, index: &str) {
-    for _ in 0..500 {
-        let raw = s.oracle.raw(&common::args(&["FT.INFO", index]));
-        if common::info_field(&common::decode(&raw), "indexing") == playground_engine::Frame::Integer(0) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("the oracle never finished indexing {index}");
 }
 
 #[test]

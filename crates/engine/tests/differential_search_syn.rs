@@ -31,6 +31,10 @@ fn synonym_groups() {
         &["FT.EXPLAIN", "idx", "running hey"],
         // A group change indexes the documents again (unless SKIPINITIALSCAN).
         &["FT.SYNUPDATE", "idx", "g2", "hello"],
+    ]);
+    // Redis scans the documents again in the background: the searches wait for it.
+    common::wait_indexed(&mut s, "idx");
+    s.script(&[
         &["FT.SEARCH", "idx", "hey", "NOCONTENT", "SORTBY", "n"],
         &["FT.SYNUPDATE", "idx", "g3", "SKIPINITIALSCAN", "greetings", "wrld"],
         &["FT.SEARCH", "idx", "wrld", "NOCONTENT", "SORTBY", "n"],

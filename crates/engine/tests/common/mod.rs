@@ -674,3 +674,17 @@ pub fn remove_saved_file(s: &mut Session) {
         let _ = std::fs::remove_file(std::path::Path::new(&dir).join(file));
     }
 }
+
+/// Wait until the oracle's index has no background scan running (`indexing` 0 in FT.INFO):
+/// Redis indexes the keys that exist at FT.CREATE, or again after FT.SYNUPDATE, in the
+/// background, where the engine does it at once.
+pub fn wait_indexed(s: &mut Session, index: &str) {
+    for _ in 0..500 {
+        let raw = s.oracle.raw(&args(&["FT.INFO", index]));
+        if info_field(&decode(&raw), "indexing") == Frame::Integer(0) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the oracle never finished indexing {index}");
+}
