@@ -564,3 +564,20 @@ fn struct_library() {
     let script: Vec<&[&str]> = script.iter().map(|c| c.as_slice()).collect();
     s.script(&script);
 }
+
+/// SORT of a set BY a constant inside a script comes back in ALPHA order (a set's own order
+/// would make the script's reply depend on the server), as it does outside only with STORE.
+#[test]
+fn sort_by_constant_is_ordered_in_scripts() {
+    let mut s = session();
+    s.script(&[
+        &["DEL", "myset", "l"],
+        &["SADD", "myset", "b", "aa", "c", "a", "azz", "10", "9"],
+        &["EVAL", "return redis.call('sort', KEYS[1], 'by', '_')", "1", "myset"],
+        &["EVAL", "return redis.call('sort', KEYS[1], 'by', '_', 'get', '#', 'get', '_:*')", "1", "myset"],
+        &["EVAL", "return redis.call('sort', KEYS[1], 'by', '_', 'desc', 'limit', '1', '3')", "1", "myset"],
+        &["RPUSH", "l", "z", "b", "a"],
+        &["EVAL", "return redis.call('sort', KEYS[1], 'by', '_')", "1", "l"],
+        &["DEL", "myset", "l"],
+    ]);
+}

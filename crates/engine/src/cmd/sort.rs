@@ -167,8 +167,9 @@ fn sort_generic(ctx: &mut Ctx, args: &mut Args, readonly: bool) -> CmdResult {
         Some(Value::ZSet(_)) => Some(2),
         Some(_) => return Err(CmdError::wrong_type()),
     };
-    // Storing a set in its native (hash) order would not replicate: Redis sorts it as ALPHA.
-    if dontsort && kind == Some(1) && o.store.is_some() {
+    // Storing a set in its native (hash) order would not replicate, nor a script's reply be
+    // deterministic: Redis sorts it as ALPHA then.
+    if dontsort && kind == Some(1) && (o.store.is_some() || ctx.client.lua) {
         dontsort = false;
         o.alpha = true;
         o.by = None;
