@@ -98,6 +98,8 @@ function openSocket(url) {
 function receive(id, ms) {
   const socket = sockets.get(id);
   return new Promise((ok) => {
+    // Declared before `settle`, which also runs at once when bytes are already waiting.
+    let timer;
     const settle = () => {
       clearTimeout(timer);
       socket.wake = null;
@@ -106,7 +108,7 @@ function receive(id, ms) {
     };
     if (!socket || socket.chunks.length || socket.closed) return socket ? settle() : ok('closed');
     socket.wake = settle;
-    const timer = setTimeout(settle, ms);
+    timer = setTimeout(settle, ms);
   });
 }
 
