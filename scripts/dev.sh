@@ -177,6 +177,15 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Why serving failed: the end of trunk's log (build errors are at its end) and the free disk, as a
+# build that fills the disk fails the same way.
+serve_failed() {
+  local log=$1 message=$2
+  grep -vE '^ +(Compiling|Blocking) ' "$log" | tail -n 60 >&2
+  df -h "$root" >&2
+  echo "$message (log: $log)" >&2
+}
+
 # Run the end-to-end tests against `scripts/dev.sh serve` itself (trunk serve with the proxy
 # routes of Trunk.toml), so they test what a user gets from the README's serve command.
 e2e_against_serve() {
@@ -187,18 +196,23 @@ e2e_against_serve() {
   say "scripts/dev.sh serve on port $port (release build), for the end-to-end tests"
   PORT=$port "$root/scripts/dev.sh" serve >"$log" 2>&1 &
   pid=$!
-  # trunk serves once its first build is done: wait for the page that links the built wasm.
+  # trunk serves once its first build is done: wait for the page that links the built wasm. A
+  # failed build does not stop `trunk serve` (it waits for the next change), so watch its log too.
   local waited=0
   until curl -fsS "http://127.0.0.1:$port/" 2>/dev/null | grep -q '_bg.wasm'; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      cat "$log" >&2
-      echo "scripts/dev.sh serve stopped before serving the page" >&2
+      serve_failed "$log" "scripts/dev.sh serve stopped before serving the page"
+      return 1
+    fi
+    if grep -qE 'ERROR|error(\[E[0-9]+\])?:' "$log"; then
+      kill "$pid"
+      serve_failed "$log" "scripts/dev.sh serve could not build the page"
       return 1
     fi
     ((waited += 2))
     if ((waited > 1800)); then
       kill "$pid"
-      echo "scripts/dev.sh serve did not serve the page within 30 minutes (log: $log)" >&2
+      serve_failed "$log" "scripts/dev.sh serve did not serve the page within 30 minutes"
       return 1
     fi
     sleep 2
