@@ -99,7 +99,8 @@ fn format_tty(frame: &Frame, prefix: &str, out: &mut String) {
         Frame::HumanDouble(d) => {
             out.push_str(&format!("(double) {}\n", human_double(*d)));
         }
-        Frame::Bulk(b) => {
+        // SYNC's RDB reads as the bulk string it nearly is.
+        Frame::Bulk(b) | Frame::Transfer(b) => {
             out.push_str(&repr(b));
             out.push('\n');
         }
@@ -180,7 +181,7 @@ fn format_raw_into(frame: &Frame, out: &mut String) {
         Frame::Integer(i) => out.push_str(&format!("{i}\n")),
         Frame::Double(d) => out.push_str(&format!("{}\n", format_double(*d))),
         Frame::HumanDouble(d) => out.push_str(&format!("{}\n", human_double(*d))),
-        Frame::Bulk(b) | Frame::Verbatim(b) => {
+        Frame::Bulk(b) | Frame::Verbatim(b) | Frame::Transfer(b) => {
             out.push_str(&String::from_utf8_lossy(b));
             out.push('\n');
         }

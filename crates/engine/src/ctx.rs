@@ -152,6 +152,15 @@ impl<'a> Ctx<'a> {
         Ok(&mut self.server.dbs[db].raw_get_mut(key).expect("just inserted").value)
     }
 
+    /// Propagate the running command to replicas as `lines` instead of as typed (Redis's
+    /// `rewriteClientCommandVector`): `EXPIRE k 10` as `PEXPIREAT k <ms>`, `SPOP` as the `SREM`
+    /// of what it popped. Nothing happens while no replica listens.
+    pub fn propagate_as(&mut self, lines: impl FnOnce() -> Vec<Vec<Bytes>>) {
+        if self.server.repl.active() {
+            self.client.propagate_as = Some(lines());
+        }
+    }
+
     /// After an in-place change of `key`: recount its memory (and note an encoding conversion),
     /// delete it if it is now an empty collection, and tell watchers, indexes and listeners.
     pub fn modified(&mut self, key: &Bytes) {
@@ -229,7 +238,8 @@ pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
         crate::notify::notify(server, crate::notify::EXPIRED, "expired", db, key);
         let key = Bytes::copy_from_slice(key);
         server.events.emit(|| Event::Expired { db, key: key.clone() });
-        server.touch(db, &key);
+        server.signal_modified(db, &key);
+        crate::propagate::deletion(server, db, &key, "lazyfree-lazy-expire");
     }
 }
 

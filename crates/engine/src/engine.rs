@@ -73,6 +73,7 @@ impl Engine {
         }
         self.server.pushed.remove(&id);
         self.server.dirty_clients.remove(&id);
+        self.server.repl.detach(id);
     }
 
     /// Take the frames waiting for `client`'s connection, oldest first: pub/sub messages and
@@ -168,6 +169,10 @@ impl Engine {
         let keeps_caching =
             me.multi.is_some() || args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"client"));
         let exec = args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
+        // Redis's CMD_TOUCHES_ARBITRARY_KEYS: what SCAN and RANDOMKEY expire is not one unit.
+        let arbitrary = args
+            .first()
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"scan") || n.eq_ignore_ascii_case(b"randomkey"));
         if self.server.tracking.active() {
             crate::cmd::tracking::limit(&mut self.server);
         }
@@ -207,6 +212,8 @@ impl Engine {
             }
         }
         crate::cmd::tracking::broadcast(&mut self.server);
+        // The command (a whole EXEC, a script) was one execution unit for the replicas.
+        crate::propagate::flush(&mut self.server, !arbitrary);
         // A DEBUG SLEEP it ran (in a transaction too) has passed when the blocked are served.
         self.serve_parked(now.max(self.server.clock_floor));
         reply
@@ -608,6 +615,19 @@ impl Engine {
                 }
             }
         }
+        // min-replicas-to-write: writes (an EXEC that would run one) wait for good replicas.
+        if !crate::propagate::enough_good_replicas(&self.server, now) {
+            if spec.name == "exec" && self.queues_flag(client, "write") {
+                crate::cmd::transaction::discard_transaction(&mut self.server, client);
+                let text =
+                    format!("EXECABORT Transaction discarded because of: {}", crate::propagate::NOREPLICAS);
+                return Err(CmdError::raw(text).into_frame());
+            }
+            if spec.has_flag("write") {
+                client.multi_error |= in_multi;
+                return Err(CmdError::raw(crate::propagate::NOREPLICAS).into_frame());
+            }
+        }
         // A RESP2 subscriber may only (un)subscribe, PING, QUIT and RESET (RESP3 has no limit).
         if client.subs.active()
             && client.protocol == Protocol::Resp2
@@ -682,10 +702,14 @@ impl Engine {
             return reply;
         }
         let mut cursor = Args::new(args, start);
+        let dirty_before = self.server.dirty;
         let reply = {
             let mut ctx = Ctx { server: &mut self.server, client, now };
             (spec.run)(&mut ctx, &mut cursor).unwrap_or_else(CmdError::into_frame)
         };
+        if self.server.repl.active() {
+            self.propagate_call(client, spec, cursor.all(), dirty_before);
+        }
         if client.tracking.is_some() && spec.has_flag("readonly") {
             crate::cmd::tracking::remember(&mut self.server, client, spec, cursor.all());
         }
@@ -697,6 +721,21 @@ impl Engine {
         }
         self.after_command();
         reply
+    }
+
+    /// What a command that ran sends to the replicas (Redis's `call()`): its line, or what it
+    /// asked for instead, when it changed something; PUBLISH and the flushes always.
+    fn propagate_call(&mut self, client: &mut Client, spec: &CommandSpec, argv: &[Bytes], dirty_before: u64) {
+        let rewritten = client.propagate_as.take();
+        let changed = self.server.dirty != dirty_before
+            || matches!(spec.name, "publish" | "spublish" | "flushall" | "flushdb");
+        if !changed || client.blocked.is_some() {
+            return;
+        }
+        match rewritten {
+            Some(lines) => lines.into_iter().for_each(|line| self.server.repl.add(client.db, line)),
+            None => self.server.repl.add(client.db, argv.to_vec()),
+        }
     }
 
     /// SLOWLOG: a command that ran (not one that blocked, not EXEC itself) is logged with its
@@ -823,11 +862,16 @@ impl Engine {
     /// True if the client's transaction queues a command flagged denyoom (Redis's
     /// `mstate.cmd_flags & CMD_DENYOOM`).
     fn queues_denyoom(&self, client: &Client) -> bool {
+        self.queues_flag(client, "denyoom")
+    }
+
+    /// True if the client's transaction queues a command with `flag`.
+    fn queues_flag(&self, client: &Client, flag: &str) -> bool {
         client
             .multi
             .iter()
             .flatten()
-            .any(|args| self.resolve(&lower(&args[0]), args).is_ok_and(|(spec, _)| spec.has_flag("denyoom")))
+            .any(|args| self.resolve(&lower(&args[0]), args).is_ok_and(|(spec, _)| spec.has_flag(flag)))
     }
 
     /// Keep secondary structures (search indexes) in step with the keys a command changed.
@@ -884,6 +928,8 @@ impl Engine {
         }
         crate::cmd::tracking::deliver(&mut self.server);
         crate::cmd::tracking::broadcast(&mut self.server);
+        // Each expired key is its own unit for the replicas, never wrapped in MULTI.
+        crate::propagate::flush(&mut self.server, false);
         self.after_command();
         expired
     }

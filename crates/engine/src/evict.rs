@@ -75,6 +75,7 @@ fn evict_key(server: &mut Server, db: usize, key: &Bytes) {
         crate::notify::notify(server, crate::notify::EVICTED, "evicted", db, key);
         server.events.emit(|| Event::Evicted { db, key: key.clone() });
         server.touch(db, key);
+        crate::propagate::deletion(server, db, key, "lazyfree-lazy-eviction");
     }
 }
 

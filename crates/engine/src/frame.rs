@@ -45,6 +45,9 @@ pub enum Frame {
     Boolean(bool),
     /// `=n\r\ntxt:...` in RESP3 (INFO, CLIENT INFO); a bulk string in RESP2.
     Verbatim(Bytes),
+    /// `$n\r\n` and n bytes with no CRLF after them: the RDB file a primary sends a replica
+    /// after SYNC or PSYNC (Redis's `sendBulkToSlave`), in both protocols.
+    Transfer(Bytes),
     /// `>n` in RESP3 (pub/sub messages); an array in RESP2.
     Push(Vec<Frame>),
     /// `(digits` in RESP3 (DEBUG PROTOCOL BIGNUM, a script's `{big_number=...}`); a bulk string
@@ -147,6 +150,10 @@ impl Frame {
                 out.extend_from_slice(b"\r\n");
             }
             Frame::Verbatim(b) => bulk(out, b'$', b),
+            Frame::Transfer(b) => {
+                header(out, b'$', b.len());
+                out.extend_from_slice(b);
+            }
             Frame::BigNumber(n) if resp3 => line(out, b'(', n.as_bytes()),
             Frame::BigNumber(n) => bulk(out, b'$', n.as_bytes()),
         }
@@ -178,6 +185,7 @@ impl Frame {
             Frame::Boolean(_) => 4,
             Frame::Verbatim(b) if resp3 => bulk_len(b.len() + 4),
             Frame::Verbatim(b) => bulk_len(b.len()),
+            Frame::Transfer(b) => bulk_len(b.len()) - 2,
             Frame::BigNumber(n) if resp3 => n.len() + 3,
             Frame::BigNumber(n) => bulk_len(n.len()),
         }

@@ -71,6 +71,7 @@ pub mod notify;
 pub mod order;
 pub mod params;
 pub mod pqsort;
+pub mod propagate;
 pub mod rdb;
 pub mod resp;
 pub mod script;

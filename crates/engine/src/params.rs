@@ -83,6 +83,12 @@ pub fn listed() -> impl Iterator<Item = (&'static str, Param)> {
 pub struct Values(BTreeMap<&'static str, String>);
 
 impl Values {
+    /// The number a parameter was set to, `None` while it keeps its default: a lookup cheap
+    /// enough for every command (`min-replicas-to-write`).
+    pub fn set_number(&self, name: &str) -> Option<i64> {
+        self.0.get(name).and_then(|v| v.parse().ok())
+    }
+
     /// The value CONFIG GET prints.
     pub fn get(&self, param: &Param) -> &str {
         self.0.get(param.name).map_or(param.default, String::as_str)

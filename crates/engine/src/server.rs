@@ -141,6 +141,11 @@ pub struct Client {
     pub noauth: bool,
     /// The parked command waits for CLIENT PAUSE to end (Redis's BLOCKED_POSTPONE), not for keys.
     pub postponed: bool,
+    /// What the running command propagates to replicas instead of its own line (see
+    /// [`crate::ctx::Ctx::propagate_as`]); `Some(vec![])` propagates nothing.
+    pub propagate_as: Option<Vec<Vec<Bytes>>>,
+    /// SYNC or PSYNC made this connection a replica (CLIENT LIST's `S` flag).
+    pub replica: bool,
 }
 
 /// CLIENT PAUSE: commands wait until `end` (virtual ms); all of them, or (`all` false) those
@@ -192,8 +197,11 @@ pub struct Server {
     pub evict_pool: crate::evict::EvictionPool,
     /// Virtual-clock ms of the last SAVE/BGSAVE (LASTSAVE), initially the start time.
     pub last_save_ms: u64,
-    /// Key changes since the last SAVE (`rdb_changes_since_last_save`).
+    /// Key changes since the last SAVE (`rdb_changes_since_last_save`); a command that adds to
+    /// it propagates to replicas (expiry does not count, as in Redis).
     pub dirty: u64,
+    /// The replication stream: attached replicas and the changes of the current unit.
+    pub repl: crate::propagate::Propagation,
     /// The host's own cap on one string's size, below Redis's `proto-max-bulk-len` (see
     /// [`crate::Engine::set_value_limit`]); `None` in a server process.
     pub value_limit: Option<usize>,
@@ -269,6 +277,7 @@ impl Server {
             evict_pool: crate::evict::EvictionPool::default(),
             last_save_ms: now,
             dirty: 0,
+            repl: Default::default(),
             value_limit: None,
             auth_failures: 0,
             bgsave_ran: false,
@@ -385,6 +394,12 @@ impl Server {
     /// Record that `key` in `db` was modified: WATCHers are invalidated, indexes told.
     pub fn touch(&mut self, db: usize, key: &Bytes) {
         self.dirty += 1;
+        self.signal_modified(db, key);
+    }
+
+    /// [`Server::touch`] without counting a change: an expired key's deletion, which Redis
+    /// neither counts in `dirty` nor propagates as the command that found it.
+    pub fn signal_modified(&mut self, db: usize, key: &Bytes) {
         // Any change may wake someone (XREADGROUP wakes on deletion and on a change of type,
         // to answer NOGROUP or WRONGTYPE); `blocking::wakes` decides per waiter.
         if self.next_block_seq != 0 {

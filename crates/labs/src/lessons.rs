@@ -35,7 +35,7 @@ impl ReplySummary {
             Frame::Null | Frame::NullArray => ReplySummary::Nil,
             Frame::Integer(n) => ReplySummary::Integer(*n),
             Frame::Boolean(b) => ReplySummary::Integer(i64::from(*b)),
-            Frame::Bulk(b) | Frame::Verbatim(b) => {
+            Frame::Bulk(b) | Frame::Verbatim(b) | Frame::Transfer(b) => {
                 ReplySummary::Text(String::from_utf8_lossy(b).into_owned())
             }
             Frame::Double(d) | Frame::HumanDouble(d) => ReplySummary::Text(d.to_string()),

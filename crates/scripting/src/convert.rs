@@ -62,6 +62,8 @@ pub fn to_lua(lua: &Lua, frame: &Frame, proto: Protocol) -> omnilua::Result<Valu
         Frame::Simple(s) => single(lua, "ok", string(lua, s.as_bytes())?)?,
         Frame::Error(s) => single(lua, "err", string(lua, s.as_bytes())?)?,
         Frame::Integer(i) => Value::Number(*i as f64),
+        // SYNC is refused in scripts (noscript): a transfer never reaches one, but reads as bytes.
+        Frame::Transfer(b) => string(lua, b)?,
         Frame::Bulk(b) | Frame::Verbatim(b) if !resp3 || matches!(frame, Frame::Bulk(_)) => string(lua, b)?,
         Frame::Verbatim(b) => {
             let inner = lua.create_table()?;

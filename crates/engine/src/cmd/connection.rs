@@ -467,12 +467,17 @@ fn client_line_with(client: &Client, now: u64, current: Option<&str>, qbuf: usiz
     let mut flags = String::new();
     if client.monitor {
         flags.push('O');
+    } else if client.replica {
+        flags.push('S');
     }
     if client.subs.active() {
         flags.push('P');
     }
     if client.multi.is_some() {
         flags.push('x');
+    }
+    if client.parked.is_some() {
+        flags.push('b');
     }
     if let Some(t) = &client.tracking {
         flags.push('t');

@@ -147,10 +147,21 @@ fn restore(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if deadline.is_some_and(|t| t <= now as i64) {
         if deleted {
             ctx.notify(crate::notify::GENERIC, "del", &key);
+            let word = crate::propagate::delete_word(ctx.server, "lazyfree-lazy-server-del");
+            ctx.propagate_as(|| vec![crate::propagate::argv([word, &key])]);
         }
         return Ok(Frame::ok());
     }
     let deadline = deadline.map(|t| t as u64);
+    // A relative TTL reaches replicas as the deadline itself, with ABSTTL added.
+    if let Some(at) = deadline.filter(|_| !absttl) {
+        ctx.propagate_as(|| {
+            let mut line = args.all().to_vec();
+            line[2] = Bytes::from(at.to_string());
+            line.push(Bytes::from_static(b"ABSTTL"));
+            vec![line]
+        });
+    }
     ctx.set(key.clone(), value, deadline);
     ctx.notify(crate::notify::GENERIC, "restore", &key);
     // RediSearch reads the key on the oracle's "restore" event: a keyspace hit there. (That read

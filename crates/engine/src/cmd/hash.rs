@@ -409,9 +409,11 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let sum =
         add_parsed(&current, &by).ok_or_else(|| CmdError::err("increment would produce NaN or Infinity"))?;
     let text = Bytes::from(sum.to_human_string());
-    hash.insert(field, text.clone());
+    hash.insert(field.clone(), text.clone());
     ctx.notify(HASH, "hincrbyfloat", &key);
     ctx.modified(&key);
+    // The sum as text, so a replica cannot round differently.
+    ctx.propagate_as(|| vec![crate::propagate::argv([b"HSET", &key, &field, &text])]);
     Ok(Frame::Bulk(text))
 }
 

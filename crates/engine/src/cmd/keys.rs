@@ -521,9 +521,20 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, seconds: bool, absolute: bool,
     if when <= ctx.now as i64 {
         ctx.delete(&key);
         ctx.notify(GENERIC, "del", &key);
+        let word = crate::propagate::delete_word(ctx.server, "lazyfree-lazy-expire");
+        ctx.propagate_as(|| vec![crate::propagate::argv([word, &key])]);
     } else {
         ctx.set_expiry(&key, Some(when as u64));
         ctx.notify(GENERIC, "expire", &key);
+        // Replicas get the absolute deadline, the options as given (Redis rewrites two words).
+        if name != "pexpireat" {
+            ctx.propagate_as(|| {
+                let mut line = args.all().to_vec();
+                line[0] = Bytes::from_static(b"PEXPIREAT");
+                line[2] = Bytes::from(when.to_string());
+                vec![line]
+            });
+        }
     }
     Ok(Frame::Integer(1))
 }

@@ -12,6 +12,7 @@ use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 use crate::notify::LIST;
+use crate::propagate::argv;
 use crate::types::Value;
 use bytes::Bytes;
 use std::collections::VecDeque;
@@ -268,6 +269,15 @@ impl End {
             "lpop"
         } else {
             "rpop"
+        }
+    }
+
+    /// The pop a replica runs for a pop at this end.
+    fn pop_word(self) -> &'static [u8] {
+        if self == End::Left {
+            b"LPOP"
+        } else {
+            b"RPOP"
         }
     }
 }
@@ -624,10 +634,13 @@ fn parse_mpop(args: &mut Args) -> Result<(Vec<Bytes>, End, usize), CmdError> {
     Ok((keys, end, count.unwrap_or(1)))
 }
 
-/// Pop from the first non-empty list of `keys`: `[key, [elements]]`, or None.
+/// Pop from the first non-empty list of `keys`: `[key, [elements]]`, or None. Replicas get
+/// `LPOP key n` (or RPOP) with n what it popped.
 fn mpop(ctx: &mut Ctx, keys: &[Bytes], end: End, count: usize) -> Result<Option<Frame>, CmdError> {
     for key in keys {
         if let Some(items) = pop_n(ctx, key, end, count)? {
+            let n = items.len().to_string();
+            ctx.propagate_as(|| vec![argv([end.pop_word(), key, n.as_bytes()])]);
             return Ok(Some(Frame::Array(vec![Frame::Bulk(key.clone()), Frame::bulks(items)])));
         }
     }
@@ -645,6 +658,7 @@ fn blocking_pop(ctx: &mut Ctx, args: &mut Args, end: End) -> CmdResult {
     let deadline = parse_timeout(ctx, &raw_timeout)?;
     for key in &rest {
         if let Some(item) = pop_n(ctx, key, end, 1)?.and_then(|v| v.into_iter().next()) {
+            ctx.propagate_as(|| vec![argv([end.pop_word(), key])]);
             return Ok(Frame::Array(vec![Frame::Bulk(key.clone()), Frame::Bulk(item)]));
         }
     }
@@ -666,7 +680,14 @@ fn blmove(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let to = parse_end(&args.next_bytes()?)?;
     let deadline = parse_timeout(ctx, &args.next_bytes()?)?;
     match move_one(ctx, &src, &dst, from, to)? {
-        Some(item) => Ok(Frame::Bulk(item)),
+        Some(item) => {
+            ctx.propagate_as(|| {
+                let mut line = args.all()[..5].to_vec();
+                line[0] = Bytes::from_static(b"LMOVE");
+                vec![line]
+            });
+            Ok(Frame::Bulk(item))
+        }
         None => block_or(ctx, deadline, if ctx.client.in_exec { Frame::Null } else { Frame::NullArray }),
     }
 }
@@ -676,7 +697,10 @@ fn brpoplpush(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let dst = args.next_bytes()?;
     let deadline = parse_timeout(ctx, &args.next_bytes()?)?;
     match move_one(ctx, &src, &dst, End::Right, End::Left)? {
-        Some(item) => Ok(Frame::Bulk(item)),
+        Some(item) => {
+            ctx.propagate_as(|| vec![argv([b"RPOPLPUSH", &src, &dst])]);
+            Ok(Frame::Bulk(item))
+        }
         None => block_or(ctx, deadline, if ctx.client.in_exec { Frame::Null } else { Frame::NullArray }),
     }
 }

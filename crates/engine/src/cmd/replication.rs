@@ -70,7 +70,89 @@ pub const COMMANDS: &[CommandSpec] = &[
         "[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]",
         failover,
     ),
+    spec(
+        "sync",
+        1,
+        &["admin", "noscript", "no_async_loading", "no_multi"],
+        (0, 0, 0),
+        "server",
+        "Become a replica of this server the old way: the RDB of the data, then every change.",
+        "",
+        sync,
+    ),
+    spec(
+        "psync",
+        -3,
+        &["admin", "noscript", "no_async_loading", "no_multi"],
+        (0, 0, 0),
+        "server",
+        "Become a replica of this server: always a full resync here (FULLRESYNC, then the RDB).",
+        "replicationid offset",
+        psync,
+    ),
+    spec(
+        "replconf",
+        -1,
+        &["admin", "noscript", "loading", "stale", "allow_busy"],
+        (0, 0, 0),
+        "server",
+        "What a replica tells its primary (listening port, capabilities, acknowledged offset).",
+        "",
+        replconf,
+    ),
 ];
+
+/// SYNC: the client becomes a replica. It gets the RDB of the dataset now and, from the next
+/// command on, the replication stream (`crate::propagate`).
+fn sync(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    let rdb = crate::rdb::file(ctx.server, ctx.now);
+    ctx.server.repl.attach(ctx.client.id, ctx.now);
+    ctx.client.replica = true;
+    Ok(Frame::Transfer(rdb.into()))
+}
+
+/// PSYNC: this primary keeps no backlog, so every replica gets a full resync, as Redis answers
+/// an unknown replication id: `+FULLRESYNC <replid> <offset>`, then the RDB.
+fn psync(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    let rdb = crate::rdb::file(ctx.server, ctx.now);
+    ctx.server.repl.attach(ctx.client.id, ctx.now);
+    ctx.client.replica = true;
+    let id = ctx.client.id;
+    ctx.server.push_to(id, Frame::Transfer(rdb.into()));
+    Ok(Frame::Simple(format!("FULLRESYNC {} {}", replication_id(ctx), ctx.server.repl.offset)))
+}
+
+/// This server's replication id (INFO's `master_replid`): 40 hex digits fixed at its start.
+pub fn replication_id(ctx: &Ctx) -> String {
+    crate::digest::sha1_hex(format!("replid {}", ctx.server.started_ms).as_bytes())
+}
+
+/// REPLCONF: options in pairs, each accepted as Redis accepts it; ACK has no reply.
+fn replconf(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let options = args.rest();
+    if options.len() % 2 == 1 {
+        return Err(CmdError::wrong_arity("replconf"));
+    }
+    for pair in options.chunks(2) {
+        let name = String::from_utf8_lossy(&pair[0]).to_ascii_lowercase();
+        match name.as_str() {
+            "ack" | "fack" => {
+                ctx.server.repl.ack(ctx.client.id, ctx.now);
+                ctx.client.reply_skip = true;
+                return Ok(Frame::Simple("OK".into()));
+            }
+            "listening-port" | "ip-address" | "capa" | "getack" | "rdb-only" | "rdb-filter-only"
+            | "rdb-channel" => {}
+            _ => {
+                return Err(CmdError::err(format!(
+                    "Unrecognized REPLCONF option: {}",
+                    String::from_utf8_lossy(&pair[0])
+                )))
+            }
+        }
+    }
+    Ok(Frame::Simple("OK".into()))
+}
 
 /// ROLE: a primary at replication offset 0 (INFO's `master_repl_offset`: with no replica and
 /// no backlog, nothing is counted) with no replicas.

@@ -352,6 +352,9 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
                 "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'",
             ));
         }
+        if !crate::propagate::enough_good_replicas(server, now) {
+            return Err(CmdError::raw(crate::propagate::NOREPLICAS));
+        }
     }
     let Some(mut runner) = server.scripts.runner.take() else { return Err(CmdError::raw(NO_RUNNER)) };
     let control = server.scripts.control.clone();
@@ -439,6 +442,9 @@ impl ScriptHost for Host<'_> {
         }
         if self.oom && !self.allow_oom && !self.wrote && spec.has_flag("denyoom") {
             return CmdError::oom().into_frame();
+        }
+        if write && !crate::propagate::enough_good_replicas(self.engine.server(), self.now) {
+            return Frame::Error(crate::propagate::NOREPLICAS.into());
         }
         if write {
             self.wrote = true;

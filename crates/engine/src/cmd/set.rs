@@ -383,6 +383,9 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let member = set.shift_remove_index(pick);
         ctx.notify(SET, "spop", &key);
         ctx.modified(&key);
+        if let Some(m) = &member {
+            ctx.propagate_as(|| vec![crate::propagate::argv([b"SREM", &key, m])]);
+        }
         return Ok(member.map_or(Frame::Null, Frame::Bulk));
     };
     if count == 0 {
@@ -397,6 +400,8 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             popped = reply_order(set);
             set.clear();
         }
+        let word = crate::propagate::delete_word(ctx.server, "lazyfree-lazy-server-del");
+        ctx.propagate_as(|| vec![crate::propagate::argv([word, &key])]);
     } else {
         let chosen = distinct_indexes(ctx, len, count);
         if let Some(set) = write_set(ctx, &key)? {
@@ -405,6 +410,11 @@ fn spop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             let gone: std::collections::HashSet<&Bytes> = popped.iter().collect();
             set.retain(|m| !gone.contains(m));
         }
+        // As SREMs of what it popped, up to 1024 members each (Redis's batches).
+        ctx.propagate_as(|| {
+            let srem = |batch: &[Bytes]| [&[Bytes::from_static(b"SREM"), key.clone()][..], batch].concat();
+            popped.chunks(1024).map(srem).collect()
+        });
     }
     ctx.notify(SET, "spop", &key);
     ctx.modified(&key);

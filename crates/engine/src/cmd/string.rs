@@ -8,6 +8,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 use crate::long_double::{add_parsed, parse_long_double, LongDouble, Parsed};
 use crate::notify::{GENERIC, STRING};
+use crate::propagate::argv;
 use crate::types::{encoding, Value};
 use bytes::Bytes;
 
@@ -121,10 +122,14 @@ fn set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         });
     }
     let expires_at = if opts.keepttl { existing.flatten() } else { deadline };
-    ctx.set(key.clone(), Value::Str(value), expires_at);
+    ctx.set(key.clone(), Value::Str(value.clone()), expires_at);
     ctx.notify(STRING, "set", &key);
-    if deadline.is_some() {
+    if let Some(at) = deadline {
         ctx.notify(GENERIC, "expire", &key);
+        // Replicas get the deadline itself, so they keep the key exactly as long.
+        if !matches!(opts.expire, Some((ExpiryUnit::PxAt, _))) {
+            ctx.propagate_as(|| vec![argv([b"SET", &key, &value, b"PXAT", at.to_string().as_bytes()])]);
+        }
     }
     Ok(match old {
         Some(old) => old.map_or(Frame::Null, Frame::Bulk),
@@ -138,6 +143,7 @@ fn getdel(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if value.is_some() {
         ctx.delete(&key);
         ctx.notify(GENERIC, "del", &key);
+        ctx.propagate_as(|| vec![argv([b"DEL", &key])]);
     }
     Ok(value.map_or(Frame::Null, Frame::Bulk))
 }
@@ -152,14 +158,18 @@ fn getex(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             if deadline <= ctx.now && matches!(unit, ExpiryUnit::ExAt | ExpiryUnit::PxAt) {
                 ctx.delete(&key);
                 ctx.notify(GENERIC, "del", &key);
+                let word = crate::propagate::delete_word(ctx.server, "lazyfree-lazy-expire");
+                ctx.propagate_as(|| vec![argv([word, &key])]);
             } else {
                 ctx.set_expiry(&key, Some(deadline));
                 ctx.notify(GENERIC, "expire", &key);
+                ctx.propagate_as(|| vec![argv([b"PEXPIREAT", &key, deadline.to_string().as_bytes()])]);
             }
         }
         None if opts.persist && ctx.peek(&key).is_some_and(|e| e.expires_at.is_some()) => {
             ctx.set_expiry(&key, None);
             ctx.notify(GENERIC, "persist", &key);
+            ctx.propagate_as(|| vec![argv([b"PERSIST", &key])]);
         }
         None => {}
     }
@@ -170,8 +180,9 @@ fn getset(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let key = args.next_bytes()?;
     let value = args.next_bytes()?;
     let old = read_string(ctx, &key)?;
-    ctx.set(key.clone(), Value::Str(value), None);
+    ctx.set(key.clone(), Value::Str(value.clone()), None);
     ctx.notify(STRING, "set", &key);
+    ctx.propagate_as(|| vec![argv([b"SET", &key, &value])]);
     Ok(old.map_or(Frame::Null, Frame::Bulk))
 }
 
@@ -191,9 +202,10 @@ fn set_with_expiry(ctx: &mut Ctx, args: &mut Args, unit: ExpiryUnit, name: &str)
     let raw = args.next_bytes()?;
     let value = args.next_bytes()?;
     let deadline = unit.deadline(&raw, ctx.now, name)?;
-    ctx.set(key.clone(), Value::Str(value), Some(deadline));
+    ctx.set(key.clone(), Value::Str(value.clone()), Some(deadline));
     ctx.notify(STRING, "set", &key);
     ctx.notify(GENERIC, "expire", &key);
+    ctx.propagate_as(|| vec![argv([b"SET", &key, &value, b"PXAT", deadline.to_string().as_bytes()])]);
     Ok(Frame::ok())
 }
 
@@ -296,6 +308,8 @@ fn incrbyfloat(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // Redis builds the result as a plain string object, never an integer one.
     ctx.set_encoded(key.clone(), Value::Str(text.clone()), ttl, encoding::NOT_INT);
     ctx.notify(STRING, "incrbyfloat", &key);
+    // The sum as text, so a replica cannot round differently.
+    ctx.propagate_as(|| vec![argv([b"SET", &key, &text, b"KEEPTTL"])]);
     Ok(Frame::Bulk(text))
 }
 

@@ -93,6 +93,15 @@ fn pop(ctx: &mut Ctx, key: &Bytes, max: bool, count: usize) -> Vec<(Bytes, f64)>
     popped
 }
 
+/// Replicas get the plain pop: `ZPOPMIN key` for BZPOPMIN, with the count popped for the M forms.
+fn propagate_pop(ctx: &mut Ctx, key: &[u8], max: bool, popped: Option<usize>) {
+    let word: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+    ctx.propagate_as(|| match popped {
+        Some(n) => vec![crate::propagate::argv([word, key, n.to_string().as_bytes()])],
+        None => vec![crate::propagate::argv([word, key])],
+    });
+}
+
 /// `[key, [[member, score], ...]]` of ZMPOP and BZMPOP.
 fn nested(key: Bytes, popped: Vec<(Bytes, f64)>) -> Frame {
     let pairs = popped.into_iter().map(|(m, s)| Frame::Array(vec![Frame::Bulk(m), Frame::Double(s)]));
@@ -132,6 +141,7 @@ fn zmpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (keys, max, count) = parse_mpop(args)?;
     let Some(key) = first_zset(ctx, &keys)? else { return Ok(Frame::NullArray) };
     let popped = pop(ctx, &key, max, count);
+    propagate_pop(ctx, &key, max, Some(popped.len()));
     Ok(nested(key, popped))
 }
 
@@ -142,6 +152,7 @@ fn bzmpop(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     match first_zset(ctx, &keys)? {
         Some(key) => {
             let popped = pop(ctx, &key, max, count);
+            propagate_pop(ctx, &key, max, Some(popped.len()));
             Ok(nested(key, popped))
         }
         None => block_or(ctx, deadline, Frame::NullArray),
@@ -155,6 +166,7 @@ fn bzpop(ctx: &mut Ctx, args: &mut Args, max: bool) -> CmdResult {
     match first_zset(ctx, &keys)? {
         Some(key) => {
             let popped = pop(ctx, &key, max, 1);
+            propagate_pop(ctx, &key, max, None);
             let mut reply = vec![Frame::Bulk(key)];
             reply.extend(popped.into_iter().flat_map(|(m, s)| [Frame::Bulk(m), Frame::Double(s)]));
             Ok(Frame::Array(reply))

@@ -513,6 +513,55 @@ fn read_value(r: &mut Reader, kind: u8) -> Result<Value, ()> {
     })
 }
 
+/// A whole RDB file of `server`'s data, as a primary sends it to a replica after SYNC: the
+/// header, Redis's aux fields, the function libraries, then each database's keys with their
+/// deadlines (values exactly as DUMP writes them), EOF and the CRC-64 of it all.
+pub fn file(server: &crate::server::Server, now_ms: u64) -> Vec<u8> {
+    let mut out = format!("REDIS{RDB_VERSION:04}").into_bytes();
+    let aux = |out: &mut Vec<u8>, name: &str, value: &str| {
+        out.push(OPCODE_AUX);
+        put_string(out, name.as_bytes());
+        put_string(out, value.as_bytes());
+    };
+    aux(&mut out, "redis-ver", "7.4.1");
+    aux(&mut out, "redis-bits", "64");
+    aux(&mut out, "ctime", &(now_ms / 1000).to_string());
+    aux(&mut out, "used-mem", &server.used_memory().to_string());
+    aux(&mut out, "aof-base", "0");
+    for library in server.scripts.libraries.values() {
+        out.push(OPCODE_FUNCTION2);
+        put_string(&mut out, &library.code);
+    }
+    for (index, db) in server.dbs.iter().enumerate().filter(|(_, db)| !db.is_empty()) {
+        out.push(OPCODE_SELECTDB);
+        put_len(&mut out, index as u64);
+        out.push(OPCODE_RESIZEDB);
+        put_len(&mut out, db.len() as u64);
+        put_len(&mut out, db.iter().filter(|(_, e)| e.expires_at.is_some()).count() as u64);
+        for (key, entry) in db.iter() {
+            if let Some(at) = entry.expires_at {
+                out.push(OPCODE_EXPIRETIME_MS);
+                out.extend_from_slice(&at.to_le_bytes());
+            }
+            let payload = dump(&entry.value, entry.encoding_floor);
+            out.push(payload[0]);
+            put_string(&mut out, key);
+            out.extend_from_slice(&payload[1..payload.len() - 10]);
+        }
+    }
+    out.push(OPCODE_EOF);
+    let crc = crc64::crc64(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// The RDB file's opcodes (`rdb.h`).
+const OPCODE_AUX: u8 = 250;
+const OPCODE_RESIZEDB: u8 = 251;
+const OPCODE_EXPIRETIME_MS: u8 = 252;
+const OPCODE_SELECTDB: u8 = 254;
+const OPCODE_EOF: u8 = 255;
+
 /// `RDB_OPCODE_FUNCTION2`: one function library's code in a FUNCTION DUMP payload.
 const OPCODE_FUNCTION2: u8 = 245;
 

@@ -251,6 +251,9 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
             .to_string(),
         "maxmemory_policy" => config.policy.name().to_string(),
         "rdb_changes_since_last_save" => server.dirty.to_string(),
+        // Replicas attached with SYNC/PSYNC and the bytes of the stream they were sent.
+        "connected_slaves" => server.repl.replicas().len().to_string(),
+        "master_repl_offset" => server.repl.offset.to_string(),
         "rdb_last_save_time" => (server.last_save_ms / 1000).to_string(),
         "rdb_saves" => stats.rdb_saves.to_string(),
         "rdb_last_bgsave_time_sec" => if server.bgsave_ran { "0" } else { "-1" }.to_string(),

@@ -1,0 +1,153 @@
+//! The replication stream a primary writes to its replicas (Redis 7.4's `alsoPropagate` and
+//! `propagatePendingCommands`, `server.c`; `replicationFeedSlaves`, `replication.c`).
+//!
+//! A client that sends SYNC or PSYNC becomes a replica: after the RDB of the dataset it receives
+//! every change as a command, exactly as Redis writes it, so a real replica (or Redis's own test
+//! suite, which reads this stream) sees what Redis would send. The changes of one *execution
+//! unit* (a command, a whole EXEC, a script) are collected first; a unit that made more than one
+//! is wrapped in MULTI/EXEC, and a SELECT goes before the first command of another database.
+//!
+//! Commands propagate as their effect, not as typed: relative TTLs become absolute (`SET ..
+//! PXAT`, `PEXPIREAT`), pops name what they popped (`SPOP` as `SREM`), scripts as the commands
+//! they ran, expired keys as `DEL`. A handler says so with [`crate::ctx::Ctx::propagate_as`].
+//! Nothing is collected while no replica is attached, so the stream costs nothing otherwise.
+
+use crate::frame::Frame;
+use crate::server::Server;
+use bytes::Bytes;
+
+/// The replication side of the server: who listens and what the current unit changed.
+#[derive(Debug, Default)]
+pub struct Propagation {
+    /// Clients attached with SYNC or PSYNC, in the order they attached.
+    replicas: Vec<u64>,
+    /// When each replica last acknowledged (REPLCONF ACK) or attached, virtual ms.
+    acked: Vec<u64>,
+    /// The commands of the current execution unit, with their database (`None`: MULTI and
+    /// EXEC, which select nothing).
+    pending: Vec<(Option<usize>, Vec<Bytes>)>,
+    /// The database the stream last selected (Redis's `slaveseldb`); `None` until the first
+    /// command after a replica attached, which then gets a SELECT.
+    selected: Option<usize>,
+    /// Bytes written to the stream since the start (`master_repl_offset`).
+    pub offset: u64,
+}
+
+impl Propagation {
+    /// True while a replica listens: only then are changes collected.
+    pub fn active(&self) -> bool {
+        !self.replicas.is_empty()
+    }
+
+    /// The attached replicas (INFO's `connected_slaves`).
+    pub fn replicas(&self) -> &[u64] {
+        &self.replicas
+    }
+
+    /// Attach `client` as a replica at `now`; the next command it receives is preceded by a
+    /// SELECT.
+    pub fn attach(&mut self, client: u64, now: u64) {
+        if !self.replicas.contains(&client) {
+            self.replicas.push(client);
+            self.acked.push(now);
+        }
+        self.selected = None;
+    }
+
+    /// A replica acknowledged the stream (REPLCONF ACK): it counts as good for a while.
+    pub fn ack(&mut self, client: u64, now: u64) {
+        if let Some(i) = self.replicas.iter().position(|id| *id == client) {
+            self.acked[i] = now;
+        }
+    }
+
+    /// Forget a replica that disconnected.
+    pub fn detach(&mut self, client: u64) {
+        if let Some(i) = self.replicas.iter().position(|id| *id == client) {
+            self.replicas.remove(i);
+            self.acked.remove(i);
+        }
+    }
+}
+
+/// Redis's `checkGoodReplicasStatus`: with `min-replicas-to-write` N set, writes need N replicas
+/// that acknowledged within `min-replicas-max-lag` seconds.
+pub fn enough_good_replicas(server: &Server, now: u64) -> bool {
+    let others = &server.config.others;
+    let Some(needed) = others.set_number("min-replicas-to-write").filter(|n| *n > 0) else { return true };
+    let max_lag = others.set_number("min-replicas-max-lag").unwrap_or(10);
+    if max_lag == 0 {
+        return true;
+    }
+    let lag_ms = max_lag.saturating_mul(1000) as u64;
+    let good = server.repl.acked.iter().filter(|at| now.saturating_sub(**at) <= lag_ms).count();
+    good as i64 >= needed
+}
+
+/// The error a write gets while [`enough_good_replicas`] says no.
+pub const NOREPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
+
+impl Propagation {
+    /// Add one command to the current unit (Redis's `alsoPropagate`).
+    pub fn add(&mut self, db: usize, argv: Vec<Bytes>) {
+        if self.active() {
+            self.pending.push((Some(db), argv));
+        }
+    }
+}
+
+/// A command line from words, for the commands the engine writes itself.
+pub fn argv<const N: usize>(words: [&[u8]; N]) -> Vec<Bytes> {
+    words.iter().map(|w| Bytes::copy_from_slice(w)).collect()
+}
+
+/// A key's deletion by expiry, eviction or an already-past deadline, as Redis's
+/// `propagateDeletion`: UNLINK when the matching `lazyfree-lazy-*` setting is on.
+pub fn deletion(server: &mut Server, db: usize, key: &[u8], lazy_setting: &str) {
+    if server.repl.active() {
+        let line = argv([delete_word(server, lazy_setting), key]);
+        server.repl.add(db, line);
+    }
+}
+
+/// `UNLINK` when the `lazyfree-lazy-*` setting named is on, else `DEL`.
+pub fn delete_word(server: &Server, lazy_setting: &str) -> &'static [u8] {
+    if server.config.get(lazy_setting).as_deref() == Some("yes") {
+        b"UNLINK"
+    } else {
+        b"DEL"
+    }
+}
+
+/// End an execution unit: write what it changed to every replica, in MULTI/EXEC when it made
+/// more than one change and `wrap` allows (a command that touches arbitrary keys, SCAN or
+/// RANDOMKEY expiring several, is not wrapped, nor is the active expiry cycle).
+pub fn flush(server: &mut Server, wrap: bool) {
+    if server.repl.pending.is_empty() {
+        return;
+    }
+    let pending = std::mem::take(&mut server.repl.pending);
+    let transaction = wrap && pending.len() > 1;
+    if transaction {
+        feed(server, None, argv([b"MULTI"]));
+    }
+    for (db, argv) in pending {
+        feed(server, db, argv);
+    }
+    if transaction {
+        feed(server, None, argv([b"EXEC"]));
+    }
+}
+
+/// Write one command to every replica, with a SELECT first when it is for another database.
+fn feed(server: &mut Server, db: Option<usize>, line: Vec<Bytes>) {
+    if let Some(db) = db.filter(|db| server.repl.selected != Some(*db)) {
+        server.repl.selected = Some(db);
+        feed(server, None, argv([b"SELECT", db.to_string().as_bytes()]));
+    }
+    let frame = Frame::Array(line.into_iter().map(Frame::Bulk).collect());
+    server.repl.offset += frame.encoded_len(crate::Protocol::Resp2) as u64;
+    for id in server.repl.replicas.clone() {
+        server.push_to(id, frame.clone());
+    }
+}

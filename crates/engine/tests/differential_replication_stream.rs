@@ -1,0 +1,223 @@
+//! The replication stream against Redis 7.4: a connection that sends SYNC gets the RDB, then
+//! every change as the command Redis propagates for it. Both sides run the same commands while
+//! a replica listens; the streams must match line for line (deadlines, which each side takes
+//! from its own clock, are masked).
+
+mod common;
+
+use bytes::Bytes;
+use common::{args, now_ms, Session};
+use playground_engine::resp::{parse_frame, Limits};
+use playground_engine::{Frame, Protocol};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// A replica of the oracle: the socket after SYNC, past the RDB.
+struct OracleReplica {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl OracleReplica {
+    fn attach(port: u16) -> OracleReplica {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the oracle");
+        stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+        stream.write_all(b"SYNC\r\n").expect("send SYNC");
+        let mut replica = OracleReplica { stream, buf: Vec::new() };
+        // Newlines are keep-alives while the RDB is made; then `$<len>\r\n` and len bytes.
+        let header = loop {
+            let line = replica.line();
+            if !line.is_empty() {
+                break line;
+            }
+        };
+        let len: usize = header.strip_prefix('$').and_then(|n| n.parse().ok()).expect("RDB length");
+        while replica.buf.len() < len {
+            replica.fill();
+        }
+        assert!(replica.buf.starts_with(b"REDIS00"), "the oracle sent an RDB file");
+        replica.buf.drain(..len);
+        replica
+    }
+
+    fn fill(&mut self) {
+        let mut chunk = [0u8; 65536];
+        let n = self.stream.read(&mut chunk).expect("read the replication stream");
+        assert!(n > 0, "the oracle closed the replication link");
+        self.buf.extend_from_slice(&chunk[..n]);
+    }
+
+    fn line(&mut self) -> String {
+        loop {
+            if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
+                let line = String::from_utf8_lossy(&self.buf[..i]).into_owned();
+                self.buf.drain(..i + 2);
+                return line;
+            }
+            self.fill();
+        }
+    }
+
+    /// The next command of the stream.
+    fn command(&mut self) -> Frame {
+        loop {
+            if let Some((frame, used)) = parse_frame(&self.buf, &Limits::default()).expect("stream parses") {
+                self.buf.drain(..used);
+                return frame;
+            }
+            self.fill();
+        }
+    }
+}
+
+/// A command line as one readable string, deadlines (13+ digit numbers) masked.
+fn show(frame: &Frame) -> String {
+    let Frame::Array(words) = frame else { return format!("{frame:?}") };
+    let words = words.iter().map(|w| String::from_utf8_lossy(w.as_bytes().unwrap_or_default()).into_owned());
+    let words: Vec<String> = words
+        .map(|w| if w.len() >= 13 && w.bytes().all(|b| b.is_ascii_digit()) { "<ms>".into() } else { w })
+        .collect();
+    words.join(" ")
+}
+
+/// Run `lines` on both sides while a replica listens on each; the streams up to a final
+/// `SET replication-end 1` must be the same.
+fn same_stream(lines: &[&[&str]]) {
+    same_stream_bytes(&lines.iter().map(|line| args(line)).collect::<Vec<_>>());
+}
+
+/// [`same_stream`] with binary arguments (a DUMP payload).
+fn same_stream_bytes(lines: &[Vec<Bytes>]) {
+    let mut s = Session::new();
+    let port = common::oracle_port();
+    // What Redis's own test suite sets: a disk-based SYNC (`$<len>` then the RDB) and no PINGs.
+    s.run(&["CONFIG", "SET", "repl-diskless-sync", "no", "repl-ping-replica-period", "3600"]);
+    let mut theirs_link = OracleReplica::attach(port);
+    let replica = s.engine.connect(now_ms());
+    let rdb = s.engine.execute(replica, args(&["SYNC"]), now_ms());
+    let Frame::Transfer(rdb) = rdb else { panic!("SYNC answers the RDB: {rdb:?}") };
+    assert!(rdb.starts_with(b"REDIS0012"));
+    for line in lines {
+        s.both_frames(line);
+    }
+    s.run(&["SET", "replication-end", "1"]);
+    let mut theirs = Vec::new();
+    loop {
+        let line = show(&theirs_link.command());
+        let end = line == "SET replication-end 1";
+        theirs.push(line);
+        if end {
+            break;
+        }
+    }
+    let ours: Vec<String> = s.engine.take_pushes(replica).iter().map(show).collect();
+    // The replica's frames are RESP2 arrays of bulks, as Redis writes the stream.
+    assert_eq!(s.engine.protocol(replica), Protocol::Resp2);
+    drop(theirs_link);
+    assert_eq!(ours, theirs, "\nreplication stream (left: emulator, right: Redis)");
+}
+
+#[test]
+fn commands_propagate_as_their_effect() {
+    same_stream(&[
+        &["SET", "a", "1", "EX", "100"],
+        &["SET", "a", "1", "PXAT", "99999999999999"],
+        &["SETEX", "b", "100", "x"],
+        &["PSETEX", "b", "100000", "x"],
+        &["EXPIRE", "b", "200", "GT"],
+        &["PEXPIRE", "b", "300000"],
+        &["EXPIREAT", "b", "1"],
+        &["SET", "c", "v"],
+        &["GETEX", "c", "EX", "100"],
+        &["GETEX", "c", "PERSIST"],
+        &["GETEX", "c"],
+        &["GETDEL", "c"],
+        &["GETDEL", "c"],
+        &["GETSET", "d", "1"],
+        &["INCRBYFLOAT", "d", "0.1"],
+        &["HINCRBYFLOAT", "h", "f", "1.5"],
+        &["SADD", "s", "only"],
+        &["SPOP", "s"],
+        &["SADD", "s", "x", "y"],
+        &["SPOP", "s", "5"],
+        &["RPUSH", "l", "a", "b", "c"],
+        &["LMPOP", "1", "l", "LEFT", "COUNT", "2"],
+        &["BLPOP", "l", "0"],
+        &["RPUSH", "l", "z"],
+        &["BLMOVE", "l", "l2", "LEFT", "RIGHT", "0"],
+        &["BRPOPLPUSH", "l2", "l", "0"],
+        &["ZADD", "z", "1", "a", "2", "b", "3", "c"],
+        &["ZMPOP", "1", "z", "MIN", "COUNT", "10"],
+        &["ZADD", "z", "1", "a"],
+        &["BZPOPMAX", "z", "0"],
+        &["DEL", "missing"],
+        &["PUBLISH", "channel", "hello"],
+    ]);
+}
+
+#[test]
+fn transactions_and_databases_propagate_as_units() {
+    same_stream(&[
+        &["MULTI"],
+        &["SET", "a", "1"],
+        &["EXEC"],
+        &["MULTI"],
+        &["SET", "a", "2"],
+        &["GET", "a"],
+        &["SELECT", "3"],
+        &["INCR", "a"],
+        &["EXEC"],
+        &["SELECT", "0"],
+        &["MULTI"],
+        &["GET", "a"],
+        &["EXEC"],
+        &["MULTI"],
+        &["DEL", "nothing"],
+        &["EXEC"],
+        &["SELECT", "5"],
+        &["SET", "x", "1"],
+        &["SELECT", "0"],
+        &["SET", "y", "1"],
+        &["FLUSHDB"],
+    ]);
+}
+
+#[test]
+fn restore_sends_its_deadline() {
+    let mut s = Session::new();
+    s.run(&["SET", "src", "payload"]);
+    let (dump, _) = s.both(&["DUMP", "src"]);
+    let payload = Bytes::copy_from_slice(dump.as_bytes().expect("a DUMP payload"));
+    drop(s);
+    let past = (now_ms() - 5000).to_string();
+    let line = |words: &[&str]| -> Vec<Bytes> {
+        words
+            .iter()
+            .map(|w| if *w == "$payload" { payload.clone() } else { Bytes::from(w.to_string()) })
+            .collect()
+    };
+    same_stream_bytes(&[
+        line(&["RESTORE", "r1", "100000", "$payload"]),
+        line(&["RESTORE", "r2", "0", "$payload"]),
+        line(&["SET", "r3", "old"]),
+        line(&["RESTORE", "r3", &past, "$payload", "REPLACE", "ABSTTL"]),
+        line(&["SET", "r4", "old"]),
+        line(&["CONFIG", "SET", "lazyfree-lazy-server-del", "yes"]),
+        line(&["RESTORE", "r4", &past, "$payload", "REPLACE", "ABSTTL"]),
+        line(&["CONFIG", "SET", "lazyfree-lazy-server-del", "no"]),
+    ]);
+}
+
+#[test]
+fn min_replicas_to_write_refuses_writes_until_replicas_acknowledge() {
+    let mut s = Session::new();
+    s.same(&["CONFIG", "SET", "min-replicas-to-write", "1"]);
+    s.same(&["SET", "x", "1"]);
+    s.same(&["GET", "x"]);
+    s.same(&["MULTI"]);
+    s.same(&["SET", "x", "1"]);
+    s.same(&["EXEC"]);
+    s.same(&["CONFIG", "SET", "min-replicas-to-write", "0"]);
+    s.same(&["SET", "x", "1"]);
+}
