@@ -175,6 +175,7 @@ impl Engine {
             .is_some_and(|n| n.eq_ignore_ascii_case(b"scan") || n.eq_ignore_ascii_case(b"randomkey"));
         if self.server.tracking.active() {
             crate::cmd::tracking::limit(&mut self.server);
+            me.early_pushes = crate::cmd::tracking::take_own(&mut self.server, &me);
         }
         self.server.current_client = client;
         let mark = me.pushes.len();
@@ -189,6 +190,18 @@ impl Engine {
                 let push = Frame::Push(vec![Frame::bulk("invalidate"), Frame::Null]);
                 me.pushes.insert(mark, std::mem::replace(&mut reply, push));
             }
+        }
+        // Invalidations made before the command ran (the tracking table's limit, eviction) went
+        // to the connection before its reply: the first is the reply here, the rest and the
+        // reply the first pushes (the same bytes on the wire).
+        if !me.early_pushes.is_empty() {
+            let mut early = std::mem::take(&mut me.early_pushes);
+            // A command that parks has no reply yet: they wait as plain pushes.
+            if me.blocked.is_none() {
+                early.push(reply);
+                reply = early.remove(0);
+            }
+            me.pushes.splice(mark..mark, early);
         }
         // CLIENT REPLY: Redis's resetClient ends a SKIP and arms the one SKIP asked for. Pushes
         // (SUBSCRIBE's confirmations) are written all the same.
@@ -601,7 +614,12 @@ impl Engine {
         // transaction is discarded with EXECABORT naming the OOM error, and the queued
         // commands themselves are not checked again as they run.
         if self.server.config.maxmemory > 0 && !self.server.pause.active(now) {
-            if let Err(e) = crate::evict::make_room(&mut self.server, now) {
+            let made_room = crate::evict::make_room(&mut self.server, now);
+            if self.server.tracking.active() {
+                let own = crate::cmd::tracking::take_own(&mut self.server, client);
+                client.early_pushes.extend(own);
+            }
+            if let Err(e) = made_room {
                 if spec.name == "exec" && self.queues_denyoom(client) {
                     crate::cmd::transaction::discard_transaction(&mut self.server, client);
                     let text = format!("EXECABORT Transaction discarded because of: {}", e.0);

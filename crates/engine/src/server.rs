@@ -146,6 +146,9 @@ pub struct Client {
     pub propagate_as: Option<Vec<Vec<Bytes>>>,
     /// SYNC or PSYNC made this connection a replica (CLIENT LIST's `S` flag).
     pub replica: bool,
+    /// Invalidations for this client made before its command ran (see
+    /// [`crate::cmd::tracking::take_own`]): written before its reply.
+    pub early_pushes: Vec<crate::frame::Frame>,
 }
 
 /// CLIENT PAUSE: commands wait until `end` (virtual ms); all of them, or (`all` false) those

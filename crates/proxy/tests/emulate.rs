@@ -217,6 +217,23 @@ fn redis_cli_and_redis_benchmark_work_unchanged() {
     assert_eq!(cli(&["ZADD", "board", "10", "ada", "20", "bob"]), "2");
     assert_eq!(cli(&["ZRANGE", "board", "0", "-1", "REV", "WITHSCORES"]), "bob\n20\nada\n10");
     assert_eq!(cli(&["--no-raw", "HGETALL", "missing"]), "(empty array)");
+    // Without a command, redis-cli is a shell that first builds its help from COMMAND DOCS (it
+    // segfaulted on an empty argument group): a session typed on its standard input.
+    let mut shell = Command::new("redis-cli")
+        .args(["-p", &port.to_string()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("redis-cli");
+    shell
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"MULTI\nSELECT 2\nINCR visits\nEXEC\nSELECT 0\nGET course\n")
+        .expect("type");
+    let session = shell.wait_with_output().expect("redis-cli session");
+    assert!(session.status.success(), "redis-cli's shell ended with {}", session.status);
+    assert_eq!(String::from_utf8_lossy(&session.stdout), "OK\nQUEUED\nQUEUED\nOK\n1\nOK\nAI-200\n");
     let bench = Command::new("redis-benchmark")
         .args([
             "-p",

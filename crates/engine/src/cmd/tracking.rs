@@ -358,6 +358,23 @@ pub fn deliver(server: &mut Server) {
     }
 }
 
+/// The invalidations pending for `me`, the running client (out of the client map), that reach
+/// its own connection: made before its command ran (the tracking table's limit, eviction), they
+/// precede its reply, as Redis writes them to the client at once. Redirected ones stay pending.
+pub fn take_own(server: &mut Server, me: &Client) -> Vec<Frame> {
+    let own = me.tracking.as_ref().is_some_and(|t| t.redirect == 0 && !t.bcast);
+    if !own || me.protocol != Protocol::Resp3 || server.tracking.pending.is_empty() {
+        return Vec::new();
+    }
+    let (mine, rest) = std::mem::take(&mut server.tracking.pending)
+        .into_iter()
+        .partition::<Vec<_>, _>(|(id, key, _)| *id == me.id && key.is_some());
+    server.tracking.pending = rest;
+    let invalidate =
+        |key: Bytes| Frame::Push(vec![Frame::bulk("invalidate"), Frame::Array(vec![Frame::Bulk(key)])]);
+    mine.into_iter().filter_map(|(_, key, _)| key.map(invalidate)).collect()
+}
+
 /// Send the keys changed under each BCAST prefix since the last call (Redis's
 /// `trackingBroadcastInvalidationMessages`, run before the event loop sleeps).
 pub fn broadcast(server: &mut Server) {

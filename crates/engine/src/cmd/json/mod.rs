@@ -69,7 +69,7 @@ pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
         WD,
         (1, -1, 3),
         "Set JSON values in several keys.",
-        "key path value [...]",
+        "key path value [key path value ...]",
         json_mset
     ),
     json_cmd!("json.numincrby", W, K, "Add to the numbers at a path.", "key path number", json_numincrby),

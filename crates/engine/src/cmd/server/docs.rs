@@ -212,6 +212,14 @@ fn parse_alternatives(toks: &[Tok], pos: &mut usize, close: Option<char>) -> Vec
 /// Add a bracketed group to a sequence. `[key ...]` right after `key` marks that `key` multiple,
 /// and `field value [field value ...]` becomes one multiple block, as Redis documents them.
 fn push_group(seq: &mut Vec<DocArg>, mut inner: Vec<DocArg>, optional: bool) {
+    // `[...]` alone repeats what came before; an empty group would reach redis-cli as a block
+    // with no arguments, which its help builder dereferences (a segfault in redis-cli 7.0).
+    if inner.is_empty() {
+        if let Some(last) = seq.last_mut() {
+            last.multiple = true;
+        }
+        return;
+    }
     // `[a b ...]`: the ellipsis repeats the whole group, not only its last word.
     let repeated = inner.last().is_some_and(|a| a.multiple);
     if let Some(last) = inner.last_mut() {
@@ -420,6 +428,28 @@ mod tests {
         let optional_list = parse_syntax("[section [section ...]]");
         assert_eq!(optional_list.len(), 1);
         assert!(optional_list[0].optional && optional_list[0].multiple);
+    }
+
+    /// redis-cli 7.0 builds its help from COMMAND DOCS and dereferences the arguments of every
+    /// block and one-of: none may be empty, in any command's or subcommand's syntax.
+    #[test]
+    fn every_group_has_arguments() {
+        fn check(name: &str, args: &[DocArg]) {
+            for arg in args {
+                assert!(!arg.name.is_empty() || arg.kind == "oneof", "{name}: an unnamed {}", arg.kind);
+                if matches!(arg.kind, "block" | "oneof") {
+                    assert!(!arg.children.is_empty(), "{name}: an empty {}", arg.kind);
+                }
+                check(name, &arg.children);
+            }
+        }
+        let specs = crate::cmd::all().flat_map(|s| std::iter::once(s).chain(s.subcommands.iter()));
+        for spec in specs {
+            check(spec.name, &parse_syntax(spec.syntax));
+        }
+        let repeated = parse_syntax("key path value [...]");
+        assert_eq!(repeated.len(), 3);
+        assert!(repeated[2].multiple);
     }
 
     #[test]

@@ -1,0 +1,175 @@
+//! A real Redis 7.4 as a replica of `emulate`: REPLICAOF, PSYNC's full resync with the RDB the
+//! engine writes, then the replication stream. What the replica holds must be what emulate holds,
+//! after the initial sync and after writes that propagate as something else than typed (relative
+//! TTLs, pops, floats, transactions, scripts, other databases).
+
+use playground_proxy::emulate::{serve, Shared};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Start the emulator on a free port in a background runtime; returns the port.
+fn start_emulate() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+            serve(listener, Shared::new(7)).await.expect("serve");
+        });
+    });
+    port
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// `redis-cli -p port args...`, its output without the trailing newline.
+fn cli(port: u16, args: &[&str]) -> String {
+    let out =
+        Command::new("redis-cli").arg("-p").arg(port.to_string()).args(args).output().expect("redis-cli");
+    String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+}
+
+/// A Redis 7.4 of its own (the oracle's binaries, `../shared/oracle/redis-stack`), stopped on drop.
+struct OwnRedis {
+    port: u16,
+    script: PathBuf,
+}
+
+impl OwnRedis {
+    fn start() -> OwnRedis {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let script = root.join("../shared/oracle/redis-stack");
+        let port = free_port();
+        // Its own folder: the replica writes the RDB it receives there.
+        let dir = std::env::temp_dir().join(format!("playground-replica-{port}"));
+        std::fs::create_dir_all(&dir).expect("replica folder");
+        let out = Command::new("bash")
+            .arg(&script)
+            .args(["start", &port.to_string()])
+            .current_dir(&dir)
+            .output()
+            .expect("run the oracle script");
+        assert!(out.status.success(), "Redis did not start: {}", String::from_utf8_lossy(&out.stderr));
+        OwnRedis { port, script }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = Command::new("bash").arg(&self.script).args(["stop", &self.port.to_string()]).output();
+    }
+}
+
+/// Wait until `check` holds, for at most 20 s.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What a client reads of each key on `port`, comparable across the two servers.
+fn contents(port: u16) -> Vec<String> {
+    let mut seen = Vec::new();
+    for db in ["0", "2"] {
+        let mut keys: Vec<String> = cli(port, &["-n", db, "KEYS", "*"]).lines().map(String::from).collect();
+        keys.sort();
+        for key in keys {
+            let kind = cli(port, &["-n", db, "TYPE", &key]);
+            let value = match kind.as_str() {
+                "string" => cli(port, &["-n", db, "GET", &key]),
+                "hash" => cli(port, &["-n", db, "HGETALL", &key]),
+                "list" => cli(port, &["-n", db, "LRANGE", &key, "0", "-1"]),
+                "zset" => cli(port, &["-n", db, "ZRANGE", &key, "0", "-1", "WITHSCORES"]),
+                "set" => {
+                    let mut members: Vec<String> =
+                        cli(port, &["-n", db, "SMEMBERS", &key]).lines().map(String::from).collect();
+                    members.sort();
+                    members.join(",")
+                }
+                other => other.to_string(),
+            };
+            // Deadlines to the second: both sides hold the same absolute time.
+            let ttl = cli(port, &["-n", db, "EXPIRETIME", &key]);
+            seen.push(format!("db{db} {key} {kind} [{}] expiretime {ttl}", value.replace('\n', " ")));
+        }
+    }
+    seen
+}
+
+#[test]
+fn a_real_redis_replicates_from_emulate() {
+    let emulate = start_emulate();
+    for cmd in [
+        &["SET", "greeting", "hello", "EX", "3000"][..],
+        &["HSET", "user:1", "name", "Ada", "visits", "3"],
+        &["RPUSH", "history", "q1", "q2", "q3"],
+        &["ZADD", "board", "10", "ada", "20", "bob"],
+        &["SADD", "tags", "a", "b", "c"],
+        &["SET", "counter", "41"],
+    ] {
+        cli(emulate, cmd);
+    }
+    let replica = OwnRedis::start();
+    assert_eq!(cli(replica.port, &["REPLICAOF", "127.0.0.1", &emulate.to_string()]), "OK");
+    eventually("the replica's link", || {
+        cli(replica.port, &["INFO", "replication"]).contains("master_link_status:up")
+    });
+    eventually("the initial sync", || contents(replica.port) == contents(emulate));
+    assert!(cli(emulate, &["INFO", "replication"]).contains("connected_slaves:1"));
+
+    // Writes that reach the replica as something else than typed.
+    for cmd in [
+        &["EXPIRE", "counter", "500"][..],
+        &["INCR", "counter"],
+        &["INCRBYFLOAT", "price", "0.1"],
+        &["LMPOP", "1", "history", "LEFT", "COUNT", "2"],
+        &["ZPOPMIN", "board"],
+        &["SPOP", "tags"],
+        &["GETDEL", "greeting"],
+        &["SETEX", "session", "900", "token"],
+        &[
+            "EVAL",
+            "redis.call('SET', KEYS[1], ARGV[1]); return redis.call('HINCRBYFLOAT', KEYS[2], 'visits', 1.5)",
+            "2",
+            "via-script",
+            "user:1",
+            "v",
+        ],
+        &["-n", "2", "SET", "elsewhere", "1"],
+    ] {
+        cli(emulate, cmd);
+    }
+    // redis-cli opens a connection per command: the transaction above ran as single commands,
+    // so run one for real, in one connection.
+    let out = Command::new("redis-cli")
+        .arg("-p")
+        .arg(emulate.to_string())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"MULTI\nSELECT 2\nSET in-tx 1\nLPUSH tx-list a b\nEXEC\n")?;
+            child.wait_with_output()
+        })
+        .expect("redis-cli transaction");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("QUEUED"));
+    eventually("the stream to catch up", || contents(replica.port) == contents(emulate));
+    let final_contents = contents(emulate);
+    assert!(final_contents.iter().any(|line| line.starts_with("db2 in-tx string [1]")), "{final_contents:?}");
+    assert!(
+        final_contents.iter().any(|line| line.starts_with("db0 via-script string [v]")),
+        "{final_contents:?}"
+    );
+}
