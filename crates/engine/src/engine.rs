@@ -925,6 +925,15 @@ impl Engine {
         self.server.value_limit = bytes;
     }
 
+    /// Let CONFIG SET port move the host's listener (see [`crate::server::Listener`]); `port`
+    /// is the one it listens on now, which CONFIG GET port then reports.
+    pub fn set_listener(&mut self, port: u16, listener: crate::server::Listener) {
+        if let Some(param) = crate::params::lookup("port") {
+            let _ = self.server.config.others.set(&param, port.to_string().as_bytes());
+        }
+        self.server.listener = Some(listener);
+    }
+
     /// Read-only view of the server state (databases, stats, config) for inspectors.
     pub fn server(&self) -> &Server {
         &self.server

@@ -17,6 +17,8 @@
 
 pub use playground_engine::cluster;
 
+mod listener;
+
 use bytes::{Buf, BytesMut};
 use playground_engine::resp::{CommandParser, Limits};
 use playground_engine::{Engine, Frame, Outcome};
@@ -234,15 +236,7 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
             }
         }
     });
-    loop {
-        let (stream, peer) = listener.accept().await?;
-        let shared = shared.clone();
-        tokio::spawn(async move {
-            if let Err(e) = connection(stream, shared).await {
-                tracing::debug!("connection {peer} ended: {e}");
-            }
-        });
-    }
+    listener::accept(listener, shared).await
 }
 
 /// Serve one client until it disconnects, sends QUIT, or breaks the protocol.

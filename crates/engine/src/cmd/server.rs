@@ -456,14 +456,22 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // Then the values, all or nothing.
     let mut updated = ctx.server.config.clone();
     for (pair, name) in rest.chunks(2).zip(&names) {
+        // A bad value names the parameter as Redis's table spells it (lowercase).
         if let Some(param) = crate::params::lookup(name) {
-            updated.others.set(&param, &pair[1]).map_err(|why| failed(&pair[0], &why))?;
+            updated.others.set(&param, &pair[1]).map_err(|why| failed(name.as_bytes(), &why))?;
             continue;
         }
         if let Err(why) = updated.set(name, &pair[1]) {
             let why = why.unwrap_or("unknown parameter");
-            return Err(failed(&pair[0], why));
+            return Err(failed(name.as_bytes(), why));
         }
+    }
+    // Applying a new port moves the host's listener; when it cannot listen there, none of the
+    // parameters takes effect (Redis restores every old value, and listens on the old port).
+    let port = |c: &crate::config::Config| c.get("port").and_then(|p| p.parse::<u16>().ok());
+    let new_port = port(&updated).filter(|p| Some(*p) != port(&ctx.server.config));
+    if let (Some(new_port), Some(listen)) = (new_port, ctx.server.listener.as_mut()) {
+        listen(new_port).map_err(|_| failed(b"port", "Unable to listen on this port. Check server logs."))?;
     }
     if updated.policy != ctx.server.config.policy {
         ctx.server.evict_pool.clear();
