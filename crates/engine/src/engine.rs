@@ -839,6 +839,13 @@ impl Engine {
         self.server.sample_peak_memory();
     }
 
+    /// The host timed an active expiry cycle ([`Engine::tick`]) at `ms` on its own clock (the
+    /// engine has none): a sample of the latency monitor's `expire-cycle` event when that is
+    /// over `latency-monitor-threshold`, as Redis samples every cycle it times.
+    pub fn expire_cycle_took(&mut self, ms: u64, now: u64) {
+        crate::cmd::latency::add_sample(&mut self.server, "expire-cycle", ms, now);
+    }
+
     /// Active expiry: remove keys, then hash fields, whose deadline has passed at `now`, at most
     /// a bounded number per call (call again while it returns the budget). Returns how many keys
     /// and fields expired.

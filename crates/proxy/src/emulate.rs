@@ -227,7 +227,9 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
             every.tick().await;
             let expired = {
                 let mut engine = expiry.lock_async().await;
+                let started = std::time::Instant::now();
                 let expired = engine.tick(now_ms());
+                engine.expire_cycle_took(started.elapsed().as_millis() as u64, now_ms());
                 expiry.ring_pushed(&mut engine);
                 expired
             };
