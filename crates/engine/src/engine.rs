@@ -941,6 +941,17 @@ impl Engine {
         self.server.listener = Some(listener);
     }
 
+    /// The host ends its process when SHUTDOWN asks ([`Engine::shutting_down`]); without this,
+    /// SHUTDOWN answers that this server cannot shut down.
+    pub fn set_can_exit(&mut self) {
+        self.server.can_exit = true;
+    }
+
+    /// SHUTDOWN ran: the host should end the server now, without writing its reply.
+    pub fn shutting_down(&self) -> bool {
+        self.server.shutdown
+    }
+
     /// Read-only view of the server state (databases, stats, config) for inspectors.
     pub fn server(&self) -> &Server {
         &self.server

@@ -248,6 +248,9 @@ pub struct Server {
     /// The host's TCP listener, if it has one (`emulate`): CONFIG SET port asks it to listen on
     /// the new port (0: none), and rolls the whole CONFIG SET back when it cannot.
     pub listener: Option<Listener>,
+    /// The host can end its process (`emulate`), so SHUTDOWN may; `shutdown` asks it to.
+    pub can_exit: bool,
+    pub shutdown: bool,
 }
 
 /// Moves a host's listener to another port (see [`Server::listener`]); the error is the reason.
@@ -277,6 +280,8 @@ impl Server {
             dirty: 0,
             value_limit: None,
             listener: None,
+            can_exit: false,
+            shutdown: false,
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,

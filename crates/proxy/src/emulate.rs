@@ -197,7 +197,10 @@ pub async fn run(args: EmulateArgs) -> std::io::Result<()> {
         listener.local_addr()?,
         listener.local_addr()?.port()
     );
-    serve(listener, Shared::new(args.seed)).await
+    let shared = Shared::new(args.seed);
+    // A server process: SHUTDOWN ends it.
+    shared.lock().set_can_exit();
+    serve(listener, shared).await
 }
 
 /// `--cluster N`: N engines on consecutive ports, one primary each.
@@ -390,6 +393,12 @@ async fn serve_client(
                             let node = shared.cluster.as_ref();
                             let adjust = node.map(|_| args.clone());
                             match engine.execute_blocking(id, args, now) {
+                                // SHUTDOWN: the process ends as Redis's does, no reply
+                                // written, every connection closed.
+                                Outcome::Reply(_) if engine.shutting_down() => {
+                                    tracing::warn!("SHUTDOWN: exiting");
+                                    std::process::exit(0)
+                                }
                                 Outcome::Reply(frame) => {
                                     let frame = match (node, adjust) {
                                         (Some(node), Some(args)) => node.adjust(&args, frame),

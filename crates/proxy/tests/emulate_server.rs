@@ -82,3 +82,23 @@ fn config_set_port_moves_the_listener_or_rolls_everything_back() {
     assert!(TcpStream::connect(("127.0.0.1", server.1)).is_err(), "the old port still listens");
     reply(&mut s, b"PING\r\n", b"+PONG\r\n");
 }
+
+#[test]
+fn shutdown_ends_the_process_without_a_reply() {
+    let mut server = Child::start();
+    let mut s = connect(server.1);
+    let mut other = connect(server.1);
+    reply(&mut s, b"SHUTDOWN ABORT\r\n", b"-ERR No shutdown in progress.\r\n");
+    reply(&mut s, b"SHUTDOWN SAVE NOSAVE\r\n", b"-ERR syntax error\r\n");
+    reply(&mut s, b"MULTI\r\nSHUTDOWN\r\nEXEC\r\n", b"+OK\r\n-ERR Command not allowed inside a transaction\r\n-EXECABORT Transaction discarded because of previous errors.\r\n");
+    s.write_all(b"SET k v\r\nSHUTDOWN NOSAVE NOW\r\n").expect("write");
+    // Redis exits before writing the batch's replies: the connection just closes.
+    let mut rest = Vec::new();
+    s.read_to_end(&mut rest).expect("read");
+    assert_eq!(String::from_utf8_lossy(&rest), "");
+    let status = server.0.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    let mut buf = [0u8; 1];
+    assert_eq!(other.read(&mut buf).unwrap_or(0), 0, "the other client is closed too");
+    assert!(TcpStream::connect(("127.0.0.1", server.1)).is_err());
+}
