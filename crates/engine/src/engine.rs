@@ -885,6 +885,8 @@ impl Engine {
                 break;
             }
         }
+        // A running BGSAVE finishes in the cron too.
+        crate::cmd::server::bgsave::settle(&mut self.server, now);
         // Redis's serverCron keeps the tracking table under its limit between commands too.
         if self.server.tracking.active() {
             crate::cmd::tracking::limit(&mut self.server);

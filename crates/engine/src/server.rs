@@ -251,6 +251,8 @@ pub struct Server {
     /// The host can end its process (`emulate`), so SHUTDOWN may; `shutdown` asks it to.
     pub can_exit: bool,
     pub shutdown: bool,
+    /// A BGSAVE still running (see `cmd/server/bgsave.rs`).
+    pub bgsave: Option<crate::cmd::server::bgsave::Child>,
 }
 
 /// Moves a host's listener to another port (see [`Server::listener`]); the error is the reason.
@@ -282,6 +284,7 @@ impl Server {
             listener: None,
             can_exit: false,
             shutdown: false,
+            bgsave: None,
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,

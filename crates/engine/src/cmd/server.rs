@@ -2,6 +2,7 @@
 //! persistence commands a learner may type (SAVE, BGSAVE, LASTSAVE: the playground has no disk,
 //! so they only move LASTSAVE and reset the change counter, as a successful save would).
 
+pub mod bgsave;
 pub(crate) mod docs;
 pub(crate) mod getkeys;
 mod info;
@@ -374,6 +375,7 @@ fn flushdb(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn flushall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     flush_mode(args)?;
+    bgsave::kill(ctx.server);
     for db in 0..ctx.server.dbs.len() {
         flush_db(ctx.server, db);
     }
@@ -382,6 +384,7 @@ fn flushall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    bgsave::settle(ctx.server, ctx.now);
     let sections: Vec<String> = args.rest().iter().map(|a| lower(a)).collect();
     Ok(Frame::Verbatim(Bytes::from(info::info_text(ctx, &sections))))
 }
@@ -787,6 +790,7 @@ fn memory_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 fn lastsave(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    bgsave::settle(ctx.server, ctx.now);
     Ok(Frame::Integer((ctx.server.last_save_ms / 1000) as i64))
 }
 
@@ -797,6 +801,10 @@ fn record_save(ctx: &mut Ctx) {
 }
 
 fn save(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    bgsave::settle(ctx.server, ctx.now);
+    if ctx.server.bgsave.is_some() {
+        return Err(CmdError::err("Background save already in progress"));
+    }
     record_save(ctx);
     ctx.server.stats.rdb_saves += 1;
     Ok(Frame::ok())
@@ -817,10 +825,10 @@ fn bgsave(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if !args.is_empty() && !schedule_only {
         return Err(CmdError::syntax());
     }
-    record_save(ctx);
-    // Redis forks a child that writes the file; the engine's save is instant.
-    ctx.server.stats.total_forks += 1;
-    ctx.server.stats.rdb_saves += 1;
-    ctx.server.bgsave_ran = true;
+    bgsave::settle(ctx.server, ctx.now);
+    if ctx.server.bgsave.is_some() {
+        return Err(CmdError::err("Background save already in progress"));
+    }
+    bgsave::start(ctx.server, ctx.now);
     Ok(Frame::Simple("Background saving started".into()))
 }
