@@ -39,6 +39,7 @@ fn keep_human_doubles(sent: &Frame, seen: &mut Frame) {
         (Frame::Map(a), Frame::Map(b)) => {
             a.iter().zip(b.iter_mut()).for_each(|((_, a), (_, b))| keep_human_doubles(a, b))
         }
+        (Frame::Attributed(_, a), Frame::Attributed(_, b)) => keep_human_doubles(a, b),
         _ => {}
     }
 }
@@ -117,6 +118,14 @@ fn format_tty(frame: &Frame, prefix: &str, out: &mut String) {
         Frame::Set(items) => aggregate(items, '~', "(empty set)", prefix, out),
         Frame::Push(items) => aggregate(items, ')', "(empty push)", prefix, out),
         Frame::Map(pairs) => map(pairs, prefix, out),
+        // redis-cli 7.4's hiredis has no attribute type (it stops: `Protocol error, got "|" as
+        // reply type byte`): the console labels the attributes, then prints the reply.
+        Frame::Attributed(attrs, reply) => {
+            out.push_str("(attribute) ");
+            map(attrs, &format!("{prefix}{}", " ".repeat("(attribute) ".len())), out);
+            out.push_str(prefix);
+            format_tty(reply, prefix, out);
+        }
     }
 }
 
@@ -198,6 +207,8 @@ fn format_raw_into(frame: &Frame, out: &mut String) {
                 format_raw_into(v, out);
             }
         }
+        // Attributes are out of band: the reply alone.
+        Frame::Attributed(_, reply) => format_raw_into(reply, out),
     }
 }
 
@@ -370,6 +381,23 @@ mod tests {
         let big = Frame::BigNumber("1234567999999999999999999999999999999".into());
         assert_eq!(format_reply(&big), "(big number) 1234567999999999999999999999999999999");
         assert_eq!(format_raw(&big), "1234567999999999999999999999999999999");
+    }
+
+    #[test]
+    fn attributes_are_labelled_before_the_reply() {
+        // DEBUG PROTOCOL ATTRIB as a RESP3 client decodes it; RESP2 has the reply alone.
+        let sent = Frame::Attributed(
+            vec![(bulk("key-popularity"), Frame::Array(vec![bulk("key:123"), Frame::Integer(90)]))],
+            Box::new(bulk("Some real reply following the attribute")),
+        );
+        let seen = as_client_sees(&sent, Protocol::Resp3);
+        assert_eq!(seen, sent);
+        assert_eq!(
+            format_reply(&seen),
+            "(attribute) 1# \"key-popularity\" => \n               1) \"key:123\"\n               2) (integer) 90\n\"Some real reply following the attribute\""
+        );
+        assert_eq!(format_raw(&seen), "Some real reply following the attribute");
+        assert_eq!(as_client_sees(&sent, Protocol::Resp2), bulk("Some real reply following the attribute"));
     }
 
     #[test]

@@ -901,6 +901,13 @@ impl Engine {
         self.server.sample_peak_memory();
     }
 
+    /// The host timed an active expiry cycle ([`Engine::tick`]) at `ms` on its own clock (the
+    /// engine has none): a sample of the latency monitor's `expire-cycle` event when that is
+    /// over `latency-monitor-threshold`, as Redis samples every cycle it times.
+    pub fn expire_cycle_took(&mut self, ms: u64, now: u64) {
+        crate::cmd::latency::add_sample(&mut self.server, "expire-cycle", ms, now);
+    }
+
     /// Active expiry: remove keys, then hash fields, whose deadline has passed at `now`, at most
     /// a bounded number per call (call again while it returns the budget). Returns how many keys
     /// and fields expired.
@@ -940,6 +947,8 @@ impl Engine {
                 break;
             }
         }
+        // A running BGSAVE finishes in the cron too.
+        crate::cmd::server::bgsave::settle(&mut self.server, now);
         // Redis's serverCron keeps the tracking table under its limit between commands too.
         if self.server.tracking.active() {
             crate::cmd::tracking::limit(&mut self.server);
@@ -987,6 +996,26 @@ impl Engine {
     /// only.
     pub fn set_value_limit(&mut self, bytes: Option<usize>) {
         self.server.value_limit = bytes;
+    }
+
+    /// Let CONFIG SET port move the host's listener (see [`crate::server::Listener`]); `port`
+    /// is the one it listens on now, which CONFIG GET port then reports.
+    pub fn set_listener(&mut self, port: u16, listener: crate::server::Listener) {
+        if let Some(param) = crate::params::lookup("port") {
+            let _ = self.server.config.others.set(&param, port.to_string().as_bytes());
+        }
+        self.server.listener = Some(listener);
+    }
+
+    /// The host ends its process when SHUTDOWN asks ([`Engine::shutting_down`]); without this,
+    /// SHUTDOWN answers that this server cannot shut down.
+    pub fn set_can_exit(&mut self) {
+        self.server.can_exit = true;
+    }
+
+    /// SHUTDOWN ran: the host should end the server now, without writing its reply.
+    pub fn shutting_down(&self) -> bool {
+        self.server.shutdown
     }
 
     /// Read-only view of the server state (databases, stats, config) for inspectors.

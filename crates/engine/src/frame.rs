@@ -53,6 +53,9 @@ pub enum Frame {
     /// `(digits` in RESP3 (DEBUG PROTOCOL BIGNUM, a script's `{big_number=...}`); a bulk string
     /// in RESP2. Never contains CR or LF.
     BigNumber(String),
+    /// A reply with attributes about it (DEBUG PROTOCOL ATTRIB): `|n` and the attribute map
+    /// before the reply in RESP3; the reply alone in RESP2, where attributes do not exist.
+    Attributed(Vec<(Frame, Frame)>, Box<Frame>),
 }
 
 impl Frame {
@@ -156,6 +159,16 @@ impl Frame {
             }
             Frame::BigNumber(n) if resp3 => line(out, b'(', n.as_bytes()),
             Frame::BigNumber(n) => bulk(out, b'$', n.as_bytes()),
+            Frame::Attributed(attrs, reply) => {
+                if resp3 {
+                    header(out, b'|', attrs.len());
+                    for (k, v) in attrs {
+                        k.encode(proto, out);
+                        v.encode(proto, out);
+                    }
+                }
+                reply.encode(proto, out);
+            }
         }
     }
 
@@ -188,6 +201,12 @@ impl Frame {
             Frame::Transfer(b) => bulk_len(b.len()) - 2,
             Frame::BigNumber(n) if resp3 => n.len() + 3,
             Frame::BigNumber(n) => bulk_len(n.len()),
+            Frame::Attributed(attrs, reply) if resp3 => {
+                header_len(attrs.len())
+                    + attrs.iter().map(|(k, v)| k.encoded_len(proto) + v.encoded_len(proto)).sum::<usize>()
+                    + reply.encoded_len(proto)
+            }
+            Frame::Attributed(_, reply) => reply.encoded_len(proto),
         }
     }
 

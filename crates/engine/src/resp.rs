@@ -405,15 +405,18 @@ fn parse_at(
                 b'*' => Frame::Array(items),
                 b'~' => Frame::Set(items),
                 b'>' => Frame::Push(items),
-                b'|' => {
-                    // Attributes annotate the frame that follows; keep the frame, drop them.
-                    return parse_at(buf, at, limits, depth + 1);
-                }
                 _ => {
                     let mut pairs = Vec::with_capacity(items.len() / 2);
                     let mut it = items.into_iter();
                     while let (Some(k), Some(v)) = (it.next(), it.next()) {
                         pairs.push((k, v));
+                    }
+                    if tag == b'|' {
+                        // Attributes annotate the frame that follows: one frame with both.
+                        let Some((reply, used)) = parse_at(buf, at, limits, depth + 1)? else {
+                            return Ok(None);
+                        };
+                        return Ok(Some((Frame::Attributed(pairs, Box::new(reply)), used)));
                     }
                     Frame::Map(pairs)
                 }
@@ -428,6 +431,22 @@ fn parse_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attribute_comes_with_the_reply_it_annotates() {
+        let l = Limits::default();
+        let wire = b"|1\r\n+a\r\n:1\r\n$1\r\nx\r\n";
+        let attributed = Frame::Attributed(
+            vec![(Frame::Simple("a".into()), Frame::Integer(1))],
+            Box::new(Frame::bulk("x")),
+        );
+        assert_eq!(parse_frame(wire, &l).unwrap(), Some((attributed.clone(), wire.len())));
+        assert_eq!(parse_frame(&wire[..wire.len() - 3], &l).unwrap(), None);
+        assert_eq!(attributed.to_bytes(crate::Protocol::Resp3), wire);
+        assert_eq!(attributed.encoded_len(crate::Protocol::Resp3), wire.len());
+        assert_eq!(attributed.to_bytes(crate::Protocol::Resp2), b"$1\r\nx\r\n");
+        assert_eq!(attributed.encoded_len(crate::Protocol::Resp2), 7);
+    }
 
     #[test]
     fn inline_and_multibulk() {

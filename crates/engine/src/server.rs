@@ -256,7 +256,18 @@ pub struct Server {
     pub latency: crate::cmd::latency::Events,
     /// The running command's time so far on the virtual clock, µs (its latency when counted).
     pub command_us: u64,
+    /// The host's TCP listener, if it has one (`emulate`): CONFIG SET port asks it to listen on
+    /// the new port (0: none), and rolls the whole CONFIG SET back when it cannot.
+    pub listener: Option<Listener>,
+    /// The host can end its process (`emulate`), so SHUTDOWN may; `shutdown` asks it to.
+    pub can_exit: bool,
+    pub shutdown: bool,
+    /// A BGSAVE still running (see `cmd/server/bgsave.rs`).
+    pub bgsave: Option<crate::cmd::server::bgsave::Child>,
 }
+
+/// Moves a host's listener to another port (see [`Server::listener`]); the error is the reason.
+pub type Listener = Box<dyn FnMut(u16) -> Result<(), String> + Send>;
 
 impl Server {
     pub fn new(seed: u64, now: u64) -> Server {
@@ -282,6 +293,10 @@ impl Server {
             dirty: 0,
             repl: Default::default(),
             value_limit: None,
+            listener: None,
+            can_exit: false,
+            shutdown: false,
+            bgsave: None,
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,

@@ -113,6 +113,11 @@ fn set_and_get(s: &mut Session) {
         &["CONFIG", "GET", "maxmemory"],
         &["CONFIG", "SET", "maxmemory", "10000001", "repl-backlog-size", "10000002", "save", "3000 5"],
         &["CONFIG", "GET", "repl-backlog-size"],
+        &["CONFIG", "SET", "MAXMEMORY", "abc"],
+        &["CONFIG", "SET", "Slave-Announce-Port", "x"],
+        &["CONFIG", "SET", "LUA-Time-Limit", "-"],
+        &["CONFIG", "SET", "maxmemory", "1", "Maxmemory", "2"],
+        &["CONFIG", "SET", "DAEMONIZE", "yes"],
         &["CONFIG", "SET", "lua-time-limit", "6000"],
         &["CONFIG", "GET", "busy-reply-threshold"],
     ]);

@@ -100,3 +100,34 @@ fn histogram_buckets() {
     assert_eq!(bucket(1000), 1056);
     assert_eq!(bucket(200_500), 270_532);
 }
+
+/// An active expiry cycle the host timed (`emulate` times each `tick`) over the threshold is an
+/// `expire-cycle` sample, the largest of a second kept, as Redis samples its timed cycles; one
+/// under the threshold is none. (The oracle's cycles take its own time: nothing to compare.)
+#[test]
+fn a_long_expire_cycle_is_an_expire_cycle_sample() {
+    use playground_engine::Engine;
+    let now = 1_700_000_000_000;
+    let mut e = Engine::new(1, now);
+    let c = e.connect(now);
+    let run = |e: &mut Engine, cmd: &str| {
+        e.execute(c, cmd.split(' ').map(|w| bytes::Bytes::from(w.to_owned())).collect(), now)
+    };
+    run(&mut e, "CONFIG SET latency-monitor-threshold 20");
+    e.expire_cycle_took(19, now);
+    assert_eq!(run(&mut e, "LATENCY LATEST"), Frame::Array(vec![]));
+    e.expire_cycle_took(25, now);
+    e.expire_cycle_took(30, now + 10);
+    let int = Frame::Integer;
+    let sample = Frame::Array(vec![Frame::bulk("expire-cycle"), int(now as i64 / 1000), int(30), int(30)]);
+    assert_eq!(run(&mut e, "LATENCY LATEST"), Frame::Array(vec![sample]));
+    let graph = run(&mut e, "LATENCY GRAPH expire-cycle");
+    let text = String::from_utf8_lossy(graph.as_bytes().unwrap_or_default()).into_owned();
+    assert!(text.starts_with("expire-cycle - high 30 ms, low 30 ms"), "{text}");
+    run(&mut e, "CONFIG SET latency-monitor-threshold 0");
+    e.expire_cycle_took(500, now + 5000);
+    assert_eq!(
+        run(&mut e, "LATENCY HISTORY expire-cycle"),
+        Frame::Array(vec![Frame::Array(vec![int(now as i64 / 1000), int(30)])])
+    );
+}

@@ -44,6 +44,7 @@ impl ReplySummary {
             }
             Frame::Map(pairs) => ReplySummary::Aggregate(pairs.len()),
             Frame::Error(e) => ReplySummary::Error(e.clone()),
+            Frame::Attributed(_, reply) => ReplySummary::of(reply),
         }
     }
 

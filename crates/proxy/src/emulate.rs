@@ -17,6 +17,8 @@
 
 pub use playground_engine::cluster;
 
+mod listener;
+
 use bytes::{Buf, BytesMut};
 use playground_engine::resp::{CommandParser, Limits};
 use playground_engine::{Engine, Frame, Outcome};
@@ -195,7 +197,10 @@ pub async fn run(args: EmulateArgs) -> std::io::Result<()> {
         listener.local_addr()?,
         listener.local_addr()?.port()
     );
-    serve(listener, Shared::new(args.seed)).await
+    let shared = Shared::new(args.seed);
+    // A server process: SHUTDOWN ends it.
+    shared.lock().set_can_exit();
+    serve(listener, shared).await
 }
 
 /// `--cluster N`: N engines on consecutive ports, one primary each.
@@ -225,7 +230,9 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
             every.tick().await;
             let expired = {
                 let mut engine = expiry.lock_async().await;
+                let started = std::time::Instant::now();
                 let expired = engine.tick(now_ms());
+                engine.expire_cycle_took(started.elapsed().as_millis() as u64, now_ms());
                 expiry.ring_pushed(&mut engine);
                 expired
             };
@@ -234,15 +241,7 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
             }
         }
     });
-    loop {
-        let (stream, peer) = listener.accept().await?;
-        let shared = shared.clone();
-        tokio::spawn(async move {
-            if let Err(e) = connection(stream, shared).await {
-                tracing::debug!("connection {peer} ended: {e}");
-            }
-        });
-    }
+    listener::accept(listener, shared).await
 }
 
 /// Serve one client until it disconnects, sends QUIT, or breaks the protocol.
@@ -394,6 +393,12 @@ async fn serve_client(
                             let node = shared.cluster.as_ref();
                             let adjust = node.map(|_| args.clone());
                             match engine.execute_blocking(id, args, now) {
+                                // SHUTDOWN: the process ends as Redis's does, no reply
+                                // written, every connection closed.
+                                Outcome::Reply(_) if engine.shutting_down() => {
+                                    tracing::warn!("SHUTDOWN: exiting");
+                                    std::process::exit(0)
+                                }
                                 Outcome::Reply(frame) => {
                                     let frame = match (node, adjust) {
                                         (Some(node), Some(args)) => node.adjust(&args, frame),

@@ -105,6 +105,8 @@ pub fn to_lua(lua: &Lua, frame: &Frame, proto: Protocol) -> omnilua::Result<Valu
         Frame::Bulk(b) => string(lua, b)?,
         Frame::BigNumber(n) if resp3 => single(lua, "big_number", string(lua, n.as_bytes())?)?,
         Frame::BigNumber(n) => string(lua, n.as_bytes())?,
+        // Redis does not expose attributes to scripts: the reply alone.
+        Frame::Attributed(_, reply) => to_lua(lua, reply, proto)?,
     })
 }
 

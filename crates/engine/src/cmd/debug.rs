@@ -259,10 +259,9 @@ fn populate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     Ok(Frame::ok())
 }
 
-/// DEBUG PROTOCOL: one reply of each RESP type. (The engine's frames have no RESP3 attribute
-/// type: `attrib` answers with just the reply that follows the attribute, which is what a RESP2
-/// client gets; `push` is refused under RESP2 like
-/// Redis and answered with the push frame under RESP3.)
+/// DEBUG PROTOCOL: one reply of each RESP type (`attrib` is a reply with an attribute, which
+/// only RESP3 shows; `push` is refused under RESP2 like Redis, and under RESP3 is a reply
+/// followed by a push).
 fn protocol(ctx: &mut Ctx, name: &[u8]) -> CmdResult {
     let ints = || (0..3).map(Frame::Integer).collect::<Vec<_>>();
     Ok(match lower(name).as_str() {
@@ -276,11 +275,19 @@ fn protocol(ctx: &mut Ctx, name: &[u8]) -> CmdResult {
         "array" => Frame::Array(ints()),
         "set" => Frame::Set(ints()),
         "map" => Frame::Map((0..3).map(|j| (Frame::Integer(j), Frame::Boolean(j == 1))).collect()),
-        "attrib" => Frame::bulk("Some real reply following the attribute"),
+        "attrib" => Frame::Attributed(
+            vec![(Frame::bulk("key-popularity"), Frame::Array(vec![Frame::bulk("key:123"), Frame::Integer(90)]))],
+            Box::new(Frame::bulk("Some real reply following the attribute")),
+        ),
         "push" if ctx.client.protocol != crate::frame::Protocol::Resp3 => {
             return Err(CmdError::err("RESP2 is not supported by this command"))
         }
-        "push" => Frame::Push(vec![Frame::bulk("server-cpu-usage"), Frame::Integer(42)]),
+        // Redis 7.4 defers a push to the running client: the real reply comes first.
+        "push" => {
+            let push = Frame::Push(vec![Frame::bulk("server-cpu-usage"), Frame::Integer(42)]);
+            ctx.server.push_to(ctx.client.id, push);
+            Frame::bulk("Some real reply following the push reply")
+        }
         "true" => Frame::Boolean(true),
         "false" => Frame::Boolean(false),
         "verbatim" => Frame::Verbatim(Bytes::from_static(b"This is a verbatim\nstring")),

@@ -5,8 +5,10 @@
 //! engine has no clock to measure microseconds). Histograms bucket it as Redis's HDR histogram
 //! reports it (1024 ns at least, powers of two from there, 2 significant figures); a command
 //! that took `latency-monitor-threshold` ms or more adds a sample to the `command` event
-//! (`fast-command` for fast commands): at most one a second, 160 kept. Active expiry and
-//! eviction run in no measurable time here, so their events never occur.
+//! (`fast-command` for fast commands): at most one a second, 160 kept. An active expiry cycle
+//! is timed by the host that runs it (`Engine::expire_cycle_took`, `emulate`'s own clock, as
+//! Redis times its cycle): a long one is an `expire-cycle` sample. Eviction runs in no
+//! measurable time here, so its events never occur.
 
 use super::connection::help_lines;
 use super::{spec, CommandSpec};
@@ -102,12 +104,16 @@ fn equivalent_range(value: u64) -> u64 {
 /// A command that took `us` µs: a sample of its event when over the threshold (Redis's
 /// `latencyAddSampleIfNeeded`).
 pub fn sample(server: &mut Server, spec: &CommandSpec, us: u64, now: u64) {
+    let event = if spec.has_flag("fast") { "fast-command" } else { "command" };
+    add_sample(server, event, us / 1000, now);
+}
+
+/// `event` took `ms`: a sample when over the threshold, the largest one kept per second.
+pub fn add_sample(server: &mut Server, event: &'static str, ms: u64, now: u64) {
     let threshold = server.config.latency_monitor_threshold;
-    let ms = us / 1000;
     if threshold == 0 || ms < threshold {
         return;
     }
-    let event = if spec.has_flag("fast") { "fast-command" } else { "command" };
     let series = server.latency.entry(event).or_default();
     series.max = series.max.max(ms);
     let second = now / 1000;

@@ -31,6 +31,7 @@ pub mod scripting;
 pub mod server;
 pub mod services;
 pub mod set;
+pub mod shutdown;
 pub mod slowlog;
 pub mod sort;
 pub mod stream;
@@ -187,6 +188,7 @@ fn families() -> &'static [&'static [CommandSpec]] {
         server::COMMANDS,
         services::COMMANDS,
         replication::COMMANDS,
+        shutdown::COMMANDS,
         lolwut::COMMANDS,
         latency::COMMANDS,
         pubsub::COMMANDS,

@@ -2,6 +2,7 @@
 //! persistence commands a learner may type (SAVE, BGSAVE, LASTSAVE: the playground has no disk,
 //! so they only move LASTSAVE and reset the change counter, as a successful save would).
 
+pub mod bgsave;
 pub(crate) mod docs;
 pub(crate) mod getkeys;
 mod info;
@@ -374,6 +375,7 @@ fn flushdb(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn flushall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     flush_mode(args)?;
+    bgsave::kill(ctx.server);
     for db in 0..ctx.server.dbs.len() {
         flush_db(ctx.server, db);
     }
@@ -382,6 +384,7 @@ fn flushall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 }
 
 fn info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    bgsave::settle(ctx.server, ctx.now);
     let sections: Vec<String> = args.rest().iter().map(|a| lower(a)).collect();
     Ok(Frame::Verbatim(Bytes::from(info::info_text(ctx, &sections))))
 }
@@ -456,14 +459,22 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     // Then the values, all or nothing.
     let mut updated = ctx.server.config.clone();
     for (pair, name) in rest.chunks(2).zip(&names) {
+        // A bad value names the parameter as Redis's table spells it (lowercase).
         if let Some(param) = crate::params::lookup(name) {
-            updated.others.set(&param, &pair[1]).map_err(|why| failed(&pair[0], &why))?;
+            updated.others.set(&param, &pair[1]).map_err(|why| failed(name.as_bytes(), &why))?;
             continue;
         }
         if let Err(why) = updated.set(name, &pair[1]) {
             let why = why.unwrap_or("unknown parameter");
-            return Err(failed(&pair[0], why));
+            return Err(failed(name.as_bytes(), why));
         }
+    }
+    // Applying a new port moves the host's listener; when it cannot listen there, none of the
+    // parameters takes effect (Redis restores every old value, and listens on the old port).
+    let port = |c: &crate::config::Config| c.get("port").and_then(|p| p.parse::<u16>().ok());
+    let new_port = port(&updated).filter(|p| Some(*p) != port(&ctx.server.config));
+    if let (Some(new_port), Some(listen)) = (new_port, ctx.server.listener.as_mut()) {
+        listen(new_port).map_err(|_| failed(b"port", "Unable to listen on this port. Check server logs."))?;
     }
     if updated.policy != ctx.server.config.policy {
         ctx.server.evict_pool.clear();
@@ -779,6 +790,7 @@ fn memory_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
 }
 
 fn lastsave(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    bgsave::settle(ctx.server, ctx.now);
     Ok(Frame::Integer((ctx.server.last_save_ms / 1000) as i64))
 }
 
@@ -789,6 +801,10 @@ fn record_save(ctx: &mut Ctx) {
 }
 
 fn save(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    bgsave::settle(ctx.server, ctx.now);
+    if ctx.server.bgsave.is_some() {
+        return Err(CmdError::err("Background save already in progress"));
+    }
     record_save(ctx);
     ctx.server.stats.rdb_saves += 1;
     Ok(Frame::ok())
@@ -809,10 +825,10 @@ fn bgsave(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     if !args.is_empty() && !schedule_only {
         return Err(CmdError::syntax());
     }
-    record_save(ctx);
-    // Redis forks a child that writes the file; the engine's save is instant.
-    ctx.server.stats.total_forks += 1;
-    ctx.server.stats.rdb_saves += 1;
-    ctx.server.bgsave_ran = true;
+    bgsave::settle(ctx.server, ctx.now);
+    if ctx.server.bgsave.is_some() {
+        return Err(CmdError::err("Background save already in progress"));
+    }
+    bgsave::start(ctx.server, ctx.now);
     Ok(Frame::Simple("Background saving started".into()))
 }

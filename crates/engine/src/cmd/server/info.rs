@@ -256,6 +256,10 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "master_repl_offset" => server.repl.offset.to_string(),
         "rdb_last_save_time" => (server.last_save_ms / 1000).to_string(),
         "rdb_saves" => stats.rdb_saves.to_string(),
+        "rdb_bgsave_in_progress" => u8::from(server.bgsave.is_some()).to_string(),
+        "rdb_current_bgsave_time_sec" => {
+            server.bgsave.map_or(-1, |c| (ctx.now.saturating_sub(c.start) / 1000) as i64).to_string()
+        }
         "rdb_last_bgsave_time_sec" => if server.bgsave_ran { "0" } else { "-1" }.to_string(),
         "rdb_last_load_keys_loaded" => server.last_load.0.to_string(),
         "rdb_last_load_keys_expired" => server.last_load.1.to_string(),
