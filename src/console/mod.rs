@@ -291,10 +291,10 @@ mod tests {
             e.text
         );
         assert_eq!(e.notes, ["note: no Redis command is called HGETAL; did you mean HGETALL?"]);
-        let LineOutcome::Entry(e) = run(&backend, "PSYNC ? -1") else { panic!("entry") };
+        let LineOutcome::Entry(e) = run(&backend, "RESTORE-ASKING k 0 x") else { panic!("entry") };
         assert_eq!(
             e.notes,
-            ["note: PSYNC is a real Redis command, but the playground does not have it yet."]
+            ["note: RESTORE-ASKING is a real Redis command, but the playground does not have it yet."]
         );
     }
 

@@ -201,6 +201,11 @@ impl ScriptControl {
         }
     }
 
+    /// True once the running script has called a write command (SCRIPT KILL is refused then).
+    pub fn wrote(&self) -> bool {
+        self.running().is_some() && self.wrote.load(Ordering::SeqCst)
+    }
+
     /// When the running script started (the host's clock, ms).
     pub fn started_ms(&self) -> u64 {
         self.started_ms.load(Ordering::SeqCst)

@@ -51,10 +51,10 @@ fn a_script_that_wrote_is_unkillable_and_others_get_busy() {
     engine.set_script_runner(Box::new(LuaRunner::default()));
     let control = engine.script_control();
     let killer = std::thread::spawn(move || {
-        while control.running().is_none() {
-            std::thread::sleep(Duration::from_millis(5));
+        // Once its SET ran (a fixed wait lost that race on a loaded machine).
+        while !control.wrote() {
+            std::thread::sleep(Duration::from_millis(1));
         }
-        std::thread::sleep(Duration::from_millis(50));
         let busy = control.busy_reply(&args(&["GET", "x"]), 0);
         let function_kill = control.busy_reply(&args(&["FUNCTION", "KILL"]), 0);
         let kill = control.busy_reply(&args(&["SCRIPT", "KILL"]), 0);

@@ -296,6 +296,15 @@ impl Session {
                 "3000",
                 "notify-keyspace-events",
                 "",
+                // What the replication-stream tests change.
+                "repl-diskless-sync",
+                "yes",
+                "repl-ping-replica-period",
+                "10",
+                "min-replicas-to-write",
+                "0",
+                "lazyfree-lazy-server-del",
+                "no",
             ],
         ] {
             oracle.raw(&args(cmd));
