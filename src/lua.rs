@@ -76,25 +76,31 @@ fn array(items: &[Bytes]) -> Uint8Array {
     Uint8Array::from(bytes.as_slice())
 }
 
+/// A command the module sends (a RESP array of strings).
+fn command(payload: &[u8]) -> Vec<Bytes> {
+    match decode(payload) {
+        Frame::Array(items) => {
+            items.iter().filter_map(|f| f.as_bytes().map(Bytes::copy_from_slice)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// What the module asks of the engine while a script runs (`host(op, payload)` in
-/// `src/bin/lua.rs`): 0 runs a command, 1 sets the protocol, 2 asks whether to stop.
+/// `src/bin/lua.rs`): 0 runs a command, 1 sets the protocol, 2 asks whether to stop, 3 checks
+/// a command against the ACL (`[1]` allowed, `[0]` denied, nothing for an unknown command).
 fn serve(host: &mut dyn ScriptHost, op: u32, payload: Uint8Array) -> Uint8Array {
     let payload = payload.to_vec();
     let out = match op {
         0 => {
-            let args = match decode(&payload) {
-                Frame::Array(items) => {
-                    items.iter().filter_map(|f| f.as_bytes().map(Bytes::copy_from_slice)).collect()
-                }
-                _ => Vec::new(),
-            };
-            let reply = host.call(args);
+            let reply = host.call(command(&payload));
             reply.to_bytes(host.protocol())
         }
         1 => {
             host.set_protocol(if payload.first() == Some(&3) { Protocol::Resp3 } else { Protocol::Resp2 });
             Vec::new()
         }
+        3 => host.acl_check(command(&payload)).map(u8::from).into_iter().collect(),
         _ => vec![u8::from(host.interrupt())],
     };
     Uint8Array::from(out.as_slice())

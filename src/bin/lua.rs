@@ -30,6 +30,7 @@ thread_local! {
 const OP_CALL: u32 = 0;
 const OP_SET_PROTOCOL: u32 = 1;
 const OP_INTERRUPT: u32 = 2;
+const OP_ACL_CHECK: u32 = 3;
 
 /// One RESP frame from bytes; a malformed one is an error reply.
 fn decode(bytes: &[u8]) -> Frame {
@@ -84,6 +85,11 @@ impl ScriptHost for PageHost<'_> {
 
     fn interrupt(&mut self) -> bool {
         js_sys::Date::now() >= self.deadline_ms || self.ask(OP_INTERRUPT, &[]).first() == Some(&1)
+    }
+
+    fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool> {
+        let command = Frame::Array(args.into_iter().map(Frame::Bulk).collect()).to_bytes(Protocol::Resp2);
+        self.ask(OP_ACL_CHECK, &command).first().map(|&b| b == 1)
     }
 }
 

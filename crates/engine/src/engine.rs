@@ -712,6 +712,12 @@ impl Engine {
         crate::cmd::slowlog::record(&mut self.server, client, argv, us, now);
     }
 
+    /// The command or subcommand `args` names, as Redis's `lookupCommand` finds it (for
+    /// `redis.acl_check_cmd`).
+    pub(crate) fn lookup_for_acl(&self, args: &[Bytes]) -> Option<&'static CommandSpec> {
+        known_spec(&lower(args.first()?), args).map(|(spec, _)| spec)
+    }
+
     /// A command a script calls (`redis.call`): its spec (`Err` for a wrong arity) and where its
     /// arguments start, `None` for an unknown command or subcommand.
     pub(crate) fn resolve_for_script(

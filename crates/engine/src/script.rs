@@ -65,6 +65,9 @@ pub trait ScriptHost {
     fn set_protocol(&mut self, proto: Protocol);
     /// Asked every so many instructions: true stops the script (SCRIPT KILL, FUNCTION KILL).
     fn interrupt(&mut self) -> bool;
+    /// `redis.acl_check_cmd`: may the script's caller run `args` (ACL rules on the command,
+    /// keys and channels)? `None` for an unknown command or subcommand.
+    fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool>;
 }
 
 /// The runner in the engine: `Send` natively (`emulate` shares the engine between threads),

@@ -151,6 +151,7 @@ local boot = {}
 -- This run's host functions.
 function boot.bind(h)
   redis.call, redis.pcall, redis.setresp = h.call, h.pcall, h.setresp
+  redis.acl_check_cmd = h.acl_check_cmd
   math_lib.random, math_lib.randomseed = h.random, h.randomseed
   os_lib.clock = host.clock
   poll = h.poll

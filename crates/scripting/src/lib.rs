@@ -292,6 +292,15 @@ impl LuaRunner {
                 )?;
                 t.set("pcall", scope.create_function(&lua, call)?)?;
                 t.set(
+                    "acl_check_cmd",
+                    scope.create_function(&lua, move |_, args: Variadic<Value>| {
+                        let args = convert::command_args(args.into_vec())
+                            .map_err(|e| raised(&format!("ERR {e}")))?;
+                        let allowed = run.host.as_ref().and_then(|h| h.borrow_mut().acl_check(args));
+                        allowed.ok_or_else(|| raised("ERR Invalid command passed to redis.acl_check_cmd()"))
+                    })?,
+                )?;
+                t.set(
                     "setresp",
                     scope.create_function(&lua, move |_, args: Variadic<Value>| {
                         let args = args.into_vec();

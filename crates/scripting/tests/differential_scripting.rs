@@ -581,3 +581,68 @@ fn sort_by_constant_is_ordered_in_scripts() {
         &["DEL", "myset", "l"],
     ]);
 }
+
+/// `redis.acl_check_cmd`: the calling user's rights on a command, its keys and channels; an
+/// unknown command or bad arguments are errors. Functions see it too, loading code does not.
+#[test]
+fn acl_check_cmd() {
+    let mut s = session();
+    s.run(&["ACL", "DELUSER", "scripter"]);
+    let setuser = [
+        "ACL",
+        "SETUSER",
+        "scripter",
+        "on",
+        ">pw",
+        "+@scripting",
+        "+set",
+        "+get",
+        "+config|get",
+        "+publish",
+        "~x*",
+        "&ch*",
+    ];
+    let lib = "#!lua name=acl\nredis.register_function('check', function(keys, argv) return redis.acl_check_cmd(unpack(argv)) end)";
+    s.script(&[
+        &setuser,
+        &["EVAL", "return redis.acl_check_cmd('hset','yy','f',1)", "0"],
+        &["FUNCTION", "LOAD", lib],
+        &["AUTH", "scripter", "pw"],
+        &["EVAL", "return redis.acl_check_cmd('set','xx',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('SeT','xx',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('hset','xx','f',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set','yy',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('get', 5)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('get', 'x', 'extra')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('invalid-cmd','arg')", "0"],
+        &["EVAL", "return redis.acl_check_cmd()", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set', {})", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set', 'x', nil)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('config','get','x')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('CONFIG','SET','x','y')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('config','nosuch')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('publish','ch1','m')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('publish','other','m')", "0"],
+        &["EVAL", "return {pcall(redis.acl_check_cmd, 'nope')}", "0"],
+        &["EVAL", "return {pcall(redis.acl_check_cmd)}", "0"],
+        &["EVAL", "return type(redis.acl_check_cmd('get','x1'))", "0"],
+        &["EVAL", "redis.setresp(3) return redis.acl_check_cmd('get','x1')", "0"],
+    ]);
+    s.run(&["HELLO", "3"]);
+    s.same(&[
+        "EVAL",
+        "redis.setresp(3) return {redis.acl_check_cmd('get','x1'), redis.acl_check_cmd('get','y1')}",
+        "0",
+    ]);
+    s.run(&["HELLO", "2"]);
+    s.script(&[
+        &["FCALL", "check", "0", "set", "xx", "1"],
+        &["FCALL", "check", "0", "set", "yy", "1"],
+        &["FCALL", "check", "0", "nope"],
+        &["FUNCTION", "LOAD", "#!lua name=acl2\nreturn redis.acl_check_cmd('set','xx',1)"],
+        &["AUTH", "default", "any"],
+        &["EVAL", "return redis.acl_check_cmd('hset','yy','f',1)", "0"],
+    ]);
+    s.run(&["ACL", "DELUSER", "scripter"]);
+}

@@ -458,6 +458,12 @@ impl ScriptHost for Host<'_> {
     fn interrupt(&mut self) -> bool {
         self.control.kill_requested()
     }
+
+    fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool> {
+        // Redis's `lookupCommand`: no arity check, a container alone is itself.
+        let spec = self.engine.lookup_for_acl(&args)?;
+        Some(super::acl::check_quiet(self.engine.server(), &self.client, spec, &args).is_ok())
+    }
 }
 
 fn script_exists(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
