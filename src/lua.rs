@@ -88,7 +88,8 @@ fn command(payload: &[u8]) -> Vec<Bytes> {
 
 /// What the module asks of the engine while a script runs (`host(op, payload)` in
 /// `src/bin/lua.rs`): 0 runs a command, 1 sets the protocol, 2 asks whether to stop, 3 checks
-/// a command against the ACL (`[1]` allowed, `[0]` denied, nothing for an unknown command).
+/// a command against the ACL (`[1]` allowed, `[0]` denied, nothing for an unknown command), 4
+/// says the script's reply carries an error counted already (`[1]`: is one).
 fn serve(host: &mut dyn ScriptHost, op: u32, payload: Uint8Array) -> Uint8Array {
     let payload = payload.to_vec();
     let out = match op {
@@ -101,6 +102,10 @@ fn serve(host: &mut dyn ScriptHost, op: u32, payload: Uint8Array) -> Uint8Array 
             Vec::new()
         }
         3 => host.acl_check(command(&payload)).map(u8::from).into_iter().collect(),
+        4 => {
+            host.error_counted(payload.first() == Some(&1));
+            Vec::new()
+        }
         _ => vec![u8::from(host.interrupt())],
     };
     Uint8Array::from(out.as_slice())

@@ -31,6 +31,7 @@ const OP_CALL: u32 = 0;
 const OP_SET_PROTOCOL: u32 = 1;
 const OP_INTERRUPT: u32 = 2;
 const OP_ACL_CHECK: u32 = 3;
+const OP_ERROR_COUNTED: u32 = 4;
 
 /// One RESP frame from bytes; a malformed one is an error reply.
 fn decode(bytes: &[u8]) -> Frame {
@@ -90,6 +91,10 @@ impl ScriptHost for PageHost<'_> {
     fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool> {
         let command = Frame::Array(args.into_iter().map(Frame::Bulk).collect()).to_bytes(Protocol::Resp2);
         self.ask(OP_ACL_CHECK, &command).first().map(|&b| b == 1)
+    }
+
+    fn error_counted(&mut self, top: bool) {
+        self.ask(OP_ERROR_COUNTED, &[u8::from(top)]);
     }
 }
 

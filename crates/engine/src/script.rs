@@ -68,6 +68,10 @@ pub trait ScriptHost {
     /// `redis.acl_check_cmd`: may the script's caller run `args` (ACL rules on the command,
     /// keys and channels)? `None` for an unknown command or subcommand.
     fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool>;
+    /// The script's reply carries an error [`ScriptHost::call`] gave (Redis's
+    /// `ignore_error_stats_update`), as the reply itself (`top`) or inside it: the engine
+    /// counted it then and does not count it again, but the script's command failed.
+    fn error_counted(&mut self, top: bool);
 }
 
 /// The runner in the engine: `Send` natively (`emulate` shares the engine between threads),

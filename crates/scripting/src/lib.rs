@@ -284,7 +284,10 @@ impl LuaRunner {
                         let reply = call(lua, args)?;
                         if let Value::Table(t) = &reply {
                             if let Ok(Value::String(err)) = t.raw_get::<_, Value>("err") {
-                                return Err(raised(&err.to_str()?));
+                                // Marked \x03 if the engine counted it (boot.lua's handler).
+                                let counted = t.raw_get::<_, Value>("ignore_error_stats_update")?;
+                                let mark = if matches!(counted, Value::Nil) { 1 } else { 3 };
+                                return Err(lua_err(format!("{}{}", char::from(mark), err.to_str()?)));
                             }
                         }
                         Ok(reply)
@@ -413,6 +416,9 @@ fn array(lua: &Lua, items: &[Bytes]) -> omnilua::Result<Table> {
 /// The reply to a finished script: its return value, or its error as Redis formats it.
 fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, source: &str, run: &Run) -> Frame {
     let proto = run.host.as_ref().map_or(Protocol::Resp2, |h| h.borrow().protocol());
+    if let (Ok((_, value)), Some(host)) = (&outcome, &run.host) {
+        convert::counted_errors(value, &mut |top| host.borrow_mut().error_counted(top));
+    }
     match outcome {
         Ok((true, value)) => convert::from_lua(&value, proto),
         Ok((false, Value::Table(err))) => convert::script_error(&err, name),
