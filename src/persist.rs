@@ -20,6 +20,10 @@
 //!       [{"t": "FT.CREATE"}, {"t": "idx:users"}, {"t": "PREFIX"}, "..."] ] } ],
 //!   "history": ["SET k v EX 300"] }
 //! ```
+//! `libraries` (the FUNCTION libraries: `[{"name": "lib", "code": {"t": "#!lua name=lib..."},
+//! "functions": [{"name": "f", "description": "...", "flags": ["no-writes"]}]}]`) likewise only
+//! when one is loaded; they come back as loaded, without the Lua module (it compiles a library
+//! when FCALL first calls it), so a reload keeps FCALL working as a restarted Redis does.
 //! `indexes` is written only when an index exists (so a state without one reads as it always
 //! did, and files without the member load as having no index). Version 2 added `field_ttls`
 //! to a hash's key: its fields' deadlines (HEXPIRE), `[[{"t": "field"}, 1795397475000]]`,
@@ -36,6 +40,7 @@ use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
 use playground_engine::config::EvictionPolicy;
 use playground_engine::float::{format_double, parse_double};
+use playground_engine::script::{FunctionInfo, Library};
 use playground_engine::types::encoding;
 use playground_engine::types::hfe::{self, FieldTtls};
 use playground_engine::types::{Value, ZSet};
@@ -54,7 +59,17 @@ pub struct Snapshot {
     pub dbs: Vec<DbSnap>,
     /// Search indexes in creation order (FT._LIST's).
     pub indexes: Vec<IndexSnap>,
+    /// FUNCTION libraries by name.
+    pub libraries: Vec<LibrarySnap>,
     pub history: Vec<String>,
+}
+
+/// One FUNCTION library: its name, code, and the functions its code registered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibrarySnap {
+    pub name: String,
+    pub code: Blob,
+    pub functions: Vec<FunctionInfo>,
 }
 
 /// One search index: its name and the command lines that defined it (FT.CREATE's, then
@@ -298,6 +313,16 @@ impl Snapshot {
                         .collect(),
                 })
                 .collect(),
+            libraries: server
+                .scripts
+                .libraries
+                .values()
+                .map(|l| LibrarySnap {
+                    name: l.name.clone(),
+                    code: Blob::of(&l.code),
+                    functions: l.functions.clone(),
+                })
+                .collect(),
             // Long pasted lines stay in the session only (see `History::saved_entries`).
             history: session.history.saved_entries(),
         }
@@ -362,6 +387,34 @@ impl Snapshot {
             }
             out.push(']');
         }
+        if !self.libraries.is_empty() {
+            out.push_str(",\"libraries\":[");
+            for (i, library) in self.libraries.iter().enumerate() {
+                out.push_str(if i > 0 { ",{\"name\":" } else { "{\"name\":" });
+                write_str(&mut out, &library.name);
+                out.push_str(",\"code\":");
+                library.code.write(&mut out);
+                out.push_str(",\"functions\":[");
+                for (j, f) in library.functions.iter().enumerate() {
+                    out.push_str(if j > 0 { ",{\"name\":" } else { "{\"name\":" });
+                    write_str(&mut out, &f.name);
+                    if let Some(description) = &f.description {
+                        out.push_str(",\"description\":");
+                        write_str(&mut out, description);
+                    }
+                    out.push_str(",\"flags\":[");
+                    for (k, flag) in f.flags.iter().enumerate() {
+                        if k > 0 {
+                            out.push(',');
+                        }
+                        write_str(&mut out, flag);
+                    }
+                    out.push_str("]}");
+                }
+                out.push_str("]}");
+            }
+            out.push(']');
+        }
         out.push_str(",\"history\":[");
         for (i, line) in self.history.iter().enumerate() {
             if i > 0 {
@@ -393,6 +446,10 @@ impl Snapshot {
             None | Some(Json::Null) => Vec::new(),
             Some(list) => each(list, "indexes", IndexSnap::read)?,
         };
+        let libraries = match raw.get("libraries") {
+            None | Some(Json::Null) => Vec::new(),
+            Some(list) => each(list, "libraries", LibrarySnap::read)?,
+        };
         let history = match raw.get("history") {
             None | Some(Json::Null) => Vec::new(),
             Some(lines) => each(lines, "history", |line| {
@@ -411,6 +468,7 @@ impl Snapshot {
             },
             dbs,
             indexes,
+            libraries,
             history,
         })
     }
@@ -474,6 +532,15 @@ impl Snapshot {
             .collect();
         // As INFO persistence reports an RDB load.
         server.last_load = (report.total_keys() as u64, expired);
+        for library in &self.libraries {
+            let scripts = &mut server.scripts;
+            for f in &library.functions {
+                scripts.functions.insert(f.name.to_ascii_lowercase(), library.name.clone());
+            }
+            let (name, code, functions) =
+                (library.name.clone(), library.code.to_bytes()?, library.functions.clone());
+            scripts.libraries.insert(name.clone(), Library { name, code, functions });
+        }
         self.rebuild_indexes(&mut session, &mut report)?;
         Ok((session, report))
     }
@@ -522,6 +589,26 @@ impl Snapshot {
         server.dirty = dirty;
         session.engine.drain_events();
         Ok(())
+    }
+}
+
+impl LibrarySnap {
+    fn read(library: &Json) -> Result<LibrarySnap, PersistError> {
+        let text = |item: &Json, name: &str| {
+            item.as_str().map(str::to_string).ok_or_else(|| unreadable(format!("invalid type in `{name}`")))
+        };
+        let functions = each(field(library, "functions")?, "functions", |f| {
+            Ok(FunctionInfo {
+                name: str_field(f, "name")?.to_string(),
+                description: f.get("description").map(|d| text(d, "description")).transpose()?,
+                flags: each(field(f, "flags")?, "flags", |flag| text(flag, "flags"))?,
+            })
+        })?;
+        Ok(LibrarySnap {
+            name: str_field(library, "name")?.to_string(),
+            code: Blob::read(field(library, "code")?)?,
+            functions,
+        })
     }
 }
 
@@ -814,6 +901,42 @@ mod tests {
     /// What the serde_json version of this module wrote for `sample()` plus one history line
     /// with a quote, a tab, a control character and a non-ASCII letter (printed by that version).
     const WRITTEN_BY_SERDE: &str = r#"{"format":"redis-playground/snapshot","version":1,"clock":{"now_ms":1000000,"speed":"X1"},"config":{"maxmemory":0,"policy":"noeviction"},"dbs":[{"index":0,"keys":[{"key":{"t":"gone"},"expires_at":1000000,"value":{"type":"string","data":{"t":"x"}}},{"key":{"t":"hash"},"value":{"type":"hash","data":[[{"t":"f"},{"t":"v"}]]}},{"key":{"t":"list"},"value":{"type":"list","data":[{"t":"a"},{"t":"b"}]}},{"key":{"t":"set"},"value":{"type":"set","data":[{"t":"m"}]}},{"key":{"t":"str"},"expires_at":2000000,"value":{"type":"string","data":{"hex":"00ff62696e"}}},{"key":{"t":"zset"},"value":{"type":"zset","data":[[{"t":"mid"},"1.5"],[{"t":"top"},"inf"]]}}]},{"index":3,"keys":[{"key":{"t":"other"},"value":{"type":"string","data":{"t":"db3"}}}]}],"history":["SET k v","GET \"q\"\t\u0001é"]}"#;
+
+    /// FUNCTION libraries come back as loaded (no Lua VM needed to restore them): FUNCTION
+    /// LIST answers the same, and the saved text names them.
+    #[test]
+    fn round_trips_function_libraries() {
+        use playground_engine::script::{FunctionInfo, Library};
+        let mut session = sample();
+        let code = Bytes::from_static(b"#!lua name=mylib\nredis.register_function{function_name='Hi', callback=function() return 1 end, flags={'no-writes'}, description='says \"hi\"'}\nredis.register_function('two', function() return 2 end)");
+        let functions = vec![
+            FunctionInfo {
+                name: "Hi".into(),
+                description: Some("says \"hi\"".into()),
+                flags: vec!["no-writes".into()],
+            },
+            FunctionInfo { name: "two".into(), description: None, flags: vec![] },
+        ];
+        let scripts = &mut session.engine.server_mut().scripts;
+        scripts.functions.insert("hi".into(), "mylib".into());
+        scripts.functions.insert("two".into(), "mylib".into());
+        scripts.libraries.insert("mylib".into(), Library { name: "mylib".into(), code, functions });
+        let list = |s: &mut Session| run(s, &[b"FUNCTION", b"LIST", b"WITHCODE"]);
+        let before = list(&mut session);
+        let snap = Snapshot::capture(&session);
+        let json = snap.to_json();
+        assert!(
+            json.contains(",\"libraries\":[{\"name\":\"mylib\",\"code\":{\"t\":\"#!lua name=mylib"),
+            "{json}"
+        );
+        assert_eq!(Snapshot::from_json(&json), Ok(snap.clone()));
+        let mut back = Snapshot::from_json(&json).expect("readable").restore().expect("restorable");
+        assert_eq!(list(&mut back), before);
+        assert!(matches!(before, playground_engine::Frame::Array(ref libs) if libs.len() == 1), "{before:?}");
+        assert_eq!(back.engine.server().scripts.functions.get("hi").map(String::as_str), Some("mylib"));
+        // Without libraries, nothing is written for them.
+        assert!(!Snapshot::capture(&sample()).to_json().contains("libraries"));
+    }
 
     #[test]
     fn writes_and_reads_the_text_the_serde_version_wrote() {

@@ -23,7 +23,18 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     /// One runner for the page (it keeps `math.random`'s state across scripts, as Redis does).
-    static RUNNER: RefCell<LuaRunner> = RefCell::new(LuaRunner::default());
+    static RUNNER: RefCell<LuaRunner> = {
+        playground_scripting::set_clock(seconds);
+        RefCell::new(LuaRunner::default())
+    };
+}
+
+/// `performance.now()` in seconds (the page's clock for `os.clock`), or 0 where there is none.
+fn seconds() -> f64 {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap_or_default();
+    let now =
+        js_sys::Reflect::get(&performance, &"now".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    now.and_then(|f| f.call0(&performance).ok()).and_then(|v| v.as_f64()).map_or(0.0, |ms| ms / 1000.0)
 }
 
 /// The host's operations (`host(op, payload)`), as the page's `lua::serve` numbers them.

@@ -156,7 +156,7 @@ function boot.bind(h)
   redis.call, redis.pcall, redis.setresp = h.call, h.pcall, h.setresp
   redis.acl_check_cmd = h.acl_check_cmd
   math_lib.random, math_lib.randomseed = h.random, h.randomseed
-  os_lib.clock = host.clock
+  os_lib.clock = h.clock or host.clock
   poll = h.poll
 end
 

@@ -100,8 +100,8 @@ pub(crate) fn located(text: impl std::fmt::Display) -> omnilua::Error {
     lua_err(format!("\x02{text}"))
 }
 
-/// `os.clock`: seconds since the process first asked (natively; the browser has no clock to
-/// read here and answers 0, so a script timing itself with it sees no time pass).
+/// `os.clock`'s time: seconds since the process first asked (natively), or from the clock the
+/// host gave [`set_clock`] (in the browser, where this crate reads none; 0 without one).
 fn cpu_seconds() -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -110,8 +110,18 @@ fn cpu_seconds() -> f64 {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        0.0
+        CLOCK.get().map_or(0.0, |now| now())
     }
+}
+
+static CLOCK: std::sync::OnceLock<fn() -> f64> = std::sync::OnceLock::new();
+
+/// The browser's clock in seconds (`performance.now() / 1000`), for `os.clock` and a
+/// library's load time limit: there `os.clock` answers the seconds since the script started,
+/// as the CPU time a script has used (Redis's `os.clock` is the server's CPU time). Natively
+/// the process's own clock is used and this one is ignored.
+pub fn set_clock(now_seconds: fn() -> f64) {
+    let _ = CLOCK.set(now_seconds);
 }
 
 /// A numeric string as Lua reads it.
@@ -372,6 +382,8 @@ impl LuaRunner {
                         Ok(())
                     })?,
                 )?;
+                #[cfg(target_arch = "wasm32")]
+                t.set("clock", scope.create_function(&lua, move |_, ()| Ok(cpu_seconds() - run.started))?)?;
                 let bind: Function = boot.get("bind")?;
                 bind.call::<_, ()>(t)?;
                 Ok(body(&lua, &boot, run, &mut cached.chunks))
