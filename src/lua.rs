@@ -19,7 +19,7 @@ use bytes::Bytes;
 use js_sys::{Array, Function, Reflect, Uint8Array};
 use playground_engine::frame::{Frame, Protocol};
 use playground_engine::resp::{parse_frame, Limits};
-use playground_engine::script::{FunctionInfo, ScriptHost, ScriptRunner};
+use playground_engine::script::{FunctionInfo, Library, ScriptHost, ScriptRunner};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -193,6 +193,36 @@ impl ScriptRunner for PageRunner {
     ) -> Frame {
         self.run("fcall", Uint8Array::from(code).into(), function.into(), keys, args, host)
     }
+}
+
+/// A library as the RESP array `[name, code, [[function, description or nil, [flag...]]...]]`
+/// (a saved session keeps it: `crate::persist`).
+pub fn library_bytes(library: &Library) -> Vec<u8> {
+    let bulk = |s: &str| Frame::bulk(Bytes::copy_from_slice(s.as_bytes()));
+    let functions = library.functions.iter().map(|f| {
+        let description = f.description.as_deref().map_or(Frame::Null, bulk);
+        Frame::Array(vec![
+            bulk(&f.name),
+            description,
+            Frame::Array(f.flags.iter().map(|s| bulk(s)).collect()),
+        ])
+    });
+    let parts =
+        vec![bulk(&library.name), Frame::Bulk(library.code.clone()), Frame::Array(functions.collect())];
+    Frame::Array(parts).to_bytes(Protocol::Resp3)
+}
+
+/// A library from [`library_bytes`].
+pub fn library_of(bytes: &[u8]) -> Option<Library> {
+    let Frame::Array(parts) = decode(bytes) else { return None };
+    let [Frame::Bulk(name), Frame::Bulk(code), Frame::Array(functions)] = parts.as_slice() else {
+        return None;
+    };
+    Some(Library {
+        name: String::from_utf8_lossy(name).into_owned(),
+        code: code.clone(),
+        functions: functions.iter().map(function_info).collect::<Option<_>>()?,
+    })
 }
 
 /// `[name, description or nil, [flag...]]` from the module's `load_library`.

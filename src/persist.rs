@@ -20,9 +20,8 @@
 //!       [{"t": "FT.CREATE"}, {"t": "idx:users"}, {"t": "PREFIX"}, "..."] ] } ],
 //!   "history": ["SET k v EX 300"] }
 //! ```
-//! `libraries` (the FUNCTION libraries: `[{"name": "lib", "code": {"t": "#!lua name=lib..."},
-//! "functions": [{"name": "f", "description": "...", "flags": ["no-writes"]}]}]`) likewise only
-//! when one is loaded; they come back as loaded, without the Lua module (it compiles a library
+//! `libraries` (the FUNCTION libraries, each a byte string: the RESP array `[name, code,
+//! [[function, description or nil, [flag...]]...]]`) likewise only when one is loaded; they come back as loaded, without the Lua module (it compiles a library
 //! when FCALL first calls it), so a reload keeps FCALL working as a restarted Redis does.
 //! `indexes` is written only when an index exists (so a state without one reads as it always
 //! did, and files without the member load as having no index). Version 2 added `field_ttls`
@@ -40,7 +39,6 @@ use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
 use playground_engine::config::EvictionPolicy;
 use playground_engine::float::{format_double, parse_double};
-use playground_engine::script::{FunctionInfo, Library};
 use playground_engine::types::encoding;
 use playground_engine::types::hfe::{self, FieldTtls};
 use playground_engine::types::{Value, ZSet};
@@ -59,17 +57,9 @@ pub struct Snapshot {
     pub dbs: Vec<DbSnap>,
     /// Search indexes in creation order (FT._LIST's).
     pub indexes: Vec<IndexSnap>,
-    /// FUNCTION libraries by name.
-    pub libraries: Vec<LibrarySnap>,
+    /// FUNCTION libraries by name, each as `crate::lua::library_bytes` writes it.
+    pub libraries: Vec<Blob>,
     pub history: Vec<String>,
-}
-
-/// One FUNCTION library: its name, code, and the functions its code registered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LibrarySnap {
-    pub name: String,
-    pub code: Blob,
-    pub functions: Vec<FunctionInfo>,
 }
 
 /// One search index: its name and the command lines that defined it (FT.CREATE's, then
@@ -317,11 +307,7 @@ impl Snapshot {
                 .scripts
                 .libraries
                 .values()
-                .map(|l| LibrarySnap {
-                    name: l.name.clone(),
-                    code: Blob::of(&l.code),
-                    functions: l.functions.clone(),
-                })
+                .map(|l| Blob::of(&crate::lua::library_bytes(l)))
                 .collect(),
             // Long pasted lines stay in the session only (see `History::saved_entries`).
             history: session.history.saved_entries(),
@@ -390,28 +376,10 @@ impl Snapshot {
         if !self.libraries.is_empty() {
             out.push_str(",\"libraries\":[");
             for (i, library) in self.libraries.iter().enumerate() {
-                out.push_str(if i > 0 { ",{\"name\":" } else { "{\"name\":" });
-                write_str(&mut out, &library.name);
-                out.push_str(",\"code\":");
-                library.code.write(&mut out);
-                out.push_str(",\"functions\":[");
-                for (j, f) in library.functions.iter().enumerate() {
-                    out.push_str(if j > 0 { ",{\"name\":" } else { "{\"name\":" });
-                    write_str(&mut out, &f.name);
-                    if let Some(description) = &f.description {
-                        out.push_str(",\"description\":");
-                        write_str(&mut out, description);
-                    }
-                    out.push_str(",\"flags\":[");
-                    for (k, flag) in f.flags.iter().enumerate() {
-                        if k > 0 {
-                            out.push(',');
-                        }
-                        write_str(&mut out, flag);
-                    }
-                    out.push_str("]}");
+                if i > 0 {
+                    out.push(',');
                 }
-                out.push_str("]}");
+                library.write(&mut out);
             }
             out.push(']');
         }
@@ -448,7 +416,7 @@ impl Snapshot {
         };
         let libraries = match raw.get("libraries") {
             None | Some(Json::Null) => Vec::new(),
-            Some(list) => each(list, "libraries", LibrarySnap::read)?,
+            Some(list) => each(list, "libraries", Blob::read)?,
         };
         let history = match raw.get("history") {
             None | Some(Json::Null) => Vec::new(),
@@ -533,13 +501,13 @@ impl Snapshot {
         // As INFO persistence reports an RDB load.
         server.last_load = (report.total_keys() as u64, expired);
         for library in &self.libraries {
+            let library = crate::lua::library_of(&library.to_bytes()?)
+                .ok_or_else(|| unreadable("a FUNCTION library could not be read"))?;
             let scripts = &mut server.scripts;
             for f in &library.functions {
                 scripts.functions.insert(f.name.to_ascii_lowercase(), library.name.clone());
             }
-            let (name, code, functions) =
-                (library.name.clone(), library.code.to_bytes()?, library.functions.clone());
-            scripts.libraries.insert(name.clone(), Library { name, code, functions });
+            scripts.libraries.insert(library.name.clone(), library);
         }
         self.rebuild_indexes(&mut session, &mut report)?;
         Ok((session, report))
@@ -589,26 +557,6 @@ impl Snapshot {
         server.dirty = dirty;
         session.engine.drain_events();
         Ok(())
-    }
-}
-
-impl LibrarySnap {
-    fn read(library: &Json) -> Result<LibrarySnap, PersistError> {
-        let text = |item: &Json, name: &str| {
-            item.as_str().map(str::to_string).ok_or_else(|| unreadable(format!("invalid type in `{name}`")))
-        };
-        let functions = each(field(library, "functions")?, "functions", |f| {
-            Ok(FunctionInfo {
-                name: str_field(f, "name")?.to_string(),
-                description: f.get("description").map(|d| text(d, "description")).transpose()?,
-                flags: each(field(f, "flags")?, "flags", |flag| text(flag, "flags"))?,
-            })
-        })?;
-        Ok(LibrarySnap {
-            name: str_field(library, "name")?.to_string(),
-            code: Blob::read(field(library, "code")?)?,
-            functions,
-        })
     }
 }
 
@@ -926,7 +874,7 @@ mod tests {
         let snap = Snapshot::capture(&session);
         let json = snap.to_json();
         assert!(
-            json.contains(",\"libraries\":[{\"name\":\"mylib\",\"code\":{\"t\":\"#!lua name=mylib"),
+            json.contains(",\"libraries\":[{\"t\":\"*3\\r\\n$5\\r\\nmylib\\r\\n$196\\r\\n#!lua name=mylib"),
             "{json}"
         );
         assert_eq!(Snapshot::from_json(&json), Ok(snap.clone()));

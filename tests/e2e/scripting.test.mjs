@@ -176,7 +176,7 @@ test('FUNCTION libraries survive a reload, and FCALL runs them without loading t
   await page.reload();
   await page.waitForSelector('#console-input');
   await page.locator('#key-list [data-key="kept"]').waitFor();
-  assert.match(await run(page, 'FUNCTION LIST'), /library_name\n\s*2\) "keep"[\s\S]*"bump"[\s\S]*"adds one"/);
+  assert.match(await run(page, 'FUNCTION LIST'), /"library_name"\n\s*2\) "keep"[\s\S]*"bump"[\s\S]*"adds one"/);
   assert.equal(await run(page, 'FCALL bump 1 kept'), '(integer) 2');
   assert.match(await run(page, 'FUNCTION LOAD "#!lua name=keep\\nredis.register_function(\'x\', function() return 1 end)"'), /Library 'keep' already exists/);
   assert.deepEqual(page.errors, []);
