@@ -89,7 +89,7 @@ fn command(payload: &[u8]) -> Vec<Bytes> {
 /// What the module asks of the engine while a script runs (`host(op, payload)` in
 /// `src/bin/lua.rs`): 0 runs a command, 1 sets the protocol, 2 asks whether to stop, 3 checks
 /// a command against the ACL (`[1]` allowed, `[0]` denied, nothing for an unknown command), 4
-/// says the script's reply carries an error counted already (`[1]`: is one).
+/// tells an error in the script's reply (`[counted, top, text...]`).
 fn serve(host: &mut dyn ScriptHost, op: u32, payload: Uint8Array) -> Uint8Array {
     let payload = payload.to_vec();
     let out = match op {
@@ -103,7 +103,12 @@ fn serve(host: &mut dyn ScriptHost, op: u32, payload: Uint8Array) -> Uint8Array 
         }
         3 => host.acl_check(command(&payload)).map(u8::from).into_iter().collect(),
         4 => {
-            host.error_counted(payload.first() == Some(&1));
+            let flag = |i: usize| payload.get(i) == Some(&1);
+            host.reply_error(
+                flag(0),
+                flag(1),
+                &String::from_utf8_lossy(payload.get(2..).unwrap_or_default()),
+            );
             Vec::new()
         }
         _ => vec![u8::from(host.interrupt())],

@@ -42,7 +42,7 @@ const OP_CALL: u32 = 0;
 const OP_SET_PROTOCOL: u32 = 1;
 const OP_INTERRUPT: u32 = 2;
 const OP_ACL_CHECK: u32 = 3;
-const OP_ERROR_COUNTED: u32 = 4;
+const OP_REPLY_ERROR: u32 = 4;
 
 /// One RESP frame from bytes; a malformed one is an error reply.
 fn decode(bytes: &[u8]) -> Frame {
@@ -104,8 +104,9 @@ impl ScriptHost for PageHost<'_> {
         self.ask(OP_ACL_CHECK, &command).first().map(|&b| b == 1)
     }
 
-    fn error_counted(&mut self, top: bool) {
-        self.ask(OP_ERROR_COUNTED, &[u8::from(top)]);
+    fn reply_error(&mut self, counted: bool, top: bool, error: &str) {
+        let payload = [&[u8::from(counted), u8::from(top)], error.as_bytes()].concat();
+        self.ask(OP_REPLY_ERROR, &payload);
     }
 }
 

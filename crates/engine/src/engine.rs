@@ -486,8 +486,16 @@ impl Engine {
                     if client.blocked.is_none() && !client.postponed {
                         let us = self.server.clock_floor.saturating_sub(floor).saturating_mul(1000);
                         self.server.command_us = us;
-                        let call = if reply.is_error() || failed { Call::Failed } else { Call::Ok };
+                        // A script's command fails once more for each error in its reply that
+                        // the engine counted before (Redis's `failed_calls++` for each).
+                        let failed = failed.max(u64::from(reply.is_error()));
+                        let call = if failed > 0 { Call::Failed } else { Call::Ok };
                         self.count_call(spec, start, &name, call);
+                        if let Some(c) =
+                            self.server.stats.command_calls.get_mut(&(std::ptr::from_ref(spec) as usize))
+                        {
+                            c.failed += failed.saturating_sub(1);
+                        }
                         if self.server.config.latency_monitor_threshold > 0 {
                             crate::cmd::latency::sample(&mut self.server, spec, us, now);
                         }

@@ -168,8 +168,8 @@ pub struct Server {
     pub config: Config,
     pub stats: Stats,
     /// A script's reply is an error its `redis.call` counted already (not counted again), and
-    /// it carries one (the script's command failed): Redis's `ERR_REPLY_FLAG_NO_STATS_UPDATE`.
-    pub script_errors: (bool, bool),
+    /// how many times the script's command failed (Redis's `ERR_REPLY_FLAG_NO_STATS_UPDATE`).
+    pub script_errors: (bool, u64),
     pub events: EventLog,
     pub rng: Xoshiro256PlusPlus,
     /// Other connected clients (the calling one is taken out while it runs).
@@ -260,7 +260,7 @@ impl Server {
             dbs: (0..config.databases).map(|_| Db::new()).collect(),
             config,
             stats: Stats::default(),
-            script_errors: (false, false),
+            script_errors: (false, 0),
             events: EventLog::default(),
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
             clients: BTreeMap::new(),

@@ -150,19 +150,19 @@ fn to_long_long(n: f64) -> i64 {
     }
 }
 
-/// Call `found` for each error table in a script's reply whose error the engine already
-/// counted (`ignore_error_stats_update`): with true for the reply itself, false for one in
-/// its arrays (as far as the reply's conversion goes).
-pub fn counted_errors(v: &Value, found: &mut dyn FnMut(bool)) {
-    fn walk(v: &Value, depth: usize, found: &mut dyn FnMut(bool)) {
+/// Call `found` for each error table in a script's reply: whether the engine already counted
+/// it (`ignore_error_stats_update`), whether it is the reply itself (not in its arrays, as far
+/// as the reply's conversion goes), and its text.
+pub fn reply_errors(v: &Value, found: &mut dyn FnMut(bool, bool, &str)) {
+    fn walk(v: &Value, depth: usize, found: &mut dyn FnMut(bool, bool, &str)) {
         let Value::Table(t) = v else { return };
         if depth > MAX_DEPTH {
             return;
         }
-        if matches!(field(t, "err"), Value::String(_)) {
-            if !matches!(field(t, "ignore_error_stats_update"), Value::Nil | Value::Boolean(false)) {
-                found(depth == 0);
-            }
+        if let Value::String(s) = field(t, "err") {
+            let counted =
+                !matches!(field(t, "ignore_error_stats_update"), Value::Nil | Value::Boolean(false));
+            found(counted, depth == 0, &String::from_utf8_lossy(&s.as_bytes().unwrap_or_default()));
             return;
         }
         for i in 1.. {

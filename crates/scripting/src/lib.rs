@@ -429,7 +429,9 @@ fn array(lua: &Lua, items: &[Bytes]) -> omnilua::Result<Table> {
 fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, source: &str, run: &Run) -> Frame {
     let proto = run.host.as_ref().map_or(Protocol::Resp2, |h| h.borrow().protocol());
     if let (Ok((_, value)), Some(host)) = (&outcome, &run.host) {
-        convert::counted_errors(value, &mut |top| host.borrow_mut().error_counted(top));
+        convert::reply_errors(value, &mut |counted, top, text| {
+            host.borrow_mut().reply_error(counted, top, text)
+        });
     }
     match outcome {
         Ok((true, value)) => convert::from_lua(&value, proto),

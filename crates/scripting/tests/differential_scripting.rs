@@ -680,6 +680,8 @@ fn script_errors_count_once() {
         &["EVAL", "return {redis.pcall('select',99)}", "0"],
         &["EVAL", "error(redis.pcall('select',99))", "0"],
         &["EVAL", "return redis.error_reply('MY_ERR oops')", "0"],
+        &["EVAL", "return {1, redis.error_reply('XERR y')}", "0"],
+        &["EVAL", "return {redis.error_reply('A b'), {redis.pcall('select', 99)}}", "0"],
         &["EVAL", "return redis.call('nosuchcmd')", "0"],
         &["EVAL", "return redis.pcall('get')", "0"],
         &["EVAL", "return redis.call('get', {})", "0"],
@@ -699,11 +701,11 @@ fn script_errors_count_once() {
         s.same(case);
         s.run(&["CONFIG", "SET", "maxmemory", "0"]);
         s.same(&["INFO", "errorstats"]);
-        let (ours, theirs) = s.run(&["INFO", "commandstats"]);
-        assert_eq!(command_counts(&ours), command_counts(&theirs), "commandstats after {case:?}");
-        let (ours, theirs) = s.run(&["INFO", "stats"]);
+        let (a, b) = s.run(&["INFO", "commandstats"]);
+        assert_eq!(command_counts(&a), command_counts(&b), "commandstats after {case:?}");
+        let (a, b) = s.run(&["INFO", "stats"]);
         let field = |f| common::info_field(&f, "total_error_replies");
-        assert_eq!(field(ours), field(theirs), "total_error_replies after {case:?}");
+        assert_eq!(field(a), field(b), "total_error_replies after {case:?}");
     }
     s.run(&["DEL", "Sicily", "Sicily2", "x"]);
 }

@@ -374,7 +374,7 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
         allow_oom: !flags.compat && flags.allow_oom,
         oom,
         wrote: false,
-        counted: (false, false),
+        counted: (false, 0, false),
         now,
         control: control.clone(),
     };
@@ -384,7 +384,8 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
     };
     control.stop();
     let server = host.engine.server_mut();
-    server.script_errors = host.counted;
+    let (top, flagged, made) = host.counted;
+    server.script_errors = (top, flagged + u64::from(made));
     server.scripts.runner = Some(runner);
     Ok(reply)
 }
@@ -409,8 +410,9 @@ struct Host<'a> {
     /// Over maxmemory when the script started.
     oom: bool,
     wrote: bool,
-    /// The script's reply is an error the engine counted already; it carries one.
-    counted: (bool, bool),
+    /// The script's reply is an error the engine counted already; how many such it carries;
+    /// whether it carries one the script made.
+    counted: (bool, u64, bool),
     now: u64,
     control: std::sync::Arc<crate::script::ScriptControl>,
 }
@@ -479,8 +481,12 @@ impl ScriptHost for Host<'_> {
         Some(super::acl::check_quiet(self.engine.server(), &self.client, spec, &args).is_ok())
     }
 
-    fn error_counted(&mut self, top: bool) {
-        self.counted = (self.counted.0 || top, true);
+    fn reply_error(&mut self, counted: bool, top: bool, error: &str) {
+        if !counted && !top {
+            self.engine.server_mut().stats.count_error(error);
+        }
+        let (was_top, flagged, made) = self.counted;
+        self.counted = (was_top || (counted && top), flagged + u64::from(counted), made || !counted);
     }
 }
 
