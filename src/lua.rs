@@ -19,7 +19,7 @@ use bytes::Bytes;
 use js_sys::{Array, Function, Reflect, Uint8Array};
 use playground_engine::frame::{Frame, Protocol};
 use playground_engine::resp::{parse_frame, Limits};
-use playground_engine::script::{FunctionInfo, ScriptHost, ScriptRunner};
+use playground_engine::script::{FunctionInfo, Library, ScriptHost, ScriptRunner};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -76,23 +76,39 @@ fn array(items: &[Bytes]) -> Uint8Array {
     Uint8Array::from(bytes.as_slice())
 }
 
+/// A command the module sends (a RESP array of strings).
+fn command(payload: &[u8]) -> Vec<Bytes> {
+    match decode(payload) {
+        Frame::Array(items) => {
+            items.iter().filter_map(|f| f.as_bytes().map(Bytes::copy_from_slice)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// What the module asks of the engine while a script runs (`host(op, payload)` in
-/// `src/bin/lua.rs`): 0 runs a command, 1 sets the protocol, 2 asks whether to stop.
+/// `src/bin/lua.rs`): 0 runs a command, 1 sets the protocol, 2 asks whether to stop, 3 checks
+/// a command against the ACL (`[1]` allowed, `[0]` denied, nothing for an unknown command), 4
+/// tells an error in the script's reply (`[counted, top, text...]`).
 fn serve(host: &mut dyn ScriptHost, op: u32, payload: Uint8Array) -> Uint8Array {
     let payload = payload.to_vec();
     let out = match op {
         0 => {
-            let args = match decode(&payload) {
-                Frame::Array(items) => {
-                    items.iter().filter_map(|f| f.as_bytes().map(Bytes::copy_from_slice)).collect()
-                }
-                _ => Vec::new(),
-            };
-            let reply = host.call(args);
+            let reply = host.call(command(&payload));
             reply.to_bytes(host.protocol())
         }
         1 => {
             host.set_protocol(if payload.first() == Some(&3) { Protocol::Resp3 } else { Protocol::Resp2 });
+            Vec::new()
+        }
+        3 => host.acl_check(command(&payload)).map(u8::from).into_iter().collect(),
+        4 => {
+            let flag = |i: usize| payload.get(i) == Some(&1);
+            host.reply_error(
+                flag(0),
+                flag(1),
+                &String::from_utf8_lossy(payload.get(2..).unwrap_or_default()),
+            );
             Vec::new()
         }
         _ => vec![u8::from(host.interrupt())],
@@ -182,6 +198,36 @@ impl ScriptRunner for PageRunner {
     ) -> Frame {
         self.run("fcall", Uint8Array::from(code).into(), function.into(), keys, args, host)
     }
+}
+
+/// A library as the RESP array `[name, code, [[function, description or nil, [flag...]]...]]`
+/// (a saved session keeps it: `crate::persist`).
+pub fn library_bytes(library: &Library) -> Vec<u8> {
+    let bulk = |s: &str| Frame::bulk(Bytes::copy_from_slice(s.as_bytes()));
+    let functions = library.functions.iter().map(|f| {
+        let description = f.description.as_deref().map_or(Frame::Null, bulk);
+        Frame::Array(vec![
+            bulk(&f.name),
+            description,
+            Frame::Array(f.flags.iter().map(|s| bulk(s)).collect()),
+        ])
+    });
+    let parts =
+        vec![bulk(&library.name), Frame::Bulk(library.code.clone()), Frame::Array(functions.collect())];
+    Frame::Array(parts).to_bytes(Protocol::Resp3)
+}
+
+/// A library from [`library_bytes`].
+pub fn library_of(bytes: &[u8]) -> Option<Library> {
+    let Frame::Array(parts) = decode(bytes) else { return None };
+    let [Frame::Bulk(name), Frame::Bulk(code), Frame::Array(functions)] = parts.as_slice() else {
+        return None;
+    };
+    Some(Library {
+        name: String::from_utf8_lossy(name).into_owned(),
+        code: code.clone(),
+        functions: functions.iter().map(function_info).collect::<Option<_>>()?,
+    })
 }
 
 /// `[name, description or nil, [flag...]]` from the module's `load_library`.

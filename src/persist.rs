@@ -20,6 +20,9 @@
 //!       [{"t": "FT.CREATE"}, {"t": "idx:users"}, {"t": "PREFIX"}, "..."] ] } ],
 //!   "history": ["SET k v EX 300"] }
 //! ```
+//! `libraries` (the FUNCTION libraries, each a byte string: the RESP array `[name, code,
+//! [[function, description or nil, [flag...]]...]]`) likewise only when one is loaded; they come back as loaded, without the Lua module (it compiles a library
+//! when FCALL first calls it), so a reload keeps FCALL working as a restarted Redis does.
 //! `indexes` is written only when an index exists (so a state without one reads as it always
 //! did, and files without the member load as having no index). Version 2 added `field_ttls`
 //! to a hash's key: its fields' deadlines (HEXPIRE), `[[{"t": "field"}, 1795397475000]]`,
@@ -54,6 +57,8 @@ pub struct Snapshot {
     pub dbs: Vec<DbSnap>,
     /// Search indexes in creation order (FT._LIST's).
     pub indexes: Vec<IndexSnap>,
+    /// FUNCTION libraries by name, each as `crate::lua::library_bytes` writes it.
+    pub libraries: Vec<Blob>,
     pub history: Vec<String>,
 }
 
@@ -298,6 +303,12 @@ impl Snapshot {
                         .collect(),
                 })
                 .collect(),
+            libraries: server
+                .scripts
+                .libraries
+                .values()
+                .map(|l| Blob::of(&crate::lua::library_bytes(l)))
+                .collect(),
             // Long pasted lines stay in the session only (see `History::saved_entries`).
             history: session.history.saved_entries(),
         }
@@ -362,6 +373,16 @@ impl Snapshot {
             }
             out.push(']');
         }
+        if !self.libraries.is_empty() {
+            out.push_str(",\"libraries\":[");
+            for (i, library) in self.libraries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                library.write(&mut out);
+            }
+            out.push(']');
+        }
         out.push_str(",\"history\":[");
         for (i, line) in self.history.iter().enumerate() {
             if i > 0 {
@@ -393,6 +414,10 @@ impl Snapshot {
             None | Some(Json::Null) => Vec::new(),
             Some(list) => each(list, "indexes", IndexSnap::read)?,
         };
+        let libraries = match raw.get("libraries") {
+            None | Some(Json::Null) => Vec::new(),
+            Some(list) => each(list, "libraries", Blob::read)?,
+        };
         let history = match raw.get("history") {
             None | Some(Json::Null) => Vec::new(),
             Some(lines) => each(lines, "history", |line| {
@@ -411,6 +436,7 @@ impl Snapshot {
             },
             dbs,
             indexes,
+            libraries,
             history,
         })
     }
@@ -474,6 +500,15 @@ impl Snapshot {
             .collect();
         // As INFO persistence reports an RDB load.
         server.last_load = (report.total_keys() as u64, expired);
+        for library in &self.libraries {
+            let library = crate::lua::library_of(&library.to_bytes()?)
+                .ok_or_else(|| unreadable("a FUNCTION library could not be read"))?;
+            let scripts = &mut server.scripts;
+            for f in &library.functions {
+                scripts.functions.insert(f.name.to_ascii_lowercase(), library.name.clone());
+            }
+            scripts.libraries.insert(library.name.clone(), library);
+        }
         self.rebuild_indexes(&mut session, &mut report)?;
         Ok((session, report))
     }
@@ -814,6 +849,42 @@ mod tests {
     /// What the serde_json version of this module wrote for `sample()` plus one history line
     /// with a quote, a tab, a control character and a non-ASCII letter (printed by that version).
     const WRITTEN_BY_SERDE: &str = r#"{"format":"redis-playground/snapshot","version":1,"clock":{"now_ms":1000000,"speed":"X1"},"config":{"maxmemory":0,"policy":"noeviction"},"dbs":[{"index":0,"keys":[{"key":{"t":"gone"},"expires_at":1000000,"value":{"type":"string","data":{"t":"x"}}},{"key":{"t":"hash"},"value":{"type":"hash","data":[[{"t":"f"},{"t":"v"}]]}},{"key":{"t":"list"},"value":{"type":"list","data":[{"t":"a"},{"t":"b"}]}},{"key":{"t":"set"},"value":{"type":"set","data":[{"t":"m"}]}},{"key":{"t":"str"},"expires_at":2000000,"value":{"type":"string","data":{"hex":"00ff62696e"}}},{"key":{"t":"zset"},"value":{"type":"zset","data":[[{"t":"mid"},"1.5"],[{"t":"top"},"inf"]]}}]},{"index":3,"keys":[{"key":{"t":"other"},"value":{"type":"string","data":{"t":"db3"}}}]}],"history":["SET k v","GET \"q\"\t\u0001é"]}"#;
+
+    /// FUNCTION libraries come back as loaded (no Lua VM needed to restore them): FUNCTION
+    /// LIST answers the same, and the saved text names them.
+    #[test]
+    fn round_trips_function_libraries() {
+        use playground_engine::script::{FunctionInfo, Library};
+        let mut session = sample();
+        let code = Bytes::from_static(b"#!lua name=mylib\nredis.register_function{function_name='Hi', callback=function() return 1 end, flags={'no-writes'}, description='says \"hi\"'}\nredis.register_function('two', function() return 2 end)");
+        let functions = vec![
+            FunctionInfo {
+                name: "Hi".into(),
+                description: Some("says \"hi\"".into()),
+                flags: vec!["no-writes".into()],
+            },
+            FunctionInfo { name: "two".into(), description: None, flags: vec![] },
+        ];
+        let scripts = &mut session.engine.server_mut().scripts;
+        scripts.functions.insert("hi".into(), "mylib".into());
+        scripts.functions.insert("two".into(), "mylib".into());
+        scripts.libraries.insert("mylib".into(), Library { name: "mylib".into(), code, functions });
+        let list = |s: &mut Session| run(s, &[b"FUNCTION", b"LIST", b"WITHCODE"]);
+        let before = list(&mut session);
+        let snap = Snapshot::capture(&session);
+        let json = snap.to_json();
+        assert!(
+            json.contains(",\"libraries\":[{\"t\":\"*3\\r\\n$5\\r\\nmylib\\r\\n$196\\r\\n#!lua name=mylib"),
+            "{json}"
+        );
+        assert_eq!(Snapshot::from_json(&json), Ok(snap.clone()));
+        let mut back = Snapshot::from_json(&json).expect("readable").restore().expect("restorable");
+        assert_eq!(list(&mut back), before);
+        assert!(matches!(before, playground_engine::Frame::Array(ref libs) if libs.len() == 1), "{before:?}");
+        assert_eq!(back.engine.server().scripts.functions.get("hi").map(String::as_str), Some("mylib"));
+        // Without libraries, nothing is written for them.
+        assert!(!Snapshot::capture(&sample()).to_json().contains("libraries"));
+    }
 
     #[test]
     fn writes_and_reads_the_text_the_serde_version_wrote() {

@@ -23,13 +23,26 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     /// One runner for the page (it keeps `math.random`'s state across scripts, as Redis does).
-    static RUNNER: RefCell<LuaRunner> = RefCell::new(LuaRunner::default());
+    static RUNNER: RefCell<LuaRunner> = {
+        playground_scripting::set_clock(seconds);
+        RefCell::new(LuaRunner::default())
+    };
+}
+
+/// `performance.now()` in seconds (the page's clock for `os.clock`), or 0 where there is none.
+fn seconds() -> f64 {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap_or_default();
+    let now =
+        js_sys::Reflect::get(&performance, &"now".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    now.and_then(|f| f.call0(&performance).ok()).and_then(|v| v.as_f64()).map_or(0.0, |ms| ms / 1000.0)
 }
 
 /// The host's operations (`host(op, payload)`), as the page's `lua::serve` numbers them.
 const OP_CALL: u32 = 0;
 const OP_SET_PROTOCOL: u32 = 1;
 const OP_INTERRUPT: u32 = 2;
+const OP_ACL_CHECK: u32 = 3;
+const OP_REPLY_ERROR: u32 = 4;
 
 /// One RESP frame from bytes; a malformed one is an error reply.
 fn decode(bytes: &[u8]) -> Frame {
@@ -84,6 +97,16 @@ impl ScriptHost for PageHost<'_> {
 
     fn interrupt(&mut self) -> bool {
         js_sys::Date::now() >= self.deadline_ms || self.ask(OP_INTERRUPT, &[]).first() == Some(&1)
+    }
+
+    fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool> {
+        let command = Frame::Array(args.into_iter().map(Frame::Bulk).collect()).to_bytes(Protocol::Resp2);
+        self.ask(OP_ACL_CHECK, &command).first().map(|&b| b == 1)
+    }
+
+    fn reply_error(&mut self, counted: bool, top: bool, error: &str) {
+        let payload = [&[u8::from(counted), u8::from(top)], error.as_bytes()].concat();
+        self.ask(OP_REPLY_ERROR, &payload);
     }
 }
 

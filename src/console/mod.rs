@@ -11,6 +11,8 @@ use crate::backend::Backend;
 use bytes::Bytes;
 use playground_engine::{Frame, Protocol};
 use playground_labs::lessons::Ran;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// How a reply is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -140,9 +142,18 @@ pub fn run_line_both(
     let Some(args) = parsed.filter(|_| !console_only) else { return run_line(line, remote, done) };
     let raw_view = format::prints_raw(&args);
     let args: Vec<Bytes> = args.into_iter().map(Bytes::from).collect();
-    let local_reply: std::rc::Rc<std::cell::RefCell<Option<Vec<u8>>>> = Default::default();
-    let sink = local_reply.clone();
-    local.send_raw(args.clone(), Box::new(move |_, _, raw| *sink.borrow_mut() = Some(raw)));
+    // The in-page engine usually answers at once; a script's first line waits for the Lua
+    // module, so the real server's reply may come first: whichever comes second compares.
+    let waits_for_lua = playground_engine::script::needs_runner(&args);
+    let join: Rc<RefCell<Join>> = Rc::default();
+    let on_local = join.clone();
+    local.send_raw(
+        args.clone(),
+        Box::new(move |_, _, raw| match std::mem::take(&mut *on_local.borrow_mut()) {
+            Join::Remote(finish) => finish(raw),
+            _ => *on_local.borrow_mut() = Join::Local(raw),
+        }),
+    );
     let input = line.to_string();
     let note = explainer(remote);
     let sent = args.clone();
@@ -152,11 +163,29 @@ pub fn run_line_both(
             let mut entry = entry_for(prompt, input, &reply, proto, raw_view);
             entry.notes.extend(note(&reply));
             entry.ran = Some(Ran::new(sent, &reply));
-            let local_raw = local_reply.borrow_mut().take().unwrap_or_default();
-            entry.compare = Some(Box::new(compare(&local_raw, &raw)));
-            done(LineOutcome::Entry(Box::new(entry)))
+            let finish = move |local_raw: Vec<u8>| {
+                entry.compare = Some(Box::new(compare(&local_raw, &raw)));
+                done(LineOutcome::Entry(Box::new(entry)))
+            };
+            let local = std::mem::take(&mut *join.borrow_mut());
+            match local {
+                Join::Local(local_raw) => finish(local_raw),
+                // A blocked local command (BLPOP) would never answer: only a script waits.
+                Join::Empty if waits_for_lua => *join.borrow_mut() = Join::Remote(Box::new(finish)),
+                _ => finish(Vec::new()),
+            }
         }),
     );
+}
+
+/// Compare mode's two replies, as far as they came: the in-page engine's bytes, or the real
+/// server's entry waiting for them.
+#[derive(Default)]
+enum Join {
+    #[default]
+    Empty,
+    Local(Vec<u8>),
+    Remote(Box<dyn FnOnce(Vec<u8>)>),
 }
 
 /// Longest reply text kept in the scrollback: `KEYS *` on a big keyspace should not freeze the

@@ -44,8 +44,11 @@ import { DIST } from './harness.mjs';
 // FT.SPELLCHECK, FT.SUG*, synonyms, fuzzy matching, the new field options: about +75 KB raw)
 // and issue #19's rest (the key-spec and CONFIG tables, CLIENT PAUSE, SLOWLOG, LATENCY: about
 // +45 KB raw), ROLE/WAIT/WAITAOF/REPLICAOF/FAILOVER and MEMORY DOCTOR/STATS (+4 KB raw).
-// LOLWUT's two pictures and the console's note on LANGUAGE: 764.9 KB.
-const BUDGET_KB = 766;
+// LOLWUT's two pictures and the console's note on LANGUAGE: 764.9 KB. Issue #21's rest (branch
+// scriptpage: redis.acl_check_cmd's host call, scripts' error counting, the FUNCTION libraries
+// in saved sessions, compare mode's wait for the Lua module): +1.9 KB, 767.1 KB (765.4 before,
+// same machine; 767.3 KB with the nested script errors counted).
+const BUDGET_KB = 768;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/

@@ -160,3 +160,46 @@ test("redis-py's register_script and eval in the page's Python run on the page's
   assert.equal(out, '4 7\nhi\n');
   assert.deepEqual(page.errors, []);
 });
+
+test('os.clock() in a page script counts the time the script has run', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  const reply = await run(page, 'EVAL "local t0 = os.clock() local x = 0 for i = 1, 3000000 do x = x + i end local t1 = os.clock() return {tostring(t0 >= 0 and t0 < 1), tostring(t1 > t0), tostring(t1 < 5)}" 0');
+  assert.equal(reply, '1) "true"\n2) "true"\n3) "true"');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('FUNCTION libraries survive a reload, and FCALL runs them without loading them again', async () => {
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  assert.equal(await run(page, 'FUNCTION LOAD "#!lua name=keep\\nredis.register_function{function_name=\'bump\', callback=function(keys) return redis.call(\'INCR\', keys[1]) end, description=\'adds one\'}"'), '"keep"');
+  assert.equal(await run(page, 'FCALL bump 1 kept'), '(integer) 1');
+  await page.reload();
+  await page.waitForSelector('#console-input');
+  await page.locator('#key-list [data-key="kept"]').waitFor();
+  assert.match(await run(page, 'FUNCTION LIST'), /"library_name"\n\s*2\) "keep"[\s\S]*"bump"[\s\S]*"adds one"/);
+  assert.equal(await run(page, 'FCALL bump 1 kept'), '(integer) 2');
+  assert.match(await run(page, 'FUNCTION LOAD "#!lua name=keep\\nredis.register_function(\'x\', function() return 1 end)"'), /Library 'keep' already exists/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('compare mode compares the first EVAL too, which waits for the Lua module', async () => {
+  const oraclePort = Number(process.env.REDIS_ORACLE_PORT ?? 0);
+  if (!oraclePort) return; // needs a real Redis 7.4 (REDIS_ORACLE_PORT)
+  const { startRelay } = await import('./relay.mjs');
+  const relay = await startRelay(oraclePort);
+  const page = await openPage(browser, server.url, { width: 1280, height: 900 });
+  try {
+    await page.fill('#backend-url', relay.url);
+    await page.click('#backend-remote');
+    await page.locator('#backend-state', { hasText: 'connected' }).waitFor();
+    await page.check('#compare-toggle');
+    assert.equal(await run(page, 'EVAL "return {1, \'two\', redis.call(\'PING\')}" 0'), '1) (integer) 1\n2) "two"\n3) PONG');
+    await page.locator('.scrollback .entry').last().locator('.compare.same').waitFor();
+    assert.equal(await page.locator('.scrollback .entry').last().locator('.compare.different').count(), 0);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+    await relay.close();
+  }
+});

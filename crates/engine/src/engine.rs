@@ -475,6 +475,7 @@ impl Engine {
         let mut name_buf = [0u8; 32];
         let name = lowercase_name(&args[0], &mut name_buf);
         let mut ran: Option<&'static str> = None;
+        let mut counted = false;
         let reply = match self.resolve(&name, &args) {
             Err(e) => {
                 if client.multi.is_some() {
@@ -492,6 +493,8 @@ impl Engine {
                     Ok(reply) => (reply, false),
                     Err(refused) => (refused, true),
                 };
+                let failed;
+                (counted, failed) = std::mem::take(&mut self.server.script_errors);
                 if rejected {
                     self.count_call(spec, start, &name, Call::Rejected);
                 } else {
@@ -503,8 +506,16 @@ impl Engine {
                     if client.blocked.is_none() && !client.postponed {
                         let us = self.server.clock_floor.saturating_sub(floor).saturating_mul(1000);
                         self.server.command_us = us;
-                        let call = if reply.is_error() { Call::Failed } else { Call::Ok };
+                        // A script's command fails once more for each error in its reply that
+                        // the engine counted before (Redis's `failed_calls++` for each).
+                        let failed = failed.max(u64::from(reply.is_error()));
+                        let call = if failed > 0 { Call::Failed } else { Call::Ok };
                         self.count_call(spec, start, &name, call);
+                        if let Some(c) =
+                            self.server.stats.command_calls.get_mut(&(std::ptr::from_ref(spec) as usize))
+                        {
+                            c.failed += failed.saturating_sub(1);
+                        }
                         if self.server.config.latency_monitor_threshold > 0 {
                             crate::cmd::latency::sample(&mut self.server, spec, us, now);
                         }
@@ -514,7 +525,8 @@ impl Engine {
                 reply
             }
         };
-        if let Frame::Error(line) = &reply {
+        // A script's error that its `redis.call` counted already is not counted twice.
+        if let (Frame::Error(line), false) = (&reply, counted) {
             self.server.stats.count_error(line);
         }
         let class = if reply.is_error() { ReplyClass::Error } else { ReplyClass::Ok };
@@ -769,18 +781,39 @@ impl Engine {
         crate::cmd::slowlog::record(&mut self.server, client, argv, us, now);
     }
 
+    /// The command or subcommand `args` names, as Redis's `lookupCommand` finds it (for
+    /// `redis.acl_check_cmd`).
+    pub(crate) fn lookup_for_acl(&self, args: &[Bytes]) -> Option<&'static CommandSpec> {
+        known_spec(&lower(args.first()?), args).map(|(spec, _)| spec)
+    }
+
     /// A command a script calls (`redis.call`): its spec (`Err` for a wrong arity) and where its
     /// arguments start, `None` for an unknown command or subcommand.
     pub(crate) fn resolve_for_script(
         &self,
         name: &str,
         args: &[Bytes],
-    ) -> Option<(Result<&'static CommandSpec, ()>, usize)> {
+    ) -> Option<(Result<&'static CommandSpec, &'static CommandSpec>, usize)> {
         let (spec, start) = known_spec(name, args)?;
         if !spec.subcommands.is_empty() {
             return None;
         }
-        Some((if spec.arity_ok(args.len()) { Ok(spec) } else { Err(()) }, start))
+        Some((if spec.arity_ok(args.len()) { Ok(spec) } else { Err(spec) }, start))
+    }
+
+    /// A command a script called and the engine refused (`error`): counted in errorstats, and
+    /// for a known command as a rejected call.
+    pub(crate) fn script_refusal(
+        &mut self,
+        spec: Option<(&'static CommandSpec, usize)>,
+        name: &str,
+        error: String,
+    ) -> Frame {
+        self.server.stats.count_error(&error);
+        if let Some((spec, start)) = spec {
+            self.count_call(spec, start, name, Call::Rejected);
+        }
+        Frame::Error(error)
     }
 
     /// Run a command for a script's client, counted in commandstats as Redis counts the

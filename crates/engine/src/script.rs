@@ -65,6 +65,14 @@ pub trait ScriptHost {
     fn set_protocol(&mut self, proto: Protocol);
     /// Asked every so many instructions: true stops the script (SCRIPT KILL, FUNCTION KILL).
     fn interrupt(&mut self) -> bool;
+    /// `redis.acl_check_cmd`: may the script's caller run `args` (ACL rules on the command,
+    /// keys and channels)? `None` for an unknown command or subcommand.
+    fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool>;
+    /// The script's reply carries an error, as the reply itself (`top`) or inside it. One
+    /// [`ScriptHost::call`] gave (`counted`: Redis's `ignore_error_stats_update`) was counted
+    /// then and is not counted again; one the script made inside its reply counts now. Either
+    /// way the script's command failed.
+    fn reply_error(&mut self, counted: bool, top: bool, error: &str);
 }
 
 /// The runner in the engine: `Send` natively (`emulate` shares the engine between threads),

@@ -47,6 +47,9 @@ pub struct Stats {
     /// The most memory used after any command or tick since the start or CONFIG RESETSTAT
     /// (`used_memory_peak`).
     pub peak_memory: u64,
+    /// Objects freed in the background (`lazyfreed_objects`): FUNCTION FLUSH ASYNC of more
+    /// than 64 functions frees them and the engine there, as Redis's lazyfree thread would.
+    pub lazyfreed_objects: u64,
 }
 
 /// One line of INFO commandstats.
@@ -172,6 +175,9 @@ pub struct Server {
     pub dbs: Vec<Db>,
     pub config: Config,
     pub stats: Stats,
+    /// A script's reply is an error its `redis.call` counted already (not counted again), and
+    /// how many times the script's command failed (Redis's `ERR_REPLY_FLAG_NO_STATS_UPDATE`).
+    pub script_errors: (bool, u64),
     pub events: EventLog,
     pub rng: Xoshiro256PlusPlus,
     /// Other connected clients (the calling one is taken out while it runs).
@@ -276,6 +282,7 @@ impl Server {
             dbs: (0..config.databases).map(|_| Db::new()).collect(),
             config,
             stats: Stats::default(),
+            script_errors: (false, 0),
             events: EventLog::default(),
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
             clients: BTreeMap::new(),

@@ -33,6 +33,9 @@ local function handler(err)
   until not info or (info.what ~= 'C' and info.source ~= '=redis')
   if type(err) == 'string' and err:sub(1, 1) == '\1' then
     err = {err = err:sub(2)}
+  elseif type(err) == 'string' and err:sub(1, 1) == '\3' then
+    -- redis.call's error: the engine counted it when it answered.
+    err = {err = err:sub(2), ignore_error_stats_update = true}
   elseif type(err) == 'string' and err:sub(1, 1) == '\2' then
     local where = info and (info.short_src .. ':' .. info.currentline .. ': ') or ''
     err = {err = 'ERR ' .. where .. err:sub(2)}
@@ -72,7 +75,7 @@ function G.pcall(f, ...)
   local res = {lua_pcall(f, ...)}
   if not res[1] and type(res[2]) == 'table' and type(res[2].err) == 'string' then
     res[2] = res[2].err
-  elseif not res[1] and type(res[2]) == 'string' and res[2]:find('^[\1\2]') then
+  elseif not res[1] and type(res[2]) == 'string' and res[2]:find('^[\1\2\3]') then
     res[2] = res[2]:sub(2)
   end
   return unpack(res, 1, table.maxn(res))
@@ -151,8 +154,9 @@ local boot = {}
 -- This run's host functions.
 function boot.bind(h)
   redis.call, redis.pcall, redis.setresp = h.call, h.pcall, h.setresp
+  redis.acl_check_cmd = h.acl_check_cmd
   math_lib.random, math_lib.randomseed = h.random, h.randomseed
-  os_lib.clock = host.clock
+  os_lib.clock = h.clock or host.clock
   poll = h.poll
 end
 

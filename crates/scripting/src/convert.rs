@@ -60,7 +60,14 @@ pub fn to_lua(lua: &Lua, frame: &Frame, proto: Protocol) -> omnilua::Result<Valu
     let resp3 = proto == Protocol::Resp3;
     Ok(match frame {
         Frame::Simple(s) => single(lua, "ok", string(lua, s.as_bytes())?)?,
-        Frame::Error(s) => single(lua, "err", string(lua, s.as_bytes())?)?,
+        Frame::Error(s) => {
+            // The engine counted this error in its stats when it answered it: the table says
+            // so, and the script's reply, if it is this error, is not counted again.
+            let t = lua.create_table()?;
+            t.raw_set("err", string(lua, s.as_bytes())?)?;
+            t.raw_set("ignore_error_stats_update", true)?;
+            Value::Table(t)
+        }
         Frame::Integer(i) => Value::Number(*i as f64),
         // SYNC is refused in scripts (noscript): a transfer never reaches one, but reads as bytes.
         Frame::Transfer(b) => string(lua, b)?,
@@ -145,6 +152,31 @@ fn to_long_long(n: f64) -> i64 {
     } else {
         n as i64
     }
+}
+
+/// Call `found` for each error table in a script's reply: whether the engine already counted
+/// it (`ignore_error_stats_update`), whether it is the reply itself (not in its arrays, as far
+/// as the reply's conversion goes), and its text.
+pub fn reply_errors(v: &Value, found: &mut dyn FnMut(bool, bool, &str)) {
+    fn walk(v: &Value, depth: usize, found: &mut dyn FnMut(bool, bool, &str)) {
+        let Value::Table(t) = v else { return };
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Value::String(s) = field(t, "err") {
+            let counted =
+                !matches!(field(t, "ignore_error_stats_update"), Value::Nil | Value::Boolean(false));
+            found(counted, depth == 0, &String::from_utf8_lossy(&s.as_bytes().unwrap_or_default()));
+            return;
+        }
+        for i in 1.. {
+            match t.raw_get::<_, Value>(i as i64) {
+                Ok(Value::Nil) | Err(_) => break,
+                Ok(item) => walk(&item, depth + 1, found),
+            }
+        }
+    }
+    walk(v, 0, found)
 }
 
 fn field(t: &Table, name: &str) -> Value {

@@ -100,8 +100,8 @@ pub(crate) fn located(text: impl std::fmt::Display) -> omnilua::Error {
     lua_err(format!("\x02{text}"))
 }
 
-/// `os.clock`: seconds since the process first asked (natively; the browser has no clock to
-/// read here and answers 0, so a script timing itself with it sees no time pass).
+/// `os.clock`'s time: seconds since the process first asked (natively), or from the clock the
+/// host gave [`set_clock`] (in the browser, where this crate reads none; 0 without one).
 fn cpu_seconds() -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -110,8 +110,18 @@ fn cpu_seconds() -> f64 {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        0.0
+        CLOCK.get().map_or(0.0, |now| now())
     }
+}
+
+static CLOCK: std::sync::OnceLock<fn() -> f64> = std::sync::OnceLock::new();
+
+/// The browser's clock in seconds (`performance.now() / 1000`), for `os.clock` and a
+/// library's load time limit: there `os.clock` answers the seconds since the script started,
+/// as the CPU time a script has used (Redis's `os.clock` is the server's CPU time). Natively
+/// the process's own clock is used and this one is ignored.
+pub fn set_clock(now_seconds: fn() -> f64) {
+    let _ = CLOCK.set(now_seconds);
 }
 
 /// A numeric string as Lua reads it.
@@ -284,13 +294,25 @@ impl LuaRunner {
                         let reply = call(lua, args)?;
                         if let Value::Table(t) = &reply {
                             if let Ok(Value::String(err)) = t.raw_get::<_, Value>("err") {
-                                return Err(raised(&err.to_str()?));
+                                // Marked \x03 if the engine counted it (boot.lua's handler).
+                                let counted = t.raw_get::<_, Value>("ignore_error_stats_update")?;
+                                let mark = if matches!(counted, Value::Nil) { 1 } else { 3 };
+                                return Err(lua_err(format!("{}{}", char::from(mark), err.to_str()?)));
                             }
                         }
                         Ok(reply)
                     })?,
                 )?;
                 t.set("pcall", scope.create_function(&lua, call)?)?;
+                t.set(
+                    "acl_check_cmd",
+                    scope.create_function(&lua, move |_, args: Variadic<Value>| {
+                        let args = convert::command_args(args.into_vec())
+                            .map_err(|e| raised(&format!("ERR {e}")))?;
+                        let allowed = run.host.as_ref().and_then(|h| h.borrow_mut().acl_check(args));
+                        allowed.ok_or_else(|| raised("ERR Invalid command passed to redis.acl_check_cmd()"))
+                    })?,
+                )?;
                 t.set(
                     "setresp",
                     scope.create_function(&lua, move |_, args: Variadic<Value>| {
@@ -360,6 +382,8 @@ impl LuaRunner {
                         Ok(())
                     })?,
                 )?;
+                #[cfg(target_arch = "wasm32")]
+                t.set("clock", scope.create_function(&lua, move |_, ()| Ok(cpu_seconds() - run.started))?)?;
                 let bind: Function = boot.get("bind")?;
                 bind.call::<_, ()>(t)?;
                 Ok(body(&lua, &boot, run, &mut cached.chunks))
@@ -404,6 +428,11 @@ fn array(lua: &Lua, items: &[Bytes]) -> omnilua::Result<Table> {
 /// The reply to a finished script: its return value, or its error as Redis formats it.
 fn finish(lua: &Lua, outcome: omnilua::Result<(bool, Value)>, name: &str, source: &str, run: &Run) -> Frame {
     let proto = run.host.as_ref().map_or(Protocol::Resp2, |h| h.borrow().protocol());
+    if let (Ok((_, value)), Some(host)) = (&outcome, &run.host) {
+        convert::reply_errors(value, &mut |counted, top, text| {
+            host.borrow_mut().reply_error(counted, top, text)
+        });
+    }
     match outcome {
         Ok((true, value)) => convert::from_lua(&value, proto),
         Ok((false, Value::Table(err))) => convert::script_error(&err, name),

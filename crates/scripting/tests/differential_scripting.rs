@@ -581,3 +581,131 @@ fn sort_by_constant_is_ordered_in_scripts() {
         &["DEL", "myset", "l"],
     ]);
 }
+
+/// `redis.acl_check_cmd`: the calling user's rights on a command, its keys and channels; an
+/// unknown command or bad arguments are errors. Functions see it too, loading code does not.
+#[test]
+fn acl_check_cmd() {
+    let mut s = session();
+    s.run(&["ACL", "DELUSER", "scripter"]);
+    let setuser = [
+        "ACL",
+        "SETUSER",
+        "scripter",
+        "on",
+        ">pw",
+        "+@scripting",
+        "+set",
+        "+get",
+        "+config|get",
+        "+publish",
+        "~x*",
+        "&ch*",
+    ];
+    let lib = "#!lua name=acl\nredis.register_function('check', function(keys, argv) return redis.acl_check_cmd(unpack(argv)) end)";
+    s.script(&[
+        &setuser,
+        &["EVAL", "return redis.acl_check_cmd('hset','yy','f',1)", "0"],
+        &["FUNCTION", "LOAD", lib],
+        &["AUTH", "scripter", "pw"],
+        &["EVAL", "return redis.acl_check_cmd('set','xx',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('SeT','xx',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('hset','xx','f',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set','yy',1)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('get', 5)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('get', 'x', 'extra')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('invalid-cmd','arg')", "0"],
+        &["EVAL", "return redis.acl_check_cmd()", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set', {})", "0"],
+        &["EVAL", "return redis.acl_check_cmd('set', 'x', nil)", "0"],
+        &["EVAL", "return redis.acl_check_cmd('config','get','x')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('CONFIG','SET','x','y')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('config','nosuch')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('publish','ch1','m')", "0"],
+        &["EVAL", "return redis.acl_check_cmd('publish','other','m')", "0"],
+        &["EVAL", "return {pcall(redis.acl_check_cmd, 'nope')}", "0"],
+        &["EVAL", "return {pcall(redis.acl_check_cmd)}", "0"],
+        &["EVAL", "return type(redis.acl_check_cmd('get','x1'))", "0"],
+        &["EVAL", "redis.setresp(3) return redis.acl_check_cmd('get','x1')", "0"],
+    ]);
+    s.run(&["HELLO", "3"]);
+    s.same(&[
+        "EVAL",
+        "redis.setresp(3) return {redis.acl_check_cmd('get','x1'), redis.acl_check_cmd('get','y1')}",
+        "0",
+    ]);
+    s.run(&["HELLO", "2"]);
+    s.script(&[
+        &["FCALL", "check", "0", "set", "xx", "1"],
+        &["FCALL", "check", "0", "set", "yy", "1"],
+        &["FCALL", "check", "0", "nope"],
+        &["FUNCTION", "LOAD", "#!lua name=acl2\nreturn redis.acl_check_cmd('set','xx',1)"],
+        &["AUTH", "default", "any"],
+        &["EVAL", "return redis.acl_check_cmd('hset','yy','f',1)", "0"],
+    ]);
+    s.run(&["ACL", "DELUSER", "scripter"]);
+}
+
+/// INFO commandstats without timings, sorted (Redis prints them in its dict's order).
+fn command_counts(reply: &playground_engine::Frame) -> Vec<String> {
+    let text = match reply {
+        playground_engine::Frame::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
+        other => format!("{other:?}"),
+    };
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("cmdstat_"))
+        .map(|l| l.split(',').filter(|f| !f.starts_with("usec")).collect::<Vec<_>>().join(","))
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Errors inside scripts count once in errorstats: a command the script's `redis.call` ran
+/// or the engine refused (OOM, read-only, ACL, unknown, arity: a rejected call) counts when
+/// it happens, and the script's reply that carries it (`ignore_error_stats_update`) does not
+/// count again; an error the script makes itself counts with the reply.
+#[test]
+fn script_errors_count_once() {
+    let mut s = session();
+    s.run(&["DEL", "Sicily", "x"]);
+    let cases: &[&[&str]] = &[
+        &["EVAL", "return redis.call('set','x','y')", "1", "x"],
+        &["EVAL", "local t = redis.pcall('set','x','y') return t['err']", "1", "x"],
+        &["EVAL", "return redis.pcall('set','x','y')", "1", "x"],
+        &["EVAL", "return redis.call('select',99)", "0"],
+        &["EVAL", "local t = redis.pcall('select',99) return t['err']", "0"],
+        &["EVAL", "local t = redis.pcall('select',99) return tostring(t.ignore_error_stats_update)", "0"],
+        &["EVAL", "return {redis.pcall('select',99)}", "0"],
+        &["EVAL", "error(redis.pcall('select',99))", "0"],
+        &["EVAL", "return redis.error_reply('MY_ERR oops')", "0"],
+        &["EVAL", "return {1, redis.error_reply('XERR y')}", "0"],
+        &["EVAL", "return {redis.error_reply('A b'), {redis.pcall('select', 99)}}", "0"],
+        &["EVAL", "return redis.call('nosuchcmd')", "0"],
+        &["EVAL", "return redis.pcall('get')", "0"],
+        &["EVAL", "return redis.call('get', {})", "0"],
+        &["EVAL", "return redis.call('multi')", "0"],
+        &["EVAL_RO", "return redis.call('set','x','y')", "1", "x"],
+        &["EVAL_RO", "local t = redis.pcall('set','x','y') return t['err']", "1", "x"],
+        &["EVAL", "return redis.call('GEOADD', 'Sicily', '13.361389', '38.115556', 'Palermo')", "1", "x"],
+        &["FCALL", "fails", "0"],
+    ];
+    s.run(&["SET", "Sicily", "1"]);
+    s.run(&["FUNCTION", "LOAD", "#!lua name=errs\nredis.register_function('fails', function() return redis.call('incr', 'Sicily2') end)"]);
+    s.run(&["SET", "Sicily2", "a"]);
+    for (i, case) in cases.iter().enumerate() {
+        let oom = i < 3;
+        s.run(&["CONFIG", "SET", "maxmemory", if oom { "1" } else { "0" }]);
+        s.run(&["CONFIG", "RESETSTAT"]);
+        s.same(case);
+        s.run(&["CONFIG", "SET", "maxmemory", "0"]);
+        s.same(&["INFO", "errorstats"]);
+        let (a, b) = s.run(&["INFO", "commandstats"]);
+        assert_eq!(command_counts(&a), command_counts(&b), "commandstats after {case:?}");
+        let (a, b) = s.run(&["INFO", "stats"]);
+        let field = |f| common::info_field(&f, "total_error_replies");
+        assert_eq!(field(a), field(b), "total_error_replies after {case:?}");
+    }
+    s.run(&["DEL", "Sicily", "Sicily2", "x"]);
+}

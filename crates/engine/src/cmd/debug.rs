@@ -40,12 +40,23 @@ fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             ))
         }
         ("reload", _) => {
+            let (mut merge, mut flush) = (false, true);
             for opt in args.rest() {
-                if !matches!(lower(&opt).as_str(), "merge" | "noflush" | "nosave") {
-                    return Err(CmdError::err(
-                        "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
-                    ));
+                match lower(&opt).as_str() {
+                    "merge" => merge = true,
+                    "noflush" => flush = false,
+                    "nosave" => {}
+                    _ => {
+                        return Err(CmdError::err(
+                            "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+                        ))
+                    }
                 }
+            }
+            // NOFLUSH without MERGE loads the dump's libraries beside the same ones, which
+            // Redis refuses (its functions come first in the dump: nothing is loaded).
+            if !flush && !merge && !ctx.server.scripts.libraries.is_empty() {
+                return Err(CmdError::err("Error trying to load the RDB dump, check server logs."));
             }
             reload(ctx);
             ctx.server.dirty = 0;

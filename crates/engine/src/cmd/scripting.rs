@@ -377,6 +377,7 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
         allow_oom: !flags.compat && flags.allow_oom,
         oom,
         wrote: false,
+        counted: (false, 0, false),
         now,
         control: control.clone(),
     };
@@ -385,7 +386,10 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
         None => runner.eval(&label, &code, keys, argv, &mut host),
     };
     control.stop();
-    host.engine.server_mut().scripts.runner = Some(runner);
+    let server = host.engine.server_mut();
+    let (top, flagged, made) = host.counted;
+    server.script_errors = (top, flagged + u64::from(made));
+    server.scripts.runner = Some(runner);
     Ok(reply)
 }
 
@@ -409,6 +413,9 @@ struct Host<'a> {
     /// Over maxmemory when the script started.
     oom: bool,
     wrote: bool,
+    /// The script's reply is an error the engine counted already; how many such it carries;
+    /// whether it carries one the script made.
+    counted: (bool, u64, bool),
     now: u64,
     control: std::sync::Arc<crate::script::ScriptControl>,
 }
@@ -419,29 +426,38 @@ impl ScriptHost for Host<'_> {
             return Frame::Error("ERR Please specify at least one argument for this redis lib call".into());
         }
         let name = lower(&args[0]);
+        // A refusal (`scriptCall`'s `error:`) counts in errorstats, and as the command's
+        // rejected call.
         let Some((spec, start)) = self.engine.resolve_for_script(&name, &args) else {
-            return Frame::Error("ERR Unknown Redis command called from script".into());
+            return self.engine.script_refusal(
+                None,
+                &name,
+                "ERR Unknown Redis command called from script".into(),
+            );
         };
         let spec = match spec {
             Ok(spec) => spec,
-            Err(()) => {
-                return Frame::Error("ERR Wrong number of args calling Redis command from script".into())
+            Err(spec) => {
+                let e = "ERR Wrong number of args calling Redis command from script".into();
+                return self.engine.script_refusal(Some((spec, start)), &name, e);
             }
         };
+        let refused = |host: &mut Self, e: String| host.engine.script_refusal(Some((spec, start)), &name, e);
         if spec.has_flag("noscript") && !self.engine.server().scripts.allow_noscript {
-            return Frame::Error("ERR This Redis command is not allowed from script".into());
+            return refused(self, "ERR This Redis command is not allowed from script".into());
         }
         if !self.engine.server().acl.open {
             if let Some(e) = self.engine.acl_refusal(&self.client, spec, &args, "lua", self.now) {
-                return Frame::Error(format!("ERR ACL failure in script: {e}"));
+                return refused(self, format!("ERR ACL failure in script: {e}"));
             }
         }
         let write = spec.has_flag("write");
         if self.read_only && (write || super::pause::may_replicate(self.engine.server(), spec, &args)) {
-            return Frame::Error("ERR Write commands are not allowed from read-only scripts.".into());
+            return refused(self, "ERR Write commands are not allowed from read-only scripts.".into());
         }
         if self.oom && !self.allow_oom && !self.wrote && spec.has_flag("denyoom") {
-            return CmdError::oom().into_frame();
+            let Frame::Error(e) = CmdError::oom().into_frame() else { return Frame::Null };
+            return refused(self, e);
         }
         if write && !crate::propagate::enough_good_replicas(self.engine.server(), self.now) {
             return Frame::Error(crate::propagate::NOREPLICAS.into());
@@ -463,6 +479,20 @@ impl ScriptHost for Host<'_> {
 
     fn interrupt(&mut self) -> bool {
         self.control.kill_requested()
+    }
+
+    fn acl_check(&mut self, args: Vec<Bytes>) -> Option<bool> {
+        // Redis's `lookupCommand`: no arity check, a container alone is itself.
+        let spec = self.engine.lookup_for_acl(&args)?;
+        Some(super::acl::check_quiet(self.engine.server(), &self.client, spec, &args).is_ok())
+    }
+
+    fn reply_error(&mut self, counted: bool, top: bool, error: &str) {
+        if !counted && !top {
+            self.engine.server_mut().stats.count_error(error);
+        }
+        let (was_top, flagged, made) = self.counted;
+        self.counted = (was_top || (counted && top), flagged + u64::from(counted), made || !counted);
     }
 }
 
@@ -713,7 +743,17 @@ fn function_flush(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             "unknown subcommand or wrong number of arguments for '{typed}'. Try FUNCTION HELP."
         )));
     }
+    let lazy = match args.peek() {
+        Some(mode) => mode.eq_ignore_ascii_case(b"async"),
+        None => ctx.server.config.get("lazyfree-lazy-user-flush").as_deref() == Some("yes"),
+    };
     flush_mode(args, "FUNCTION FLUSH only supports SYNC|ASYNC option")?;
+    // `freeFunctionsAsync`: past LAZYFREE_THRESHOLD functions, they and the engine go to the
+    // lazyfree thread, which counts them freed.
+    let functions = ctx.server.scripts.functions.len() as u64;
+    if lazy && functions > 64 {
+        ctx.server.stats.lazyfreed_objects += functions + 1;
+    }
     ctx.server.scripts.libraries.clear();
     ctx.server.scripts.functions.clear();
     Ok(Frame::ok())
