@@ -47,8 +47,11 @@ import { DIST } from './harness.mjs';
 // LOLWUT's two pictures and the console's note on LANGUAGE: 764.9 KB. Issue #21's rest (branch
 // scriptpage: redis.acl_check_cmd's host call, scripts' error counting, the FUNCTION libraries
 // in saved sessions, compare mode's wait for the Lua module): +1.9 KB, 767.1 KB (765.4 before,
-// same machine; 767.3 KB with the nested script errors counted).
-const BUDGET_KB = 768;
+// same machine; 767.3 KB with the nested script errors counted). Session 12: the replication
+// stream (SYNC/PSYNC/REPLCONF, an RDB file writer, the propagated forms of SET EX, EXPIRE, GETEX,
+// the pops, SPOP, RESTORE, INCRBYFLOAT, min-replicas-to-write), invalidations before the reply,
+// RESP3 attributes, SHUTDOWN, a BGSAVE that takes time and CONFIG SET's rollback: 775.2 KB.
+const BUDGET_KB = 776;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/
