@@ -149,9 +149,14 @@ pub fn run_line_both(
     let on_local = join.clone();
     local.send_raw(
         args.clone(),
-        Box::new(move |_, _, raw| match std::mem::take(&mut *on_local.borrow_mut()) {
-            Join::Remote(finish) => finish(raw),
-            _ => *on_local.borrow_mut() = Join::Local(raw),
+        Box::new(move |_, _, raw| {
+            // Taken in a statement of its own: a borrow in the match's scrutinee would last
+            // through the arms, and storing the local reply there would panic (already borrowed).
+            let pending = std::mem::take(&mut *on_local.borrow_mut());
+            match pending {
+                Join::Remote(finish) => finish(raw),
+                _ => *on_local.borrow_mut() = Join::Local(raw),
+            }
         }),
     );
     let input = line.to_string();
