@@ -1609,7 +1609,7 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut num_records = idx.vectors.len() * idx.docs.len();
     for d in idx.docs.values() {
         let terms = doc_terms(d);
-        num_records += terms.len() + d.tags.len() + d.numbers.len();
+        num_records += terms.len() + d.tags.len() + d.numbers.len() + d.geos.len();
         num_terms.extend(terms);
     }
     let per_doc = if idx.docs.is_empty() { 0.0 } else { num_records as f64 / idx.docs.len() as f64 };
