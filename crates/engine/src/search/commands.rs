@@ -34,7 +34,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         keys: (1, 1, 1),
         group: "module",
         summary: "Queries an index: filters, text, tags, numbers and KNN vector search.",
-        syntax: "index query [NOCONTENT] [RETURN count field...] [SORTBY field [ASC|DESC]] [LIMIT offset num] [PARAMS nargs name value...] [DIALECT n]",
+        syntax: "index query [NOCONTENT] [FILTER field min max] [GEOFILTER field lon lat radius m|km|mi|ft] [RETURN count field...] [SORTBY field [ASC|DESC]] [LIMIT offset num] [PARAMS nargs name value...] [DIALECT n]",
         run: ft_search,
         subcommands: &[],
     },
@@ -462,6 +462,10 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                 opts.2 = args.eat("INDEXMISSING");
                 Kind::Numeric
             }
+            "GEO" => {
+                opts.2 = args.eat("INDEXMISSING");
+                Kind::Geo
+            }
             "VECTOR" => {
                 let spec = vector_spec(args)?;
                 opts.2 = args.eat("INDEXMISSING");
@@ -833,6 +837,20 @@ pub(super) fn evaluate(
             })
             .map(|(id, _)| *id)
             .collect(),
+        Node::Geo { field, lon, lat, radius, unit } => {
+            let within = radius * unit.metres();
+            let geo = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Geo));
+            idx.docs
+                .iter()
+                .filter(|(_, d)| {
+                    geo && d
+                        .geos
+                        .get(field)
+                        .is_some_and(|&(x, y)| crate::geohash::distance(*lon, *lat, x, y) <= within)
+                })
+                .map(|(id, _)| *id)
+                .collect()
+        }
         Node::Range { field, radius, blob, yield_as, .. } => {
             let found =
                 idx.range(field, blob, *radius).map_err(|size| blob_error(blob.len(), size, "range"))?;
@@ -912,6 +930,8 @@ struct Options {
     inkeys: Option<Vec<Bytes>>,
     infields: Option<Vec<String>>,
     highlight: Option<Highlight>,
+    /// FILTER and GEOFILTER: clauses every result must also match.
+    filters: Vec<Node>,
 }
 
 /// HIGHLIGHT's fields (all TEXT fields when None) and tags.
@@ -962,6 +982,7 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
         inkeys: None,
         infields: None,
         highlight: None,
+        filters: Vec::new(),
     };
     while let Some(word) = args.next_opt() {
         match text(&word).to_ascii_uppercase().as_str() {
@@ -1078,6 +1099,52 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
             "TIMEOUT" | "EXPANDER" => {
                 args.next_bytes()?;
             }
+            "FILTER" => {
+                if args.remaining() < 3 {
+                    return Err(err("FILTER requires 3 arguments"));
+                }
+                // The field's name as written: `@pop` names no field here.
+                let field = text(&args.next_bytes()?);
+                let bound = |args: &mut Args, name: &str| -> Result<(f64, bool), CmdError> {
+                    let raw = args.next_bytes()?;
+                    let (exclusive, digits) = match raw.strip_prefix(b"(") {
+                        Some(rest) => (true, rest),
+                        None => (false, &raw[..]),
+                    };
+                    let v = match digits.to_ascii_lowercase().as_slice() {
+                        b"-inf" => f64::NEG_INFINITY,
+                        b"+inf" | b"inf" => f64::INFINITY,
+                        d => crate::float::parse_double(d)
+                            .ok_or_else(|| err(format!("Bad {name} range: {}", text(&raw))))?,
+                    };
+                    Ok((v, exclusive))
+                };
+                let (lo, lo_ex) = bound(args, "lower")?;
+                let (hi, hi_ex) = bound(args, "upper")?;
+                o.filters.push(Node::Numeric { field, lo, lo_incl: !lo_ex, hi, hi_incl: !hi_ex });
+            }
+            "GEOFILTER" => {
+                if args.remaining() < 5 {
+                    return Err(err("GEOFILTER requires 5 arguments"));
+                }
+                // The field's name as written: `@loc` names no field here.
+                let field = text(&args.next_bytes()?);
+                let mut number = |what: &str| -> Result<f64, CmdError> {
+                    let bad = |why: &str| err(format!("Bad arguments for <{what}>: {why}"));
+                    let raw =
+                        args.next_opt().ok_or_else(|| bad("Expected an argument, but none provided"))?;
+                    crate::float::parse_double(&raw)
+                        .ok_or_else(|| bad("Could not convert argument to expected type"))
+                };
+                let lon = number("lon")?;
+                let lat = number("lat")?;
+                let radius = number("radius")?;
+                let unit = args.next_opt().unwrap_or_default();
+                if query::GeoUnit::parse(&unit).is_none() {
+                    return Err(err(format!("Unknown distance unit {}", text(&unit))));
+                }
+                o.filters.push(query::geo_filter(field, lon, lat, radius, &unit).map_err(err)?);
+            }
             _ => return Err(err(format!("Unknown argument `{}`", text(&word)))),
         }
     }
@@ -1112,6 +1179,14 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         Some(name) => Scorer::parse(name).ok_or_else(|| err(format!("No such scorer {}", text(name))))?,
     };
     let mut q = query::parse(&query_text, &opts.params, opts.dialect).map_err(err)?;
+    if !opts.filters.is_empty() {
+        let mut all: Vec<Node> = Some(std::mem::replace(&mut q.filter, Node::All))
+            .filter(|f| *f != Node::All)
+            .into_iter()
+            .collect();
+        all.extend(opts.filters.iter().cloned());
+        q.filter = if all.len() == 1 { all.remove(0) } else { Node::And(all) };
+    }
     if let Some(fields) = &opts.infields {
         q.filter = query::in_fields(q.filter, fields);
     }
@@ -1467,6 +1542,7 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     }
                 }
                 Kind::Numeric => pairs[2].1 = s("NUMERIC"),
+                Kind::Geo => pairs[2].1 = s("GEO"),
                 Kind::Vector(v) => {
                     pairs[2].1 = s("VECTOR");
                     pairs.extend([
@@ -1533,7 +1609,7 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut num_records = idx.vectors.len() * idx.docs.len();
     for d in idx.docs.values() {
         let terms = doc_terms(d);
-        num_records += terms.len() + d.tags.len() + d.numbers.len();
+        num_records += terms.len() + d.tags.len() + d.numbers.len() + d.geos.len();
         num_terms.extend(terms);
     }
     let per_doc = if idx.docs.is_empty() { 0.0 } else { num_records as f64 / idx.docs.len() as f64 };

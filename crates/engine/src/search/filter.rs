@@ -72,6 +72,7 @@ pub enum Func {
     DayOfMonth,
     DayOfYear,
     MonthOfYear,
+    GeoDistance,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -281,6 +282,7 @@ impl Parser<'_> {
                     "dayofmonth" => Func::DayOfMonth,
                     "dayofyear" => Func::DayOfYear,
                     "monthofyear" => Func::MonthOfYear,
+                    "geodistance" => Func::GeoDistance,
                     _ => return Err(format!("Unknown function name '{name}'")),
                 };
                 if !self.eat("(") {
@@ -304,6 +306,7 @@ impl Parser<'_> {
                     Func::Format => (1, usize::MAX),
                     Func::Split => (1, 3),
                     Func::Timefmt => (1, 2),
+                    Func::GeoDistance => (2, 4),
                     _ => (1, 1),
                 };
                 if let (Func::Format, Some(Expr::Str(f))) = (func, args.first()) {

@@ -24,6 +24,7 @@ pub fn handles(f: Func) -> bool {
             | DayOfMonth
             | DayOfYear
             | MonthOfYear
+            | GeoDistance
     )
 }
 
@@ -190,6 +191,7 @@ pub fn call(f: Func, args: &[Val]) -> Val {
     // Timestamps within ±1e15 s (some 30 million years): the date arithmetic stays in range.
     let ts = || args.first().and_then(Val::number).filter(|n| n.abs() < 1e15).map(|n| n as i64);
     match f {
+        Func::GeoDistance => geodistance(args),
         Func::ToNumber => args.first().and_then(Val::number).map_or(Val::Null, Val::Num),
         Func::Format => {
             let Some(fmt) = text(0) else { return Val::Null };
@@ -247,5 +249,27 @@ pub fn call(f: Func, args: &[Val]) -> Val {
                 _ => m - 1,
             } as f64)
         }
+    }
+}
+
+/// `geodistance(a, b)`, `geodistance(a, lon, lat)` or `geodistance(lon, lat, lon, lat)`: metres
+/// between two points (a point as a GEO field writes it, `lon,lat`), rounded to the centimetre,
+/// by Redis's haversine as RediSearch computes it.
+fn geodistance(args: &[Val]) -> Val {
+    let point = |v: &Val| v.text().and_then(|t| super::index::parse_geo_text(t.as_bytes()));
+    let pair = |lon: &Val, lat: &Val| Some((lon.number()?, lat.number()?));
+    let points = match args {
+        [a, b] => point(a).zip(point(b)),
+        [a, lon, lat] => point(a).zip(pair(lon, lat)),
+        [lon1, lat1, lon2, lat2] => pair(lon1, lat1).zip(pair(lon2, lat2)),
+        _ => None,
+    };
+    match points {
+        Some(((lon1, lat1), (lon2, lat2))) => {
+            let metres = crate::geohash::distance(lon1, lat1, lon2, lat2);
+            Val::Num((metres * 100.0).round() / 100.0)
+        }
+        None if args.contains(&Val::Null) => Val::Null,
+        None => Val::Err("Invalid geo string"),
     }
 }

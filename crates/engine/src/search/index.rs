@@ -36,9 +36,17 @@ pub struct VectorSpec {
 
 #[derive(Debug, Clone)]
 pub enum Kind {
-    Text { weight: f64, nostem: bool },
-    Tag { separator: u8, case_sensitive: bool },
+    Text {
+        weight: f64,
+        nostem: bool,
+    },
+    Tag {
+        separator: u8,
+        case_sensitive: bool,
+    },
     Numeric,
+    /// A point, written `lon,lat` (or `lon lat`).
+    Geo,
     Vector(VectorSpec),
 }
 
@@ -160,6 +168,9 @@ pub struct Doc {
     pub words: HashMap<String, Terms>,
     pub tags: HashMap<String, Vec<String>>,
     pub numbers: HashMap<String, f64>,
+    /// GEO fields' points as RediSearch keeps them: the centre of their 52-bit geohash cell
+    /// (longitude, latitude), which is what radius queries measure from.
+    pub geos: HashMap<String, (f64, f64)>,
     /// The document's forward index, as RediSearch builds it for scoring (see [`super::score`]).
     pub fwd: super::score::Forward,
     /// INDEXMISSING fields the document lacks, and INDEXEMPTY fields it has empty.
@@ -351,7 +362,7 @@ impl Index {
             }
             match &f.kind {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
-                Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric if f.noindex => {}
+                Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric | Kind::Geo if f.noindex => {}
                 Kind::Text { nostem, .. } => {
                     let mut terms = Terms::of(raw, &self.stopwords, !nostem, lang);
                     terms.add_synonyms(&self.synonyms);
@@ -372,6 +383,15 @@ impl Index {
                     }
                     None => {
                         let msg = format!("Invalid numeric value: '{}'", String::from_utf8_lossy(raw));
+                        self.fail(&f.attribute.clone(), msg, key);
+                        return;
+                    }
+                },
+                Kind::Geo => match parse_geo(raw) {
+                    Ok(point) => {
+                        doc.geos.insert(f.attribute.clone(), point);
+                    }
+                    Err(msg) => {
                         self.fail(&f.attribute.clone(), msg, key);
                         return;
                     }
@@ -614,7 +634,7 @@ fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (
             Ok(parts.join(sep))
         };
         let value = match &f.kind {
-            Kind::Text { .. } => strings(" ")?.into_bytes(),
+            Kind::Text { .. } | Kind::Geo => strings(" ")?.into_bytes(),
             Kind::Tag { separator, .. } => strings(&(*separator as char).to_string())?.into_bytes(),
             Kind::Numeric => match first {
                 Json::Int(_) | Json::Big(_) | Json::Float(_) => first.to_text().into_bytes(),
@@ -641,4 +661,30 @@ fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (
         out.insert(f.identifier.clone(), Bytes::from(value));
     }
     Ok(out)
+}
+
+/// RediSearch's `parseGeo`: `lon` and `lat` split at the first space or comma, each read whole
+/// by strtod (leading blanks allowed), then checked against the geohash's bounds. The point kept
+/// is its geohash cell's centre, as RediSearch stores a GEO value as a geohash score.
+pub fn parse_geo(raw: &[u8]) -> Result<(f64, f64), String> {
+    let (lon, lat) = parse_geo_text(raw).ok_or_else(|| "Invalid geo string".to_string())?;
+    use crate::geohash::{LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN};
+    if !(LONG_MIN..=LONG_MAX).contains(&lon) || !(LAT_MIN..=LAT_MAX).contains(&lat) {
+        return Err(format!("Invalid geo coordinates: {lon:.6}, {lat:.6}"));
+    }
+    Ok(crate::geohash::decode_score(crate::geohash::encode_score(lon, lat) as f64))
+}
+
+/// `lon,lat` (or `lon lat`) as RediSearch's `parseGeo` reads it, unchecked and exact.
+pub fn parse_geo_text(raw: &[u8]) -> Option<(f64, f64)> {
+    let split = raw.iter().position(|&c| c == b' ' || c == b',')?;
+    let number = |part: &[u8]| -> Option<f64> {
+        let part = part.trim_ascii_start();
+        // strtod of nothing is 0 with nothing left over.
+        if part.is_empty() {
+            return Some(0.0);
+        }
+        crate::float::parse_double(part)
+    };
+    Some((number(&raw[..split])?, number(&raw[split + 1..])?))
 }

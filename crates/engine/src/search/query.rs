@@ -48,6 +48,14 @@ pub enum Node {
         hi: f64,
         hi_incl: bool,
     },
+    /// `@field:[lon lat radius unit]` (and FT.SEARCH's GEOFILTER): points within the radius.
+    Geo {
+        field: String,
+        lon: f64,
+        lat: f64,
+        radius: f64,
+        unit: GeoUnit,
+    },
     Range {
         field: String,
         radius: f64,
@@ -87,6 +95,59 @@ pub enum Node {
     Not(Box<Node>),
     And(Vec<Node>),
     Or(Vec<Node>),
+}
+
+/// A geo filter's distance unit, as RediSearch names them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GeoUnit {
+    M,
+    Km,
+    Mi,
+    Ft,
+}
+
+impl GeoUnit {
+    /// `m`, `km`, `mi` or `ft`, any case.
+    pub fn parse(raw: &[u8]) -> Option<GeoUnit> {
+        Some(match raw.to_ascii_lowercase().as_slice() {
+            b"m" => GeoUnit::M,
+            b"km" => GeoUnit::Km,
+            b"mi" => GeoUnit::Mi,
+            b"ft" => GeoUnit::Ft,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GeoUnit::M => "m",
+            GeoUnit::Km => "km",
+            GeoUnit::Mi => "mi",
+            GeoUnit::Ft => "ft",
+        }
+    }
+
+    /// Metres in one unit (RediSearch's `extractUnitFactor`).
+    pub fn metres(self) -> f64 {
+        match self {
+            GeoUnit::M => 1.0,
+            GeoUnit::Km => 1000.0,
+            GeoUnit::Mi => 1609.34,
+            GeoUnit::Ft => 0.3048,
+        }
+    }
+}
+
+/// RediSearch's `GeoFilter_Validate`: the unit, then the point, then the radius.
+pub fn geo_filter(field: String, lon: f64, lat: f64, radius: f64, unit: &[u8]) -> Result<Node, String> {
+    let unit = GeoUnit::parse(unit).ok_or("Invalid GeoFilter unit")?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err("Invalid GeoFilter lat/lon".into());
+    }
+    if radius.is_nan() || radius <= 0.0 {
+        return Err("Invalid GeoFilter radius".into());
+    }
+    Ok(Node::Geo { field, lon, lat, radius, unit })
 }
 
 /// `=>[KNN k @field $blob ...]`.
@@ -391,6 +452,21 @@ impl<'a> Parser<'a> {
                             self.pos += 1;
                         }
                         let (hi, hi_ex) = self.number()?;
+                        self.skip_ws();
+                        if self.peek() != Some(b']') {
+                            // `[lon lat radius unit]`: a geo filter.
+                            let start = self.pos;
+                            let (radius, _) = self.number()?;
+                            let raw = String::from_utf8_lossy(&self.s[start..self.pos]).trim().to_string();
+                            self.skip_ws();
+                            if self.peek() == Some(b']') {
+                                return Err(format!("Syntax error at offset {} near {raw}", self.pos));
+                            }
+                            let unit = self.token()?;
+                            let unit = self.param(&unit)?;
+                            self.expect(b']')?;
+                            return geo_filter(field, lo, hi, radius, &unit);
+                        }
                         self.expect(b']')?;
                         Ok(Node::Numeric { field, lo, lo_incl: !lo_ex, hi, hi_incl: !hi_ex })
                     }

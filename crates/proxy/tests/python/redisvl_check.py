@@ -31,7 +31,7 @@ from redisvl.query import (
     VectorQuery,
 )
 from redisvl.query.aggregate import AggregateHybridQuery
-from redisvl.query.filter import Num, Tag, Text
+from redisvl.query.filter import Geo, GeoRadius, Num, Tag, Text
 from redisvl.utils.vectorize import CustomTextVectorizer
 
 DIMS = 8
@@ -77,6 +77,10 @@ DOCS = [
     ("doc:8", "Expire keys in Redis: TTL strategies for a cache", "redis", 2024, "dee"),
 ]
 
+# Where each document was written (a GEO field): around the San Francisco Bay, and further.
+PLACES = ["-122.4194,37.7749", "-122.2711,37.8044", "-118.2437,34.0522", "-121.8863,37.3382",
+          "2.3522,48.8566", "-122.4194,37.7749", "-73.9857,40.7484", "-122.0839,37.3861"]
+
 
 def schema(storage):
     path = "$." if storage == "json" else ""
@@ -87,6 +91,7 @@ def schema(storage):
             {"name": "topic", "type": "tag", **({"path": f"{path}topic"} if path else {})},
             {"name": "year", "type": "numeric", **({"path": f"{path}year"} if path else {})},
             {"name": "author", "type": "tag", **({"path": f"{path}author"} if path else {})},
+            {"name": "location", "type": "geo", **({"path": f"{path}location"} if path else {})},
             {
                 "name": "embedding",
                 "type": "vector",
@@ -99,7 +104,7 @@ def schema(storage):
 
 def records(storage):
     out = []
-    for key, title, topic, year, author in DOCS:
+    for (key, title, topic, year, author), place in zip(DOCS, PLACES):
         vec = embed(title)
         out.append({
             "id": key.split(":")[1],
@@ -107,6 +112,7 @@ def records(storage):
             "topic": topic,
             "year": year,
             "author": author,
+            "location": place,
             "embedding": vec if storage == "json" else struct.pack(f"{DIMS}f", *vec),
         })
     return out
@@ -172,6 +178,13 @@ def index_steps(client, storage, step):
     fq = FilterQuery(return_fields=["title", "year"], filter_expression=Num("year").between(2019, 2022))
     fq.sort_by("year", asc=False)
     step("filter query sorted", rounded(index.query(fq)))
+    bay = GeoRadius(-122.4194, 37.7749, 60, "km")
+    fq = FilterQuery(return_fields=["title", "location"], filter_expression=Geo("location") == bay)
+    fq.sort_by("year")
+    step("geo radius filter", rounded(index.query(fq)))
+    vq = VectorQuery(query_vec, "embedding", return_fields=["title"], num_results=3,
+                     filter_expression=(Geo("location") != bay) & (Num("year") >= 2019))
+    step("vector query outside a geo radius", rounded(index.query(vq)))
     fq = FilterQuery(return_fields=["title"], filter_expression=Text("title") % "cach*")
     fq.sort_by("year")
     step("text filter with a prefix", rounded(index.query(fq)))
