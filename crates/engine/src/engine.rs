@@ -170,9 +170,10 @@ impl Engine {
             me.multi.is_some() || args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"client"));
         let exec = args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
         // Redis's CMD_TOUCHES_ARBITRARY_KEYS: what SCAN and RANDOMKEY expire is not one unit.
-        let arbitrary = args
-            .first()
-            .is_some_and(|n| n.eq_ignore_ascii_case(b"scan") || n.eq_ignore_ascii_case(b"randomkey"));
+        let arbitrary = self.server.repl.active()
+            && args
+                .first()
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"scan") || n.eq_ignore_ascii_case(b"randomkey"));
         if self.server.tracking.active() {
             crate::cmd::tracking::limit(&mut self.server);
             me.early_pushes = crate::cmd::tracking::take_own(&mut self.server, &me);
@@ -182,18 +183,16 @@ impl Engine {
         let mut reply = self.dispatch(&mut me, args, now);
         self.server.current_client = 0;
         // A flush's invalidation for the flushing client itself precedes its reply in Redis
-        // 7.4 (not inside EXEC, whose reply comes first): it becomes the reply here, and the reply
-        // the first push (the same bytes on the wire).
+        // 7.4 (not inside EXEC, whose reply comes first).
         if let Some(i) = self.server.tracking.own_flush(client).filter(|_| !exec) {
             if me.tracking.as_ref().is_some_and(|t| t.redirect == 0) && me.protocol == Protocol::Resp3 {
                 self.server.tracking.take_pending(i);
-                let push = Frame::Push(vec![Frame::bulk("invalidate"), Frame::Null]);
-                me.pushes.insert(mark, std::mem::replace(&mut reply, push));
+                me.early_pushes.push(Frame::Push(vec![Frame::bulk("invalidate"), Frame::Null]));
             }
         }
-        // Invalidations made before the command ran (the tracking table's limit, eviction) went
-        // to the connection before its reply: the first is the reply here, the rest and the
-        // reply the first pushes (the same bytes on the wire).
+        // Invalidations that go to the connection before its reply (made before the command ran:
+        // the tracking table's limit, eviction; or by its own flush): the first is the reply
+        // here, the rest and the reply the first pushes (the same bytes on the wire).
         if !me.early_pushes.is_empty() {
             let mut early = std::mem::take(&mut me.early_pushes);
             // A command that parks has no reply yet: they wait as plain pushes.
@@ -632,7 +631,7 @@ impl Engine {
                 client.early_pushes.extend(own);
             }
             if let Err(e) = made_room {
-                if spec.name == "exec" && self.queues_denyoom(client) {
+                if spec.name == "exec" && self.queues_flag(client, "denyoom") {
                     crate::cmd::transaction::discard_transaction(&mut self.server, client);
                     let text = format!("EXECABORT Transaction discarded because of: {}", e.0);
                     return Err(CmdError::raw(text).into_frame());
@@ -910,13 +909,8 @@ impl Engine {
         Some(crate::acl::denial_message(reason, &user, &name, arg, false))
     }
 
-    /// True if the client's transaction queues a command flagged denyoom (Redis's
-    /// `mstate.cmd_flags & CMD_DENYOOM`).
-    fn queues_denyoom(&self, client: &Client) -> bool {
-        self.queues_flag(client, "denyoom")
-    }
-
-    /// True if the client's transaction queues a command with `flag`.
+    /// True if the client's transaction queues a command with `flag` (Redis's
+    /// `mstate.cmd_flags`: denyoom for OOM, write for min-replicas-to-write).
     fn queues_flag(&self, client: &Client, flag: &str) -> bool {
         client
             .multi

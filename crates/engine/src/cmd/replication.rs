@@ -105,20 +105,23 @@ pub const COMMANDS: &[CommandSpec] = &[
 /// SYNC: the client becomes a replica. It gets the RDB of the dataset now and, from the next
 /// command on, the replication stream (`crate::propagate`).
 fn sync(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    Ok(attach_replica(ctx))
+}
+
+/// Make the caller a replica from now on; the RDB of the data it starts from.
+fn attach_replica(ctx: &mut Ctx) -> Frame {
     let rdb = crate::rdb::file(ctx.server, ctx.now);
     ctx.server.repl.attach(ctx.client.id, ctx.now);
     ctx.client.replica = true;
-    Ok(Frame::Transfer(rdb.into()))
+    Frame::Transfer(rdb.into())
 }
 
 /// PSYNC: this primary keeps no backlog, so every replica gets a full resync, as Redis answers
 /// an unknown replication id: `+FULLRESYNC <replid> <offset>`, then the RDB.
 fn psync(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
-    let rdb = crate::rdb::file(ctx.server, ctx.now);
-    ctx.server.repl.attach(ctx.client.id, ctx.now);
-    ctx.client.replica = true;
+    let rdb = attach_replica(ctx);
     let id = ctx.client.id;
-    ctx.server.push_to(id, Frame::Transfer(rdb.into()));
+    ctx.server.push_to(id, rdb);
     Ok(Frame::Simple(format!("FULLRESYNC {} {}", replication_id(ctx), ctx.server.repl.offset)))
 }
 
