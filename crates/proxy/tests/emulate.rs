@@ -1,26 +1,13 @@
 //! `playground-proxy emulate` with real clients: raw RESP, pipelining, inline commands,
 //! blocking across clients, protocol errors, and Debian's redis-cli and redis-benchmark.
 
-use playground_proxy::emulate::{serve, Shared};
+mod emulate_support;
+
+use emulate_support::{start, Child};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::Duration;
-
-/// Start the emulator on a free port in a background runtime; returns the port.
-fn start() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            serve(listener, Shared::new(7)).await.expect("serve");
-        });
-    });
-    port
-}
 
 fn connect(port: u16) -> TcpStream {
     let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
@@ -424,40 +411,13 @@ fn proto_max_bulk_len_is_a_config() {
     reply(&mut s, b"PING\r\n", b"+PONG\r\n");
 }
 
-/// `playground-proxy emulate` as a child process (so its memory can be read alone); killed on drop.
-struct Child(std::process::Child, u16);
-
+/// A child process of emulate (`emulate_support::Child`): its memory can be read alone.
 impl Child {
-    fn start() -> Child {
-        let port =
-            std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-        let child = Command::new(env!("CARGO_BIN_EXE_playground-proxy"))
-            .args(["emulate", "--listen", &format!("127.0.0.1:{port}")])
-            .env("RUST_LOG", "error")
-            .spawn()
-            .expect("start playground-proxy emulate");
-        let child = Child(child, port);
-        for _ in 0..200 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return child;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        panic!("emulate did not listen on {port}");
-    }
-
     /// The process's virtual memory size in bytes: what an allocation reserves shows here even
     /// before its pages are touched.
     fn vm_size(&self) -> u64 {
         let statm = std::fs::read_to_string(format!("/proc/{}/statm", self.0.id())).expect("statm");
         statm.split_whitespace().next().and_then(|pages| pages.parse::<u64>().ok()).expect("pages") * 4096
-    }
-}
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
     }
 }
 

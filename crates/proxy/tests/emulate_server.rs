@@ -1,43 +1,12 @@
 //! `playground-proxy emulate` as a server process: CONFIG SET port moves its listener (or fails
 //! and rolls the whole CONFIG SET back), SHUTDOWN ends it.
 
+mod emulate_support;
+
+use emulate_support::Child;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
 use std::time::Duration;
-
-/// `playground-proxy emulate` as a child process; killed on drop.
-struct Child(std::process::Child, u16);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-impl Child {
-    fn start() -> Child {
-        let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_playground-proxy"))
-            .args(["emulate", "--listen", &format!("127.0.0.1:{port}")])
-            .env("RUST_LOG", "error")
-            .spawn()
-            .expect("start playground-proxy emulate");
-        let child = Child(child, port);
-        for _ in 0..200 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return child;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        panic!("emulate did not listen on {port}");
-    }
-}
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
 
 fn connect(port: u16) -> TcpStream {
     let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");

@@ -2,7 +2,8 @@
 //! `playground-proxy emulate` and against Redis 7.4 + RediSearch + RedisJSON, step by step:
 //! `tests/python/redisvl_check.py` says what it drives and compares.
 
-use playground_proxy::emulate::{serve, Shared};
+mod emulate_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,21 +33,6 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The emulator on a free port, in a background runtime.
-fn start_emulate() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            serve(listener, Shared::new(7)).await.expect("serve");
-        });
-    });
-    port
-}
-
 /// A venv under target/ with RedisVL; pip is quiet and quick once it is there.
 fn redisvl_python() -> PathBuf {
     let venv = root().join("target/redisvl-venv");
@@ -73,7 +59,7 @@ fn redisvl_python() -> PathBuf {
 
 #[test]
 fn redisvl_gets_the_same_answers_from_emulate_as_from_redis() {
-    let (ours, theirs) = (start_emulate(), json_oracle_port());
+    let (ours, theirs) = (emulate_support::start(), json_oracle_port());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/redisvl_check.py");
     let out = Command::new(redisvl_python())
         .args(["-W", "ignore"])

@@ -3,29 +3,12 @@
 //! after the initial sync and after writes that propagate as something else than typed (relative
 //! TTLs, pops, floats, transactions, scripts, other databases).
 
-use playground_proxy::emulate::{serve, Shared};
+mod emulate_support;
+
+use emulate_support::free_port;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// Start the emulator on a free port in a background runtime; returns the port.
-fn start_emulate() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            serve(listener, Shared::new(7)).await.expect("serve");
-        });
-    });
-    port
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
 
 /// `redis-cli -p port args...`, its output without the trailing newline.
 fn cli(port: u16, args: &[&str]) -> String {
@@ -105,7 +88,7 @@ fn contents(port: u16) -> Vec<String> {
 
 #[test]
 fn a_real_redis_replicates_from_emulate() {
-    let emulate = start_emulate();
+    let emulate = emulate_support::start();
     for cmd in [
         &["SET", "greeting", "hello", "EX", "3000"][..],
         &["HSET", "user:1", "name", "Ada", "visits", "3"],
