@@ -205,12 +205,20 @@ impl<'a> Ctx<'a> {
 
     /// Delete `key` if present (expired keys count as absent). Returns true if it was deleted.
     pub fn delete(&mut self, key: &[u8]) -> bool {
+        let lazy = crate::lazyfree::setting(self.server, "lazyfree-lazy-server-del");
+        self.delete_freeing(key, lazy)
+    }
+
+    /// [`Ctx::delete`], with the value freed lazily or not (DEL and UNLINK choose; see
+    /// `lazyfree.rs`).
+    pub fn delete_freeing(&mut self, key: &[u8], lazy: bool) -> bool {
         if self.expire_if_needed(key) {
             return false;
         }
         let db = self.client.db;
         match self.server.dbs[db].remove(key) {
-            Some(_) => {
+            Some(entry) => {
+                crate::lazyfree::release(self.server, &entry, lazy);
                 let key = Bytes::copy_from_slice(key);
                 self.server.events.emit(|| Event::Deleted { db, key: key.clone() });
                 self.server.touch(db, &key);
@@ -233,7 +241,9 @@ impl<'a> Ctx<'a> {
 
 /// Remove an expired key, counting it and telling listeners.
 pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
-    if server.dbs[db].remove(key).is_some() {
+    if let Some(entry) = server.dbs[db].remove(key) {
+        let lazy = crate::lazyfree::setting(server, "lazyfree-lazy-expire");
+        crate::lazyfree::release(server, &entry, lazy);
         server.stats.expired_keys += 1;
         crate::notify::notify(server, crate::notify::EXPIRED, "expired", db, key);
         let key = Bytes::copy_from_slice(key);

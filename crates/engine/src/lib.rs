@@ -65,6 +65,7 @@ pub mod frame;
 pub mod geohash;
 pub mod glob;
 mod grisu;
+pub mod lazyfree;
 pub mod long_double;
 mod nat;
 pub mod notify;

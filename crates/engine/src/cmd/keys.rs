@@ -33,7 +33,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "generic",
         "Delete keys, freeing memory in the background in Redis; returns how many existed.",
         "key [key ...]",
-        del,
+        unlink,
     ),
     spec(
         "exists",
@@ -271,9 +271,19 @@ pub const COMMANDS: &[CommandSpec] = &[
 ];
 
 fn del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    let lazy = crate::lazyfree::setting(ctx.server, "lazyfree-lazy-user-del");
+    delete_keys(ctx, args, lazy)
+}
+
+/// UNLINK: DEL that always frees in the background in Redis (see `lazyfree.rs`).
+fn unlink(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
+    delete_keys(ctx, args, true)
+}
+
+fn delete_keys(ctx: &mut Ctx, args: &mut Args, lazy: bool) -> CmdResult {
     let mut deleted = 0;
     for key in args.rest() {
-        if ctx.delete(&key) {
+        if ctx.delete_freeing(&key, lazy) {
             ctx.notify(GENERIC, "del", &key);
             deleted += 1;
         }

@@ -341,15 +341,30 @@ fn dbsize(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     Ok(Frame::Integer(ctx.db().len() as i64))
 }
 
-/// `[ASYNC | SYNC]`: one optional word, anything else is a syntax error.
-fn flush_mode(args: &mut Args) -> Result<(), CmdError> {
+/// `[ASYNC | SYNC]`: one optional word, anything else is a syntax error. Returns whether Redis
+/// empties the databases in its background thread (`flushCommandCommon`): with ASYNC, with no
+/// word when `lazyfree-lazy-user-flush` is on, and for a SYNC flush too (Redis 7.4 runs it as a
+/// blocking ASYNC one) unless it runs inside MULTI or a script.
+fn flush_mode(ctx: &Ctx, args: &mut Args) -> Result<bool, CmdError> {
     if args.remaining() > 1 {
         return Err(CmdError::syntax());
     }
-    if args.is_empty() || args.eat("ASYNC") || args.eat("SYNC") {
-        return Ok(());
+    if args.eat("ASYNC")
+        || args.is_empty() && crate::lazyfree::setting(ctx.server, "lazyfree-lazy-user-flush")
+    {
+        return Ok(true);
+    }
+    if args.is_empty() || args.eat("SYNC") {
+        return Ok(!ctx.client.in_exec);
     }
     Err(CmdError::syntax())
+}
+
+/// A flush in the background frees every key of the database there.
+fn count_lazy_flush(server: &mut crate::server::Server, db: usize, lazy: bool) {
+    if lazy {
+        server.stats.lazyfreed_objects += server.dbs[db].len() as u64;
+    }
 }
 
 /// Empty database `db`: WATCHers of its keys see a change, the eviction pool forgets it.
@@ -366,17 +381,19 @@ pub fn flush_db(server: &mut crate::server::Server, db: usize) {
 }
 
 fn flushdb(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    flush_mode(args)?;
+    let lazy = flush_mode(ctx, args)?;
     let db = ctx.client.db;
+    count_lazy_flush(ctx.server, db, lazy);
     flush_db(ctx.server, db);
     ctx.server.events.emit(|| Event::Flushed { db: Some(db) });
     Ok(Frame::ok())
 }
 
 fn flushall(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    flush_mode(args)?;
+    let lazy = flush_mode(ctx, args)?;
     bgsave::kill(ctx.server);
     for db in 0..ctx.server.dbs.len() {
+        count_lazy_flush(ctx.server, db, lazy);
         flush_db(ctx.server, db);
     }
     ctx.server.events.emit(|| Event::Flushed { db: None });

@@ -305,6 +305,15 @@ impl Session {
                 "0",
                 "lazyfree-lazy-server-del",
                 "no",
+                // What the lazyfree tests change.
+                "lazyfree-lazy-user-del",
+                "no",
+                "lazyfree-lazy-user-flush",
+                "no",
+                "list-max-listpack-size",
+                "-2",
+                "set-max-listpack-entries",
+                "128",
             ],
         ] {
             oracle.raw(&args(cmd));
