@@ -418,6 +418,14 @@ fn debug_object_and_the_small_subcommands() {
         let (theirs, mine) = s.both(&["DEBUG", "OBJECT", key]);
         assert_eq!(object_line(&mine), object_line(&theirs), "DEBUG OBJECT {key}");
     }
+    // A list made while `list-compress-depth` is set says so (`ql_compressed:1`); a depth past
+    // half its nodes leaves every node whole, so the rest of the line is unchanged.
+    s.same(&["CONFIG", "SET", "list-compress-depth", "12"]);
+    s.same(&["SORT", "ql", "ALPHA", "STORE", "ql:sorted"]);
+    let (theirs, mine) = s.both(&["DEBUG", "OBJECT", "ql:sorted"]);
+    assert!(object_line(&theirs).contains("ql_compressed:1"), "{theirs:?}");
+    assert_eq!(object_line(&mine), object_line(&theirs));
+    s.same(&["CONFIG", "SET", "list-compress-depth", "0"]);
     s.script(&[
         &["DEBUG", "OBJECT", "none"],
         &["DEBUG", "OBJECT"],

@@ -191,10 +191,15 @@ fn object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
         let nodes = crate::rdb::quicklist_layout(list);
         let size: usize = nodes.iter().map(|n| n.1).sum();
         let avg = list.len() as f64 / nodes.len().max(1) as f64;
+        // `ql_compressed` is the quicklist's compress depth being set (the engine keeps nodes
+        // whole, so it uses the depth in force, where Redis keeps the list's own from its
+        // creation).
+        let limits = crate::types::encoding::limits();
         extra = format!(
-            " ql_nodes:{} ql_avg_node:{avg:.2} ql_listpack_max:{} ql_compressed:0 ql_uncompressed_size:{size}",
+            " ql_nodes:{} ql_avg_node:{avg:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{size}",
             nodes.len(),
-            crate::types::encoding::limits().list_max_listpack_size
+            limits.list_max_listpack_size,
+            u8::from(limits.list_compress_depth != 0)
         );
     }
     Ok(Frame::Simple(format!(

@@ -314,6 +314,8 @@ impl Session {
                 "-2",
                 "set-max-listpack-entries",
                 "128",
+                "list-compress-depth",
+                "0",
             ],
         ] {
             oracle.raw(&args(cmd));
