@@ -71,24 +71,30 @@ impl OracleReplica {
     }
 }
 
-/// A command line as one readable string, deadlines (13+ digit numbers) masked.
+/// A command line as one readable string, deadlines (13+ digit numbers) masked, and the
+/// milliseconds of stream IDs made from each side's clock.
 fn show(frame: &Frame) -> String {
     let Frame::Array(words) = frame else { return format!("{frame:?}") };
     let words = words.iter().map(|w| String::from_utf8_lossy(w.as_bytes().unwrap_or_default()).into_owned());
+    let is_ms = |w: &str| w.len() >= 13 && w.bytes().all(|b| b.is_ascii_digit());
     let words: Vec<String> = words
-        .map(|w| if w.len() >= 13 && w.bytes().all(|b| b.is_ascii_digit()) { "<ms>".into() } else { w })
+        .map(|w| match w.split_once('-') {
+            Some((ms, seq)) if is_ms(ms) => format!("<ms>-{seq}"),
+            _ if is_ms(&w) => "<ms>".into(),
+            _ => w,
+        })
         .collect();
     words.join(" ")
 }
 
 /// Run `lines` on both sides while a replica listens on each; the streams up to a final
-/// `SET replication-end 1` must be the same.
-fn same_stream(lines: &[&[&str]]) {
-    same_stream_bytes(&lines.iter().map(|line| args(line)).collect::<Vec<_>>());
+/// `SET replication-end 1` must be the same. Returns the stream.
+fn same_stream(lines: &[&[&str]]) -> Vec<String> {
+    same_stream_bytes(&lines.iter().map(|line| args(line)).collect::<Vec<_>>())
 }
 
 /// [`same_stream`] with binary arguments (a DUMP payload).
-fn same_stream_bytes(lines: &[Vec<Bytes>]) {
+fn same_stream_bytes(lines: &[Vec<Bytes>]) -> Vec<String> {
     let mut s = Session::new();
     let port = common::oracle_port();
     // What Redis's own test suite sets: a disk-based SYNC (`$<len>` then the RDB) and no PINGs.
@@ -116,6 +122,7 @@ fn same_stream_bytes(lines: &[Vec<Bytes>]) {
     assert_eq!(s.engine.protocol(replica), Protocol::Resp2);
     drop(theirs_link);
     assert_eq!(ours, theirs, "\nreplication stream (left: emulator, right: Redis)");
+    ours
 }
 
 #[test]
@@ -154,6 +161,60 @@ fn commands_propagate_as_their_effect() {
         &["DEL", "missing"],
         &["PUBLISH", "channel", "hello"],
     ]);
+}
+
+#[test]
+fn streams_propagate_the_ids_they_made_and_group_reads_as_claims() {
+    let stream = same_stream(&[
+        // IDs made by the server, and approximate trims, reach replicas as what they became.
+        &["XADD", "s", "1-1", "f", "v"],
+        &["XADD", "s", "1-*", "f", "v"],
+        &["XADD", "s", "*", "f", "v"],
+        &["XADD", "s", "MAXLEN", "~", "1", "2-*", "f", "v"],
+        &["XADD", "s", "MINID", "~", "0", "LIMIT", "10", "3-1", "f", "v"],
+        &["XADD", "s", "MAXLEN", "=", "10", "4-1", "f", "v"],
+        &["XTRIM", "s", "MINID", "0"],
+        &["XTRIM", "s", "MAXLEN", "~", "0"],
+        &["CONFIG", "SET", "stream-node-max-entries", "2"],
+        &["XADD", "t", "1-1", "a", "1"],
+        &["XADD", "t", "1-2", "a", "2"],
+        &["XADD", "t", "1-3", "a", "3"],
+        &["XTRIM", "t", "MAXLEN", "~", "1"],
+        &["XTRIM", "t", "MINID", "~", "9"],
+        &["CONFIG", "SET", "stream-node-max-entries", "100"],
+        // Group reads and claims: XCLAIMs with delivery data, the group's ID as XGROUP SETID.
+        &["XADD", "g", "1-1", "f", "1"],
+        &["XADD", "g", "2-1", "f", "2"],
+        &["XADD", "g", "3-1", "f", "3"],
+        &["XGROUP", "CREATE", "g", "grp", "0"],
+        &["XREADGROUP", "GROUP", "grp", "c1", "COUNT", "2", "STREAMS", "g", ">"],
+        &["XREADGROUP", "GROUP", "grp", "c1", "STREAMS", "g", ">"],
+        &["XREADGROUP", "GROUP", "grp", "c1", "STREAMS", "g", ">"],
+        &["XREADGROUP", "GROUP", "grp", "c1", "STREAMS", "g", "0"],
+        &["XREADGROUP", "GROUP", "grp", "c2", "NOACK", "STREAMS", "g", ">"],
+        &["XADD", "g", "4-1", "f", "4"],
+        &["XREADGROUP", "GROUP", "grp", "c3", "NOACK", "STREAMS", "g", ">"],
+        &["XCLAIM", "g", "grp", "c2", "0", "1-1"],
+        &["XCLAIM", "g", "grp", "c2", "0", "2", "JUSTID", "RETRYCOUNT", "7"],
+        &["XDEL", "g", "3-1"],
+        &["XCLAIM", "g", "grp", "c1", "0", "3-1"],
+        &["XCLAIM", "g", "grp", "c1", "0", "9-1", "LASTID", "50-0"],
+        &["XCLAIM", "g", "grp", "c1", "0", "9-1"],
+        &["XAUTOCLAIM", "g", "grp", "c4", "0", "0-0", "COUNT", "10"],
+        &["XACK", "g", "grp", "1-1"],
+        &["MULTI"],
+        &["XREADGROUP", "GROUP", "grp", "c5", "STREAMS", "g", "0"],
+        &["XGROUP", "SETID", "g", "grp", "0"],
+        &["XREADGROUP", "GROUP", "grp", "c5", "STREAMS", "g", ">"],
+        &["EXEC"],
+    ]);
+    for rewritten in ["XADD s 1-2 f v", "XADD s <ms>-0 f v", "XGROUP SETID g grp 2-1 ENTRIESREAD 2"] {
+        assert!(stream.iter().any(|l| l == rewritten), "{rewritten} in {stream:#?}");
+    }
+    assert!(stream
+        .iter()
+        .any(|l| l.starts_with("XCLAIM g grp c1 0 1-1 TIME <ms> RETRYCOUNT 1 FORCE JUSTID")));
+    assert!(!stream.iter().any(|l| l.starts_with("XREADGROUP") || l.starts_with("XAUTOCLAIM")));
 }
 
 #[test]

@@ -57,6 +57,26 @@ fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
+/// Wait until the replica reads the same as emulate, for at most 20 s; then show the two.
+fn same_contents(replica: u16, emulate: u16, what: &str) {
+    let start = Instant::now();
+    while contents(replica) != contents(emulate) && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(contents(replica), contents(emulate), "{what} (left: the replica, right: emulate)");
+}
+
+/// XPENDING's extended form (id, consumer, idle ms, deliveries per entry) without the idle
+/// time, which depends on when it is asked.
+fn pending_without_idle(reply: &str) -> String {
+    let lines: Vec<&str> = reply.lines().collect();
+    lines
+        .chunks(4)
+        .map(|e| format!("{} {} {}", e[0], e[1], e.get(3).unwrap_or(&"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What a client reads of each key on `port`, comparable across the two servers.
 fn contents(port: u16) -> Vec<String> {
     let mut seen = Vec::new();
@@ -76,6 +96,14 @@ fn contents(port: u16) -> Vec<String> {
                     members.sort();
                     members.join(",")
                 }
+                // The entries, and each group's position and pending entries with their owners
+                // and delivery counts (delivery times are the master's, so they match too).
+                "stream" => [
+                    cli(port, &["-n", db, "XRANGE", &key, "-", "+"]),
+                    cli(port, &["-n", db, "XINFO", "GROUPS", &key]),
+                    pending_without_idle(&cli(port, &["-n", db, "XPENDING", &key, "grp", "-", "+", "100"])),
+                ]
+                .join(" | "),
                 other => other.to_string(),
             };
             // Deadlines to the second: both sides hold the same absolute time.
@@ -104,7 +132,7 @@ fn a_real_redis_replicates_from_emulate() {
     eventually("the replica's link", || {
         cli(replica.port, &["INFO", "replication"]).contains("master_link_status:up")
     });
-    eventually("the initial sync", || contents(replica.port) == contents(emulate));
+    same_contents(replica.port, emulate, "the initial sync");
     assert!(cli(emulate, &["INFO", "replication"]).contains("connected_slaves:1"));
 
     // Writes that reach the replica as something else than typed.
@@ -126,6 +154,14 @@ fn a_real_redis_replicates_from_emulate() {
             "v",
         ],
         &["-n", "2", "SET", "elsewhere", "1"],
+        // IDs the master makes, and a consumer group's reads and claims.
+        &["XADD", "events", "*", "kind", "login"],
+        &["XADD", "events", "MAXLEN", "~", "1", "*", "kind", "search"],
+        &["XADD", "events", "*", "kind", "logout"],
+        &["XGROUP", "CREATE", "events", "grp", "0"],
+        &["XREADGROUP", "GROUP", "grp", "worker-1", "COUNT", "2", "STREAMS", "events", ">"],
+        &["XREADGROUP", "GROUP", "grp", "worker-2", "NOACK", "STREAMS", "events", ">"],
+        &["XAUTOCLAIM", "events", "grp", "worker-3", "0", "0-0", "COUNT", "1"],
     ] {
         cli(emulate, cmd);
     }
@@ -148,7 +184,7 @@ fn a_real_redis_replicates_from_emulate() {
         })
         .expect("redis-cli transaction");
     assert!(String::from_utf8_lossy(&out.stdout).contains("QUEUED"));
-    eventually("the stream to catch up", || contents(replica.port) == contents(emulate));
+    same_contents(replica.port, emulate, "after the writes");
     let final_contents = contents(emulate);
     assert!(final_contents.iter().any(|line| line.starts_with("db2 in-tx string [1]")), "{final_contents:?}");
     assert!(

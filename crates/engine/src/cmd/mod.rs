@@ -36,6 +36,7 @@ pub mod slowlog;
 pub mod sort;
 pub mod stream;
 pub mod stream_group;
+mod stream_replicate;
 pub mod string;
 pub mod tracking;
 pub mod transaction;

@@ -6,7 +6,7 @@
 //! the parked command line, so the wait is for entries after the ones there when it blocked.
 
 use super::blocking::{block_or, parse_timeout_ms};
-use super::{spec, CommandSpec};
+use super::{spec, stream_replicate, CommandSpec};
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -164,10 +164,28 @@ struct TrimArgs {
     nomkstream: bool,
     /// XADD's id: None for `*`; the bool says whether the sequence was given (not `ms-*`).
     id: Option<(Id, bool)>,
+    /// Where the MAXLEN count or MINID id is in the arguments (after its `~` or `=`).
+    threshold_at: usize,
+}
+
+impl TrimArgs {
+    /// Redis's `streamRewriteApproxSpecifier` and `streamRewriteTrimArgument`: an approximate
+    /// trim reaches replicas as the exact one it turned out to be, `~` as `=` and the threshold
+    /// as the length or first ID left, so that they trim the same entries.
+    fn rewrite(&self, line: &mut [Bytes], s: &Stream) {
+        if !self.approx {
+            return;
+        }
+        line[self.threshold_at - 1] = Bytes::from_static(b"=");
+        line[self.threshold_at] = match self.how {
+            Some(Trim::MaxLen(_)) => Bytes::from(s.len().to_string()),
+            _ => s.first_id_in_nodes().text(),
+        };
+    }
 }
 
 fn parse_trim_args(ctx: &Ctx, args: &[Bytes], xadd: bool) -> Result<(TrimArgs, usize), CmdError> {
-    let mut t = TrimArgs { how: None, approx: false, limit: 0, nomkstream: false, id: None };
+    let mut t = TrimArgs { how: None, approx: false, limit: 0, nomkstream: false, id: None, threshold_at: 0 };
     let mut limit_given = false;
     let mut i = 2;
     while i < args.len() {
@@ -189,6 +207,7 @@ fn parse_trim_args(ctx: &Ctx, args: &[Bytes], xadd: bool) -> Result<(TrimArgs, u
                 i += 1;
             }
             let raw = &args[i + 1];
+            t.threshold_at = i + 1;
             t.how = Some(if word("maxlen") {
                 let n = parse_i64(raw).ok_or_else(CmdError::not_integer)?;
                 if n < 0 {
@@ -274,6 +293,15 @@ fn xadd(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     s.append(id, fields.to_vec(), max_bytes, max_entries);
     let trimmed = t.how.map_or(0, |how| s.trim(how, t.approx, t.limit));
+    // Replicas get the ID it made and the trim it did (Redis rewrites the arguments in place).
+    if t.approx || !matches!(t.id, Some((_, true))) {
+        let mut line = all.clone();
+        if t.how.is_some() {
+            t.rewrite(&mut line, s);
+        }
+        line[idpos] = id.text();
+        ctx.propagate_as(|| vec![line]);
+    }
     ctx.modified(&key);
     ctx.notify(STREAM, "xadd", &key);
     if trimmed > 0 {
@@ -340,6 +368,9 @@ fn xtrim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let Some(s) = write_stream(ctx, key)? else { return Ok(Frame::Integer(0)) };
     let deleted = t.how.map_or(0, |how| s.trim(how, t.approx, t.limit));
     if deleted > 0 {
+        let mut line = all.clone();
+        t.rewrite(&mut line, s);
+        ctx.propagate_as(|| vec![line]);
         ctx.modified(key);
         ctx.notify(STREAM, "xtrim", key);
         ctx.server.dirty += deleted - 1;
@@ -549,6 +580,7 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
         });
     }
     let mut served = Vec::new();
+    let mut lines = Vec::new();
     for (key, gt) in keys.iter().zip(ids.iter().copied()) {
         let now = ctx.now as i64;
         let reply = match &gr {
@@ -560,7 +592,7 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
                 // Redis looks the key up for reading twice (a hit counted each time).
                 ctx.read(key);
                 let Some(s) = write_stream(ctx, key)? else { continue };
-                let (reply, changes, created) = read_group(s, g, gt, count, now);
+                let (reply, changes, created) = read_group(s, g, gt, count, now, (key, &mut lines));
                 if changes > 0 {
                     ctx.modified(key);
                     ctx.server.dirty += changes - 1;
@@ -574,6 +606,9 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
         if let Some(entries) = reply {
             served.push((Frame::Bulk(key.clone()), Frame::Array(entries)));
         }
+    }
+    if gr.is_some() {
+        ctx.propagate_as(|| lines);
     }
     if !served.is_empty() {
         return Ok(match ctx.client.protocol {
@@ -600,13 +635,15 @@ pub fn read_streams(ctx: &mut Ctx, args: &mut Args, xreadgroup: bool) -> CmdResu
 /// XREADGROUP on one stream (`streamReplyWithRange` with a group): `>` (gt = MAX) serves new
 /// entries when there are some, any other id the consumer's own pending history. The consumer
 /// is created if missing. Returns the entries (None: nothing to serve), the changes Redis
-/// counts (a new consumer; new entries served), and whether the consumer was created.
+/// counts (a new consumer; new entries served), and whether the consumer was created. What
+/// replicas get instead of the command goes to `lines` (see `stream_replicate.rs`).
 fn read_group(
     s: &mut Stream,
     g: &GroupRead,
     gt: Id,
     count: usize,
     now: i64,
+    (key, lines): (&[u8], &mut Vec<Vec<Bytes>>),
 ) -> (Option<Vec<Frame>>, u64, bool) {
     let top = s.entries.last_key_value().map(|(id, _)| *id);
     let Some(grp) = s.groups.get(&g.group) else { return (None, 0, false) };
@@ -657,17 +694,26 @@ fn read_group(
     let grp = s.groups.get_mut(&g.group).expect("checked above");
     let (c, created) = grp.consumer(&g.consumer, now);
     c.seen = now;
+    if created && g.noack {
+        lines.push(stream_replicate::create_consumer(key, &g.group, &g.consumer));
+    }
     if let Some(&(read, last)) = updates.last() {
         grp.entries_read = read;
         grp.last_id = last;
     }
-    for &id in &picked {
+    for (&id, &(_, last)) in picked.iter().zip(&updates) {
         if let Some(fv) = s.entries.get(&id) {
             out.push(entry_frame(id, fv));
         }
         if !g.noack {
             deliver(grp, id, &g.consumer, now);
+            if let Some(nack) = grp.pel.get(&id) {
+                lines.push(stream_replicate::xclaim(key, &g.group, &id.text(), nack, last));
+            }
         }
+    }
+    if !picked.is_empty() {
+        lines.push(stream_replicate::set_id(key, &g.group, grp));
     }
     (serve_new.then_some(out), u64::from(created) + u64::from(!picked.is_empty()), created)
 }

@@ -8,6 +8,7 @@ use super::services::syntax_error;
 use super::stream::{
     entry_at, entry_frame, no_group, parse_bound, parse_id, range, read_stream, write_stream,
 };
+use super::stream_replicate;
 use super::{spec, CommandSpec};
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
@@ -409,6 +410,8 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let min_idle = int_or(&all[4], "Invalid min-idle-time argument for XCLAIM")?.max(0);
     let ids: Vec<Id> =
         all[5..].iter().map_while(|r| Id::parse(r, 0, true, false).map(|(id, _)| id)).collect();
+    // Replicas get each claim as typed id by id (`c->argv[j]`), in its idempotent form.
+    let typed_ids = &all[5..5 + ids.len()];
     let now = ctx.now as i64;
     let (mut retry, mut time, mut force, mut justid, mut last_id) = (-1i64, -1i64, false, false, Id::ZERO);
     let mut j = 5 + ids.len();
@@ -456,8 +459,12 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (s, name) = group_of(ctx, key, &name)?;
     let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
     let mut out = Vec::new();
-    for id in ids {
+    let mut lines = Vec::new();
+    for (id, typed) in ids.into_iter().zip(typed_ids) {
         let Some(fv) = s.entries.get(&id) else {
+            if let Some(nack) = g.pel.get(&id) {
+                lines.push(stream_replicate::xclaim(key, &name, typed, nack, g.last_id));
+            }
             if g.ack(id) {
                 changes += 1;
                 lastid_moved = false;
@@ -486,10 +493,17 @@ fn xclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         if let Some(c) = g.consumers.get_mut(&consumer) {
             c.active = now;
         }
+        if let Some(nack) = g.pel.get(&id) {
+            lines.push(stream_replicate::xclaim(key, &name, typed, nack, g.last_id));
+        }
         changes += 1;
         lastid_moved = false;
     }
+    if lastid_moved {
+        lines.push(stream_replicate::set_id(key, &name, g));
+    }
     changes += u64::from(lastid_moved);
+    ctx.propagate_as(|| lines);
     count_changes(ctx, key, changes);
     Ok(Frame::Array(out))
 }
@@ -531,13 +545,16 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (s, name) = group_of(ctx, key, &name)?;
     let g = s.groups.get_mut(&name).ok_or_else(CmdError::syntax)?;
     let mut attempts = count.saturating_mul(10);
-    let (mut claimed, mut deleted) = (Vec::new(), Vec::new());
+    let (mut claimed, mut deleted, mut lines) = (Vec::new(), Vec::new(), Vec::new());
     let mut cursor = g.pel.range(start..).next().map(|(id, _)| *id);
     while let Some(id) = cursor.filter(|_| attempts > 0 && count > 0) {
         attempts -= 1;
         cursor =
             g.pel.range((std::ops::Bound::Excluded(id), std::ops::Bound::Unbounded)).next().map(|(i, _)| *i);
         let Some(fv) = s.entries.get(&id) else {
+            if let Some(nack) = g.pel.get(&id) {
+                lines.push(stream_replicate::xclaim(key, &name, &id.text(), nack, g.last_id));
+            }
             g.ack(id);
             deleted.push(Frame::Bulk(id.text()));
             changes += 1;
@@ -558,8 +575,12 @@ fn xautoclaim(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         if let Some(c) = g.consumers.get_mut(&consumer) {
             c.active = now;
         }
+        if let Some(nack) = g.pel.get(&id) {
+            lines.push(stream_replicate::xclaim(key, &name, &id.text(), nack, g.last_id));
+        }
     }
     let next = cursor.unwrap_or_default();
+    ctx.propagate_as(|| lines);
     count_changes(ctx, key, changes);
     Ok(Frame::Array(vec![Frame::Bulk(next.text()), Frame::Array(claimed), Frame::Array(deleted)]))
 }

@@ -223,6 +223,15 @@ impl Stream {
         self.entries.is_empty()
     }
 
+    /// The first ID still in a node, deleted entries included (Redis's `streamGetEdgeID` without
+    /// skipping tombstones), or the largest ID when there is none: what an approximate MINID
+    /// trim propagates as its exact threshold.
+    pub fn first_id_in_nodes(&self) -> Id {
+        let live = self.entries.first_key_value().map(|(id, _)| *id);
+        let tomb = self.tombs.first_key_value().map(|(id, _)| *id);
+        live.into_iter().chain(tomb).min().unwrap_or(Id::MAX)
+    }
+
     /// The number of listpack nodes (XINFO's `radix-tree-keys`).
     pub fn node_count(&self) -> usize {
         self.nodes.len()
