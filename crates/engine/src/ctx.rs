@@ -266,6 +266,10 @@ pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes
     for field in fields {
         if hash.shift_remove(field).is_some() {
             gone += 1;
+            // Replicas delete the field when the master does (`propagateHashFieldDeletion`).
+            if server.repl.active() {
+                server.repl.add(db, crate::propagate::argv([b"HDEL", key, field]));
+            }
         }
         if let Some(ttls) = entry.field_ttls.as_mut() {
             ttls.remove(field);
@@ -287,7 +291,9 @@ pub fn expire_fields(server: &mut Server, db: usize, key: &[u8], fields: &[Bytes
         server.dbs[db].refresh_memory(&key);
         server.events.emit(|| Event::Written { db, key: key.clone() });
     }
-    server.touch(db, &key);
+    // Expiry is not a change Redis counts in `dirty` (nor propagates as the command that found
+    // it): the HDELs above stand for it.
+    server.signal_modified(db, &key);
     emptied
 }
 

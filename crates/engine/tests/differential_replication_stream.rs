@@ -218,6 +218,29 @@ fn streams_propagate_the_ids_they_made_and_group_reads_as_claims() {
 }
 
 #[test]
+fn hash_field_deadlines_propagate_as_absolute_ones_and_expired_fields_as_hdel() {
+    let stream = same_stream(&[
+        &["HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4"],
+        &["HEXPIRE", "h", "100", "FIELDS", "2", "a", "nosuch"],
+        &["HPEXPIRE", "h", "100000", "NX", "FIELDS", "2", "a", "b"],
+        &["HEXPIREAT", "h", "4000000000", "FIELDS", "1", "c"],
+        &["HPEXPIREAT", "h", "0004000000000000", "GT", "FIELDS", "1", "c"],
+        &["HPEXPIRE", "h", "0", "FIELDS", "2", "d", "a"],
+        &["HEXPIRE", "h", "100", "XX", "FIELDS", "1", "nosuch"],
+        &["HPERSIST", "h", "FIELDS", "1", "b"],
+        &["HEXPIREAT", "h", "1", "FIELDS", "3", "b", "c", "x"],
+        &["EXISTS", "h"],
+        &["HSET", "k", "f", "v", "g", "w"],
+        &["HPEXPIRE", "k", "1", "FIELDS", "2", "f", "g"],
+        &["DEBUG", "SLEEP", "0.01"],
+        &["HGET", "k", "f"],
+        &["HGETALL", "k"],
+    ]);
+    assert!(stream.iter().any(|l| l.starts_with("HPEXPIREAT h <ms> FIELDS 1 a")), "{stream:#?}");
+    assert!(stream.iter().any(|l| l == "HDEL h d"), "{stream:#?}");
+}
+
+#[test]
 fn transactions_and_databases_propagate_as_units() {
     same_stream(&[
         &["MULTI"],

@@ -214,6 +214,7 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, name: &str, relative: bool, un
             replies.push(Frame::Integer(set_one(hash, ttls, field, at, now, cond, ordered, &mut done)));
         }
     }
+    ctx.propagate_as(|| replicated(&argv, at_fields, &fields, &replies, at, relative || unit == 1000));
     ctx.server.stats.expired_subkeys += done.deleted;
     if done.deleted + done.updated > 0 {
         reregister(ctx, &key, done.min_fields);
@@ -224,6 +225,43 @@ fn expire_generic(ctx: &mut Ctx, args: &mut Args, name: &str, relative: bool, un
         ctx.db().refresh_memory(&key);
     }
     Ok(Frame::Array(replies))
+}
+
+/// What replicas get for an HEXPIRE-family command (`hexpireGenericCommand`): an HDEL for each
+/// field its past deadline deleted, then the command as HPEXPIREAT with the absolute deadline,
+/// naming only the fields whose deadline it set (nothing when there are none), so that a
+/// replica's fields expire at the master's moment.
+fn replicated(
+    argv: &[Bytes],
+    at_fields: usize,
+    fields: &[Bytes],
+    replies: &[Frame],
+    at: u64,
+    rewrite_deadline: bool,
+) -> Vec<Vec<Bytes>> {
+    let outcome = |i: usize| matches!(replies[i], Frame::Integer(n) if n == 1);
+    let deleted = |i: usize| matches!(replies[i], Frame::Integer(n) if n == 2);
+    let mut lines: Vec<Vec<Bytes>> = (0..fields.len())
+        .filter(|&i| deleted(i))
+        .map(|i| crate::propagate::argv([b"HDEL", &argv[1], &fields[i]]))
+        .collect();
+    let kept: Vec<Bytes> = (0..fields.len()).filter(|&i| outcome(i)).map(|i| fields[i].clone()).collect();
+    if kept.is_empty() {
+        return lines;
+    }
+    let mut line = argv[..at_fields].to_vec();
+    line[0] = Bytes::from_static(b"HPEXPIREAT");
+    if rewrite_deadline {
+        line[2] = Bytes::from(at.to_string());
+    }
+    line.push(if kept.len() == fields.len() {
+        argv[at_fields].clone()
+    } else {
+        Bytes::from(kept.len().to_string())
+    });
+    line.extend(kept);
+    lines.push(line);
+    lines
 }
 
 /// Redis's `EB_EXPIRE_TIME_INVALID`: "no deadline", above every valid one.
