@@ -657,6 +657,28 @@ impl Engine {
                 return Err(CmdError::raw(crate::propagate::NOREPLICAS).into_frame());
             }
         }
+        // A replica refuses writes (READONLY), and commands without the `stale` flag while its
+        // link is down when `replica-serve-stale-data` is no (MASTERDOWN); EXEC for what it
+        // queued, discarding the transaction.
+        if self.server.repl.primary.is_some() {
+            let exec = spec.name == "exec";
+            let (write, stale) = if crate::cmd::scripting::is_script_call(spec.name) {
+                crate::cmd::scripting::write_and_stale(&self.server, spec.name, &args[start - 1..])
+            } else {
+                (spec.has_flag("write"), spec.has_flag("stale"))
+            };
+            let write = write || exec && self.queues_flag(client, "write");
+            let denystale = !stale || exec && self.queues_without_flag(client, "stale");
+            if let Some(error) = crate::cmd::replication::replica_refusal(&self.server, write, denystale) {
+                if exec {
+                    crate::cmd::transaction::discard_transaction(&mut self.server, client);
+                    let text = format!("EXECABORT Transaction discarded because of: {error}");
+                    return Err(CmdError::raw(text).into_frame());
+                }
+                client.multi_error |= in_multi;
+                return Err(CmdError::raw(error).into_frame());
+            }
+        }
         // A RESP2 subscriber may only (un)subscribe, PING, QUIT and RESET (RESP3 has no limit).
         if client.subs.active()
             && client.protocol == Protocol::Resp2
@@ -917,6 +939,16 @@ impl Engine {
             .iter()
             .flatten()
             .any(|args| self.resolve(&lower(&args[0]), args).is_ok_and(|(spec, _)| spec.has_flag(flag)))
+    }
+
+    /// True if the client's transaction queues a command without `flag` (Redis's
+    /// `mstate.cmd_inv_flags`: `stale` for a replica whose link is down).
+    fn queues_without_flag(&self, client: &Client, flag: &str) -> bool {
+        client
+            .multi
+            .iter()
+            .flatten()
+            .any(|args| self.resolve(&lower(&args[0]), args).is_ok_and(|(spec, _)| !spec.has_flag(flag)))
     }
 
     /// Keep secondary structures (search indexes) in step with the keys a command changed.

@@ -31,6 +31,9 @@ pub struct Propagation {
     selected: Option<usize>,
     /// Bytes written to the stream since the start (`master_repl_offset`).
     pub offset: u64,
+    /// The primary REPLICAOF named (host, port): this server is then a replica whose link
+    /// stays down (the engine has no network), read-only and propagating nothing of its own.
+    pub primary: Option<(String, u16)>,
 }
 
 impl Propagation {
@@ -73,6 +76,9 @@ impl Propagation {
 /// Redis's `checkGoodReplicasStatus`: with `min-replicas-to-write` N set, writes need N replicas
 /// that acknowledged within `min-replicas-max-lag` seconds.
 pub fn enough_good_replicas(server: &Server, now: u64) -> bool {
+    if server.repl.primary.is_some() {
+        return true;
+    }
     let others = &server.config.others;
     let Some(needed) = others.set_number("min-replicas-to-write").filter(|n| *n > 0) else { return true };
     let max_lag = others.set_number("min-replicas-max-lag").unwrap_or(10);
@@ -123,6 +129,10 @@ pub fn delete_word(server: &Server, lazy_setting: &str) -> &'static [u8] {
 /// more than one change and `wrap` allows (a command that touches arbitrary keys, SCAN or
 /// RANDOMKEY expiring several, is not wrapped, nor is the active expiry cycle).
 pub fn flush(server: &mut Server, wrap: bool) {
+    // A replica passes on its primary's stream, never its own changes (`shouldPropagate`).
+    if server.repl.primary.is_some() {
+        server.repl.pending.clear();
+    }
     if server.repl.pending.is_empty() {
         return;
     }

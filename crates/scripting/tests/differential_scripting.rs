@@ -709,3 +709,37 @@ fn script_errors_count_once() {
     }
     s.run(&["DEL", "Sicily", "Sicily2", "x"]);
 }
+
+/// Scripts on a replica whose link is down: writes refused (READONLY, from `redis.call` and for
+/// scripts without `no-writes`), and on a stale replica only `allow-stale` scripts and commands
+/// flagged `stale`.
+#[test]
+fn scripts_on_a_replica() {
+    /// Back to a primary whatever happened: the next session must not find a replica.
+    struct Primary(Session);
+    impl Drop for Primary {
+        fn drop(&mut self) {
+            self.0.run(&["REPLICAOF", "NO", "ONE"]);
+            self.0.run(&["CONFIG", "SET", "replica-serve-stale-data", "yes"]);
+        }
+    }
+    let mut guard = Primary(session());
+    let s = &mut guard.0;
+    s.script(&[
+        &["SET", "k", "v"],
+        &["REPLICAOF", "127.0.0.1", "1"],
+        &["EVAL", "return redis.call('GET', 'k')", "0"],
+        &["EVAL", "return redis.call('SET', 'k', 'x')", "0"],
+        &["EVAL", "return redis.pcall('SET', 'k', 'x')", "0"],
+        &["EVAL", "#!lua\nreturn 1", "0"],
+        &["EVAL", "#!lua flags=no-writes\nreturn redis.call('GET', 'k')", "0"],
+        &["CONFIG", "SET", "replica-serve-stale-data", "no"],
+        &["EVAL", "return 1", "0"],
+        &["EVAL", "#!lua flags=no-writes\nreturn 1", "0"],
+        &["EVAL", "#!lua flags=no-writes,allow-stale\nreturn redis.call('GET', 'k')", "0"],
+        &["EVAL", "#!lua flags=no-writes,allow-stale\nreturn redis.pcall('GET', 'k')", "0"],
+        &["EVAL", "#!lua flags=no-writes,allow-stale\nreturn redis.call('PING')", "0"],
+        &["CONFIG", "SET", "replica-serve-stale-data", "yes"],
+        &["REPLICAOF", "NO", "ONE"],
+    ]);
+}

@@ -1,7 +1,10 @@
-//! Replication as a lone primary answers it: ROLE, WAIT and WAITAOF (no replica ever
-//! acknowledges, so they wait out their timeout), REPLICAOF / SLAVEOF (NO ONE is a no-op for a
-//! primary; following another server is refused: the playground's engine has no network), and
+//! Replication: ROLE, WAIT and WAITAOF (no replica ever acknowledges, so they wait out their
+//! timeout), SYNC/PSYNC/REPLCONF for replicas of this server, REPLICAOF / SLAVEOF, and
 //! FAILOVER's checks. Replies and errors are Redis 7.4's `replication.c`.
+//!
+//! REPLICAOF host port makes the server a replica as Redis does (read-only, its blocked clients
+//! unblocked, nothing of its own propagated, `replica-serve-stale-data no` honoured), but its
+//! link to the primary stays down: the engine has no network, so it never syncs.
 
 use super::{spec, CommandSpec};
 use crate::args::Args;
@@ -159,8 +162,20 @@ fn replconf(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 /// ROLE: a primary at replication offset 0 (INFO's `master_repl_offset`: with no replica and
 /// no backlog, nothing is counted) with no replicas.
-fn role(_: &mut Ctx, _: &mut Args) -> CmdResult {
-    Ok(Frame::Array(vec![Frame::bulk("master"), Frame::Integer(0), Frame::Array(Vec::new())]))
+fn role(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    if let Some((host, port)) = &ctx.server.repl.primary {
+        // A replica whose link never comes up: `connect` (Redis's REPL_STATE_CONNECT), and no
+        // offset received.
+        return Ok(Frame::Array(vec![
+            Frame::bulk("slave"),
+            Frame::bulk(host.clone()),
+            Frame::Integer(i64::from(*port)),
+            Frame::bulk("connect"),
+            Frame::Integer(-1),
+        ]));
+    }
+    let offset = ctx.server.repl.offset as i64;
+    Ok(Frame::Array(vec![Frame::bulk("master"), Frame::Integer(offset), Frame::Array(Vec::new())]))
 }
 
 /// WAIT: no replica acknowledges, so a client asking for one or more waits out its timeout
@@ -197,21 +212,67 @@ fn waitaof(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     super::blocking::block_or(ctx, deadline, acked)
 }
 
-fn replicaof(_: &mut Ctx, args: &mut Args) -> CmdResult {
+/// The error of a write on a read-only replica.
+pub const READONLY: &str = "READONLY You can't write against a read only replica.";
+/// The error of a command without the `stale` flag while the link is down and
+/// `replica-serve-stale-data` is `no`.
+pub const MASTERDOWN: &str =
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+/// `processCommand`'s replica checks for a command that writes (`write`) or may not run on stale
+/// data (`denystale`): the error it gets, if any.
+pub fn replica_refusal(server: &crate::server::Server, write: bool, denystale: bool) -> Option<&'static str> {
+    server.repl.primary.as_ref()?;
+    let yes = |name: &str| server.config.get(name).as_deref() != Some("no");
+    if write && yes("replica-read-only") {
+        return Some(READONLY);
+    }
+    (denystale && !yes("replica-serve-stale-data")).then_some(MASTERDOWN)
+}
+
+fn replicaof(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let host = args.next_bytes()?;
     let port = args.next_bytes()?;
     if host.eq_ignore_ascii_case(b"no") && port.eq_ignore_ascii_case(b"one") {
+        ctx.server.repl.primary = None;
         return Ok(Frame::ok());
     }
-    let invalid = || CmdError::err("Invalid master port");
-    let port = crate::args::parse_i64(&port).ok_or_else(invalid)?;
-    if !(0..=65535).contains(&port) {
-        return Err(invalid());
+    if ctx.client.replica {
+        return Err(CmdError::err("Command is not valid when client is a replica."));
     }
-    Err(CmdError::err(format!(
-        "this playground server cannot replicate {}:{port}: its engine has no network (it stays a primary)",
-        String::from_utf8_lossy(&host)
-    )))
+    let invalid = || CmdError::err("Invalid master port");
+    let port = crate::args::parse_i64(&port).filter(|p| (0..=65535).contains(p)).ok_or_else(invalid)?;
+    let host = String::from_utf8_lossy(&host).into_owned();
+    if ctx
+        .server
+        .repl
+        .primary
+        .as_ref()
+        .is_some_and(|(h, p)| h.eq_ignore_ascii_case(&host) && *p as i64 == port)
+    {
+        return Ok(Frame::Simple("OK Already connected to specified master".into()));
+    }
+    ctx.server.repl.primary = Some((host, port as u16));
+    unblock_all(ctx);
+    Ok(Frame::ok())
+}
+
+/// `disconnectAllBlockedClients`: a primary's blocked clients fail when it becomes a replica
+/// (those CLIENT PAUSE holds stay held, to run or be refused afresh).
+fn unblock_all(ctx: &mut Ctx) {
+    let blocked: Vec<u64> =
+        ctx.server.clients.values().filter(|c| c.parked.is_some() && !c.postponed).map(|c| c.id).collect();
+    for id in blocked {
+        let Some(client) = ctx.server.clients.get_mut(&id) else { continue };
+        if let Some((args, _)) = client.parked.take() {
+            crate::engine::count_unblocked(ctx.server, &args, true);
+        }
+        if let Some(client) = ctx.server.clients.get_mut(&id) {
+            client.served = Some(Frame::Error(
+                "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)".into(),
+            ));
+        }
+    }
 }
 
 /// FAILOVER: Redis's argument checks, then what a primary without replicas answers.

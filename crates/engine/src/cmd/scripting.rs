@@ -257,6 +257,18 @@ pub(crate) fn is_script_call(name: &str) -> bool {
 /// declares (`no-writes` or not), else the command's own (EVAL, EVALSHA and FCALL may
 /// replicate, the `_RO` ones do not).
 pub(crate) fn may_write(server: &crate::server::Server, name: &str, args: &[Bytes]) -> bool {
+    declared_flags(server, name, args).map_or(!name.ends_with("_ro"), |flags| !flags.no_writes)
+}
+
+/// A script call's `write` and `stale` flags as `processCommand` sees them: the declared flags
+/// replace the command's own (`scriptFlagsToCmdFlags`); without any, EVAL and FCALL neither
+/// write nor refuse stale data.
+pub(crate) fn write_and_stale(server: &crate::server::Server, name: &str, args: &[Bytes]) -> (bool, bool) {
+    declared_flags(server, name, args).map_or((false, true), |flags| (!flags.no_writes, flags.allow_stale))
+}
+
+/// The flags a script or function declares (None: none, or a script in compatibility mode).
+fn declared_flags(server: &crate::server::Server, name: &str, args: &[Bytes]) -> Option<Flags> {
     let scripts = &server.scripts;
     let declared = if name.starts_with("fcall") {
         let fname = lower(&args[1]);
@@ -275,10 +287,7 @@ pub(crate) fn may_write(server: &crate::server::Server, name: &str, args: &[Byte
         let sha = crate::digest::sha1_hex(&args[1]);
         scripts.bodies.get(&sha).map(|(_, flags)| *flags).or_else(|| shebang(&args[1]).ok().map(|f| f.0))
     };
-    match declared {
-        Some(flags) if !flags.compat => !flags.no_writes,
-        _ => !name.ends_with("_ro"),
-    }
+    declared.filter(|flags| !flags.compat)
 }
 
 /// EVAL, EVALSHA, FCALL and their `_RO` twins.
@@ -343,6 +352,24 @@ fn run_inner(engine: &mut Engine, client: &mut Client, name: &str, args: Vec<Byt
     };
     let server = engine.server_mut();
     let oom = server.config.maxmemory > 0 && server.used_memory() > server.config.maxmemory;
+    // On a replica (`scriptPrepareForRun`): a stale link needs `allow-stale`, and a read-only
+    // replica runs only scripts that declare `no-writes`.
+    {
+        use super::replication::{replica_refusal, MASTERDOWN, READONLY};
+        let stale = replica_refusal(server, false, true).is_some();
+        // Without a shebang, a script does not run on stale data at all.
+        if flags.compat && stale {
+            return Err(CmdError::raw(MASTERDOWN));
+        }
+        if !flags.compat && stale && !flags.allow_stale {
+            return Err(CmdError::raw(
+                "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.",
+            ));
+        }
+        if !flags.compat && !flags.no_writes && replica_refusal(server, true, false) == Some(READONLY) {
+            return Err(CmdError::raw("READONLY Can not run script with write flag on readonly replica"));
+        }
+    }
     if !flags.compat && !flags.no_writes {
         if ro {
             return Err(CmdError::err("Can not execute a script with write flag using *_ro command."));
@@ -452,6 +479,14 @@ impl ScriptHost for Host<'_> {
             }
         }
         let write = spec.has_flag("write");
+        // A replica's checks (`scriptVerifyWriteCommandAllow`, `scriptVerifyAllowStale`).
+        let replica = |write, stale| super::replication::replica_refusal(self.engine.server(), write, stale);
+        if let Some(e) = replica(write, false) {
+            return refused(self, e.into());
+        }
+        if replica(false, !spec.has_flag("stale")).is_some() {
+            return refused(self, "ERR Can not execute the command on a stale replica".into());
+        }
         if self.read_only && (write || super::pause::may_replicate(self.engine.server(), spec, &args)) {
             return refused(self, "ERR Write commands are not allowed from read-only scripts.".into());
         }

@@ -265,6 +265,8 @@ impl Session {
             // A test that stopped halfway may have left the oracle paused.
             &["CLIENT", "UNPAUSE"][..],
             &["FLUSHALL"],
+            // A test that stopped halfway may have left the oracle a replica.
+            &["REPLICAOF", "NO", "ONE"],
             // Every setting the engine emulates back to the oracle's defaults, so a test that
             // changed one (or a run that stopped halfway) cannot leak it into the next.
             &[
@@ -316,6 +318,10 @@ impl Session {
                 "128",
                 "list-compress-depth",
                 "0",
+                "replica-read-only",
+                "yes",
+                "replica-serve-stale-data",
+                "yes",
             ],
         ] {
             oracle.raw(&args(cmd));

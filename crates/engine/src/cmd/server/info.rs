@@ -116,6 +116,25 @@ fn title(name: &str) -> &'static str {
     }
 }
 
+/// The replica's part of INFO replication after `role:slave`: a link that never came up (no
+/// last I/O, down since ever), at the offset it had as a primary (Redis caches itself as the
+/// primary to resume from).
+fn replica_lines(server: &crate::server::Server, out: &mut String) {
+    let Some((host, port)) = &server.repl.primary else { return };
+    let yes = |name: &str| u8::from(server.config.get(name).as_deref() != Some("no"));
+    let offset = server.repl.offset;
+    out.push_str(&format!(
+        "master_host:{host}\r\nmaster_port:{port}\r\nmaster_link_status:down\r\n\
+         master_last_io_seconds_ago:-1\r\nmaster_sync_in_progress:0\r\n\
+         slave_read_repl_offset:{offset}\r\nslave_repl_offset:{offset}\r\n\
+         master_link_down_since_seconds:-1\r\nslave_priority:{}\r\nslave_read_only:{}\r\n\
+         replica_announced:{}\r\n",
+        server.config.get("replica-priority").unwrap_or_else(|| "100".into()),
+        yes("replica-read-only"),
+        yes("replica-announced"),
+    ));
+}
+
 fn section(ctx: &Ctx, name: &str, out: &mut String) {
     out.push_str("# ");
     out.push_str(title(name));
@@ -135,6 +154,9 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
     for (field, default) in fixed {
         let value = live_value(ctx, field).unwrap_or_else(|| (*default).to_string());
         out.push_str(&format!("{field}:{value}\r\n"));
+        if *field == "role" {
+            replica_lines(server, out);
+        }
     }
     match name {
         "modules" => out.push_str(&format!(
@@ -255,6 +277,7 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
             .to_string(),
         "maxmemory_policy" => config.policy.name().to_string(),
         "rdb_changes_since_last_save" => server.dirty.to_string(),
+        "role" => if server.repl.primary.is_some() { "slave" } else { "master" }.to_string(),
         // Replicas attached with SYNC/PSYNC and the bytes of the stream they were sent.
         "connected_slaves" => server.repl.replicas().len().to_string(),
         "master_repl_offset" => server.repl.offset.to_string(),
