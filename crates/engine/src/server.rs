@@ -221,6 +221,9 @@ pub struct Server {
     pub bgsave_ran: bool,
     /// An AOF rewrite ran (then `aof_last_rewrite_time_sec` is 0).
     pub aof_rewrite_ran: bool,
+    /// The dataset a BGREWRITEAOF wrote while `appendonly` was off: the AOF base that DEBUG
+    /// LOADAOF loads (with `appendonly` on the AOF follows memory, so there is nothing to keep).
+    pub aof_base: Option<Vec<crate::db::Db>>,
     /// Keys loaded and keys left out as expired by the last load (`rdb_last_load_keys_loaded`,
     /// `rdb_last_load_keys_expired`): set by a host that restores a saved keyspace.
     pub last_load: (u64, u64),
@@ -307,6 +310,7 @@ impl Server {
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,
+            aof_base: None,
             active_expire: true,
             clock_floor: 0,
             skip_checksum: false,

@@ -63,10 +63,18 @@ fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             ctx.server.last_save_ms = ctx.now;
             ok
         }
-        // With AOF on, the file holds what memory holds; with it off Redis empties the
-        // dataset, finds no AOF to load and says so.
+        // With AOF on, the file holds what memory holds; with it off, what the last
+        // BGREWRITEAOF wrote, or nothing: Redis then empties the dataset, finds no AOF to load
+        // and says so.
         ("loadaof", _) if ctx.server.config.appendonly => {
             reload(ctx);
+            ok
+        }
+        ("loadaof", _) if ctx.server.aof_base.is_some() => {
+            let base = ctx.server.aof_base.clone().unwrap_or_default();
+            load_dataset(ctx, base);
+            reload(ctx);
+            ctx.server.dirty = 0;
             ok
         }
         ("loadaof", _) => {
@@ -211,6 +219,25 @@ fn object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
 /// DEBUG RELOAD: every key through DUMP and RESTORE, as a save and load would take it.
 /// Encodings come back to what the contents alone give, keys already past their deadline are
 /// dropped, and without an LRU or LFU policy the load starts every key's idle time afresh.
+/// Replace every database by `dbs` (an AOF base being loaded): watchers of the old keys see a
+/// change, and the search indexes drop the old documents and take the new ones.
+fn load_dataset(ctx: &mut Ctx, dbs: Vec<crate::db::Db>) {
+    for db in 0..ctx.server.dbs.len() {
+        ctx.server.touch_all_in_db(db);
+    }
+    let old = std::mem::replace(&mut ctx.server.dbs, dbs);
+    ctx.server.evict_pool.clear();
+    if ctx.server.track_changes {
+        let mut changed = Vec::new();
+        for dbs in [&old, &ctx.server.dbs] {
+            for (db, d) in dbs.iter().enumerate() {
+                changed.extend(d.keys().map(|k| (db, k.clone())));
+            }
+        }
+        ctx.server.changed.extend(changed);
+    }
+}
+
 fn reload(ctx: &mut Ctx) {
     let now = ctx.now;
     let policy = ctx.server.config.policy;

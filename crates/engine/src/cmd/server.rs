@@ -829,8 +829,12 @@ fn save(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
 
 /// Redis forks a child that writes the dataset as an AOF base; the engine keeps everything in
 /// memory, so the rewrite is done as soon as it starts (INFO's `aof_rewrite_in_progress` stays
-/// 0, and DEBUG LOADAOF reloads what memory holds, as an AOF that is on would).
+/// 0). With `appendonly` on, DEBUG LOADAOF reloads what memory holds, as the AOF would; with it
+/// off, the base is the dataset as it is now, kept for DEBUG LOADAOF.
 fn bgrewriteaof(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
+    if !ctx.server.config.appendonly {
+        ctx.server.aof_base = Some(ctx.server.dbs.clone());
+    }
     ctx.server.stats.total_forks += 1;
     ctx.server.stats.aof_rewrites += 1;
     ctx.server.aof_rewrite_ran = true;
