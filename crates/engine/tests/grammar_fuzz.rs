@@ -357,6 +357,8 @@ fn run(seed: u64, commands: u64) -> u64 {
     let mut engine = Engine::new(seed, now);
     let clients = [engine.connect(now), engine.connect(now)];
     setup(&mut engine, clients[0], now);
+    // The second client speaks RESP3, so both protocols' reply paths run.
+    engine.execute(clients[1], line(&["HELLO", "3"]), now);
     let mut answered = 0;
 
     // The watchdog: the command in flight and since when; it aborts the process with the command
@@ -398,6 +400,9 @@ fn run(seed: u64, commands: u64) -> u64 {
         // and then, and refill after a flush.
         if matches!(reply, Frame::Push(_)) || rng.below(50) == 0 {
             engine.execute(client, line(&["RESET"]), now);
+            if client == clients[1] {
+                engine.execute(client, line(&["HELLO", "3"]), now);
+            }
         }
         if rng.below(200) == 0
             || engine.execute(clients[0], line(&["EXISTS", "str"]), now) == Frame::Integer(0)
