@@ -44,7 +44,7 @@ default_files=(unit/type/string unit/type/incr unit/type/hash unit/type/list uni
   unit/bitops unit/bitfield unit/geo unit/hyperloglog unit/type/hash-field-expire unit/dump unit/sort
   unit/type/stream unit/type/stream-cgroups
   unit/pubsub unit/pubsubshard unit/tracking
-  unit/scripting unit/functions unit/lazyfree)
+  unit/scripting unit/functions unit/lazyfree unit/replybufsize unit/violations)
 
 update=0 record=0 no_skip=0 runs=1 files=()
 while [[ $# -gt 0 ]]; do

@@ -143,10 +143,13 @@ impl Engine {
 
     /// A reply leaves: INFO's `total_net_output_bytes` and `total_writes_processed`.
     fn count_output(&mut self, client: u64, reply: &Frame) {
+        let bytes = reply.encoded_len(self.protocol(client)) as u64;
+        if let Some(c) = self.server.clients.get_mut(&client) {
+            c.reply_buffer.wrote(bytes as usize);
+        }
         if self.server.host_counts_io {
             return;
         }
-        let bytes = reply.encoded_len(self.protocol(client)) as u64;
         let stats = &mut self.server.stats;
         stats.net_output_bytes += bytes;
         stats.writes_processed += 1;
@@ -971,6 +974,9 @@ impl Engine {
     /// a bounded number per call (call again while it returns the budget). Returns how many keys
     /// and fields expired.
     pub fn tick(&mut self, now: u64) -> usize {
+        // `clientsCron`: every client's reply buffer is resized to what it has been using.
+        let settings = &mut self.server.reply_buffers;
+        self.server.clients.values_mut().for_each(|c| c.reply_buffer.cron(settings, now));
         let mut expired = 0;
         // CLIENT PAUSE stops active expiry too.
         let on = self.server.active_expire && !self.server.pause.active(now);

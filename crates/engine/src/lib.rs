@@ -74,6 +74,7 @@ pub mod params;
 pub mod pqsort;
 pub mod propagate;
 pub mod rdb;
+pub mod reply_buffer;
 pub mod resp;
 pub mod script;
 pub mod search;

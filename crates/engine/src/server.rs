@@ -78,6 +78,8 @@ impl Stats {
 /// Per-connection state.
 #[derive(Debug, Clone, Default)]
 pub struct Client {
+    /// The reply buffer's model (CLIENT LIST's `rbs` and `rbp`).
+    pub reply_buffer: crate::reply_buffer::ReplyBuffer,
     pub id: u64,
     pub name: Option<Bytes>,
     pub db: usize,
@@ -221,6 +223,8 @@ pub struct Server {
     pub bgsave_ran: bool,
     /// An AOF rewrite ran (then `aof_last_rewrite_time_sec` is 0).
     pub aof_rewrite_ran: bool,
+    /// DEBUG REPLYBUFFER's settings and the reply buffers' resize counts.
+    pub reply_buffers: crate::reply_buffer::Settings,
     /// The dataset a BGREWRITEAOF wrote while `appendonly` was off: the AOF base that DEBUG
     /// LOADAOF loads (with `appendonly` on the AOF follows memory, so there is nothing to keep).
     pub aof_base: Option<Vec<crate::db::Db>>,
@@ -310,6 +314,7 @@ impl Server {
             auth_failures: 0,
             bgsave_ran: false,
             aof_rewrite_ran: false,
+            reply_buffers: Default::default(),
             aof_base: None,
             active_expire: true,
             clock_floor: 0,

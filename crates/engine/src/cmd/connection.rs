@@ -503,11 +503,13 @@ fn client_line_with(client: &Client, now: u64, current: Option<&str>, qbuf: usiz
     format!(
         "id={id} addr={addr} laddr=127.0.0.1:6379 fd={fd} name={name} age={age} idle={idle} flags={flags} \
          db={db} sub={sub} psub={psub} ssub={ssub} multi={multi} watch={watch} qbuf={qbuf} qbuf-free=0 argv-mem=0 \
-         multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd={cmd} user={user} \
+         multi-mem=0 rbs={rbs} rbp={rbp} obl=0 oll=0 omem=0 tot-mem={rbs} events=r cmd={cmd} user={user} \
          redir={redir} resp={resp} lib-name={lib_name} lib-ver={lib_ver}\n",
         id = client.id,
         addr = client_addr(client.id),
         fd = 8 + client.id,
+        rbs = client.reply_buffer.size,
+        rbp = client.reply_buffer.peak,
         age = now.saturating_sub(client.created_ms) / 1000,
         idle = if current.is_some() { 0 } else { now.saturating_sub(client.last_ms) / 1000 },
         db = client.db,

@@ -140,10 +140,21 @@ fn debug(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ("replicate", 3..) | ("drop-cluster-packet-filter", 3) => ok,
         ("replybuffer", 4) => {
             let what = lower(&args.next_bytes()?);
+            let value = args.next_bytes()?;
+            let settings = &mut ctx.server.reply_buffers;
             match what.as_str() {
-                "peak-reset-time" | "resizing" => ok,
-                _ => Err(unknown(&sub_raw)),
+                "peak-reset-time" if value.eq_ignore_ascii_case(b"never") => settings.peak_reset_ms = -1,
+                "peak-reset-time" if value.eq_ignore_ascii_case(b"reset") => {
+                    settings.peak_reset_ms = crate::reply_buffer::DEFAULT_PEAK_RESET_MS
+                }
+                "peak-reset-time" => {
+                    settings.peak_reset_ms =
+                        crate::args::parse_i64(&value).ok_or_else(CmdError::not_integer)?
+                }
+                "resizing" => settings.resizing = atoi(&value) != 0,
+                _ => return Err(unknown(&sub_raw)),
             }
+            ok
         }
         ("stringmatch-test", 2) => Ok(Frame::Simple("Apparently Redis did not crash: test passed".into())),
         ("segfault" | "panic" | "restart" | "crash-and-recover" | "oom" | "assert" | "jmap" | "leak", _)

@@ -520,6 +520,8 @@ fn config_set(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 
 fn config_resetstat(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     ctx.server.stats = crate::server::Stats::default();
+    let buffers = &mut ctx.server.reply_buffers;
+    (buffers.shrinks, buffers.expands) = (0, 0);
     Ok(Frame::ok())
 }
 

@@ -268,6 +268,8 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "used_memory_vm_total" => (31744 + vm_functions(server)).to_string(),
         "used_memory_vm_total_human" => bytes_to_human(31744 + vm_functions(server)),
         "lazyfreed_objects" => stats.lazyfreed_objects.to_string(),
+        "reply_buffer_shrinks" => server.reply_buffers.shrinks.to_string(),
+        "reply_buffer_expands" => server.reply_buffers.expands.to_string(),
         "used_memory_scripts_eval" => server
             .scripts
             .bodies
