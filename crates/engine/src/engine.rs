@@ -26,7 +26,7 @@ pub enum Outcome {
 
 /// A mini-Redis: databases, clients, settings and statistics, with no I/O and no clock.
 pub struct Engine {
-    server: Server,
+    pub(crate) server: Server,
     /// True while parked commands are being served, so the commands they run do not serve
     /// again from inside (Redis's handleClientsBlockedOnKeys is not re-entrant either).
     serving: bool,
@@ -663,7 +663,7 @@ impl Engine {
         // A replica refuses writes (READONLY), and commands without the `stale` flag while its
         // link is down when `replica-serve-stale-data` is no (MASTERDOWN); EXEC for what it
         // queued, discarding the transaction.
-        if self.server.repl.primary.is_some() {
+        if self.server.repl.primary.is_some() && !client.from_primary {
             let exec = spec.name == "exec";
             let (write, stale) = if crate::cmd::scripting::is_script_call(spec.name) {
                 crate::cmd::scripting::write_and_stale(&self.server, spec.name, &args[start - 1..])

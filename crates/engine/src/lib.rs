@@ -61,6 +61,7 @@ pub mod error;
 pub mod events;
 pub mod evict;
 pub mod float;
+pub mod follow;
 pub mod frame;
 pub mod geohash;
 pub mod glob;

@@ -31,9 +31,14 @@ pub struct Propagation {
     selected: Option<usize>,
     /// Bytes written to the stream since the start (`master_repl_offset`).
     pub offset: u64,
-    /// The primary REPLICAOF named (host, port): this server is then a replica whose link
-    /// stays down (the engine has no network), read-only and propagating nothing of its own.
+    /// The primary REPLICAOF named (host, port): this server is then a replica, read-only and
+    /// propagating nothing of its own. Its link is the host's to make (`crate::follow`); the
+    /// page has no network, so there it stays down.
     pub primary: Option<(String, u16)>,
+    /// The link to the primary while it is up (see `crate::follow`).
+    pub link: Option<crate::follow::Link>,
+    /// When a link that was up went down (virtual ms; INFO's `master_link_down_since_seconds`).
+    pub link_down_since: Option<u64>,
 }
 
 impl Propagation {

@@ -151,6 +151,8 @@ pub struct Client {
     pub propagate_as: Option<Vec<Vec<Bytes>>>,
     /// SYNC or PSYNC made this connection a replica (CLIENT LIST's `S` flag).
     pub replica: bool,
+    /// The link to this replica's primary runs its stream on this client (see `follow.rs`).
+    pub from_primary: bool,
     /// Invalidations for this client made before its command ran (see
     /// [`crate::cmd::tracking::take_own`]): written before its reply.
     pub early_pushes: Vec<crate::frame::Frame>,

@@ -17,6 +17,7 @@
 
 pub use playground_engine::cluster;
 
+mod follow;
 mod listener;
 
 use bytes::{Buf, BytesMut};
@@ -241,6 +242,11 @@ pub async fn serve(listener: TcpListener, shared: Shared) -> std::io::Result<()>
             }
         }
     });
+    // REPLICAOF host port: the link to that primary (a cluster node refuses REPLICAOF).
+    if shared.cluster.is_none() {
+        let port = listener.local_addr()?.port();
+        tokio::spawn(follow::watch(shared.clone(), port));
+    }
     listener::accept(listener, shared).await
 }
 

@@ -488,6 +488,9 @@ fn client_line_with(client: &Client, now: u64, current: Option<&str>, qbuf: usiz
             flags.push('B');
         }
     }
+    if client.from_primary {
+        flags.push('M');
+    }
     if client.no_evict {
         flags.push('e');
     }

@@ -3,8 +3,8 @@
 //! FAILOVER's checks. Replies and errors are Redis 7.4's `replication.c`.
 //!
 //! REPLICAOF host port makes the server a replica as Redis does (read-only, its blocked clients
-//! unblocked, nothing of its own propagated, `replica-serve-stale-data no` honoured), but its
-//! link to the primary stays down: the engine has no network, so it never syncs.
+//! unblocked, nothing of its own propagated, `replica-serve-stale-data no` honoured); the link
+//! to the primary is the host's to make (`crate::follow`), and stays down in the page.
 
 use super::{spec, CommandSpec};
 use crate::args::Args;
@@ -164,14 +164,18 @@ fn replconf(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 /// no backlog, nothing is counted) with no replicas.
 fn role(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     if let Some((host, port)) = &ctx.server.repl.primary {
-        // A replica whose link never comes up: `connect` (Redis's REPL_STATE_CONNECT), and no
-        // offset received.
+        // `connected` at the offset reached, or `connect` (Redis's REPL_STATE_CONNECT, trying)
+        // with no offset while the link is down.
+        let (state, offset) = match &ctx.server.repl.link {
+            Some(link) => ("connected", link.offset as i64),
+            None => ("connect", -1),
+        };
         return Ok(Frame::Array(vec![
             Frame::bulk("slave"),
             Frame::bulk(host.clone()),
             Frame::Integer(i64::from(*port)),
-            Frame::bulk("connect"),
-            Frame::Integer(-1),
+            Frame::bulk(state),
+            Frame::Integer(offset),
         ]));
     }
     let offset = ctx.server.repl.offset as i64;
@@ -227,14 +231,25 @@ pub fn replica_refusal(server: &crate::server::Server, write: bool, denystale: b
     if write && yes("replica-read-only") {
         return Some(READONLY);
     }
-    (denystale && !yes("replica-serve-stale-data")).then_some(MASTERDOWN)
+    let stale = server.repl.link.is_none();
+    (denystale && stale && !yes("replica-serve-stale-data")).then_some(MASTERDOWN)
+}
+
+/// Drop the link to the primary, if one is up (REPLICAOF changed or ended).
+fn drop_link(ctx: &mut Ctx) {
+    if let Some(link) = ctx.server.repl.link.take() {
+        super::connection::drop_client(ctx.server, link.client);
+        ctx.server.repl.link_down_since = Some(ctx.now);
+    }
 }
 
 fn replicaof(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let host = args.next_bytes()?;
     let port = args.next_bytes()?;
     if host.eq_ignore_ascii_case(b"no") && port.eq_ignore_ascii_case(b"one") {
+        drop_link(ctx);
         ctx.server.repl.primary = None;
+        ctx.server.repl.link_down_since = None;
         return Ok(Frame::ok());
     }
     if ctx.client.replica {
@@ -252,6 +267,7 @@ fn replicaof(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     {
         return Ok(Frame::Simple("OK Already connected to specified master".into()));
     }
+    drop_link(ctx);
     ctx.server.repl.primary = Some((host, port as u16));
     unblock_all(ctx);
     Ok(Frame::ok())

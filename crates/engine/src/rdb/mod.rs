@@ -14,6 +14,7 @@
 //! Never a panic, and never an allocation beyond what the payload itself holds.
 
 pub mod crc64;
+pub mod load;
 pub mod lzf;
 pub mod pack;
 mod stream;

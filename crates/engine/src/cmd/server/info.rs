@@ -116,19 +116,29 @@ fn title(name: &str) -> &'static str {
     }
 }
 
-/// The replica's part of INFO replication after `role:slave`: a link that never came up (no
-/// last I/O, down since ever), at the offset it had as a primary (Redis caches itself as the
-/// primary to resume from).
-fn replica_lines(server: &crate::server::Server, out: &mut String) {
+/// The replica's part of INFO replication after `role:slave`: the link's state, and the
+/// offset reached (while the link is down, the one it had as a primary: Redis caches itself as
+/// the primary to resume from).
+fn replica_lines(ctx: &Ctx, out: &mut String) {
+    let server = &*ctx.server;
     let Some((host, port)) = &server.repl.primary else { return };
     let yes = |name: &str| u8::from(server.config.get(name).as_deref() != Some("no"));
-    let offset = server.repl.offset;
+    let secs = |since: u64| (ctx.now.saturating_sub(since) / 1000) as i64;
+    let (status, last_io, offset) = match &server.repl.link {
+        Some(link) => ("up", secs(link.last_io), link.offset),
+        None => ("down", -1, server.repl.offset),
+    };
     out.push_str(&format!(
-        "master_host:{host}\r\nmaster_port:{port}\r\nmaster_link_status:down\r\n\
-         master_last_io_seconds_ago:-1\r\nmaster_sync_in_progress:0\r\n\
-         slave_read_repl_offset:{offset}\r\nslave_repl_offset:{offset}\r\n\
-         master_link_down_since_seconds:-1\r\nslave_priority:{}\r\nslave_read_only:{}\r\n\
-         replica_announced:{}\r\n",
+        "master_host:{host}\r\nmaster_port:{port}\r\nmaster_link_status:{status}\r\n\
+         master_last_io_seconds_ago:{last_io}\r\nmaster_sync_in_progress:0\r\n\
+         slave_read_repl_offset:{offset}\r\nslave_repl_offset:{offset}\r\n"
+    ));
+    if server.repl.link.is_none() {
+        let since = server.repl.link_down_since.map_or(-1, secs);
+        out.push_str(&format!("master_link_down_since_seconds:{since}\r\n"));
+    }
+    out.push_str(&format!(
+        "slave_priority:{}\r\nslave_read_only:{}\r\nreplica_announced:{}\r\n",
         server.config.get("replica-priority").unwrap_or_else(|| "100".into()),
         yes("replica-read-only"),
         yes("replica-announced"),
@@ -155,7 +165,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         let value = live_value(ctx, field).unwrap_or_else(|| (*default).to_string());
         out.push_str(&format!("{field}:{value}\r\n"));
         if *field == "role" {
-            replica_lines(server, out);
+            replica_lines(ctx, out);
         }
     }
     match name {
