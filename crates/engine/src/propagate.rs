@@ -23,6 +23,8 @@ pub struct Propagation {
     replicas: Vec<u64>,
     /// When each replica last acknowledged (REPLCONF ACK) or attached, virtual ms.
     acked: Vec<u64>,
+    /// The stream offset each replica last acknowledged.
+    acked_offset: Vec<u64>,
     /// The commands of the current execution unit, with their database (`None`: MULTI and
     /// EXEC, which select nothing).
     pending: Vec<(Option<usize>, Vec<Bytes>)>,
@@ -58,15 +60,25 @@ impl Propagation {
         if !self.replicas.contains(&client) {
             self.replicas.push(client);
             self.acked.push(now);
+            self.acked_offset.push(0);
         }
         self.selected = None;
     }
 
     /// A replica acknowledged the stream (REPLCONF ACK): it counts as good for a while.
-    pub fn ack(&mut self, client: u64, now: u64) {
+    pub fn ack(&mut self, client: u64, now: u64, offset: Option<u64>) {
         if let Some(i) = self.replicas.iter().position(|id| *id == client) {
             self.acked[i] = now;
+            if let Some(offset) = offset {
+                self.acked_offset[i] = offset;
+            }
         }
+    }
+
+    /// Each replica with when it last acknowledged and the offset it did (INFO's `slaveN`
+    /// lines, ROLE's replica list).
+    pub fn acknowledged(&self) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
+        (0..self.replicas.len()).map(|i| (self.replicas[i], self.acked[i], self.acked_offset[i]))
     }
 
     /// Forget a replica that disconnected.
@@ -74,6 +86,7 @@ impl Propagation {
         if let Some(i) = self.replicas.iter().position(|id| *id == client) {
             self.replicas.remove(i);
             self.acked.remove(i);
+            self.acked_offset.remove(i);
         }
     }
 }

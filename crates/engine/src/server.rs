@@ -153,6 +153,8 @@ pub struct Client {
     pub replica: bool,
     /// The link to this replica's primary runs its stream on this client (see `follow.rs`).
     pub from_primary: bool,
+    /// The port a replica said it listens on (REPLCONF listening-port).
+    pub listening_port: u16,
     /// Invalidations for this client made before its command ran (see
     /// [`crate::cmd::tracking::take_own`]): written before its reply.
     pub early_pushes: Vec<crate::frame::Frame>,

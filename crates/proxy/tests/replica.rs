@@ -135,6 +135,15 @@ fn a_real_redis_replicates_from_emulate() {
     });
     same_contents(replica.port, emulate, "the initial sync");
     assert!(cli(emulate, &["INFO", "replication"]).contains("connected_slaves:1"));
+    // The replica as Redis lists it: the port it listens on, and the offset it acknowledged.
+    eventually("the replica's acknowledged offset", || {
+        let info = cli(emulate, &["INFO", "replication"]);
+        let offset =
+            info.lines().find_map(|l| l.strip_prefix("master_repl_offset:")).unwrap_or("?").to_owned();
+        info.contains(&format!("slave0:ip=127.0.0.1,port={},state=online,offset={offset},", replica.port))
+    });
+    let role = cli(emulate, &["ROLE"]);
+    assert!(role.contains(&format!("127.0.0.1\n{}\n", replica.port)), "{role}");
 
     // Writes that reach the replica as something else than typed.
     for cmd in [

@@ -143,12 +143,16 @@ fn replconf(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         let name = String::from_utf8_lossy(&pair[0]).to_ascii_lowercase();
         match name.as_str() {
             "ack" | "fack" => {
-                ctx.server.repl.ack(ctx.client.id, ctx.now);
+                let offset = crate::args::parse_i64(&pair[1]).and_then(|n| u64::try_from(n).ok());
+                ctx.server.repl.ack(ctx.client.id, ctx.now, offset);
                 ctx.client.reply_skip = true;
                 return Ok(Frame::Simple("OK".into()));
             }
-            "listening-port" | "ip-address" | "capa" | "getack" | "rdb-only" | "rdb-filter-only"
-            | "rdb-channel" => {}
+            "listening-port" => {
+                let port = crate::args::parse_i64(&pair[1]).filter(|p| (0..=65535).contains(p));
+                ctx.client.listening_port = port.ok_or_else(CmdError::not_integer)? as u16;
+            }
+            "ip-address" | "capa" | "getack" | "rdb-only" | "rdb-filter-only" | "rdb-channel" => {}
             _ => {
                 return Err(CmdError::err(format!(
                     "Unrecognized REPLCONF option: {}",
@@ -179,7 +183,40 @@ fn role(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
         ]));
     }
     let offset = ctx.server.repl.offset as i64;
-    Ok(Frame::Array(vec![Frame::bulk("master"), Frame::Integer(offset), Frame::Array(Vec::new())]))
+    let replicas = replica_lines(ctx.server, ctx.now)
+        .into_iter()
+        .map(|r| {
+            Frame::Array(vec![
+                Frame::bulk(r.ip),
+                Frame::bulk(r.port.to_string()),
+                Frame::bulk(r.offset.to_string()),
+            ])
+        })
+        .collect();
+    Ok(Frame::Array(vec![Frame::bulk("master"), Frame::Integer(offset), Frame::Array(replicas)]))
+}
+
+/// An attached replica as INFO and ROLE show it.
+pub struct ReplicaLine {
+    pub ip: String,
+    pub port: u16,
+    pub offset: u64,
+    /// Seconds since it last acknowledged.
+    pub lag: u64,
+}
+
+/// The replicas attached with SYNC or PSYNC, in the order they attached.
+pub fn replica_lines(server: &crate::server::Server, now: u64) -> Vec<ReplicaLine> {
+    server
+        .repl
+        .acknowledged()
+        .map(|(id, acked, offset)| {
+            let addr = super::connection::client_addr(id);
+            let ip = addr.rsplit_once(':').map_or(addr.clone(), |(ip, _)| ip.to_string());
+            let port = server.clients.get(&id).map_or(0, |c| c.listening_port);
+            ReplicaLine { ip, port, offset, lag: now.saturating_sub(acked) / 1000 }
+        })
+        .collect()
 }
 
 /// WAIT: no replica acknowledges, so a client asking for one or more waits out its timeout

@@ -167,6 +167,14 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         if *field == "role" {
             replica_lines(ctx, out);
         }
+        if *field == "connected_slaves" {
+            for (i, r) in crate::cmd::replication::replica_lines(server, ctx.now).iter().enumerate() {
+                out.push_str(&format!(
+                    "slave{i}:ip={},port={},state=online,offset={},lag={}\r\n",
+                    r.ip, r.port, r.offset, r.lag
+                ));
+            }
+        }
     }
     match name {
         "modules" => out.push_str(&format!(
