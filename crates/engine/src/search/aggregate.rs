@@ -364,6 +364,12 @@ fn parse(
                 let num = count(args)?;
                 plan.steps.push(Step::Limit(off, num));
             }
+            "SUMMARIZE" | "HIGHLIGHT" => {
+                return Err(err(format!(
+                    "{} is not supported on FT.AGGREGATE",
+                    text(&word).to_ascii_uppercase()
+                )));
+            }
             _ => {
                 // Counted from the query (argv[2]), as RediSearch's argument parser does.
                 let at = (args.all().len() - args.remaining()).saturating_sub(3);

@@ -929,16 +929,10 @@ struct Options {
     /// INKEYS: only these documents. INFIELDS: unscoped words look in these fields only.
     inkeys: Option<Vec<Bytes>>,
     infields: Option<Vec<String>>,
-    highlight: Option<Highlight>,
+    /// HIGHLIGHT and SUMMARIZE (None: neither given).
+    summary: Option<super::highlight::Summary>,
     /// FILTER and GEOFILTER: clauses every result must also match.
     filters: Vec<Node>,
-}
-
-/// HIGHLIGHT's fields (all TEXT fields when None) and tags.
-struct Highlight {
-    fields: Option<Vec<String>>,
-    open: Bytes,
-    close: Bytes,
 }
 
 /// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion),
@@ -981,7 +975,7 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
         scorer: None,
         inkeys: None,
         infields: None,
-        highlight: None,
+        summary: None,
         filters: Vec::new(),
     };
     while let Some(word) = args.next_opt() {
@@ -1075,26 +1069,9 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
             "PAYLOAD" => {
                 args.next_bytes()?;
             }
-            "HIGHLIGHT" => {
-                let mut h = Highlight {
-                    fields: None,
-                    open: Bytes::from_static(b"<b>"),
-                    close: Bytes::from_static(b"</b>"),
-                };
-                loop {
-                    if args.eat("FIELDS") {
-                        let n = count(args)?;
-                        h.fields = Some(
-                            (0..n).map(|_| args.next_bytes().map(|f| text(&f))).collect::<Result<_, _>>()?,
-                        );
-                    } else if args.eat("TAGS") {
-                        h.open = args.next_bytes()?;
-                        h.close = args.next_bytes()?;
-                    } else {
-                        break;
-                    }
-                }
-                o.highlight = Some(h);
+            "HIGHLIGHT" | "SUMMARIZE" => {
+                let summary = o.summary.get_or_insert_with(Default::default);
+                summary.parse(args, word.eq_ignore_ascii_case(b"HIGHLIGHT"))?;
             }
             "TIMEOUT" | "EXPANDER" => {
                 args.next_bytes()?;
@@ -1150,6 +1127,10 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
     }
     if o.explain && !o.withscores {
         return Err(err("EXPLAINSCORE must be accompanied with WITHSCORES"));
+    }
+    // RETURN's fields are in the same list as HIGHLIGHT's and SUMMARIZE's.
+    if let (Some(summary), Some(list)) = (&mut o.summary, &o.returns) {
+        list.iter().for_each(|(_, alias)| _ = summary.listed(&text(alias)));
     }
     Ok(o)
 }
@@ -1380,14 +1361,14 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
             }
         }
-        if let (Some(h), Some(doc)) = (&opts.highlight, idx.docs.get(&row.id)) {
-            // HIGHLIGHT FIELDS are loaded right after the SORTBY field, before the rest.
-            if let (Some(list), None) = (&h.fields, &returns) {
+        if let (Some(h), Some(doc)) = (&opts.summary, idx.docs.get(&row.id)) {
+            // HIGHLIGHT's and SUMMARIZE's fields are loaded right after the SORTBY field.
+            if returns.is_none() {
                 let mut at = usize::from(
                     sort_identifier.is_some()
                         && fields.first().is_some_and(|(k, _)| k.as_bytes() == sort_identifier.as_deref()),
                 );
-                for name in list {
+                for (name, _) in &h.fields {
                     let id =
                         idx.field(name).map_or_else(|| Bytes::from(name.clone()), |f| f.identifier.clone());
                     if let Some(pos) = fields.iter().position(|(k, _)| k.as_bytes() == Some(&id[..])) {
@@ -1399,23 +1380,17 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     }
                 }
             }
+            let hits = scoring.offsets(&q.filter, doc);
             for (k, v) in fields.iter_mut() {
                 let (Frame::Bulk(name), Frame::Bulk(raw)) = (&*k, &*v) else { continue };
-                let Some(f) = idx
-                    .fields
-                    .iter()
-                    .find(|f| f.identifier == *name || f.attribute.as_bytes() == name.as_ref())
-                else {
-                    continue;
-                };
-                if h.fields.as_ref().is_some_and(|list| !list.contains(&f.attribute)) {
+                let Some(spec) = h.spec(idx, name) else { continue };
+                // RETURN loads a NUMERIC field as a number, which is left alone.
+                let number = |f: &Field| f.identifier == *name && matches!(f.kind, Kind::Numeric);
+                if returns.is_some() && idx.fields.iter().any(number) {
                     continue;
                 }
-                let tags = (h.open.as_ref(), h.close.as_ref());
-                if let Some(lit) =
-                    super::highlight::highlight(idx, doc, &q.filter, opts.matching, &f.attribute, raw, tags)
-                {
-                    *v = Frame::Bulk(Bytes::from(lit));
+                if let Some(out) = super::highlight::apply(idx, doc, &hits, name, raw, &spec) {
+                    *v = Frame::Bulk(Bytes::from(out));
                 }
             }
         }

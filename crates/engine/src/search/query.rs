@@ -212,6 +212,8 @@ struct Parser<'a> {
     last_word: String,
     /// Keep `@field:(...)` groups as [`Node::Scoped`] (FT.EXPLAIN).
     scopes: bool,
+    /// Inside DIALECT 1's `~`, which takes everything up to the next `~`, `)` or the end.
+    tilde: bool,
 }
 
 /// A byte that can start or continue a word.
@@ -327,6 +329,17 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 None | Some(b')') | Some(b'|') => break,
                 Some(b'=') if self.at("=>") => break,
+                // DIALECT 1's `~` binds loosest: `~x y|z` is optional `x y|z` (lemon's TILDE).
+                Some(b'~') if self.dialect < 2 => {
+                    if self.tilde {
+                        break;
+                    }
+                    self.pos += 1;
+                    self.tilde = true;
+                    let rest = self.union();
+                    self.tilde = false;
+                    all.push(Node::Optional(Box::new(rest?)));
+                }
                 _ => {
                     let term = self.term()?;
                     all.push(self.with_attrs(term)?);
@@ -364,7 +377,10 @@ impl<'a> Parser<'a> {
                 if self.peek().is_none() {
                     return Err(format!("Syntax error at offset {open} near {}", self.last_word));
                 }
-                let inner = self.union()?;
+                let tilde = std::mem::replace(&mut self.tilde, false);
+                let inner = self.union();
+                self.tilde = tilde;
+                let inner = inner?;
                 self.expect(b')')?;
                 Ok(inner)
             }
@@ -925,7 +941,7 @@ pub fn parse_with(
     dialect: i64,
     scopes: bool,
 ) -> Result<Query, ParseError> {
-    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new(), scopes };
+    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new(), scopes, tilde: false };
     // An empty query is no error: it finds nothing.
     if query.iter().all(u8::is_ascii_whitespace) {
         return Ok(Query { filter: Node::Or(Vec::new()), knn: None });
@@ -956,8 +972,15 @@ pub fn parse_with(
         // word. `-a=>[...]`, `a b=>[...]` or `a | b=>[...]` bind the arrow to the last clause
         // only, which RediSearch refuses.
         let arrow = p.pos;
-        let mut probe =
-            Parser { s: &query[..arrow], pos: 0, params, dialect, last_word: String::new(), scopes };
+        let mut probe = Parser {
+            s: &query[..arrow],
+            pos: 0,
+            params,
+            dialect,
+            last_word: String::new(),
+            scopes,
+            tilde: false,
+        };
         probe.skip_ws();
         let single = probe.peek() != Some(b'-') && probe.term().is_ok() && {
             probe.skip_ws();

@@ -312,6 +312,26 @@ impl<'a> Scoring<'a> {
         (value, explain.then(|| self.explain(&r, doc, knn, value)))
     }
 
+    /// The query's terms in `doc` as the highlighter reads them from the result's offset
+    /// iterator: (position, term id, IDF), by position, ties in the order of the result's
+    /// leaves.
+    pub(super) fn offsets(&self, node: &Node, doc: &Doc) -> Vec<(u32, usize, f32)> {
+        fn walk(r: &Res, out: &mut Vec<(u32, usize, f32)>, id: &mut usize) {
+            if let Ty::Term { idf, .. } = r.ty {
+                out.extend(r.offsets.iter().flatten().map(|&p| (p, *id, idf as f32)));
+                *id += 1;
+            }
+            r.children.iter().for_each(|c| walk(c, out, id));
+        }
+        self.quick.set(false);
+        let mut out = Vec::new();
+        if let Some(r) = self.res(node, doc) {
+            walk(&r, &mut out, &mut 0);
+        }
+        out.sort_by_key(|h| h.0);
+        out
+    }
+
     fn value(&self, r: &Res, doc: &Doc, knn: bool) -> f64 {
         let fwd = &doc.fwd;
         if knn && self.scorer == Scorer::Dismax {
