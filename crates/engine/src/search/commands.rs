@@ -405,6 +405,9 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     index.language = language;
     index.language_field = language_field;
     index.kernel = ctx.server.search.kernel;
+    index.phonetic_min = super::extras::config_value(&ctx.server.search, "MIN_PHONETIC_TERM_LEN")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     index.record_definition(args.all());
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
     ctx.server.search.by_name.insert(name, index);
@@ -427,12 +430,21 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         };
         // WITHSUFFIXTRIE, INDEXEMPTY, INDEXMISSING (see `type_option`).
         let mut opts = (false, false, false);
+        let mut phonetic = false;
         // Options of the type first, then the ones every type takes (SORTABLE [UNF], NOINDEX),
         // as RediSearch reads them: a type option after SORTABLE is read as the next field.
         let kind = match text(&ty).to_ascii_uppercase().as_str() {
             "TEXT" => {
                 let (mut weight, mut nostem) = (1.0, false);
                 loop {
+                    if args.eat("PHONETIC") {
+                        let matcher = args.next_opt().ok_or_else(|| err("PHONETIC requires an argument"))?;
+                        if !super::phonetic::valid_matcher(&matcher) {
+                            return Err(err("Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)"));
+                        }
+                        phonetic = true;
+                        continue;
+                    }
                     if args.eat("WEIGHT") {
                         weight = args.next_opt().and_then(|w| crate::float::parse_double(&w)).ok_or_else(
                             || err("Bad arguments for weight: Could not convert argument to expected type"),
@@ -475,6 +487,7 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         };
         let mut field = Field::new(identifier, attribute, kind);
         (field.suffix_trie, field.index_empty, field.index_missing) = opts;
+        field.phonetic = phonetic;
         if !matches!(field.kind, Kind::Vector(_)) {
             loop {
                 if args.eat("SORTABLE") {
@@ -718,8 +731,13 @@ pub(super) fn evaluate(
     Ok(match node {
         Node::All => all(),
         Node::Scoped { node, .. } => evaluate(idx, node, how, yields)?,
-        Node::Attr { node, slop, inorder, .. } => {
-            let how = Matching { slop: slop.or(how.slop), inorder: inorder.unwrap_or(how.inorder), ..how };
+        Node::Attr { node, slop, inorder, phonetic, .. } => {
+            let how = Matching {
+                slop: slop.or(how.slop),
+                inorder: inorder.unwrap_or(how.inorder),
+                phonetic: *phonetic,
+                ..how
+            };
             match &**node {
                 // A phrase given attributes stays exact (slop 0) but in order only if asked:
                 // `"hello world"=>{$slop:2}` finds `world hello`, as RediSearch's phrase does.
@@ -740,10 +758,11 @@ pub(super) fn evaluate(
         }
         Node::Word { field, word } => {
             let word_stem = how.stem(idx, word);
-            let groups = match how.verbatim {
-                true => Vec::new(),
-                false => idx.synonym_terms(word),
-            };
+            let mut groups = Vec::new();
+            if !how.verbatim {
+                groups = idx.synonym_terms(word);
+                groups.extend(idx.phonetic_term(word, field.as_deref(), how.phonetic).map_err(err)?);
+            }
             let hit = |t: &super::text::Terms| {
                 t.matches(word, word_stem.as_deref()) || groups.iter().any(|g| t.tokens.contains(g))
             };
@@ -946,6 +965,8 @@ pub(super) struct Matching {
     /// SLOP and INORDER: how far apart (and in what order) an intersection's words may be.
     pub(super) slop: Option<i64>,
     pub(super) inorder: bool,
+    /// A word's `$phonetic` attribute (see [`Index::phonetic_term`]).
+    pub(super) phonetic: Option<bool>,
 }
 
 impl Matching {

@@ -24,6 +24,7 @@ pub mod fuzzy;
 pub mod highlight;
 pub mod hnsw;
 pub mod index;
+pub mod phonetic;
 pub mod profile;
 pub mod query;
 pub mod score;

@@ -98,7 +98,10 @@ fn tree(idx: &Index, node: &Node, how: Matching) -> Result<It, CmdError> {
                     .unwrap_or(0)
             });
             let mut terms = vec![word.clone()];
-            terms.extend(idx.synonym_terms(word));
+            if !how.verbatim {
+                terms.extend(idx.synonym_terms(word));
+                terms.extend(idx.phonetic_term(word, field.as_deref(), how.phonetic).map_err(err)?);
+            }
             if let Some(s) = how.stem(idx, word) {
                 terms.push(format!("+{s}"));
                 if s != *word {
@@ -191,7 +194,8 @@ fn tree(idx: &Index, node: &Node, how: Matching) -> Result<It, CmdError> {
             }
             It { ty: "INTERSECT", query_type: None, term: None, counter: found, size: None, children }
         }
-        Node::Scoped { node, .. } | Node::Attr { node, .. } | Node::Optional(node) => tree(idx, node, how)?,
+        Node::Attr { node, phonetic, .. } => tree(idx, node, Matching { phonetic: *phonetic, ..how })?,
+        Node::Scoped { node, .. } | Node::Optional(node) => tree(idx, node, how)?,
         other => {
             let n = docs(other)?.len();
             It {

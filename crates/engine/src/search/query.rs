@@ -85,12 +85,14 @@ pub enum Node {
     Empty {
         field: String,
     },
-    /// A clause with `=>{$weight: w; $slop: n; $inorder: true}`.
+    /// A clause with `=>{$weight: w; $slop: n; $inorder: true; $phonetic: false}`.
     Attr {
         node: Box<Node>,
         weight: Option<f64>,
         slop: Option<i64>,
         inorder: Option<bool>,
+        /// Expand a word to its phonetic code (or not), whatever its field says.
+        phonetic: Option<bool>,
     },
     Not(Box<Node>),
     And(Vec<Node>),
@@ -749,17 +751,26 @@ impl<'a> Parser<'a> {
         if !(self.at("=>") && self.s.get(self.pos + 2) == Some(&b'{')) {
             return Ok(node);
         }
-        let (mut weight, mut slop, mut inorder) = (None, None, None);
+        let (mut weight, mut slop, mut inorder, mut phonetic) = (None, None, None, None);
         for (key, value) in self.attribute_list()? {
-            let bad = || format!("Invalid value ({value}) for `{key}`");
+            let bad = || format!("Invalid value ({value}) for `{}`", key.trim_start_matches('$'));
+            // RediSearch's ParseBoolean.
+            let boolean = || match value.to_ascii_lowercase().as_str() {
+                "true" | "1" => Ok(true),
+                "false" | "0" => Ok(false),
+                _ => Err(bad()),
+            };
             match key.to_ascii_lowercase().as_str() {
                 "$weight" => weight = Some(crate::float::parse_double(value.as_bytes()).ok_or_else(bad)?),
                 "$slop" => slop = Some(crate::args::parse_i64(value.as_bytes()).ok_or_else(bad)?),
-                "$inorder" => inorder = Some(value.eq_ignore_ascii_case("true")),
+                "$inorder" => inorder = Some(boolean()?),
+                "$phonetic" => phonetic = Some(boolean()?),
                 _ => return Err(format!("Invalid attribute {}", key.trim_start_matches('$'))),
             }
         }
-        Ok(Node::Attr { node: Box::new(node), weight, slop, inorder })
+        // `$phonetic` is the word's own: a group keeps its words' defaults.
+        let phonetic = phonetic.filter(|_| matches!(node, Node::Word { .. }));
+        Ok(Node::Attr { node: Box::new(node), weight, slop, inorder, phonetic })
     }
 
     /// `=>{$name: value; ...}`'s pairs (the parser is at `=>{`).
@@ -920,8 +931,8 @@ fn scope(node: Node, field: &str) -> Node {
         Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
         Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
         Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),
-        Node::Attr { node, weight, slop, inorder } => {
-            Node::Attr { node: Box::new(scope(*node, field)), weight, slop, inorder }
+        Node::Attr { node, weight, slop, inorder, phonetic } => {
+            Node::Attr { node: Box::new(scope(*node, field)), weight, slop, inorder, phonetic }
         }
         Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
         Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),

@@ -22,7 +22,10 @@ pub(super) fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> O
     let mut out: Vec<u32> = match node {
         Node::Word { field, word } => {
             let mut terms = vec![word.clone()];
-            terms.extend(idx.synonym_terms(word));
+            if !how.verbatim {
+                terms.extend(idx.synonym_terms(word));
+                terms.extend(idx.phonetic_term(word, field.as_deref(), how.phonetic).ok().flatten());
+            }
             if let Some(s) = how.stem(idx, word) {
                 terms.push(format!("+{s}"));
                 terms.push(s);
@@ -43,7 +46,10 @@ pub(super) fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> O
                 .flat_map(|(_, dt)| dt.pos.iter().copied())
                 .collect()
         }
-        Node::Attr { node, .. } | Node::Scoped { node, .. } => return positions(idx, doc, node, how),
+        Node::Attr { node, phonetic, .. } => {
+            return positions(idx, doc, node, Matching { phonetic: *phonetic, ..how })
+        }
+        Node::Scoped { node, .. } => return positions(idx, doc, node, how),
         // A union's positions are those of its children that match here.
         Node::Or(parts) => {
             let lists: Vec<Vec<u32>> = parts.iter().filter_map(|p| positions(idx, doc, p, how)).collect();

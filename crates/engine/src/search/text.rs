@@ -203,6 +203,11 @@ impl Terms {
         self.tokens.contains(s) || self.stems.as_ref().is_some_and(|stems| stems.contains(s))
     }
 
+    /// Add the `<code`s of a PHONETIC field's tokens (see [`super::phonetic::codes`]).
+    pub fn add_phonetics(&mut self, min: usize) {
+        self.tokens.extend(super::phonetic::codes(&self.sequence, min).into_iter().flatten());
+    }
+
     /// Do these exact words stand next to each other, in this order?
     /// True when a term of the text (a token, or a token's stem where stems are indexed)
     /// satisfies `test`.
