@@ -701,7 +701,7 @@ fn docs_with_text(
     idx.docs
         .iter()
         .filter(|(_, d)| match field {
-            Some(f) => d.words.get(f).is_some_and(&hit),
+            Some(f) => super::index::scope_fields(f).any(|f| d.words.get(f).is_some_and(&hit)),
             None => d.words.values().any(&hit),
         })
         .map(|(id, _)| *id)
@@ -820,13 +820,7 @@ pub(super) fn evaluate(
             // Any indexed term (a token, `+stem` or `~synonym`) within `dist` edits, as
             // RediSearch's automaton counts them.
             let q: Vec<char> = word.chars().collect();
-            let mask = field.as_deref().map_or(u64::MAX, |f| {
-                idx.fields
-                    .iter()
-                    .position(|x| x.attribute == f)
-                    .and_then(|i| 1u64.checked_shl(i as u32))
-                    .unwrap_or(0)
-            });
+            let mask = idx.mask_of(field.as_deref());
             let near =
                 |t: &str| super::fuzzy::filter(&q, &t.chars().collect::<Vec<_>>(), *dist, false).is_some();
             idx.docs

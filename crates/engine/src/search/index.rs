@@ -258,6 +258,15 @@ impl Index {
         &self.definition
     }
 
+    /// The field bits of a word's scope (all fields when None; see [`scope_fields`]).
+    pub fn mask_of(&self, field: Option<&str>) -> u64 {
+        let bit = |f: &str| {
+            let at = self.fields.iter().position(|x| x.attribute == f);
+            at.and_then(|i| 1u64.checked_shl(i as u32)).unwrap_or(0)
+        };
+        field.map_or(u64::MAX, |f| scope_fields(f).fold(0, |m, f| m | bit(f)))
+    }
+
     /// The `<code` term a query word also looks for (RediSearch's DefaultExpander): when its
     /// field (any field, unscoped) is PHONETIC; `$phonetic: true|false` (`want`) decides
     /// instead, and is an error where no such field is.
@@ -269,7 +278,7 @@ impl Index {
     ) -> Result<Option<String>, String> {
         let on = match field {
             None => self.fields.iter().any(|f| f.phonetic),
-            Some(f) => self.field(f).is_some_and(|f| f.phonetic),
+            Some(f) => scope_fields(f).any(|f| self.field(f).is_some_and(|f| f.phonetic)),
         };
         match want {
             Some(_) if !on => Err("field does not support phonetics".into()),
@@ -715,4 +724,10 @@ pub fn parse_geo_text(raw: &[u8]) -> Option<(f64, f64)> {
         crate::float::parse_double(part)
     };
     Some((number(&raw[..split])?, number(&raw[split + 1..])?))
+}
+
+/// The fields of a word's scope: one attribute, or INFIELDS' several joined by NUL (RediSearch
+/// gives the words one field mask of them all).
+pub fn scope_fields(scope: &str) -> impl Iterator<Item = &str> {
+    scope.split('\0')
 }

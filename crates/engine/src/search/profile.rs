@@ -90,13 +90,7 @@ fn tree(idx: &Index, node: &Node, how: Matching) -> Result<It, CmdError> {
             children: vec![],
         },
         Node::Word { field, word } => {
-            let mask = field.as_deref().map_or(u64::MAX, |f| {
-                idx.fields
-                    .iter()
-                    .position(|x| x.attribute == f)
-                    .and_then(|i| 1u64.checked_shl(i as u32))
-                    .unwrap_or(0)
-            });
+            let mask = idx.mask_of(field.as_deref());
             let mut terms = vec![word.clone()];
             if !how.verbatim {
                 terms.extend(idx.synonym_terms(word));

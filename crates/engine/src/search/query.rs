@@ -911,31 +911,48 @@ impl Knn {
     }
 }
 
-/// FT.SEARCH INFIELDS: unscoped words look in these fields only (one field: scoped to it; more:
-/// any of them).
+/// FT.SEARCH INFIELDS: the query's text clauses look in these fields only, as RediSearch's
+/// field mask over the whole query: unscoped ones in all of them (one scope, see
+/// [`super::index::scope_fields`]), scoped ones in those of their fields that are listed.
 pub fn in_fields(node: Node, fields: &[String]) -> Node {
-    match fields {
-        [one] => scope(node, one),
-        _ => Node::Or(fields.iter().map(|f| scope(node.clone(), f)).collect()),
-    }
+    rescope(node, &|f: Option<String>| match f {
+        None => fields.join("\0"),
+        Some(f) => {
+            let kept: Vec<&str> =
+                super::index::scope_fields(&f).filter(|x| fields.iter().any(|l| l == x)).collect();
+            // No field left: a scope no attribute has.
+            if kept.is_empty() {
+                "\0".into()
+            } else {
+                kept.join("\0")
+            }
+        }
+    })
 }
 
 /// Restrict unscoped words inside `@field:(...)` to `field`.
 fn scope(node: Node, field: &str) -> Node {
+    rescope(node, &|f: Option<String>| f.unwrap_or_else(|| field.to_string()))
+}
+
+/// `node` with the scope of each text clause given by `to` from its own.
+fn rescope(node: Node, to: &dyn Fn(Option<String>) -> String) -> Node {
+    let f = |field| Some(to(field));
     match node {
-        Node::Word { field: None, word } => Node::Word { field: Some(field.to_string()), word },
-        Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
-        Node::Suffix { field: None, suffix } => Node::Suffix { field: Some(field.to_string()), suffix },
-        Node::Contains { field: None, infix } => Node::Contains { field: Some(field.to_string()), infix },
-        Node::Fuzzy { field: None, word, dist } => Node::Fuzzy { field: Some(field.to_string()), word, dist },
-        Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
-        Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
-        Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),
+        Node::Word { field, word } => Node::Word { field: f(field), word },
+        Node::Prefix { field, prefix } => Node::Prefix { field: f(field), prefix },
+        Node::Suffix { field, suffix } => Node::Suffix { field: f(field), suffix },
+        Node::Contains { field, infix } => Node::Contains { field: f(field), infix },
+        Node::Fuzzy { field, word, dist } => Node::Fuzzy { field: f(field), word, dist },
+        Node::Phrase { field, words } => Node::Phrase { field: f(field), words },
+        Node::Not(n) => Node::Not(Box::new(rescope(*n, to))),
+        Node::Optional(n) => Node::Optional(Box::new(rescope(*n, to))),
         Node::Attr { node, weight, slop, inorder, phonetic } => {
-            Node::Attr { node: Box::new(scope(*node, field)), weight, slop, inorder, phonetic }
+            Node::Attr { node: Box::new(rescope(*node, to)), weight, slop, inorder, phonetic }
         }
-        Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
-        Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),
+        Node::Scoped { field, node } => Node::Scoped { field, node: Box::new(rescope(*node, to)) },
+        Node::And(v) => Node::And(v.into_iter().map(|n| rescope(n, to)).collect()),
+        Node::Or(v) => Node::Or(v.into_iter().map(|n| rescope(n, to)).collect()),
         other => other,
     }
 }

@@ -486,16 +486,7 @@ impl<'a> Scoring<'a> {
 
     /// The field bit of `field` (all fields when None).
     fn mask(&self, field: Option<&str>) -> u64 {
-        match field {
-            None => u64::MAX,
-            Some(f) => self
-                .idx
-                .fields
-                .iter()
-                .position(|x| x.attribute == f)
-                .and_then(|i| 1u64.checked_shl(i as u32))
-                .unwrap_or(0),
-        }
+        self.idx.mask_of(field)
     }
 
     /// The text term `t` of `doc` within `mask`, as a term result.

@@ -10,15 +10,7 @@ use super::query::Node;
 /// The sorted positions at which `node` matches in `doc` (None: it has no positions, as a
 /// tag or a number).
 pub(super) fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> Option<Vec<u32>> {
-    let mask = |field: &Option<String>| {
-        field.as_deref().map_or(u64::MAX, |f| {
-            idx.fields
-                .iter()
-                .position(|x| x.attribute == f)
-                .and_then(|i| 1u64.checked_shl(i as u32))
-                .unwrap_or(0)
-        })
-    };
+    let mask = |field: &Option<String>| idx.mask_of(field.as_deref());
     let mut out: Vec<u32> = match node {
         Node::Word { field, word } => {
             let mut terms = vec![word.clone()];
