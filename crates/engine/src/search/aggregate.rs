@@ -494,7 +494,9 @@ fn run(
     ids: &[u64],
     extra: &HashMap<u64, Vec<(String, Val)>>,
     db: &crate::db::Db,
+    trace: &mut Vec<usize>,
 ) -> Result<(Vec<Row>, Option<usize>), CmdError> {
+    trace.clear();
     let mut rows: Vec<Row> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(doc) = idx.docs.get(id) else { continue };
@@ -601,6 +603,7 @@ fn run(
                 rows = rows.into_iter().skip(*off).take(*num).collect();
             }
         }
+        trace.push(rows.len());
     }
     Ok((rows, total.or(sorted.then_some(ids.len()))))
 }
@@ -749,7 +752,9 @@ pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
         }
     }
-    let (rows, blocked) = run(idx, &plan, &ids, &extra, &ctx.server.dbs[0])?;
+    let mut trace = Vec::new();
+    let (rows, blocked) = run(idx, &plan, &ids, &extra, &ctx.server.dbs[0], &mut trace)?;
+    ctx.server.search.steps = trace;
     let resp3 = ctx.client.protocol == crate::Protocol::Resp3;
     let (count, idle_ms) = o.cursor.unwrap_or((usize::MAX, 0));
     let mut cursor = Cursor {
