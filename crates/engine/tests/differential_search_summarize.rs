@@ -93,6 +93,21 @@ fn summaries_pick_fragments_and_trim() {
             &["SUMMARIZE", "FIELDS", "1", "body", "HIGHLIGHT", "FIELDS", "1", "title"],
             &["SUMMARIZE", "RETURN", "2", "body", "n"],
             &["RETURN", "1", "title", "HIGHLIGHT", "SUMMARIZE", "FIELDS", "1", "body"],
+            &["RETURN", "3", "title", "n", "body", "SUMMARIZE", "FIELDS", "1", "body", "LEN", "4"],
+            &[
+                "SUMMARIZE",
+                "FIELDS",
+                "1",
+                "body",
+                "RETURN",
+                "2",
+                "title",
+                "body",
+                "HIGHLIGHT",
+                "FIELDS",
+                "1",
+                "title",
+            ],
             &["SUMMARIZE", "VERBATIM"],
         ] {
             let mut cmd = vec!["FT.SEARCH", "sum:idx", q];
@@ -130,4 +145,62 @@ fn summaries_in_resp3_and_errors() {
     }
     s.same(&["FT.AGGREGATE", "sum:idx", "fox", "SUMMARIZE"]);
     s.same(&["FT.AGGREGATE", "sum:idx", "fox", "HIGHLIGHT"]);
+}
+
+/// JSON documents: RETURN's fields are summarized and highlighted as a hash's; the whole
+/// document (`$`) is a string that SUMMARIZE cuts to its head.
+#[test]
+fn summaries_of_json_documents() {
+    let mut s = Session::on_port(common::json_oracle_port());
+    s.run(&["FT.DROPINDEX", "sumj:idx"]);
+    s.run(&["DEL", "sumj:1", "sumj:2"]);
+    s.same(&[
+        "FT.CREATE",
+        "sumj:idx",
+        "ON",
+        "JSON",
+        "PREFIX",
+        "1",
+        "sumj:",
+        "SCHEMA",
+        "$.title",
+        "AS",
+        "title",
+        "TEXT",
+        "$.body",
+        "AS",
+        "body",
+        "TEXT",
+    ]);
+    s.script(&[
+        &["JSON.SET", "sumj:1", "$", r#"{"title":"hello world","body":"The quick brown fox jumps over the lazy dog and the fox runs far away into the forest where nobody finds the fox again"}"#],
+        &["JSON.SET", "sumj:2", "$", r#"{"title":"foxes","body":"nothing here"}"#],
+    ]);
+    for opts in [
+        &["HIGHLIGHT"][..],
+        &["SUMMARIZE", "FRAGS", "1", "LEN", "4"],
+        &["RETURN", "2", "title", "body", "SUMMARIZE", "FRAGS", "1", "LEN", "4", "HIGHLIGHT"],
+        &["RETURN", "2", "title", "body", "SUMMARIZE", "FIELDS", "1", "body", "LEN", "6", "SEPARATOR", " | "],
+        &["RETURN", "1", "body", "HIGHLIGHT", "TAGS", "[", "]"],
+        &["RETURN", "2", "title", "body", "HIGHLIGHT", "FIELDS", "1", "body"],
+        &["RETURN", "2", "title", "body", "SUMMARIZE", "FIELDS", "2", "body", "title"],
+        &[
+            "SUMMARIZE",
+            "FIELDS",
+            "1",
+            "body",
+            "RETURN",
+            "2",
+            "title",
+            "body",
+            "HIGHLIGHT",
+            "FIELDS",
+            "1",
+            "title",
+        ],
+    ] {
+        let mut cmd = vec!["FT.SEARCH", "sumj:idx", "fox"];
+        cmd.extend(opts);
+        s.same(&cmd);
+    }
 }

@@ -1143,7 +1143,7 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
     if o.explain && !o.withscores {
         return Err(err("EXPLAINSCORE must be accompanied with WITHSCORES"));
     }
-    // RETURN's fields are in the same list as HIGHLIGHT's and SUMMARIZE's.
+    // RETURN's fields join HIGHLIGHT's and SUMMARIZE's list after theirs (measured).
     if let (Some(summary), Some(list)) = (&mut o.summary, &o.returns) {
         list.iter().for_each(|(_, alias)| _ = summary.listed(&text(alias)));
     }
@@ -1377,6 +1377,20 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
         }
         if let (Some(h), Some(doc)) = (&opts.summary, idx.docs.get(&row.id)) {
+            if returns.is_some() {
+                // The SORTBY field leads, then the fields with their own settings.
+                let sorted = |k: &[u8]| {
+                    sort_identifier.as_deref() == Some(k) || sort_field.is_some_and(|f| f.as_bytes() == k)
+                };
+                let rank = |k: &Frame| {
+                    k.as_bytes().and_then(|k| if sorted(k) { Some(0) } else { h.rank(k).map(|r| r + 1) })
+                };
+                let (mut lead, rest): (Vec<_>, Vec<_>) =
+                    fields.drain(..).partition(|(k, _)| rank(k).is_some());
+                lead.sort_by_key(|(k, _)| rank(k));
+                lead.extend(rest);
+                fields = lead;
+            }
             // HIGHLIGHT's and SUMMARIZE's fields are loaded right after the SORTBY field.
             if returns.is_none() {
                 let mut at = usize::from(

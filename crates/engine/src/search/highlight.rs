@@ -24,6 +24,8 @@ pub(super) struct Spec {
 /// The settings of HIGHLIGHT and SUMMARIZE: per listed field, and the default for the others.
 #[derive(Debug, Default)]
 pub(super) struct Summary {
+    /// The fields named by HIGHLIGHT FIELDS and SUMMARIZE FIELDS, then RETURN's (RediSearch's
+    /// FieldList).
     pub(super) fields: Vec<(String, Spec)>,
     pub(super) default: Spec,
 }
@@ -94,6 +96,12 @@ impl Summary {
             self.fields.push((name.to_string(), Spec::default()));
             self.fields.len() - 1
         })
+    }
+
+    /// Where a listed field with its own settings comes in a RETURN reply: those fields lead,
+    /// in list order (RediSearch looks their keys up first), the others follow.
+    pub(super) fn rank(&self, name: &[u8]) -> Option<usize> {
+        self.fields.iter().position(|(n, s)| (s.hl || s.syn) && n.as_bytes() == name)
     }
 
     /// The settings for returned field `name` (None: left as it is). With a field list, only
