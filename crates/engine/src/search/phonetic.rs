@@ -30,6 +30,52 @@ pub fn valid_matcher(m: &[u8]) -> bool {
     matches!(m, b"dm:en" | b"dm:pt" | b"dm:fr" | b"dm:es")
 }
 
+/// The word being coded (uppercased, padded with 5 spaces as RediSearch's copy is) and the two
+/// codes. Its helpers are kept out of line: inlined at each of the rules' call sites they
+/// made the page's wasm much larger.
+struct Word {
+    s: Vec<u8>,
+    p: Vec<u8>,
+    q: Vec<u8>,
+}
+
+impl Word {
+    /// `GetAt`: the byte at `i`, 0 outside the padded word.
+    #[inline(never)]
+    fn at(&self, i: i64) -> u8 {
+        usize::try_from(i).ok().and_then(|i| self.s.get(i)).copied().unwrap_or(0)
+    }
+
+    /// `IsVowel`.
+    #[inline(never)]
+    fn vowel(&self, i: i64) -> bool {
+        b"AEIOUY".contains(&self.at(i)) && self.at(i) != 0
+    }
+
+    /// `StringAt`: does one of `list` start at `start` (inside the padded word)?
+    #[inline(never)]
+    fn sat(&self, start: i64, list: &[&str]) -> bool {
+        let Ok(i) = usize::try_from(start) else { return false };
+        i < self.s.len() && list.iter().any(|t| self.s.get(i..i + t.len()) == Some(t.as_bytes()))
+    }
+
+    /// `MetaphAdd` to both codes.
+    #[inline(never)]
+    fn add(&mut self, a: &str, b: &str) {
+        self.p.extend_from_slice(a.as_bytes());
+        self.q.extend_from_slice(b.as_bytes());
+    }
+
+    /// 2 when the next byte is `c` (a doubled letter), else 1.
+    fn skip2(&self, cur: i64, c: u8) -> i64 {
+        if self.at(cur + 1) == c {
+            2
+        } else {
+            1
+        }
+    }
+}
+
 /// `DoubleMetaphone`'s primary code, at most 4 bytes.
 fn primary(word: &[u8]) -> Vec<u8> {
     let word = &word[..word.iter().position(|&c| c == 0).unwrap_or(word.len())];
@@ -37,120 +83,106 @@ fn primary(word: &[u8]) -> Vec<u8> {
     let last = length - 1;
     let mut s: Vec<u8> = word.to_ascii_uppercase();
     s.extend_from_slice(b"     ");
-    let n = s.len() as i64;
-    let at = |p: i64| if p < 0 || p >= n { 0 } else { s[p as usize] };
-    let vowel = |i: i64| b"AEIOUY".contains(&at(i));
-    let sat = |start: i64, list: &[&str]| {
-        start >= 0
-            && start < n
-            && list.iter().any(|t| s.get(start as usize..start as usize + t.len()) == Some(t.as_bytes()))
-    };
     let has = |t: &[u8]| s.windows(t.len()).any(|w| w == t);
     let slavo = has(b"W") || has(b"K") || has(b"CZ");
-    let germanic = sat(0, &["VAN ", "VON "]) || sat(0, &["SCH"]);
-    let (mut p, mut q) = (Vec::<u8>::new(), Vec::<u8>::new());
-    macro_rules! add {
-        ($a:expr, $b:expr) => {{
-            p.extend_from_slice($a.as_bytes());
-            q.extend_from_slice($b.as_bytes());
-        }};
-    }
+    let mut w = Word { s, p: Vec::new(), q: Vec::new() };
+    let germanic = w.sat(0, &["VAN ", "VON "]) || w.sat(0, &["SCH"]);
     let mut cur: i64 = 0;
-    if sat(0, &["GN", "KN", "PN", "WR", "PS"]) {
+    if w.sat(0, &["GN", "KN", "PN", "WR", "PS"]) {
         cur += 1;
     }
-    if at(0) == b'X' {
-        add!("S", "S");
+    if w.at(0) == b'X' {
+        w.add("S", "S");
         cur += 1;
     }
-    while p.len() < 4 || q.len() < 4 {
+    while w.p.len() < 4 || w.q.len() < 4 {
         if cur >= length {
             break;
         }
-        let c = at(cur);
-        let skip2 = |ch: u8| if at(cur + 1) == ch { 2 } else { 1 };
+        let c = w.at(cur);
         match c {
             b'A' | b'E' | b'I' | b'O' | b'U' | b'Y' => {
                 if cur == 0 {
-                    add!("A", "A");
+                    w.add("A", "A");
                 }
                 cur += 1;
             }
             b'B' => {
-                add!("P", "P");
-                cur += skip2(b'B');
+                w.add("P", "P");
+                cur += w.skip2(cur, b'B');
             }
             b'C' => {
                 if cur > 1
-                    && !vowel(cur - 2)
-                    && sat(cur - 1, &["ACH"])
-                    && at(cur + 2) != b'I'
-                    && (at(cur + 2) != b'E' || sat(cur - 2, &["BACHER", "MACHER"]))
+                    && !w.vowel(cur - 2)
+                    && w.sat(cur - 1, &["ACH"])
+                    && w.at(cur + 2) != b'I'
+                    && (w.at(cur + 2) != b'E' || w.sat(cur - 2, &["BACHER", "MACHER"]))
                 {
-                    add!("K", "K");
+                    w.add("K", "K");
                     cur += 2;
-                } else if cur == 0 && sat(cur, &["CAESAR"]) {
-                    add!("S", "S");
+                } else if cur == 0 && w.sat(cur, &["CAESAR"]) {
+                    w.add("S", "S");
                     cur += 2;
-                } else if sat(cur, &["CHIA"]) {
-                    add!("K", "K");
+                } else if w.sat(cur, &["CHIA"]) {
+                    w.add("K", "K");
                     cur += 2;
-                } else if sat(cur, &["CH"]) {
-                    if cur > 0 && sat(cur, &["CHAE"]) {
-                        add!("K", "X");
+                } else if w.sat(cur, &["CH"]) {
+                    if cur > 0 && w.sat(cur, &["CHAE"]) {
+                        w.add("K", "X");
                     } else if (cur == 0
-                        && (sat(cur + 1, &["HARAC", "HARIS"]) || sat(cur + 1, &["HOR", "HYM", "HIA", "HEM"]))
-                        && !sat(0, &["CHORE"]))
+                        && (w.sat(cur + 1, &["HARAC", "HARIS"])
+                            || w.sat(cur + 1, &["HOR", "HYM", "HIA", "HEM"]))
+                        && !w.sat(0, &["CHORE"]))
                         || germanic
-                        || sat(cur - 2, &["ORCHES", "ARCHIT", "ORCHID"])
-                        || sat(cur + 2, &["T", "S"])
-                        || ((sat(cur - 1, &["A", "O", "U", "E"]) || cur == 0)
-                            && sat(cur + 2, &["L", "R", "N", "M", "B", "H", "F", "V", "W", " "]))
+                        || w.sat(cur - 2, &["ORCHES", "ARCHIT", "ORCHID"])
+                        || w.sat(cur + 2, &["T", "S"])
+                        || ((w.sat(cur - 1, &["A", "O", "U", "E"]) || cur == 0)
+                            && w.sat(cur + 2, &["L", "R", "N", "M", "B", "H", "F", "V", "W", " "]))
                     {
-                        add!("K", "K");
+                        w.add("K", "K");
                     } else if cur > 0 {
-                        if sat(0, &["MC"]) {
-                            add!("K", "K");
+                        if w.sat(0, &["MC"]) {
+                            w.add("K", "K");
                         } else {
-                            add!("X", "K");
+                            w.add("X", "K");
                         }
                     } else {
-                        add!("X", "X");
+                        w.add("X", "X");
                     }
                     cur += 2;
-                } else if sat(cur, &["CZ"]) && !sat(cur - 2, &["WICZ"]) {
-                    add!("S", "X");
+                } else if w.sat(cur, &["CZ"]) && !w.sat(cur - 2, &["WICZ"]) {
+                    w.add("S", "X");
                     cur += 2;
-                } else if sat(cur + 1, &["CIA"]) {
-                    add!("X", "X");
+                } else if w.sat(cur + 1, &["CIA"]) {
+                    w.add("X", "X");
                     cur += 3;
-                } else if sat(cur, &["CC"]) && !(cur == 1 && at(0) == b'M') {
-                    if sat(cur + 2, &["I", "E", "H"]) && !sat(cur + 2, &["HU"]) {
-                        if (cur == 1 && at(cur - 1) == b'A') || sat(cur - 1, &["UCCEE", "UCCES"]) {
-                            add!("KS", "KS");
+                } else if w.sat(cur, &["CC"]) && !(cur == 1 && w.at(0) == b'M') {
+                    if w.sat(cur + 2, &["I", "E", "H"]) && !w.sat(cur + 2, &["HU"]) {
+                        if (cur == 1 && w.at(cur - 1) == b'A') || w.sat(cur - 1, &["UCCEE", "UCCES"]) {
+                            w.add("KS", "KS");
                         } else {
-                            add!("X", "X");
+                            w.add("X", "X");
                         }
                         cur += 3;
                     } else {
-                        add!("K", "K");
+                        w.add("K", "K");
                         cur += 2;
                     }
-                } else if sat(cur, &["CK", "CG", "CQ"]) {
-                    add!("K", "K");
+                } else if w.sat(cur, &["CK", "CG", "CQ"]) {
+                    w.add("K", "K");
                     cur += 2;
-                } else if sat(cur, &["CI", "CE", "CY"]) {
-                    if sat(cur, &["CIO", "CIE", "CIA"]) {
-                        add!("S", "X");
+                } else if w.sat(cur, &["CI", "CE", "CY"]) {
+                    if w.sat(cur, &["CIO", "CIE", "CIA"]) {
+                        w.add("S", "X");
                     } else {
-                        add!("S", "S");
+                        w.add("S", "S");
                     }
                     cur += 2;
                 } else {
-                    add!("K", "K");
-                    if sat(cur + 1, &[" C", " Q", " G"]) {
+                    w.add("K", "K");
+                    if w.sat(cur + 1, &[" C", " Q", " G"]) {
                         cur += 3;
-                    } else if sat(cur + 1, &["C", "K", "Q"]) && !sat(cur + 1, &["CE", "CI"]) {
+                    } else if w.sat(cur + 1, &["C", "K", "Q"]) && !w.sat(cur + 1, &["CE", "CI"]) {
                         cur += 2;
                     } else {
                         cur += 1;
@@ -158,124 +190,127 @@ fn primary(word: &[u8]) -> Vec<u8> {
                 }
             }
             b'D' => {
-                if sat(cur, &["DG"]) {
-                    if sat(cur + 2, &["I", "E", "Y"]) {
-                        add!("J", "J");
+                if w.sat(cur, &["DG"]) {
+                    if w.sat(cur + 2, &["I", "E", "Y"]) {
+                        w.add("J", "J");
                         cur += 3;
                     } else {
-                        add!("TK", "TK");
+                        w.add("TK", "TK");
                         cur += 2;
                     }
-                } else if sat(cur, &["DT", "DD"]) {
-                    add!("T", "T");
+                } else if w.sat(cur, &["DT", "DD"]) {
+                    w.add("T", "T");
                     cur += 2;
                 } else {
-                    add!("T", "T");
+                    w.add("T", "T");
                     cur += 1;
                 }
             }
             b'F' => {
-                cur += skip2(b'F');
-                add!("F", "F");
+                cur += w.skip2(cur, b'F');
+                w.add("F", "F");
             }
             b'G' => {
-                if at(cur + 1) == b'H' {
-                    if cur > 0 && !vowel(cur - 1) {
-                        add!("K", "K");
+                if w.at(cur + 1) == b'H' {
+                    if cur > 0 && !w.vowel(cur - 1) {
+                        w.add("K", "K");
                     } else if cur == 0 {
-                        if at(cur + 2) == b'I' {
-                            add!("J", "J");
+                        if w.at(cur + 2) == b'I' {
+                            w.add("J", "J");
                         } else {
-                            add!("K", "K");
+                            w.add("K", "K");
                         }
-                    } else if (cur > 1 && sat(cur - 2, &["B", "H", "D"]))
-                        || (cur > 2 && sat(cur - 3, &["B", "H", "D"]))
-                        || (cur > 3 && sat(cur - 4, &["B", "H"]))
+                    } else if (cur > 1 && w.sat(cur - 2, &["B", "H", "D"]))
+                        || (cur > 2 && w.sat(cur - 3, &["B", "H", "D"]))
+                        || (cur > 3 && w.sat(cur - 4, &["B", "H"]))
                     {
-                    } else if cur > 2 && at(cur - 1) == b'U' && sat(cur - 3, &["C", "G", "L", "R", "T"]) {
-                        add!("F", "F");
-                    } else if cur > 0 && at(cur - 1) != b'I' {
-                        add!("K", "K");
+                    } else if cur > 2 && w.at(cur - 1) == b'U' && w.sat(cur - 3, &["C", "G", "L", "R", "T"]) {
+                        w.add("F", "F");
+                    } else if cur > 0 && w.at(cur - 1) != b'I' {
+                        w.add("K", "K");
                     }
                     cur += 2;
-                } else if at(cur + 1) == b'N' {
-                    if cur == 1 && vowel(0) && !slavo {
-                        add!("KN", "N");
-                    } else if !sat(cur + 2, &["EY"]) && at(cur + 1) != b'Y' && !slavo {
-                        add!("N", "KN");
+                } else if w.at(cur + 1) == b'N' {
+                    if cur == 1 && w.vowel(0) && !slavo {
+                        w.add("KN", "N");
+                    } else if !w.sat(cur + 2, &["EY"]) && w.at(cur + 1) != b'Y' && !slavo {
+                        w.add("N", "KN");
                     } else {
-                        add!("KN", "KN");
+                        w.add("KN", "KN");
                     }
                     cur += 2;
-                } else if sat(cur + 1, &["LI"]) && !slavo {
-                    add!("KL", "L");
+                } else if w.sat(cur + 1, &["LI"]) && !slavo {
+                    w.add("KL", "L");
                     cur += 2;
                 } else if (cur == 0
-                    && (at(cur + 1) == b'Y'
-                        || sat(cur + 1, &["ES", "EP", "EB", "EL", "EY", "IB", "IL", "IN", "IE", "EI", "ER"])))
-                    || ((sat(cur + 1, &["ER"]) || at(cur + 1) == b'Y')
-                        && !sat(0, &["DANGER", "RANGER", "MANGER"])
-                        && !sat(cur - 1, &["E", "I"])
-                        && !sat(cur - 1, &["RGY", "OGY"]))
+                    && (w.at(cur + 1) == b'Y'
+                        || w.sat(
+                            cur + 1,
+                            &["ES", "EP", "EB", "EL", "EY", "IB", "IL", "IN", "IE", "EI", "ER"],
+                        )))
+                    || ((w.sat(cur + 1, &["ER"]) || w.at(cur + 1) == b'Y')
+                        && !w.sat(0, &["DANGER", "RANGER", "MANGER"])
+                        && !w.sat(cur - 1, &["E", "I"])
+                        && !w.sat(cur - 1, &["RGY", "OGY"]))
                 {
-                    add!("K", "J");
+                    w.add("K", "J");
                     cur += 2;
-                } else if sat(cur + 1, &["E", "I", "Y"]) || sat(cur - 1, &["AGGI", "OGGI"]) {
-                    if germanic || sat(cur + 1, &["ET"]) {
-                        add!("K", "K");
-                    } else if sat(cur + 1, &["IER "]) {
-                        add!("J", "J");
+                } else if w.sat(cur + 1, &["E", "I", "Y"]) || w.sat(cur - 1, &["AGGI", "OGGI"]) {
+                    if germanic || w.sat(cur + 1, &["ET"]) {
+                        w.add("K", "K");
+                    } else if w.sat(cur + 1, &["IER "]) {
+                        w.add("J", "J");
                     } else {
-                        add!("J", "K");
+                        w.add("J", "K");
                     }
                     cur += 2;
                 } else {
-                    cur += skip2(b'G');
-                    add!("K", "K");
+                    cur += w.skip2(cur, b'G');
+                    w.add("K", "K");
                 }
             }
             b'H' => {
-                if (cur == 0 || vowel(cur - 1)) && vowel(cur + 1) {
-                    add!("H", "H");
+                if (cur == 0 || w.vowel(cur - 1)) && w.vowel(cur + 1) {
+                    w.add("H", "H");
                     cur += 2;
                 } else {
                     cur += 1;
                 }
             }
             b'J' => {
-                if sat(cur, &["JOSE"]) || sat(0, &["SAN "]) {
-                    if (cur == 0 && at(cur + 4) == b' ') || sat(0, &["SAN "]) {
-                        add!("H", "H");
+                if w.sat(cur, &["JOSE"]) || w.sat(0, &["SAN "]) {
+                    if (cur == 0 && w.at(cur + 4) == b' ') || w.sat(0, &["SAN "]) {
+                        w.add("H", "H");
                     } else {
-                        add!("J", "H");
+                        w.add("J", "H");
                     }
                     cur += 1;
                 } else {
-                    if cur == 0 && !sat(cur, &["JOSE"]) {
-                        add!("J", "A");
-                    } else if vowel(cur - 1) && !slavo && (at(cur + 1) == b'A' || at(cur + 1) == b'O') {
-                        add!("J", "H");
+                    if cur == 0 && !w.sat(cur, &["JOSE"]) {
+                        w.add("J", "A");
+                    } else if w.vowel(cur - 1) && !slavo && (w.at(cur + 1) == b'A' || w.at(cur + 1) == b'O') {
+                        w.add("J", "H");
                     } else if cur == last {
-                        add!("J", "");
-                    } else if !sat(cur + 1, &["L", "T", "K", "S", "N", "M", "B", "Z"])
-                        && !sat(cur - 1, &["S", "K", "L"])
+                        w.add("J", "");
+                    } else if !w.sat(cur + 1, &["L", "T", "K", "S", "N", "M", "B", "Z"])
+                        && !w.sat(cur - 1, &["S", "K", "L"])
                     {
-                        add!("J", "J");
+                        w.add("J", "J");
                     }
-                    cur += skip2(b'J');
+                    cur += w.skip2(cur, b'J');
                 }
             }
             b'K' => {
-                cur += skip2(b'K');
-                add!("K", "K");
+                cur += w.skip2(cur, b'K');
+                w.add("K", "K");
             }
             b'L' => {
-                if at(cur + 1) == b'L' {
-                    if (cur == length - 3 && sat(cur - 1, &["ILLO", "ILLA", "ALLE"]))
-                        || ((sat(last - 1, &["AS", "OS"]) || sat(last, &["A", "O"]))
-                            && sat(cur - 1, &["ALLE"]))
+                if w.at(cur + 1) == b'L' {
+                    if (cur == length - 3 && w.sat(cur - 1, &["ILLO", "ILLA", "ALLE"]))
+                        || ((w.sat(last - 1, &["AS", "OS"]) || w.sat(last, &["A", "O"]))
+                            && w.sat(cur - 1, &["ALLE"]))
                     {
-                        add!("L", "");
+                        w.add("L", "");
                         cur += 2;
                         continue;
                     }
@@ -283,134 +318,134 @@ fn primary(word: &[u8]) -> Vec<u8> {
                 } else {
                     cur += 1;
                 }
-                add!("L", "L");
+                w.add("L", "L");
             }
             b'M' => {
-                if (sat(cur - 1, &["UMB"]) && (cur + 1 == last || sat(cur + 2, &["ER"])))
-                    || at(cur + 1) == b'M'
+                if (w.sat(cur - 1, &["UMB"]) && (cur + 1 == last || w.sat(cur + 2, &["ER"])))
+                    || w.at(cur + 1) == b'M'
                 {
                     cur += 2;
                 } else {
                     cur += 1;
                 }
-                add!("M", "M");
+                w.add("M", "M");
             }
             b'N' => {
-                cur += skip2(b'N');
-                add!("N", "N");
+                cur += w.skip2(cur, b'N');
+                w.add("N", "N");
             }
             b'P' => {
-                if at(cur + 1) == b'H' {
-                    add!("F", "F");
+                if w.at(cur + 1) == b'H' {
+                    w.add("F", "F");
                     cur += 2;
                 } else {
-                    cur += if sat(cur + 1, &["P", "B"]) { 2 } else { 1 };
-                    add!("P", "P");
+                    cur += if w.sat(cur + 1, &["P", "B"]) { 2 } else { 1 };
+                    w.add("P", "P");
                 }
             }
             b'Q' => {
-                cur += skip2(b'Q');
-                add!("K", "K");
+                cur += w.skip2(cur, b'Q');
+                w.add("K", "K");
             }
             b'R' => {
-                if cur == last && !slavo && sat(cur - 2, &["IE"]) && !sat(cur - 4, &["ME", "MA"]) {
-                    add!("", "R");
+                if cur == last && !slavo && w.sat(cur - 2, &["IE"]) && !w.sat(cur - 4, &["ME", "MA"]) {
+                    w.add("", "R");
                 } else {
-                    add!("R", "R");
+                    w.add("R", "R");
                 }
-                cur += skip2(b'R');
+                cur += w.skip2(cur, b'R');
             }
             b'S' => {
-                if sat(cur - 1, &["ISL", "YSL"]) {
+                if w.sat(cur - 1, &["ISL", "YSL"]) {
                     cur += 1;
-                } else if cur == 0 && sat(cur, &["SUGAR"]) {
-                    add!("X", "S");
+                } else if cur == 0 && w.sat(cur, &["SUGAR"]) {
+                    w.add("X", "S");
                     cur += 1;
-                } else if sat(cur, &["SH"]) {
-                    if sat(cur + 1, &["HEIM", "HOEK", "HOLM", "HOLZ"]) {
-                        add!("S", "S");
+                } else if w.sat(cur, &["SH"]) {
+                    if w.sat(cur + 1, &["HEIM", "HOEK", "HOLM", "HOLZ"]) {
+                        w.add("S", "S");
                     } else {
-                        add!("X", "X");
+                        w.add("X", "X");
                     }
                     cur += 2;
-                } else if sat(cur, &["SIO", "SIA"]) || sat(cur, &["SIAN"]) {
+                } else if w.sat(cur, &["SIO", "SIA"]) || w.sat(cur, &["SIAN"]) {
                     if !slavo {
-                        add!("S", "X");
+                        w.add("S", "X");
                     } else {
-                        add!("S", "S");
+                        w.add("S", "S");
                     }
                     cur += 3;
-                } else if (cur == 0 && sat(cur + 1, &["M", "N", "L", "W"])) || sat(cur + 1, &["Z"]) {
-                    add!("S", "X");
-                    cur += if sat(cur + 1, &["Z"]) { 2 } else { 1 };
-                } else if sat(cur, &["SC"]) {
-                    if at(cur + 2) == b'H' {
-                        if sat(cur + 3, &["OO", "ER", "EN", "UY", "ED", "EM"]) {
-                            if sat(cur + 3, &["ER", "EN"]) {
-                                add!("X", "SK");
+                } else if (cur == 0 && w.sat(cur + 1, &["M", "N", "L", "W"])) || w.sat(cur + 1, &["Z"]) {
+                    w.add("S", "X");
+                    cur += if w.sat(cur + 1, &["Z"]) { 2 } else { 1 };
+                } else if w.sat(cur, &["SC"]) {
+                    if w.at(cur + 2) == b'H' {
+                        if w.sat(cur + 3, &["OO", "ER", "EN", "UY", "ED", "EM"]) {
+                            if w.sat(cur + 3, &["ER", "EN"]) {
+                                w.add("X", "SK");
                             } else {
-                                add!("SK", "SK");
+                                w.add("SK", "SK");
                             }
-                        } else if cur == 0 && !vowel(3) && at(3) != b'W' {
-                            add!("X", "S");
+                        } else if cur == 0 && !w.vowel(3) && w.at(3) != b'W' {
+                            w.add("X", "S");
                         } else {
-                            add!("X", "X");
+                            w.add("X", "X");
                         }
-                    } else if sat(cur + 2, &["I", "E", "Y"]) {
-                        add!("S", "S");
+                    } else if w.sat(cur + 2, &["I", "E", "Y"]) {
+                        w.add("S", "S");
                     } else {
-                        add!("SK", "SK");
+                        w.add("SK", "SK");
                     }
                     cur += 3;
                 } else {
-                    if cur == last && sat(cur - 2, &["AI", "OI"]) {
-                        add!("", "S");
+                    if cur == last && w.sat(cur - 2, &["AI", "OI"]) {
+                        w.add("", "S");
                     } else {
-                        add!("S", "S");
+                        w.add("S", "S");
                     }
-                    cur += if sat(cur + 1, &["S", "Z"]) { 2 } else { 1 };
+                    cur += if w.sat(cur + 1, &["S", "Z"]) { 2 } else { 1 };
                 }
             }
             b'T' => {
-                if sat(cur, &["TION"]) || sat(cur, &["TIA", "TCH"]) {
-                    add!("X", "X");
+                if w.sat(cur, &["TION"]) || w.sat(cur, &["TIA", "TCH"]) {
+                    w.add("X", "X");
                     cur += 3;
-                } else if sat(cur, &["TH"]) || sat(cur, &["TTH"]) {
-                    if sat(cur + 2, &["OM", "AM"]) || germanic {
-                        add!("T", "T");
+                } else if w.sat(cur, &["TH"]) || w.sat(cur, &["TTH"]) {
+                    if w.sat(cur + 2, &["OM", "AM"]) || germanic {
+                        w.add("T", "T");
                     } else {
-                        add!("0", "T");
+                        w.add("0", "T");
                     }
                     cur += 2;
                 } else {
-                    cur += if sat(cur + 1, &["T", "D"]) { 2 } else { 1 };
-                    add!("T", "T");
+                    cur += if w.sat(cur + 1, &["T", "D"]) { 2 } else { 1 };
+                    w.add("T", "T");
                 }
             }
             b'V' => {
-                cur += skip2(b'V');
-                add!("F", "F");
+                cur += w.skip2(cur, b'V');
+                w.add("F", "F");
             }
             b'W' => {
-                if sat(cur, &["WR"]) {
-                    add!("R", "R");
+                if w.sat(cur, &["WR"]) {
+                    w.add("R", "R");
                     cur += 2;
                 } else {
-                    if cur == 0 && (vowel(cur + 1) || sat(cur, &["WH"])) {
-                        if vowel(cur + 1) {
-                            add!("A", "F");
+                    if cur == 0 && (w.vowel(cur + 1) || w.sat(cur, &["WH"])) {
+                        if w.vowel(cur + 1) {
+                            w.add("A", "F");
                         } else {
-                            add!("A", "A");
+                            w.add("A", "A");
                         }
                     }
-                    if (cur == last && vowel(cur - 1))
-                        || sat(cur - 1, &["EWSKI", "EWSKY", "OWSKI", "OWSKY"])
-                        || sat(0, &["SCH"])
+                    if (cur == last && w.vowel(cur - 1))
+                        || w.sat(cur - 1, &["EWSKI", "EWSKY", "OWSKI", "OWSKY"])
+                        || w.sat(0, &["SCH"])
                     {
-                        add!("", "F");
+                        w.add("", "F");
                         cur += 1;
-                    } else if sat(cur, &["WICZ", "WITZ"]) {
-                        add!("TS", "FX");
+                    } else if w.sat(cur, &["WICZ", "WITZ"]) {
+                        w.add("TS", "FX");
                         cur += 4;
                     } else {
                         cur += 1;
@@ -418,27 +453,28 @@ fn primary(word: &[u8]) -> Vec<u8> {
                 }
             }
             b'X' => {
-                if !(cur == last && (sat(cur - 3, &["IAU", "EAU"]) || sat(cur - 2, &["AU", "OU"]))) {
-                    add!("KS", "KS");
+                if !(cur == last && (w.sat(cur - 3, &["IAU", "EAU"]) || w.sat(cur - 2, &["AU", "OU"]))) {
+                    w.add("KS", "KS");
                 }
-                cur += if sat(cur + 1, &["C", "X"]) { 2 } else { 1 };
+                cur += if w.sat(cur + 1, &["C", "X"]) { 2 } else { 1 };
             }
             b'Z' => {
-                if at(cur + 1) == b'H' {
-                    add!("J", "J");
+                if w.at(cur + 1) == b'H' {
+                    w.add("J", "J");
                     cur += 2;
                 } else {
-                    if sat(cur + 1, &["ZO", "ZI", "ZA"]) || (slavo && cur > 0 && at(cur - 1) != b'T') {
-                        add!("S", "TS");
+                    if w.sat(cur + 1, &["ZO", "ZI", "ZA"]) || (slavo && cur > 0 && w.at(cur - 1) != b'T') {
+                        w.add("S", "TS");
                     } else {
-                        add!("S", "S");
+                        w.add("S", "S");
                     }
-                    cur += skip2(b'Z');
+                    cur += w.skip2(cur, b'Z');
                 }
             }
             _ => cur += 1,
         }
     }
+    let mut p = w.p;
     p.truncate(4);
     p
 }
