@@ -406,8 +406,8 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     index.language_field = language_field;
     index.kernel = ctx.server.search.kernel;
     index.phonetic_min = super::extras::config_value(&ctx.server.search, "MIN_PHONETIC_TERM_LEN")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+        .and_then(|v| parse_i64(v.as_bytes()))
+        .map_or(3, |v| v as usize);
     index.record_definition(args.all());
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
     ctx.server.search.by_name.insert(name, index);
@@ -1387,7 +1387,7 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 };
                 let (mut lead, rest): (Vec<_>, Vec<_>) =
                     fields.drain(..).partition(|(k, _)| rank(k).is_some());
-                lead.sort_by_key(|(k, _)| rank(k));
+                crate::order::sort_by_key(&mut lead, |(k, _)| rank(k));
                 lead.extend(rest);
                 fields = lead;
             }

@@ -239,7 +239,7 @@ pub fn ft_config(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 // Tokens are given their phonetic codes as they are indexed, with the
                 // setting of that moment.
                 if n == "MIN_PHONETIC_TERM_LEN" {
-                    let min = value.parse().unwrap_or(3);
+                    let min = crate::args::parse_i64(value.as_bytes()).map_or(3, |v| v as usize);
                     search.by_name.values_mut().for_each(|i| i.phonetic_min = min);
                 }
                 search.config.insert(n, value);

@@ -296,9 +296,11 @@ pub(super) fn apply(
     }
     // The best fragments (by score, then position), in text order.
     let mut best: Vec<usize> = (0..frags.len()).collect();
-    best.sort_by(|&a, &b| frags[b].score.partial_cmp(&frags[a].score).unwrap_or(std::cmp::Ordering::Equal));
+    crate::order::sort_by(&mut best, |&a, &b| {
+        frags[b].score.partial_cmp(&frags[a].score).unwrap_or(std::cmp::Ordering::Equal)
+    });
     best.truncate(usize::from(spec.frags));
-    best.sort_unstable();
+    crate::order::sort(&mut best);
     for (n, &k) in best.iter().enumerate() {
         let f = &frags[k];
         let lo = n.checked_sub(1).map_or(0, |p| frags[best[p]].buf + frags[best[p]].len);

@@ -337,7 +337,7 @@ impl<'a> Scoring<'a> {
         if let Some(r) = self.res(node, doc) {
             walk(&r, &mut out, &mut 0);
         }
-        out.sort_by_key(|h| h.0);
+        crate::order::sort_by_key(&mut out, |h| h.0);
         out
     }
 
