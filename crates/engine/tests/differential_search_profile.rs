@@ -59,6 +59,9 @@ fn profile() {
             &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "SORTBY", "n", "LIMIT", "0", "1", "NOCONTENT"],
             &["FT.PROFILE", "idx", "SEARCH", "LIMITED", "QUERY", "@n:[1 2] @g:{a|b} -nothing", "NOCONTENT"],
             &["FT.PROFILE", "idx", "AGGREGATE", "QUERY", "*"],
+            &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "SUMMARIZE"],
+            &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "HIGHLIGHT", "RETURN", "1", "t"],
+            &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "HIGHLIGHT", "NOCONTENT"],
             &[
                 "FT.PROFILE",
                 "idx",

@@ -260,6 +260,11 @@ pub fn ft_profile(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     };
     let matched = iterators.counter;
     let processors = processors(search, (&rest, &upper), matched, &reply, idx, &search_ix.steps);
+    // The highlighter finds each row's result again by skipping the root iterator to it.
+    let mut iterators = iterators;
+    if let Some((_, n)) = processors.iter().find(|p| p.0 == "Highlighter") {
+        iterators.counter += n;
+    }
     let s = |t: &str| Frame::Simple(t.to_string());
     let rp = |(ty, n): &(String, usize)| {
         let pairs = vec![
@@ -343,6 +348,9 @@ fn processors(
         out.push(("Sorter".into(), returned));
         if !has("NOCONTENT") && !has("SORTBY") {
             out.push(("Loader".into(), returned));
+        }
+        if !has("NOCONTENT") && (has("HIGHLIGHT") || has("SUMMARIZE")) {
+            out.push(("Highlighter".into(), returned));
         }
         return out;
     }
