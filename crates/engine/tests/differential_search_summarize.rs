@@ -204,3 +204,120 @@ fn summaries_of_json_documents() {
         s.same(&cmd);
     }
 }
+
+/// Random texts (words, stop words, punctuation, runs of spaces and newlines) summarized with
+/// random settings: fragment choice, context and trimming must match RediSearch's everywhere.
+#[test]
+fn random_summaries() {
+    use common::Choose;
+    use rand_core::SeedableRng;
+    struct Gen(rand_xoshiro::Xoshiro256PlusPlus);
+    impl Choose for Gen {
+        fn rng(&mut self) -> &mut rand_xoshiro::Xoshiro256PlusPlus {
+            &mut self.0
+        }
+    }
+    let seed = std::env::var("SUMMARIZE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    println!("seed {seed}");
+    let mut g = Gen(rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed));
+    let words = [
+        "cache", "caching", "cached", "redis", "vector", "index", "search", "the", "a", "of", "fast",
+        "memory", "store", "data",
+    ];
+    let seps = [" ", " ", " ", "  ", ", ", ". ", "\n", " - ", "; ", "\t"];
+    let mut s = Session::new();
+    s.run(&["FT.DROPINDEX", "sumr:idx", "DD"]);
+    s.same(&[
+        "FT.CREATE",
+        "sumr:idx",
+        "PREFIX",
+        "1",
+        "sumr:",
+        "SCHEMA",
+        "a",
+        "TEXT",
+        "b",
+        "TEXT",
+        "n",
+        "NUMERIC",
+        "SORTABLE",
+    ]);
+    let text = |g: &mut Gen| {
+        let len = 1 + g.below(60);
+        let mut out = String::new();
+        for i in 0..len {
+            if i > 0 {
+                out.push_str(g.pick(&seps));
+            }
+            out.push_str(g.pick(&words));
+        }
+        out
+    };
+    for d in 0..25 {
+        let (a, b) = (text(&mut g), text(&mut g));
+        let key = format!("sumr:{d}");
+        let n = d.to_string();
+        s.same(&["HSET", &key, "a", &a, "b", &b, "n", &n]);
+    }
+    for _ in 0..150 {
+        let q = match g.below(4) {
+            0 => g.pick(&words).to_string(),
+            1 => format!("{} {}", g.pick(&words), g.pick(&words)),
+            2 => format!("{}|{}", g.pick(&words), g.pick(&words)),
+            _ => format!("@a:{}", g.pick(&words)),
+        };
+        let frags = g.below(5).to_string();
+        let len = g.below(30).to_string();
+        let mut cmd = vec!["FT.SEARCH", "sumr:idx", &q, "SUMMARIZE", "FRAGS", &frags, "LEN", &len];
+        if g.below(2) == 0 {
+            cmd.push("HIGHLIGHT");
+        }
+        cmd.extend(["SORTBY", "n", "LIMIT", "0", "30"]);
+        s.same(&cmd);
+    }
+}
+
+/// RediSearch's tokenizer: only its separators split words; a newline or other control byte
+/// inside a word is dropped (`hello\nworld` is the token `helloworld`), a backslash escapes a
+/// separator. Searches, highlights and summaries follow.
+#[test]
+fn tokens_as_redisearch_reads_them() {
+    let mut s = Session::new();
+    s.run(&["FT.DROPINDEX", "tok:idx", "DD"]);
+    s.same(&[
+        "FT.CREATE",
+        "tok:idx",
+        "PREFIX",
+        "1",
+        "tok:",
+        "SCHEMA",
+        "t",
+        "TEXT",
+        "n",
+        "NUMERIC",
+        "SORTABLE",
+    ]);
+    s.script(&[
+        &["HSET", "tok:1", "t", "hello\nworld and more\r\nlines here", "n", "1"],
+        &["HSET", "tok:2", "t", "under_score a\\-b x\\ y back\\\\slash", "n", "2"],
+        &["HSET", "tok:3", "t", "tab\tsplit\x0bvt world", "n", "3"],
+    ]);
+    for q in [
+        "hello",
+        "world",
+        "helloworld",
+        "morelines",
+        "lines",
+        "under_score",
+        "tabs",
+        "split",
+        "splitvt",
+        "a*",
+        "x*",
+        "back*",
+    ] {
+        s.same(&["FT.SEARCH", "tok:idx", q, "HIGHLIGHT", "SORTBY", "n"]);
+        s.same(&["FT.SEARCH", "tok:idx", q, "SUMMARIZE", "LEN", "2", "SORTBY", "n"]);
+    }
+    s.same(&["FT.SEARCH", "tok:idx", "*", "SUMMARIZE", "FRAGS", "1", "LEN", "1", "SORTBY", "n"]);
+}

@@ -131,10 +131,7 @@ impl Summary {
     }
 }
 
-/// RediSearch's token separators (toksep.h).
-fn sep(c: u8) -> bool {
-    b" \t,./(){}[]:;~!@#$%^&*-=+|'`\"<>?".contains(&c)
-}
+use super::text::separator as sep;
 
 /// C's `isspace`.
 fn space(c: u8) -> bool {
@@ -174,17 +171,12 @@ fn fragments(idx: &Index, doc: &Doc, at: usize, raw: &[u8], hits: &[(u32, usize,
         .filter_map(|f| doc.words.get(&f.attribute))
         .map(|t| t.sequence.len() as u32)
         .sum();
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
     let (mut frags, mut since, mut h, mut last_end) = (Vec::<Frag>::new(), 0u32, 0, 0);
-    let mut i = 0;
-    while i < raw.len() && h < hits.len() {
-        if !word(raw[i]) {
-            i += 1;
-            continue;
+    for (start, token) in super::text::tokens(raw) {
+        if h >= hits.len() {
+            break;
         }
-        let start = i;
-        i = raw[i..].iter().position(|&c| !word(c)).map_or(raw.len(), |n| i + n);
-        if idx.stopwords.contains(&String::from_utf8_lossy(&raw[start..i]).to_ascii_lowercase()) {
+        if idx.stopwords.contains(&token) {
             continue;
         }
         pos += 1;
