@@ -127,3 +127,41 @@ fn explain_trees() {
         ]);
     }
 }
+
+/// DIALECT 1's `~` takes everything after it, unions included, up to the next `~`, the
+/// closing parenthesis or the end (`~x|y` is optional `x|y`); DIALECT 2's takes one term.
+#[test]
+fn dialect_1_optional_reaches_to_the_end() {
+    let mut s = Session::new();
+    s.run(&["FT.DROPINDEX", "tilde:idx"]);
+    s.same(&["FT.CREATE", "tilde:idx", "PREFIX", "1", "tilde:", "SCHEMA", "t", "TEXT", "u", "TEXT"]);
+    s.script(&[
+        &["HSET", "tilde:1", "t", "x y", "u", "z"],
+        &["HSET", "tilde:2", "t", "w z"],
+        &["HSET", "tilde:3", "t", "y"],
+    ]);
+    for q in [
+        "~x|y",
+        "~a|b",
+        "~x y",
+        "w ~x y",
+        "~x ~y",
+        "~x -y",
+        "-x ~y",
+        "~x y | z w",
+        "w ~x y|z",
+        "~(x y) z",
+        "~x @u:y",
+        "(~x y) z",
+        "~x|y z",
+        "~x y z",
+        "x | ~y z | w",
+        "~x y ~z w",
+        "(~x y|z) | w",
+    ] {
+        for dialect in ["1", "2"] {
+            s.same(&["FT.EXPLAIN", "tilde:idx", q, "DIALECT", dialect]);
+            s.same(&["FT.SEARCH", "tilde:idx", q, "DIALECT", dialect, "NOCONTENT", "SORTBY", "t"]);
+        }
+    }
+}

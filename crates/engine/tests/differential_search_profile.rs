@@ -59,6 +59,9 @@ fn profile() {
             &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "SORTBY", "n", "LIMIT", "0", "1", "NOCONTENT"],
             &["FT.PROFILE", "idx", "SEARCH", "LIMITED", "QUERY", "@n:[1 2] @g:{a|b} -nothing", "NOCONTENT"],
             &["FT.PROFILE", "idx", "AGGREGATE", "QUERY", "*"],
+            &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "SUMMARIZE"],
+            &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "HIGHLIGHT", "RETURN", "1", "t"],
+            &["FT.PROFILE", "idx", "SEARCH", "QUERY", "hello", "HIGHLIGHT", "NOCONTENT"],
             &[
                 "FT.PROFILE",
                 "idx",
@@ -89,5 +92,114 @@ fn profile() {
             &["FT.PROFILE", "idx", "SEARCH", "QUERY"],
             &["FT.PROFILE", "idx"],
         ]);
+    }
+}
+
+/// FT.AGGREGATE profiles: a Projector per APPLY and a Filter per FILTER, named after the
+/// expression's top node, each with the rows it passed on; Loaders only where GROUPBY or
+/// SORTBY read fields neither SORTABLE nor loaded. (A literal APPLY is left out: RediSearch
+/// 2.10 crashes profiling one.)
+#[test]
+fn aggregate_profile_apply_and_filter() {
+    let mut s = Session::new();
+    s.run(&["FT.DROPINDEX", "papp"]);
+    s.script(&[
+        &[
+            "FT.CREATE",
+            "papp",
+            "PREFIX",
+            "1",
+            "papp:",
+            "SCHEMA",
+            "t",
+            "TEXT",
+            "n",
+            "NUMERIC",
+            "SORTABLE",
+            "m",
+            "NUMERIC",
+            "g",
+            "TAG",
+        ],
+        &["HSET", "papp:1", "t", "hello world", "n", "1", "m", "10", "g", "a"],
+        &["HSET", "papp:2", "t", "hello", "n", "2", "m", "20", "g", "b"],
+        &["HSET", "papp:3", "t", "hello there", "n", "3", "m", "30", "g", "a"],
+    ]);
+    for proto in ["2", "3"] {
+        s.run(&["HELLO", proto]);
+        for tail in [
+            &["APPLY", "@n*2", "AS", "x", "FILTER", "@x>2"][..],
+            &[
+                "LOAD", "1", "@t", "APPLY", "@n*2", "AS", "x", "FILTER", "@x>2", "SORTBY", "2", "@x", "DESC",
+                "LIMIT", "0", "1",
+            ],
+            &[
+                "APPLY",
+                "@n*2",
+                "AS",
+                "x",
+                "GROUPBY",
+                "1",
+                "@g",
+                "REDUCE",
+                "COUNT",
+                "0",
+                "AS",
+                "c",
+                "FILTER",
+                "@c>1",
+                "APPLY",
+                "upper(@g)",
+                "AS",
+                "G",
+            ],
+            &[
+                "GROUPBY", "1", "@g", "REDUCE", "SUM", "1", "@m", "AS", "s", "APPLY", "@s/2", "AS", "h",
+                "FILTER", "@h>15",
+            ],
+            &["GROUPBY", "1", "@n", "REDUCE", "SUM", "1", "@n", "AS", "s", "FILTER", "@s>2"],
+            &[
+                "LOAD", "1", "@m", "APPLY", "@m", "AS", "mm", "APPLY", "(@m+1)", "AS", "a", "APPLY",
+                "@m % 7", "AS", "b",
+            ],
+            &[
+                "LOAD",
+                "2",
+                "@m",
+                "@t",
+                "APPLY",
+                "@m ^ 2",
+                "AS",
+                "c",
+                "APPLY",
+                "UPPER(@t)",
+                "AS",
+                "d",
+                "APPLY",
+                "lower(upper(@t))",
+                "AS",
+                "e",
+            ],
+            &[
+                "LOAD",
+                "1",
+                "@m",
+                "FILTER",
+                "@m>=10 && @m<25",
+                "FILTER",
+                "@m==10||@m==20",
+                "FILTER",
+                "@m!=10",
+                "FILTER",
+                "@m<=20",
+            ],
+            &["LOAD", "1", "@m", "FILTER", "exists(@m)", "FILTER", "!exists(@m)"],
+            &["SORTBY", "2", "@m", "ASC", "APPLY", "@m*2", "AS", "x", "FILTER", "@x<50"],
+            &["SORTBY", "2", "@n", "DESC", "MAX", "2", "APPLY", "@n+1", "AS", "x"],
+        ] {
+            let mut cmd = vec!["FT.PROFILE", "papp", "AGGREGATE", "QUERY", "hello"];
+            cmd.extend(tail);
+            same_profile(&mut s, &cmd);
+        }
     }
 }

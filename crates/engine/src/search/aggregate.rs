@@ -364,6 +364,12 @@ fn parse(
                 let num = count(args)?;
                 plan.steps.push(Step::Limit(off, num));
             }
+            "SUMMARIZE" | "HIGHLIGHT" => {
+                return Err(err(format!(
+                    "{} is not supported on FT.AGGREGATE",
+                    text(&word).to_ascii_uppercase()
+                )));
+            }
             _ => {
                 // Counted from the query (argv[2]), as RediSearch's argument parser does.
                 let at = (args.all().len() - args.remaining()).saturating_sub(3);
@@ -488,7 +494,9 @@ fn run(
     ids: &[u64],
     extra: &HashMap<u64, Vec<(String, Val)>>,
     db: &crate::db::Db,
+    trace: &mut Vec<usize>,
 ) -> Result<(Vec<Row>, Option<usize>), CmdError> {
+    trace.clear();
     let mut rows: Vec<Row> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(doc) = idx.docs.get(id) else { continue };
@@ -595,6 +603,7 @@ fn run(
                 rows = rows.into_iter().skip(*off).take(*num).collect();
             }
         }
+        trace.push(rows.len());
     }
     Ok((rows, total.or(sorted.then_some(ids.len()))))
 }
@@ -743,7 +752,9 @@ pub fn ft_aggregate(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             }
         }
     }
-    let (rows, blocked) = run(idx, &plan, &ids, &extra, &ctx.server.dbs[0])?;
+    let mut trace = Vec::new();
+    let (rows, blocked) = run(idx, &plan, &ids, &extra, &ctx.server.dbs[0], &mut trace)?;
+    ctx.server.search.steps = trace;
     let resp3 = ctx.client.protocol == crate::Protocol::Resp3;
     let (count, idle_ms) = o.cursor.unwrap_or((usize::MAX, 0));
     let mut cursor = Cursor {

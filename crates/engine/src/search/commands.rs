@@ -405,6 +405,9 @@ fn ft_create(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     index.language = language;
     index.language_field = language_field;
     index.kernel = ctx.server.search.kernel;
+    index.phonetic_min = super::extras::config_value(&ctx.server.search, "MIN_PHONETIC_TERM_LEN")
+        .and_then(|v| parse_i64(v.as_bytes()))
+        .map_or(3, |v| v as usize);
     index.record_definition(args.all());
     scan_into(&mut index, &ctx.server.dbs[0], ctx.now);
     ctx.server.search.by_name.insert(name, index);
@@ -427,12 +430,21 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         };
         // WITHSUFFIXTRIE, INDEXEMPTY, INDEXMISSING (see `type_option`).
         let mut opts = (false, false, false);
+        let mut phonetic = false;
         // Options of the type first, then the ones every type takes (SORTABLE [UNF], NOINDEX),
         // as RediSearch reads them: a type option after SORTABLE is read as the next field.
         let kind = match text(&ty).to_ascii_uppercase().as_str() {
             "TEXT" => {
                 let (mut weight, mut nostem) = (1.0, false);
                 loop {
+                    if args.eat("PHONETIC") {
+                        let matcher = args.next_opt().ok_or_else(|| err("PHONETIC requires an argument"))?;
+                        if !super::phonetic::valid_matcher(&matcher) {
+                            return Err(err("Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)"));
+                        }
+                        phonetic = true;
+                        continue;
+                    }
                     if args.eat("WEIGHT") {
                         weight = args.next_opt().and_then(|w| crate::float::parse_double(&w)).ok_or_else(
                             || err("Bad arguments for weight: Could not convert argument to expected type"),
@@ -475,6 +487,7 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
         };
         let mut field = Field::new(identifier, attribute, kind);
         (field.suffix_trie, field.index_empty, field.index_missing) = opts;
+        field.phonetic = phonetic;
         if !matches!(field.kind, Kind::Vector(_)) {
             loop {
                 if args.eat("SORTABLE") {
@@ -688,7 +701,7 @@ fn docs_with_text(
     idx.docs
         .iter()
         .filter(|(_, d)| match field {
-            Some(f) => d.words.get(f).is_some_and(&hit),
+            Some(f) => super::index::scope_fields(f).any(|f| d.words.get(f).is_some_and(&hit)),
             None => d.words.values().any(&hit),
         })
         .map(|(id, _)| *id)
@@ -718,8 +731,13 @@ pub(super) fn evaluate(
     Ok(match node {
         Node::All => all(),
         Node::Scoped { node, .. } => evaluate(idx, node, how, yields)?,
-        Node::Attr { node, slop, inorder, .. } => {
-            let how = Matching { slop: slop.or(how.slop), inorder: inorder.unwrap_or(how.inorder), ..how };
+        Node::Attr { node, slop, inorder, phonetic, .. } => {
+            let how = Matching {
+                slop: slop.or(how.slop),
+                inorder: inorder.unwrap_or(how.inorder),
+                phonetic: *phonetic,
+                ..how
+            };
             match &**node {
                 // A phrase given attributes stays exact (slop 0) but in order only if asked:
                 // `"hello world"=>{$slop:2}` finds `world hello`, as RediSearch's phrase does.
@@ -740,10 +758,11 @@ pub(super) fn evaluate(
         }
         Node::Word { field, word } => {
             let word_stem = how.stem(idx, word);
-            let groups = match how.verbatim {
-                true => Vec::new(),
-                false => idx.synonym_terms(word),
-            };
+            let mut groups = Vec::new();
+            if !how.verbatim {
+                groups = idx.synonym_terms(word);
+                groups.extend(idx.phonetic_term(word, field.as_deref(), how.phonetic).map_err(err)?);
+            }
             let hit = |t: &super::text::Terms| {
                 t.matches(word, word_stem.as_deref()) || groups.iter().any(|g| t.tokens.contains(g))
             };
@@ -801,13 +820,7 @@ pub(super) fn evaluate(
             // Any indexed term (a token, `+stem` or `~synonym`) within `dist` edits, as
             // RediSearch's automaton counts them.
             let q: Vec<char> = word.chars().collect();
-            let mask = field.as_deref().map_or(u64::MAX, |f| {
-                idx.fields
-                    .iter()
-                    .position(|x| x.attribute == f)
-                    .and_then(|i| 1u64.checked_shl(i as u32))
-                    .unwrap_or(0)
-            });
+            let mask = idx.mask_of(field.as_deref());
             let near =
                 |t: &str| super::fuzzy::filter(&q, &t.chars().collect::<Vec<_>>(), *dist, false).is_some();
             idx.docs
@@ -929,16 +942,10 @@ struct Options {
     /// INKEYS: only these documents. INFIELDS: unscoped words look in these fields only.
     inkeys: Option<Vec<Bytes>>,
     infields: Option<Vec<String>>,
-    highlight: Option<Highlight>,
+    /// HIGHLIGHT and SUMMARIZE (None: neither given).
+    summary: Option<super::highlight::Summary>,
     /// FILTER and GEOFILTER: clauses every result must also match.
     filters: Vec<Node>,
-}
-
-/// HIGHLIGHT's fields (all TEXT fields when None) and tags.
-struct Highlight {
-    fields: Option<Vec<String>>,
-    open: Bytes,
-    close: Bytes,
 }
 
 /// How query words meet indexed text: FT.SEARCH's VERBATIM (no stem expansion),
@@ -952,6 +959,8 @@ pub(super) struct Matching {
     /// SLOP and INORDER: how far apart (and in what order) an intersection's words may be.
     pub(super) slop: Option<i64>,
     pub(super) inorder: bool,
+    /// A word's `$phonetic` attribute (see [`Index::phonetic_term`]).
+    pub(super) phonetic: Option<bool>,
 }
 
 impl Matching {
@@ -981,7 +990,7 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
         scorer: None,
         inkeys: None,
         infields: None,
-        highlight: None,
+        summary: None,
         filters: Vec::new(),
     };
     while let Some(word) = args.next_opt() {
@@ -1075,26 +1084,9 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
             "PAYLOAD" => {
                 args.next_bytes()?;
             }
-            "HIGHLIGHT" => {
-                let mut h = Highlight {
-                    fields: None,
-                    open: Bytes::from_static(b"<b>"),
-                    close: Bytes::from_static(b"</b>"),
-                };
-                loop {
-                    if args.eat("FIELDS") {
-                        let n = count(args)?;
-                        h.fields = Some(
-                            (0..n).map(|_| args.next_bytes().map(|f| text(&f))).collect::<Result<_, _>>()?,
-                        );
-                    } else if args.eat("TAGS") {
-                        h.open = args.next_bytes()?;
-                        h.close = args.next_bytes()?;
-                    } else {
-                        break;
-                    }
-                }
-                o.highlight = Some(h);
+            "HIGHLIGHT" | "SUMMARIZE" => {
+                let summary = o.summary.get_or_insert_with(Default::default);
+                summary.parse(args, word.eq_ignore_ascii_case(b"HIGHLIGHT"))?;
             }
             "TIMEOUT" | "EXPANDER" => {
                 args.next_bytes()?;
@@ -1150,6 +1142,10 @@ fn parse_options(args: &mut Args, dialect: i64) -> Result<Options, CmdError> {
     }
     if o.explain && !o.withscores {
         return Err(err("EXPLAINSCORE must be accompanied with WITHSCORES"));
+    }
+    // RETURN's fields join HIGHLIGHT's and SUMMARIZE's list after theirs (measured).
+    if let (Some(summary), Some(list)) = (&mut o.summary, &o.returns) {
+        list.iter().for_each(|(_, alias)| _ = summary.listed(&text(alias)));
     }
     Ok(o)
 }
@@ -1380,14 +1376,28 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
             }
         }
-        if let (Some(h), Some(doc)) = (&opts.highlight, idx.docs.get(&row.id)) {
-            // HIGHLIGHT FIELDS are loaded right after the SORTBY field, before the rest.
-            if let (Some(list), None) = (&h.fields, &returns) {
+        if let (Some(h), Some(doc)) = (&opts.summary, idx.docs.get(&row.id)) {
+            if returns.is_some() {
+                // The SORTBY field leads, then the fields with their own settings.
+                let sorted = |k: &[u8]| {
+                    sort_identifier.as_deref() == Some(k) || sort_field.is_some_and(|f| f.as_bytes() == k)
+                };
+                let rank = |k: &Frame| {
+                    k.as_bytes().and_then(|k| if sorted(k) { Some(0) } else { h.rank(k).map(|r| r + 1) })
+                };
+                let (mut lead, rest): (Vec<_>, Vec<_>) =
+                    fields.drain(..).partition(|(k, _)| rank(k).is_some());
+                crate::order::sort_by_key(&mut lead, |(k, _)| rank(k));
+                lead.extend(rest);
+                fields = lead;
+            }
+            // HIGHLIGHT's and SUMMARIZE's fields are loaded right after the SORTBY field.
+            if returns.is_none() {
                 let mut at = usize::from(
                     sort_identifier.is_some()
                         && fields.first().is_some_and(|(k, _)| k.as_bytes() == sort_identifier.as_deref()),
                 );
-                for name in list {
+                for (name, _) in &h.fields {
                     let id =
                         idx.field(name).map_or_else(|| Bytes::from(name.clone()), |f| f.identifier.clone());
                     if let Some(pos) = fields.iter().position(|(k, _)| k.as_bytes() == Some(&id[..])) {
@@ -1399,23 +1409,17 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                     }
                 }
             }
+            let hits = scoring.offsets(&q.filter, doc);
             for (k, v) in fields.iter_mut() {
                 let (Frame::Bulk(name), Frame::Bulk(raw)) = (&*k, &*v) else { continue };
-                let Some(f) = idx
-                    .fields
-                    .iter()
-                    .find(|f| f.identifier == *name || f.attribute.as_bytes() == name.as_ref())
-                else {
-                    continue;
-                };
-                if h.fields.as_ref().is_some_and(|list| !list.contains(&f.attribute)) {
+                let Some(spec) = h.spec(idx, name) else { continue };
+                // RETURN loads a NUMERIC field as a number, which is left alone.
+                let number = |f: &Field| f.identifier == *name && matches!(f.kind, Kind::Numeric);
+                if returns.is_some() && idx.fields.iter().any(number) {
                     continue;
                 }
-                let tags = (h.open.as_ref(), h.close.as_ref());
-                if let Some(lit) =
-                    super::highlight::highlight(idx, doc, &q.filter, opts.matching, &f.attribute, raw, tags)
-                {
-                    *v = Frame::Bulk(Bytes::from(lit));
+                if let Some(out) = super::highlight::apply(idx, doc, &hits, name, raw, &spec) {
+                    *v = Frame::Bulk(Bytes::from(out));
                 }
             }
         }

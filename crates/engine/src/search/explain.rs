@@ -79,7 +79,24 @@ fn explain(ctx: &mut Ctx, args: &mut Args, cmd: &str) -> Result<String, crate::e
         }
     }
     let q = query::parse_with(&query_text, &params, dialect, true).map_err(err)?;
-    let tree = Tree { idx, verbatim, keep_stop, dialect, lang };
+    let tree = Tree { idx, verbatim, keep_stop, dialect, lang, phonetic: Default::default() };
+    // `$phonetic` on a word no PHONETIC field takes is refused (unless VERBATIM: no expander).
+    fn phonetic(idx: &Index, node: &Node) -> Result<(), String> {
+        match node {
+            Node::Attr { node, phonetic: Some(p), .. } => match &**node {
+                Node::Word { field, word } => idx.phonetic_term(word, field.as_deref(), Some(*p)).map(drop),
+                _ => Ok(()),
+            },
+            Node::And(v) | Node::Or(v) => v.iter().try_for_each(|n| phonetic(idx, n)),
+            Node::Not(n) | Node::Optional(n) | Node::Scoped { node: n, .. } | Node::Attr { node: n, .. } => {
+                phonetic(idx, n)
+            }
+            _ => Ok(()),
+        }
+    }
+    if !verbatim {
+        phonetic(idx, &q.filter).map_err(err)?;
+    }
     // DIALECT 1 lexes a stop word inside quotes as STOPWORD, which a phrase cannot hold; fields
     // without INDEXMISSING / INDEXEMPTY refuse `ismissing` and `""`.
     tree.check(&q.filter, dialect < 2 && !keep_stop)?;
@@ -95,6 +112,8 @@ fn explain(ctx: &mut Ctx, args: &mut Args, cmd: &str) -> Result<String, crate::e
 
 struct Tree<'a> {
     idx: &'a Index,
+    /// The `$phonetic` attribute of the word being written.
+    phonetic: std::cell::Cell<Option<bool>>,
     verbatim: bool,
     keep_stop: bool,
     /// DIALECT 2 reads numbers as numbers (never expanded); DIALECT 1 as words.
@@ -140,8 +159,8 @@ impl Tree<'_> {
             Node::Or(parts) => group(parts, Node::Or),
             Node::Not(inner) => self.prune(*inner).map(|n| Node::Not(Box::new(n))),
             Node::Optional(inner) => self.prune(*inner).map(|n| Node::Optional(Box::new(n))),
-            Node::Attr { node, weight, slop, inorder } => {
-                self.prune(*node).map(|n| Node::Attr { node: Box::new(n), weight, slop, inorder })
+            Node::Attr { node, weight, slop, inorder, phonetic } => {
+                self.prune(*node).map(|n| Node::Attr { node: Box::new(n), weight, slop, inorder, phonetic })
             }
             Node::Scoped { field, node } => self.prune(*node).map(|node| match node {
                 Node::And(_) | Node::Or(_) | Node::Not(_) | Node::Optional(_) => {
@@ -226,6 +245,10 @@ impl Tree<'_> {
                 for g in self.idx.synonym_terms(word) {
                     line(format!("{g}(expanded)"));
                 }
+                let code = self.idx.phonetic_term(word, field.as_deref(), self.phonetic.get());
+                if let Ok(Some(code)) = code {
+                    line(format!("{code}(expanded)"));
+                }
                 line(format!("+{stem}(expanded)"));
                 if stem != *word {
                     line(format!("{stem}(expanded)"));
@@ -290,10 +313,12 @@ impl Tree<'_> {
             }
             Node::Missing { field } => out.push_str(&format!("ISMISSING{{{field}}}\n")),
             Node::Empty { field } => out.push_str(&format!("{}\"\"\n", self.mask(Some(field)))),
-            Node::Attr { node, weight, slop, inorder } => {
+            Node::Attr { node, weight, slop, inorder, phonetic } => {
                 out.truncate(out.len() - 2 * depth);
                 let start = out.len();
+                let outer = self.phonetic.replace(*phonetic);
                 self.node(out, node, depth, scope, expand);
+                self.phonetic.set(outer);
                 let w = weight.filter(|w| *w != 1.0);
                 if let (Some(w), Node::Word { word, .. }) = (w, &**node) {
                     // On the word's own line (inside its UNION when it is expanded).

@@ -236,6 +236,12 @@ pub fn ft_config(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 search.config.insert("MAXEXPANSIONS", value.clone());
                 search.config.insert("MAXPREFIXEXPANSIONS", value);
             } else {
+                // Tokens are given their phonetic codes as they are indexed, with the
+                // setting of that moment.
+                if n == "MIN_PHONETIC_TERM_LEN" {
+                    let min = crate::args::parse_i64(value.as_bytes()).map_or(3, |v| v as usize);
+                    search.by_name.values_mut().for_each(|i| i.phonetic_min = min);
+                }
                 search.config.insert(n, value);
             }
             // Extra words after the value: set all the same, and said so.

@@ -70,6 +70,8 @@ pub struct Field {
     pub index_empty: bool,
     /// `INDEXMISSING`: a document without the field is findable (`ismissing(@f)`).
     pub index_missing: bool,
+    /// `PHONETIC dm:xx` (TEXT): each token also indexed as its Double Metaphone `<code`.
+    pub phonetic: bool,
 }
 
 impl Field {
@@ -85,6 +87,7 @@ impl Field {
             suffix_trie: false,
             index_empty: false,
             index_missing: false,
+            phonetic: false,
         }
     }
 
@@ -211,6 +214,8 @@ pub struct Index {
     pub kernel: Kernel,
     /// `ON JSON`: documents are JSON keys, fields are JSONPaths into them.
     pub on_json: bool,
+    /// MIN_PHONETIC_TERM_LEN when the documents were indexed: shorter tokens get no `<code`.
+    pub phonetic_min: usize,
     /// The command lines that defined the index, as given: FT.CREATE's, then each successful
     /// FT.ALTER's. Replaying them over the same keys builds the same index (see
     /// [`Index::definition`]).
@@ -239,6 +244,7 @@ impl Index {
             kernel: Kernel::default(),
             definition: Vec::new(),
             on_json: false,
+            phonetic_min: 3,
         };
         index.add_fields(fields, seed);
         index
@@ -250,6 +256,36 @@ impl Index {
     /// the documents, vectors and HNSW graph anew (FT.ALTER without SKIPINITIALSCAN too).
     pub fn definition(&self) -> &[Vec<Bytes>] {
         &self.definition
+    }
+
+    /// The field bits of a word's scope (all fields when None; see [`scope_fields`]).
+    pub fn mask_of(&self, field: Option<&str>) -> u64 {
+        let bit = |f: &str| {
+            let at = self.fields.iter().position(|x| x.attribute == f);
+            at.and_then(|i| 1u64.checked_shl(i as u32)).unwrap_or(0)
+        };
+        field.map_or(u64::MAX, |f| scope_fields(f).fold(0, |m, f| m | bit(f)))
+    }
+
+    /// The `<code` term a query word also looks for (RediSearch's DefaultExpander): when its
+    /// field (any field, unscoped) is PHONETIC; `$phonetic: true|false` (`want`) decides
+    /// instead, and is an error where no such field is.
+    pub fn phonetic_term(
+        &self,
+        word: &str,
+        field: Option<&str>,
+        want: Option<bool>,
+    ) -> Result<Option<String>, String> {
+        let on = match field {
+            None => self.fields.iter().any(|f| f.phonetic),
+            Some(f) => scope_fields(f).any(|f| self.field(f).is_some_and(|f| f.phonetic)),
+        };
+        match want {
+            Some(_) if !on => Err("field does not support phonetics".into()),
+            Some(false) => Ok(None),
+            _ if on => Ok(super::phonetic::term(word)),
+            _ => Ok(None),
+        }
     }
 
     /// A query word's synonym terms (`~id` per group it is in), as RediSearch expands it.
@@ -366,6 +402,9 @@ impl Index {
                 Kind::Text { nostem, .. } => {
                     let mut terms = Terms::of(raw, &self.stopwords, !nostem, lang);
                     terms.add_synonyms(&self.synonyms);
+                    if f.phonetic {
+                        terms.add_phonetics(self.phonetic_min);
+                    }
                     doc.words.insert(f.attribute.clone(), terms);
                 }
                 Kind::Tag { separator, case_sensitive } => {
@@ -430,9 +469,7 @@ impl Index {
                 }
             }
         }
-        doc.fwd = super::score::Forward::of(&self.fields, &doc.words, &self.synonyms, |a| {
-            blobs.iter().any(|(b, _)| b == a)
-        });
+        doc.fwd = super::score::Forward::of(self, &doc.words, |a| blobs.iter().any(|(b, _)| b == a));
         self.max_doc_id += 1;
         let id = self.max_doc_id;
         for (attr, staged) in blobs {
@@ -687,4 +724,10 @@ pub fn parse_geo_text(raw: &[u8]) -> Option<(f64, f64)> {
         crate::float::parse_double(part)
     };
     Some((number(&raw[..split])?, number(&raw[split + 1..])?))
+}
+
+/// The fields of a word's scope: one attribute, or INFIELDS' several joined by NUL (RediSearch
+/// gives the words one field mask of them all).
+pub fn scope_fields(scope: &str) -> impl Iterator<Item = &str> {
+    scope.split('\0')
 }

@@ -24,6 +24,7 @@ pub mod fuzzy;
 pub mod highlight;
 pub mod hnsw;
 pub mod index;
+pub mod phonetic;
 pub mod profile;
 pub mod query;
 pub mod score;
@@ -55,6 +56,8 @@ pub struct Indexes {
     pub dicts: std::collections::BTreeMap<Bytes, std::collections::BTreeSet<Bytes>>,
     /// FT.CONFIG SET's values (the rest keep their defaults; see `extras::config_value`).
     pub config: std::collections::HashMap<&'static str, String>,
+    /// How many rows each step of the last FT.AGGREGATE passed on (FT.PROFILE's counters).
+    pub steps: Vec<usize>,
 }
 
 impl Indexes {

@@ -90,15 +90,12 @@ fn tree(idx: &Index, node: &Node, how: Matching) -> Result<It, CmdError> {
             children: vec![],
         },
         Node::Word { field, word } => {
-            let mask = field.as_deref().map_or(u64::MAX, |f| {
-                idx.fields
-                    .iter()
-                    .position(|x| x.attribute == f)
-                    .and_then(|i| 1u64.checked_shl(i as u32))
-                    .unwrap_or(0)
-            });
+            let mask = idx.mask_of(field.as_deref());
             let mut terms = vec![word.clone()];
-            terms.extend(idx.synonym_terms(word));
+            if !how.verbatim {
+                terms.extend(idx.synonym_terms(word));
+                terms.extend(idx.phonetic_term(word, field.as_deref(), how.phonetic).map_err(err)?);
+            }
             if let Some(s) = how.stem(idx, word) {
                 terms.push(format!("+{s}"));
                 if s != *word {
@@ -191,7 +188,8 @@ fn tree(idx: &Index, node: &Node, how: Matching) -> Result<It, CmdError> {
             }
             It { ty: "INTERSECT", query_type: None, term: None, counter: found, size: None, children }
         }
-        Node::Scoped { node, .. } | Node::Attr { node, .. } | Node::Optional(node) => tree(idx, node, how)?,
+        Node::Attr { node, phonetic, .. } => tree(idx, node, Matching { phonetic: *phonetic, ..how })?,
+        Node::Scoped { node, .. } | Node::Optional(node) => tree(idx, node, how)?,
         other => {
             let n = docs(other)?.len();
             It {
@@ -261,7 +259,12 @@ pub fn ft_profile(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ref f => tree(idx, f, how)?,
     };
     let matched = iterators.counter;
-    let processors = processors(search, &upper, matched, &reply);
+    let processors = processors(search, (&rest, &upper), matched, &reply, idx, &search_ix.steps);
+    // The highlighter finds each row's result again by skipping the root iterator to it.
+    let mut iterators = iterators;
+    if let Some((_, n)) = processors.iter().find(|p| p.0 == "Highlighter") {
+        iterators.counter += n;
+    }
     let s = |t: &str| Frame::Simple(t.to_string());
     let rp = |(ty, n): &(String, usize)| {
         let pairs = vec![
@@ -309,7 +312,14 @@ pub fn ft_profile(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 /// The result processors, with how many rows each passed on: the index's matches, then
 /// (FT.SEARCH) scoring or loading for SORTBY, sorting, loading the page; (FT.AGGREGATE) a
 /// processor per step.
-fn processors(search: bool, upper: &[String], matched: usize, reply: &Frame) -> Vec<(String, usize)> {
+fn processors(
+    search: bool,
+    (rest, upper): (&[Bytes], &[String]),
+    matched: usize,
+    reply: &Frame,
+    idx: &Index,
+    steps: &[usize],
+) -> Vec<(String, usize)> {
     let has = |n: &str| upper.iter().skip(1).any(|a| a == n);
     let mut out = vec![("Index".to_string(), matched)];
     let returned = match reply {
@@ -339,24 +349,139 @@ fn processors(search: bool, upper: &[String], matched: usize, reply: &Frame) -> 
         if !has("NOCONTENT") && !has("SORTBY") {
             out.push(("Loader".into(), returned));
         }
+        if !has("NOCONTENT") && (has("HIGHLIGHT") || has("SUMMARIZE")) {
+            out.push(("Highlighter".into(), returned));
+        }
         return out;
     }
-    let mut rows = matched;
-    for a in upper.iter().skip(1) {
-        // Fields a step reads are loaded before it (the engine keeps no sortable copies).
-        let loaded = out.iter().any(|(t, _)| t == "Loader");
-        if matches!(a.as_str(), "GROUPBY" | "SORTBY" | "APPLY" | "FILTER") && !loaded {
-            out.push(("Loader".into(), rows));
-        }
-        match a.as_str() {
-            "LOAD" => out.push(("Loader".into(), rows)),
-            "GROUPBY" => {
-                out.push(("Grouper".into(), returned));
-                rows = returned;
+    aggregate_processors(idx, rest, upper, steps, out)
+}
+
+/// FT.AGGREGATE's processors after the index's, step by step as RediSearch builds them: a
+/// Loader where GROUPBY or SORTBY read fields that are neither SORTABLE nor loaded yet, a
+/// Grouper, a Sorter (taking a LIMIT right after it), a Pager/Limiter for a LIMIT alone, a
+/// Projector per APPLY and a Filter per FILTER, named after the expression's top node; each
+/// counts the rows it passed on (`steps`: the rows after each step of the run).
+fn aggregate_processors(
+    idx: &Index,
+    rest: &[Bytes],
+    upper: &[String],
+    steps: &[usize],
+    mut out: Vec<(String, usize)>,
+) -> Vec<(String, usize)> {
+    let mut rows = out[0].1;
+    let mut have: Vec<String> =
+        idx.fields.iter().filter(|f| f.sortable).map(|f| f.attribute.clone()).collect();
+    let (mut grouped, mut k, mut i) = (false, 0, 1);
+    let arg = |i: usize| rest.get(i).map(|a| text(a)).unwrap_or_default();
+    let num = |i: usize| rest.get(i).and_then(|n| parse_i64(n)).unwrap_or(0).max(0) as usize;
+    let field = |a: String| a.strip_prefix('@').map(str::to_string);
+    // The rows after the next step of the run.
+    let next = |k: &mut usize, rows: usize| {
+        *k += 1;
+        steps.get(*k - 1).copied().unwrap_or(rows)
+    };
+    while i < rest.len() {
+        match upper[i].as_str() {
+            "LOAD" if arg(i + 1) == "*" => {
+                out.push(("Loader".into(), rows));
+                grouped = true;
+                i += 2;
             }
-            "SORTBY" => out.push(("Sorter".into(), rows.min(returned))),
-            _ => {}
+            "LOAD" => {
+                let n = num(i + 1);
+                have.extend((i + 2..i + 2 + n).map(|j| arg(j).trim_start_matches('@').to_string()));
+                out.push(("Loader".into(), rows));
+                i += 2 + n;
+            }
+            "GROUPBY" | "SORTBY" => {
+                let group = upper[i] == "GROUPBY";
+                let n = num(i + 1);
+                let mut need: Vec<String> = (i + 2..i + 2 + n).filter_map(|j| field(arg(j))).collect();
+                i += 2 + n;
+                while group && upper.get(i).is_some_and(|a| a == "REDUCE") {
+                    let n = num(i + 2);
+                    need.extend((i + 3..i + 3 + n).filter_map(|j| field(arg(j))));
+                    i += 3 + n;
+                    if upper.get(i).is_some_and(|a| a == "AS") {
+                        i += 2;
+                    }
+                }
+                if !grouped && need.iter().any(|f| !have.contains(f)) {
+                    out.push(("Loader".into(), rows));
+                    have.extend(need);
+                }
+                rows = next(&mut k, rows);
+                if group {
+                    out.push(("Grouper".into(), rows));
+                    grouped = true;
+                    continue;
+                }
+                if upper.get(i).is_some_and(|a| a == "MAX") {
+                    i += 2;
+                }
+                // A LIMIT right after SORTBY is the same arranging step.
+                if upper.get(i).is_some_and(|a| a == "LIMIT") {
+                    rows = next(&mut k, rows);
+                    i += 3;
+                }
+                out.push(("Sorter".into(), rows));
+            }
+            "LIMIT" => {
+                rows = next(&mut k, rows);
+                out.push(("Pager/Limiter".into(), rows));
+                i += 3;
+            }
+            "APPLY" | "FILTER" => {
+                let kind = if upper[i] == "APPLY" { "Projector" } else { "Filter" };
+                rows = next(&mut k, rows);
+                out.push((format!("{kind} - {}", label(&arg(i + 1))), rows));
+                have.extend((upper.get(i + 2).is_some_and(|a| a == "AS")).then(|| arg(i + 3)));
+                i += 2;
+            }
+            "PARAMS" => i += 2 + num(i + 1),
+            "DIALECT" | "TIMEOUT" | "SCORER" | "LANGUAGE" | "COUNT" | "MAXIDLE" | "AS" => i += 2,
+            _ => i += 1,
         }
     }
     out
+}
+
+/// RediSearch's name of an expression's top node: `Property n`, `Operator *`, `Predicate >`,
+/// `Function upper` (as written), `Inverted`, `Literal x`.
+fn label(raw: &str) -> String {
+    use super::filter::{Expr, Op};
+    let Ok(e) = super::filter::parse(raw) else { return String::new() };
+    match e {
+        Expr::Field(f) => format!("Property {f}"),
+        Expr::Num(n) => format!("Literal {}", crate::float::format_double(n)),
+        Expr::Str(s) => format!("Literal {s}"),
+        Expr::Not(_) => "Inverted".into(),
+        Expr::Neg(_) => "Operator -".into(),
+        Expr::Call(..) => {
+            let name = raw.trim_start_matches(|c: char| c == '(' || c.is_ascii_whitespace());
+            let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
+            format!("Function {}", &name[..end])
+        }
+        Expr::Binary(op, ..) => {
+            let sym = match op {
+                Op::Or => "||",
+                Op::And => "&&",
+                Op::Eq => "==",
+                Op::Ne => "!=",
+                Op::Lt => "<",
+                Op::Le => "<=",
+                Op::Gt => ">",
+                Op::Ge => ">=",
+                Op::Add => "+",
+                Op::Sub => "-",
+                Op::Mul => "*",
+                Op::Div => "/",
+                Op::Rem => "%",
+                Op::Pow => "^",
+            };
+            let kind = if sym.len() == 1 && !matches!(sym, "<" | ">") { "Operator" } else { "Predicate" };
+            format!("{kind} {sym}")
+        }
+    }
 }

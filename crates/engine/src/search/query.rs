@@ -85,12 +85,14 @@ pub enum Node {
     Empty {
         field: String,
     },
-    /// A clause with `=>{$weight: w; $slop: n; $inorder: true}`.
+    /// A clause with `=>{$weight: w; $slop: n; $inorder: true; $phonetic: false}`.
     Attr {
         node: Box<Node>,
         weight: Option<f64>,
         slop: Option<i64>,
         inorder: Option<bool>,
+        /// Expand a word to its phonetic code (or not), whatever its field says.
+        phonetic: Option<bool>,
     },
     Not(Box<Node>),
     And(Vec<Node>),
@@ -212,6 +214,8 @@ struct Parser<'a> {
     last_word: String,
     /// Keep `@field:(...)` groups as [`Node::Scoped`] (FT.EXPLAIN).
     scopes: bool,
+    /// Inside DIALECT 1's `~`, which takes everything up to the next `~`, `)` or the end.
+    tilde: bool,
 }
 
 /// A byte that can start or continue a word.
@@ -327,6 +331,17 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 None | Some(b')') | Some(b'|') => break,
                 Some(b'=') if self.at("=>") => break,
+                // DIALECT 1's `~` binds loosest: `~x y|z` is optional `x y|z` (lemon's TILDE).
+                Some(b'~') if self.dialect < 2 => {
+                    if self.tilde {
+                        break;
+                    }
+                    self.pos += 1;
+                    self.tilde = true;
+                    let rest = self.union();
+                    self.tilde = false;
+                    all.push(Node::Optional(Box::new(rest?)));
+                }
                 _ => {
                     let term = self.term()?;
                     all.push(self.with_attrs(term)?);
@@ -364,7 +379,10 @@ impl<'a> Parser<'a> {
                 if self.peek().is_none() {
                     return Err(format!("Syntax error at offset {open} near {}", self.last_word));
                 }
-                let inner = self.union()?;
+                let tilde = std::mem::replace(&mut self.tilde, false);
+                let inner = self.union();
+                self.tilde = tilde;
+                let inner = inner?;
                 self.expect(b')')?;
                 Ok(inner)
             }
@@ -733,17 +751,26 @@ impl<'a> Parser<'a> {
         if !(self.at("=>") && self.s.get(self.pos + 2) == Some(&b'{')) {
             return Ok(node);
         }
-        let (mut weight, mut slop, mut inorder) = (None, None, None);
+        let (mut weight, mut slop, mut inorder, mut phonetic) = (None, None, None, None);
         for (key, value) in self.attribute_list()? {
-            let bad = || format!("Invalid value ({value}) for `{key}`");
+            let bad = || format!("Invalid value ({value}) for `{}`", key.trim_start_matches('$'));
+            // RediSearch's ParseBoolean.
+            let boolean = || match value.to_ascii_lowercase().as_str() {
+                "true" | "1" => Ok(true),
+                "false" | "0" => Ok(false),
+                _ => Err(bad()),
+            };
             match key.to_ascii_lowercase().as_str() {
                 "$weight" => weight = Some(crate::float::parse_double(value.as_bytes()).ok_or_else(bad)?),
                 "$slop" => slop = Some(crate::args::parse_i64(value.as_bytes()).ok_or_else(bad)?),
-                "$inorder" => inorder = Some(value.eq_ignore_ascii_case("true")),
+                "$inorder" => inorder = Some(boolean()?),
+                "$phonetic" => phonetic = Some(boolean()?),
                 _ => return Err(format!("Invalid attribute {}", key.trim_start_matches('$'))),
             }
         }
-        Ok(Node::Attr { node: Box::new(node), weight, slop, inorder })
+        // `$phonetic` is the word's own: a group keeps its words' defaults.
+        let phonetic = phonetic.filter(|_| matches!(node, Node::Word { .. }));
+        Ok(Node::Attr { node: Box::new(node), weight, slop, inorder, phonetic })
     }
 
     /// `=>{$name: value; ...}`'s pairs (the parser is at `=>{`).
@@ -884,31 +911,48 @@ impl Knn {
     }
 }
 
-/// FT.SEARCH INFIELDS: unscoped words look in these fields only (one field: scoped to it; more:
-/// any of them).
+/// FT.SEARCH INFIELDS: the query's text clauses look in these fields only, as RediSearch's
+/// field mask over the whole query: unscoped ones in all of them (one scope, see
+/// [`super::index::scope_fields`]), scoped ones in those of their fields that are listed.
 pub fn in_fields(node: Node, fields: &[String]) -> Node {
-    match fields {
-        [one] => scope(node, one),
-        _ => Node::Or(fields.iter().map(|f| scope(node.clone(), f)).collect()),
-    }
+    rescope(node, &|f: Option<String>| match f {
+        None => fields.join("\0"),
+        Some(f) => {
+            let kept: Vec<&str> =
+                super::index::scope_fields(&f).filter(|x| fields.iter().any(|l| l == x)).collect();
+            // No field left: a scope no attribute has.
+            if kept.is_empty() {
+                "\0".into()
+            } else {
+                kept.join("\0")
+            }
+        }
+    })
 }
 
 /// Restrict unscoped words inside `@field:(...)` to `field`.
 fn scope(node: Node, field: &str) -> Node {
+    rescope(node, &|f: Option<String>| f.unwrap_or_else(|| field.to_string()))
+}
+
+/// `node` with the scope of each text clause given by `to` from its own.
+fn rescope(node: Node, to: &dyn Fn(Option<String>) -> String) -> Node {
+    let f = |field| Some(to(field));
     match node {
-        Node::Word { field: None, word } => Node::Word { field: Some(field.to_string()), word },
-        Node::Prefix { field: None, prefix } => Node::Prefix { field: Some(field.to_string()), prefix },
-        Node::Suffix { field: None, suffix } => Node::Suffix { field: Some(field.to_string()), suffix },
-        Node::Contains { field: None, infix } => Node::Contains { field: Some(field.to_string()), infix },
-        Node::Fuzzy { field: None, word, dist } => Node::Fuzzy { field: Some(field.to_string()), word, dist },
-        Node::Phrase { field: None, words } => Node::Phrase { field: Some(field.to_string()), words },
-        Node::Not(n) => Node::Not(Box::new(scope(*n, field))),
-        Node::Optional(n) => Node::Optional(Box::new(scope(*n, field))),
-        Node::Attr { node, weight, slop, inorder } => {
-            Node::Attr { node: Box::new(scope(*node, field)), weight, slop, inorder }
+        Node::Word { field, word } => Node::Word { field: f(field), word },
+        Node::Prefix { field, prefix } => Node::Prefix { field: f(field), prefix },
+        Node::Suffix { field, suffix } => Node::Suffix { field: f(field), suffix },
+        Node::Contains { field, infix } => Node::Contains { field: f(field), infix },
+        Node::Fuzzy { field, word, dist } => Node::Fuzzy { field: f(field), word, dist },
+        Node::Phrase { field, words } => Node::Phrase { field: f(field), words },
+        Node::Not(n) => Node::Not(Box::new(rescope(*n, to))),
+        Node::Optional(n) => Node::Optional(Box::new(rescope(*n, to))),
+        Node::Attr { node, weight, slop, inorder, phonetic } => {
+            Node::Attr { node: Box::new(rescope(*node, to)), weight, slop, inorder, phonetic }
         }
-        Node::And(v) => Node::And(v.into_iter().map(|n| scope(n, field)).collect()),
-        Node::Or(v) => Node::Or(v.into_iter().map(|n| scope(n, field)).collect()),
+        Node::Scoped { field, node } => Node::Scoped { field, node: Box::new(rescope(*node, to)) },
+        Node::And(v) => Node::And(v.into_iter().map(|n| rescope(n, to)).collect()),
+        Node::Or(v) => Node::Or(v.into_iter().map(|n| rescope(n, to)).collect()),
         other => other,
     }
 }
@@ -925,7 +969,7 @@ pub fn parse_with(
     dialect: i64,
     scopes: bool,
 ) -> Result<Query, ParseError> {
-    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new(), scopes };
+    let mut p = Parser { s: query, pos: 0, params, dialect, last_word: String::new(), scopes, tilde: false };
     // An empty query is no error: it finds nothing.
     if query.iter().all(u8::is_ascii_whitespace) {
         return Ok(Query { filter: Node::Or(Vec::new()), knn: None });
@@ -956,8 +1000,15 @@ pub fn parse_with(
         // word. `-a=>[...]`, `a b=>[...]` or `a | b=>[...]` bind the arrow to the last clause
         // only, which RediSearch refuses.
         let arrow = p.pos;
-        let mut probe =
-            Parser { s: &query[..arrow], pos: 0, params, dialect, last_word: String::new(), scopes };
+        let mut probe = Parser {
+            s: &query[..arrow],
+            pos: 0,
+            params,
+            dialect,
+            last_word: String::new(),
+            scopes,
+            tilde: false,
+        };
         probe.skip_ws();
         let single = probe.peek() != Some(b'-') && probe.term().is_ok() && {
             probe.skip_ws();

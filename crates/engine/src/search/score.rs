@@ -4,7 +4,7 @@
 //! TFIDF.DOCNORM, BM25, BM25STD, DISMAX, DOCSCORE, HAMMING), with their float and integer
 //! arithmetic kept as the C code has it, since replies print every digit.
 
-use super::index::{Doc, Field, Index, Kind};
+use super::index::{Doc, Index, Kind};
 use super::query::Node;
 use super::text::Terms;
 use crate::frame::Frame;
@@ -38,12 +38,13 @@ impl Forward {
     /// term and to the length, its stem `max(1, weight * 0.2)`.
     /// Each vector the document has (`vector(attribute)`) adds one to its largest frequency.
     /// A token in synonym groups adds as much to each `~group` term (not to the length).
+    /// A PHONETIC field's token adds its `<code` as much (see [`super::phonetic::codes`]).
     pub fn of(
-        fields: &[Field],
+        idx: &super::index::Index,
         words: &HashMap<String, Terms>,
-        synonyms: &indexmap::IndexMap<String, Vec<String>>,
         vector: impl Fn(&str) -> bool,
     ) -> Forward {
+        let (fields, synonyms) = (&idx.fields, &idx.synonyms);
         let mut fwd = Forward::default();
         let mut pos = 0u32;
         for (i, field) in fields.iter().enumerate() {
@@ -57,7 +58,9 @@ impl Forward {
             let raw = (score as u32).max(1);
             let stemmed = ((f64::from(score) * 0.2) as f32 as u32).max(1);
             let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
-            for token in &terms.sequence {
+            let codes =
+                super::phonetic::codes(if field.phonetic { &terms.sequence } else { &[] }, idx.phonetic_min);
+            for (i, token) in terms.sequence.iter().enumerate() {
                 pos = pos.wrapping_add(1);
                 fwd.add(token.clone(), raw, bit, pos);
                 fwd.len = fwd.len.wrapping_add(raw);
@@ -69,6 +72,9 @@ impl Forward {
                 }
                 for g in synonyms.get(token).into_iter().flatten() {
                     fwd.add(format!("~{g}"), raw, bit, pos);
+                }
+                if let Some(Some(code)) = codes.get(i) {
+                    fwd.add(code.clone(), raw, bit, pos);
                 }
             }
         }
@@ -273,6 +279,8 @@ pub struct Scoring<'a> {
     counts: RefCell<HashMap<(u8, String, String), usize>>,
     /// Under a KNN, a word's expansions stop at the first one the document has (measured).
     quick: std::cell::Cell<bool>,
+    /// The `$phonetic` attribute of the word being expanded.
+    phonetic: std::cell::Cell<Option<bool>>,
 }
 
 impl<'a> Scoring<'a> {
@@ -289,6 +297,7 @@ impl<'a> Scoring<'a> {
             stats: Stats { num_docs, avg_len },
             counts: RefCell::new(HashMap::new()),
             quick: std::cell::Cell::new(false),
+            phonetic: std::cell::Cell::new(None),
         }
     }
 
@@ -310,6 +319,26 @@ impl<'a> Scoring<'a> {
         let r = if knn { Res::agg(Ty::Union, vec![Res::leaf(Ty::Virtual, 0, 1.0), r]) } else { r };
         let value = self.value(&r, doc, knn);
         (value, explain.then(|| self.explain(&r, doc, knn, value)))
+    }
+
+    /// The query's terms in `doc` as the highlighter reads them from the result's offset
+    /// iterator: (position, term id, IDF), by position, ties in the order of the result's
+    /// leaves.
+    pub(super) fn offsets(&self, node: &Node, doc: &Doc) -> Vec<(u32, usize, f32)> {
+        fn walk(r: &Res, out: &mut Vec<(u32, usize, f32)>, id: &mut usize) {
+            if let Ty::Term { idf, .. } = r.ty {
+                out.extend(r.offsets.iter().flatten().map(|&p| (p, *id, idf as f32)));
+                *id += 1;
+            }
+            r.children.iter().for_each(|c| walk(c, out, id));
+        }
+        self.quick.set(false);
+        let mut out = Vec::new();
+        if let Some(r) = self.res(node, doc) {
+            walk(&r, &mut out, &mut 0);
+        }
+        crate::order::sort_by_key(&mut out, |h| h.0);
+        out
     }
 
     fn value(&self, r: &Res, doc: &Doc, knn: bool) -> f64 {
@@ -457,16 +486,7 @@ impl<'a> Scoring<'a> {
 
     /// The field bit of `field` (all fields when None).
     fn mask(&self, field: Option<&str>) -> u64 {
-        match field {
-            None => u64::MAX,
-            Some(f) => self
-                .idx
-                .fields
-                .iter()
-                .position(|x| x.attribute == f)
-                .and_then(|i| 1u64.checked_shl(i as u32))
-                .unwrap_or(0),
-        }
+        self.idx.mask_of(field)
     }
 
     /// The text term `t` of `doc` within `mask`, as a term result.
@@ -479,7 +499,9 @@ impl<'a> Scoring<'a> {
     /// children of an intersection (smallest first; a nested intersection counts 0).
     fn estimate(&self, node: &Node) -> usize {
         match node {
-            Node::Word { word, .. } => self.expansions(word).iter().map(|t| self.count(0, "", t)).sum(),
+            Node::Word { word, field } => {
+                self.expansions(word, field.as_deref()).iter().map(|t| self.count(0, "", t)).sum()
+            }
             Node::Tag { field, values } => {
                 values.iter().map(|v| self.count(1, field, &self.tag(field, v))).sum()
             }
@@ -505,11 +527,13 @@ impl<'a> Scoring<'a> {
         }
     }
 
-    /// A query word's terms: itself, then (unless VERBATIM) `+stem` and the stem when it differs.
-    fn expansions(&self, word: &str) -> Vec<String> {
+    /// A query word's terms: itself, then (unless VERBATIM) its synonym groups, its phonetic
+    /// code, `+stem` and the stem when it differs.
+    fn expansions(&self, word: &str, field: Option<&str>) -> Vec<String> {
         let mut out = vec![word.to_string()];
         if !self.verbatim.get() {
             out.extend(self.idx.synonym_terms(word));
+            out.extend(self.idx.phonetic_term(word, field, self.phonetic.get()).ok().flatten());
             let s = super::text::stem_in(word, self.lang);
             out.push(format!("+{s}"));
             if s != word {
@@ -537,7 +561,7 @@ impl<'a> Scoring<'a> {
             Node::All => Some(Res::leaf(Ty::Virtual, 1, 1.0)),
             Node::Word { field, word } => {
                 let mask = self.mask(field.as_deref());
-                let expansions = self.expansions(word);
+                let expansions = self.expansions(word, field.as_deref());
                 let mut terms: Vec<Res> =
                     expansions.iter().filter_map(|t| self.text_term(doc, t, mask)).collect();
                 if self.quick.get() {
@@ -616,8 +640,11 @@ impl<'a> Scoring<'a> {
             Node::Not(_) => Some(Res::leaf(Ty::Virtual, 0, 1.0)),
             Node::Scoped { node, .. } => self.res(node, doc),
             // `$weight` weighs the word's own term (not its expansions), or a whole clause.
-            Node::Attr { node, weight, .. } => {
-                let mut r = self.res(node, doc)?;
+            Node::Attr { node, weight, phonetic, .. } => {
+                let outer = self.phonetic.replace(*phonetic);
+                let r = self.res(node, doc);
+                self.phonetic.set(outer);
+                let mut r = r?;
                 if let (Some(w), Node::Word { word, .. }) = (weight, &**node) {
                     if r.term == *word {
                         r.weight = *w;

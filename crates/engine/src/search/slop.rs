@@ -10,19 +10,14 @@ use super::query::Node;
 /// The sorted positions at which `node` matches in `doc` (None: it has no positions, as a
 /// tag or a number).
 pub(super) fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> Option<Vec<u32>> {
-    let mask = |field: &Option<String>| {
-        field.as_deref().map_or(u64::MAX, |f| {
-            idx.fields
-                .iter()
-                .position(|x| x.attribute == f)
-                .and_then(|i| 1u64.checked_shl(i as u32))
-                .unwrap_or(0)
-        })
-    };
+    let mask = |field: &Option<String>| idx.mask_of(field.as_deref());
     let mut out: Vec<u32> = match node {
         Node::Word { field, word } => {
             let mut terms = vec![word.clone()];
-            terms.extend(idx.synonym_terms(word));
+            if !how.verbatim {
+                terms.extend(idx.synonym_terms(word));
+                terms.extend(idx.phonetic_term(word, field.as_deref(), how.phonetic).ok().flatten());
+            }
             if let Some(s) = how.stem(idx, word) {
                 terms.push(format!("+{s}"));
                 terms.push(s);
@@ -43,7 +38,10 @@ pub(super) fn positions(idx: &Index, doc: &Doc, node: &Node, how: Matching) -> O
                 .flat_map(|(_, dt)| dt.pos.iter().copied())
                 .collect()
         }
-        Node::Attr { node, .. } | Node::Scoped { node, .. } => return positions(idx, doc, node, how),
+        Node::Attr { node, phonetic, .. } => {
+            return positions(idx, doc, node, Matching { phonetic: *phonetic, ..how })
+        }
+        Node::Scoped { node, .. } => return positions(idx, doc, node, how),
         // A union's positions are those of its children that match here.
         Node::Or(parts) => {
             let lists: Vec<Vec<u32>> = parts.iter().filter_map(|p| positions(idx, doc, p, how)).collect();

@@ -22,9 +22,46 @@ pub const DEFAULT_STOPWORDS: [&str; 33] = [
 
 /// Words of a text value, split on punctuation and spaces, with ASCII letters lowercased.
 pub fn tokenize(text: &[u8]) -> impl Iterator<Item = String> + '_ {
-    text.split(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80))
-        .filter(|w| !w.is_empty())
-        .map(|w| String::from_utf8_lossy(w).to_ascii_lowercase())
+    tokens(text).into_iter().map(|(_, t)| t)
+}
+
+/// RediSearch's token separators (toksep.h): spaces, tabs and ASCII punctuation but `_` and `\`.
+pub fn separator(c: u8) -> bool {
+    b" \t,./(){}[]:;~!@#$%^&*-=+|'`\"<>?".contains(&c)
+}
+
+/// RediSearch's tokens of a text (`toksep`, then `DefaultNormalize`), with the byte offset each
+/// starts at: split at separators a backslash does not escape; within a token, control bytes
+/// (a newline too: `a\nb` is the token `ab`), unescaped blanks and escaping backslashes are
+/// dropped and ASCII letters lowercased; tokens left empty are skipped.
+pub fn tokens(text: &[u8]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = start;
+        let mut escaped = false;
+        while end < text.len() && (escaped || !separator(text[end])) {
+            escaped = !escaped && text[end] == b'\\';
+            end += 1;
+        }
+        let mut word = Vec::new();
+        let mut escaped = false;
+        for &c in &text[start..end] {
+            if (matches!(c, b' ' | b'\t') && !escaped) || c < 0x20 || c == 0x7f {
+            } else if c == b'\\' && !escaped {
+                escaped = true;
+                continue;
+            } else {
+                word.push(c.to_ascii_lowercase());
+            }
+            escaped = false;
+        }
+        if !word.is_empty() {
+            out.push((start, String::from_utf8_lossy(&word).into_owned()));
+        }
+        start = end + 1;
+    }
+    out
 }
 
 /// Unicode lowercase (SORTBY's key for a SORTABLE text or tag). Natively std's `to_lowercase`;
@@ -201,6 +238,11 @@ impl Terms {
         }
         let Some(s) = word_stem else { return false };
         self.tokens.contains(s) || self.stems.as_ref().is_some_and(|stems| stems.contains(s))
+    }
+
+    /// Add the `<code`s of a PHONETIC field's tokens (see [`super::phonetic::codes`]).
+    pub fn add_phonetics(&mut self, min: usize) {
+        self.tokens.extend(super::phonetic::codes(&self.sequence, min).into_iter().flatten());
     }
 
     /// Do these exact words stand next to each other, in this order?
