@@ -466,6 +466,14 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                 opts.2 = args.eat("INDEXMISSING");
                 Kind::Geo
             }
+            "GEOSHAPE" => {
+                let flat = args.eat("FLAT");
+                if !flat {
+                    args.eat("SPHERICAL");
+                }
+                opts.2 = args.eat("INDEXMISSING");
+                Kind::GeoShape { flat }
+            }
             "VECTOR" => {
                 let spec = vector_spec(args)?;
                 opts.2 = args.eat("INDEXMISSING");
@@ -848,6 +856,18 @@ pub(super) fn evaluate(
                         .get(field)
                         .is_some_and(|&(x, y)| crate::geohash::distance(*lon, *lat, x, y) <= within)
                 })
+                .map(|(id, _)| *id)
+                .collect()
+        }
+        Node::GeoShape { field, op, wkt } => {
+            let Some(Kind::GeoShape { flat }) = idx.field(field).map(|f| &f.kind) else {
+                return Ok(BTreeSet::new());
+            };
+            let shape = super::geoshape::from_wkt(wkt, *flat)
+                .map_err(|e| err(format!("Error querying geoshape index: {e}")))?;
+            idx.docs
+                .iter()
+                .filter(|(_, d)| d.shapes.get(field).is_some_and(|s| op.test(s, &shape)))
                 .map(|(id, _)| *id)
                 .collect()
         }
@@ -1543,6 +1563,10 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
                 Kind::Numeric => pairs[2].1 = s("NUMERIC"),
                 Kind::Geo => pairs[2].1 = s("GEO"),
+                Kind::GeoShape { flat } => {
+                    pairs[2].1 = s("GEOSHAPE");
+                    pairs.push((s("coord_system"), s(if *flat { "FLAT" } else { "SPHERICAL" })));
+                }
                 Kind::Vector(v) => {
                     pairs[2].1 = s("VECTOR");
                     pairs.extend([

@@ -47,6 +47,10 @@ pub enum Kind {
     Numeric,
     /// A point, written `lon,lat` (or `lon lat`).
     Geo,
+    /// WKT points and polygons; `flat` for FLAT (Cartesian), else SPHERICAL.
+    GeoShape {
+        flat: bool,
+    },
     Vector(VectorSpec),
 }
 
@@ -171,6 +175,8 @@ pub struct Doc {
     /// GEO fields' points as RediSearch keeps them: the centre of their 52-bit geohash cell
     /// (longitude, latitude), which is what radius queries measure from.
     pub geos: HashMap<String, (f64, f64)>,
+    /// GEOSHAPE fields' shapes.
+    pub shapes: HashMap<String, super::geoshape::Shape>,
     /// The document's forward index, as RediSearch builds it for scoring (see [`super::score`]).
     pub fwd: super::score::Forward,
     /// INDEXMISSING fields the document lacks, and INDEXEMPTY fields it has empty.
@@ -342,6 +348,8 @@ impl Index {
             .and_then(|l| super::text::Lang::parse(l))
             .unwrap_or(self.language);
         let mut blobs: Vec<(String, Vectors)> = Vec::new();
+        // Failures that leave the document indexed (GEOSHAPE's).
+        let mut soft: Vec<(String, String)> = Vec::new();
         for f in &self.fields {
             let Some(raw) = hash.get(&f.identifier) else {
                 if f.index_missing {
@@ -362,7 +370,8 @@ impl Index {
             }
             match &f.kind {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
-                Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric | Kind::Geo if f.noindex => {}
+                Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric | Kind::Geo | Kind::GeoShape { .. }
+                    if f.noindex => {}
                 Kind::Text { nostem, .. } => {
                     let mut terms = Terms::of(raw, &self.stopwords, !nostem, lang);
                     terms.add_synonyms(&self.synonyms);
@@ -386,6 +395,14 @@ impl Index {
                         self.fail(&f.attribute.clone(), msg, key);
                         return;
                     }
+                },
+                // A shape RediSearch cannot read is a failure, but the document stays indexed
+                // (its geometry index is written after the document table).
+                Kind::GeoShape { flat } => match super::geoshape::from_wkt(raw, *flat) {
+                    Ok(shape) => {
+                        doc.shapes.insert(f.attribute.clone(), shape);
+                    }
+                    Err(msg) => soft.push((f.attribute.clone(), format!("Error indexing geoshape: {msg}"))),
                 },
                 Kind::Geo => match parse_geo(raw) {
                     Ok(point) => {
@@ -433,6 +450,9 @@ impl Index {
         doc.fwd = super::score::Forward::of(&self.fields, &doc.words, &self.synonyms, |a| {
             blobs.iter().any(|(b, _)| b == a)
         });
+        for (attr, msg) in soft {
+            self.fail(&attr, msg, key);
+        }
         self.max_doc_id += 1;
         let id = self.max_doc_id;
         for (attr, staged) in blobs {
@@ -603,7 +623,14 @@ fn json_matches<'a>(doc: &'a Json, identifier: &[u8]) -> Vec<&'a Json> {
 fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (String, String)> {
     let mut out = IndexMap::new();
     let invalid = |f: &Field, v: &Json| {
+        // A GEOSHAPE field's own check (RediSearch's `JSON_checkType`).
+        let shape = matches!(f.kind, Kind::GeoShape { .. });
         let can = match v {
+            Json::Int(_) | Json::Big(_) | Json::Float(_) if shape => {
+                "Numeric type can represent only NUMERIC field"
+            }
+            Json::Bool(_) if shape => "Boolean type can be represent only TAG field",
+            Json::Arr(_) if shape => "Array type cannot represent GEOMETRY field",
             Json::Str(_) => "String type can represent only TEXT, TAG, GEO or GEOMETRY field",
             Json::Int(_) | Json::Big(_) | Json::Float(_) => "Number type can represent only NUMERIC field",
             Json::Bool(_) => "Boolean type can represent only TAG field",
@@ -634,7 +661,7 @@ fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (
             Ok(parts.join(sep))
         };
         let value = match &f.kind {
-            Kind::Text { .. } | Kind::Geo => strings(" ")?.into_bytes(),
+            Kind::Text { .. } | Kind::Geo | Kind::GeoShape { .. } => strings(" ")?.into_bytes(),
             Kind::Tag { separator, .. } => strings(&(*separator as char).to_string())?.into_bytes(),
             Kind::Numeric => match first {
                 Json::Int(_) | Json::Big(_) | Json::Float(_) => first.to_text().into_bytes(),

@@ -21,6 +21,7 @@ pub mod extras;
 pub mod filter;
 pub mod funcs;
 pub mod fuzzy;
+pub mod geoshape;
 pub mod highlight;
 pub mod hnsw;
 pub mod index;
