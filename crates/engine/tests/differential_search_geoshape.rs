@@ -340,6 +340,140 @@ fn documents_change_and_go() {
     ]);
 }
 
+/// A shape match scores as a virtual result of no weight nor frequency, alone or beside words.
+#[test]
+fn scores_of_shape_matches() {
+    let mut s = Session::new();
+    s.run(&["FT.DROPINDEX", "gsx", "DD"]);
+    s.same(&[
+        "FT.CREATE",
+        "gsx",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "gsx:",
+        "SCHEMA",
+        "geom",
+        "GEOSHAPE",
+        "FLAT",
+        "t",
+        "TEXT",
+    ]);
+    common::wait_indexed(&mut s, "gsx");
+    s.script(&[
+        &["HSET", "gsx:1", "geom", "POINT(1 1)", "t", "hello world"],
+        &["HSET", "gsx:2", "geom", "POINT(2 2)", "t", "hello hello"],
+        &["HSET", "gsx:3", "geom", "POLYGON((0 0, 0 3, 3 3, 3 0, 0 0))", "t", "world"],
+    ]);
+    let q = "POLYGON((0 0, 0 5, 5 5, 5 0, 0 0))";
+    for query in ["@geom:[INTERSECTS $q]", "@geom:[INTERSECTS $q] hello", "@geom:[INTERSECTS $q] | hello"] {
+        for scorer in ["TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE"] {
+            s.same(&[
+                "FT.SEARCH",
+                "gsx",
+                query,
+                "PARAMS",
+                "2",
+                "q",
+                q,
+                "WITHSCORES",
+                "SCORER",
+                scorer,
+                "NOCONTENT",
+                "DIALECT",
+                "2",
+            ]);
+        }
+        s.same(&[
+            "FT.SEARCH",
+            "gsx",
+            query,
+            "PARAMS",
+            "2",
+            "q",
+            q,
+            "WITHSCORES",
+            "EXPLAINSCORE",
+            "NOCONTENT",
+            "DIALECT",
+            "2",
+        ]);
+    }
+}
+
+/// Documents with no text score NaN under TF-IDF (no weight over no frequency): a NaN ties with
+/// every score, so the order is the one RediSearch's min-max heap leaves, for each LIMIT.
+#[test]
+fn nan_scores_keep_the_heap_order() {
+    let mut s = Session::new();
+    s.run(&["FT.DROPINDEX", "gsn", "DD"]);
+    s.same(&[
+        "FT.CREATE",
+        "gsn",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "gsn:",
+        "SCHEMA",
+        "geom",
+        "GEOSHAPE",
+        "FLAT",
+        "t",
+        "TEXT",
+    ]);
+    common::wait_indexed(&mut s, "gsn");
+    for i in 0..23 {
+        let key = format!("gsn:{i}");
+        let point = format!("POINT({} {})", i % 5, i % 7);
+        let words = ["hello", "hello world", "world", "a", ""][i % 5];
+        if i % 3 == 0 {
+            s.same(&["HSET", &key, "geom", &point]);
+        } else {
+            s.same(&["HSET", &key, "geom", &point, "t", words]);
+        }
+    }
+    let q = "POLYGON((0 0, 0 10, 10 10, 10 0, 0 0))";
+    for query in
+        ["@geom:[WITHIN $q]", "@geom:[WITHIN $q] | hello", "-@t:world", "-hello | @geom:[CONTAINS $q]"]
+    {
+        for limit in [&["0", "10"][..], &["0", "30"], &["3", "5"], &["0", "1"], &["20", "10"]] {
+            s.same(&[
+                "FT.SEARCH",
+                "gsn",
+                query,
+                "PARAMS",
+                "2",
+                "q",
+                q,
+                "WITHSCORES",
+                "NOCONTENT",
+                "LIMIT",
+                limit[0],
+                limit[1],
+                "DIALECT",
+                "2",
+            ]);
+            s.same(&[
+                "FT.SEARCH",
+                "gsn",
+                query,
+                "PARAMS",
+                "2",
+                "q",
+                q,
+                "NOCONTENT",
+                "LIMIT",
+                limit[0],
+                limit[1],
+                "DIALECT",
+                "2",
+            ]);
+        }
+    }
+}
+
 #[test]
 fn spherical_shapes_far_from_edges() {
     let mut s = Session::new();

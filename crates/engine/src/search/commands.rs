@@ -1279,11 +1279,25 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             (row.score, row.explained) = scoring.scored(&q.filter, doc, q.knn.is_some(), opts.explain);
         }
     }
+    // The heap below keeps only the page's worth; the count is of all matches.
+    let total = rows.len() as i64;
     // Without SORTBY, text hits rank by score (ties by doc id); KNN results by distance,
     // unless WITHSCORES or SCORER asks for scores (then by score too, as RediSearch).
     if opts.sortby.is_none() && (q.knn.is_none() || opts.withscores || opts.scorer.is_some()) {
-        let key = |r: &Row| if r.score.is_nan() { f64::NEG_INFINITY } else { r.score };
-        crate::order::sort_by(&mut rows, |a, b| key(b).total_cmp(&key(a)));
+        if rows.iter().any(|r| r.score.is_nan()) {
+            // A NaN score ties with every other: only RediSearch's own heap gives its order.
+            use std::cmp::Ordering::{Greater, Less};
+            let keep = opts.offset.saturating_add(opts.limit);
+            // `cmpByScore`: by score where comparable, else the older document first.
+            rows = super::heap::best(rows, keep, |a, b| match a.score.partial_cmp(&b.score) {
+                Some(Less) => Less,
+                Some(Greater) => Greater,
+                _ if a.id > b.id => Less,
+                _ => Greater,
+            });
+        } else {
+            crate::order::sort_by(&mut rows, |a, b| b.score.total_cmp(&a.score));
+        }
     }
     if let Some((field, desc)) = &opts.sortby {
         let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric));
@@ -1328,7 +1342,6 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         });
         rows = keyed.into_iter().map(|(_, r)| r).collect();
     }
-    let total = rows.len() as i64;
     let page: Vec<&Row> = rows.iter().skip(opts.offset).take(opts.limit).collect();
     let nocontent = opts.nocontent || opts.returns.as_ref().is_some_and(|r| r.is_empty());
     // RediSearch loads the SORTBY field first, so it leads each document's fields; a RETURN list

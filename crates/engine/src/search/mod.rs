@@ -22,6 +22,7 @@ pub mod filter;
 pub mod funcs;
 pub mod fuzzy;
 pub mod geoshape;
+pub mod heap;
 pub mod highlight;
 pub mod hnsw;
 pub mod index;
