@@ -620,6 +620,29 @@ fn json_documents_hold_wkt_strings() {
         &["num_docs", "hash_indexing_failures", "attributes", "Index Errors"],
         "JSON.SET",
     );
+    // Other JSON types: an array, a GeoJSON object (not read in 2.10), a boolean, null, none; a
+    // wrong type fails the document, not the field (FT.INFO's field statistics).
+    for (i, doc) in [
+        r#"{"geom":["POINT(1 1)"],"name":"f"}"#,
+        r#"{"geom":{"type":"Point","coordinates":[1,1]},"name":"g"}"#,
+        r#"{"geom":true,"name":"h"}"#,
+        r#"{"geom":null,"name":"i"}"#,
+        r#"{"name":"j"}"#,
+        r#"{"geom":"POINT(1 1)","name":null}"#,
+        r#"{"geom":"POINT(1 1)","name":5}"#,
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.same(&["JSON.SET", &format!("jgs:x{i}"), "$", doc]);
+        info_same(
+            &mut s,
+            "jgs:idx",
+            &["num_docs", "hash_indexing_failures", "Index Errors", "field statistics"],
+            doc,
+        );
+    }
+    s.same(&["FT.SEARCH", "jgs:idx", "*", "NOCONTENT", "LIMIT", "0", "20"]);
 }
 
 /// A random shape on a small integer grid, so that points fall on edges and corners, polygons

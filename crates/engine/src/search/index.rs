@@ -325,8 +325,11 @@ impl Index {
                     view = fields;
                     &view
                 }
-                Err((attribute, msg)) => {
-                    self.fail(&attribute, msg, key);
+                // A value of a type its field cannot take fails the document, not the field:
+                // FT.INFO's field statistics do not count it.
+                Err(msg) => {
+                    self.failures += 1;
+                    self.last_error = Some((msg, key.clone()));
                     return;
                 }
             },
@@ -620,38 +623,40 @@ fn json_matches<'a>(doc: &'a Json, identifier: &[u8]) -> Vec<&'a Json> {
 /// text (TEXT: strings joined by spaces; TAG: strings, arrays of strings flattened, joined by
 /// the separator; NUMERIC: the number) or, for VECTOR, the array packed as the blob a hash
 /// would hold. A value of a type the field cannot take is an indexing failure, as RediSearch.
-fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (String, String)> {
+fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, String> {
     let mut out = IndexMap::new();
+    // RediSearch's `JSON_checkType` (json.c), word for word.
     let invalid = |f: &Field, v: &Json| {
-        // A GEOSHAPE field's own check (RediSearch's `JSON_checkType`).
-        let shape = matches!(f.kind, Kind::GeoShape { .. });
         let can = match v {
-            Json::Int(_) | Json::Big(_) | Json::Float(_) if shape => {
-                "Numeric type can represent only NUMERIC field"
-            }
-            Json::Bool(_) if shape => "Boolean type can be represent only TAG field",
-            Json::Arr(_) if shape => "Array type cannot represent GEOMETRY field",
             Json::Str(_) => "String type can represent only TEXT, TAG, GEO or GEOMETRY field",
-            Json::Int(_) | Json::Big(_) | Json::Float(_) => "Number type can represent only NUMERIC field",
-            Json::Bool(_) => "Boolean type can represent only TAG field",
+            Json::Int(_) | Json::Big(_) | Json::Float(_) => "Numeric type can represent only NUMERIC field",
+            Json::Bool(_) => "Boolean type can be represent only TAG field",
+            Json::Arr(_) if matches!(f.kind, Kind::GeoShape { .. }) => {
+                "Array type cannot represent GEOMETRY field"
+            }
+            // Arrays of numbers (multi-value NUMERIC) are not read here.
             Json::Arr(_) => "Array type can represent only TEXT, TAG, NUMERIC, VECTOR, GEO or GEOMETRY field",
-            _ => "Object type cannot be indexed",
+            _ => "Object type can represent only GEOMETRY fields",
         };
-        (f.attribute.clone(), format!("Invalid JSON type: {can}"))
+        format!("Invalid JSON type: {can}")
     };
     for f in fields {
         let found = json_matches(doc, &f.identifier);
-        let Some(first) = found.first() else { continue };
-        let strings = |sep: &str| -> Result<String, (String, String)> {
+        // A null passes every field's type check and indexes nothing (RediSearch's JSON_checkType).
+        let Some(first) = found.first().filter(|v| !matches!(v, Json::Null)) else { continue };
+        let strings = |sep: &str| -> Result<String, String> {
             let mut parts = Vec::new();
             for v in &found {
                 match v {
                     Json::Str(s) => parts.push(s.clone()),
+                    // A TAG takes a boolean as its word.
+                    Json::Bool(b) if matches!(f.kind, Kind::Tag { .. }) => parts.push(b.to_string()),
                     Json::Arr(a) => {
                         for item in a {
                             match item {
                                 Json::Str(s) => parts.push(s.clone()),
-                                other => return Err(invalid(f, other)),
+                                Json::Null => {}
+                                _ => return Err("TEXT/TAG fields can only contain strings or nulls".into()),
                             }
                         }
                     }
@@ -661,7 +666,13 @@ fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (
             Ok(parts.join(sep))
         };
         let value = match &f.kind {
-            Kind::Text { .. } | Kind::Geo | Kind::GeoShape { .. } => strings(" ")?.into_bytes(),
+            Kind::Text { .. } | Kind::Geo => strings(" ")?.into_bytes(),
+            Kind::GeoShape { .. } => match first {
+                Json::Str(s) => s.clone().into_bytes(),
+                // A GeoJSON object passes the type check, but 2.10 has no reader for it.
+                Json::Obj(_) => return Err("N/A".into()),
+                other => return Err(invalid(f, other)),
+            },
             Kind::Tag { separator, .. } => strings(&(*separator as char).to_string())?.into_bytes(),
             Kind::Numeric => match first {
                 Json::Int(_) | Json::Big(_) | Json::Float(_) => first.to_text().into_bytes(),
