@@ -723,3 +723,64 @@ fn random_shapes_on_a_grid() {
         }
     }
 }
+
+/// A random shape in degrees (three decimals) around `lat`: SPHERICAL edges are geodesics, so
+/// points near a long edge at these latitudes are on the other side of it than in FLAT.
+fn random_degrees(g: &mut Gen, lat: f64) -> String {
+    let kind = g.below(3);
+    let mut f = |span: usize, base: f64| base + (g.below(span * 1000) as f64) / 1000.0;
+    match kind {
+        0 => format!("POINT({} {})", f(20, 0.0), f(20, lat)),
+        1 => {
+            let (x, y) = (f(15, 0.0), f(15, lat));
+            let (w, h) = (f(6, 0.5), f(6, 0.5));
+            let ring = [(x, y), (x, y + h), (x + w, y + h), (x + w, y), (x, y)];
+            let ring: Vec<String> = ring.iter().map(|(x, y)| format!("{x} {y}")).collect();
+            format!("POLYGON(({}))", ring.join(", "))
+        }
+        _ => {
+            let pts: Vec<(f64, f64)> = (0..3).map(|_| (f(20, 0.0), f(20, lat))).collect();
+            format!(
+                "POLYGON(({} {}, {} {}, {} {}, {} {}))",
+                pts[0].0, pts[0].1, pts[1].0, pts[1].1, pts[2].0, pts[2].1, pts[0].0, pts[0].1
+            )
+        }
+    }
+}
+
+#[test]
+fn random_spherical_shapes() {
+    use rand_core::SeedableRng;
+    let mut s = Session::new();
+    for seed in 1..=20u64 {
+        let mut g = Gen(rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed));
+        let lat = [0.0, 40.0, 60.0][seed as usize % 3];
+        let idx = format!("gsq{seed}");
+        index(&mut s, &idx, "SPHERICAL");
+        for i in 0..40 {
+            let wkt = random_degrees(&mut g, lat);
+            s.same(&["HSET", &format!("{idx}:{i}"), "geom", &wkt, "name", "x"]);
+        }
+        info_same(&mut s, &idx, &["hash_indexing_failures"], &idx);
+        for _ in 0..40 {
+            let op = g.pick(&["WITHIN", "CONTAINS", "INTERSECTS", "DISJOINT"]);
+            let q = random_degrees(&mut g, lat);
+            let query = format!("@geom:[{op} $q]");
+            s.same(&[
+                "FT.SEARCH",
+                &idx,
+                &query,
+                "PARAMS",
+                "2",
+                "q",
+                &q,
+                "NOCONTENT",
+                "LIMIT",
+                "0",
+                "50",
+                "DIALECT",
+                "2",
+            ]);
+        }
+    }
+}

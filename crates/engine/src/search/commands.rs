@@ -867,7 +867,7 @@ pub(super) fn evaluate(
                 .map_err(|e| err(format!("Error querying geoshape index: {e}")))?;
             idx.docs
                 .iter()
-                .filter(|(_, d)| d.shapes.get(field).is_some_and(|s| op.test(s, &shape)))
+                .filter(|(_, d)| d.shapes.get(field).is_some_and(|s| op.test(s, &shape, *flat)))
                 .map(|(id, _)| *id)
                 .collect()
         }

@@ -2,8 +2,10 @@
 //! Boost.Geometry's `read_wkt` reads them (its tokens and error texts), put right by `correct`
 //! (rings closed, the outer ring clockwise, holes counter-clockwise), refused by `is_valid` for
 //! the reasons it gives, and compared by the four predicates of `@f:[WITHIN|CONTAINS|INTERSECTS|
-//! DISJOINT $wkt]`. Edges are straight lines in (x, y): exact for FLAT fields; SPHERICAL ones
-//! (geodesic edges in RediSearch) agree except for points within a hair of a long edge.
+//! DISJOINT $wkt]`. FLAT edges are straight lines in (x, y); SPHERICAL ones are great circles,
+//! which RediSearch's geodesics on the WGS84 ellipsoid follow to within metres: only a point
+//! that close to a long edge at a high latitude can fall on the other side of it here, and a
+//! self-intersection's reported point is the plane's.
 
 use super::commands::format_g;
 
@@ -36,13 +38,14 @@ impl Op {
         })
     }
 
-    /// Does a document's shape answer the query's?
-    pub fn test(self, doc: &Shape, query: &Shape) -> bool {
+    /// Does a document's shape answer the query's, in a FLAT (`flat`) or SPHERICAL field?
+    pub fn test(self, doc: &Shape, query: &Shape, flat: bool) -> bool {
+        let sp = Space { flat };
         match self {
-            Op::Within => within(doc, query),
-            Op::Contains => within(query, doc),
-            Op::Intersects => intersects(doc, query),
-            Op::Disjoint => !intersects(doc, query),
+            Op::Within => within(doc, query, sp),
+            Op::Contains => within(query, doc, sp),
+            Op::Intersects => intersects(doc, query, sp),
+            Op::Disjoint => !intersects(doc, query, sp),
         }
     }
 }
@@ -228,15 +231,27 @@ fn side(a: Pt, b: Pt, p: Pt) -> f64 {
     (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0)
 }
 
-/// Which side of the line `a`-`b` on the sphere `p` is (the sign of the triple product).
+/// Which side of the great circle through `a` and `b` the point `p` is (the triple product's
+/// sign); 0 within a few ulps of the sine of the turn, as Boost compares azimuths with epsilon.
 fn side_sphere(a: Pt, b: Pt, p: Pt) -> f64 {
+    if p == a || p == b {
+        return 0.0;
+    }
     let v = |(lon, lat): Pt| {
         let (lon, lat) = (lon.to_radians(), lat.to_radians());
         [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
     };
+    let cross = |x: [f64; 3], y: [f64; 3]| {
+        [x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]]
+    };
+    let norm = |x: [f64; 3]| (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]).sqrt();
     let (a, b, p) = (v(a), v(b), v(p));
-    a[0] * (b[1] * p[2] - b[2] * p[1]) - a[1] * (b[0] * p[2] - b[2] * p[0])
-        + a[2] * (b[0] * p[1] - b[1] * p[0])
+    let n = cross(a, b);
+    let det = n[0] * p[0] + n[1] * p[1] + n[2] * p[2];
+    if det.abs() <= 4.0 * f64::EPSILON * norm(n) * (norm(cross(a, p)) + norm(cross(b, p))) {
+        return 0.0;
+    }
+    det
 }
 
 /// `bg::is_valid`'s checks, in its order, with its words. SPHERICAL rings turn on great
@@ -292,8 +307,9 @@ fn valid(shape: &Shape, flat: bool) -> Result<(), String> {
         .collect();
     for (i, &(r1, s1, a, b)) in edges.iter().enumerate() {
         for &(r2, s2, c, d) in &edges[i + 1..] {
-            let (d1, d2) = (side(a, b, c), side(a, b, d));
-            let (d3, d4) = (side(c, d, a), side(c, d, b));
+            let sp = Space { flat };
+            let (d1, d2) = (sp.side(a, b, c), sp.side(a, b, d));
+            let (d3, d4) = (sp.side(c, d, a), sp.side(c, d, b));
             if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
                 let t = d3 / (d3 - d4);
                 let (x, y) = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
@@ -312,7 +328,7 @@ fn valid(shape: &Shape, flat: bool) -> Result<(), String> {
         }
     }
     for hole in &rings[1..] {
-        if hole.iter().any(|&p| in_ring(p, &rings[0]) == Loc::Out) {
+        if hole.iter().any(|&p| in_ring(p, &rings[0], Space { flat }) == Loc::Out) {
             return Err("Geometry has interior rings defined outside the outer boundary".into());
         }
     }
@@ -326,39 +342,83 @@ enum Loc {
     Out,
 }
 
-fn on_segment(p: Pt, a: Pt, b: Pt) -> bool {
-    side(a, b, p) == 0.0
-        && p.0 >= a.0.min(b.0)
-        && p.0 <= a.0.max(b.0)
-        && p.1 >= a.1.min(b.1)
-        && p.1 <= a.1.max(b.1)
+/// Where the predicates work: FLAT's plane, or SPHERICAL's sphere, whose edges are great
+/// circles (Boost's geodesics on the ellipsoid are within a hair of them).
+#[derive(Debug, Clone, Copy)]
+struct Space {
+    flat: bool,
 }
 
-fn in_ring(p: Pt, ring: &[Pt]) -> Loc {
-    let mut inside = false;
-    for w in ring.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if on_segment(p, a, b) {
-            return Loc::Edge;
-        }
-        if (a.1 > p.1) != (b.1 > p.1) && p.0 < a.0 + (p.1 - a.1) * (b.0 - a.0) / (b.1 - a.1) {
-            inside = !inside;
+impl Space {
+    fn side(self, a: Pt, b: Pt, p: Pt) -> f64 {
+        if self.flat {
+            side(a, b, p)
+        } else {
+            side_sphere(a, b, p)
         }
     }
-    if inside {
+
+    /// The point a fraction `t` along the edge `a`-`b` (on the great circle on the sphere).
+    fn along(self, a: Pt, b: Pt, t: f64) -> Pt {
+        let flat = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
+        if self.flat {
+            return flat;
+        }
+        let v = |(lon, lat): Pt| {
+            let (lon, lat) = (lon.to_radians(), lat.to_radians());
+            [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+        };
+        let (va, vb) = (v(a), v(b));
+        let m: Vec<f64> = (0..3).map(|i| va[i] + t * (vb[i] - va[i])).collect();
+        let norm = (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt();
+        if norm == 0.0 {
+            return flat;
+        }
+        (m[1].atan2(m[0]).to_degrees(), (m[2] / norm).asin().to_degrees())
+    }
+
+    fn on_segment(self, p: Pt, a: Pt, b: Pt) -> bool {
+        self.side(a, b, p) == 0.0
+            && p.0 >= a.0.min(b.0)
+            && p.0 <= a.0.max(b.0)
+            && p.1 >= a.1.min(b.1)
+            && p.1 <= a.1.max(b.1)
+    }
+}
+
+fn in_ring(p: Pt, ring: &[Pt], sp: Space) -> Loc {
+    let mut inside = false;
+    let mut winding = 0;
+    for w in ring.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if sp.on_segment(p, a, b) {
+            return Loc::Edge;
+        }
+        if sp.flat {
+            if (a.1 > p.1) != (b.1 > p.1) && p.0 < a.0 + (p.1 - a.1) * (b.0 - a.0) / (b.1 - a.1) {
+                inside = !inside;
+            }
+        } else if a.0 <= p.0 && p.0 < b.0 && sp.side(a, b, p) > 0.0 {
+            // Edges that span the point's meridian, counted by the side the point is on.
+            winding += 1;
+        } else if b.0 <= p.0 && p.0 < a.0 && sp.side(a, b, p) < 0.0 {
+            winding -= 1;
+        }
+    }
+    if inside || winding != 0 {
         Loc::In
     } else {
         Loc::Out
     }
 }
 
-fn locate(p: Pt, rings: &[Vec<Pt>]) -> Loc {
-    let outer = in_ring(p, &rings[0]);
+fn locate(p: Pt, rings: &[Vec<Pt>], sp: Space) -> Loc {
+    let outer = in_ring(p, &rings[0], sp);
     if outer != Loc::In {
         return outer;
     }
     for hole in &rings[1..] {
-        match in_ring(p, hole) {
+        match in_ring(p, hole, sp) {
             Loc::In => return Loc::Out,
             Loc::Edge => return Loc::Edge,
             Loc::Out => {}
@@ -372,9 +432,9 @@ fn edges(rings: &[Vec<Pt>]) -> impl Iterator<Item = (Pt, Pt)> + '_ {
 }
 
 /// Where segment `a`-`b` meets `c`-`d`, as fractions along `a`-`b` (both ends of an overlap).
-fn meets(a: Pt, b: Pt, c: Pt, d: Pt, out: &mut Vec<f64>) -> bool {
-    let (d1, d2) = (side(a, b, c), side(a, b, d));
-    let (d3, d4) = (side(c, d, a), side(c, d, b));
+fn meets(a: Pt, b: Pt, c: Pt, d: Pt, out: &mut Vec<f64>, sp: Space) -> bool {
+    let (d1, d2) = (sp.side(a, b, c), sp.side(a, b, d));
+    let (d3, d4) = (sp.side(c, d, a), sp.side(c, d, b));
     if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
         out.push(d3 / (d3 - d4));
         return true;
@@ -384,14 +444,14 @@ fn meets(a: Pt, b: Pt, c: Pt, d: Pt, out: &mut Vec<f64>) -> bool {
         ((p.0 - a.0) * dx + (p.1 - a.1) * dy) / (dx * dx + dy * dy)
     };
     let mut hit = false;
-    for (p, on) in [(c, on_segment(c, a, b)), (d, on_segment(d, a, b))] {
-        if on {
+    for p in [c, d] {
+        if sp.on_segment(p, a, b) {
             out.push(along(p));
             hit = true;
         }
     }
     for p in [a, b] {
-        if on_segment(p, c, d) {
+        if sp.on_segment(p, c, d) {
             out.push(along(p));
             hit = true;
         }
@@ -401,55 +461,56 @@ fn meets(a: Pt, b: Pt, c: Pt, d: Pt, out: &mut Vec<f64>) -> bool {
 
 /// The middles of the pieces that `other`'s edges cut the edge `p`-`q` into, each with a point
 /// a hair to the edge's right (the polygon's inside, as `correct` turns its rings).
-fn pieces(p: Pt, q: Pt, other: &[Vec<Pt>]) -> Vec<(Pt, Pt)> {
+fn pieces(p: Pt, q: Pt, other: &[Vec<Pt>], sp: Space) -> Vec<(Pt, Pt)> {
     let mut cuts = vec![0.0, 1.0];
     for (c, d) in edges(other) {
-        meets(p, q, c, d, &mut cuts);
+        meets(p, q, c, d, &mut cuts, sp);
     }
     cuts.sort_by(f64::total_cmp);
     let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-    let len = dx.hypot(dy);
+    if dx == 0.0 && dy == 0.0 {
+        return Vec::new();
+    }
     cuts.windows(2)
         .filter(|w| w[1] > w[0])
         .map(|w| {
-            let t = (w[0] + w[1]) / 2.0;
-            let m = (p.0 + t * dx, p.1 + t * dy);
+            let m = sp.along(p, q, (w[0] + w[1]) / 2.0);
             let h = 1e-9 * (w[1] - w[0]);
             (m, (m.0 + h * dy, m.1 - h * dx))
         })
-        .filter(|_| len > 0.0)
         .collect()
 }
 
 /// Is `a` within `b`: no point of `a` outside `b`, and their interiors meet. Nothing is within
 /// a point (RediSearch's own rule).
-fn within(a: &Shape, b: &Shape) -> bool {
+fn within(a: &Shape, b: &Shape, sp: Space) -> bool {
     match (a, b) {
         (_, Shape::Point(_)) => false,
-        (Shape::Point(p), Shape::Polygon(rings)) => locate(*p, rings) == Loc::In,
+        (Shape::Point(p), Shape::Polygon(rings)) => locate(*p, rings, sp) == Loc::In,
         (Shape::Polygon(ra), Shape::Polygon(rb)) => {
             // Every piece of `a`'s boundary inside or along `b`, and `a`'s inside along it too;
             // no piece of `b`'s boundary (a hole's) inside `a`.
             edges(ra).all(|(p, q)| {
-                pieces(p, q, rb)
+                pieces(p, q, rb, sp)
                     .iter()
-                    .all(|&(m, inner)| locate(m, rb) != Loc::Out && locate(inner, rb) != Loc::Out)
-            }) && edges(rb).all(|(p, q)| pieces(p, q, ra).iter().all(|&(m, _)| locate(m, ra) != Loc::In))
+                    .all(|&(m, inner)| locate(m, rb, sp) != Loc::Out && locate(inner, rb, sp) != Loc::Out)
+            }) && edges(rb)
+                .all(|(p, q)| pieces(p, q, ra, sp).iter().all(|&(m, _)| locate(m, ra, sp) != Loc::In))
         }
     }
 }
 
-fn intersects(a: &Shape, b: &Shape) -> bool {
+fn intersects(a: &Shape, b: &Shape, sp: Space) -> bool {
     match (a, b) {
         (Shape::Point(p), Shape::Point(q)) => p == q,
         (Shape::Point(p), Shape::Polygon(rings)) | (Shape::Polygon(rings), Shape::Point(p)) => {
-            locate(*p, rings) != Loc::Out
+            locate(*p, rings, sp) != Loc::Out
         }
         (Shape::Polygon(ra), Shape::Polygon(rb)) => {
             let mut scratch = Vec::new();
-            edges(ra).any(|(p, q)| edges(rb).any(|(c, d)| meets(p, q, c, d, &mut scratch)))
-                || locate(ra[0][0], rb) != Loc::Out
-                || locate(rb[0][0], ra) != Loc::Out
+            edges(ra).any(|(p, q)| edges(rb).any(|(c, d)| meets(p, q, c, d, &mut scratch, sp)))
+                || locate(ra[0][0], rb, sp) != Loc::Out
+                || locate(rb[0][0], ra, sp) != Loc::Out
         }
     }
 }
