@@ -139,14 +139,18 @@ fn head(wkt: &str) -> &str {
     &wkt[..end]
 }
 
-/// `boost::lexical_cast<double>`: a whole decimal number, `inf` or `nan`.
+/// `boost::lexical_cast<double>`: a whole decimal number, `inf` or `nan` (the engine's own
+/// decimal reader, not core's, whose tables would weigh on the page).
 fn number(t: &str) -> Option<f64> {
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let ok = body.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'+' || c == b'-');
-    if !ok || body.is_empty() {
+    if !ok || body.is_empty() || body.bytes().any(|c| matches!(c, b'x' | b'X' | b'p' | b'P')) {
         return None;
     }
-    t.parse().ok()
+    if body.eq_ignore_ascii_case("nan") {
+        return Some(f64::NAN);
+    }
+    crate::float::parse_double(t.as_bytes())
 }
 
 /// RediSearch's `from_wkt`: `POI...` as a point, `POL...` as a polygon (corrected), anything
@@ -369,12 +373,20 @@ impl Space {
             [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
         };
         let (va, vb) = (v(a), v(b));
-        let m: Vec<f64> = (0..3).map(|i| va[i] + t * (vb[i] - va[i])).collect();
+        let m = [0, 1, 2].map(|i| va[i] + t * (vb[i] - va[i]));
         let norm = (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt();
         if norm == 0.0 {
             return flat;
         }
-        (m[1].atan2(m[0]).to_degrees(), (m[2] / norm).asin().to_degrees())
+        // The longitude by asin (atan2 would be one more libm function in the page).
+        let r = (m[0] * m[0] + m[1] * m[1]).sqrt();
+        let lon = if r == 0.0 { 0.0 } else { (m[1] / r).clamp(-1.0, 1.0).asin() };
+        let lon = match (m[0] < 0.0, lon < 0.0) {
+            (false, _) => lon,
+            (true, false) => std::f64::consts::PI - lon,
+            (true, true) => -std::f64::consts::PI - lon,
+        };
+        (lon.to_degrees(), (m[2] / norm).asin().to_degrees())
     }
 
     fn on_segment(self, p: Pt, a: Pt, b: Pt) -> bool {
@@ -466,7 +478,7 @@ fn pieces(p: Pt, q: Pt, other: &[Vec<Pt>], sp: Space) -> Vec<(Pt, Pt)> {
     for (c, d) in edges(other) {
         meets(p, q, c, d, &mut cuts, sp);
     }
-    cuts.sort_by(f64::total_cmp);
+    crate::order::sort_by(&mut cuts, f64::total_cmp);
     let (dx, dy) = (q.0 - p.0, q.1 - p.1);
     if dx == 0.0 && dy == 0.0 {
         return Vec::new();
