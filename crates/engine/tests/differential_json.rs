@@ -1183,3 +1183,64 @@ fn many_floats_print_as_redisjson_prints_them() {
         s.same(&["JSON.GET", "f"]);
     }
 }
+
+/// Values of a type their field cannot take (RediSearch's `JSON_checkType` and its array
+/// readers): each fails the document, in json.c's words, and FT.INFO's field statistics do not
+/// count it; a null indexes nothing, a boolean is a TAG's word.
+#[test]
+fn json_type_errors_fail_the_document() {
+    let Some(mut s) = session() else { return };
+    s.run(&["FT.DROPINDEX", "jty", "DD"]);
+    s.same(&[
+        "FT.CREATE",
+        "jty",
+        "ON",
+        "JSON",
+        "PREFIX",
+        "1",
+        "jty:",
+        "SCHEMA",
+        "$.t",
+        "AS",
+        "t",
+        "TEXT",
+        "$.g",
+        "AS",
+        "g",
+        "TAG",
+        "$.n",
+        "AS",
+        "n",
+        "NUMERIC",
+    ]);
+    common::wait_indexed(&mut s, "jty");
+    for (i, doc) in [
+        r#"{"t":"fine","g":"a","n":1}"#,
+        r#"{"t":5}"#,
+        r#"{"t":true}"#,
+        r#"{"t":{"a":1}}"#,
+        r#"{"t":["x",3]}"#,
+        r#"{"t":["x",null,"y"]}"#,
+        r#"{"t":null,"n":null}"#,
+        r#"{"g":true}"#,
+        r#"{"g":[true]}"#,
+        r#"{"n":"12"}"#,
+        r#"{"n":false}"#,
+        r#"{"n":{"x":1}}"#,
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.same(&["JSON.SET", &format!("jty:{i}"), "$", doc]);
+        let (theirs, ours) = s.both(&["FT.INFO", "jty"]);
+        for field in ["num_docs", "hash_indexing_failures", "Index Errors", "field statistics"] {
+            assert_eq!(
+                common::info_field(&ours, field),
+                common::info_field(&theirs, field),
+                "{field} after {doc}"
+            );
+        }
+    }
+    s.same(&["FT.SEARCH", "jty", "@g:{true}", "NOCONTENT"]);
+    s.same(&["FT.SEARCH", "jty", "*", "NOCONTENT", "LIMIT", "0", "20"]);
+}

@@ -203,3 +203,48 @@ fn aggregate_profile_apply_and_filter() {
         }
     }
 }
+
+/// A GEOSHAPE query's iterator is the shape index's list of matches (`ID-LIST`).
+#[test]
+fn geoshape_queries_read_an_id_list() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "pgs",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "pgs:",
+        "SCHEMA",
+        "g",
+        "GEOSHAPE",
+        "FLAT",
+        "t",
+        "TEXT",
+    ]);
+    common::wait_indexed(&mut s, "pgs");
+    s.script(&[
+        &["HSET", "pgs:1", "g", "POINT(1 1)", "t", "hello world"],
+        &["HSET", "pgs:2", "g", "POINT(20 20)", "t", "hello"],
+        &["HSET", "pgs:3", "g", "POLYGON((0 0, 0 3, 3 3, 3 0, 0 0))", "t", "world"],
+    ]);
+    for query in ["@g:[WITHIN $q]", "@g:[WITHIN $q] hello", "@g:[DISJOINT $q] | world", "@t:[WITHIN $q]"] {
+        same_profile(
+            &mut s,
+            &[
+                "FT.PROFILE",
+                "pgs",
+                "SEARCH",
+                "QUERY",
+                query,
+                "PARAMS",
+                "2",
+                "q",
+                "POLYGON((0 0, 0 5, 5 5, 5 0, 0 0))",
+                "DIALECT",
+                "2",
+            ],
+        );
+    }
+}

@@ -478,6 +478,14 @@ fn parse_fields(args: &mut Args, aliases: bool, existing: &[Field]) -> Result<Ve
                 opts.2 = args.eat("INDEXMISSING");
                 Kind::Geo
             }
+            "GEOSHAPE" => {
+                let flat = args.eat("FLAT");
+                if !flat {
+                    args.eat("SPHERICAL");
+                }
+                opts.2 = args.eat("INDEXMISSING");
+                Kind::GeoShape { flat }
+            }
             "VECTOR" => {
                 let spec = vector_spec(args)?;
                 opts.2 = args.eat("INDEXMISSING");
@@ -861,6 +869,18 @@ pub(super) fn evaluate(
                         .get(field)
                         .is_some_and(|&(x, y)| crate::geohash::distance(*lon, *lat, x, y) <= within)
                 })
+                .map(|(id, _)| *id)
+                .collect()
+        }
+        Node::GeoShape { field, op, wkt } => {
+            let Some(Kind::GeoShape { flat }) = idx.field(field).map(|f| &f.kind) else {
+                return Ok(BTreeSet::new());
+            };
+            let shape = super::geoshape::from_wkt(wkt, *flat)
+                .map_err(|e| err(format!("Error querying geoshape index: {e}")))?;
+            idx.docs
+                .iter()
+                .filter(|(_, d)| d.shapes.get(field).is_some_and(|s| op.test(s, &shape, *flat)))
                 .map(|(id, _)| *id)
                 .collect()
         }
@@ -1255,11 +1275,25 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
             (row.score, row.explained) = scoring.scored(&q.filter, doc, q.knn.is_some(), opts.explain);
         }
     }
+    // The heap below keeps only the page's worth; the count is of all matches.
+    let total = rows.len() as i64;
     // Without SORTBY, text hits rank by score (ties by doc id); KNN results by distance,
     // unless WITHSCORES or SCORER asks for scores (then by score too, as RediSearch).
     if opts.sortby.is_none() && (q.knn.is_none() || opts.withscores || opts.scorer.is_some()) {
-        let key = |r: &Row| if r.score.is_nan() { f64::NEG_INFINITY } else { r.score };
-        crate::order::sort_by(&mut rows, |a, b| key(b).total_cmp(&key(a)));
+        if rows.iter().any(|r| r.score.is_nan()) {
+            // A NaN score ties with every other: only RediSearch's own heap gives its order.
+            use std::cmp::Ordering::{Greater, Less};
+            let keep = opts.offset.saturating_add(opts.limit);
+            // `cmpByScore`: by score where comparable, else the older document first.
+            rows = super::heap::best(rows, keep, |a, b| match a.score.partial_cmp(&b.score) {
+                Some(Less) => Less,
+                Some(Greater) => Greater,
+                _ if a.id > b.id => Less,
+                _ => Greater,
+            });
+        } else {
+            crate::order::sort_by(&mut rows, |a, b| b.score.total_cmp(&a.score));
+        }
     }
     if let Some((field, desc)) = &opts.sortby {
         let numeric = matches!(idx.field(field).map(|f| &f.kind), Some(Kind::Numeric));
@@ -1304,7 +1338,6 @@ pub(super) fn ft_search(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         });
         rows = keyed.into_iter().map(|(_, r)| r).collect();
     }
-    let total = rows.len() as i64;
     let page: Vec<&Row> = rows.iter().skip(opts.offset).take(opts.limit).collect();
     let nocontent = opts.nocontent || opts.returns.as_ref().is_some_and(|r| r.is_empty());
     // RediSearch loads the SORTBY field first, so it leads each document's fields; a RETURN list
@@ -1547,6 +1580,10 @@ fn ft_info(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
                 }
                 Kind::Numeric => pairs[2].1 = s("NUMERIC"),
                 Kind::Geo => pairs[2].1 = s("GEO"),
+                Kind::GeoShape { flat } => {
+                    pairs[2].1 = s("GEOSHAPE");
+                    pairs.push((s("coord_system"), s(if *flat { "FLAT" } else { "SPHERICAL" })));
+                }
                 Kind::Vector(v) => {
                     pairs[2].1 = s("VECTOR");
                     pairs.extend([

@@ -299,6 +299,9 @@ impl Tree<'_> {
             Node::Geo { field, lon, lat, radius, unit } => {
                 out.push_str(&format!("GEO {field}:{{{lon:.6},{lat:.6} --> {radius:.6} {}}}\n", unit.name()));
             }
+            Node::GeoShape { op, wkt, .. } => {
+                out.push_str(&format!("GEOSHAPE{{{} {}}}\n", *op as u8, String::from_utf8_lossy(wkt)));
+            }
             Node::Range { field, radius, yield_as, param, .. } => {
                 let radius = format_g(*radius);
                 let from = param.as_ref().map(|p| format!(" `${p}` ")).unwrap_or_default();

@@ -47,6 +47,10 @@ pub enum Kind {
     Numeric,
     /// A point, written `lon,lat` (or `lon lat`).
     Geo,
+    /// WKT points and polygons; `flat` for FLAT (Cartesian), else SPHERICAL.
+    GeoShape {
+        flat: bool,
+    },
     Vector(VectorSpec),
 }
 
@@ -174,6 +178,8 @@ pub struct Doc {
     /// GEO fields' points as RediSearch keeps them: the centre of their 52-bit geohash cell
     /// (longitude, latitude), which is what radius queries measure from.
     pub geos: HashMap<String, (f64, f64)>,
+    /// GEOSHAPE fields' shapes.
+    pub shapes: HashMap<String, super::geoshape::Shape>,
     /// The document's forward index, as RediSearch builds it for scoring (see [`super::score`]).
     pub fwd: super::score::Forward,
     /// INDEXMISSING fields the document lacks, and INDEXEMPTY fields it has empty.
@@ -355,8 +361,11 @@ impl Index {
                     view = fields;
                     &view
                 }
-                Err((attribute, msg)) => {
-                    self.fail(&attribute, msg, key);
+                // A value of a type its field cannot take fails the document, not the field:
+                // FT.INFO's field statistics do not count it.
+                Err(msg) => {
+                    self.failures += 1;
+                    self.last_error = Some((msg, key.clone()));
                     return;
                 }
             },
@@ -378,6 +387,8 @@ impl Index {
             .and_then(|l| super::text::Lang::parse(l))
             .unwrap_or(self.language);
         let mut blobs: Vec<(String, Vectors)> = Vec::new();
+        // Failures that leave the document indexed (GEOSHAPE's).
+        let mut soft: Vec<(String, String)> = Vec::new();
         for f in &self.fields {
             let Some(raw) = hash.get(&f.identifier) else {
                 if f.index_missing {
@@ -398,7 +409,8 @@ impl Index {
             }
             match &f.kind {
                 // Values of a NOINDEX field are read from the hash when sorting or loading.
-                Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric | Kind::Geo if f.noindex => {}
+                Kind::Text { .. } | Kind::Tag { .. } | Kind::Numeric | Kind::Geo | Kind::GeoShape { .. }
+                    if f.noindex => {}
                 Kind::Text { nostem, .. } => {
                     let mut terms = Terms::of(raw, &self.stopwords, !nostem, lang);
                     terms.add_synonyms(&self.synonyms);
@@ -425,6 +437,14 @@ impl Index {
                         self.fail(&f.attribute.clone(), msg, key);
                         return;
                     }
+                },
+                // A shape RediSearch cannot read is a failure, but the document stays indexed
+                // (its geometry index is written after the document table).
+                Kind::GeoShape { flat } => match super::geoshape::from_wkt(raw, *flat) {
+                    Ok(shape) => {
+                        doc.shapes.insert(f.attribute.clone(), shape);
+                    }
+                    Err(msg) => soft.push((f.attribute.clone(), format!("Error indexing geoshape: {msg}"))),
                 },
                 Kind::Geo => match parse_geo(raw) {
                     Ok(point) => {
@@ -470,6 +490,9 @@ impl Index {
             }
         }
         doc.fwd = super::score::Forward::of(self, &doc.words, |a| blobs.iter().any(|(b, _)| b == a));
+        for (attr, msg) in soft {
+            self.fail(&attr, msg, key);
+        }
         self.max_doc_id += 1;
         let id = self.max_doc_id;
         for (attr, staged) in blobs {
@@ -637,31 +660,40 @@ fn json_matches<'a>(doc: &'a Json, identifier: &[u8]) -> Vec<&'a Json> {
 /// text (TEXT: strings joined by spaces; TAG: strings, arrays of strings flattened, joined by
 /// the separator; NUMERIC: the number) or, for VECTOR, the array packed as the blob a hash
 /// would hold. A value of a type the field cannot take is an indexing failure, as RediSearch.
-fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (String, String)> {
+fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, String> {
     let mut out = IndexMap::new();
+    // RediSearch's `JSON_checkType` (json.c), word for word.
     let invalid = |f: &Field, v: &Json| {
         let can = match v {
             Json::Str(_) => "String type can represent only TEXT, TAG, GEO or GEOMETRY field",
-            Json::Int(_) | Json::Big(_) | Json::Float(_) => "Number type can represent only NUMERIC field",
-            Json::Bool(_) => "Boolean type can represent only TAG field",
+            Json::Int(_) | Json::Big(_) | Json::Float(_) => "Numeric type can represent only NUMERIC field",
+            Json::Bool(_) => "Boolean type can be represent only TAG field",
+            Json::Arr(_) if matches!(f.kind, Kind::GeoShape { .. }) => {
+                "Array type cannot represent GEOMETRY field"
+            }
+            // Arrays of numbers (multi-value NUMERIC) are not read here.
             Json::Arr(_) => "Array type can represent only TEXT, TAG, NUMERIC, VECTOR, GEO or GEOMETRY field",
-            _ => "Object type cannot be indexed",
+            _ => "Object type can represent only GEOMETRY fields",
         };
-        (f.attribute.clone(), format!("Invalid JSON type: {can}"))
+        format!("Invalid JSON type: {can}")
     };
     for f in fields {
         let found = json_matches(doc, &f.identifier);
-        let Some(first) = found.first() else { continue };
-        let strings = |sep: &str| -> Result<String, (String, String)> {
+        // A null passes every field's type check and indexes nothing (RediSearch's JSON_checkType).
+        let Some(first) = found.first().filter(|v| !matches!(v, Json::Null)) else { continue };
+        let strings = |sep: &str| -> Result<String, String> {
             let mut parts = Vec::new();
             for v in &found {
                 match v {
                     Json::Str(s) => parts.push(s.clone()),
+                    // A TAG takes a boolean as its word.
+                    Json::Bool(b) if matches!(f.kind, Kind::Tag { .. }) => parts.push(b.to_string()),
                     Json::Arr(a) => {
                         for item in a {
                             match item {
                                 Json::Str(s) => parts.push(s.clone()),
-                                other => return Err(invalid(f, other)),
+                                Json::Null => {}
+                                _ => return Err("TEXT/TAG fields can only contain strings or nulls".into()),
                             }
                         }
                     }
@@ -672,6 +704,12 @@ fn json_fields(fields: &[Field], doc: &Json) -> Result<IndexMap<Bytes, Bytes>, (
         };
         let value = match &f.kind {
             Kind::Text { .. } | Kind::Geo => strings(" ")?.into_bytes(),
+            Kind::GeoShape { .. } => match first {
+                Json::Str(s) => s.clone().into_bytes(),
+                // A GeoJSON object passes the type check, but 2.10 has no reader for it.
+                Json::Obj(_) => return Err("N/A".into()),
+                other => return Err(invalid(f, other)),
+            },
             Kind::Tag { separator, .. } => strings(&(*separator as char).to_string())?.into_bytes(),
             Kind::Numeric => match first {
                 Json::Int(_) | Json::Big(_) | Json::Float(_) => first.to_text().into_bytes(),

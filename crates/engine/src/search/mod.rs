@@ -21,6 +21,8 @@ pub mod extras;
 pub mod filter;
 pub mod funcs;
 pub mod fuzzy;
+pub mod geoshape;
+pub mod heap;
 pub mod highlight;
 pub mod hnsw;
 pub mod index;

@@ -155,6 +155,14 @@ fn tree(idx: &Index, node: &Node, how: Matching) -> Result<It, CmdError> {
             let g = super::commands::format_g;
             It { size: Some(values.len()), ..It::leaf("NUMERIC", format!("{} - {}", g(lo), g(hi)), n) }
         }
+        // The shape index answers with the list of its matches (none for another field).
+        Node::GeoShape { field, .. } => {
+            let n = docs(node)?.len();
+            let shape =
+                matches!(idx.field(field).map(|f| &f.kind), Some(super::index::Kind::GeoShape { .. }));
+            let ty = if shape { "ID-LIST" } else { "EMPTY" };
+            It { ty, query_type: None, term: None, counter: n, size: None, children: vec![] }
+        }
         Node::Not(inner) => {
             let child = tree(idx, inner, Matching { verbatim: true, ..how })?;
             It {

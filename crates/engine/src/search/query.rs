@@ -56,6 +56,12 @@ pub enum Node {
         radius: f64,
         unit: GeoUnit,
     },
+    /// `@field:[WITHIN|CONTAINS|INTERSECTS|DISJOINT $wkt]` (DIALECT 2 and up).
+    GeoShape {
+        field: String,
+        op: super::geoshape::Op,
+        wkt: Bytes,
+    },
     Range {
         field: String,
         radius: f64,
@@ -310,6 +316,67 @@ impl<'a> Parser<'a> {
         Ok((v, exclusive))
     }
 
+    /// `PREDICATE $param]` after `@field:[`, as DIALECT 2's lexer reads it: a predicate with
+    /// anything but a parameter, or a parameter after another word, is an error there.
+    fn geoshape(&mut self, field: &str) -> Result<Option<Node>, ParseError> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            self.pos += 1;
+        }
+        let word = String::from_utf8_lossy(&self.s[start..self.pos]).into_owned();
+        let op = super::geoshape::Op::parse(&word);
+        if self.dialect < 2 {
+            // DIALECT 1 has no geoshape queries: its lexer stops at the predicate.
+            return match op {
+                Some(_) => Err(format!("Syntax error at offset {start} near {word}")),
+                None => {
+                    self.pos = start;
+                    Ok(None)
+                }
+            };
+        }
+        self.skip_ws();
+        let at = self.pos;
+        // `inf` is a number to the lexer, the start of a numeric range.
+        let number = word.eq_ignore_ascii_case("inf");
+        match self.peek() {
+            _ if word.is_empty() || number => {}
+            Some(b'$') => {
+                let name = self.token()?;
+                let Some(op) = op else {
+                    return Err(format!("Syntax error: Expecting a geoshape predicate at offset {at}"));
+                };
+                let wkt = self.param(&name)?;
+                self.skip_ws();
+                if self.peek() != Some(b']') {
+                    return Err(format!(
+                        "Syntax error: expecting vector similarity range command at offset {start} near {word}"
+                    ));
+                }
+                self.pos += 1;
+                return Ok(Some(Node::GeoShape { field: field.to_string(), op, wkt }));
+            }
+            Some(b']') | None if op.is_some() => {
+                return Err(format!("Syntax error at offset {at} near {word}"))
+            }
+            Some(b'"') if op.is_some() => {
+                let body = &self.s[at + 1..];
+                let end = body.iter().position(|&c| c == b'"').unwrap_or(body.len());
+                return Err(format!(
+                    "Syntax error at offset {at} near {}",
+                    String::from_utf8_lossy(&body[..end])
+                ));
+            }
+            _ if op.is_some() => {
+                let near = self.token().unwrap_or_default();
+                return Err(format!("Syntax error at offset {at} near {near}"));
+            }
+            _ => {}
+        }
+        self.pos = start;
+        Ok(None)
+    }
+
     fn union(&mut self) -> Result<Node, ParseError> {
         let mut alts = vec![self.intersect()?];
         loop {
@@ -463,6 +530,9 @@ impl<'a> Parser<'a> {
                             let yield_as = self.attributes()?;
                             let param = b.strip_prefix('$').map(str::to_string);
                             return Ok(Node::Range { field, radius, blob, yield_as, param });
+                        }
+                        if let Some(node) = self.geoshape(&field)? {
+                            return Ok(node);
                         }
                         let (lo, lo_ex) = self.number()?;
                         self.skip_ws();

@@ -617,6 +617,8 @@ impl<'a> Scoring<'a> {
             }
             // A geo filter is a numeric range of geohash scores in RediSearch.
             Node::Numeric { .. } | Node::Geo { .. } => Some(Res::leaf(Ty::Numeric, 1, 1.0)),
+            // The shape index's results are virtual, of no weight nor frequency.
+            Node::GeoShape { .. } => Some(Res::leaf(Ty::Virtual, 0, 0.0)),
             // A fuzzy word: a union of the document's terms within reach, as RediSearch's.
             Node::Fuzzy { field, word, dist } => {
                 let mask = self.mask(field.as_deref());

@@ -88,12 +88,19 @@ pub fn set_host_lowercase(lowercase: fn(&str) -> String) {
     let _ = HOST_LOWERCASE.set(lowercase);
 }
 
-/// The stem of a lowercase token in `lang`: Snowball's, as RediSearch's libstemmer; a
-/// language rust-stemmers has no stemmer for keeps its words as they are (Chinese, which
-/// RediSearch segments instead, too).
+/// The stem of a lowercase token in `lang`: Snowball's, as RediSearch's libstemmer (rust-stemmers
+/// for 18 languages, waken_snowball's generated modules for the other ten); Chinese, which
+/// RediSearch segments rather than stems, keeps its words as they are.
 pub fn stem_in(token: &str, lang: Lang) -> String {
-    match lang.algorithm() {
-        Some(a) => Stemmer::create(a).stem(token).into_owned(),
+    if let Some(a) = lang.algorithm() {
+        return Stemmer::create(a).stem(token).into_owned();
+    }
+    match lang.snowball() {
+        Some(stem) => {
+            let mut env = waken_snowball::SnowballEnv::create(token);
+            stem(&mut env);
+            env.get_current().into_owned()
+        }
         None => token.to_string(),
     }
 }
@@ -176,6 +183,29 @@ impl Lang {
             "swedish" => Algorithm::Swedish,
             "tamil" => Algorithm::Tamil,
             "turkish" => Algorithm::Turkish,
+            _ => return None,
+        })
+    }
+}
+
+impl Lang {
+    /// The stemmer of a language rust-stemmers lacks (none with `english-only`).
+    fn snowball(self) -> Option<fn(&mut waken_snowball::SnowballEnv<'_>) -> bool> {
+        use waken_snowball::algorithms::*;
+        if cfg!(feature = "english-only") {
+            return None;
+        }
+        Some(match self.name() {
+            "armenian" => armenian_stemmer::stem,
+            "basque" => basque_stemmer::stem,
+            "catalan" => catalan_stemmer::stem,
+            "hindi" => hindi_stemmer::stem,
+            "indonesian" => indonesian_stemmer::stem,
+            "irish" => irish_stemmer::stem,
+            "lithuanian" => lithuanian_stemmer::stem,
+            "nepali" => nepali_stemmer::stem,
+            "serbian" => serbian_stemmer::stem,
+            "yiddish" => yiddish_stemmer::stem,
             _ => return None,
         })
     }
