@@ -52,7 +52,13 @@ import { DIST } from './harness.mjs';
 // the pops, SPOP, RESTORE, INCRBYFLOAT, min-replicas-to-write), invalidations before the reply,
 // RESP3 attributes, SHUTDOWN, a BGSAVE that takes time and CONFIG SET's rollback: 775.2 KB.
 // RediSearch's GEO fields (radius queries, GEOFILTER and FILTER, geodistance()): 778.0 KB.
-const BUDGET_KB = 778;
+// Session 13 (777.8 KB at its start on this machine): issue #20's last pieces, SUMMARIZE and
+// HIGHLIGHT with RediSearch's fragmenter, PHONETIC with its Double Metaphone, INFIELDS masks,
+// FT.PROFILE's APPLY/FILTER lines (+8.3 KB), GEOSHAPE fields with WKT and polygon validity,
+// NaN-score order, JSON type errors (+9.3 KB; the ten new stemmers are left out by
+// `english-only`), and the engine's replica side (REPLICAOF's read-only and stale rules),
+// lazyfree counts, streams' and hash-field TTLs' propagated forms, reply buffer sizing: 804.7 KB.
+const BUDGET_KB = 805;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/
