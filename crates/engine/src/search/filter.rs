@@ -474,6 +474,10 @@ pub fn eval_with(expr: &Expr, get: &dyn Fn(&str) -> Val) -> Val {
         }
         Expr::Call(func, args) => {
             let vals: Vec<Val> = args.iter().map(|a| eval(a, hash)).collect();
+            // lower() and upper() of anything but a string are null (`stringfunc_tolower`).
+            if matches!(func, Func::Lower | Func::Upper) && !matches!(vals.first(), Some(Val::Str(_))) {
+                return Val::Null;
+            }
             let texts: Option<Vec<String>> = vals.iter().map(Val::text).collect();
             let Some(t) = texts else { return Val::Null };
             match (func, t.as_slice()) {
