@@ -499,3 +499,50 @@ fn odd_arguments_do_not_panic() {
         s.run(c);
     }
 }
+
+/// Without SORTBY, groups come in RediSearch's hash table order: tags, numbers, several fields,
+/// missing values, and enough groups for the table to grow and rehash.
+#[test]
+fn groups_come_in_redisearch_order() {
+    let mut s = Session::new();
+    s.same(&[
+        "FT.CREATE",
+        "gi",
+        "PREFIX",
+        "1",
+        "g:",
+        "SCHEMA",
+        "cat",
+        "TAG",
+        "n",
+        "NUMERIC",
+        "SORTABLE",
+        "t",
+        "TEXT",
+        "SORTABLE",
+    ]);
+    common::wait_indexed(&mut s, "gi");
+    for i in 0..300 {
+        let (cat, n, t) =
+            (format!("c{}", i % 61), format!("{}", (i % 17) as f64 / 4.0), format!("w{}", i % 7));
+        let key = format!("g:{i}");
+        if i % 23 == 0 {
+            s.same(&["HSET", &key, "t", &t]);
+        } else {
+            s.same(&["HSET", &key, "cat", &cat, "n", &n, "t", &t]);
+        }
+    }
+    for tail in [
+        &["GROUPBY", "1", "@cat", "REDUCE", "COUNT", "0", "AS", "c"][..],
+        &["GROUPBY", "1", "@n", "REDUCE", "COUNT", "0", "AS", "c"],
+        &["GROUPBY", "1", "@t", "REDUCE", "SUM", "1", "@n", "AS", "s"],
+        &["GROUPBY", "2", "@cat", "@t", "REDUCE", "COUNT", "0", "AS", "c"],
+        &["LOAD", "1", "@cat", "GROUPBY", "1", "@cat"],
+        &["GROUPBY", "1", "@n", "GROUPBY", "1", "@n"],
+    ] {
+        let mut cmd = vec!["FT.AGGREGATE", "gi", "*"];
+        cmd.extend(tail);
+        cmd.extend(["LIMIT", "0", "1000"]);
+        s.same(&cmd);
+    }
+}

@@ -1,8 +1,8 @@
 //! FT.AGGREGATE as RediSearch 2.10 runs it: the query's documents in index order, then each
 //! step in the order given: LOAD, GROUPBY with REDUCE, APPLY, FILTER, SORTBY [MAX], LIMIT.
 //! Values print as RediSearch prints them (computed numbers with `%.12g`, hash fields as
-//! stored, missing group values as nil). Groups come in first-seen order (RediSearch's come in
-//! its hash table's order: sort after GROUPBY for a stable order).
+//! stored, missing group values as nil). Groups come in RediSearch's hash table order
+//! (`khash.rs`).
 //!
 //! `total_results` is RediSearch's counter: the groups of the last GROUPBY, else every matched
 //! document once a SORTBY has read them all, else the documents read until the first row came
@@ -485,6 +485,20 @@ fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {
     }
 }
 
+/// A group: its values (as text, None when missing) and the rows in it.
+type Group = (Vec<Option<String>>, Vec<usize>);
+
+/// The hash RediSearch's grouper files a row's group under (`RSValue_Hash` over the group's
+/// values from 0): FNV-1a over a string's bytes or a number's, plus one for a missing value.
+fn group_hash(fields: &[String], row: &HashMap<String, Cell>) -> u64 {
+    fields.iter().fold(0, |h, f| match row.get(f) {
+        Some(Cell::One(Val::Str(s))) => super::khash::fnv_64a(s.as_bytes(), h),
+        Some(Cell::One(Val::Num(x))) => super::khash::fnv_64a(&x.to_le_bytes(), h),
+        Some(Cell::One(v)) => v.text().map_or(h.wrapping_add(1), |t| super::khash::fnv_64a(t.as_bytes(), h)),
+        _ => h.wrapping_add(1),
+    })
+}
+
 /// Run the plan: the result rows in order, each with the position of the document it came
 /// from (1-based; 0 after a GROUPBY), and the total a blocking step (GROUPBY, SORTBY) leaves
 /// (None for a streaming pipeline, whose total is counted per reply: see [`Cursor::chunk`]).
@@ -520,7 +534,8 @@ fn run(
     for step in &plan.steps {
         match step {
             Step::Group(fields, reducers) => {
-                let mut groups: Vec<(Vec<Option<String>>, Vec<usize>)> = Vec::new();
+                let mut groups: Vec<Group> = Vec::new();
+                let mut table = super::khash::KHash::default();
                 for (i, (_, row)) in rows.iter().enumerate() {
                     let key: Vec<Option<String>> = fields
                         .iter()
@@ -531,9 +546,15 @@ fn run(
                         .collect();
                     match groups.iter_mut().find(|g| g.0 == key) {
                         Some(g) => g.1.push(i),
-                        None => groups.push((key, vec![i])),
+                        None => {
+                            table.insert(group_hash(fields, row), groups.len());
+                            groups.push((key, vec![i]));
+                        }
                     }
                 }
+                // RediSearch yields its groups in its hash table's order.
+                let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+                let groups: Vec<_> = table.in_order().filter_map(|g| slots[g].take()).collect();
                 let mut out = Vec::new();
                 for (key, members) in &groups {
                     let member_rows: Vec<&HashMap<String, Cell>> =

@@ -26,6 +26,7 @@ pub mod heap;
 pub mod highlight;
 pub mod hnsw;
 pub mod index;
+pub mod khash;
 pub mod phonetic;
 pub mod profile;
 pub mod query;
