@@ -539,6 +539,10 @@ fn groups_come_in_redisearch_order() {
         &["GROUPBY", "2", "@cat", "@t", "REDUCE", "COUNT", "0", "AS", "c"],
         &["LOAD", "1", "@cat", "GROUPBY", "1", "@cat"],
         &["GROUPBY", "1", "@n", "GROUPBY", "1", "@n"],
+        // TOLIST in RediSearch's dict order, through its incremental rehashes.
+        &["GROUPBY", "1", "@t", "REDUCE", "TOLIST", "1", "@cat", "AS", "cats"],
+        &["GROUPBY", "1", "@t", "REDUCE", "TOLIST", "1", "@n", "AS", "ns"],
+        &["GROUPBY", "0", "REDUCE", "TOLIST", "1", "@cat", "AS", "all"],
     ] {
         let mut cmd = vec!["FT.AGGREGATE", "gi", "*"];
         cmd.extend(tail);

@@ -454,7 +454,7 @@ fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {
             let at = ((q * (sorted.len() as f64 - 1.0)).floor().max(0.0)) as usize;
             n(sorted.get(at).copied().unwrap_or(0.0))
         }
-        Func::ToList => Cell::Many(distinct().into_iter().rev().map(Val::Str).collect()),
+        Func::ToList => Cell::Many(to_list(&vals)),
         Func::FirstValue => {
             let by = r.args.get(2).map(|a| strip(a).to_string());
             let desc = r.args.get(3).is_some_and(|a| a.eq_ignore_ascii_case("DESC"));
@@ -483,6 +483,20 @@ fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {
             Cell::Many(vals.into_iter().take(size).collect())
         }
     }
+}
+
+/// TOLIST's distinct values in the order RediSearch's dict lists them (`dict_order.rs`).
+fn to_list(vals: &[Val]) -> Vec<Val> {
+    let mut dict = super::dict_order::Dict::default();
+    let texts: Vec<String> = vals.iter().map(|v| v.text().unwrap_or_default()).collect();
+    for (i, v) in vals.iter().enumerate() {
+        let hash = match v {
+            Val::Num(x) => super::khash::fnv_64a(&x.to_le_bytes(), 0),
+            _ => super::khash::fnv_64a(texts[i].as_bytes(), 0),
+        };
+        dict.add(hash, i, |other| texts[other] == texts[i]);
+    }
+    dict.in_order().map(|i| Val::Str(texts[i].clone())).collect()
 }
 
 /// A group: its values (as text, None when missing) and the rows in it.

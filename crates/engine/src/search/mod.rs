@@ -16,6 +16,7 @@
 
 pub mod aggregate;
 pub mod commands;
+pub mod dict_order;
 pub mod explain;
 pub mod extras;
 pub mod filter;
