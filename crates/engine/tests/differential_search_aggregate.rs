@@ -543,6 +543,24 @@ fn groups_come_in_redisearch_order() {
         &["GROUPBY", "1", "@t", "REDUCE", "TOLIST", "1", "@cat", "AS", "cats"],
         &["GROUPBY", "1", "@t", "REDUCE", "TOLIST", "1", "@n", "AS", "ns"],
         &["GROUPBY", "0", "REDUCE", "TOLIST", "1", "@cat", "AS", "all"],
+        // RediSearch's HyperLogLog estimate, of strings and of numbers.
+        &["GROUPBY", "1", "@t", "REDUCE", "COUNT_DISTINCTISH", "1", "@cat", "AS", "d"],
+        &[
+            "GROUPBY",
+            "0",
+            "REDUCE",
+            "COUNT_DISTINCTISH",
+            "1",
+            "@cat",
+            "AS",
+            "d",
+            "REDUCE",
+            "COUNT_DISTINCTISH",
+            "1",
+            "@n",
+            "AS",
+            "e",
+        ],
     ] {
         let mut cmd = vec!["FT.AGGREGATE", "gi", "*"];
         cmd.extend(tail);

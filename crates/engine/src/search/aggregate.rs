@@ -420,7 +420,8 @@ fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {
     };
     match r.func {
         Func::Count => n(rows.len() as f64),
-        Func::CountDistinct | Func::CountDistinctish => n(distinct().len() as f64),
+        Func::CountDistinct => n(distinct().len() as f64),
+        Func::CountDistinctish => n(distinctish(&vals)),
         Func::Sum => n(total),
         Func::Avg => n(if rows.is_empty() { 0.0 } else { total / rows.len() as f64 }),
         Func::Min | Func::Max => {
@@ -483,6 +484,32 @@ fn reduce(r: &Reducer, rows: &[&HashMap<String, Cell>]) -> Cell {
             Cell::Many(vals.into_iter().take(size).collect())
         }
     }
+}
+
+/// COUNT_DISTINCTISH: RediSearch's own HyperLogLog (`src/hll`, 256 one-byte registers), fed
+/// each value's FNV-1a hash folded to 32 bits, and its estimate truncated to an integer.
+fn distinctish(vals: &[Val]) -> f64 {
+    const BITS: u32 = 8;
+    let mut registers = [0u8; 1 << BITS];
+    for v in vals {
+        let h = match v {
+            Val::Num(x) => super::khash::fnv_64a(&x.to_le_bytes(), 0x5f61_767a),
+            other => super::khash::fnv_64a(other.text().unwrap_or_default().as_bytes(), 0x5f61_767a),
+        };
+        let h32 = (h as u32) ^ ((h >> 32) as u32);
+        let index = (h32 >> (32 - BITS)) as usize;
+        let rank = (h32.trailing_zeros() + 1).min(32 - BITS + 1) as u8;
+        registers[index] = registers[index].max(rank);
+    }
+    let size = registers.len() as f64;
+    let alpha_mm = 0.7213 / (1.0 + 1.079 / size) * size * size;
+    let sum: f64 = registers.iter().map(|&r| 1.0 / f64::from(1u32 << r)).sum();
+    let mut estimate = alpha_mm / sum;
+    let zeros = registers.iter().filter(|&&r| r == 0).count();
+    if estimate <= 2.5 * size && zeros > 0 {
+        estimate = size * (size / zeros as f64).ln();
+    }
+    (estimate as u64) as f64
 }
 
 /// TOLIST's distinct values in the order RediSearch's dict lists them (`dict_order.rs`).
