@@ -294,6 +294,8 @@ impl Session {
                 "no",
                 "hash-max-listpack-entries",
                 "512",
+                "hash-max-listpack-value",
+                "64",
                 "hll-sparse-max-bytes",
                 "3000",
                 "notify-keyspace-events",
