@@ -227,6 +227,10 @@ fn emulate_replicates_a_real_redis() {
     same_contents(emulate, primary.port, "after the full sync");
     let role = cli(emulate, &["ROLE"]);
     assert!(role.starts_with(&format!("slave\n127.0.0.1\n{}\nconnected\n", primary.port)), "{role}");
+    // A replica's own replication offset is the one it reached in its primary's stream.
+    let info = cli(emulate, &["INFO", "replication"]);
+    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(str::to_owned);
+    assert_eq!(field("master_repl_offset:"), field("slave_repl_offset:"), "{info}");
     assert!(cli(primary.port, &["INFO", "replication"]).contains("connected_slaves:1"));
 
     for cmd in [

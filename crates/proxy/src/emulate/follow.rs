@@ -59,7 +59,7 @@ struct Link {
 
 impl Link {
     async fn fill(&mut self) -> Result<()> {
-        let mut chunk = vec![0u8; 64 * 1024];
+        let mut chunk = [0u8; 16 * 1024];
         let n = self.stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
         if n == 0 {
             return Err("the primary closed the connection".into());
@@ -178,8 +178,12 @@ async fn stream_commands(shared: &Shared, link: &mut Link) -> Result<()> {
     let mut next_ack = Instant::now();
     loop {
         let mut applied = false;
-        while let Some((frame, used)) = parse_frame(&link.buf, &limits).map_err(|e| format!("{e:?}"))? {
-            link.buf.drain(..used);
+        // Parse past what is used and drop it once per read, not once per command.
+        let mut pos = 0;
+        while let Some((frame, used)) =
+            parse_frame(&link.buf[pos..], &limits).map_err(|e| format!("{e:?}"))?
+        {
+            pos += used;
             let Frame::Array(items) = frame else { continue };
             let args: Vec<Bytes> =
                 items.iter().filter_map(|f| f.as_bytes().map(Bytes::copy_from_slice)).collect();
@@ -199,6 +203,7 @@ async fn stream_commands(shared: &Shared, link: &mut Link) -> Result<()> {
                 link.send(&[b"REPLCONF", b"ACK", before.to_string().as_bytes()]).await?;
             }
         }
+        link.buf.drain(..pos);
         if applied {
             shared.changed.notify_waiters();
         }

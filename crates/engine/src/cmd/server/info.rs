@@ -300,7 +300,10 @@ fn live_value(ctx: &Ctx, field: &str) -> Option<String> {
         "role" => if server.repl.primary.is_some() { "slave" } else { "master" }.to_string(),
         // Replicas attached with SYNC/PSYNC and the bytes of the stream they were sent.
         "connected_slaves" => server.repl.replicas().len().to_string(),
-        "master_repl_offset" => server.repl.offset.to_string(),
+        // A replica's own offset is the one it reached in its primary's stream.
+        "master_repl_offset" => {
+            server.repl.link.as_ref().map_or(server.repl.offset, |l| l.offset).to_string()
+        }
         "rdb_last_save_time" => (server.last_save_ms / 1000).to_string(),
         "rdb_saves" => stats.rdb_saves.to_string(),
         "rdb_bgsave_in_progress" => u8::from(server.bgsave.is_some()).to_string(),
