@@ -58,7 +58,9 @@ import { DIST } from './harness.mjs';
 // NaN-score order, JSON type errors (+9.3 KB; the ten new stemmers are left out by
 // `english-only`), and the engine's replica side (REPLICAOF's read-only and stale rules),
 // lazyfree counts, streams' and hash-field TTLs' propagated forms, reply buffer sizing: 804.7 KB.
-const BUDGET_KB = 805;
+// RediSearch's own orders for FT.AGGREGATE's groups (its khash) and TOLIST (its dict), and its
+// HyperLogLog for COUNT_DISTINCTISH: 806.8 KB.
+const BUDGET_KB = 807;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor) and dist/lua/
