@@ -217,6 +217,11 @@ pub fn canonical(name: &str) -> &str {
 }
 
 impl Config {
+    /// True if the yes/no parameter `name` is `yes`.
+    pub fn is_on(&self, name: &str) -> bool {
+        self.get(name).as_deref() == Some("yes")
+    }
+
     /// The value CONFIG GET prints for a known parameter (lowercase name).
     pub fn get(&self, name: &str) -> Option<String> {
         let e = &self.encoding;

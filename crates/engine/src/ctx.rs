@@ -205,7 +205,7 @@ impl<'a> Ctx<'a> {
 
     /// Delete `key` if present (expired keys count as absent). Returns true if it was deleted.
     pub fn delete(&mut self, key: &[u8]) -> bool {
-        let lazy = crate::lazyfree::setting(self.server, "lazyfree-lazy-server-del");
+        let lazy = self.server.config.is_on("lazyfree-lazy-server-del");
         self.delete_freeing(key, lazy)
     }
 
@@ -242,14 +242,14 @@ impl<'a> Ctx<'a> {
 /// Remove an expired key, counting it and telling listeners.
 pub fn expire_key(server: &mut Server, db: usize, key: &[u8]) {
     if let Some(entry) = server.dbs[db].remove(key) {
-        let lazy = crate::lazyfree::setting(server, "lazyfree-lazy-expire");
+        let lazy = server.config.is_on("lazyfree-lazy-expire");
         crate::lazyfree::release(server, &entry, lazy);
         server.stats.expired_keys += 1;
         crate::notify::notify(server, crate::notify::EXPIRED, "expired", db, key);
         let key = Bytes::copy_from_slice(key);
         server.events.emit(|| Event::Expired { db, key: key.clone() });
         server.signal_modified(db, &key);
-        crate::propagate::deletion(server, db, &key, "lazyfree-lazy-expire");
+        crate::propagate::deletion(server, db, &key, lazy);
     }
 }
 

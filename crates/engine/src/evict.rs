@@ -71,13 +71,13 @@ pub fn make_room(server: &mut Server, now: u64) -> Result<(), CmdError> {
 /// Remove one key for memory, counting it and telling watchers and listeners.
 fn evict_key(server: &mut Server, db: usize, key: &Bytes) {
     if let Some(entry) = server.dbs[db].remove(key) {
-        let lazy = crate::lazyfree::setting(server, "lazyfree-lazy-eviction");
+        let lazy = server.config.is_on("lazyfree-lazy-eviction");
         crate::lazyfree::release(server, &entry, lazy);
         server.stats.evicted_keys += 1;
         crate::notify::notify(server, crate::notify::EVICTED, "evicted", db, key);
         server.events.emit(|| Event::Evicted { db, key: key.clone() });
         server.touch(db, key);
-        crate::propagate::deletion(server, db, key, "lazyfree-lazy-eviction");
+        crate::propagate::deletion(server, db, key, lazy);
     }
 }
 

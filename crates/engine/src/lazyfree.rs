@@ -41,8 +41,3 @@ pub fn release(server: &mut Server, entry: &Entry, lazy: bool) {
         server.stats.lazyfreed_objects += 1;
     }
 }
-
-/// True if the `lazyfree-lazy-*` setting `name` is on.
-pub fn setting(server: &Server, name: &str) -> bool {
-    server.config.get(name).as_deref() == Some("yes")
-}

@@ -125,18 +125,18 @@ pub fn argv<const N: usize>(words: [&[u8]; N]) -> Vec<Bytes> {
     words.iter().map(|w| Bytes::copy_from_slice(w)).collect()
 }
 
-/// A key's deletion by expiry, eviction or an already-past deadline, as Redis's
-/// `propagateDeletion`: UNLINK when the matching `lazyfree-lazy-*` setting is on.
-pub fn deletion(server: &mut Server, db: usize, key: &[u8], lazy_setting: &str) {
+/// A key's deletion by expiry or eviction, as Redis's `propagateDeletion`: UNLINK when it was
+/// freed lazily (its `lazyfree-lazy-*` setting on), else DEL.
+pub fn deletion(server: &mut Server, db: usize, key: &[u8], lazy: bool) {
     if server.repl.active() {
-        let line = argv([delete_word(server, lazy_setting), key]);
+        let line = argv([if lazy { b"UNLINK" } else { b"DEL" }, key]);
         server.repl.add(db, line);
     }
 }
 
 /// `UNLINK` when the `lazyfree-lazy-*` setting named is on, else `DEL`.
 pub fn delete_word(server: &Server, lazy_setting: &str) -> &'static [u8] {
-    if server.config.get(lazy_setting).as_deref() == Some("yes") {
+    if server.config.is_on(lazy_setting) {
         b"UNLINK"
     } else {
         b"DEL"

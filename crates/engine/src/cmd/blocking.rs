@@ -67,6 +67,25 @@ pub fn block_or(ctx: &mut Ctx, deadline: Option<u64>, timeout_reply: Frame) -> C
     Ok(timeout_reply)
 }
 
+/// End client `id`'s wait: its parked command gets what `reply` makes of it, counted as Redis
+/// counts an unblocked command (`failed`: as an error). A client CLIENT PAUSE holds is left
+/// alone (Redis would crash on it). False if `id` waits on nothing.
+pub(crate) fn unblock(
+    server: &mut crate::server::Server,
+    id: u64,
+    failed: bool,
+    reply: impl FnOnce(&[Bytes], &crate::server::Server) -> Frame,
+) -> bool {
+    let Some(client) = server.clients.get_mut(&id).filter(|c| !c.postponed) else { return false };
+    let Some((args, _)) = client.parked.take() else { return false };
+    crate::engine::count_unblocked(server, &args, failed);
+    let frame = reply(&args, server);
+    if let Some(client) = server.clients.get_mut(&id) {
+        client.served = Some(frame);
+    }
+    true
+}
+
 /// What a parked command answers when its timeout passes (or CLIENT UNBLOCK ends it): a null
 /// for the pops and moves; WAIT and WAITAOF answer the acknowledgements they got, none from
 /// replicas (WAITAOF's local one when `appendonly` is on).

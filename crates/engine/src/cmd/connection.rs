@@ -701,24 +701,14 @@ fn client_unblock(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
         ));
     }
     let id = parse_i64(&raw_id).ok_or_else(CmdError::not_integer)?;
-    // A client held by CLIENT PAUSE is left alone (Redis would crash on it).
-    let Some(target) =
-        ctx.server.clients.get_mut(&(id as u64)).filter(|c| c.parked.is_some() && !c.postponed)
-    else {
-        return Ok(Frame::Integer(0));
-    };
-    let mut timeout_reply = Frame::NullArray;
-    if let Some((args, _)) = target.parked.take() {
-        crate::engine::count_unblocked(ctx.server, &args, error);
-        timeout_reply = super::blocking::timeout_reply(&args, ctx.server);
-    }
-    let Some(target) = ctx.server.clients.get_mut(&(id as u64)) else { return Ok(Frame::Integer(1)) };
-    target.served = Some(if error {
-        Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
-    } else {
-        timeout_reply
+    let unblocked = super::blocking::unblock(ctx.server, id as u64, error, |args, server| {
+        if error {
+            Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
+        } else {
+            super::blocking::timeout_reply(args, server)
+        }
     });
-    Ok(Frame::Integer(1))
+    Ok(Frame::Integer(i64::from(unblocked)))
 }
 
 fn on_yes_no(arg: &[u8]) -> Result<bool, CmdError> {

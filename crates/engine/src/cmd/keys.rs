@@ -271,7 +271,7 @@ pub const COMMANDS: &[CommandSpec] = &[
 ];
 
 fn del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
-    let lazy = crate::lazyfree::setting(ctx.server, "lazyfree-lazy-user-del");
+    let lazy = ctx.server.config.is_on("lazyfree-lazy-user-del");
     delete_keys(ctx, args, lazy)
 }
 

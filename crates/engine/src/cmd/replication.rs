@@ -264,12 +264,11 @@ pub const MASTERDOWN: &str =
 /// data (`denystale`): the error it gets, if any.
 pub fn replica_refusal(server: &crate::server::Server, write: bool, denystale: bool) -> Option<&'static str> {
     server.repl.primary.as_ref()?;
-    let yes = |name: &str| server.config.get(name).as_deref() != Some("no");
-    if write && yes("replica-read-only") {
+    if write && server.config.is_on("replica-read-only") {
         return Some(READONLY);
     }
     let stale = server.repl.link.is_none();
-    (denystale && stale && !yes("replica-serve-stale-data")).then_some(MASTERDOWN)
+    (denystale && stale && !server.config.is_on("replica-serve-stale-data")).then_some(MASTERDOWN)
 }
 
 /// Drop the link to the primary, if one is up (REPLICAOF changed or ended).
@@ -313,18 +312,13 @@ fn replicaof(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
 /// `disconnectAllBlockedClients`: a primary's blocked clients fail when it becomes a replica
 /// (those CLIENT PAUSE holds stay held, to run or be refused afresh).
 fn unblock_all(ctx: &mut Ctx) {
-    let blocked: Vec<u64> =
-        ctx.server.clients.values().filter(|c| c.parked.is_some() && !c.postponed).map(|c| c.id).collect();
+    let blocked: Vec<u64> = ctx.server.clients.keys().copied().collect();
     for id in blocked {
-        let Some(client) = ctx.server.clients.get_mut(&id) else { continue };
-        if let Some((args, _)) = client.parked.take() {
-            crate::engine::count_unblocked(ctx.server, &args, true);
-        }
-        if let Some(client) = ctx.server.clients.get_mut(&id) {
-            client.served = Some(Frame::Error(
+        super::blocking::unblock(ctx.server, id, true, |_, _| {
+            Frame::Error(
                 "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)".into(),
-            ));
-        }
+            )
+        });
     }
 }
 

@@ -780,7 +780,7 @@ fn function_flush(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     }
     let lazy = match args.peek() {
         Some(mode) => mode.eq_ignore_ascii_case(b"async"),
-        None => ctx.server.config.get("lazyfree-lazy-user-flush").as_deref() == Some("yes"),
+        None => ctx.server.config.is_on("lazyfree-lazy-user-flush"),
     };
     flush_mode(args, "FUNCTION FLUSH only supports SYNC|ASYNC option")?;
     // `freeFunctionsAsync`: past LAZYFREE_THRESHOLD functions, they and the engine go to the

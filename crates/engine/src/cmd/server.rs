@@ -349,9 +349,7 @@ fn flush_mode(ctx: &Ctx, args: &mut Args) -> Result<bool, CmdError> {
     if args.remaining() > 1 {
         return Err(CmdError::syntax());
     }
-    if args.eat("ASYNC")
-        || args.is_empty() && crate::lazyfree::setting(ctx.server, "lazyfree-lazy-user-flush")
-    {
+    if args.eat("ASYNC") || args.is_empty() && ctx.server.config.is_on("lazyfree-lazy-user-flush") {
         return Ok(true);
     }
     if args.is_empty() || args.eat("SYNC") {

@@ -119,10 +119,10 @@ fn title(name: &str) -> &'static str {
 /// The replica's part of INFO replication after `role:slave`: the link's state, and the
 /// offset reached (while the link is down, the one it had as a primary: Redis caches itself as
 /// the primary to resume from).
-fn replica_lines(ctx: &Ctx, out: &mut String) {
+fn link_lines(ctx: &Ctx, out: &mut String) {
     let server = &*ctx.server;
     let Some((host, port)) = &server.repl.primary else { return };
-    let yes = |name: &str| u8::from(server.config.get(name).as_deref() != Some("no"));
+    let yes = |name: &str| u8::from(server.config.is_on(name));
     let secs = |since: u64| (ctx.now.saturating_sub(since) / 1000) as i64;
     let (status, last_io, offset) = match &server.repl.link {
         Some(link) => ("up", secs(link.last_io), link.offset),
@@ -165,7 +165,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         let value = live_value(ctx, field).unwrap_or_else(|| (*default).to_string());
         out.push_str(&format!("{field}:{value}\r\n"));
         if *field == "role" {
-            replica_lines(ctx, out);
+            link_lines(ctx, out);
         }
         if *field == "connected_slaves" {
             for (i, r) in crate::cmd::replication::replica_lines(server, ctx.now).iter().enumerate() {
