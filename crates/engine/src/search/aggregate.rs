@@ -492,10 +492,7 @@ fn distinctish(vals: &[Val]) -> f64 {
     const BITS: u32 = 8;
     let mut registers = [0u8; 1 << BITS];
     for v in vals {
-        let h = match v {
-            Val::Num(x) => super::khash::fnv_64a(&x.to_le_bytes(), 0x5f61_767a),
-            other => super::khash::fnv_64a(other.text().unwrap_or_default().as_bytes(), 0x5f61_767a),
-        };
+        let h = value_hash(v, 0x5f61_767a);
         let h32 = (h as u32) ^ ((h >> 32) as u32);
         let index = (h32 >> (32 - BITS)) as usize;
         let rank = (h32.trailing_zeros() + 1).min(32 - BITS + 1) as u8;
@@ -517,11 +514,7 @@ fn to_list(vals: &[Val]) -> Vec<Val> {
     let mut dict = super::dict_order::Dict::default();
     let texts: Vec<String> = vals.iter().map(|v| v.text().unwrap_or_default()).collect();
     for (i, v) in vals.iter().enumerate() {
-        let hash = match v {
-            Val::Num(x) => super::khash::fnv_64a(&x.to_le_bytes(), 0),
-            _ => super::khash::fnv_64a(texts[i].as_bytes(), 0),
-        };
-        dict.add(hash, i, |other| texts[other] == texts[i]);
+        dict.add(value_hash(v, 0), i, |other| texts[other] == texts[i]);
     }
     dict.in_order().map(|i| Val::Str(texts[i].clone())).collect()
 }
@@ -529,14 +522,26 @@ fn to_list(vals: &[Val]) -> Vec<Val> {
 /// A group: its values (as text, None when missing) and the rows in it.
 type Group = (Vec<Option<String>>, Vec<usize>);
 
-/// The hash RediSearch's grouper files a row's group under (`RSValue_Hash` over the group's
-/// values from 0): FNV-1a over a string's bytes or a number's, plus one for a missing value.
+/// RediSearch's `RSValue_Hash` from `h`: FNV-1a over a string's bytes or a number's, plus one
+/// for null, each element of a list in turn. The grouper, TOLIST and COUNT_DISTINCTISH file
+/// values by it.
+fn value_hash(v: &Val, h: u64) -> u64 {
+    use super::khash::fnv_64a;
+    match v {
+        Val::Num(x) => fnv_64a(&x.to_le_bytes(), h),
+        Val::Str(s) => fnv_64a(s.as_bytes(), h),
+        Val::Null => h.wrapping_add(1),
+        Val::Arr(items) => items.iter().fold(h, |h, item| value_hash(item, h)),
+        Val::Err(_) => h,
+    }
+}
+
+/// The hash RediSearch's grouper files a row's group under: its values' hashes in turn from 0,
+/// a missing value counting as null.
 fn group_hash(fields: &[String], row: &HashMap<String, Cell>) -> u64 {
     fields.iter().fold(0, |h, f| match row.get(f) {
-        Some(Cell::One(Val::Str(s))) => super::khash::fnv_64a(s.as_bytes(), h),
-        Some(Cell::One(Val::Num(x))) => super::khash::fnv_64a(&x.to_le_bytes(), h),
-        Some(Cell::One(v)) => v.text().map_or(h.wrapping_add(1), |t| super::khash::fnv_64a(t.as_bytes(), h)),
-        _ => h.wrapping_add(1),
+        Some(Cell::One(v)) => value_hash(v, h),
+        _ => value_hash(&Val::Null, h),
     })
 }
 
@@ -577,18 +582,20 @@ fn run(
             Step::Group(fields, reducers) => {
                 let mut groups: Vec<Group> = Vec::new();
                 let mut table = super::khash::KHash::default();
+                // A group is its values' hash, as RediSearch files it.
                 for (i, (_, row)) in rows.iter().enumerate() {
-                    let key: Vec<Option<String>> = fields
-                        .iter()
-                        .map(|f| match row.get(f) {
-                            Some(Cell::One(v)) => v.text(),
-                            _ => None,
-                        })
-                        .collect();
-                    match groups.iter_mut().find(|g| g.0 == key) {
-                        Some(g) => g.1.push(i),
+                    let hash = group_hash(fields, row);
+                    match table.get(hash) {
+                        Some(g) => groups[g].1.push(i),
                         None => {
-                            table.insert(group_hash(fields, row), groups.len());
+                            let key = fields
+                                .iter()
+                                .map(|f| match row.get(f) {
+                                    Some(Cell::One(v)) => v.text(),
+                                    _ => None,
+                                })
+                                .collect();
+                            table.insert(hash, groups.len());
                             groups.push((key, vec![i]));
                         }
                     }

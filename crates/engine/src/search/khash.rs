@@ -28,6 +28,23 @@ fn round_up(n: u32) -> u32 {
 }
 
 impl KHash {
+    /// `kh_get`: the value filed under `key`.
+    pub fn get(&self, key: u64) -> Option<usize> {
+        if self.n_buckets == 0 {
+            return None;
+        }
+        let mask = self.n_buckets - 1;
+        let (mut i, mut step) = (hash(key) & mask, 0);
+        while self.used[i as usize] {
+            if self.keys[i as usize] == key {
+                return Some(self.vals[i as usize]);
+            }
+            step += 1;
+            i = (i + step) & mask;
+        }
+        None
+    }
+
     /// `kh_put` of a key not in the table yet.
     pub fn insert(&mut self, key: u64, val: usize) {
         if self.size >= self.upper_bound {
@@ -123,6 +140,8 @@ mod tests {
         for i in 0..1000u64 {
             table.insert(fnv_64a(&i.to_le_bytes(), 0), i as usize);
         }
+        assert_eq!(table.get(fnv_64a(&7u64.to_le_bytes(), 0)), Some(7));
+        assert_eq!(table.get(fnv_64a(b"absent", 0)), None);
         let mut seen: Vec<usize> = table.in_order().collect();
         assert_ne!(seen, (0..1000).collect::<Vec<_>>(), "bucket order, not insertion order");
         seen.sort_unstable();
