@@ -701,26 +701,31 @@ fn random_shapes_on_a_grid() {
             s.same(&["HSET", &format!("{idx}:{i}"), "geom", &wkt, "name", "x"]);
             info_same(&mut s, &idx, &["hash_indexing_failures", "Index Errors"], &wkt);
         }
-        for _ in 0..60 {
-            let op = g.pick(&["WITHIN", "CONTAINS", "INTERSECTS", "DISJOINT"]);
-            let q = random_wkt(&mut g);
-            let query = format!("@geom:[{op} $q]");
-            s.same(&[
-                "FT.SEARCH",
-                &idx,
-                &query,
-                "PARAMS",
-                "2",
-                "q",
-                &q,
-                "NOCONTENT",
-                "LIMIT",
-                "0",
-                "50",
-                "DIALECT",
-                "2",
-            ]);
-        }
+        random_queries(&mut s, &mut g, &idx, 60, random_wkt);
+    }
+}
+
+/// `count` queries of `idx` with a random predicate against a shape from `shape`.
+fn random_queries(s: &mut Session, g: &mut Gen, idx: &str, count: usize, shape: impl Fn(&mut Gen) -> String) {
+    for _ in 0..count {
+        let op = g.pick(&["WITHIN", "CONTAINS", "INTERSECTS", "DISJOINT"]);
+        let q = shape(g);
+        let query = format!("@geom:[{op} $q]");
+        s.same(&[
+            "FT.SEARCH",
+            idx,
+            &query,
+            "PARAMS",
+            "2",
+            "q",
+            &q,
+            "NOCONTENT",
+            "LIMIT",
+            "0",
+            "50",
+            "DIALECT",
+            "2",
+        ]);
     }
 }
 
@@ -762,25 +767,6 @@ fn random_spherical_shapes() {
             s.same(&["HSET", &format!("{idx}:{i}"), "geom", &wkt, "name", "x"]);
         }
         info_same(&mut s, &idx, &["hash_indexing_failures"], &idx);
-        for _ in 0..40 {
-            let op = g.pick(&["WITHIN", "CONTAINS", "INTERSECTS", "DISJOINT"]);
-            let q = random_degrees(&mut g, lat);
-            let query = format!("@geom:[{op} $q]");
-            s.same(&[
-                "FT.SEARCH",
-                &idx,
-                &query,
-                "PARAMS",
-                "2",
-                "q",
-                &q,
-                "NOCONTENT",
-                "LIMIT",
-                "0",
-                "50",
-                "DIALECT",
-                "2",
-            ]);
-        }
+        random_queries(&mut s, &mut g, &idx, 40, |g| random_degrees(g, lat));
     }
 }

@@ -8,7 +8,10 @@
 //! `GRAMMAR_FUZZ_COMMANDS=2000000 cargo test --release -p playground-engine --test grammar_fuzz
 //! -- --nocapture` a long run (the seed comes from `GRAMMAR_FUZZ_SEED`).
 
+mod common;
+
 use bytes::Bytes;
+use common::Choose;
 use playground_engine::cmd::{all, CommandSpec};
 use playground_engine::{Engine, Frame, Protocol};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -114,22 +117,12 @@ const VALUES: &[&str] = &[
     "off",
 ];
 
-struct Rng(u64);
+/// The run's seeded choices (`common::Choose`'s `below` and `pick`).
+struct Rng(rand_xoshiro::Xoshiro256PlusPlus);
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
+impl Choose for Rng {
+    fn rng(&mut self) -> &mut rand_xoshiro::Xoshiro256PlusPlus {
+        &mut self.0
     }
 }
 
@@ -352,7 +345,7 @@ fn show(args: &[Bytes]) -> String {
 /// Runs `commands` commands; returns how many were answered without an error.
 fn run(seed: u64, commands: u64) -> u64 {
     let shapes = shapes();
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = Rng(rand_core::SeedableRng::seed_from_u64(seed));
     let mut now = 1_700_000_000_000u64;
     let mut engine = Engine::new(seed, now);
     let clients = [engine.connect(now), engine.connect(now)];
