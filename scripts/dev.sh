@@ -66,6 +66,17 @@ ensure_bindgen() {
   fi
 }
 
+# The splitter that cuts the page's wasm into lazily loaded chunks (scripts/page-wasm.sh).
+WASM_SPLIT_VERSION=0.2.4
+ensure_splitter() {
+  # (it has no --version: cargo's list of installed crates says which one is there)
+  if ! command -v wasm-split-cli >/dev/null ||
+    ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (about 2 minutes, once)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
+  fi
+}
+
 ensure_browser() {
   apt_install chromium chromium-driver curl
 }
@@ -153,6 +164,7 @@ tools() {
   ensure_rust
   ensure_trunk
   ensure_bindgen
+  ensure_splitter
   ensure_node_modules
   ensure_python_assets
 }
@@ -240,9 +252,13 @@ run_tests() {
 
   say "clippy (wasm32: the app and the engine)"
   cargo clippy --target wasm32-unknown-unknown -p redis-playground -p playground-engine --lib --bins --locked -- -D warnings
+  # The page's own build: the engine without the handlers its split-off chunks bring.
+  cargo clippy --target wasm32-unknown-unknown -p redis-playground --features core-engine --bins --locked -- -D warnings
 
   say "native tests (engine with differential tests against Redis 7.4, proxy, app logic)"
   cargo test --workspace --locked
+  # The engine as the page builds it: the lazily loaded groups marked until installed.
+  cargo test --locked -p playground-engine --features core-only --test core_families
 
   say "Redis 7.4.1's own test suite against emulate (no new failures; tests/redis-suite/)"
   # The debug playground-proxy the native tests just built (see the script on why that build).

@@ -38,6 +38,9 @@ pub fn describe(error: &JsValue) -> String {
 /// Import the module (if no tab did yet) and call its export `mount` with `args`; the mounted
 /// part's handle, for [`unmount`].
 pub async fn mount(mount: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    // The labs and lessons send their commands through a synchronous bridge, which cannot wait
+    // for an engine chunk: load them all with the module.
+    crate::families::load_all().await?;
     let module = JsFuture::from(import_module(MODULE)).await.map_err(|e| describe(&e))?;
     let function: Function = Reflect::get(&module, &mount.into())
         .ok()

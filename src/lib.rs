@@ -15,6 +15,7 @@ pub mod clock;
 pub mod components;
 pub mod console;
 pub mod debug;
+pub mod families;
 pub mod hooks;
 pub mod json;
 pub mod labs;
@@ -36,14 +37,21 @@ pub fn install_host_lowercase() {
     });
 }
 
-/// Mount the app on the page's body (what `main` does).
+/// Mount the app on the page's body (what `main` does). A saved session with search indexes
+/// waits for RediSearch's engine chunk, which rebuilding them needs.
 pub fn start() {
     install_host_lowercase();
     debug::install();
-    // index.html shows a loading line until the app takes over.
-    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot"))
-    {
-        boot.remove();
-    }
-    yew::Renderer::<App>::new().render();
+    wasm_bindgen_futures::spawn_local(async {
+        if storage::saved_has_indexes() {
+            // A failure leaves the indexes out, and the restore notice says so.
+            let _ = families::load(playground_engine::cmd::LazyGroup::Search).await;
+        }
+        // index.html shows a loading line until the app takes over.
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(boot) = document.and_then(|d| d.get_element_by_id("boot")) {
+            boot.remove();
+        }
+        yew::Renderer::<App>::new().render();
+    });
 }

@@ -37,8 +37,10 @@ pub fn needs_loading(session: &SessionHandle, args: &[Bytes]) -> bool {
         && session.read(|s| !s.engine.has_script_runner()).unwrap_or(false)
 }
 
-/// Import the Lua module (once for the page) and install its runner in the session's engine.
+/// Import the Lua module (once for the page) and install its runner in the session's engine,
+/// with every engine chunk first: a script's `redis.call` cannot wait for one.
 pub async fn load(session: &SessionHandle) -> Result<(), String> {
+    crate::families::load_all().await?;
     let module = wasm_bindgen_futures::JsFuture::from(crate::lazy::import_module(MODULE))
         .await
         .map_err(|e| crate::lazy::describe(&e))?;

@@ -55,6 +55,18 @@ pub fn load(real_now_ms: u64) -> Loaded {
     }
 }
 
+/// True if the saved session has search indexes: their FT.CREATE needs RediSearch's engine
+/// chunk loaded before the session is restored (`crate::families`).
+pub fn saved_has_indexes() -> bool {
+    available()
+        && LocalStorage::raw().get_item(STATE_KEY).ok().flatten().is_some_and(|text| has_indexes(&text))
+}
+
+/// True if a saved or imported session's text has search indexes.
+pub fn has_indexes(text: &str) -> bool {
+    Snapshot::from_json(text).is_ok_and(|snap| !snap.indexes.is_empty())
+}
+
 /// Save the session. Returns a message if the browser refused (quota, no storage).
 pub fn save(session: &Session) -> Result<(), String> {
     if !available() {

@@ -85,8 +85,8 @@ type Pending = (Vec<Bytes>, Box<dyn FnOnce(Frame, Protocol)>);
 pub struct LocalBackend {
     session: SessionHandle,
     notes: Rc<std::cell::RefCell<Vec<String>>>,
-    /// While the Lua module loads (`crate::lua`): the commands sent meanwhile, run in order
-    /// once it is in.
+    /// While a lazily loaded part loads (the Lua module, `crate::lua`, or an engine chunk,
+    /// `crate::families`): the commands sent meanwhile, run in order once it is in.
     held: Rc<std::cell::RefCell<Option<Vec<Pending>>>>,
 }
 
@@ -95,24 +95,32 @@ impl LocalBackend {
         LocalBackend { session, notes: Rc::default(), held: Rc::default() }
     }
 
-    /// Hold the command while the Lua module loads, and start loading it if the command needs
-    /// it; the command back if it can run now.
-    fn hold_for_lua(&self, pending: Pending) -> Option<Pending> {
+    /// Hold the command while what it needs loads (the Lua module, an engine chunk), and start
+    /// loading it; the command back if it can run now.
+    fn hold_for_modules(&self, pending: Pending) -> Option<Pending> {
         if let Some(held) = self.held.borrow_mut().as_mut() {
             held.push(pending);
             return None;
         }
-        if !crate::lua::needs_loading(&self.session, &pending.0) {
+        let group = crate::families::needed(&pending.0);
+        let lua = crate::lua::needs_loading(&self.session, &pending.0);
+        if group.is_none() && !lua {
             return Some(pending);
         }
         *self.held.borrow_mut() = Some(vec![pending]);
         let me = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let loaded = crate::lua::load(&me.session).await;
-            let held = me.held.borrow_mut().take().unwrap_or_default();
-            if let Err(why) = loaded {
-                me.notes.borrow_mut().push(format!("note: the Lua engine could not be loaded ({why})."));
+            if let Some(group) = group {
+                if let Err(why) = crate::families::load(group).await {
+                    me.notes.borrow_mut().push(crate::families::failure_note(group, &why));
+                }
             }
+            if lua {
+                if let Err(why) = crate::lua::load(&me.session).await {
+                    me.notes.borrow_mut().push(format!("note: the Lua engine could not be loaded ({why})."));
+                }
+            }
+            let held = me.held.borrow_mut().take().unwrap_or_default();
             for (args, reply) in held {
                 me.run(args, reply);
             }
@@ -171,7 +179,7 @@ impl Backend for LocalBackend {
     }
 
     fn send(&self, args: Vec<Bytes>, reply: Box<dyn FnOnce(Frame, Protocol)>) {
-        if let Some((args, reply)) = self.hold_for_lua((args, reply)) {
+        if let Some((args, reply)) = self.hold_for_modules((args, reply)) {
             self.run(args, reply);
         }
     }

@@ -306,16 +306,18 @@ pub fn App() -> Html {
     }
 }
 
-/// Run the second client's lines in order. A line that needs the Lua module (EVAL, FCALL...)
-/// before any script ran waits for it to load, and the lines after it wait too; `lua_tried`: a
-/// load was attempted (a failed one leaves the engine's own "not loaded" answer).
+/// Run the second client's lines in order. A line that needs a lazily loaded part (the Lua
+/// module for EVAL, FCALL...; an engine chunk for FT.SEARCH, XADD...) waits for it to load,
+/// and the lines after it wait too; `first_tried`: a load was attempted for the first line (a
+/// failed one leaves the engine's own "not loaded" answer).
 fn run_second_lines(
     session: SessionHandle,
     dispatch: UseReducerDispatcher<AppState>,
     mut lines: std::collections::VecDeque<String>,
-    lua_tried: bool,
+    mut first_tried: bool,
 ) {
     while let Some(line) = lines.pop_front() {
+        let tried = std::mem::take(&mut first_tried);
         let ran = match playground_engine::resp::split_args(line.as_bytes()) {
             None => {
                 Some(SecondLine { input: Some(line), text: "Invalid argument(s)".into(), is_error: true })
@@ -323,10 +325,14 @@ fn run_second_lines(
             Some(args) if args.is_empty() => None,
             Some(args) => {
                 let args: Vec<bytes::Bytes> = args.into_iter().map(bytes::Bytes::from).collect();
-                if !lua_tried && crate::lua::needs_loading(&session, &args) {
+                let group = crate::families::needed(&args);
+                if !tried && (group.is_some() || crate::lua::needs_loading(&session, &args)) {
                     lines.push_front(line);
                     wasm_bindgen_futures::spawn_local(async move {
-                        let _ = crate::lua::load(&session).await;
+                        match group {
+                            Some(group) => drop(crate::families::load(group).await),
+                            None => drop(crate::lua::load(&session).await),
+                        }
                         run_second_lines(session, dispatch, lines, true);
                     });
                     return;

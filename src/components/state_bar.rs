@@ -40,16 +40,25 @@ pub fn StateBar(props: &StateBarProps) -> Html {
             let file = gloo::file::File::from(file);
             let (on_replace, failure) = (on_replace.clone(), failure.clone());
             let task = gloo::file::callbacks::read_as_text(&file, move |text| {
-                let outcome = text
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| storage::import(&t).map_err(|e| e.to_string()));
-                match outcome {
+                let import = move |text: Result<String, String>| match text
+                    .and_then(|t| storage::import(&t).map_err(|e| e.to_string()))
+                {
                     Ok((session, restored)) => {
                         failure.set(None);
                         let text = format!("Imported {}.{}", restored.summary(), restored.warnings());
                         on_replace.emit((session, Notice { text, is_error: false }));
                     }
                     Err(why) => failure.set(Some(format!("Could not import this file: {why}."))),
+                };
+                let text = text.map_err(|e| e.to_string());
+                if text.as_deref().is_ok_and(storage::has_indexes) {
+                    // Its indexes' FT.CREATE needs RediSearch's engine chunk first.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = crate::families::load(playground_engine::cmd::LazyGroup::Search).await;
+                        import(text);
+                    });
+                } else {
+                    import(text);
                 }
             });
             *reader.borrow_mut() = Some(task);

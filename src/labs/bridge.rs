@@ -291,8 +291,9 @@ pub fn host(session: SessionHandle) -> Object {
         })
         .into_js_value(),
     );
-    // The Lua module for the Python tab's EVAL, register_script and FCALL (its `serve` cannot
-    // wait for it): Python's start asks for it, and it is in long before Pyodide is.
+    // The Lua module for the Python tab's EVAL, register_script and FCALL, and with it every
+    // engine chunk (FT.*, XADD...): its `serve` cannot wait for them. Python's start asks for
+    // it, and it is in long before Pyodide is.
     let l = link.clone();
     set(
         &object,

@@ -759,7 +759,15 @@ impl Engine {
         let dirty_before = self.server.dirty;
         let reply = {
             let mut ctx = Ctx { server: &mut self.server, client, now };
-            (spec.run)(&mut ctx, &mut cursor).unwrap_or_else(CmdError::into_frame)
+            let run = crate::cmd::handler(spec, || {
+                let name = String::from_utf8_lossy(&cursor.all()[0]).to_ascii_lowercase();
+                if start == 2 {
+                    format!("{name}|{}", spec.name)
+                } else {
+                    name
+                }
+            });
+            run(&mut ctx, &mut cursor).unwrap_or_else(CmdError::into_frame)
         };
         if self.server.repl.active() {
             self.propagate_call(client, spec, cursor.all(), dirty_before);

@@ -1,11 +1,12 @@
 //! The engine's two builds: by default every command runs; with feature `core-only` (the page's
-//! first wasm) the rarely used families keep their table entries but say they
-//! need the full engine, so a host loads it before it sends one. Run in both:
+//! first wasm) the rarely used families and RediSearch keep their table entries but say they
+//! need their group loaded, so a host loads it (`cmd::full_tables`, from a split-off chunk in
+//! the page) and `cmd::install`s it before it sends one. Run in both:
 //! `cargo test -p playground-engine --test core_families` and the same with
 //! `--features core-only`.
 
 use bytes::Bytes;
-use playground_engine::cmd::{all, needs_full_engine};
+use playground_engine::cmd::{all, full_tables, install, lazy_group, LazyGroup};
 use playground_engine::{Engine, Frame};
 
 fn args(line: &str) -> Vec<Bytes> {
@@ -13,20 +14,22 @@ fn args(line: &str) -> Vec<Bytes> {
 }
 
 /// Commands of the left-out families, and commands that stay in every build.
-const LAZY: &[&str] = &[
-    "XADD s * f v",
-    "xgroup CREATE s g $",
-    "XINFO STREAM s",
-    "GEOADD g 1 2 m",
-    "JSON.SET j $ 1",
-    "SETBIT b 1 1",
-    "BITFIELD b GET u8 0",
-    "PFADD h a",
-    "SORT l",
-    "LCS a b",
-    "DEBUG OBJECT k",
-    "DUMP k",
-    "RESTORE k 0 x",
+const LAZY: &[(&str, LazyGroup)] = &[
+    ("FT.SEARCH idx *", LazyGroup::Search),
+    ("ft.create idx SCHEMA t TEXT", LazyGroup::Search),
+    ("XADD s * f v", LazyGroup::Rare),
+    ("xgroup CREATE s g $", LazyGroup::Rare),
+    ("XINFO STREAM s", LazyGroup::Rare),
+    ("GEOADD g 1 2 m", LazyGroup::Rare),
+    ("JSON.SET j $ 1", LazyGroup::Rare),
+    ("SETBIT b 1 1", LazyGroup::Rare),
+    ("BITFIELD b GET u8 0", LazyGroup::Rare),
+    ("PFADD h a", LazyGroup::Rare),
+    ("SORT l", LazyGroup::Rare),
+    ("LCS a b", LazyGroup::Rare),
+    ("DEBUG OBJECT k", LazyGroup::Rare),
+    ("DUMP k", LazyGroup::Rare),
+    ("RESTORE k 0 x", LazyGroup::Rare),
 ];
 const CORE: &[&str] = &[
     "GET k",
@@ -38,24 +41,12 @@ const CORE: &[&str] = &[
     "SUBSCRIBE c",
     "CLIENT TRACKING on",
     "OBJECT ENCODING k",
-    "FT.SEARCH idx *",
     "EVAL return 1 0",
     "MULTI",
     "EXEC",
     "NOSUCHCOMMAND",
     "XGROUP NOSUCHSUB",
 ];
-
-#[test]
-fn lazy_commands_are_marked_only_in_the_core_build() {
-    let core = cfg!(feature = "core-only");
-    for line in LAZY {
-        assert_eq!(needs_full_engine(&args(line)), core, "{line}");
-    }
-    for line in CORE {
-        assert!(!needs_full_engine(&args(line)), "{line}");
-    }
-}
 
 #[test]
 fn the_command_table_is_the_same_in_both_builds() {
@@ -77,17 +68,41 @@ fn the_command_table_is_the_same_in_both_builds() {
     assert!(matches!(&rows[0], Frame::Array(row) if row[1] == Frame::Integer(-5)), "{rows:?}");
 }
 
+/// One test, because `install` is process-wide: marked before, answering after.
 #[test]
-fn a_lazy_command_answers_only_in_the_full_build() {
+fn lazy_groups_are_marked_in_the_core_build_until_installed() {
+    let core = cfg!(feature = "core-only");
+    for (line, group) in LAZY {
+        assert_eq!(lazy_group(&args(line)), core.then_some(*group), "{line}");
+    }
+    for line in CORE {
+        assert_eq!(lazy_group(&args(line)), None, "{line}");
+    }
     let mut engine = Engine::new(1, 1_000);
     let client = engine.connect(1_000);
     let reply = engine.execute(client, args("XADD s 1-1 f v"), 1_000);
-    if !cfg!(feature = "core-only") {
-        assert_eq!(reply, Frame::bulk(Bytes::from_static(b"1-1")));
-    } else {
+    if core {
         assert!(matches!(&reply, Frame::Error(e) if e.contains("full engine")), "{reply:?}");
+    } else {
+        assert_eq!(reply, Frame::bulk(Bytes::from_static(b"1-1")));
     }
     // The core families answer the same in both builds.
     assert_eq!(engine.execute(client, args("SET k v"), 1_000), Frame::ok());
     assert_eq!(engine.execute(client, args("GET k"), 1_000), Frame::bulk(Bytes::from_static(b"v")));
+
+    // Installing one group makes its commands (and a container's subcommands) answer, and
+    // leaves the other group marked.
+    install(full_tables(LazyGroup::Rare));
+    for (line, group) in LAZY {
+        let expected = (core && *group == LazyGroup::Search).then_some(*group);
+        assert_eq!(lazy_group(&args(line)), expected, "{line}");
+    }
+    assert_eq!(
+        engine.execute(client, args("XADD s 1-2 f v"), 1_000),
+        Frame::bulk(Bytes::from_static(b"1-2"))
+    );
+    assert_eq!(engine.execute(client, args("XGROUP CREATE s g 0"), 1_000), Frame::ok());
+    install(full_tables(LazyGroup::Search));
+    assert_eq!(engine.execute(client, args("FT.CREATE idx SCHEMA t TEXT"), 1_000), Frame::ok());
+    assert!(LAZY.iter().all(|(line, _)| lazy_group(&args(line)).is_none()));
 }

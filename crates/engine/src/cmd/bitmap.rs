@@ -6,8 +6,8 @@
 //! against it as it is parsed) and, in a browser tab, by the host's value limit before anything
 //! is allocated. A string a bit command wrote is `raw`, as Redis creates and unshares it.
 
+use super::spec;
 use super::string::{check_value_limit, read_string};
-use super::{spec, CommandSpec};
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -18,7 +18,7 @@ use bytes::Bytes;
 
 const W: &[&str] = &["write", "denyoom"];
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec("setbit", 4, W, (1, 1, 1), "bitmap", "Set or clear the bit at an offset, growing the string with zero bytes; returns the old bit.", "key offset value", setbit),
     spec("getbit", 3, &["readonly", "fast"], (1, 1, 1), "bitmap", "The bit at an offset (0 beyond the end or for a missing key).", "key offset", getbit),
     spec("bitcount", -2, &["readonly"], (1, 1, 1), "bitmap", "Count the set bits, optionally within a byte (default) or bit range.", "key [start end [BYTE | BIT]]", bitcount),

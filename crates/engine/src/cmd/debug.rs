@@ -4,7 +4,7 @@
 //! browser tab has no process to crash. DEBUG SLEEP returns at once (the engine never blocks):
 //! the virtual clock jumps to the sleep's end instead.
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::{lower, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -12,7 +12,7 @@ use crate::frame::Frame;
 use crate::types::{encoding, Value};
 use bytes::Bytes;
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([spec(
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [spec(
     "debug",
     -2,
     &["admin", "noscript", "loading", "stale"],

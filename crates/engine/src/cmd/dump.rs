@@ -3,7 +3,7 @@
 //! checks its arguments and keys as Redis does, then, with no other server to reach, answers
 //! as Redis does for a port nobody listens on.
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::{lower, parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -14,7 +14,7 @@ use bytes::Bytes;
 /// limit: Redis's `proto-max-bulk-len`.
 pub const MAX_UNPACKED: usize = 512 << 20;
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec(
         "dump",
         2,

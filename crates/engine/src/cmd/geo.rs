@@ -7,7 +7,6 @@
 //! the error a real server gives.
 
 use super::zset::{store_result, zadd_apply, AddFlags};
-use super::CommandSpec;
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -29,7 +28,7 @@ const WD: &[&str] = &["write", "denyoom"];
 const WDM: &[&str] = &["write", "denyoom", "movablekeys"];
 const R: &[&str] = &["readonly"];
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec!(
         "geoadd",
         -5,

@@ -1,7 +1,7 @@
 //! HyperLogLog commands (Redis 7.4's `hyperloglog.c`): PFADD, PFCOUNT, PFMERGE, PFDEBUG and
 //! PFSELFTEST over string values holding Redis's exact HLL bytes (see `types/hll.rs`).
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -13,7 +13,7 @@ use bytes::Bytes;
 use rand_core::RngCore;
 
 #[rustfmt::skip]
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec("pfadd", -2, &["write", "denyoom", "fast"], (1, 1, 1), "hyperloglog", "Add elements to a HyperLogLog (creating it); 1 if its estimate may have changed.", "key [element [element ...]]", pfadd),
     spec("pfcount", -2, &["readonly"], (1, -1, 1), "hyperloglog", "Estimated number of distinct elements added to one HyperLogLog, or to the union of several.", "key [key ...]", pfcount),
     spec("pfmerge", -2, &["write", "denyoom"], (1, -1, 1), "hyperloglog", "Store the union of HyperLogLogs in the first key (merged with its own contents).", "destkey [sourcekey [sourcekey ...]]", pfmerge),

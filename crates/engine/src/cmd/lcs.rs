@@ -5,7 +5,7 @@
 //! The table takes `(len(a) + 1) * (len(b) + 1) * 4` bytes, which Redis bounds by
 //! `proto-max-bulk-len`; in a browser tab the host's value limit bounds it too, before allocating.
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -13,7 +13,7 @@ use crate::frame::Frame;
 use crate::types::Value;
 use bytes::Bytes;
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([spec(
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [spec(
     "lcs",
     -3,
     &["readonly"],

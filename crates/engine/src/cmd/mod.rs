@@ -48,7 +48,7 @@ use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::error::CmdResult;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// A command handler: parse the rest of the arguments, apply, return the reply.
 pub type Handler = fn(&mut Ctx, &mut Args) -> CmdResult;
@@ -114,9 +114,9 @@ pub fn container(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Err(crate::error::CmdError::syntax())
 }
 
-/// The handler of a command whose family the build leaves out (feature `core-only`):
-/// the page's first wasm, which loads the full engine before it sends such a command (see
-/// [`needs_full_engine`]), so a learner never sees this reply.
+/// The handler of a command whose family the build leaves out (feature `core-only`): the
+/// page's first wasm, which loads the family's chunk and [`install`]s its handlers before it
+/// sends such a command (see [`lazy_group`]), so a learner never sees this reply.
 pub fn needs_full(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Err(crate::error::CmdError::err("this command needs the full engine, which is not loaded"))
 }
@@ -124,7 +124,8 @@ pub fn needs_full(_: &mut Ctx, _: &mut Args) -> CmdResult {
 /// A family's table as the build has it: unchanged, or with feature `core-only` every
 /// handler replaced by [`needs_full`] (names, arity, flags, keys and help stay, so COMMAND,
 /// `help` and arity errors are the same). Evaluated at compile time, so the replaced handlers
-/// and everything only they use are not in the wasm.
+/// and everything only they use are not reachable from the dispatcher: only [`full_tables`]
+/// reaches them, which the page calls from a split-off wasm chunk.
 pub const fn lazy<const N: usize>(table: [CommandSpec; N]) -> [CommandSpec; N] {
     #[cfg(feature = "core-only")]
     {
@@ -132,7 +133,7 @@ pub const fn lazy<const N: usize>(table: [CommandSpec; N]) -> [CommandSpec; N] {
         let mut i = 0;
         while i < N {
             if !table[i].subcommands.is_empty() {
-                // A container (XGROUP, XINFO): its subcommand table is gated where it is defined.
+                // A container (XGROUP, XINFO): its subcommand table is its own `lazy_table!`.
                 i += 1;
                 continue;
             }
@@ -145,24 +146,117 @@ pub const fn lazy<const N: usize>(table: [CommandSpec; N]) -> [CommandSpec; N] {
     table
 }
 
-/// True if `args` name a command (or subcommand) that this build leaves out: the page loads
-/// the full engine before it runs one. False for unknown commands and in a full build.
-pub fn needs_full_engine(args: &[bytes::Bytes]) -> bool {
-    let Some(spec) = args.first().and_then(|n| lookup(&String::from_utf8_lossy(n).to_ascii_lowercase()))
-    else {
-        return false;
+/// Declares a table the page's first wasm may leave out: `$lazy`, the one every build
+/// dispatches through (see [`lazy`]), and `$full`, the same specs with their handlers, which
+/// only [`full_tables`] names.
+macro_rules! lazy_table {
+    ($vis:vis $lazy:ident, $full:ident = [$($spec:expr),* $(,)?]) => {
+        $vis const $lazy: &[$crate::cmd::CommandSpec] = &$crate::cmd::lazy([$($spec),*]);
+        pub(crate) const $full: &[$crate::cmd::CommandSpec] = &[$($spec),*];
     };
-    let spec = match args.get(1) {
+}
+pub(crate) use lazy_table;
+
+/// A part of the engine that a host may load after the first command (the page splits each
+/// into its own wasm chunk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LazyGroup {
+    /// RediSearch's FT.* commands.
+    Search,
+    /// Bitmaps, HyperLogLog, geo, streams, RedisJSON, SORT, LCS, DEBUG, DUMP/RESTORE.
+    Rare,
+}
+
+/// The handlers of one [`LazyGroup`]: `(container, table)` pairs, where `container` is empty
+/// for a family's top-level table and names the command (`xgroup`) of a subcommand table.
+pub type FullTables = &'static [(&'static str, &'static [CommandSpec])];
+
+/// The full tables of a group, for a host to [`install`].
+pub fn full_tables(group: LazyGroup) -> FullTables {
+    match group {
+        LazyGroup::Search => search_tables(),
+        LazyGroup::Rare => rare_tables(),
+    }
+}
+
+/// RediSearch's handlers. The page names this only from its split-off chunk, so the handlers
+/// (and all the code only they reach) live in that chunk.
+pub const fn search_tables() -> FullTables {
+    &[("", crate::search::FULL)]
+}
+
+/// The rarely used families' handlers (see [`search_tables`]).
+pub const fn rare_tables() -> FullTables {
+    &[
+        ("", lcs::FULL),
+        ("", bitmap::FULL),
+        ("", dump::FULL),
+        ("", debug::FULL),
+        ("", geo::FULL),
+        ("", hyperloglog::FULL),
+        ("", stream::FULL),
+        ("", stream_group::FULL),
+        ("xgroup", stream_group::XGROUP_FULL),
+        ("xinfo", stream_group::XINFO_FULL),
+        ("", sort::FULL),
+        ("", json::FULL),
+    ]
+}
+
+/// Handlers installed from lazily loaded groups, by full name (`xadd`, `xgroup|create`).
+type Installed = HashMap<String, Handler, foldhash::fast::FixedState>;
+
+fn installed() -> &'static Mutex<Installed> {
+    static INSTALLED: OnceLock<Mutex<Installed>> = OnceLock::new();
+    INSTALLED.get_or_init(Mutex::default)
+}
+
+fn installed_handler(full_name: &str) -> Option<Handler> {
+    installed().lock().unwrap_or_else(|e| e.into_inner()).get(full_name).copied()
+}
+
+/// Make a loaded group's handlers answer its commands (idempotent).
+pub fn install(tables: FullTables) {
+    let mut installed = installed().lock().unwrap_or_else(|e| e.into_inner());
+    for (container, table) in tables {
+        for spec in table.iter().filter(|spec| spec.subcommands.is_empty()) {
+            let name = if container.is_empty() {
+                spec.name.to_string()
+            } else {
+                format!("{container}|{}", spec.name)
+            };
+            installed.insert(name, spec.run);
+        }
+    }
+}
+
+/// The handler that runs `spec` (`full_name`: `name` or `container|sub`): its own, or the one
+/// installed for it once its group is loaded.
+pub fn handler(spec: &CommandSpec, full_name: impl FnOnce() -> String) -> Handler {
+    if std::ptr::fn_addr_eq(spec.run, needs_full as Handler) {
+        installed_handler(&full_name()).unwrap_or(spec.run)
+    } else {
+        spec.run
+    }
+}
+
+/// The group `args` need loaded before they run: `Some` for a command (or subcommand) whose
+/// handler this build leaves out and no host installed yet. None for unknown commands and in
+/// a full build.
+pub fn lazy_group(args: &[bytes::Bytes]) -> Option<LazyGroup> {
+    let name = String::from_utf8_lossy(args.first()?).to_ascii_lowercase();
+    let spec = lookup(&name)?;
+    let group = if spec.is_search_module() { LazyGroup::Search } else { LazyGroup::Rare };
+    let (spec, full_name) = match args.get(1) {
         Some(sub) if !spec.subcommands.is_empty() => {
             let sub = String::from_utf8_lossy(sub).to_ascii_lowercase();
-            match spec.subcommands.iter().find(|s| s.name == sub) {
-                Some(s) => s,
-                None => return false,
-            }
+            let found = spec.subcommands.iter().find(|s| s.name == sub)?;
+            (found, format!("{name}|{sub}"))
         }
-        _ => spec,
+        _ => (spec, name),
     };
-    std::ptr::fn_addr_eq(spec.run, needs_full as Handler)
+    let missing = std::ptr::fn_addr_eq(handler(spec, || full_name.clone()), needs_full as Handler);
+    missing.then_some(group)
 }
 
 /// Every family's table, in one list.

@@ -15,7 +15,7 @@
 //! Work is the collection's size times the patterns, sorted in O(n log n); LIMIT only cuts the
 //! output (clamped to the collection, so a huge offset or count costs nothing).
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -24,7 +24,7 @@ use crate::types::Value;
 use bytes::Bytes;
 use std::collections::VecDeque;
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec(
         "sort",
         -2,

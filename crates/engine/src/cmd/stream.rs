@@ -6,7 +6,7 @@
 //! the parked command line, so the wait is for entries after the ones there when it blocked.
 
 use super::blocking::{block_or, parse_timeout_ms};
-use super::{spec, stream_replicate, CommandSpec};
+use super::{spec, stream_replicate};
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -16,7 +16,7 @@ use crate::types::stream::{Group, Id, Nack, Stream, Trim};
 use crate::types::Value;
 use bytes::Bytes;
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec(
         "xadd",
         -5,

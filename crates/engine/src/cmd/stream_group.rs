@@ -20,7 +20,7 @@ use bytes::Bytes;
 
 const HELP: &[&str] = &["loading", "stale"];
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     CommandSpec {
         name: "xgroup",
         arity: -2,
@@ -95,66 +95,72 @@ pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
     },
 ]);
 
-const XGROUP: &[CommandSpec] = &crate::cmd::lazy([
-    spec(
-        "create",
-        -5,
-        &["write", "denyoom"],
-        (2, 2, 1),
-        "stream",
-        "Create a group reading after an id (`$`: the last one).",
-        "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]",
-        xgroup,
-    ),
-    spec(
-        "setid",
-        -5,
-        &["write"],
-        (2, 2, 1),
-        "stream",
-        "Set a group's last delivered id.",
-        "key group id|$ [ENTRIESREAD entries-read]",
-        xgroup,
-    ),
-    spec("destroy", 4, &["write"], (2, 2, 1), "stream", "Delete a group.", "key group", xgroup),
-    spec(
-        "createconsumer",
-        5,
-        &["write", "denyoom"],
-        (2, 2, 1),
-        "stream",
-        "Add a consumer to a group.",
-        "key group consumer",
-        xgroup,
-    ),
-    spec(
-        "delconsumer",
-        5,
-        &["write"],
-        (2, 2, 1),
-        "stream",
-        "Remove a consumer (its pending entries go too); returns how many it had.",
-        "key group consumer",
-        xgroup,
-    ),
-    spec("help", 2, HELP, (0, 0, 0), "stream", "Show XGROUP's subcommands.", "", xgroup_help),
-]);
+crate::cmd::lazy_table!(
+    XGROUP,
+    XGROUP_FULL = [
+        spec(
+            "create",
+            -5,
+            &["write", "denyoom"],
+            (2, 2, 1),
+            "stream",
+            "Create a group reading after an id (`$`: the last one).",
+            "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]",
+            xgroup,
+        ),
+        spec(
+            "setid",
+            -5,
+            &["write"],
+            (2, 2, 1),
+            "stream",
+            "Set a group's last delivered id.",
+            "key group id|$ [ENTRIESREAD entries-read]",
+            xgroup,
+        ),
+        spec("destroy", 4, &["write"], (2, 2, 1), "stream", "Delete a group.", "key group", xgroup),
+        spec(
+            "createconsumer",
+            5,
+            &["write", "denyoom"],
+            (2, 2, 1),
+            "stream",
+            "Add a consumer to a group.",
+            "key group consumer",
+            xgroup,
+        ),
+        spec(
+            "delconsumer",
+            5,
+            &["write"],
+            (2, 2, 1),
+            "stream",
+            "Remove a consumer (its pending entries go too); returns how many it had.",
+            "key group consumer",
+            xgroup,
+        ),
+        spec("help", 2, HELP, (0, 0, 0), "stream", "Show XGROUP's subcommands.", "", xgroup_help),
+    ]
+);
 
-const XINFO: &[CommandSpec] = &crate::cmd::lazy([
-    spec("consumers", 4, &["readonly"], (2, 2, 1), "stream", "A group's consumers.", "key group", xinfo),
-    spec("groups", 3, &["readonly"], (2, 2, 1), "stream", "A stream's groups.", "key", xinfo),
-    spec(
-        "stream",
-        -3,
-        &["readonly"],
-        (2, 2, 1),
-        "stream",
-        "A stream's counters, ends, or (FULL) its entries and groups.",
-        "key [FULL [COUNT count]]",
-        xinfo,
-    ),
-    spec("help", 2, HELP, (0, 0, 0), "stream", "Show XINFO's subcommands.", "", xinfo_help),
-]);
+crate::cmd::lazy_table!(
+    XINFO,
+    XINFO_FULL = [
+        spec("consumers", 4, &["readonly"], (2, 2, 1), "stream", "A group's consumers.", "key group", xinfo),
+        spec("groups", 3, &["readonly"], (2, 2, 1), "stream", "A stream's groups.", "key", xinfo),
+        spec(
+            "stream",
+            -3,
+            &["readonly"],
+            (2, 2, 1),
+            "stream",
+            "A stream's counters, ends, or (FULL) its entries and groups.",
+            "key [FULL [COUNT count]]",
+            xinfo,
+        ),
+        spec("help", 2, HELP, (0, 0, 0), "stream", "Show XINFO's subcommands.", "", xinfo_help),
+    ]
+);
 
 fn xgroup_help(_: &mut Ctx, _: &mut Args) -> CmdResult {
     Ok(help_lines(

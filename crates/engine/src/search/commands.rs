@@ -15,7 +15,7 @@ use bytes::Bytes;
 use rand_core::RngCore;
 use std::collections::{BTreeSet, HashMap};
 
-pub const COMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     CommandSpec {
         name: "ft.create",
         arity: -5,
@@ -324,7 +324,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         run: ft_info,
         subcommands: &[],
     },
-];
+]);
 
 pub(super) fn err(msg: impl Into<String>) -> CmdError {
     CmdError::raw(msg)

@@ -45,6 +45,7 @@ use indexmap::IndexMap;
 pub use hnsw::{Layers, TraceStep};
 
 pub const COMMANDS: &[CommandSpec] = commands::COMMANDS;
+pub(crate) use commands::FULL;
 
 /// Every FT index, in creation order (FT._LIST).
 #[derive(Debug, Clone, Default)]

@@ -43,7 +43,7 @@ macro_rules! json_cmd {
 
 const K: (i32, i32, i32) = (1, 1, 1);
 
-pub const COMMANDS: &[CommandSpec] = &crate::cmd::lazy([
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     json_cmd!("json.set", WD, K, "Set a JSON value at a path.", "key path value [NX | XX]", json_set),
     json_cmd!(
         "json.get",
