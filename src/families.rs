@@ -59,6 +59,24 @@ pub async fn load_all() -> Result<(), String> {
     load(LazyGroup::Rare).await
 }
 
+/// Load what a command needs before it runs: its group's chunk (`group`, from [`needed`]) and
+/// the Lua module for a script (`lua`, from `crate::lua::needs_loading`). The notes say what
+/// could not be loaded (the command then gets the engine's own "not loaded" answer).
+pub async fn prepare(session: &crate::session::SessionHandle, group: Option<LazyGroup>, lua: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(group) = group {
+        if let Err(why) = load(group).await {
+            notes.push(failure_note(group, &why));
+        }
+    }
+    if lua {
+        if let Err(why) = crate::lua::load(session).await {
+            notes.push(format!("note: the Lua engine could not be loaded ({why})."));
+        }
+    }
+    notes
+}
+
 /// Words for the console when a chunk could not be loaded.
 pub fn failure_note(group: LazyGroup, why: &str) -> String {
     let what = match group {

@@ -110,16 +110,8 @@ impl LocalBackend {
         *self.held.borrow_mut() = Some(vec![pending]);
         let me = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            if let Some(group) = group {
-                if let Err(why) = crate::families::load(group).await {
-                    me.notes.borrow_mut().push(crate::families::failure_note(group, &why));
-                }
-            }
-            if lua {
-                if let Err(why) = crate::lua::load(&me.session).await {
-                    me.notes.borrow_mut().push(format!("note: the Lua engine could not be loaded ({why})."));
-                }
-            }
+            let notes = crate::families::prepare(&me.session, group, lua).await;
+            me.notes.borrow_mut().extend(notes);
             let held = me.held.borrow_mut().take().unwrap_or_default();
             for (args, reply) in held {
                 me.run(args, reply);

@@ -326,13 +326,11 @@ fn run_second_lines(
             Some(args) => {
                 let args: Vec<bytes::Bytes> = args.into_iter().map(bytes::Bytes::from).collect();
                 let group = crate::families::needed(&args);
-                if !tried && (group.is_some() || crate::lua::needs_loading(&session, &args)) {
+                let lua = crate::lua::needs_loading(&session, &args);
+                if !tried && (group.is_some() || lua) {
                     lines.push_front(line);
                     wasm_bindgen_futures::spawn_local(async move {
-                        match group {
-                            Some(group) => drop(crate::families::load(group).await),
-                            None => drop(crate::lua::load(&session).await),
-                        }
+                        crate::families::prepare(&session, group, lua).await;
                         run_second_lines(session, dispatch, lines, true);
                     });
                     return;

@@ -33,7 +33,7 @@ pub const COMMANDS: &[CommandSpec] = &[CommandSpec {
     subcommands: SUBCOMMANDS,
 }];
 
-const SUBCOMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(SUBCOMMANDS, FULL = [
     spec("doctor", 2, ADMIN, (0, 0, 0), "server", "A human-readable latency analysis.", "", doctor),
     spec("graph", 3, ADMIN, (0, 0, 0), "server", "An ASCII graph of an event's latency.", "event", graph),
     spec("history", 3, ADMIN, (0, 0, 0), "server", "An event's latency samples.", "event", history),
@@ -59,7 +59,7 @@ const SUBCOMMANDS: &[CommandSpec] = &[
         histogram,
     ),
     spec("help", 2, &["loading", "stale"], (0, 0, 0), "server", "Show LATENCY's subcommands.", "", help),
-];
+]);
 
 /// Samples kept per event (Redis's LATENCY_TS_LEN).
 const KEPT: usize = 160;

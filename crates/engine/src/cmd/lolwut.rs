@@ -4,13 +4,13 @@
 //! differ from Redis's as two runs of Redis differ; what is not random (the top rows of
 //! Schotter, the canvas sizes, the captions, the argument errors) is Redis's to the byte.
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 
-pub const COMMANDS: &[CommandSpec] = &[spec(
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [spec(
     "lolwut",
     -1,
     &["readonly", "fast"],
@@ -19,7 +19,7 @@ pub const COMMANDS: &[CommandSpec] = &[spec(
     "Computer art and the Redis version (VERSION 5: Schotter; VERSION 6: a skyline).",
     "[VERSION version]",
     lolwut,
-)];
+)]);
 
 fn lolwut(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let mut rest = args.rest();

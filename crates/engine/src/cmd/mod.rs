@@ -163,13 +163,24 @@ pub(crate) use lazy_table;
 pub enum LazyGroup {
     /// RediSearch's FT.* commands.
     Search,
-    /// Bitmaps, HyperLogLog, geo, streams, RedisJSON, SORT, LCS, DEBUG, DUMP/RESTORE.
+    /// Bitmaps, HyperLogLog, geo, streams, RedisJSON, SORT, LCS, DEBUG, DUMP/RESTORE, and the
+    /// server's rarer parts: ACL, SCRIPT and FUNCTION (whose scripts need the Lua module anyway),
+    /// LATENCY, SLOWLOG, COMMAND's subcommands, MEMORY, replication, LOLWUT, SHUTDOWN.
     Rare,
 }
 
-/// The handlers of one [`LazyGroup`]: `(container, table)` pairs, where `container` is empty
-/// for a family's top-level table and names the command (`xgroup`) of a subcommand table.
-pub type FullTables = &'static [(&'static str, &'static [CommandSpec])];
+/// What one [`LazyGroup`] brings: its handlers as `(container, table)` pairs, where
+/// `container` is empty for a family's top-level table and names the command (`xgroup`) of a
+/// subcommand table; and `hooks`, which installs the code the core calls into (RediSearch's
+/// indexer, which keeps indexes in step with writes).
+#[derive(Debug)]
+pub struct GroupHandlers {
+    pub tables: &'static [(&'static str, &'static [CommandSpec])],
+    pub hooks: fn(),
+}
+
+/// A group's handlers, as a host hands them to [`install`].
+pub type FullTables = &'static GroupHandlers;
 
 /// The full tables of a group, for a host to [`install`].
 pub fn full_tables(group: LazyGroup) -> FullTables {
@@ -179,28 +190,41 @@ pub fn full_tables(group: LazyGroup) -> FullTables {
     }
 }
 
-/// RediSearch's handlers. The page names this only from its split-off chunk, so the handlers
-/// (and all the code only they reach) live in that chunk.
+/// RediSearch's handlers and indexer. The page names this only from its split-off chunk, so
+/// they (and all the code only they reach) live in that chunk.
 pub const fn search_tables() -> FullTables {
-    &[("", crate::search::FULL)]
+    &GroupHandlers { tables: &[("", crate::search::FULL)], hooks: crate::search::install_indexer }
 }
 
 /// The rarely used families' handlers (see [`search_tables`]).
 pub const fn rare_tables() -> FullTables {
-    &[
-        ("", lcs::FULL),
-        ("", bitmap::FULL),
-        ("", dump::FULL),
-        ("", debug::FULL),
-        ("", geo::FULL),
-        ("", hyperloglog::FULL),
-        ("", stream::FULL),
-        ("", stream_group::FULL),
-        ("xgroup", stream_group::XGROUP_FULL),
-        ("xinfo", stream_group::XINFO_FULL),
-        ("", sort::FULL),
-        ("", json::FULL),
-    ]
+    &GroupHandlers {
+        tables: &[
+            ("", lcs::FULL),
+            ("", bitmap::FULL),
+            ("", dump::FULL),
+            ("", debug::FULL),
+            ("", geo::FULL),
+            ("", hyperloglog::FULL),
+            ("", stream::FULL),
+            ("", stream_group::FULL),
+            ("xgroup", stream_group::XGROUP_FULL),
+            ("xinfo", stream_group::XINFO_FULL),
+            ("", sort::FULL),
+            ("", json::FULL),
+            ("acl", acl::ACL_FULL),
+            ("script", scripting::SCRIPT_FULL),
+            ("function", scripting::FUNCTION_FULL),
+            ("latency", latency::FULL),
+            ("command", server::COMMAND_FULL),
+            ("memory", server::MEMORY_FULL),
+            ("", replication::FULL),
+            ("", lolwut::FULL),
+            ("", shutdown::FULL),
+            ("slowlog", slowlog::FULL),
+        ],
+        hooks: || {},
+    }
 }
 
 /// Handlers installed from lazily loaded groups, by full name (`xadd`, `xgroup|create`).
@@ -216,9 +240,10 @@ fn installed_handler(full_name: &str) -> Option<Handler> {
 }
 
 /// Make a loaded group's handlers answer its commands (idempotent).
-pub fn install(tables: FullTables) {
+pub fn install(group: FullTables) {
+    (group.hooks)();
     let mut installed = installed().lock().unwrap_or_else(|e| e.into_inner());
-    for (container, table) in tables {
+    for (container, table) in group.tables {
         for spec in table.iter().filter(|spec| spec.subcommands.is_empty()) {
             let name = if container.is_empty() {
                 spec.name.to_string()

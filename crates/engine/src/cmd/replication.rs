@@ -6,13 +6,13 @@
 //! unblocked, nothing of its own propagated, `replica-serve-stale-data no` honoured); the link
 //! to the primary is the host's to make (`crate::follow`), and stays down in the page.
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 
-pub const COMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec(
         "role",
         1,
@@ -103,7 +103,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "",
         replconf,
     ),
-];
+]);
 
 /// SYNC: the client becomes a replica. It gets the RDB of the dataset now and, from the next
 /// command on, the replication stream (`crate::propagate`).

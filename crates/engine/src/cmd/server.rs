@@ -201,7 +201,7 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
     ),
 ];
 
-const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(COMMAND_SUBCOMMANDS, COMMAND_FULL = [
     spec(
         "count",
         2,
@@ -272,9 +272,9 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
         "",
         command_help,
     ),
-];
+]);
 
-const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(MEMORY_SUBCOMMANDS, MEMORY_FULL = [
     spec(
         "doctor",
         2,
@@ -335,7 +335,7 @@ const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
         "",
         memory_help,
     ),
-];
+]);
 
 fn dbsize(ctx: &mut Ctx, _: &mut Args) -> CmdResult {
     Ok(Frame::Integer(ctx.db().len() as i64))

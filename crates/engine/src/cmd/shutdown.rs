@@ -3,13 +3,13 @@
 //! page's engine has no process to end, so there it answers why and keeps running. ABORT finds
 //! no shutdown in progress: with no replicas to wait for, a shutdown here never waits.
 
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::Args;
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::frame::Frame;
 
-pub const COMMANDS: &[CommandSpec] = &[spec(
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [spec(
     "shutdown",
     -1,
     &["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
@@ -18,7 +18,7 @@ pub const COMMANDS: &[CommandSpec] = &[spec(
     "Stop the server (here: end `emulate`; the page's engine cannot stop).",
     "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]",
     shutdown,
-)];
+)]);
 
 fn shutdown(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let (mut nosave, mut save, mut other, mut abort) = (false, false, false, false);

@@ -10,7 +10,7 @@
 
 use super::connection::help_lines;
 use super::services::syntax_error;
-use super::{spec, CommandSpec};
+use super::spec;
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -20,7 +20,7 @@ use bytes::Bytes;
 
 const ADMIN: &[&str] = &["admin", "loading", "stale"];
 
-pub const SUBCOMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(pub SUBCOMMANDS, FULL = [
     spec("get", -2, ADMIN, (0, 0, 0), "server", "The latest slow log entries.", "[count]", slowlog_get),
     spec("len", 2, ADMIN, (0, 0, 0), "server", "How many entries the slow log holds.", "", slowlog_len),
     spec("reset", 2, ADMIN, (0, 0, 0), "server", "Empty the slow log.", "", slowlog_reset),
@@ -34,7 +34,7 @@ pub const SUBCOMMANDS: &[CommandSpec] = &[
         "",
         slowlog_help,
     ),
-];
+]);
 
 /// One logged command.
 #[derive(Debug, Clone)]

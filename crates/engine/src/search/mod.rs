@@ -75,9 +75,34 @@ impl Indexes {
     }
 }
 
-/// Re-index keys changed by the last command (called only while an index exists). RediSearch
-/// indexes database 0 only.
+/// What re-indexes changed keys. With feature `core-only` (the page's first wasm) the indexer is
+/// in RediSearch's lazily loaded chunk, which sets it when installed ([`install_indexer`]);
+/// an index can only exist once that chunk is in (FT.CREATE and restoring one run its handlers).
+#[cfg(feature = "core-only")]
+static INDEXER: std::sync::OnceLock<fn(&mut crate::server::Server, &[(usize, Bytes)])> =
+    std::sync::OnceLock::new();
+
+/// Make the indexer reachable (see [`INDEXER`]; a full build calls it directly).
+pub fn install_indexer() {
+    #[cfg(feature = "core-only")]
+    let _ = INDEXER.set(reindex);
+}
+
+/// Re-index keys changed by the last command (called only while an index exists).
 pub(crate) fn sync_keys(server: &mut crate::server::Server, changed: &[(usize, Bytes)]) {
+    if server.search.by_name.is_empty() {
+        return;
+    }
+    #[cfg(feature = "core-only")]
+    if let Some(reindex) = INDEXER.get() {
+        reindex(server, changed);
+    }
+    #[cfg(not(feature = "core-only"))]
+    reindex(server, changed);
+}
+
+/// RediSearch indexes database 0 only.
+fn reindex(server: &mut crate::server::Server, changed: &[(usize, Bytes)]) {
     let Some(db) = server.dbs.first() else { return };
     for (d, key) in changed {
         if *d != 0 {
