@@ -62,7 +62,11 @@ pub async fn load_all() -> Result<(), String> {
 /// Load what a command needs before it runs: its group's chunk (`group`, from [`needed`]) and
 /// the Lua module for a script (`lua`, from `crate::lua::needs_loading`). The notes say what
 /// could not be loaded (the command then gets the engine's own "not loaded" answer).
-pub async fn prepare(session: &crate::session::SessionHandle, group: Option<LazyGroup>, lua: bool) -> Vec<String> {
+pub async fn prepare(
+    session: &crate::session::SessionHandle,
+    group: Option<LazyGroup>,
+    lua: bool,
+) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(group) = group {
         if let Err(why) = load(group).await {

@@ -21,6 +21,7 @@ pub mod json;
 pub mod labs;
 pub mod lazy;
 pub mod lua;
+pub mod parts;
 pub mod persist;
 pub mod session;
 pub mod state;

@@ -1,9 +1,10 @@
-//! The page's entry point, and the split points of the engine's lazily loaded groups: the two
-//! functions below are the only code that names the groups' handlers, so `wasm-split-cli`
-//! (scripts/page-wasm.sh) moves them, and everything only they reach, into chunks of their
-//! own that `redis_playground::families` loads on first use.
+//! The page's entry point, and its split points: the functions below are the only code that
+//! names the engine's lazily loaded groups (`redis_playground::families`) and the page's own
+//! lazily loaded views (`redis_playground::parts`), so `wasm-split-cli` (scripts/page-wasm.sh)
+//! moves them, and everything only they reach, into chunks of their own.
 
 use playground_engine::cmd::{self, FullTables, LazyGroup};
+use redis_playground::parts::{Parts, PARTS};
 use wasm_split_helpers::{wasm_split, SplitLoaderError};
 
 /// A load failure, as the page words it.
@@ -28,7 +29,16 @@ fn rare_tables() -> Result<&'static FullTables, ChunkError> {
     Ok(&RARE)
 }
 
+/// The page's own views that load on first use (`redis_playground::parts`).
+#[wasm_split(parts, fallible)]
+fn page_parts() -> Result<&'static Parts, ChunkError> {
+    Ok(&PARTS)
+}
+
 fn main() {
+    redis_playground::parts::set_loader(|| {
+        Box::pin(async { page_parts().await.map_err(|ChunkError(why)| why) })
+    });
     redis_playground::families::set_loader(|group| {
         Box::pin(async move {
             let tables = match group {

@@ -2,7 +2,8 @@
 //! virtual clock and approximate memory, filtered by a glob pattern, flashing as the engine
 //! reports hits, misses, writes, expiries and evictions. Opening a key shows its contents.
 
-use crate::components::{key_detail::KeyDetail, key_row::KeyRow};
+use crate::components::key_row::KeyRow;
+use crate::parts::LazyKeyDetail;
 use crate::session::SessionHandle;
 use crate::state::{Flash, Ghost};
 use playground_engine::glob::glob_match;
@@ -105,7 +106,7 @@ pub fn KeyBrowser(props: &KeyBrowserProps) -> Html {
         let on_close = props.on_select.reform(|_: ()| None);
         // Keyed by name: another key is a new detail, with its type's default view.
         let id = format!("{db}:{}", crate::console::format::repr(key));
-        html! { <KeyDetail key={id} key_name={key.clone()} db={db} now={props.now} rev={props.rev} {on_close} /> }
+        html! { <LazyKeyDetail key={id} key_name={key.clone()} db={db} now={props.now} rev={props.rev} {on_close} /> }
     });
     html! {
         <section class="panel keys" aria-label="Key browser">

@@ -20,7 +20,7 @@ use yew::prelude::*;
 /// Elements drawn at most per key.
 const MAX_ITEMS: usize = 100;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct KeyDetailProps {
     pub key_name: Vec<u8>,
     pub db: usize,

@@ -1,9 +1,9 @@
 //! The labs tab. The labs themselves (`crate::labs`) are in a wasm module of their own
 //! (`crate::lazy`): the first time the tab opens, this imports it, then mounts the labs into the
-//! tab with a bridge to the page's engine (`crate::labs::bridge`). The page's first load
+//! tab with a bridge to the page's engine (`crate::labs::bridge`, in the page's lazily loaded
+//! parts, `crate::parts`). The page's first load
 //! stays small; the labs cost their download only to those who open them.
 
-use crate::labs::bridge;
 use crate::lazy::{self, unmount};
 use crate::session::SessionHandle;
 use js_sys::Object;
@@ -17,18 +17,18 @@ thread_local! {
     static BRIDGE: RefCell<Option<(SessionHandle, Object)>> = const { RefCell::new(None) };
 }
 
-pub fn bridge_for(session: &SessionHandle) -> Object {
-    BRIDGE.with(|slot| {
-        let mut slot = slot.borrow_mut();
-        match &*slot {
-            Some((kept, bridge)) if kept == session => bridge.clone(),
-            _ => {
-                let bridge = bridge::host(session.clone());
-                *slot = Some((session.clone(), bridge.clone()));
-                bridge
-            }
-        }
-    })
+/// The bridge (made by the page's lazily loaded parts, `crate::parts`, loaded here if need be).
+pub async fn bridge_for(session: &SessionHandle) -> Result<Object, String> {
+    let kept = BRIDGE.with(|slot| match &*slot.borrow() {
+        Some((kept, bridge)) if kept == session => Some(bridge.clone()),
+        _ => None,
+    });
+    if let Some(bridge) = kept {
+        return Ok(bridge);
+    }
+    let bridge = (crate::parts::load().await?.labs_host)(session.clone());
+    BRIDGE.with(|slot| *slot.borrow_mut() = Some((session.clone(), bridge.clone())));
+    Ok(bridge)
 }
 
 /// Import the labs module and mount the labs into `host`; the mounted labs' handle.
@@ -68,7 +68,10 @@ pub fn Labs(props: &LabsTabProps) -> Html {
                 (Some(session), Some(element)) => {
                     let (mounted, open, url) = (mounted.clone(), open.clone(), url.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        let result = mount(element, bridge_for(&session), url).await;
+                        let result = match bridge_for(&session).await {
+                            Ok(bridge) => mount(element, bridge, url).await,
+                            Err(why) => Err(why),
+                        };
                         match result {
                             // The tab closed (or the backend changed) while the module loaded.
                             Ok(labs) if !open.get() => unmount(&labs),

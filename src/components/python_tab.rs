@@ -1,6 +1,6 @@
 //! The Python tab: real Python (Pyodide) with the real redis-py, against the page's engine. All of
 //! it is JavaScript and Python loaded on first use (`static/python/`, `window.playground` in
-//! index.html); the page's wasm only hands the engine's bridge to it ([`expose`]) and gives the
+//! index.html); the page's wasm only hands the engine's bridge to it ([`expose_engine`]) and gives the
 //! notebook a place to mount, and says which backend is current ([`expose_backend`]).
 
 use crate::session::SessionHandle;
@@ -8,22 +8,31 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-export function expose(bridge) { (window.playground ??= {}).engine = bridge; }
+export function expose(ready) { (window.playground ??= {}).engineReady = ready; }
 export function expose_remote(url) { (window.playground ??= {}).remote = url; }
 export function mount_python(el) { return window.playground.mountPython(el); }
 export function run_console_python(source) { return window.playground.runConsolePython(source); }
 "#)]
 extern "C" {
     fn run_console_python(source: &str) -> js_sys::Promise;
-    fn expose(bridge: &JsValue);
+    fn expose(ready: &JsValue);
     fn expose_remote(url: Option<String>);
     fn mount_python(el: &web_sys::Element) -> js_sys::Promise;
 }
 
-/// Put the engine's bridge (the one the labs use: commands and replies in RESP) where the
-/// lazily loaded Python finds it, `window.playground.engine`.
+/// Tell the lazily loaded Python where the engine's bridge is (the one the labs use: commands
+/// and replies in RESP): `window.playground.engineReady()`, a promise of it (the bridge is in
+/// the page's lazily loaded parts, `crate::parts`).
 pub fn expose_engine(session: &SessionHandle) {
-    expose(&super::labs::bridge_for(session).into());
+    let session = session.clone();
+    let ready = Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
+        let session = session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let bridge = super::labs::bridge_for(&session).await.map_err(|why| JsValue::from_str(&why))?;
+            Ok(bridge.into())
+        })
+    });
+    expose(&ready.into_js_value());
 }
 
 /// The proxy's WebSocket when the page's backend is a real server (`None`: the in-page engine),

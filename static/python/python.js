@@ -1,6 +1,7 @@
 // The page's Python: Pyodide (from ../pyodide/, staged from npm by scripts/dev.sh) with the redis-py
 // wheel, and playground.py, which makes every redis-py connection a client of the page's engine
-// (window.playground.engine, the bridge the page's wasm exposes: RESP bytes in, RESP bytes out).
+// (window.playground.engine, the bridge the page's wasm exposes through engineReady(): RESP bytes
+// in, RESP bytes out).
 // Loaded once, on first use (the Python tab opened or window.playground.runPython called).
 
 const REDIS_WHEEL = '../pyodide/redis-8.1.0.whl';
@@ -25,8 +26,11 @@ async function fetchBytes(path) {
 
 async function boot() {
   const started = performance.now();
-  // The page engine's Lua module (EVAL, register_script, FCALL from Python): a small download
-  // that is in long before Pyodide; without it those commands answer that scripting is not loaded.
+  // The page engine's bridge (in the page's lazily loaded parts), then its Lua module (EVAL,
+  // register_script, FCALL from Python) and engine chunks: small downloads that are in long
+  // before Pyodide; without the Lua module those commands answer that scripting is not loaded.
+  const ready = window.playground?.engineReady;
+  if (ready) window.playground.engine = await ready();
   window.playground?.engine?.lua?.();
   const { loadPyodide } = await import(new URL('../pyodide/pyodide.mjs', import.meta.url).href);
   const indexURL = new URL('../pyodide/', import.meta.url).href;

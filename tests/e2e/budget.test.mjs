@@ -62,8 +62,13 @@ import { DIST } from './harness.mjs';
 // HyperLogLog for COUNT_DISTINCTISH: 806.8 KB.
 // Session 14: the page's wasm is split (scripts/page-wasm.sh, src/families.rs): RediSearch's
 // handlers (144.5 KB gzipped) and the rarely used families' (84.2 KB) are chunks of their own,
-// fetched by the first command that needs them: 601.3 KB.
-const BUDGET_KB = 602;
+// fetched by the first command that needs them: 601.3 KB. RediSearch's indexer moved into its
+// chunk (an index exists only once the chunk is in): 556.5 KB. The server's rarer commands (ACL,
+// SCRIPT/FUNCTION, LATENCY, SLOWLOG, COMMAND's subcommands, MEMORY, replication, LOLWUT, SHUTDOWN)
+// joined the rare families: 515.5 KB. The page's own parts (src/parts.rs: the key detail view,
+// the labs' and Python's engine bridge) became a chunk: 484.8 KB. SWAPDB, MOVE, CLIENT KILL and
+// client-side caching's subcommands joined the rare group: 477.8 KB.
+const BUDGET_KB = 478;
 
 test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor), dist/lua/

@@ -406,7 +406,9 @@ pub fn user_exists(server: &Server, name: &[u8]) -> bool {
     server.acl.users.contains_key(name)
 }
 
-crate::cmd::lazy_table!(ACL_SUBCOMMANDS, ACL_FULL = [
+crate::cmd::lazy_table!(
+    ACL_SUBCOMMANDS,
+    ACL_FULL = [
         spec(
             "cat",
             -2,
@@ -510,4 +512,5 @@ crate::cmd::lazy_table!(ACL_SUBCOMMANDS, ACL_FULL = [
             "",
             whoami,
         ),
-    ]);
+    ]
+);

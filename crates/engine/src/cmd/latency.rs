@@ -33,33 +33,36 @@ pub const COMMANDS: &[CommandSpec] = &[CommandSpec {
     subcommands: SUBCOMMANDS,
 }];
 
-crate::cmd::lazy_table!(SUBCOMMANDS, FULL = [
-    spec("doctor", 2, ADMIN, (0, 0, 0), "server", "A human-readable latency analysis.", "", doctor),
-    spec("graph", 3, ADMIN, (0, 0, 0), "server", "An ASCII graph of an event's latency.", "event", graph),
-    spec("history", 3, ADMIN, (0, 0, 0), "server", "An event's latency samples.", "event", history),
-    spec("latest", 2, ADMIN, (0, 0, 0), "server", "The latest sample of every event.", "", latest),
-    spec(
-        "reset",
-        -2,
-        ADMIN,
-        (0, 0, 0),
-        "server",
-        "Forget events (all, or those named).",
-        "[event [event ...]]",
-        reset,
-    ),
-    spec(
-        "histogram",
-        -2,
-        &["admin", "noscript", "loading", "stale"],
-        (0, 0, 0),
-        "server",
-        "Cumulative latency histograms of commands (all, or those named).",
-        "[command [command ...]]",
-        histogram,
-    ),
-    spec("help", 2, &["loading", "stale"], (0, 0, 0), "server", "Show LATENCY's subcommands.", "", help),
-]);
+crate::cmd::lazy_table!(
+    SUBCOMMANDS,
+    FULL = [
+        spec("doctor", 2, ADMIN, (0, 0, 0), "server", "A human-readable latency analysis.", "", doctor),
+        spec("graph", 3, ADMIN, (0, 0, 0), "server", "An ASCII graph of an event's latency.", "event", graph),
+        spec("history", 3, ADMIN, (0, 0, 0), "server", "An event's latency samples.", "event", history),
+        spec("latest", 2, ADMIN, (0, 0, 0), "server", "The latest sample of every event.", "", latest),
+        spec(
+            "reset",
+            -2,
+            ADMIN,
+            (0, 0, 0),
+            "server",
+            "Forget events (all, or those named).",
+            "[event [event ...]]",
+            reset,
+        ),
+        spec(
+            "histogram",
+            -2,
+            &["admin", "noscript", "loading", "stale"],
+            (0, 0, 0),
+            "server",
+            "Cumulative latency histograms of commands (all, or those named).",
+            "[command [command ...]]",
+            histogram,
+        ),
+        spec("help", 2, &["loading", "stale"], (0, 0, 0), "server", "Show LATENCY's subcommands.", "", help),
+    ]
+);
 
 /// Samples kept per event (Redis's LATENCY_TS_LEN).
 const KEPT: usize = 160;

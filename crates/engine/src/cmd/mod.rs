@@ -146,6 +146,13 @@ pub const fn lazy<const N: usize>(table: [CommandSpec; N]) -> [CommandSpec; N] {
     table
 }
 
+/// One spec of a table that stays in the first wasm, whose handler comes with the rare group
+/// (list the spec itself in that group's [`rare_tables`]).
+pub const fn lazy_one(spec: CommandSpec) -> CommandSpec {
+    let [spec] = lazy([spec]);
+    spec
+}
+
 /// Declares a table the page's first wasm may leave out: `$lazy`, the one every build
 /// dispatches through (see [`lazy`]), and `$full`, the same specs with their handlers, which
 /// only [`full_tables`] names.
@@ -165,7 +172,8 @@ pub enum LazyGroup {
     Search,
     /// Bitmaps, HyperLogLog, geo, streams, RedisJSON, SORT, LCS, DEBUG, DUMP/RESTORE, and the
     /// server's rarer parts: ACL, SCRIPT and FUNCTION (whose scripts need the Lua module anyway),
-    /// LATENCY, SLOWLOG, COMMAND's subcommands, MEMORY, replication, LOLWUT, SHUTDOWN.
+    /// LATENCY, SLOWLOG, COMMAND's subcommands, MEMORY, replication, LOLWUT, SHUTDOWN, SWAPDB,
+    /// MOVE, and CLIENT KILL and client-side caching's subcommands (TRACKING, CACHING...).
     Rare,
 }
 
@@ -222,6 +230,8 @@ pub const fn rare_tables() -> FullTables {
             ("", lolwut::FULL),
             ("", shutdown::FULL),
             ("slowlog", slowlog::FULL),
+            ("", connection::FULL),
+            ("client", connection::CLIENT_FULL),
         ],
         hooks: || {},
     }

@@ -79,8 +79,11 @@ impl Indexes {
 /// in RediSearch's lazily loaded chunk, which sets it when installed ([`install_indexer`]);
 /// an index can only exist once that chunk is in (FT.CREATE and restoring one run its handlers).
 #[cfg(feature = "core-only")]
-static INDEXER: std::sync::OnceLock<fn(&mut crate::server::Server, &[(usize, Bytes)])> =
-    std::sync::OnceLock::new();
+static INDEXER: std::sync::OnceLock<Reindex> = std::sync::OnceLock::new();
+
+/// Re-indexes the keys (database, key) a command changed.
+#[cfg(feature = "core-only")]
+type Reindex = fn(&mut crate::server::Server, &[(usize, Bytes)]);
 
 /// Make the indexer reachable (see [`INDEXER`]; a full build calls it directly).
 pub fn install_indexer() {

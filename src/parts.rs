@@ -1,0 +1,98 @@
+//! The page's own parts that load on first use, like the engine's chunks (`crate::families`):
+//! a key's detail view, and the bridge the labs and Python send their commands through. In the page's build (feature `core-engine`) only a split point of
+//! `src/main.rs` names them, so `scripts/page-wasm.sh` moves them (and the code only they
+//! reach) into a chunk of their own; the first key the learner opens loads it. Other builds
+//! (tests, native) reach them directly.
+
+use crate::components::key_detail::{KeyDetail, KeyDetailProps};
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use yew::prelude::*;
+
+/// What the chunk brings.
+pub struct Parts {
+    /// A key's detail view.
+    pub key_detail: fn(KeyDetailProps) -> Html,
+    /// The engine's bridge for the labs module and Python (`crate::labs::bridge::host`).
+    pub labs_host: fn(crate::session::SessionHandle) -> js_sys::Object,
+}
+
+/// The parts themselves: named only by the split point (and by builds without one).
+pub const PARTS: Parts =
+    Parts { key_detail: |props| html! { <KeyDetail ..props /> }, labs_host: crate::labs::bridge::host };
+
+/// What fetches the chunk (set by `main`, which owns the split point).
+pub type Loader = fn() -> Pin<Box<dyn Future<Output = Result<&'static Parts, String>>>>;
+
+thread_local! {
+    static LOADER: Cell<Option<Loader>> = const { Cell::new(None) };
+    static LOADED: Cell<Option<&'static Parts>> = const { Cell::new(None) };
+}
+
+/// Set the page's loader (before the app starts).
+pub fn set_loader(loader: Loader) {
+    LOADER.with(|l| l.set(Some(loader)));
+}
+
+/// The parts, if they are in.
+pub fn loaded() -> Option<&'static Parts> {
+    #[cfg(not(feature = "core-engine"))]
+    return Some(&PARTS);
+    #[cfg(feature = "core-engine")]
+    LOADED.with(Cell::get)
+}
+
+/// Load the chunk (once).
+pub async fn load() -> Result<&'static Parts, String> {
+    if let Some(parts) = loaded() {
+        return Ok(parts);
+    }
+    let loader = LOADER.with(Cell::get).ok_or("this build of the page cannot load its parts")?;
+    let parts = loader().await?;
+    LOADED.with(|l| l.set(Some(parts)));
+    Ok(parts)
+}
+
+/// A key's detail view, once its chunk is in; meanwhile a line that says it loads (or why it
+/// could not).
+#[component]
+pub fn LazyKeyDetail(props: &KeyDetailProps) -> Html {
+    let failed = use_state(|| None::<String>);
+    let ready = use_state(|| loaded().is_some());
+    {
+        let (ready, failed) = (ready.clone(), failed.clone());
+        use_effect_with((), move |_| {
+            if !*ready {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match load().await {
+                        Ok(_) => ready.set(true),
+                        Err(why) => failed.set(Some(why)),
+                    }
+                });
+            }
+        });
+    }
+    match loaded() {
+        Some(parts) => (parts.key_detail)(props.clone()),
+        None => {
+            let text = match &*failed {
+                Some(why) => {
+                    format!("This view could not be loaded ({why}): close it and open the key again.")
+                }
+                None => "Loading the key's view…".to_string(),
+            };
+            let on_close = props.on_close.reform(|_: MouseEvent| ());
+            html! {
+                // Not `key-detail`: that id is the view itself, which tests and styles look for.
+                <div class="detail" id="key-detail-loading" role="status">
+                    <div class="detail-head">
+                        <h3>{ crate::console::format::repr(&props.key_name) }</h3>
+                        <button class="btn quiet" onclick={on_close} aria-label="Close">{"✕"}</button>
+                    </div>
+                    <p class="muted">{ text }</p>
+                </div>
+            }
+        }
+    }
+}
