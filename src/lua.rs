@@ -41,15 +41,19 @@ pub fn needs_loading(session: &SessionHandle, args: &[Bytes]) -> bool {
 /// with every engine chunk first: a script's `redis.call` cannot wait for one.
 pub async fn load(session: &SessionHandle) -> Result<(), String> {
     crate::families::load_all().await?;
+    // The runner's code is in the page's lazily loaded parts.
+    let parts = crate::parts::load().await?;
     let module = wasm_bindgen_futures::JsFuture::from(crate::lazy::import_module(MODULE))
         .await
         .map_err(|e| crate::lazy::describe(&e))?;
-    install(session, module);
+    (parts.lua_install)(session, module);
     Ok(())
 }
 
+/// Install a [`PageRunner`] for `module` in the session's engine (the page reaches this through
+/// `crate::parts`).
 #[cfg(target_arch = "wasm32")]
-fn install(session: &SessionHandle, module: JsValue) {
+pub fn install(session: &SessionHandle, module: JsValue) {
     session.update(|s| {
         if !s.engine.has_script_runner() {
             s.engine.set_script_runner(Box::new(PageRunner { module }));
@@ -58,7 +62,7 @@ fn install(session: &SessionHandle, module: JsValue) {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn install(_: &SessionHandle, _: JsValue) {}
+pub fn install(_: &SessionHandle, _: JsValue) {}
 
 /// The engine's `ScriptRunner` in the page: each call goes to the Lua module.
 pub struct PageRunner {

@@ -5,9 +5,7 @@ use crate::backend::choice::{self, Choice};
 use crate::backend::remote::{ConnState, RemoteBackend, RemoteHandle, Status};
 use crate::backend::BackendHandle;
 use crate::clock::Speed;
-use crate::components::{
-    backend_switch::BackendSwitch, remote_keys::RemoteKeys, remote_stats::use_remote_stats,
-};
+use crate::components::{backend_switch::BackendSwitch, remote_stats::use_remote_stats};
 use crate::components::{
     clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
     lessons_tab::LessonsTab, notice::NoticeBanner, second_client::SecondClient, server_panel::ServerPanel,
@@ -15,6 +13,7 @@ use crate::components::{
 };
 use crate::console::{run_line, run_line_both, LineOutcome};
 use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
+use crate::parts::LazyRemoteKeys;
 use crate::session::{Session, SessionHandle};
 use crate::state::{Action, AppState, Notice, SecondLine, Tab, Theme};
 use crate::storage;
@@ -243,7 +242,7 @@ pub fn App() -> Html {
     // The key browser: the real server's keys through the monitor connection, or the engine's.
     let keys = html! {
         if let Some(monitor) = monitor.clone() {
-            <RemoteKeys {monitor} db={remote.as_ref().as_ref().map(|(c, _)| c.0.db()).unwrap_or(0)}
+            <LazyRemoteKeys {monitor} db={remote.as_ref().as_ref().map(|(c, _)| c.0.db()).unwrap_or(0)}
                 filter={s.filter.clone()} on_filter={to_action(d, Action::Filter)} />
         } else {
             <KeyBrowser now={s.now} rev={s.rev} flashes={s.flashes.clone()} ghosts={s.ghosts.clone()}

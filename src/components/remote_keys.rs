@@ -21,7 +21,7 @@ use yew::prelude::*;
 /// Real ms between refreshes.
 const REFRESH_MS: u32 = 1_500;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct RemoteKeysProps {
     /// The monitor connection.
     pub monitor: RemoteHandle,

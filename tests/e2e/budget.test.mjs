@@ -67,10 +67,17 @@ import { DIST } from './harness.mjs';
 // SCRIPT/FUNCTION, LATENCY, SLOWLOG, COMMAND's subcommands, MEMORY, replication, LOLWUT, SHUTDOWN)
 // joined the rare families: 515.5 KB. The page's own parts (src/parts.rs: the key detail view,
 // the labs' and Python's engine bridge) became a chunk: 484.8 KB. SWAPDB, MOVE, CLIENT KILL and
-// client-side caching's subcommands joined the rare group: 477.8 KB.
-const BUDGET_KB = 478;
+// client-side caching's subcommands joined the rare group: 477.8 KB. Pub/sub's commands,
+// ZMPOP/BZMPOP/BZPOPMIN/MAX, the Lua module's script runner and a real server's key browser (a
+// page part): 465.1 KB. The data types' rarer commands (set and sorted-set algebra, lexicographic
+// ranges, random members, LINSERT, LPOS, the moving and multi-key list pops, COPY): 447.9 KB,
+// within the project's 450 KB budget for the page's first wasm.
+const BUDGET_KB = 448;
+// The project's hard budget for the first wasm: the ratchet may never be raised past it.
+const HARD_BUDGET_KB = 450;
 
-test(`the page's wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules apart)`, () => {
+test(`the page's first wasm stays within ${BUDGET_KB} KB gzipped (lazily loaded modules and chunks apart)`, () => {
+  assert.ok(BUDGET_KB <= HARD_BUDGET_KB, `the ratchet (${BUDGET_KB} KB) is over the ${HARD_BUDGET_KB} KB budget`);
   // Only the page's own module: dist/labs/ (the Labs and Lessons tabs, the Lua editor), dist/lua/
   // (the Lua VM) and the engine's chunks (dist/split_*.wasm, dist/chunk_*.wasm) load later.
   const wasm = readdirSync(DIST).filter((name) => name.endsWith('_bg.wasm'));

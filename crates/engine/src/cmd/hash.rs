@@ -105,16 +105,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key field increment",
         hincrbyfloat,
     ),
-    spec(
-        "hrandfield",
-        -2,
-        &["readonly"],
-        (1, 1, 1),
-        "hash",
-        "Random fields (negative count: may repeat), optionally with values.",
-        "key [count [WITHVALUES]]",
-        hrandfield,
-    ),
+    crate::cmd::lazy_one(HRANDFIELD),
     spec(
         "hscan",
         -3,
@@ -126,6 +117,20 @@ pub const COMMANDS: &[CommandSpec] = &[
         hscan,
     ),
 ];
+
+/// HRANDFIELD: their handlers come with the rare group (see [`crate::cmd::lazy_one`]).
+pub(crate) const FULL: &[CommandSpec] = &[HRANDFIELD];
+
+const HRANDFIELD: CommandSpec = spec(
+    "hrandfield",
+    -2,
+    &["readonly"],
+    (1, 1, 1),
+    "hash",
+    "Random fields (negative count: may repeat), optionally with values.",
+    "key [count [WITHVALUES]]",
+    hrandfield,
+);
 
 /// The hash at `key` for reading (counts a hit or miss).
 fn read_hash<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a Hash>, CmdError> {

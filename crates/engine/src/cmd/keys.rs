@@ -75,16 +75,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key newkey",
         renamenx,
     ),
-    spec(
-        "copy",
-        -3,
-        &["write", "denyoom"],
-        (1, 2, 1),
-        "generic",
-        "Copy a value (and its TTL) to another key, optionally in another database.",
-        "source destination [DB destination-db] [REPLACE]",
-        copy,
-    ),
+    crate::cmd::lazy_one(COPY),
     spec(
         "keys",
         2,
@@ -269,6 +260,20 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
     },
 ];
+
+/// COPY: their handlers come with the rare group (see [`crate::cmd::lazy_one`]).
+pub(crate) const FULL: &[CommandSpec] = &[COPY];
+
+const COPY: CommandSpec = spec(
+    "copy",
+    -3,
+    &["write", "denyoom"],
+    (1, 2, 1),
+    "generic",
+    "Copy a value (and its TTL) to another key, optionally in another database.",
+    "source destination [DB destination-db] [REPLACE]",
+    copy,
+);
 
 fn del(ctx: &mut Ctx, args: &mut Args) -> CmdResult {
     let lazy = ctx.server.config.is_on("lazyfree-lazy-user-del");

@@ -126,56 +126,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key count element",
         lrem,
     ),
-    spec(
-        "linsert",
-        5,
-        &["write", "denyoom"],
-        (1, 1, 1),
-        "list",
-        "Insert an element before or after a pivot element.",
-        "key BEFORE | AFTER pivot element",
-        linsert,
-    ),
-    spec(
-        "lpos",
-        -3,
-        R,
-        (1, 1, 1),
-        "list",
-        "Index of matching elements.",
-        "key element [RANK rank] [COUNT num-matches] [MAXLEN len]",
-        lpos,
-    ),
-    spec(
-        "lmove",
-        5,
-        &["write", "denyoom"],
-        (1, 2, 1),
-        "list",
-        "Pop from one list and push to another, atomically.",
-        "source destination LEFT | RIGHT LEFT | RIGHT",
-        lmove,
-    ),
-    spec(
-        "rpoplpush",
-        3,
-        &["write", "denyoom"],
-        (1, 2, 1),
-        "list",
-        "Pop from a list's tail and push to another's head (old form of LMOVE).",
-        "source destination",
-        rpoplpush,
-    ),
-    spec(
-        "lmpop",
-        -4,
-        &["write", "movablekeys"],
-        (0, 0, 0),
-        "list",
-        "Pop elements from the first non-empty list of several.",
-        "numkeys key [key ...] LEFT | RIGHT [COUNT count]",
-        lmpop,
-    ),
+    crate::cmd::lazy_one(LINSERT),
+    crate::cmd::lazy_one(LPOS),
+    crate::cmd::lazy_one(LMOVE),
+    crate::cmd::lazy_one(RPOPLPUSH),
+    crate::cmd::lazy_one(LMPOP),
     spec(
         "blpop",
         -3,
@@ -196,37 +151,101 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key [key ...] timeout",
         brpop,
     ),
-    spec(
-        "blmove",
-        6,
-        &["write", "denyoom", "blocking"],
-        (1, 2, 1),
-        "list",
-        "LMOVE, waiting up to a timeout for the source to have data.",
-        "source destination LEFT | RIGHT LEFT | RIGHT timeout",
-        blmove,
-    ),
-    spec(
-        "brpoplpush",
-        4,
-        &["write", "denyoom", "blocking"],
-        (1, 2, 1),
-        "list",
-        "RPOPLPUSH, waiting up to a timeout.",
-        "source destination timeout",
-        brpoplpush,
-    ),
-    spec(
-        "blmpop",
-        -5,
-        &["write", "blocking", "movablekeys"],
-        (0, 0, 0),
-        "list",
-        "LMPOP, waiting up to a timeout.",
-        "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]",
-        blmpop,
-    ),
+    crate::cmd::lazy_one(BLMOVE),
+    crate::cmd::lazy_one(BRPOPLPUSH),
+    crate::cmd::lazy_one(BLMPOP),
 ];
+
+/// LINSERT, LPOS and the moving and multi-key pops: their handlers come with the rare group (see [`crate::cmd::lazy_one`]).
+pub(crate) const FULL: &[CommandSpec] = &[LINSERT, LPOS, LMOVE, RPOPLPUSH, LMPOP, BLMOVE, BRPOPLPUSH, BLMPOP];
+
+const LINSERT: CommandSpec = spec(
+    "linsert",
+    5,
+    &["write", "denyoom"],
+    (1, 1, 1),
+    "list",
+    "Insert an element before or after a pivot element.",
+    "key BEFORE | AFTER pivot element",
+    linsert,
+);
+
+const LPOS: CommandSpec = spec(
+    "lpos",
+    -3,
+    R,
+    (1, 1, 1),
+    "list",
+    "Index of matching elements.",
+    "key element [RANK rank] [COUNT num-matches] [MAXLEN len]",
+    lpos,
+);
+
+const LMOVE: CommandSpec = spec(
+    "lmove",
+    5,
+    &["write", "denyoom"],
+    (1, 2, 1),
+    "list",
+    "Pop from one list and push to another, atomically.",
+    "source destination LEFT | RIGHT LEFT | RIGHT",
+    lmove,
+);
+
+const RPOPLPUSH: CommandSpec = spec(
+    "rpoplpush",
+    3,
+    &["write", "denyoom"],
+    (1, 2, 1),
+    "list",
+    "Pop from a list's tail and push to another's head (old form of LMOVE).",
+    "source destination",
+    rpoplpush,
+);
+
+const LMPOP: CommandSpec = spec(
+    "lmpop",
+    -4,
+    &["write", "movablekeys"],
+    (0, 0, 0),
+    "list",
+    "Pop elements from the first non-empty list of several.",
+    "numkeys key [key ...] LEFT | RIGHT [COUNT count]",
+    lmpop,
+);
+
+const BLMOVE: CommandSpec = spec(
+    "blmove",
+    6,
+    &["write", "denyoom", "blocking"],
+    (1, 2, 1),
+    "list",
+    "LMOVE, waiting up to a timeout for the source to have data.",
+    "source destination LEFT | RIGHT LEFT | RIGHT timeout",
+    blmove,
+);
+
+const BRPOPLPUSH: CommandSpec = spec(
+    "brpoplpush",
+    4,
+    &["write", "denyoom", "blocking"],
+    (1, 2, 1),
+    "list",
+    "RPOPLPUSH, waiting up to a timeout.",
+    "source destination timeout",
+    brpoplpush,
+);
+
+const BLMPOP: CommandSpec = spec(
+    "blmpop",
+    -5,
+    &["write", "blocking", "movablekeys"],
+    (0, 0, 0),
+    "list",
+    "LMPOP, waiting up to a timeout.",
+    "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]",
+    blmpop,
+);
 
 /// The list at `key` for reading (counts a hit or miss).
 fn read_list<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a List>, CmdError> {

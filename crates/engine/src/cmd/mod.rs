@@ -173,7 +173,10 @@ pub enum LazyGroup {
     /// Bitmaps, HyperLogLog, geo, streams, RedisJSON, SORT, LCS, DEBUG, DUMP/RESTORE, and the
     /// server's rarer parts: ACL, SCRIPT and FUNCTION (whose scripts need the Lua module anyway),
     /// LATENCY, SLOWLOG, COMMAND's subcommands, MEMORY, replication, LOLWUT, SHUTDOWN, SWAPDB,
-    /// MOVE, and CLIENT KILL and client-side caching's subcommands (TRACKING, CACHING...).
+    /// MOVE, CLIENT KILL and client-side caching's subcommands (TRACKING, CACHING...), pub/sub's
+    /// commands (keyspace notifications stay in the core), ZMPOP, BZMPOP, BZPOPMIN/MAX, and the
+    /// data types' rarer commands: set and sorted-set algebra, lexicographic ranges, random
+    /// members, LINSERT, LPOS, the moving and multi-key list pops, COPY.
     Rare,
 }
 
@@ -232,6 +235,14 @@ pub const fn rare_tables() -> FullTables {
             ("slowlog", slowlog::FULL),
             ("", connection::FULL),
             ("client", connection::CLIENT_FULL),
+            ("", pubsub::FULL),
+            ("pubsub", pubsub::PUBSUB_FULL),
+            ("", zpop::FULL),
+            ("", set::FULL),
+            ("", zset::FULL),
+            ("", hash::FULL),
+            ("", list::FULL),
+            ("", keys::FULL),
         ],
         hooks: || {},
     }

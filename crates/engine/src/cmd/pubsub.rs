@@ -89,7 +89,7 @@ const SUB: &[&str] = &["pubsub", "noscript", "loading", "stale"];
 const PUB: &[&str] = &["pubsub", "loading", "stale", "fast"];
 const INSPECT: &[&str] = &["pubsub", "loading", "stale"];
 
-pub const COMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec(
         "subscribe",
         -2,
@@ -181,61 +181,64 @@ pub const COMMANDS: &[CommandSpec] = &[
         run: super::container,
         subcommands: PUBSUB_SUBCOMMANDS,
     },
-];
+]);
 
-const PUBSUB_SUBCOMMANDS: &[CommandSpec] = &[
-    spec(
-        "channels",
-        -2,
-        INSPECT,
-        (0, 0, 0),
-        "pubsub",
-        "Channels with subscribers matching a pattern.",
-        "[pattern]",
-        channels,
-    ),
-    spec(
-        "numsub",
-        -2,
-        INSPECT,
-        (0, 0, 0),
-        "pubsub",
-        "Subscriber count of each channel given.",
-        "[channel [channel ...]]",
-        numsub,
-    ),
-    spec("numpat", 2, INSPECT, (0, 0, 0), "pubsub", "How many patterns have subscribers.", "", numpat),
-    spec(
-        "shardchannels",
-        -2,
-        INSPECT,
-        (0, 0, 0),
-        "pubsub",
-        "Shard channels with subscribers matching a pattern.",
-        "[pattern]",
-        shardchannels,
-    ),
-    spec(
-        "shardnumsub",
-        -2,
-        INSPECT,
-        (0, 0, 0),
-        "pubsub",
-        "Subscriber count of each shard channel given.",
-        "[shardchannel [shardchannel ...]]",
-        shardnumsub,
-    ),
-    spec(
-        "help",
-        2,
-        &["loading", "stale"],
-        (0, 0, 0),
-        "pubsub",
-        "Show PUBSUB's subcommands.",
-        "",
-        pubsub_help,
-    ),
-];
+crate::cmd::lazy_table!(
+    PUBSUB_SUBCOMMANDS,
+    PUBSUB_FULL = [
+        spec(
+            "channels",
+            -2,
+            INSPECT,
+            (0, 0, 0),
+            "pubsub",
+            "Channels with subscribers matching a pattern.",
+            "[pattern]",
+            channels,
+        ),
+        spec(
+            "numsub",
+            -2,
+            INSPECT,
+            (0, 0, 0),
+            "pubsub",
+            "Subscriber count of each channel given.",
+            "[channel [channel ...]]",
+            numsub,
+        ),
+        spec("numpat", 2, INSPECT, (0, 0, 0), "pubsub", "How many patterns have subscribers.", "", numpat),
+        spec(
+            "shardchannels",
+            -2,
+            INSPECT,
+            (0, 0, 0),
+            "pubsub",
+            "Shard channels with subscribers matching a pattern.",
+            "[pattern]",
+            shardchannels,
+        ),
+        spec(
+            "shardnumsub",
+            -2,
+            INSPECT,
+            (0, 0, 0),
+            "pubsub",
+            "Subscriber count of each shard channel given.",
+            "[shardchannel [shardchannel ...]]",
+            shardnumsub,
+        ),
+        spec(
+            "help",
+            2,
+            &["loading", "stale"],
+            (0, 0, 0),
+            "pubsub",
+            "Show PUBSUB's subcommands.",
+            "",
+            pubsub_help,
+        ),
+    ]
+);
 
 /// A confirmation or message: `[word, items...]` as a push.
 fn push(word: &str, items: impl IntoIterator<Item = Frame>) -> Frame {

@@ -84,107 +84,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key member",
         sismember
     ),
-    spec!(
-        "smismember",
-        -3,
-        RF,
-        (1, 1, 1),
-        "Tell for each member whether it is in a set.",
-        "key member [member ...]",
-        smismember
-    ),
+    crate::cmd::lazy_one(SMISMEMBER),
     spec!("smembers", 2, R, (1, 1, 1), "Return every member of a set.", "key", smembers),
     spec!("scard", 2, RF, (1, 1, 1), "Return the number of members in a set.", "key", scard),
-    spec!(
-        "spop",
-        -2,
-        &["write", "fast"],
-        (1, 1, 1),
-        "Remove and return random members of a set.",
-        "key [count]",
-        spop
-    ),
-    spec!(
-        "srandmember",
-        -2,
-        R,
-        (1, 1, 1),
-        "Return random members without removing them (negative count allows repeats).",
-        "key [count]",
-        srandmember
-    ),
-    spec!(
-        "smove",
-        4,
-        &["write", "fast"],
-        (1, 2, 1),
-        "Move a member from one set to another.",
-        "source destination member",
-        smove
-    ),
-    spec!(
-        "sinter",
-        -2,
-        R,
-        (1, -1, 1),
-        "Return the members present in every given set.",
-        "key [key ...]",
-        sinter
-    ),
-    spec!(
-        "sunion",
-        -2,
-        R,
-        (1, -1, 1),
-        "Return the members present in any given set.",
-        "key [key ...]",
-        sunion
-    ),
-    spec!(
-        "sdiff",
-        -2,
-        R,
-        (1, -1, 1),
-        "Return the members of the first set that are in none of the others.",
-        "key [key ...]",
-        sdiff
-    ),
-    spec!(
-        "sinterstore",
-        -3,
-        WD,
-        (1, -1, 1),
-        "Store the intersection of sets at a key; returns its size.",
-        "destination key [key ...]",
-        sinterstore
-    ),
-    spec!(
-        "sunionstore",
-        -3,
-        WD,
-        (1, -1, 1),
-        "Store the union of sets at a key; returns its size.",
-        "destination key [key ...]",
-        sunionstore
-    ),
-    spec!(
-        "sdiffstore",
-        -3,
-        WD,
-        (1, -1, 1),
-        "Store the difference of sets at a key; returns its size.",
-        "destination key [key ...]",
-        sdiffstore
-    ),
-    spec!(
-        "sintercard",
-        -3,
-        &["readonly", "movablekeys"],
-        (0, 0, 0),
-        "Count the members of the intersection, stopping early at LIMIT.",
-        "numkeys key [key ...] [LIMIT limit]",
-        sintercard
-    ),
+    crate::cmd::lazy_one(SPOP),
+    crate::cmd::lazy_one(SRANDMEMBER),
+    crate::cmd::lazy_one(SMOVE),
+    crate::cmd::lazy_one(SINTER),
+    crate::cmd::lazy_one(SUNION),
+    crate::cmd::lazy_one(SDIFF),
+    crate::cmd::lazy_one(SINTERSTORE),
+    crate::cmd::lazy_one(SUNIONSTORE),
+    crate::cmd::lazy_one(SDIFFSTORE),
+    crate::cmd::lazy_one(SINTERCARD),
     spec!(
         "sscan",
         -3,
@@ -195,6 +107,131 @@ pub const COMMANDS: &[CommandSpec] = &[
         sscan
     ),
 ];
+
+/// SMISMEMBER, SPOP, SRANDMEMBER, SMOVE and the set algebra: their handlers come with the rare group (see [`crate::cmd::lazy_one`]).
+pub(crate) const FULL: &[CommandSpec] = &[
+    SMISMEMBER,
+    SPOP,
+    SRANDMEMBER,
+    SMOVE,
+    SINTER,
+    SUNION,
+    SDIFF,
+    SINTERSTORE,
+    SUNIONSTORE,
+    SDIFFSTORE,
+    SINTERCARD,
+];
+
+const SMISMEMBER: CommandSpec = spec!(
+    "smismember",
+    -3,
+    RF,
+    (1, 1, 1),
+    "Tell for each member whether it is in a set.",
+    "key member [member ...]",
+    smismember
+);
+
+const SPOP: CommandSpec = spec!(
+    "spop",
+    -2,
+    &["write", "fast"],
+    (1, 1, 1),
+    "Remove and return random members of a set.",
+    "key [count]",
+    spop
+);
+
+const SRANDMEMBER: CommandSpec = spec!(
+    "srandmember",
+    -2,
+    R,
+    (1, 1, 1),
+    "Return random members without removing them (negative count allows repeats).",
+    "key [count]",
+    srandmember
+);
+
+const SMOVE: CommandSpec = spec!(
+    "smove",
+    4,
+    &["write", "fast"],
+    (1, 2, 1),
+    "Move a member from one set to another.",
+    "source destination member",
+    smove
+);
+
+const SINTER: CommandSpec = spec!(
+    "sinter",
+    -2,
+    R,
+    (1, -1, 1),
+    "Return the members present in every given set.",
+    "key [key ...]",
+    sinter
+);
+
+const SUNION: CommandSpec = spec!(
+    "sunion",
+    -2,
+    R,
+    (1, -1, 1),
+    "Return the members present in any given set.",
+    "key [key ...]",
+    sunion
+);
+
+const SDIFF: CommandSpec = spec!(
+    "sdiff",
+    -2,
+    R,
+    (1, -1, 1),
+    "Return the members of the first set that are in none of the others.",
+    "key [key ...]",
+    sdiff
+);
+
+const SINTERSTORE: CommandSpec = spec!(
+    "sinterstore",
+    -3,
+    WD,
+    (1, -1, 1),
+    "Store the intersection of sets at a key; returns its size.",
+    "destination key [key ...]",
+    sinterstore
+);
+
+const SUNIONSTORE: CommandSpec = spec!(
+    "sunionstore",
+    -3,
+    WD,
+    (1, -1, 1),
+    "Store the union of sets at a key; returns its size.",
+    "destination key [key ...]",
+    sunionstore
+);
+
+const SDIFFSTORE: CommandSpec = spec!(
+    "sdiffstore",
+    -3,
+    WD,
+    (1, -1, 1),
+    "Store the difference of sets at a key; returns its size.",
+    "destination key [key ...]",
+    sdiffstore
+);
+
+const SINTERCARD: CommandSpec = spec!(
+    "sintercard",
+    -3,
+    &["readonly", "movablekeys"],
+    (0, 0, 0),
+    "Count the members of the intersection, stopping early at LIMIT.",
+    "numkeys key [key ...] [LIMIT limit]",
+    sintercard
+);
 
 fn is_set(v: &Value) -> bool {
     matches!(v, Value::Set(_))

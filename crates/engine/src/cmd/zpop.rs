@@ -7,7 +7,6 @@
 //! other (plain `execute`, inside MULTI) gets the null array at once.
 
 use super::blocking::{block_or, parse_timeout};
-use super::CommandSpec;
 use crate::args::{parse_i64, Args};
 use crate::ctx::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -22,7 +21,7 @@ macro_rules! spec {
     };
 }
 
-pub const COMMANDS: &[CommandSpec] = &[
+crate::cmd::lazy_table!(pub COMMANDS, FULL = [
     spec!(
         "zmpop",
         -4,
@@ -59,7 +58,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key [key ...] timeout",
         bzpopmax
     ),
-];
+]);
 
 /// The first of `keys` that exists (a write lookup: no hit or miss counted, as Redis's
 /// `lookupKeyWrite`), WRONGTYPE if that one is not a sorted set.

@@ -61,15 +61,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     ),
     spec!("zcard", 2, RF, (1, 1, 1), "Return the number of members.", "key", zcard),
     spec!("zcount", 4, RF, (1, 1, 1), "Count the members with a score in a range.", "key min max", zcount),
-    spec!(
-        "zlexcount",
-        4,
-        RF,
-        (1, 1, 1),
-        "Count the members in a lexicographical range.",
-        "key min max",
-        zlexcount
-    ),
+    crate::cmd::lazy_one(ZLEXCOUNT),
     spec!(
         "zrank",
         -3,
@@ -97,15 +89,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]",
         zrange
     ),
-    spec!(
-        "zrangestore",
-        -5,
-        WD,
-        (1, 2, 1),
-        "Store a range of a sorted set at another key.",
-        "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]",
-        zrangestore
-    ),
+    crate::cmd::lazy_one(ZRANGESTORE),
     spec!(
         "zrevrange",
         -4,
@@ -133,24 +117,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key max min [WITHSCORES] [LIMIT offset count]",
         zrevrangebyscore
     ),
-    spec!(
-        "zrangebylex",
-        -4,
-        R,
-        (1, 1, 1),
-        "Return members in a lexicographical range.",
-        "key min max [LIMIT offset count]",
-        zrangebylex
-    ),
-    spec!(
-        "zrevrangebylex",
-        -4,
-        R,
-        (1, 1, 1),
-        "Return members in a lexicographical range, last first.",
-        "key max min [LIMIT offset count]",
-        zrevrangebylex
-    ),
+    crate::cmd::lazy_one(ZRANGEBYLEX),
+    crate::cmd::lazy_one(ZREVRANGEBYLEX),
     spec!(
         "zrem",
         -3,
@@ -178,15 +146,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key min max",
         zremrangebyscore
     ),
-    spec!(
-        "zremrangebylex",
-        4,
-        W,
-        (1, 1, 1),
-        "Remove the members in a lexicographical range.",
-        "key min max",
-        zremrangebylex
-    ),
+    crate::cmd::lazy_one(ZREMRANGEBYLEX),
     spec!(
         "zpopmin",
         -2,
@@ -205,15 +165,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key [count]",
         zpopmax
     ),
-    spec!(
-        "zrandmember",
-        -2,
-        R,
-        (1, 1, 1),
-        "Return random members (negative count allows repeats).",
-        "key [count [WITHSCORES]]",
-        zrandmember
-    ),
+    crate::cmd::lazy_one(ZRANDMEMBER),
     spec!(
         "zscan",
         -3,
@@ -223,70 +175,161 @@ pub const COMMANDS: &[CommandSpec] = &[
         "key cursor [MATCH pattern] [COUNT count]",
         zscan
     ),
-    spec!(
-        "zunionstore",
-        -4,
-        &["write", "denyoom", "movablekeys"],
-        (1, 1, 1),
-        "Store the union of sorted sets (weighted, aggregated).",
-        "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
-        zunionstore
-    ),
-    spec!(
-        "zinterstore",
-        -4,
-        &["write", "denyoom", "movablekeys"],
-        (1, 1, 1),
-        "Store the intersection of sorted sets (weighted, aggregated).",
-        "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
-        zinterstore
-    ),
-    spec!(
-        "zdiffstore",
-        -4,
-        &["write", "denyoom", "movablekeys"],
-        (1, 1, 1),
-        "Store the members of the first sorted set missing from the others.",
-        "destination numkeys key [key ...]",
-        zdiffstore
-    ),
-    spec!(
-        "zunion",
-        -3,
-        &["readonly", "movablekeys"],
-        (0, 0, 0),
-        "Return the union of sorted sets.",
-        "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
-        zunion
-    ),
-    spec!(
-        "zinter",
-        -3,
-        &["readonly", "movablekeys"],
-        (0, 0, 0),
-        "Return the intersection of sorted sets.",
-        "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
-        zinter
-    ),
-    spec!(
-        "zdiff",
-        -3,
-        &["readonly", "movablekeys"],
-        (0, 0, 0),
-        "Return the members of the first sorted set missing from the others.",
-        "numkeys key [key ...] [WITHSCORES]",
-        zdiff
-    ),
-    spec!(
-        "zintercard",
-        -3,
-        &["readonly", "movablekeys"],
-        (0, 0, 0),
-        "Count the members of the intersection, stopping early at LIMIT.",
-        "numkeys key [key ...] [LIMIT limit]",
-        zintercard
-    ),
+    crate::cmd::lazy_one(ZUNIONSTORE),
+    crate::cmd::lazy_one(ZINTERSTORE),
+    crate::cmd::lazy_one(ZDIFFSTORE),
+    crate::cmd::lazy_one(ZUNION),
+    crate::cmd::lazy_one(ZINTER),
+    crate::cmd::lazy_one(ZDIFF),
+    crate::cmd::lazy_one(ZINTERCARD),
 ];
+
+/// The lexicographic ranges, ZRANGESTORE, ZRANDMEMBER and the sorted-set algebra: their handlers come with the rare group (see [`crate::cmd::lazy_one`]).
+pub(crate) const FULL: &[CommandSpec] = &[
+    ZLEXCOUNT,
+    ZRANGESTORE,
+    ZRANGEBYLEX,
+    ZREVRANGEBYLEX,
+    ZREMRANGEBYLEX,
+    ZRANDMEMBER,
+    ZUNIONSTORE,
+    ZINTERSTORE,
+    ZDIFFSTORE,
+    ZUNION,
+    ZINTER,
+    ZDIFF,
+    ZINTERCARD,
+];
+
+const ZLEXCOUNT: CommandSpec = spec!(
+    "zlexcount",
+    4,
+    RF,
+    (1, 1, 1),
+    "Count the members in a lexicographical range.",
+    "key min max",
+    zlexcount
+);
+
+const ZRANGESTORE: CommandSpec = spec!(
+    "zrangestore",
+    -5,
+    WD,
+    (1, 2, 1),
+    "Store a range of a sorted set at another key.",
+    "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]",
+    zrangestore
+);
+
+const ZRANGEBYLEX: CommandSpec = spec!(
+    "zrangebylex",
+    -4,
+    R,
+    (1, 1, 1),
+    "Return members in a lexicographical range.",
+    "key min max [LIMIT offset count]",
+    zrangebylex
+);
+
+const ZREVRANGEBYLEX: CommandSpec = spec!(
+    "zrevrangebylex",
+    -4,
+    R,
+    (1, 1, 1),
+    "Return members in a lexicographical range, last first.",
+    "key max min [LIMIT offset count]",
+    zrevrangebylex
+);
+
+const ZREMRANGEBYLEX: CommandSpec = spec!(
+    "zremrangebylex",
+    4,
+    W,
+    (1, 1, 1),
+    "Remove the members in a lexicographical range.",
+    "key min max",
+    zremrangebylex
+);
+
+const ZRANDMEMBER: CommandSpec = spec!(
+    "zrandmember",
+    -2,
+    R,
+    (1, 1, 1),
+    "Return random members (negative count allows repeats).",
+    "key [count [WITHSCORES]]",
+    zrandmember
+);
+
+const ZUNIONSTORE: CommandSpec = spec!(
+    "zunionstore",
+    -4,
+    &["write", "denyoom", "movablekeys"],
+    (1, 1, 1),
+    "Store the union of sorted sets (weighted, aggregated).",
+    "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
+    zunionstore
+);
+
+const ZINTERSTORE: CommandSpec = spec!(
+    "zinterstore",
+    -4,
+    &["write", "denyoom", "movablekeys"],
+    (1, 1, 1),
+    "Store the intersection of sorted sets (weighted, aggregated).",
+    "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]",
+    zinterstore
+);
+
+const ZDIFFSTORE: CommandSpec = spec!(
+    "zdiffstore",
+    -4,
+    &["write", "denyoom", "movablekeys"],
+    (1, 1, 1),
+    "Store the members of the first sorted set missing from the others.",
+    "destination numkeys key [key ...]",
+    zdiffstore
+);
+
+const ZUNION: CommandSpec = spec!(
+    "zunion",
+    -3,
+    &["readonly", "movablekeys"],
+    (0, 0, 0),
+    "Return the union of sorted sets.",
+    "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
+    zunion
+);
+
+const ZINTER: CommandSpec = spec!(
+    "zinter",
+    -3,
+    &["readonly", "movablekeys"],
+    (0, 0, 0),
+    "Return the intersection of sorted sets.",
+    "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]",
+    zinter
+);
+
+const ZDIFF: CommandSpec = spec!(
+    "zdiff",
+    -3,
+    &["readonly", "movablekeys"],
+    (0, 0, 0),
+    "Return the members of the first sorted set missing from the others.",
+    "numkeys key [key ...] [WITHSCORES]",
+    zdiff
+);
+
+const ZINTERCARD: CommandSpec = spec!(
+    "zintercard",
+    -3,
+    &["readonly", "movablekeys"],
+    (0, 0, 0),
+    "Count the members of the intersection, stopping early at LIMIT.",
+    "numkeys key [key ...] [LIMIT limit]",
+    zintercard
+);
 
 fn is_zset(v: &Value) -> bool {
     matches!(v, Value::ZSet(_))
