@@ -30,7 +30,12 @@ function sizes() {
   // The lazily loaded module and its glue (dist/labs/): the labs and the lessons, imported when
   // the Labs or Lessons tab first opens.
   const labs = files.includes('labs') ? size('', join(DIST, 'labs'), true) : { raw: 0, gz: 0 };
-  return { wasm: size('_bg.wasm'), js: size('.js'), css: size('.css'), lazy, labs };
+  // The page wasm's split-off chunks (scripts/page-wasm.sh), each fetched by the first command or
+  // view that needs it.
+  const chunk = (name) => /^(split_\w+|chunk_\d+)\.wasm$/.test(name);
+  const chunks = files.filter(chunk).map((name) => readFileSync(join(DIST, name)))
+    .reduce((t, body) => ({ raw: t.raw + body.length, gz: t.gz + gzipSync(body, { level: 9 }).length }), { raw: 0, gz: 0 });
+  return { wasm: size('_bg.wasm'), js: size('.js'), css: size('.css'), lazy, labs, chunks };
 }
 
 /**
@@ -103,6 +108,7 @@ try {
     ['js glue (gzip)', `${kb(s.js.gz)} KB`, ''],
     ['css (gzip)', `${kb(s.css.gz)} KB`, ''],
     ['total download (gzip)', `${kb(s.wasm.gz + s.js.gz + s.css.gz)} KB`, ''],
+    ['lazily loaded by commands and views: the page wasm\'s chunks (gzip)', `${kb(s.chunks.gz)} KB`, `${kb(s.chunks.raw)} KB raw`],
     ['lazily loaded by the Labs and Lessons tabs: their wasm module (gzip)', `${kb(s.labs.gz)} KB`, `${kb(s.labs.raw)} KB raw`],
     ['lazily loaded by the semantic lab (gzip)', `${kb(s.lazy.gz)} KB`, `${kb(s.lazy.raw)} KB raw`],
     [`navigation -> PONG on screen (median of ${RUNS})`, `${firstMs.toFixed(0)} ms`, `<= ${GOALS.firstAnswerMs} ms ${firstMs <= GOALS.firstAnswerMs ? 'ok' : 'MISSED'}`],
