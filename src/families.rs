@@ -35,11 +35,7 @@ pub fn needed(args: &[Bytes]) -> Option<LazyGroup> {
 
 /// True once `group`'s handlers answer (always in a full build).
 pub fn is_loaded(group: LazyGroup) -> bool {
-    let probe = match group {
-        LazyGroup::Search => "FT._LIST",
-        LazyGroup::Rare => "XLEN",
-    };
-    cmd::lazy_group(&[Bytes::from_static(probe.as_bytes())]).is_none()
+    cmd::is_installed(group)
 }
 
 /// Load `group`'s chunk (once: a loaded group returns at once) and install its handlers.

@@ -6,7 +6,7 @@
 //! `--features core-only`.
 
 use bytes::Bytes;
-use playground_engine::cmd::{all, full_tables, install, lazy_group, LazyGroup};
+use playground_engine::cmd::{all, full_tables, install, is_installed, lazy_group, LazyGroup};
 use playground_engine::{Engine, Frame};
 
 fn args(line: &str) -> Vec<Bytes> {
@@ -118,7 +118,10 @@ fn lazy_groups_are_marked_in_the_core_build_until_installed() {
 
     // Installing one group makes its commands (and a container's subcommands) answer, and
     // leaves the other group marked.
+    assert_eq!(is_installed(LazyGroup::Rare), !core);
     install(full_tables(LazyGroup::Rare));
+    assert!(is_installed(LazyGroup::Rare));
+    assert_eq!(is_installed(LazyGroup::Search), !core);
     for (line, group) in LAZY {
         let expected = (core && *group == LazyGroup::Search).then_some(*group);
         assert_eq!(lazy_group(&args(line)), expected, "{line}");

@@ -186,6 +186,7 @@ pub enum LazyGroup {
 /// indexer, which keeps indexes in step with writes).
 #[derive(Debug)]
 pub struct GroupHandlers {
+    pub group: LazyGroup,
     pub tables: &'static [(&'static str, &'static [CommandSpec])],
     pub hooks: fn(),
 }
@@ -204,12 +205,17 @@ pub fn full_tables(group: LazyGroup) -> FullTables {
 /// RediSearch's handlers and indexer. The page names this only from its split-off chunk, so
 /// they (and all the code only they reach) live in that chunk.
 pub const fn search_tables() -> FullTables {
-    &GroupHandlers { tables: &[("", crate::search::FULL)], hooks: crate::search::install_indexer }
+    &GroupHandlers {
+        group: LazyGroup::Search,
+        tables: &[("", crate::search::FULL)],
+        hooks: crate::search::install_indexer,
+    }
 }
 
 /// The rarely used families' handlers (see [`search_tables`]).
 pub const fn rare_tables() -> FullTables {
     &GroupHandlers {
+        group: LazyGroup::Rare,
         tables: &[
             ("", lcs::FULL),
             ("", bitmap::FULL),
@@ -248,22 +254,36 @@ pub const fn rare_tables() -> FullTables {
     }
 }
 
-/// Handlers installed from lazily loaded groups, by full name (`xadd`, `xgroup|create`).
-type Installed = HashMap<String, Handler, foldhash::fast::FixedState>;
+/// Handlers installed from lazily loaded groups, by full name (`xadd`, `xgroup|create`), and
+/// which groups they came from.
+#[derive(Default)]
+struct Installed {
+    handlers: HashMap<String, Handler, foldhash::fast::FixedState>,
+    groups: Vec<LazyGroup>,
+}
 
-fn installed() -> &'static Mutex<Installed> {
+fn installed() -> std::sync::MutexGuard<'static, Installed> {
     static INSTALLED: OnceLock<Mutex<Installed>> = OnceLock::new();
-    INSTALLED.get_or_init(Mutex::default)
+    INSTALLED.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn installed_handler(full_name: &str) -> Option<Handler> {
-    installed().lock().unwrap_or_else(|e| e.into_inner()).get(full_name).copied()
+    installed().handlers.get(full_name).copied()
+}
+
+/// True if `group`'s handlers answer: always in a full build, after [`install`] in a
+/// `core-only` one.
+pub fn is_installed(group: LazyGroup) -> bool {
+    !cfg!(feature = "core-only") || installed().groups.contains(&group)
 }
 
 /// Make a loaded group's handlers answer its commands (idempotent).
 pub fn install(group: FullTables) {
     (group.hooks)();
-    let mut installed = installed().lock().unwrap_or_else(|e| e.into_inner());
+    let mut installed = installed();
+    if !installed.groups.contains(&group.group) {
+        installed.groups.push(group.group);
+    }
     for (container, table) in group.tables {
         for spec in table.iter().filter(|spec| spec.subcommands.is_empty()) {
             let name = if container.is_empty() {
@@ -271,7 +291,7 @@ pub fn install(group: FullTables) {
             } else {
                 format!("{container}|{}", spec.name)
             };
-            installed.insert(name, spec.run);
+            installed.handlers.insert(name, spec.run);
         }
     }
 }
