@@ -12,7 +12,8 @@
 #   3. wasm-bindgen turns the main module into the staged files, under trunk's names, so the
 #      loader trunk wrote into index.html starts it unchanged (keeping the exports the linker
 #      made, `__indirect_function_table` among them, which the chunks import);
-#   4. for release builds, binaryen's wasm-opt -Oz shrinks the main module and every chunk.
+#   4. for release builds, binaryen's wasm-opt -Oz shrinks the main module and every chunk;
+#   5. the chunks and `__wasm_split.js` go to `split-<hash>/`, named by the build's content.
 #
 # Trunk 0.21 cannot run a step between cargo and wasm-bindgen, hence this hook. Needs:
 # wasm-split-cli, wasm-bindgen (Cargo.lock's version) and, for release, npm's wasm-opt on PATH
@@ -49,12 +50,10 @@ for group in search rare; do
 done
 
 wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$staging" --out-name "$name" "$work/$name.wasm"
-cp "$work/__wasm_split.js" "$staging/"
 chunks=()
 for wasm in "$work"/*.wasm; do
   [[ $(basename "$wasm") == "$name.wasm" ]] && continue
-  cp "$wasm" "$staging/"
-  chunks+=("$staging/$(basename "$wasm")")
+  chunks+=("$wasm")
 done
 
 if [[ $profile == release ]]; then
@@ -66,3 +65,19 @@ if [[ $profile == release ]]; then
     mv "$wasm.opt" "$wasm"
   done
 fi
+
+# The chunks and their loader go to a folder named by a hash of the build, as trunk names the
+# main module by its hash: a browser's cache can never pair a new main module with an old chunk.
+# The main module imports the loader from there, and the loader imports the main module back.
+hash=$(cat "${staged[0]}" "${chunks[@]}" | sha256sum | cut -c1-16)
+dir="split-$hash"
+mkdir -p "$staging/$dir"
+cp "${chunks[@]}" "$staging/$dir/"
+sed "s#^import { initSync } from \"./$name.js\";#import { initSync } from \"../$name.js\";#" \
+  "$work/__wasm_split.js" > "$staging/$dir/__wasm_split.js"
+# Only the module specifiers: the import object's keys are the wasm's own import names.
+sed -i "s#^import \* as \(import[0-9]*\) from \"./__wasm_split.js\"#import * as \1 from \"./$dir/__wasm_split.js\"#" \
+  "$staging/$name.js"
+grep -q "from \"../$name.js\"" "$staging/$dir/__wasm_split.js" &&
+  grep -q "from \"./$dir/__wasm_split.js\"" "$staging/$name.js" ||
+  { echo "page-wasm.sh: could not point the main module and the chunks' loader at each other" >&2; exit 1; }

@@ -30,11 +30,10 @@ function sizes() {
   // The lazily loaded module and its glue (dist/labs/): the labs and the lessons, imported when
   // the Labs or Lessons tab first opens.
   const labs = files.includes('labs') ? size('', join(DIST, 'labs'), true) : { raw: 0, gz: 0 };
-  // The page wasm's split-off chunks (scripts/page-wasm.sh), each fetched by the first command or
-  // view that needs it.
-  const chunk = (name) => /^(split_\w+|chunk_\d+)\.wasm$/.test(name);
-  const chunks = files.filter(chunk).map((name) => readFileSync(join(DIST, name)))
-    .reduce((t, body) => ({ raw: t.raw + body.length, gz: t.gz + gzipSync(body, { level: 9 }).length }), { raw: 0, gz: 0 });
+  // The page wasm's split-off chunks (dist/split-<hash>/, scripts/page-wasm.sh), each fetched by
+  // the first command or view that needs it.
+  const chunks = files.filter((name) => name.startsWith('split-'))
+    .reduce((t, dir) => { const s = size('.wasm', join(DIST, dir)); return { raw: t.raw + s.raw, gz: t.gz + s.gz }; }, { raw: 0, gz: 0 });
   return { wasm: size('_bg.wasm'), js: size('.js'), css: size('.css'), lazy, labs, chunks };
 }
 
