@@ -1,11 +1,15 @@
 //! The page's own parts that load on first use, like the engine's chunks (`crate::families`):
-//! a key's detail view, a real server's key browser, the bridge the labs and Python send their
-//! commands through, and the engine's script runner on the Lua module. In the page's build (feature `core-engine`) only a split point of
+//! a key's detail view, a real server's key browser, the Labs, Lessons and Python tabs' hosts,
+//! the bridge the labs and Python send their commands through, and the engine's script runner
+//! on the Lua module. In the page's build (feature `core-engine`) only a split point of
 //! `src/main.rs` names them, so `scripts/page-wasm.sh` moves them (and the code only they
 //! reach) into a chunk of their own; the first key the learner opens loads it. Other builds
 //! (tests, native) reach them directly.
 
 use crate::components::key_detail::{KeyDetail, KeyDetailProps};
+use crate::components::labs::{Labs, LabsTabProps};
+use crate::components::lessons_tab::{LessonsTab, LessonsTabProps};
+use crate::components::python_tab::PythonTab;
 use crate::components::remote_keys::{RemoteKeys, RemoteKeysProps};
 use std::cell::Cell;
 use std::future::Future;
@@ -22,6 +26,10 @@ pub struct Parts {
     pub lua_install: fn(&crate::session::SessionHandle, wasm_bindgen::JsValue),
     /// The key browser of a real server.
     pub remote_keys: fn(RemoteKeysProps) -> Html,
+    /// The tabs' hosts: each mounts its lazily loaded module (labs, lessons, Python) in the page.
+    pub labs_tab: fn(LabsTabProps) -> Html,
+    pub lessons_tab: fn(LessonsTabProps) -> Html,
+    pub python_tab: fn() -> Html,
 }
 
 /// The parts themselves: named only by the split point (and by builds without one).
@@ -30,6 +38,9 @@ pub const PARTS: Parts = Parts {
     labs_host: crate::labs::bridge::host,
     lua_install: crate::lua::install,
     remote_keys: |props| html! { <RemoteKeys ..props /> },
+    labs_tab: |props| html! { <Labs ..props /> },
+    lessons_tab: |props| html! { <LessonsTab ..props /> },
+    python_tab: || html! { <PythonTab /> },
 };
 
 /// What fetches the chunk (set by `main`, which owns the split point).
@@ -129,5 +140,37 @@ pub fn LazyRemoteKeys(props: &RemoteKeysProps) -> Html {
                 <p class="muted" role="status">{ waiting(state.map(|_| ())) }</p>
             </section>
         },
+    }
+}
+
+/// A tab's host in place while its part loads (or why it could not).
+fn tab_waiting(label: &'static str, state: Result<(), String>) -> Html {
+    html! { <section class="panel" aria-label={label}><p class="muted" role="status">{ waiting(state) }</p></section> }
+}
+
+/// The Labs tab, once its part is in.
+#[component]
+pub fn LazyLabs(props: &LabsTabProps) -> Html {
+    match use_parts() {
+        Ok(Some(parts)) => (parts.labs_tab)(props.clone()),
+        state => tab_waiting("Labs", state.map(|_| ())),
+    }
+}
+
+/// The Lessons tab, once its part is in.
+#[component]
+pub fn LazyLessonsTab(props: &LessonsTabProps) -> Html {
+    match use_parts() {
+        Ok(Some(parts)) => (parts.lessons_tab)(props.clone()),
+        state => tab_waiting("Lessons", state.map(|_| ())),
+    }
+}
+
+/// The Python tab, once its part is in.
+#[component]
+pub fn LazyPythonTab() -> Html {
+    match use_parts() {
+        Ok(Some(parts)) => (parts.python_tab)(),
+        state => tab_waiting("Python", state.map(|_| ())),
     }
 }

@@ -7,13 +7,12 @@ use crate::backend::BackendHandle;
 use crate::clock::Speed;
 use crate::components::{backend_switch::BackendSwitch, remote_stats::use_remote_stats};
 use crate::components::{
-    clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, labs::Labs,
-    lessons_tab::LessonsTab, notice::NoticeBanner, second_client::SecondClient, server_panel::ServerPanel,
-    state_bar::StateBar, tab_bar::TabBar,
+    clock_bar::ClockBar, console::Console, header::Header, key_browser::KeyBrowser, notice::NoticeBanner,
+    second_client::SecondClient, server_panel::ServerPanel, state_bar::StateBar, tab_bar::TabBar,
 };
 use crate::console::{run_line, run_line_both, LineOutcome};
 use crate::hooks::{drain_into, save_now, use_autosave, use_clock};
-use crate::parts::LazyRemoteKeys;
+use crate::parts::{LazyLabs, LazyLessonsTab, LazyPythonTab, LazyRemoteKeys};
 use crate::session::{Session, SessionHandle};
 use crate::state::{Action, AppState, Notice, SecondLine, Tab, Theme};
 use crate::storage;
@@ -251,16 +250,16 @@ pub fn App() -> Html {
         }
     };
     let workspace = match s.tab {
-        Tab::Labs => html! { <Labs remote_url={choice.remote.then(|| choice.url.clone())} /> },
+        Tab::Labs => html! { <LazyLabs remote_url={choice.remote.then(|| choice.url.clone())} /> },
         Tab::Python => html! {
             <div class="workspace lessons-workspace">
-                <crate::components::python_tab::PythonTab />
+                <LazyPythonTab />
                 { keys }
             </div>
         },
         Tab::Lessons => html! {
             <div class="workspace lessons-workspace">
-                <LessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()}
+                <LazyLessonsTab entries={s.entries.clone()} on_run={on_run.clone()} on_jump={on_jump.clone()}
                     on_second={on_second.clone()} remote={choice.remote} />
                 <Console entries={s.entries.clone()} view={s.view} on_view={to_action(d, Action::SetView)}
                     on_run={on_run.clone()} compare={connected.then_some(*compare)} on_python={Some(on_python.clone())}

@@ -41,7 +41,7 @@ async fn mount(
     lazy::mount("mount_labs", &[host.into(), bridge.into(), url]).await
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct LabsTabProps {
     /// The proxy's WebSocket when the learner chose a real server.
     pub remote_url: Option<String>,

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct LessonsTabProps {
     pub entries: Rc<Vec<ConsoleEntry>>,
     /// Run lines in the console, as if typed.

@@ -71,8 +71,9 @@ import { DIST } from './harness.mjs';
 // ZMPOP/BZMPOP/BZPOPMIN/MAX, the Lua module's script runner and a real server's key browser (a
 // page part): 465.1 KB. The data types' rarer commands (set and sorted-set algebra, lexicographic
 // ranges, random members, LINSERT, LPOS, the moving and multi-key list pops, COPY): 447.9 KB,
-// within the project's 450 KB budget for the page's first wasm.
-const BUDGET_KB = 448;
+// within the project's 450 KB budget for the page's first wasm. The Labs, Lessons and Python tabs'
+// hosts joined the page parts: 442.3 KB.
+const BUDGET_KB = 443;
 // The project's hard budget for the first wasm: the ratchet may never be raised past it.
 const HARD_BUDGET_KB = 450;
 
