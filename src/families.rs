@@ -1,5 +1,6 @@
-//! The engine's lazily loaded groups: RediSearch's commands, and the families a learner rarely
-//! meets (bitmaps, HyperLogLog, geo, streams, RedisJSON, SORT, LCS, DEBUG, DUMP/RESTORE).
+//! The engine's lazily loaded groups: RediSearch's commands, and the commands a learner rarely
+//! meets (bitmaps, HyperLogLog, geo, streams, RedisJSON, pub/sub, ACL...: see
+//! `playground_engine::cmd::LazyGroup`).
 //!
 //! The page's first wasm is built with the engine's `core-only` feature: every command keeps its
 //! table entry (COMMAND, `help`, arity errors), but these groups' handlers are reachable only
